@@ -1,0 +1,100 @@
+# forkcast: plain Makefile. `make run` and `make test` are the two commands of the Quick start.
+# Quiet unless V=1.
+
+CC      ?= cc
+Q        = $(if $(V),,@)
+SUDO     = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+CPPFLAGS = -D_GNU_SOURCE -Icgi -I/usr/include/ClearSilver $(shell pkg-config --cflags json-c libcurl libxml-2.0 2>/dev/null)
+WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Werror=format-security
+CFLAGS   = -std=c11 -O2 -g $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+ASANFLAGS= -std=c11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LIBS     = -lneo_cgi -lneo_cs -lneo_utl -lz -lfcgi -lsqlite3 -lcrypto -lssl \
+           $(shell pkg-config --libs json-c libcurl libxml-2.0 2>/dev/null) -lpthread -lm
+
+# Debian packages: to build and run, and to test
+RUN_DEPS  = gcc make pkg-config clearsilver-dev zlib1g-dev libfcgi-dev lighttpd libjson-c-dev \
+            libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev sqlite3 curl ca-certificates
+TEST_DEPS = libcmocka-dev perl python3 python3-botocore nodejs npm valgrind
+
+LIB_SRC  = $(filter-out cgi/main.c cgi/cli.c,$(shell find cgi -name '*.c' | sort))
+UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
+TOOL_SRC = $(sort $(wildcard t/tools/*.c))
+
+OBJ      = $(LIB_SRC:%.c=build/obj/%.o)
+AOBJ     = $(LIB_SRC:%.c=build/asan/obj/%.o)
+UNIT_BIN = $(UNIT_SRC:t/unit/%.c=build/asan/t/%)
+TOOL_BIN = $(TOOL_SRC:t/tools/%.c=build/asan/t/%)
+
+.PHONY: all run test test-unit deps test-deps bench format clean asan
+all: build/forkcast.fcgi build/forkcast
+
+build/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CC asan $<")
+	$(Q)$(CC) $(CPPFLAGS) $(ASANFLAGS) -c $< -o $@
+
+build/libforkcast.a: $(OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build/asan/libforkcast.a: $(AOBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+build/forkcast.fcgi: build/obj/cgi/main.o build/libforkcast.a
+	$(if $(V),,@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+build/forkcast: build/obj/cgi/cli.o build/libforkcast.a
+	$(if $(V),,@echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $^ $(LIBS) -o $@
+build/asan/forkcast.fcgi: build/asan/obj/cgi/main.o build/asan/libforkcast.a
+	$(Q)$(CC) $(ASANFLAGS) $^ $(LIBS) -o $@
+build/asan/forkcast: build/asan/obj/cgi/cli.o build/asan/libforkcast.a
+	$(Q)$(CC) $(ASANFLAGS) $^ $(LIBS) -o $@
+
+build/asan/t/%: t/unit/%.c build/asan/libforkcast.a
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(ASANFLAGS) -Wno-unused-function $< build/asan/libforkcast.a $(LIBS) -lcmocka -o $@
+build/asan/t/%: t/tools/%.c build/asan/libforkcast.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ASANFLAGS) $< build/asan/libforkcast.a $(LIBS) -o $@
+
+asan: build/asan/forkcast.fcgi build/asan/forkcast $(UNIT_BIN) $(TOOL_BIN)
+
+# Installs the Debian packages that are missing (as root, or through sudo).
+deps:
+	@missing=""; for p in $(RUN_DEPS) $(EXTRA_DEPS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+test-deps:
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="$(TEST_DEPS)"
+	@if [ -f package-lock.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then \
+	  echo "installing npm packages (package-lock.json)"; npm ci --no-audit --no-fund --loglevel=error || exit 1; \
+	fi
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run.sh
+
+test: test-deps
+	@$(MAKE) --no-print-directory all asan
+	@t/run
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tools/bench.sh
+
+format:
+	clang-format -i $$(find cgi t -name '*.[ch]')
+
+clean:
+	rm -rf build

@@ -1,0 +1,162 @@
+/* cli: the `forkcast` command: migrate, import-uci, user make-admin, lighttpd-conf. */
+#include "auth/password.h"
+#include "core/config.h"
+#include "core/util.h"
+#include "import/uci.h"
+#include "store/store.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fc_auth_scrypt_params(HDF *cfg, struct fc_scrypt_params *p);
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: forkcast [--config FILE] COMMAND [ARGS]\n"
+               "commands:\n"
+               "  migrate                 create or upgrade the database\n"
+               "  import-uci [DIR]        import the UCI restaurant data set (idempotent)\n"
+               "  user make-admin NAME    give NAME the admin role\n"
+               "  lighttpd-conf           print lighttpd's configuration for this config\n"
+               "  config KEY              print a configuration value\n");
+}
+
+static NEOERR *conf_out(void *ctx, char *s)
+{
+    fputs(s, (FILE *)ctx);
+    return STATUS_OK;
+}
+
+/* Renders conf/lighttpd.conf.cs with the configuration (not HTML: no escaping). */
+static int lighttpd_conf(HDF *cfg)
+{
+    CSPARSE *cs = NULL;
+    NEOERR *err;
+    char path[PATH_MAX];
+    int rc = FC_ERR;
+    char run[PATH_MAX], bin[PATH_MAX];
+    if (fc_config_path(cfg, "Root", ".", path, sizeof path) ||
+        fc_config_path(cfg, "Data.Dir", "var", run, sizeof run - 8) ||
+        fc_config_path(cfg, "Server.FcgiBin", "build/forkcast.fcgi", bin, sizeof bin))
+        return FC_ERR;
+    strcat(run, "/run");
+    err = hdf_set_value(cfg, "hdf.loadpaths.0", path);
+    if (!err)
+        err = hdf_set_value(cfg, "Run.Dir", run);
+    if (!err)
+        err = hdf_set_value(cfg, "Run.FcgiBin", bin);
+    if (!err)
+        err = hdf_set_int_value(cfg, "Server.MaxRequestKB",
+                                fc_config_int(cfg, "Limits.MaxBody", 8 << 20) / 1024 * 2 + 1024);
+    if (!err)
+        err = cs_init(&cs, cfg);
+    if (!err)
+        err = cs_parse_file(cs, "conf/lighttpd.conf.cs");
+    if (!err)
+        err = cs_render(cs, stdout, conf_out);
+    if (err) {
+        nerr_log_error(err);
+        nerr_ignore(&err);
+    } else {
+        rc = FC_OK;
+    }
+    cs_destroy(&cs);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    HDF *cfg = NULL;
+    NEOERR *err;
+    struct fc_store *store = NULL;
+    const char *config = NULL;
+    int rc = 1, i = 1;
+
+    if (argc > 2 && strcmp(argv[1], "--config") == 0) {
+        config = argv[2];
+        i = 3;
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    err = fc_config_load(&cfg, config);
+    if (err) {
+        STRING msg;
+        string_init(&msg);
+        nerr_error_string(err, &msg);
+        fprintf(stderr, "forkcast: %s\n", msg.buf ? msg.buf : "cannot load configuration");
+        string_clear(&msg);
+        nerr_ignore(&err);
+        return 1;
+    }
+    if (strcmp(argv[i], "lighttpd-conf") == 0) {
+        rc = lighttpd_conf(cfg) ? 1 : 0;
+        goto out;
+    }
+    if (strcmp(argv[i], "config") == 0 && i + 1 < argc) {
+        const char *v = hdf_get_value(cfg, argv[i + 1], NULL);
+        if (!v) {
+            fprintf(stderr, "forkcast: no configuration key %s\n", argv[i + 1]);
+            goto out;
+        }
+        printf("%s\n", v);
+        rc = 0;
+        goto out;
+    }
+    if (strcmp(argv[i], "migrate") && strcmp(argv[i], "import-uci") && strcmp(argv[i], "user")) {
+        fprintf(stderr, "forkcast: unknown command '%s'\n", argv[i]);
+        usage(stderr);
+        rc = 2;
+        goto out;
+    }
+    if (fc_store_open(cfg, &store)) {
+        fprintf(stderr, "forkcast: cannot open the store\n");
+        goto out;
+    }
+    if (strcmp(argv[i], "migrate") == 0) {
+        printf("database is up to date\n");
+        rc = 0;
+    } else if (strcmp(argv[i], "import-uci") == 0) {
+        char dir[PATH_MAX];
+        struct fc_uci_counts k;
+        struct fc_scrypt_params prm;
+        if (i + 1 < argc)
+            fc_strlcpy(dir, argv[i + 1], sizeof dir);
+        else if (fc_config_path(cfg, "Demo.DataDir", "../shared/data/uci-restaurant-consumer", dir,
+                                sizeof dir))
+            goto out;
+        fc_auth_scrypt_params(cfg, &prm);
+        if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm,
+                          &k)) {
+            fprintf(stderr, "forkcast: import from %s failed; nothing was changed\n", dir);
+            goto out;
+        }
+        printf("imported from %s: %d restaurants, %d new users (%d already there), %d new "
+               "reviews (%d already there)\n",
+               dir, k.restaurants, k.users_new, k.users_existing, k.reviews_new,
+               k.reviews_existing);
+        rc = 0;
+    } else if (strcmp(argv[i], "user") == 0) {
+        struct fc_user u;
+        if (i + 2 >= argc || strcmp(argv[i + 1], "make-admin") != 0) {
+            fprintf(stderr, "forkcast: usage: forkcast user make-admin NAME\n");
+            rc = 2;
+            goto out;
+        }
+        if (store->ops->user_by_name(store, argv[i + 2], &u) != FC_OK) {
+            fprintf(stderr, "forkcast: no user named '%s'\n", argv[i + 2]);
+            goto out;
+        }
+        if (store->ops->user_set_flags(store, u.id, 1, u.disabled))
+            goto out;
+        printf("%s is now an admin\n", u.username);
+        rc = 0;
+    }
+out:
+    fc_store_close(store);
+    hdf_destroy(&cfg);
+    return rc;
+}

@@ -1,0 +1,389 @@
+/* app: start-up of the long-lived application and the life of one request:
+ * parse -> session -> route -> checks -> handler -> render -> write -> log -> free. */
+#include "core/app.h"
+#include "auth/auth.h"
+#include "core/config.h"
+#include "core/route.h"
+#include "core/session.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Reads var/secret or creates it (32 random bytes, mode 0600). */
+static int load_secret(struct fc_app *app)
+{
+    char dir[PATH_MAX], path[PATH_MAX + 16];
+    int fd, rc = FC_ERR;
+    ssize_t n;
+    if (fc_config_path(app->cfg, "Data.Dir", "var", dir, sizeof dir))
+        return FC_ERR;
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/secret", dir);
+    fd = open(path, O_RDONLY);
+    if (fd >= 0) {
+        n = read(fd, app->secret, sizeof app->secret);
+        close(fd);
+        return n == (ssize_t)sizeof app->secret ? FC_OK : FC_ERR;
+    }
+    if (fc_random(app->secret, sizeof app->secret))
+        return FC_ERR;
+    /* O_EXCL: when several processes start at once, one writes and the others read */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        if (errno != EEXIST)
+            return FC_ERR;
+        for (int i = 0; i < 50 && rc; i++) {
+            fd = open(path, O_RDONLY);
+            if (fd >= 0) {
+                n = read(fd, app->secret, sizeof app->secret);
+                close(fd);
+                if (n == (ssize_t)sizeof app->secret)
+                    rc = FC_OK;
+            }
+            if (rc)
+                usleep(20000);
+        }
+        return rc;
+    }
+    /* readers that race with this write retry until they see all 32 bytes */
+    n = write(fd, app->secret, sizeof app->secret);
+    close(fd);
+    return n == (ssize_t)sizeof app->secret ? FC_OK : FC_ERR;
+}
+
+int fc_app_init(struct fc_app *app, const char *config_path)
+{
+    NEOERR *err;
+    const char *log;
+    memset(app, 0, sizeof *app);
+    err = fc_config_load(&app->cfg, config_path);
+    if (err) {
+        nerr_log_error(err);
+        nerr_ignore(&err);
+        return FC_ERR;
+    }
+    if (fc_config_path(app->cfg, "Templates.Dir", "templates", app->tpl_dir, sizeof app->tpl_dir))
+        return FC_ERR;
+    app->limits.max_body = (size_t)fc_config_int(app->cfg, "Limits.MaxBody", 8 << 20);
+    app->limits.max_fields = (size_t)fc_config_int(app->cfg, "Limits.MaxFields", 200);
+    app->secure_cookies = fc_config_int(app->cfg, "Server.Secure", 0);
+    if (load_secret(app)) {
+        fprintf(stderr, "forkcast: cannot read or create the secret in Data.Dir\n");
+        return FC_ERR;
+    }
+    if (fc_store_open(app->cfg, &app->store)) {
+        fprintf(stderr, "forkcast: cannot open the store\n");
+        return FC_ERR;
+    }
+    if (fc_auth_open(app->cfg, app->store, &app->auth)) {
+        fprintf(stderr, "forkcast: cannot start the auth backend\n");
+        return FC_ERR;
+    }
+    log = fc_config_str(app->cfg, "Log.Access", "stderr");
+    if (strcmp(log, "stderr") == 0 || !*log) {
+        app->access_log = stderr;
+    } else {
+        char path[PATH_MAX];
+        if (fc_config_path(app->cfg, "Log.Access", NULL, path, sizeof path) ||
+            !(app->access_log = fopen(path, "a")))
+            app->access_log = stderr;
+        else
+            setvbuf(app->access_log, NULL, _IOLBF, 0);
+    }
+    return FC_OK;
+}
+
+void fc_app_free(struct fc_app *app)
+{
+    fc_auth_close(app->auth);
+    fc_store_close(app->store);
+    if (app->access_log && app->access_log != stderr)
+        fclose(app->access_log);
+    hdf_destroy(&app->cfg);
+    memset(app, 0, sizeof *app);
+}
+
+void fc_set(struct fc_ctx *c, const char *key, const char *value)
+{
+    NEOERR *err = hdf_set_value(c->hdf, key, value ? value : "");
+    if (err) {
+        nerr_log_error(err);
+        nerr_ignore(&err);
+    }
+}
+
+void fc_setf(struct fc_ctx *c, const char *key, const char *fmt, ...)
+{
+    char buf[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fc_set(c, key, buf);
+}
+
+void fc_set_int(struct fc_ctx *c, const char *key, long long v)
+{
+    fc_setf(c, key, "%lld", v);
+}
+
+const char *fc_form(struct fc_ctx *c, const char *name)
+{
+    const char *v = fc_param(&c->req.form, name);
+    return v ? v : "";
+}
+
+const char *fc_query(struct fc_ctx *c, const char *name)
+{
+    const char *v = fc_param(&c->req.query, name);
+    return v ? v : "";
+}
+
+static NEOERR *render_out(void *ctx, char *s)
+{
+    return string_append((STRING *)ctx, s);
+}
+
+/* Sets what every page's layout needs: the user, the CSRF token, the flash message. */
+static void set_globals(struct fc_ctx *c)
+{
+    const char *flash = fc_param(&c->req.cookies, "fc_flash");
+    fc_set(c, "Config.VarEscapeMode", "html");
+    fc_set(c, "hdf.loadpaths.0", c->app->tpl_dir);
+    fc_set(c, "App.Csrf", c->csrf);
+    fc_set(c, "App.RequestId", c->request_id);
+    fc_set(c, "App.Path", c->req.path ? c->req.path : "/");
+    if (c->logged_in) {
+        fc_set_int(c, "App.User.Id", c->user.id);
+        fc_set(c, "App.User.Username", c->user.username);
+        fc_set(c, "App.User.Name", c->user.display_name);
+        fc_set_int(c, "App.User.Admin", c->user.is_admin);
+    }
+    if (flash && *flash) {
+        char *copy = strdup(flash);
+        if (copy) {
+            long n = fc_url_decode(copy, strlen(copy), 1);
+            if (n > 0 && fc_utf8_valid(copy, (size_t)n))
+                fc_set(c, "App.Flash", copy);
+            free(copy);
+        }
+        fc_resp_cookie(&c->resp, "fc_flash", "", 0, FC_COOKIE_HTTPONLY);
+    }
+}
+
+int fc_render(struct fc_ctx *c, const char *tpl)
+{
+    CSPARSE *cs = NULL;
+    NEOERR *err;
+    int rc = FC_ERR;
+
+    set_globals(c);
+    err = cs_init(&cs, c->hdf);
+    if (err)
+        goto out;
+    err = cgi_register_strfuncs(cs);
+    if (err)
+        goto out;
+    err = cs_parse_file(cs, tpl);
+    if (err)
+        goto out;
+    string_clear(&c->resp.body);
+    string_init(&c->resp.body);
+    err = cs_render(cs, &c->resp.body, render_out);
+    if (err)
+        goto out;
+    rc = FC_OK;
+out:
+    if (err) {
+        STRING msg;
+        string_init(&msg);
+        nerr_error_traceback(err, &msg);
+        fprintf(stderr, "forkcast: [%s] template %s: %s\n", c->request_id, tpl,
+                msg.buf ? msg.buf : "?");
+        string_clear(&msg);
+        nerr_ignore(&err);
+    }
+    cs_destroy(&cs);
+    return rc;
+}
+
+static const char *default_message(int status)
+{
+    switch (status) {
+    case 400:
+        return "The request could not be understood. Check what you sent and try again.";
+    case 403:
+        return "You are not allowed to do that.";
+    case 404:
+        return "There is nothing at this address.";
+    case 405:
+        return "This address does not accept that method.";
+    case 413:
+        return "What you sent is too large.";
+    case 429:
+        return "Too many requests. Wait a little and try again.";
+    default:
+        return "Something went wrong on our side. It has been logged; try again later.";
+    }
+}
+
+int fc_error(struct fc_ctx *c, int status, const char *message)
+{
+    c->resp.status = status;
+    fc_set_int(c, "Error.Status", status);
+    fc_set(c, "Error.Title", fc_status_text(status));
+    fc_set(c, "Error.Message", message ? message : default_message(status));
+    fc_set(c, "Page.Title", fc_status_text(status));
+    if (fc_render(c, "error.cs")) {
+        string_clear(&c->resp.body);
+        string_init(&c->resp.body);
+        fc_resp_header(&c->resp, "Content-Type", "text/plain; charset=utf-8");
+        string_appendf(&c->resp.body, "%d %s (request %s)\n", status, fc_status_text(status),
+                       c->request_id);
+    }
+    return 0;
+}
+
+int fc_redirect(struct fc_ctx *c, const char *path, const char *flash)
+{
+    if (flash) {
+        char *esc = NULL;
+        NEOERR *err = cgi_url_escape(flash, &esc);
+        if (err)
+            nerr_ignore(&err);
+        else
+            fc_resp_cookie(&c->resp, "fc_flash", esc, 60, FC_COOKIE_HTTPONLY);
+        free(esc);
+    }
+    fc_resp_redirect(&c->resp, 303, path);
+    return 0;
+}
+
+static void access_log(struct fc_ctx *c, struct timespec *t0)
+{
+    struct timespec t1;
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    double ms;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    fprintf(c->app->access_log, "%s %s user=%lld %s %s %d %.1fms\n", when, c->request_id,
+            (long long)(c->logged_in ? c->user.id : 0), c->req.method,
+            c->req.path ? c->req.path : "-", c->resp.status, ms);
+}
+
+/* Runs the route's requirements, then its handler. */
+static void dispatch(struct fc_ctx *c)
+{
+    const struct fc_route *route = NULL;
+    int m, status;
+
+    m = fc_route_match(fc_routes, fc_routes_len, c->req.method, c->req.path, &route, c->args,
+                       &c->nargs);
+    if (m != FC_MATCH_OK) {
+        if (m == FC_MATCH_NOMETHOD)
+            fc_resp_header(&c->resp, "Allow", "GET, HEAD, POST");
+        fc_error(c, m, NULL);
+        return;
+    }
+    if ((route->flags & (FC_ROUTE_LOGIN | FC_ROUTE_ADMIN)) && !c->logged_in) {
+        char *esc = NULL, next[600];
+        NEOERR *err = cgi_url_escape(c->req.path, &esc);
+        if (err) {
+            nerr_ignore(&err);
+            fc_redirect(c, "/login", "Log in first.");
+            return;
+        }
+        snprintf(next, sizeof next, "/login?next=%s", esc);
+        free(esc);
+        fc_redirect(c, next, "Log in to continue.");
+        return;
+    }
+    if ((route->flags & FC_ROUTE_ADMIN) && !c->user.is_admin) {
+        fc_error(c, 403, "This page is for administrators.");
+        return;
+    }
+    if (strcmp(c->req.method, "POST") == 0 && !(route->flags & FC_ROUTE_NOCSRF) && !fc_csrf_ok(c)) {
+        fc_error(c, 403,
+                 "This form has expired or did not come from this site. Go back, reload the "
+                 "page and send it again.");
+        return;
+    }
+    status = route->fn(c);
+    if (status)
+        fc_error(c, status, hdf_get_value(c->hdf, "Error.Message", NULL));
+}
+
+void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
+                   fc_body_writer writer, void *wctx)
+{
+    struct fc_ctx *c = calloc(1, sizeof *c);
+    struct timespec t0;
+    unsigned char rid[8];
+    STRING out;
+    NEOERR *err;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    string_init(&out);
+    if (!c) {
+        static const char oom[] = "Status: 500 Internal Server Error\r\n\r\n";
+        writer(wctx, oom, sizeof oom - 1);
+        return;
+    }
+    c->app = app;
+    fc_resp_init(&c->resp);
+    if (fc_random(rid, sizeof rid))
+        memset(rid, 0, sizeof rid);
+    fc_hex(c->request_id, rid, sizeof rid);
+    err = hdf_init(&c->hdf);
+    if (err) {
+        nerr_ignore(&err);
+        c->resp.status = 500;
+        goto write;
+    }
+    rc = fc_request_parse(&c->req, envp, reader, rctx, &app->limits);
+    if (rc != FC_OK && rc != FC_ETOOBIG) {
+        fc_error(c, rc == FC_EINVAL ? 400 : 500, NULL);
+        goto write;
+    }
+    if (fc_session_load(c)) {
+        fc_error(c, 500, NULL);
+        goto write;
+    }
+    if (rc == FC_ETOOBIG) {
+        char msg[160];
+        snprintf(msg, sizeof msg,
+                 "What you sent is larger than this site accepts (%zu MB at most). Nothing was "
+                 "saved; go back and send something smaller.",
+                 app->limits.max_body >> 20);
+        fc_error(c, 413, msg);
+        goto write;
+    }
+    dispatch(c);
+write:
+    fc_resp_header(&c->resp, "X-Request-Id", "%s", c->request_id);
+    fc_resp_header(&c->resp, "Cache-Control", "no-store");
+    if (strcmp(c->req.method, "HEAD") == 0) {
+        string_clear(&c->resp.body);
+        string_init(&c->resp.body);
+    }
+    fc_resp_serialize(&c->resp, &out);
+    writer(wctx, out.buf, (size_t)out.len);
+    access_log(c, &t0);
+    string_clear(&out);
+    fc_request_free(&c->req);
+    fc_resp_free(&c->resp);
+    hdf_destroy(&c->hdf);
+    free(c);
+}

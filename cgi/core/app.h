@@ -1,0 +1,69 @@
+/* app: the long-lived application (config, store, auth) and the per-request context. */
+#ifndef FC_APP_H
+#define FC_APP_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include <ClearSilver.h>
+
+#include "core/request.h"
+#include "core/response.h"
+#include "store/store.h"
+
+struct fc_auth;
+
+struct fc_app {
+    HDF *cfg;
+    struct fc_store *store;
+    struct fc_auth *auth;
+    unsigned char secret[32]; /* signs CSRF tokens; var/secret */
+    char tpl_dir[PATH_MAX];
+    struct fc_limits limits;
+    int secure_cookies;
+    FILE *access_log;
+};
+
+#define FC_MAX_ARGS 4
+
+/* Everything one request owns; created and destroyed by fc_app_handle. */
+struct fc_ctx {
+    struct fc_app *app;
+    struct fc_request req;
+    struct fc_response resp;
+    HDF *hdf; /* page data for the template */
+    struct fc_user user;
+    int logged_in;
+    char session_hash[65];
+    char anon[33];
+    char csrf[65];
+    char args[FC_MAX_ARGS][256];
+    int nargs;
+    char request_id[17];
+};
+
+/* Loads config, opens the store and auth backend, reads or creates the secret. */
+int fc_app_init(struct fc_app *app, const char *config_path);
+void fc_app_free(struct fc_app *app);
+
+typedef long (*fc_body_writer)(void *ctx, const char *buf, size_t len);
+/* Handles one request end to end: parse, session, route, handler, render, write, log. */
+void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
+                   fc_body_writer writer, void *wctx);
+
+/* Renders templates/<tpl> with c->hdf into the response body; FC_OK or FC_ERR (logged). */
+int fc_render(struct fc_ctx *c, const char *tpl);
+/* Renders the error page for status with a message for the user; returns 0. */
+int fc_error(struct fc_ctx *c, int status, const char *message);
+/* 303 to path with a flash message shown on the next page. */
+int fc_redirect(struct fc_ctx *c, const char *path, const char *flash);
+/* hdf_set_value/hdf_set_int_value that ignore (log) allocation errors. */
+void fc_set(struct fc_ctx *c, const char *key, const char *value);
+void fc_setf(struct fc_ctx *c, const char *key, const char *fmt, ...) FC_PRINTF(3, 4);
+void fc_set_int(struct fc_ctx *c, const char *key, long long v);
+/* Form value (POST body) or "" */
+const char *fc_form(struct fc_ctx *c, const char *name);
+/* Query value or "" */
+const char *fc_query(struct fc_ctx *c, const char *name);
+
+#endif

@@ -1,0 +1,113 @@
+/* config: one HDF file of settings, each overridable by a FORKCAST_* environment variable. */
+#include "core/config.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void fc_config_env_name(const char *key, char *out, size_t n)
+{
+    size_t i = 0;
+    const char *prefix = "FORKCAST_";
+    for (; *prefix && i + 1 < n; prefix++)
+        out[i++] = *prefix;
+    for (; *key && i + 1 < n; key++)
+        out[i++] = *key == '.' ? '_' : (char)toupper((unsigned char)*key);
+    out[i] = '\0';
+}
+
+/* Walks every leaf under node and replaces its value with the environment's, if set. */
+static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
+{
+    NEOERR *err = STATUS_OK;
+    for (HDF *c = hdf_obj_child(node); c; c = hdf_obj_next(c)) {
+        char key[256], env[300];
+        const char *v;
+        if (prefix)
+            snprintf(key, sizeof key, "%s.%s", prefix, hdf_obj_name(c));
+        else
+            snprintf(key, sizeof key, "%s", hdf_obj_name(c));
+        if (hdf_obj_child(c)) {
+            err = apply_env(root, c, key);
+            if (err)
+                return nerr_pass(err);
+            continue;
+        }
+        fc_config_env_name(key, env, sizeof env);
+        v = getenv(env);
+        if (v) {
+            err = hdf_set_value(root, key, v);
+            if (err)
+                return nerr_pass(err);
+        }
+    }
+    return err;
+}
+
+NEOERR *fc_config_load(HDF **out, const char *path)
+{
+    NEOERR *err;
+    HDF *cfg = NULL;
+    char abs[PATH_MAX], root[PATH_MAX];
+    char *slash;
+
+    if (!path)
+        path = getenv("FORKCAST_CONFIG");
+    if (!path)
+        path = "conf/forkcast.hdf";
+    if (!realpath(path, abs))
+        return nerr_raise(NERR_NOT_FOUND, "config file %s not found", path);
+    err = hdf_init(&cfg);
+    if (err)
+        goto out;
+    err = hdf_read_file(cfg, abs);
+    if (err)
+        goto out;
+    err = apply_env(cfg, cfg, NULL);
+    if (err)
+        goto out;
+    /* Root: the folder above conf/ */
+    fc_strlcpy(root, abs, sizeof root);
+    for (int i = 0; i < 2; i++) {
+        slash = strrchr(root, '/');
+        if (slash && slash != root)
+            *slash = '\0';
+    }
+    err = hdf_set_value(cfg, "Root", getenv("FORKCAST_ROOT") ? getenv("FORKCAST_ROOT") : root);
+    if (err)
+        goto out;
+    err = hdf_set_value(cfg, "ConfigFile", abs);
+out:
+    if (err) {
+        hdf_destroy(&cfg);
+        return nerr_pass(err);
+    }
+    *out = cfg;
+    return STATUS_OK;
+}
+
+int fc_config_int(HDF *cfg, const char *key, int def)
+{
+    return hdf_get_int_value(cfg, key, def);
+}
+
+const char *fc_config_str(HDF *cfg, const char *key, const char *def)
+{
+    return hdf_get_value(cfg, key, def);
+}
+
+int fc_config_path(HDF *cfg, const char *key, const char *def, char *out, size_t n)
+{
+    const char *v = hdf_get_value(cfg, key, def);
+    int r;
+    if (!v || !*v)
+        return FC_ERR;
+    if (v[0] == '/')
+        r = snprintf(out, n, "%s", v);
+    else
+        r = snprintf(out, n, "%s/%s", hdf_get_value(cfg, "Root", "."), v);
+    return r < 0 || (size_t)r >= n ? FC_ERR : FC_OK;
+}

@@ -1,0 +1,20 @@
+/* config: loads conf/forkcast.hdf and applies FORKCAST_* environment overrides. */
+#ifndef FC_CONFIG_H
+#define FC_CONFIG_H
+
+#include <ClearSilver.h>
+
+/* Loads the HDF file at path (or $FORKCAST_CONFIG, or conf/forkcast.hdf when path is NULL),
+ * then overrides every key for which FORKCAST_<KEY> is set (dots become underscores, upper
+ * case). Records the project root (the parent of the config file's folder) as Root. */
+NEOERR *fc_config_load(HDF **out, const char *path);
+/* Integer value of key, or def. */
+int fc_config_int(HDF *cfg, const char *key, int def);
+/* String value of key, or def. */
+const char *fc_config_str(HDF *cfg, const char *key, const char *def);
+/* Absolute path for a path-valued key (relative values are taken from Root) into out. */
+int fc_config_path(HDF *cfg, const char *key, const char *def, char *out, size_t n);
+/* The environment variable name for a config key: Server.Port -> FORKCAST_SERVER_PORT. */
+void fc_config_env_name(const char *key, char *out, size_t n);
+
+#endif

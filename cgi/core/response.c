@@ -1,0 +1,123 @@
+/* response: builds headers and body in memory; the FastCGI loop writes them in one go. */
+#include "core/response.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void fc_resp_init(struct fc_response *r)
+{
+    memset(r, 0, sizeof *r);
+    r->status = 200;
+    string_init(&r->headers);
+    string_init(&r->body);
+}
+
+void fc_resp_free(struct fc_response *r)
+{
+    string_clear(&r->headers);
+    string_clear(&r->body);
+}
+
+void fc_resp_header(struct fc_response *r, const char *name, const char *fmt, ...)
+{
+    char value[2048];
+    va_list ap;
+    size_t o = 0;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    for (size_t i = 0; value[i]; i++)
+        if (value[i] != '\r' && value[i] != '\n')
+            value[o++] = value[i];
+    value[o] = '\0';
+    if (strcasecmp(name, "Content-Type") == 0)
+        r->sent_type = 1;
+    string_appendf(&r->headers, "%s: %s\r\n", name, value);
+}
+
+void fc_resp_redirect(struct fc_response *r, int status, const char *location)
+{
+    /* Only local paths: never "//host" or a scheme, so no open redirect. */
+    if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
+        location = "/";
+    r->status = status;
+    fc_resp_header(r, "Location", "%s", location);
+}
+
+void fc_resp_cookie(struct fc_response *r, const char *name, const char *value, long max_age,
+                    int flags)
+{
+    char age[64] = "";
+    if (max_age >= 0)
+        snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
+    fc_resp_header(r, "Set-Cookie", "%s=%s; Path=/; SameSite=Lax%s%s%s", name, value, age,
+                   flags & FC_COOKIE_HTTPONLY ? "; HttpOnly" : "",
+                   flags & FC_COOKIE_SECURE ? "; Secure" : "");
+}
+
+const char *fc_status_text(int s)
+{
+    switch (s) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 301:
+        return "Moved Permanently";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
+    }
+}
+
+void fc_resp_serialize(struct fc_response *r, STRING *out)
+{
+    string_appendf(out, "Status: %d %s\r\n", r->status, fc_status_text(r->status));
+    if (!r->sent_type && r->body.len)
+        string_append(out, "Content-Type: text/html; charset=utf-8\r\n");
+    string_appendf(out, "Content-Length: %d\r\n", r->body.len);
+    string_append(out, "X-Content-Type-Options: nosniff\r\n"
+                       "X-Frame-Options: DENY\r\n"
+                       "Referrer-Policy: same-origin\r\n"
+                       "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
+                       "object-src 'none'; frame-ancestors 'none'; form-action 'self'\r\n");
+    if (r->headers.len)
+        string_appendn(out, r->headers.buf, r->headers.len);
+    string_append(out, "\r\n");
+    if (r->body.len)
+        string_appendn(out, r->body.buf, r->body.len);
+}

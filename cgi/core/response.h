@@ -1,0 +1,31 @@
+/* response: status, headers, cookies and body of one response, written out at the end. */
+#ifndef FC_RESPONSE_H
+#define FC_RESPONSE_H
+
+#include <ClearSilver.h>
+
+#include "core/util.h"
+
+struct fc_response {
+    int status;
+    int sent_type; /* a Content-Type header was set */
+    STRING headers;
+    STRING body;
+};
+
+void fc_resp_init(struct fc_response *r);
+void fc_resp_free(struct fc_response *r);
+/* Adds a header line; CR and LF in the value are dropped. */
+void fc_resp_header(struct fc_response *r, const char *name, const char *fmt, ...) FC_PRINTF(3, 4);
+/* 303 See Other (or another 3xx) to a local path. */
+void fc_resp_redirect(struct fc_response *r, int status, const char *location);
+enum { FC_COOKIE_SECURE = 1, FC_COOKIE_HTTPONLY = 2 };
+/* Set-Cookie with Path=/ and SameSite=Lax; max_age < 0 means a session cookie, 0 deletes. */
+void fc_resp_cookie(struct fc_response *r, const char *name, const char *value, long max_age,
+                    int flags);
+/* The status line's reason phrase. */
+const char *fc_status_text(int status);
+/* The whole response (CGI-style "Status:" header, headers, blank line, body) into out. */
+void fc_resp_serialize(struct fc_response *r, STRING *out);
+
+#endif

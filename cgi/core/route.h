@@ -1,0 +1,35 @@
+/* route: the route table type and the matcher (method + path pattern -> handler). */
+#ifndef FC_ROUTE_H
+#define FC_ROUTE_H
+
+#include "core/app.h"
+
+/* A handler returns 0 when it produced the response, or an HTTP status (400..599) for the
+ * dispatcher to render as an error page. */
+typedef int (*fc_handler)(struct fc_ctx *c);
+
+enum {
+    FC_ROUTE_LOGIN = 1,  /* must be logged in (else redirect to /login) */
+    FC_ROUTE_ADMIN = 2,  /* must be an admin (else 403) */
+    FC_ROUTE_NOCSRF = 4, /* POST without CSRF check (JSON API with bearer tokens) */
+};
+
+struct fc_route {
+    const char *method;  /* "GET" also answers HEAD */
+    const char *pattern; /* "/restaurants/:id": ":name" matches one non-empty segment */
+    fc_handler fn;
+    unsigned flags;
+};
+
+enum { FC_MATCH_OK = 0, FC_MATCH_NOPATH = 404, FC_MATCH_NOMETHOD = 405 };
+
+/* Finds the route for method and path; on FC_MATCH_OK *out is set and the ":name" segments
+ * are copied into args (at most FC_MAX_ARGS, each < 256 bytes). */
+int fc_route_match(const struct fc_route *table, size_t n, const char *method, const char *path,
+                   const struct fc_route **out, char args[][256], int *nargs);
+
+/* The application's route table (cgi/route.c). */
+extern const struct fc_route fc_routes[];
+extern const size_t fc_routes_len;
+
+#endif

@@ -1,0 +1,118 @@
+/* session: opaque session cookies, server-side records, idle/absolute expiry, CSRF tokens. */
+#include "core/session.h"
+#include "core/config.h"
+#include "core/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int fc_session_expired(int64_t created, int64_t last_seen, int64_t now, int64_t idle,
+                       int64_t max_age)
+{
+    return now - last_seen > idle || now - created > max_age || now < created - 300;
+}
+
+void fc_csrf_compute(const unsigned char secret[32], const char *binding, char out[65])
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "csrf:%s", binding);
+    fc_hmac_hex(out, secret, 32, msg, strlen(msg));
+}
+
+static int cookie_flags(struct fc_ctx *c)
+{
+    return FC_COOKIE_HTTPONLY | (c->app->secure_cookies ? FC_COOKIE_SECURE : 0);
+}
+
+/* Makes sure an anonymous binding exists for the CSRF token of a logged-out visitor. */
+static int anon_binding(struct fc_ctx *c)
+{
+    const char *a = fc_param(&c->req.cookies, FC_ANON_COOKIE);
+    unsigned char raw[16];
+    if (a && strlen(a) == 32 && strspn(a, "0123456789abcdef") == 32) {
+        fc_strlcpy(c->anon, a, sizeof c->anon);
+    } else {
+        if (fc_random(raw, sizeof raw))
+            return FC_ERR;
+        fc_hex(c->anon, raw, sizeof raw);
+        fc_resp_cookie(&c->resp, FC_ANON_COOKIE, c->anon, -1, cookie_flags(c));
+    }
+    fc_csrf_compute(c->app->secret, c->anon, c->csrf);
+    return FC_OK;
+}
+
+int fc_session_load(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    const char *tok = fc_param(&c->req.cookies, FC_SESSION_COOKIE);
+    int64_t uid, created, last_seen, now = fc_now();
+    int rc;
+
+    c->logged_in = 0;
+    c->session_hash[0] = '\0';
+    if (tok && strlen(tok) == 64) {
+        fc_sha256_hex(c->session_hash, tok, 64);
+        rc = s->ops->session_get(s, c->session_hash, &uid, &created, &last_seen);
+        if (rc == FC_ERR)
+            return FC_ERR;
+        if (rc == FC_OK &&
+            !fc_session_expired(created, last_seen, now,
+                                fc_config_int(c->app->cfg, "Session.IdleTimeout", 604800),
+                                fc_config_int(c->app->cfg, "Session.MaxAge", 2592000)) &&
+            s->ops->user_get(s, uid, &c->user) == FC_OK && !c->user.disabled) {
+            c->logged_in = 1;
+            if (now - last_seen >= 60 && s->ops->session_touch(s, c->session_hash, now))
+                return FC_ERR;
+            fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
+            return FC_OK;
+        }
+        if (rc == FC_OK)
+            s->ops->session_delete(s, c->session_hash);
+        c->session_hash[0] = '\0';
+        memset(&c->user, 0, sizeof c->user);
+        fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, cookie_flags(c));
+    }
+    return anon_binding(c);
+}
+
+int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
+{
+    struct fc_store *s = c->app->store;
+    unsigned char raw[32];
+    char token[65], hash[65];
+
+    if (c->session_hash[0])
+        s->ops->session_delete(s, c->session_hash);
+    if (fc_random(raw, sizeof raw))
+        return FC_ERR;
+    fc_hex(token, raw, sizeof raw);
+    fc_sha256_hex(hash, token, 64);
+    if (s->ops->session_create(s, hash, user->id, fc_now()))
+        return FC_ERR;
+    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, token,
+                   fc_config_int(c->app->cfg, "Session.MaxAge", 2592000), cookie_flags(c));
+    memcpy(c->session_hash, hash, sizeof hash);
+    c->user = *user;
+    c->logged_in = 1;
+    fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
+    return FC_OK;
+}
+
+int fc_session_end(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    int rc = FC_OK;
+    if (c->session_hash[0])
+        rc = s->ops->session_delete(s, c->session_hash);
+    c->session_hash[0] = '\0';
+    c->logged_in = 0;
+    memset(&c->user, 0, sizeof c->user);
+    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, cookie_flags(c));
+    return rc;
+}
+
+int fc_csrf_ok(struct fc_ctx *c)
+{
+    const char *t = fc_param(&c->req.form, "csrf");
+    return t && c->csrf[0] && fc_ct_streq(t, c->csrf);
+}

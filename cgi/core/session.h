@@ -1,0 +1,27 @@
+/* session: server-side sessions (cookie holds a random token, the store holds its hash)
+ * and the CSRF token bound to the session or, before log-in, to an anonymous cookie. */
+#ifndef FC_SESSION_H
+#define FC_SESSION_H
+
+#include "core/app.h"
+
+#define FC_SESSION_COOKIE "fc_session"
+#define FC_ANON_COOKIE    "fc_anon"
+
+/* Loads the session named by the request's cookie into c (user, logged_in, csrf). An expired,
+ * unknown or disabled-user session is dropped. FC_OK or FC_ERR (store failure). */
+int fc_session_load(struct fc_ctx *c);
+/* Starts a fresh session for user (the old one, if any, is deleted: rotation at log-in). */
+int fc_session_begin(struct fc_ctx *c, const struct fc_user *user);
+/* Ends the current session and clears the cookie. */
+int fc_session_end(struct fc_ctx *c);
+/* 1 when the POSTed "csrf" field matches the request's token. */
+int fc_csrf_ok(struct fc_ctx *c);
+
+/* 1 when a session created at created, last used at last_seen, has expired at now. */
+int fc_session_expired(int64_t created, int64_t last_seen, int64_t now, int64_t idle,
+                       int64_t max_age);
+/* HMAC-SHA256(secret, "csrf:" binding) as hex into out[65]. */
+void fc_csrf_compute(const unsigned char secret[32], const char *binding, char out[65]);
+
+#endif

@@ -1,0 +1,50 @@
+/* util: small helpers shared by every module: randomness, hex, hashing, time, strings. */
+#ifndef FC_UTIL_H
+#define FC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define FC_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define FC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Error codes shared by the store, auth and request layers. */
+enum {
+    FC_OK = 0,
+    FC_ERR = -1,       /* internal error: logged, shown as 500 */
+    FC_NOTFOUND = -2,  /* no such record */
+    FC_EXISTS = -3,    /* unique constraint */
+    FC_EINVAL = -4,    /* malformed input: 400 */
+    FC_ETOOBIG = -5,   /* over a size limit: 413 */
+    FC_EAUTH = -6,     /* wrong credentials */
+    FC_ETHROTTLE = -7, /* too many attempts */
+    FC_EDISABLED = -8, /* account disabled */
+};
+
+/* Fills buf with n cryptographically random bytes; 0 or FC_ERR. */
+int fc_random(void *buf, size_t n);
+/* Writes 2n hex digits and a NUL into out (size >= 2n+1). */
+void fc_hex(char *out, const unsigned char *in, size_t n);
+/* Decodes hex into out (at most max bytes); returns bytes written or -1. */
+int fc_unhex(unsigned char *out, size_t max, const char *hex);
+/* SHA-256 of data as 64 hex digits into out[65]. */
+void fc_sha256_hex(char out[65], const void *data, size_t len);
+/* HMAC-SHA256(key, data) as 64 hex digits into out[65]. */
+void fc_hmac_hex(char out[65], const void *key, size_t klen, const void *data, size_t len);
+/* Constant-time string comparison; 1 when equal. */
+int fc_ct_streq(const char *a, const char *b);
+/* Current time in seconds. */
+int64_t fc_now(void);
+/* Copies src into dst of size n, always NUL-terminated; returns strlen(src). */
+size_t fc_strlcpy(char *dst, const char *src, size_t n);
+/* Removes leading/trailing ASCII white space in place; returns s. */
+char *fc_trim(char *s);
+/* 1 when s is valid UTF-8 without control characters other than \n \r \t. */
+int fc_utf8_valid(const char *s, size_t len);
+/* Number of UTF-8 code points in s. */
+size_t fc_utf8_len(const char *s);
+/* Parses a decimal integer in [min,max]; 0 on success, FC_EINVAL otherwise. */
+int fc_parse_int(const char *s, long min, long max, long *out);
+
+#endif

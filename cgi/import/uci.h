@@ -1,0 +1,24 @@
+/* import/uci: loads the UCI "Restaurant & consumer data" set as forkcast's demo data. */
+#ifndef FC_IMPORT_UCI_H
+#define FC_IMPORT_UCI_H
+
+#include "auth/password.h"
+#include "store/store.h"
+
+struct fc_uci_counts {
+    int restaurants, users_new, users_existing, reviews_new, reviews_existing;
+};
+
+/* Imports dir/{geoplaces2,chefmozcuisine,chefmozhours4,userprofile,usercuisine,
+ * rating_final}.csv. Idempotent: a second run changes nothing. Users get the password
+ * demo_password, hashed with prm. Progress and problems go to stderr. FC_OK or FC_ERR. */
+int fc_uci_import(struct fc_store *s, const char *dir, const char *demo_password,
+                  const struct fc_scrypt_params *prm, struct fc_uci_counts *counts);
+
+/* Stars (1..5) from the data set's rating, food and service scores (each 0..2):
+ * 1 + round(2 * (2*rating + food + service) / 4). */
+int fc_uci_stars(int rating, int food, int service);
+/* The demo city of a place or user from its (messy) city text and its coordinates. */
+const char *fc_uci_city(const char *text, double lat, double lon);
+
+#endif

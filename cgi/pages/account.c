@@ -1,0 +1,127 @@
+/* pages/account: sign up, log in and log out (local or any other auth backend). */
+#include "auth/auth.h"
+#include "core/session.h"
+#include "core/util.h"
+#include "pages/pages.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void keep_fields(struct fc_ctx *c, const char *const *names, size_t n)
+{
+    char k[64];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(k, sizeof k, "Form.%s", names[i]);
+        fc_set(c, k, fc_form(c, names[i]));
+    }
+}
+
+/* Re-renders a form with a field's error and a 4xx status. */
+static int form_error(struct fc_ctx *c, int status, const char *tpl,
+                      const struct fc_auth_error *err)
+{
+    char k[64];
+    c->resp.status = status;
+    if (err->field[0]) {
+        snprintf(k, sizeof k, "Form.Errors.%s", err->field);
+        fc_set(c, k, err->message);
+    } else {
+        fc_set(c, "Form.Error", err->message);
+    }
+    return fc_render(c, tpl) ? 500 : 0;
+}
+
+int page_signup_form(struct fc_ctx *c)
+{
+    if (c->logged_in)
+        return fc_redirect(c, "/", NULL);
+    fc_set(c, "Page.Title", "Sign up");
+    fc_set_int(c, "Form.MinLength", hdf_get_int_value(c->app->cfg, "Auth.Password.MinLength", 10));
+    return fc_render(c, "signup.cs") ? 500 : 0;
+}
+
+int page_signup(struct fc_ctx *c)
+{
+    static const char *const fields[] = {"username", "email", "display_name"};
+    struct fc_signup in = {
+        .username = fc_form(c, "username"),
+        .email = fc_form(c, "email"),
+        .password = fc_form(c, "password"),
+        .display_name = fc_form(c, "display_name"),
+    };
+    struct fc_auth_error err = {"", ""};
+    struct fc_user u;
+    int rc;
+
+    fc_set(c, "Page.Title", "Sign up");
+    fc_set_int(c, "Form.MinLength", hdf_get_int_value(c->app->cfg, "Auth.Password.MinLength", 10));
+    keep_fields(c, fields, FC_ARRAY_LEN(fields));
+    if (strcmp(in.password, fc_form(c, "password2")) != 0) {
+        struct fc_auth_error e = {"password2", "The two passwords differ"};
+        return form_error(c, 400, "signup.cs", &e);
+    }
+    if (fc_utf8_len(in.display_name) > 60) {
+        struct fc_auth_error e = {"display_name", "Display name is too long (at most 60)"};
+        return form_error(c, 400, "signup.cs", &e);
+    }
+    rc = c->app->auth->ops->signup(c->app->auth, &in, &u, &err);
+    if (rc == FC_EINVAL)
+        return form_error(c, 400, "signup.cs", &err);
+    if (rc == FC_EXISTS)
+        return form_error(c, 409, "signup.cs", &err);
+    if (rc)
+        return 500;
+    if (fc_session_begin(c, &u))
+        return 500;
+    return fc_redirect(c, "/", "Welcome to forkcast! Tell us what you like on your profile.");
+}
+
+int page_login_form(struct fc_ctx *c)
+{
+    if (c->logged_in)
+        return fc_redirect(c, pages_safe_next(fc_query(c, "next")), NULL);
+    fc_set(c, "Page.Title", "Log in");
+    fc_set(c, "Form.next", pages_safe_next(fc_query(c, "next")));
+    return fc_render(c, "login.cs") ? 500 : 0;
+}
+
+int page_login(struct fc_ctx *c)
+{
+    static const char *const fields[] = {"username"};
+    struct fc_auth_error err = {"", ""};
+    struct fc_user u;
+    const char *next = pages_safe_next(fc_form(c, "next"));
+    int rc;
+
+    fc_set(c, "Page.Title", "Log in");
+    fc_set(c, "Form.next", next);
+    keep_fields(c, fields, FC_ARRAY_LEN(fields));
+    if (!*fc_form(c, "username") || !*fc_form(c, "password")) {
+        struct fc_auth_error e = {"username", "Enter your username and password"};
+        return form_error(c, 400, "login.cs", &e);
+    }
+    rc = c->app->auth->ops->login(c->app->auth, fc_form(c, "username"), fc_form(c, "password"),
+                                  c->req.remote_addr, &u, &err);
+    switch (rc) {
+    case FC_OK:
+        break;
+    case FC_EAUTH:
+        return form_error(c, 401, "login.cs", &err);
+    case FC_ETHROTTLE:
+        return form_error(c, 429, "login.cs", &err);
+    case FC_EDISABLED:
+        return form_error(c, 403, "login.cs", &err);
+    default:
+        return 500;
+    }
+    if (fc_session_begin(c, &u))
+        return 500;
+    return fc_redirect(c, next, NULL);
+}
+
+int page_logout(struct fc_ctx *c)
+{
+    if (fc_session_end(c))
+        return 500;
+    return fc_redirect(c, "/", "You are logged out.");
+}

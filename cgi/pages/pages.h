@@ -1,0 +1,29 @@
+/* pages: the page handlers the route table points at, and helpers they share. */
+#ifndef FC_PAGES_H
+#define FC_PAGES_H
+
+#include "core/app.h"
+
+int page_home(struct fc_ctx *c);
+int page_healthz(struct fc_ctx *c);
+int page_signup_form(struct fc_ctx *c);
+int page_signup(struct fc_ctx *c);
+int page_login_form(struct fc_ctx *c);
+int page_login(struct fc_ctx *c);
+int page_logout(struct fc_ctx *c);
+int page_profile(struct fc_ctx *c);
+int page_profile_edit_form(struct fc_ctx *c);
+int page_profile_edit(struct fc_ctx *c);
+int page_restaurants(struct fc_ctx *c);
+int page_restaurant(struct fc_ctx *c);
+
+/* Puts a restaurant's fields under prefix (e.g. "Restaurant" or "Results.3"). */
+void pages_set_restaurant(struct fc_ctx *c, const char *prefix, const struct fc_restaurant *r);
+/* Puts a user's public profile fields under prefix. */
+void pages_set_user(struct fc_ctx *c, const char *prefix, const struct fc_user *u);
+/* Splits a comma-separated list into prefix.0, prefix.1, ... */
+void pages_set_list(struct fc_ctx *c, const char *prefix, const char *csv);
+/* A local path that is safe to redirect to after log-in, or "/". */
+const char *pages_safe_next(const char *next);
+
+#endif

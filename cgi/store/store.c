@@ -1,0 +1,33 @@
+/* store: picks the backend named in the configuration. */
+#include "store/store.h"
+#include "core/config.h"
+#include "core/util.h"
+#include "store/sqlite.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int fc_store_open(HDF *cfg, struct fc_store **out)
+{
+    const char *backend = fc_config_str(cfg, "Store.Backend", "sqlite");
+    char path[PATH_MAX], sql[PATH_MAX], dir[PATH_MAX];
+
+    if (strcmp(backend, "sqlite") == 0) {
+        if (fc_config_path(cfg, "Store.SQLite.Path", "var/forkcast.db", path, sizeof path) ||
+            fc_config_path(cfg, "Sql.Dir", "sql", sql, sizeof sql))
+            return FC_ERR;
+        if (fc_config_path(cfg, "Data.Dir", "var", dir, sizeof dir) == FC_OK)
+            mkdir(dir, 0700);
+        return fc_sqlite_open(path, sql, out);
+    }
+    fprintf(stderr, "forkcast: unknown Store.Backend '%s' (expected sqlite)\n", backend);
+    return FC_ERR;
+}
+
+void fc_store_close(struct fc_store *s)
+{
+    if (s)
+        s->ops->close(s);
+}

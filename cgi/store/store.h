@@ -1,0 +1,124 @@
+/* store: the data interface every backend (SQLite, DynamoDB) implements, and its records. */
+#ifndef FC_STORE_H
+#define FC_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ClearSilver.h>
+
+struct fc_user {
+    int64_t id;
+    char username[64];
+    char email[256];
+    char pw_hash[256];
+    char ext_id[64];
+    char display_name[128];
+    char bio[2048];
+    char city[128];
+    char cuisines[2048]; /* comma-separated */
+    char price[16];      /* low | medium | high | "" */
+    char visibility[16];
+    int is_admin;
+    int disabled;
+    int64_t created_at;
+};
+
+struct fc_restaurant {
+    int64_t id;
+    char ext_id[64];
+    char name[256];
+    char address[256];
+    char city[128];
+    char state[128];
+    char country[64];
+    double lat, lon;
+    int has_coords;
+    char price[16];
+    char cuisines[512]; /* comma-separated */
+    char hours[1024];   /* "Mon-Fri 08:00-21:00; Sat ..." */
+    char alcohol[64];
+    char smoking[64];
+    char url[256];
+    /* aggregates, filled on reads */
+    double avg_stars;
+    int review_count;
+};
+
+struct fc_review {
+    int64_t id;
+    int64_t user_id;
+    int64_t restaurant_id;
+    int stars;
+    char body[4096];
+    char photo[128];
+    int64_t created_at;
+    int64_t updated_at;
+};
+
+struct fc_rest_query {
+    const char *text;    /* name substring, or "" */
+    const char *cuisine; /* exact cuisine, or "" */
+    const char *price;   /* low|medium|high, or "" */
+    const char *city;    /* exact city, or "" */
+    int offset, limit;
+};
+
+struct fc_store;
+
+/* Every function returns FC_OK, FC_NOTFOUND, FC_EXISTS or FC_ERR (see core/util.h). */
+struct fc_store_ops {
+    const char *name;
+    void (*close)(struct fc_store *s);
+
+    /* Groups many writes (imports) into one unit; end commits when commit is set. */
+    int (*batch_begin)(struct fc_store *s);
+    int (*batch_end)(struct fc_store *s, int commit);
+
+    /* users */
+    int (*user_create)(struct fc_store *s, struct fc_user *u); /* sets u->id */
+    int (*user_get)(struct fc_store *s, int64_t id, struct fc_user *out);
+    int (*user_by_name)(struct fc_store *s, const char *username, struct fc_user *out);
+    int (*user_by_ext)(struct fc_store *s, const char *ext_id, struct fc_user *out);
+    int (*user_update_profile)(struct fc_store *s, const struct fc_user *u);
+    int (*user_set_password)(struct fc_store *s, int64_t id, const char *pw_hash);
+    int (*user_set_flags)(struct fc_store *s, int64_t id, int is_admin, int disabled);
+
+    /* sessions: only the SHA-256 of the token is ever stored */
+    int (*session_create)(struct fc_store *s, const char *hash, int64_t user_id, int64_t now);
+    int (*session_get)(struct fc_store *s, const char *hash, int64_t *user_id, int64_t *created,
+                       int64_t *last_seen);
+    int (*session_touch)(struct fc_store *s, const char *hash, int64_t now);
+    int (*session_delete)(struct fc_store *s, const char *hash);
+
+    /* log-in throttling */
+    int (*fail_record)(struct fc_store *s, const char *key, int64_t now);
+    int (*fail_count)(struct fc_store *s, const char *key, int64_t since, int *count);
+    int (*fail_clear)(struct fc_store *s, const char *key);
+
+    /* restaurants */
+    int (*rest_upsert)(struct fc_store *s, struct fc_restaurant *r); /* by ext_id; sets id */
+    int (*rest_get)(struct fc_store *s, int64_t id, struct fc_restaurant *out);
+    /* Matching restaurants ordered by name: *out is malloc'ed (caller frees), *n rows,
+     * *total the count of all matches. */
+    int (*rest_search)(struct fc_store *s, const struct fc_rest_query *q,
+                       struct fc_restaurant **out, int *n, int *total);
+    /* Distinct cuisines and cities, as HDF children "0", "1"... under node */
+    int (*rest_facets)(struct fc_store *s, HDF *cuisines, HDF *cities);
+
+    /* reviews */
+    /* Writes r keyed by (user, restaurant); an existing review is replaced only when
+     * overwrite is set (FC_EXISTS otherwise). */
+    int (*review_put)(struct fc_store *s, struct fc_review *r, int overwrite);
+    int (*review_count_user)(struct fc_store *s, int64_t user_id, int *count);
+};
+
+struct fc_store {
+    const struct fc_store_ops *ops;
+};
+
+/* Opens the backend named by Store.Backend in cfg (migrating it if needed). */
+int fc_store_open(HDF *cfg, struct fc_store **out);
+void fc_store_close(struct fc_store *s);
+
+#endif

@@ -1,0 +1,30 @@
+# lighttpd configuration for forkcast, rendered by `forkcast lighttpd-conf` from
+# conf/lighttpd.conf.cs and conf/forkcast.hdf (with FORKCAST_* overrides).
+server.modules = ("mod_access", "mod_fastcgi", "mod_alias", "mod_staticfile")
+server.bind = "<?cs var:Server.Host ?>"
+server.port = <?cs var:Server.Port ?>
+server.document-root = "<?cs var:Root ?>/<?cs var:Static.Dir ?>"
+server.errorlog = "<?cs var:Run.Dir ?>/lighttpd-error.log"
+server.pid-file = "<?cs var:Run.Dir ?>/lighttpd.pid"
+server.tag = "forkcast"
+# lighttpd answers 413 itself above this (KB); forkcast's own limit (Limits.MaxBody) is lower
+# so users see forkcast's page
+server.max-request-size = <?cs var:Server.MaxRequestKB ?>
+mimetype.assign = (".css" => "text/css; charset=utf-8", ".js" => "text/javascript",
+                   ".png" => "image/png", ".jpg" => "image/jpeg", ".svg" => "image/svg+xml",
+                   ".webp" => "image/webp", ".ico" => "image/x-icon", ".txt" => "text/plain")
+static-file.exclude-extensions = (".fcgi")
+
+# static files are served by lighttpd itself
+alias.url = ("/static/" => "<?cs var:Root ?>/<?cs var:Static.Dir ?>/")
+
+$HTTP["url"] !~ "^/static/" {
+  fastcgi.server = ("/" => ((
+    "bin-path" => "<?cs var:Run.FcgiBin ?>",
+    "socket" => "<?cs var:Run.Dir ?>/forkcast.sock",
+    "max-procs" => <?cs var:Server.Procs ?>,
+    "check-local" => "disable",
+    "bin-environment" => ("FORKCAST_CONFIG" => "<?cs var:ConfigFile ?>", "FORKCAST_ROOT" => "<?cs var:Root ?>"),
+    "fix-root-scriptname" => "enable"
+  )))
+}

@@ -1,0 +1,166 @@
+"""Test harness: starts the real lighttpd + forkcast FastCGI (ASan build) on a free loopback
+port with a throw-away data folder, and a tiny HTTP client that keeps cookies."""
+import glob
+import http.client
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Server:
+    def __init__(self, demo=False, env=None, build="build/asan"):
+        self.dir = tempfile.mkdtemp(prefix="fc-it-")
+        self.port = free_port()
+        self.env = dict(os.environ)
+        self.env.update({
+            "FORKCAST_CONFIG": os.path.join(ROOT, "conf/forkcast.hdf"),
+            "FORKCAST_DATA_DIR": self.dir,
+            "FORKCAST_STORE_SQLITE_PATH": os.path.join(self.dir, "forkcast.db"),
+            "FORKCAST_SERVER_PORT": str(self.port),
+            "FORKCAST_SERVER_FCGIBIN": os.path.join(ROOT, build, "forkcast.fcgi"),
+            "FORKCAST_AUTH_SCRYPT_LOGN": "10",
+            "FORKCAST_LOG_ACCESS": os.path.join(self.dir, "access.log"),
+            "ASAN_OPTIONS": "log_path=%s/asan:detect_leaks=1" % self.dir,
+            "UBSAN_OPTIONS": "log_path=%s/ubsan:print_stacktrace=1" % self.dir,
+        })
+        if env:
+            self.env.update(env)
+        self.cli = os.path.join(ROOT, build, "forkcast")
+        self.run_cli("migrate")
+        if demo:
+            self.run_cli("import-uci")
+        os.makedirs(os.path.join(self.dir, "run"), exist_ok=True)
+        conf = os.path.join(self.dir, "run", "lighttpd.conf")
+        with open(conf, "w") as f:
+            f.write(self.run_cli("lighttpd-conf"))
+        self.proc = subprocess.Popen(["lighttpd", "-D", "-f", conf], env=self.env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while True:
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline or self.proc.poll() is not None:
+                self.stop()
+                raise RuntimeError("server did not start; see %s" % self.dir)
+            time.sleep(0.1)
+
+    def run_cli(self, *args):
+        r = subprocess.run([self.cli] + list(args), env=self.env, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError("forkcast %s failed: %s" % (" ".join(args), r.stderr))
+        return r.stdout
+
+    def errorlog(self):
+        try:
+            with open(os.path.join(self.dir, "run", "lighttpd-error.log")) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        """Stops lighttpd (and its FastCGI children); returns sanitizer reports, if any."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        time.sleep(0.3)
+        reports = []
+        for p in glob.glob(self.dir + "/asan*") + glob.glob(self.dir + "/ubsan*"):
+            with open(p) as f:
+                reports.append(f.read())
+        return reports
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Client:
+    """One browser: keeps cookies, never follows redirects."""
+
+    def __init__(self, server):
+        self.server = server
+        self.cookies = {}
+
+    def request(self, method, path, form=None, body=None, headers=None):
+        h = dict(headers or {})
+        if form is not None:
+            body = urllib.parse.urlencode(form, doseq=True).encode()
+            h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        if self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        c.request(method, path, body=body, headers=h)
+        r = c.getresponse()
+        r.text = r.read().decode("utf-8", "replace")
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";")[0]
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+        c.close()
+        return r
+
+    def get(self, path):
+        return self.request("GET", path)
+
+    def csrf(self, path="/"):
+        r = self.get(path)
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
+        if not m:
+            raise AssertionError("no CSRF token on %s" % path)
+        return m.group(1)
+
+    def post(self, path, form, csrf_from=None):
+        form = dict(form)
+        if "csrf" not in form:
+            form["csrf"] = self.csrf(csrf_from or path)
+        return self.request("POST", path, form=form)
+
+
+class TAP:
+    """Minimal TAP producer for prove."""
+
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def ok(self, cond, name, diag=None):
+        self.n += 1
+        print("%s %d - %s" % ("ok" if cond else "not ok", self.n, name))
+        if not cond:
+            self.failed += 1
+            if diag:
+                for line in str(diag).splitlines()[:40]:
+                    print("# " + line)
+        sys.stdout.flush()
+        return cond
+
+    def done(self):
+        print("1..%d" % self.n)
+        sys.exit(1 if self.failed else 0)

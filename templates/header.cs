@@ -1,0 +1,29 @@
+<?cs include:"macros.cs" ?><!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title><?cs var:Page.Title ?> &middot; forkcast</title>
+<link rel="stylesheet" href="/static/style.css">
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="top">
+  <nav aria-label="Main">
+    <a class="brand" href="/">forkcast</a>
+    <a href="/restaurants">Restaurants</a>
+    <?cs if:App.User.Id ?>
+      <a href="/u/<?cs var:url_escape(App.User.Username) ?>">Profile</a>
+      <span class="who">Hi, <?cs var:App.User.Name ?></span>
+      <form class="inline" method="post" action="/logout">
+        <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
+        <button type="submit" class="link">Log out</button>
+      </form>
+    <?cs else ?>
+      <a href="/login">Log in</a>
+      <a class="button" href="/signup">Sign up</a>
+    <?cs /if ?>
+  </nav>
+</header>
+<main id="main">
+<?cs if:App.Flash ?><p class="flash" role="status"><?cs var:App.Flash ?></p><?cs /if ?>

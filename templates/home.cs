@@ -1,0 +1,20 @@
+<?cs include:"header.cs" ?>
+<?cs if:App.User.Id ?>
+<section class="hero">
+  <h1>Welcome back, <?cs var:App.User.Name ?></h1>
+  <p>You have reviewed <?cs alt:Home.MyReviews ?>0<?cs /alt ?> restaurants.
+  <a href="/restaurants">Find a place to eat</a> or <a href="/u/<?cs var:url_escape(App.User.Username) ?>/edit">tell us what you like</a>.</p>
+</section>
+<?cs else ?>
+<section class="hero">
+  <h1>Where should we eat?</h1>
+  <p>forkcast recommends restaurants from what you and your friends love.
+  <a class="button" href="/signup">Create an account</a> or <a href="/login">log in</a>.</p>
+</section>
+<?cs /if ?>
+<section>
+  <h2>Restaurants</h2>
+  <p><?cs var:Home.RestaurantCount ?> places to try. <a href="/restaurants">See them all</a>.</p>
+  <ul class="cards"><?cs each:r = Featured ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
+</section>
+<?cs include:"footer.cs" ?>

@@ -1,0 +1,29 @@
+#!/bin/sh
+# tools/run.sh: what `make run` does after building: migrate, import the demo data on first
+# run, then run lighttpd (which spawns the FastCGI processes) in the foreground until Ctrl-C.
+set -eu
+cd "$(dirname "$0")/.."
+bin=build/forkcast
+data=$($bin config Data.Dir)
+case "$data" in /*) ;; *) data="$PWD/$data" ;; esac
+mkdir -p "$data/run"
+$bin migrate >/dev/null
+if [ ! -f "$data/demo-imported" ]; then
+    echo "First run: importing the demo data (UCI restaurant data set, 139 accounts to hash)..."
+    $bin import-uci
+    touch "$data/demo-imported"
+fi
+$bin lighttpd-conf > "$data/run/lighttpd.conf"
+host=$($bin config Server.Host)
+port=$($bin config Server.Port)
+pw=$($bin config Demo.Password)
+cat <<MSG
+
+forkcast is running at http://$host:$port/
+  demo log-ins: admin / $pw (administrator)
+                u1001 ... u1138 / $pw (demo users with reviews)
+  data: $data    logs: $data/run/lighttpd-error.log
+Press Ctrl-C to stop.
+
+MSG
+exec lighttpd -D -f "$data/run/lighttpd.conf"
