@@ -11,6 +11,7 @@
 #include <string.h>
 
 void fc_auth_scrypt_params(HDF *cfg, struct fc_scrypt_params *p);
+int fc_rec_cli(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -20,7 +21,8 @@ static void usage(FILE *f)
                "  import-uci [DIR]        import the UCI restaurant data set (idempotent)\n"
                "  user make-admin NAME    give NAME the admin role\n"
                "  lighttpd-conf           print lighttpd's configuration for this config\n"
-               "  config KEY              print a configuration value\n");
+               "  config KEY              print a configuration value\n"
+               "  rec eval|top|bench ...  recommender evaluation and benchmarks (see docs)\n");
 }
 
 static NEOERR *conf_out(void *ctx, char *s)
@@ -82,6 +84,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* recommender tools work from files alone, without the configuration */
+    if (strcmp(argv[i], "rec") == 0)
+        return fc_rec_cli(argc - i, argv + i);
     err = fc_config_load(&cfg, config);
     if (err) {
         STRING msg;
