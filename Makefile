@@ -65,9 +65,16 @@ build/asan/t/%: t/tools/%.c build/asan/libforkcast.a
 
 asan: build/asan/forkcast.fcgi build/asan/forkcast $(UNIT_BIN) $(TOOL_BIN)
 
-# Installs the Debian packages that are missing (as root, or through sudo).
+# Installs the Debian packages that are missing (as root, or through sudo). A tool already
+# on the PATH from elsewhere (node, npm, python3 with botocore) counts as installed.
 deps:
 	@missing=""; for p in $(RUN_DEPS) $(EXTRA_DEPS); do \
+	  case $$p in \
+	    nodejs) command -v node >/dev/null && continue ;; \
+	    npm) command -v npm >/dev/null && continue ;; \
+	    python3) command -v python3 >/dev/null && continue ;; \
+	    python3-botocore) python3 -c 'import botocore' 2>/dev/null && continue ;; \
+	  esac; \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
