@@ -140,9 +140,9 @@ int main(int argc, char **argv)
             goto out;
         }
         printf("imported from %s: %d restaurants, %d new users (%d already there), %d new "
-               "reviews (%d already there)\n",
-               dir, k.restaurants, k.users_new, k.users_existing, k.reviews_new,
-               k.reviews_existing);
+               "reviews (%d already there), %d demo friendships\n",
+               dir, k.restaurants, k.users_new, k.users_existing, k.reviews_new, k.reviews_existing,
+               k.friendships);
         rc = 0;
     } else if (strcmp(argv[i], "user") == 0) {
         struct fc_user u;

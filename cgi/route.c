@@ -15,6 +15,16 @@ const struct fc_route fc_routes[] = {
     {"POST", "/u/:username/edit", page_profile_edit, FC_ROUTE_LOGIN},
     {"GET", "/restaurants", page_restaurants, 0},
     {"GET", "/restaurants/:id", page_restaurant, 0},
+    {"POST", "/restaurants/:id/review", page_review_post, FC_ROUTE_LOGIN},
+    {"POST", "/restaurants/:id/:action", page_save, FC_ROUTE_LOGIN},
+    {"POST", "/reviews/:id/edit", page_review_edit, FC_ROUTE_LOGIN},
+    {"POST", "/reviews/:id/delete", page_review_delete, FC_ROUTE_LOGIN},
+    {"GET", "/photos/:key", page_photo, 0},
+    {"GET", "/saved", page_saved, FC_ROUTE_LOGIN},
+    {"GET", "/friends", page_friends, FC_ROUTE_LOGIN},
+    {"GET", "/friends/recommend", page_friends_recommend, FC_ROUTE_LOGIN},
+    {"POST", "/friends/:action", page_friend_action, FC_ROUTE_LOGIN},
+    {"GET", "/feed", page_feed, FC_ROUTE_LOGIN},
 };
 
 const size_t fc_routes_len = sizeof fc_routes / sizeof fc_routes[0];

@@ -13,6 +13,9 @@
     <a class="brand" href="/">forkcast</a>
     <a href="/restaurants">Restaurants</a>
     <?cs if:App.User.Id ?>
+      <a href="/feed">Feed</a>
+      <a href="/friends">Friends</a>
+      <a href="/saved">Want to go</a>
       <a href="/u/<?cs var:url_escape(App.User.Username) ?>">Profile</a>
       <span class="who">Hi, <?cs var:App.User.Name ?></span>
       <form class="inline" method="post" action="/logout">

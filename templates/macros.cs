@@ -7,3 +7,17 @@
   <p class="meta"><?cs each:cu = r.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?></p>
   <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs var:r.Reviews ?> reviews)<?cs else ?>No reviews yet<?cs /if ?></p>
 </li><?cs /def ?>
+<?cs def:friend_button(action, username, label, next) ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
+  <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
+  <input type="hidden" name="username" value="<?cs var:username ?>">
+  <input type="hidden" name="next" value="<?cs var:next ?>">
+  <button type="submit" class="small<?cs if:action == "block" || action == "remove" ?> quiet<?cs /if ?>"><?cs var:label ?></button>
+</form><?cs /def ?>
+<?cs def:person(p, next) ?><li class="person">
+  <a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span>
+</li><?cs /def ?>
+<?cs def:review(rv) ?><li class="review<?cs if:rv.ByFriend ?> by-friend<?cs /if ?>">
+  <p><?cs call:stars(rv.Stars) ?> <a href="/u/<?cs var:url_escape(rv.Username) ?>"><?cs var:rv.Name ?></a><?cs if:rv.ByFriend ?> <span class="tag">friend</span><?cs /if ?> <span class="meta"><time datetime="<?cs var:rv.Date.Iso ?>"><?cs var:rv.Date ?></time></span></p>
+  <?cs if:rv.Body ?><p class="body"><?cs var:rv.Body ?></p><?cs /if ?>
+  <?cs if:rv.Photo ?><img class="photo" src="/photos/<?cs var:rv.Photo ?>" alt="Photo from <?cs var:rv.Name ?>'s review" loading="lazy"><?cs /if ?>
+</li><?cs /def ?>

@@ -2,6 +2,7 @@
  * parse -> session -> route -> checks -> handler -> render -> write -> log -> free. */
 #include "core/app.h"
 #include "auth/auth.h"
+#include "blob/blob.h"
 #include "core/config.h"
 #include "core/route.h"
 #include "core/session.h"
@@ -82,6 +83,10 @@ int fc_app_init(struct fc_app *app, const char *config_path)
         fprintf(stderr, "forkcast: cannot open the store\n");
         return FC_ERR;
     }
+    if (fc_blob_open(app->cfg, &app->blob)) {
+        fprintf(stderr, "forkcast: cannot open the blob store\n");
+        return FC_ERR;
+    }
     if (fc_auth_open(app->cfg, app->store, &app->auth)) {
         fprintf(stderr, "forkcast: cannot start the auth backend\n");
         return FC_ERR;
@@ -103,6 +108,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
 void fc_app_free(struct fc_app *app)
 {
     fc_auth_close(app->auth);
+    fc_blob_close(app->blob);
     fc_store_close(app->store);
     if (app->access_log && app->access_log != stderr)
         fclose(app->access_log);
@@ -373,7 +379,8 @@ void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void 
     dispatch(c);
 write:
     fc_resp_header(&c->resp, "X-Request-Id", "%s", c->request_id);
-    fc_resp_header(&c->resp, "Cache-Control", "no-store");
+    if (!c->resp.cache_set)
+        fc_resp_header(&c->resp, "Cache-Control", "no-store");
     if (strcmp(c->req.method, "HEAD") == 0) {
         string_clear(&c->resp.body);
         string_init(&c->resp.body);

@@ -12,11 +12,13 @@
 #include "store/store.h"
 
 struct fc_auth;
+struct fc_blob;
 
 struct fc_app {
     HDF *cfg;
     struct fc_store *store;
     struct fc_auth *auth;
+    struct fc_blob *blob;
     unsigned char secret[32]; /* signs CSRF tokens; var/secret */
     char tpl_dir[PATH_MAX];
     struct fc_limits limits;

@@ -33,6 +33,8 @@ void fc_resp_header(struct fc_response *r, const char *name, const char *fmt, ..
     value[o] = '\0';
     if (strcasecmp(name, "Content-Type") == 0)
         r->sent_type = 1;
+    if (strcasecmp(name, "Cache-Control") == 0)
+        r->cache_set = 1;
     string_appendf(&r->headers, "%s: %s\r\n", name, value);
 }
 

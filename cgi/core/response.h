@@ -9,6 +9,7 @@
 struct fc_response {
     int status;
     int sent_type; /* a Content-Type header was set */
+    int cache_set; /* a Cache-Control header was set */
     STRING headers;
     STRING body;
 };

@@ -359,8 +359,77 @@ static int import_admin(struct fc_store *s, const char *pw, const struct fc_scry
     return FC_OK;
 }
 
+/* (user, restaurant) pairs seen in the ratings, for deriving demo friendships. */
+struct pairs {
+    int64_t (*v)[2];
+    size_t n, cap;
+};
+
+static int pairs_add(struct pairs *p, int64_t u, int64_t r)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 1024;
+        int64_t(*v)[2] = realloc(p->v, cap * sizeof *v);
+        if (!v)
+            return FC_ERR;
+        p->v = v;
+        p->cap = cap;
+    }
+    p->v[p->n][0] = u;
+    p->v[p->n][1] = r;
+    p->n++;
+    return FC_OK;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const int64_t *x = a, *y = b;
+    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
+}
+
+/* Demo friendships: two users are friends when they rated at least FC_UCI_FRIEND_MIN of the
+ * same restaurants. */
+static int import_friends(struct fc_store *s, struct pairs *p, struct fc_uci_counts *k)
+{
+    size_t *start = NULL, nu = 0;
+    int rc = FC_ERR;
+    qsort(p->v, p->n, sizeof *p->v, cmp_pair);
+    start = malloc((p->n + 1) * sizeof *start);
+    if (!start)
+        return FC_ERR;
+    for (size_t i = 0; i < p->n; i++)
+        if (i == 0 || p->v[i][0] != p->v[i - 1][0])
+            start[nu++] = i;
+    start[nu] = p->n;
+    for (size_t a = 0; a < nu; a++)
+        for (size_t b = a + 1; b < nu; b++) {
+            size_t i = start[a], j = start[b];
+            int common = 0;
+            while (i < start[a + 1] && j < start[b + 1]) {
+                if (p->v[i][1] == p->v[j][1]) {
+                    common++;
+                    i++;
+                    j++;
+                } else if (p->v[i][1] < p->v[j][1]) {
+                    i++;
+                } else {
+                    j++;
+                }
+            }
+            if (common >= FC_UCI_FRIEND_MIN) {
+                if (s->ops->friend_add(s, p->v[start[a]][0], p->v[start[b]][0], 1704067200))
+                    goto out;
+                k->friendships++;
+            }
+        }
+    rc = FC_OK;
+out:
+    free(start);
+    return rc;
+}
+
 static int import_ratings(struct fc_store *s, const char *dir, const struct place *places, int np,
-                          struct fc_uci_counts *k)
+                          struct fc_uci_counts *k, struct pairs *seen)
 {
     struct csv rat;
     struct fc_user *u = calloc(1, sizeof *u);
@@ -392,6 +461,8 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
         rv.restaurant_id = place_id(places, np, rat.field[1]);
         if (!rv.restaurant_id)
             continue;
+        if (pairs_add(seen, rv.user_id, rv.restaurant_id))
+            goto out;
         rv.stars = fc_uci_stars((int)r, (int)f, (int)sv);
         snprintf(key, sizeof key, "%s/%s", rat.field[0], rat.field[1]);
         /* the data set has no dates: spread reviews over 2025, the same on every import */
@@ -416,6 +487,7 @@ int fc_uci_import(struct fc_store *s, const char *dir, const char *pw,
                   const struct fc_scrypt_params *prm, struct fc_uci_counts *k)
 {
     struct place *places = calloc(1024, sizeof *places);
+    struct pairs seen = {0};
     int np = 0, rc = FC_ERR;
 
     memset(k, 0, sizeof *k);
@@ -424,7 +496,8 @@ int fc_uci_import(struct fc_store *s, const char *dir, const char *pw,
     if (s->ops->batch_begin(s))
         goto out;
     if (import_places(s, dir, places, &np, 1024) || import_admin(s, pw, prm, k) ||
-        import_users(s, dir, pw, prm, k) || import_ratings(s, dir, places, np, k)) {
+        import_users(s, dir, pw, prm, k) || import_ratings(s, dir, places, np, k, &seen) ||
+        (k->users_new && import_friends(s, &seen, k))) {
         s->ops->batch_end(s, 0);
         goto out;
     }
@@ -432,5 +505,6 @@ int fc_uci_import(struct fc_store *s, const char *dir, const char *pw,
     rc = s->ops->batch_end(s, 1);
 out:
     free(places);
+    free(seen.v);
     return rc;
 }

@@ -6,8 +6,11 @@
 #include "store/store.h"
 
 struct fc_uci_counts {
-    int restaurants, users_new, users_existing, reviews_new, reviews_existing;
+    int restaurants, users_new, users_existing, reviews_new, reviews_existing, friendships;
 };
+
+/* Demo friendships: users who rated at least this many of the same restaurants. */
+#define FC_UCI_FRIEND_MIN 4
 
 /* Imports dir/{geoplaces2,chefmozcuisine,chefmozhours4,userprofile,usercuisine,
  * rating_final}.csv. Idempotent: a second run changes nothing. Users get the password

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void pages_set_list(struct fc_ctx *c, const char *prefix, const char *csv)
 {
@@ -88,4 +89,17 @@ const char *pages_safe_next(const char *next)
     if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
         return "/";
     return next;
+}
+
+void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at)
+{
+    char buf[32], k[256];
+    time_t t = (time_t)at;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    fc_set(c, prefix, buf);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    snprintf(k, sizeof k, "%s.Iso", prefix);
+    fc_set(c, k, buf);
 }

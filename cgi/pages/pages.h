@@ -16,6 +16,25 @@ int page_profile_edit_form(struct fc_ctx *c);
 int page_profile_edit(struct fc_ctx *c);
 int page_restaurants(struct fc_ctx *c);
 int page_restaurant(struct fc_ctx *c);
+int page_friends(struct fc_ctx *c);
+int page_friend_action(struct fc_ctx *c);
+int page_review_post(struct fc_ctx *c);
+int page_review_edit(struct fc_ctx *c);
+int page_review_delete(struct fc_ctx *c);
+int page_photo(struct fc_ctx *c);
+int page_save(struct fc_ctx *c);
+int page_saved(struct fc_ctx *c);
+int page_feed(struct fc_ctx *c);
+int page_friends_recommend(struct fc_ctx *c);
+
+/* The restaurant page; draft (or NULL) is a refused review form to show again. */
+int pages_restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_review *draft);
+/* Puts a review under prefix. */
+void pages_set_review(struct fc_ctx *c, const char *prefix, const struct fc_review_row *rv);
+/* Puts a date as prefix (YYYY-MM-DD) and prefix.Iso. */
+void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at);
+/* Parses a feed cursor "AT-KIND-ID"; FC_OK or FC_EINVAL. */
+int pages_cursor_parse(const char *s, struct fc_feed_cursor *cur);
 
 /* Puts a restaurant's fields under prefix (e.g. "Restaurant" or "Results.3"). */
 void pages_set_restaurant(struct fc_ctx *c, const char *prefix, const struct fc_restaurant *r);

@@ -3,6 +3,7 @@
 #include "pages/pages.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int load_user(struct fc_ctx *c, struct fc_user *u)
@@ -18,22 +19,48 @@ int page_profile(struct fc_ctx *c)
 {
     struct fc_store *s = c->app->store;
     struct fc_user u;
-    int rc = load_user(c, &u), count = 0, self;
+    struct fc_review_row *rows = NULL;
+    int rc = load_user(c, &u), count = 0, self, rel = 0, n = 0, status = 500;
     if (rc)
         return rc;
     self = c->logged_in && c->user.id == u.id;
+    if (c->logged_in && !self && s->ops->relation(s, c->user.id, u.id, &rel))
+        return 500;
+    if (rel & FC_REL_BLOCKED_BY)
+        return 404; /* a blocked user can't see the blocker */
     fc_setf(c, "Page.Title", "%s", u.display_name[0] ? u.display_name : u.username);
     fc_set_int(c, "Profile.Self", self);
     fc_set(c, "Profile.Username", u.username);
     fc_set(c, "Profile.Name", u.display_name[0] ? u.display_name : u.username);
-    if (!self && strcmp(u.visibility, "public") != 0) {
+    fc_set_int(c, "Profile.Friend", (rel & FC_REL_FRIEND) != 0);
+    fc_set_int(c, "Profile.RequestOut", (rel & FC_REL_REQ_OUT) != 0);
+    fc_set_int(c, "Profile.RequestIn", (rel & FC_REL_REQ_IN) != 0);
+    fc_set_int(c, "Profile.Blocked", (rel & FC_REL_BLOCKED) != 0);
+    if (c->logged_in && !self) {
+        int mutual = 0;
+        if (s->ops->mutual_count(s, c->user.id, u.id, &mutual))
+            return 500;
+        fc_set_int(c, "Profile.Mutual", mutual);
+    }
+    if (!self && strcmp(u.visibility, "public") != 0 && !(rel & FC_REL_FRIEND)) {
         fc_set_int(c, "Profile.Hidden", 1);
         return fc_render(c, "profile.cs") ? 500 : 0;
     }
     pages_set_user(c, "Profile", &u);
     if (s->ops->review_count_user(s, u.id, &count) == FC_OK)
         fc_set_int(c, "Profile.ReviewCount", count);
-    return fc_render(c, "profile.cs") ? 500 : 0;
+    rows = calloc(100, sizeof *rows);
+    if (!rows || s->ops->reviews_by_user(s, u.id, c->logged_in ? c->user.id : 0, rows, 100, &n))
+        goto out;
+    for (int i = 0; i < n; i++) {
+        char p[32];
+        snprintf(p, sizeof p, "Reviews.%d", i);
+        pages_set_review(c, p, &rows[i]);
+    }
+    status = fc_render(c, "profile.cs") ? 500 : 0;
+out:
+    free(rows);
+    return status;
 }
 
 /* Cuisine choices for the form: every cuisine a restaurant has, checked if the user has it. */

@@ -70,19 +70,14 @@ int page_restaurants(struct fc_ctx *c)
 
 int page_restaurant(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_restaurant r;
     long id;
-    int rc;
-
+    int status;
     if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
         return 404;
-    rc = s->ops->rest_get(s, id, &r);
-    if (rc == FC_NOTFOUND)
-        return 404;
-    if (rc)
-        return 500;
-    fc_set(c, "Page.Title", r.name);
-    pages_set_restaurant(c, "Restaurant", &r);
-    return fc_render(c, "restaurant.cs") ? 500 : 0;
+    status = pages_restaurant_view(c, id, NULL);
+    /* the interaction log: a logged-in view of an existing restaurant */
+    if (status == 0 && c->logged_in &&
+        c->app->store->ops->event_add(c->app->store, c->user.id, id, "view", 1, fc_now()))
+        fprintf(stderr, "forkcast: [%s] could not log a view\n", c->request_id);
+    return status;
 }

@@ -40,6 +40,36 @@ enum {
     Q_REVIEW_UPSERT,
     Q_REVIEW_INSERT,
     Q_REVIEW_COUNT_USER,
+    Q_REVIEW_GET,
+    Q_REVIEW_GET_BY,
+    Q_REVIEW_DELETE,
+    Q_REVIEWS_OF_REST,
+    Q_REVIEWS_BY_USER,
+    Q_FRIENDS_RATING,
+    Q_REL_FRIEND,
+    Q_REL_REQ,
+    Q_REL_BLOCK,
+    Q_REQ_INSERT,
+    Q_REQ_DELETE,
+    Q_FRIEND_INSERT,
+    Q_FRIEND_DELETE,
+    Q_BLOCK_INSERT,
+    Q_BLOCK_DELETE,
+    Q_PEOPLE_FRIENDS,
+    Q_PEOPLE_REQ_IN,
+    Q_PEOPLE_REQ_OUT,
+    Q_PEOPLE_SUGGEST,
+    Q_PEOPLE_BLOCKED,
+    Q_PEOPLE_SEARCH,
+    Q_MUTUAL,
+    Q_SAVE_INSERT,
+    Q_SAVE_DELETE,
+    Q_SAVE_EXISTS,
+    Q_SAVES_OF_USER,
+    Q_EVENT_INSERT,
+    Q_EVENT_COUNT,
+    Q_FEED,
+    Q_FRIENDS_RECOMMEND,
     Q__COUNT
 };
 
@@ -58,6 +88,27 @@ enum {
     " AND (?2 = '' OR EXISTS (SELECT 1 FROM restaurant_cuisines c WHERE"                           \
     " c.restaurant_id = r.id AND c.cuisine = ?2))"                                                 \
     " AND (?3 = '' OR r.price = ?3) AND (?4 = '' OR r.city = ?4)"
+
+/* The viewer (?1) may see content by author: their own, or not blocked either way and
+ * public or by a friend. */
+#define VISIBLE(author, vis)                                                                       \
+    "(" author " = ?1 OR ((" vis " = 'public' OR EXISTS (SELECT 1 FROM friendships vf WHERE "      \
+    "vf.user_id = ?1 AND vf.friend_id = " author ")) AND NOT EXISTS (SELECT 1 FROM blocks vb "     \
+    "WHERE (vb.user_id = ?1 AND vb.blocked_id = " author ") OR (vb.user_id = " author              \
+    " AND vb.blocked_id = ?1))))"
+
+#define REVIEW_ROW_COLS                                                                            \
+    "r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, r.updated_at, "     \
+    "u.username, u.display_name, x.name, "                                                         \
+    "EXISTS (SELECT 1 FROM friendships ff WHERE ff.user_id = ?1 AND ff.friend_id = r.user_id)"
+
+#define PERSON_COLS                                                                                \
+    "u.id, u.username, u.display_name, u.city, (SELECT count(*) FROM friendships m1 JOIN "         \
+    "friendships m2 ON m2.friend_id = m1.friend_id WHERE m1.user_id = ?1 AND m2.user_id = u.id)"
+
+#define NOT_BLOCKED(other)                                                                         \
+    "NOT EXISTS (SELECT 1 FROM blocks nb WHERE (nb.user_id = ?1 AND nb.blocked_id = " other        \
+    ") OR (nb.user_id = " other " AND nb.blocked_id = ?1))"
 
 static const char *const SQL[Q__COUNT] = {
     [Q_USER_INSERT] = "INSERT INTO users (username, email, pw_hash, ext_id, display_name, bio, "
@@ -107,6 +158,93 @@ static const char *const SQL[Q__COUNT] = {
     [Q_REVIEW_INSERT] = "INSERT INTO reviews (user_id, restaurant_id, stars, body, photo, "
                         "created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
     [Q_REVIEW_COUNT_USER] = "SELECT count(*) FROM reviews WHERE user_id = ?",
+    [Q_REVIEW_GET] = "SELECT id, user_id, restaurant_id, stars, body, photo, created_at, "
+                     "updated_at FROM reviews WHERE id = ?",
+    [Q_REVIEW_GET_BY] = "SELECT id, user_id, restaurant_id, stars, body, photo, created_at, "
+                        "updated_at FROM reviews WHERE user_id = ? AND restaurant_id = ?",
+    [Q_REVIEW_DELETE] = "DELETE FROM reviews WHERE id = ?",
+    [Q_REVIEWS_OF_REST] =
+        "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
+        "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.restaurant_id = ?2 AND "
+        "u.disabled = 0 AND " VISIBLE(
+            "r.user_id", "u.visibility") " ORDER BY 12 DESC, r.created_at DESC, r.id DESC LIMIT ?3",
+    [Q_REVIEWS_BY_USER] =
+        "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
+        "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.user_id = ?2 AND "
+        "u.disabled = 0 AND " VISIBLE(
+            "r.user_id", "u.visibility") " ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
+    [Q_FRIENDS_RATING] = "SELECT count(*), coalesce(avg(r.stars), 0) FROM friendships f JOIN "
+                         "reviews r ON r.user_id = f.friend_id JOIN users u ON u.id = "
+                         "r.user_id WHERE f.user_id = ?1 AND r.restaurant_id = ?2 AND "
+                         "u.disabled = 0",
+    [Q_REL_FRIEND] = "SELECT 1 FROM friendships WHERE user_id = ? AND friend_id = ?",
+    [Q_REL_REQ] = "SELECT 1 FROM friend_requests WHERE from_id = ? AND to_id = ?",
+    [Q_REL_BLOCK] = "SELECT 1 FROM blocks WHERE user_id = ? AND blocked_id = ?",
+    [Q_REQ_INSERT] = "INSERT INTO friend_requests (from_id, to_id, created_at) VALUES (?,?,?)",
+    [Q_REQ_DELETE] = "DELETE FROM friend_requests WHERE from_id = ? AND to_id = ?",
+    [Q_FRIEND_INSERT] = "INSERT OR IGNORE INTO friendships (user_id, friend_id, created_at) "
+                        "VALUES (?1,?2,?3), (?2,?1,?3)",
+    [Q_FRIEND_DELETE] = "DELETE FROM friendships WHERE (user_id = ?1 AND friend_id = ?2) OR "
+                        "(user_id = ?2 AND friend_id = ?1)",
+    [Q_BLOCK_INSERT] = "INSERT OR IGNORE INTO blocks (user_id, blocked_id, created_at) "
+                       "VALUES (?,?,?)",
+    [Q_BLOCK_DELETE] = "DELETE FROM blocks WHERE user_id = ? AND blocked_id = ?",
+    [Q_PEOPLE_FRIENDS] = "SELECT " PERSON_COLS " FROM friendships f JOIN users u ON u.id = "
+                         "f.friend_id WHERE f.user_id = ?1 AND u.disabled = 0 ORDER BY "
+                         "u.display_name, u.id LIMIT ?2",
+    [Q_PEOPLE_REQ_IN] = "SELECT " PERSON_COLS " FROM friend_requests q JOIN users u ON u.id = "
+                        "q.from_id WHERE q.to_id = ?1 AND u.disabled = 0 ORDER BY "
+                        "q.created_at DESC LIMIT ?2",
+    [Q_PEOPLE_REQ_OUT] = "SELECT " PERSON_COLS " FROM friend_requests q JOIN users u ON u.id "
+                         "= q.to_id WHERE q.from_id = ?1 AND u.disabled = 0 ORDER BY "
+                         "q.created_at DESC LIMIT ?2",
+    [Q_PEOPLE_SUGGEST] =
+        "SELECT u.id, u.username, u.display_name, u.city, count(*) AS mutual FROM friendships "
+        "a JOIN friendships b ON b.user_id = a.friend_id JOIN users u ON u.id = b.friend_id "
+        "WHERE a.user_id = ?1 AND b.friend_id <> ?1 AND u.disabled = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM friendships c WHERE c.user_id = ?1 AND c.friend_id = b.friend_id) "
+        "AND NOT EXISTS (SELECT 1 FROM friend_requests q WHERE (q.from_id = ?1 AND q.to_id = "
+        "u.id) OR (q.from_id = u.id AND q.to_id = ?1)) AND " NOT_BLOCKED(
+            "u.id") " GROUP BY u.id ORDER BY mutual DESC, u.display_name LIMIT ?2",
+    [Q_PEOPLE_BLOCKED] = "SELECT u.id, u.username, u.display_name, u.city, 0 FROM blocks b "
+                         "JOIN users u ON u.id = b.blocked_id WHERE b.user_id = ?1 ORDER BY "
+                         "u.display_name LIMIT ?2",
+    [Q_PEOPLE_SEARCH] = "SELECT " PERSON_COLS " FROM users u WHERE (u.username LIKE '%' || ?3 "
+                        "|| '%' ESCAPE '\\' OR u.display_name LIKE '%' || ?3 || '%' ESCAPE "
+                        "'\\') AND u.id <> ?1 AND u.disabled = 0 AND NOT EXISTS (SELECT 1 "
+                        "FROM blocks nb WHERE nb.user_id = u.id AND nb.blocked_id = ?1) ORDER "
+                        "BY u.display_name, u.id LIMIT ?2",
+    [Q_MUTUAL] = "SELECT count(*) FROM friendships a JOIN friendships b ON b.friend_id = "
+                 "a.friend_id WHERE a.user_id = ? AND b.user_id = ?",
+    [Q_SAVE_INSERT] = "INSERT OR IGNORE INTO saves (user_id, restaurant_id, created_at) VALUES "
+                      "(?,?,?)",
+    [Q_SAVE_DELETE] = "DELETE FROM saves WHERE user_id = ? AND restaurant_id = ?",
+    [Q_SAVE_EXISTS] = "SELECT 1 FROM saves WHERE user_id = ? AND restaurant_id = ?",
+    [Q_SAVES_OF_USER] = "SELECT " REST_COLS " FROM saves s JOIN restaurants r ON r.id = "
+                        "s.restaurant_id WHERE s.user_id = ? ORDER BY s.created_at DESC, s.id "
+                        "DESC LIMIT ?",
+    [Q_EVENT_INSERT] = "INSERT INTO events (user_id, restaurant_id, type, value, created_at) "
+                       "VALUES (?,?,?,?,?)",
+    [Q_EVENT_COUNT] = "SELECT count(*) FROM events WHERE user_id = ? AND type = ?",
+    [Q_FEED] =
+        "SELECT * FROM ("
+        "SELECT 1 AS kind, r.id AS id, r.created_at AS at, r.user_id, u.username, "
+        "u.display_name, r.restaurant_id, x.name, r.stars, r.body, r.photo FROM friendships f "
+        "JOIN reviews r ON r.user_id = f.friend_id JOIN users u ON u.id = r.user_id JOIN "
+        "restaurants x ON x.id = r.restaurant_id WHERE f.user_id = ?1 AND u.disabled = 0 AND "
+        "(r.created_at, 1, r.id) < (?2, ?3, ?4) "
+        "UNION ALL "
+        "SELECT 2, s.id, s.created_at, s.user_id, u.username, u.display_name, s.restaurant_id, "
+        "x.name, 0, '', '' FROM friendships f JOIN saves s ON s.user_id = f.friend_id JOIN users "
+        "u ON u.id = s.user_id JOIN restaurants x ON x.id = s.restaurant_id WHERE f.user_id = "
+        "?1 AND u.disabled = 0 AND (s.created_at, 2, s.id) < (?2, ?3, ?4)"
+        ") ORDER BY at DESC, kind DESC, id DESC LIMIT ?5",
+    [Q_FRIENDS_RECOMMEND] =
+        "SELECT x.id, x.name, x.city, count(*) AS n, avg(r.stars), max(r.created_at) AS latest, "
+        "group_concat(u.display_name, ', ') FROM friendships f JOIN reviews r ON r.user_id = "
+        "f.friend_id AND r.stars >= 4 JOIN users u ON u.id = r.user_id JOIN restaurants x ON "
+        "x.id = r.restaurant_id WHERE f.user_id = ?1 AND u.disabled = 0 GROUP BY x.id ORDER BY "
+        "n DESC, latest DESC, x.id LIMIT ?2",
 };
 
 struct sqlite_store {
@@ -628,6 +766,469 @@ static int s_review_count_user(struct fc_store *s, int64_t uid, int *count)
     return r;
 }
 
+static void row_review(sqlite3_stmt *st, int base, struct fc_review *r)
+{
+    memset(r, 0, sizeof *r);
+    r->id = sqlite3_column_int64(st, base + 0);
+    r->user_id = sqlite3_column_int64(st, base + 1);
+    r->restaurant_id = sqlite3_column_int64(st, base + 2);
+    r->stars = sqlite3_column_int(st, base + 3);
+    col_text(st, base + 4, r->body, sizeof r->body);
+    col_text(st, base + 5, r->photo, sizeof r->photo);
+    r->created_at = sqlite3_column_int64(st, base + 6);
+    r->updated_at = sqlite3_column_int64(st, base + 7);
+}
+
+/* Steps a one-row query; FC_OK with the row ready, FC_NOTFOUND, or FC_ERR. The caller reads
+ * the row, then resets. */
+static int one_row(struct fc_store *s, sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return FC_OK;
+    if (rc != SQLITE_DONE)
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FC_NOTFOUND : FC_ERR;
+}
+
+static int review_one(struct fc_store *s, sqlite3_stmt *st, struct fc_review *out)
+{
+    int rc = one_row(s, st);
+    if (rc)
+        return rc;
+    row_review(st, 0, out);
+    sqlite3_reset(st);
+    return FC_OK;
+}
+
+static int s_review_get(struct fc_store *s, int64_t id, struct fc_review *out)
+{
+    sqlite3_stmt *st = Q(s, Q_REVIEW_GET);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    return review_one(s, st, out);
+}
+
+static int s_review_get_by(struct fc_store *s, int64_t uid, int64_t rid, struct fc_review *out)
+{
+    sqlite3_stmt *st = Q(s, Q_REVIEW_GET_BY);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_int64(st, 2, rid);
+    return review_one(s, st, out);
+}
+
+static int s_review_delete(struct fc_store *s, int64_t id)
+{
+    sqlite3_stmt *st = Q(s, Q_REVIEW_DELETE);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    return step_done(s, st);
+}
+
+/* Steps a many-row query into review rows. */
+static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_row *out, int max,
+                       int *n)
+{
+    int step = SQLITE_DONE, k = 0;
+    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct fc_review_row *o = &out[k++];
+        row_review(st, 0, &o->r);
+        col_text(st, 8, o->username, sizeof o->username);
+        col_text(st, 9, o->display_name, sizeof o->display_name);
+        col_text(st, 10, o->rest_name, sizeof o->rest_name);
+        o->by_friend = sqlite3_column_int(st, 11);
+    }
+    sqlite3_reset(st);
+    if (k < max && step != SQLITE_DONE) {
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        return FC_ERR;
+    }
+    *n = k;
+    return FC_OK;
+}
+
+static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
+                                   struct fc_review_row *out, int max, int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_REVIEWS_OF_REST);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, viewer);
+    sqlite3_bind_int64(st, 2, rid);
+    sqlite3_bind_int(st, 3, max);
+    return review_rows(s, st, out, max, n);
+}
+
+static int s_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
+                             struct fc_review_row *out, int max, int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_REVIEWS_BY_USER);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, viewer);
+    sqlite3_bind_int64(st, 2, uid);
+    sqlite3_bind_int(st, 3, max);
+    return review_rows(s, st, out, max, n);
+}
+
+static int s_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count,
+                            double *avg)
+{
+    sqlite3_stmt *st = Q(s, Q_FRIENDS_RATING);
+    int rc;
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, viewer);
+    sqlite3_bind_int64(st, 2, rid);
+    if ((rc = one_row(s, st)))
+        return rc == FC_NOTFOUND ? FC_ERR : rc;
+    *count = sqlite3_column_int(st, 0);
+    *avg = sqlite3_column_double(st, 1);
+    sqlite3_reset(st);
+    return FC_OK;
+}
+
+/* 1 when the pair query q has a row for (a, b), 0 when not, FC_ERR on error. */
+static int pair_exists(struct fc_store *s, int q, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = Q(s, q);
+    int rc;
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    rc = one_row(s, st);
+    if (rc == FC_OK) {
+        sqlite3_reset(st);
+        return 1;
+    }
+    return rc == FC_NOTFOUND ? 0 : FC_ERR;
+}
+
+static int s_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
+{
+    int r = 0, x;
+    const struct {
+        int q, swap, bit;
+    } checks[] = {
+        {Q_REL_FRIEND, 0, FC_REL_FRIEND},    {Q_REL_REQ, 0, FC_REL_REQ_OUT},
+        {Q_REL_REQ, 1, FC_REL_REQ_IN},       {Q_REL_BLOCK, 0, FC_REL_BLOCKED},
+        {Q_REL_BLOCK, 1, FC_REL_BLOCKED_BY},
+    };
+    for (size_t i = 0; i < FC_ARRAY_LEN(checks); i++) {
+        x = checks[i].swap ? pair_exists(s, checks[i].q, o, v) : pair_exists(s, checks[i].q, v, o);
+        if (x < 0)
+            return FC_ERR;
+        if (x)
+            r |= checks[i].bit;
+    }
+    *rel = r;
+    return FC_OK;
+}
+
+static int pair_exec(struct fc_store *s, int q, int64_t a, int64_t b, int64_t now, int with_now)
+{
+    sqlite3_stmt *st = Q(s, q);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (with_now)
+        sqlite3_bind_int64(st, 3, now);
+    return step_done(s, st);
+}
+
+static int s_friend_add(struct fc_store *s, int64_t a, int64_t b, int64_t now)
+{
+    if (a == b)
+        return FC_EINVAL;
+    return pair_exec(s, Q_FRIEND_INSERT, a, b, now, 1);
+}
+
+static int s_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now)
+{
+    int rc, x;
+    if (exec(s, "SAVEPOINT accept"))
+        return FC_ERR;
+    x = pair_exists(s, Q_REL_REQ, from, v);
+    if (x <= 0) {
+        rc = x < 0 ? FC_ERR : FC_NOTFOUND;
+        goto out;
+    }
+    if ((rc = pair_exec(s, Q_REQ_DELETE, from, v, 0, 0)) ||
+        (rc = pair_exec(s, Q_REQ_DELETE, v, from, 0, 0)) ||
+        (rc = pair_exec(s, Q_FRIEND_INSERT, v, from, now, 1)))
+        goto out;
+out:
+    if (rc) {
+        exec(s, "ROLLBACK TO accept");
+        exec(s, "RELEASE accept");
+        return rc;
+    }
+    return exec(s, "RELEASE accept");
+}
+
+static int s_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now)
+{
+    int rel, rc;
+    if (v == o)
+        return FC_EINVAL;
+    if (s_relation(s, v, o, &rel))
+        return FC_ERR;
+    if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
+        return FC_EINVAL;
+    if (rel & (FC_REL_FRIEND | FC_REL_REQ_OUT))
+        return FC_EXISTS;
+    if (rel & FC_REL_REQ_IN)
+        return s_friend_accept(s, v, o, now);
+    rc = pair_exec(s, Q_REQ_INSERT, v, o, now, 1);
+    return rc;
+}
+
+static int s_friend_request_delete(struct fc_store *s, int64_t from, int64_t to)
+{
+    int x = pair_exists(s, Q_REL_REQ, from, to);
+    if (x < 0)
+        return FC_ERR;
+    if (!x)
+        return FC_NOTFOUND;
+    return pair_exec(s, Q_REQ_DELETE, from, to, 0, 0);
+}
+
+static int s_friend_remove(struct fc_store *s, int64_t v, int64_t o)
+{
+    int x = pair_exists(s, Q_REL_FRIEND, v, o);
+    if (x < 0)
+        return FC_ERR;
+    if (!x)
+        return FC_NOTFOUND;
+    return pair_exec(s, Q_FRIEND_DELETE, v, o, 0, 0);
+}
+
+static int s_block(struct fc_store *s, int64_t v, int64_t o, int64_t now)
+{
+    int rc;
+    if (v == o)
+        return FC_EINVAL;
+    if (exec(s, "SAVEPOINT block"))
+        return FC_ERR;
+    if ((rc = pair_exec(s, Q_FRIEND_DELETE, v, o, 0, 0)) ||
+        (rc = pair_exec(s, Q_REQ_DELETE, v, o, 0, 0)) ||
+        (rc = pair_exec(s, Q_REQ_DELETE, o, v, 0, 0)) ||
+        (rc = pair_exec(s, Q_BLOCK_INSERT, v, o, now, 1))) {
+        exec(s, "ROLLBACK TO block");
+        exec(s, "RELEASE block");
+        return rc;
+    }
+    return exec(s, "RELEASE block");
+}
+
+static int s_unblock(struct fc_store *s, int64_t v, int64_t o)
+{
+    return pair_exec(s, Q_BLOCK_DELETE, v, o, 0, 0);
+}
+
+static int person_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_person *out, int max, int *n)
+{
+    int step = SQLITE_DONE, k = 0;
+    (void)s;
+    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct fc_person *p = &out[k++];
+        memset(p, 0, sizeof *p);
+        p->id = sqlite3_column_int64(st, 0);
+        col_text(st, 1, p->username, sizeof p->username);
+        col_text(st, 2, p->display_name, sizeof p->display_name);
+        col_text(st, 3, p->city, sizeof p->city);
+        p->mutual = sqlite3_column_int(st, 4);
+    }
+    sqlite3_reset(st);
+    if (k < max && step != SQLITE_DONE)
+        return FC_ERR;
+    *n = k;
+    return FC_OK;
+}
+
+static int s_people(struct fc_store *s, enum fc_person_list which, int64_t v, struct fc_person *out,
+                    int max, int *n)
+{
+    static const int q[] = {[FC_LIST_FRIENDS] = Q_PEOPLE_FRIENDS,
+                            [FC_LIST_REQ_IN] = Q_PEOPLE_REQ_IN,
+                            [FC_LIST_REQ_OUT] = Q_PEOPLE_REQ_OUT,
+                            [FC_LIST_SUGGEST] = Q_PEOPLE_SUGGEST,
+                            [FC_LIST_BLOCKED] = Q_PEOPLE_BLOCKED};
+    sqlite3_stmt *st;
+    if ((unsigned)which >= FC_ARRAY_LEN(q) || !(st = Q(s, q[which])))
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, v);
+    sqlite3_bind_int(st, 2, max);
+    return person_rows(s, st, out, max, n);
+}
+
+static char *like_escape(const char *t);
+
+static int s_people_search(struct fc_store *s, const char *q, int64_t v, struct fc_person *out,
+                           int max, int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_PEOPLE_SEARCH);
+    char *esc = like_escape(q);
+    int rc;
+    if (!st || !esc) {
+        free(esc);
+        return FC_ERR;
+    }
+    sqlite3_bind_int64(st, 1, v);
+    sqlite3_bind_int(st, 2, max);
+    bind_text(st, 3, esc);
+    rc = person_rows(s, st, out, max, n);
+    free(esc);
+    return rc;
+}
+
+static int s_mutual_count(struct fc_store *s, int64_t a, int64_t b, int *count)
+{
+    sqlite3_stmt *st = Q(s, Q_MUTUAL);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    if (one_row(s, st))
+        return FC_ERR;
+    *count = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return FC_OK;
+}
+
+static int s_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
+{
+    return pair_exec(s, Q_SAVE_INSERT, uid, rid, now, 1);
+}
+
+static int s_save_delete(struct fc_store *s, int64_t uid, int64_t rid)
+{
+    return pair_exec(s, Q_SAVE_DELETE, uid, rid, 0, 0);
+}
+
+static int s_save_exists(struct fc_store *s, int64_t uid, int64_t rid, int *yes)
+{
+    int x = pair_exists(s, Q_SAVE_EXISTS, uid, rid);
+    if (x < 0)
+        return FC_ERR;
+    *yes = x;
+    return FC_OK;
+}
+
+static int s_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant *out, int max,
+                           int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_SAVES_OF_USER);
+    int step = SQLITE_DONE, k = 0;
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_int(st, 2, max);
+    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW)
+        row_rest(st, &out[k++]);
+    sqlite3_reset(st);
+    if (k < max && step != SQLITE_DONE)
+        return FC_ERR;
+    *n = k;
+    return FC_OK;
+}
+
+static int s_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,
+                       int64_t at)
+{
+    sqlite3_stmt *st = Q(s, Q_EVENT_INSERT);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    sqlite3_bind_int64(st, 2, rid);
+    bind_text(st, 3, type);
+    sqlite3_bind_double(st, 4, value);
+    sqlite3_bind_int64(st, 5, at);
+    return step_done(s, st);
+}
+
+static int s_event_count(struct fc_store *s, int64_t uid, const char *type, int *count)
+{
+    sqlite3_stmt *st = Q(s, Q_EVENT_COUNT);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, uid);
+    bind_text(st, 2, type);
+    if (one_row(s, st))
+        return FC_ERR;
+    *count = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return FC_OK;
+}
+
+static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
+                  struct fc_feed_item *out, int max, int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_FEED);
+    int step = SQLITE_DONE, k = 0;
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, v);
+    sqlite3_bind_int64(st, 2, after ? after->at : INT64_MAX);
+    sqlite3_bind_int(st, 3, after ? after->kind : 3);
+    sqlite3_bind_int64(st, 4, after ? after->id : INT64_MAX);
+    sqlite3_bind_int(st, 5, max);
+    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct fc_feed_item *it = &out[k++];
+        memset(it, 0, sizeof *it);
+        it->kind = sqlite3_column_int(st, 0);
+        it->id = sqlite3_column_int64(st, 1);
+        it->at = sqlite3_column_int64(st, 2);
+        it->user_id = sqlite3_column_int64(st, 3);
+        col_text(st, 4, it->username, sizeof it->username);
+        col_text(st, 5, it->display_name, sizeof it->display_name);
+        it->restaurant_id = sqlite3_column_int64(st, 6);
+        col_text(st, 7, it->rest_name, sizeof it->rest_name);
+        it->stars = sqlite3_column_int(st, 8);
+        col_text(st, 9, it->body, sizeof it->body);
+        col_text(st, 10, it->photo, sizeof it->photo);
+    }
+    sqlite3_reset(st);
+    if (k < max && step != SQLITE_DONE)
+        return FC_ERR;
+    *n = k;
+    return FC_OK;
+}
+
+static int s_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
+                               int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_FRIENDS_RECOMMEND);
+    int step = SQLITE_DONE, k = 0;
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, v);
+    sqlite3_bind_int(st, 2, max);
+    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct fc_friend_rec *f = &out[k++];
+        memset(f, 0, sizeof *f);
+        f->restaurant_id = sqlite3_column_int64(st, 0);
+        col_text(st, 1, f->name, sizeof f->name);
+        col_text(st, 2, f->city, sizeof f->city);
+        f->friends = sqlite3_column_int(st, 3);
+        f->avg = sqlite3_column_double(st, 4);
+        f->latest = sqlite3_column_int64(st, 5);
+        col_text(st, 6, f->who, sizeof f->who);
+    }
+    sqlite3_reset(st);
+    if (k < max && step != SQLITE_DONE)
+        return FC_ERR;
+    *n = k;
+    return FC_OK;
+}
+
 static int s_batch_begin(struct fc_store *s)
 {
     return exec(s, "BEGIN IMMEDIATE");
@@ -672,6 +1273,31 @@ static const struct fc_store_ops sqlite_ops = {
     .rest_facets = s_rest_facets,
     .review_put = s_review_put,
     .review_count_user = s_review_count_user,
+    .review_get = s_review_get,
+    .review_get_by = s_review_get_by,
+    .review_delete = s_review_delete,
+    .reviews_of_restaurant = s_reviews_of_restaurant,
+    .reviews_by_user = s_reviews_by_user,
+    .friends_rating = s_friends_rating,
+    .relation = s_relation,
+    .friend_request = s_friend_request,
+    .friend_accept = s_friend_accept,
+    .friend_request_delete = s_friend_request_delete,
+    .friend_remove = s_friend_remove,
+    .friend_add = s_friend_add,
+    .block = s_block,
+    .unblock = s_unblock,
+    .people = s_people,
+    .people_search = s_people_search,
+    .mutual_count = s_mutual_count,
+    .save_put = s_save_put,
+    .save_delete = s_save_delete,
+    .save_exists = s_save_exists,
+    .saves_of_user = s_saves_of_user,
+    .event_add = s_event_add,
+    .event_count = s_event_count,
+    .feed = s_feed,
+    .friends_recommend = s_friends_recommend,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -56,6 +56,75 @@ struct fc_review {
     int64_t updated_at;
 };
 
+/* A user as shown in lists (friends, requests, search, suggestions). */
+struct fc_person {
+    int64_t id;
+    char username[64];
+    char display_name[128];
+    char city[128];
+    int mutual; /* friends in common with the viewer */
+};
+
+/* A review with its author and restaurant, as pages show it. */
+struct fc_review_row {
+    struct fc_review r;
+    char username[64];
+    char display_name[128];
+    char rest_name[256];
+    int by_friend;
+};
+
+enum { FC_FEED_REVIEW = 1, FC_FEED_SAVE = 2 };
+
+/* Keyset position in the feed: items strictly older than (at, kind, id). */
+struct fc_feed_cursor {
+    int64_t at;
+    int kind;
+    int64_t id;
+};
+
+struct fc_feed_item {
+    int kind; /* FC_FEED_* */
+    int64_t id;
+    int64_t at;
+    int64_t user_id;
+    char username[64];
+    char display_name[128];
+    int64_t restaurant_id;
+    char rest_name[256];
+    int stars;
+    char body[4096];
+    char photo[128];
+};
+
+/* A restaurant friends rated 4-5 stars. */
+struct fc_friend_rec {
+    int64_t restaurant_id;
+    char name[256];
+    char city[128];
+    int friends;
+    double avg;
+    int64_t latest;
+    char who[512]; /* display names, comma-separated */
+};
+
+/* Relation of the viewer to another user (bit set). */
+enum {
+    FC_REL_FRIEND = 1,
+    FC_REL_REQ_OUT = 2, /* viewer asked */
+    FC_REL_REQ_IN = 4,  /* other asked */
+    FC_REL_BLOCKED = 8, /* viewer blocked other */
+    FC_REL_BLOCKED_BY = 16,
+};
+
+enum fc_person_list {
+    FC_LIST_FRIENDS,
+    FC_LIST_REQ_IN,
+    FC_LIST_REQ_OUT,
+    FC_LIST_SUGGEST,
+    FC_LIST_BLOCKED
+};
+
 struct fc_rest_query {
     const char *text;    /* name substring, or "" */
     const char *cuisine; /* exact cuisine, or "" */
@@ -111,6 +180,59 @@ struct fc_store_ops {
      * overwrite is set (FC_EXISTS otherwise). */
     int (*review_put)(struct fc_store *s, struct fc_review *r, int overwrite);
     int (*review_count_user)(struct fc_store *s, int64_t user_id, int *count);
+    int (*review_get)(struct fc_store *s, int64_t id, struct fc_review *out);
+    int (*review_get_by)(struct fc_store *s, int64_t user_id, int64_t restaurant_id,
+                         struct fc_review *out);
+    int (*review_delete)(struct fc_store *s, int64_t id);
+    /* Reviews of a restaurant the viewer may see (0: anonymous), friends' first, newest
+     * next; at most max rows into out. */
+    int (*reviews_of_restaurant)(struct fc_store *s, int64_t restaurant_id, int64_t viewer,
+                                 struct fc_review_row *out, int max, int *n);
+    /* Reviews by a user that the viewer may see, newest first. */
+    int (*reviews_by_user)(struct fc_store *s, int64_t user_id, int64_t viewer,
+                           struct fc_review_row *out, int max, int *n);
+    /* How many of the viewer's friends reviewed a restaurant, and their average stars. */
+    int (*friends_rating)(struct fc_store *s, int64_t viewer, int64_t restaurant_id, int *count,
+                          double *avg);
+
+    /* friends; every change is refused (FC_EINVAL) when either side blocked the other */
+    int (*relation)(struct fc_store *s, int64_t viewer, int64_t other, int *rel);
+    /* Sends a request; if other had asked viewer already, they become friends. */
+    int (*friend_request)(struct fc_store *s, int64_t viewer, int64_t other, int64_t now);
+    int (*friend_accept)(struct fc_store *s, int64_t viewer, int64_t from, int64_t now);
+    /* Deletes the request from->to (decline: to is the viewer; cancel: from is). */
+    int (*friend_request_delete)(struct fc_store *s, int64_t from, int64_t to);
+    int (*friend_remove)(struct fc_store *s, int64_t viewer, int64_t other);
+    /* Both directions at once (demo import). */
+    int (*friend_add)(struct fc_store *s, int64_t a, int64_t b, int64_t now);
+    /* Blocks other: also ends friendship and requests both ways. */
+    int (*block)(struct fc_store *s, int64_t viewer, int64_t other, int64_t now);
+    int (*unblock)(struct fc_store *s, int64_t viewer, int64_t other);
+    int (*people)(struct fc_store *s, enum fc_person_list which, int64_t viewer,
+                  struct fc_person *out, int max, int *n);
+    /* Users matching q by username or display name, minus those who blocked the viewer. */
+    int (*people_search)(struct fc_store *s, const char *q, int64_t viewer, struct fc_person *out,
+                         int max, int *n);
+    int (*mutual_count)(struct fc_store *s, int64_t a, int64_t b, int *count);
+
+    /* want to go */
+    int (*save_put)(struct fc_store *s, int64_t user_id, int64_t restaurant_id, int64_t now);
+    int (*save_delete)(struct fc_store *s, int64_t user_id, int64_t restaurant_id);
+    int (*save_exists)(struct fc_store *s, int64_t user_id, int64_t restaurant_id, int *yes);
+    int (*saves_of_user)(struct fc_store *s, int64_t user_id, struct fc_restaurant *out, int max,
+                         int *n);
+
+    /* the interaction log: type is "review", "save", "unsave" or "view" */
+    int (*event_add)(struct fc_store *s, int64_t user_id, int64_t restaurant_id, const char *type,
+                     double value, int64_t at);
+    int (*event_count)(struct fc_store *s, int64_t user_id, const char *type, int *count);
+
+    /* friends' reviews and saves, newest first, strictly after cursor (NULL: from the top) */
+    int (*feed)(struct fc_store *s, int64_t viewer, const struct fc_feed_cursor *after,
+                struct fc_feed_item *out, int max, int *n);
+    /* restaurants the viewer's friends rated 4-5 stars, by number of friends then recency */
+    int (*friends_recommend)(struct fc_store *s, int64_t viewer, struct fc_friend_rec *out, int max,
+                             int *n);
 };
 
 struct fc_store {

@@ -1,0 +1,37 @@
+/* blob: where uploaded photos live (a local folder by default, S3 when configured). */
+#ifndef FC_BLOB_H
+#define FC_BLOB_H
+
+#include <stddef.h>
+
+#include <ClearSilver.h>
+
+struct fc_blob;
+
+struct fc_blob_ops {
+    const char *name;
+    void (*close)(struct fc_blob *b);
+    /* Stores data under key (content-addressed names: rewriting a key is harmless). */
+    int (*put)(struct fc_blob *b, const char *key, const void *data, size_t len,
+               const char *content_type);
+    /* Reads key into a malloc'ed buffer (caller frees). FC_NOTFOUND when absent. */
+    int (*get)(struct fc_blob *b, const char *key, char **data, size_t *len);
+    int (*del)(struct fc_blob *b, const char *key);
+};
+
+struct fc_blob {
+    const struct fc_blob_ops *ops;
+};
+
+/* Opens the backend named by Blob.Backend. */
+int fc_blob_open(HDF *cfg, struct fc_blob **out);
+void fc_blob_close(struct fc_blob *b);
+
+/* The image type of data by its first bytes: "jpg", "png", "webp", or NULL. */
+const char *fc_image_type(const void *data, size_t len);
+/* The Content-Type for a stored photo's key (by its extension). */
+const char *fc_image_mime(const char *key);
+/* 1 when key is a name this module makes: 64 hex digits, '.', and a known extension. */
+int fc_blob_key_ok(const char *key);
+
+#endif
