@@ -1,0 +1,354 @@
+/* Store contract suite: every operation of the store interface, through the interface only,
+ * so it runs against any backend (FORKCAST_STORE_BACKEND picks it; SQLite by default). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/testutil.h"
+#include "core/util.h"
+#include "store/store.h"
+
+static char dir[64];
+static HDF *cfg;
+static struct fc_store *S;
+static int64_t ana, bob, cy, r1, r2, r3;
+
+static int64_t mkuser(const char *name)
+{
+    struct fc_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.email, sizeof u.email, "%s@example.com", name);
+    snprintf(u.display_name, sizeof u.display_name, "%s D", name);
+    snprintf(u.pw_hash, sizeof u.pw_hash, "x");
+    snprintf(u.visibility, sizeof u.visibility, "public");
+    assert_int_equal(S->ops->user_create(S, &u), FC_OK);
+    assert_true(u.id > 0);
+    return u.id;
+}
+
+static int64_t mkrest(const char *ext, const char *name, const char *city, const char *cuisines)
+{
+    struct fc_restaurant r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.ext_id, sizeof r.ext_id, "%s", ext);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    snprintf(r.city, sizeof r.city, "%s", city);
+    snprintf(r.price, sizeof r.price, "low");
+    snprintf(r.cuisines, sizeof r.cuisines, "%s", cuisines);
+    assert_int_equal(S->ops->rest_upsert(S, &r), FC_OK);
+    return r.id;
+}
+
+static void put_review(int64_t user, int64_t rest, int stars, int64_t at)
+{
+    struct fc_review r;
+    memset(&r, 0, sizeof r);
+    r.user_id = user;
+    r.restaurant_id = rest;
+    r.stars = stars;
+    r.created_at = r.updated_at = at;
+    snprintf(r.body, sizeof r.body, "review %d", stars);
+    assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    cfg = testutil_config(dir);
+    if (!cfg || fc_store_open(cfg, &S))
+        return -1;
+    ana = mkuser("ana");
+    bob = mkuser("bob");
+    cy = mkuser("cy");
+    r1 = mkrest("t:1", "Taqueria Uno", "Cuernavaca", "Mexican");
+    r2 = mkrest("t:2", "Sushi Dos", "Cuernavaca", "Japanese,Seafood");
+    r3 = mkrest("t:3", "Cafe 50% Tres", "San Luis Potosi", "Cafeteria");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    fc_store_close(S);
+    hdf_destroy(&cfg);
+    testutil_cleanup(dir);
+    return 0;
+}
+
+static void test_users(void **state)
+{
+    (void)state;
+    struct fc_user u;
+    assert_int_equal(S->ops->user_by_name(S, "ANA", &u), FC_OK); /* case-insensitive */
+    assert_int_equal(u.id, ana);
+    assert_string_equal(u.email, "ana@example.com");
+    memset(&u, 0, sizeof u);
+    snprintf(u.username, sizeof u.username, "Ana");
+    snprintf(u.email, sizeof u.email, "other@example.com");
+    assert_int_equal(S->ops->user_create(S, &u), FC_EXISTS);
+    snprintf(u.username, sizeof u.username, "ana-2");
+    snprintf(u.email, sizeof u.email, "ANA@example.com");
+    assert_int_equal(S->ops->user_create(S, &u), FC_EXISTS);
+    assert_int_equal(S->ops->user_get(S, 999999, &u), FC_NOTFOUND);
+    assert_int_equal(S->ops->user_get(S, ana, &u), FC_OK);
+    snprintf(u.bio, sizeof u.bio, "hola");
+    snprintf(u.cuisines, sizeof u.cuisines, "Mexican,Japanese");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    assert_int_equal(S->ops->user_set_flags(S, ana, 1, 0), FC_OK);
+    assert_int_equal(S->ops->user_set_password(S, ana, "newhash"), FC_OK);
+    assert_int_equal(S->ops->user_get(S, ana, &u), FC_OK);
+    assert_string_equal(u.bio, "hola");
+    assert_string_equal(u.cuisines, "Mexican,Japanese");
+    assert_string_equal(u.pw_hash, "newhash");
+    assert_int_equal(u.is_admin, 1);
+}
+
+static void test_sessions_and_failures(void **state)
+{
+    (void)state;
+    int64_t uid, created, seen;
+    int n;
+    assert_int_equal(S->ops->session_create(S, "h1", bob, 100), FC_OK);
+    assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_OK);
+    assert_int_equal(uid, bob);
+    assert_int_equal(created, 100);
+    assert_int_equal(S->ops->session_touch(S, "h1", 200), FC_OK);
+    assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_OK);
+    assert_int_equal(seen, 200);
+    assert_int_equal(S->ops->session_delete(S, "h1"), FC_OK);
+    assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_NOTFOUND);
+    int64_t now = fc_now();
+    assert_int_equal(S->ops->fail_record(S, "user:x", now - 1000), FC_OK);
+    assert_int_equal(S->ops->fail_record(S, "user:x", now), FC_OK);
+    assert_int_equal(S->ops->fail_record(S, "user:y", now), FC_OK);
+    assert_int_equal(S->ops->fail_count(S, "user:x", now - 100, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->fail_count(S, "user:x", now - 2000, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(S->ops->fail_clear(S, "user:x"), FC_OK);
+    assert_int_equal(S->ops->fail_count(S, "user:x", 0, &n), FC_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_restaurants(void **state)
+{
+    (void)state;
+    struct fc_restaurant *rows = NULL, r;
+    struct fc_rest_query q = {.text = "", .cuisine = "", .price = "", .city = "", .limit = 10};
+    int n, total;
+    HDF *h;
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    assert_int_equal(total, 3);
+    assert_string_equal(rows[0].name, "Cafe 50% Tres"); /* by name */
+    free(rows);
+    q.text = "50%";
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    assert_int_equal(total, 1); /* % is literal */
+    free(rows);
+    q.text = "";
+    q.cuisine = "Seafood";
+    q.city = "Cuernavaca";
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].id, r2);
+    free(rows);
+    q.cuisine = "";
+    q.city = "";
+    q.limit = 2;
+    q.offset = 2;
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(total, 3);
+    free(rows);
+    /* upsert by ext id changes in place */
+    assert_int_equal(mkrest("t:2", "Sushi Dos", "Cuernavaca", "Japanese"), r2);
+    assert_int_equal(S->ops->rest_get(S, r2, &r), FC_OK);
+    assert_string_equal(r.cuisines, "Japanese");
+    assert_int_equal(S->ops->rest_get(S, 424242, &r), FC_NOTFOUND);
+    hdf_init(&h);
+    assert_int_equal(S->ops->rest_facets(S, h, NULL), FC_OK);
+    assert_string_equal(hdf_get_value(h, "0", ""), "Cafeteria");
+    assert_null(hdf_get_value(h, "3", NULL));
+    hdf_destroy(&h);
+}
+
+static void test_reviews_and_privacy(void **state)
+{
+    (void)state;
+    struct fc_review rv;
+    struct fc_review_row rows[10];
+    struct fc_restaurant r;
+    struct fc_user u;
+    int n, count;
+    double avg;
+    put_review(bob, r1, 5, 1000);
+    put_review(cy, r1, 2, 2000);
+    assert_int_equal(S->ops->rest_get(S, r1, &r), FC_OK);
+    assert_int_equal(r.review_count, 2);
+    assert_true(r.avg_stars > 3.4 && r.avg_stars < 3.6);
+    /* one review per user and restaurant */
+    memset(&rv, 0, sizeof rv);
+    rv.user_id = bob;
+    rv.restaurant_id = r1;
+    rv.stars = 4;
+    rv.created_at = 5;
+    assert_int_equal(S->ops->review_put(S, &rv, 0), FC_EXISTS);
+    assert_int_equal(S->ops->review_get_by(S, bob, r1, &rv), FC_OK);
+    assert_int_equal(rv.stars, 5);
+    assert_int_equal(S->ops->review_get(S, rv.id, &rv), FC_OK);
+    assert_int_equal(S->ops->review_count_user(S, bob, &count), FC_OK);
+    assert_int_equal(count, 1);
+    /* friends first */
+    assert_int_equal(S->ops->friend_add(S, ana, bob, 10), FC_OK);
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r1, ana, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].r.user_id, bob);
+    assert_int_equal(rows[0].by_friend, 1);
+    assert_int_equal(S->ops->friends_rating(S, ana, r1, &count, &avg), FC_OK);
+    assert_int_equal(count, 1);
+    assert_true(avg > 4.9);
+    /* friends-only: cy can't see bob's review, ana (friend) can, bob himself can */
+    assert_int_equal(S->ops->user_get(S, bob, &u), FC_OK);
+    snprintf(u.visibility, sizeof u.visibility, "friends");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r1, cy, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].r.user_id, cy);
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r1, 0, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->reviews_by_user(S, bob, ana, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->reviews_by_user(S, bob, bob, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->reviews_by_user(S, bob, cy, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 0);
+    snprintf(u.visibility, sizeof u.visibility, "public");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    /* blocks hide both ways */
+    assert_int_equal(S->ops->block(S, cy, bob, 20), FC_OK);
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r1, bob, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r1, cy, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->unblock(S, cy, bob), FC_OK);
+    /* delete */
+    assert_int_equal(S->ops->review_get_by(S, cy, r1, &rv), FC_OK);
+    assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
+    assert_int_equal(S->ops->review_get(S, rv.id, &rv), FC_NOTFOUND);
+}
+
+static void test_friends(void **state)
+{
+    (void)state;
+    struct fc_person p[10];
+    int rel, n, m;
+    int64_t dee = mkuser("dee"), eli = mkuser("eli");
+    assert_int_equal(S->ops->friend_request(S, dee, eli, 1), FC_OK);
+    assert_int_equal(S->ops->friend_request(S, dee, eli, 1), FC_EXISTS);
+    assert_int_equal(S->ops->relation(S, dee, eli, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_REQ_OUT);
+    assert_int_equal(S->ops->relation(S, eli, dee, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_REQ_IN);
+    assert_int_equal(S->ops->people(S, FC_LIST_REQ_IN, eli, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].id, dee);
+    assert_int_equal(S->ops->friend_request_delete(S, dee, eli), FC_OK); /* cancel */
+    assert_int_equal(S->ops->friend_request_delete(S, dee, eli), FC_NOTFOUND);
+    assert_int_equal(S->ops->friend_accept(S, eli, dee, 2), FC_NOTFOUND);
+    assert_int_equal(S->ops->friend_request(S, dee, eli, 3), FC_OK);
+    assert_int_equal(S->ops->friend_accept(S, eli, dee, 4), FC_OK);
+    assert_int_equal(S->ops->relation(S, dee, eli, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_FRIEND);
+    /* crossing requests become a friendship */
+    assert_int_equal(S->ops->friend_request(S, dee, ana, 5), FC_OK);
+    assert_int_equal(S->ops->friend_request(S, ana, dee, 6), FC_OK);
+    assert_int_equal(S->ops->relation(S, ana, dee, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_FRIEND);
+    /* mutual friends and suggestions: ana-bob, ana-dee, dee-eli => eli suggested to ana */
+    assert_int_equal(S->ops->mutual_count(S, ana, eli, &m), FC_OK);
+    assert_int_equal(m, 1);
+    assert_int_equal(S->ops->people(S, FC_LIST_SUGGEST, ana, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].id, eli);
+    assert_int_equal(p[0].mutual, 1);
+    assert_int_equal(S->ops->people(S, FC_LIST_FRIENDS, ana, p, 10, &n), FC_OK);
+    assert_int_equal(n, 2);
+    /* search, minus those who blocked the viewer */
+    assert_int_equal(S->ops->people_search(S, "el", ana, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->block(S, eli, ana, 7), FC_OK);
+    assert_int_equal(S->ops->people_search(S, "el", ana, p, 10, &n), FC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(S->ops->friend_request(S, ana, eli, 8), FC_EINVAL);
+    assert_int_equal(S->ops->people(S, FC_LIST_BLOCKED, eli, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    /* block ends the friendship */
+    assert_int_equal(S->ops->block(S, dee, eli, 9), FC_OK);
+    assert_int_equal(S->ops->relation(S, dee, eli, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_BLOCKED);
+    assert_int_equal(S->ops->friend_remove(S, ana, dee), FC_OK);
+    assert_int_equal(S->ops->friend_remove(S, ana, dee), FC_NOTFOUND);
+    assert_int_equal(S->ops->friend_request(S, ana, ana, 1), FC_EINVAL);
+}
+
+static void test_saves_events_feed(void **state)
+{
+    (void)state;
+    struct fc_restaurant rs[5];
+    struct fc_feed_item it[10];
+    struct fc_friend_rec fr[5];
+    struct fc_feed_cursor cur;
+    int n, yes, count;
+    int64_t fay = mkuser("fay"), gus = mkuser("gus");
+    assert_int_equal(S->ops->save_put(S, gus, r2, 300), FC_OK);
+    assert_int_equal(S->ops->save_put(S, gus, r2, 301), FC_OK); /* idempotent */
+    assert_int_equal(S->ops->save_exists(S, gus, r2, &yes), FC_OK);
+    assert_true(yes);
+    assert_int_equal(S->ops->saves_of_user(S, gus, rs, 5, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rs[0].id, r2);
+    assert_int_equal(S->ops->event_add(S, gus, r2, "save", 1, 300), FC_OK);
+    assert_int_equal(S->ops->event_count(S, gus, "save", &count), FC_OK);
+    assert_int_equal(count, 1);
+    put_review(gus, r1, 5, 200);
+    put_review(gus, r3, 4, 300); /* same time as the save: ties broken by kind, then id */
+    assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 0); /* not friends */
+    assert_int_equal(S->ops->friend_add(S, fay, gus, 1), FC_OK);
+    assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(it[0].kind, FC_FEED_SAVE);
+    assert_int_equal(it[0].at, 300);
+    assert_int_equal(it[1].kind, FC_FEED_REVIEW);
+    assert_int_equal(it[1].restaurant_id, r3);
+    assert_int_equal(it[2].restaurant_id, r1);
+    cur.at = it[0].at;
+    cur.kind = it[0].kind;
+    cur.id = it[0].id;
+    assert_int_equal(S->ops->feed(S, fay, &cur, it, 1, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(it[0].restaurant_id, r3);
+    assert_int_equal(S->ops->friends_recommend(S, fay, fr, 5, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_string_equal(fr[0].who, "gus D");
+    assert_int_equal(S->ops->save_delete(S, gus, r2), FC_OK);
+    assert_int_equal(S->ops->save_exists(S, gus, r2, &yes), FC_OK);
+    assert_false(yes);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_users),       cmocka_unit_test(test_sessions_and_failures),
+        cmocka_unit_test(test_restaurants), cmocka_unit_test(test_reviews_and_privacy),
+        cmocka_unit_test(test_friends),     cmocka_unit_test(test_saves_events_feed),
+    };
+    return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
+}
