@@ -98,7 +98,7 @@ int fc_blob_open(HDF *cfg, struct fc_blob **out)
     if (!lb)
         return FC_ERR;
     lb->base.ops = &local_ops;
-    if (fc_config_path(cfg, "Blob.Local.Dir", "var/blobs", lb->dir, sizeof lb->dir)) {
+    if (fc_config_data_path(cfg, "Blob.Local.Dir", "blobs", lb->dir, sizeof lb->dir)) {
         free(lb);
         return FC_ERR;
     }

@@ -111,3 +111,16 @@ int fc_config_path(HDF *cfg, const char *key, const char *def, char *out, size_t
         r = snprintf(out, n, "%s/%s", hdf_get_value(cfg, "Root", "."), v);
     return r < 0 || (size_t)r >= n ? FC_ERR : FC_OK;
 }
+
+int fc_config_data_path(HDF *cfg, const char *key, const char *under, char *out, size_t n)
+{
+    const char *v = hdf_get_value(cfg, key, "");
+    char dir[PATH_MAX];
+    int r;
+    if (v && *v)
+        return fc_config_path(cfg, key, NULL, out, n);
+    if (fc_config_path(cfg, "Data.Dir", "var", dir, sizeof dir))
+        return FC_ERR;
+    r = snprintf(out, n, "%s/%s", dir, under);
+    return r < 0 || (size_t)r >= n ? FC_ERR : FC_OK;
+}

@@ -14,6 +14,8 @@ int fc_config_int(HDF *cfg, const char *key, int def);
 const char *fc_config_str(HDF *cfg, const char *key, const char *def);
 /* Absolute path for a path-valued key (relative values are taken from Root) into out. */
 int fc_config_path(HDF *cfg, const char *key, const char *def, char *out, size_t n);
+/* Like fc_config_path, but an empty value means Data.Dir/under (e.g. "blobs"). */
+int fc_config_data_path(HDF *cfg, const char *key, const char *under, char *out, size_t n);
 /* The environment variable name for a config key: Server.Port -> FORKCAST_SERVER_PORT. */
 void fc_config_env_name(const char *key, char *out, size_t n);
 

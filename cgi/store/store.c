@@ -15,7 +15,7 @@ int fc_store_open(HDF *cfg, struct fc_store **out)
     char path[PATH_MAX], sql[PATH_MAX], dir[PATH_MAX];
 
     if (strcmp(backend, "sqlite") == 0) {
-        if (fc_config_path(cfg, "Store.SQLite.Path", "var/forkcast.db", path, sizeof path) ||
+        if (fc_config_data_path(cfg, "Store.SQLite.Path", "forkcast.db", path, sizeof path) ||
             fc_config_path(cfg, "Sql.Dir", "sql", sql, sizeof sql))
             return FC_ERR;
         if (fc_config_path(cfg, "Data.Dir", "var", dir, sizeof dir) == FC_OK)

@@ -49,8 +49,9 @@ class Server:
         conf = os.path.join(self.dir, "run", "lighttpd.conf")
         with open(conf, "w") as f:
             f.write(self.run_cli("lighttpd-conf"))
+        self.out = open(os.path.join(self.dir, "run", "lighttpd.out"), "w")
         self.proc = subprocess.Popen(["lighttpd", "-D", "-f", conf], env=self.env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                     stdout=self.out, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while True:
             try:
@@ -62,7 +63,9 @@ class Server:
                 pass
             if time.time() > deadline or self.proc.poll() is not None:
                 self.stop()
-                raise RuntimeError("server did not start; see %s" % self.dir)
+                with open(os.path.join(self.dir, "run", "lighttpd.out")) as f:
+                    out = f.read()[-2000:]
+                raise RuntimeError("server did not start; see %s:\n%s" % (self.dir, out))
             time.sleep(0.1)
 
     def run_cli(self, *args):
@@ -87,6 +90,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         time.sleep(0.3)
+        self.out.close()
         reports = []
         for p in glob.glob(self.dir + "/asan*") + glob.glob(self.dir + "/ubsan*"):
             with open(p) as f:
