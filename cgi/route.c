@@ -2,7 +2,7 @@
 #include "core/route.h"
 #include "pages/pages.h"
 
-const struct fc_route fc_routes[] = {
+static const struct fc_route pages[] = {
     {"GET", "/", page_home, 0},
     {"GET", "/healthz", page_healthz, 0},
     {"GET", "/signup", page_signup_form, 0},
@@ -27,4 +27,11 @@ const struct fc_route fc_routes[] = {
     {"GET", "/feed", page_feed, FC_ROUTE_LOGIN},
 };
 
-const size_t fc_routes_len = sizeof fc_routes / sizeof fc_routes[0];
+static const struct fc_route_group pages_group = {pages, sizeof pages / sizeof pages[0]};
+
+/* Page families that keep their table beside their handlers. */
+extern const struct fc_route_group fc_admin_group; /* pages/admin.c */
+extern const struct fc_route_group fc_api_group;   /* pages/api.c */
+
+const struct fc_route_group *const fc_route_groups[] = {&pages_group, &fc_admin_group,
+                                                        &fc_api_group, NULL};

@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "blob/blob.h"
 #include "core/config.h"
+#include "core/metrics.h"
 #include "core/route.h"
 #include "core/session.h"
 #include "core/util.h"
@@ -286,6 +287,7 @@ static void access_log(struct fc_ctx *c, struct timespec *t0)
     fprintf(c->app->access_log, "%s %s user=%lld %s %s %d %.1fms\n", when, c->request_id,
             (long long)(c->logged_in ? c->user.id : 0), c->req.method,
             c->req.path ? c->req.path : "-", c->resp.status, ms);
+    fc_metrics_request(c->app, c->route ? c->route : "-", c->resp.status, ms);
 }
 
 /* Runs the route's requirements, then its handler. */
@@ -294,8 +296,9 @@ static void dispatch(struct fc_ctx *c)
     const struct fc_route *route = NULL;
     int m, status;
 
-    m = fc_route_match(fc_routes, fc_routes_len, c->req.method, c->req.path, &route, c->args,
-                       &c->nargs);
+    m = fc_route_match_all(fc_route_groups, c->req.method, c->req.path, &route, c->args, &c->nargs);
+    if (m == FC_MATCH_OK)
+        c->route = route->pattern;
     if (m != FC_MATCH_OK) {
         if (m == FC_MATCH_NOMETHOD)
             fc_resp_header(&c->resp, "Allow", "GET, HEAD, POST");

@@ -42,6 +42,7 @@ struct fc_ctx {
     char args[FC_MAX_ARGS][256];
     int nargs;
     char request_id[17];
+    const char *route; /* the matched route's pattern, for metrics ("-" when none) */
 };
 
 /* Loads config, opens the store and auth backend, reads or creates the secret. */

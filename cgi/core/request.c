@@ -307,6 +307,8 @@ int fc_request_parse(struct fc_request *req, char **envp, fc_body_reader reader,
     req->content_type = dup_env(envp, "CONTENT_TYPE");
     req->remote_addr = dup_env(envp, "REMOTE_ADDR");
     req->https = dup_env(envp, "HTTPS");
+    req->authorization = dup_env(envp, "HTTP_AUTHORIZATION");
+    req->accept = dup_env(envp, "HTTP_ACCEPT");
     /* REQUEST_URI keeps the raw path; take it up to '?' and decode it. */
     v = fc_env_get(envp, "REQUEST_URI");
     if (!v || !*v)
@@ -371,6 +373,8 @@ void fc_request_free(struct fc_request *req)
     free(req->content_type);
     free(req->remote_addr);
     free(req->https);
+    free(req->authorization);
+    free(req->accept);
     free(req->body);
     fc_params_free(&req->query);
     fc_params_free(&req->form);

@@ -32,6 +32,8 @@ struct fc_request {
     size_t content_length;
     char *remote_addr;
     char *https;
+    char *authorization; /* the Authorization header, or "" */
+    char *accept;        /* the Accept header, or "" */
     struct fc_params query;
     struct fc_params form; /* urlencoded or multipart body */
     struct fc_params cookies;

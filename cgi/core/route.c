@@ -50,3 +50,17 @@ int fc_route_match(const struct fc_route *table, size_t n, const char *method, c
     }
     return path_seen ? FC_MATCH_NOMETHOD : FC_MATCH_NOPATH;
 }
+
+int fc_route_match_all(const struct fc_route_group *const *groups, const char *method,
+                       const char *path, const struct fc_route **out, char args[][256], int *nargs)
+{
+    int result = FC_MATCH_NOPATH;
+    for (; *groups; groups++) {
+        int m = fc_route_match((*groups)->routes, (*groups)->n, method, path, out, args, nargs);
+        if (m == FC_MATCH_OK)
+            return m;
+        if (m == FC_MATCH_NOMETHOD)
+            result = m;
+    }
+    return result;
+}

@@ -28,8 +28,18 @@ enum { FC_MATCH_OK = 0, FC_MATCH_NOPATH = 404, FC_MATCH_NOMETHOD = 405 };
 int fc_route_match(const struct fc_route *table, size_t n, const char *method, const char *path,
                    const struct fc_route **out, char args[][256], int *nargs);
 
-/* The application's route table (cgi/route.c). */
-extern const struct fc_route fc_routes[];
-extern const size_t fc_routes_len;
+/* A page family's routes (each family keeps its table beside its handlers). */
+struct fc_route_group {
+    const struct fc_route *routes;
+    size_t n;
+};
+
+/* The application's route groups (cgi/route.c), ended by NULL. */
+extern const struct fc_route_group *const fc_route_groups[];
+
+/* Matches across all groups: the first route that fits wins; 405 when only the method
+ * differs somewhere, else 404. */
+int fc_route_match_all(const struct fc_route_group *const *groups, const char *method,
+                       const char *path, const struct fc_route **out, char args[][256], int *nargs);
 
 #endif

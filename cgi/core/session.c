@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 int fc_session_expired(int64_t created, int64_t last_seen, int64_t now, int64_t idle,
                        int64_t max_age)
@@ -41,12 +42,22 @@ static int anon_binding(struct fc_ctx *c)
     return FC_OK;
 }
 
+int fc_session_is_api(const struct fc_ctx *c)
+{
+    return c->req.path && strncmp(c->req.path, "/api/", 5) == 0;
+}
+
 int fc_session_load(struct fc_ctx *c)
 {
     struct fc_store *s = c->app->store;
-    const char *tok = fc_param(&c->req.cookies, FC_SESSION_COOKIE);
+    int api = fc_session_is_api(c);
+    const char *tok = api ? NULL : fc_param(&c->req.cookies, FC_SESSION_COOKIE);
     int64_t uid, created, last_seen, now = fc_now();
     int rc;
+
+    /* the JSON API ignores cookies (so no CSRF is possible there): bearer tokens only */
+    if (api && strncasecmp(c->req.authorization, "Bearer ", 7) == 0)
+        tok = c->req.authorization + 7;
 
     c->logged_in = 0;
     c->session_hash[0] = '\0';
@@ -70,16 +81,17 @@ int fc_session_load(struct fc_ctx *c)
             s->ops->session_delete(s, c->session_hash);
         c->session_hash[0] = '\0';
         memset(&c->user, 0, sizeof c->user);
-        fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, cookie_flags(c));
+        if (!api)
+            fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, cookie_flags(c));
     }
-    return anon_binding(c);
+    return api ? FC_OK : anon_binding(c);
 }
 
-int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
+int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char token[65])
 {
     struct fc_store *s = c->app->store;
     unsigned char raw[32];
-    char token[65], hash[65];
+    char hash[65];
 
     if (c->session_hash[0])
         s->ops->session_delete(s, c->session_hash);
@@ -89,12 +101,20 @@ int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
     fc_sha256_hex(hash, token, 64);
     if (s->ops->session_create(s, hash, user->id, fc_now()))
         return FC_ERR;
-    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, token,
-                   fc_config_int(c->app->cfg, "Session.MaxAge", 2592000), cookie_flags(c));
     memcpy(c->session_hash, hash, sizeof hash);
     c->user = *user;
     c->logged_in = 1;
     fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
+    return FC_OK;
+}
+
+int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
+{
+    char token[65];
+    if (fc_session_begin_token(c, user, token))
+        return FC_ERR;
+    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, token,
+                   fc_config_int(c->app->cfg, "Session.MaxAge", 2592000), cookie_flags(c));
     return FC_OK;
 }
 

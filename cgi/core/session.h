@@ -13,6 +13,10 @@
 int fc_session_load(struct fc_ctx *c);
 /* Starts a fresh session for user (the old one, if any, is deleted: rotation at log-in). */
 int fc_session_begin(struct fc_ctx *c, const struct fc_user *user);
+/* Starts a session for user without a cookie and returns its token (JSON API bearer token). */
+int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char token[65]);
+/* 1 for requests that authenticate with "Authorization: Bearer" instead of cookies. */
+int fc_session_is_api(const struct fc_ctx *c);
 /* Ends the current session and clears the cookie. */
 int fc_session_end(struct fc_ctx *c);
 /* 1 when the POSTed "csrf" field matches the request's token. */

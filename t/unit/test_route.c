@@ -64,18 +64,24 @@ static void test_nomatch(void **state)
 static void test_app_table(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < fc_routes_len; i++) {
-        const struct fc_route *a = &fc_routes[i];
-        assert_true(strcmp(a->method, "GET") == 0 || strcmp(a->method, "POST") == 0);
-        assert_true(a->pattern[0] == '/');
-        for (size_t j = i + 1; j < fc_routes_len; j++)
-            assert_false(strcmp(a->method, fc_routes[j].method) == 0 &&
-                         strcmp(a->pattern, fc_routes[j].pattern) == 0);
-        if (strstr(a->pattern, "/edit") && strcmp(a->method, "POST") == 0)
-            assert_true(a->flags & FC_ROUTE_LOGIN);
-        if (strncmp(a->pattern, "/admin", 6) == 0)
-            assert_true(a->flags & FC_ROUTE_ADMIN);
-    }
+    for (const struct fc_route_group *const *g = fc_route_groups; *g; g++)
+        for (size_t i = 0; i < (*g)->n; i++) {
+            const struct fc_route *a = &(*g)->routes[i];
+            assert_true(strcmp(a->method, "GET") == 0 || strcmp(a->method, "POST") == 0 ||
+                        strcmp(a->method, "PUT") == 0 || strcmp(a->method, "DELETE") == 0 ||
+                        strcmp(a->method, "PATCH") == 0);
+            assert_true(a->pattern[0] == '/');
+            for (size_t j = i + 1; j < (*g)->n; j++)
+                assert_false(strcmp(a->method, (*g)->routes[j].method) == 0 &&
+                             strcmp(a->pattern, (*g)->routes[j].pattern) == 0);
+            /* only the bearer-token JSON API may skip the CSRF check */
+            if (a->flags & FC_ROUTE_NOCSRF)
+                assert_true(strncmp(a->pattern, "/api/", 5) == 0);
+            if (strstr(a->pattern, "/edit") && strcmp(a->method, "POST") == 0)
+                assert_true(a->flags & FC_ROUTE_LOGIN);
+            if (strncmp(a->pattern, "/admin", 6) == 0)
+                assert_true(a->flags & FC_ROUTE_ADMIN);
+        }
 }
 
 int main(void)
