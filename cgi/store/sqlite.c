@@ -1425,3 +1425,8 @@ out:
     *out = &ss->base;
     return FC_OK;
 }
+
+sqlite3 *fc_sqlite_db(struct fc_store *s)
+{
+    return DB(s);
+}
