@@ -12,6 +12,22 @@
 
 void fc_auth_scrypt_params(HDF *cfg, struct fc_scrypt_params *p);
 int fc_rec_cli(int argc, char **argv);
+int fc_backup_cli(HDF *cfg, int argc, char **argv);
+int fc_worker_cli(HDF *cfg, int argc, char **argv);
+int fc_ec2_cli(HDF *cfg, int argc, char **argv);
+int fc_dynamodb_cli(HDF *cfg, int argc, char **argv);
+
+/* Subcommands that live beside their modules; each gets the loaded configuration and its
+ * own argv (argv[0] is the subcommand's name). */
+static const struct {
+    const char *name;
+    int (*fn)(HDF *cfg, int argc, char **argv);
+} modules[] = {
+    {"backup", fc_backup_cli},
+    {"worker", fc_worker_cli},
+    {"ec2", fc_ec2_cli},
+    {"dynamodb", fc_dynamodb_cli},
+};
 
 static void usage(FILE *f)
 {
@@ -22,7 +38,11 @@ static void usage(FILE *f)
                "  user make-admin NAME    give NAME the admin role\n"
                "  lighttpd-conf           print lighttpd's configuration for this config\n"
                "  config KEY              print a configuration value\n"
-               "  rec eval|top|bench ...  recommender evaluation and benchmarks (see docs)\n");
+               "  rec eval|top|bench ...  recommender evaluation and benchmarks (see docs)\n"
+               "  backup ...              S3 backups: init, run, list, restore, verify, prune\n"
+               "  worker                  run background jobs (started by make run)\n"
+               "  ec2 ...                 EC2 instances: list, launch, watch, stop, terminate\n"
+               "  dynamodb ...            DynamoDB tables and store copies\n");
 }
 
 static NEOERR *conf_out(void *ctx, char *s)
@@ -97,6 +117,11 @@ int main(int argc, char **argv)
         nerr_ignore(&err);
         return 1;
     }
+    for (size_t m = 0; m < FC_ARRAY_LEN(modules); m++)
+        if (strcmp(argv[i], modules[m].name) == 0) {
+            rc = modules[m].fn(cfg, argc - i, argv + i);
+            goto out;
+        }
     if (strcmp(argv[i], "lighttpd-conf") == 0) {
         rc = lighttpd_conf(cfg) ? 1 : 0;
         goto out;

@@ -30,8 +30,10 @@ static const struct fc_route pages[] = {
 static const struct fc_route_group pages_group = {pages, sizeof pages / sizeof pages[0]};
 
 /* Page families that keep their table beside their handlers. */
-extern const struct fc_route_group fc_admin_group; /* pages/admin.c */
-extern const struct fc_route_group fc_api_group;   /* pages/api.c */
+extern const struct fc_route_group fc_admin_group;     /* pages/admin.c */
+extern const struct fc_route_group fc_api_group;       /* pages/api.c */
+extern const struct fc_route_group fc_instances_group; /* pages/instances.c */
+extern const struct fc_route_group fc_backups_group;   /* pages/backups.c */
 
-const struct fc_route_group *const fc_route_groups[] = {&pages_group, &fc_admin_group,
-                                                        &fc_api_group, NULL};
+const struct fc_route_group *const fc_route_groups[] = {
+    &pages_group, &fc_admin_group, &fc_api_group, &fc_instances_group, &fc_backups_group, NULL};
