@@ -17,6 +17,7 @@
       <a href="/friends">Friends</a>
       <a href="/saved">Want to go</a>
       <a href="/u/<?cs var:url_escape(App.User.Username) ?>">Profile</a>
+      <?cs if:App.User.Admin ?><a href="/admin">Admin</a><?cs /if ?>
       <span class="who">Hi, <?cs var:App.User.Name ?></span>
       <form class="inline" method="post" action="/logout">
         <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">

@@ -5,6 +5,14 @@
   <p>You have reviewed <?cs alt:Home.MyReviews ?>0<?cs /alt ?> restaurants.
   <a href="/restaurants">Find a place to eat</a> or <a href="/u/<?cs var:url_escape(App.User.Username) ?>/edit">tell us what you like</a>.</p>
 </section>
+<section>
+  <h2>Recommended for you</h2>
+  <?cs if:subcount(Recs) ?>
+  <ul class="cards recs"><?cs each:r = Recs ?><?cs call:rec_card(r) ?><?cs /each ?></ul>
+  <?cs else ?>
+  <p class="empty">Nothing to recommend yet: <a href="/restaurants">rate a few places</a> or <a href="/friends">add friends</a>.</p>
+  <?cs /if ?>
+</section>
 <?cs else ?>
 <section class="hero">
   <h1>Where should we eat?</h1>
@@ -13,7 +21,7 @@
 </section>
 <?cs /if ?>
 <section>
-  <h2>Restaurants</h2>
+  <h2><?cs if:App.User.Id ?>All restaurants<?cs else ?>Restaurants<?cs /if ?></h2>
   <p><?cs var:Home.RestaurantCount ?> places to try. <a href="/restaurants">See them all</a>.</p>
   <ul class="cards"><?cs each:r = Featured ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
 </section>

@@ -50,6 +50,12 @@
 <?cs /if ?>
 </section>
 
+<?cs if:subcount(Similar) ?>
+<section>
+  <h2>More like this</h2>
+  <ul class="cards"><?cs each:r = Similar ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
+</section>
+<?cs /if ?>
 <section>
   <h2>Reviews</h2>
   <?cs if:subcount(Reviews) ?>

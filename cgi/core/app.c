@@ -8,6 +8,9 @@
 #include "core/route.h"
 #include "core/session.h"
 #include "core/util.h"
+#include "rec/rec.h"
+
+#include <json-c/json.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -88,6 +91,10 @@ int fc_app_init(struct fc_app *app, const char *config_path)
         fprintf(stderr, "forkcast: cannot open the blob store\n");
         return FC_ERR;
     }
+    if (fc_rec_open(app->cfg, app->store, &app->rec)) {
+        fprintf(stderr, "forkcast: cannot build the recommender's model\n");
+        return FC_ERR;
+    }
     if (fc_auth_open(app->cfg, app->store, &app->auth)) {
         fprintf(stderr, "forkcast: cannot start the auth backend\n");
         return FC_ERR;
@@ -109,6 +116,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
 void fc_app_free(struct fc_app *app)
 {
     fc_auth_close(app->auth);
+    fc_rec_close(app->rec);
     fc_blob_close(app->blob);
     fc_store_close(app->store);
     if (app->access_log && app->access_log != stderr)
@@ -241,8 +249,43 @@ static const char *default_message(int status)
     }
 }
 
+/* fc_error for the JSON API: {"error": {"code", "message", "field": null}}. */
+static int api_error(struct fc_ctx *c, int status, const char *message)
+{
+    static const struct {
+        int status;
+        const char *code;
+    } codes[] = {{400, "bad_request"},        {403, "forbidden"},         {404, "not_found"},
+                 {405, "method_not_allowed"}, {413, "payload_too_large"}, {429, "throttled"}};
+    const char *code = "internal_error";
+    json_object *o = json_object_new_object(), *e = json_object_new_object();
+    for (size_t i = 0; i < FC_ARRAY_LEN(codes); i++)
+        if (codes[i].status == status)
+            code = codes[i].code;
+    if (status == 401)
+        code = c->req.authorization && *c->req.authorization ? "invalid_token" : "missing_token";
+    c->resp.status = status;
+    string_clear(&c->resp.body);
+    string_init(&c->resp.body);
+    if (o && e) {
+        json_object_object_add(e, "code", json_object_new_string(code));
+        json_object_object_add(e, "message",
+                               json_object_new_string(message ? message : default_message(status)));
+        json_object_object_add(e, "field", NULL);
+        json_object_object_add(o, "error", e);
+        e = NULL;
+        fc_resp_header(&c->resp, "Content-Type", "application/json");
+        string_append(&c->resp.body, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    }
+    json_object_put(e);
+    json_object_put(o);
+    return 0;
+}
+
 int fc_error(struct fc_ctx *c, int status, const char *message)
 {
+    if (fc_session_is_api(c))
+        return api_error(c, status, message);
     c->resp.status = status;
     fc_set_int(c, "Error.Status", status);
     fc_set(c, "Error.Title", fc_status_text(status));
@@ -303,6 +346,17 @@ static void dispatch(struct fc_ctx *c)
         if (m == FC_MATCH_NOMETHOD)
             fc_resp_header(&c->resp, "Allow", "GET, HEAD, POST");
         fc_error(c, m, NULL);
+        return;
+    }
+    if ((route->flags & (FC_ROUTE_LOGIN | FC_ROUTE_ADMIN)) && !c->logged_in &&
+        fc_session_is_api(c)) {
+        /* the JSON API: 401, never a redirect to the log-in form */
+        int sent = c->req.authorization && *c->req.authorization;
+        fc_resp_header(&c->resp, "WWW-Authenticate", "Bearer realm=\"forkcast\"%s",
+                       sent ? ", error=\"invalid_token\"" : "");
+        fc_error(c, 401,
+                 sent ? "The token is invalid or has expired. Log in again."
+                      : "This needs a token: send Authorization: Bearer <token>.");
         return;
     }
     if ((route->flags & (FC_ROUTE_LOGIN | FC_ROUTE_ADMIN)) && !c->logged_in) {

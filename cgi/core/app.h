@@ -13,12 +13,14 @@
 
 struct fc_auth;
 struct fc_blob;
+struct fc_rec;
 
 struct fc_app {
     HDF *cfg;
     struct fc_store *store;
     struct fc_auth *auth;
     struct fc_blob *blob;
+    struct fc_rec *rec;
     unsigned char secret[32]; /* signs CSRF tokens; var/secret */
     char tpl_dir[PATH_MAX];
     struct fc_limits limits;

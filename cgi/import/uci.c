@@ -2,6 +2,7 @@
  * the UCI restaurant data set through the store interface. */
 #include "import/uci.h"
 #include "core/util.h"
+#include "rec/engine.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -381,50 +382,35 @@ static int pairs_add(struct pairs *p, int64_t u, int64_t r)
     return FC_OK;
 }
 
-static int cmp_pair(const void *a, const void *b)
-{
-    const int64_t *x = a, *y = b;
-    return x[0] != y[0] ? (x[0] < y[0] ? -1 : 1) : x[1] < y[1] ? -1 : x[1] > y[1];
-}
-
-/* Demo friendships: two users are friends when they rated at least FC_UCI_FRIEND_MIN of the
- * same restaurants. */
+/* Demo friendships by the recommender's rule (rec_demo_friends): two users are friends when
+ * they rated at least FC_UCI_FRIEND_MIN of the same restaurants. */
 static int import_friends(struct fc_store *s, struct pairs *p, struct fc_uci_counts *k)
 {
-    size_t *start = NULL, nu = 0;
+    struct rec_dataset d;
+    struct rec_edge *edges = NULL;
+    size_t n = 0;
     int rc = FC_ERR;
-    qsort(p->v, p->n, sizeof *p->v, cmp_pair);
-    start = malloc((p->n + 1) * sizeof *start);
-    if (!start)
+    memset(&d, 0, sizeof d);
+    d.ratings = calloc(p->n ? p->n : 1, sizeof *d.ratings);
+    if (!d.ratings)
         return FC_ERR;
-    for (size_t i = 0; i < p->n; i++)
-        if (i == 0 || p->v[i][0] != p->v[i - 1][0])
-            start[nu++] = i;
-    start[nu] = p->n;
-    for (size_t a = 0; a < nu; a++)
-        for (size_t b = a + 1; b < nu; b++) {
-            size_t i = start[a], j = start[b];
-            int common = 0;
-            while (i < start[a + 1] && j < start[b + 1]) {
-                if (p->v[i][1] == p->v[j][1]) {
-                    common++;
-                    i++;
-                    j++;
-                } else if (p->v[i][1] < p->v[j][1]) {
-                    i++;
-                } else {
-                    j++;
-                }
-            }
-            if (common >= FC_UCI_FRIEND_MIN) {
-                if (s->ops->friend_add(s, p->v[start[a]][0], p->v[start[b]][0], 1704067200))
-                    goto out;
-                k->friendships++;
-            }
-        }
+    for (size_t i = 0; i < p->n; i++) {
+        d.ratings[i].user = p->v[i][0];
+        d.ratings[i].item = p->v[i][1];
+        d.ratings[i].stars = 3;
+    }
+    d.n_ratings = p->n;
+    if (rec_demo_friends(&d, FC_UCI_FRIEND_MIN, &edges, &n))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        if (s->ops->friend_add(s, edges[i].a, edges[i].b, 1704067200))
+            goto out;
+        k->friendships++;
+    }
     rc = FC_OK;
 out:
-    free(start);
+    free(edges);
+    free(d.ratings);
     return rc;
 }
 

@@ -10,7 +10,7 @@ struct fc_uci_counts {
 };
 
 /* Demo friendships: users who rated at least this many of the same restaurants. */
-#define FC_UCI_FRIEND_MIN 4
+#define FC_UCI_FRIEND_MIN 3
 
 /* Imports dir/{geoplaces2,chefmozcuisine,chefmozhours4,userprofile,usercuisine,
  * rating_final}.csv. Idempotent: a second run changes nothing. Users get the password

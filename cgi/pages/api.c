@@ -1,9 +1,1592 @@
-/* pages/api: the JSON API under /api/v1/ for mobile clients (bearer tokens). */
+/* pages/api: the JSON API under /api/v1/ for mobile clients (bearer tokens; see docs/api.md). */
+#include "auth/auth.h"
+#include "core/config.h"
 #include "core/route.h"
+#include "core/session.h"
+#include "core/util.h"
 #include "pages/pages.h"
+#include "rec/rec.h"
+
+#include <json-c/json.h>
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define PER_PAGE   20  /* restaurants per page, as on /restaurants */
+#define FEED_PAGE  20  /* feed items per page, as on /feed */
+#define LIST_MAX   200 /* people per list, as on /friends */
+#define REVIEW_MAX 100 /* reviews per list */
+#define SAVED_MAX  500 /* want-to-go list, as on /saved */
+
+/* Every handler writes its JSON response itself and returns 0 (never a status for the HTML
+ * error page). Helpers that check something return FC_OK, or FC_EINVAL once they have written
+ * the error response. */
+
+/* ---- responses ---------------------------------------------------------------------------- */
+
+/* Writes obj (consumed) as the JSON response with status; returns 0. */
+static int send_json(struct fc_ctx *c, int status, json_object *obj)
+{
+    const char *s;
+    string_clear(&c->resp.body);
+    string_init(&c->resp.body);
+    if (!obj) {
+        fprintf(stderr, "forkcast: [%s] api: out of memory\n", c->request_id);
+        c->resp.status = 500;
+        return 0;
+    }
+    s = json_object_to_json_string_ext(obj,
+                                       JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    c->resp.status = status;
+    fc_resp_header(&c->resp, "Content-Type", "application/json");
+    if (s)
+        string_append(&c->resp.body, s);
+    json_object_put(obj);
+    return 0;
+}
+
+/* A body-less success (204 No Content); returns 0. */
+static int send_none(struct fc_ctx *c)
+{
+    c->resp.status = 204;
+    return 0;
+}
+
+/* Writes {"error": {"code", "message", "field"}} with status; returns FC_EINVAL. */
+static int fail(struct fc_ctx *c, int status, const char *code, const char *field, const char *fmt,
+                ...) FC_PRINTF(5, 6);
+static int fail(struct fc_ctx *c, int status, const char *code, const char *field, const char *fmt,
+                ...)
+{
+    char msg[512];
+    va_list ap;
+    json_object *o = json_object_new_object(), *e = json_object_new_object();
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!o || !e) {
+        json_object_put(o);
+        json_object_put(e);
+        send_json(c, 500, NULL);
+        return FC_EINVAL;
+    }
+    json_object_object_add(e, "code", json_object_new_string(code));
+    json_object_object_add(e, "message", json_object_new_string(msg));
+    json_object_object_add(e, "field", field ? json_object_new_string(field) : NULL);
+    json_object_object_add(o, "error", e);
+    send_json(c, status, o);
+    return FC_EINVAL;
+}
+
+/* A store or auth failure: logged, 500; returns FC_EINVAL. */
+static int fail500(struct fc_ctx *c, const char *what)
+{
+    fprintf(stderr, "forkcast: [%s] api: %s failed\n", c->request_id, what);
+    return fail(c, 500, "internal_error", NULL,
+                "Something went wrong on our side. It has been logged; try again later.");
+}
+
+/* Public routes run without a user, but a token that does not work is an error (401), not an
+ * anonymous request: the client must learn that it has to log in again. */
+static int token_ok(struct fc_ctx *c)
+{
+    if (c->logged_in || !*c->req.authorization)
+        return FC_OK;
+    fc_resp_header(&c->resp, "WWW-Authenticate",
+                   "Bearer realm=\"forkcast\", error=\"invalid_token\"");
+    return fail(c, 401, "invalid_token", NULL,
+                "The token is invalid or has expired. Log in again.");
+}
+
+/* ---- JSON building ------------------------------------------------------------------------ */
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+    json_object_object_add(o, k, json_object_new_string(v ? v : ""));
+}
+
+static void add_int(json_object *o, const char *k, int64_t v)
+{
+    json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void add_bool(json_object *o, const char *k, int v)
+{
+    json_object_object_add(o, k, json_object_new_boolean(v != 0));
+}
+
+/* A number with one decimal ("4.2" on the wire). */
+static void add_avg(json_object *o, const char *k, double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.1f", v);
+    json_object_object_add(o, k, json_object_new_double_s(strtod(buf, NULL), buf));
+}
+
+/* A coordinate with six decimals (about 10 cm), as the pages show it. */
+static void add_coord(json_object *o, const char *k, double v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%.6f", v);
+    json_object_object_add(o, k, json_object_new_double_s(strtod(buf, NULL), buf));
+}
+
+/* A time as ISO 8601 UTC ("2024-05-01T12:00:00Z"). */
+static void add_time(json_object *o, const char *k, int64_t at)
+{
+    char buf[32];
+    time_t t = (time_t)at;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    add_str(o, k, buf);
+}
+
+/* A comma-separated list as an array of trimmed, non-empty strings. */
+static json_object *csv_array(const char *csv)
+{
+    json_object *a = json_object_new_array();
+    const char *p = csv ? csv : "";
+    while (a && *p) {
+        const char *end = strchr(p, ','), *s = p, *e;
+        if (!end)
+            end = p + strlen(p);
+        e = end;
+        while (s < e && (*s == ' ' || *s == '\t'))
+            s++;
+        while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+            e--;
+        if (e > s)
+            json_object_array_add(a, json_object_new_string_len(s, (int)(e - s)));
+        p = *end ? end + 1 : end;
+    }
+    return a;
+}
+
+static const char *name_of(const char *display_name, const char *username)
+{
+    return display_name[0] ? display_name : username;
+}
+
+/* A user's profile; the e-mail address only for the user themself. */
+static json_object *user_json(const struct fc_user *u, int self)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_int(o, "id", u->id);
+    add_str(o, "username", u->username);
+    add_str(o, "display_name", name_of(u->display_name, u->username));
+    if (self)
+        add_str(o, "email", u->email);
+    add_str(o, "bio", u->bio);
+    add_str(o, "city", u->city);
+    add_str(o, "price", u->price);
+    add_str(o, "visibility", u->visibility);
+    json_object_object_add(o, "cuisines", csv_array(u->cuisines));
+    add_time(o, "created_at", u->created_at);
+    return o;
+}
+
+static json_object *person_json(const struct fc_person *p)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_str(o, "username", p->username);
+    add_str(o, "display_name", name_of(p->display_name, p->username));
+    add_str(o, "city", p->city);
+    add_int(o, "mutual_friends", p->mutual);
+    return o;
+}
+
+static json_object *people_json(const struct fc_person *p, int n)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; a && i < n; i++)
+        json_object_array_add(a, person_json(&p[i]));
+    return a;
+}
+
+static json_object *rest_json(const struct fc_restaurant *r)
+{
+    json_object *o = json_object_new_object(), *loc = NULL, *rating = json_object_new_object();
+    if (!o || !rating) {
+        json_object_put(o);
+        json_object_put(rating);
+        return NULL;
+    }
+    add_int(o, "id", r->id);
+    add_str(o, "name", r->name);
+    add_str(o, "address", r->address);
+    add_str(o, "city", r->city);
+    add_str(o, "state", r->state);
+    add_str(o, "country", r->country);
+    add_str(o, "price", r->price);
+    json_object_object_add(o, "cuisines", csv_array(r->cuisines));
+    add_str(o, "hours", r->hours);
+    add_str(o, "alcohol", r->alcohol);
+    add_str(o, "smoking", r->smoking);
+    add_str(o, "url", r->url);
+    if (r->has_coords && (loc = json_object_new_object())) {
+        add_coord(loc, "lat", r->lat);
+        add_coord(loc, "lon", r->lon);
+    }
+    json_object_object_add(o, "location", loc);
+    if (r->review_count)
+        add_avg(rating, "average", r->avg_stars);
+    else
+        json_object_object_add(rating, "average", NULL);
+    add_int(rating, "count", r->review_count);
+    json_object_object_add(o, "rating", rating);
+    return o;
+}
+
+/* {"username", "display_name"} */
+static json_object *who_json(const char *username, const char *display_name)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_str(o, "username", username);
+    add_str(o, "display_name", name_of(display_name, username));
+    return o;
+}
+
+/* {"id", "name"} */
+static json_object *rest_ref_json(int64_t id, const char *name)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_int(o, "id", id);
+    add_str(o, "name", name);
+    return o;
+}
+
+/* The photo's URL, or null. */
+static json_object *photo_json(const char *photo)
+{
+    char url[160];
+    if (!photo[0])
+        return NULL;
+    snprintf(url, sizeof url, "/photos/%s", photo);
+    return json_object_new_string(url);
+}
+
+static json_object *review_json(struct fc_ctx *c, const struct fc_review *r, const char *username,
+                                const char *display_name, const char *rest_name, int by_friend)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_int(o, "id", r->id);
+    add_int(o, "stars", r->stars);
+    add_str(o, "body", r->body);
+    json_object_object_add(o, "photo", photo_json(r->photo));
+    json_object_object_add(o, "author", who_json(username, display_name));
+    json_object_object_add(o, "restaurant", rest_ref_json(r->restaurant_id, rest_name));
+    add_bool(o, "by_friend", by_friend);
+    add_bool(o, "mine", c->logged_in && r->user_id == c->user.id);
+    add_time(o, "created_at", r->created_at);
+    add_time(o, "updated_at", r->updated_at ? r->updated_at : r->created_at);
+    return o;
+}
+
+static json_object *review_rows_json(struct fc_ctx *c, const struct fc_review_row *rows, int n)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; a && i < n; i++)
+        json_object_array_add(a, review_json(c, &rows[i].r, rows[i].username, rows[i].display_name,
+                                             rows[i].rest_name, rows[i].by_friend));
+    return a;
+}
+
+/* {key: value}, value consumed. */
+static json_object *wrap(const char *key, json_object *value)
+{
+    json_object *o = json_object_new_object();
+    if (!o || !value) {
+        json_object_put(o);
+        json_object_put(value);
+        return NULL;
+    }
+    json_object_object_add(o, key, value);
+    return o;
+}
+
+/* ---- request bodies and parameters -------------------------------------------------------- */
+
+/* Parses the body as a JSON object into *in (an empty body counts as {}). */
+static int read_body(struct fc_ctx *c, json_object **in)
+{
+    const char *ct = c->req.content_type;
+    json_tokener *tok = NULL;
+    json_object *o = NULL;
+    enum json_tokener_error jerr;
+    size_t end;
+    int rc = FC_EINVAL;
+
+    *in = NULL;
+    if (!c->req.body_len) {
+        *in = json_object_new_object();
+        return *in ? FC_OK : fail500(c, "json");
+    }
+    if (strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
+        return fail(c, 415, "unsupported_media_type", NULL,
+                    "Send the body as JSON with Content-Type: application/json.");
+    tok = json_tokener_new();
+    if (!tok)
+        return fail500(c, "json");
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    o = json_tokener_parse_ex(tok, c->req.body, (int)c->req.body_len);
+    jerr = json_tokener_get_error(tok);
+    if (!o || jerr != json_tokener_success) {
+        fail(c, 400, "invalid_json", NULL, "The body is not valid JSON (%s).",
+             jerr == json_tokener_continue ? "it ends too early" : json_tokener_error_desc(jerr));
+        goto out;
+    }
+    end = json_tokener_get_parse_end(tok);
+    while (end < c->req.body_len && c->req.body[end] && strchr(" \t\r\n", c->req.body[end]))
+        end++;
+    if (end < c->req.body_len) {
+        fail(c, 400, "invalid_json", NULL, "The body has data after the JSON value.");
+        goto out;
+    }
+    if (!json_object_is_type(o, json_type_object)) {
+        fail(c, 400, "invalid_json", NULL, "The body must be a JSON object.");
+        goto out;
+    }
+    *in = o;
+    o = NULL;
+    rc = FC_OK;
+out:
+    json_object_put(o);
+    json_tokener_free(tok);
+    return rc;
+}
+
+/* Refuses members of in that are not in names (NULL-terminated): they are likely typos. */
+static int only_fields(struct fc_ctx *c, json_object *in, const char *const *names)
+{
+    struct json_object_iterator it = json_object_iter_begin(in), end = json_object_iter_end(in);
+    for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
+        const char *key = json_object_iter_peek_name(&it);
+        size_t i = 0;
+        while (names[i] && strcmp(names[i], key) != 0)
+            i++;
+        if (!names[i])
+            return fail(c, 422, "unknown_field", key, "This request has no such field.");
+    }
+    return FC_OK;
+}
+
+/* String member name of in into *out (NULL when absent and not required). */
+static int field_str(struct fc_ctx *c, json_object *in, const char *name, int required,
+                     const char **out)
+{
+    json_object *v = NULL;
+    *out = NULL;
+    if (!json_object_object_get_ex(in, name, &v)) {
+        if (required)
+            return fail(c, 422, "missing_field", name, "The field \"%s\" is required.", name);
+        return FC_OK;
+    }
+    if (!json_object_is_type(v, json_type_string))
+        return fail(c, 422, "invalid_type", name, "The field \"%s\" must be a string.", name);
+    if (!fc_utf8_valid(json_object_get_string(v), (size_t)json_object_get_string_len(v)))
+        return fail(c, 422, "invalid_value", name,
+                    "The field \"%s\" must be text without control characters.", name);
+    *out = json_object_get_string(v);
+    return FC_OK;
+}
+
+/* Integer member name of in, within [min, max] (else range_msg). */
+static int field_int(struct fc_ctx *c, json_object *in, const char *name, long min, long max,
+                     long *out, const char *range_msg)
+{
+    json_object *v = NULL;
+    int64_t x;
+    if (!json_object_object_get_ex(in, name, &v))
+        return fail(c, 422, "missing_field", name, "The field \"%s\" is required.", name);
+    if (!json_object_is_type(v, json_type_int))
+        return fail(c, 422, "invalid_type", name, "The field \"%s\" must be a whole number.", name);
+    x = json_object_get_int64(v);
+    if (x < min || x > max)
+        return fail(c, 422, "invalid_value", name, "%s", range_msg);
+    *out = (long)x;
+    return FC_OK;
+}
+
+/* Boolean member name of in (*out unchanged when absent). */
+static int field_bool(struct fc_ctx *c, json_object *in, const char *name, int *out)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(in, name, &v))
+        return FC_OK;
+    if (!json_object_is_type(v, json_type_boolean))
+        return fail(c, 422, "invalid_type", name, "The field \"%s\" must be true or false.", name);
+    *out = json_object_get_boolean(v);
+    return FC_OK;
+}
+
+/* The i-th path argument as a positive id, or 0. */
+static int64_t arg_id(struct fc_ctx *c, int i)
+{
+    long id;
+    if (i >= c->nargs || fc_parse_int(c->args[i], 1, 0x7fffffffL, &id))
+        return 0;
+    return id;
+}
+
+/* ---- accounts ----------------------------------------------------------------------------- */
+
+/* {"token", "token_type", "user"} for a fresh session of u. */
+static int send_token(struct fc_ctx *c, int status, const struct fc_user *u)
+{
+    char token[65];
+    json_object *o;
+    if (fc_session_begin_token(c, u, token))
+        return fail500(c, "session");
+    o = json_object_new_object();
+    if (o) {
+        add_str(o, "token", token);
+        add_str(o, "token_type", "Bearer");
+        json_object_object_add(o, "user", user_json(u, 1));
+    }
+    return send_json(c, status, o);
+}
+
+/* POST /api/v1/signup {"username", "email", "password", "display_name"} */
+static int api_signup(struct fc_ctx *c)
+{
+    static const char *const names[] = {"username", "email", "password", "display_name", NULL};
+    struct fc_signup s = {0};
+    struct fc_auth_error err = {"", ""};
+    struct fc_user u;
+    json_object *in = NULL;
+    int rc;
+
+    if (read_body(c, &in) || only_fields(c, in, names) ||
+        field_str(c, in, "username", 1, &s.username) || field_str(c, in, "email", 1, &s.email) ||
+        field_str(c, in, "password", 1, &s.password) ||
+        field_str(c, in, "display_name", 0, &s.display_name))
+        goto out;
+    if (s.display_name &&
+        (fc_utf8_len(s.display_name) > 60 || strlen(s.display_name) >= sizeof u.display_name)) {
+        fail(c, 422, "invalid_value", "display_name", "Display name is too long (at most 60).");
+        goto out;
+    }
+    rc = c->app->auth->ops->signup(c->app->auth, &s, &u, &err);
+    if (rc == FC_EINVAL)
+        fail(c, 422, "invalid_value", err.field[0] ? err.field : NULL, "%s.", err.message);
+    else if (rc == FC_EXISTS)
+        fail(c, 409, strcmp(err.field, "email") == 0 ? "email_taken" : "username_taken",
+             err.field[0] ? err.field : NULL, "%s.", err.message);
+    else if (rc)
+        fail500(c, "signup");
+    else if (c->app->store->ops->user_get(c->app->store, u.id, &u)) /* with created_at */
+        fail500(c, "new user");
+    else
+        send_token(c, 201, &u);
+out:
+    json_object_put(in);
+    return 0;
+}
+
+/* POST /api/v1/login {"username", "password"} (throttled like the form) */
+static int api_login(struct fc_ctx *c)
+{
+    static const char *const names[] = {"username", "password", NULL};
+    struct fc_auth_error err = {"", ""};
+    const char *name, *pw;
+    struct fc_user u;
+    json_object *in = NULL;
+    int rc;
+
+    if (read_body(c, &in) || only_fields(c, in, names) || field_str(c, in, "username", 1, &name) ||
+        field_str(c, in, "password", 1, &pw))
+        goto out;
+    if (!*name || !*pw) {
+        fail(c, 422, "invalid_value", *name ? "password" : "username",
+             "Enter your username and password.");
+        goto out;
+    }
+    rc = c->app->auth->ops->login(c->app->auth, name, pw, c->req.remote_addr, &u, &err);
+    switch (rc) {
+    case FC_OK:
+        send_token(c, 200, &u);
+        break;
+    case FC_EAUTH:
+        fc_resp_header(&c->resp, "WWW-Authenticate", "Bearer realm=\"forkcast\"");
+        fail(c, 401, "invalid_credentials", NULL, "%s.", err.message);
+        break;
+    case FC_ETHROTTLE:
+        fc_resp_header(&c->resp, "Retry-After", "%d",
+                       fc_config_int(c->app->cfg, "Auth.Throttle.Window", 900));
+        fail(c, 429, "throttled", NULL, "%s", err.message);
+        break;
+    case FC_EDISABLED:
+        fail(c, 403, "account_disabled", NULL, "%s", err.message);
+        break;
+    default:
+        fail500(c, "login");
+    }
+out:
+    json_object_put(in);
+    return 0;
+}
+
+/* POST /api/v1/logout: the token stops working. */
+static int api_logout(struct fc_ctx *c)
+{
+    if (fc_session_end(c)) {
+        fail500(c, "logout");
+        return 0;
+    }
+    return send_none(c);
+}
+
+/* ---- profiles ----------------------------------------------------------------------------- */
+
+/* The user's own profile with e-mail address and review count. */
+static int send_me(struct fc_ctx *c, const struct fc_user *u)
+{
+    struct fc_store *s = c->app->store;
+    json_object *o;
+    int count = 0;
+    if (s->ops->review_count_user(s, u->id, &count))
+        return fail500(c, "review count");
+    o = user_json(u, 1);
+    if (o)
+        add_int(o, "review_count", count);
+    return send_json(c, 200, o);
+}
+
+/* GET /api/v1/me */
+static int api_me(struct fc_ctx *c)
+{
+    send_me(c, &c->user);
+    return 0;
+}
+
+/* The "cuisines" array into out (comma-separated), each from the restaurants' list. */
+static int read_cuisines(struct fc_ctx *c, json_object *v, char *out, size_t size)
+{
+    HDF *node = NULL;
+    NEOERR *err;
+    size_t n;
+    if (!json_object_is_type(v, json_type_array))
+        return fail(c, 422, "invalid_type", "cuisines",
+                    "The field \"cuisines\" must be an array of strings.");
+    err = hdf_get_node(c->hdf, "Choices.Cuisines", &node);
+    if (err) {
+        nerr_ignore(&err);
+        return fail500(c, "cuisines");
+    }
+    if (c->app->store->ops->rest_facets(c->app->store, node, NULL))
+        return fail500(c, "cuisines");
+    out[0] = '\0';
+    n = json_object_array_length(v);
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(v, i);
+        const char *name;
+        size_t len = strlen(out), nlen;
+        int dup = 0;
+        HDF *ch;
+        if (!json_object_is_type(e, json_type_string))
+            return fail(c, 422, "invalid_type", "cuisines",
+                        "The field \"cuisines\" must be an array of strings.");
+        name = json_object_get_string(e);
+        nlen = strlen(name);
+        for (ch = hdf_obj_child(node); ch && strcmp(hdf_obj_value(ch), name) != 0;
+             ch = hdf_obj_next(ch))
+            ;
+        if (!ch)
+            return fail(c, 422, "invalid_value", "cuisines",
+                        "Choose cuisines from the list (GET /api/v1/facets).");
+        /* the same cuisine twice counts once */
+        for (const char *p = out; !dup && (p = strstr(p, name)); p++)
+            dup = (p == out || p[-1] == ',') && (p[nlen] == ',' || !p[nlen]);
+        if (dup)
+            continue;
+        if (len + nlen + 2 >= size)
+            return fail(c, 422, "invalid_value", "cuisines", "Too many cuisines.");
+        if (len)
+            strcat(out, ",");
+        strcat(out, name);
+    }
+    return FC_OK;
+}
+
+/* 1 when s has at most max characters and fits a field of size bytes. */
+static int fits(const char *s, size_t max, size_t size)
+{
+    return fc_utf8_len(s) <= max && strlen(s) < size;
+}
+
+/* PATCH /api/v1/me: the fields sent change, under the profile form's rules. */
+static int api_me_patch(struct fc_ctx *c)
+{
+    static const char *const names[] = {"display_name", "bio",      "city", "price",
+                                        "visibility",   "cuisines", NULL};
+    struct fc_user u = c->user;
+    const char *name, *bio, *city, *price, *vis;
+    json_object *in = NULL, *cu = NULL;
+
+    if (read_body(c, &in) || only_fields(c, in, names) ||
+        field_str(c, in, "display_name", 0, &name) || field_str(c, in, "bio", 0, &bio) ||
+        field_str(c, in, "city", 0, &city) || field_str(c, in, "price", 0, &price) ||
+        field_str(c, in, "visibility", 0, &vis))
+        goto out;
+    if (name && (!*name || !fits(name, 60, sizeof u.display_name))) {
+        fail(c, 422, "invalid_value", "display_name", "Display name must be 1 to 60 characters.");
+        goto out;
+    }
+    if (bio && !fits(bio, 1000, sizeof u.bio)) {
+        fail(c, 422, "invalid_value", "bio", "Bio is too long (at most 1000 characters).");
+        goto out;
+    }
+    if (city && !fits(city, 80, sizeof u.city)) {
+        fail(c, 422, "invalid_value", "city", "City is too long (at most 80 characters).");
+        goto out;
+    }
+    if (price && *price && strcmp(price, "low") && strcmp(price, "medium") &&
+        strcmp(price, "high")) {
+        fail(c, 422, "invalid_value", "price",
+             "Price must be \"low\", \"medium\", \"high\" or \"\".");
+        goto out;
+    }
+    if (vis && strcmp(vis, "public") && strcmp(vis, "friends")) {
+        fail(c, 422, "invalid_value", "visibility",
+             "Visibility must be \"public\" or \"friends\".");
+        goto out;
+    }
+    if (json_object_object_get_ex(in, "cuisines", &cu) &&
+        read_cuisines(c, cu, u.cuisines, sizeof u.cuisines))
+        goto out;
+    if (name)
+        fc_strlcpy(u.display_name, name, sizeof u.display_name);
+    if (bio)
+        fc_strlcpy(u.bio, bio, sizeof u.bio);
+    if (city)
+        fc_strlcpy(u.city, city, sizeof u.city);
+    if (price)
+        fc_strlcpy(u.price, price, sizeof u.price);
+    if (vis)
+        fc_strlcpy(u.visibility, vis, sizeof u.visibility);
+    if (c->app->store->ops->user_update_profile(c->app->store, &u)) {
+        fail500(c, "profile update");
+        goto out;
+    }
+    c->user = u;
+    send_me(c, &u);
+out:
+    json_object_put(in);
+    return 0;
+}
+
+/* Loads the user called name as the viewer may see them: 404 for an unknown or disabled user
+ * (admins still see disabled ones) and for one who blocked the viewer. *rel is the viewer's
+ * relation to them (0 when anonymous or self). */
+static int visible_user(struct fc_ctx *c, const char *name, const char *field, struct fc_user *u,
+                        int *rel)
+{
+    struct fc_store *s = c->app->store;
+    int rc = s->ops->user_by_name(s, name, u);
+    *rel = 0;
+    if (rc == FC_ERR)
+        return fail500(c, "user");
+    if (rc == FC_NOTFOUND || (u->disabled && !(c->logged_in && c->user.is_admin)))
+        return fail(c, 404, "user_not_found", field, "There is no user by that name.");
+    if (c->logged_in && c->user.id != u->id && s->ops->relation(s, c->user.id, u->id, rel))
+        return fail500(c, "relation");
+    if (*rel & FC_REL_BLOCKED_BY)
+        return fail(c, 404, "user_not_found", field, "There is no user by that name.");
+    return FC_OK;
+}
+
+/* 1 when the viewer may see u's profile and reviews (the profile page's rule). */
+static int profile_visible(struct fc_ctx *c, const struct fc_user *u, int rel)
+{
+    return (c->logged_in && c->user.id == u->id) || strcmp(u->visibility, "public") == 0 ||
+           (rel & FC_REL_FRIEND);
+}
+
+/* GET /api/v1/users/:username */
+static int api_user(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u;
+    json_object *o, *r = NULL;
+    int rel, self, visible, count = 0, mutual = 0;
+
+    if (token_ok(c) || visible_user(c, c->args[0], NULL, &u, &rel))
+        return 0;
+    self = c->logged_in && c->user.id == u.id;
+    visible = profile_visible(c, &u, rel);
+    if ((c->logged_in && !self && s->ops->mutual_count(s, c->user.id, u.id, &mutual)) ||
+        (visible && s->ops->review_count_user(s, u.id, &count))) {
+        fail500(c, "profile");
+        return 0;
+    }
+    if (visible) {
+        o = user_json(&u, 0);
+        if (o)
+            add_int(o, "review_count", count);
+    } else if ((o = json_object_new_object())) {
+        /* friends only: the name, and that there is more for friends */
+        add_str(o, "username", u.username);
+        add_str(o, "display_name", name_of(u.display_name, u.username));
+        add_str(o, "visibility", u.visibility);
+    }
+    if (o) {
+        add_bool(o, "hidden", !visible);
+        add_bool(o, "self", self);
+        if (c->logged_in && !self && (r = json_object_new_object())) {
+            add_bool(r, "friend", rel & FC_REL_FRIEND);
+            add_bool(r, "request_sent", rel & FC_REL_REQ_OUT);
+            add_bool(r, "request_received", rel & FC_REL_REQ_IN);
+            add_bool(r, "blocked", rel & FC_REL_BLOCKED);
+            add_int(r, "mutual_friends", mutual);
+        }
+        json_object_object_add(o, "relation", r);
+    }
+    return send_json(c, 200, o);
+}
+
+/* GET /api/v1/users/:username/reviews */
+static int api_user_reviews(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u;
+    struct fc_review_row *rows = NULL;
+    json_object *o;
+    int rel, n = 0, hidden;
+
+    if (token_ok(c) || visible_user(c, c->args[0], NULL, &u, &rel))
+        return 0;
+    hidden = !profile_visible(c, &u, rel);
+    if (!hidden) {
+        rows = calloc(REVIEW_MAX, sizeof *rows);
+        if (!rows ||
+            s->ops->reviews_by_user(s, u.id, c->logged_in ? c->user.id : 0, rows, REVIEW_MAX, &n)) {
+            free(rows);
+            fail500(c, "reviews by user");
+            return 0;
+        }
+    }
+    o = wrap("items", review_rows_json(c, rows, n));
+    if (o)
+        add_bool(o, "hidden", hidden);
+    free(rows);
+    return send_json(c, 200, o);
+}
+
+/* GET /api/v1/users?q=: people search, as on the friends page. */
+static int api_users_search(struct fc_ctx *c)
+{
+    const char *q = fc_query(c, "q");
+    struct fc_person *p;
+    int n = 0;
+    if (!*q || fc_utf8_len(q) > 60) {
+        fail(c, 400, "invalid_parameter", "q", "Search text must be 1 to 60 characters.");
+        return 0;
+    }
+    p = calloc(30, sizeof *p);
+    if (!p || c->app->store->ops->people_search(c->app->store, q, c->user.id, p, 30, &n)) {
+        free(p);
+        fail500(c, "people search");
+        return 0;
+    }
+    send_json(c, 200, wrap("items", people_json(p, n)));
+    free(p);
+    return 0;
+}
+
+/* ---- friends and blocks ------------------------------------------------------------------- */
+
+/* GET /api/v1/friends */
+static int api_friends(struct fc_ctx *c)
+{
+    static const struct {
+        enum fc_person_list which;
+        const char *key;
+        int max;
+    } lists[] = {{FC_LIST_FRIENDS, "friends", LIST_MAX},
+                 {FC_LIST_REQ_IN, "incoming", LIST_MAX},
+                 {FC_LIST_REQ_OUT, "outgoing", LIST_MAX},
+                 {FC_LIST_SUGGEST, "suggested", 10}};
+    struct fc_store *s = c->app->store;
+    struct fc_person *p = calloc(LIST_MAX, sizeof *p);
+    json_object *o = json_object_new_object();
+    int n;
+
+    for (size_t i = 0; p && o && i < FC_ARRAY_LEN(lists); i++) {
+        if (s->ops->people(s, lists[i].which, c->user.id, p, lists[i].max, &n)) {
+            json_object_put(o);
+            o = NULL;
+            break;
+        }
+        json_object_object_add(o, lists[i].key, people_json(p, n));
+    }
+    free(p);
+    if (!p || !o) {
+        json_object_put(o);
+        fail500(c, "friends");
+        return 0;
+    }
+    return send_json(c, 200, o);
+}
+
+/* The other user of a friend action: by name, not the viewer, not someone who blocked them. */
+static int other_user(struct fc_ctx *c, const char *name, const char *field, struct fc_user *u,
+                      int *rel)
+{
+    if (visible_user(c, name, field, u, rel))
+        return FC_EINVAL;
+    if (u->id == c->user.id)
+        return fail(c, 422, "invalid_value", field, "That is you.");
+    return FC_OK;
+}
+
+/* {"status", "user": person} */
+static int send_status(struct fc_ctx *c, int code, const char *status, const struct fc_user *u)
+{
+    struct fc_person p = {0};
+    json_object *o;
+    p.id = u->id;
+    fc_strlcpy(p.username, u->username, sizeof p.username);
+    fc_strlcpy(p.display_name, u->display_name, sizeof p.display_name);
+    fc_strlcpy(p.city, u->city, sizeof p.city);
+    if (c->app->store->ops->mutual_count(c->app->store, c->user.id, u->id, &p.mutual))
+        return fail500(c, "mutual count");
+    o = json_object_new_object();
+    if (o) {
+        add_str(o, "status", status);
+        json_object_object_add(o, "user", person_json(&p));
+    }
+    return send_json(c, code, o);
+}
+
+/* POST /api/v1/friends/requests {"username"}: asks; if they had asked you, you are friends. */
+static int api_friend_request(struct fc_ctx *c)
+{
+    static const char *const names[] = {"username", NULL};
+    struct fc_store *s = c->app->store;
+    const char *name;
+    struct fc_user u;
+    json_object *in = NULL;
+    int rel, rc;
+
+    if (read_body(c, &in) || only_fields(c, in, names) || field_str(c, in, "username", 1, &name) ||
+        other_user(c, name, "username", &u, &rel))
+        goto out;
+    if (rel & FC_REL_BLOCKED) {
+        fail(c, 409, "blocked", "username", "You blocked this person; unblock them first.");
+        goto out;
+    }
+    rc = s->ops->friend_request(s, c->user.id, u.id, fc_now());
+    if (rc == FC_EXISTS)
+        fail(c, 409, rel & FC_REL_FRIEND ? "already_friends" : "request_exists", "username", "%s",
+             rel & FC_REL_FRIEND ? "You are already friends." : "You already sent a request.");
+    else if (rc == FC_EINVAL)
+        fail(c, 409, "not_possible", "username", "That is not possible with this person.");
+    else if (rc)
+        fail500(c, "friend request");
+    else if (rel & FC_REL_REQ_IN)
+        send_status(c, 200, "friends", &u);
+    else
+        send_status(c, 201, "requested", &u);
+out:
+    json_object_put(in);
+    return 0;
+}
+
+/* POST /api/v1/friends/requests/:username/accept */
+static int api_friend_accept(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u;
+    int rel, rc;
+    if (other_user(c, c->args[0], NULL, &u, &rel))
+        return 0;
+    rc = s->ops->friend_accept(s, c->user.id, u.id, fc_now());
+    if (rc == FC_NOTFOUND)
+        fail(c, 404, "request_not_found", NULL, "This person has not asked to be your friend.");
+    else if (rc == FC_EINVAL)
+        fail(c, 409, "not_possible", NULL, "That is not possible with this person.");
+    else if (rc)
+        fail500(c, "friend accept");
+    else
+        send_status(c, 200, "friends", &u);
+    return 0;
+}
+
+/* DELETE /api/v1/friends/requests/:username: declines theirs or cancels yours. */
+static int api_friend_request_delete(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u;
+    int rel, rc = FC_NOTFOUND;
+    if (other_user(c, c->args[0], NULL, &u, &rel))
+        return 0;
+    if (rel & FC_REL_REQ_IN)
+        rc = s->ops->friend_request_delete(s, u.id, c->user.id);
+    else if (rel & FC_REL_REQ_OUT)
+        rc = s->ops->friend_request_delete(s, c->user.id, u.id);
+    if (rc == FC_NOTFOUND)
+        fail(c, 404, "request_not_found", NULL,
+             "There is no friend request between you and this person.");
+    else if (rc)
+        fail500(c, "request delete");
+    else
+        send_none(c);
+    return 0;
+}
+
+/* DELETE /api/v1/friends/:username */
+static int api_friend_remove(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u;
+    int rel, rc;
+    if (other_user(c, c->args[0], NULL, &u, &rel))
+        return 0;
+    rc = s->ops->friend_remove(s, c->user.id, u.id);
+    if (rc == FC_NOTFOUND)
+        fail(c, 404, "not_friends", NULL, "You are not friends with this person.");
+    else if (rc)
+        fail500(c, "friend remove");
+    else
+        send_none(c);
+    return 0;
+}
+
+/* GET /api/v1/blocks */
+static int api_blocks(struct fc_ctx *c)
+{
+    struct fc_person *p = calloc(LIST_MAX, sizeof *p);
+    int n = 0;
+    if (!p ||
+        c->app->store->ops->people(c->app->store, FC_LIST_BLOCKED, c->user.id, p, LIST_MAX, &n)) {
+        free(p);
+        fail500(c, "blocked list");
+        return 0;
+    }
+    send_json(c, 200, wrap("blocked", people_json(p, n)));
+    free(p);
+    return 0;
+}
+
+/* PUT and DELETE /api/v1/blocks/:username (someone who blocked you can be blocked back). */
+static int api_block(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u;
+    int rc = s->ops->user_by_name(s, c->args[0], &u);
+    if (rc == FC_ERR)
+        fail500(c, "user");
+    else if (rc == FC_NOTFOUND || u.disabled)
+        fail(c, 404, "user_not_found", NULL, "There is no user by that name.");
+    else if (u.id == c->user.id)
+        fail(c, 422, "invalid_value", NULL, "That is you.");
+    else if (strcmp(c->req.method, "PUT") == 0 ? s->ops->block(s, c->user.id, u.id, fc_now())
+                                               : s->ops->unblock(s, c->user.id, u.id))
+        fail500(c, "block");
+    else
+        send_none(c);
+    return 0;
+}
+
+/* ---- restaurants -------------------------------------------------------------------------- */
+
+/* GET /api/v1/restaurants?q=&cuisine=&price=&city=&page= */
+static int api_restaurants(struct fc_ctx *c)
+{
+    struct fc_restaurant *rows = NULL;
+    struct fc_rest_query q = {
+        .text = fc_query(c, "q"),
+        .cuisine = fc_query(c, "cuisine"),
+        .price = fc_query(c, "price"),
+        .city = fc_query(c, "city"),
+        .limit = PER_PAGE,
+    };
+    long page = 1;
+    int n = 0, total = 0;
+    json_object *o, *items;
+
+    if (token_ok(c))
+        return 0;
+    if (*fc_query(c, "page") && fc_parse_int(fc_query(c, "page"), 1, 100000, &page)) {
+        fail(c, 400, "invalid_parameter", "page", "The page must be a whole number from 1.");
+        return 0;
+    }
+    if (strlen(q.text) > 100) {
+        fail(c, 400, "invalid_parameter", "q", "Search text is too long (at most 100 characters).");
+        return 0;
+    }
+    if (*q.price && strcmp(q.price, "low") && strcmp(q.price, "medium") &&
+        strcmp(q.price, "high")) {
+        fail(c, 400, "invalid_parameter", "price",
+             "Price must be \"low\", \"medium\" or \"high\".");
+        return 0;
+    }
+    q.offset = (int)(page - 1) * PER_PAGE;
+    if (c->app->store->ops->rest_search(c->app->store, &q, &rows, &n, &total)) {
+        fail500(c, "restaurant search");
+        return 0;
+    }
+    items = json_object_new_array();
+    for (int i = 0; items && i < n; i++)
+        json_object_array_add(items, rest_json(&rows[i]));
+    free(rows);
+    o = wrap("items", items);
+    if (o) {
+        add_int(o, "total", total);
+        add_int(o, "page", page);
+        add_int(o, "pages", (total + PER_PAGE - 1) / PER_PAGE);
+        add_int(o, "per_page", PER_PAGE);
+    }
+    return send_json(c, 200, o);
+}
+
+/* Loads restaurant id (404 when there is none). */
+static int load_rest(struct fc_ctx *c, int64_t id, struct fc_restaurant *r)
+{
+    int rc = id > 0 ? c->app->store->ops->rest_get(c->app->store, id, r) : FC_NOTFOUND;
+    if (rc == FC_NOTFOUND)
+        return fail(c, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
+    return rc ? fail500(c, "restaurant") : FC_OK;
+}
+
+/* GET /api/v1/restaurants/:id; for a user also friends' rating, saved state, own review. */
+static int api_restaurant(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_restaurant r;
+    struct fc_review mine;
+    json_object *o, *f = NULL, *my = NULL;
+    int saved = 0, fcount = 0, rc = FC_NOTFOUND;
+    double favg = 0;
+    int64_t id = arg_id(c, 0);
+
+    if (token_ok(c) || load_rest(c, id, &r))
+        return 0;
+    if (c->logged_in) {
+        if (s->ops->friends_rating(s, c->user.id, id, &fcount, &favg) ||
+            s->ops->save_exists(s, c->user.id, id, &saved) ||
+            (rc = s->ops->review_get_by(s, c->user.id, id, &mine)) == FC_ERR) {
+            fail500(c, "restaurant extras");
+            return 0;
+        }
+        /* the interaction log, as the page does */
+        if (s->ops->event_add(s, c->user.id, id, "view", 1, fc_now()))
+            fprintf(stderr, "forkcast: [%s] could not log a view\n", c->request_id);
+    }
+    o = rest_json(&r);
+    if (o) {
+        if (c->logged_in && (f = json_object_new_object())) {
+            add_int(f, "count", fcount);
+            if (fcount)
+                add_avg(f, "average", favg);
+            else
+                json_object_object_add(f, "average", NULL);
+        }
+        json_object_object_add(o, "friends", f);
+        json_object_object_add(o, "saved", c->logged_in ? json_object_new_boolean(saved) : NULL);
+        if (rc == FC_OK)
+            my = review_json(c, &mine, c->user.username, c->user.display_name, r.name, 0);
+        json_object_object_add(o, "my_review", my);
+    }
+    return send_json(c, 200, o);
+}
+
+/* GET /api/v1/restaurants/:id/reviews: those the viewer may see, friends' first. */
+static int api_rest_reviews(struct fc_ctx *c)
+{
+    struct fc_restaurant r;
+    struct fc_review_row *rows;
+    int n = 0;
+    int64_t id = arg_id(c, 0);
+
+    if (token_ok(c) || load_rest(c, id, &r))
+        return 0;
+    rows = calloc(REVIEW_MAX, sizeof *rows);
+    if (!rows || c->app->store->ops->reviews_of_restaurant(
+                     c->app->store, id, c->logged_in ? c->user.id : 0, rows, REVIEW_MAX, &n)) {
+        free(rows);
+        fail500(c, "reviews of restaurant");
+        return 0;
+    }
+    send_json(c, 200, wrap("items", review_rows_json(c, rows, n)));
+    free(rows);
+    return 0;
+}
+
+/* HDF children's values as a JSON array of strings. */
+static json_object *hdf_array(HDF *node)
+{
+    json_object *a = json_object_new_array();
+    for (HDF *ch = hdf_obj_child(node); a && ch; ch = hdf_obj_next(ch))
+        json_object_array_add(a, json_object_new_string(hdf_obj_value(ch)));
+    return a;
+}
+
+/* GET /api/v1/facets: the cuisines and cities restaurants have (the choices for a profile). */
+static int api_facets(struct fc_ctx *c)
+{
+    HDF *cuis = NULL, *cities = NULL;
+    json_object *o;
+    NEOERR *err;
+
+    if (token_ok(c))
+        return 0;
+    err = hdf_get_node(c->hdf, "Facets.Cuisines", &cuis);
+    if (!err)
+        err = hdf_get_node(c->hdf, "Facets.Cities", &cities);
+    if (err) {
+        nerr_ignore(&err);
+        fail500(c, "facets");
+        return 0;
+    }
+    if (c->app->store->ops->rest_facets(c->app->store, cuis, cities)) {
+        fail500(c, "facets");
+        return 0;
+    }
+    o = wrap("cuisines", hdf_array(cuis));
+    if (o)
+        json_object_object_add(o, "cities", hdf_array(cities));
+    return send_json(c, 200, o);
+}
+
+/* ---- reviews ------------------------------------------------------------------------------ */
+
+/* Reads {"stars", "body"} (and "remove_photo" when remove_photo is given) into r. */
+static int read_review(struct fc_ctx *c, json_object *in, struct fc_review *r, int *remove_photo)
+{
+    static const char *const create[] = {"stars", "body", NULL};
+    static const char *const update[] = {"stars", "body", "remove_photo", NULL};
+    int max_text = fc_config_int(c->app->cfg, "Limits.MaxReview", 2000);
+    const char *body;
+    long stars = 0;
+    if (only_fields(c, in, remove_photo ? update : create) ||
+        field_int(c, in, "stars", 1, 5, &stars, "Choose from 1 to 5 stars.") ||
+        field_str(c, in, "body", 0, &body) ||
+        (remove_photo && field_bool(c, in, "remove_photo", remove_photo)))
+        return FC_EINVAL;
+    if (body && (fc_utf8_len(body) > (size_t)max_text || strlen(body) >= sizeof r->body))
+        return fail(c, 422, "invalid_value", "body",
+                    "Your review is too long (at most %d characters).", max_text);
+    r->stars = (int)stars;
+    fc_strlcpy(r->body, body ? body : "", sizeof r->body);
+    return FC_OK;
+}
+
+/* POST /api/v1/restaurants/:id/reviews {"stars", "body"}: your review (one per restaurant). */
+static int api_review_create(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_restaurant rest;
+    struct fc_review r = {0}, old;
+    json_object *in = NULL;
+    int64_t id = arg_id(c, 0), now = fc_now();
+    int rc;
+
+    if (load_rest(c, id, &rest) || read_body(c, &in) || read_review(c, in, &r, NULL))
+        goto out;
+    r.user_id = c->user.id;
+    r.restaurant_id = id;
+    r.created_at = r.updated_at = now;
+    rc = s->ops->review_put(s, &r, 0);
+    if (rc == FC_EXISTS) {
+        if (s->ops->review_get_by(s, c->user.id, id, &old) == FC_OK)
+            fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, old.id);
+        fail(c, 409, "review_exists", NULL,
+             "You already reviewed this restaurant; change your review with PUT (see Location).");
+        goto out;
+    }
+    if (rc || s->ops->event_add(s, c->user.id, id, "review", r.stars, now) ||
+        s->ops->review_get_by(s, c->user.id, id, &r)) {
+        fail500(c, "review create");
+        goto out;
+    }
+    fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, r.id);
+    send_json(c, 201, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
+out:
+    json_object_put(in);
+    return 0;
+}
+
+/* Loads review :id and checks it is the viewer's: 404, or 403 for someone else's. */
+static int own_review(struct fc_ctx *c, struct fc_review *r)
+{
+    int64_t id = arg_id(c, 0);
+    int rc = id ? c->app->store->ops->review_get(c->app->store, id, r) : FC_NOTFOUND;
+    if (rc == FC_NOTFOUND)
+        return fail(c, 404, "review_not_found", NULL, "There is no such review.");
+    if (rc)
+        return fail500(c, "review");
+    if (r->user_id != c->user.id)
+        return fail(c, 403, "forbidden", NULL, "You can only change your own reviews.");
+    return FC_OK;
+}
+
+/* GET /api/v1/reviews/:id: one review, if the viewer may see it (else 404). */
+static int api_review_get(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_review r;
+    struct fc_user author;
+    struct fc_restaurant rest;
+    int64_t id = arg_id(c, 0);
+    int rel = 0, rc, mine;
+
+    if (token_ok(c))
+        return 0;
+    rc = id ? s->ops->review_get(s, id, &r) : FC_NOTFOUND;
+    if (rc == FC_OK)
+        rc = s->ops->user_get(s, r.user_id, &author);
+    if (rc == FC_OK)
+        rc = s->ops->rest_get(s, r.restaurant_id, &rest);
+    mine = rc == FC_OK && c->logged_in && c->user.id == author.id;
+    if (rc == FC_OK && c->logged_in && !mine && s->ops->relation(s, c->user.id, author.id, &rel))
+        rc = FC_ERR;
+    if (rc == FC_ERR) {
+        fail500(c, "review");
+        return 0;
+    }
+    /* the store's visibility rule: yours, or public or a friend's, with no block either way */
+    if (rc != FC_OK || author.disabled ||
+        (!mine && ((rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY)) ||
+                   (strcmp(author.visibility, "public") != 0 && !(rel & FC_REL_FRIEND))))) {
+        fail(c, 404, "review_not_found", NULL, "There is no such review.");
+        return 0;
+    }
+    return send_json(c, 200,
+                     review_json(c, &r, author.username, author.display_name, rest.name,
+                                 (rel & FC_REL_FRIEND) != 0));
+}
+
+/* PUT /api/v1/reviews/:id {"stars", "body", "remove_photo"}: rewrites your review. */
+static int api_review_put(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_review old, r = {0};
+    struct fc_restaurant rest;
+    json_object *in = NULL;
+    int remove_photo = 0;
+    int64_t now = fc_now();
+
+    if (own_review(c, &old) || read_body(c, &in) || read_review(c, in, &r, &remove_photo))
+        goto out;
+    r.id = old.id;
+    r.user_id = old.user_id;
+    r.restaurant_id = old.restaurant_id;
+    r.created_at = old.created_at;
+    r.updated_at = now;
+    if (!remove_photo)
+        fc_strlcpy(r.photo, old.photo, sizeof r.photo);
+    if (s->ops->review_put(s, &r, 1) ||
+        s->ops->event_add(s, c->user.id, r.restaurant_id, "review", r.stars, now) ||
+        s->ops->review_get(s, r.id, &r) || s->ops->rest_get(s, r.restaurant_id, &rest)) {
+        fail500(c, "review update");
+        goto out;
+    }
+    send_json(c, 200, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
+out:
+    json_object_put(in);
+    return 0;
+}
+
+/* DELETE /api/v1/reviews/:id */
+static int api_review_delete(struct fc_ctx *c)
+{
+    struct fc_review r;
+    if (own_review(c, &r))
+        return 0;
+    if (c->app->store->ops->review_delete(c->app->store, r.id))
+        fail500(c, "review delete");
+    else
+        send_none(c);
+    return 0;
+}
+
+/* ---- want to go --------------------------------------------------------------------------- */
+
+/* GET /api/v1/saved */
+static int api_saved(struct fc_ctx *c)
+{
+    struct fc_restaurant *rows = calloc(SAVED_MAX, sizeof *rows);
+    json_object *items;
+    int n = 0;
+    if (!rows ||
+        c->app->store->ops->saves_of_user(c->app->store, c->user.id, rows, SAVED_MAX, &n)) {
+        free(rows);
+        fail500(c, "saved list");
+        return 0;
+    }
+    items = json_object_new_array();
+    for (int i = 0; items && i < n; i++)
+        json_object_array_add(items, rest_json(&rows[i]));
+    free(rows);
+    return send_json(c, 200, wrap("items", items));
+}
+
+/* PUT and DELETE /api/v1/saved/:id: save or unsave a restaurant (logged as events). */
+static int api_save(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_restaurant r;
+    int64_t id = arg_id(c, 0), now = fc_now();
+    int save = strcmp(c->req.method, "PUT") == 0, rc;
+    if (load_rest(c, id, &r))
+        return 0;
+    rc = save ? s->ops->save_put(s, c->user.id, id, now) : s->ops->save_delete(s, c->user.id, id);
+    if (rc || s->ops->event_add(s, c->user.id, id, save ? "save" : "unsave", 1, now))
+        fail500(c, "save");
+    else
+        send_none(c);
+    return 0;
+}
+
+/* ---- feed and recommendations ------------------------------------------------------------- */
+
+static json_object *feed_item_json(const struct fc_feed_item *it)
+{
+    json_object *e = json_object_new_object();
+    char key[80];
+    if (!e)
+        return NULL;
+    snprintf(key, sizeof key, "%" PRId64 "-%d-%" PRId64, it->at, it->kind, it->id);
+    add_str(e, "cursor", key);
+    add_str(e, "kind", it->kind == FC_FEED_REVIEW ? "review" : "save");
+    add_int(e, "id", it->id);
+    add_time(e, "at", it->at);
+    json_object_object_add(e, "user", who_json(it->username, it->display_name));
+    json_object_object_add(e, "restaurant", rest_ref_json(it->restaurant_id, it->rest_name));
+    if (it->kind == FC_FEED_REVIEW) {
+        add_int(e, "stars", it->stars);
+        add_str(e, "body", it->body);
+        json_object_object_add(e, "photo", photo_json(it->photo));
+    } else {
+        json_object_object_add(e, "stars", NULL);
+        json_object_object_add(e, "body", NULL);
+        json_object_object_add(e, "photo", NULL);
+    }
+    return e;
+}
+
+/* GET /api/v1/feed?after=CURSOR: friends' reviews and saves, newest first (keyset pages). */
+static int api_feed(struct fc_ctx *c)
+{
+    struct fc_feed_cursor cur;
+    struct fc_feed_item *it;
+    const char *after = fc_query(c, "after");
+    json_object *o, *items;
+    int n = 0;
+
+    if (*after && pages_cursor_parse(after, &cur)) {
+        fail(c, 400, "invalid_parameter", "after",
+             "This cursor is damaged. Start again from the top.");
+        return 0;
+    }
+    /* one more than a page tells whether there is a next page */
+    it = calloc(FEED_PAGE + 1, sizeof *it);
+    if (!it || c->app->store->ops->feed(c->app->store, c->user.id, *after ? &cur : NULL, it,
+                                        FEED_PAGE + 1, &n)) {
+        free(it);
+        fail500(c, "feed");
+        return 0;
+    }
+    items = json_object_new_array();
+    for (int i = 0; items && i < n && i < FEED_PAGE; i++)
+        json_object_array_add(items, feed_item_json(&it[i]));
+    o = wrap("items", items);
+    if (o && n > FEED_PAGE) {
+        char key[80];
+        snprintf(key, sizeof key, "%" PRId64 "-%d-%" PRId64, it[FEED_PAGE - 1].at,
+                 it[FEED_PAGE - 1].kind, it[FEED_PAGE - 1].id);
+        add_str(o, "next", key);
+    } else if (o) {
+        json_object_object_add(o, "next", NULL);
+    }
+    free(it);
+    return send_json(c, 200, o);
+}
+
+/* GET /api/v1/friends/recommend: restaurants friends rated 4-5 stars. */
+static int api_friends_recommend(struct fc_ctx *c)
+{
+    struct fc_friend_rec *recs = calloc(50, sizeof *recs);
+    json_object *items;
+    int n = 0;
+    if (!recs || c->app->store->ops->friends_recommend(c->app->store, c->user.id, recs, 50, &n)) {
+        free(recs);
+        fail500(c, "friends recommend");
+        return 0;
+    }
+    items = json_object_new_array();
+    for (int i = 0; items && i < n; i++) {
+        json_object *e = json_object_new_object(), *r = json_object_new_object();
+        if (!e || !r) {
+            json_object_put(e);
+            json_object_put(r);
+            break;
+        }
+        add_int(r, "id", recs[i].restaurant_id);
+        add_str(r, "name", recs[i].name);
+        add_str(r, "city", recs[i].city);
+        json_object_object_add(e, "restaurant", r);
+        add_int(e, "friends", recs[i].friends);
+        add_avg(e, "average", recs[i].avg);
+        add_str(e, "who", recs[i].who);
+        add_time(e, "latest", recs[i].latest);
+        json_object_array_add(items, e);
+    }
+    free(recs);
+    return send_json(c, 200, wrap("items", items));
+}
+
+/* One recommendation: the restaurant and why (rec_result's reason and the fields that go
+ * with it; null where they do not apply). */
+static json_object *rec_json(struct fc_ctx *c, const struct rec_result *res,
+                             const struct fc_restaurant *r)
+{
+    struct fc_store *s = c->app->store;
+    json_object *o = json_object_new_object(), *f = NULL, *b = NULL;
+    struct fc_restaurant because;
+    if (!o)
+        return NULL;
+    json_object_object_add(o, "restaurant", rest_json(r));
+    add_str(o, "reason", rec_why_name(res->reason));
+    if (res->reason == REC_WHY_FRIENDS && (f = json_object_new_object())) {
+        json_object *names = json_object_new_array();
+        for (int i = 0; names && i < res->n_friends && i < 3; i++) {
+            struct fc_user u;
+            if (s->ops->user_get(s, res->friend_ids[i], &u) == FC_OK && !u.disabled)
+                json_object_array_add(names, who_json(u.username, u.display_name));
+        }
+        add_int(f, "count", res->n_friends);
+        add_avg(f, "average", res->friends_avg);
+        json_object_object_add(f, "names", names);
+    }
+    json_object_object_add(o, "friends", f);
+    if (res->reason == REC_WHY_BECAUSE && res->because_item &&
+        s->ops->rest_get(s, res->because_item, &because) == FC_OK)
+        b = rest_ref_json(because.id, because.name);
+    json_object_object_add(o, "because", b);
+    json_object_object_add(o, "cuisine",
+                           res->reason == REC_WHY_CUISINE && res->cuisine[0]
+                               ? json_object_new_string(res->cuisine)
+                               : NULL);
+    return o;
+}
+
+/* {"items": [recommendation...]} for results of the recommender. */
+static int send_recs(struct fc_ctx *c, const struct rec_result *res, size_t n)
+{
+    json_object *items = json_object_new_array();
+    for (size_t i = 0; items && i < n; i++) {
+        struct fc_restaurant r;
+        int rc = c->app->store->ops->rest_get(c->app->store, res[i].item, &r);
+        if (rc == FC_NOTFOUND)
+            continue; /* deleted since the model was built */
+        if (rc) {
+            json_object_put(items);
+            return fail500(c, "recommended restaurant");
+        }
+        json_object_array_add(items, rec_json(c, &res[i], &r));
+    }
+    return send_json(c, 200, wrap("items", items));
+}
+
+/* The "limit" parameter: 1..50, 10 when absent. */
+static int limit_param(struct fc_ctx *c, size_t *n)
+{
+    long v = 10;
+    if (*fc_query(c, "limit") && fc_parse_int(fc_query(c, "limit"), 1, 50, &v))
+        return fail(c, 400, "invalid_parameter", "limit", "The limit must be from 1 to 50.");
+    *n = (size_t)v;
+    return FC_OK;
+}
+
+/* GET /api/v1/recommendations?limit=: the recommender's top picks for the user. */
+static int api_recommendations(struct fc_ctx *c)
+{
+    struct rec_result res[50];
+    size_t n = 0, got = 0;
+    if (limit_param(c, &n))
+        return 0;
+    if (fc_rec_for_user(c->app->rec, &c->user, n, res, &got)) {
+        fail500(c, "recommendations");
+        return 0;
+    }
+    send_recs(c, res, got);
+    return 0;
+}
+
+/* GET /api/v1/restaurants/:id/similar?limit=: "More like this". */
+static int api_similar(struct fc_ctx *c)
+{
+    struct rec_result res[50];
+    struct fc_restaurant r;
+    size_t n = 0, got = 0;
+    int rc;
+    if (token_ok(c) || load_rest(c, arg_id(c, 0), &r) || limit_param(c, &n))
+        return 0;
+    rc = fc_rec_similar(c->app->rec, r.id, n, res, &got);
+    if (rc && rc != FC_NOTFOUND) {
+        fail500(c, "similar");
+        return 0;
+    }
+    send_recs(c, res, rc ? 0 : got);
+    return 0;
+}
+
+/* ---- routes ------------------------------------------------------------------------------- */
+
+/* Every API route skips the form CSRF check: cookies do not authenticate under /api/. */
+#define API   FC_ROUTE_NOCSRF
+#define LOGIN (FC_ROUTE_LOGIN | FC_ROUTE_NOCSRF)
 
 static const struct fc_route routes[] = {
-    {"GET", "/api/v1/me", NULL, FC_ROUTE_LOGIN | FC_ROUTE_NOCSRF},
+    {"POST", "/api/v1/signup", api_signup, API},
+    {"POST", "/api/v1/login", api_login, API},
+    {"POST", "/api/v1/logout", api_logout, LOGIN},
+    {"GET", "/api/v1/me", api_me, LOGIN},
+    {"PATCH", "/api/v1/me", api_me_patch, LOGIN},
+    {"GET", "/api/v1/users", api_users_search, LOGIN},
+    {"GET", "/api/v1/users/:username", api_user, API},
+    {"GET", "/api/v1/users/:username/reviews", api_user_reviews, API},
+    {"GET", "/api/v1/friends", api_friends, LOGIN},
+    {"GET", "/api/v1/friends/recommend", api_friends_recommend, LOGIN},
+    {"POST", "/api/v1/friends/requests", api_friend_request, LOGIN},
+    {"POST", "/api/v1/friends/requests/:username/accept", api_friend_accept, LOGIN},
+    {"DELETE", "/api/v1/friends/requests/:username", api_friend_request_delete, LOGIN},
+    {"DELETE", "/api/v1/friends/:username", api_friend_remove, LOGIN},
+    {"GET", "/api/v1/blocks", api_blocks, LOGIN},
+    {"PUT", "/api/v1/blocks/:username", api_block, LOGIN},
+    {"DELETE", "/api/v1/blocks/:username", api_block, LOGIN},
+    {"GET", "/api/v1/facets", api_facets, API},
+    {"GET", "/api/v1/restaurants", api_restaurants, API},
+    {"GET", "/api/v1/restaurants/:id", api_restaurant, API},
+    {"GET", "/api/v1/restaurants/:id/reviews", api_rest_reviews, API},
+    {"GET", "/api/v1/restaurants/:id/similar", api_similar, API},
+    {"POST", "/api/v1/restaurants/:id/reviews", api_review_create, LOGIN},
+    {"GET", "/api/v1/reviews/:id", api_review_get, API},
+    {"PUT", "/api/v1/reviews/:id", api_review_put, LOGIN},
+    {"DELETE", "/api/v1/reviews/:id", api_review_delete, LOGIN},
+    {"GET", "/api/v1/saved", api_saved, LOGIN},
+    {"PUT", "/api/v1/saved/:id", api_save, LOGIN},
+    {"DELETE", "/api/v1/saved/:id", api_save, LOGIN},
+    {"GET", "/api/v1/feed", api_feed, LOGIN},
+    {"GET", "/api/v1/recommendations", api_recommendations, LOGIN},
 };
 
-const struct fc_route_group fc_api_group = {routes, 0};
+const struct fc_route_group fc_api_group = {routes, FC_ARRAY_LEN(routes)};

@@ -76,7 +76,7 @@ int page_friend_action(struct fc_ctx *c)
     const char *action = c->args[0], *name = fc_form(c, "username");
     const char *next = pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : "/friends");
     struct fc_user other;
-    char msg[256];
+    char msg[512];
     int rc, rel;
     int64_t me = c->user.id, now = fc_now();
 

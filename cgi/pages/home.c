@@ -26,6 +26,8 @@ int page_home(struct fc_ctx *c)
         int count = 0;
         if (s->ops->review_count_user(s, c->user.id, &count) == FC_OK)
             fc_set_int(c, "Home.MyReviews", count);
+        if (pages_set_recommendations(c, "Recs", 10))
+            return 500;
     }
     return fc_render(c, "home.cs") ? 500 : 0;
 }

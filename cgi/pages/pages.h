@@ -33,6 +33,10 @@ int pages_restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_review *
 void pages_set_review(struct fc_ctx *c, const char *prefix, const struct fc_review_row *rv);
 /* Puts a date as prefix (YYYY-MM-DD) and prefix.Iso. */
 void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at);
+/* Recommendations for the logged-in user under prefix.N (restaurant + Why). */
+int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n);
+/* "More like this" for a restaurant under prefix.N. */
+int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t n);
 /* Parses a feed cursor "AT-KIND-ID"; FC_OK or FC_EINVAL. */
 int pages_cursor_parse(const char *s, struct fc_feed_cursor *cur);
 

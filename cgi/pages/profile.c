@@ -156,13 +156,13 @@ int page_profile_edit(struct fc_ctx *c)
             strcat(cuisines, ",");
         strcat(cuisines, p->value);
     }
-    if (!*name || fc_utf8_len(name) > 60) {
+    if (!*name || fc_utf8_len(name) > 60 || strlen(name) >= sizeof u.display_name) {
         field = "display_name";
         msg = "Display name must be 1 to 60 characters";
-    } else if (fc_utf8_len(bio) > 1000) {
+    } else if (fc_utf8_len(bio) > 1000 || strlen(bio) >= sizeof u.bio) {
         field = "bio";
         msg = "Bio is too long (at most 1000 characters)";
-    } else if (fc_utf8_len(city) > 80) {
+    } else if (fc_utf8_len(city) > 80 || strlen(city) >= sizeof u.city) {
         field = "city";
         msg = "City is too long (at most 80 characters)";
     } else if (*price && strcmp(price, "low") && strcmp(price, "medium") && strcmp(price, "high")) {

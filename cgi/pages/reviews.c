@@ -95,6 +95,8 @@ int pages_restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_review *
         }
     }
     fc_set_int(c, "Limits.MaxReview", fc_config_int(c->app->cfg, "Limits.MaxReview", 2000));
+    if (pages_set_similar(c, "Similar", id, 4))
+        goto out;
     status = fc_render(c, "restaurant.cs") ? 500 : 0;
 out:
     free(rows);

@@ -1,12 +1,524 @@
-/* rec/cli: `forkcast rec ...` subcommands (evaluation, top-N from files, benchmark). */
+/* rec/cli: `forkcast rec ...` subcommands: eval, top, similar, friends, synth, bench,
+ * convert-uci and weights, working from CSV files alone. */
+#include "core/util.h"
+#include "rec/csv.h"
+#include "rec/engine.h"
+#include "rec/eval.h"
+#include "rec/synth.h"
+#include "rec/uci.h"
+
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
 
 int fc_rec_cli(int argc, char **argv);
 
+static void usage(FILE *f)
+{
+    fprintf(
+        f, "usage: forkcast rec COMMAND [OPTIONS]\n"
+           "  eval    --ratings F [--friends F] [--items F] [--users F] [--events F] [--blocks F]\n"
+           "          [--folds K | --loo] [--seed N] [--demo-friends N] [-k 10] [--relevant 4]\n"
+           "          engine vs. popularity: HitRate, NDCG, precision @k, coverage, cold start\n"
+           "  top     --ratings F [--friends F ...] --user ID [-n 10]   top items for a user\n"
+           "  similar --ratings F [--items F ...] --item ID [-n 10]     items like an item\n"
+           "  friends --ratings F [--min-common 3]      demo friendships (user,friend CSV)\n"
+           "  synth   --users N --items N --ratings N --friends MEAN [--events N] [--seed N]\n"
+           "          --out DIR                         synthetic data for benchmarks\n"
+           "  bench   --ratings F [--friends F ...] [--queries 10000] [-n 10] [--seed N]\n"
+           "          build time, peak memory, top-n and similar latency percentiles\n"
+           "  convert-uci DIR OUTDIR [--min-common 3]   the UCI data set as the CSV files above\n"
+           "  weights                                   the weight keys (Rec.KEY) and defaults\n"
+           "every command but synth and convert-uci takes --set KEY=VALUE (a weight, e.g.\n"
+           "Weight.CF=1.2) any number of times; see docs/recommendations.md\n");
+}
+
+/* Parsed command line. Numbers are kept as text until the command says what they mean. */
+struct opts {
+    struct rec_paths paths;
+    const char *ratings, *friends, *items, *users, *events, *blocks; /* raw values */
+    const char *user, *item, *out, *seed, *n, *folds, *demo, *k, *relevant, *queries, *mincommon;
+    const char *pos[2];
+    int npos, loo;
+    struct rec_weights w;
+};
+
+static int parse_u64(const char *s, const char *what, unsigned long long max,
+                     unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    *out = s ? strtoull(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || *out > max || s[0] == '-') {
+        fprintf(stderr, "forkcast: rec: %s must be a whole number up to %llu\n", what, max);
+        return FC_EINVAL;
+    }
+    return FC_OK;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } table[] = {
+        {"--ratings", offsetof(struct opts, ratings)},
+        {"--friends", offsetof(struct opts, friends)},
+        {"--items", offsetof(struct opts, items)},
+        {"--users", offsetof(struct opts, users)},
+        {"--events", offsetof(struct opts, events)},
+        {"--blocks", offsetof(struct opts, blocks)},
+        {"--user", offsetof(struct opts, user)},
+        {"--item", offsetof(struct opts, item)},
+        {"--out", offsetof(struct opts, out)},
+        {"--seed", offsetof(struct opts, seed)},
+        {"-n", offsetof(struct opts, n)},
+        {"--folds", offsetof(struct opts, folds)},
+        {"--demo-friends", offsetof(struct opts, demo)},
+        {"-k", offsetof(struct opts, k)},
+        {"--relevant", offsetof(struct opts, relevant)},
+        {"--queries", offsetof(struct opts, queries)},
+        {"--min-common", offsetof(struct opts, mincommon)},
+    };
+    memset(o, 0, sizeof *o);
+    rec_weights_default(&o->w);
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int found = 0;
+        if (strcmp(a, "--loo") == 0) {
+            o->loo = 1;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 1;
+        }
+        if (strcmp(a, "--set") == 0 && i + 1 < argc) {
+            char key[64], *eq, *end;
+            double v;
+            fc_strlcpy(key, argv[++i], sizeof key);
+            eq = strchr(key, '=');
+            if (eq)
+                *eq = '\0';
+            v = eq ? strtod(eq + 1, &end) : 0;
+            if (strncmp(key, "Rec.", 4) == 0)
+                memmove(key, key + 4, strlen(key + 4) + 1);
+            if (!eq || end == eq + 1 || *end || rec_weights_set(&o->w, key, v)) {
+                fprintf(stderr, "forkcast: rec: bad --set '%s' (forkcast rec weights lists keys)\n",
+                        argv[i]);
+                return FC_EINVAL;
+            }
+            continue;
+        }
+        for (size_t t = 0; t < FC_ARRAY_LEN(table); t++)
+            if (strcmp(a, table[t].name) == 0) {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, "forkcast: rec: %s needs a value\n", a);
+                    return FC_EINVAL;
+                }
+                *(const char **)(void *)((char *)o + table[t].off) = argv[++i];
+                found = 1;
+                break;
+            }
+        if (found)
+            continue;
+        if (a[0] == '-' || o->npos == 2) {
+            fprintf(stderr, "forkcast: rec: unknown option '%s'\n", a);
+            return FC_EINVAL;
+        }
+        o->pos[o->npos++] = a;
+    }
+    o->paths.ratings = o->ratings;
+    o->paths.friends = o->friends;
+    o->paths.items = o->items;
+    o->paths.users = o->users;
+    o->paths.events = o->events;
+    o->paths.blocks = o->blocks;
+    return FC_OK;
+}
+
+static double now_s(clockid_t clk)
+{
+    struct timespec ts;
+    clock_gettime(clk, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int load(const struct opts *o, struct rec_files *f)
+{
+    if (!o->ratings) {
+        fprintf(stderr, "forkcast: rec: --ratings FILE is required\n");
+        return FC_EINVAL;
+    }
+    return rec_files_load(f, &o->paths);
+}
+
+/* One result line: id, score and the reason with its data. */
+static void print_result(const struct rec_files *f, const struct rec_result *r)
+{
+    printf("%s\t%.4f\t%s", rec_ids_name(f->items, r->item), r->score, rec_why_name(r->reason));
+    switch (r->reason) {
+    case REC_WHY_FRIENDS:
+        printf(" ");
+        for (int k = 0; k < r->n_friends && k < 3; k++)
+            printf("%s%s", k ? "," : "", rec_ids_name(f->users, r->friend_ids[k]));
+        printf(" (%d friends, %.1f stars)", r->n_friends, r->friends_avg);
+        break;
+    case REC_WHY_BECAUSE:
+        printf(" %s", rec_ids_name(f->items, r->because_item));
+        break;
+    case REC_WHY_POPULAR_CITY:
+        printf(" %s", r->city);
+        break;
+    case REC_WHY_CUISINE:
+        printf(" %s", r->cuisine);
+        break;
+    }
+    putchar('\n');
+}
+
+static int cmd_top(const struct opts *o, int similar)
+{
+    struct rec_files f;
+    struct rec_model *m = NULL;
+    struct rec_result *res = NULL;
+    unsigned long long n = 10;
+    size_t nres = 0;
+    const char *want = similar ? o->item : o->user;
+    int64_t id;
+    int rc;
+
+    if (!want) {
+        fprintf(stderr, "forkcast: rec: %s ID is required\n", similar ? "--item" : "--user");
+        return 2;
+    }
+    if ((o->n && parse_u64(o->n, "-n", 100000, &n)) || load(o, &f))
+        return 2;
+    rc = rec_model_build(&f.d, &o->w, &m);
+    if (rc) {
+        fprintf(stderr, "forkcast: rec: cannot build the model\n");
+        goto out;
+    }
+    id = rec_ids_find(similar ? f.items : f.users, want);
+    if (!id && similar) {
+        fprintf(stderr, "forkcast: rec: no item '%s' in the files\n", want);
+        rc = FC_NOTFOUND;
+        goto out;
+    }
+    if (!id)
+        fprintf(stderr, "forkcast: rec: user '%s' is not in the files: a new user\n", want);
+    res = malloc((n + 1) * sizeof *res);
+    rc = !res      ? FC_ERR
+         : similar ? rec_similar(m, id, n, res, &nres)
+         : id      ? rec_recommend(m, id, n, res, &nres)
+                   : rec_recommend(m, -1, n, res, &nres);
+    for (size_t i = 0; rc == FC_OK && i < nres; i++)
+        print_result(&f, &res[i]);
+out:
+    free(res);
+    rec_model_free(m);
+    rec_files_free(&f);
+    return rc ? 1 : 0;
+}
+
+static void print_row(const char *name, const struct rec_eval_metrics *x)
+{
+    printf("%-22s %10.4f %9.4f %14.4f %10.4f %7zu\n", name, x->hit, x->ndcg, x->precision,
+           x->coverage, x->users);
+}
+
+static int cmd_eval(const struct opts *o)
+{
+    struct rec_files f;
+    struct rec_eval_opts e;
+    struct rec_eval_report r;
+    unsigned long long v;
+    int rc;
+
+    rec_eval_defaults(&e);
+    e.w = o->w;
+    e.loo = o->loo;
+    if (o->folds) {
+        if (parse_u64(o->folds, "--folds", 100, &v) || v < 2)
+            return fprintf(stderr, "forkcast: rec: --folds must be 2..100\n"), 2;
+        e.folds = (int)v;
+    }
+    if (o->seed) {
+        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
+            return 2;
+        e.seed = v;
+    }
+    if (o->demo) {
+        if (parse_u64(o->demo, "--demo-friends", 1000, &v) || v < 1)
+            return fprintf(stderr, "forkcast: rec: --demo-friends must be 1..1000\n"), 2;
+        e.demo_friends = (int)v;
+    }
+    if (o->k) {
+        if (parse_u64(o->k, "-k", 1000, &v) || v < 1)
+            return 2;
+        e.k = (int)v;
+    }
+    if (o->relevant) {
+        if (parse_u64(o->relevant, "--relevant", 5, &v) || v < 1)
+            return fprintf(stderr, "forkcast: rec: --relevant must be 1..5\n"), 2;
+        e.relevant = (int)v;
+    }
+    if (load(o, &f))
+        return 2;
+    rc = rec_eval_run(&f.d, &e, &r);
+    if (rc) {
+        fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
+                rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
+        rec_files_free(&f);
+        return 1;
+    }
+    printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
+           r.n_items);
+    if (e.loo)
+        printf("leave-one-out, seed %llu\n", (unsigned long long)e.seed);
+    else
+        printf("%d-fold cross-validation, seed %llu\n", e.folds, (unsigned long long)e.seed);
+    printf("relevant = rating >= %d of 5 (%zu ratings); metrics @%d averaged over users with a "
+           "relevant held-out rating\n",
+           e.relevant, r.n_relevant, e.k);
+    printf("friends: %s\n", e.demo_friends  ? "derived per fold from its training ratings"
+                            : f.d.n_friends ? "from the file, the same in every fold"
+                                            : "none");
+    {
+        char h[3][24];
+        snprintf(h[0], sizeof h[0], "HitRate@%d", e.k);
+        snprintf(h[1], sizeof h[1], "NDCG@%d", e.k);
+        snprintf(h[2], sizeof h[2], "Precision@%d", e.k);
+        printf("%-22s %10s %9s %14s %10s %7s\n", "method", h[0], h[1], h[2], "Coverage", "Users");
+    }
+    print_row("engine", &r.engine);
+    print_row("popularity", &r.popularity);
+    print_row("cold-start engine", &r.cold_engine);
+    print_row("cold-start popularity", &r.cold_popularity);
+    rec_files_free(&f);
+    return 0;
+}
+
+static int cmd_friends(const struct opts *o)
+{
+    struct rec_files f;
+    struct rec_edge *e = NULL;
+    size_t n = 0;
+    unsigned long long mc = REC_UCI_MIN_COMMON;
+    if ((o->mincommon && parse_u64(o->mincommon, "--min-common", 1000, &mc)) || load(o, &f))
+        return 2;
+    if (rec_demo_friends(&f.d, (int)mc, &e, &n)) {
+        rec_files_free(&f);
+        return 1;
+    }
+    printf("user,friend\n");
+    for (size_t i = 0; i < n; i++)
+        printf("%s,%s\n", rec_ids_name(f.users, e[i].a), rec_ids_name(f.users, e[i].b));
+    fprintf(stderr, "forkcast: %zu friendships among %zu users (>= %llu items in common)\n", n,
+            rec_ids_count(f.users), mc);
+    free(e);
+    rec_files_free(&f);
+    return 0;
+}
+
+static int cmd_synth(const struct opts *o)
+{
+    struct rec_synth_opts s = {100000, 10000, 2000000, 50, 0, 1};
+    unsigned long long v;
+    if (!o->out) {
+        fprintf(stderr, "forkcast: rec: synth needs --out DIR\n");
+        return 2;
+    }
+    if (o->users) {
+        if (parse_u64(o->users, "--users", 100000000, &v))
+            return 2;
+        s.users = v;
+    }
+    if (o->items) {
+        if (parse_u64(o->items, "--items", 100000000, &v))
+            return 2;
+        s.items = v;
+    }
+    if (o->ratings) {
+        if (parse_u64(o->ratings, "--ratings", 2000000000, &v))
+            return 2;
+        s.ratings = v;
+    }
+    if (o->friends) {
+        if (parse_u64(o->friends, "--friends", 100000, &v))
+            return 2;
+        s.friends = (double)v;
+    }
+    if (o->events) {
+        if (parse_u64(o->events, "--events", 2000000000, &v))
+            return 2;
+        s.events = v;
+    }
+    if (o->seed) {
+        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
+            return 2;
+        s.seed = v;
+    }
+    return rec_synth_write(&s, o->out, stdout) ? 1 : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double pct(const double *sorted, size_t n, double p)
+{
+    size_t i = (size_t)ceil(p * (double)n);
+    return n ? sorted[i ? i - 1 : 0] : 0;
+}
+
+/* Times q requests (similar: rec_similar on random items) and prints wall-clock and CPU
+ * percentiles in ms (CPU time is what a busy machine does not inflate). */
+static int time_requests(const struct rec_model *m, size_t ids, size_t q, size_t n, int similar,
+                         uint64_t *rng)
+{
+    double *lat = malloc((q + 1) * sizeof *lat), *cpu = malloc((q + 1) * sizeof *cpu), sum = 0;
+    struct rec_result *res = malloc((n + 1) * sizeof *res);
+    size_t got = 0, nres;
+    int rc = FC_ERR;
+    if (!lat || !cpu || !res || !ids)
+        goto out;
+    for (size_t i = 0; i < q; i++) {
+        int64_t id = (int64_t)(1 + rec_rand(rng) % ids);
+        double t0 = now_s(CLOCK_MONOTONIC), c0 = now_s(CLOCK_THREAD_CPUTIME_ID);
+        int r = similar ? rec_similar(m, id, n, res, &nres) : rec_recommend(m, id, n, res, &nres);
+        cpu[i] = (now_s(CLOCK_THREAD_CPUTIME_ID) - c0) * 1e3;
+        lat[i] = (now_s(CLOCK_MONOTONIC) - t0) * 1e3;
+        if (r && r != FC_NOTFOUND)
+            goto out;
+        sum += lat[i];
+        got += r ? 0 : nres;
+    }
+    qsort(lat, q, sizeof *lat, cmp_double);
+    qsort(cpu, q, sizeof *cpu, cmp_double);
+    printf("%s-%zu latency over %zu %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms, "
+           "mean %.3f ms (%.1f results each)\n",
+           similar ? "similar" : "top", n, q, similar ? "random items" : "random users",
+           pct(lat, q, 0.50), pct(lat, q, 0.90), pct(lat, q, 0.99), q ? lat[q - 1] : 0,
+           q ? sum / (double)q : 0, q ? (double)got / (double)q : 0);
+    printf("%s-%zu CPU time per request: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+           similar ? "similar" : "top", n, pct(cpu, q, 0.50), pct(cpu, q, 0.90), pct(cpu, q, 0.99),
+           q ? cpu[q - 1] : 0);
+    rc = FC_OK;
+out:
+    free(lat);
+    free(cpu);
+    free(res);
+    return rc;
+}
+
+static int cmd_bench(const struct opts *o)
+{
+    struct rec_files f;
+    struct rec_model *m = NULL;
+    struct rec_model_info info;
+    struct rusage ru;
+    unsigned long long q = 10000, n = 10, seed = 1;
+    double t0, c0, t1, c1;
+    uint64_t rng;
+    int rc = 1;
+
+    if ((o->queries && parse_u64(o->queries, "--queries", 100000000, &q)) ||
+        (o->n && parse_u64(o->n, "-n", 100000, &n)) ||
+        (o->seed && parse_u64(o->seed, "--seed", UINT64_MAX, &seed)))
+        return 2;
+    t0 = now_s(CLOCK_MONOTONIC);
+    if (load(o, &f))
+        return 2;
+    t1 = now_s(CLOCK_MONOTONIC);
+    printf("forkcast rec bench: loaded %zu ratings, %zu events, %zu friendships, %zu users, "
+           "%zu items from CSV in %.2f s\n",
+           f.d.n_ratings, f.d.n_events, f.d.n_friends, rec_ids_count(f.users),
+           rec_ids_count(f.items), t1 - t0);
+    t0 = now_s(CLOCK_MONOTONIC);
+    c0 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+    if (rec_model_build(&f.d, &o->w, &m)) {
+        fprintf(stderr, "forkcast: rec: cannot build the model\n");
+        goto out;
+    }
+    t1 = now_s(CLOCK_MONOTONIC);
+    c1 = now_s(CLOCK_PROCESS_CPUTIME_ID);
+    rec_model_info(m, &info);
+    printf("model build: %.2f s wall, %.2f s CPU (one thread); %zu users, %zu items, %zu "
+           "interactions, %zu neighbour links, %zu friendships; model %.1f MiB\n",
+           t1 - t0, c1 - c0, info.n_users, info.n_items, info.n_interactions, info.n_neighbors,
+           info.n_friend_links, (double)info.bytes / 1048576.0);
+    rng = seed;
+    if (time_requests(m, rec_ids_count(f.users), q, n, 0, &rng) ||
+        time_requests(m, rec_ids_count(f.items), q, n, 1, &rng))
+        goto out;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("peak memory (ru_maxrss): %.1f MiB (includes the CSV data set held while building)\n",
+           (double)ru.ru_maxrss / 1024.0);
+    rc = 0;
+out:
+    rec_model_free(m);
+    rec_files_free(&f);
+    return rc;
+}
+
+static int cmd_weights(const struct opts *o)
+{
+    const char *key;
+    printf("# configuration keys (conf/forkcast.hdf: Rec.KEY = VALUE) and current values\n");
+    for (size_t i = 0; (key = rec_weights_key(i)); i++) {
+        double v = 0;
+        rec_weights_get(&o->w, key, &v);
+        printf("Rec.%s = %g\n", key, v);
+    }
+    return 0;
+}
+
 int fc_rec_cli(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "forkcast: rec: not built yet\n");
+    struct opts o;
+    const char *cmd = argc > 1 ? argv[1] : "";
+    int rc;
+
+    if (argc < 2 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    rc = parse_opts(argc, argv, &o);
+    if (rc)
+        return rc > 0 ? 0 : 2;
+    if (strcmp(cmd, "eval") == 0)
+        return cmd_eval(&o);
+    if (strcmp(cmd, "top") == 0)
+        return cmd_top(&o, 0);
+    if (strcmp(cmd, "similar") == 0)
+        return cmd_top(&o, 1);
+    if (strcmp(cmd, "friends") == 0)
+        return cmd_friends(&o);
+    if (strcmp(cmd, "synth") == 0)
+        return cmd_synth(&o);
+    if (strcmp(cmd, "bench") == 0)
+        return cmd_bench(&o);
+    if (strcmp(cmd, "weights") == 0)
+        return cmd_weights(&o);
+    if (strcmp(cmd, "convert-uci") == 0) {
+        unsigned long long mc = REC_UCI_MIN_COMMON;
+        if (o.npos != 2) {
+            fprintf(stderr, "forkcast: rec: usage: forkcast rec convert-uci DIR OUTDIR\n");
+            return 2;
+        }
+        if (o.mincommon && parse_u64(o.mincommon, "--min-common", 1000, &mc))
+            return 2;
+        return rec_uci_convert(o.pos[0], o.pos[1], (int)mc, stdout) ? 1 : 0;
+    }
+    fprintf(stderr, "forkcast: rec: unknown command '%s'\n", cmd);
+    usage(stderr);
     return 2;
 }

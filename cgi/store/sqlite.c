@@ -1248,6 +1248,9 @@ static void s_close(struct fc_store *s)
     free(ss);
 }
 
+int fc_sqlite_rec_load(struct fc_store *s, struct rec_dataset *d);
+int fc_sqlite_rec_version(struct fc_store *s, int64_t *version);
+
 static const struct fc_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = s_close,
@@ -1298,6 +1301,29 @@ static const struct fc_store_ops sqlite_ops = {
     .event_count = s_event_count,
     .feed = s_feed,
     .friends_recommend = s_friends_recommend,
+    .user_search = fc_sqlite_user_search,
+    .session_delete_user = fc_sqlite_session_delete_user,
+    .metrics_add = fc_sqlite_metrics_add,
+    .metrics_query = fc_sqlite_metrics_query,
+    .metrics_counters = fc_sqlite_metrics_counters,
+    .metrics_prune = fc_sqlite_metrics_prune,
+    .store_health = fc_sqlite_store_health,
+    .rec_load = fc_sqlite_rec_load,
+    .rec_version = fc_sqlite_rec_version,
+    .job_enqueue = fc_sqlite_job_enqueue,
+    .job_get = fc_sqlite_job_get,
+    .job_by_key = fc_sqlite_job_by_key,
+    .job_claim = fc_sqlite_job_claim,
+    .job_update = fc_sqlite_job_update,
+    .job_list = fc_sqlite_job_list,
+    .job_next_due = fc_sqlite_job_next_due,
+    .job_prune = fc_sqlite_job_prune,
+    .instance_put = fc_sqlite_instance_put,
+    .instance_get = fc_sqlite_instance_get,
+    .instance_by_token = fc_sqlite_instance_by_token,
+    .instance_list = fc_sqlite_instance_list,
+    .instance_event_add = fc_sqlite_instance_event_add,
+    .instance_events = fc_sqlite_instance_events,
 };
 
 static int cmp_str(const void *a, const void *b)

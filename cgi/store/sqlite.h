@@ -16,4 +16,17 @@ int fc_sqlite_exec(struct fc_store *s, const char *sql);
 /* The connection behind a SQLite store, for the backend's own modules (sqlite_*.c). */
 sqlite3 *fc_sqlite_db(struct fc_store *s);
 
+/* Admin console operations (sqlite_admin.c); see store.h. */
+int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
+                          int *n, int *total);
+int fc_sqlite_session_delete_user(struct fc_store *s, int64_t user_id);
+int fc_sqlite_metrics_add(struct fc_store *s, const struct fc_metric_row *rows, int nrows,
+                          const struct fc_metric_counter *ctrs, int nctrs);
+int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
+                            struct fc_metric_row **out, int *n);
+int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
+                               int *n);
+int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before);
+int fc_sqlite_store_health(struct fc_store *s, HDF *out);
+
 #endif

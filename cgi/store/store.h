@@ -13,9 +13,9 @@ struct fc_user {
     char email[256];
     char pw_hash[256];
     char ext_id[64];
-    char display_name[128];
-    char bio[2048];
-    char city[128];
+    char display_name[256];
+    char bio[4096];
+    char city[384];
     char cuisines[2048]; /* comma-separated */
     char price[16];      /* low | medium | high | "" */
     char visibility[16];
@@ -29,7 +29,7 @@ struct fc_restaurant {
     char ext_id[64];
     char name[256];
     char address[256];
-    char city[128];
+    char city[384];
     char state[128];
     char country[64];
     double lat, lon;
@@ -60,8 +60,8 @@ struct fc_review {
 struct fc_person {
     int64_t id;
     char username[64];
-    char display_name[128];
-    char city[128];
+    char display_name[256];
+    char city[384];
     int mutual; /* friends in common with the viewer */
 };
 
@@ -69,7 +69,7 @@ struct fc_person {
 struct fc_review_row {
     struct fc_review r;
     char username[64];
-    char display_name[128];
+    char display_name[256];
     char rest_name[256];
     int by_friend;
 };
@@ -89,7 +89,7 @@ struct fc_feed_item {
     int64_t at;
     int64_t user_id;
     char username[64];
-    char display_name[128];
+    char display_name[256];
     int64_t restaurant_id;
     char rest_name[256];
     int stars;
@@ -101,7 +101,7 @@ struct fc_feed_item {
 struct fc_friend_rec {
     int64_t restaurant_id;
     char name[256];
-    char city[128];
+    char city[384];
     int friends;
     double avg;
     int64_t latest;
@@ -133,7 +133,45 @@ struct fc_rest_query {
     int offset, limit;
 };
 
+/* Admin console: which users a search returns. */
+enum fc_user_role { FC_ROLE_ANY, FC_ROLE_ADMIN, FC_ROLE_DISABLED };
+
+struct fc_user_query {
+    const char *text; /* substring of username, display name or e-mail, or "" */
+    enum fc_user_role role;
+    int offset, limit;
+};
+
+/* Request metrics of one minute, route and status (admin health page). The latency
+ * histogram has fixed log-spaced buckets (core/metrics.h says where each one ends). */
+#define FC_METRIC_BUCKETS 40
+
+struct fc_metric_row {
+    int64_t minute; /* unix time / 60 */
+    char route[64]; /* route pattern, "-" when none matched */
+    int status;
+    long count;
+    double sum_ms, max_ms;
+    long hist[FC_METRIC_BUCKETS];
+};
+
+/* A named counter of one minute ("rec.fallback", "aws.s3.calls"...). */
+struct fc_metric_counter {
+    int64_t minute;
+    char name[64];
+    long n;
+};
+
+enum fc_metric_group {
+    FC_METRIC_BY_ROUTE, /* one row per (route, status): minute is 0 */
+    FC_METRIC_BY_MINUTE /* one row per (minute, status): route is "" */
+};
+
 struct fc_store;
+struct rec_dataset;
+struct fc_job;              /* background jobs: below */
+struct fc_instance;         /* EC2 instances: below */
+struct fc_instance_event;
 
 /* Every function returns FC_OK, FC_NOTFOUND, FC_EXISTS or FC_ERR (see core/util.h). */
 struct fc_store_ops {
@@ -233,6 +271,78 @@ struct fc_store_ops {
     /* restaurants the viewer's friends rated 4-5 stars, by number of friends then recency */
     int (*friends_recommend)(struct fc_store *s, int64_t viewer, struct fc_friend_rec *out, int max,
                              int *n);
+
+    /* recommender input: everything the model is built from (rec/engine.h), malloc'ed;
+     * free with rec_dataset_free */
+    int (*rec_load)(struct fc_store *s, struct rec_dataset *out);
+    /* a number that changes whenever rec_load's result would */
+    int (*rec_version)(struct fc_store *s, int64_t *version);
+
+    /* admin console */
+    /* Users matching q ordered by username: at most q->limit into out (caller-sized), *total
+     * the count of all matches. */
+    int (*user_search)(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
+                       int *n, int *total);
+    /* Ends every session of a user (when the account is disabled). */
+    int (*session_delete_user)(struct fc_store *s, int64_t user_id);
+    /* Adds request rows and counters to the stored ones (summing counts and histograms), in
+     * one transaction. */
+    int (*metrics_add)(struct fc_store *s, const struct fc_metric_row *rows, int nrows,
+                       const struct fc_metric_counter *ctrs, int nctrs);
+    /* Stored request rows of minutes >= since, summed by group: *out is malloc'ed (caller
+     * frees), *n rows. */
+    int (*metrics_query)(struct fc_store *s, int64_t since, enum fc_metric_group group,
+                         struct fc_metric_row **out, int *n);
+    /* Stored counters of minutes >= since summed by name (minute 0), ordered by name. */
+    int (*metrics_counters)(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
+                            int *n);
+    /* Deletes request rows and counters of minutes < before. */
+    int (*metrics_prune)(struct fc_store *s, int64_t before);
+    /* Health figures of the backend (size, integrity...) as out.N.Name, out.N.Value and
+     * out.N.Ok (0 when the figure is a problem). */
+    int (*store_health)(struct fc_store *s, HDF *out);
+
+    /* background jobs (worker/jobs.h). Job times ending in _ms are milliseconds. */
+    /* Inserts j (type, dedupe_key, payload, max_attempts, run_at_ms) as queued with progress
+     * "{}"; sets j->id and the other fields. FC_EXISTS when a job with the same non-empty
+     * dedupe_key exists (whatever its state): *j is then that job. */
+    int (*job_enqueue)(struct fc_store *s, struct fc_job *j, int64_t now);
+    int (*job_get)(struct fc_store *s, int64_t id, struct fc_job *out);
+    int (*job_by_key)(struct fc_store *s, const char *dedupe_key, struct fc_job *out);
+    /* Atomically claims the job that is due first among types (comma-separated; "" = any):
+     * queued with run_at_ms <= now_ms, or running with a lease that ended (its worker
+     * stopped; attempts + 1). It becomes running, held by worker until now_ms + lease_ms;
+     * runs + 1. FC_NOTFOUND when nothing is due. */
+    int (*job_claim)(struct fc_store *s, const char *types, const char *worker, int64_t now_ms,
+                     int64_t lease_ms, struct fc_job *out);
+    /* The lease holder (j->worker) records a run: j->state "queued" (run again at
+     * j->run_at_ms), "done" or "failed" (finished), or "running" (still at it: lease extended
+     * to j->lease_until_ms), with j->progress, j->message and j->attempts. FC_NOTFOUND when
+     * j->worker no longer holds the job (its lease ended and another worker took it). */
+    int (*job_update)(struct fc_store *s, const struct fc_job *j, int64_t now);
+    /* Jobs of type and state ("" = any), newest first, at most max into out. */
+    int (*job_list)(struct fc_store *s, const char *type, const char *state, struct fc_job *out,
+                    int max, int *n);
+    /* When the next queued job of types ("" = any) is due; FC_NOTFOUND when none is queued. */
+    int (*job_next_due)(struct fc_store *s, const char *types, int64_t *at_ms);
+    /* Deletes done and failed jobs that finished before `before` (seconds); *n deleted. */
+    int (*job_prune)(struct fc_store *s, int64_t before, int *n);
+
+    /* EC2 instances launched or followed by forkcast (pages/instances.c, worker) */
+    /* Inserts or updates by instance_id; created_at, launched_by and client_token keep their
+     * first values. */
+    int (*instance_put)(struct fc_store *s, const struct fc_instance *in, int64_t now);
+    int (*instance_get)(struct fc_store *s, const char *instance_id, struct fc_instance *out);
+    /* Instances launched with client_token (one launch), oldest first. */
+    int (*instance_by_token)(struct fc_store *s, const char *client_token, struct fc_instance *out,
+                             int max, int *n);
+    /* Stored instances, newest first. */
+    int (*instance_list)(struct fc_store *s, struct fc_instance *out, int max, int *n);
+    /* Appends one line to an instance's state history (sets e->id). */
+    int (*instance_event_add)(struct fc_store *s, struct fc_instance_event *e);
+    /* An instance's state history, oldest first (the last max lines). */
+    int (*instance_events)(struct fc_store *s, const char *instance_id,
+                           struct fc_instance_event *out, int max, int *n);
 };
 
 struct fc_store {
@@ -242,5 +352,70 @@ struct fc_store {
 /* Opens the backend named by Store.Backend in cfg (migrating it if needed). */
 int fc_store_open(HDF *cfg, struct fc_store **out);
 void fc_store_close(struct fc_store *s);
+
+/* A background job (worker/jobs.h). */
+struct fc_job {
+    int64_t id;
+    char type[64];        /* the handler: "ec2.follow", "s3.backup", ... */
+    char dedupe_key[192]; /* unique over all jobs when not empty */
+    char state[16];       /* queued | running | done | failed */
+    char payload[4096];   /* JSON from the enqueuer */
+    char progress[4096];  /* JSON the handler keeps between runs ("{}" at first) */
+    char message[512];    /* the handler's latest words, for people */
+    int attempts;         /* failed runs so far */
+    int max_attempts;     /* failed runs allowed before it fails for good; 0: the worker's */
+    int runs;             /* times claimed */
+    int64_t run_at_ms;    /* due time */
+    char worker[64];      /* the lease holder while running */
+    int64_t lease_until_ms;
+    int64_t created_at, updated_at, finished_at; /* seconds; finished_at 0 until done/failed */
+};
+
+/* An EC2 instance as forkcast last saw it, and what forkcast is doing with it. */
+struct fc_instance {
+    char instance_id[32];
+    char name[256]; /* the Name tag */
+    char image_id[64];
+    char instance_type[32];
+    char state[24]; /* EC2's: pending | running | stopping | stopped | shutting-down | ... */
+    char public_ip[64];
+    char private_ip[64];
+    char subnet_id[64];
+    char launch_time[32];   /* as EC2 gives it (ISO 8601) */
+    char client_token[72];  /* the RunInstances ClientToken of its launch */
+    char status[16];        /* following | ready | no-ip | timeout | ended | error | "" */
+    char message[512];      /* status in plain words */
+    int64_t launched_by;    /* user id; 0 when not launched from the admin pages */
+    int64_t created_at, updated_at;
+};
+
+/* One line of an instance's state history. */
+struct fc_instance_event {
+    int64_t id;
+    char instance_id[32];
+    char state[24];   /* the EC2 state entered, or "" for a note */
+    char detail[512]; /* public IP, StateReason, who asked... */
+    int64_t at_ms;
+};
+
+/* The SQLite backend's jobs and instances operations (store/sqlite_jobs.c). */
+int fc_sqlite_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now);
+int fc_sqlite_job_get(struct fc_store *s, int64_t id, struct fc_job *out);
+int fc_sqlite_job_by_key(struct fc_store *s, const char *dedupe_key, struct fc_job *out);
+int fc_sqlite_job_claim(struct fc_store *s, const char *types, const char *worker, int64_t now_ms,
+                        int64_t lease_ms, struct fc_job *out);
+int fc_sqlite_job_update(struct fc_store *s, const struct fc_job *j, int64_t now);
+int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, struct fc_job *out,
+                       int max, int *n);
+int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms);
+int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n);
+int fc_sqlite_instance_put(struct fc_store *s, const struct fc_instance *in, int64_t now);
+int fc_sqlite_instance_get(struct fc_store *s, const char *instance_id, struct fc_instance *out);
+int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
+                                struct fc_instance *out, int max, int *n);
+int fc_sqlite_instance_list(struct fc_store *s, struct fc_instance *out, int max, int *n);
+int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e);
+int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
+                              struct fc_instance_event *out, int max, int *n);
 
 #endif

@@ -1,0 +1,474 @@
+/* rec/csv: CSV reading for the recommender tools (ratings, friends, blocks, events, items,
+ * users) and the string <-> int64 id tables. */
+#include "rec/csv.h"
+#include "core/util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_COLS    8
+#define MAX_REPORTS 5
+
+struct rec_ids {
+    char *text;    /* the strings, NUL-separated */
+    size_t *start; /* start[id] in text; ids start at 1 */
+    size_t n, cap, tlen, tcap;
+    int64_t *slot; /* hash slots: id or 0 */
+    size_t mask;
+};
+
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+int rec_ids_new(struct rec_ids **out)
+{
+    struct rec_ids *t = calloc(1, sizeof *t);
+    *out = NULL;
+    if (!t)
+        return FC_ERR;
+    t->cap = 1024;
+    t->tcap = 16384;
+    t->mask = 2047;
+    t->start = malloc((t->cap + 1) * sizeof *t->start);
+    t->text = malloc(t->tcap);
+    t->slot = calloc(t->mask + 1, sizeof *t->slot);
+    if (!t->start || !t->text || !t->slot) {
+        rec_ids_free(t);
+        return FC_ERR;
+    }
+    *out = t;
+    return FC_OK;
+}
+
+void rec_ids_free(struct rec_ids *t)
+{
+    if (!t)
+        return;
+    free(t->text);
+    free(t->start);
+    free(t->slot);
+    free(t);
+}
+
+static int64_t lookup(const struct rec_ids *t, const char *s, size_t len, size_t *slot)
+{
+    size_t h = hash_bytes(s, len) & t->mask;
+    for (;; h = (h + 1) & t->mask) {
+        int64_t id = t->slot[h];
+        if (!id) {
+            *slot = h;
+            return 0;
+        }
+        if (strncmp(t->text + t->start[id], s, len) == 0 && t->text[t->start[id] + len] == '\0')
+            return id;
+    }
+}
+
+int rec_ids_intern(struct rec_ids *t, const char *s, size_t len, int64_t *id)
+{
+    size_t slot;
+    if (!len)
+        return FC_EINVAL;
+    *id = lookup(t, s, len, &slot);
+    if (*id)
+        return FC_OK;
+    if (t->n + 1 >= t->cap) {
+        size_t *p = realloc(t->start, (2 * t->cap + 1) * sizeof *p);
+        if (!p)
+            return FC_ERR;
+        t->start = p;
+        t->cap *= 2;
+    }
+    while (t->tlen + len + 1 > t->tcap) {
+        char *p = realloc(t->text, 2 * t->tcap);
+        if (!p)
+            return FC_ERR;
+        t->text = p;
+        t->tcap *= 2;
+    }
+    if (2 * (t->n + 1) > t->mask) {
+        size_t cap = 2 * (t->mask + 1);
+        int64_t *ns = calloc(cap, sizeof *ns);
+        if (!ns)
+            return FC_ERR;
+        for (size_t i = 1; i <= t->n; i++) {
+            const char *k = t->text + t->start[i];
+            size_t h = hash_bytes(k, strlen(k)) & (cap - 1);
+            while (ns[h])
+                h = (h + 1) & (cap - 1);
+            ns[h] = (int64_t)i;
+        }
+        free(t->slot);
+        t->slot = ns;
+        t->mask = cap - 1;
+        lookup(t, s, len, &slot);
+    }
+    *id = (int64_t)++t->n;
+    t->start[*id] = t->tlen;
+    memcpy(t->text + t->tlen, s, len);
+    t->text[t->tlen + len] = '\0';
+    t->tlen += len + 1;
+    t->slot[slot] = *id;
+    return FC_OK;
+}
+
+int64_t rec_ids_find(const struct rec_ids *t, const char *s)
+{
+    size_t slot;
+    return lookup(t, s, strlen(s), &slot);
+}
+
+const char *rec_ids_name(const struct rec_ids *t, int64_t id)
+{
+    if (id < 1 || (size_t)id > t->n)
+        return NULL;
+    return t->text + t->start[id];
+}
+
+size_t rec_ids_count(const struct rec_ids *t)
+{
+    return t->n;
+}
+
+/* ---- reading ------------------------------------------------------------------------ */
+
+/* One open CSV file: the current line split into trimmed fields. */
+struct reader {
+    FILE *f;
+    const char *path;
+    char *line;
+    size_t cap;
+    long lineno, rowno;
+    char *col[MAX_COLS];
+    size_t len[MAX_COLS];
+    int ncol;
+    size_t *skipped;
+};
+
+static char *trim_span(char *s, size_t *len)
+{
+    while (*len && isspace((unsigned char)*s))
+        s++, (*len)--;
+    while (*len && isspace((unsigned char)s[*len - 1]))
+        (*len)--;
+    if (*len >= 2 && s[0] == '"' && s[*len - 1] == '"') {
+        s++;
+        *len -= 2;
+    }
+    s[*len] = '\0';
+    return s;
+}
+
+/* The next non-empty, non-comment line; 1 when there is one. */
+static int next_row(struct reader *r)
+{
+    ssize_t got;
+    while ((got = getline(&r->line, &r->cap, r->f)) >= 0) {
+        char *p = r->line;
+        r->lineno++;
+        while (got && (p[got - 1] == '\n' || p[got - 1] == '\r'))
+            p[--got] = '\0';
+        if (r->lineno == 1 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
+            (unsigned char)p[2] == 0xbf)
+            p += 3; /* BOM */
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        r->rowno++;
+        r->ncol = 0;
+        for (;;) {
+            char *comma = strchr(p, ',');
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            if (r->ncol < MAX_COLS) {
+                r->col[r->ncol] = trim_span(p, &len);
+                r->len[r->ncol] = len;
+                r->ncol++;
+            }
+            if (!comma)
+                break;
+            p = comma + 1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static void bad_row(struct reader *r, const char *why)
+{
+    if (++*r->skipped <= MAX_REPORTS)
+        fprintf(stderr, "forkcast: %s:%ld: %s, row skipped\n", r->path, r->lineno, why);
+}
+
+/* The first row, when its first column is a column name rather than an id. */
+static int is_header(const struct reader *r)
+{
+    static const char *const names[] = {"user",    "userid",  "user_id", "item", "itemid",
+                                        "item_id", "placeid", "place",   "id"};
+    if (r->rowno != 1 || !r->ncol)
+        return 0;
+    for (size_t i = 0; i < FC_ARRAY_LEN(names); i++)
+        if (strcasecmp(r->col[0], names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int open_reader(struct reader *r, const char *path, size_t *skipped)
+{
+    memset(r, 0, sizeof *r);
+    r->path = path;
+    r->skipped = skipped;
+    r->f = fopen(path, "r");
+    if (!r->f) {
+        fprintf(stderr, "forkcast: cannot read %s: %s\n", path, strerror(errno));
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
+static void close_reader(struct reader *r)
+{
+    if (r->f)
+        fclose(r->f);
+    free(r->line);
+}
+
+/* Makes room for one more element in *arr (capacity *cap). */
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return FC_OK;
+    size_t nc = *cap ? *cap * 2 : 256;
+    void *p = realloc(*arr, nc * size);
+    if (!p)
+        return FC_ERR;
+    *arr = p;
+    *cap = nc;
+    return FC_OK;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    long long v;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno || end == s || *end)
+        return FC_EINVAL;
+    *out = v;
+    return FC_OK;
+}
+
+static int load_ratings(struct rec_files *f, const char *path)
+{
+    struct reader r;
+    size_t cap = 0;
+    int rc = FC_ERR;
+    if (open_reader(&r, path, &f->skipped))
+        return FC_ERR;
+    while (next_row(&r)) {
+        struct rec_rating x = {0};
+        char *end;
+        double stars;
+        if (r.ncol < 3) {
+            if (!(is_header(&r)))
+                bad_row(&r, "expected user,item,rating");
+            continue;
+        }
+        stars = strtod(r.col[2], &end);
+        if (end == r.col[2] || *end) {
+            if (r.rowno != 1) /* a header line */
+                bad_row(&r, "rating is not a number");
+            continue;
+        }
+        if (!(stars >= 0.5 && stars < 5.5)) {
+            bad_row(&r, "rating outside 1..5");
+            continue;
+        }
+        x.stars = (int)floor(stars + 0.5);
+        if (r.ncol > 3 && r.len[3] && parse_i64(r.col[3], &x.at)) {
+            bad_row(&r, "timestamp is not an integer");
+            continue;
+        }
+        if (rec_ids_intern(f->users, r.col[0], r.len[0], &x.user) ||
+            rec_ids_intern(f->items, r.col[1], r.len[1], &x.item)) {
+            bad_row(&r, "empty id");
+            continue;
+        }
+        if (grow((void **)&f->d.ratings, &cap, f->d.n_ratings, sizeof x))
+            goto out;
+        f->d.ratings[f->d.n_ratings++] = x;
+    }
+    rc = FC_OK;
+out:
+    close_reader(&r);
+    return rc;
+}
+
+static int load_edges(struct rec_files *f, const char *path, struct rec_edge **arr, size_t *n)
+{
+    struct reader r;
+    size_t cap = 0;
+    int rc = FC_ERR;
+    if (open_reader(&r, path, &f->skipped))
+        return FC_ERR;
+    while (next_row(&r)) {
+        struct rec_edge e;
+        if (is_header(&r))
+            continue;
+        if (r.ncol < 2 || rec_ids_intern(f->users, r.col[0], r.len[0], &e.a) ||
+            rec_ids_intern(f->users, r.col[1], r.len[1], &e.b)) {
+            bad_row(&r, "expected user,user");
+            continue;
+        }
+        if (grow((void **)arr, &cap, *n, sizeof e))
+            goto out;
+        (*arr)[(*n)++] = e;
+    }
+    rc = FC_OK;
+out:
+    close_reader(&r);
+    return rc;
+}
+
+static int load_events(struct rec_files *f, const char *path)
+{
+    struct reader r;
+    size_t cap = 0;
+    int rc = FC_ERR;
+    if (open_reader(&r, path, &f->skipped))
+        return FC_ERR;
+    while (next_row(&r)) {
+        struct rec_event e = {0};
+        if (is_header(&r))
+            continue;
+        if (r.ncol < 3) {
+            bad_row(&r, "expected user,item,view|save");
+            continue;
+        }
+        if (strcasecmp(r.col[2], "view") == 0)
+            e.type = REC_EV_VIEW;
+        else if (strcasecmp(r.col[2], "save") == 0)
+            e.type = REC_EV_SAVE;
+        else {
+            bad_row(&r, "event type is not view or save");
+            continue;
+        }
+        if ((r.ncol > 3 && r.len[3] && parse_i64(r.col[3], &e.at)) ||
+            rec_ids_intern(f->users, r.col[0], r.len[0], &e.user) ||
+            rec_ids_intern(f->items, r.col[1], r.len[1], &e.item)) {
+            bad_row(&r, "bad id or timestamp");
+            continue;
+        }
+        if (grow((void **)&f->d.events, &cap, f->d.n_events, sizeof e))
+            goto out;
+        f->d.events[f->d.n_events++] = e;
+    }
+    rc = FC_OK;
+out:
+    close_reader(&r);
+    return rc;
+}
+
+/* cuisines "a;b;c" -> "a,b,c"; a list too long is cut after its last whole name */
+static void copy_cuisines(char *dst, size_t n, const char *src)
+{
+    if (fc_strlcpy(dst, src, n) >= n) {
+        char *cut = strrchr(dst, ';');
+        if (src[n - 1] != ';' && cut)
+            *cut = '\0';
+    }
+    for (char *p = dst; *p; p++)
+        if (*p == ';')
+            *p = ',';
+}
+
+/* items (users == 0) or users (users == 1): id,city,price,cuisines[,name] */
+static int load_profiles(struct rec_files *f, const char *path, int users)
+{
+    struct reader r;
+    size_t cap = 0;
+    int rc = FC_ERR;
+    if (open_reader(&r, path, &f->skipped))
+        return FC_ERR;
+    while (next_row(&r)) {
+        int64_t id;
+        const char *city, *price, *cuis, *name;
+        if (is_header(&r))
+            continue;
+        if (r.ncol < 2 || rec_ids_intern(users ? f->users : f->items, r.col[0], r.len[0], &id)) {
+            bad_row(&r, "expected id,city,price,cuisines");
+            continue;
+        }
+        city = r.col[1];
+        price = r.ncol > 2 ? r.col[2] : "";
+        cuis = r.ncol > 3 ? r.col[3] : "";
+        name = r.ncol > 4 ? r.col[4] : "";
+        if (users) {
+            struct rec_user *u;
+            if (grow((void **)&f->d.users, &cap, f->d.n_users, sizeof *u))
+                goto out;
+            u = &f->d.users[f->d.n_users++];
+            memset(u, 0, sizeof *u);
+            u->id = id;
+            fc_strlcpy(u->city, city, sizeof u->city);
+            fc_strlcpy(u->price, price, sizeof u->price);
+            copy_cuisines(u->cuisines, sizeof u->cuisines, cuis);
+            fc_strlcpy(u->name, name, sizeof u->name);
+        } else {
+            struct rec_item *it;
+            if (grow((void **)&f->d.items, &cap, f->d.n_items, sizeof *it))
+                goto out;
+            it = &f->d.items[f->d.n_items++];
+            memset(it, 0, sizeof *it);
+            it->id = id;
+            fc_strlcpy(it->city, city, sizeof it->city);
+            fc_strlcpy(it->price, price, sizeof it->price);
+            copy_cuisines(it->cuisines, sizeof it->cuisines, cuis);
+            fc_strlcpy(it->name, name, sizeof it->name);
+        }
+    }
+    rc = FC_OK;
+out:
+    close_reader(&r);
+    return rc;
+}
+
+int rec_files_load(struct rec_files *f, const struct rec_paths *p)
+{
+    memset(f, 0, sizeof *f);
+    if (rec_ids_new(&f->users) || rec_ids_new(&f->items))
+        goto fail;
+    /* profiles first, so their ids come first and in file order */
+    if ((p->items && load_profiles(f, p->items, 0)) || (p->users && load_profiles(f, p->users, 1)))
+        goto fail;
+    if ((p->ratings && load_ratings(f, p->ratings)) ||
+        (p->friends && load_edges(f, p->friends, &f->d.friends, &f->d.n_friends)) ||
+        (p->blocks && load_edges(f, p->blocks, &f->d.blocks, &f->d.n_blocks)) ||
+        (p->events && load_events(f, p->events)))
+        goto fail;
+    if (f->skipped > MAX_REPORTS)
+        fprintf(stderr, "forkcast: %zu malformed rows skipped in all\n", f->skipped);
+    return FC_OK;
+fail:
+    rec_files_free(f);
+    return FC_ERR;
+}
+
+void rec_files_free(struct rec_files *f)
+{
+    rec_dataset_free(&f->d);
+    rec_ids_free(f->users);
+    rec_ids_free(f->items);
+    memset(f, 0, sizeof *f);
+}

@@ -1,0 +1,220 @@
+/* rec/service: one immutable model per process, shared by requests through a counted
+ * reference, rebuilt by a background thread on its own store connection and swapped in. */
+#include "rec/rec.h"
+#include "core/config.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* A model and the number of requests using it. */
+struct held {
+    struct rec_model *model;
+    int refs;
+};
+
+struct fc_rec {
+    HDF *cfg;
+    struct rec_weights w;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct held *current;
+    int64_t version;
+    long builds;
+    int stop, have_thread;
+    int refresh_seconds;
+    pthread_t thread;
+};
+
+void fc_rec_weights(HDF *cfg, struct rec_weights *w)
+{
+    const char *key;
+    rec_weights_default(w);
+    for (size_t i = 0; (key = rec_weights_key(i)); i++) {
+        char full[128];
+        const char *v;
+        snprintf(full, sizeof full, "Rec.%s", key);
+        v = hdf_get_value(cfg, full, NULL);
+        if (v && *v && rec_weights_set(w, key, atof(v)) != FC_OK)
+            fprintf(stderr, "forkcast: ignoring bad %s = %s\n", full, v);
+    }
+}
+
+static struct held *acquire(struct fc_rec *r)
+{
+    struct held *h;
+    pthread_mutex_lock(&r->lock);
+    h = r->current;
+    if (h)
+        h->refs++;
+    pthread_mutex_unlock(&r->lock);
+    return h;
+}
+
+static void release(struct fc_rec *r, struct held *h)
+{
+    int last;
+    if (!h)
+        return;
+    pthread_mutex_lock(&r->lock);
+    last = --h->refs == 0;
+    pthread_mutex_unlock(&r->lock);
+    if (last) {
+        rec_model_free(h->model);
+        free(h);
+    }
+}
+
+/* Loads and builds from store, then swaps the new model in. */
+static int rebuild(struct fc_rec *r, struct fc_store *store, int64_t version)
+{
+    struct rec_dataset d;
+    struct rec_model *m = NULL;
+    struct held *h, *old;
+    if (store->ops->rec_load(store, &d))
+        return FC_ERR;
+    if (rec_model_build(&d, &r->w, &m)) {
+        rec_dataset_free(&d);
+        return FC_ERR;
+    }
+    rec_dataset_free(&d);
+    h = calloc(1, sizeof *h);
+    if (!h) {
+        rec_model_free(m);
+        return FC_ERR;
+    }
+    h->model = m;
+    h->refs = 1; /* the service's own reference */
+    pthread_mutex_lock(&r->lock);
+    old = r->current;
+    r->current = h;
+    r->version = version;
+    r->builds++;
+    pthread_mutex_unlock(&r->lock);
+    release(r, old);
+    return FC_OK;
+}
+
+static void *refresher(void *arg)
+{
+    struct fc_rec *r = arg;
+    struct fc_store *store = NULL;
+    if (fc_store_open(r->cfg, &store)) {
+        fprintf(stderr, "forkcast: recommender refresher: cannot open the store\n");
+        return NULL;
+    }
+    pthread_mutex_lock(&r->lock);
+    while (!r->stop) {
+        struct timespec until;
+        int64_t v;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += r->refresh_seconds;
+        while (!r->stop && pthread_cond_timedwait(&r->wake, &r->lock, &until) != ETIMEDOUT)
+            ;
+        if (r->stop)
+            break;
+        pthread_mutex_unlock(&r->lock);
+        if (store->ops->rec_version(store, &v) == FC_OK && v != r->version &&
+            rebuild(r, store, v) != FC_OK)
+            fprintf(stderr, "forkcast: recommender refresh failed; keeping the old model\n");
+        pthread_mutex_lock(&r->lock);
+    }
+    pthread_mutex_unlock(&r->lock);
+    fc_store_close(store);
+    return NULL;
+}
+
+int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out)
+{
+    struct fc_rec *r = calloc(1, sizeof *r);
+    int64_t v = 0;
+    if (!r)
+        return FC_ERR;
+    r->cfg = cfg;
+    fc_rec_weights(cfg, &r->w);
+    r->refresh_seconds = fc_config_int(cfg, "Rec.RefreshSeconds", 30);
+    if (r->refresh_seconds < 1)
+        r->refresh_seconds = 1;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->wake, NULL);
+    if (store->ops->rec_version(store, &v) || rebuild(r, store, v)) {
+        fc_rec_close(r);
+        return FC_ERR;
+    }
+    if (pthread_create(&r->thread, NULL, refresher, r) == 0)
+        r->have_thread = 1;
+    else
+        fprintf(stderr, "forkcast: no recommender refresher thread; the model stays as built\n");
+    *out = r;
+    return FC_OK;
+}
+
+void fc_rec_close(struct fc_rec *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->stop = 1;
+    pthread_cond_broadcast(&r->wake);
+    pthread_mutex_unlock(&r->lock);
+    if (r->have_thread)
+        pthread_join(r->thread, NULL);
+    release(r, r->current);
+    pthread_cond_destroy(&r->wake);
+    pthread_mutex_destroy(&r->lock);
+    free(r);
+}
+
+int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct rec_result *out,
+                    size_t *nout)
+{
+    struct held *h = acquire(r);
+    struct rec_user p;
+    int rc;
+    if (!h)
+        return FC_ERR;
+    memset(&p, 0, sizeof p);
+    p.id = u->id;
+    fc_strlcpy(p.city, u->city, sizeof p.city);
+    fc_strlcpy(p.price, u->price, sizeof p.price);
+    fc_strlcpy(p.cuisines, u->cuisines, sizeof p.cuisines);
+    rc = rec_recommend_profile(h->model, &p, n, out, nout);
+    release(r, h);
+    return rc;
+}
+
+int fc_rec_similar(struct fc_rec *r, int64_t item, size_t n, struct rec_result *out, size_t *nout)
+{
+    struct held *h = acquire(r);
+    int rc;
+    if (!h)
+        return FC_ERR;
+    rc = rec_similar(h->model, item, n, out, nout);
+    release(r, h);
+    return rc;
+}
+
+int fc_rec_refresh(struct fc_rec *r)
+{
+    struct fc_store *store = NULL;
+    int64_t v = 0;
+    int rc;
+    if (fc_store_open(r->cfg, &store))
+        return FC_ERR;
+    rc = store->ops->rec_version(store, &v) || rebuild(r, store, v) ? FC_ERR : FC_OK;
+    fc_store_close(store);
+    return rc;
+}
+
+long fc_rec_builds(struct fc_rec *r)
+{
+    long n;
+    pthread_mutex_lock(&r->lock);
+    n = r->builds;
+    pthread_mutex_unlock(&r->lock);
+    return n;
+}

@@ -1,0 +1,269 @@
+/* rec/uci: `forkcast rec convert-uci`: the UCI restaurant data set as the recommender's
+ * ratings, items, users and demo-friendship CSV files (same stars and cities as the importer). */
+#include "rec/uci.h"
+#include "core/util.h"
+#include "import/uci.h"
+#include "rec/csv.h"
+#include "rec/engine.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_FIELDS 32
+#define MAX_ROWS   4096
+
+/* One UCI file read row by row (no field holds a comma or a quote; '?' is missing). */
+struct ucsv {
+    FILE *f;
+    char line[4096];
+    char *field[MAX_FIELDS];
+    int n;
+};
+
+static int ucsv_open(struct ucsv *c, const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    memset(c, 0, sizeof *c);
+    c->f = fopen(path, "r");
+    if (!c->f || !fgets(c->line, sizeof c->line, c->f)) {
+        fprintf(stderr, "forkcast: cannot read %s: %s\n", path, c->f ? "empty" : strerror(errno));
+        if (c->f)
+            fclose(c->f);
+        c->f = NULL;
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
+static int ucsv_next(struct ucsv *c)
+{
+    char *p, *tok;
+    size_t n;
+    if (!c->f || !fgets(c->line, sizeof c->line, c->f))
+        return 0;
+    n = strlen(c->line);
+    while (n && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
+        c->line[--n] = '\0';
+    c->n = 0;
+    p = c->line;
+    while ((tok = strsep(&p, ",")) && c->n < MAX_FIELDS) {
+        fc_trim(tok);
+        c->field[c->n++] = strcmp(tok, "?") == 0 ? tok + 1 : tok;
+    }
+    return 1;
+}
+
+static void ucsv_close(struct ucsv *c)
+{
+    if (c->f)
+        fclose(c->f);
+    c->f = NULL;
+}
+
+/* Text as UTF-8 (Latin-1 when not valid UTF-8), commas and control characters as spaces. */
+static void clean_text(char *dst, size_t n, const char *s)
+{
+    size_t o = 0;
+    int utf8 = fc_utf8_valid(s, strlen(s));
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 3 < n; p++) {
+        if (*p < 0x20 || *p == ',')
+            dst[o++] = ' ';
+        else if (*p < 0x80 || utf8)
+            dst[o++] = (char)*p;
+        else {
+            dst[o++] = (char)(0xc0 | (*p >> 6));
+            dst[o++] = (char)(0x80 | (*p & 0x3f));
+        }
+    }
+    dst[o] = '\0';
+}
+
+/* Appends a cuisine ("Latin_American" -> "Latin American") to a ';'-separated list. */
+static void add_cuisine(char *list, size_t n, const char *c)
+{
+    char name[128];
+    fc_strlcpy(name, c, sizeof name);
+    for (char *p = name; *p; p++)
+        if (*p == '_')
+            *p = ' ';
+    if (!name[0] || strlen(list) + strlen(name) + 2 > n)
+        return;
+    if (list[0])
+        strcat(list, ";");
+    strcat(list, name);
+}
+
+struct thing {
+    char id[32], city[64], price[16], name[128];
+    char cuisines[1600];
+};
+
+static struct thing *find(struct thing *t, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].id, id) == 0)
+            return &t[i];
+    return NULL;
+}
+
+static FILE *open_out(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "forkcast: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+int rec_uci_convert(const char *dir, const char *outdir, int min_common, FILE *report)
+{
+    struct ucsv c = {0};
+    struct thing *items = calloc(MAX_ROWS, sizeof *items), *users = calloc(MAX_ROWS, sizeof *users);
+    struct rec_ids *uids = NULL, *iids = NULL;
+    struct rec_dataset d = {0};
+    struct rec_edge *edges = NULL;
+    size_t ni = 0, nu = 0, cap = 0, ne = 0, *deg = NULL, lonely = 0;
+    FILE *fi = NULL, *fu = NULL, *fr = NULL, *ff = NULL;
+    int rc = FC_ERR;
+
+    if (!items || !users || rec_ids_new(&uids) || rec_ids_new(&iids))
+        goto out;
+    /* restaurants */
+    if (ucsv_open(&c, dir, "geoplaces2.csv"))
+        goto out;
+    while (ucsv_next(&c) && ni < MAX_ROWS) {
+        struct thing *t = &items[ni];
+        if (c.n < 17 || !c.field[0][0])
+            continue;
+        fc_strlcpy(t->id, c.field[0], sizeof t->id);
+        fc_strlcpy(t->city, fc_uci_city(c.field[6], atof(c.field[1]), atof(c.field[2])),
+                   sizeof t->city);
+        fc_strlcpy(t->price, c.field[15], sizeof t->price);
+        clean_text(t->name, sizeof t->name, c.field[4]);
+        ni++;
+    }
+    ucsv_close(&c);
+    if (ucsv_open(&c, dir, "chefmozcuisine.csv"))
+        goto out;
+    while (ucsv_next(&c)) {
+        struct thing *t = c.n >= 2 ? find(items, ni, c.field[0]) : NULL;
+        if (t)
+            add_cuisine(t->cuisines, 256, c.field[1]);
+    }
+    ucsv_close(&c);
+    /* users */
+    if (ucsv_open(&c, dir, "userprofile.csv"))
+        goto out;
+    while (ucsv_next(&c) && nu < MAX_ROWS) {
+        struct thing *t = &users[nu];
+        if (c.n < 18 || !c.field[0][0])
+            continue;
+        fc_strlcpy(t->id, c.field[0], sizeof t->id);
+        fc_strlcpy(t->city, fc_uci_city("", atof(c.field[1]), atof(c.field[2])), sizeof t->city);
+        fc_strlcpy(t->price, c.field[17], sizeof t->price);
+        nu++;
+    }
+    ucsv_close(&c);
+    if (ucsv_open(&c, dir, "usercuisine.csv"))
+        goto out;
+    while (ucsv_next(&c)) {
+        struct thing *t = c.n >= 2 ? find(users, nu, c.field[0]) : NULL;
+        if (t)
+            add_cuisine(t->cuisines, 1024, c.field[1]);
+    }
+    ucsv_close(&c);
+    /* ratings */
+    if (ucsv_open(&c, dir, "rating_final.csv"))
+        goto out;
+    while (ucsv_next(&c)) {
+        long r, f, s;
+        struct rec_rating x = {0};
+        if (c.n < 5 || fc_parse_int(c.field[2], 0, 2, &r) || fc_parse_int(c.field[3], 0, 2, &f) ||
+            fc_parse_int(c.field[4], 0, 2, &s)) {
+            fprintf(stderr, "forkcast: convert-uci: skipping malformed rating row\n");
+            continue;
+        }
+        if (rec_ids_intern(uids, c.field[0], strlen(c.field[0]), &x.user) ||
+            rec_ids_intern(iids, c.field[1], strlen(c.field[1]), &x.item))
+            continue;
+        x.stars = fc_uci_stars((int)r, (int)f, (int)s);
+        if (d.n_ratings == cap) {
+            size_t nc = cap ? 2 * cap : 1024;
+            void *p = realloc(d.ratings, nc * sizeof *d.ratings);
+            if (!p)
+                goto out;
+            d.ratings = p;
+            cap = nc;
+        }
+        d.ratings[d.n_ratings++] = x;
+    }
+    ucsv_close(&c);
+    if (rec_demo_friends(&d, min_common, &edges, &ne))
+        goto out;
+
+    if (mkdir(outdir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "forkcast: cannot create %s: %s\n", outdir, strerror(errno));
+        goto out;
+    }
+    if (!(fi = open_out(outdir, "items.csv")) || !(fu = open_out(outdir, "users.csv")) ||
+        !(fr = open_out(outdir, "ratings.csv")) || !(ff = open_out(outdir, "friends.csv")))
+        goto out;
+    fprintf(fi, "item,city,price,cuisines,name\n");
+    for (size_t i = 0; i < ni; i++)
+        fprintf(fi, "%s,%s,%s,%s,%s\n", items[i].id, items[i].city, items[i].price,
+                items[i].cuisines, items[i].name);
+    fprintf(fu, "user,city,price,cuisines\n");
+    for (size_t i = 0; i < nu; i++)
+        fprintf(fu, "%s,%s,%s,%s\n", users[i].id, users[i].city, users[i].price, users[i].cuisines);
+    fprintf(fr, "user,item,rating\n");
+    for (size_t i = 0; i < d.n_ratings; i++)
+        fprintf(fr, "%s,%s,%d\n", rec_ids_name(uids, d.ratings[i].user),
+                rec_ids_name(iids, d.ratings[i].item), d.ratings[i].stars);
+    fprintf(ff, "user,friend\n");
+    deg = calloc(rec_ids_count(uids) + 1, sizeof *deg);
+    if (!deg)
+        goto out;
+    for (size_t i = 0; i < ne; i++) {
+        fprintf(ff, "%s,%s\n", rec_ids_name(uids, edges[i].a), rec_ids_name(uids, edges[i].b));
+        deg[edges[i].a]++;
+        deg[edges[i].b]++;
+    }
+    for (size_t u = 1; u <= rec_ids_count(uids); u++)
+        lonely += deg[u] == 0;
+    if (ferror(fi) || ferror(fu) || ferror(fr) || ferror(ff))
+        goto out;
+    if (report)
+        fprintf(
+            report,
+            "convert-uci: %zu items, %zu users, %zu ratings, %zu friendships (users who rated "
+            ">= %d of the same restaurants; mean %.1f friends, %zu users without friends) -> %s\n",
+            ni, nu, d.n_ratings, ne, min_common,
+            rec_ids_count(uids) ? 2.0 * (double)ne / (double)rec_ids_count(uids) : 0, lonely,
+            outdir);
+    rc = FC_OK;
+out:
+    ucsv_close(&c);
+    if (fi && fclose(fi))
+        rc = FC_ERR;
+    if (fu && fclose(fu))
+        rc = FC_ERR;
+    if (fr && fclose(fr))
+        rc = FC_ERR;
+    if (ff && fclose(ff))
+        rc = FC_ERR;
+    free(items);
+    free(users);
+    free(deg);
+    free(edges);
+    rec_dataset_free(&d);
+    rec_ids_free(uids);
+    rec_ids_free(iids);
+    return rc;
+}

@@ -1,0 +1,219 @@
+/* store/dynamodb: the DynamoDB backend's shared internals: one table (docs/dynamodb.md), item
+ * keys, json-c helpers for attribute values and expressions, calls with typed results,
+ * paged queries, batched reads and writes, transactions, id counters. */
+#ifndef FC_STORE_DYNAMODB_H
+#define FC_STORE_DYNAMODB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <ClearSilver.h>
+#include <json-c/json.h>
+
+#include "aws/client.h"
+#include "store/store.h"
+
+/* Results of the helpers besides FC_OK and FC_ERR. */
+enum {
+    DYNAMO_COND = -100,  /* ConditionalCheckFailedException */
+    DYNAMO_CANCEL = -101 /* TransactionCanceledException: a condition failed (cancel_index) */
+};
+
+/* Widths of the numbers in sort keys, so that string order is number order. */
+#define DYNAMO_TIME_FMT "%012lld"
+#define DYNAMO_ID_FMT   "%010lld"
+
+struct fc_dynamo {
+    struct fc_store base;
+    struct aws_client *c;
+    char table[256];
+    int consistent;          /* ConsistentRead on base-table reads (Store.DynamoDB.ConsistentRead) */
+    int search_max;          /* items a search may read (Store.DynamoDB.SearchMaxItems) */
+    int fanout_max;          /* friends a feed fan-out writes to (Store.DynamoDB.FanoutMax) */
+    int64_t idle_timeout;    /* Session.IdleTimeout, for the sessions' TTL */
+    int64_t max_age;         /* Session.MaxAge */
+    int batch;               /* inside batch_begin/batch_end */
+    int bump_pending;        /* a rec-version bump deferred to batch_end */
+    int cancel_index;        /* first failed action of the last cancelled transaction */
+    char cancel_reasons[256]; /* its reasons, as DynamoDB's message lists them */
+};
+
+/* Opens the backend: Store.DynamoDB.Table, the AWS.* settings (region, endpoint, retries). */
+int fc_dynamo_open(HDF *cfg, struct fc_store **out);
+
+/* ---- attribute values ----------------------------------------------------------------- */
+
+json_object *dynamo_s(const char *s);
+json_object *dynamo_n(int64_t v);
+json_object *dynamo_d(double v);
+/* A number set; NULL when n is 0 (sets cannot be empty). */
+json_object *dynamo_ns(const int64_t *v, size_t n);
+/* {"pk": {"S": pk}, "sk": {"S": sk}} */
+json_object *dynamo_key(const char *pk, const char *sk);
+/* Sets item[name] (takes v; v may be NULL: nothing is set). */
+void dynamo_set(json_object *item, const char *name, json_object *v);
+
+/* Reading an item: "" / 0 when the attribute is absent or of another type. */
+const char *dynamo_get_s(json_object *item, const char *name);
+int64_t dynamo_get_n(json_object *item, const char *name);
+double dynamo_get_d(json_object *item, const char *name);
+int dynamo_has(json_object *item, const char *name);
+/* The members of a number set, malloc'ed into *out (NULL when empty); the count, or -1. */
+long dynamo_get_ns(json_object *item, const char *name, int64_t **out);
+int dynamo_ns_contains(json_object *item, const char *name, int64_t v);
+/* Copies a string attribute into dst of size n. */
+void dynamo_copy_s(json_object *item, const char *name, char *dst, size_t n);
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+/* {"TableName": table} */
+json_object *dynamo_req(struct fc_dynamo *d);
+/* Sets req[field] = expr and adds every #name token of expr to ExpressionAttributeNames. */
+void dynamo_expr(json_object *req, const char *field, const char *expr);
+/* ExpressionAttributeValues[ph] = v (takes v). */
+void dynamo_val(json_object *req, const char *ph, json_object *v);
+
+/* One call. FC_OK with *resp (may be NULL: not wanted) owned by the caller; DYNAMO_COND;
+ * DYNAMO_CANCEL (d->cancel_index); FC_ERR (logged). req is not consumed. */
+int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_object **resp);
+
+/* Appends a TransactWriteItems action (kind "Put", "Update", "Delete" or "ConditionCheck") to
+ * the array items and returns its body (TableName set) to fill with dynamo_expr/dynamo_val and
+ * Item or Key. */
+json_object *dynamo_tx_add(struct fc_dynamo *d, json_object *items, const char *kind);
+/* Runs the transaction (items not consumed); a TransactionConflict is retried. FC_OK,
+ * DYNAMO_CANCEL (d->cancel_index: the first action whose condition failed), FC_ERR. */
+int dynamo_transact(struct fc_dynamo *d, json_object *items);
+
+/* Called for each item of a Query or Scan: 0 goes on, 1 stops, anything else is returned. */
+typedef int (*dynamo_item_fn)(void *ctx, json_object *item);
+/* Runs op ("Query" or "Scan") page after page (LastEvaluatedKey) until the end, fn stops, or
+ * max_pages pages (0: no bound). FC_OK or an error. */
+int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
+                dynamo_item_fn fn, void *ctx);
+/* Counts the items of a Query (Select COUNT, every page) into *n. */
+int dynamo_count(struct fc_dynamo *d, json_object *req, long *n);
+
+/* A set of keys to read with BatchGetItem (duplicates dropped). */
+struct dynamo_keys {
+    json_object *list; /* array of keys */
+    json_object *seen; /* "pk\x1fsk" -> null */
+};
+void dynamo_keys_init(struct dynamo_keys *k);
+void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk);
+void dynamo_keys_free(struct dynamo_keys *k);
+/* Reads every key (100 per call, unprocessed keys again) with projection (NULL: whole items)
+ * into *found, an object from "pk\x1fsk" to the item, owned by the caller. */
+int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
+                     json_object **found);
+/* The item read for (pk, sk), or NULL. */
+json_object *dynamo_found(json_object *found, const char *pk, const char *sk);
+
+/* BatchWriteItem, 25 requests per call, unprocessed ones sent again. */
+struct dynamo_writer {
+    struct fc_dynamo *d;
+    json_object *reqs; /* array of WriteRequests not sent yet */
+    json_object *keys; /* their keys, to never send one twice in a call */
+    long puts, dels;   /* sent so far */
+};
+void dynamo_writer_init(struct dynamo_writer *w, struct fc_dynamo *d);
+int dynamo_writer_put(struct dynamo_writer *w, json_object *item); /* takes item */
+int dynamo_writer_del(struct dynamo_writer *w, const char *pk, const char *sk);
+int dynamo_writer_flush(struct dynamo_writer *w);
+void dynamo_writer_free(struct dynamo_writer *w);
+
+/* Allocates the next id of a counter ("user", "restaurant", "review", "save"...). */
+int dynamo_next_id(struct fc_dynamo *d, const char *counter, int64_t *id);
+/* Raises a counter to at least v (copies keep their ids). */
+int dynamo_raise_id(struct fc_dynamo *d, const char *counter, int64_t v);
+/* Notes a change of what rec_load returns (deferred to batch_end inside a batch). */
+int dynamo_bump(struct fc_dynamo *d);
+
+/* ASCII lower case, like SQLite's NOCASE and LIKE. */
+void dynamo_lower(char *dst, size_t n, const char *src);
+/* 1 when needle (already lower case) occurs in hay compared without ASCII case. */
+int dynamo_icontains(const char *hay, const char *needle_lower);
+/* 16 random hex digits (unique suffixes of sort keys). */
+void dynamo_rand_hex(char out[17]);
+/* Sleeps ms milliseconds (between rounds of unprocessed items). */
+void dynamo_sleep_ms(long ms);
+
+/* ---- items the modules share ----------------------------------------------------------------- */
+
+/* The profile attributes (not the relation sets) as a projection. */
+#define DYNAMO_USER_PROJ                                                                           \
+    "#id, #username, #email, #pw_hash, #ext_id, #display_name, #bio, #city, #cuisines, #price, "   \
+    "#visibility, #is_admin, #disabled, #created_at"
+void dynamo_item_user(json_object *it, struct fc_user *u);
+/* The user profile item of u (with its search and index attributes). */
+json_object *dynamo_user_item(const struct fc_user *u);
+void dynamo_item_rest(json_object *it, struct fc_restaurant *r);
+json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int64_t sum);
+void dynamo_item_review(json_object *it, struct fc_review *r);
+json_object *dynamo_review_item(const struct fc_review *r);
+/* The feed entry of an item by author for reader; stars 0 for a save. */
+json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, int64_t author,
+                              int64_t restaurant, int stars);
+void dynamo_feed_sk(char *out, size_t n, int64_t at, int kind, int64_t id);
+
+/* Key builders. */
+void dynamo_user_pk(char out[32], int64_t id);
+void dynamo_rest_pk(char out[32], int64_t id);
+
+/* The operations of the other modules (dynamodb_social.c, dynamodb_admin.c,
+ * dynamodb_jobs.c, dynamodb_copy.c). */
+int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite);
+int dynamo_review_count_user(struct fc_store *s, int64_t uid, int *count);
+int dynamo_review_get(struct fc_store *s, int64_t id, struct fc_review *out);
+int dynamo_review_get_by(struct fc_store *s, int64_t uid, int64_t rid, struct fc_review *out);
+int dynamo_review_delete(struct fc_store *s, int64_t id);
+int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
+                                 struct fc_review_row *out, int max, int *n);
+int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
+                           struct fc_review_row *out, int max, int *n);
+int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count,
+                          double *avg);
+int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel);
+int dynamo_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now);
+int dynamo_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now);
+int dynamo_friend_request_delete(struct fc_store *s, int64_t from, int64_t to);
+int dynamo_friend_remove(struct fc_store *s, int64_t v, int64_t o);
+int dynamo_friend_add(struct fc_store *s, int64_t a, int64_t b, int64_t now);
+int dynamo_block(struct fc_store *s, int64_t v, int64_t o, int64_t now);
+int dynamo_unblock(struct fc_store *s, int64_t v, int64_t o);
+int dynamo_people(struct fc_store *s, enum fc_person_list which, int64_t v, struct fc_person *out,
+                  int max, int *n);
+int dynamo_people_search(struct fc_store *s, const char *q, int64_t v, struct fc_person *out,
+                         int max, int *n);
+int dynamo_mutual_count(struct fc_store *s, int64_t a, int64_t b, int *count);
+int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now);
+int dynamo_save_delete(struct fc_store *s, int64_t uid, int64_t rid);
+int dynamo_save_exists(struct fc_store *s, int64_t uid, int64_t rid, int *yes);
+int dynamo_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant *out, int max,
+                         int *n);
+int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,
+                     int64_t at);
+int dynamo_event_count(struct fc_store *s, int64_t uid, const char *type, int *count);
+int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
+                struct fc_feed_item *out, int max, int *n);
+int dynamo_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
+                             int *n);
+/* Writes (del = 0) or deletes the feed entries of author's reviews and saves in reader's feed
+ * (a friendship begins or ends). */
+int dynamo_feed_backfill(struct fc_dynamo *d, int64_t author, int64_t reader, int del);
+
+int dynamo_rec_load(struct fc_store *s, struct rec_dataset *out);
+int dynamo_rec_version(struct fc_store *s, int64_t *version);
+int dynamo_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
+                       int *n, int *total);
+int dynamo_session_delete_user(struct fc_store *s, int64_t user_id);
+int dynamo_metrics_add(struct fc_store *s, const struct fc_metric_row *rows, int nrows,
+                       const struct fc_metric_counter *ctrs, int nctrs);
+int dynamo_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
+                         struct fc_metric_row **out, int *n);
+int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
+                            int *n);
+int dynamo_metrics_prune(struct fc_store *s, int64_t before);
+int dynamo_store_health(struct fc_store *s, HDF *out);
+
+#endif

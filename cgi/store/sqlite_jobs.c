@@ -1,0 +1,475 @@
+/* store/sqlite_jobs: the SQLite side of background jobs (enqueue with a dedupe key, atomic
+ * claim with a lease, outcome, list, prune) and of EC2 instances and their state history. */
+#include "core/util.h"
+#include "store/sqlite.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "forkcast: sqlite prepare (jobs): %s\n", sqlite3_errmsg(db));
+        *st = NULL;
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
+static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    fc_strlcpy(dst, t ? (const char *)t : "", n);
+}
+
+static void fail_log(sqlite3 *db, const char *what)
+{
+    fprintf(stderr, "forkcast: %s: %s\n", what, sqlite3_errmsg(db));
+}
+
+/* ---- jobs --------------------------------------------------------------- */
+
+#define JOB_COLS                                                                                   \
+    "id, type, coalesce(dedupe_key, ''), state, payload, progress, message, attempts, "            \
+    "max_attempts, runs, run_at_ms, worker, lease_until_ms, created_at, updated_at, finished_at"
+
+/* ?1 is a comma-separated list of types, or '' for any */
+#define TYPE_IN "(?1 = '' OR instr(',' || ?1 || ',', ',' || type || ',') > 0)"
+
+static void job_row(sqlite3_stmt *st, struct fc_job *j)
+{
+    memset(j, 0, sizeof *j);
+    j->id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, j->type, sizeof j->type);
+    col_text(st, 2, j->dedupe_key, sizeof j->dedupe_key);
+    col_text(st, 3, j->state, sizeof j->state);
+    col_text(st, 4, j->payload, sizeof j->payload);
+    col_text(st, 5, j->progress, sizeof j->progress);
+    col_text(st, 6, j->message, sizeof j->message);
+    j->attempts = sqlite3_column_int(st, 7);
+    j->max_attempts = sqlite3_column_int(st, 8);
+    j->runs = sqlite3_column_int(st, 9);
+    j->run_at_ms = sqlite3_column_int64(st, 10);
+    col_text(st, 11, j->worker, sizeof j->worker);
+    j->lease_until_ms = sqlite3_column_int64(st, 12);
+    j->created_at = sqlite3_column_int64(st, 13);
+    j->updated_at = sqlite3_column_int64(st, 14);
+    j->finished_at = sqlite3_column_int64(st, 15);
+}
+
+/* Runs a statement that returns at most one job. */
+static int job_one(sqlite3 *db, sqlite3_stmt *st, struct fc_job *out, const char *what)
+{
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        job_row(st, out);
+        return FC_OK;
+    }
+    if (r == SQLITE_DONE)
+        return FC_NOTFOUND;
+    fail_log(db, what);
+    return FC_ERR;
+}
+
+int fc_sqlite_job_get(struct fc_store *s, int64_t id, struct fc_job *out)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (prepare(db, "SELECT " JOB_COLS " FROM jobs WHERE id = ?", &st))
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    rc = job_one(db, st, out, "job get");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_by_key(struct fc_store *s, const char *key, struct fc_job *out)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc;
+    if (!key || !*key)
+        return FC_NOTFOUND;
+    if (prepare(db, "SELECT " JOB_COLS " FROM jobs WHERE dedupe_key = ?", &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = job_one(db, st, out, "job by key");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR, r;
+    int64_t id;
+
+    if (!j->type[0])
+        return FC_EINVAL;
+    if (prepare(db,
+                "INSERT INTO jobs (type, dedupe_key, state, payload, progress, message, "
+                "max_attempts, run_at_ms, created_at, updated_at) VALUES (?, nullif(?, ''), "
+                "'queued', ?, '{}', ?, ?, ?, ?, ?)",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, j->type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, j->dedupe_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, j->payload[0] ? j->payload : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, j->message, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, j->max_attempts > 0 ? j->max_attempts : 0);
+    sqlite3_bind_int64(st, 6, j->run_at_ms);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 8, now);
+    r = sqlite3_step(st);
+    if (r == SQLITE_DONE) {
+        id = sqlite3_last_insert_rowid(db);
+        rc = fc_sqlite_job_get(s, id, j);
+    } else if (sqlite3_extended_errcode(db) == SQLITE_CONSTRAINT_UNIQUE && j->dedupe_key[0]) {
+        char key[sizeof j->dedupe_key];
+        fc_strlcpy(key, j->dedupe_key, sizeof key);
+        rc = fc_sqlite_job_by_key(s, key, j);
+        rc = rc == FC_OK ? FC_EXISTS : FC_ERR;
+    } else {
+        fail_log(db, "job enqueue");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_claim(struct fc_store *s, const char *types, const char *worker, int64_t now_ms,
+                        int64_t lease_ms, struct fc_job *out)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    /* One statement: SQLite takes the write lock before the subquery reads, so two workers
+     * never claim the same job. A running job whose lease ended lost its worker: claiming it
+     * again counts that as a failed attempt. */
+    if (prepare(db,
+                "UPDATE jobs SET attempts = attempts + (state = 'running'), state = 'running', "
+                "worker = ?2, lease_until_ms = ?3 + ?4, runs = runs + 1, updated_at = ?5 "
+                "WHERE id = (SELECT id FROM jobs WHERE " TYPE_IN " AND ((state = 'queued' AND "
+                "run_at_ms <= ?3) OR (state = 'running' AND lease_until_ms <= ?3)) ORDER BY "
+                "CASE state WHEN 'queued' THEN run_at_ms ELSE lease_until_ms END, id LIMIT 1) "
+                "RETURNING " JOB_COLS,
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, types ? types : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, now_ms);
+    sqlite3_bind_int64(st, 4, lease_ms);
+    sqlite3_bind_int64(st, 5, now_ms / 1000);
+    rc = job_one(db, st, out, "job claim");
+    if (rc == FC_OK && sqlite3_step(st) != SQLITE_DONE) /* finish the statement */
+        rc = FC_ERR;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_update(struct fc_store *s, const struct fc_job *j, int64_t now)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR;
+
+    if (strcmp(j->state, "queued") && strcmp(j->state, "running") && strcmp(j->state, "done") &&
+        strcmp(j->state, "failed"))
+        return FC_EINVAL;
+    if (prepare(db,
+                "UPDATE jobs SET state = ?1, progress = ?2, message = ?3, attempts = ?4, "
+                "run_at_ms = ?5, lease_until_ms = CASE WHEN ?1 = 'running' THEN ?6 ELSE 0 END, "
+                "updated_at = ?7, finished_at = CASE WHEN ?1 IN ('done', 'failed') THEN ?7 "
+                "ELSE 0 END WHERE id = ?8 AND state = 'running' AND worker = ?9",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, j->state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, j->progress[0] ? j->progress : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, j->message, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, j->attempts);
+    sqlite3_bind_int64(st, 5, j->run_at_ms);
+    sqlite3_bind_int64(st, 6, j->lease_until_ms);
+    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 8, j->id);
+    sqlite3_bind_text(st, 9, j->worker, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_DONE)
+        rc = sqlite3_changes(db) == 1 ? FC_OK : FC_NOTFOUND;
+    else
+        fail_log(db, "job update");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, struct fc_job *out,
+                       int max, int *n)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int k = 0, r = SQLITE_DONE, rc = FC_ERR;
+
+    *n = 0;
+    if (prepare(db,
+                "SELECT " JOB_COLS " FROM jobs WHERE (?1 = '' OR type = ?1) AND (?2 = '' OR "
+                "state = ?2) ORDER BY id DESC LIMIT ?3",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, state ? state : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, max);
+    while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW)
+        job_row(st, &out[k++]);
+    if (r == SQLITE_DONE || r == SQLITE_ROW) {
+        *n = k;
+        rc = FC_OK;
+    } else {
+        fail_log(db, "job list");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR;
+    if (prepare(db,
+                "SELECT min(CASE state WHEN 'queued' THEN run_at_ms ELSE lease_until_ms END) "
+                "FROM jobs WHERE state IN ('queued', 'running') AND " TYPE_IN,
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, types ? types : "", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+            rc = FC_NOTFOUND;
+        } else {
+            *at_ms = sqlite3_column_int64(st, 0);
+            rc = FC_OK;
+        }
+    } else {
+        fail_log(db, "job next due");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR;
+    *n = 0;
+    if (prepare(db, "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, before);
+    if (sqlite3_step(st) == SQLITE_DONE) {
+        *n = sqlite3_changes(db);
+        rc = FC_OK;
+    } else {
+        fail_log(db, "job prune");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- EC2 instances -------------------------------------------------------- */
+
+#define INSTANCE_COLS                                                                              \
+    "instance_id, name, image_id, instance_type, state, public_ip, private_ip, subnet_id, "        \
+    "launch_time, client_token, status, message, launched_by, created_at, updated_at"
+
+static void instance_row(sqlite3_stmt *st, struct fc_instance *in)
+{
+    memset(in, 0, sizeof *in);
+    col_text(st, 0, in->instance_id, sizeof in->instance_id);
+    col_text(st, 1, in->name, sizeof in->name);
+    col_text(st, 2, in->image_id, sizeof in->image_id);
+    col_text(st, 3, in->instance_type, sizeof in->instance_type);
+    col_text(st, 4, in->state, sizeof in->state);
+    col_text(st, 5, in->public_ip, sizeof in->public_ip);
+    col_text(st, 6, in->private_ip, sizeof in->private_ip);
+    col_text(st, 7, in->subnet_id, sizeof in->subnet_id);
+    col_text(st, 8, in->launch_time, sizeof in->launch_time);
+    col_text(st, 9, in->client_token, sizeof in->client_token);
+    col_text(st, 10, in->status, sizeof in->status);
+    col_text(st, 11, in->message, sizeof in->message);
+    in->launched_by = sqlite3_column_int64(st, 12);
+    in->created_at = sqlite3_column_int64(st, 13);
+    in->updated_at = sqlite3_column_int64(st, 14);
+}
+
+/* Reads every row of st into out (at most max). */
+static int instance_rows(sqlite3 *db, sqlite3_stmt *st, struct fc_instance *out, int max, int *n,
+                         const char *what)
+{
+    int k = 0, r = SQLITE_DONE;
+    *n = 0;
+    while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW)
+        instance_row(st, &out[k++]);
+    if (r != SQLITE_DONE && r != SQLITE_ROW) {
+        fail_log(db, what);
+        return FC_ERR;
+    }
+    *n = k;
+    return FC_OK;
+}
+
+int fc_sqlite_instance_put(struct fc_store *s, const struct fc_instance *in, int64_t now)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR;
+    const char *text[] = {in->instance_id,   in->name,       in->image_id,   in->instance_type,
+                          in->state,         in->public_ip,  in->private_ip, in->subnet_id,
+                          in->launch_time,   in->client_token, in->status,   in->message};
+
+    if (!in->instance_id[0])
+        return FC_EINVAL;
+    if (prepare(db,
+                "INSERT INTO ec2_instances (" INSTANCE_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14) ON CONFLICT(instance_id) DO UPDATE "
+                "SET name = excluded.name, image_id = excluded.image_id, instance_type = "
+                "excluded.instance_type, state = excluded.state, public_ip = excluded.public_ip, "
+                "private_ip = excluded.private_ip, subnet_id = excluded.subnet_id, launch_time = "
+                "excluded.launch_time, client_token = CASE client_token WHEN '' THEN "
+                "excluded.client_token ELSE client_token END, status = excluded.status, message "
+                "= excluded.message, launched_by = CASE launched_by WHEN 0 THEN "
+                "excluded.launched_by ELSE launched_by END, updated_at = excluded.updated_at",
+                &st))
+        return FC_ERR;
+    for (int i = 0; i < (int)FC_ARRAY_LEN(text); i++)
+        sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 13, in->launched_by);
+    sqlite3_bind_int64(st, 14, now);
+    if (sqlite3_step(st) == SQLITE_DONE)
+        rc = FC_OK;
+    else
+        fail_log(db, "instance put");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_instance_get(struct fc_store *s, const char *instance_id, struct fc_instance *out)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR, r;
+    if (prepare(db, "SELECT " INSTANCE_COLS " FROM ec2_instances WHERE instance_id = ?", &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
+    r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        instance_row(st, out);
+        rc = FC_OK;
+    } else if (r == SQLITE_DONE) {
+        rc = FC_NOTFOUND;
+    } else {
+        fail_log(db, "instance get");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
+                                struct fc_instance *out, int max, int *n)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc;
+    *n = 0;
+    if (!client_token || !*client_token)
+        return FC_OK;
+    if (prepare(db,
+                "SELECT " INSTANCE_COLS " FROM ec2_instances WHERE client_token = ? ORDER BY "
+                "created_at, instance_id LIMIT ?",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, client_token, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, max);
+    rc = instance_rows(db, st, out, max, n, "instance by token");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_instance_list(struct fc_store *s, struct fc_instance *out, int max, int *n)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc;
+    *n = 0;
+    if (prepare(db,
+                "SELECT " INSTANCE_COLS " FROM ec2_instances ORDER BY created_at DESC, "
+                "instance_id LIMIT ?",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_int(st, 1, max);
+    rc = instance_rows(db, st, out, max, n, "instance list");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR;
+    if (!e->instance_id[0])
+        return FC_EINVAL;
+    if (prepare(db,
+                "INSERT INTO ec2_instance_events (instance_id, state, detail, at_ms) VALUES "
+                "(?, ?, ?, ?)",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, e->instance_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->state, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->detail, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, e->at_ms);
+    if (sqlite3_step(st) == SQLITE_DONE) {
+        e->id = sqlite3_last_insert_rowid(db);
+        rc = FC_OK;
+    } else {
+        fail_log(db, "instance event add");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
+                              struct fc_instance_event *out, int max, int *n)
+{
+    sqlite3 *db = fc_sqlite_db(s);
+    sqlite3_stmt *st = NULL;
+    int k = 0, r = SQLITE_DONE, rc = FC_ERR;
+
+    *n = 0;
+    /* the last max lines, put back in time order */
+    if (prepare(db,
+                "SELECT id, instance_id, state, detail, at_ms FROM (SELECT * FROM "
+                "ec2_instance_events WHERE instance_id = ?1 ORDER BY at_ms DESC, id DESC LIMIT "
+                "?2) ORDER BY at_ms, id",
+                &st))
+        return FC_ERR;
+    sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, max);
+    while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW) {
+        struct fc_instance_event *e = &out[k++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        col_text(st, 1, e->instance_id, sizeof e->instance_id);
+        col_text(st, 2, e->state, sizeof e->state);
+        col_text(st, 3, e->detail, sizeof e->detail);
+        e->at_ms = sqlite3_column_int64(st, 4);
+    }
+    if (r == SQLITE_DONE || r == SQLITE_ROW) {
+        *n = k;
+        rc = FC_OK;
+    } else {
+        fail_log(db, "instance events");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
