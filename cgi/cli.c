@@ -16,6 +16,7 @@ int fc_backup_cli(HDF *cfg, int argc, char **argv);
 int fc_worker_cli(HDF *cfg, int argc, char **argv);
 int fc_ec2_cli(HDF *cfg, int argc, char **argv);
 int fc_dynamodb_cli(HDF *cfg, int argc, char **argv);
+int fc_personalize_cli(HDF *cfg, int argc, char **argv);
 
 /* Subcommands that live beside their modules; each gets the loaded configuration and its
  * own argv (argv[0] is the subcommand's name). */
@@ -27,6 +28,7 @@ static const struct {
     {"worker", fc_worker_cli},
     {"ec2", fc_ec2_cli},
     {"dynamodb", fc_dynamodb_cli},
+    {"personalize", fc_personalize_cli},
 };
 
 static void usage(FILE *f)

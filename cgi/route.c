@@ -34,6 +34,8 @@ extern const struct fc_route_group fc_admin_group;     /* pages/admin.c */
 extern const struct fc_route_group fc_api_group;       /* pages/api.c */
 extern const struct fc_route_group fc_instances_group; /* pages/instances.c */
 extern const struct fc_route_group fc_backups_group;   /* pages/backups.c */
+extern const struct fc_route_group fc_account_group;   /* pages/account_cognito.c */
 
 const struct fc_route_group *const fc_route_groups[] = {
-    &pages_group, &fc_admin_group, &fc_api_group, &fc_instances_group, &fc_backups_group, NULL};
+    &pages_group,      &fc_admin_group,   &fc_api_group, &fc_instances_group,
+    &fc_backups_group, &fc_account_group, NULL};

@@ -29,7 +29,7 @@ CREATE INDEX jobs_due ON jobs (state, run_at_ms);
 CREATE INDEX jobs_by_type ON jobs (type, id);
 
 -- EC2 instances as forkcast last saw them, and what it is doing with each (status:
--- following | ready | no-ip | timeout | ended | error | '').
+-- following | ready | no-ip | done | timeout | ended | error | '').
 CREATE TABLE ec2_instances (
   instance_id   TEXT PRIMARY KEY,
   name          TEXT NOT NULL DEFAULT '',

@@ -13,6 +13,7 @@
   <?cs call:field_error("password") ?>
   <button type="submit">Log in</button>
 </form>
+<p><a href="/forgot">Forgot your password?</a></p>
 <p>New here? <a href="/signup">Create an account</a>.</p>
 </section>
 <?cs include:"footer.cs" ?>

@@ -21,7 +21,7 @@
   <?cs if:rv.Body ?><p class="body"><?cs var:rv.Body ?></p><?cs /if ?>
   <?cs if:rv.Photo ?><img class="photo" src="/photos/<?cs var:rv.Photo ?>" alt="Photo from <?cs var:rv.Name ?>'s review" loading="lazy"><?cs /if ?>
 </li><?cs /def ?>
-<?cs def:why(r) ?><p class="why"><?cs if:r.Why == "friends" ?>Rated <?cs var:r.FriendStars ?>&#9733; by <a href="/u/<?cs var:url_escape(r.Friends.0.Username) ?>"><?cs var:r.Friends.0.Name ?></a><?cs if:r.FriendOthers > 0 ?> and <?cs var:r.FriendOthers ?> other friend<?cs if:r.FriendOthers != 1 ?>s<?cs /if ?><?cs /if ?><?cs elif:r.Why == "because" ?>Because you liked <a href="/restaurants/<?cs var:r.Because.Id ?>"><?cs var:r.Because.Name ?></a><?cs elif:r.Why == "popular-city" ?>Popular in <?cs var:r.WhyCity ?><?cs elif:r.Why == "cuisine" ?>Matches your love of <?cs var:r.WhyCuisine ?> food<?cs else ?>Popular on forkcast<?cs /if ?></p><?cs /def ?>
+<?cs def:why(r) ?><p class="why"><?cs if:r.Why == "friends" ?>Rated <?cs var:r.FriendStars ?>&#9733; by <a href="/u/<?cs var:url_escape(r.Friends.0.Username) ?>"><?cs var:r.Friends.0.Name ?></a><?cs if:r.FriendOthers > 0 ?> and <?cs var:r.FriendOthers ?> other friend<?cs if:r.FriendOthers != 1 ?>s<?cs /if ?><?cs /if ?><?cs elif:r.Why == "because" ?>Because you liked <a href="/restaurants/<?cs var:r.Because.Id ?>"><?cs var:r.Because.Name ?></a><?cs elif:r.Why == "popular-city" ?>Popular in <?cs var:r.WhyCity ?><?cs elif:r.Why == "cuisine" ?>Matches your love of <?cs var:r.WhyCuisine ?> food<?cs elif:r.Why == "personalized" ?>Picked for you from your activity<?cs else ?>Popular on forkcast<?cs /if ?></p><?cs /def ?>
 <?cs def:rec_card(r) ?><li class="card">
   <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
   <?cs call:why(r) ?>

@@ -112,7 +112,8 @@ char *fc_jwt_b64url_encode(const void *in, size_t n)
     return out;
 }
 
-/* ---- the key set ------------------------------------------------------------------------------ */
+/* ---- the key set ------------------------------------------------------------------------------
+ */
 
 static void whyf(char *why, size_t n, const char *fmt, ...) FC_PRINTF(3, 4);
 static void whyf(char *why, size_t n, const char *fmt, ...)
@@ -200,8 +201,8 @@ static BIGNUM *b64_bn(json_object *jwk, const char *name)
     BIGNUM *bn = NULL;
     if (!json_object_object_get_ex(jwk, name, &v) || !json_object_is_type(v, json_type_string))
         return NULL;
-    if (fc_jwt_b64url_decode(json_object_get_string(v), (size_t)json_object_get_string_len(v),
-                             &raw, &n) == FC_OK &&
+    if (fc_jwt_b64url_decode(json_object_get_string(v), (size_t)json_object_get_string_len(v), &raw,
+                             &n) == FC_OK &&
         n > 0)
         bn = BN_bin2bn(raw, (int)n, NULL);
     free(raw);
@@ -219,8 +220,7 @@ static EVP_PKEY *rsa_from_jwk(json_object *jwk)
 
     if (!n || !e || BN_num_bits(n) < 2048 || BN_num_bits(n) > 8192)
         goto out;
-    if (!(bld = OSSL_PARAM_BLD_new()) ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
+    if (!(bld = OSSL_PARAM_BLD_new()) || !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
         !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e) ||
         !(params = OSSL_PARAM_BLD_to_param(bld)))
         goto out;
@@ -342,7 +342,8 @@ static EVP_PKEY *key_for(struct fc_jwks *k, const char *kid)
     return find_key(k, kid);
 }
 
-/* ---- tokens ----------------------------------------------------------------------------------- */
+/* ---- tokens -----------------------------------------------------------------------------------
+ */
 
 /* Decodes one base64url part as a JSON object; NULL when it is not one. */
 static json_object *part_json(const char *s, size_t n)

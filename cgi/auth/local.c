@@ -17,22 +17,17 @@ struct local_auth {
     char dummy_hash[256]; /* verified against for unknown users, so timing tells nothing */
 };
 
-static void seterr(struct fc_auth_error *e, const char *field, const char *msg)
-{
-    fc_strlcpy(e->field, field, sizeof e->field);
-    fc_strlcpy(e->message, msg, sizeof e->message);
-}
-
 int fc_auth_check_username(const char *u, struct fc_auth_error *err)
 {
     size_t n = strlen(u);
     if (n < 3 || n > 32) {
-        seterr(err, "username", "Username must be 3 to 32 characters");
+        fc_auth_seterr(err, "username", "Username must be 3 to 32 characters");
         return FC_EINVAL;
     }
     for (const char *p = u; *p; p++)
         if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-' && *p != '.') {
-            seterr(err, "username", "Username may use letters, digits, '.', '-' and '_' only");
+            fc_auth_seterr(err, "username",
+                           "Username may use letters, digits, '.', '-' and '_' only");
             return FC_EINVAL;
         }
     return FC_OK;
@@ -44,10 +39,20 @@ int fc_auth_check_email(const char *e, struct fc_auth_error *err)
     size_t n = strlen(e);
     if (n > 254 || !at || at == e || strchr(at + 1, '@') || !strchr(at + 1, '.') || at[1] == '.' ||
         e[n - 1] == '.' || strpbrk(e, " \t\r\n<>\"',;")) {
-        seterr(err, "email", "Enter an e-mail address like name@example.com");
+        fc_auth_seterr(err, "email", "Enter an e-mail address like name@example.com");
         return FC_EINVAL;
     }
     return FC_OK;
+}
+
+/* The throttle key of an account: "user:" + the lower-cased username. */
+static void user_key(const char *username, char out[128])
+{
+    char lower[64];
+    fc_strlcpy(lower, username, sizeof lower);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    snprintf(out, 128, "user:%s", lower);
 }
 
 static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_user *out,
@@ -65,7 +70,7 @@ static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
         char msg[256];
         snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
                  la->min_len);
-        seterr(err, "password", msg);
+        fc_auth_seterr(err, "password", msg);
         return FC_EINVAL;
     }
     memset(&u, 0, sizeof u);
@@ -76,7 +81,7 @@ static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
                sizeof u.display_name);
     fc_strlcpy(u.visibility, "public", sizeof u.visibility);
     if (la->store->ops->user_by_name(la->store, in->username, out) == FC_OK) {
-        seterr(err, "username", "That username is taken; choose another");
+        fc_auth_seterr(err, "username", "That username is taken; choose another");
         return FC_EXISTS;
     }
     if (fc_password_hash(in->password, &la->prm, u.pw_hash, sizeof u.pw_hash))
@@ -85,9 +90,9 @@ static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
     if (rc == FC_EXISTS) {
         /* the username was checked above, so the e-mail (or a race on the name) */
         if (la->store->ops->user_by_name(la->store, in->username, out) == FC_OK)
-            seterr(err, "username", "That username is taken; choose another");
+            fc_auth_seterr(err, "username", "That username is taken; choose another");
         else
-            seterr(err, "email", "An account with that e-mail address already exists");
+            fc_auth_seterr(err, "email", "An account with that e-mail address already exists");
         return FC_EXISTS;
     }
     if (rc)
@@ -101,14 +106,11 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
 {
     struct local_auth *la = (struct local_auth *)a;
     struct fc_store *s = la->store;
-    char akey[128], ukey[128], lower[64];
+    char akey[128], ukey[128];
     int acount = 0, ucount = 0, rc, ok;
     int64_t now = fc_now();
 
-    fc_strlcpy(lower, username, sizeof lower);
-    for (char *p = lower; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    snprintf(ukey, sizeof ukey, "user:%s", lower);
+    user_key(username, ukey);
     snprintf(akey, sizeof akey, "addr:%s", addr ? addr : "");
     if (s->ops->fail_count(s, ukey, now - la->window, &ucount) ||
         s->ops->fail_count(s, akey, now - la->window, &acount))
@@ -119,7 +121,7 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
                  "Too many failed log-ins. Wait %d minutes and try again, or reset your "
                  "password.",
                  (la->window + 59) / 60);
-        seterr(err, "", msg);
+        fc_auth_seterr(err, "", msg);
         return FC_ETHROTTLE;
     }
     rc = s->ops->user_by_name(s, username, out);
@@ -134,11 +136,11 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
     if (!ok) {
         if (s->ops->fail_record(s, ukey, now) || s->ops->fail_record(s, akey, now))
             return FC_ERR;
-        seterr(err, "password", "Wrong username or password");
+        fc_auth_seterr(err, "password", "Wrong username or password");
         return FC_EAUTH;
     }
     if (out->disabled) {
-        seterr(err, "", "This account is disabled. Contact the site's administrators.");
+        fc_auth_seterr(err, "", "This account is disabled. Contact the site's administrators.");
         return FC_EDISABLED;
     }
     s->ops->fail_clear(s, ukey);
@@ -148,6 +150,50 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
             s->ops->user_set_password(s, out->id, h) == FC_OK)
             fc_strlcpy(out->pw_hash, h, sizeof out->pw_hash);
     }
+    return FC_OK;
+}
+
+static int l_change_password(struct fc_auth *a, const char *hash, const struct fc_user *u,
+                             const char *old_password, const char *new_password,
+                             struct fc_auth_error *err)
+{
+    struct local_auth *la = (struct local_auth *)a;
+    struct fc_store *s = la->store;
+    struct fc_user cur;
+    char ukey[128], h[256];
+    const char *why;
+    int count = 0;
+    int64_t now = fc_now();
+
+    (void)hash;
+    user_key(u->username, ukey);
+    if (s->ops->user_get(s, u->id, &cur) || s->ops->fail_count(s, ukey, now - la->window, &count))
+        return FC_ERR;
+    if (count >= la->per_account) {
+        fc_auth_seterr(err, "", "Too many wrong passwords. Wait a few minutes and try again.");
+        return FC_ETHROTTLE;
+    }
+    if (!fc_password_verify(old_password, cur.pw_hash)) {
+        if (s->ops->fail_record(s, ukey, now))
+            return FC_ERR;
+        fc_auth_seterr(err, "old_password", "Your current password is wrong");
+        return FC_EAUTH;
+    }
+    if ((why = fc_password_policy(new_password, cur.username, (size_t)la->min_len))) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
+                 la->min_len);
+        fc_auth_seterr(err, "password", msg);
+        return FC_EINVAL;
+    }
+    if (strcmp(old_password, new_password) == 0) {
+        fc_auth_seterr(err, "password", "The new password is the same as the current one");
+        return FC_EINVAL;
+    }
+    if (fc_password_hash(new_password, &la->prm, h, sizeof h) ||
+        s->ops->user_set_password(s, cur.id, h))
+        return FC_ERR;
+    s->ops->fail_clear(s, ukey);
     return FC_OK;
 }
 
@@ -161,6 +207,7 @@ static const struct fc_auth_ops local_ops = {
     .close = l_close,
     .signup = l_signup,
     .login = l_login,
+    .change_password = l_change_password,
 };
 
 /* Reads the scrypt parameters from the configuration. */

@@ -31,7 +31,8 @@ struct backup_opts {
     uint64_t threshold; /* files of at least this size use multipart upload */
     uint64_t part_size;
     char key_file[PATH_MAX];
-    int key_env; /* 1: the key comes from $FORKCAST_BACKUP_KEY */
+    int key_env; /* 1: $FORKCAST_BACKUP_KEY is set */
+    int key_cli; /* 1: key_file came from --key-file (wins over the environment) */
     char cache_dir[PATH_MAX];
     char data_dir[PATH_MAX];
     char db_path[PATH_MAX];
@@ -194,6 +195,23 @@ int backup_s3_bucket_versioning(struct backup_xfer *x, char *err, size_t errlen)
  * all listed when older_than is 0). Returns how many, or -1 when the listing is refused
  * (emulators without ListMultipartUploads). */
 int backup_s3_abort_stale_uploads(struct backup_xfer *x, const char *prefix, long older_than);
+/* The text of root_name's child name in an XML answer into out. 0, or -1 when the root is not
+ * root_name or has no such child. */
+int backup_xml_text(const char *body, size_t len, const char *root_name, const char *name,
+                    char *out, size_t n);
+
+/* A growing string (bad = 1 after an allocation failure). */
+struct backup_buf {
+    char *p;
+    size_t len;
+    size_t cap;
+    int bad;
+};
+void backup_buf_putn(struct backup_buf *b, const char *s, size_t n);
+void backup_buf_puts(struct backup_buf *b, const char *s);
+/* Appends s with XML escaping. */
+void backup_buf_xml(struct backup_buf *b, const char *s);
+
 /* Parses an ISO 8601 time ("2024-05-01T10:00:00.000Z"). */
 time_t backup_parse_iso_time(const char *s);
 /* Base64 (no newlines) of n bytes into out (size >= 4*ceil(n/3)+1). */
@@ -269,6 +287,8 @@ const char *backup_cache_meta_get(struct backup_cache *c, const char *k, char *b
 int backup_cache_meta_set(struct backup_cache *c, const char *k, const char *v);
 int backup_cache_begin(struct backup_cache *c);
 int backup_cache_commit(struct backup_cache *c);
+/* Commits and begins again when the open transaction is older than half a second. */
+int backup_cache_checkpoint(struct backup_cache *c);
 /* The file index into m (path -> struct backup_index_entry *). */
 int backup_cache_load_index(struct backup_cache *c, struct backup_map *m);
 int backup_cache_index_put(struct backup_cache *c, const char *path,
@@ -411,6 +431,68 @@ void backup_progress_tick(void *p);
 void backup_progress_end(struct backup_progress *p, const char *state, const char *message);
 double backup_now(void);
 
+/* ---- uploads: single PUT or parallel multipart, resumable ---------------------------- */
+
+struct backup_uploader;
+
+struct backup_upjob {
+    char *key;          /* object key */
+    char *src;          /* the file (also named in messages) */
+    unsigned char *mem; /* the whole plaintext when already read (owned), else NULL */
+    uint64_t size;      /* plaintext size */
+    char sha[65];       /* plaintext SHA-256 */
+    int encrypt;
+    char journal[65]; /* multipart journal id */
+    void (*done)(struct backup_upjob *j, int ok);
+    void *ctx;
+    uint64_t stored; /* bytes stored (sealed size when encrypted) */
+    char error[512];
+    /* state */
+    struct backup_uploader *u;
+    int fd;
+    unsigned char nonce[12];
+    int multipart;
+    int nparts;
+    int next_part;
+    int parts_done;
+    int inflight;
+    int restarted;
+    int failed;
+    char upload_id[256];
+    char (*etags)[80];
+    char (*sums)[48];
+    struct backup_upjob *next_mpu;
+};
+
+struct backup_uploader {
+    struct backup_xfer *x;
+    struct backup_cache *cache; /* multipart journal, may be NULL */
+    const struct backup_crypto *cr;
+    uint64_t threshold;
+    uint64_t part_size;
+    uint64_t mem_inflight;
+    uint64_t mem_limit;
+    struct backup_upjob *mpu; /* multipart jobs with parts still to send */
+    struct backup_progress *pr;
+    int jobs_active;
+};
+
+void backup_uploader_init(struct backup_uploader *u, struct backup_xfer *x,
+                          struct backup_cache *cache, const struct backup_crypto *cr,
+                          const struct backup_opts *o, struct backup_progress *pr);
+/* 1 when another job may start now (memory budget). */
+int backup_up_room(const struct backup_uploader *u);
+/* Starts j (takes it: j->done is called exactly once, and frees nothing of j). Returns the
+ * number of requests submitted (0 when it failed at once: done was called). */
+int backup_up_start(struct backup_uploader *u, struct backup_upjob *j);
+/* Submits the next multipart part if the budget allows; 1 when it did. */
+int backup_up_feed(struct backup_uploader *u);
+void backup_upjob_free(struct backup_upjob *j);
+/* SHA-256 of a file (hex) and, when keep is non-NULL and the file is at most small bytes, its
+ * content. 0 or -1 (errno set). */
+int backup_hash_file(const char *path, uint64_t small, char sha[65], unsigned char **keep,
+                     uint64_t *size);
+
 /* ---- the commands ---------------------------------------------------------- */
 
 struct backup_run_args {
@@ -438,6 +520,9 @@ int backup_walk(const struct backup_opts *o, char **roots, int n_roots, struct b
                 char ***tmp, size_t *n_tmp);
 /* Copies the SQLite database src into dst with the online backup API. FC_OK or FC_ERR. */
 int backup_sqlite_copy(const char *src, const char *dst, char *err, size_t errlen);
+
+/* mkdir -p. 0 or -1. */
+int backup_mkdirs(const char *path, mode_t mode);
 
 /* Prints a message for the user (stderr), clearing the progress line first. */
 void backup_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -4,9 +4,11 @@
 #include "core/util.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,6 +187,23 @@ void backup_msg(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+int backup_mkdirs(const char *path, mode_t mode)
+{
+    char tmp[PATH_MAX];
+
+    if (fc_strlcpy(tmp, path, sizeof tmp) >= sizeof tmp)
+        return -1;
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(tmp, mode) && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(tmp, mode) && errno != EEXIST ? -1 : 0;
 }
 
 void backup_strv_free(char **v, size_t n)

@@ -2,6 +2,7 @@
 #include "auth/auth.h"
 #include "core/session.h"
 #include "core/util.h"
+#include "pages/account_cognito.h"
 #include "pages/pages.h"
 
 #include <stdio.h>
@@ -29,6 +30,18 @@ static int form_error(struct fc_ctx *c, int status, const char *tpl,
         fc_set(c, "Form.Error", err->message);
     }
     return fc_render(c, tpl) ? 500 : 0;
+}
+
+/* Starts the session and gives it what the auth backend got at log-in (Cognito's tokens). */
+static int begin_session(struct fc_ctx *c, const struct fc_user *u)
+{
+    if (fc_session_begin(c, u))
+        return FC_ERR;
+    if (fc_auth_session_attach(c->app->auth, c->session_hash, u)) {
+        fc_session_end(c);
+        return FC_ERR;
+    }
+    return FC_OK;
 }
 
 int page_signup_form(struct fc_ctx *c)
@@ -69,9 +82,13 @@ int page_signup(struct fc_ctx *c)
         return form_error(c, 400, "signup.cs", &err);
     if (rc == FC_EXISTS)
         return form_error(c, 409, "signup.cs", &err);
+    if (rc == FC_ETHROTTLE)
+        return form_error(c, 429, "signup.cs", &err);
+    if (rc == FC_AUTH_CONFIRM)
+        return pages_to_confirm(c, in.username, err.message);
     if (rc)
         return 500;
-    if (fc_session_begin(c, &u))
+    if (begin_session(c, &u))
         return 500;
     return fc_redirect(c, "/", "Welcome to forkcast! Tell us what you like on your profile.");
 }
@@ -111,16 +128,19 @@ int page_login(struct fc_ctx *c)
         return form_error(c, 429, "login.cs", &err);
     case FC_EDISABLED:
         return form_error(c, 403, "login.cs", &err);
+    case FC_AUTH_CONFIRM:
+        return pages_to_confirm(c, fc_form(c, "username"), err.message);
     default:
         return 500;
     }
-    if (fc_session_begin(c, &u))
+    if (begin_session(c, &u))
         return 500;
     return fc_redirect(c, next, NULL);
 }
 
 int page_logout(struct fc_ctx *c)
 {
+    fc_auth_logout(c->app->auth, c->session_hash); /* revokes Cognito's tokens */
     if (fc_session_end(c))
         return 500;
     return fc_redirect(c, "/", "You are logged out.");

@@ -5,6 +5,7 @@
 #include "core/session.h"
 #include "core/util.h"
 #include "pages/pages.h"
+#include "rec/personalize.h"
 #include "rec/rec.h"
 
 #include <json-c/json.h>
@@ -1216,6 +1217,7 @@ static int api_review_create(struct fc_ctx *c)
         fail500(c, "review create");
         goto out;
     }
+    fc_personalize_event(c->app, c->user.id, id, "review", r.stars, now);
     fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, r.id);
     send_json(c, 201, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
 out:
@@ -1298,6 +1300,7 @@ static int api_review_put(struct fc_ctx *c)
         fail500(c, "review update");
         goto out;
     }
+    fc_personalize_event(c->app, c->user.id, r.restaurant_id, "review", r.stars, now);
     send_json(c, 200, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
 out:
     json_object_put(in);
@@ -1348,10 +1351,12 @@ static int api_save(struct fc_ctx *c)
     if (load_rest(c, id, &r))
         return 0;
     rc = save ? s->ops->save_put(s, c->user.id, id, now) : s->ops->save_delete(s, c->user.id, id);
-    if (rc || s->ops->event_add(s, c->user.id, id, save ? "save" : "unsave", 1, now))
+    if (rc || s->ops->event_add(s, c->user.id, id, save ? "save" : "unsave", 1, now)) {
         fail500(c, "save");
-    else
+    } else {
+        fc_personalize_event(c->app, c->user.id, id, save ? "save" : "unsave", 1, now);
         send_none(c);
+    }
     return 0;
 }
 

@@ -21,7 +21,7 @@ static void set_results(struct fc_ctx *c, const char *prefix, const struct rec_r
         snprintf(p, sizeof p, "%s.%d", prefix, k++);
         pages_set_restaurant(c, p, &r);
         snprintf(key, sizeof key, "%s.Why", p);
-        fc_set(c, key, rec_why_name(res[i].reason));
+        fc_set(c, key, fc_rec_why_name(res[i].reason));
         switch (res[i].reason) {
         case REC_WHY_FRIENDS: {
             int shown = 0;
@@ -77,6 +77,7 @@ int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)
     size_t got = 0;
     if (n > 50)
         n = 50;
+    fc_rec_set_app(c->app->rec, c->app); /* fallbacks count in this app's metrics */
     if (fc_rec_for_user(c->app->rec, &c->user, n, res, &got))
         return FC_ERR;
     set_results(c, prefix, res, got);

@@ -1,5 +1,6 @@
 /* rec: the recommender as the site uses it: the built-in engine's model, kept fresh by a
- * background thread, behind one small interface. */
+ * background thread, and Amazon Personalize first when Rec.Backend = personalize, behind one
+ * small interface. */
 #ifndef FC_REC_H
 #define FC_REC_H
 
@@ -11,14 +12,24 @@
 #include "store/store.h"
 
 struct fc_rec;
+struct fc_app;
+
+/* The reason of a result that comes from Amazon Personalize (beside engine.h's REC_WHY_*). */
+#define FC_REC_WHY_PERSONALIZED 16
 
 /* Builds the first model from the store (so the first page already has one) and starts the
  * refresher thread, which rebuilds the model every Rec.RefreshSeconds when the store changed
- * and swaps it in; requests never wait for a build. FC_OK or FC_ERR. */
+ * and swaps it in; requests never wait for a build. With Rec.Backend = personalize (and
+ * Rec.Personalize.CampaignArn or RecommenderArn) it also opens a Personalize client; the store
+ * is then also used by fc_rec_for_user (to leave out reviewed places), so it must outlive r
+ * and belong to the thread that asks. FC_OK or FC_ERR. */
 int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out);
 void fc_rec_close(struct fc_rec *r);
 
-/* Top n for a user (their profile is used even when the model does not know them yet). */
+/* Top n for a user (their profile is used even when the model does not know them yet). With
+ * Personalize configured: its picks first (reason FC_REC_WHY_PERSONALIZED; places the user
+ * reviewed left out, topped up by the built-in engine when short); on any error, timeout or
+ * empty answer the built-in engine's, the fallback logged and counted ("rec.fallback"). */
 int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct rec_result *out,
                     size_t *nout);
 /* "More like this". */
@@ -30,5 +41,13 @@ long fc_rec_builds(struct fc_rec *r);
 
 /* Reads Rec.Weight.* etc. from the configuration into w. */
 void fc_rec_weights(HDF *cfg, struct rec_weights *w);
+
+/* The application whose metrics count the fallbacks (fc_metrics_count(app, "rec.fallback")).
+ * Until it is set, fallbacks are only logged and counted by fc_rec_fallbacks. */
+void fc_rec_set_app(struct fc_rec *r, struct fc_app *app);
+/* Fallbacks from Personalize to the built-in engine since open. */
+long fc_rec_fallbacks(struct fc_rec *r);
+/* rec_why_name() that also knows FC_REC_WHY_PERSONALIZED ("personalized"). */
+const char *fc_rec_why_name(int reason);
 
 #endif

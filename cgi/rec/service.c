@@ -1,10 +1,14 @@
 /* rec/service: one immutable model per process, shared by requests through a counted
- * reference, rebuilt by a background thread on its own store connection and swapped in. */
+ * reference, rebuilt by a background thread on its own store connection and swapped in; and
+ * Amazon Personalize asked first when configured, with the model as the fallback. */
 #include "rec/rec.h"
 #include "core/config.h"
+#include "core/metrics.h"
 #include "core/util.h"
+#include "rec/personalize.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +32,13 @@ struct fc_rec {
     int stop, have_thread;
     int refresh_seconds;
     pthread_t thread;
+    /* Personalize (Rec.Backend = personalize): used by the requesting thread only */
+    int personalize;            /* configured */
+    struct fc_personalize *pz;  /* its client; NULL when it could not be created */
+    pthread_mutex_t pz_lock;    /* one call at a time */
+    struct fc_store *store;     /* the caller's store: reviewed places */
+    struct fc_app *app;         /* metrics */
+    long fallbacks;
 };
 
 void fc_rec_weights(HDF *cfg, struct rec_weights *w)
@@ -140,7 +151,15 @@ int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out)
     if (r->refresh_seconds < 1)
         r->refresh_seconds = 1;
     pthread_mutex_init(&r->lock, NULL);
+    pthread_mutex_init(&r->pz_lock, NULL);
     pthread_cond_init(&r->wake, NULL);
+    r->store = store;
+    if (fc_personalize_enabled(cfg)) {
+        r->personalize = 1;
+        if (fc_personalize_open(cfg, &r->pz))
+            fprintf(stderr, "forkcast: recommender: Personalize is configured but its client "
+                            "failed: every request uses the built-in engine\n");
+    }
     if (store->ops->rec_version(store, &v) || rebuild(r, store, v)) {
         fc_rec_close(r);
         return FC_ERR;
@@ -164,13 +183,16 @@ void fc_rec_close(struct fc_rec *r)
     if (r->have_thread)
         pthread_join(r->thread, NULL);
     release(r, r->current);
+    fc_personalize_close(r->pz);
     pthread_cond_destroy(&r->wake);
+    pthread_mutex_destroy(&r->pz_lock);
     pthread_mutex_destroy(&r->lock);
     free(r);
 }
 
-int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct rec_result *out,
-                    size_t *nout)
+/* The built-in engine's top n. */
+static int builtin_for_user(struct fc_rec *r, const struct fc_user *u, size_t n,
+                            struct rec_result *out, size_t *nout)
 {
     struct held *h = acquire(r);
     struct rec_user p;
@@ -185,6 +207,120 @@ int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct 
     rc = rec_recommend_profile(h->model, &p, n, out, nout);
     release(r, h);
     return rc;
+}
+
+/* Personalize's picks for u into out (reason FC_REC_WHY_PERSONALIZED), without the places u
+ * reviewed. FC_OK with *nout > 0, or FC_ERR with why set. */
+static int personalize_for_user(struct fc_rec *r, const struct fc_user *u, size_t n,
+                                struct rec_result *out, size_t *nout, char *why, size_t why_len)
+{
+    struct fc_personalize_item *items;
+    struct fc_review *rev;
+    size_t got = 0, k = 0, ask = n + 10; /* room for places already reviewed */
+    int rc;
+
+    *nout = 0;
+    if (!r->pz) {
+        snprintf(why, why_len, "no Personalize client");
+        return FC_ERR;
+    }
+    items = calloc(ask, sizeof *items);
+    rev = malloc(sizeof *rev);
+    if (!items || !rev) {
+        free(items);
+        free(rev);
+        snprintf(why, why_len, "out of memory");
+        return FC_ERR;
+    }
+    pthread_mutex_lock(&r->pz_lock);
+    rc = fc_personalize_recommend(r->pz, u, ask, items, &got, why, why_len);
+    pthread_mutex_unlock(&r->pz_lock);
+    for (size_t i = 0; rc == FC_OK && i < got && k < n; i++) {
+        int seen = r->store->ops->review_get_by(r->store, u->id, items[i].item, rev);
+        if (seen == FC_OK)
+            continue;
+        if (seen != FC_NOTFOUND) {
+            snprintf(why, why_len, "store error while leaving out reviewed places");
+            rc = FC_ERR;
+            break;
+        }
+        memset(&out[k], 0, sizeof out[k]);
+        out[k].item = items[i].item;
+        out[k].score = items[i].score;
+        out[k].reason = FC_REC_WHY_PERSONALIZED;
+        k++;
+    }
+    if (rc == FC_OK && k == 0) {
+        snprintf(why, why_len, "no usable item in the answer (%zu items)", got);
+        rc = FC_ERR;
+    }
+    free(items);
+    free(rev);
+    *nout = rc == FC_OK ? k : 0;
+    return rc;
+}
+
+int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct rec_result *out,
+                    size_t *nout)
+{
+    struct rec_result *more;
+    size_t k = 0, got = 0;
+    char why[768];
+
+    *nout = 0;
+    if (!r->personalize || n == 0)
+        return builtin_for_user(r, u, n, out, nout);
+    if (personalize_for_user(r, u, n, out, &k, why, sizeof why) != FC_OK) {
+        pthread_mutex_lock(&r->lock);
+        r->fallbacks++;
+        pthread_mutex_unlock(&r->lock);
+        fprintf(stderr,
+                "forkcast: recommender: Personalize failed for user %" PRId64
+                " (%s): the built-in engine answers\n",
+                u->id, why);
+        fc_metrics_count(r->app, "rec.fallback", 1);
+        return builtin_for_user(r, u, n, out, nout);
+    }
+    if (k == n) {
+        *nout = k;
+        return FC_OK;
+    }
+    /* fewer than asked: the built-in engine's best that Personalize did not give */
+    more = calloc(n, sizeof *more);
+    if (!more || builtin_for_user(r, u, n, more, &got) != FC_OK)
+        got = 0;
+    for (size_t i = 0; i < got && k < n; i++) {
+        int dup = 0;
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = out[j].item == more[i].item;
+        if (!dup)
+            out[k++] = more[i];
+    }
+    free(more);
+    *nout = k;
+    return FC_OK;
+}
+
+void fc_rec_set_app(struct fc_rec *r, struct fc_app *app)
+{
+    if (r)
+        r->app = app;
+}
+
+long fc_rec_fallbacks(struct fc_rec *r)
+{
+    long n;
+    if (!r)
+        return 0;
+    pthread_mutex_lock(&r->lock);
+    n = r->fallbacks;
+    pthread_mutex_unlock(&r->lock);
+    return n;
+}
+
+const char *fc_rec_why_name(int reason)
+{
+    return reason == FC_REC_WHY_PERSONALIZED ? "personalized" : rec_why_name(reason);
 }
 
 int fc_rec_similar(struct fc_rec *r, int64_t item, size_t n, struct rec_result *out, size_t *nout)

@@ -27,14 +27,14 @@ struct fc_dynamo {
     struct fc_store base;
     struct aws_client *c;
     char table[256];
-    int consistent;          /* ConsistentRead on base-table reads (Store.DynamoDB.ConsistentRead) */
-    int search_max;          /* items a search may read (Store.DynamoDB.SearchMaxItems) */
-    int fanout_max;          /* friends a feed fan-out writes to (Store.DynamoDB.FanoutMax) */
-    int64_t idle_timeout;    /* Session.IdleTimeout, for the sessions' TTL */
-    int64_t max_age;         /* Session.MaxAge */
-    int batch;               /* inside batch_begin/batch_end */
-    int bump_pending;        /* a rec-version bump deferred to batch_end */
-    int cancel_index;        /* first failed action of the last cancelled transaction */
+    int consistent;       /* ConsistentRead on base-table reads (Store.DynamoDB.ConsistentRead) */
+    int search_max;       /* items a search may read (Store.DynamoDB.SearchMaxItems) */
+    int fanout_max;       /* friends a feed fan-out writes to (Store.DynamoDB.FanoutMax) */
+    int64_t idle_timeout; /* Session.IdleTimeout, for the sessions' TTL */
+    int64_t max_age;      /* Session.MaxAge */
+    int batch;            /* inside batch_begin/batch_end */
+    int bump_pending;     /* a rec-version bump deferred to batch_end */
+    int cancel_index;     /* first failed action of the last cancelled transaction */
     char cancel_reasons[256]; /* its reasons, as DynamoDB's message lists them */
 };
 
@@ -76,6 +76,11 @@ void dynamo_val(json_object *req, const char *ph, json_object *v);
 /* One call. FC_OK with *resp (may be NULL: not wanted) owned by the caller; DYNAMO_COND;
  * DYNAMO_CANCEL (d->cancel_index); FC_ERR (logged). req is not consumed. */
 int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_object **resp);
+
+/* GetItem of (pk, sk) with projection (NULL: the whole item): FC_OK with *item (the caller
+ * puts it), FC_NOTFOUND or FC_ERR. */
+int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
+               json_object **item);
 
 /* Appends a TransactWriteItems action (kind "Put", "Update", "Delete" or "ConditionCheck") to
  * the array items and returns its body (TableName set) to fill with dynamo_expr/dynamo_val and
@@ -171,8 +176,7 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
                                  struct fc_review_row *out, int max, int *n);
 int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
                            struct fc_review_row *out, int max, int *n);
-int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count,
-                          double *avg);
+int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count, double *avg);
 int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel);
 int dynamo_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now);
 int dynamo_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now);
@@ -215,5 +219,32 @@ int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_
                             int *n);
 int dynamo_metrics_prune(struct fc_store *s, int64_t before);
 int dynamo_store_health(struct fc_store *s, HDF *out);
+
+/* Jobs, EC2 instances and Cognito session tokens (dynamodb_jobs.c). */
+json_object *dynamo_job_item(const struct fc_job *j);
+json_object *dynamo_instance_item(const struct fc_instance *in);
+json_object *dynamo_instance_event_item(const struct fc_instance_event *e);
+int dynamo_job_get(struct fc_store *s, int64_t id, struct fc_job *out);
+int dynamo_job_by_key(struct fc_store *s, const char *key, struct fc_job *out);
+int dynamo_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now);
+int dynamo_job_claim(struct fc_store *s, const char *types, const char *worker, int64_t now_ms,
+                     int64_t lease_ms, struct fc_job *out);
+int dynamo_job_update(struct fc_store *s, const struct fc_job *j, int64_t now);
+int dynamo_job_list(struct fc_store *s, const char *type, const char *state, struct fc_job *out,
+                    int max, int *n);
+int dynamo_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms);
+int dynamo_job_prune(struct fc_store *s, int64_t before, int *n);
+int dynamo_instance_get(struct fc_store *s, const char *instance_id, struct fc_instance *out);
+int dynamo_instance_put(struct fc_store *s, const struct fc_instance *in, int64_t now);
+int dynamo_instance_by_token(struct fc_store *s, const char *client_token, struct fc_instance *out,
+                             int max, int *n);
+int dynamo_instance_list(struct fc_store *s, struct fc_instance *out, int max, int *n);
+int dynamo_instance_event_add(struct fc_store *s, struct fc_instance_event *e);
+int dynamo_instance_events(struct fc_store *s, const char *instance_id,
+                           struct fc_instance_event *out, int max, int *n);
+int dynamo_session_tokens_put(struct fc_store *s, const char *hash, const char *sealed,
+                              int64_t access_exp, int64_t now);
+int dynamo_session_tokens_get(struct fc_store *s, const char *hash, char **sealed,
+                              int64_t *access_exp, int64_t *updated_at);
 
 #endif

@@ -1324,6 +1324,8 @@ static const struct fc_store_ops sqlite_ops = {
     .instance_list = fc_sqlite_instance_list,
     .instance_event_add = fc_sqlite_instance_event_add,
     .instance_events = fc_sqlite_instance_events,
+    .session_tokens_put = fc_sqlite_session_tokens_put,
+    .session_tokens_get = fc_sqlite_session_tokens_get,
 };
 
 static int cmp_str(const void *a, const void *b)

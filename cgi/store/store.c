@@ -2,6 +2,7 @@
 #include "store/store.h"
 #include "core/config.h"
 #include "core/util.h"
+#include "store/dynamodb.h"
 #include "store/sqlite.h"
 
 #include <limits.h>
@@ -22,7 +23,10 @@ int fc_store_open(HDF *cfg, struct fc_store **out)
             mkdir(dir, 0700);
         return fc_sqlite_open(path, sql, out);
     }
-    fprintf(stderr, "forkcast: unknown Store.Backend '%s' (expected sqlite)\n", backend);
+    if (strcmp(backend, "dynamodb") == 0)
+        return fc_dynamo_open(cfg, out);
+    fprintf(stderr, "forkcast: unknown Store.Backend '%s' (expected sqlite or dynamodb)\n",
+            backend);
     return FC_ERR;
 }
 

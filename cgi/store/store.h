@@ -343,6 +343,15 @@ struct fc_store_ops {
     /* An instance's state history, oldest first (the last max lines). */
     int (*instance_events)(struct fc_store *s, const char *instance_id,
                            struct fc_instance_event *out, int max, int *n);
+
+    /* Cognito sessions (auth/cognito.c). The tokens of a session, sealed (encrypted and
+     * authenticated) by the auth backend, with the time its access token expires; replaced on
+     * every refresh and deleted with the session (session_delete, session_delete_user). */
+    int (*session_tokens_put)(struct fc_store *s, const char *hash, const char *sealed,
+                              int64_t access_exp, int64_t now);
+    /* *sealed is malloc'ed (the caller frees it); FC_NOTFOUND when the session has none. */
+    int (*session_tokens_get)(struct fc_store *s, const char *hash, char **sealed,
+                              int64_t *access_exp, int64_t *updated_at);
 };
 
 struct fc_store {
@@ -383,7 +392,7 @@ struct fc_instance {
     char subnet_id[64];
     char launch_time[32];   /* as EC2 gives it (ISO 8601) */
     char client_token[72];  /* the RunInstances ClientToken of its launch */
-    char status[16];        /* following | ready | no-ip | timeout | ended | error | "" */
+    char status[16]; /* following | ready | no-ip | done | timeout | ended | error | "" */
     char message[512];      /* status in plain words */
     int64_t launched_by;    /* user id; 0 when not launched from the admin pages */
     int64_t created_at, updated_at;
@@ -417,5 +426,11 @@ int fc_sqlite_instance_list(struct fc_store *s, struct fc_instance *out, int max
 int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e);
 int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
                               struct fc_instance_event *out, int max, int *n);
+
+/* The SQLite backend's Cognito session operations (store/sqlite_cognito.c). */
+int fc_sqlite_session_tokens_put(struct fc_store *s, const char *hash, const char *sealed,
+                                 int64_t access_exp, int64_t now);
+int fc_sqlite_session_tokens_get(struct fc_store *s, const char *hash, char **sealed,
+                                 int64_t *access_exp, int64_t *updated_at);
 
 #endif

@@ -77,7 +77,7 @@ static void jwks_add(EVP_PKEY *k, const char *kid, const char *extra)
     }
     used -= 2; /* before "]}" */
     snprintf(net.jwks + used, sizeof net.jwks - used,
-             "%s{\"kty\":\"RSA\",\"kid\":\"%s\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"%s]}",
+             "%s{\"kty\":\"RSA\",\"kid\":\"%s\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"%s}]}",
              net.jwks[used - 1] == '[' ? "" : ",", kid, n, e, extra ? extra : "");
     free(n);
     free(e);
@@ -118,8 +118,7 @@ static char *sign_rs256(EVP_PKEY *k, const char *header, const char *payload)
     unsigned char sig[1024];
     size_t slen = sizeof sig;
     assert_int_equal(EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k), 1);
-    assert_int_equal(
-        EVP_DigestSign(md, sig, &slen, (const unsigned char *)in, strlen(in)), 1);
+    assert_int_equal(EVP_DigestSign(md, sig, &slen, (const unsigned char *)in, strlen(in)), 1);
     EVP_MD_CTX_free(md);
     tok = join(in, sig, slen);
     free(in);
@@ -339,7 +338,8 @@ static void test_wrong_key_and_tampering(void **state)
     free(forged);
 
     /* the untouched token still passes */
-    assert_int_equal(verify(k, good, &EXPECT_ID, &(struct fc_jwt_claims){0}, (char[200]){0}), FC_OK);
+    assert_int_equal(verify(k, good, &EXPECT_ID, &(struct fc_jwt_claims){0}, (char[200]){0}),
+                     FC_OK);
     free(good);
     fc_jwks_free(k);
 }
@@ -396,9 +396,9 @@ static void test_wrong_claims(void **state)
     struct fc_jwks *k = new_jwks();
     char *tok;
 
-    tok = sign_rs256(key1, hdr("k1"),
-                     access_claims("https://cognito-idp.eu-west-1.amazonaws.com/other", CLIENT,
-                                   "access"));
+    tok = sign_rs256(
+        key1, hdr("k1"),
+        access_claims("https://cognito-idp.eu-west-1.amazonaws.com/other", CLIENT, "access"));
     expect_refused(k, tok, &EXPECT_ACCESS, "wrong issuer");
     free(tok);
     tok = sign_rs256(key1, hdr("k1"), access_claims(ISS "/", CLIENT, "access"));
@@ -580,7 +580,9 @@ static void test_b64url(void **state)
     char *e;
     for (size_t len = 0; len < 10; len++) {
         e = fc_jwt_b64url_encode("\xfb\xff\xfe\x01\x02\x03\x04\x05\x06\x07", len);
-        assert_null(strchr(e, '=')); assert_null(strchr(e, '+')); assert_null(strchr(e, '/'));
+        assert_null(strchr(e, '='));
+        assert_null(strchr(e, '+'));
+        assert_null(strchr(e, '/'));
         assert_int_equal(fc_jwt_b64url_decode(e, strlen(e), &out, &n), FC_OK);
         assert_int_equal(n, len);
         assert_memory_equal(out, "\xfb\xff\xfe\x01\x02\x03\x04\x05\x06\x07", len);

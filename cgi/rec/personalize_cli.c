@@ -1,0 +1,511 @@
+/* rec/personalize_cli: forkcast personalize: export the datasets (CSV and Avro schemas) and
+ * upload them to S3 for an import job, resend failed PutEvents jobs, ask for a user's picks. */
+#include "aws/client.h"
+#include "core/util.h"
+#include "rec/engine.h"
+#include "rec/personalize.h"
+#include "store/store.h"
+#include "worker/jobs.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+static void usage(FILE *f)
+{
+    fputs("usage: forkcast personalize export --out DIR [--upload s3://BUCKET/PREFIX] [--views]\n"
+          "       forkcast personalize resend [--limit N]\n"
+          "       forkcast personalize recommend USERNAME [-n N]\n"
+          "export: interactions.csv (USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE: reviews\n"
+          "  with their stars, saves, and with --views each place a user viewed), users.csv,\n"
+          "  items.csv and their Avro schemas (*-schema.json); --upload puts them in S3 for a\n"
+          "  dataset import job.\n"
+          "resend: queues again the PutEvents jobs that failed for good (each one once).\n"
+          "recommend: asks Personalize (GetRecommendations) for a user's top N and prints it.\n",
+          f);
+}
+
+/* ---- the datasets ------------------------------------------------------------------------- */
+
+static const char INTERACTIONS_SCHEMA[] =
+    "{\n"
+    "  \"type\": \"record\",\n"
+    "  \"name\": \"Interactions\",\n"
+    "  \"namespace\": \"com.amazonaws.personalize.schema\",\n"
+    "  \"fields\": [\n"
+    "    {\"name\": \"USER_ID\", \"type\": \"string\"},\n"
+    "    {\"name\": \"ITEM_ID\", \"type\": \"string\"},\n"
+    "    {\"name\": \"TIMESTAMP\", \"type\": \"long\"},\n"
+    "    {\"name\": \"EVENT_TYPE\", \"type\": \"string\"},\n"
+    "    {\"name\": \"EVENT_VALUE\", \"type\": [\"null\", \"float\"]}\n"
+    "  ],\n"
+    "  \"version\": \"1.0\"\n"
+    "}\n";
+
+/* Users and Items: the id and three categorical fields (several values joined with '|'). */
+static const char META_SCHEMA[] =
+    "{\n"
+    "  \"type\": \"record\",\n"
+    "  \"name\": \"%s\",\n"
+    "  \"namespace\": \"com.amazonaws.personalize.schema\",\n"
+    "  \"fields\": [\n"
+    "    {\"name\": \"%s\", \"type\": \"string\"},\n"
+    "    {\"name\": \"CITY\", \"type\": [\"null\", \"string\"], \"categorical\": true},\n"
+    "    {\"name\": \"PRICE\", \"type\": [\"null\", \"string\"], \"categorical\": true},\n"
+    "    {\"name\": \"CUISINES\", \"type\": [\"null\", \"string\"], \"categorical\": true}\n"
+    "  ],\n"
+    "  \"version\": \"1.0\"\n"
+    "}\n";
+
+/* Writes one categorical CSV field: control characters and '|' inside a value become spaces,
+ * list separators (',' ';') become '|' when list is set; quoted when it holds a comma or a
+ * quote (RFC 4180). */
+static void put_field(FILE *f, const char *v, int list)
+{
+    char buf[2048];
+    size_t n = 0;
+    int quote = 0;
+    const char *p = v;
+    while (*p == ' ')
+        p++;
+    for (; *p && n < sizeof buf - 1; p++) {
+        char ch = *p;
+        if ((unsigned char)ch < 0x20 || ch == 0x7f || ch == '|')
+            ch = ' ';
+        if (list && (ch == ',' || ch == ';')) {
+            while (n && buf[n - 1] == ' ')
+                n--;
+            buf[n++] = '|';
+            while (p[1] == ' ')
+                p++;
+            continue;
+        }
+        buf[n++] = ch;
+    }
+    while (n && (buf[n - 1] == ' ' || buf[n - 1] == '|'))
+        n--;
+    buf[n] = '\0';
+    quote = strchr(buf, ',') || strchr(buf, '"');
+    if (!quote) {
+        fputs(buf, f);
+        return;
+    }
+    fputc('"', f);
+    for (p = buf; *p; p++) {
+        if (*p == '"')
+            fputc('"', f);
+        fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static FILE *create(const char *dir, const char *name, char *path, size_t n)
+{
+    FILE *f;
+    snprintf(path, n, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "forkcast: personalize: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+/* Closes *f (set to NULL); FC_ERR when anything failed to be written. */
+static int finish(FILE **f, const char *path)
+{
+    int bad = ferror(*f);
+    bad |= fclose(*f);
+    *f = NULL;
+    if (bad) {
+        fprintf(stderr, "forkcast: personalize: error writing %s\n", path);
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
+struct counts {
+    size_t interactions, reviews, saves, views, users, items;
+};
+
+static int write_datasets(const struct rec_dataset *d, const char *dir, int views,
+                          struct counts *k)
+{
+    char path[PATH_MAX];
+    FILE *f = NULL;
+    int rc = FC_ERR;
+
+    memset(k, 0, sizeof *k);
+    if (!(f = create(dir, "interactions.csv", path, sizeof path)))
+        goto out;
+    fputs("USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\n", f);
+    for (size_t i = 0; i < d->n_ratings; i++, k->reviews++)
+        fprintf(f, "%" PRId64 ",%" PRId64 ",%" PRId64 ",review,%d\n", d->ratings[i].user,
+                d->ratings[i].item, d->ratings[i].at, d->ratings[i].stars);
+    for (size_t i = 0; i < d->n_events; i++) {
+        const struct rec_event *e = &d->events[i];
+        if (e->type == REC_EV_SAVE)
+            k->saves++;
+        else if (e->type == REC_EV_VIEW && views)
+            k->views++;
+        else
+            continue;
+        fprintf(f, "%" PRId64 ",%" PRId64 ",%" PRId64 ",%s,1\n", e->user, e->item, e->at,
+                e->type == REC_EV_SAVE ? "save" : "view");
+    }
+    k->interactions = k->reviews + k->saves + k->views;
+    if (finish(&f, path))
+        goto out;
+
+    if (!(f = create(dir, "users.csv", path, sizeof path)))
+        goto out;
+    fputs("USER_ID,CITY,PRICE,CUISINES\n", f);
+    for (size_t i = 0; i < d->n_users; i++, k->users++) {
+        fprintf(f, "%" PRId64 ",", d->users[i].id);
+        put_field(f, d->users[i].city, 0);
+        fputc(',', f);
+        put_field(f, d->users[i].price, 0);
+        fputc(',', f);
+        put_field(f, d->users[i].cuisines, 1);
+        fputc('\n', f);
+    }
+    if (finish(&f, path))
+        goto out;
+
+    if (!(f = create(dir, "items.csv", path, sizeof path)))
+        goto out;
+    fputs("ITEM_ID,CITY,PRICE,CUISINES\n", f);
+    for (size_t i = 0; i < d->n_items; i++, k->items++) {
+        fprintf(f, "%" PRId64 ",", d->items[i].id);
+        put_field(f, d->items[i].city, 0);
+        fputc(',', f);
+        put_field(f, d->items[i].price, 0);
+        fputc(',', f);
+        put_field(f, d->items[i].cuisines, 1);
+        fputc('\n', f);
+    }
+    if (finish(&f, path))
+        goto out;
+
+    if (!(f = create(dir, "interactions-schema.json", path, sizeof path)))
+        goto out;
+    fputs(INTERACTIONS_SCHEMA, f);
+    if (finish(&f, path))
+        goto out;
+    if (!(f = create(dir, "users-schema.json", path, sizeof path)))
+        goto out;
+    fprintf(f, META_SCHEMA, "Users", "USER_ID");
+    if (finish(&f, path))
+        goto out;
+    if (!(f = create(dir, "items-schema.json", path, sizeof path)))
+        goto out;
+    fprintf(f, META_SCHEMA, "Items", "ITEM_ID");
+    if (finish(&f, path))
+        goto out;
+    rc = FC_OK;
+out:
+    if (f)
+        fclose(f);
+    return rc;
+}
+
+static const char *const FILES[] = {"interactions.csv",         "users.csv",
+                                    "items.csv",                "interactions-schema.json",
+                                    "users-schema.json",        "items-schema.json"};
+
+/* Reads a whole file into *buf (malloc'ed). */
+static int slurp(const char *path, char **buf, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    int rc = FC_ERR;
+    *buf = NULL;
+    if (!f)
+        return FC_ERR;
+    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+        goto out;
+    *buf = malloc((size_t)n + 1);
+    if (!*buf || fread(*buf, 1, (size_t)n, f) != (size_t)n)
+        goto out;
+    *len = (size_t)n;
+    rc = FC_OK;
+out:
+    fclose(f);
+    if (rc) {
+        free(*buf);
+        *buf = NULL;
+    }
+    return rc;
+}
+
+/* Puts the exported files under s3://bucket/prefix/. */
+static int upload(HDF *cfg, const char *dir, const char *url)
+{
+    struct aws_client *s3 = NULL;
+    char bucket[64], prefix[900];
+    const char *slash;
+    size_t blen;
+    int rc = FC_ERR;
+
+    if (strncmp(url, "s3://", 5) != 0) {
+        fprintf(stderr, "forkcast: personalize: --upload wants s3://BUCKET/PREFIX\n");
+        return FC_EINVAL;
+    }
+    url += 5;
+    slash = strchr(url, '/');
+    blen = slash ? (size_t)(slash - url) : strlen(url);
+    if (blen == 0 || blen >= sizeof bucket) {
+        fprintf(stderr, "forkcast: personalize: bad bucket name in --upload\n");
+        return FC_EINVAL;
+    }
+    memcpy(bucket, url, blen);
+    bucket[blen] = '\0';
+    fc_strlcpy(prefix, slash ? slash + 1 : "", sizeof prefix);
+    while (*prefix && prefix[strlen(prefix) - 1] == '/')
+        prefix[strlen(prefix) - 1] = '\0';
+    if (aws_client_new(cfg, "s3", &s3) != AWS_OK) {
+        fprintf(stderr, "forkcast: personalize: cannot create the S3 client\n");
+        return FC_ERR;
+    }
+    for (size_t i = 0; i < FC_ARRAY_LEN(FILES); i++) {
+        struct sigv4_header ct = {"Content-Type",
+                                  strstr(FILES[i], ".json") ? "application/json" : "text/csv"};
+        struct aws_http_response resp = {0};
+        struct aws_error err;
+        char path[PATH_MAX], key[1024], *enc, *body = NULL;
+        size_t len = 0;
+        int arc;
+
+        snprintf(path, sizeof path, "%s/%s", dir, FILES[i]);
+        snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "/" : "", FILES[i]);
+        if (slurp(path, &body, &len)) {
+            fprintf(stderr, "forkcast: personalize: cannot read %s\n", path);
+            goto out;
+        }
+        enc = aws_uri_encode(key, 1);
+        if (!enc) {
+            free(body);
+            goto out;
+        }
+        snprintf(path, sizeof path, "/%s", enc);
+        free(enc);
+        struct aws_request req = {
+            .method = "PUT",
+            .bucket = bucket,
+            .path = path,
+            .headers = &ct,
+            .n_headers = 1,
+            .body = body,
+            .body_len = len,
+        };
+        arc = aws_request(s3, &req, &resp, &err);
+        aws_http_response_free(&resp);
+        free(body);
+        if (arc != AWS_OK) {
+            fprintf(stderr, "forkcast: personalize: upload of s3://%s/%s failed: %s (HTTP %d): %s\n",
+                    bucket, key, err.code, err.http_status, err.message);
+            goto out;
+        }
+        printf("uploaded s3://%s/%s (%zu bytes)\n", bucket, key, len);
+    }
+    printf("next: create the schemas from the *-schema.json files and a dataset group, then one "
+           "dataset import job per dataset, e.g.\n"
+           "  aws personalize create-dataset-import-job --job-name forkcast-interactions "
+           "--dataset-arn ARN --role-arn ROLE --data-source dataLocation=s3://%s/%s%sinteractions.csv\n",
+           bucket, prefix, *prefix ? "/" : "");
+    rc = FC_OK;
+out:
+    aws_client_free(s3);
+    return rc;
+}
+
+static int cmd_export(HDF *cfg, int argc, char **argv)
+{
+    const char *dir = NULL, *to = NULL;
+    struct fc_store *s = NULL;
+    struct rec_dataset d;
+    struct counts k;
+    int views = 0, rc = 1;
+
+    memset(&d, 0, sizeof d);
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
+            dir = argv[++i];
+        } else if (strcmp(argv[i], "--upload") == 0 && i + 1 < argc) {
+            to = argv[++i];
+        } else if (strcmp(argv[i], "--views") == 0) {
+            views = 1;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!dir) {
+        usage(stderr);
+        return 2;
+    }
+    if (mkdir(dir, 0755) && errno != EEXIST) {
+        fprintf(stderr, "forkcast: personalize: cannot create %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    if (fc_store_open(cfg, &s)) {
+        fprintf(stderr, "forkcast: personalize: cannot open the store\n");
+        return 1;
+    }
+    if (s->ops->rec_load(s, &d)) {
+        fprintf(stderr, "forkcast: personalize: cannot read the store\n");
+        goto out;
+    }
+    if (write_datasets(&d, dir, views, &k))
+        goto out;
+    printf("wrote %s: interactions.csv (%zu: %zu reviews, %zu saves, %zu views), users.csv "
+           "(%zu), items.csv (%zu) and their schemas\n",
+           dir, k.interactions, k.reviews, k.saves, k.views, k.users, k.items);
+    if (k.interactions < 1000 || k.users < 25)
+        printf("note: Personalize trains on at least 1000 interactions from 25 users\n");
+    if (to && upload(cfg, dir, to))
+        goto out;
+    rc = 0;
+out:
+    rec_dataset_free(&d);
+    fc_store_close(s);
+    return rc;
+}
+
+/* ---- resend ------------------------------------------------------------------------------- */
+
+static int cmd_resend(HDF *cfg, int argc, char **argv)
+{
+    struct fc_store *s = NULL;
+    struct fc_job *jobs = NULL;
+    long limit = 1000;
+    int n = 0, again = 0, before = 0, rc = 1;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
+            fc_parse_int(argv[i + 1], 1, 100000, &limit) == FC_OK) {
+            i++;
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (fc_store_open(cfg, &s)) {
+        fprintf(stderr, "forkcast: personalize: cannot open the store\n");
+        return 1;
+    }
+    jobs = calloc((size_t)limit, sizeof *jobs);
+    if (!jobs || !s->ops->job_list ||
+        s->ops->job_list(s, FC_PERSONALIZE_JOB, "failed", jobs, (int)limit, &n)) {
+        fprintf(stderr, "forkcast: personalize: cannot list the failed event jobs\n");
+        goto out;
+    }
+    for (int i = 0; i < n; i++) {
+        char key[64];
+        int64_t id = 0;
+        json_object *p = json_tokener_parse(jobs[i].payload);
+        int erc;
+        /* one resend per failed job, however often this runs */
+        snprintf(key, sizeof key, "personalize-resend:%" PRId64, jobs[i].id);
+        erc = p ? fc_job_enqueue(s, FC_PERSONALIZE_JOB, p, key, 0, &id) : FC_EINVAL;
+        json_object_put(p);
+        if (erc == FC_OK) {
+            again++;
+            printf("job %" PRId64 " queued again as job %" PRId64 "\n", jobs[i].id, id);
+        } else if (erc == FC_EXISTS) {
+            before++;
+        } else {
+            fprintf(stderr, "forkcast: personalize: job %" PRId64 ": cannot queue it again (%d)\n",
+                    jobs[i].id, erc);
+            goto out;
+        }
+    }
+    printf("%d failed event jobs: %d queued again, %d queued again before\n", n, again, before);
+    rc = 0;
+out:
+    free(jobs);
+    fc_store_close(s);
+    return rc;
+}
+
+/* ---- recommend ---------------------------------------------------------------------------- */
+
+static int cmd_recommend(HDF *cfg, int argc, char **argv)
+{
+    struct fc_store *s = NULL;
+    struct fc_personalize *p = NULL;
+    struct fc_personalize_item items[100];
+    struct fc_user *u = NULL;
+    const char *name = NULL;
+    char why[768];
+    size_t got = 0;
+    long n = 10;
+    int rc = 1;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-n") == 0 && i + 1 < argc &&
+            fc_parse_int(argv[i + 1], 1, 100, &n) == FC_OK) {
+            i++;
+        } else if (!name && argv[i][0] != '-') {
+            name = argv[i];
+        } else {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!name) {
+        usage(stderr);
+        return 2;
+    }
+    u = calloc(1, sizeof *u);
+    if (!u || fc_store_open(cfg, &s)) {
+        fprintf(stderr, "forkcast: personalize: cannot open the store\n");
+        goto out;
+    }
+    if (s->ops->user_by_name(s, name, u) != FC_OK) {
+        fprintf(stderr, "forkcast: personalize: no user named '%s'\n", name);
+        goto out;
+    }
+    if (fc_personalize_open(cfg, &p))
+        goto out;
+    if (fc_personalize_recommend(p, u, (size_t)n, items, &got, why, sizeof why)) {
+        fprintf(stderr, "forkcast: personalize: GetRecommendations failed: %s\n", why);
+        goto out;
+    }
+    for (size_t i = 0; i < got; i++) {
+        struct fc_restaurant *r = calloc(1, sizeof *r);
+        int known = r && s->ops->rest_get(s, items[i].item, r) == FC_OK;
+        printf("%" PRId64 "\t%.4f\t%s\n", items[i].item, items[i].score,
+               known ? r->name : "(not a restaurant here)");
+        free(r);
+    }
+    rc = 0;
+out:
+    fc_personalize_close(p);
+    fc_store_close(s);
+    free(u);
+    return rc;
+}
+
+int fc_personalize_cli(HDF *cfg, int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "export") == 0)
+        return cmd_export(cfg, argc - 1, argv + 1);
+    if (strcmp(argv[1], "resend") == 0)
+        return cmd_resend(cfg, argc - 1, argv + 1);
+    if (strcmp(argv[1], "recommend") == 0)
+        return cmd_recommend(cfg, argc - 1, argv + 1);
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,1591 @@
+/* store/dynamodb: the DynamoDB backend of the store: opening, the shared call helpers, users,
+ * sessions, log-in failures and restaurants (docs/dynamodb.md has the table design). */
+#include "store/dynamodb.h"
+#include "aws/endpoint.h"
+#include "core/config.h"
+#include "core/util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct fc_dynamo *D(struct fc_store *s)
+{
+    return (struct fc_dynamo *)s;
+}
+
+/* ---- attribute values ----------------------------------------------------------------- */
+
+json_object *dynamo_s(const char *s)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "S", json_object_new_string(s ? s : ""));
+    return o;
+}
+
+json_object *dynamo_n(int64_t v)
+{
+    char buf[32];
+    json_object *o = json_object_new_object();
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    json_object_object_add(o, "N", json_object_new_string(buf));
+    return o;
+}
+
+json_object *dynamo_d(double v)
+{
+    char buf[64];
+    json_object *o = json_object_new_object();
+    snprintf(buf, sizeof buf, "%.17g", v);
+    json_object_object_add(o, "N", json_object_new_string(buf));
+    return o;
+}
+
+json_object *dynamo_ns(const int64_t *v, size_t n)
+{
+    json_object *o, *a;
+    if (!n)
+        return NULL;
+    o = json_object_new_object();
+    a = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" PRId64, v[i]);
+        json_object_array_add(a, json_object_new_string(buf));
+    }
+    json_object_object_add(o, "NS", a);
+    return o;
+}
+
+json_object *dynamo_key(const char *pk, const char *sk)
+{
+    json_object *k = json_object_new_object();
+    json_object_object_add(k, "pk", dynamo_s(pk));
+    json_object_object_add(k, "sk", dynamo_s(sk));
+    return k;
+}
+
+void dynamo_set(json_object *item, const char *name, json_object *v)
+{
+    if (v)
+        json_object_object_add(item, name, v);
+}
+
+static json_object *attr(json_object *item, const char *name, const char *type)
+{
+    json_object *a, *v;
+    if (!item || !json_object_object_get_ex(item, name, &a) ||
+        !json_object_object_get_ex(a, type, &v))
+        return NULL;
+    return v;
+}
+
+const char *dynamo_get_s(json_object *item, const char *name)
+{
+    json_object *v = attr(item, name, "S");
+    const char *s = v ? json_object_get_string(v) : NULL;
+    return s ? s : "";
+}
+
+int64_t dynamo_get_n(json_object *item, const char *name)
+{
+    json_object *v = attr(item, name, "N");
+    const char *s = v ? json_object_get_string(v) : NULL;
+    if (!s)
+        return 0;
+    if (strpbrk(s, ".eE"))
+        return (int64_t)strtod(s, NULL);
+    return strtoll(s, NULL, 10);
+}
+
+double dynamo_get_d(json_object *item, const char *name)
+{
+    json_object *v = attr(item, name, "N");
+    const char *s = v ? json_object_get_string(v) : NULL;
+    return s ? strtod(s, NULL) : 0.0;
+}
+
+int dynamo_has(json_object *item, const char *name)
+{
+    json_object *a;
+    return item && json_object_object_get_ex(item, name, &a);
+}
+
+long dynamo_get_ns(json_object *item, const char *name, int64_t **out)
+{
+    json_object *v = attr(item, name, "NS");
+    size_t n = v ? json_object_array_length(v) : 0;
+    *out = NULL;
+    if (!n)
+        return 0;
+    *out = malloc(n * sizeof **out);
+    if (!*out)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = strtoll(json_object_get_string(json_object_array_get_idx(v, i)), NULL, 10);
+    return (long)n;
+}
+
+int dynamo_ns_contains(json_object *item, const char *name, int64_t x)
+{
+    json_object *v = attr(item, name, "NS");
+    size_t n = v ? json_object_array_length(v) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (strtoll(json_object_get_string(json_object_array_get_idx(v, i)), NULL, 10) == x)
+            return 1;
+    return 0;
+}
+
+void dynamo_copy_s(json_object *item, const char *name, char *dst, size_t n)
+{
+    fc_strlcpy(dst, dynamo_get_s(item, name), n);
+}
+
+/* ---- requests ---------------------------------------------------------------------------- */
+
+json_object *dynamo_req(struct fc_dynamo *d)
+{
+    json_object *r = json_object_new_object();
+    json_object_object_add(r, "TableName", json_object_new_string(d->table));
+    return r;
+}
+
+void dynamo_expr(json_object *req, const char *field, const char *expr)
+{
+    json_object *names;
+    json_object_object_add(req, field, json_object_new_string(expr));
+    if (!json_object_object_get_ex(req, "ExpressionAttributeNames", &names)) {
+        names = json_object_new_object();
+        json_object_object_add(req, "ExpressionAttributeNames", names);
+    }
+    for (const char *p = strchr(expr, '#'); p; p = strchr(p + 1, '#')) {
+        char tok[64];
+        size_t n = 1;
+        while (n < sizeof tok - 1 && (p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') ||
+                                      (p[n] >= 'A' && p[n] <= 'Z') || (p[n] >= '0' && p[n] <= '9')))
+            n++;
+        if (n == 1)
+            continue;
+        memcpy(tok, p, n);
+        tok[n] = '\0';
+        if (!json_object_object_get_ex(names, tok, NULL))
+            json_object_object_add(names, tok, json_object_new_string(tok + 1));
+    }
+}
+
+void dynamo_val(json_object *req, const char *ph, json_object *v)
+{
+    json_object *vals;
+    if (!json_object_object_get_ex(req, "ExpressionAttributeValues", &vals)) {
+        vals = json_object_new_object();
+        json_object_object_add(req, "ExpressionAttributeValues", vals);
+    }
+    json_object_object_add(vals, ph, v);
+}
+
+/* Reads the reasons list "[None, ConditionalCheckFailed]" of a cancelled transaction. */
+static void cancel_reasons(struct fc_dynamo *d, const char *msg)
+{
+    const char *b = strchr(msg, '['), *e = b ? strchr(b, ']') : NULL;
+    int i = 0;
+    d->cancel_index = -1;
+    d->cancel_reasons[0] = '\0';
+    if (!b || !e)
+        return;
+    snprintf(d->cancel_reasons, sizeof d->cancel_reasons, "%.*s", (int)(e - b - 1), b + 1);
+    for (const char *p = b + 1; p < e; i++) {
+        const char *c = memchr(p, ',', (size_t)(e - p));
+        const char *end = c ? c : e;
+        while (p < end && *p == ' ')
+            p++;
+        if (end - p != 4 || strncmp(p, "None", 4) != 0) {
+            if (d->cancel_index < 0)
+                d->cancel_index = i;
+        }
+        p = c ? c + 1 : e;
+    }
+}
+
+int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_object **resp)
+{
+    char target[96];
+    struct aws_error err;
+    json_object *r = NULL;
+    int rc;
+
+    if (resp)
+        *resp = NULL;
+    snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
+    rc = aws_json_call(d->c, target, req, &r, &err);
+    if (rc == AWS_OK) {
+        if (resp)
+            *resp = r;
+        else
+            json_object_put(r);
+        return FC_OK;
+    }
+    if (rc == AWS_E_HTTP && strcmp(err.code, "ConditionalCheckFailedException") == 0)
+        return DYNAMO_COND;
+    if (rc == AWS_E_HTTP && strcmp(err.code, "TransactionCanceledException") == 0) {
+        cancel_reasons(d, err.message);
+        return DYNAMO_CANCEL;
+    }
+    fprintf(stderr, "forkcast: dynamodb: %s on table %s failed after %d attempt(s): %s: %s%s%s\n",
+            op, d->table, err.attempts, err.code[0] ? err.code : "error", err.message,
+            err.request_id[0] ? " request id " : "", err.request_id);
+    return FC_ERR;
+}
+
+json_object *dynamo_tx_add(struct fc_dynamo *d, json_object *items, const char *kind)
+{
+    json_object *wrap = json_object_new_object(), *body = dynamo_req(d);
+    json_object_object_add(wrap, kind, body);
+    json_object_array_add(items, wrap);
+    return body;
+}
+
+int dynamo_transact(struct fc_dynamo *d, json_object *items)
+{
+    json_object *req = json_object_new_object();
+    int rc = FC_ERR;
+    json_object_object_add(req, "TransactItems", json_object_get(items));
+    for (int attempt = 0; attempt < 5; attempt++) {
+        rc = dynamo_call(d, "TransactWriteItems", req, NULL);
+        if (rc != DYNAMO_CANCEL)
+            break;
+        /* a conflict with another transaction or throttling: again after a while */
+        if (strstr(d->cancel_reasons, "TransactionConflict") ||
+            strstr(d->cancel_reasons, "Throttl") ||
+            strstr(d->cancel_reasons, "ProvisionedThroughputExceeded")) {
+            dynamo_sleep_ms(20L << attempt);
+            rc = FC_ERR;
+            continue;
+        }
+        if (!strstr(d->cancel_reasons, "ConditionalCheckFailed")) {
+            fprintf(stderr, "forkcast: dynamodb: transaction cancelled: [%s]\n", d->cancel_reasons);
+            rc = FC_ERR;
+        }
+        break;
+    }
+    json_object_put(req);
+    return rc;
+}
+
+int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
+                dynamo_item_fn fn, void *ctx)
+{
+    json_object *resp = NULL, *items, *lek;
+    int pages = 0, rc;
+
+    json_object_object_del(req, "ExclusiveStartKey");
+    for (;;) {
+        if ((rc = dynamo_call(d, op, req, &resp)))
+            goto out;
+        if (json_object_object_get_ex(resp, "Items", &items)) {
+            size_t n = json_object_array_length(items);
+            for (size_t i = 0; i < n; i++) {
+                int r = fn(ctx, json_object_array_get_idx(items, i));
+                if (r == 1)
+                    goto out;
+                if (r) {
+                    rc = r;
+                    goto out;
+                }
+            }
+        }
+        if (!json_object_object_get_ex(resp, "LastEvaluatedKey", &lek) ||
+            (max_pages > 0 && ++pages >= max_pages))
+            break;
+        json_object_object_add(req, "ExclusiveStartKey", json_object_get(lek));
+        json_object_put(resp);
+        resp = NULL;
+    }
+out:
+    json_object_put(resp);
+    json_object_object_del(req, "ExclusiveStartKey");
+    return rc;
+}
+
+int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
+{
+    json_object *resp = NULL, *lek, *c;
+    int rc;
+    *n = 0;
+    json_object_object_add(req, "Select", json_object_new_string("COUNT"));
+    for (;;) {
+        if ((rc = dynamo_call(d, "Query", req, &resp)))
+            break;
+        if (json_object_object_get_ex(resp, "Count", &c))
+            *n += json_object_get_int64(c);
+        if (!json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
+            break;
+        json_object_object_add(req, "ExclusiveStartKey", json_object_get(lek));
+        json_object_put(resp);
+        resp = NULL;
+    }
+    json_object_put(resp);
+    return rc;
+}
+
+/* ---- batched reads and writes ------------------------------------------------------------- */
+
+static void key_string(char *out, size_t n, const char *pk, const char *sk)
+{
+    snprintf(out, n, "%s\x1f%s", pk, sk);
+}
+
+void dynamo_keys_init(struct dynamo_keys *k)
+{
+    k->list = json_object_new_array();
+    k->seen = json_object_new_object();
+}
+
+void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk)
+{
+    char ks[1024];
+    key_string(ks, sizeof ks, pk, sk);
+    if (json_object_object_get_ex(k->seen, ks, NULL))
+        return;
+    json_object_object_add(k->seen, ks, NULL);
+    json_object_array_add(k->list, dynamo_key(pk, sk));
+}
+
+void dynamo_keys_free(struct dynamo_keys *k)
+{
+    json_object_put(k->list);
+    json_object_put(k->seen);
+    k->list = k->seen = NULL;
+}
+
+static void found_add(json_object *found, json_object *item)
+{
+    char ks[1024];
+    key_string(ks, sizeof ks, dynamo_get_s(item, "pk"), dynamo_get_s(item, "sk"));
+    json_object_object_add(found, ks, json_object_get(item));
+}
+
+json_object *dynamo_found(json_object *found, const char *pk, const char *sk)
+{
+    char ks[1024];
+    json_object *it;
+    key_string(ks, sizeof ks, pk, sk);
+    return json_object_object_get_ex(found, ks, &it) ? it : NULL;
+}
+
+void dynamo_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+        ;
+}
+
+int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
+                     json_object **found)
+{
+    size_t total = json_object_array_length(k->list);
+    int rc = FC_OK;
+    char proj[2048];
+
+    *found = json_object_new_object();
+    if (projection)
+        snprintf(proj, sizeof proj, "#pk, #sk, %s", projection);
+    for (size_t off = 0; off < total && rc == FC_OK; off += 100) {
+        json_object *keys = json_object_new_array();
+        for (size_t i = off; i < total && i < off + 100; i++)
+            json_object_array_add(keys, json_object_get(json_object_array_get_idx(k->list, i)));
+        for (int round = 0; keys; round++) {
+            json_object *req = json_object_new_object(), *ri = json_object_new_object();
+            json_object *tr = json_object_new_object(), *resp = NULL, *x, *items;
+            json_object_object_add(tr, "Keys", keys);
+            keys = NULL;
+            if (d->consistent)
+                json_object_object_add(tr, "ConsistentRead", json_object_new_boolean(1));
+            if (projection)
+                dynamo_expr(tr, "ProjectionExpression", proj);
+            json_object_object_add(ri, d->table, tr);
+            json_object_object_add(req, "RequestItems", ri);
+            rc = dynamo_call(d, "BatchGetItem", req, &resp);
+            if (rc == FC_OK && json_object_object_get_ex(resp, "Responses", &x) &&
+                json_object_object_get_ex(x, d->table, &items)) {
+                size_t n = json_object_array_length(items);
+                for (size_t i = 0; i < n; i++)
+                    found_add(*found, json_object_array_get_idx(items, i));
+            }
+            if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedKeys", &x) &&
+                json_object_object_get_ex(x, d->table, &x) &&
+                json_object_object_get_ex(x, "Keys", &x) && json_object_array_length(x) > 0) {
+                if (round >= 8) {
+                    fprintf(stderr, "forkcast: dynamodb: BatchGetItem left keys unprocessed\n");
+                    rc = FC_ERR;
+                } else {
+                    keys = json_object_get(x);
+                    dynamo_sleep_ms(25L << round);
+                }
+            }
+            json_object_put(resp);
+            json_object_put(req);
+            if (rc)
+                break;
+        }
+        json_object_put(keys);
+    }
+    if (rc) {
+        json_object_put(*found);
+        *found = NULL;
+    }
+    return rc;
+}
+
+void dynamo_writer_init(struct dynamo_writer *w, struct fc_dynamo *d)
+{
+    w->d = d;
+    w->reqs = json_object_new_array();
+    w->keys = json_object_new_object();
+    w->puts = w->dels = 0;
+}
+
+int dynamo_writer_flush(struct dynamo_writer *w)
+{
+    json_object *reqs = w->reqs;
+    int rc = FC_OK;
+    size_t n = json_object_array_length(reqs);
+    long puts = 0, dels = 0;
+
+    if (!n)
+        return FC_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (json_object_object_get_ex(json_object_array_get_idx(reqs, i), "PutRequest", NULL))
+            puts++;
+        else
+            dels++;
+    }
+    w->reqs = json_object_new_array();
+    json_object_put(w->keys);
+    w->keys = json_object_new_object();
+    for (int round = 0; reqs; round++) {
+        json_object *req = json_object_new_object(), *ri = json_object_new_object();
+        json_object *resp = NULL, *x;
+        json_object_object_add(ri, w->d->table, reqs);
+        reqs = NULL;
+        json_object_object_add(req, "RequestItems", ri);
+        rc = dynamo_call(w->d, "BatchWriteItem", req, &resp);
+        if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedItems", &x) &&
+            json_object_object_get_ex(x, w->d->table, &x) && json_object_array_length(x) > 0) {
+            if (round >= 8) {
+                fprintf(stderr, "forkcast: dynamodb: BatchWriteItem left items unprocessed\n");
+                rc = FC_ERR;
+            } else {
+                reqs = json_object_get(x);
+                dynamo_sleep_ms(25L << round);
+            }
+        }
+        json_object_put(resp);
+        json_object_put(req);
+        if (rc)
+            break;
+    }
+    json_object_put(reqs);
+    if (rc == FC_OK) {
+        w->puts += puts;
+        w->dels += dels;
+    }
+    return rc;
+}
+
+static int writer_add(struct dynamo_writer *w, const char *pk, const char *sk, json_object *wr)
+{
+    char ks[1024];
+    int rc = FC_OK;
+    key_string(ks, sizeof ks, pk, sk);
+    if (json_object_object_get_ex(w->keys, ks, NULL) && (rc = dynamo_writer_flush(w))) {
+        json_object_put(wr);
+        return rc;
+    }
+    json_object_object_add(w->keys, ks, NULL);
+    json_object_array_add(w->reqs, wr);
+    if (json_object_array_length(w->reqs) >= 25)
+        rc = dynamo_writer_flush(w);
+    return rc;
+}
+
+int dynamo_writer_put(struct dynamo_writer *w, json_object *item)
+{
+    json_object *wr = json_object_new_object(), *pr = json_object_new_object();
+    char pk[1024], sk[1024];
+    fc_strlcpy(pk, dynamo_get_s(item, "pk"), sizeof pk);
+    fc_strlcpy(sk, dynamo_get_s(item, "sk"), sizeof sk);
+    json_object_object_add(pr, "Item", item);
+    json_object_object_add(wr, "PutRequest", pr);
+    return writer_add(w, pk, sk, wr);
+}
+
+int dynamo_writer_del(struct dynamo_writer *w, const char *pk, const char *sk)
+{
+    json_object *wr = json_object_new_object(), *dr = json_object_new_object();
+    json_object_object_add(dr, "Key", dynamo_key(pk, sk));
+    json_object_object_add(wr, "DeleteRequest", dr);
+    return writer_add(w, pk, sk, wr);
+}
+
+void dynamo_writer_free(struct dynamo_writer *w)
+{
+    json_object_put(w->reqs);
+    json_object_put(w->keys);
+    w->reqs = w->keys = NULL;
+}
+
+/* ---- counters -------------------------------------------------------------------------- */
+
+int dynamo_next_id(struct fc_dynamo *d, const char *counter, int64_t *id)
+{
+    json_object *req = dynamo_req(d), *resp = NULL, *a;
+    char pk[96];
+    int rc;
+    snprintf(pk, sizeof pk, "SEQ#%s", counter);
+    json_object_object_add(req, "Key", dynamo_key(pk, "SEQ"));
+    dynamo_expr(req, "UpdateExpression", "ADD #v :one");
+    dynamo_val(req, ":one", dynamo_n(1));
+    json_object_object_add(req, "ReturnValues", json_object_new_string("UPDATED_NEW"));
+    rc = dynamo_call(d, "UpdateItem", req, &resp);
+    if (rc == FC_OK) {
+        if (json_object_object_get_ex(resp, "Attributes", &a) && dynamo_get_n(a, "v") > 0)
+            *id = dynamo_get_n(a, "v");
+        else
+            rc = FC_ERR;
+    } else if (rc != FC_ERR) {
+        rc = FC_ERR;
+    }
+    json_object_put(resp);
+    json_object_put(req);
+    return rc;
+}
+
+int dynamo_raise_id(struct fc_dynamo *d, const char *counter, int64_t v)
+{
+    json_object *req = dynamo_req(d);
+    char pk[96];
+    int rc;
+    snprintf(pk, sizeof pk, "SEQ#%s", counter);
+    json_object_object_add(req, "Key", dynamo_key(pk, "SEQ"));
+    dynamo_expr(req, "UpdateExpression", "SET #v = :v");
+    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#v) OR #v < :v");
+    dynamo_val(req, ":v", dynamo_n(v));
+    rc = dynamo_call(d, "UpdateItem", req, NULL);
+    json_object_put(req);
+    return rc == DYNAMO_COND ? FC_OK : rc;
+}
+
+int dynamo_bump(struct fc_dynamo *d)
+{
+    json_object *req;
+    int rc;
+    if (d->batch) {
+        d->bump_pending = 1;
+        return FC_OK;
+    }
+    req = dynamo_req(d);
+    json_object_object_add(req, "Key", dynamo_key("META", "RECVER"));
+    dynamo_expr(req, "UpdateExpression", "ADD #v :one");
+    dynamo_val(req, ":one", dynamo_n(1));
+    rc = dynamo_call(d, "UpdateItem", req, NULL);
+    json_object_put(req);
+    if (rc)
+        fprintf(stderr, "forkcast: dynamodb: the recommender will see this change late\n");
+    return FC_OK;
+}
+
+/* ---- small helpers ----------------------------------------------------------------------- */
+
+void dynamo_lower(char *dst, size_t n, const char *src)
+{
+    size_t i = 0;
+    if (!n)
+        return;
+    for (; src[i] && i + 1 < n; i++)
+        dst[i] = (src[i] >= 'A' && src[i] <= 'Z') ? (char)(src[i] + 32) : src[i];
+    dst[i] = '\0';
+}
+
+int dynamo_icontains(const char *hay, const char *needle)
+{
+    size_t nl = strlen(needle);
+    if (!nl)
+        return 1;
+    for (; *hay; hay++) {
+        size_t i = 0;
+        while (i < nl && hay[i]) {
+            char c = hay[i];
+            if (c >= 'A' && c <= 'Z')
+                c = (char)(c + 32);
+            if (c != needle[i])
+                break;
+            i++;
+        }
+        if (i == nl)
+            return 1;
+    }
+    return 0;
+}
+
+void dynamo_rand_hex(char out[17])
+{
+    unsigned char r[8];
+    if (fc_random(r, sizeof r)) {
+        static unsigned long long n;
+        unsigned long long v = (unsigned long long)time(NULL) ^ (++n * 0x9e3779b97f4a7c15ULL);
+        memcpy(r, &v, sizeof r);
+    }
+    fc_hex(out, r, sizeof r);
+}
+
+void dynamo_user_pk(char out[32], int64_t id)
+{
+    snprintf(out, 32, "U#%" PRId64, id);
+}
+
+void dynamo_rest_pk(char out[32], int64_t id)
+{
+    snprintf(out, 32, "RST#%" PRId64, id);
+}
+
+int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
+               json_object **item)
+{
+    json_object *req = dynamo_req(d), *resp = NULL, *it;
+    int rc;
+    *item = NULL;
+    json_object_object_add(req, "Key", dynamo_key(pk, sk));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    if (projection)
+        dynamo_expr(req, "ProjectionExpression", projection);
+    rc = dynamo_call(d, "GetItem", req, &resp);
+    if (rc == FC_OK) {
+        if (json_object_object_get_ex(resp, "Item", &it))
+            *item = json_object_get(it);
+        else
+            rc = FC_NOTFOUND;
+    } else {
+        rc = FC_ERR;
+    }
+    json_object_put(resp);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- users ----------------------------------------------------------------------------- */
+
+void dynamo_item_user(json_object *it, struct fc_user *u)
+{
+    memset(u, 0, sizeof *u);
+    u->id = dynamo_get_n(it, "id");
+    dynamo_copy_s(it, "username", u->username, sizeof u->username);
+    dynamo_copy_s(it, "email", u->email, sizeof u->email);
+    dynamo_copy_s(it, "pw_hash", u->pw_hash, sizeof u->pw_hash);
+    dynamo_copy_s(it, "ext_id", u->ext_id, sizeof u->ext_id);
+    dynamo_copy_s(it, "display_name", u->display_name, sizeof u->display_name);
+    dynamo_copy_s(it, "bio", u->bio, sizeof u->bio);
+    dynamo_copy_s(it, "city", u->city, sizeof u->city);
+    dynamo_copy_s(it, "cuisines", u->cuisines, sizeof u->cuisines);
+    dynamo_copy_s(it, "price", u->price, sizeof u->price);
+    dynamo_copy_s(it, "visibility", u->visibility, sizeof u->visibility);
+    u->is_admin = (int)dynamo_get_n(it, "is_admin");
+    u->disabled = (int)dynamo_get_n(it, "disabled");
+    u->created_at = dynamo_get_n(it, "created_at");
+}
+
+/* The users index's sort key: display name, then id (people lists' order). */
+static void user_sort_key(char *out, size_t n, const char *display_name, int64_t id)
+{
+    snprintf(out, n, "%s\x01" DYNAMO_ID_FMT, display_name, (long long)id);
+}
+
+json_object *dynamo_user_item(const struct fc_user *u)
+{
+    json_object *it = json_object_new_object();
+    char pk[32], sk2[600];
+    dynamo_user_pk(pk, u->id);
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s("PROFILE"));
+    dynamo_set(it, "type", dynamo_s("user"));
+    dynamo_set(it, "id", dynamo_n(u->id));
+    dynamo_set(it, "username", dynamo_s(u->username));
+    dynamo_set(it, "email", dynamo_s(u->email));
+    dynamo_set(it, "pw_hash", dynamo_s(u->pw_hash));
+    dynamo_set(it, "ext_id", dynamo_s(u->ext_id));
+    dynamo_set(it, "display_name", dynamo_s(u->display_name));
+    dynamo_set(it, "bio", dynamo_s(u->bio));
+    dynamo_set(it, "city", dynamo_s(u->city));
+    dynamo_set(it, "cuisines", dynamo_s(u->cuisines));
+    dynamo_set(it, "price", dynamo_s(u->price));
+    dynamo_set(it, "visibility", dynamo_s(u->visibility[0] ? u->visibility : "public"));
+    dynamo_set(it, "is_admin", dynamo_n(u->is_admin));
+    dynamo_set(it, "disabled", dynamo_n(u->disabled));
+    dynamo_set(it, "created_at", dynamo_n(u->created_at));
+    dynamo_set(it, "gsi2pk", dynamo_s("USERS"));
+    user_sort_key(sk2, sizeof sk2, u->display_name, u->id);
+    dynamo_set(it, "gsi2sk", dynamo_s(sk2));
+    return it;
+}
+
+/* Adds a Put of a uniqueness item (pk -> uid) that must not exist yet. */
+static void tx_unique(struct fc_dynamo *d, json_object *items, const char *pk, int64_t uid)
+{
+    json_object *a = dynamo_tx_add(d, items, "Put"), *it = json_object_new_object();
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s("UNIQUE"));
+    dynamo_set(it, "uid", dynamo_n(uid));
+    json_object_object_add(a, "Item", it);
+    dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
+}
+
+static int d_user_create(struct fc_store *s, struct fc_user *u)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *items = NULL, *a;
+    char key[400], low[300];
+    int64_t id, created = u->created_at ? u->created_at : fc_now();
+    int64_t old_created = u->created_at, old_id = u->id;
+    int rc;
+
+    if ((rc = dynamo_next_id(d, "user", &id)))
+        return rc;
+    items = json_object_new_array();
+    dynamo_lower(low, sizeof low, u->username);
+    snprintf(key, sizeof key, "UNAME#%s", low);
+    tx_unique(d, items, key, id);
+    dynamo_lower(low, sizeof low, u->email);
+    snprintf(key, sizeof key, "EMAIL#%s", low);
+    tx_unique(d, items, key, id);
+    if (u->ext_id[0]) {
+        snprintf(key, sizeof key, "UEXT#%s", u->ext_id);
+        tx_unique(d, items, key, id);
+    }
+    u->id = id;
+    u->created_at = created;
+    a = dynamo_tx_add(d, items, "Put");
+    json_object_object_add(a, "Item", dynamo_user_item(u));
+    dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
+    rc = dynamo_transact(d, items);
+    json_object_put(items);
+    if (rc == DYNAMO_CANCEL)
+        rc = FC_EXISTS;
+    if (rc) {
+        u->id = old_id;
+        u->created_at = old_created;
+        return rc;
+    }
+    dynamo_bump(d);
+    return FC_OK;
+}
+
+static int user_by_id(struct fc_dynamo *d, int64_t id, struct fc_user *out)
+{
+    json_object *it;
+    char pk[32];
+    int rc;
+    dynamo_user_pk(pk, id);
+    rc = dynamo_get(d, pk, "PROFILE", DYNAMO_USER_PROJ, &it);
+    if (rc == FC_OK)
+        dynamo_item_user(it, out);
+    json_object_put(it);
+    return rc;
+}
+
+static int d_user_get(struct fc_store *s, int64_t id, struct fc_user *out)
+{
+    return user_by_id(D(s), id, out);
+}
+
+/* Follows a uniqueness item (UNAME#, UEXT#) to its user. */
+static int user_by_unique(struct fc_dynamo *d, const char *pk, struct fc_user *out)
+{
+    json_object *it;
+    int64_t uid;
+    int rc = dynamo_get(d, pk, "UNIQUE", "#uid", &it);
+    if (rc)
+        return rc;
+    uid = dynamo_get_n(it, "uid");
+    json_object_put(it);
+    return user_by_id(d, uid, out);
+}
+
+static int d_user_by_name(struct fc_store *s, const char *name, struct fc_user *out)
+{
+    char low[300], pk[320];
+    dynamo_lower(low, sizeof low, name);
+    snprintf(pk, sizeof pk, "UNAME#%s", low);
+    return user_by_unique(D(s), pk, out);
+}
+
+static int d_user_by_ext(struct fc_store *s, const char *ext, struct fc_user *out)
+{
+    char pk[320];
+    if (!ext || !*ext)
+        return FC_NOTFOUND;
+    snprintf(pk, sizeof pk, "UEXT#%s", ext);
+    return user_by_unique(D(s), pk, out);
+}
+
+/* UpdateItem on an existing profile; a missing user changes nothing (like SQL's UPDATE). */
+static int update_profile_item(struct fc_dynamo *d, json_object *req, int64_t id)
+{
+    char pk[32];
+    int rc;
+    dynamo_user_pk(pk, id);
+    json_object_object_add(req, "Key", dynamo_key(pk, "PROFILE"));
+    dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
+    rc = dynamo_call(d, "UpdateItem", req, NULL);
+    json_object_put(req);
+    return rc == DYNAMO_COND ? FC_OK : rc;
+}
+
+static int d_user_update_profile(struct fc_store *s, const struct fc_user *u)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    char sk2[600];
+    int rc;
+    dynamo_expr(req, "UpdateExpression",
+                "SET #display_name = :dn, #bio = :bio, #city = :city, "
+                "#cuisines = :cu, #price = :price, #visibility = :vis, #gsi2sk = :g2");
+    dynamo_val(req, ":dn", dynamo_s(u->display_name));
+    dynamo_val(req, ":bio", dynamo_s(u->bio));
+    dynamo_val(req, ":city", dynamo_s(u->city));
+    dynamo_val(req, ":cu", dynamo_s(u->cuisines));
+    dynamo_val(req, ":price", dynamo_s(u->price));
+    dynamo_val(req, ":vis", dynamo_s(u->visibility));
+    user_sort_key(sk2, sizeof sk2, u->display_name, u->id);
+    dynamo_val(req, ":g2", dynamo_s(sk2));
+    rc = update_profile_item(d, req, u->id);
+    if (rc == FC_OK)
+        dynamo_bump(d);
+    return rc;
+}
+
+static int d_user_set_password(struct fc_store *s, int64_t id, const char *hash)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    dynamo_expr(req, "UpdateExpression", "SET #pw_hash = :h");
+    dynamo_val(req, ":h", dynamo_s(hash));
+    return update_profile_item(d, req, id);
+}
+
+static int d_user_set_flags(struct fc_store *s, int64_t id, int is_admin, int disabled)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    int rc;
+    dynamo_expr(req, "UpdateExpression", "SET #is_admin = :a, #disabled = :d");
+    dynamo_val(req, ":a", dynamo_n(is_admin));
+    dynamo_val(req, ":d", dynamo_n(disabled));
+    rc = update_profile_item(d, req, id);
+    if (rc == FC_OK)
+        dynamo_bump(d);
+    return rc;
+}
+
+/* ---- sessions -------------------------------------------------------------------------- */
+
+/* When DynamoDB may delete a session: its idle or absolute end, whichever comes first (the
+ * session layer checks both on every request as well). */
+static int64_t session_ttl(struct fc_dynamo *d, int64_t created, int64_t last_seen)
+{
+    int64_t a = created + d->max_age, b = last_seen + d->idle_timeout;
+    return a < b ? a : b;
+}
+
+static int d_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d), *it = json_object_new_object();
+    char pk[160], g1[48];
+    int rc;
+    snprintf(pk, sizeof pk, "S#%s", hash);
+    snprintf(g1, sizeof g1, "USESS#%" PRId64, uid);
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s("SESSION"));
+    dynamo_set(it, "type", dynamo_s("session"));
+    dynamo_set(it, "user_id", dynamo_n(uid));
+    dynamo_set(it, "created_at", dynamo_n(now));
+    dynamo_set(it, "last_seen", dynamo_n(now));
+    dynamo_set(it, "ttl", dynamo_n(session_ttl(d, now, now)));
+    dynamo_set(it, "gsi1pk", dynamo_s(g1));
+    dynamo_set(it, "gsi1sk", dynamo_s(hash));
+    json_object_object_add(req, "Item", it);
+    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
+    rc = dynamo_call(d, "PutItem", req, NULL);
+    json_object_put(req);
+    return rc == DYNAMO_COND ? FC_EXISTS : rc;
+}
+
+static int d_session_get(struct fc_store *s, const char *hash, int64_t *uid, int64_t *created,
+                         int64_t *last_seen)
+{
+    json_object *it;
+    char pk[160];
+    int rc;
+    snprintf(pk, sizeof pk, "S#%s", hash);
+    rc = dynamo_get(D(s), pk, "SESSION", "#user_id, #created_at, #last_seen", &it);
+    if (rc == FC_OK) {
+        *uid = dynamo_get_n(it, "user_id");
+        *created = dynamo_get_n(it, "created_at");
+        *last_seen = dynamo_get_n(it, "last_seen");
+    }
+    json_object_put(it);
+    return rc;
+}
+
+static int d_session_touch(struct fc_store *s, const char *hash, int64_t now)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d), *it;
+    char pk[160];
+    int rc;
+    snprintf(pk, sizeof pk, "S#%s", hash);
+    /* the TTL depends on the creation time: read it (a touch happens at most once a minute) */
+    rc = dynamo_get(d, pk, "SESSION", "#created_at", &it);
+    if (rc == FC_OK) {
+        json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
+        dynamo_expr(req, "UpdateExpression", "SET #last_seen = :now, #ttl = :ttl");
+        dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
+        dynamo_val(req, ":now", dynamo_n(now));
+        dynamo_val(req, ":ttl", dynamo_n(session_ttl(d, dynamo_get_n(it, "created_at"), now)));
+        rc = dynamo_call(d, "UpdateItem", req, NULL);
+    }
+    json_object_put(it);
+    json_object_put(req);
+    return rc == DYNAMO_COND || rc == FC_NOTFOUND ? FC_OK : rc;
+}
+
+static int d_session_delete(struct fc_store *s, const char *hash)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    char pk[160];
+    int rc;
+    snprintf(pk, sizeof pk, "S#%s", hash);
+    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
+    rc = dynamo_call(d, "DeleteItem", req, NULL);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- log-in failures ------------------------------------------------------------------------ */
+
+static int d_fail_record(struct fc_store *s, const char *key, int64_t now)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d), *it = json_object_new_object();
+    char pk[400], sk[64], rnd[17];
+    int rc;
+    snprintf(pk, sizeof pk, "FAIL#%s", key);
+    dynamo_rand_hex(rnd);
+    snprintf(sk, sizeof sk, DYNAMO_TIME_FMT "#%s", (long long)(now > 0 ? now : 0), rnd);
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s("failure"));
+    dynamo_set(it, "key", dynamo_s(key));
+    dynamo_set(it, "at", dynamo_n(now));
+    /* failures older than a day are of no use to any window: DynamoDB deletes them */
+    dynamo_set(it, "ttl", dynamo_n(now + 86400));
+    json_object_object_add(req, "Item", it);
+    rc = dynamo_call(d, "PutItem", req, NULL);
+    json_object_put(req);
+    return rc;
+}
+
+static int d_fail_count(struct fc_store *s, const char *key, int64_t since, int *count)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    char pk[400], from[32];
+    long n = 0;
+    int rc;
+    snprintf(pk, sizeof pk, "FAIL#%s", key);
+    snprintf(from, sizeof from, DYNAMO_TIME_FMT, (long long)(since > 0 ? since : 0));
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    dynamo_val(req, ":from", dynamo_s(from));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_count(d, req, &n);
+    json_object_put(req);
+    if (rc == FC_OK)
+        *count = (int)n;
+    return rc;
+}
+
+struct del_ctx {
+    struct dynamo_writer *w;
+};
+
+static int del_each(void *ctx, json_object *it)
+{
+    struct del_ctx *c = ctx;
+    return dynamo_writer_del(c->w, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
+}
+
+static int d_fail_clear(struct fc_store *s, const char *key)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    struct dynamo_writer w;
+    struct del_ctx c = {&w};
+    char pk[400];
+    int rc;
+    snprintf(pk, sizeof pk, "FAIL#%s", key);
+    dynamo_writer_init(&w, d);
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk");
+    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_each(d, "Query", req, 0, del_each, &c);
+    if (rc == FC_OK)
+        rc = dynamo_writer_flush(&w);
+    dynamo_writer_free(&w);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- restaurants ------------------------------------------------------------------------ */
+
+void dynamo_item_rest(json_object *it, struct fc_restaurant *r)
+{
+    int64_t count = dynamo_get_n(it, "review_count");
+    memset(r, 0, sizeof *r);
+    r->id = dynamo_get_n(it, "id");
+    dynamo_copy_s(it, "ext_id", r->ext_id, sizeof r->ext_id);
+    dynamo_copy_s(it, "name", r->name, sizeof r->name);
+    dynamo_copy_s(it, "address", r->address, sizeof r->address);
+    dynamo_copy_s(it, "city", r->city, sizeof r->city);
+    dynamo_copy_s(it, "state", r->state, sizeof r->state);
+    dynamo_copy_s(it, "country", r->country, sizeof r->country);
+    r->has_coords = dynamo_has(it, "lat") && dynamo_has(it, "lon");
+    r->lat = dynamo_get_d(it, "lat");
+    r->lon = dynamo_get_d(it, "lon");
+    dynamo_copy_s(it, "price", r->price, sizeof r->price);
+    dynamo_copy_s(it, "cuisines", r->cuisines, sizeof r->cuisines);
+    dynamo_copy_s(it, "hours", r->hours, sizeof r->hours);
+    dynamo_copy_s(it, "alcohol", r->alcohol, sizeof r->alcohol);
+    dynamo_copy_s(it, "smoking", r->smoking, sizeof r->smoking);
+    dynamo_copy_s(it, "url", r->url, sizeof r->url);
+    r->review_count = (int)count;
+    r->avg_stars = count > 0 ? (double)dynamo_get_n(it, "stars_sum") / (double)count : 0.0;
+}
+
+/* The restaurant's cuisines as a string set (trimmed, no empties, no duplicates): NULL when
+ * there is none. */
+static json_object *cuisine_set(const char *cuisines)
+{
+    char *list = strdup(cuisines ? cuisines : ""), *save = NULL;
+    json_object *arr = json_object_new_array(), *o = NULL;
+    if (list) {
+        for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+            int dup = 0;
+            fc_trim(c);
+            if (!*c)
+                continue;
+            for (size_t i = 0; i < json_object_array_length(arr); i++)
+                if (strcmp(json_object_get_string(json_object_array_get_idx(arr, i)), c) == 0)
+                    dup = 1;
+            if (!dup)
+                json_object_array_add(arr, json_object_new_string(c));
+        }
+    }
+    free(list);
+    if (json_object_array_length(arr)) {
+        o = json_object_new_object();
+        json_object_object_add(o, "SS", arr);
+    } else {
+        json_object_put(arr);
+    }
+    return o;
+}
+
+json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int64_t sum)
+{
+    json_object *it = json_object_new_object();
+    char pk[32], low[512], g2[32];
+    dynamo_rest_pk(pk, r->id);
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s("RESTAURANT"));
+    dynamo_set(it, "type", dynamo_s("restaurant"));
+    dynamo_set(it, "id", dynamo_n(r->id));
+    dynamo_set(it, "ext_id", dynamo_s(r->ext_id));
+    dynamo_set(it, "name", dynamo_s(r->name));
+    dynamo_lower(low, sizeof low, r->name);
+    dynamo_set(it, "lname", dynamo_s(low));
+    dynamo_set(it, "address", dynamo_s(r->address));
+    dynamo_set(it, "city", dynamo_s(r->city));
+    dynamo_set(it, "state", dynamo_s(r->state));
+    dynamo_set(it, "country", dynamo_s(r->country));
+    if (r->has_coords) {
+        dynamo_set(it, "lat", dynamo_d(r->lat));
+        dynamo_set(it, "lon", dynamo_d(r->lon));
+    }
+    dynamo_set(it, "price", dynamo_s(r->price));
+    dynamo_set(it, "cuisines", dynamo_s(r->cuisines));
+    dynamo_set(it, "cuis", cuisine_set(r->cuisines));
+    dynamo_set(it, "hours", dynamo_s(r->hours));
+    dynamo_set(it, "alcohol", dynamo_s(r->alcohol));
+    dynamo_set(it, "smoking", dynamo_s(r->smoking));
+    dynamo_set(it, "url", dynamo_s(r->url));
+    dynamo_set(it, "review_count", dynamo_n(count));
+    dynamo_set(it, "stars_sum", dynamo_n(sum));
+    dynamo_set(it, "gsi2pk", dynamo_s("RESTS"));
+    snprintf(g2, sizeof g2, DYNAMO_ID_FMT, (long long)r->id);
+    dynamo_set(it, "gsi2sk", dynamo_s(g2));
+    return it;
+}
+
+/* Rewrites the descriptive attributes of an existing restaurant (not its rating totals). */
+static int rest_update(struct fc_dynamo *d, const struct fc_restaurant *r)
+{
+    json_object *req = dynamo_req(d), *cs = cuisine_set(r->cuisines);
+    char pk[32], low[512], expr[1024];
+    int rc;
+    dynamo_rest_pk(pk, r->id);
+    json_object_object_add(req, "Key", dynamo_key(pk, "RESTAURANT"));
+    /* what the restaurant no longer has is removed */
+    snprintf(expr, sizeof expr,
+             "SET #name = :name, #lname = :lname, #address = :address, #city = :city, "
+             "#state = :state, #country = :country, #price = :price, #cuisines = :cuisines, "
+             "#hours = :hours, #alcohol = :alcohol, #smoking = :smoking, #url = :url, "
+             "#ext_id = :ext%s%s%s%s%s",
+             r->has_coords ? ", #lat = :lat, #lon = :lon" : "", cs ? ", #cuis = :cuis" : "",
+             r->has_coords && cs ? "" : " REMOVE ", r->has_coords ? "" : "#lat, #lon",
+             cs ? "" : (r->has_coords ? "#cuis" : ", #cuis"));
+    dynamo_expr(req, "UpdateExpression", expr);
+    dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
+    dynamo_val(req, ":name", dynamo_s(r->name));
+    dynamo_lower(low, sizeof low, r->name);
+    dynamo_val(req, ":lname", dynamo_s(low));
+    dynamo_val(req, ":address", dynamo_s(r->address));
+    dynamo_val(req, ":city", dynamo_s(r->city));
+    dynamo_val(req, ":state", dynamo_s(r->state));
+    dynamo_val(req, ":country", dynamo_s(r->country));
+    dynamo_val(req, ":price", dynamo_s(r->price));
+    dynamo_val(req, ":cuisines", dynamo_s(r->cuisines));
+    dynamo_val(req, ":hours", dynamo_s(r->hours));
+    dynamo_val(req, ":alcohol", dynamo_s(r->alcohol));
+    dynamo_val(req, ":smoking", dynamo_s(r->smoking));
+    dynamo_val(req, ":url", dynamo_s(r->url));
+    dynamo_val(req, ":ext", dynamo_s(r->ext_id));
+    if (r->has_coords) {
+        dynamo_val(req, ":lat", dynamo_d(r->lat));
+        dynamo_val(req, ":lon", dynamo_d(r->lon));
+    }
+    if (cs)
+        dynamo_val(req, ":cuis", cs);
+    rc = dynamo_call(d, "UpdateItem", req, NULL);
+    json_object_put(req);
+    return rc == DYNAMO_COND ? FC_NOTFOUND : rc;
+}
+
+static int d_rest_upsert(struct fc_store *s, struct fc_restaurant *r)
+{
+    struct fc_dynamo *d = D(s);
+    char pk[320];
+    int rc = FC_ERR;
+    snprintf(pk, sizeof pk, "REXT#%s", r->ext_id);
+    for (int tries = 0; tries < 3; tries++) {
+        json_object *it = NULL, *items, *a;
+        int64_t id;
+        rc = dynamo_get(d, pk, "UNIQUE", "#rid", &it);
+        if (rc == FC_OK) {
+            r->id = dynamo_get_n(it, "rid");
+            json_object_put(it);
+            if ((rc = rest_update(d, r)) != FC_NOTFOUND)
+                break;
+            /* the id item points nowhere (a half-made copy): make the restaurant again */
+        } else if (rc != FC_NOTFOUND) {
+            break;
+        }
+        if ((rc = dynamo_next_id(d, "restaurant", &id)))
+            break;
+        r->id = id;
+        items = json_object_new_array();
+        a = dynamo_tx_add(d, items, "Put");
+        it = json_object_new_object();
+        dynamo_set(it, "pk", dynamo_s(pk));
+        dynamo_set(it, "sk", dynamo_s("UNIQUE"));
+        dynamo_set(it, "rid", dynamo_n(id));
+        json_object_object_add(a, "Item", it);
+        if (tries == 0)
+            dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
+        a = dynamo_tx_add(d, items, "Put");
+        json_object_object_add(a, "Item", dynamo_rest_item(r, 0, 0));
+        dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
+        rc = dynamo_transact(d, items);
+        json_object_put(items);
+        if (rc != DYNAMO_CANCEL)
+            break;
+        rc = FC_ERR; /* someone made it meanwhile: update theirs */
+    }
+    if (rc == FC_OK)
+        dynamo_bump(d);
+    return rc;
+}
+
+static int d_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
+{
+    json_object *it;
+    char pk[32];
+    int rc;
+    dynamo_rest_pk(pk, id);
+    rc = dynamo_get(D(s), pk, "RESTAURANT", NULL, &it);
+    if (rc == FC_OK)
+        dynamo_item_rest(it, out);
+    json_object_put(it);
+    return rc;
+}
+
+/* One restaurant of the catalog index (gsi2: id, name, city, price, cuisines). */
+struct cat_row {
+    int64_t id;
+    char *lname;
+};
+
+struct cat_ctx {
+    struct fc_dynamo *d;
+    const struct fc_rest_query *q;
+    char text[512];
+    struct cat_row *rows;
+    size_t n, cap;
+    long seen;
+    json_object *cuisines, *cities; /* facets: name -> null */
+};
+
+static int cmp_cat(const void *a, const void *b)
+{
+    const struct cat_row *x = a, *y = b;
+    int c = strcmp(x->lname, y->lname);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+static int set_has(json_object *it, const char *name, const char *value)
+{
+    json_object *v = attr(it, name, "SS");
+    size_t n = v ? json_object_array_length(v) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(json_object_get_string(json_object_array_get_idx(v, i)), value) == 0)
+            return 1;
+    return 0;
+}
+
+static int cat_each(void *ctx, json_object *it)
+{
+    struct cat_ctx *c = ctx;
+    if (++c->seen > c->d->search_max) {
+        fprintf(stderr,
+                "forkcast: dynamodb: restaurant search stopped after %d items "
+                "(Store.DynamoDB.SearchMaxItems)\n",
+                c->d->search_max);
+        return 1;
+    }
+    if (c->cuisines) {
+        json_object *v = attr(it, "cuis", "SS");
+        const char *city = dynamo_get_s(it, "city");
+        size_t n = v ? json_object_array_length(v) : 0;
+        for (size_t i = 0; i < n; i++)
+            json_object_object_add(c->cuisines,
+                                   json_object_get_string(json_object_array_get_idx(v, i)), NULL);
+        if (*city)
+            json_object_object_add(c->cities, city, NULL);
+        return 0;
+    }
+    if (c->text[0] && !strstr(dynamo_get_s(it, "lname"), c->text))
+        return 0;
+    if (c->q->cuisine && *c->q->cuisine && !set_has(it, "cuis", c->q->cuisine))
+        return 0;
+    if (c->q->price && *c->q->price && strcmp(dynamo_get_s(it, "price"), c->q->price))
+        return 0;
+    if (c->q->city && *c->q->city && strcmp(dynamo_get_s(it, "city"), c->q->city))
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        struct cat_row *nr = realloc(c->rows, cap * sizeof *nr);
+        if (!nr)
+            return FC_ERR;
+        c->rows = nr;
+        c->cap = cap;
+    }
+    c->rows[c->n].id = dynamo_get_n(it, "id");
+    c->rows[c->n].lname = strdup(dynamo_get_s(it, "lname"));
+    if (!c->rows[c->n].lname)
+        return FC_ERR;
+    c->n++;
+    return 0;
+}
+
+/* Reads the whole restaurant catalog from the gsi2 index (small projected items). */
+static int catalog(struct fc_dynamo *d, struct cat_ctx *c)
+{
+    json_object *req = dynamo_req(d);
+    int rc;
+    json_object_object_add(req, "IndexName", json_object_new_string("gsi2"));
+    dynamo_expr(req, "KeyConditionExpression", "#gsi2pk = :p");
+    dynamo_expr(req, "ProjectionExpression", "#id, #lname, #city, #price, #cuis");
+    dynamo_val(req, ":p", dynamo_s("RESTS"));
+    rc = dynamo_each(d, "Query", req, 0, cat_each, c);
+    json_object_put(req);
+    return rc;
+}
+
+static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
+                         struct fc_restaurant **out, int *n, int *total)
+{
+    struct fc_dynamo *d = D(s);
+    struct cat_ctx c;
+    struct fc_restaurant *rows = NULL;
+    struct dynamo_keys keys;
+    json_object *found = NULL;
+    int rc, cnt = 0, limit = q->limit > 0 ? q->limit : 0;
+    size_t off = q->offset > 0 ? (size_t)q->offset : 0;
+
+    *out = NULL;
+    *n = 0;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.q = q;
+    dynamo_lower(c.text, sizeof c.text, q->text ? q->text : "");
+    dynamo_keys_init(&keys);
+    if ((rc = catalog(d, &c)))
+        goto out;
+    if (c.n > 1)
+        qsort(c.rows, c.n, sizeof *c.rows, cmp_cat);
+    *total = (int)c.n;
+    rows = calloc((size_t)(limit > 0 ? limit : 1), sizeof *rows);
+    rc = FC_ERR;
+    if (!rows)
+        goto out;
+    for (size_t i = off; i < c.n && i < off + (size_t)limit; i++) {
+        char pk[32];
+        dynamo_rest_pk(pk, c.rows[i].id);
+        dynamo_keys_add(&keys, pk, "RESTAURANT");
+    }
+    if ((rc = dynamo_batch_get(d, &keys, NULL, &found)))
+        goto out;
+    for (size_t i = off; i < c.n && i < off + (size_t)limit; i++) {
+        char pk[32];
+        json_object *it;
+        dynamo_rest_pk(pk, c.rows[i].id);
+        if ((it = dynamo_found(found, pk, "RESTAURANT")))
+            dynamo_item_rest(it, &rows[cnt++]);
+    }
+    *out = rows;
+    rows = NULL;
+    *n = cnt;
+out:
+    for (size_t i = 0; i < c.n; i++)
+        free(c.rows[i].lname);
+    free(c.rows);
+    free(rows);
+    json_object_put(found);
+    dynamo_keys_free(&keys);
+    return rc;
+}
+
+static int cmp_strp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Writes the names of set (an object used as a set) sorted as node.0, node.1... */
+static int facet_out(json_object *set, HDF *node)
+{
+    size_t n = (size_t)json_object_object_length(set), i = 0;
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    int rc = FC_OK;
+    if (!names)
+        return FC_ERR;
+    json_object_object_foreach(set, k, v)
+    {
+        (void)v;
+        names[i++] = k;
+    }
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_strp);
+    for (i = 0; i < n && rc == FC_OK; i++) {
+        char key[24];
+        NEOERR *err;
+        snprintf(key, sizeof key, "%zu", i);
+        err = hdf_set_value(node, key, names[i]);
+        if (err) {
+            nerr_ignore(&err);
+            rc = FC_ERR;
+        }
+    }
+    free(names);
+    return rc;
+}
+
+static int d_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities)
+{
+    struct fc_dynamo *d = D(s);
+    struct cat_ctx c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.cuisines = json_object_new_object();
+    c.cities = json_object_new_object();
+    rc = catalog(d, &c);
+    if (rc == FC_OK && cuisines)
+        rc = facet_out(c.cuisines, cuisines);
+    if (rc == FC_OK && cities)
+        rc = facet_out(c.cities, cities);
+    json_object_put(c.cuisines);
+    json_object_put(c.cities);
+    return rc;
+}
+
+/* ---- batches, opening, closing ----------------------------------------------------------------
+ */
+
+static int d_batch_begin(struct fc_store *s)
+{
+    D(s)->batch++;
+    return FC_OK;
+}
+
+/* DynamoDB has no transaction spanning many calls: the writes of a batch are made as they
+ * come (the import is idempotent, so running it again completes it). A batch only defers
+ * the recommender's version bump to its end. */
+static int d_batch_end(struct fc_store *s, int commit)
+{
+    struct fc_dynamo *d = D(s);
+    if (d->batch > 0)
+        d->batch--;
+    if (!commit)
+        fprintf(stderr, "forkcast: dynamodb: writes made before the failure stay (DynamoDB has "
+                        "no multi-call transactions); running the same import again completes "
+                        "it\n");
+    if (!d->batch && d->bump_pending) {
+        d->bump_pending = 0;
+        dynamo_bump(d);
+    }
+    return FC_OK;
+}
+
+static void d_close(struct fc_store *s)
+{
+    struct fc_dynamo *d = D(s);
+    if (!d)
+        return;
+    aws_client_free(d->c);
+    free(d);
+}
+
+static const struct fc_store_ops dynamo_ops = {
+    .name = "dynamodb",
+    .close = d_close,
+    .batch_begin = d_batch_begin,
+    .batch_end = d_batch_end,
+    .user_create = d_user_create,
+    .user_get = d_user_get,
+    .user_by_name = d_user_by_name,
+    .user_by_ext = d_user_by_ext,
+    .user_update_profile = d_user_update_profile,
+    .user_set_password = d_user_set_password,
+    .user_set_flags = d_user_set_flags,
+    .session_create = d_session_create,
+    .session_get = d_session_get,
+    .session_touch = d_session_touch,
+    .session_delete = d_session_delete,
+    .fail_record = d_fail_record,
+    .fail_count = d_fail_count,
+    .fail_clear = d_fail_clear,
+    .rest_upsert = d_rest_upsert,
+    .rest_get = d_rest_get,
+    .rest_search = d_rest_search,
+    .rest_facets = d_rest_facets,
+    .review_put = dynamo_review_put,
+    .review_count_user = dynamo_review_count_user,
+    .review_get = dynamo_review_get,
+    .review_get_by = dynamo_review_get_by,
+    .review_delete = dynamo_review_delete,
+    .reviews_of_restaurant = dynamo_reviews_of_restaurant,
+    .reviews_by_user = dynamo_reviews_by_user,
+    .friends_rating = dynamo_friends_rating,
+    .relation = dynamo_relation,
+    .friend_request = dynamo_friend_request,
+    .friend_accept = dynamo_friend_accept,
+    .friend_request_delete = dynamo_friend_request_delete,
+    .friend_remove = dynamo_friend_remove,
+    .friend_add = dynamo_friend_add,
+    .block = dynamo_block,
+    .unblock = dynamo_unblock,
+    .people = dynamo_people,
+    .people_search = dynamo_people_search,
+    .mutual_count = dynamo_mutual_count,
+    .save_put = dynamo_save_put,
+    .save_delete = dynamo_save_delete,
+    .save_exists = dynamo_save_exists,
+    .saves_of_user = dynamo_saves_of_user,
+    .event_add = dynamo_event_add,
+    .event_count = dynamo_event_count,
+    .feed = dynamo_feed,
+    .friends_recommend = dynamo_friends_recommend,
+    .rec_load = dynamo_rec_load,
+    .rec_version = dynamo_rec_version,
+    .user_search = dynamo_user_search,
+    .session_delete_user = dynamo_session_delete_user,
+    .metrics_add = dynamo_metrics_add,
+    .metrics_query = dynamo_metrics_query,
+    .metrics_counters = dynamo_metrics_counters,
+    .metrics_prune = dynamo_metrics_prune,
+    .store_health = dynamo_store_health,
+    .job_enqueue = dynamo_job_enqueue,
+    .job_get = dynamo_job_get,
+    .job_by_key = dynamo_job_by_key,
+    .job_claim = dynamo_job_claim,
+    .job_update = dynamo_job_update,
+    .job_list = dynamo_job_list,
+    .job_next_due = dynamo_job_next_due,
+    .job_prune = dynamo_job_prune,
+    .instance_put = dynamo_instance_put,
+    .instance_get = dynamo_instance_get,
+    .instance_by_token = dynamo_instance_by_token,
+    .instance_list = dynamo_instance_list,
+    .instance_event_add = dynamo_instance_event_add,
+    .instance_events = dynamo_instance_events,
+    .session_tokens_put = dynamo_session_tokens_put,
+    .session_tokens_get = dynamo_session_tokens_get,
+};
+
+int fc_dynamo_open(HDF *cfg, struct fc_store **out)
+{
+    struct fc_dynamo *d = calloc(1, sizeof *d);
+    const char *table;
+    if (!d)
+        return FC_ERR;
+    d->base.ops = &dynamo_ops;
+    table = aws_config_str(cfg, "Store.DynamoDB.Table", "forkcast");
+    if (!table || !*table || strlen(table) >= sizeof d->table) {
+        fprintf(stderr, "forkcast: Store.DynamoDB.Table must name a table\n");
+        free(d);
+        return FC_ERR;
+    }
+    fc_strlcpy(d->table, table, sizeof d->table);
+    d->consistent = aws_config_int(cfg, "Store.DynamoDB.ConsistentRead", 1) != 0;
+    d->search_max = aws_config_int(cfg, "Store.DynamoDB.SearchMaxItems", 50000);
+    if (d->search_max < 1)
+        d->search_max = 1;
+    d->fanout_max = aws_config_int(cfg, "Store.DynamoDB.FanoutMax", 5000);
+    d->idle_timeout = cfg ? fc_config_int(cfg, "Session.IdleTimeout", 604800) : 604800;
+    d->max_age = cfg ? fc_config_int(cfg, "Session.MaxAge", 2592000) : 2592000;
+    if (aws_client_new(cfg, "dynamodb", &d->c) != AWS_OK) {
+        fprintf(stderr, "forkcast: dynamodb: cannot make the AWS client (region or endpoint)\n");
+        free(d);
+        return FC_ERR;
+    }
+    *out = &d->base;
+    return FC_OK;
+}

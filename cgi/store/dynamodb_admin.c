@@ -1,0 +1,701 @@
+/* store/dynamodb_admin: the DynamoDB side of the admin console (user search, ending a user's
+ * sessions, request metrics, health figures) and the recommender's input (a full scan) and
+ * its change counter. */
+#include "core/util.h"
+#include "rec/engine.h"
+#include "store/dynamodb.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static struct fc_dynamo *D(struct fc_store *s)
+{
+    return (struct fc_dynamo *)s;
+}
+
+/* ---- user search ------------------------------------------------------------------------------
+ */
+
+struct usearch {
+    struct fc_dynamo *d;
+    const struct fc_user_query *q;
+    char text[256];
+    struct fc_user *u;
+    char (*lname)[64];
+    size_t n, cap;
+    long seen;
+};
+
+static int usearch_each(void *ctx, json_object *it)
+{
+    struct usearch *c = ctx;
+    if (++c->seen > c->d->search_max) {
+        fprintf(stderr,
+                "forkcast: dynamodb: user search stopped after %d users "
+                "(Store.DynamoDB.SearchMaxItems)\n",
+                c->d->search_max);
+        return 1;
+    }
+    if (c->text[0] && !dynamo_icontains(dynamo_get_s(it, "username"), c->text) &&
+        !dynamo_icontains(dynamo_get_s(it, "display_name"), c->text) &&
+        !dynamo_icontains(dynamo_get_s(it, "email"), c->text))
+        return 0;
+    if ((c->q->role == FC_ROLE_ADMIN && dynamo_get_n(it, "is_admin") != 1) ||
+        (c->q->role == FC_ROLE_DISABLED && dynamo_get_n(it, "disabled") != 1))
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        struct fc_user *nu = realloc(c->u, cap * sizeof *nu);
+        char(*nl)[64];
+        if (!nu)
+            return FC_ERR;
+        c->u = nu;
+        nl = realloc(c->lname, cap * sizeof *nl);
+        if (!nl)
+            return FC_ERR;
+        c->lname = nl;
+        c->cap = cap;
+    }
+    dynamo_item_user(it, &c->u[c->n]);
+    dynamo_lower(c->lname[c->n], sizeof c->lname[c->n], c->u[c->n].username);
+    c->n++;
+    return 0;
+}
+
+static struct usearch *sort_ctx;
+
+static int cmp_usearch(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(sort_ctx->lname[i], sort_ctx->lname[j]);
+    int64_t x = sort_ctx->u[i].id, y = sort_ctx->u[j].id;
+    return c ? c : (x > y) - (x < y);
+}
+
+int dynamo_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
+                       int *n, int *total)
+{
+    struct fc_dynamo *d = D(s);
+    struct usearch c;
+    json_object *req = dynamo_req(d);
+    size_t *order = NULL, off = q->offset > 0 ? (size_t)q->offset : 0;
+    int rc;
+
+    *n = 0;
+    *total = 0;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.q = q;
+    dynamo_lower(c.text, sizeof c.text, q->text ? q->text : "");
+    /* every user, from the users index (gsi2): the admin console only */
+    json_object_object_add(req, "IndexName", json_object_new_string("gsi2"));
+    dynamo_expr(req, "KeyConditionExpression", "#gsi2pk = :p");
+    dynamo_expr(req, "ProjectionExpression",
+                "#id, #username, #email, #display_name, #city, #visibility, #is_admin, "
+                "#disabled, #created_at");
+    dynamo_val(req, ":p", dynamo_s("USERS"));
+    if ((rc = dynamo_each(d, "Query", req, 0, usearch_each, &c)))
+        goto out;
+    rc = FC_ERR;
+    if (!(order = malloc((c.n ? c.n : 1) * sizeof *order)))
+        goto out;
+    for (size_t i = 0; i < c.n; i++)
+        order[i] = i;
+    sort_ctx = &c;
+    if (c.n > 1)
+        qsort(order, c.n, sizeof *order, cmp_usearch);
+    sort_ctx = NULL;
+    *total = (int)c.n;
+    for (size_t i = off; i < c.n && *n < q->limit; i++)
+        out[(*n)++] = c.u[order[i]];
+    rc = FC_OK;
+out:
+    free(order);
+    free(c.u);
+    free(c.lname);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- sessions of a user ------------------------------------------------------------------------
+ */
+
+static int del_each(void *ctx, json_object *it)
+{
+    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
+}
+
+int dynamo_session_delete_user(struct fc_store *s, int64_t user_id)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    struct dynamo_writer w;
+    char g1[48];
+    int rc;
+    /* the user's sessions are one partition of gsi1 */
+    snprintf(g1, sizeof g1, "USESS#%" PRId64, user_id);
+    json_object_object_add(req, "IndexName", json_object_new_string("gsi1"));
+    dynamo_expr(req, "KeyConditionExpression", "#gsi1pk = :p");
+    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
+    dynamo_val(req, ":p", dynamo_s(g1));
+    dynamo_writer_init(&w, d);
+    rc = dynamo_each(d, "Query", req, 0, del_each, &w);
+    if (rc == FC_OK)
+        rc = dynamo_writer_flush(&w);
+    dynamo_writer_free(&w);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- metrics ------------------------------------------------------------------------------------
+ */
+
+/* Metrics live in one partition, METRICS, sorted by minute: request rows
+ * "MINUTE#R#STATUS#ROUTE" and counters "MINUTE#C#NAME". */
+static void metric_sk(char *out, size_t n, int64_t minute, const struct fc_metric_row *r,
+                      const struct fc_metric_counter *c)
+{
+    if (r)
+        snprintf(out, n, DYNAMO_TIME_FMT "#R#%d#%s", (long long)(minute > 0 ? minute : 0),
+                 r->status, r->route);
+    else
+        snprintf(out, n, DYNAMO_TIME_FMT "#C#%s", (long long)(minute > 0 ? minute : 0), c->name);
+}
+
+int dynamo_metrics_add(struct fc_store *s, const struct fc_metric_row *rows, int nrows,
+                       const struct fc_metric_counter *ctrs, int nctrs)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *items = NULL;
+    int rc = FC_OK, total = (nrows > 0 ? nrows : 0) + (nctrs > 0 ? nctrs : 0);
+
+    /* the sums in transactions of up to 100 updates (all of a flush, in practice) */
+    for (int i = 0; i < total && rc == FC_OK; i++) {
+        json_object *a;
+        char sk[160], expr[2048], ph[16];
+        if (!items)
+            items = json_object_new_array();
+        a = dynamo_tx_add(d, items, "Update");
+        if (i < nrows) {
+            const struct fc_metric_row *r = &rows[i];
+            size_t len;
+            metric_sk(sk, sizeof sk, r->minute, r, NULL);
+            len = (size_t)snprintf(expr, sizeof expr,
+                                   "SET #type = :t, #minute = :m, #route = :r, #status = :st "
+                                   "ADD #count :c, #sum_ms :s");
+            for (int b = 0; b < FC_METRIC_BUCKETS; b++) {
+                if (!r->hist[b])
+                    continue;
+                len += (size_t)snprintf(expr + len, sizeof expr - len, ", #b%d :b%d", b, b);
+                snprintf(ph, sizeof ph, ":b%d", b);
+                dynamo_val(a, ph, dynamo_n(r->hist[b]));
+            }
+            dynamo_val(a, ":t", dynamo_s("metric"));
+            dynamo_val(a, ":m", dynamo_n(r->minute));
+            dynamo_val(a, ":r", dynamo_s(r->route));
+            dynamo_val(a, ":st", dynamo_n(r->status));
+            dynamo_val(a, ":c", dynamo_n(r->count));
+            dynamo_val(a, ":s", dynamo_d(r->sum_ms));
+        } else {
+            const struct fc_metric_counter *c = &ctrs[i - nrows];
+            metric_sk(sk, sizeof sk, c->minute, NULL, c);
+            snprintf(expr, sizeof expr, "SET #type = :t, #minute = :m, #name = :nm ADD #n :n");
+            dynamo_val(a, ":t", dynamo_s("counter"));
+            dynamo_val(a, ":m", dynamo_n(c->minute));
+            dynamo_val(a, ":nm", dynamo_s(c->name));
+            dynamo_val(a, ":n", dynamo_n(c->n));
+        }
+        json_object_object_add(a, "Key", dynamo_key("METRICS", sk));
+        dynamo_expr(a, "UpdateExpression", expr);
+        if (json_object_array_length(items) == 100 || i == total - 1) {
+            rc = dynamo_transact(d, items);
+            json_object_put(items);
+            items = NULL;
+        }
+    }
+    json_object_put(items);
+    if (rc)
+        return rc == DYNAMO_CANCEL ? FC_ERR : rc;
+    /* the largest time: raised only when bigger (a condition of its own) */
+    for (int i = 0; i < nrows && rc == FC_OK; i++) {
+        json_object *req;
+        char sk[160];
+        if (rows[i].max_ms <= 0)
+            continue;
+        req = dynamo_req(d);
+        metric_sk(sk, sizeof sk, rows[i].minute, &rows[i], NULL);
+        json_object_object_add(req, "Key", dynamo_key("METRICS", sk));
+        dynamo_expr(req, "UpdateExpression", "SET #max_ms = :x");
+        dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#max_ms) OR #max_ms < :x");
+        dynamo_val(req, ":x", dynamo_d(rows[i].max_ms));
+        rc = dynamo_call(d, "UpdateItem", req, NULL);
+        if (rc == DYNAMO_COND)
+            rc = FC_OK;
+        json_object_put(req);
+    }
+    return rc;
+}
+
+struct mq {
+    enum fc_metric_group group;
+    int counters; /* 1: read counters, 0: request rows */
+    struct fc_metric_row *rows;
+    struct fc_metric_counter *ctrs;
+    int n, cap;
+};
+
+static int mq_each(void *ctx, json_object *it)
+{
+    struct mq *c = ctx;
+    const char *sk = dynamo_get_s(it, "sk");
+    int is_counter = strlen(sk) > 13 && sk[13] == 'C';
+    if (is_counter != c->counters)
+        return 0;
+    if (c->counters) {
+        const char *name = dynamo_get_s(it, "name");
+        int i;
+        for (i = 0; i < c->n && strcmp(c->ctrs[i].name, name); i++)
+            ;
+        if (i == c->n) {
+            if (c->n == c->cap) {
+                int cap = c->cap ? 2 * c->cap : 32;
+                struct fc_metric_counter *nc = realloc(c->ctrs, (size_t)cap * sizeof *nc);
+                if (!nc)
+                    return FC_ERR;
+                c->ctrs = nc;
+                c->cap = cap;
+            }
+            memset(&c->ctrs[i], 0, sizeof c->ctrs[i]);
+            fc_strlcpy(c->ctrs[i].name, name, sizeof c->ctrs[i].name);
+            c->n++;
+        }
+        c->ctrs[i].n += (long)dynamo_get_n(it, "n");
+    } else {
+        int64_t minute = c->group == FC_METRIC_BY_MINUTE ? dynamo_get_n(it, "minute") : 0;
+        const char *route = c->group == FC_METRIC_BY_ROUTE ? dynamo_get_s(it, "route") : "";
+        int status = (int)dynamo_get_n(it, "status"), i;
+        struct fc_metric_row *m;
+        double mx;
+        for (i = 0; i < c->n; i++)
+            if (c->rows[i].minute == minute && c->rows[i].status == status &&
+                strcmp(c->rows[i].route, route) == 0)
+                break;
+        if (i == c->n) {
+            if (c->n == c->cap) {
+                int cap = c->cap ? 2 * c->cap : 64;
+                struct fc_metric_row *nr = realloc(c->rows, (size_t)cap * sizeof *nr);
+                if (!nr)
+                    return FC_ERR;
+                c->rows = nr;
+                c->cap = cap;
+            }
+            memset(&c->rows[i], 0, sizeof c->rows[i]);
+            c->rows[i].minute = minute;
+            c->rows[i].status = status;
+            fc_strlcpy(c->rows[i].route, route, sizeof c->rows[i].route);
+            c->n++;
+        }
+        m = &c->rows[i];
+        m->count += (long)dynamo_get_n(it, "count");
+        m->sum_ms += dynamo_get_d(it, "sum_ms");
+        mx = dynamo_get_d(it, "max_ms");
+        if (mx > m->max_ms)
+            m->max_ms = mx;
+        for (int b = 0; b < FC_METRIC_BUCKETS; b++) {
+            char name[16];
+            snprintf(name, sizeof name, "b%d", b);
+            m->hist[b] += (long)dynamo_get_n(it, name);
+        }
+    }
+    return 0;
+}
+
+/* Reads the METRICS partition from minute since on. */
+static int metrics_read(struct fc_dynamo *d, int64_t since, struct mq *c)
+{
+    json_object *req = dynamo_req(d);
+    char from[32];
+    int rc;
+    snprintf(from, sizeof from, DYNAMO_TIME_FMT, (long long)(since > 0 ? since : 0));
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
+    dynamo_val(req, ":pk", dynamo_s("METRICS"));
+    dynamo_val(req, ":from", dynamo_s(from));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_each(d, "Query", req, 0, mq_each, c);
+    json_object_put(req);
+    return rc;
+}
+
+static int cmp_metric(const void *a, const void *b)
+{
+    const struct fc_metric_row *x = a, *y = b;
+    int c;
+    if (x->minute != y->minute)
+        return x->minute < y->minute ? -1 : 1;
+    if ((c = strcmp(x->route, y->route)))
+        return c;
+    return (x->status > y->status) - (x->status < y->status);
+}
+
+int dynamo_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
+                         struct fc_metric_row **out, int *n)
+{
+    struct mq c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.group = group;
+    *out = NULL;
+    *n = 0;
+    rc = metrics_read(D(s), since, &c);
+    if (rc) {
+        free(c.rows);
+        return rc;
+    }
+    if ((size_t)c.n > 1)
+        qsort(c.rows, (size_t)c.n, sizeof *c.rows, cmp_metric);
+    *out = c.rows;
+    *n = c.n;
+    return FC_OK;
+}
+
+static int cmp_counter(const void *a, const void *b)
+{
+    return strcmp(((const struct fc_metric_counter *)a)->name,
+                  ((const struct fc_metric_counter *)b)->name);
+}
+
+int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
+                            int *n)
+{
+    struct mq c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.counters = 1;
+    *out = NULL;
+    *n = 0;
+    rc = metrics_read(D(s), since, &c);
+    if (rc) {
+        free(c.ctrs);
+        return rc;
+    }
+    if ((size_t)c.n > 1)
+        qsort(c.ctrs, (size_t)c.n, sizeof *c.ctrs, cmp_counter);
+    *out = c.ctrs;
+    *n = c.n;
+    return FC_OK;
+}
+
+int dynamo_metrics_prune(struct fc_store *s, int64_t before)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req;
+    struct dynamo_writer w;
+    char to[32];
+    int rc;
+    if (before <= 0)
+        return FC_OK;
+    req = dynamo_req(d);
+    snprintf(to, sizeof to, DYNAMO_TIME_FMT, (long long)before);
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk < :to");
+    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
+    dynamo_val(req, ":pk", dynamo_s("METRICS"));
+    dynamo_val(req, ":to", dynamo_s(to));
+    dynamo_writer_init(&w, d);
+    rc = dynamo_each(d, "Query", req, 0, del_each, &w);
+    if (rc == FC_OK)
+        rc = dynamo_writer_flush(&w);
+    dynamo_writer_free(&w);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- health -------------------------------------------------------------------------------------
+ */
+
+static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...) FC_PRINTF(5, 6);
+static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...)
+{
+    char key[64], value[1024];
+    NEOERR *err;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    snprintf(key, sizeof key, "%d.Name", *i);
+    err = hdf_set_value(out, key, name);
+    if (!err) {
+        snprintf(key, sizeof key, "%d.Value", *i);
+        err = hdf_set_value(out, key, value);
+    }
+    if (!err) {
+        snprintf(key, sizeof key, "%d.Ok", *i);
+        err = hdf_set_int_value(out, key, ok);
+    }
+    if (err) {
+        nerr_ignore(&err);
+        return FC_ERR;
+    }
+    (*i)++;
+    return FC_OK;
+}
+
+static const char *jstr(json_object *o, const char *k1, const char *k2)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, k1, &v))
+        return "";
+    if (k2 && !json_object_object_get_ex(v, k2, &v))
+        return "";
+    return json_object_get_string(v) ? json_object_get_string(v) : "";
+}
+
+int dynamo_store_health(struct fc_store *s, HDF *out)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d), *resp = NULL, *t, *gsis, *ttl = NULL;
+    const struct aws_endpoint *ep = aws_client_endpoint(d->c);
+    struct aws_stats st;
+    struct timespec t0, t1;
+    int i = 0, rc;
+    double ms;
+
+    if (put(out, &i, "Backend", 1, "DynamoDB table %s in %s (%s)", d->table,
+            aws_client_region(d->c), ep ? ep->url : "?"))
+        goto fail;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = dynamo_call(d, "DescribeTable", req, &resp);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    if (rc || !json_object_object_get_ex(resp, "Table", &t)) {
+        put(out, &i, "Table", 0, "DescribeTable failed (see the error log)");
+        goto done;
+    }
+    put(out, &i, "Table status", strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
+        "%s (DescribeTable took %.1f ms)", jstr(t, "TableStatus", NULL), ms);
+    put(out, &i, "Items (approximate, updated every few hours)", 1, "%s",
+        jstr(t, "ItemCount", NULL));
+    put(out, &i, "Size (approximate)", 1, "%s bytes", jstr(t, "TableSizeBytes", NULL));
+    put(out, &i, "Billing", 1, "%s",
+        *jstr(t, "BillingModeSummary", "BillingMode") ? jstr(t, "BillingModeSummary", "BillingMode")
+                                                      : "PROVISIONED");
+    if (json_object_object_get_ex(t, "GlobalSecondaryIndexes", &gsis)) {
+        for (size_t k = 0; k < json_object_array_length(gsis); k++) {
+            json_object *g = json_object_array_get_idx(gsis, k);
+            char name[128];
+            snprintf(name, sizeof name, "Index %s", jstr(g, "IndexName", NULL));
+            put(out, &i, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0, "%s",
+                jstr(g, "IndexStatus", NULL));
+        }
+    }
+    if (dynamo_call(d, "DescribeTimeToLive", req, &ttl) == FC_OK) {
+        json_object *tt;
+        if (json_object_object_get_ex(ttl, "TimeToLiveDescription", &tt))
+            put(out, &i, "Time to live", strcmp(jstr(tt, "TimeToLiveStatus", NULL), "ENABLED") == 0,
+                "%s on attribute %s (sessions and log-in failures expire)",
+                jstr(tt, "TimeToLiveStatus", NULL),
+                *jstr(tt, "AttributeName", NULL) ? jstr(tt, "AttributeName", NULL) : "-");
+    }
+done:
+    if (aws_stats_get("dynamodb", &st) == AWS_OK)
+        put(out, &i, "Calls by this process", st.errors == 0,
+            "%lu calls, %lu errors, %lu retries, %lu throttled, %.1f ms average", st.calls,
+            st.errors, st.retries, st.throttles,
+            st.calls ? (double)st.latency_ms / (double)st.calls : 0.0);
+    json_object_put(ttl);
+    json_object_put(resp);
+    json_object_put(req);
+    return FC_OK;
+fail:
+    json_object_put(req);
+    return FC_ERR;
+}
+
+/* ---- the recommender's input
+ * --------------------------------------------------------------------- */
+
+struct grow {
+    void *a;
+    size_t n, cap, elem;
+};
+
+static void *grow_next(struct grow *g)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 256;
+        void *na = realloc(g->a, cap * g->elem);
+        if (!na)
+            return NULL;
+        g->a = na;
+        g->cap = cap;
+    }
+    memset((char *)g->a + g->n * g->elem, 0, g->elem);
+    return (char *)g->a + g->n++ * g->elem;
+}
+
+struct load {
+    struct grow items, users, ratings, events, views, friends, blocks;
+};
+
+static int load_each(void *ctx, json_object *it)
+{
+    struct load *l = ctx;
+    const char *pk = dynamo_get_s(it, "pk"), *sk = dynamo_get_s(it, "sk");
+    if (strcmp(sk, "RESTAURANT") == 0 && strncmp(pk, "RST#", 4) == 0) {
+        struct rec_item *x = grow_next(&l->items);
+        if (!x)
+            return FC_ERR;
+        x->id = dynamo_get_n(it, "id");
+        dynamo_copy_s(it, "city", x->city, sizeof x->city);
+        dynamo_copy_s(it, "price", x->price, sizeof x->price);
+        dynamo_copy_s(it, "cuisines", x->cuisines, sizeof x->cuisines);
+        dynamo_copy_s(it, "name", x->name, sizeof x->name);
+    } else if (strncmp(pk, "U#", 2) != 0 && strncmp(pk, "EV#", 3) != 0) {
+        return 0;
+    } else if (strcmp(sk, "PROFILE") == 0) {
+        struct rec_user *x;
+        if (dynamo_get_n(it, "disabled"))
+            return 0;
+        if (!(x = grow_next(&l->users)))
+            return FC_ERR;
+        x->id = dynamo_get_n(it, "id");
+        dynamo_copy_s(it, "city", x->city, sizeof x->city);
+        dynamo_copy_s(it, "price", x->price, sizeof x->price);
+        dynamo_copy_s(it, "cuisines", x->cuisines, sizeof x->cuisines);
+        dynamo_copy_s(it, "display_name", x->name, sizeof x->name);
+    } else if (strncmp(sk, "R#", 2) == 0) {
+        struct rec_rating *x = grow_next(&l->ratings);
+        if (!x)
+            return FC_ERR;
+        x->user = dynamo_get_n(it, "user_id");
+        x->item = dynamo_get_n(it, "restaurant_id");
+        x->stars = (int)dynamo_get_n(it, "stars");
+        x->at = dynamo_get_n(it, "created_at");
+    } else if (strncmp(sk, "SV#", 3) == 0 || strncmp(sk, "view#", 5) == 0) {
+        struct rec_event *x = grow_next(sk[0] == 'S' ? &l->events : &l->views);
+        if (!x)
+            return FC_ERR;
+        x->user = dynamo_get_n(it, "user_id");
+        x->item = dynamo_get_n(it, "restaurant_id");
+        x->type = sk[0] == 'S' ? REC_EV_SAVE : REC_EV_VIEW;
+        x->at = dynamo_get_n(it, "created_at");
+    } else if (strncmp(sk, "G#F#", 4) == 0 || strncmp(sk, "G#B#", 4) == 0) {
+        int64_t a = dynamo_get_n(it, "user_id"), b = dynamo_get_n(it, "other_id");
+        struct rec_edge *x;
+        if (sk[2] == 'F' && a >= b)
+            return 0; /* each friendship once */
+        if (!(x = grow_next(sk[2] == 'F' ? &l->friends : &l->blocks)))
+            return FC_ERR;
+        x->a = a;
+        x->b = b;
+    }
+    return 0;
+}
+
+static int cmp_view(const void *a, const void *b)
+{
+    const struct rec_event *x = a, *y = b;
+    if (x->user != y->user)
+        return (x->user > y->user) - (x->user < y->user);
+    if (x->item != y->item)
+        return (x->item > y->item) - (x->item < y->item);
+    return (x->at > y->at) - (x->at < y->at);
+}
+
+static int cmp_item_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct rec_item *)a)->id, y = ((const struct rec_item *)b)->id;
+    return (x > y) - (x < y);
+}
+
+static int cmp_user_id(const void *a, const void *b)
+{
+    int64_t x = ((const struct rec_user *)a)->id, y = ((const struct rec_user *)b)->id;
+    return (x > y) - (x < y);
+}
+
+int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
+{
+    struct fc_dynamo *dy = D(s);
+    struct load l;
+    json_object *req = dynamo_req(dy);
+    int rc;
+
+    memset(d, 0, sizeof *d);
+    memset(&l, 0, sizeof l);
+    l.items.elem = sizeof(struct rec_item);
+    l.users.elem = sizeof(struct rec_user);
+    l.ratings.elem = sizeof(struct rec_rating);
+    l.events.elem = l.views.elem = sizeof(struct rec_event);
+    l.friends.elem = l.blocks.elem = sizeof(struct rec_edge);
+    /* one scan of the table (feed entries, sessions and metrics filtered out by DynamoDB) */
+    dynamo_expr(req, "ProjectionExpression",
+                "#pk, #sk, #id, #city, #price, #cuisines, #name, #display_name, #disabled, "
+                "#user_id, #other_id, #restaurant_id, #stars, #created_at");
+    dynamo_expr(req, "FilterExpression",
+                "begins_with(#pk, :u) OR begins_with(#pk, :r) OR begins_with(#pk, :e)");
+    dynamo_val(req, ":u", dynamo_s("U#"));
+    dynamo_val(req, ":r", dynamo_s("RST#"));
+    dynamo_val(req, ":e", dynamo_s("EV#"));
+    if (dy->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_each(dy, "Scan", req, 0, load_each, &l);
+    json_object_put(req);
+    if (rc)
+        goto fail;
+    /* views: the last one of each (user, place), like the SQL's GROUP BY */
+    if (l.views.n > 1)
+        qsort(l.views.a, l.views.n, l.views.elem, cmp_view);
+    for (size_t i = 0; i < l.views.n; i++) {
+        struct rec_event *v = (struct rec_event *)l.views.a + i, *x;
+        if (i + 1 < l.views.n && v[1].user == v->user && v[1].item == v->item)
+            continue;
+        if (!(x = grow_next(&l.events)))
+            goto fail;
+        *x = *v;
+    }
+    free(l.views.a);
+    l.views.a = NULL;
+    if (l.items.n > 1)
+        qsort(l.items.a, l.items.n, l.items.elem, cmp_item_id);
+    if (l.users.n > 1)
+        qsort(l.users.a, l.users.n, l.users.elem, cmp_user_id);
+    d->items = l.items.a;
+    d->n_items = l.items.n;
+    d->users = l.users.a;
+    d->n_users = l.users.n;
+    d->ratings = l.ratings.a;
+    d->n_ratings = l.ratings.n;
+    d->events = l.events.a;
+    d->n_events = l.events.n;
+    d->friends = l.friends.a;
+    d->n_friends = l.friends.n;
+    d->blocks = l.blocks.a;
+    d->n_blocks = l.blocks.n;
+    return FC_OK;
+fail:
+    free(l.items.a);
+    free(l.users.a);
+    free(l.ratings.a);
+    free(l.events.a);
+    free(l.views.a);
+    free(l.friends.a);
+    free(l.blocks.a);
+    return FC_ERR;
+}
+
+int dynamo_rec_version(struct fc_store *s, int64_t *version)
+{
+    json_object *it;
+    int rc = dynamo_get(D(s), "META", "RECVER", "#v", &it);
+    if (rc == FC_OK)
+        *version = dynamo_get_n(it, "v");
+    else if (rc == FC_NOTFOUND)
+        *version = 0;
+    json_object_put(it);
+    return rc == FC_NOTFOUND ? FC_OK : rc;
+}
