@@ -44,7 +44,8 @@ static void usage(FILE *f)
                "  backup ...              S3 backups: init, run, list, restore, verify, prune\n"
                "  worker                  run background jobs (started by make run)\n"
                "  ec2 ...                 EC2 instances: list, launch, watch, stop, terminate\n"
-               "  dynamodb ...            DynamoDB tables and store copies\n");
+               "  dynamodb ...            DynamoDB tables and store copies\n"
+               "  personalize ...         Amazon Personalize: export, resend, recommend\n");
 }
 
 static NEOERR *conf_out(void *ctx, char *s)

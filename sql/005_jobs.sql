@@ -6,7 +6,7 @@
 -- records the outcome: queued again for later (a poll, or a retry with backoff), done or
 -- failed. Times ending in _ms are milliseconds since the epoch, the others seconds.
 CREATE TABLE jobs (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused after a prune
   type           TEXT NOT NULL,
   dedupe_key     TEXT,                               -- NULL: none; else unique
   state          TEXT NOT NULL DEFAULT 'queued'

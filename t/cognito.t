@@ -208,8 +208,10 @@ try:
     t.ok(len(jwks_gets) >= 1 and all(g == "/%s/.well-known/jwks.json" % pool for g in jwks_gets),
          "the pool's key set was fetched to verify the tokens", cl.gets)
     row = session_row(srv, b)
-    rt = jwt_claims(cl.user(pool, "ana")["RefreshTokens"][-1])  # cognito-local's are JWTs
-    t.ok(row and row[0].startswith("v1.") and "eyJ" not in row[0]
+    refresh_token = cl.user(pool, "ana")["RefreshTokens"][-1]
+    rt = jwt_claims(refresh_token)  # cognito-local's refresh tokens are JWTs
+    t.ok(row and row[0].startswith("v1.") and refresh_token[20:60] not in row[0]
+         and refresh_token.split(".")[2][:40] not in row[0]
          and time.time() < row[1] <= time.time() + ACCESS + 2,
          "the session record holds the tokens sealed, and the access token's expiry", row)
     t.ok(rt.get("cognito:username") == "ana", "cognito-local stored the refresh token", rt)
@@ -414,6 +416,13 @@ try:
         bad.append(("a key set without the signing key",
                     {"FORKCAST_AUTH_COGNITO_JWKSURL": cl.url + "/other/jwks.json"},
                     "bad signature"))
+    for which, name in (("IdToken", "ID token"), ("AccessToken", "access token")):
+        cl.forge_next(which, {"cognito:groups": ["admin"]})
+        x = Client(srv)
+        r = x.post("/login", {"username": "ana", "password": PW3})
+        t.ok(r.status == 500 and "fc_session" not in x.cookies
+             and "%s refused: bad signature" % name in logs(srv),
+             "an %s edited to claim the admin group is refused" % name, (r.status, logs(srv)[-500:]))
     for what, env, reason in bad:
         s3 = start(cid, csec, **env)
         x = Client(s3)
@@ -421,6 +430,32 @@ try:
         t.ok(r.status == 500 and "fc_session" not in x.cookies and reason in logs(s3),
              "%s: log-in refused (500), '%s' logged" % (what, reason),
              (r.status, logs(s3)[-800:]))
+
+    # ---- the same pages with the local backend ---------------------------------------------
+    loc = Server()
+    servers.append(loc)
+    b = Client(loc)
+    t.ok(b.get("/confirm").status == 404, "local: no confirm page (no codes)")
+    r = b.get("/forgot")
+    t.ok(r.status == 200 and "cannot e-mail you a code" in r.text and 'action="/forgot"' not in r.text,
+         "local: the forgot page says to ask the administrators", r.status)
+    r = b.post("/signup", {"username": "ana", "email": "ana@example.com", "password": PW,
+                           "password2": PW})
+    t.ok(r.status == 303 and r.getheader("Location") == "/" and logged_in_as(b, "ana"),
+         "local: sign up logs in at once, as before", r.status)
+    r = b.post("/account/password", {"old_password": "Not my password 1", "password": PW2,
+                                      "password2": PW2})
+    t.ok(r.status == 401 and "Your current password is wrong" in r.text,
+         "local change password: wrong current one", r.status)
+    r = b.post("/account/password", {"old_password": PW, "password": "short", "password2": "short"})
+    t.ok(r.status == 400 and "Password is too short" in r.text, "local: too short", r.status)
+    r = b.post("/account/password", {"old_password": PW, "password": PW2, "password2": PW2})
+    t.ok(r.status == 303, "local: password changed", r.status)
+    b.post("/logout", {}, csrf_from="/")
+    r = b.post("/login", {"username": "ana", "password": PW})
+    t.ok(r.status == 401, "local: the old password no longer works", r.status)
+    r = b.post("/login", {"username": "ana", "password": PW2})
+    t.ok(r.status == 303 and logged_in_as(b, "ana"), "local: the new one does", r.status)
 except Exception:
     t.ok(False, "no exception", traceback.format_exc())
 finally:

@@ -421,6 +421,41 @@ try:
               extra=s3env)
     t.ok(bad.returncode != 0 and "s3://" in bad.stderr, "--upload wants an s3:// URL",
          bad.stderr)
+    # ---- the test double itself: it refuses what AWS would refuse ---------------------------
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    import personalize_double as pd
+    chk = PersonalizeDouble(campaign_arn=CAMPAIGN, tracking_id=TRACKER)
+
+    def signed(url, path, body, secret=pd.SECRET, service="personalize"):
+        req = AWSRequest(method="POST", url=url + path, data=json.dumps(body).encode(),
+                         headers={"Content-Type": "application/json"})
+        SigV4Auth(Credentials(pd.KEY_ID, secret), service, pd.REGION).add_auth(req)
+        host = url.split("//", 1)[1]
+        c = http.client.HTTPConnection(host, timeout=10)
+        c.request("POST", path, body=req.body, headers=dict(req.headers))
+        r = c.getresponse()
+        r.read()
+        c.close()
+        return r.status
+
+    good = {"campaignArn": CAMPAIGN, "userId": "7", "numResults": 5}
+    t.ok(signed(chk.runtime_url, "/recommendations", good) == 200 and not chk.problems,
+         "double: a request botocore signs with its secret is accepted", chk.problems)
+    t.ok(signed(chk.runtime_url, "/recommendations", good, secret="wrong") == 403 and
+         "signature" in " ".join(chk.problems),
+         "double: a wrong signature is refused (403)", chk.problems)
+    chk.problems.clear()
+    t.ok(signed(chk.runtime_url, "/recommendations", good, service="personalize-runtime") ==
+         403 and "personalize" in " ".join(chk.problems),
+         "double: a scope naming another service is refused", chk.problems)
+    chk.problems.clear()
+    t.ok(signed(chk.runtime_url, "/recommendations", dict(good, numResults=0)) == 400 and
+         signed(chk.events_url, "/events", {"trackingId": TRACKER, "userId": "7",
+                                            "sessionId": "s", "eventList": []}) == 400 and
+         len(chk.problems) == 2, "double: malformed bodies are refused (400)", chk.problems)
+    chk.stop()
 except Exception:
     t.ok(False, "no exception", traceback.format_exc())
 finally:

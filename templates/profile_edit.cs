@@ -38,5 +38,6 @@
   <?cs call:field_error("visibility") ?>
   <button type="submit">Save</button>
 </form>
+<p><a href="/account/password">Change your password</a></p>
 </section>
 <?cs include:"footer.cs" ?>

@@ -26,4 +26,9 @@ forkcast is running at http://$host:$port/
 Press Ctrl-C to stop.
 
 MSG
-exec lighttpd -D -f "$data/run/lighttpd.conf"
+# the background worker (follows EC2 launches; other jobs) runs beside lighttpd and stops with it
+$bin worker >>"$data/run/worker.log" 2>&1 &
+worker=$!
+trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT
+trap 'exit 130' INT TERM
+lighttpd -D -f "$data/run/lighttpd.conf"

@@ -286,8 +286,8 @@ int fc_ec2_run_instances(struct aws_client *c, const struct fc_ec2_launch *l,
         p_add(&p, "TagSpecification.1.ResourceType", "instance");
         for (size_t i = 0; i < l->n_tags; i++) {
             p_addf(&p, l->tags[i].key, "TagSpecification.1.Tag.%zu.Key", i + 1);
-            p_addf(&p, l->tags[i].value ? l->tags[i].value : "",
-                   "TagSpecification.1.Tag.%zu.Value", i + 1);
+            p_addf(&p, l->tags[i].value ? l->tags[i].value : "", "TagSpecification.1.Tag.%zu.Value",
+                   i + 1);
         }
     }
     if (l->user_data && l->user_data_len) {
@@ -331,9 +331,8 @@ int fc_ec2_run_instances(struct aws_client *c, const struct fc_ec2_launch *l,
     return AWS_OK;
 }
 
-int fc_ec2_describe_page(struct aws_client *c, const struct fc_ec2_query *q,
-                         const char *next_token, struct fc_ec2_instance **out, int *n,
-                         char **next, struct aws_error *err)
+int fc_ec2_describe_page(struct aws_client *c, const struct fc_ec2_query *q, const char *next_token,
+                         struct fc_ec2_instance **out, int *n, char **next, struct aws_error *err)
 {
     static const struct fc_ec2_query none = {0};
     struct params p = {0};
@@ -355,7 +354,10 @@ int fc_ec2_describe_page(struct aws_client *c, const struct fc_ec2_query *q,
         p_addf(&p, q->ids[i], "InstanceId.%zu", i + 1);
     add_filters(&p, q);
     if (!q->n_ids && q->page_size > 0) {
-        snprintf(num, sizeof num, "%d", q->page_size < 5 ? 5 : q->page_size > 1000 ? 1000 : q->page_size);
+        snprintf(num, sizeof num, "%d",
+                 q->page_size < 5      ? 5
+                 : q->page_size > 1000 ? 1000
+                                       : q->page_size);
         p_add(&p, "MaxResults", num);
     }
     if (next_token && *next_token)
@@ -481,8 +483,8 @@ const char *fc_ec2_action_target(enum fc_ec2_action a)
 }
 
 int fc_ec2_change_state(struct aws_client *c, enum fc_ec2_action a, const char *const *ids,
-                        size_t n_ids, int dry_run, struct fc_ec2_state_change *out, int max,
-                        int *n, struct aws_error *err)
+                        size_t n_ids, int dry_run, struct fc_ec2_state_change *out, int max, int *n,
+                        struct aws_error *err)
 {
     struct params p = {0};
     xmlDoc *doc = NULL;
@@ -609,6 +611,9 @@ const char *fc_ec2_strerror(int rc, const struct aws_error *err, char *buf, size
         {"UnauthorizedOperation",
          "Not allowed: the AWS identity forkcast uses lacks the IAM permission for this EC2 "
          "action (conf/iam-policy.json lists what forkcast needs)."},
+        {"AccessDenied",
+         "Not allowed: the AWS identity forkcast uses lacks the IAM permission for this EC2 "
+         "action (conf/iam-policy.json lists what forkcast needs)."},
         {"AuthFailure", "AWS refused the credentials (AuthFailure): the access key is unknown, "
                         "the secret is wrong or the clock is off."},
         {"InvalidAMIID.NotFound", "That AMI does not exist in this region, or this account may "
@@ -732,8 +737,8 @@ int64_t fc_ec2_wait_delay_ms(const struct fc_ec2_wait_opts *o, int n, uint32_t r
     return d / 2 + (int64_t)(rnd % (uint32_t)(d - d / 2 + 1));
 }
 
-void fc_ec2_wait_init(struct fc_ec2_wait *w, const char *id, const char *target,
-                      int after_launch, int64_t now_ms)
+void fc_ec2_wait_init(struct fc_ec2_wait *w, const char *id, const char *target, int after_launch,
+                      int64_t now_ms)
 {
     memset(w, 0, sizeof *w);
     fc_strlcpy(w->id, id, sizeof w->id);
@@ -789,8 +794,9 @@ static void again(const struct fc_ec2_wait_opts *o, struct fc_ec2_wait *w, int64
             say(r, "Gave up after %d s: %s is running but has no public IP yet.", o->timeout_s,
                 w->id);
         else
-            say(r, "Gave up after %d s waiting for %s to be %s: it is still %s. It may get there "
-                   "later; the instance page shows what EC2 says now.",
+            say(r,
+                "Gave up after %d s waiting for %s to be %s: it is still %s. It may get there "
+                "later; the instance page shows what EC2 says now.",
                 o->timeout_s, w->id, w->target, w->state);
         return;
     }
@@ -841,8 +847,8 @@ static void judge(struct aws_client *c, const struct fc_ec2_wait_opts *o, struct
             if (in->public_ip[0]) {
                 r->status = FC_EC2_WAIT_DONE;
                 if (in->private_ip[0])
-                    say(r, "%s is running with public IP %s (private IP %s).", w->id,
-                        in->public_ip, in->private_ip);
+                    say(r, "%s is running with public IP %s (private IP %s).", w->id, in->public_ip,
+                        in->private_ip);
                 else
                     say(r, "%s is running with public IP %s.", w->id, in->public_ip);
                 return;
@@ -857,16 +863,18 @@ static void judge(struct aws_client *c, const struct fc_ec2_wait_opts *o, struct
             }
             if (w->subnet_ip == 0) {
                 r->status = FC_EC2_WAIT_NO_IP;
-                say(r, "%s is running without a public IP: its subnet %s does not assign public "
-                       "IPv4 addresses (MapPublicIpOnLaunch is off). Reach it on its private IP "
-                       "%s from inside the VPC, or attach an Elastic IP.",
+                say(r,
+                    "%s is running without a public IP: its subnet %s does not assign public "
+                    "IPv4 addresses (MapPublicIpOnLaunch is off). Reach it on its private IP "
+                    "%s from inside the VPC, or attach an Elastic IP.",
                     w->id, in->subnet_id, in->private_ip[0] ? in->private_ip : "(none yet)");
                 return;
             }
             if (now_ms - w->running_ms >= (int64_t)o->public_ip_s * 1000) {
                 r->status = FC_EC2_WAIT_NO_IP;
-                say(r, "%s is running, but no public IP was assigned within %d s of it running. "
-                       "Reach it on its private IP %s, or attach an Elastic IP.",
+                say(r,
+                    "%s is running, but no public IP was assigned within %d s of it running. "
+                    "Reach it on its private IP %s, or attach an Elastic IP.",
                     w->id, o->public_ip_s, in->private_ip[0] ? in->private_ip : "(none)");
                 return;
             }
@@ -890,9 +898,8 @@ static void judge(struct aws_client *c, const struct fc_ec2_wait_opts *o, struct
     }
 }
 
-void fc_ec2_wait_step(struct aws_client *c, const struct fc_ec2_wait_opts *o,
-                      struct fc_ec2_wait *w, int64_t now_ms, uint32_t rnd,
-                      struct fc_ec2_wait_result *r)
+void fc_ec2_wait_step(struct aws_client *c, const struct fc_ec2_wait_opts *o, struct fc_ec2_wait *w,
+                      int64_t now_ms, uint32_t rnd, struct fc_ec2_wait_result *r)
 {
     char why[512];
 
@@ -914,8 +921,9 @@ void fc_ec2_wait_step(struct aws_client *c, const struct fc_ec2_wait_opts *o,
             now_ms - w->started_ms < (int64_t)o->not_found_s * 1000) {
             /* EC2 is eventually consistent: a new id may be unknown to Describe for a while */
             if (!w->not_found++)
-                note(r, "", "not visible yet (InvalidInstanceID.NotFound right after the launch: "
-                            "EC2 is eventually consistent)");
+                note(r, "",
+                     "not visible yet (InvalidInstanceID.NotFound right after the launch: "
+                     "EC2 is eventually consistent)");
             again(o, w, now_ms, rnd, r);
             if (r->status == FC_EC2_WAIT_AGAIN)
                 say(r, "%s is not visible to DescribeInstances yet; asking again.", w->id);

@@ -34,7 +34,7 @@ struct fc_ec2_instance {
     char private_ip[64];
     char public_dns[256];
     char launch_time[32];
-    char reason_code[64];     /* stateReason */
+    char reason_code[64]; /* stateReason */
     char reason_message[256];
     char transition_reason[256]; /* reason */
     char subnet_id[64];
@@ -108,9 +108,8 @@ int fc_ec2_run_instances(struct aws_client *c, const struct fc_ec2_launch *l,
                          struct fc_ec2_instance **out, int *n, struct aws_error *err);
 /* One DescribeInstances page after next_token (NULL: the first); *next gets the following
  * page's token (malloc'ed) or NULL on the last page. */
-int fc_ec2_describe_page(struct aws_client *c, const struct fc_ec2_query *q,
-                         const char *next_token, struct fc_ec2_instance **out, int *n,
-                         char **next, struct aws_error *err);
+int fc_ec2_describe_page(struct aws_client *c, const struct fc_ec2_query *q, const char *next_token,
+                         struct fc_ec2_instance **out, int *n, char **next, struct aws_error *err);
 /* Every page of DescribeInstances; *pages (may be NULL) gets how many were read. */
 int fc_ec2_describe(struct aws_client *c, const struct fc_ec2_query *q,
                     struct fc_ec2_instance **out, int *n, int *pages, struct aws_error *err);
@@ -120,8 +119,8 @@ int fc_ec2_describe_one(struct aws_client *c, const char *id, struct fc_ec2_inst
 /* Start/Stop/Reboot/TerminateInstances; out (may be NULL, max entries) gets each instance's
  * previous and current state (RebootInstances reports none: *n = 0). */
 int fc_ec2_change_state(struct aws_client *c, enum fc_ec2_action a, const char *const *ids,
-                        size_t n_ids, int dry_run, struct fc_ec2_state_change *out, int max,
-                        int *n, struct aws_error *err);
+                        size_t n_ids, int dry_run, struct fc_ec2_state_change *out, int max, int *n,
+                        struct aws_error *err);
 /* Whether subnet_id gives instances a public IPv4 address (MapPublicIpOnLaunch): *maps 0/1. */
 int fc_ec2_subnet_maps_public_ip(struct aws_client *c, const char *subnet_id, int *maps,
                                  struct aws_error *err);
@@ -205,13 +204,12 @@ struct fc_ec2_wait_result {
     struct aws_error err;
 };
 
-void fc_ec2_wait_init(struct fc_ec2_wait *w, const char *id, const char *target,
-                      int after_launch, int64_t now_ms);
+void fc_ec2_wait_init(struct fc_ec2_wait *w, const char *id, const char *target, int after_launch,
+                      int64_t now_ms);
 /* One poll (DescribeInstances, and DescribeSubnets once when running without a public IP):
  * updates w and fills r. rnd gives the jitter of the next delay. */
-void fc_ec2_wait_step(struct aws_client *c, const struct fc_ec2_wait_opts *o,
-                      struct fc_ec2_wait *w, int64_t now_ms, uint32_t rnd,
-                      struct fc_ec2_wait_result *r);
+void fc_ec2_wait_step(struct aws_client *c, const struct fc_ec2_wait_opts *o, struct fc_ec2_wait *w,
+                      int64_t now_ms, uint32_t rnd, struct fc_ec2_wait_result *r);
 /* The delay before poll n (0 for the first): equal jitter in [d/2, d], d = min(cap,
  * first * 2^n). */
 int64_t fc_ec2_wait_delay_ms(const struct fc_ec2_wait_opts *o, int n, uint32_t rnd);

@@ -16,8 +16,8 @@ int fc_ec2_cli(HDF *cfg, int argc, char **argv);
 
 enum { EXIT_OK = 0, EXIT_AWS = 1, EXIT_USAGE = 2, EXIT_TIMEOUT = 3, EXIT_ENDED = 4 };
 
-#define MAX_TAGS   50
-#define MAX_GROUPS 16
+#define MAX_TAGS      50
+#define MAX_GROUPS    16
 #define MAX_USER_DATA 16384
 
 static void usage(FILE *f)
@@ -103,8 +103,8 @@ static int wait_all(struct aws_client *c, const struct fc_ec2_wait_opts *o, char
         fc_ec2_wait_step(c, o, &f[k].w, now, rnd(), r);
         for (int i = 0; i < r->n_notes; i++)
             printf("%7.1fs  %s  %s%s%s\n", (double)(now - t0) / 1000, f[k].w.id,
-                   r->notes[i].state[0] ? r->notes[i].state : "-", r->notes[i].detail[0] ? "  " : "",
-                   r->notes[i].detail);
+                   r->notes[i].state[0] ? r->notes[i].state : "-",
+                   r->notes[i].detail[0] ? "  " : "", r->notes[i].detail);
         fflush(stdout);
         if (r->status == FC_EC2_WAIT_AGAIN) {
             f[k].next_ms = now + r->delay_ms;
@@ -338,8 +338,7 @@ static int cmd_list(HDF *cfg, struct aws_client *c, int argc, char **argv)
             for (char *s = strtok_r(statebuf, ",", &save); s && nstates < 8;
                  s = strtok_r(NULL, ",", &save))
                 states[nstates++] = s;
-            filters[q.n_filters++] =
-                (struct fc_ec2_filter){"instance-state-name", states, nstates};
+            filters[q.n_filters++] = (struct fc_ec2_filter){"instance-state-name", states, nstates};
         } else if (strcmp(argv[i], "--tag") == 0 && i + 1 < argc && q.n_filters < 2) {
             const char *t = argv[++i], *eq = strchr(t, '=');
             if (eq && eq != t && (size_t)(eq - t) < sizeof tagkey - 4) {
@@ -367,10 +366,9 @@ static int cmd_list(HDF *cfg, struct aws_client *c, int argc, char **argv)
            "PublicIpAddress", "LaunchTime");
     for (int i = 0; i < n; i++)
         printf("%-20s %-24s %-12s %-14s %-16s %s\n", v[i].id, v[i].name[0] ? v[i].name : "-",
-               v[i].type, v[i].state, v[i].public_ip[0] ? v[i].public_ip : "-",
-               v[i].launch_time);
-    fprintf(stderr, "forkcast: ec2 list: %d instance%s (%d page%s)\n", n, n == 1 ? "" : "s",
-            pages, pages == 1 ? "" : "s");
+               v[i].type, v[i].state, v[i].public_ip[0] ? v[i].public_ip : "-", v[i].launch_time);
+    fprintf(stderr, "forkcast: ec2 list: %d instance%s (%d page%s)\n", n, n == 1 ? "" : "s", pages,
+            pages == 1 ? "" : "s");
     free(v);
     return EXIT_OK;
 }
@@ -382,15 +380,15 @@ static int cmd_describe(struct aws_client *c, const char *id)
     int rc = fc_ec2_describe_one(c, id, &in, &err);
     if (rc != AWS_OK)
         return aws_fail("describe", rc, &err);
-    printf("InstanceId: %s\nName: %s\nImageId: %s\nInstanceType: %s\nState: %s\n", in.id,
-           in.name, in.image_id, in.type, in.state);
+    printf("InstanceId: %s\nName: %s\nImageId: %s\nInstanceType: %s\nState: %s\n", in.id, in.name,
+           in.image_id, in.type, in.state);
     if (in.reason_code[0] || in.reason_message[0])
         printf("StateReason: %s%s%s\n", in.reason_code, in.reason_message[0] ? ": " : "",
                in.reason_message);
     printf("PublicIpAddress: %s\nPrivateIpAddress: %s\nPublicDnsName: %s\nSubnetId: %s\n"
            "VpcId: %s\nKeyName: %s\nAvailabilityZone: %s\nLaunchTime: %s\n",
-           in.public_ip, in.private_ip, in.public_dns, in.subnet_id, in.vpc_id, in.key_name,
-           in.az, in.launch_time);
+           in.public_ip, in.private_ip, in.public_dns, in.subnet_id, in.vpc_id, in.key_name, in.az,
+           in.launch_time);
     for (int i = 0; i < in.ntags; i++)
         printf("Tag: %s=%s\n", in.tags[i].key, in.tags[i].value);
     return EXIT_OK;
@@ -413,7 +411,8 @@ static int cmd_change(HDF *cfg, struct aws_client *c, enum fc_ec2_action a, int 
             wait = 1;
         else if (strcmp(argv[i], "--dry-run") == 0)
             dry = 1;
-        else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc && !parse_timeout(argv[i + 1], &o))
+        else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc &&
+                 !parse_timeout(argv[i + 1], &o))
             i++;
         else if (!id && argv[i][0] != '-')
             id = argv[i];

@@ -169,8 +169,8 @@ enum { BACKUP_NOTFOUND = 1 };
 int backup_s3_get(struct backup_xfer *x, const char *key, char **body, size_t *len, char *err,
                   size_t errlen);
 /* PUT of a small body with x-amz-checksum-sha256. 0 or -1. */
-int backup_s3_put(struct backup_xfer *x, const char *key, const void *body, size_t len,
-                  char *err, size_t errlen);
+int backup_s3_put(struct backup_xfer *x, const char *key, const void *body, size_t len, char *err,
+                  size_t errlen);
 /* DELETE key (a missing key is not an error). 0 or -1. */
 int backup_s3_delete(struct backup_xfer *x, const char *key, char *err, size_t errlen);
 
@@ -195,6 +195,9 @@ int backup_s3_bucket_versioning(struct backup_xfer *x, char *err, size_t errlen)
  * all listed when older_than is 0). Returns how many, or -1 when the listing is refused
  * (emulators without ListMultipartUploads). */
 int backup_s3_abort_stale_uploads(struct backup_xfer *x, const char *prefix, long older_than);
+/* Adds Content-MD5 for body. 0 or -1. */
+int backup_req_content_md5(struct backup_req *r, const void *body, size_t len);
+
 /* The text of root_name's child name in an XML answer into out. 0, or -1 when the root is not
  * root_name or has no such child. */
 int backup_xml_text(const char *body, size_t len, const char *root_name, const char *name,
@@ -252,8 +255,7 @@ int backup_open(const struct backup_crypto *cr, const void *in, size_t n, unsign
 /* Streaming opener: feed the sealed bytes, get the plaintext through out(). */
 struct backup_opener;
 struct backup_opener *backup_opener_new(const struct backup_crypto *cr,
-                                        int (*out)(void *ctx, const void *p, size_t n),
-                                        void *ctx);
+                                        int (*out)(void *ctx, const void *p, size_t n), void *ctx);
 int backup_opener_feed(struct backup_opener *o, const void *p, size_t n);
 /* Ends the stream: 0 when everything was authentic and complete, else -1. */
 int backup_opener_finish(struct backup_opener *o);
@@ -280,7 +282,10 @@ struct backup_index_entry {
     char sha[65];
 };
 
-int backup_cache_open(const char *path, struct backup_cache **out, char *err, size_t errlen);
+/* Opens the repository cache at path, with the shared file index at index_path attached
+ * (NULL: none, in memory). */
+int backup_cache_open(const char *path, const char *index_path, struct backup_cache **out,
+                      char *err, size_t errlen);
 void backup_cache_close(struct backup_cache *c);
 /* Meta values (epoch, clean...). get returns "" when unset; buf holds the value. */
 const char *backup_cache_meta_get(struct backup_cache *c, const char *k, char *buf, size_t n);
@@ -305,8 +310,8 @@ struct backup_mpu {
     uint64_t part_size;
     uint64_t size;
     int nparts;
-    char (*etags)[80];  /* per part, "" when not uploaded yet */
-    char (*sums)[48];   /* base64 SHA-256 per part */
+    char (*etags)[80]; /* per part, "" when not uploaded yet */
+    char (*sums)[48];  /* base64 SHA-256 per part */
 };
 int backup_cache_mpu_get(struct backup_cache *c, const char *id, struct backup_mpu *m);
 int backup_cache_mpu_start(struct backup_cache *c, const struct backup_mpu *m);
@@ -315,8 +320,7 @@ int backup_cache_mpu_part(struct backup_cache *c, const char *id, int part, cons
 int backup_cache_mpu_del(struct backup_cache *c, const char *id);
 /* Journal entries: fn(ctx, id, upload_id) for each. */
 int backup_cache_mpu_each(struct backup_cache *c,
-                          int (*fn)(void *ctx, const char *id, const char *upload_id),
-                          void *ctx);
+                          int (*fn)(void *ctx, const char *id, const char *upload_id), void *ctx);
 /* Snapshot summaries (JSON text) by id. */
 int backup_cache_summary_get(struct backup_cache *c, const char *id, char **json);
 int backup_cache_summary_put(struct backup_cache *c, const char *id, const char *json);
@@ -335,7 +339,7 @@ struct backup_entry {
     char sha[65];  /* files */
     char *target;  /* symlinks */
     /* run state (not serialised) */
-    char *src;    /* absolute path to read (the database copy for databases) */
+    char *src; /* absolute path to read (the database copy for databases) */
     int is_db;
     int64_t ctime_ns;
     uint64_t ino;
@@ -402,7 +406,8 @@ int backup_repo_bump_epoch(struct backup_repo *r);
 /* Snapshot ids (sorted, oldest first) into *ids. FC_OK or FC_ERR. */
 int backup_repo_snapshots(struct backup_repo *r, char ***ids, size_t *n);
 void backup_strv_free(char **v, size_t n);
-/* Loads manifest id ("latest" and unique prefixes accepted). FC_OK, FC_NOTFOUND, FC_EAUTH, FC_ERR. */
+/* Loads manifest id ("latest" and unique prefixes accepted). FC_OK, FC_NOTFOUND, FC_EAUTH, FC_ERR.
+ */
 int backup_repo_manifest(struct backup_repo *r, const char *id, struct backup_manifest *m);
 /* The summary of snapshot id (from the cache, else from its manifest). */
 int backup_repo_summary(struct backup_repo *r, const char *id, char **json);
@@ -518,6 +523,14 @@ int backup_cmd_init(HDF *cfg, struct backup_opts *o, int versioning);
  * backup API into cache_dir (their copies are listed in *tmp for removal). FC_OK or FC_ERR. */
 int backup_walk(const struct backup_opts *o, char **roots, int n_roots, struct backup_manifest *m,
                 char ***tmp, size_t *n_tmp);
+/* 1 when the store is not SQLite (DynamoDB): the data folder holds no database, so a run
+ * of the data folder exports the store's rows (backup/export.c). */
+int backup_store_export_needed(HDF *cfg);
+/* Exports every row of the configured store into a new SQLite database at dst (restorable
+ * with `forkcast dynamodb copy --from sqlite`). *rows gets the count. FC_OK or FC_ERR. */
+int backup_store_export(HDF *cfg, const char *dst, long *rows, char *err, size_t errlen);
+/* The snapshot path of that export. */
+#define BACKUP_STORE_EXPORT "forkcast-store-export.db"
 /* Copies the SQLite database src into dst with the online backup API. FC_OK or FC_ERR. */
 int backup_sqlite_copy(const char *src, const char *dst, char *err, size_t errlen);
 
@@ -527,7 +540,39 @@ int backup_mkdirs(const char *path, mode_t mode);
 /* Prints a message for the user (stderr), clearing the progress line first. */
 void backup_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* ---- for the admin page ---------------------------------------------------- */
+/* ---- for the admin page and the worker ------------------------------------- */
+
+/* The worker's job types (backup/job.c; listed in worker/registry.c). Payloads: {} for a
+ * backup of the data folder, {"snapshot": ID, "to": DIR} for a restore. */
+#define FC_BACKUP_JOB         "s3.backup"
+#define FC_BACKUP_RESTORE_JOB "s3.restore"
+
+/* The status file of the latest background backup or restore (Backup.StatusFile, default
+ * Data.Dir/backup-status.json), as written by backup/progress.c. */
+struct fc_backup_status {
+    char state[16]; /* running | done | failed */
+    char phase[16]; /* scan | backup | restore */
+    char snapshot[64];
+    char message[512];
+    int64_t pid;
+    int64_t files_done, files_total, bytes_done, bytes_total;
+    int64_t updated;
+    double seconds;
+    int alive; /* the process that writes it still runs */
+};
+
+int fc_backup_status_path(HDF *cfg, char *out, size_t n);
+/* FC_OK, FC_NOTFOUND (no status file yet) or FC_ERR. */
+int fc_backup_status_read(HDF *cfg, struct fc_backup_status *st);
+/* 1 when a backup or restore is running. */
+int fc_backup_busy(HDF *cfg);
+/* Where the admin page restores to: Backup.RestoreDir, default Data.Dir/restores. */
+int fc_backup_restore_root(HDF *cfg, char *out, size_t n);
+/* Starts `forkcast backup run` (op "run") or `forkcast backup restore SNAPSHOT --to DIR` (op
+ * "restore") detached (own session, reparented to init), writing the status file, output in
+ * the status file's name + ".log". *pid is its process id. FC_OK or FC_ERR. */
+int fc_backup_spawn(HDF *cfg, const char *op, const char *snapshot, const char *to, pid_t *pid,
+                    char *err, size_t errlen);
 
 /* Lists the snapshots of the configured repository into hdf under prefix (prefix.N.Id,
  * .Time, .Files, .Bytes, .NewBytes). FC_OK or FC_ERR (message in err). */

@@ -1,4 +1,4 @@
-/* backup/cache: the local SQLite cache of a repository: file index, known objects, multipart journal, snapshot summaries. */
+/* backup/cache: local SQLite cache: file index, known objects, multipart journal, summaries. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -21,8 +21,6 @@ static const char SCHEMA[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
-    " ctime INTEGER, ino INTEGER, sha TEXT);"
     "CREATE TABLE IF NOT EXISTS objects(id TEXT PRIMARY KEY, size INTEGER);"
     "CREATE TABLE IF NOT EXISTS mpu(id TEXT PRIMARY KEY, upload_id TEXT, part_size INTEGER,"
     " size INTEGER, nparts INTEGER);"
@@ -30,9 +28,17 @@ static const char SCHEMA[] =
     " PRIMARY KEY(id, part));"
     "CREATE TABLE IF NOT EXISTS summaries(id TEXT PRIMARY KEY, json TEXT);";
 
-int backup_cache_open(const char *path, struct backup_cache **out, char *err, size_t errlen)
+/* The file index is shared by every repository (it describes local files): attached. */
+static const char INDEX_SCHEMA[] =
+    "PRAGMA idx.journal_mode=WAL;"
+    "CREATE TABLE IF NOT EXISTS idx.files(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER,"
+    " ctime INTEGER, ino INTEGER, sha TEXT);";
+
+int backup_cache_open(const char *path, const char *index_path, struct backup_cache **out,
+                      char *err, size_t errlen)
 {
     struct backup_cache *c = calloc(1, sizeof(*c));
+    sqlite3_stmt *st = NULL;
     char *msg = NULL;
 
     *out = NULL;
@@ -49,16 +55,33 @@ int backup_cache_open(const char *path, struct backup_cache **out, char *err, si
         sqlite3_free(msg);
         goto fail;
     }
+    if (sqlite3_prepare_v2(c->db, "ATTACH DATABASE ?1 AS idx", -1, &st, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot attach the file index: %s", sqlite3_errmsg(c->db));
+        goto fail;
+    }
+    sqlite3_bind_text(st, 1, index_path ? index_path : ":memory:", -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        snprintf(err, errlen, "cannot open the file index %s: %s",
+                 index_path ? index_path : ":memory:", sqlite3_errmsg(c->db));
+        sqlite3_finalize(st);
+        goto fail;
+    }
+    sqlite3_finalize(st);
+    if (sqlite3_exec(c->db, INDEX_SCHEMA, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot set up the file index: %s", msg ? msg : "?");
+        sqlite3_free(msg);
+        goto fail;
+    }
     if (sqlite3_prepare_v2(c->db,
-                           "INSERT OR REPLACE INTO files(path,size,mtime,ctime,ino,sha)"
+                           "INSERT OR REPLACE INTO idx.files(path,size,mtime,ctime,ino,sha)"
                            " VALUES(?,?,?,?,?,?)",
                            -1, &c->index_put, NULL) ||
         sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO objects(id,size) VALUES(?,?)", -1,
                            &c->object_put, NULL) ||
         sqlite3_prepare_v2(c->db, "DELETE FROM objects WHERE id=?", -1, &c->object_del, NULL) ||
         sqlite3_prepare_v2(c->db,
-                           "INSERT OR REPLACE INTO mpu_parts(id,part,etag,sum) VALUES(?,?,?,?)",
-                           -1, &c->part_put, NULL)) {
+                           "INSERT OR REPLACE INTO mpu_parts(id,part,etag,sum) VALUES(?,?,?,?)", -1,
+                           &c->part_put, NULL)) {
         snprintf(err, errlen, "cannot prepare the backup cache: %s", sqlite3_errmsg(c->db));
         goto fail;
     }
@@ -135,8 +158,8 @@ int backup_cache_meta_set(struct backup_cache *c, const char *k, const char *v)
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meta(k,v) VALUES(?,?)", -1, &st,
-                           NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meta(k,v) VALUES(?,?)", -1, &st, NULL) ==
+        SQLITE_OK) {
         sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
         if (sqlite3_step(st) == SQLITE_DONE)
@@ -151,7 +174,7 @@ int backup_cache_load_index(struct backup_cache *c, struct backup_map *m)
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR, s;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT path,size,mtime,ctime,ino,sha FROM files", -1, &st,
+    if (sqlite3_prepare_v2(c->db, "SELECT path,size,mtime,ctime,ino,sha FROM idx.files", -1, &st,
                            NULL) != SQLITE_OK)
         return FC_ERR;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -163,8 +186,8 @@ int backup_cache_load_index(struct backup_cache *c, struct backup_map *m)
         e->mtime_ns = sqlite3_column_int64(st, 2);
         e->ctime_ns = sqlite3_column_int64(st, 3);
         e->ino = (uint64_t)sqlite3_column_int64(st, 4);
-        fc_strlcpy(e->sha, sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5)
-                                                      : "",
+        fc_strlcpy(e->sha,
+                   sqlite3_column_text(st, 5) ? (const char *)sqlite3_column_text(st, 5) : "",
                    sizeof e->sha);
         if (backup_map_put(m, (const char *)sqlite3_column_text(st, 0), e, &old)) {
             free(e);
@@ -248,8 +271,8 @@ int backup_cache_mpu_get(struct backup_cache *c, const char *id, struct backup_m
     sqlite3_stmt *st = NULL;
     int rc = FC_NOTFOUND;
 
-    if (sqlite3_prepare_v2(c->db, "SELECT upload_id,part_size,size,nparts FROM mpu WHERE id=?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(c->db, "SELECT upload_id,part_size,size,nparts FROM mpu WHERE id=?", -1,
+                           &st, NULL) != SQLITE_OK)
         return FC_ERR;
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -277,8 +300,7 @@ int backup_cache_mpu_get(struct backup_cache *c, const char *id, struct backup_m
             continue;
         fc_strlcpy(m->etags[part - 1], (const char *)sqlite3_column_text(st, 1),
                    sizeof m->etags[0]);
-        fc_strlcpy(m->sums[part - 1], (const char *)sqlite3_column_text(st, 2),
-                   sizeof m->sums[0]);
+        fc_strlcpy(m->sums[part - 1], (const char *)sqlite3_column_text(st, 2), sizeof m->sums[0]);
     }
     sqlite3_finalize(st);
     return FC_OK;
@@ -354,7 +376,8 @@ int backup_cache_mpu_each(struct backup_cache *c,
     while (sqlite3_step(st) == SQLITE_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 8;
-            char **a = realloc(ids, cap * sizeof(*a)), **b = a ? realloc(ups, cap * sizeof(*b)) : NULL;
+            char **a = realloc(ids, cap * sizeof(*a)),
+                 **b = a ? realloc(ups, cap * sizeof(*b)) : NULL;
             if (a)
                 ids = a;
             if (!a || !b) {
@@ -404,8 +427,8 @@ int backup_cache_summary_put(struct backup_cache *c, const char *id, const char 
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
 
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO summaries(id,json) VALUES(?,?)", -1,
-                           &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO summaries(id,json) VALUES(?,?)", -1, &st,
+                           NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
@@ -419,8 +442,7 @@ int backup_cache_summary_del(struct backup_cache *c, const char *id)
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
 
-    if (sqlite3_prepare_v2(c->db, "DELETE FROM summaries WHERE id=?", -1, &st, NULL) ==
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(c->db, "DELETE FROM summaries WHERE id=?", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
         rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
     }

@@ -1,4 +1,4 @@
-/* forkcast backup: S3 backups (init, run, list, restore, verify, prune); see docs/backup.md. */
+/* forkcast backup: S3 backups (init, run, list, restore, verify, prune); docs/backup.md. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -197,7 +197,7 @@ int fc_backup_list_hdf(HDF *cfg, HDF *hdf, const char *prefix, char *err, size_t
         fmt_time(row->time, t, sizeof t);
 #define SET(name, val)                                                                             \
     do {                                                                                           \
-        snprintf(k, sizeof k, "%s.%zu.%s", prefix, i, name);                                      \
+        snprintf(k, sizeof k, "%s.%zu.%s", prefix, i, name);                                       \
         hdf_set_value(hdf, k, val);                                                                \
     } while (0)
         SET("Id", row->id);

@@ -1,4 +1,4 @@
-/* backup/crypt: client-side encryption of backup objects (AES-256-GCM in authenticated 64 KiB segments), keys and object ids. */
+/* backup/crypt: client-side AES-256-GCM in 64 KiB segments, keys and object ids. */
 #include "backup/backup.h"
 #include "core/util.h"
 

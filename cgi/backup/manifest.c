@@ -1,4 +1,4 @@
-/* backup/manifest: snapshot manifests (path, type, size, mtime, mode, sha256 per entry) as gzip'ed JSON, sealed when encrypted. */
+/* backup/manifest: snapshot manifests as gzip'ed JSON, sealed when encrypted. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -176,8 +176,8 @@ int backup_manifest_encode(const struct backup_manifest *m, const struct backup_
         json_object_array_add(arr, j);
     }
     json_object_object_add(o, "entries", arr);
-    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
+    text =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (!text || gzip(text, strlen(text), &gz, &gzlen))
         goto out;
     if (cr && cr->on) {
@@ -295,8 +295,9 @@ int backup_manifest_decode(const void *in, size_t n, const struct backup_crypto 
         if (!path || !type || !path_ok(path) || !(e = backup_manifest_add(m)))
             goto out;
         e->path = strdup(path);
-        e->type = !strcmp(type, "dir") ? BACKUP_DIR : !strcmp(type, "symlink") ? BACKUP_LINK
-                                                                                 : BACKUP_FILE;
+        e->type = !strcmp(type, "dir")       ? BACKUP_DIR
+                  : !strcmp(type, "symlink") ? BACKUP_LINK
+                                             : BACKUP_FILE;
         e->mode = (unsigned)get_i64(j, "mode") & 07777;
         e->mtime_ns = get_i64(j, "mtime") * 1000000000 + get_i64(j, "mtime_nsec");
         e->size = (uint64_t)get_i64(j, "size");

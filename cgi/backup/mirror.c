@@ -1,4 +1,4 @@
-/* backup/mirror: `forkcast backup run --mirror`: a plain path-for-path copy with `aws s3 sync` semantics (size + mtime, optional --delete). */
+/* backup/mirror: `backup run --mirror`: a path-for-path copy with `aws s3 sync` rules. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -65,10 +65,11 @@ static void job_done(struct backup_upjob *j, int ok)
 }
 
 /* `aws s3 sync`: copy when the remote object is missing, has another size, or is older than
- * the local file. */
+ * the local file (the local time with its fraction against LastModified's whole seconds, as
+ * the aws CLI compares them). */
 static int needs_upload(const struct backup_entry *e, const struct remote *r)
 {
-    return !r || r->size != e->size || (time_t)(e->mtime_ns / 1000000000) > r->mtime;
+    return !r || r->size != e->size || e->mtime_ns > (int64_t)r->mtime * 1000000000;
 }
 
 static int feed(void *ctx)
@@ -161,7 +162,7 @@ int backup_cmd_mirror(HDF *cfg, struct backup_opts *o, const struct backup_run_a
     fc_sha256_hex(hash, id_src, strlen(id_src));
     backup_mkdirs(o->cache_dir, 0700);
     snprintf(path, sizeof path, "%s/%.16s.db", o->cache_dir, hash);
-    if (backup_cache_open(path, &mi.cache, err, sizeof err)) {
+    if (backup_cache_open(path, NULL, &mi.cache, err, sizeof err)) {
         backup_msg("forkcast: backup: %s", err);
         goto out;
     }
@@ -216,9 +217,9 @@ int backup_cmd_mirror(HDF *cfg, struct backup_opts *o, const struct backup_run_a
         backup_xfer_get_stats(mi.x, &st);
         printf("mirror=s3://%s/%s files=%llu uploaded=%llu uploaded_bytes=%llu unchanged=%llu "
                "deleted=%zu requests=%lu seconds=%.3f\n",
-               o->bucket, prefix, (unsigned long long)mi.m.files,
-               (unsigned long long)mi.uploaded, (unsigned long long)mi.uploaded_bytes,
-               (unsigned long long)mi.unchanged, n_gone, st.requests, backup_now() - t0);
+               o->bucket, prefix, (unsigned long long)mi.m.files, (unsigned long long)mi.uploaded,
+               (unsigned long long)mi.uploaded_bytes, (unsigned long long)mi.unchanged, n_gone,
+               st.requests, backup_now() - t0);
     }
 out:
     if (rc == 1)

@@ -1,4 +1,4 @@
-/* backup/progress: the progress bar on a terminal (files, bytes, rate, ETA) and the JSON status file the admin page reads. */
+/* backup/progress: the terminal progress bar and the JSON status file. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -10,8 +10,7 @@
 
 extern int backup_bar_visible;
 
-void backup_progress_init(struct backup_progress *p, const struct backup_opts *o,
-                          const char *phase)
+void backup_progress_init(struct backup_progress *p, const struct backup_opts *o, const char *phase)
 {
     memset(p, 0, sizeof(*p));
     p->phase = phase;
@@ -59,7 +58,7 @@ static void draw(struct backup_progress *p)
 {
     char done[32], total[32], rate[32], eta[32] = "--:--";
     double el = backup_now() - p->started, r = el > 0 ? (double)p->bytes_done / el : 0;
-    double frac = p->bytes_total ? (double)p->bytes_done / (double)p->bytes_total
+    double frac = p->bytes_total   ? (double)p->bytes_done / (double)p->bytes_total
                   : p->files_total ? (double)p->files_done / (double)p->files_total
                                    : 0;
     int width = 24, fill;

@@ -1,4 +1,4 @@
-/* backup/prune: `forkcast backup prune --keep-daily N --keep-weekly N`: forgets old snapshots, then deletes only the objects no kept snapshot references. */
+/* backup/prune: forgets old snapshots; deletes only objects no kept snapshot uses. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -153,8 +153,8 @@ int backup_cmd_prune(HDF *cfg, struct backup_opts *o, int keep_last, int keep_da
             if (!keep[i])
                 backup_cache_summary_del(p.r->cache, ids[i]);
     }
-    if (backup_s3_list(p.r->x, backup_key(p.r, "data/", prefix, sizeof prefix), on_object, &p,
-                       err, sizeof err) ||
+    if (backup_s3_list(p.r->x, backup_key(p.r, "data/", prefix, sizeof prefix), on_object, &p, err,
+                       sizeof err) ||
         p.bad) {
         backup_msg("forkcast: backup: cannot list %s: %s", prefix, p.bad ? "out of memory" : err);
         goto out;

@@ -1,4 +1,4 @@
-/* backup/repo: a backup repository in s3://bucket/prefix: its config object, keys, epoch, local cache, snapshot list. */
+/* backup/repo: a repository in s3://bucket/prefix: config, keys, epoch, cache, snapshots. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -74,8 +74,8 @@ out:
 }
 
 /* Reads the config text: encryption and keys. FC_OK, FC_EAUTH or FC_ERR. */
-static int load_config(struct backup_repo *r, const char *text, const char *material,
-                       char *repo_id, size_t idlen)
+static int load_config(struct backup_repo *r, const char *text, const char *material, char *repo_id,
+                       size_t idlen)
 {
     json_object *o = json_tokener_parse(text), *v;
     const char *enc = NULL, *salt = NULL, *check = NULL, *fmt = NULL;
@@ -86,8 +86,8 @@ static int load_config(struct backup_repo *r, const char *text, const char *mate
     if (o && json_object_object_get_ex(o, "format", &v))
         fmt = json_object_get_string(v);
     if (!fmt || strcmp(fmt, REPO_FORMAT)) {
-        backup_msg("forkcast: backup: s3://%s/%s is not a forkcast backup repository",
-                   r->o->bucket, r->o->prefix);
+        backup_msg("forkcast: backup: s3://%s/%s is not a forkcast backup repository", r->o->bucket,
+                   r->o->prefix);
         goto out;
     }
     if (json_object_object_get_ex(o, "id", &v))
@@ -147,7 +147,7 @@ int backup_repo_open(HDF *cfg, struct backup_opts *o, int create, struct backup_
 {
     struct backup_repo *r = calloc(1, sizeof(*r));
     char err[1024] = "", key[1200], *text = NULL, *material = NULL, path[PATH_MAX + 64];
-    char repo_id[64] = "", cached_id[64], hash[65], *id_src = NULL;
+    char repo_id[64] = "", cached_id[64], hash[65], *id_src = NULL, index[PATH_MAX + 16];
     size_t len;
     int rc = FC_ERR, g;
 
@@ -165,8 +165,7 @@ int backup_repo_open(HDF *cfg, struct backup_opts *o, int create, struct backup_
         rc = FC_EAUTH;
         goto out;
     }
-    g = backup_s3_get(r->x, backup_key(r, "config", key, sizeof key), &text, &len, err,
-                      sizeof err);
+    g = backup_s3_get(r->x, backup_key(r, "config", key, sizeof key), &text, &len, err, sizeof err);
     if (g == BACKUP_NOTFOUND && !strcmp(err, "NoSuchBucket")) {
         backup_msg("forkcast: backup: the bucket %s does not exist (run `forkcast backup init`)",
                    o->bucket);
@@ -208,7 +207,8 @@ int backup_repo_open(HDF *cfg, struct backup_opts *o, int create, struct backup_
         goto out;
     fc_sha256_hex(hash, id_src, strlen(id_src));
     snprintf(path, sizeof path, "%s/%.16s.db", o->cache_dir, hash);
-    if (backup_cache_open(path, &r->cache, err, sizeof err)) {
+    snprintf(index, sizeof index, "%s/files.db", o->cache_dir);
+    if (backup_cache_open(path, index, &r->cache, err, sizeof err)) {
         backup_msg("forkcast: backup: %s", err);
         goto out;
     }
@@ -248,8 +248,8 @@ int backup_repo_read_epoch(struct backup_repo *r, char *out, size_t n)
 {
     char key[1200], err[700], *body = NULL;
     size_t len;
-    int g = backup_s3_get(r->x, backup_key(r, "epoch", key, sizeof key), &body, &len, err,
-                          sizeof err);
+    int g =
+        backup_s3_get(r->x, backup_key(r, "epoch", key, sizeof key), &body, &len, err, sizeof err);
 
     out[0] = '\0';
     if (g < 0) {
@@ -388,7 +388,8 @@ int backup_repo_snapshots(struct backup_repo *r, char ***ids, size_t *n)
     backup_key(r, "snapshots/", prefix, sizeof prefix);
     s.skip = strlen(prefix);
     if (backup_s3_list(r->x, prefix, on_snapshot, &s, err, sizeof err) || s.bad) {
-        backup_msg("forkcast: backup: cannot list the snapshots: %s", s.bad ? "out of memory" : err);
+        backup_msg("forkcast: backup: cannot list the snapshots: %s",
+                   s.bad ? "out of memory" : err);
         backup_strv_free(s.v, s.n);
         return FC_ERR;
     }

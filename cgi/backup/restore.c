@@ -1,4 +1,4 @@
-/* backup/restore: `forkcast backup restore SNAPSHOT [--path P] --to DIR`: parallel downloads, decrypted and checked against their SHA-256 before they are put in place. */
+/* backup/restore: parallel downloads, decrypted and SHA-256-checked before being put in place. */
 #include "backup/backup.h"
 #include "core/util.h"
 

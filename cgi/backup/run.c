@@ -1,9 +1,10 @@
-/* backup/run: `forkcast backup run`: walk, hash (with the local index), upload what the bucket lacks in parallel, then write the snapshot manifest. */
+/* backup/run: walk, hash (local index), upload what the bucket lacks, then the manifest. */
 #include "backup/backup.h"
 #include "core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -93,8 +94,7 @@ static int feed(void *ctx)
                     run->pr.bytes_total += size - e->size;
                     e->size = size;
                 } else if (!e->is_db) {
-                    struct backup_index_entry ie2 = {e->size, e->mtime_ns, e->ctime_ns, e->ino,
-                                                     ""};
+                    struct backup_index_entry ie2 = {e->size, e->mtime_ns, e->ctime_ns, e->ino, ""};
                     fc_strlcpy(ie2.sha, e->sha, sizeof ie2.sha);
                     backup_cache_index_put(run->r->cache, e->src, &ie2);
                 }
@@ -197,8 +197,7 @@ static void print_result(struct run *run, double secs)
     if (isatty(1)) {
         printf("snapshot %s: %llu files (%s), %llu new (%s) uploaded in %.2f s (%lu requests)\n",
                run->m.id, (unsigned long long)run->m.files,
-               backup_human_bytes(run->m.bytes, a, sizeof a),
-               (unsigned long long)run->m.new_files,
+               backup_human_bytes(run->m.bytes, a, sizeof a), (unsigned long long)run->m.new_files,
                backup_human_bytes(run->m.new_bytes, b, sizeof b), secs, st.requests);
     } else {
         printf("snapshot=%s files=%llu dirs=%llu bytes=%llu new_files=%llu new_bytes=%llu "
@@ -212,6 +211,48 @@ static void print_result(struct run *run, double secs)
         printf("%sunreadable=%d\n", isatty(1) ? "warning: files that could not be read: " : "",
                run->unreadable);
     fflush(stdout);
+}
+
+/* The store's rows, exported into a SQLite file that joins the snapshot (DynamoDB). */
+static int add_store_export(struct run *run, HDF *cfg, char ***tmp, size_t *n_tmp)
+{
+    char path[PATH_MAX + 64], err[512], **v;
+    struct backup_entry *e;
+    struct stat st;
+    long rows = 0;
+
+    snprintf(path, sizeof path, "%s/store-export-%d.db", run->o->cache_dir, (int)getpid());
+    run->pr.phase = "export";
+    if (backup_store_export(cfg, path, &rows, err, sizeof err) || stat(path, &st)) {
+        backup_msg("forkcast: backup: %s", err);
+        return -1;
+    }
+    v = realloc(*tmp, (*n_tmp + 1) * sizeof(*v));
+    if (!v)
+        return -1;
+    *tmp = v;
+    if (!(v[*n_tmp] = strdup(path)))
+        return -1;
+    (*n_tmp)++;
+    if (!(e = backup_manifest_add(&run->m)) || !(e->path = strdup(BACKUP_STORE_EXPORT)) ||
+        !(e->src = strdup(path)))
+        return -1;
+    e->type = BACKUP_FILE;
+    e->is_db = 1;
+    e->size = (uint64_t)st.st_size;
+    e->mode = 0600;
+    e->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+    run->m.files++;
+    run->m.bytes += e->size;
+    backup_manifest_sort(&run->m);
+    for (size_t i = 1; i < run->m.n; i++)
+        if (!strcmp(run->m.e[i].path, run->m.e[i - 1].path)) {
+            backup_msg("forkcast: backup: the data folder already holds a %s", BACKUP_STORE_EXPORT);
+            return -1;
+        }
+    if (run->o->verbose)
+        backup_msg("exported %ld rows of the store into %s", rows, BACKUP_STORE_EXPORT);
+    return 0;
 }
 
 static int upload_pass(struct run *run)
@@ -251,6 +292,8 @@ int backup_cmd_run(HDF *cfg, struct backup_opts *o, const struct backup_run_args
     n_roots = a->n_paths ? a->n_paths : 1;
     run.pr.phase = "scan";
     if (backup_walk(o, roots, n_roots, &run.m, &tmp, &n_tmp))
+        goto out;
+    if (!a->n_paths && backup_store_export_needed(cfg) && add_store_export(&run, cfg, &tmp, &n_tmp))
         goto out;
     run.pr.phase = "backup";
     run.pr.files_total = run.m.files;

@@ -1,4 +1,4 @@
-/* backup/s3: the S3 operations the backups need (get, put, list, multi-delete, bucket set-up), with libxml2 for the answers. */
+/* backup/s3: S3 get, put, list, multi-delete and bucket set-up; answers parsed with libxml2. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -65,7 +65,7 @@ static int add_checksum(struct backup_req *r, const void *body, size_t len)
     return backup_req_header(r, "x-amz-checksum-sha256", b64);
 }
 
-static int add_content_md5(struct backup_req *r, const void *body, size_t len)
+int backup_req_content_md5(struct backup_req *r, const void *body, size_t len)
 {
     unsigned char md[16];
     char b64[32];
@@ -76,8 +76,8 @@ static int add_content_md5(struct backup_req *r, const void *body, size_t len)
     return backup_req_header(r, "Content-MD5", b64);
 }
 
-int backup_s3_put(struct backup_xfer *x, const char *key, const void *body, size_t len,
-                  char *err, size_t errlen)
+int backup_s3_put(struct backup_xfer *x, const char *key, const void *body, size_t len, char *err,
+                  size_t errlen)
 {
     struct backup_req *r = backup_req_new("PUT", key, NULL);
     void *copy = malloc(len ? len : 1);
@@ -319,8 +319,9 @@ int backup_s3_delete_many(struct backup_xfer *x, char **keys, size_t n, char *er
         xmlDoc *doc;
         xmlNode *root;
 
-        backup_buf_puts(&body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-                       "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
+        backup_buf_puts(
+            &body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                   "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
         for (size_t i = at; i < end; i++) {
             backup_buf_puts(&body, "<Object><Key>");
             backup_buf_xml(&body, keys[i]);
@@ -329,7 +330,7 @@ int backup_s3_delete_many(struct backup_xfer *x, char **keys, size_t n, char *er
         backup_buf_puts(&body, "</Delete>");
         r = body.bad ? NULL : backup_req_new("POST", NULL, "delete");
         if (!r || backup_req_header(r, "Content-Type", "application/xml") ||
-            add_content_md5(r, body.p, body.len) || add_checksum(r, body.p, body.len)) {
+            backup_req_content_md5(r, body.p, body.len) || add_checksum(r, body.p, body.len)) {
             snprintf(err, errlen, "out of memory");
             free(body.p);
             backup_req_free(r);
@@ -423,7 +424,7 @@ int backup_s3_bucket_versioning(struct backup_xfer *x, char *err, size_t errlen)
     char *copy = strdup(conf);
     int rc = -1;
 
-    if (!r || !copy || add_content_md5(r, conf, strlen(conf))) {
+    if (!r || !copy || backup_req_content_md5(r, conf, strlen(conf))) {
         free(copy);
         backup_req_free(r);
         snprintf(err, errlen, "out of memory");

@@ -1,4 +1,4 @@
-/* backup/upload: object uploads with x-amz-checksum-sha256: one PUT, or a multipart upload with parts in parallel, journaled so that an interrupted one resumes. */
+/* backup/upload: checksummed PUTs and parallel, journaled (resumable) multipart uploads. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -360,7 +360,8 @@ static void submit_complete(struct backup_upjob *j)
     backup_buf_puts(&b, "</CompleteMultipartUpload>");
     if (!eid || b.bad || asprintf(&q, "uploadId=%s", eid) < 0 ||
         !(r = backup_req_new("POST", j->key, q)) ||
-        backup_req_header(r, "Content-Type", "application/xml")) {
+        backup_req_header(r, "Content-Type", "application/xml") ||
+        backup_req_content_md5(r, b.p, b.len)) {
         free(b.p);
         free(eid);
         free(q);
@@ -501,8 +502,9 @@ static void create_done(struct backup_req *r)
     struct backup_uploader *u = j->u;
     struct backup_mpu m;
 
-    if (r->rc != AWS_OK || backup_xml_text(r->resp, r->resp_len, "InitiateMultipartUploadResult",
-                                           "UploadId", j->upload_id, sizeof j->upload_id) ||
+    if (r->rc != AWS_OK ||
+        backup_xml_text(r->resp, r->resp_len, "InitiateMultipartUploadResult", "UploadId",
+                        j->upload_id, sizeof j->upload_id) ||
         !j->upload_id[0]) {
         set_error(j, "cannot start the multipart upload of", r);
         backup_req_free(r);
@@ -569,9 +571,8 @@ static int start_multipart(struct backup_uploader *u, struct backup_upjob *j)
                 if (j->etags[i][0]) {
                     j->parts_done++;
                     if (u->pr)
-                        u->pr->bytes_done += j->size - (uint64_t)i * ps < ps
-                                                 ? j->size - (uint64_t)i * ps
-                                                 : ps;
+                        u->pr->bytes_done +=
+                            j->size - (uint64_t)i * ps < ps ? j->size - (uint64_t)i * ps : ps;
                 }
             }
             free(m.etags);

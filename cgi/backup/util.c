@@ -1,4 +1,4 @@
-/* backup/util: settings, a string-keyed hash map, sizes, base64 and messages for the backup module. */
+/* backup/util: settings, a string-keyed hash map, sizes, base64 and messages. */
 #include "backup/backup.h"
 #include "core/config.h"
 #include "core/util.h"
@@ -80,8 +80,7 @@ int backup_opts_load(HDF *cfg, struct backup_opts *o)
         path_setting(cfg, "Backup.CacheDir", "backup-cache", o->cache_dir, sizeof o->cache_dir) ||
         path_setting(cfg, "Backup.StatusFile", NULL, o->status_file, sizeof o->status_file) ||
         fc_config_path(cfg, "Data.Dir", "var", o->data_dir, sizeof o->data_dir) ||
-        fc_config_data_path(cfg, "Store.SQLite.Path", "forkcast.db", o->db_path,
-                            sizeof o->db_path))
+        fc_config_data_path(cfg, "Store.SQLite.Path", "forkcast.db", o->db_path, sizeof o->db_path))
         return FC_ERR;
     o->key_env = getenv("FORKCAST_BACKUP_KEY") && *getenv("FORKCAST_BACKUP_KEY");
     o->progress = isatty(2);

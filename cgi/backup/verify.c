@@ -1,4 +1,4 @@
-/* backup/verify: `forkcast backup verify [SNAPSHOT] [--deep]`: every referenced object exists with the right size; --deep downloads and re-hashes them. */
+/* backup/verify: referenced objects exist with the right size; --deep re-hashes them. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -179,8 +179,8 @@ int backup_cmd_verify(HDF *cfg, struct backup_opts *o, const char *snap, int dee
     } else if (backup_repo_snapshots(v.r, &ids, &n_ids)) {
         goto out;
     }
-    if (backup_s3_list(v.r->x, backup_key(v.r, "data/", prefix, sizeof prefix), on_object, &v,
-                       err, sizeof err)) {
+    if (backup_s3_list(v.r->x, backup_key(v.r, "data/", prefix, sizeof prefix), on_object, &v, err,
+                       sizeof err)) {
         backup_msg("forkcast: backup: cannot list %s: %s", prefix, err);
         goto out;
     }

@@ -1,4 +1,4 @@
-/* backup/walk: walks the folders to back up into manifest entries; SQLite databases are copied with the online backup API, never read live. */
+/* backup/walk: walks folders into entries; SQLite databases copied by the online backup API. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -18,8 +18,8 @@ struct walk {
     char ***tmp;
     size_t *n_tmp;
     size_t tmp_cap;
-    dev_t skip_dev[2];
-    ino_t skip_ino[2];
+    dev_t skip_dev[4];
+    ino_t skip_ino[4];
     int n_skip;
     char db_real[PATH_MAX];
     int ncopies;
@@ -87,6 +87,24 @@ static int has_sqlite_magic(const char *path)
     if (fd < 0)
         return 0;
     ok = read(fd, buf, 16) == 16 && !memcmp(buf, "SQLite format 3", 16);
+    close(fd);
+    return ok;
+}
+
+/* 1 when path-wal is a SQLite write-ahead log (a database in WAL mode may have an empty main
+ * file until its first checkpoint). */
+static int has_wal(const char *path)
+{
+    char wal[PATH_MAX + 8];
+    unsigned char buf[4];
+    int fd, ok;
+
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    fd = open(wal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return 0;
+    ok = read(fd, buf, 4) == 4 && buf[0] == 0x37 && buf[1] == 0x7f && buf[2] == 0x06 &&
+         (buf[3] == 0x82 || buf[3] == 0x83);
     close(fd);
     return ok;
 }
@@ -184,7 +202,7 @@ static int is_db_file(struct walk *w, const char *abs, const char *name)
 
     if (w->db_real[0] && realpath(abs, real) && !strcmp(real, w->db_real))
         return 1;
-    return looks_like_db_name(name) && has_sqlite_magic(abs);
+    return looks_like_db_name(name) && (has_sqlite_magic(abs) || has_wal(abs));
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -283,9 +301,15 @@ int backup_walk(const struct backup_opts *o, char **roots, int n_roots, struct b
         w.skip_dev[w.n_skip] = st.st_dev;
         w.skip_ino[w.n_skip++] = st.st_ino;
     }
-    if (o->status_file[0] && !stat(o->status_file, &st)) {
-        w.skip_dev[w.n_skip] = st.st_dev;
-        w.skip_ino[w.n_skip++] = st.st_ino;
+    /* The status file (rewritten while we run) and the log of a background run. */
+    for (int k = 0; k < 3 && o->status_file[0]; k++) {
+        static const char *const sfx[] = {"", ".log", ".tmp"};
+        char p[PATH_MAX + 8];
+        snprintf(p, sizeof p, "%s%s", o->status_file, sfx[k]);
+        if (!stat(p, &st)) {
+            w.skip_dev[w.n_skip] = st.st_dev;
+            w.skip_ino[w.n_skip++] = st.st_ino;
+        }
     }
     if (!realpath(o->db_path, w.db_real))
         w.db_real[0] = '\0';

@@ -1,4 +1,4 @@
-/* backup/xfer: parallel S3 transfers on libcurl multi, signed with SigV4 at every attempt, retried with full-jitter backoff. */
+/* backup/xfer: parallel S3 transfers on libcurl multi, SigV4 per attempt, retries. */
 #include "backup/backup.h"
 #include "core/util.h"
 
@@ -11,20 +11,20 @@
 
 #include <curl/curl.h>
 
-#define USER_AGENT       "forkcast-backup/1.0"
-#define MAX_ERROR_BODY   (1u << 20)
-#define STALL_SECONDS    60L
-#define TICK_SECONDS     0.2
+#define USER_AGENT     "forkcast-backup/1.0"
+#define MAX_ERROR_BODY (1u << 20)
+#define STALL_SECONDS  60L
+#define TICK_SECONDS   0.2
 
 struct req_priv {
     CURL *easy;
     struct curl_slist *slist;
     char *url;
-    uint64_t pos;   /* upload read position */
-    double due;     /* when a delayed retry may start */
-    int status_ok;  /* -1 unknown, 1 the answer is 2xx (body to the sink), 0 not */
+    uint64_t pos;  /* upload read position */
+    double due;    /* when a delayed retry may start */
+    int status_ok; /* -1 unknown, 1 the answer is 2xx (body to the sink), 0 not */
     int sink_failed;
-    int completed;  /* for backup_xfer_call */
+    int completed; /* for backup_xfer_call */
     struct backup_req *next;
     char errbuf[CURL_ERROR_SIZE];
 };

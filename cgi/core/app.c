@@ -95,6 +95,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
         fprintf(stderr, "forkcast: cannot build the recommender's model\n");
         return FC_ERR;
     }
+    fc_rec_set_app(app->rec, app);
     if (fc_auth_open(app->cfg, app->store, &app->auth)) {
         fprintf(stderr, "forkcast: cannot start the auth backend\n");
         return FC_ERR;

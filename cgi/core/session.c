@@ -1,5 +1,6 @@
 /* session: opaque session cookies, server-side records, idle/absolute expiry, CSRF tokens. */
 #include "core/session.h"
+#include "auth/auth.h"
 #include "core/config.h"
 #include "core/util.h"
 
@@ -70,7 +71,8 @@ int fc_session_load(struct fc_ctx *c)
             !fc_session_expired(created, last_seen, now,
                                 fc_config_int(c->app->cfg, "Session.IdleTimeout", 604800),
                                 fc_config_int(c->app->cfg, "Session.MaxAge", 2592000)) &&
-            s->ops->user_get(s, uid, &c->user) == FC_OK && !c->user.disabled) {
+            s->ops->user_get(s, uid, &c->user) == FC_OK && !c->user.disabled &&
+            fc_auth_session_check(c->app->auth, c->session_hash, &c->user) != FC_EAUTH) {
             c->logged_in = 1;
             if (now - last_seen >= 60 && s->ops->session_touch(s, c->session_hash, now))
                 return FC_ERR;

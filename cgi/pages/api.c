@@ -454,6 +454,11 @@ static int send_token(struct fc_ctx *c, int status, const struct fc_user *u)
     json_object *o;
     if (fc_session_begin_token(c, u, token))
         return fail500(c, "session");
+    /* the auth backend keeps its own tokens (Cognito) in the session record */
+    if (fc_auth_session_attach(c->app->auth, c->session_hash, u)) {
+        fc_session_end(c);
+        return fail500(c, "session");
+    }
     o = json_object_new_object();
     if (o) {
         add_str(o, "token", token);
@@ -484,7 +489,15 @@ static int api_signup(struct fc_ctx *c)
         goto out;
     }
     rc = c->app->auth->ops->signup(c->app->auth, &s, &u, &err);
-    if (rc == FC_EINVAL)
+    if (rc == FC_AUTH_CONFIRM) {
+        json_object *o = json_object_new_object();
+        if (o) {
+            add_str(o, "status", "confirmation_required");
+            add_str(o, "message",
+                    "Account created: confirm it with the code sent to your e-mail, then log in.");
+        }
+        send_json(c, 202, o);
+    } else if (rc == FC_EINVAL)
         fail(c, 422, "invalid_value", err.field[0] ? err.field : NULL, "%s.", err.message);
     else if (rc == FC_EXISTS)
         fail(c, 409, strcmp(err.field, "email") == 0 ? "email_taken" : "username_taken",
@@ -535,6 +548,10 @@ static int api_login(struct fc_ctx *c)
     case FC_EDISABLED:
         fail(c, 403, "account_disabled", NULL, "%s", err.message);
         break;
+    case FC_AUTH_CONFIRM:
+        fail(c, 403, "account_not_confirmed", NULL,
+             "Confirm your account with the code sent to your e-mail first.");
+        break;
     default:
         fail500(c, "login");
     }
@@ -546,6 +563,7 @@ out:
 /* POST /api/v1/logout: the token stops working. */
 static int api_logout(struct fc_ctx *c)
 {
+    fc_auth_logout(c->app->auth, c->session_hash);
     if (fc_session_end(c)) {
         fail500(c, "logout");
         return 0;
@@ -1469,7 +1487,7 @@ static json_object *rec_json(struct fc_ctx *c, const struct rec_result *res,
     if (!o)
         return NULL;
     json_object_object_add(o, "restaurant", rest_json(r));
-    add_str(o, "reason", rec_why_name(res->reason));
+    add_str(o, "reason", fc_rec_why_name(res->reason));
     if (res->reason == REC_WHY_FRIENDS && (f = json_object_new_object())) {
         json_object *names = json_object_new_array();
         for (int i = 0; names && i < res->n_friends && i < 3; i++) {

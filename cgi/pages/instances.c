@@ -23,8 +23,8 @@
 #define MAX_HISTORY   200
 #define MAX_MINE      50
 
-static const char *const STATES[] = {"pending",       "running",    "stopping",
-                                     "stopped",       "shutting-down", "terminated"};
+static const char *const STATES[] = {"pending", "running",       "stopping",
+                                     "stopped", "shutting-down", "terminated"};
 
 /* ---- helpers ------------------------------------------------------------------- */
 
@@ -53,8 +53,9 @@ static struct aws_client *ec2(struct fc_ctx *c)
 
 static int no_client(struct fc_ctx *c)
 {
-    fc_set(c, "Error.Message", "EC2 is not configured correctly: check AWS.Region and "
-                               "AWS.Endpoint.EC2 (or AWS_REGION, AWS_ENDPOINT_URL_EC2).");
+    fc_set(c, "Error.Message",
+           "EC2 is not configured correctly: check AWS.Region and "
+           "AWS.Endpoint.EC2 (or AWS_REGION, AWS_ENDPOINT_URL_EC2).");
     return 500;
 }
 
@@ -63,7 +64,7 @@ static int no_client(struct fc_ctx *c)
 static int aws_status(int rc, const struct aws_error *err)
 {
     return rc == AWS_E_HTTP && err->http_status < 500 && !aws_error_is_throttle(err->code) ? 400
-                                                                                          : 503;
+                                                                                           : 503;
 }
 
 /* Milliseconds as "2024-05-01 12:00:03 UTC" and ISO 8601 under prefix / prefix.Iso. */
@@ -219,8 +220,8 @@ static int inst_list(struct fc_ctx *c)
 
 /* ---- launch ---------------------------------------------------------------------- */
 
-static const char *const LAUNCH_FIELDS[] = {"image_id", "instance_type", "count",     "key_name",
-                                            "security_groups", "subnet_id",  "name", "tags",
+static const char *const LAUNCH_FIELDS[] = {"image_id",        "instance_type", "count", "key_name",
+                                            "security_groups", "subnet_id",     "name",  "tags",
                                             "user_data"};
 
 static int render_launch(struct fc_ctx *c, int status, const char *nonce)
@@ -284,8 +285,8 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
         form_error(c, &bad, "image_id", "An AMI id is short and has no spaces (ami-...).");
     if (!*type)
         form_error(c, &bad, "instance_type", "Give an instance type, such as t3.micro.");
-    else if (strlen(type) > 32 || strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789.-") !=
-                                      strlen(type))
+    else if (strlen(type) > 32 ||
+             strspn(type, "abcdefghijklmnopqrstuvwxyz0123456789.-") != strlen(type))
         form_error(c, &bad, "instance_type", "An instance type looks like t3.micro.");
     if (fc_parse_int(fc_form(c, "count"), 1, FC_EC2_MAX_COUNT, &count))
         form_error(c, &bad, "count", "Launch between 1 and 20 instances.");
@@ -306,7 +307,8 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
         form_error(c, &bad, "tags", "Too many tags (4 KB at most).");
     } else {
         fc_strlcpy(r->tagbuf, tags, sizeof r->tagbuf);
-        for (line = strtok_r(r->tagbuf, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
+        for (line = strtok_r(r->tagbuf, "\r\n", &save); line;
+             line = strtok_r(NULL, "\r\n", &save)) {
             char *eq;
             fc_trim(line);
             if (!*line)
@@ -320,9 +322,10 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
             fc_trim(line);
             if (!*line || strlen(line) > 128 || strncmp(line, "aws:", 4) == 0 ||
                 strlen(eq + 1) > 256 || strcmp(line, "Name") == 0) {
-                form_error(c, &bad, "tags", "Tag keys have 1 to 128 characters and do not start "
-                                            "with aws: (give Name in its own field); values at "
-                                            "most 256.");
+                form_error(c, &bad, "tags",
+                           "Tag keys have 1 to 128 characters and do not start "
+                           "with aws: (give Name in its own field); values at "
+                           "most 256.");
                 break;
             }
             if (nt >= MAX_TAGS) {
@@ -341,8 +344,9 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
         for (char *g = strtok_r(r->groupbuf, ", \r\n\t", &save); g;
              g = strtok_r(NULL, ", \r\n\t", &save)) {
             if (ng >= MAX_GROUPS || !field_ok(g, 255)) {
-                form_error(c, &bad, "security_groups", "At most 16 security groups (ids sg-... "
-                                                       "or names), separated by commas.");
+                form_error(c, &bad, "security_groups",
+                           "At most 16 security groups (ids sg-... "
+                           "or names), separated by commas.");
                 break;
             }
             r->groups[ng++] = g;
@@ -436,8 +440,9 @@ static int inst_launch(struct fc_ctx *c)
     }
     refill_launch(c);
     if (!valid_nonce(nonce)) {
-        fc_set(c, "Form.Error", "This form is missing its submission id: it was opened before "
-                                "an update. Check the values and send it again.");
+        fc_set(c, "Form.Error",
+               "This form is missing its submission id: it was opened before "
+               "an update. Check the values and send it again.");
         status = render_launch(c, 400, NULL);
         goto out;
     }
@@ -798,7 +803,8 @@ static int inst_action(struct fc_ctx *c)
         rc = fc_ec2_change_state(cl, a, &id, 1, 1, NULL, 0, NULL, &err);
         fc_set(c, fc_ec2_dry_run_ok(rc, &err) ? "Confirm.CheckOk" : "Confirm.Refused",
                fc_ec2_strerror(rc, &err, msg, sizeof msg));
-        status = render_confirm(c, k, nonce, fc_ec2_dry_run_ok(rc, &err) ? 200 : aws_status(rc, &err));
+        status =
+            render_confirm(c, k, nonce, fc_ec2_dry_run_ok(rc, &err) ? 200 : aws_status(rc, &err));
         goto out;
     }
     rc = fc_ec2_change_state(cl, a, &id, 1, 0, ch, 1, &n, &err);

@@ -76,8 +76,7 @@ int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)
     struct rec_result res[50];
     size_t got = 0;
     if (n > 50)
-        n = 50;
-    fc_rec_set_app(c->app->rec, c->app); /* fallbacks count in this app's metrics */
+        n = 50; /* fallbacks count in this app's metrics */
     if (fc_rec_for_user(c->app->rec, &c->user, n, res, &got))
         return FC_ERR;
     set_results(c, prefix, res, got);

@@ -27,8 +27,7 @@ void fc_personalize_cfg_load(HDF *cfg, struct fc_personalize_cfg *pc)
 {
     memset(pc, 0, sizeof *pc);
     cfg_str(cfg, "Rec.Personalize.CampaignArn", pc->campaign_arn, sizeof pc->campaign_arn);
-    cfg_str(cfg, "Rec.Personalize.RecommenderArn", pc->recommender_arn,
-            sizeof pc->recommender_arn);
+    cfg_str(cfg, "Rec.Personalize.RecommenderArn", pc->recommender_arn, sizeof pc->recommender_arn);
     cfg_str(cfg, "Rec.Personalize.FilterArn", pc->filter_arn, sizeof pc->filter_arn);
     cfg_str(cfg, "Rec.Personalize.TrackingId", pc->tracking_id, sizeof pc->tracking_id);
     pc->timeout_ms = aws_config_int(cfg, "Rec.Personalize.TimeoutMs", 300);
@@ -55,8 +54,8 @@ int fc_personalize_enabled(HDF *cfg)
 struct fc_personalize {
     struct fc_personalize_cfg pc;
     struct aws_client *client;
-    int failures;         /* calls failed in a row */
-    int64_t open_until;   /* breaker: no call before this (monotonic ms) */
+    int failures;       /* calls failed in a row */
+    int64_t open_until; /* breaker: no call before this (monotonic ms) */
 };
 
 static int64_t mono_ms(void)
@@ -104,6 +103,14 @@ void fc_personalize_close(struct fc_personalize *p)
     free(p);
 }
 
+void fc_personalize_set_hooks(struct fc_personalize *p, const struct aws_client_hooks *hooks,
+                              const char *key_id, const char *secret)
+{
+    aws_client_set_hooks(p->client, hooks);
+    if (key_id && secret)
+        aws_client_set_credentials(p->client, key_id, secret, NULL);
+}
+
 /* Parses a positive decimal int64 that is the whole string. */
 static int parse_id(const char *s, int64_t *out)
 {
@@ -135,8 +142,7 @@ int fc_personalize_parse_items(json_object *resp, struct fc_personalize_item *ou
         it = json_object_array_get_idx(list, i);
         if (!json_object_is_type(it, json_type_object) ||
             !json_object_object_get_ex(it, "itemId", &v) ||
-            !json_object_is_type(v, json_type_string) ||
-            parse_id(json_object_get_string(v), &id))
+            !json_object_is_type(v, json_type_string) || parse_id(json_object_get_string(v), &id))
             continue;
         for (size_t j = 0; j < k; j++)
             dup |= out[j].item == id;
@@ -239,8 +245,7 @@ out:
 /* ---- PutEvents ---------------------------------------------------------------------------- */
 
 int fc_personalize_event_enqueue(HDF *cfg, struct fc_store *s, int64_t user_id,
-                                 int64_t restaurant_id, const char *type, double value,
-                                 int64_t at)
+                                 int64_t restaurant_id, const char *type, double value, int64_t at)
 {
     struct fc_personalize_cfg pc;
     json_object *o = NULL;
@@ -283,8 +288,8 @@ int fc_personalize_event_enqueue(HDF *cfg, struct fc_store *s, int64_t user_id,
 int fc_personalize_event(struct fc_app *app, int64_t user_id, int64_t restaurant_id,
                          const char *type, double value, int64_t at)
 {
-    int rc = fc_personalize_event_enqueue(app->cfg, app->store, user_id, restaurant_id, type,
-                                          value, at);
+    int rc =
+        fc_personalize_event_enqueue(app->cfg, app->store, user_id, restaurant_id, type, value, at);
     if (rc != FC_OK) {
         fprintf(stderr,
                 "forkcast: personalize: could not queue the %s event of user %" PRId64

@@ -8,11 +8,13 @@
 #include <stdint.h>
 
 #include <ClearSilver.h>
+#include <json-c/json.h>
 
 #include "store/store.h"
 #include "worker/jobs.h"
 
 struct fc_app;
+struct aws_client_hooks;
 
 /* The worker job that sends one interaction with PutEvents. */
 #define FC_PERSONALIZE_JOB "personalize.put_events"
@@ -43,6 +45,9 @@ struct fc_personalize;
  * FC_OK, or FC_ERR (not configured, bad endpoint: logged). */
 int fc_personalize_open(HDF *cfg, struct fc_personalize **out);
 void fc_personalize_close(struct fc_personalize *p);
+/* Test seam: the client's transport, clock... (aws_client_set_hooks) and fixed credentials. */
+void fc_personalize_set_hooks(struct fc_personalize *p, const struct aws_client_hooks *hooks,
+                              const char *key_id, const char *secret);
 
 struct fc_personalize_item {
     int64_t item; /* the restaurant id (Personalize's itemId) */
@@ -74,8 +79,7 @@ int fc_personalize_event(struct fc_app *app, int64_t user_id, int64_t restaurant
                          const char *type, double value, int64_t at);
 /* The same with an explicit configuration and store (the CLI, tests). */
 int fc_personalize_event_enqueue(HDF *cfg, struct fc_store *s, int64_t user_id,
-                                 int64_t restaurant_id, const char *type, double value,
-                                 int64_t at);
+                                 int64_t restaurant_id, const char *type, double value, int64_t at);
 
 /* The job handler: sends the job's event; retried with the worker's backoff on throttling,
  * 5xx, timeouts and credential errors, failed for good (kept, see `forkcast personalize

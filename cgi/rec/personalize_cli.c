@@ -131,8 +131,7 @@ struct counts {
     size_t interactions, reviews, saves, views, users, items;
 };
 
-static int write_datasets(const struct rec_dataset *d, const char *dir, int views,
-                          struct counts *k)
+static int write_datasets(const struct rec_dataset *d, const char *dir, int views, struct counts *k)
 {
     char path[PATH_MAX];
     FILE *f = NULL;
@@ -212,9 +211,9 @@ out:
     return rc;
 }
 
-static const char *const FILES[] = {"interactions.csv",         "users.csv",
-                                    "items.csv",                "interactions-schema.json",
-                                    "users-schema.json",        "items-schema.json"};
+static const char *const FILES[] = {"interactions.csv",  "users.csv",
+                                    "items.csv",         "interactions-schema.json",
+                                    "users-schema.json", "items-schema.json"};
 
 /* Reads a whole file into *buf (malloc'ed). */
 static int slurp(const char *path, char **buf, size_t *len)
@@ -305,7 +304,8 @@ static int upload(HDF *cfg, const char *dir, const char *url)
         aws_http_response_free(&resp);
         free(body);
         if (arc != AWS_OK) {
-            fprintf(stderr, "forkcast: personalize: upload of s3://%s/%s failed: %s (HTTP %d): %s\n",
+            fprintf(stderr,
+                    "forkcast: personalize: upload of s3://%s/%s failed: %s (HTTP %d): %s\n",
                     bucket, key, err.code, err.http_status, err.message);
             goto out;
         }
@@ -314,7 +314,8 @@ static int upload(HDF *cfg, const char *dir, const char *url)
     printf("next: create the schemas from the *-schema.json files and a dataset group, then one "
            "dataset import job per dataset, e.g.\n"
            "  aws personalize create-dataset-import-job --job-name forkcast-interactions "
-           "--dataset-arn ARN --role-arn ROLE --data-source dataLocation=s3://%s/%s%sinteractions.csv\n",
+           "--dataset-arn ARN --role-arn ROLE --data-source "
+           "dataLocation=s3://%s/%s%sinteractions.csv\n",
            bucket, prefix, *prefix ? "/" : "");
     rc = FC_OK;
 out:

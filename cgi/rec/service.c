@@ -33,11 +33,11 @@ struct fc_rec {
     int refresh_seconds;
     pthread_t thread;
     /* Personalize (Rec.Backend = personalize): used by the requesting thread only */
-    int personalize;            /* configured */
-    struct fc_personalize *pz;  /* its client; NULL when it could not be created */
-    pthread_mutex_t pz_lock;    /* one call at a time */
-    struct fc_store *store;     /* the caller's store: reviewed places */
-    struct fc_app *app;         /* metrics */
+    int personalize;           /* configured */
+    struct fc_personalize *pz; /* its client; NULL when it could not be created */
+    pthread_mutex_t pz_lock;   /* one call at a time */
+    struct fc_store *store;    /* the caller's store: reviewed places */
+    struct fc_app *app;        /* metrics */
     long fallbacks;
 };
 
@@ -159,6 +159,11 @@ int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out)
         if (fc_personalize_open(cfg, &r->pz))
             fprintf(stderr, "forkcast: recommender: Personalize is configured but its client "
                             "failed: every request uses the built-in engine\n");
+    } else if (strcmp(fc_config_str(cfg, "Rec.Backend", "builtin"), "builtin") != 0) {
+        fprintf(stderr,
+                "forkcast: recommender: Rec.Backend = %s needs Rec.Personalize."
+                "CampaignArn or RecommenderArn: using the built-in engine\n",
+                fc_config_str(cfg, "Rec.Backend", ""));
     }
     if (store->ops->rec_version(store, &v) || rebuild(r, store, v)) {
         fc_rec_close(r);

@@ -446,6 +446,7 @@ void dynamo_writer_init(struct dynamo_writer *w, struct fc_dynamo *d)
     w->reqs = json_object_new_array();
     w->keys = json_object_new_object();
     w->puts = w->dels = 0;
+    w->err = FC_OK;
 }
 
 int dynamo_writer_flush(struct dynamo_writer *w)
@@ -455,8 +456,8 @@ int dynamo_writer_flush(struct dynamo_writer *w)
     size_t n = json_object_array_length(reqs);
     long puts = 0, dels = 0;
 
-    if (!n)
-        return FC_OK;
+    if (w->err || !n)
+        return w->err;
     for (size_t i = 0; i < n; i++) {
         if (json_object_object_get_ex(json_object_array_get_idx(reqs, i), "PutRequest", NULL))
             puts++;
@@ -493,6 +494,7 @@ int dynamo_writer_flush(struct dynamo_writer *w)
         w->puts += puts;
         w->dels += dels;
     }
+    w->err = rc;
     return rc;
 }
 
@@ -500,6 +502,10 @@ static int writer_add(struct dynamo_writer *w, const char *pk, const char *sk, j
 {
     char ks[1024];
     int rc = FC_OK;
+    if (w->err) {
+        json_object_put(wr);
+        return w->err;
+    }
     key_string(ks, sizeof ks, pk, sk);
     if (json_object_object_get_ex(w->keys, ks, NULL) && (rc = dynamo_writer_flush(w))) {
         json_object_put(wr);
@@ -900,24 +906,31 @@ static int64_t session_ttl(struct fc_dynamo *d, int64_t created, int64_t last_se
     return a < b ? a : b;
 }
 
-static int d_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
+json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
+                                 int64_t created, int64_t last_seen)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = json_object_new_object();
+    json_object *it = json_object_new_object();
     char pk[160], g1[48];
-    int rc;
     snprintf(pk, sizeof pk, "S#%s", hash);
     snprintf(g1, sizeof g1, "USESS#%" PRId64, uid);
     dynamo_set(it, "pk", dynamo_s(pk));
     dynamo_set(it, "sk", dynamo_s("SESSION"));
     dynamo_set(it, "type", dynamo_s("session"));
     dynamo_set(it, "user_id", dynamo_n(uid));
-    dynamo_set(it, "created_at", dynamo_n(now));
-    dynamo_set(it, "last_seen", dynamo_n(now));
-    dynamo_set(it, "ttl", dynamo_n(session_ttl(d, now, now)));
+    dynamo_set(it, "created_at", dynamo_n(created));
+    dynamo_set(it, "last_seen", dynamo_n(last_seen));
+    dynamo_set(it, "ttl", dynamo_n(session_ttl(d, created, last_seen)));
     dynamo_set(it, "gsi1pk", dynamo_s(g1));
     dynamo_set(it, "gsi1sk", dynamo_s(hash));
-    json_object_object_add(req, "Item", it);
+    return it;
+}
+
+static int d_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    int rc;
+    json_object_object_add(req, "Item", dynamo_session_item(d, hash, uid, now, now));
     dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
     rc = dynamo_call(d, "PutItem", req, NULL);
     json_object_put(req);
@@ -978,12 +991,10 @@ static int d_session_delete(struct fc_store *s, const char *hash)
 
 /* ---- log-in failures ------------------------------------------------------------------------ */
 
-static int d_fail_record(struct fc_store *s, const char *key, int64_t now)
+json_object *dynamo_failure_item(const char *key, int64_t now)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = json_object_new_object();
+    json_object *it = json_object_new_object();
     char pk[400], sk[64], rnd[17];
-    int rc;
     snprintf(pk, sizeof pk, "FAIL#%s", key);
     dynamo_rand_hex(rnd);
     snprintf(sk, sizeof sk, DYNAMO_TIME_FMT "#%s", (long long)(now > 0 ? now : 0), rnd);
@@ -994,7 +1005,15 @@ static int d_fail_record(struct fc_store *s, const char *key, int64_t now)
     dynamo_set(it, "at", dynamo_n(now));
     /* failures older than a day are of no use to any window: DynamoDB deletes them */
     dynamo_set(it, "ttl", dynamo_n(now + 86400));
-    json_object_object_add(req, "Item", it);
+    return it;
+}
+
+static int d_fail_record(struct fc_store *s, const char *key, int64_t now)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    int rc;
+    json_object_object_add(req, "Item", dynamo_failure_item(key, now));
     rc = dynamo_call(d, "PutItem", req, NULL);
     json_object_put(req);
     return rc;
@@ -1479,6 +1498,7 @@ static void d_close(struct fc_store *s)
     struct fc_dynamo *d = D(s);
     if (!d)
         return;
+    dynamo_import_abort(d);
     aws_client_free(d->c);
     free(d);
 }
@@ -1558,6 +1578,9 @@ static const struct fc_store_ops dynamo_ops = {
     .instance_events = dynamo_instance_events,
     .session_tokens_put = dynamo_session_tokens_put,
     .session_tokens_get = dynamo_session_tokens_get,
+    .export_rows = dynamo_export_rows,
+    .import_row = dynamo_import_row,
+    .wipe = dynamo_wipe,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)
@@ -1579,6 +1602,9 @@ int fc_dynamo_open(HDF *cfg, struct fc_store **out)
     if (d->search_max < 1)
         d->search_max = 1;
     d->fanout_max = aws_config_int(cfg, "Store.DynamoDB.FanoutMax", 5000);
+    d->reviews_per_page = aws_config_int(cfg, "Store.DynamoDB.ReviewsPerPage", 1000);
+    if (d->reviews_per_page < 1)
+        d->reviews_per_page = 1;
     d->idle_timeout = cfg ? fc_config_int(cfg, "Session.IdleTimeout", 604800) : 604800;
     d->max_age = cfg ? fc_config_int(cfg, "Session.MaxAge", 2592000) : 2592000;
     if (aws_client_new(cfg, "dynamodb", &d->c) != AWS_OK) {

@@ -23,6 +23,8 @@ enum {
 #define DYNAMO_TIME_FMT "%012lld"
 #define DYNAMO_ID_FMT   "%010lld"
 
+struct dynamo_import;
+
 struct fc_dynamo {
     struct fc_store base;
     struct aws_client *c;
@@ -30,12 +32,14 @@ struct fc_dynamo {
     int consistent;       /* ConsistentRead on base-table reads (Store.DynamoDB.ConsistentRead) */
     int search_max;       /* items a search may read (Store.DynamoDB.SearchMaxItems) */
     int fanout_max;       /* friends a feed fan-out writes to (Store.DynamoDB.FanoutMax) */
+    int reviews_per_page; /* reviews in a 1 MB Query page (Store.DynamoDB.ReviewsPerPage) */
     int64_t idle_timeout; /* Session.IdleTimeout, for the sessions' TTL */
     int64_t max_age;      /* Session.MaxAge */
     int batch;            /* inside batch_begin/batch_end */
     int bump_pending;     /* a rec-version bump deferred to batch_end */
     int cancel_index;     /* first failed action of the last cancelled transaction */
-    char cancel_reasons[256]; /* its reasons, as DynamoDB's message lists them */
+    char cancel_reasons[256];  /* its reasons, as DynamoDB's message lists them */
+    struct dynamo_import *imp; /* a copy being imported (dynamodb_copy.c) */
 };
 
 /* Opens the backend: Store.DynamoDB.Table, the AWS.* settings (region, endpoint, retries). */
@@ -120,6 +124,7 @@ struct dynamo_writer {
     json_object *reqs; /* array of WriteRequests not sent yet */
     json_object *keys; /* their keys, to never send one twice in a call */
     long puts, dels;   /* sent so far */
+    int err;           /* the first failure: every later call returns it */
 };
 void dynamo_writer_init(struct dynamo_writer *w, struct fc_dynamo *d);
 int dynamo_writer_put(struct dynamo_writer *w, json_object *item); /* takes item */
@@ -160,6 +165,19 @@ json_object *dynamo_review_item(const struct fc_review *r);
 json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, int64_t author,
                               int64_t restaurant, int stars);
 void dynamo_feed_sk(char *out, size_t n, int64_t at, int kind, int64_t id);
+
+json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at);
+/* The item that finds a review by id (RV#id -> user, restaurant). */
+json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid);
+/* A relation item: user's friend (kind "F"), request out/in ("RO", "RI"), block ("B"),
+ * blocked by ("BB"). */
+json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int64_t at);
+/* An interaction (sort key type#time#suffix, suffix unique). */
+json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
+                               const char *suffix);
+json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
+                                 int64_t created, int64_t last_seen);
+json_object *dynamo_failure_item(const char *key, int64_t at);
 
 /* Key builders. */
 void dynamo_user_pk(char out[32], int64_t id);
@@ -246,5 +264,16 @@ int dynamo_session_tokens_put(struct fc_store *s, const char *hash, const char *
                               int64_t access_exp, int64_t now);
 int dynamo_session_tokens_get(struct fc_store *s, const char *hash, char **sealed,
                               int64_t *access_exp, int64_t *updated_at);
+
+/* Bulk copies (dynamodb_copy.c; see store.h). */
+int dynamo_export_rows(struct fc_store *s,
+                       int (*emit)(void *ctx, const char *table, struct json_object *row),
+                       void *ctx);
+int dynamo_import_row(struct fc_store *s, const char *table, struct json_object *row);
+int dynamo_wipe(struct fc_store *s);
+/* Drops an unfinished import. */
+void dynamo_import_abort(struct fc_dynamo *d);
+/* Rewrites every feed from the friendships, reviews and saves (after a failed fan-out). */
+int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written);
 
 #endif

@@ -742,8 +742,10 @@ int dynamo_session_tokens_get(struct fc_store *s, const char *hash, char **seale
             rc = FC_NOTFOUND;
         else if (!(*sealed = strdup(dynamo_get_s(it, "sealed"))))
             rc = FC_ERR;
-        *access_exp = dynamo_get_n(it, "access_exp");
-        *updated_at = dynamo_get_n(it, "tokens_updated_at");
+        if (rc == FC_OK) {
+            *access_exp = dynamo_get_n(it, "access_exp");
+            *updated_at = dynamo_get_n(it, "tokens_updated_at");
+        }
     }
     json_object_put(it);
     return rc;

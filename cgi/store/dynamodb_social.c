@@ -182,7 +182,7 @@ json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, 
     return it;
 }
 
-static json_object *save_item(int64_t id, int64_t uid, int64_t rid, int64_t at)
+json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at)
 {
     json_object *it = json_object_new_object();
     char pk[32], sk[32], l[64];
@@ -319,7 +319,7 @@ static void tx_rating(struct fc_dynamo *d, json_object *items, int64_t rid, int 
     dynamo_val(a, ":s", dynamo_n(dstars));
 }
 
-static json_object *pointer_item(int64_t id, int64_t uid, int64_t rid)
+json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid)
 {
     json_object *it = json_object_new_object();
     char pk[32];
@@ -378,7 +378,8 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
         } else {
             dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
             a = dynamo_tx_add(d, items, "Put");
-            json_object_object_add(a, "Item", pointer_item(nr.id, nr.user_id, nr.restaurant_id));
+            json_object_object_add(a, "Item",
+                                   dynamo_pointer_item(nr.id, nr.user_id, nr.restaurant_id));
             tx_rating(d, items, nr.restaurant_id, 1, nr.stars);
         }
         rc = dynamo_transact(d, items);
@@ -608,6 +609,21 @@ static int viewer_load(struct fc_dynamo *d, int64_t id, struct viewer *v)
     return FC_OK;
 }
 
+/* The viewer's sets from a profile item read with others (it takes a reference). */
+static int viewer_from(struct viewer *v, int64_t id, json_object *prof)
+{
+    memset(v, 0, sizeof *v);
+    v->id = id;
+    if (!id || !prof)
+        return FC_OK;
+    v->prof = json_object_get(prof);
+    if (ids_load(&v->friends, prof, "friends") || ids_load(&v->blocked, prof, "blocked") ||
+        ids_load(&v->blocked_by, prof, "blocked_by") || ids_load(&v->req_out, prof, "req_out") ||
+        ids_load(&v->req_in, prof, "req_in"))
+        return FC_ERR;
+    return FC_OK;
+}
+
 static void viewer_free(struct viewer *v)
 {
     ids_free(&v->friends);
@@ -645,23 +661,6 @@ static void fill_rows(struct rev_list *l, json_object *found, const char *rest_n
     *n = k;
 }
 
-/* Adds the reviews of one page of the restaurant's index to pending, minus the friends' (read
- * by key) and those of users blocked either way. */
-static int gsi_page(json_object *items, const struct viewer *v, struct rev_list *pending)
-{
-    size_t n = items ? json_object_array_length(items) : 0;
-    for (size_t i = 0; i < n; i++) {
-        json_object *it = json_object_array_get_idx(items, i);
-        int64_t author = dynamo_get_n(it, "user_id");
-        if (ids_has(&v->friends, author) || ids_has(&v->blocked, author) ||
-            ids_has(&v->blocked_by, author))
-            continue;
-        if (cand_add(pending, it, 0))
-            return FC_ERR;
-    }
-    return FC_OK;
-}
-
 /* Merges the items of more into found (both "pk\x1fsk" -> item objects); puts more. */
 static void merge_found(json_object *found, json_object *more)
 {
@@ -674,117 +673,213 @@ static void merge_found(json_object *found, json_object *more)
     json_object_put(more);
 }
 
-int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
-                                 struct fc_review_row *out, int max, int *n)
+/* The restaurant's reviews are read from its gsi1 partition whole when that takes no more
+ * calls than reading each friend's review by key (100 keys per BatchGetItem); a Query page
+ * (1 MB) holds about Store.DynamoDB.ReviewsPerPage reviews. */
+static int whole_partition(struct fc_dynamo *d, int64_t review_count, long friends)
 {
-    struct fc_dynamo *d = D(s);
-    struct viewer v;
-    struct rev_list rows = {0}, pending = {0};
-    struct dynamo_keys k;
-    json_object *found = NULL, *req = NULL, *lek = NULL;
-    char rpk[32], sk[32], g1[40], rest_name[256] = "";
-    int rc, friends_visible = 0, others = 0;
+    int64_t per = d->reviews_per_page;
+    return review_count <= per || (review_count + per - 1) / per <= (friends + 1 + 99) / 100;
+}
 
-    *n = 0;
-    if (max <= 0)
-        return FC_OK;
-    dynamo_keys_init(&k);
-    if ((rc = viewer_load(d, viewer, &v)))
-        goto out;
-    /* 1. the friends' reviews and the viewer's own, by key, with their authors and the
-     * restaurant */
-    dynamo_rest_pk(rpk, rid);
-    review_sk(sk, rid);
-    dynamo_keys_add(&k, rpk, "RESTAURANT");
-    for (long i = 0; i < v.friends.n; i++) {
-        char pk[32];
-        dynamo_user_pk(pk, v.friends.v[i]);
-        dynamo_keys_add(&k, pk, sk);
-        dynamo_keys_add(&k, pk, "PROFILE");
-    }
-    if (viewer) {
-        char pk[32];
-        dynamo_user_pk(pk, viewer);
-        dynamo_keys_add(&k, pk, sk);
-        dynamo_keys_add(&k, pk, "PROFILE");
-    }
-    if ((rc = dynamo_batch_get(d, &k, NULL, &found)))
-        goto out;
-    dynamo_copy_s(dynamo_found(found, rpk, "RESTAURANT"), "name", rest_name, sizeof rest_name);
-    for (long i = 0; i < v.friends.n + (viewer ? 1 : 0); i++) {
-        int64_t a = i < v.friends.n ? v.friends.v[i] : viewer;
-        char pk[32];
-        json_object *it, *au;
-        dynamo_user_pk(pk, a);
-        it = dynamo_found(found, pk, sk);
-        au = dynamo_found(found, pk, "PROFILE");
-        if (!it || !visible(viewer, &v.friends, &v.blocked, &v.blocked_by, au))
-            continue;
-        if ((rc = cand_add(&rows, it, i < v.friends.n)))
-            goto out;
-        friends_visible += i < v.friends.n;
-    }
-    /* 2. the others' reviews, newest first, from the restaurant's index (gsi1), a page at a
-     * time until enough of them are visible */
-    req = dynamo_req(d);
+/* The restaurant's reviews from gsi1, newest first: one page of up to limit (0: all of them,
+ * page after page). *lek is where the next page starts (NULL at the end). */
+static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_object **lek,
+                              dynamo_item_fn fn, void *ctx)
+{
+    json_object *req = dynamo_req(d), *resp = NULL, *items, *x;
+    char g1[40];
+    int rc;
     json_object_object_add(req, "IndexName", json_object_new_string("gsi1"));
     snprintf(g1, sizeof g1, "REST#%" PRId64, rid);
     dynamo_expr(req, "KeyConditionExpression", "#gsi1pk = :p");
     dynamo_val(req, ":p", dynamo_s(g1));
     json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    while (others < max - friends_visible) {
-        json_object *resp = NULL, *items, *x, *more = NULL;
-        size_t before = pending.n;
-        json_object_object_add(req, "Limit",
-                               json_object_new_int(max - friends_visible - others + 8));
-        if (lek)
-            json_object_object_add(req, "ExclusiveStartKey", json_object_get(lek));
-        if ((rc = dynamo_call(d, "Query", req, &resp)))
-            goto out;
-        json_object_put(lek);
-        lek = json_object_object_get_ex(resp, "LastEvaluatedKey", &x) ? json_object_get(x) : NULL;
+    if (!limit) {
+        rc = dynamo_each(d, "Query", req, 0, fn, ctx);
+        json_object_put(req);
+        return rc;
+    }
+    json_object_object_add(req, "Limit", json_object_new_int(limit));
+    if (*lek)
+        json_object_object_add(req, "ExclusiveStartKey", json_object_get(*lek));
+    rc = dynamo_call(d, "Query", req, &resp);
+    json_object_put(*lek);
+    *lek = NULL;
+    if (rc == FC_OK) {
+        if (json_object_object_get_ex(resp, "LastEvaluatedKey", &x))
+            *lek = json_object_get(x);
+        if (json_object_object_get_ex(resp, "Items", &items))
+            for (size_t i = 0; i < json_object_array_length(items) && rc == FC_OK; i++)
+                rc = fn(ctx, json_object_array_get_idx(items, i));
+    }
+    json_object_put(resp);
+    json_object_put(req);
+    return rc;
+}
+
+/* Sorts one review of the restaurant: a friend's, or another's (pending the author's
+ * visibility), minus those of users blocked either way. */
+struct sort_ctx {
+    const struct viewer *v;
+    struct rev_list *friends, *others;
+};
+
+static int sort_review(void *ctx, json_object *it)
+{
+    struct sort_ctx *c = ctx;
+    int64_t author = dynamo_get_n(it, "user_id");
+    if (ids_has(&c->v->friends, author))
+        return cand_add(c->friends, it, 1);
+    if (ids_has(&c->v->blocked, author) || ids_has(&c->v->blocked_by, author))
+        return FC_OK;
+    return cand_add(c->others, it, 0);
+}
+
+/* Reads into found the profiles of the authors of l->c[from..to) not there yet. */
+static int fetch_authors(struct fc_dynamo *d, json_object *found, struct rev_list *l, size_t from,
+                         size_t to)
+{
+    struct dynamo_keys k;
+    json_object *more = NULL;
+    int rc = FC_OK;
+    dynamo_keys_init(&k);
+    for (size_t i = from; i < to && i < l->n; i++) {
+        char pk[32];
+        dynamo_user_pk(pk, l->c[i].author);
+        if (!dynamo_found(found, pk, "PROFILE"))
+            dynamo_keys_add(&k, pk, "PROFILE");
+    }
+    if (json_object_array_length(k.list)) {
         rc =
-            gsi_page(json_object_object_get_ex(resp, "Items", &items) ? items : NULL, &v, &pending);
-        json_object_put(resp);
-        if (rc)
+            dynamo_batch_get(d, &k, "#id, #username, #display_name, #visibility, #disabled", &more);
+        if (rc == FC_OK)
+            merge_found(found, more);
+    }
+    dynamo_keys_free(&k);
+    return rc;
+}
+
+static json_object *author_of(json_object *found, const struct cand *c)
+{
+    char pk[32];
+    dynamo_user_pk(pk, c->author);
+    return dynamo_found(found, pk, "PROFILE");
+}
+
+int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
+                                 struct fc_review_row *out, int max, int *n)
+{
+    struct fc_dynamo *d = D(s);
+    struct viewer v;
+    struct rev_list rows = {0}, friends = {0}, others = {0};
+    struct sort_ctx sc = {&v, &friends, &others};
+    struct dynamo_keys k;
+    json_object *found = NULL, *lek = NULL, *rest;
+    char rpk[32], vpk[32], sk[32], rest_name[256] = "";
+    int rc, whole, need, fetched = 0;
+    size_t done = 0;
+
+    *n = 0;
+    memset(&v, 0, sizeof v);
+    if (max <= 0)
+        return FC_OK;
+    /* 1. the viewer (friends, blocks) and the restaurant (name, number of reviews) */
+    dynamo_keys_init(&k);
+    dynamo_rest_pk(rpk, rid);
+    dynamo_user_pk(vpk, viewer);
+    review_sk(sk, rid);
+    dynamo_keys_add(&k, rpk, "RESTAURANT");
+    if (viewer) {
+        dynamo_keys_add(&k, vpk, "PROFILE");
+        dynamo_keys_add(&k, vpk, sk); /* the viewer's own review, strongly consistent */
+    }
+    if ((rc = dynamo_batch_get(d, &k, NULL, &found)))
+        goto out;
+    rest = dynamo_found(found, rpk, "RESTAURANT");
+    dynamo_copy_s(rest, "name", rest_name, sizeof rest_name);
+    if ((rc = viewer_from(&v, viewer, viewer ? dynamo_found(found, vpk, "PROFILE") : NULL)))
+        goto out;
+    /* 2. the friends' reviews: the whole restaurant index when that is cheap, else by key */
+    whole = whole_partition(d, dynamo_get_n(rest, "review_count"), v.friends.n);
+    if (whole) {
+        if ((rc = restaurant_reviews(d, rid, 0, &lek, sort_review, &sc)))
             goto out;
-        /* the new authors' profiles decide what is visible */
+    } else if (v.friends.n) {
+        json_object *more = NULL;
         dynamo_keys_free(&k);
         dynamo_keys_init(&k);
-        for (size_t i = before; i < pending.n; i++) {
+        for (long i = 0; i < v.friends.n; i++) {
             char pk[32];
-            dynamo_user_pk(pk, pending.c[i].author);
-            if (!dynamo_found(found, pk, "PROFILE"))
-                dynamo_keys_add(&k, pk, "PROFILE");
+            dynamo_user_pk(pk, v.friends.v[i]);
+            dynamo_keys_add(&k, pk, sk);
         }
-        if (json_object_array_length(k.list)) {
-            if ((rc = dynamo_batch_get(
-                     d, &k, "#id, #username, #display_name, #visibility, #disabled", &more)))
+        if ((rc = dynamo_batch_get(d, &k, NULL, &more)))
+            goto out;
+        json_object_object_foreach(more, key, val)
+        {
+            (void)key;
+            if ((rc = cand_add(&friends, val, 1)))
+                break;
+        }
+        json_object_put(more);
+        if (rc)
+            goto out;
+    }
+    if ((rc = fetch_authors(d, found, &friends, 0, friends.n)))
+        goto out;
+    for (size_t i = 0; i < friends.n; i++)
+        if (visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
+                    author_of(found, &friends.c[i])) &&
+            (rc = cand_add(&rows, friends.c[i].it, 1)))
+            goto out;
+    /* 3. the others' reviews, newest first, until enough are visible (the authors decide) */
+    need = max - (int)rows.n;
+    if (others.n > 1)
+        qsort(others.c, others.n, sizeof *others.c, cmp_cand);
+    while (need > 0) {
+        size_t upto = done + (size_t)need + 4;
+        if (!whole && upto > others.n && (!fetched || lek)) {
+            /* another page of the index (or the first) */
+            size_t before = others.n;
+            if ((rc = restaurant_reviews(d, rid, need + 8, &lek, sort_review, &sc)))
                 goto out;
-            merge_found(found, more);
-        }
-        for (size_t i = before; i < pending.n; i++) {
-            char pk[32];
-            dynamo_user_pk(pk, pending.c[i].author);
-            if (!visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
-                         dynamo_found(found, pk, "PROFILE")))
+            fetched = 1;
+            if (others.n > 1)
+                qsort(others.c + before, others.n - before, sizeof *others.c, cmp_cand);
+            if (others.n == before && lek)
                 continue;
-            if ((rc = cand_add(&rows, pending.c[i].it, 0)))
-                goto out;
-            others++;
         }
-        if (!lek)
+        if (done >= others.n)
+            break;
+        if ((rc = fetch_authors(d, found, &others, done, upto)))
+            goto out;
+        for (; done < others.n && done < upto && need > 0; done++)
+            if (visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
+                        author_of(found, &others.c[done]))) {
+                if ((rc = cand_add(&rows, others.c[done].it, 0)))
+                    goto out;
+                need--;
+            }
+        if (!whole && !lek && done >= others.n)
             break;
     }
+    /* the viewer's own review, read by key: there even if the index has not caught up (it
+     * takes its place by time among the newest others, all of which were considered) */
+    if (viewer && dynamo_found(found, vpk, sk) &&
+        visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
+                dynamo_found(found, vpk, "PROFILE")) &&
+        (rc = cand_add(&rows, dynamo_found(found, vpk, sk), 0)))
+        goto out;
     if (rows.n > 1)
         qsort(rows.c, rows.n, sizeof *rows.c, cmp_cand);
     fill_rows(&rows, found, rest_name, rid, out, max, n);
 out:
     json_object_put(lek);
-    json_object_put(req);
     json_object_put(found);
     rev_list_free(&rows);
-    rev_list_free(&pending);
+    rev_list_free(&friends);
+    rev_list_free(&others);
     dynamo_keys_free(&k);
     viewer_free(&v);
     return rc;
@@ -879,57 +974,92 @@ out:
     return rc;
 }
 
+struct rating_ctx {
+    const struct viewer *v;
+    struct rev_list *l;
+};
+
+static int rating_each(void *ctx, json_object *it)
+{
+    struct rating_ctx *c = ctx;
+    return ids_has(&c->v->friends, dynamo_get_n(it, "user_id")) ? cand_add(c->l, it, 1) : FC_OK;
+}
+
 int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count, double *avg)
 {
     struct fc_dynamo *d = D(s);
     struct viewer v;
+    struct rev_list l = {0};
+    struct rating_ctx c = {&v, &l};
     struct dynamo_keys k;
-    json_object *found = NULL, *authors = NULL;
-    char sk[32];
-    int rc, c = 0;
+    json_object *found = NULL, *lek = NULL;
+    char vpk[32], rpk[32], sk[32];
+    int rc, n = 0;
     long sum = 0;
 
     *count = 0;
     *avg = 0;
+    memset(&v, 0, sizeof v);
     dynamo_keys_init(&k);
-    if ((rc = viewer_load(d, viewer, &v)) || !v.friends.n)
-        goto out;
+    if (!viewer)
+        goto out_ok;
+    dynamo_user_pk(vpk, viewer);
+    dynamo_rest_pk(rpk, rid);
     review_sk(sk, rid);
-    for (long i = 0; i < v.friends.n; i++) {
-        char pk[32];
-        dynamo_user_pk(pk, v.friends.v[i]);
-        dynamo_keys_add(&k, pk, sk);
-    }
-    if ((rc = dynamo_batch_get(d, &k, "#stars, #user_id", &found)))
+    dynamo_keys_add(&k, vpk, "PROFILE");
+    dynamo_keys_add(&k, rpk, "RESTAURANT");
+    if ((rc = dynamo_batch_get(d, &k,
+                               "#id, #friends, #blocked, #blocked_by, #req_out, "
+                               "#req_in, #review_count",
+                               &found)) ||
+        (rc = viewer_from(&v, viewer, dynamo_found(found, vpk, "PROFILE"))))
         goto out;
-    dynamo_keys_free(&k);
-    dynamo_keys_init(&k);
-    json_object_object_foreach(found, key, val)
-    {
-        char pk[32];
-        (void)key;
-        dynamo_user_pk(pk, dynamo_get_n(val, "user_id"));
-        dynamo_keys_add(&k, pk, "PROFILE");
+    if (!v.friends.n)
+        goto out_ok;
+    /* the friends' reviews of the restaurant: its whole index, or each by key */
+    if (whole_partition(d, dynamo_get_n(dynamo_found(found, rpk, "RESTAURANT"), "review_count"),
+                        v.friends.n)) {
+        if ((rc = restaurant_reviews(d, rid, 0, &lek, rating_each, &c)))
+            goto out;
+    } else {
+        json_object *more = NULL;
+        dynamo_keys_free(&k);
+        dynamo_keys_init(&k);
+        for (long i = 0; i < v.friends.n; i++) {
+            char pk[32];
+            dynamo_user_pk(pk, v.friends.v[i]);
+            dynamo_keys_add(&k, pk, sk);
+        }
+        if ((rc = dynamo_batch_get(d, &k, "#id, #stars, #user_id, #created_at", &more)))
+            goto out;
+        json_object_object_foreach(more, key, val)
+        {
+            (void)key;
+            if ((rc = cand_add(&l, val, 1)))
+                break;
+        }
+        json_object_put(more);
+        if (rc)
+            goto out;
     }
-    if ((rc = dynamo_batch_get(d, &k, "#disabled", &authors)))
+    /* disabled friends do not count */
+    if ((rc = fetch_authors(d, found, &l, 0, l.n)))
         goto out;
-    json_object_object_foreach(found, key2, val2)
-    {
-        char pk[32];
-        json_object *au;
-        (void)key2;
-        dynamo_user_pk(pk, dynamo_get_n(val2, "user_id"));
-        au = dynamo_found(authors, pk, "PROFILE");
+    for (size_t i = 0; i < l.n; i++) {
+        json_object *au = author_of(found, &l.c[i]);
         if (!au || dynamo_get_n(au, "disabled"))
             continue;
-        c++;
-        sum += (long)dynamo_get_n(val2, "stars");
+        n++;
+        sum += (long)dynamo_get_n(l.c[i].it, "stars");
     }
-    *count = c;
-    *avg = c ? (double)sum / c : 0.0;
+    *count = n;
+    *avg = n ? (double)sum / n : 0.0;
+out_ok:
+    rc = FC_OK;
 out:
     json_object_put(found);
-    json_object_put(authors);
+    json_object_put(lek);
+    rev_list_free(&l);
     dynamo_keys_free(&k);
     viewer_free(&v);
     return rc;
@@ -959,11 +1089,9 @@ int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
     return rc;
 }
 
-/* A relation item (pk user, sk G#kind#other) with its time. */
-static void tx_rel_put(struct fc_dynamo *d, json_object *items, int64_t user, const char *kind,
-                       int64_t other, int64_t now, int must_be_new)
+json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int64_t at)
 {
-    json_object *a = dynamo_tx_add(d, items, "Put"), *it = json_object_new_object();
+    json_object *it = json_object_new_object();
     char pk[32], sk[40];
     dynamo_user_pk(pk, user);
     graph_sk(sk, kind, other);
@@ -972,8 +1100,16 @@ static void tx_rel_put(struct fc_dynamo *d, json_object *items, int64_t user, co
     dynamo_set(it, "type", dynamo_s("relation"));
     dynamo_set(it, "user_id", dynamo_n(user));
     dynamo_set(it, "other_id", dynamo_n(other));
-    dynamo_set(it, "created_at", dynamo_n(now));
-    json_object_object_add(a, "Item", it);
+    dynamo_set(it, "created_at", dynamo_n(at));
+    return it;
+}
+
+/* A relation item (pk user, sk G#kind#other) with its time. */
+static void tx_rel_put(struct fc_dynamo *d, json_object *items, int64_t user, const char *kind,
+                       int64_t other, int64_t now, int must_be_new)
+{
+    json_object *a = dynamo_tx_add(d, items, "Put");
+    json_object_object_add(a, "Item", dynamo_rel_item(user, kind, other, now));
     if (must_be_new)
         dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
 }
@@ -1007,14 +1143,22 @@ static json_object *tx_sets(struct fc_dynamo *d, json_object *items, int64_t use
 int dynamo_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *items = json_object_new_array();
+    json_object *items;
     int rc;
+    int rel;
+    if (v == from)
+        return FC_NOTFOUND; /* nobody asks themselves */
+    if (dynamo_relation(s, v, from, &rel))
+        return FC_ERR;
+    items = json_object_new_array();
     tx_rel_del(d, items, from, "RO", v, 1); /* the request must be there */
     tx_rel_del(d, items, v, "RI", from, 0);
     tx_rel_del(d, items, v, "RO", from, 0); /* a crossing request goes too */
     tx_rel_del(d, items, from, "RI", v, 0);
-    tx_rel_put(d, items, v, "F", from, now, 0);
-    tx_rel_put(d, items, from, "F", v, now, 0);
+    if (!(rel & FC_REL_FRIEND)) { /* a friendship keeps its first time */
+        tx_rel_put(d, items, v, "F", from, now, 0);
+        tx_rel_put(d, items, from, "F", v, now, 0);
+    }
     tx_sets(d, items, v, "ADD #friends :o DELETE #req_in :o, #req_out :o", from);
     tx_sets(d, items, from, "ADD #friends :o DELETE #req_out :o, #req_in :o", v);
     rc = dynamo_transact(d, items);
@@ -1069,8 +1213,11 @@ int dynamo_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now)
 int dynamo_friend_request_delete(struct fc_store *s, int64_t from, int64_t to)
 {
     struct fc_dynamo *d = D(s);
-    json_object *items = json_object_new_array();
+    json_object *items;
     int rc;
+    if (from == to)
+        return FC_NOTFOUND;
+    items = json_object_new_array();
     tx_rel_del(d, items, from, "RO", to, 1);
     tx_rel_del(d, items, to, "RI", from, 0);
     tx_sets(d, items, from, "DELETE #req_out :o", to);
@@ -1085,8 +1232,11 @@ int dynamo_friend_request_delete(struct fc_store *s, int64_t from, int64_t to)
 int dynamo_friend_remove(struct fc_store *s, int64_t v, int64_t o)
 {
     struct fc_dynamo *d = D(s);
-    json_object *items = json_object_new_array();
+    json_object *items;
     int rc;
+    if (v == o)
+        return FC_NOTFOUND;
+    items = json_object_new_array();
     tx_rel_del(d, items, v, "F", o, 1);
     tx_rel_del(d, items, o, "F", v, 0);
     tx_sets(d, items, v, "DELETE #friends :o", o);
@@ -1143,8 +1293,10 @@ int dynamo_block(struct fc_store *s, int64_t v, int64_t o, int64_t now)
     tx_rel_del(d, items, o, "RI", v, 0);
     tx_rel_del(d, items, o, "RO", v, 0);
     tx_rel_del(d, items, v, "RI", o, 0);
-    tx_rel_put(d, items, v, "B", o, now, 0);
-    tx_rel_put(d, items, o, "BB", v, now, 0);
+    if (!(rel & FC_REL_BLOCKED)) { /* a block keeps its first time */
+        tx_rel_put(d, items, v, "B", o, now, 0);
+        tx_rel_put(d, items, o, "BB", v, now, 0);
+    }
     tx_sets(d, items, v, "ADD #blocked :o DELETE #friends :o, #req_out :o, #req_in :o", o);
     tx_sets(d, items, o, "ADD #blocked_by :o DELETE #friends :o, #req_out :o, #req_in :o", v);
     rc = dynamo_transact(d, items);
@@ -1164,8 +1316,11 @@ int dynamo_block(struct fc_store *s, int64_t v, int64_t o, int64_t now)
 int dynamo_unblock(struct fc_store *s, int64_t v, int64_t o)
 {
     struct fc_dynamo *d = D(s);
-    json_object *items = json_object_new_array();
+    json_object *items;
     int rc;
+    if (v == o)
+        return FC_OK; /* nobody blocks themselves */
+    items = json_object_new_array();
     tx_rel_del(d, items, v, "B", o, 0);
     tx_rel_del(d, items, o, "BB", v, 0);
     tx_sets(d, items, v, "DELETE #blocked :o", o);
@@ -1536,28 +1691,30 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
     struct fc_dynamo *d = D(s);
     struct dynamo_keys k;
     json_object *found = NULL, *req = NULL, *prof;
-    char pk[32], sk[32];
+    char pk[32], sk[32], rpk[32];
     int64_t id;
     int rc;
 
     dynamo_user_pk(pk, uid);
     save_sk(sk, rid);
     dynamo_keys_init(&k);
+    dynamo_rest_pk(rpk, rid);
     dynamo_keys_add(&k, pk, sk);
     dynamo_keys_add(&k, pk, "PROFILE");
+    dynamo_keys_add(&k, rpk, "RESTAURANT");
     if ((rc = dynamo_batch_get(d, &k, "#id, #friends", &found)))
         goto out;
     prof = dynamo_found(found, pk, "PROFILE");
     if (dynamo_found(found, pk, sk))
         goto out; /* already on the list: INSERT OR IGNORE */
-    if (!prof) {
-        rc = FC_EXISTS; /* no such user */
+    if (!prof || !dynamo_found(found, rpk, "RESTAURANT")) {
+        rc = FC_EXISTS; /* no such user or restaurant (foreign keys in SQL) */
         goto out;
     }
     if ((rc = dynamo_next_id(d, "save", &id)))
         goto out;
     req = dynamo_req(d);
-    json_object_object_add(req, "Item", save_item(id, uid, rid, now));
+    json_object_object_add(req, "Item", dynamo_save_item(id, uid, rid, now));
     dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
     rc = dynamo_call(d, "PutItem", req, NULL);
     if (rc == DYNAMO_COND) {
@@ -1692,16 +1849,14 @@ out:
 /* ---- the interaction log
  * ------------------------------------------------------------------------- */
 
-int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,
-                     int64_t at)
+json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
+                               const char *suffix)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = json_object_new_object();
-    char pk[32], sk[160], rnd[17];
-    int rc;
+    json_object *it = json_object_new_object();
+    char pk[32], sk[160];
     snprintf(pk, sizeof pk, "EV#%" PRId64, uid);
-    dynamo_rand_hex(rnd);
-    snprintf(sk, sizeof sk, "%s#" DYNAMO_TIME_FMT "#%s", type, (long long)(at > 0 ? at : 0), rnd);
+    snprintf(sk, sizeof sk, "%s#" DYNAMO_TIME_FMT "#%s", type, (long long)(at > 0 ? at : 0),
+             suffix);
     dynamo_set(it, "pk", dynamo_s(pk));
     dynamo_set(it, "sk", dynamo_s(sk));
     dynamo_set(it, "type", dynamo_s("event"));
@@ -1710,7 +1865,18 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
     dynamo_set(it, "value", dynamo_d(value));
     dynamo_set(it, "created_at", dynamo_n(at));
-    json_object_object_add(req, "Item", it);
+    return it;
+}
+
+int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,
+                     int64_t at)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    char rnd[17];
+    int rc;
+    dynamo_rand_hex(rnd);
+    json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, rnd));
     rc = dynamo_call(d, "PutItem", req, NULL);
     json_object_put(req);
     if (rc == FC_OK)

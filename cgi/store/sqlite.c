@@ -1326,6 +1326,9 @@ static const struct fc_store_ops sqlite_ops = {
     .instance_events = fc_sqlite_instance_events,
     .session_tokens_put = fc_sqlite_session_tokens_put,
     .session_tokens_get = fc_sqlite_session_tokens_get,
+    .export_rows = fc_sqlite_export_rows,
+    .import_row = fc_sqlite_import_row,
+    .wipe = fc_sqlite_wipe,
 };
 
 static int cmp_str(const void *a, const void *b)

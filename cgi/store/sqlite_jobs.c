@@ -262,8 +262,7 @@ int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
     *n = 0;
-    if (prepare(db, "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?",
-                &st))
+    if (prepare(db, "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?", &st))
         return FC_ERR;
     sqlite3_bind_int64(st, 1, before);
     if (sqlite3_step(st) == SQLITE_DONE) {
@@ -323,9 +322,9 @@ int fc_sqlite_instance_put(struct fc_store *s, const struct fc_instance *in, int
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
-    const char *text[] = {in->instance_id,   in->name,       in->image_id,   in->instance_type,
-                          in->state,         in->public_ip,  in->private_ip, in->subnet_id,
-                          in->launch_time,   in->client_token, in->status,   in->message};
+    const char *text[] = {in->instance_id, in->name,         in->image_id,   in->instance_type,
+                          in->state,       in->public_ip,    in->private_ip, in->subnet_id,
+                          in->launch_time, in->client_token, in->status,     in->message};
 
     if (!in->instance_id[0])
         return FC_EINVAL;

@@ -169,9 +169,10 @@ enum fc_metric_group {
 
 struct fc_store;
 struct rec_dataset;
-struct fc_job;              /* background jobs: below */
-struct fc_instance;         /* EC2 instances: below */
+struct fc_job;      /* background jobs: below */
+struct fc_instance; /* EC2 instances: below */
 struct fc_instance_event;
+struct json_object; /* bulk copies: rows as json-c objects */
 
 /* Every function returns FC_OK, FC_NOTFOUND, FC_EXISTS or FC_ERR (see core/util.h). */
 struct fc_store_ops {
@@ -352,6 +353,21 @@ struct fc_store_ops {
     /* *sealed is malloc'ed (the caller frees it); FC_NOTFOUND when the session has none. */
     int (*session_tokens_get)(struct fc_store *s, const char *hash, char **sealed,
                               int64_t *access_exp, int64_t *updated_at);
+
+    /* Bulk copies between backends (forkcast dynamodb copy): every stored row, as a json-c
+     * object {column: value} of the SQLite schema's table (users, reviews, friendships...),
+     * ids and times kept. Derived data (indexes, counts, feeds) is not exported: the
+     * importing backend rebuilds it. */
+    /* Calls emit(ctx, table, row) for each row (SQLite: parents before children; DynamoDB:
+     * in scan order); a non-zero return of emit stops the export and is returned. */
+    int (*export_rows)(struct fc_store *s,
+                       int (*emit)(void *ctx, const char *table, struct json_object *row),
+                       void *ctx);
+    /* Stores one exported row (FC_EINVAL: a table this backend does not keep); table NULL
+     * ends the copy: derived data is written and id counters moved past the copied ids. */
+    int (*import_row)(struct fc_store *s, const char *table, struct json_object *row);
+    /* Deletes every row (copy --force onto a non-empty store). */
+    int (*wipe)(struct fc_store *s);
 };
 
 struct fc_store {
@@ -390,11 +406,11 @@ struct fc_instance {
     char public_ip[64];
     char private_ip[64];
     char subnet_id[64];
-    char launch_time[32];   /* as EC2 gives it (ISO 8601) */
-    char client_token[72];  /* the RunInstances ClientToken of its launch */
-    char status[16]; /* following | ready | no-ip | done | timeout | ended | error | "" */
-    char message[512];      /* status in plain words */
-    int64_t launched_by;    /* user id; 0 when not launched from the admin pages */
+    char launch_time[32];  /* as EC2 gives it (ISO 8601) */
+    char client_token[72]; /* the RunInstances ClientToken of its launch */
+    char status[16];       /* following | ready | no-ip | done | timeout | ended | error | "" */
+    char message[512];     /* status in plain words */
+    int64_t launched_by;   /* user id; 0 when not launched from the admin pages */
     int64_t created_at, updated_at;
 };
 
@@ -432,5 +448,12 @@ int fc_sqlite_session_tokens_put(struct fc_store *s, const char *hash, const cha
                                  int64_t access_exp, int64_t now);
 int fc_sqlite_session_tokens_get(struct fc_store *s, const char *hash, char **sealed,
                                  int64_t *access_exp, int64_t *updated_at);
+
+/* The SQLite backend's bulk copy operations (store/sqlite_export.c). */
+int fc_sqlite_export_rows(struct fc_store *s,
+                          int (*emit)(void *ctx, const char *table, struct json_object *row),
+                          void *ctx);
+int fc_sqlite_import_row(struct fc_store *s, const char *table, struct json_object *row);
+int fc_sqlite_wipe(struct fc_store *s);
 
 #endif

@@ -77,8 +77,8 @@ static int cmd_run(HDF *cfg, struct fc_store *s, int argc, char **argv)
     o.stop = &stop_flag;
     if (fc_worker_new(cfg, s, &o, &w))
         return 1;
-    fprintf(stderr, "forkcast: worker started (job types %s; poll %d ms, lease %d s)\n", o.types[0] ? o.types : "all", o.poll_ms,
-            o.lease_ms / 1000);
+    fprintf(stderr, "forkcast: worker started (job types %s; poll %d ms, lease %d s)\n",
+            o.types[0] ? o.types : "all", o.poll_ms, o.lease_ms / 1000);
     rc = fc_worker_loop(w);
     fc_worker_free(w);
     fprintf(stderr, "forkcast: worker stopped\n");
@@ -116,8 +116,8 @@ static int cmd_list(struct fc_store *s, int argc, char **argv)
            "MESSAGE");
     for (int i = 0; i < n; i++)
         printf("%-6lld %-14s %-8s %d/%-6d %-20s %s\n", (long long)jobs[i].id, jobs[i].type,
-               jobs[i].state, jobs[i].attempts, jobs[i].max_attempts, when(jobs[i].updated_at, b1, sizeof b1),
-               jobs[i].message);
+               jobs[i].state, jobs[i].attempts, jobs[i].max_attempts,
+               when(jobs[i].updated_at, b1, sizeof b1), jobs[i].message);
     (void)b2;
     free(jobs);
     return 0;
@@ -138,7 +138,8 @@ static int cmd_show(struct fc_store *s, const char *arg)
     }
     rc = s->ops->job_get(s, id, j);
     if (rc) {
-        fprintf(stderr, "forkcast: worker: %s\n", rc == FC_NOTFOUND ? "no such job" : "store error");
+        fprintf(stderr, "forkcast: worker: %s\n",
+                rc == FC_NOTFOUND ? "no such job" : "store error");
         free(j);
         return 1;
     }
@@ -148,8 +149,8 @@ static int cmd_show(struct fc_store *s, const char *arg)
            j->runs, (long long)j->run_at_ms, j->worker, (long long)j->lease_until_ms,
            when(j->created_at, b, sizeof b));
     printf("updated: %s\n", when(j->updated_at, b, sizeof b));
-    printf("finished: %s\nmessage: %s\npayload: %s\nprogress: %s\n", when(j->finished_at, b, sizeof b),
-           j->message, j->payload, j->progress);
+    printf("finished: %s\nmessage: %s\npayload: %s\nprogress: %s\n",
+           when(j->finished_at, b, sizeof b), j->message, j->payload, j->progress);
     free(j);
     return 0;
 }
@@ -194,7 +195,7 @@ static int cmd_enqueue(struct fc_store *s, int argc, char **argv)
         return 0;
     }
     fprintf(stderr, "forkcast: worker: %s\n",
-            rc == FC_EINVAL     ? "no handler for that job type (see: forkcast worker types)"
+            rc == FC_EINVAL    ? "no handler for that job type (see: forkcast worker types)"
             : rc == FC_ETOOBIG ? "payload or key too large"
                                : "cannot enqueue");
     return 1;

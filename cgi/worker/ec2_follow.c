@@ -179,8 +179,8 @@ static int follow_run(struct fc_job_run *r)
     }
     if (!json_object_object_get_ex(r->progress, "wait", &saved) ||
         fc_ec2_wait_from_json(saved, &w) != FC_OK) {
-        int after_launch = json_object_object_get_ex(p, "launch", &launch) &&
-                           json_object_get_boolean(launch);
+        int after_launch =
+            json_object_object_get_ex(p, "launch", &launch) && json_object_get_boolean(launch);
         fc_ec2_wait_init(&w, id, target, after_launch, r->job->created_at * 1000);
     }
     if (!(res = malloc(sizeof *res)))

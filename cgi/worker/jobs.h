@@ -51,13 +51,13 @@ struct fc_job_run {
     char message[512];     /* set it: shown in job lists and pages */
     int64_t again_ms;      /* FC_JOB_AGAIN: when to run the next step */
     int64_t now_ms;
-    uint32_t rnd;          /* a random number for jitter */
-    int last_attempt;      /* 1 when a FC_JOB_RETRY now would fail the job */
-    void *state;           /* the type's per-worker state (see init) */
+    uint32_t rnd;     /* a random number for jitter */
+    int last_attempt; /* 1 when a FC_JOB_RETRY now would fail the job */
+    void *state;      /* the type's per-worker state (see init) */
 };
 
 struct fc_job_type {
-    const char *type; /* "ec2.follow", "s3.backup", "personalize.put-events"... */
+    const char *type;                 /* "ec2.follow", "s3.backup", "personalize.put-events"... */
     int (*run)(struct fc_job_run *r); /* one step: returns an enum fc_job_outcome */
     int max_attempts;                 /* failed runs allowed; 0: Worker.MaxAttempts */
     /* Optional: called once per worker process before the type's first step (*state is
@@ -91,15 +91,16 @@ enum {
 };
 
 struct fc_worker_opts {
-    char id[64];             /* lease holder name; "" = host:pid */
-    int poll_ms;             /* longest sleep when nothing is due (Worker.PollMs, 500) */
-    int lease_ms;            /* how long a claimed step may take (Worker.LeaseSeconds, 120) */
-    int max_attempts;        /* default per job (Worker.MaxAttempts, 8) */
-    int retry_base_ms;       /* FC_JOB_RETRY backoff (Worker.RetryBaseMs, 2000) */
-    int retry_cap_ms;        /* (Worker.RetryCapMs, 300000) */
-    int keep_days;           /* finished jobs are deleted after (Worker.KeepDays, 30) */
-    int until;               /* FC_WORKER_FOREVER, FC_WORKER_ONCE or FC_WORKER_DRAIN */
-    char types[512];         /* comma-separated types to run; "" = every registered type */
+    char id[64];                 /* lease holder name; "" = host:pid */
+    int poll_ms;                 /* longest sleep when nothing is due (Worker.PollMs, 500) */
+    int lease_ms;                /* how long a claimed step may take (Worker.LeaseSeconds, 120) */
+    int max_attempts;            /* default per job (Worker.MaxAttempts, 8) */
+    int retry_base_ms;           /* FC_JOB_RETRY backoff (Worker.RetryBaseMs, 2000) */
+    int retry_cap_ms;            /* (Worker.RetryCapMs, 300000) */
+    int keep_days;               /* finished jobs are deleted after (Worker.KeepDays, 30) */
+    int until;                   /* FC_WORKER_FOREVER, FC_WORKER_ONCE or FC_WORKER_DRAIN */
+    char types[512];             /* comma-separated types to run; "" = every registered type */
+    int quiet;                   /* 1: no line on stderr per step */
     volatile sig_atomic_t *stop; /* set (by a signal handler) to stop after the current step */
     /* test seams: NULL means the real clock, sleep and random source */
     int64_t (*now_ms)(void *ctx);

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-extern const struct fc_job_type fc_ec2_follow_job; /* worker/ec2_follow.c */
+extern const struct fc_job_type fc_ec2_follow_job;             /* worker/ec2_follow.c */
 extern const struct fc_job_type fc_personalize_put_events_job; /* rec/personalize.c */
 
 const struct fc_job_type *const fc_job_builtin[] = {

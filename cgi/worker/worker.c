@@ -251,11 +251,12 @@ int fc_worker_step(struct fc_worker *w, int64_t *job_id)
         type->failed(&r);
     rc = s->ops->job_update(s, j, now / 1000);
     if (rc == FC_NOTFOUND) {
-        fprintf(stderr, "forkcast: worker %s: job %lld: lease lost (the step took longer than "
-                        "Worker.LeaseSeconds); another worker has it\n",
+        fprintf(stderr,
+                "forkcast: worker %s: job %lld: lease lost (the step took longer than "
+                "Worker.LeaseSeconds); another worker has it\n",
                 w->o.id, (long long)j->id);
         rc = FC_OK;
-    } else if (rc == FC_OK) {
+    } else if (rc == FC_OK && !w->o.quiet) {
         fprintf(stderr, "forkcast: worker: job %lld %s: %s%s%s\n", (long long)j->id, j->type,
                 j->state, j->message[0] ? ": " : "", j->message);
     }

@@ -26,7 +26,9 @@ what Cognito does:
     again (Cognito would make a new one), UserNotFoundException and "User is already
     confirmed." as Cognito answers them;
   * scripted faults: fault(target, code) makes the next calls of an operation fail
-    (TooManyRequestsException, LimitExceededException... that an emulator never sends).
+    (TooManyRequestsException, LimitExceededException... that an emulator never sends);
+  * forged tokens: forge_next("IdToken", {"cognito:groups": ["admin"]}) alters the payload of
+    a token in the next InitiateAuth answer, keeping its signature (an attacker's edit).
 Every call through the shim is recorded (target and JSON body) for the tests to inspect, and
 so is every GET (forkcast's key set fetches, when Auth.Cognito.JwksUrl points at the shim)."""
 import base64
@@ -159,6 +161,8 @@ class _Shim(BaseHTTPRequestHandler):
         status, data, ctype = self._forward(
             "POST", "/", raw, {"Content-Type": self.headers.get("Content-Type", ""),
                                "X-Amz-Target": self.headers.get("X-Amz-Target", "")})
+        if status == 200 and target == "InitiateAuth":
+            data = cl.forge(data)
         if status == 400 and target in ("InitiateAuth", "ChangePassword"):
             try:
                 err = json.loads(data)
@@ -183,7 +187,7 @@ class CognitoLocal:
         self.proc = subprocess.Popen([BIN], cwd=self.dir, env=env, stdout=self.log,
                                      stderr=subprocess.STDOUT)
         self.lock = threading.Lock()
-        self.calls, self.gets, self.faults = [], [], []
+        self.calls, self.gets, self.faults, self.forgeries = [], [], [], []
         self.secrets, self.pools, self.policies, self.static = {}, {}, {}, {}
         self._wait()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Shim)
@@ -264,6 +268,26 @@ class CognitoLocal:
         """Makes the shim answer GET path itself with body (a JSON-able value)."""
         with self.lock:
             self.static[path] = json.dumps(body).encode()
+
+    def forge_next(self, token, claims):
+        """Makes the next InitiateAuth answer carry a forged token ("IdToken" or
+        "AccessToken"): claims merged into its payload, header and signature kept."""
+        with self.lock:
+            self.forgeries.append((token, claims))
+
+    def forge(self, data):
+        with self.lock:
+            if not self.forgeries:
+                return data
+            token, claims = self.forgeries.pop(0)
+        answer = json.loads(data)
+        res = answer.get("AuthenticationResult", {})
+        if token in res:
+            h, p, sig = res[token].split(".")
+            payload = dict(jwt_claims(res[token]), **claims)
+            p = base64.urlsafe_b64encode(json.dumps(payload).encode()).rstrip(b"=").decode()
+            res[token] = "%s.%s.%s" % (h, p, sig)
+        return json.dumps(answer).encode()
 
     def clear_faults(self):
         with self.lock:

@@ -388,19 +388,23 @@ class Ec2Double:
             touched = list(self.instances.values())
             chosen = [i for i in touched if i.current()[0] != NOTFOUND]
         chosen = [i for i in chosen if self._matches(i, filters)]
-        start = 0
+        # NextToken is a cursor (the last instance returned), so instances that become
+        # visible between pages do not shift the pages
         token = p.get("NextToken")
         if token:
+            order = list(self.instances)
             try:
-                start = int(base64.b64decode(token).decode().split(":")[1])
+                after = base64.b64decode(token).decode().split(":")[1]
+                pos = order.index(after)
             except (ValueError, IndexError):
                 raise ApiError(400, "InvalidParameterValue", "Invalid value '%s' for nextToken"
                                % token)
-        end = len(chosen) if size is None else start + size
-        page = chosen[start:end]
+            chosen = [i for i in chosen if order.index(i.id) > pos]
+        page = chosen if size is None else chosen[:size]
         nxt = ""
-        if end < len(chosen):
-            nxt = base64.b64encode(("page:%d:%s" % (end, uuid.uuid4().hex)).encode()).decode()
+        if len(page) < len(chosen):
+            nxt = base64.b64encode(("after:%s:%s" % (page[-1].id, uuid.uuid4().hex))
+                                   .encode()).decode()
         groups = []
         xml = {inst.id: self._instance_xml(inst) for inst in page}
         for inst in touched:
@@ -548,7 +552,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.send_header("x-amzn-RequestId", hashlib.md5(data).hexdigest())
         self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client was killed (tests do that on purpose)
 
 
 if __name__ == "__main__":

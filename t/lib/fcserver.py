@@ -23,11 +23,20 @@ def free_port():
     return port
 
 
+# Servers alive in this process (t/lib/sqlite_mirror.py finds the one whose database it is).
+LIVE = []
+
+
 class Server:
-    def __init__(self, demo=False, env=None, build="build/asan"):
+    def __init__(self, demo=False, env=None, build="build/asan", store=None):
         self.dir = tempfile.mkdtemp(prefix="fc-it-")
         self.port = free_port()
         self.env = dict(os.environ)
+        # store="dynamodb" (or FORKCAST_TEST_STORE=dynamodb): the DynamoDB backend on a dynalite
+        # of its own (t/lib/dynalite.py); the demo data goes through SQLite and
+        # `forkcast dynamodb copy` (FORKCAST_TEST_DYNAMODB_IMPORT=direct: import-uci into it)
+        self.store = store or os.environ.get("FORKCAST_TEST_STORE") or "sqlite"
+        self.dynalite = None
         self.env.update({
             "FORKCAST_CONFIG": os.path.join(ROOT, "conf/forkcast.hdf"),
             "FORKCAST_DATA_DIR": self.dir,
@@ -39,12 +48,30 @@ class Server:
             "ASAN_OPTIONS": "log_path=%s/asan:detect_leaks=1" % self.dir,
             "UBSAN_OPTIONS": "log_path=%s/ubsan:print_stacktrace=1" % self.dir,
         })
+        if self.store == "dynamodb":
+            from dynalite import Dynalite
+            self.dynalite = Dynalite(log=os.path.join(self.dir, "dynalite.log"))
+            self.env.update(self.dynalite.env("forkcast"))
+            self.env["FORKCAST_STORE_BACKEND"] = "dynamodb"
         if env:
             self.env.update(env)
         self.cli = os.path.join(ROOT, build, "forkcast")
-        self.run_cli("migrate")
-        if demo:
-            self.run_cli("import-uci")
+        LIVE.append(self)
+        if self.dynalite:
+            try:
+                self.run_cli("dynamodb", "create-tables")
+                if demo and os.environ.get("FORKCAST_TEST_DYNAMODB_IMPORT") == "direct":
+                    self.run_cli("import-uci")
+                elif demo:
+                    self.run_cli("import-uci", env={"FORKCAST_STORE_BACKEND": "sqlite"})
+                    self.run_cli("dynamodb", "copy", "--from", "sqlite", "--to", "dynamodb")
+            except Exception:
+                self.dynalite.stop()
+                raise
+        else:
+            self.run_cli("migrate")
+            if demo:
+                self.run_cli("import-uci")
         os.makedirs(os.path.join(self.dir, "run"), exist_ok=True)
         conf = os.path.join(self.dir, "run", "lighttpd.conf")
         with open(conf, "w") as f:
@@ -68,8 +95,9 @@ class Server:
                 raise RuntimeError("server did not start; see %s:\n%s" % (self.dir, out))
             time.sleep(0.1)
 
-    def run_cli(self, *args):
-        r = subprocess.run([self.cli] + list(args), env=self.env, capture_output=True, text=True)
+    def run_cli(self, *args, env=None):
+        r = subprocess.run([self.cli] + list(args), env=dict(self.env, **(env or {})),
+                           capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("forkcast %s failed: %s" % (" ".join(args), r.stderr))
         return r.stdout
@@ -91,6 +119,8 @@ class Server:
                 self.proc.kill()
         time.sleep(0.3)
         self.out.close()
+        if self.dynalite:
+            self.dynalite.stop()
         reports = []
         for p in glob.glob(self.dir + "/asan*") + glob.glob(self.dir + "/ubsan*"):
             with open(p) as f:
@@ -98,6 +128,8 @@ class Server:
         return reports
 
     def cleanup(self):
+        if self in LIVE:
+            LIVE.remove(self)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 

@@ -130,19 +130,45 @@ class S3rver:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
+def body_check(headers, body):
+    """How a request body is protected: "sha256" when x-amz-checksum-sha256 is the base64
+    SHA-256 of the body and x-amz-content-sha256 its hex SHA-256 (or UNSIGNED-PAYLOAD),
+    "md5" for a matching Content-MD5, "none" without either, "bad" when one does not match."""
+    import base64
+    import hashlib
+    sha = hashlib.sha256(body)
+    kinds = []
+    c = headers.get("x-amz-checksum-sha256")
+    if c is not None:
+        kinds.append("sha256" if c == base64.b64encode(sha.digest()).decode() else "bad")
+    m = headers.get("Content-MD5")
+    if m is not None:
+        kinds.append("md5" if m == base64.b64encode(hashlib.md5(body).digest()).decode()
+                     else "bad")
+    p = headers.get("x-amz-content-sha256")
+    if p not in (None, "UNSIGNED-PAYLOAD", sha.hexdigest()):
+        kinds.append("bad")
+    if "bad" in kinds:
+        return "bad"
+    return kinds[0] if kinds else "none"
+
+
 class Proxy:
     """A loopback HTTP proxy in front of s3rver that records every request (method, path with
     query) and can play a dying network: once `drop_after` requests matching `drop_match` (a
     substring of "METHOD path?query", or None for any) have been answered, every later request
-    is read and its connection closed without an answer. Point forkcast at proxy.url."""
+    (with drop_all=False: every later matching request) is read and its connection closed
+    without an answer. Point forkcast at proxy.url."""
 
-    def __init__(self, upstream_port, drop_after=None, drop_match=None):
+    def __init__(self, upstream_port, drop_after=None, drop_match=None, drop_all=True):
         import http.server
         import threading
         self.upstream_port = upstream_port
         self.drop_after = drop_after
         self.drop_match = drop_match
+        self.drop_all = drop_all
         self.log = []
+        self.integrity = []  # (method, path, "sha256" | "md5" | "none" | "bad") of bodies sent
         self.dropped = 0
         self.matched = 0
         self.lock = threading.Lock()
@@ -159,8 +185,13 @@ class Proxy:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n) if n else b""
                 line = "%s %s" % (self.command, self.path)
+                if self.command in ("PUT", "POST"):
+                    with proxy.lock:
+                        proxy.integrity.append((self.command, self.path,
+                                                body_check(self.headers, body)))
                 with proxy.lock:
-                    drop = proxy.drop_after is not None and proxy.matched >= proxy.drop_after
+                    drop = proxy.drop_after is not None and proxy.matched >= proxy.drop_after and (
+                        proxy.drop_all or proxy.drop_match is None or proxy.drop_match in line)
                     if drop:
                         proxy.dropped += 1
                 if drop:
@@ -193,20 +224,26 @@ class Proxy:
 
             do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = handle_one
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                pass  # clients killed midway (SIGKILL tests) reset their connections
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = "http://127.0.0.1:%d" % self.port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def reset(self, drop_after=None, drop_match=None):
+    def reset(self, drop_after=None, drop_match=None, drop_all=True):
         with self.lock:
             self.log = []
+            self.integrity = []
             self.dropped = 0
             self.matched = 0
             self.drop_after = drop_after
             self.drop_match = drop_match
+            self.drop_all = drop_all
 
     def requests(self, method=None, contains=None):
         with self.lock:
@@ -219,9 +256,14 @@ class Proxy:
 
 
 if __name__ == "__main__":
+    import signal
     s = S3rver(sys.argv[1] if len(sys.argv) > 1 else None)
-    print(s.url, flush=True)
-    try:
-        s.proc.wait()
-    except KeyboardInterrupt:
+
+    def bye(*_):
         s.stop()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, bye)
+    signal.signal(signal.SIGINT, bye)
+    print(s.url, flush=True)
+    s.proc.wait()

@@ -214,10 +214,8 @@ static void test_run_instances_dry_run_and_errors(void **state)
                                            "Encoded authorization failure message: AAAAAAAA")},
         {400, ERR("InvalidAMIID.Malformed", "Invalid id: &quot;ami-x&quot;")},
     };
-    struct fc_ec2_launch l = {.image_id = "ami-0abcdef1234567890",
-                              .instance_type = "t3.micro",
-                              .count = 1,
-                              .dry_run = 1};
+    struct fc_ec2_launch l = {
+        .image_id = "ami-0abcdef1234567890", .instance_type = "t3.micro", .count = 1, .dry_run = 1};
     struct aws_error err;
     char msg[600];
     int rc;
@@ -361,8 +359,7 @@ static void test_change_state(void **state)
     assert_int_equal(rc, AWS_E_HTTP);
     assert_non_null(strstr(fc_ec2_strerror(rc, &err, msg, sizeof msg), "not in a state"));
     /* a wrong root element is refused */
-    assert_int_equal(fc_ec2_change_state(c, FC_EC2_STOP, ids, 1, 0, ch, 2, &n, &err),
-                     AWS_E_PARSE);
+    assert_int_equal(fc_ec2_change_state(c, FC_EC2_STOP, ids, 1, 0, ch, 2, &n, &err), AWS_E_PARSE);
     assert_int_equal(fc_ec2_action_parse("terminate", &act), FC_OK);
     assert_int_equal(act, FC_EC2_TERMINATE);
     assert_int_equal(fc_ec2_action_parse("explode", &act), FC_EINVAL);
@@ -405,8 +402,8 @@ static void test_error_messages(void **state)
     }
     aws_error_clear(&err);
     aws_error_set(&err, "Timeout", "connection timed out");
-    assert_non_null(strstr(fc_ec2_strerror(AWS_E_TRANSPORT, &err, msg, sizeof msg),
-                           "Could not reach EC2"));
+    assert_non_null(
+        strstr(fc_ec2_strerror(AWS_E_TRANSPORT, &err, msg, sizeof msg), "Could not reach EC2"));
     assert_non_null(strstr(fc_ec2_strerror(AWS_E_CREDS, &err, msg, sizeof msg), "credentials"));
     assert_true(fc_ec2_transient(AWS_E_TRANSPORT, &err));
     err.http_status = 503;
