@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from s3rver import Proxy, S3rver, s3rver_available  # noqa: E402
@@ -399,6 +400,10 @@ try:
                 leaks.append(full)
             with open(full, "rb") as fh:
                 body = fh.read()
+            try:  # a gzip'ed manifest would be plaintext too
+                body += zlib.decompress(body, 47)
+            except zlib.error:
+                pass
             if marker in body or b"tarte" in body or b"secret-recipe" in body:
                 leaks.append(full)
     t.ok(not leaks and len(data_objects("enc")) == 2, "the bucket holds no plaintext", leaks)

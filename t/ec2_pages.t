@@ -146,6 +146,105 @@ def history_states(s):
     return [h["state"] for h in s.get("history", [])]
 
 
+BROWSER_JS = r"""
+'use strict';
+const { chromium } = require('playwright-core');
+const [base, id, cookiesJson] = process.argv.slice(2);
+const check = (ok, name, diag) =>
+  console.log(JSON.stringify({ ok: !!ok, name, diag: diag === undefined ? null : String(diag) }));
+async function until(page, fn, ms, arg) {      // survives the page reloading meanwhile
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try { if (await page.evaluate(fn, arg)) return true; } catch (e) { /* navigating */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+(async () => {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  try {
+    const cookies = JSON.parse(cookiesJson).map(([name, value]) => ({ name, value, url: base }));
+    const nojs = await browser.newContext({ javaScriptEnabled: false });
+    await nojs.addCookies(cookies);
+    const p2 = await nojs.newPage();
+    let loads2 = 0;
+    p2.on('load', () => loads2++);
+    await p2.goto(base + '/admin/instances/' + id);
+    await p2.waitForTimeout(6500);
+    check(loads2 >= 2, 'browser without scripts: the <meta refresh> reloads the page', loads2);
+    await nojs.close();
+
+    const ctx = await browser.newContext();
+    await ctx.addCookies(cookies);
+    const page = await ctx.newPage();
+    const problems = [];
+    page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+    page.on('pageerror', (e) => problems.push(String(e)));
+    let loads = 0;
+    const t0 = Date.now(), log = [];
+    page.on('load', () => { loads++; log.push((Date.now() - t0) + 'ms load'); });
+    page.on('response', async (r) => {
+      if (r.url().endsWith('/status')) {
+        const j = await r.json().catch(() => ({}));
+        log.push((Date.now() - t0) + 'ms status, history ' + (j.history || []).length);
+      }
+    });
+    await page.goto(base + '/admin/instances/' + id);
+    const s0 = (await page.textContent('[data-field="state"]')).trim();
+    check(s0 === 'pending', 'browser: the page opens with the instance pending', s0);
+    console.log('READY');   // the test starts the worker now
+    const first = await page.evaluate(() => document.querySelectorAll('#history li').length);
+    const grew = await until(page, (n) => document.querySelectorAll('#history li').length > n,
+                             30000, first);
+    check(grew && loads === 1, 'browser: instances.js adds the new history lines in place (no reload)',
+          'grew=' + grew + ' loads=' + loads + ' ' + log.join(', '));
+    const done = await until(page, () => !document.querySelector('[data-status-url]') &&
+      /^54\./.test((document.querySelector('[data-field="public_ip"]') || {}).textContent || ''), 40000);
+    check(done && loads >= 2, 'browser: once it runs with its public IP the page reloads itself, done',
+          'done=' + done + ' loads=' + loads);
+    check(problems.length === 0, 'browser: no console errors (no CSP violation)', problems.join('\n'));
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => { check(false, 'the browser script ran', e.stack); process.exit(1); });
+"""
+
+
+def browser_check(adm):
+    """instances.js and the <meta refresh> fallback in headless Chromium (playwright-core)."""
+    if not os.path.exists("/usr/bin/chromium") or \
+            not os.path.isdir(os.path.join(ROOT, "node_modules", "playwright-core")):
+        t.ok(True, "instances.js in a browser # SKIP needs /usr/bin/chromium and playwright-core")
+        return
+    dbl.configure(pending_polls=25)  # long enough to watch the page update in place
+    form, r = launch(adm, name="in a browser")
+    bid = iid_of(r)
+    script = os.path.join(srv.dir, "ec2_browser.js")
+    with open(script, "w") as f:
+        f.write(BROWSER_JS)
+    p = subprocess.Popen(["node", script, "http://127.0.0.1:%d" % srv.port, bid,
+                          json.dumps(list(adm.cookies.items()))], cwd=ROOT,
+                         env=dict(os.environ, NODE_PATH=os.path.join(ROOT, "node_modules")),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines, w = [], None
+    try:
+        for line in p.stdout:
+            line = line.strip()
+            if line == "READY":
+                w = start_worker()
+            elif line.startswith("{"):
+                lines.append(json.loads(line))
+        p.wait(60)
+    finally:
+        if w:
+            stop_worker(w)
+        dbl.configure(pending_polls=3)
+    for c in lines:
+        t.ok(c["ok"], c["name"], c["diag"])
+    t.ok(p.returncode == 0 and len(lines) == 5, "the browser script ran", p.stderr.read()[-2000:])
+
+
 def main():
     global srv
     srv = Server(demo=True, env=env)
@@ -443,6 +542,7 @@ def main():
     t.ok(r.status == 503 and "throttling" in form_error(r.text),
          "EC2 unreachable (throttled throughout): the list page says so", form_error(r.text))
     stop_worker(w)
+    browser_check(adm)
 
 
 try:

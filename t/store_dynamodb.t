@@ -199,10 +199,45 @@ def check_create_tables(dl, env):
         t.ok(True, "aws create-table --cli-input-json # SKIP no aws CLI")
 
 
+def check_proxy(dl, env):
+    """The test proxy's TransactWriteItems (dynalite has none) is all-or-nothing."""
+    table = env["FORKCAST_STORE_DYNAMODB_TABLE"]
+
+    def key(k):
+        return {"pk": {"S": k}, "sk": {"S": "x"}}
+
+    dl.call("PutItem", {"TableName": table, "Item": dict(key("tx-b"), v={"N": "1"})})
+    st, d = dl.call("TransactWriteItems", {"TransactItems": [
+        {"Put": {"TableName": table, "Item": dict(key("tx-a"), v={"N": "1"})}},
+        {"Update": {"TableName": table, "Key": key("tx-b"), "UpdateExpression": "ADD v :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+        {"ConditionCheck": {"TableName": table, "Key": key("tx-c"),
+                            "ConditionExpression": "attribute_exists(pk)"}}]})
+    st2, a = dl.call("GetItem", {"TableName": table, "Key": key("tx-a")})
+    st3, b = dl.call("GetItem", {"TableName": table, "Key": key("tx-b")})
+    t.ok(st == 400 and d.get("__type", "").endswith("TransactionCanceledException")
+         and "[None, None, ConditionalCheckFailed]" in d.get("message", "")
+         and "Item" not in a and b.get("Item", {}).get("v") == {"N": "1"},
+         "the test proxy's transactions are all-or-nothing, with DynamoDB's reasons",
+         "%s %s %s" % (d, a, b))
+    st, d = dl.call("TransactWriteItems", {"TransactItems": [
+        {"Put": {"TableName": table, "Item": key("tx-a")}},
+        {"Delete": {"TableName": table, "Key": key("tx-a")}}]})
+    t.ok(st == 400 and "multiple operations on one item" in d.get("message", ""),
+         "and refuse two actions on one item like DynamoDB", d)
+    for k in ("tx-a", "tx-b"):
+        dl.call("DeleteItem", {"TableName": table, "Key": key(k)})
+
+
 def check_suites(dl, env):
-    for table, binary, name in (("contract", "test_store", "contract suite on DynamoDB"),
-                                ("parity", "test_dynamodb", "SQLite/DynamoDB parity")):
-        e = dict(env, FORKCAST_STORE_DYNAMODB_TABLE=table, FORKCAST_STORE_BACKEND="dynamodb")
+    for table, binary, name, extra in (
+            ("contract", "test_store", "contract suite on DynamoDB", {}),
+            ("parity", "test_dynamodb", "SQLite/DynamoDB parity", {}),
+            # reviews of a restaurant read per friend by key, not from its whole index
+            ("parity_keys", "test_dynamodb", "SQLite/DynamoDB parity, reviews by key",
+             {"FORKCAST_STORE_DYNAMODB_REVIEWSPERPAGE": "1", "FC_PARITY_SEED": "2"})):
+        e = dict(env, FORKCAST_STORE_DYNAMODB_TABLE=table, FORKCAST_STORE_BACKEND="dynamodb",
+                 **extra)
         p = forkcast(e, "dynamodb", "create-tables")
         if p.returncode:
             t.ok(False, "%s: table" % name, p.stderr)
@@ -286,7 +321,7 @@ def check_copy(dl, env):
          "expired sessions and failures go by TTL (%d items), the rest stays" % gone)
 
     # rebuilding the feeds after a lost fan-out
-    feed = [k for k in keys if k[0].startswith("FEED#")]
+    feed = [k for k in keys if k[0].startswith("FEED#")] or [("FEED#0", "none")]
     dl.call("DeleteItem", {"TableName": table, "Key": {"pk": {"S": feed[0][0]},
                                                        "sk": {"S": feed[0][1]}}})
     dl.call("PutItem", {"TableName": table, "Item": {"pk": {"S": "FEED#4"}, "sk": {"S": "stale"}}})
@@ -420,6 +455,7 @@ def main():
     with Dynalite(log=os.path.join(TMP, "dynalite.log")) as dl:
         env = base_env(dl, "store_test")
         check_create_tables(dl, env)
+        check_proxy(dl, env)
         check_suites(dl, env)
         back, fresh = check_copy(dl, env)
         check_aws_cli(dl, env, fresh)

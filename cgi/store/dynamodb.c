@@ -18,7 +18,7 @@ static struct fc_dynamo *D(struct fc_store *s)
     return (struct fc_dynamo *)s;
 }
 
-/* ---- attribute values ----------------------------------------------------------------- */
+/* ---- attribute values ------------------------------------------------------------------------ */
 
 json_object *dynamo_s(const char *s)
 {
@@ -145,7 +145,7 @@ void dynamo_copy_s(json_object *item, const char *name, char *dst, size_t n)
     fc_strlcpy(dst, dynamo_get_s(item, name), n);
 }
 
-/* ---- requests ---------------------------------------------------------------------------- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
 json_object *dynamo_req(struct fc_dynamo *d)
 {
@@ -331,7 +331,7 @@ int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
     return rc;
 }
 
-/* ---- batched reads and writes ------------------------------------------------------------- */
+/* ---- batched reads and writes ---------------------------------------------------------------- */
 
 static void key_string(char *out, size_t n, const char *pk, const char *sk)
 {
@@ -544,7 +544,7 @@ void dynamo_writer_free(struct dynamo_writer *w)
     w->reqs = w->keys = NULL;
 }
 
-/* ---- counters -------------------------------------------------------------------------- */
+/* ---- counters -------------------------------------------------------------------------------- */
 
 int dynamo_next_id(struct fc_dynamo *d, const char *counter, int64_t *id)
 {
@@ -604,7 +604,7 @@ int dynamo_bump(struct fc_dynamo *d)
     return FC_OK;
 }
 
-/* ---- small helpers ----------------------------------------------------------------------- */
+/* ---- small helpers --------------------------------------------------------------------------- */
 
 void dynamo_lower(char *dst, size_t n, const char *src)
 {
@@ -683,7 +683,7 @@ int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *
     return rc;
 }
 
-/* ---- users ----------------------------------------------------------------------------- */
+/* ---- users ----------------------------------------------------------------------------------- */
 
 void dynamo_item_user(json_object *it, struct fc_user *u)
 {
@@ -896,7 +896,7 @@ static int d_user_set_flags(struct fc_store *s, int64_t id, int is_admin, int di
     return rc;
 }
 
-/* ---- sessions -------------------------------------------------------------------------- */
+/* ---- sessions -------------------------------------------------------------------------------- */
 
 /* When DynamoDB may delete a session: its idle or absolute end, whichever comes first (the
  * session layer checks both on every request as well). */
@@ -989,7 +989,7 @@ static int d_session_delete(struct fc_store *s, const char *hash)
     return rc;
 }
 
-/* ---- log-in failures ------------------------------------------------------------------------ */
+/* ---- log-in failures ------------------------------------------------------------------------- */
 
 json_object *dynamo_failure_item(const char *key, int64_t now)
 {
@@ -1073,7 +1073,7 @@ static int d_fail_clear(struct fc_store *s, const char *key)
     return rc;
 }
 
-/* ---- restaurants ------------------------------------------------------------------------ */
+/* ---- restaurants ----------------------------------------------------------------------------- */
 
 void dynamo_item_rest(json_object *it, struct fc_restaurant *r)
 {
@@ -1465,8 +1465,7 @@ static int d_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities)
     return rc;
 }
 
-/* ---- batches, opening, closing ----------------------------------------------------------------
- */
+/* ---- batches, opening, closing --------------------------------------------------------------- */
 
 static int d_batch_begin(struct fc_store *s)
 {

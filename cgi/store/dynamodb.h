@@ -45,7 +45,7 @@ struct fc_dynamo {
 /* Opens the backend: Store.DynamoDB.Table, the AWS.* settings (region, endpoint, retries). */
 int fc_dynamo_open(HDF *cfg, struct fc_store **out);
 
-/* ---- attribute values ----------------------------------------------------------------- */
+/* ---- attribute values ------------------------------------------------------------------------ */
 
 json_object *dynamo_s(const char *s);
 json_object *dynamo_n(int64_t v);
@@ -68,7 +68,7 @@ int dynamo_ns_contains(json_object *item, const char *name, int64_t v);
 /* Copies a string attribute into dst of size n. */
 void dynamo_copy_s(json_object *item, const char *name, char *dst, size_t n);
 
-/* ---- requests ---------------------------------------------------------------------------- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
 /* {"TableName": table} */
 json_object *dynamo_req(struct fc_dynamo *d);

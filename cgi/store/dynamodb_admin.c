@@ -17,8 +17,7 @@ static struct fc_dynamo *D(struct fc_store *s)
     return (struct fc_dynamo *)s;
 }
 
-/* ---- user search ------------------------------------------------------------------------------
- */
+/* ---- user search ----------------------------------------------------------------------------- */
 
 struct usearch {
     struct fc_dynamo *d;
@@ -121,8 +120,7 @@ out:
     return rc;
 }
 
-/* ---- sessions of a user ------------------------------------------------------------------------
- */
+/* ---- sessions of a user ---------------------------------------------------------------------- */
 
 static int del_each(void *ctx, json_object *it)
 {
@@ -151,8 +149,7 @@ int dynamo_session_delete_user(struct fc_store *s, int64_t user_id)
     return rc;
 }
 
-/* ---- metrics ------------------------------------------------------------------------------------
- */
+/* ---- metrics --------------------------------------------------------------------------------- */
 
 /* Metrics live in one partition, METRICS, sorted by minute: request rows
  * "MINUTE#R#STATUS#ROUTE" and counters "MINUTE#C#NAME". */
@@ -414,8 +411,7 @@ int dynamo_metrics_prune(struct fc_store *s, int64_t before)
     return rc;
 }
 
-/* ---- health -------------------------------------------------------------------------------------
- */
+/* ---- health ---------------------------------------------------------------------------------- */
 
 static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...) FC_PRINTF(5, 6);
 static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...)
@@ -457,66 +453,62 @@ static const char *jstr(json_object *o, const char *k1, const char *k2)
 int dynamo_store_health(struct fc_store *s, HDF *out)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *resp = NULL, *t, *gsis, *ttl = NULL;
+    json_object *req = dynamo_req(d), *resp = NULL, *t, *gsis, *ttl = NULL, *tt;
     const struct aws_endpoint *ep = aws_client_endpoint(d->c);
     struct aws_stats st;
     struct timespec t0, t1;
-    int i = 0, rc;
+    int i = 0, rc = FC_ERR, r;
     double ms;
 
     if (put(out, &i, "Backend", 1, "DynamoDB table %s in %s (%s)", d->table,
             aws_client_region(d->c), ep ? ep->url : "?"))
-        goto fail;
+        goto out;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    rc = dynamo_call(d, "DescribeTable", req, &resp);
+    r = dynamo_call(d, "DescribeTable", req, &resp);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    if (rc || !json_object_object_get_ex(resp, "Table", &t)) {
+    if (r || !json_object_object_get_ex(resp, "Table", &t)) {
         put(out, &i, "Table", 0, "DescribeTable failed (see the error log)");
-        goto done;
-    }
-    put(out, &i, "Table status", strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
-        "%s (DescribeTable took %.1f ms)", jstr(t, "TableStatus", NULL), ms);
-    put(out, &i, "Items (approximate, updated every few hours)", 1, "%s",
-        jstr(t, "ItemCount", NULL));
-    put(out, &i, "Size (approximate)", 1, "%s bytes", jstr(t, "TableSizeBytes", NULL));
-    put(out, &i, "Billing", 1, "%s",
-        *jstr(t, "BillingModeSummary", "BillingMode") ? jstr(t, "BillingModeSummary", "BillingMode")
-                                                      : "PROVISIONED");
-    if (json_object_object_get_ex(t, "GlobalSecondaryIndexes", &gsis)) {
-        for (size_t k = 0; k < json_object_array_length(gsis); k++) {
-            json_object *g = json_object_array_get_idx(gsis, k);
-            char name[128];
-            snprintf(name, sizeof name, "Index %s", jstr(g, "IndexName", NULL));
-            put(out, &i, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0, "%s",
-                jstr(g, "IndexStatus", NULL));
+    } else {
+        put(out, &i, "Table status", strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
+            "%s (DescribeTable took %.1f ms)", jstr(t, "TableStatus", NULL), ms);
+        put(out, &i, "Items (approximate, updated every few hours)", 1, "%s",
+            jstr(t, "ItemCount", NULL));
+        put(out, &i, "Size (approximate)", 1, "%s bytes", jstr(t, "TableSizeBytes", NULL));
+        put(out, &i, "Billing", 1, "%s",
+            *jstr(t, "BillingModeSummary", "BillingMode")
+                ? jstr(t, "BillingModeSummary", "BillingMode")
+                : "PROVISIONED");
+        if (json_object_object_get_ex(t, "GlobalSecondaryIndexes", &gsis)) {
+            for (size_t k = 0; k < json_object_array_length(gsis); k++) {
+                json_object *g = json_object_array_get_idx(gsis, k);
+                char name[128];
+                snprintf(name, sizeof name, "Index %s", jstr(g, "IndexName", NULL));
+                put(out, &i, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0, "%s",
+                    jstr(g, "IndexStatus", NULL));
+            }
         }
-    }
-    if (dynamo_call(d, "DescribeTimeToLive", req, &ttl) == FC_OK) {
-        json_object *tt;
-        if (json_object_object_get_ex(ttl, "TimeToLiveDescription", &tt))
+        if (dynamo_call(d, "DescribeTimeToLive", req, &ttl) == FC_OK &&
+            json_object_object_get_ex(ttl, "TimeToLiveDescription", &tt))
             put(out, &i, "Time to live", strcmp(jstr(tt, "TimeToLiveStatus", NULL), "ENABLED") == 0,
                 "%s on attribute %s (sessions and log-in failures expire)",
                 jstr(tt, "TimeToLiveStatus", NULL),
                 *jstr(tt, "AttributeName", NULL) ? jstr(tt, "AttributeName", NULL) : "-");
     }
-done:
     if (aws_stats_get("dynamodb", &st) == AWS_OK)
         put(out, &i, "Calls by this process", st.errors == 0,
             "%lu calls, %lu errors, %lu retries, %lu throttled, %.1f ms average", st.calls,
             st.errors, st.retries, st.throttles,
             st.calls ? (double)st.latency_ms / (double)st.calls : 0.0);
+    rc = FC_OK;
+out:
     json_object_put(ttl);
     json_object_put(resp);
     json_object_put(req);
-    return FC_OK;
-fail:
-    json_object_put(req);
-    return FC_ERR;
+    return rc;
 }
 
-/* ---- the recommender's input
- * --------------------------------------------------------------------- */
+/* ---- the recommender's input ----------------------------------------------------------------- */
 
 struct grow {
     void *a;
@@ -646,7 +638,8 @@ int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
     rc = dynamo_each(dy, "Scan", req, 0, load_each, &l);
     json_object_put(req);
     if (rc)
-        goto fail;
+        goto out;
+    rc = FC_ERR;
     /* views: the last one of each (user, place), like the SQL's GROUP BY */
     if (l.views.n > 1)
         qsort(l.views.a, l.views.n, l.views.elem, cmp_view);
@@ -655,7 +648,7 @@ int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
         if (i + 1 < l.views.n && v[1].user == v->user && v[1].item == v->item)
             continue;
         if (!(x = grow_next(&l.events)))
-            goto fail;
+            goto out;
         *x = *v;
     }
     free(l.views.a);
@@ -677,7 +670,7 @@ int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
     d->blocks = l.blocks.a;
     d->n_blocks = l.blocks.n;
     return FC_OK;
-fail:
+out:
     free(l.items.a);
     free(l.users.a);
     free(l.ratings.a);
@@ -685,7 +678,7 @@ fail:
     free(l.views.a);
     free(l.friends.a);
     free(l.blocks.a);
-    return FC_ERR;
+    return rc ? rc : FC_ERR;
 }
 
 int dynamo_rec_version(struct fc_store *s, int64_t *version)

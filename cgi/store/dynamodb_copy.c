@@ -15,7 +15,7 @@ static struct fc_dynamo *D(struct fc_store *s)
     return (struct fc_dynamo *)s;
 }
 
-/* ---- rows ----------------------------------------------------------------------------------- */
+/* ---- rows ------------------------------------------------------------------------------------ */
 
 static const char *rs(json_object *row, const char *col)
 {
@@ -55,7 +55,7 @@ static void row_n(json_object *row, const char *col, int64_t v)
     json_object_object_add(row, col, json_object_new_int64(v));
 }
 
-/* ---- export --------------------------------------------------------------------------------- */
+/* ---- export ---------------------------------------------------------------------------------- */
 
 struct exp_ctx {
     int (*emit)(void *ctx, const char *table, struct json_object *row);
@@ -303,8 +303,7 @@ int dynamo_export_rows(struct fc_store *s,
     return rc ? rc : c.stop;
 }
 
-/* ---- import -----------------------------------------------------------------------------------
- */
+/* ---- import ---------------------------------------------------------------------------------- */
 
 /* What an import keeps until its end to write the derived items. */
 enum { E_FRIEND, E_REQ_OUT, E_REQ_IN, E_BLOCKED, E_BLOCKED_BY, E__COUNT };
@@ -826,8 +825,7 @@ void dynamo_import_abort(struct fc_dynamo *d)
     d->imp = NULL;
 }
 
-/* ---- emptying, rebuilding feeds ----------------------------------------------------------------
- */
+/* ---- emptying, rebuilding feeds -------------------------------------------------------------- */
 
 static int wipe_each(void *ctx, json_object *it)
 {

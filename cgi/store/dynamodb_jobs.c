@@ -14,8 +14,7 @@ static struct fc_dynamo *D(struct fc_store *s)
     return (struct fc_dynamo *)s;
 }
 
-/* ---- jobs -------------------------------------------------------------------------------------
- */
+/* ---- jobs ------------------------------------------------------------------------------------ */
 
 /* Job items: JOB#id / JOB. Every job is in gsi1 partition JOBLIST (by id); queued and running
  * ones also in gsi2 partition JOBS, sorted by when they are due (run_at_ms when queued, the
@@ -423,8 +422,7 @@ int dynamo_job_prune(struct fc_store *s, int64_t before, int *n)
     return rc;
 }
 
-/* ---- EC2 instances ------------------------------------------------------------------------------
- */
+/* ---- EC2 instances --------------------------------------------------------------------------- */
 
 /* Instance items: EC2#id / INSTANCE, all in gsi1 partition EC2LIST by creation time; their
  * history in the same partition: EC2#id / EV#at_ms#id. */
@@ -703,8 +701,7 @@ int dynamo_instance_events(struct fc_store *s, const char *instance_id,
     return FC_OK;
 }
 
-/* ---- Cognito tokens of a session ----------------------------------------------------------------
- */
+/* ---- Cognito tokens of a session ------------------------------------------------------------- */
 
 /* Kept on the session's item: they go when it goes (session_delete, session_delete_user, its
  * TTL). */

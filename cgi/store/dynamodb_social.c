@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct fc_dynamo *D(struct fc_store *s)
 {
@@ -18,7 +19,7 @@ static struct fc_dynamo *D(struct fc_store *s)
 #define REL_PROJ    "#id, #friends, #req_out, #req_in, #blocked, #blocked_by, #disabled"
 #define PERSON_PROJ "#id, #username, #display_name, #city, #disabled, #friends"
 
-/* ---- id sets ------------------------------------------------------------------------------- */
+/* ---- id sets --------------------------------------------------------------------------------- */
 
 /* A sorted array of ids. */
 struct ids {
@@ -303,8 +304,7 @@ int dynamo_feed_backfill(struct fc_dynamo *d, int64_t author, int64_t reader, in
     return rc;
 }
 
-/* ---- reviews -----------------------------------------------------------------------------------
- */
+/* ---- reviews --------------------------------------------------------------------------------- */
 
 /* Adds the rating totals' change of the restaurant to a transaction. */
 static void tx_rating(struct fc_dynamo *d, json_object *items, int64_t rid, int dcount, int dstars)
@@ -512,8 +512,7 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     return rc;
 }
 
-/* ---- reading reviews with their authors -------------------------------------------------------
- */
+/* ---- reading reviews with their authors ------------------------------------------------------ */
 
 /* The viewer may see content by author (author: profile item): their own, or not blocked
  * either way and public or by a friend (SQLite's VISIBLE()). Disabled authors show nothing. */
@@ -1000,9 +999,9 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
     *count = 0;
     *avg = 0;
     memset(&v, 0, sizeof v);
-    dynamo_keys_init(&k);
     if (!viewer)
-        goto out_ok;
+        return FC_OK; /* nobody's friends */
+    dynamo_keys_init(&k);
     dynamo_user_pk(vpk, viewer);
     dynamo_rest_pk(rpk, rid);
     review_sk(sk, rid);
@@ -1015,7 +1014,7 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
         (rc = viewer_from(&v, viewer, dynamo_found(found, vpk, "PROFILE"))))
         goto out;
     if (!v.friends.n)
-        goto out_ok;
+        goto out;
     /* the friends' reviews of the restaurant: its whole index, or each by key */
     if (whole_partition(d, dynamo_get_n(dynamo_found(found, rpk, "RESTAURANT"), "review_count"),
                         v.friends.n)) {
@@ -1054,8 +1053,6 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
     }
     *count = n;
     *avg = n ? (double)sum / n : 0.0;
-out_ok:
-    rc = FC_OK;
 out:
     json_object_put(found);
     json_object_put(lek);
@@ -1065,8 +1062,7 @@ out:
     return rc;
 }
 
-/* ---- friends, requests, blocks -----------------------------------------------------------------
- */
+/* ---- friends, requests, blocks --------------------------------------------------------------- */
 
 int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
 {
@@ -1334,8 +1330,7 @@ int dynamo_unblock(struct fc_store *s, int64_t v, int64_t o)
     return rc;
 }
 
-/* ---- people lists
- * --------------------------------------------------------------------------------- */
+/* ---- people lists ---------------------------------------------------------------------------- */
 
 struct pers {
     struct fc_person p;
@@ -1683,8 +1678,7 @@ int dynamo_mutual_count(struct fc_store *s, int64_t a, int64_t b, int *count)
     return rc;
 }
 
-/* ---- saves --------------------------------------------------------------------------------------
- */
+/* ---- saves ----------------------------------------------------------------------------------- */
 
 int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
 {
@@ -1846,8 +1840,7 @@ out:
     return rc;
 }
 
-/* ---- the interaction log
- * ------------------------------------------------------------------------- */
+/* ---- the interaction log --------------------------------------------------------------------- */
 
 json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
                                const char *suffix)
@@ -1873,10 +1866,15 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
 {
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d);
-    char rnd[17];
+    struct timespec ts;
+    char rnd[17], suffix[40];
     int rc;
+    /* within a second, the order they were logged in (then a random tie-breaker) */
+    clock_gettime(CLOCK_REALTIME, &ts);
     dynamo_rand_hex(rnd);
-    json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, rnd));
+    snprintf(suffix, sizeof suffix, "%016llx%.4s",
+             (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec, rnd);
+    json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
     rc = dynamo_call(d, "PutItem", req, NULL);
     json_object_put(req);
     if (rc == FC_OK)
@@ -1905,8 +1903,7 @@ int dynamo_event_count(struct fc_store *s, int64_t uid, const char *type, int *c
     return rc;
 }
 
-/* ---- the feed
- * ------------------------------------------------------------------------------------- */
+/* ---- the feed -------------------------------------------------------------------------------- */
 
 int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
                 struct fc_feed_item *out, int max, int *n)
@@ -2115,13 +2112,14 @@ int dynamo_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec
             g[ng++].restaurant_id = c.e[i].rid;
         }
         f = &g[ng - 1];
+        /* who: display names joined by ", " (empty ones too, like group_concat) */
+        if (f->friends)
+            fc_strlcpy(f->who + strlen(f->who), ", ", sizeof f->who - strlen(f->who));
         total = f->avg * f->friends + c.e[i].stars;
         f->friends++;
         f->avg = total / f->friends;
         if (c.e[i].at > f->latest)
             f->latest = c.e[i].at;
-        if (f->who[0])
-            fc_strlcpy(f->who + strlen(f->who), ", ", sizeof f->who - strlen(f->who));
         fc_strlcpy(f->who + strlen(f->who), dynamo_get_s(p, "display_name"),
                    sizeof f->who - strlen(f->who));
     }
