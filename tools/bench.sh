@@ -8,3 +8,9 @@ if [ -x tools/bench-rec.sh ]; then
     echo "== recommender =="
     tools/bench-rec.sh
 fi
+for b in dynamodb backup; do
+    if [ -x tools/bench-$b.sh ]; then
+        echo "== $b =="
+        tools/bench-$b.sh
+    fi
+done

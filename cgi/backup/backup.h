@@ -466,6 +466,7 @@ struct backup_upjob {
     char upload_id[256];
     char (*etags)[80];
     char (*sums)[48];
+    unsigned char (*part_sha)[32]; /* SHA-256 of each part when hashed with the file, or NULL */
     struct backup_upjob *next_mpu;
 };
 
@@ -493,6 +494,12 @@ int backup_up_start(struct backup_uploader *u, struct backup_upjob *j);
 /* Submits the next multipart part if the budget allows; 1 when it did. */
 int backup_up_feed(struct backup_uploader *u);
 void backup_upjob_free(struct backup_upjob *j);
+/* The part size of a multipart upload of size bytes. */
+uint64_t backup_up_part_size(const struct backup_uploader *u, uint64_t size);
+/* SHA-256 of a file (hex) and of each of its parts of part_size bytes (*parts, malloc'ed; NULL
+ * when the file does not have the expected size any more), read by two threads. 0 or -1. */
+int backup_hash_file_parts(const char *path, uint64_t part_size, uint64_t expect, char sha[65],
+                           unsigned char (**parts)[32], uint64_t *size);
 /* SHA-256 of a file (hex) and, when keep is non-NULL and the file is at most small bytes, its
  * content. 0 or -1 (errno set). */
 int backup_hash_file(const char *path, uint64_t small, char sha[65], unsigned char **keep,
@@ -506,7 +513,6 @@ struct backup_run_args {
     int mirror;
     int delete_extra; /* mirror --delete */
     int64_t time;     /* snapshot time override (0 = now) */
-    int dry_run;
 };
 
 int backup_cmd_run(HDF *cfg, struct backup_opts *o, const struct backup_run_args *a);

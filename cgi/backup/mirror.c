@@ -79,7 +79,7 @@ static int feed(void *ctx)
     for (;;) {
         struct backup_entry *e;
         struct backup_upjob *j;
-        unsigned char *content = NULL;
+        unsigned char *content = NULL, (*part_sha)[32] = NULL;
         char key[1400], jid_src[1500];
         uint64_t size = 0;
         int n;
@@ -98,7 +98,10 @@ static int feed(void *ctx)
             continue;
         }
         /* The content hash signs the body and is its x-amz-checksum-sha256. */
-        if (backup_hash_file(e->src, SMALL_FILE, e->sha, &content, &size)) {
+        if (e->size >= mi->u.threshold
+                ? backup_hash_file_parts(e->src, backup_up_part_size(&mi->u, e->size), e->size,
+                                         e->sha, &part_sha, &size)
+                : backup_hash_file(e->src, SMALL_FILE, e->sha, &content, &size)) {
             backup_msg("forkcast: backup: cannot read %s (skipped)", e->src);
             mi->unreadable++;
             continue;
@@ -106,6 +109,7 @@ static int feed(void *ctx)
         j = calloc(1, sizeof(*j));
         if (!j) {
             free(content);
+            free(part_sha);
             mi->failures++;
             return 0;
         }
@@ -117,6 +121,7 @@ static int feed(void *ctx)
         j->key = strdup(key);
         j->src = strdup(e->src);
         j->mem = content;
+        j->part_sha = part_sha;
         j->size = size;
         fc_strlcpy(j->sha, e->sha, sizeof j->sha);
         snprintf(jid_src, sizeof jid_src, "%s\n%s", key, e->sha);

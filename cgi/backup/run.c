@@ -59,7 +59,7 @@ static int feed(void *ctx)
     for (;;) {
         struct backup_entry *e;
         struct backup_upjob *j;
-        unsigned char *content = NULL;
+        unsigned char *content = NULL, (*part_sha)[32] = NULL;
         char id[65], key[1200];
         uintptr_t want;
         int n;
@@ -79,8 +79,14 @@ static int feed(void *ctx)
                 e->indexed = 1;
             } else {
                 uint64_t size = 0;
+                int hr;
                 run->hashed++;
-                if (backup_hash_file(e->src, SMALL_FILE, e->sha, &content, &size)) {
+                if (e->size >= run->u.threshold && !run->r->cr.on)
+                    hr = backup_hash_file_parts(e->src, backup_up_part_size(&run->u, e->size),
+                                                e->size, e->sha, &part_sha, &size);
+                else
+                    hr = backup_hash_file(e->src, SMALL_FILE, e->sha, &content, &size);
+                if (hr) {
                     backup_msg("forkcast: backup: cannot read %s (skipped)", e->src);
                     run->unreadable++;
                     e->type = 0; /* dropped from the snapshot */
@@ -108,6 +114,7 @@ static int feed(void *ctx)
         if ((uintptr_t)backup_map_get(&run->r->objects, id) == want ||
             backup_map_has(&run->sched, id)) {
             free(content);
+            free(part_sha);
             run->pr.files_done++;
             run->pr.bytes_done += e->size;
             continue;
@@ -116,6 +123,7 @@ static int feed(void *ctx)
         if (!j || backup_map_put(&run->sched, id, NULL, NULL)) {
             free(j);
             free(content);
+            free(part_sha);
             run->failures++;
             return 0;
         }
@@ -123,6 +131,7 @@ static int feed(void *ctx)
         j->key = strdup(backup_object_key(run->r, id, key, sizeof key));
         j->src = strdup(e->src);
         j->mem = content;
+        j->part_sha = part_sha;
         j->size = e->size;
         fc_strlcpy(j->sha, e->sha, sizeof j->sha);
         fc_strlcpy(j->journal, id, sizeof j->journal);

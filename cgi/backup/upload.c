@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,6 +49,7 @@ void backup_upjob_free(struct backup_upjob *j)
     free(j->mem);
     free(j->etags);
     free(j->sums);
+    free(j->part_sha);
     if (j->fd >= 0)
         close(j->fd);
     free(j);
@@ -136,6 +138,100 @@ out:
     free(buf);
     close(fd);
     return rc;
+}
+
+/* One reader: the whole file's SHA-256, or the SHA-256 of each part. */
+struct hash_pass {
+    const char *path;
+    uint64_t part_size; /* 0: the whole file */
+    unsigned char (*parts)[32];
+    int nparts;
+    unsigned char whole[32];
+    uint64_t size;
+    int failed;
+};
+
+static void *hash_pass(void *arg)
+{
+    struct hash_pass *h = arg;
+    int fd = open(h->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    unsigned char *buf = malloc(HASH_CHUNK);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    uint64_t in_part = 0;
+    int part = 0;
+
+    h->failed = 1;
+    if (fd < 0 || !buf || !md || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+        goto out;
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    for (;;) {
+        ssize_t got;
+        size_t want = HASH_CHUNK;
+        if (h->part_size && h->part_size - in_part < want)
+            want = (size_t)(h->part_size - in_part);
+        do
+            got = read(fd, buf, want);
+        while (got < 0 && errno == EINTR);
+        if (got < 0)
+            goto out;
+        if (got == 0)
+            break;
+        if (!EVP_DigestUpdate(md, buf, (size_t)got))
+            goto out;
+        h->size += (uint64_t)got;
+        in_part += (uint64_t)got;
+        if (h->part_size && in_part == h->part_size) {
+            if (part >= h->nparts || !EVP_DigestFinal_ex(md, h->parts[part++], NULL) ||
+                !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+                goto out;
+            in_part = 0;
+        }
+    }
+    if (!h->part_size) {
+        if (!EVP_DigestFinal_ex(md, h->whole, NULL))
+            goto out;
+    } else if (in_part) {
+        if (part >= h->nparts || !EVP_DigestFinal_ex(md, h->parts[part++], NULL))
+            goto out;
+    }
+    h->failed = h->part_size && part != h->nparts;
+out:
+    EVP_MD_CTX_free(md);
+    free(buf);
+    if (fd >= 0)
+        close(fd);
+    return NULL;
+}
+
+int backup_hash_file_parts(const char *path, uint64_t part_size, uint64_t expect, char sha[65],
+                           unsigned char (**parts)[32], uint64_t *size)
+{
+    struct hash_pass whole = {.path = path}, each = {.path = path, .part_size = part_size};
+    pthread_t t;
+    int threaded;
+
+    *parts = NULL;
+    each.nparts = (int)((expect + part_size - 1) / part_size);
+    each.parts = calloc(each.nparts ? (size_t)each.nparts : 1, 32);
+    if (!each.parts)
+        return -1;
+    /* Two readers of the same (cached) file on two cores: the whole-file hash and the parts'
+     * hashes take the time of one. */
+    threaded = pthread_create(&t, NULL, hash_pass, &each) == 0;
+    hash_pass(&whole);
+    if (threaded)
+        pthread_join(t, NULL);
+    if (whole.failed) {
+        free(each.parts);
+        return -1;
+    }
+    fc_hex(sha, whole.whole, 32);
+    *size = whole.size;
+    if (!threaded || each.failed || each.size != whole.size || whole.size != expect)
+        free(each.parts); /* changed meanwhile: the parts are hashed as they are sent */
+    else
+        *parts = each.parts;
+    return 0;
 }
 
 /* ---- completion ------------------------------------------------------------------ */
@@ -266,15 +362,20 @@ fail:
 
 /* ---- multipart ---------------------------------------------------------------------- */
 
-static uint64_t job_part_size(const struct backup_uploader *u, const struct backup_upjob *j)
+uint64_t backup_up_part_size(const struct backup_uploader *u, uint64_t size)
 {
     uint64_t ps = u->part_size;
 
-    if ((j->size + ps - 1) / ps > BACKUP_MAX_PARTS) {
-        ps = (j->size + BACKUP_MAX_PARTS - 1) / BACKUP_MAX_PARTS;
+    if ((size + ps - 1) / ps > BACKUP_MAX_PARTS) {
+        ps = (size + BACKUP_MAX_PARTS - 1) / BACKUP_MAX_PARTS;
         ps = (ps + BACKUP_SEG - 1) / BACKUP_SEG * BACKUP_SEG;
     }
     return ps;
+}
+
+static uint64_t job_part_size(const struct backup_uploader *u, const struct backup_upjob *j)
+{
+    return backup_up_part_size(u, j->size);
 }
 
 static void mpu_list_add(struct backup_uploader *u, struct backup_upjob *j)
@@ -385,7 +486,8 @@ static void part_done(struct backup_req *r)
     int k = (int)r->tag;
     const char *etag = aws_headers_get(&r->headers, "ETag");
 
-    u->mem_inflight -= r->body_len;
+    if (r->fd < 0)
+        u->mem_inflight -= r->body_len;
     j->inflight--;
     if (r->rc == AWS_OK && etag && *etag) {
         uint64_t ps = job_part_size(u, j), off = (uint64_t)k * ps;
@@ -429,6 +531,27 @@ static int submit_part(struct backup_uploader *u, struct backup_upjob *j, int k)
     struct backup_req *r = NULL;
     char q[700], *eid = aws_uri_encode(j->upload_id, 0);
 
+    if (j->part_sha && !j->encrypt) {
+        /* Hashed with the file: streamed from it, nothing held in memory. */
+        free(plain);
+        plain = NULL;
+        snprintf(q, sizeof q, "partNumber=%d&uploadId=%s", k + 1, eid ? eid : "");
+        r = eid ? backup_req_new("PUT", j->key, q) : NULL;
+        if (!r)
+            goto fail;
+        backup_req_body_file(r, j->fd, off, len);
+        fc_hex(r->payload_hash, j->part_sha[k], 32);
+        backup_base64(j->part_sha[k], 32, j->sums[k]);
+        if (backup_req_header(r, "x-amz-checksum-sha256", j->sums[k]))
+            goto fail;
+        r->done = part_done;
+        r->ctx = j;
+        r->tag = k;
+        j->inflight++;
+        backup_xfer_submit(u->x, r);
+        free(eid);
+        return 1;
+    }
     if (!plain || !eid || read_full(j->fd, plain, len, off)) {
         set_error(j, "cannot read", NULL);
         goto fail;
@@ -489,7 +612,7 @@ int backup_up_feed(struct backup_uploader *u)
             }
             continue;
         }
-        if (u->mem_inflight && u->mem_inflight + ps > u->mem_limit)
+        if (!(j->part_sha && !j->encrypt) && u->mem_inflight && u->mem_inflight + ps > u->mem_limit)
             return 0;
         return submit_part(u, j, j->next_part++);
     }

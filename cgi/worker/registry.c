@@ -4,11 +4,14 @@
 
 #include <stddef.h>
 
-extern const struct fc_job_type fc_ec2_follow_job;             /* worker/ec2_follow.c */
-extern const struct fc_job_type fc_personalize_put_events_job; /* rec/personalize.c */
+extern const struct fc_job_type fc_ec2_follow_job;                    /* worker/ec2_follow.c */
+extern const struct fc_job_type fc_personalize_put_events_job;        /* rec/personalize.c */
+extern const struct fc_job_type fc_backup_job, fc_backup_restore_job; /* backup/job.c */
 
 const struct fc_job_type *const fc_job_builtin[] = {
     &fc_ec2_follow_job,
     &fc_personalize_put_events_job,
+    &fc_backup_job,
+    &fc_backup_restore_job,
     NULL,
 };

@@ -257,13 +257,16 @@ class Proxy:
 
 if __name__ == "__main__":
     import signal
-    s = S3rver(sys.argv[1] if len(sys.argv) > 1 else None)
 
     def bye(*_):
-        s.stop()
-        sys.exit(0)
+        raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, bye)
     signal.signal(signal.SIGINT, bye)
+    s = S3rver(sys.argv[1] if len(sys.argv) > 1 else None)
     print(s.url, flush=True)
-    s.proc.wait()
+    try:
+        while s.proc.poll() is None:  # not proc.wait(): stop() waits too (one lock)
+            time.sleep(0.2)
+    finally:
+        s.stop()

@@ -406,6 +406,26 @@ static void test_hash_file(void **state)
     assert_null(keep); /* over the limit: not kept */
     assert_int_equal(backup_hash_file(path, 0, sha, NULL, &size), 0);
     assert_string_equal(sha, want);
+    {
+        /* whole and per part, by two readers: 131072 + 131072 + 37856 bytes */
+        unsigned char(*parts)[32];
+        char hex[65], part[65];
+        assert_int_equal(backup_hash_file_parts(path, 131072, 300000, sha, &parts, &size), 0);
+        assert_string_equal(sha, want);
+        assert_int_equal(size, 300000);
+        assert_non_null(parts);
+        for (int k = 0; k < 3; k++) {
+            size_t off = (size_t)k * 131072, len = k < 2 ? 131072 : 300000 - 262144;
+            fc_sha256_hex(part, data + off, len);
+            fc_hex(hex, parts[k], 32);
+            assert_string_equal(hex, part);
+        }
+        free(parts);
+        /* not the size expected (changed since listed): no part hashes */
+        assert_int_equal(backup_hash_file_parts(path, 131072, 299999, sha, &parts, &size), 0);
+        assert_null(parts);
+        assert_string_equal(sha, want);
+    }
     unlink(path);
     assert_int_equal(backup_hash_file(path, 0, sha, NULL, &size), -1);
     free(data);
