@@ -620,6 +620,11 @@ static void row_rest(sqlite3_stmt *st, struct fc_restaurant *r)
     r->review_count = sqlite3_column_int(st, 16);
 }
 
+static void row_rest_v(sqlite3_stmt *st, void *dst)
+{
+    row_rest(st, dst);
+}
+
 static int s_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
 {
     sqlite3_stmt *st = Q(s, Q_REST_GET);
@@ -830,18 +835,16 @@ static int s_review_delete(struct fc_store *s, int64_t id)
     return step_done(s, st);
 }
 
-/* Steps a many-row query into review rows. */
-static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_row *out, int max,
-                       int *n)
+/* Steps st into out (at most max rows of elem bytes, each filled by row()), resets st and
+ * sets *n. FC_OK, or FC_ERR (logged) when stepping fails. */
+static int rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t elem, int max, int *n,
+                     void (*row)(sqlite3_stmt *st, void *dst))
 {
     int step = SQLITE_DONE, k = 0;
     while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_review_row *o = &out[k++];
-        row_review(st, 0, &o->r);
-        col_text(st, 8, o->username, sizeof o->username);
-        col_text(st, 9, o->display_name, sizeof o->display_name);
-        col_text(st, 10, o->rest_name, sizeof o->rest_name);
-        o->by_friend = sqlite3_column_int(st, 11);
+        void *dst = (char *)out + (size_t)k++ * elem;
+        memset(dst, 0, elem);
+        row(st, dst);
     }
     sqlite3_reset(st);
     if (k < max && step != SQLITE_DONE) {
@@ -850,6 +853,22 @@ static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_ro
     }
     *n = k;
     return FC_OK;
+}
+
+static void row_review_row(sqlite3_stmt *st, void *dst)
+{
+    struct fc_review_row *o = dst;
+    row_review(st, 0, &o->r);
+    col_text(st, 8, o->username, sizeof o->username);
+    col_text(st, 9, o->display_name, sizeof o->display_name);
+    col_text(st, 10, o->rest_name, sizeof o->rest_name);
+    o->by_friend = sqlite3_column_int(st, 11);
+}
+
+static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_row *out, int max,
+                       int *n)
+{
+    return rows_into(s, st, out, sizeof *out, max, n, row_review_row);
 }
 
 static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
@@ -1033,24 +1052,19 @@ static int s_unblock(struct fc_store *s, int64_t v, int64_t o)
     return pair_exec(s, Q_BLOCK_DELETE, v, o, 0, 0);
 }
 
+static void row_person(sqlite3_stmt *st, void *dst)
+{
+    struct fc_person *p = dst;
+    p->id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, p->username, sizeof p->username);
+    col_text(st, 2, p->display_name, sizeof p->display_name);
+    col_text(st, 3, p->city, sizeof p->city);
+    p->mutual = sqlite3_column_int(st, 4);
+}
+
 static int person_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_person *out, int max, int *n)
 {
-    int step = SQLITE_DONE, k = 0;
-    (void)s;
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_person *p = &out[k++];
-        memset(p, 0, sizeof *p);
-        p->id = sqlite3_column_int64(st, 0);
-        col_text(st, 1, p->username, sizeof p->username);
-        col_text(st, 2, p->display_name, sizeof p->display_name);
-        col_text(st, 3, p->city, sizeof p->city);
-        p->mutual = sqlite3_column_int(st, 4);
-    }
-    sqlite3_reset(st);
-    if (k < max && step != SQLITE_DONE)
-        return FC_ERR;
-    *n = k;
-    return FC_OK;
+    return rows_into(s, st, out, sizeof *out, max, n, row_person);
 }
 
 static int s_people(struct fc_store *s, enum fc_person_list which, int64_t v, struct fc_person *out,
@@ -1126,18 +1140,11 @@ static int s_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant
                            int *n)
 {
     sqlite3_stmt *st = Q(s, Q_SAVES_OF_USER);
-    int step = SQLITE_DONE, k = 0;
     if (!st)
         return FC_ERR;
     sqlite3_bind_int64(st, 1, uid);
     sqlite3_bind_int(st, 2, max);
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW)
-        row_rest(st, &out[k++]);
-    sqlite3_reset(st);
-    if (k < max && step != SQLITE_DONE)
-        return FC_ERR;
-    *n = k;
-    return FC_OK;
+    return rows_into(s, st, out, sizeof *out, max, n, row_rest_v);
 }
 
 static int s_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,
@@ -1168,11 +1175,26 @@ static int s_event_count(struct fc_store *s, int64_t uid, const char *type, int 
     return FC_OK;
 }
 
+static void row_feed(sqlite3_stmt *st, void *dst)
+{
+    struct fc_feed_item *it = dst;
+    it->kind = sqlite3_column_int(st, 0);
+    it->id = sqlite3_column_int64(st, 1);
+    it->at = sqlite3_column_int64(st, 2);
+    it->user_id = sqlite3_column_int64(st, 3);
+    col_text(st, 4, it->username, sizeof it->username);
+    col_text(st, 5, it->display_name, sizeof it->display_name);
+    it->restaurant_id = sqlite3_column_int64(st, 6);
+    col_text(st, 7, it->rest_name, sizeof it->rest_name);
+    it->stars = sqlite3_column_int(st, 8);
+    col_text(st, 9, it->body, sizeof it->body);
+    col_text(st, 10, it->photo, sizeof it->photo);
+}
+
 static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
                   struct fc_feed_item *out, int max, int *n)
 {
     sqlite3_stmt *st = Q(s, Q_FEED);
-    int step = SQLITE_DONE, k = 0;
     if (!st)
         return FC_ERR;
     sqlite3_bind_int64(st, 1, v);
@@ -1180,53 +1202,30 @@ static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *af
     sqlite3_bind_int(st, 3, after ? after->kind : 3);
     sqlite3_bind_int64(st, 4, after ? after->id : INT64_MAX);
     sqlite3_bind_int(st, 5, max);
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_feed_item *it = &out[k++];
-        memset(it, 0, sizeof *it);
-        it->kind = sqlite3_column_int(st, 0);
-        it->id = sqlite3_column_int64(st, 1);
-        it->at = sqlite3_column_int64(st, 2);
-        it->user_id = sqlite3_column_int64(st, 3);
-        col_text(st, 4, it->username, sizeof it->username);
-        col_text(st, 5, it->display_name, sizeof it->display_name);
-        it->restaurant_id = sqlite3_column_int64(st, 6);
-        col_text(st, 7, it->rest_name, sizeof it->rest_name);
-        it->stars = sqlite3_column_int(st, 8);
-        col_text(st, 9, it->body, sizeof it->body);
-        col_text(st, 10, it->photo, sizeof it->photo);
-    }
-    sqlite3_reset(st);
-    if (k < max && step != SQLITE_DONE)
-        return FC_ERR;
-    *n = k;
-    return FC_OK;
+    return rows_into(s, st, out, sizeof *out, max, n, row_feed);
+}
+
+static void row_friend_rec(sqlite3_stmt *st, void *dst)
+{
+    struct fc_friend_rec *f = dst;
+    f->restaurant_id = sqlite3_column_int64(st, 0);
+    col_text(st, 1, f->name, sizeof f->name);
+    col_text(st, 2, f->city, sizeof f->city);
+    f->friends = sqlite3_column_int(st, 3);
+    f->avg = sqlite3_column_double(st, 4);
+    f->latest = sqlite3_column_int64(st, 5);
+    col_text(st, 6, f->who, sizeof f->who);
 }
 
 static int s_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
                                int *n)
 {
     sqlite3_stmt *st = Q(s, Q_FRIENDS_RECOMMEND);
-    int step = SQLITE_DONE, k = 0;
     if (!st)
         return FC_ERR;
     sqlite3_bind_int64(st, 1, v);
     sqlite3_bind_int(st, 2, max);
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_friend_rec *f = &out[k++];
-        memset(f, 0, sizeof *f);
-        f->restaurant_id = sqlite3_column_int64(st, 0);
-        col_text(st, 1, f->name, sizeof f->name);
-        col_text(st, 2, f->city, sizeof f->city);
-        f->friends = sqlite3_column_int(st, 3);
-        f->avg = sqlite3_column_double(st, 4);
-        f->latest = sqlite3_column_int64(st, 5);
-        col_text(st, 6, f->who, sizeof f->who);
-    }
-    sqlite3_reset(st);
-    if (k < max && step != SQLITE_DONE)
-        return FC_ERR;
-    *n = k;
-    return FC_OK;
+    return rows_into(s, st, out, sizeof *out, max, n, row_friend_rec);
 }
 
 static int s_batch_begin(struct fc_store *s)
