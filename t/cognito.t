@@ -379,6 +379,33 @@ try:
          and mine[1] == sub_of("maya") + "@cognito.invalid" and local == (None,),
          "a name or e-mail held by a local account is never taken over", (mine, local))
 
+    # ---- ... unless the pool has verified the e-mail: the local account is linked -----------
+    with db(srv) as c:
+        c.execute("INSERT INTO users (username, email, display_name, bio, created_at) VALUES "
+                  "('lena', 'lena@example.com', 'Lena', 'written before Cognito', 0)")
+    cl.provision(pool, "lena-pool", "lena@example.com", PW)
+    ln = Client(srv)
+    r = ln.post("/login", {"username": "lena-pool", "password": PW})
+    with db(srv) as c:
+        rows = c.execute("SELECT username, auth_id, ext_id FROM users WHERE email = "
+                         "'lena@example.com' OR ext_id = ?1 OR auth_id = ?1",
+                         ("cognito:" + sub_of("lena-pool"),)).fetchall()
+    t.ok(r.status == 303 and rows == [("lena", "cognito:" + sub_of("lena-pool"), None)]
+         and ln.get("/u/lena/edit").status == 200,
+         "a verified e-mail links the local account at first log-in (no second profile)", rows)
+    ln.post("/logout", {}, csrf_from="/")
+    r = ln.post("/login", {"username": "lena-pool", "password": PW})
+    t.ok(r.status == 303 and ln.get("/u/lena/edit").status == 200
+         and "written before Cognito" in ln.get("/u/lena").text,
+         "... and the next log-in finds it again", r.status)
+    cl.provision(pool, "lena-2", "lena@example.com", PW)
+    r = Client(srv).post("/login", {"username": "lena-2", "password": PW})
+    with db(srv) as c:
+        two = c.execute("SELECT username, email FROM users WHERE ext_id = ?",
+                        ("cognito:" + sub_of("lena-2"),)).fetchone()
+    t.ok(r.status == 303 and two == ("lena-2", sub_of("lena-2") + "@cognito.invalid"),
+         "a second pool user with the same verified e-mail gets a profile of its own", two)
+
     # ---- nothing secret in the logs --------------------------------------------------------
     text = logs(srv)
     t.ok("forkcast: cognito" in text or "GET /" in text, "the logs were read", text[-300:])

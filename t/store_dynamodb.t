@@ -94,12 +94,13 @@ def items(dl, table, prefix=None):
 FIXTURE = {
     "users": [
         (1, "ana", "ana@example.com", "h1", None, "Ana", "bio 1", "Cuernavaca", "Mexican", "low",
-         "public", 1, 0, 1700000001),
+         "public", 1, 0, 1700000001, None),
         (2, "Bea", "bea@Example.com", "h2", "x:2", "Bea Ü", "", "San Luis Potosi", "", "",
-         "friends", 0, 0, 1700000002),
+         "friends", 0, 0, 1700000002, "cognito:sub-bea"),
         (3, "cy", "cy@example.com", "h3", None, "Cy", "", "", "Japanese,Bar", "high", "public",
-         0, 1, 1700000003),
-        (4, "dee", "dee@example.com", "h4", None, "", "", "", "", "", "public", 0, 0, 1700000004),
+         0, 1, 1700000003, None),
+        (4, "dee", "dee@example.com", "h4", None, "", "", "", "", "", "public", 0, 0, 1700000004,
+         None),
     ],
     "restaurants": [
         (1, "t:1", "Taqueria Uno", "Calle 1", "Cuernavaca", "Morelos", "Mexico", 18.91, -99.23,
@@ -268,7 +269,8 @@ def check_copy(dl, env):
     t.ok(u1.get("friends", {}).get("NS") == ["2"] and u1.get("req_out", {}).get("NS") == ["3"]
          and u1.get("blocked_by", {}).get("NS") == ["4"]
          and ("UNAME#bea", "UNIQUE") in by and ("EMAIL#bea@example.com", "UNIQUE") in by
-         and ("UEXT#x:2", "UNIQUE") in by and ("RV#12", "REVIEW") in by
+         and ("UEXT#x:2", "UNIQUE") in by and ("UEXT#cognito:sub-bea", "UNIQUE") in by
+         and ("RV#12", "REVIEW") in by
          and ("JOBKEY#ec2:i-1", "UNIQUE") in by,
          "the relation sets on profiles and the uniqueness and id items", u1)
     seq = {k[0]: int(by[k]["v"]["N"]) for k in by if k[0].startswith("SEQ#")}

@@ -6,64 +6,29 @@ create-tables` and load the demo data with `forkcast dynamodb copy`; t/social.t'
 and writes of the SQLite file go through t/lib/sqlite_mirror.py. Every line of each suite is
 reported here, prefixed with its name. Prints TAP."""
 import os
-import re
-import subprocess
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(HERE, "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from dynalite import available  # noqa: E402
 from fcserver import TAP  # noqa: E402
+from suites import run_suite  # noqa: E402
 
-RUNNER = """
-import runpy, sys
-sys.path.insert(0, %r)
+# t/social.t reads and writes the SQLite file: the mirror makes that reach dynalite
+PRELUDE = """
 import sqlite_mirror
 sqlite_mirror.install()
-sys.argv = [%r]
-try:
-    runpy.run_path(%r, run_name="__main__")
-finally:
-    sys.stdout.flush()
-    sys.stderr.write("# sqlite mirror: %%s\\n" %% sqlite_mirror.STATS)
+import atexit
+atexit.register(lambda: sys.stderr.write("# sqlite mirror: %s\\n" % sqlite_mirror.STATS))
 """
 
 t = TAP()
-
-
-def run_suite(name):
-    path = os.path.join(HERE, name)
-    env = dict(os.environ, FORKCAST_TEST_STORE="dynamodb")
-    p = subprocess.run([sys.executable, "-c", RUNNER % (os.path.join(HERE, "lib"), path, path)],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
-    lines = p.stdout.splitlines()
-    plan = [int(m.group(1)) for m in (re.match(r"^1\.\.(\d+)", x) for x in lines) if m]
-    n = 0
-    pending = None
-    for line in lines:
-        m = re.match(r"^(not ok|ok) (\d+) - (.*)$", line)
-        if m:
-            if pending:
-                t.ok(*pending)
-            n += 1
-            pending = [m.group(1) == "ok", "%s on DynamoDB: %s" % (name, m.group(3)), ""]
-        elif line.startswith("#") and pending:
-            pending[2] += line[1:].strip() + "\n"
-    if pending:
-        t.ok(*pending)
-    t.ok(p.returncode == 0 and plan and plan[-1] == n and n > 0,
-         "%s on DynamoDB: ran to its end (%d tests, exit %d)" % (name, n, p.returncode),
-         p.stderr[-3000:])
-    for line in p.stderr.splitlines():
-        if line.startswith("# sqlite mirror"):
-            print(line)
-
-
 why = available()
 if why:
     t.ok(True, "web suites on DynamoDB # SKIP %s" % why)
 else:
     for suite in ("web.t", "social.t"):
-        run_suite(suite)
+        p = run_suite(t, suite, {"FORKCAST_TEST_STORE": "dynamodb"}, "DynamoDB", PRELUDE)
+        for line in p.stderr.splitlines():
+            if line.startswith("# sqlite mirror"):
+                print(line)
 t.done()

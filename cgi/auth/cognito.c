@@ -519,7 +519,8 @@ out:
  * username-<sub> when another account has it; the e-mail address, or <sub>@cognito.invalid when
  * another account has it). */
 static int ensure_profile(struct cognito_auth *ca, const char *sub, const char *username,
-                          const char *email, const char *display_name, struct fc_user *out)
+                          const char *email, int email_verified, const char *display_name,
+                          struct fc_user *out)
 {
     struct fc_store *s = ca->store;
     struct fc_auth_error e;
@@ -531,6 +532,26 @@ static int ensure_profile(struct cognito_auth *ca, const char *sub, const char *
     rc = s->ops->user_by_ext(s, ext, out);
     if (rc != FC_NOTFOUND)
         return rc;
+    /* A local account (from before the site moved to Cognito, or imported) whose e-mail the
+     * pool has verified is this person's: link it rather than start a second profile. Not
+     * one that already belongs to a pool user. */
+    if (email_verified && email && *email && s->ops->user_by_email(s, email, &other) == FC_OK &&
+        !other.auth_id[0] && strncmp(other.ext_id, "cognito:", 8) != 0) {
+        rc = s->ops->user_link_auth(s, other.id, ext);
+        if (rc == FC_OK) {
+            fc_strlcpy(other.auth_id, ext, sizeof other.auth_id);
+            fprintf(stderr, "forkcast: cognito: linked the local account %s to %s\n",
+                    other.username, ext);
+            *out = other;
+            return FC_OK;
+        }
+        if (rc != FC_EXISTS)
+            return rc;
+        /* linked meanwhile by a concurrent first log-in: take what it made */
+        rc = s->ops->user_by_ext(s, ext, out);
+        if (rc != FC_NOTFOUND)
+            return rc;
+    }
     memset(&u, 0, sizeof u);
     fc_strlcpy(u.ext_id, ext, sizeof u.ext_id);
     if (fc_auth_check_username(username, &e) == FC_OK)
@@ -656,7 +677,7 @@ static int c_login(struct fc_auth *a, const char *username, const char *password
     }
     if ((rc = take_tokens(ca, resp, &t, idc, ac)))
         goto out;
-    if ((rc = ensure_profile(ca, ac->sub, t.username, idc->email, NULL, out)))
+    if ((rc = ensure_profile(ca, ac->sub, t.username, idc->email, idc->email_verified, NULL, out)))
         goto out;
     sync_admin(ca, out, ac);
     if (out->disabled) {
@@ -701,6 +722,11 @@ static int c_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
         fc_auth_seterr(err, "username", "That username is taken; choose another");
         return FC_EXISTS;
     }
+    /* one account per e-mail address, as with local accounts (a pool may allow more) */
+    if (ca->store->ops->user_by_email(ca->store, in->email, out) == FC_OK) {
+        fc_auth_seterr(err, "email", "An account with that e-mail address already exists");
+        return FC_EXISTS;
+    }
     req = new_req(ca, in->username, NULL);
     attrs = json_object_new_array();
     email = json_object_new_object();
@@ -726,7 +752,7 @@ static int c_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
         rc = FC_ERR;
         goto out;
     }
-    if ((rc = ensure_profile(ca, sub, in->username, in->email, in->display_name, out)))
+    if ((rc = ensure_profile(ca, sub, in->username, in->email, 0, in->display_name, out)))
         goto out;
     if (json_object_get_boolean(json_object_object_get(resp, "UserConfirmed"))) {
         /* confirmed by the pool (a pre-sign-up trigger): log in at once */

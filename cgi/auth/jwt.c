@@ -404,7 +404,7 @@ static int check_claims(json_object *p, const struct fc_jwt_expect *e, int64_t n
     const char *want_use = e->use == FC_JWT_ID ? "id" : "access";
     int64_t exp = 0, iat = 0, nbf = 0;
     int has_exp, has_iat, has_nbf;
-    json_object *groups;
+    json_object *groups, *ev;
 
     if (!iss || !e->issuer || strcmp(iss, e->issuer) != 0) {
         whyf(why, wn, "wrong issuer");
@@ -465,6 +465,11 @@ static int check_claims(json_object *p, const struct fc_jwt_expect *e, int64_t n
     copy_claim(p, e->use == FC_JWT_ID ? "cognito:username" : "username", out->username,
                sizeof out->username);
     copy_claim(p, "email", out->email, sizeof out->email);
+    if (json_object_object_get_ex(p, "email_verified", &ev))
+        out->email_verified = json_object_is_type(ev, json_type_boolean)
+                                  ? json_object_get_boolean(ev)
+                                  : json_object_is_type(ev, json_type_string) &&
+                                        !strcmp(json_object_get_string(ev), "true");
     if (json_object_object_get_ex(p, "cognito:groups", &groups) &&
         json_object_is_type(groups, json_type_array))
         for (size_t i = 0; i < json_object_array_length(groups); i++) {

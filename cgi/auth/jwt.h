@@ -71,6 +71,7 @@ struct fc_jwt_claims {
     char sub[64];
     char username[128]; /* "cognito:username" (ID token) or "username" (access token) */
     char email[256];    /* ID token only */
+    int email_verified; /* ID token: "email_verified" is true (boolean or "true") */
     char groups[FC_JWT_MAX_GROUPS][128]; /* "cognito:groups" (further ones are dropped) */
     int ngroups;
     int64_t iat, exp;

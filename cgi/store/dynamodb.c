@@ -693,6 +693,7 @@ void dynamo_item_user(json_object *it, struct fc_user *u)
     dynamo_copy_s(it, "email", u->email, sizeof u->email);
     dynamo_copy_s(it, "pw_hash", u->pw_hash, sizeof u->pw_hash);
     dynamo_copy_s(it, "ext_id", u->ext_id, sizeof u->ext_id);
+    dynamo_copy_s(it, "auth_id", u->auth_id, sizeof u->auth_id);
     dynamo_copy_s(it, "display_name", u->display_name, sizeof u->display_name);
     dynamo_copy_s(it, "bio", u->bio, sizeof u->bio);
     dynamo_copy_s(it, "city", u->city, sizeof u->city);
@@ -723,6 +724,7 @@ json_object *dynamo_user_item(const struct fc_user *u)
     dynamo_set(it, "email", dynamo_s(u->email));
     dynamo_set(it, "pw_hash", dynamo_s(u->pw_hash));
     dynamo_set(it, "ext_id", dynamo_s(u->ext_id));
+    dynamo_set(it, "auth_id", dynamo_s(u->auth_id));
     dynamo_set(it, "display_name", dynamo_s(u->display_name));
     dynamo_set(it, "bio", dynamo_s(u->bio));
     dynamo_set(it, "city", dynamo_s(u->city));
@@ -769,6 +771,10 @@ static int d_user_create(struct fc_store *s, struct fc_user *u)
     tx_unique(d, items, key, id);
     if (u->ext_id[0]) {
         snprintf(key, sizeof key, "UEXT#%s", u->ext_id);
+        tx_unique(d, items, key, id);
+    }
+    if (u->auth_id[0]) {
+        snprintf(key, sizeof key, "UEXT#%s", u->auth_id);
         tx_unique(d, items, key, id);
     }
     u->id = id;
@@ -835,6 +841,42 @@ static int d_user_by_ext(struct fc_store *s, const char *ext, struct fc_user *ou
         return FC_NOTFOUND;
     snprintf(pk, sizeof pk, "UEXT#%s", ext);
     return user_by_unique(D(s), pk, out);
+}
+
+static int d_user_by_email(struct fc_store *s, const char *email, struct fc_user *out)
+{
+    char low[300], pk[320];
+    dynamo_lower(low, sizeof low, email);
+    snprintf(pk, sizeof pk, "EMAIL#%s", low);
+    return user_by_unique(D(s), pk, out);
+}
+
+/* The uniqueness item of the identity (shared with ext_id's, so user_by_ext finds both) and
+ * the profile's auth_id, in one transaction that fails when either is taken. */
+static int d_user_link_auth(struct fc_store *s, int64_t id, const char *auth_id)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *items = json_object_new_array(), *a;
+    char key[400], pk[32];
+    int rc;
+
+    snprintf(key, sizeof key, "UEXT#%s", auth_id);
+    tx_unique(d, items, key, id);
+    a = dynamo_tx_add(d, items, "Update");
+    dynamo_user_pk(pk, id);
+    json_object_object_add(a, "Key", dynamo_key(pk, "PROFILE"));
+    dynamo_expr(a, "UpdateExpression", "SET #auth_id = :auth");
+    dynamo_expr(a, "ConditionExpression",
+                "attribute_exists(#pk) AND (attribute_not_exists(#auth_id) OR #auth_id = :none)");
+    dynamo_val(a, ":auth", dynamo_s(auth_id));
+    dynamo_val(a, ":none", dynamo_s(""));
+    rc = dynamo_transact(d, items);
+    json_object_put(items);
+    if (rc == DYNAMO_CANCEL)
+        rc = FC_EXISTS;
+    if (rc == FC_OK)
+        dynamo_bump(d);
+    return rc;
 }
 
 /* UpdateItem on an existing profile; a missing user changes nothing (like SQL's UPDATE). */
@@ -1511,6 +1553,8 @@ static const struct fc_store_ops dynamo_ops = {
     .user_get = d_user_get,
     .user_by_name = d_user_by_name,
     .user_by_ext = d_user_by_ext,
+    .user_by_email = d_user_by_email,
+    .user_link_auth = d_user_link_auth,
     .user_update_profile = d_user_update_profile,
     .user_set_password = d_user_set_password,
     .user_set_flags = d_user_set_flags,

@@ -87,6 +87,10 @@ static int user_row(struct exp_ctx *c, json_object *it)
         row_s(row, "ext_id", dynamo_get_s(it, "ext_id"));
     else
         json_object_object_add(row, "ext_id", NULL);
+    if (*dynamo_get_s(it, "auth_id"))
+        row_s(row, "auth_id", dynamo_get_s(it, "auth_id"));
+    else
+        json_object_object_add(row, "auth_id", NULL);
     row_n(row, "is_admin", dynamo_get_n(it, "is_admin"));
     row_n(row, "disabled", dynamo_get_n(it, "disabled"));
     row_n(row, "created_at", dynamo_get_n(it, "created_at"));
@@ -405,6 +409,7 @@ static int import_users(struct dynamo_import *im, json_object *row)
     fc_strlcpy(u->email, rs(row, "email"), sizeof u->email);
     fc_strlcpy(u->pw_hash, rs(row, "pw_hash"), sizeof u->pw_hash);
     fc_strlcpy(u->ext_id, rs(row, "ext_id"), sizeof u->ext_id);
+    fc_strlcpy(u->auth_id, rs(row, "auth_id"), sizeof u->auth_id);
     fc_strlcpy(u->display_name, rs(row, "display_name"), sizeof u->display_name);
     fc_strlcpy(u->bio, rs(row, "bio"), sizeof u->bio);
     fc_strlcpy(u->city, rs(row, "city"), sizeof u->city);
@@ -420,6 +425,8 @@ static int import_users(struct dynamo_import *im, json_object *row)
     unique_put(im, "EMAIL#", u->email, "uid", u->id, 1);
     if (u->ext_id[0])
         unique_put(im, "UEXT#", u->ext_id, "uid", u->id, 0);
+    if (u->auth_id[0])
+        unique_put(im, "UEXT#", u->auth_id, "uid", u->id, 0);
     free(u);
     return FC_OK;
 }

@@ -17,6 +17,8 @@ enum {
     Q_USER_GET,
     Q_USER_BY_NAME,
     Q_USER_BY_EXT,
+    Q_USER_BY_EMAIL,
+    Q_USER_LINK_AUTH,
     Q_USER_UPDATE,
     Q_USER_SET_PW,
     Q_USER_SET_FLAGS,
@@ -75,7 +77,7 @@ enum {
 
 #define USER_COLS                                                                                  \
     "id, username, email, pw_hash, coalesce(ext_id,''), display_name, bio, city, cuisines, "       \
-    "price, visibility, is_admin, disabled, created_at"
+    "price, visibility, is_admin, disabled, created_at, coalesce(auth_id,'')"
 
 #define REST_COLS                                                                                  \
     "r.id, coalesce(r.ext_id,''), r.name, r.address, r.city, r.state, r.country, r.lat, "          \
@@ -112,11 +114,14 @@ enum {
 
 static const char *const SQL[Q__COUNT] = {
     [Q_USER_INSERT] = "INSERT INTO users (username, email, pw_hash, ext_id, display_name, bio, "
-                      "city, cuisines, price, visibility, is_admin, disabled, created_at) "
-                      "VALUES (?,?,?,nullif(?,''),?,?,?,?,?,?,?,?,?)",
+                      "city, cuisines, price, visibility, is_admin, disabled, created_at, auth_id) "
+                      "VALUES (?,?,?,nullif(?,''),?,?,?,?,?,?,?,?,?,nullif(?,''))",
     [Q_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = ?",
     [Q_USER_BY_NAME] = "SELECT " USER_COLS " FROM users WHERE username = ?",
-    [Q_USER_BY_EXT] = "SELECT " USER_COLS " FROM users WHERE ext_id = ?",
+    [Q_USER_BY_EXT] = "SELECT " USER_COLS " FROM users WHERE ext_id = ?1 OR auth_id = ?1",
+    [Q_USER_BY_EMAIL] = "SELECT " USER_COLS " FROM users WHERE email = ?",
+    [Q_USER_LINK_AUTH] = "UPDATE users SET auth_id = ?2 WHERE id = ?1 AND auth_id IS NULL AND "
+                         "NOT EXISTS (SELECT 1 FROM users WHERE ext_id = ?2)",
     [Q_USER_UPDATE] = "UPDATE users SET display_name = ?, bio = ?, city = ?, cuisines = ?, "
                       "price = ?, visibility = ? WHERE id = ?",
     [Q_USER_SET_PW] = "UPDATE users SET pw_hash = ? WHERE id = ?",
@@ -316,6 +321,7 @@ static void row_user(sqlite3_stmt *st, struct fc_user *u)
     u->is_admin = sqlite3_column_int(st, 11);
     u->disabled = sqlite3_column_int(st, 12);
     u->created_at = sqlite3_column_int64(st, 13);
+    col_text(st, 14, u->auth_id, sizeof u->auth_id);
 }
 
 /* Steps a one-row query into a user. */
@@ -354,6 +360,7 @@ static int s_user_create(struct fc_store *s, struct fc_user *u)
     sqlite3_bind_int(st, 11, u->is_admin);
     sqlite3_bind_int(st, 12, u->disabled);
     sqlite3_bind_int64(st, 13, u->created_at ? u->created_at : fc_now());
+    bind_text(st, 14, u->auth_id);
     rc = step_done(s, st);
     if (rc == FC_OK)
         u->id = sqlite3_last_insert_rowid(DB(s));
@@ -385,6 +392,36 @@ static int s_user_by_ext(struct fc_store *s, const char *ext, struct fc_user *ou
         return FC_ERR;
     bind_text(st, 1, ext);
     return one_user(s, st, out);
+}
+
+static int s_user_by_email(struct fc_store *s, const char *email, struct fc_user *out)
+{
+    sqlite3_stmt *st = Q(s, Q_USER_BY_EMAIL);
+    if (!st)
+        return FC_ERR;
+    bind_text(st, 1, email);
+    return one_user(s, st, out);
+}
+
+static int s_user_link_auth(struct fc_store *s, int64_t id, const char *auth_id)
+{
+    sqlite3_stmt *st = Q(s, Q_USER_LINK_AUTH);
+    int rc;
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, auth_id);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        rc = sqlite3_changes(DB(s)) == 1 ? FC_OK : FC_EXISTS;
+    else if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        rc = FC_EXISTS; /* another user has this auth_id */
+    else {
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        rc = FC_ERR;
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 static int s_user_update_profile(struct fc_store *s, const struct fc_user *u)
@@ -1259,6 +1296,8 @@ static const struct fc_store_ops sqlite_ops = {
     .user_get = s_user_get,
     .user_by_name = s_user_by_name,
     .user_by_ext = s_user_by_ext,
+    .user_by_email = s_user_by_email,
+    .user_link_auth = s_user_link_auth,
     .user_update_profile = s_user_update_profile,
     .user_set_password = s_user_set_password,
     .user_set_flags = s_user_set_flags,

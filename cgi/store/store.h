@@ -12,7 +12,8 @@ struct fc_user {
     char username[64];
     char email[256];
     char pw_hash[256];
-    char ext_id[64];
+    char ext_id[64];  /* the identity the account was made with (import id, cognito:<sub>) */
+    char auth_id[64]; /* a sign-in identity linked later (cognito:<sub>), or "" */
     char display_name[256];
     char bio[4096];
     char city[384];
@@ -187,7 +188,12 @@ struct fc_store_ops {
     int (*user_create)(struct fc_store *s, struct fc_user *u); /* sets u->id */
     int (*user_get)(struct fc_store *s, int64_t id, struct fc_user *out);
     int (*user_by_name)(struct fc_store *s, const char *username, struct fc_user *out);
+    /* The user whose ext_id or auth_id is ext_id. */
     int (*user_by_ext)(struct fc_store *s, const char *ext_id, struct fc_user *out);
+    int (*user_by_email)(struct fc_store *s, const char *email, struct fc_user *out);
+    /* Links a sign-in identity to a user that has none (sets auth_id). FC_EXISTS when the
+     * user has one already, another user has this identity or there is no such user. */
+    int (*user_link_auth)(struct fc_store *s, int64_t id, const char *auth_id);
     int (*user_update_profile)(struct fc_store *s, const struct fc_user *u);
     int (*user_set_password)(struct fc_store *s, int64_t id, const char *pw_hash);
     int (*user_set_flags)(struct fc_store *s, int64_t id, int is_admin, int disabled);

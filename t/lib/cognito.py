@@ -28,7 +28,10 @@ what Cognito does:
   * scripted faults: fault(target, code) makes the next calls of an operation fail
     (TooManyRequestsException, LimitExceededException... that an emulator never sends);
   * forged tokens: forge_next("IdToken", {"cognito:groups": ["admin"]}) alters the payload of
-    a token in the next InitiateAuth answer, keeping its signature (an attacker's edit).
+    a token in the next InitiateAuth answer, keeping its signature (an attacker's edit);
+  * auto_confirm(pool): what a pre-sign-up Lambda trigger answering autoConfirmUser = true
+    does: SignUp confirms the user at once and answers UserConfirmed: true (used to run the
+    web suites with Auth.Backend = cognito; t/lib/fcserver.py).
 Every call through the shim is recorded (target and JSON body) for the tests to inspect, and
 so is every GET (forkcast's key set fetches, when Auth.Cognito.JwksUrl points at the shim)."""
 import base64
@@ -163,6 +166,8 @@ class _Shim(BaseHTTPRequestHandler):
                                "X-Amz-Target": self.headers.get("X-Amz-Target", "")})
         if status == 200 and target == "InitiateAuth":
             data = cl.forge(data)
+        if status == 200 and target == "SignUp" and cl.pools.get(body.get("ClientId")) in cl.confirming:
+            data = cl.confirm_at_once(cl.pools[body["ClientId"]], body.get("Username", ""), data)
         if status == 400 and target in ("InitiateAuth", "ChangePassword"):
             try:
                 err = json.loads(data)
@@ -189,6 +194,7 @@ class CognitoLocal:
         self.lock = threading.Lock()
         self.calls, self.gets, self.faults, self.forgeries = [], [], [], []
         self.secrets, self.pools, self.policies, self.static = {}, {}, {}, {}
+        self.confirming = set()
         self._wait()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Shim)
         self.httpd.daemon_threads = True
@@ -244,6 +250,26 @@ class CognitoLocal:
         if secret:
             self.secrets[c["ClientId"]] = c["ClientSecret"]
         return c["ClientId"], c.get("ClientSecret")
+
+    def auto_confirm(self, pool):
+        """SignUp in pool confirms at once, as with a pre-sign-up trigger's autoConfirmUser."""
+        self.confirming.add(pool)
+
+    def confirm_at_once(self, pool, username, data):
+        self.idp.admin_confirm_sign_up(UserPoolId=pool, Username=username)
+        answer = json.loads(data)
+        answer["UserConfirmed"] = True
+        return json.dumps(answer).encode()
+
+    def provision(self, pool, username, email, password):
+        """A confirmed user with a verified e-mail and a permanent password (an administrator's
+        AdminCreateUser + AdminSetUserPassword, as when moving existing accounts to a pool)."""
+        self.idp.admin_create_user(
+            UserPoolId=pool, Username=username, MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": "email", "Value": email},
+                            {"Name": "email_verified", "Value": "true"}])
+        self.idp.admin_set_user_password(UserPoolId=pool, Username=username, Password=password,
+                                         Permanent=True)
 
     def issuer(self, pool):
         return "%s/%s" % (self.backend, pool)

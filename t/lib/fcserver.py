@@ -28,7 +28,7 @@ LIVE = []
 
 
 class Server:
-    def __init__(self, demo=False, env=None, build="build/asan", store=None):
+    def __init__(self, demo=False, env=None, build="build/asan", store=None, auth=None):
         self.dir = tempfile.mkdtemp(prefix="fc-it-")
         self.port = free_port()
         self.env = dict(os.environ)
@@ -37,6 +37,11 @@ class Server:
         # `forkcast dynamodb copy` (FORKCAST_TEST_DYNAMODB_IMPORT=direct: import-uci into it)
         self.store = store or os.environ.get("FORKCAST_TEST_STORE") or "sqlite"
         self.dynalite = None
+        # auth="cognito" (or FORKCAST_TEST_AUTH=cognito): Auth.Backend = cognito against a
+        # cognito-local of its own (t/lib/cognito.py) whose pool confirms sign-ups at once; with
+        # demo data, the first demo users exist in the pool with their demo password
+        self.auth = auth or os.environ.get("FORKCAST_TEST_AUTH") or "local"
+        self.cognito = None
         self.env.update({
             "FORKCAST_CONFIG": os.path.join(ROOT, "conf/forkcast.hdf"),
             "FORKCAST_DATA_DIR": self.dir,
@@ -53,6 +58,8 @@ class Server:
             self.dynalite = Dynalite(log=os.path.join(self.dir, "dynalite.log"))
             self.env.update(self.dynalite.env("forkcast"))
             self.env["FORKCAST_STORE_BACKEND"] = "dynamodb"
+        if self.auth == "cognito":
+            self._start_cognito()
         if env:
             self.env.update(env)
         self.cli = os.path.join(ROOT, build, "forkcast")
@@ -72,6 +79,10 @@ class Server:
             self.run_cli("migrate")
             if demo:
                 self.run_cli("import-uci")
+        if self.cognito and demo:
+            for i in range(1001, 1011):
+                self.cognito.provision(self.pool, "u%d" % i, "u%d@demo.forkcast.test" % i,
+                                       "forkcast-demo")
         os.makedirs(os.path.join(self.dir, "run"), exist_ok=True)
         conf = os.path.join(self.dir, "run", "lighttpd.conf")
         with open(conf, "w") as f:
@@ -94,6 +105,25 @@ class Server:
                     out = f.read()[-2000:]
                 raise RuntimeError("server did not start; see %s:\n%s" % (self.dir, out))
             time.sleep(0.1)
+
+    def _start_cognito(self):
+        from cognito import CognitoLocal
+        self.cognito = CognitoLocal()
+        self.pool = self.cognito.create_pool("forkcast-it", {
+            "MinimumLength": 8, "RequireNumbers": False, "RequireLowercase": False,
+            "RequireUppercase": False, "RequireSymbols": False})
+        self.cognito.auto_confirm(self.pool)
+        cid, _ = self.cognito.create_client(self.pool)
+        self.env.update({
+            "FORKCAST_AUTH_BACKEND": "cognito",
+            "FORKCAST_AUTH_COGNITO_USERPOOLID": self.pool,
+            "FORKCAST_AUTH_COGNITO_CLIENTID": cid,
+            "FORKCAST_AUTH_COGNITO_CLIENTSECRET": "",
+            "FORKCAST_AUTH_COGNITO_ISSUER": self.cognito.issuer(self.pool),
+            "FORKCAST_AUTH_COGNITO_JWKSURL": "%s/%s/.well-known/jwks.json" % (self.cognito.url,
+                                                                          self.pool),
+            "FORKCAST_AWS_ENDPOINT_COGNITOIDENTITYPROVIDER": self.cognito.url,
+            "AWS_EC2_METADATA_DISABLED": "true"})
 
     def run_cli(self, *args, env=None):
         r = subprocess.run([self.cli] + list(args), env=dict(self.env, **(env or {})),
@@ -121,6 +151,8 @@ class Server:
         self.out.close()
         if self.dynalite:
             self.dynalite.stop()
+        if self.cognito:
+            self.cognito.stop()
         reports = []
         for p in glob.glob(self.dir + "/asan*") + glob.glob(self.dir + "/ubsan*"):
             with open(p) as f:

@@ -215,8 +215,25 @@ static void test_valid_id_and_access(void **state)
     assert_true(fc_jwt_in_group(&c, "admin"));
     assert_false(fc_jwt_in_group(&c, "admins"));
     assert_int_equal(c.exp, T0 + 3600);
+    assert_int_equal(c.email_verified, 0); /* absent */
     assert_int_equal(net.calls, 1);
     free(tok);
+
+    /* email_verified: Cognito's boolean, or the string some tools write; anything else is no */
+    static const struct {
+        const char *claim;
+        int verified;
+    } ev[] = {{",\"email_verified\":true", 1},
+              {",\"email_verified\":\"true\"", 1},
+              {",\"email_verified\":false", 0},
+              {",\"email_verified\":\"yes\"", 0},
+              {",\"email_verified\":1", 0}};
+    for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++) {
+        tok = sign_rs256(key1, hdr("k1"), id_claims(T0, T0 + 3600, ev[i].claim));
+        assert_int_equal(verify(k, tok, &EXPECT_ID, &c, why), FC_OK);
+        assert_int_equal(c.email_verified, ev[i].verified);
+        free(tok);
+    }
 
     tok = sign_rs256(key1, hdr("k1"), access_claims(ISS, CLIENT, "access"));
     assert_int_equal(verify(k, tok, &EXPECT_ACCESS, &c, why), FC_OK);

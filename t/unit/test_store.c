@@ -27,6 +27,7 @@ static int64_t mkuser(const char *name)
     snprintf(u.email, sizeof u.email, "%s@example.com", name);
     snprintf(u.display_name, sizeof u.display_name, "%s D", name);
     snprintf(u.pw_hash, sizeof u.pw_hash, "x");
+    snprintf(u.ext_id, sizeof u.ext_id, "%s-ext", name);
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_create(S, &u), FC_OK);
     assert_true(u.id > 0);
@@ -108,6 +109,26 @@ static void test_users(void **state)
     assert_string_equal(u.cuisines, "Mexican,Japanese");
     assert_string_equal(u.pw_hash, "newhash");
     assert_int_equal(u.is_admin, 1);
+
+    /* by e-mail (case-insensitive), and linking an outside identity once */
+    assert_int_equal(S->ops->user_by_email(S, "BOB@example.com", &u), FC_OK);
+    assert_int_equal(u.id, bob);
+    assert_int_equal(S->ops->user_by_email(S, "nobody@example.com", &u), FC_NOTFOUND);
+    assert_int_equal(S->ops->user_by_ext(S, "cognito:sub-1", &u), FC_NOTFOUND);
+    assert_int_equal(S->ops->user_link_auth(S, bob, "cognito:sub-1"), FC_OK);
+    assert_int_equal(S->ops->user_by_ext(S, "cognito:sub-1", &u), FC_OK);
+    assert_int_equal(u.id, bob);
+    assert_string_equal(u.auth_id, "cognito:sub-1");
+    assert_string_equal(u.ext_id, "bob-ext");
+    assert_int_equal(S->ops->user_link_auth(S, bob, "cognito:sub-2"), FC_EXISTS);
+    assert_int_equal(S->ops->user_link_auth(S, cy, "cognito:sub-1"), FC_EXISTS);
+    assert_int_equal(S->ops->user_link_auth(S, cy, "bob-ext"), FC_EXISTS);
+    assert_int_equal(S->ops->user_link_auth(S, 999999, "cognito:sub-3"), FC_EXISTS);
+    assert_int_equal(S->ops->user_by_ext(S, "bob-ext", &u), FC_OK); /* still found by ext_id */
+    assert_int_equal(u.id, bob);
+    assert_int_equal(S->ops->user_get(S, cy, &u), FC_OK);
+    assert_string_equal(u.auth_id, "");
+    assert_int_equal(S->ops->user_by_ext(S, "cognito:sub-2", &u), FC_NOTFOUND);
 }
 
 static void test_sessions_and_failures(void **state)
