@@ -190,7 +190,7 @@ static void set_globals(struct fc_ctx *c)
                 fc_set(c, "App.Flash", copy);
             free(copy);
         }
-        fc_resp_cookie(&c->resp, "fc_flash", "", 0, FC_COOKIE_HTTPONLY);
+        fc_resp_cookie(&c->resp, "fc_flash", "", 0, fc_session_cookie_flags(c));
     }
 }
 
@@ -310,7 +310,7 @@ int fc_redirect(struct fc_ctx *c, const char *path, const char *flash)
         if (err)
             nerr_ignore(&err);
         else
-            fc_resp_cookie(&c->resp, "fc_flash", esc, 60, FC_COOKIE_HTTPONLY);
+            fc_resp_cookie(&c->resp, "fc_flash", esc, 60, fc_session_cookie_flags(c));
         free(esc);
     }
     fc_resp_redirect(&c->resp, 303, path);
@@ -377,7 +377,10 @@ static void dispatch(struct fc_ctx *c)
         fc_error(c, 403, "This page is for administrators.");
         return;
     }
-    if (strcmp(c->req.method, "POST") == 0 && !(route->flags & FC_ROUTE_NOCSRF) && !fc_csrf_ok(c)) {
+    /* every method that may change something (not only POST), unless the route takes bearer
+     * tokens: a PUT or DELETE page route added later is covered too */
+    if (strcmp(c->req.method, "GET") != 0 && strcmp(c->req.method, "HEAD") != 0 &&
+        !(route->flags & FC_ROUTE_NOCSRF) && !fc_csrf_ok(c)) {
         fc_error(c, 403,
                  "This form has expired or did not come from this site. Go back, reload the "
                  "page and send it again.");
