@@ -391,6 +391,27 @@ static void dispatch(struct fc_ctx *c)
         fc_error(c, status, hdf_get_value(c->hdf, "Error.Message", NULL));
 }
 
+/* The 400 message for a field that is not text (NUL, another control character, bytes
+ * that are not UTF-8), naming the field; NULL (the generic message) for other parse errors. */
+static const char *bad_field_message(const struct fc_request *req, char *buf, size_t size)
+{
+    const struct fc_params *p = req->form.invalid    ? &req->form
+                                : req->query.invalid ? &req->query
+                                                     : NULL;
+    const char *name;
+    if (!p || !p->n)
+        return NULL;
+    name = p->v[p->n - 1].name;
+    if (!fc_utf8_valid(name, strlen(name)) || strlen(name) > 60)
+        name = NULL;
+    snprintf(buf, size,
+             "The field %s%s%s is not valid text: it contains a control character (such as NUL) "
+             "or bytes that are not UTF-8.%s",
+             name ? "\u201c" : "", name ? name : "with that name", name ? "\u201d" : "",
+             p == &req->form ? " Nothing was saved; correct it and send it again." : "");
+    return buf;
+}
+
 void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
                    fc_body_writer writer, void *wctx)
 {
@@ -421,7 +442,8 @@ void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void 
     }
     rc = fc_request_parse(&c->req, envp, reader, rctx, &app->limits);
     if (rc != FC_OK && rc != FC_ETOOBIG) {
-        fc_error(c, rc == FC_EINVAL ? 400 : 500, NULL);
+        char msg[300];
+        fc_error(c, rc == FC_EINVAL ? 400 : 500, bad_field_message(&c->req, msg, sizeof msg));
         goto write;
     }
     if (fc_session_load(c)) {
