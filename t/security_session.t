@@ -185,6 +185,18 @@ try:
             bad.append((nxt, r.status, loc))
     t.ok(not bad, "log-in's return path is only ever a local path (no //host, \\, scheme, "
          "control characters or header injection)", bad)
+    # the other forms that take a return path share the rule
+    bad = []
+    for nxt in ("/\t/evil.example", "//evil.example", "/admin/\n/evil.example"):
+        for path, form in (("/friends/request", {"username": "ana"}),
+                           ("/friends/cancel", {"username": "ana"}),
+                           ("/admin/users/victor/enable", {})):
+            r = srv_admin.post(path, dict(form, next=nxt), csrf_from="/")
+            loc = r.getheader("Location") or ""
+            if r.status != 303 or not loc.startswith("/") or loc[1:2] in ("/", "\\") or \
+                    any(ord(ch) < 32 for ch in loc):
+                bad.append((path, nxt, r.status, loc))
+    t.ok(not bad, "friend and admin forms: a hostile return path becomes a local one", bad)
     c = Client(srv)
     r = login(c, "ana", next_="/restaurants?q=a&page=1")
     t.ok(r.getheader("Location") == "/restaurants?q=a&page=1", "a local return path is kept")
