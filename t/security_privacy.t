@@ -71,6 +71,10 @@ try:
     friend_action(pia, "request", "olga")
     friend_action(olga, "block", "bella")
     friend_action(bert, "block", "olga")
+    # fred's other friends: to them olga is a friend of a friend ("people you may know")
+    for name, c in (("sten", sten), ("bella", bella), ("bert", bert)):
+        friend_action(fred, "request", name)
+        friend_action(c, "accept", "fred")
     viewers = {"herself": olga, "anonymous": anon, "stranger": sten, "pending request": pia,
                "friend": fred, "blocked by her": bella, "blocking her": bert}
 
@@ -92,6 +96,23 @@ try:
         r.text = r.text.split('<main id="main">', 1)[-1]
         return r
 
+    def suggested(c):
+        """The "People you may know" section of /friends, as a response."""
+        r = c.get("/friends")
+        part = r.text.split("<h2>People you may know</h2>", 1)
+        r.text = part[1].split("</ul>", 1)[0] if len(part) == 2 else ""
+        return r
+
+    def api_suggested(c):
+        r = api_get(c, "/api/v1/friends")
+        if r.status == 200:
+            r.text = " ".join('"%s"' % p["username"] for p in json.loads(r.text).get("suggested", []))
+        return r
+
+    def suggestable(viewer, vis):
+        """Friends of a friend, with no request either way and no block either way."""
+        return viewer == "stranger"
+
     # each surface: (name, how to fetch, what marks olga's data, expected(viewer, vis))
     surfaces = [
         ("profile page: reviews", lambda c: c.get("/u/olga"), REVIEW, allowed),
@@ -106,6 +127,8 @@ try:
          lambda v, vis: v == "friend"),
         ("people search", lambda c: c.get("/friends?q=olga"), "@olga",
          searchable),
+        ("people you may know", suggested, "@olga", suggestable),
+        ("API suggested friends", api_suggested, '"olga"', suggestable),
         ("API user: bio", lambda c: api_get(c, "/api/v1/users/olga"), BIO,
          lambda v, vis: allowed(v, vis) or (v == "blocking her" and vis == "public")),
         ("API user reviews", lambda c: api_get(c, "/api/v1/users/olga/reviews"), REVIEW, allowed),
@@ -126,7 +149,7 @@ try:
             wrong = []
             for vname, c in viewers.items():
                 if vname == "anonymous" and name in ("feed", "feed: want-to-go", "friends recommend",
-                                                     "people search"):
+                                                     "people search", "people you may know"):
                     continue  # login routes: covered by t/security_routes.t
                 r = main(fetch(c))
                 shown = r.status == 200 and marker in r.text
