@@ -10,6 +10,7 @@ import os
 import re
 import sqlite3
 import sys
+import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
@@ -234,6 +235,25 @@ try:
     t.ok(r.status == 429, "a forged X-Forwarded-For does not escape the address limit", r.status)
     n = db.execute("SELECT count(*) FROM login_failures").fetchone()[0]
     t.ok(n >= 8, "failures are recorded server-side (%d rows)" % n)
+
+    # ---- expiry: an idle session ends on the server, whatever the cookie says ----
+    short = Server(env={"FORKCAST_SESSION_IDLETIMEOUT": "2"})
+    try:
+        sh, _ = signup(short, "ida")
+        kept = dict(sh.cookies)
+        time.sleep(3.5)
+        r = sh.get("/")
+        t.ok('action="/logout"' not in r.text and "Max-Age=0" in (set_cookies(r).get("fc_session") or ""),
+             "a session idle longer than Session.IdleTimeout is over (anonymous view, cookie cleared)")
+        sdb = sqlite3.connect(os.path.join(short.dir, "forkcast.db"))
+        h = hashlib.sha256(kept["fc_session"].encode()).hexdigest()
+        t.ok(sdb.execute("SELECT count(*) FROM sessions WHERE token_hash = ?", (h,)).fetchone()[0] == 0,
+             "and its row is deleted")
+        sdb.close()
+    finally:
+        reports = short.stop()
+        t.ok(not reports, "no sanitizer reports (short-session server)", "\n".join(reports)[:3000])
+        short.cleanup()
 
     # ---- headers on every kind of response ----
     user, _ = signup(secure, "hana")
