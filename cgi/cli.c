@@ -1,6 +1,7 @@
-/* cli: the `forkcast` command: migrate, import-uci, user make-admin, lighttpd-conf. */
+/* cli: the `forkcast` command: migrate, import-uci, user make-admin, lighttpd-conf, routes. */
 #include "auth/password.h"
 #include "core/config.h"
+#include "core/route.h"
 #include "core/util.h"
 #include "import/uci.h"
 #include "store/store.h"
@@ -40,6 +41,7 @@ static void usage(FILE *f)
                "  user make-admin NAME    give NAME the admin role\n"
                "  lighttpd-conf           print lighttpd's configuration for this config\n"
                "  config KEY              print a configuration value\n"
+               "  routes                  print the route table (method, pattern, auth, csrf)\n"
                "  rec eval|top|bench ...  recommender evaluation and benchmarks (see docs)\n"
                "  backup ...              S3 backups: init, run, list, restore, verify, prune\n"
                "  worker                  run background jobs (started by make run)\n"
@@ -91,6 +93,26 @@ static int lighttpd_conf(HDF *cfg)
     return rc;
 }
 
+/* Prints every route, one per line, tab-separated: method, pattern, group, auth requirement
+ * (none, login, admin) and CSRF scheme (form: the form's csrf field is checked before the
+ * handler; bearer: cookies do not authenticate, only an Authorization bearer token does). */
+static int print_routes(void)
+{
+    for (size_t g = 0; fc_route_groups[g]; g++)
+        for (size_t i = 0; i < fc_route_groups[g]->n; i++) {
+            const struct fc_route *r = &fc_route_groups[g]->routes[i];
+            const char *auth = r->flags & FC_ROUTE_ADMIN   ? "admin"
+                               : r->flags & FC_ROUTE_LOGIN ? "login"
+                                                           : "none";
+            const char *csrf = strcmp(r->method, "GET") == 0 ? "-"
+                               : r->flags & FC_ROUTE_NOCSRF  ? "bearer"
+                                                             : "form";
+            printf("%s\t%s\t%s\t%s\t%s\n", r->method, r->pattern, fc_route_group_names[g], auth,
+                   csrf);
+        }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     HDF *cfg = NULL;
@@ -107,6 +129,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (strcmp(argv[i], "routes") == 0)
+        return print_routes();
     /* recommender tools work from files alone, without the configuration */
     if (strcmp(argv[i], "rec") == 0)
         return fc_rec_cli(argc - i, argv + i);

@@ -39,3 +39,7 @@ extern const struct fc_route_group fc_account_group;   /* pages/account_cognito.
 const struct fc_route_group *const fc_route_groups[] = {
     &pages_group,      &fc_admin_group,   &fc_api_group, &fc_instances_group,
     &fc_backups_group, &fc_account_group, NULL};
+
+/* Names of the groups above, in the same order (for `forkcast routes`). */
+const char *const fc_route_group_names[] = {"pages",   "admin",   "api", "instances",
+                                            "backups", "account", NULL};

@@ -1,6 +1,6 @@
 # lighttpd configuration for forkcast, rendered by `forkcast lighttpd-conf` from
 # conf/lighttpd.conf.cs and conf/forkcast.hdf (with FORKCAST_* overrides).
-server.modules = ("mod_access", "mod_fastcgi", "mod_alias", "mod_staticfile")
+server.modules = ("mod_access", "mod_fastcgi", "mod_alias", "mod_setenv", "mod_staticfile")
 server.bind = "<?cs var:Server.Host ?>"
 server.port = <?cs var:Server.Port ?>
 server.document-root = "<?cs var:Root ?>/<?cs var:Static.Dir ?>"
@@ -14,6 +14,15 @@ mimetype.assign = (".css" => "text/css; charset=utf-8", ".js" => "text/javascrip
                    ".png" => "image/png", ".jpg" => "image/jpeg", ".svg" => "image/svg+xml",
                    ".webp" => "image/webp", ".ico" => "image/x-icon", ".txt" => "text/plain")
 static-file.exclude-extensions = (".fcgi")
+
+# the security headers of every response, also of what lighttpd answers itself (static files,
+# its own errors); the same values as cgi/core/response.c, which "set" replaces, not repeats
+setenv.set-response-header = (
+  "X-Content-Type-Options" => "nosniff",
+  "X-Frame-Options" => "DENY",
+  "Referrer-Policy" => "same-origin",
+  "Content-Security-Policy" => "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 # static files are served by lighttpd itself
 alias.url = ("/static/" => "<?cs var:Root ?>/<?cs var:Static.Dir ?>/")

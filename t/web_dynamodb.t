@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""web_dynamodb.t - the web integration suites t/web.t and t/social.t, unchanged, against the
-DynamoDB backend: FORKCAST_TEST_STORE=dynamodb makes t/lib/fcserver.py give each server a
-dynalite of its own (t/lib/dynalite.py), create the table with `forkcast dynamodb
+"""web_dynamodb.t - the web integration suites t/web.t, t/social.t and t/security_privacy.t,
+unchanged, against the DynamoDB backend: FORKCAST_TEST_STORE=dynamodb makes t/lib/fcserver.py
+give each server a dynalite of its own (t/lib/dynalite.py), create the table with `forkcast dynamodb
 create-tables` and load the demo data with `forkcast dynamodb copy`; t/social.t's direct reads
 and writes of the SQLite file go through t/lib/sqlite_mirror.py. Every line of each suite is
 reported here, prefixed with its name. Prints TAP."""
@@ -26,7 +26,7 @@ why = available()
 if why:
     t.ok(True, "web suites on DynamoDB # SKIP %s" % why)
 else:
-    for suite in ("web.t", "social.t"):
+    for suite in ("web.t", "social.t", "security_privacy.t"):
         p = run_suite(t, suite, {"FORKCAST_TEST_STORE": "dynamodb"}, "DynamoDB", PRELUDE)
         for line in p.stderr.splitlines():
             if line.startswith("# sqlite mirror"):

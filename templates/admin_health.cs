@@ -90,7 +90,7 @@
     </tbody>
   </table>
   <?cs else ?><p class="empty">The <?cs var:Health.Backends.Store ?> backend reports no health figures.</p><?cs /if ?>
-  <p class="meta">Failed store calls reported to the metrics: <strong id="store-errors"><?cs alt:Health.StoreErrors ?>0<?cs /alt ?></strong>.</p>
+  <p class="meta">Failed store calls reported to the metrics: <strong id="store-errors"><?cs if:Health.StoreErrors ?><?cs var:Health.StoreErrors ?><?cs else ?>0<?cs /if ?></strong>.</p>
 </section>
 
 <section>

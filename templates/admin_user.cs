@@ -6,7 +6,7 @@
 <dl>
   <dt>E-mail</dt><dd><?cs var:Target.Email ?></dd>
   <dt>Joined</dt><dd><time datetime="<?cs var:Target.Created.Iso ?>"><?cs var:Target.Created ?></time></dd>
-  <dt>Home city</dt><dd><?cs alt:Target.City ?>Not given<?cs /alt ?></dd>
+  <dt>Home city</dt><dd><?cs if:Target.City ?><?cs var:Target.City ?><?cs else ?>Not given<?cs /if ?></dd>
   <dt>Profile visible to</dt><dd><?cs if:Target.Visibility == "friends" ?>Friends only<?cs else ?>Everyone<?cs /if ?></dd>
   <dt>Reviews</dt><dd><?cs var:Target.Reviews ?></dd>
   <dt>Public profile</dt><dd><a href="/u/<?cs var:url_escape(Target.Username) ?>">/u/<?cs var:Target.Username ?></a></dd>

@@ -20,7 +20,7 @@
 </section>
 <?cs /if ?>
 <section>
-  <h2>Your friends (<?cs alt:Friends.Count ?>0<?cs /alt ?>)</h2>
+  <h2>Your friends (<?cs if:Friends.Count ?><?cs var:Friends.Count ?><?cs else ?>0<?cs /if ?>)</h2>
   <?cs if:subcount(Friends.List) ?>
   <ul class="people"><?cs each:p = Friends.List ?><?cs call:person(p, "/friends") ?> <?cs call:friend_button("remove", p.Username, "Unfriend", "/friends") ?> <?cs call:friend_button("block", p.Username, "Block", "/friends") ?><?cs /each ?></ul>
   <?cs else ?><p class="empty">No friends yet. Search for people above, or add someone from &ldquo;People you may know&rdquo;.</p><?cs /if ?>

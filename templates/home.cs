@@ -2,7 +2,7 @@
 <?cs if:App.User.Id ?>
 <section class="hero">
   <h1>Welcome back, <?cs var:App.User.Name ?></h1>
-  <p>You have reviewed <?cs alt:Home.MyReviews ?>0<?cs /alt ?> restaurants.
+  <p>You have reviewed <?cs if:Home.MyReviews ?><?cs var:Home.MyReviews ?><?cs else ?>0<?cs /if ?> restaurants.
   <a href="/restaurants">Find a place to eat</a> or <a href="/u/<?cs var:url_escape(App.User.Username) ?>/edit">tell us what you like</a>.</p>
 </section>
 <section>

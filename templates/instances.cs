@@ -27,7 +27,7 @@
     <td><?cs var:i.Name ?></td>
     <td><?cs var:i.Type ?></td>
     <td><span class="tag<?cs if:i.State == "terminated" || i.State == "shutting-down" ?> bad<?cs /if ?>"><?cs var:i.State ?></span></td>
-    <td><?cs alt:i.PublicIp ?>&mdash;<?cs /alt ?></td>
+    <td><?cs if:i.PublicIp ?><?cs var:i.PublicIp ?><?cs else ?>&mdash;<?cs /if ?></td>
     <td><?cs var:i.LaunchTime ?></td>
   </tr>
   <?cs /each ?>
@@ -49,7 +49,7 @@
       <td><a href="/admin/instances/<?cs var:url_escape(i.Id) ?>"><?cs var:i.Id ?></a></td>
       <td><?cs var:i.Name ?></td>
       <td><?cs var:i.State ?></td>
-      <td><?cs alt:i.PublicIp ?>&mdash;<?cs /alt ?></td>
+      <td><?cs if:i.PublicIp ?><?cs var:i.PublicIp ?><?cs else ?>&mdash;<?cs /if ?></td>
       <td><?cs var:i.Message ?></td>
       <td><time datetime="<?cs var:i.Created.Iso ?>"><?cs var:i.Created ?></time></td>
     </tr>

@@ -7,10 +7,10 @@
 <?cs if:Instance.Message ?><p class="<?cs if:Instance.Status == "error" || Instance.Status == "ended" || Instance.Status == "timeout" ?>form-error<?cs else ?>flash<?cs /if ?>" role="status" data-field="message"><?cs var:Instance.Message ?></p><?cs /if ?>
 <?cs if:Instance.LiveError ?><p class="form-error" role="alert">EC2 could not be asked just now; this is what forkcast saw last. <?cs var:Instance.LiveError ?></p><?cs /if ?>
 <dl>
-  <dt>State</dt><dd><span class="tag<?cs if:Instance.State == "terminated" || Instance.State == "shutting-down" ?> bad<?cs /if ?>" data-field="state"><?cs alt:Instance.State ?>unknown<?cs /alt ?></span><?cs if:Instance.Following ?> <span class="meta">(following&hellip;)</span><?cs /if ?></dd>
+  <dt>State</dt><dd><span class="tag<?cs if:Instance.State == "terminated" || Instance.State == "shutting-down" ?> bad<?cs /if ?>" data-field="state"><?cs if:Instance.State ?><?cs var:Instance.State ?><?cs else ?>unknown<?cs /if ?></span><?cs if:Instance.Following ?> <span class="meta">(following&hellip;)</span><?cs /if ?></dd>
   <?cs if:Instance.StateReason ?><dt>State reason</dt><dd data-field="reason"><?cs var:Instance.StateReason ?></dd><?cs /if ?>
-  <dt>Public IP</dt><dd data-field="public_ip"><?cs alt:Instance.PublicIp ?>none<?cs /alt ?></dd>
-  <dt>Private IP</dt><dd data-field="private_ip"><?cs alt:Instance.PrivateIp ?>none<?cs /alt ?></dd>
+  <dt>Public IP</dt><dd data-field="public_ip"><?cs if:Instance.PublicIp ?><?cs var:Instance.PublicIp ?><?cs else ?>none<?cs /if ?></dd>
+  <dt>Private IP</dt><dd data-field="private_ip"><?cs if:Instance.PrivateIp ?><?cs var:Instance.PrivateIp ?><?cs else ?>none<?cs /if ?></dd>
   <?cs if:Instance.PublicDns ?><dt>Public DNS</dt><dd><?cs var:Instance.PublicDns ?></dd><?cs /if ?>
   <dt>Type</dt><dd><?cs var:Instance.Type ?></dd>
   <dt>AMI</dt><dd><?cs var:Instance.ImageId ?></dd>
@@ -26,7 +26,7 @@
   <h2>State history</h2>
   <?cs if:Instance.Stored ?>
   <ol class="history" id="history">
-  <?cs each:h = Instance.History ?><li><time datetime="<?cs var:h.At.Iso ?>"><?cs var:h.At ?></time> <strong><?cs alt:h.State ?>note<?cs /alt ?></strong><?cs if:h.Detail ?> &middot; <?cs var:h.Detail ?><?cs /if ?></li>
+  <?cs each:h = Instance.History ?><li><time datetime="<?cs var:h.At.Iso ?>"><?cs var:h.At ?></time> <strong><?cs if:h.State ?><?cs var:h.State ?><?cs else ?>note<?cs /if ?></strong><?cs if:h.Detail ?> &middot; <?cs var:h.Detail ?><?cs /if ?></li>
   <?cs /each ?></ol>
   <?cs else ?>
   <p class="empty">forkcast did not launch this instance, so it has no history of it yet (it starts one when you start, stop, reboot or terminate it here).</p>

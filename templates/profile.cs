@@ -16,10 +16,10 @@
   <?cs else ?>
     <?cs if:Profile.Bio ?><p class="bio"><?cs var:Profile.Bio ?></p><?cs /if ?>
     <dl>
-      <dt>Home city</dt><dd><?cs alt:Profile.City ?>Not given<?cs /alt ?></dd>
+      <dt>Home city</dt><dd><?cs if:Profile.City ?><?cs var:Profile.City ?><?cs else ?>Not given<?cs /if ?></dd>
       <dt>Favourite cuisines</dt><dd><?cs if:subcount(Profile.Cuisines) ?><?cs each:cu = Profile.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?><?cs else ?>Not given<?cs /if ?></dd>
-      <dt>Price</dt><dd><?cs alt:Profile.Price ?>Any<?cs /alt ?></dd>
-      <dt>Reviews</dt><dd><?cs alt:Profile.ReviewCount ?>0<?cs /alt ?></dd>
+      <dt>Price</dt><dd><?cs if:Profile.Price ?><?cs var:Profile.Price ?><?cs else ?>Any<?cs /if ?></dd>
+      <dt>Reviews</dt><dd><?cs if:Profile.ReviewCount ?><?cs var:Profile.ReviewCount ?><?cs else ?>0<?cs /if ?></dd>
       <dt>Visible to</dt><dd><?cs if:Profile.Visibility == "friends" ?>Friends only<?cs else ?>Everyone<?cs /if ?></dd>
     </dl>
   <?cs /if ?>

@@ -11,9 +11,9 @@
   </form>
   <?cs /if ?>
   <dl>
-    <dt>Address</dt><dd><?cs alt:Restaurant.Address ?>Not known<?cs /alt ?><?cs if:Restaurant.City ?>, <?cs var:Restaurant.City ?><?cs /if ?><?cs if:Restaurant.State ?>, <?cs var:Restaurant.State ?><?cs /if ?></dd>
+    <dt>Address</dt><dd><?cs if:Restaurant.Address ?><?cs var:Restaurant.Address ?><?cs else ?>Not known<?cs /if ?><?cs if:Restaurant.City ?>, <?cs var:Restaurant.City ?><?cs /if ?><?cs if:Restaurant.State ?>, <?cs var:Restaurant.State ?><?cs /if ?></dd>
     <?cs if:Restaurant.Lat ?><dt>Map</dt><dd><a href="https://www.openstreetmap.org/?mlat=<?cs var:Restaurant.Lat ?>&amp;mlon=<?cs var:Restaurant.Lon ?>#map=17/<?cs var:Restaurant.Lat ?>/<?cs var:Restaurant.Lon ?>" rel="noopener">Open in OpenStreetMap</a> (<?cs var:Restaurant.Lat ?>, <?cs var:Restaurant.Lon ?>)</dd><?cs /if ?>
-    <dt>Hours</dt><dd><?cs alt:Restaurant.Hours ?>Not known<?cs /alt ?></dd>
+    <dt>Hours</dt><dd><?cs if:Restaurant.Hours ?><?cs var:Restaurant.Hours ?><?cs else ?>Not known<?cs /if ?></dd>
     <?cs if:Restaurant.Alcohol ?><dt>Drinks</dt><dd><?cs var:Restaurant.Alcohol ?></dd><?cs /if ?>
     <?cs if:Restaurant.Smoking ?><dt>Smoking</dt><dd><?cs var:Restaurant.Smoking ?></dd><?cs /if ?>
   </dl>

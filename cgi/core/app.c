@@ -190,7 +190,7 @@ static void set_globals(struct fc_ctx *c)
                 fc_set(c, "App.Flash", copy);
             free(copy);
         }
-        fc_resp_cookie(&c->resp, "fc_flash", "", 0, FC_COOKIE_HTTPONLY);
+        fc_resp_cookie(&c->resp, "fc_flash", "", 0, fc_session_cookie_flags(c));
     }
 }
 
@@ -310,7 +310,7 @@ int fc_redirect(struct fc_ctx *c, const char *path, const char *flash)
         if (err)
             nerr_ignore(&err);
         else
-            fc_resp_cookie(&c->resp, "fc_flash", esc, 60, FC_COOKIE_HTTPONLY);
+            fc_resp_cookie(&c->resp, "fc_flash", esc, 60, fc_session_cookie_flags(c));
         free(esc);
     }
     fc_resp_redirect(&c->resp, 303, path);
@@ -377,7 +377,10 @@ static void dispatch(struct fc_ctx *c)
         fc_error(c, 403, "This page is for administrators.");
         return;
     }
-    if (strcmp(c->req.method, "POST") == 0 && !(route->flags & FC_ROUTE_NOCSRF) && !fc_csrf_ok(c)) {
+    /* every method that may change something (not only POST), unless the route takes bearer
+     * tokens: a PUT or DELETE page route added later is covered too */
+    if (strcmp(c->req.method, "GET") != 0 && strcmp(c->req.method, "HEAD") != 0 &&
+        !(route->flags & FC_ROUTE_NOCSRF) && !fc_csrf_ok(c)) {
         fc_error(c, 403,
                  "This form has expired or did not come from this site. Go back, reload the "
                  "page and send it again.");
@@ -386,6 +389,27 @@ static void dispatch(struct fc_ctx *c)
     status = route->fn(c);
     if (status)
         fc_error(c, status, hdf_get_value(c->hdf, "Error.Message", NULL));
+}
+
+/* The 400 message for a field that is not text (NUL, another control character, bytes
+ * that are not UTF-8), naming the field; NULL (the generic message) for other parse errors. */
+static const char *bad_field_message(const struct fc_request *req, char *buf, size_t size)
+{
+    const struct fc_params *p = req->form.invalid    ? &req->form
+                                : req->query.invalid ? &req->query
+                                                     : NULL;
+    const char *name;
+    if (!p || !p->n)
+        return NULL;
+    name = p->v[p->n - 1].name;
+    if (!fc_utf8_valid(name, strlen(name)) || strlen(name) > 60)
+        name = NULL;
+    snprintf(buf, size,
+             "The field %s%s%s is not valid text: it contains a control character (such as NUL) "
+             "or bytes that are not UTF-8.%s",
+             name ? "\u201c" : "", name ? name : "with that name", name ? "\u201d" : "",
+             p == &req->form ? " Nothing was saved; correct it and send it again." : "");
+    return buf;
 }
 
 void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
@@ -418,7 +442,8 @@ void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void 
     }
     rc = fc_request_parse(&c->req, envp, reader, rctx, &app->limits);
     if (rc != FC_OK && rc != FC_ETOOBIG) {
-        fc_error(c, rc == FC_EINVAL ? 400 : 500, NULL);
+        char msg[300];
+        fc_error(c, rc == FC_EINVAL ? 400 : 500, bad_field_message(&c->req, msg, sizeof msg));
         goto write;
     }
     if (fc_session_load(c)) {

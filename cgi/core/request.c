@@ -105,8 +105,10 @@ int fc_parse_urlencoded(struct fc_params *out, const char *s, size_t len, size_t
         nl = fc_url_decode(e->name, strlen(e->name), 1);
         vl = fc_url_decode(e->value, e->len, 1);
         if (nl < 0 || vl < 0 || !fc_utf8_valid(e->name, (size_t)nl) ||
-            !fc_utf8_valid(e->value, (size_t)vl))
+            !fc_utf8_valid(e->value, (size_t)vl)) {
+            out->invalid = 1;
             return FC_EINVAL;
+        }
         e->len = (size_t)vl;
         i = end + 1;
     }
@@ -250,8 +252,10 @@ int fc_parse_multipart(struct fc_params *out, const char *ctype, const char *bod
         rc = FC_EINVAL;
         out->v[out->n - 1].filename = filename;
         out->v[out->n - 1].ctype = pctype;
-        if (!filename && !fc_utf8_valid(out->v[out->n - 1].value, out->v[out->n - 1].len))
+        if (!filename && !fc_utf8_valid(out->v[out->n - 1].value, out->v[out->n - 1].len)) {
+            out->invalid = 1;
             goto out;
+        }
         p = part_end + dlen + 2;
     }
 out:

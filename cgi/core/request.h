@@ -17,6 +17,7 @@ struct fc_param {
 struct fc_params {
     struct fc_param *v;
     size_t n, cap;
+    int invalid; /* set when parsing stopped at v[n - 1]: not UTF-8 text or a control char */
 };
 
 struct fc_limits {

@@ -40,8 +40,12 @@ void fc_resp_header(struct fc_response *r, const char *name, const char *fmt, ..
 
 void fc_resp_redirect(struct fc_response *r, int status, const char *location)
 {
-    /* Only local paths: never "//host" or a scheme, so no open redirect. */
-    if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\')
+    /* Only local paths: never "//host" or a scheme, so no open redirect; no control
+     * characters either (browsers drop tabs and newlines, so "/\t/host" would be "//host") */
+    int ctl = 0;
+    for (const char *p = location; p && *p; p++)
+        ctl |= (unsigned char)*p < 0x20 || *p == 0x7f;
+    if (!location || location[0] != '/' || location[1] == '/' || location[1] == '\\' || ctl)
         location = "/";
     r->status = status;
     fc_resp_header(r, "Location", "%s", location);

@@ -36,6 +36,8 @@ struct fc_route_group {
 
 /* The application's route groups (cgi/route.c), ended by NULL. */
 extern const struct fc_route_group *const fc_route_groups[];
+/* Their names ("pages", "admin", "api"...), same order, ended by NULL. */
+extern const char *const fc_route_group_names[];
 
 /* Matches across all groups: the first route that fits wins; 405 when only the method
  * differs somewhere, else 404. */

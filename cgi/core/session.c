@@ -21,7 +21,7 @@ void fc_csrf_compute(const unsigned char secret[32], const char *binding, char o
     fc_hmac_hex(out, secret, 32, msg, strlen(msg));
 }
 
-static int cookie_flags(struct fc_ctx *c)
+int fc_session_cookie_flags(const struct fc_ctx *c)
 {
     return FC_COOKIE_HTTPONLY | (c->app->secure_cookies ? FC_COOKIE_SECURE : 0);
 }
@@ -37,7 +37,7 @@ static int anon_binding(struct fc_ctx *c)
         if (fc_random(raw, sizeof raw))
             return FC_ERR;
         fc_hex(c->anon, raw, sizeof raw);
-        fc_resp_cookie(&c->resp, FC_ANON_COOKIE, c->anon, -1, cookie_flags(c));
+        fc_resp_cookie(&c->resp, FC_ANON_COOKIE, c->anon, -1, fc_session_cookie_flags(c));
     }
     fc_csrf_compute(c->app->secret, c->anon, c->csrf);
     return FC_OK;
@@ -84,7 +84,7 @@ int fc_session_load(struct fc_ctx *c)
         c->session_hash[0] = '\0';
         memset(&c->user, 0, sizeof c->user);
         if (!api)
-            fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, cookie_flags(c));
+            fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, fc_session_cookie_flags(c));
     }
     return api ? FC_OK : anon_binding(c);
 }
@@ -116,7 +116,8 @@ int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
     if (fc_session_begin_token(c, user, token))
         return FC_ERR;
     fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, token,
-                   fc_config_int(c->app->cfg, "Session.MaxAge", 2592000), cookie_flags(c));
+                   fc_config_int(c->app->cfg, "Session.MaxAge", 2592000),
+                   fc_session_cookie_flags(c));
     return FC_OK;
 }
 
@@ -129,7 +130,7 @@ int fc_session_end(struct fc_ctx *c)
     c->session_hash[0] = '\0';
     c->logged_in = 0;
     memset(&c->user, 0, sizeof c->user);
-    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, cookie_flags(c));
+    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, fc_session_cookie_flags(c));
     return rc;
 }
 

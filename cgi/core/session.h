@@ -15,6 +15,8 @@ int fc_session_load(struct fc_ctx *c);
 int fc_session_begin(struct fc_ctx *c, const struct fc_user *user);
 /* Starts a session for user without a cookie and returns its token (JSON API bearer token). */
 int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char token[65]);
+/* The flags of every cookie the site sets: HttpOnly, and Secure when Server.Secure is on. */
+int fc_session_cookie_flags(const struct fc_ctx *c);
 /* 1 for requests that authenticate with "Authorization: Bearer" instead of cookies. */
 int fc_session_is_api(const struct fc_ctx *c);
 /* Ends the current session and clears the cookie. */

@@ -323,6 +323,53 @@ static json_object *wrap(const char *key, json_object *value)
 
 /* ---- request bodies and parameters -------------------------------------------------------- */
 
+/* What json-c would silently change in the (valid) JSON text s, or NULL: a \u escape of half
+ * a surrogate pair (it becomes U+FFFD) or a NUL in a member name (the name is cut there). */
+static const char *json_text_problem(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        int nul = 0;
+        if (s[i++] != '"')
+            continue;
+        while (i < len && s[i] != '"') { /* one string, i after its opening quote */
+            unsigned long u, v;
+            char hex[5] = "";
+            if (s[i] != '\\') {
+                i++;
+                continue;
+            }
+            if (i + 1 < len && s[i + 1] != 'u') {
+                i += 2; /* \" \\ \n ... */
+                continue;
+            }
+            if (i + 6 > len)
+                return NULL;
+            memcpy(hex, s + i + 2, 4);
+            u = strtoul(hex, NULL, 16);
+            i += 6;
+            nul |= u == 0;
+            if (u >= 0xdc00 && u <= 0xdfff)
+                return "a \\u escape is half of a surrogate pair";
+            if (u < 0xd800 || u > 0xdbff)
+                continue;
+            if (i + 6 > len || s[i] != '\\' || s[i + 1] != 'u')
+                return "a \\u escape is half of a surrogate pair";
+            memcpy(hex, s + i + 2, 4);
+            v = strtoul(hex, NULL, 16);
+            if (v < 0xdc00 || v > 0xdfff)
+                return "a \\u escape is half of a surrogate pair";
+            i += 6;
+        }
+        i++; /* the closing quote */
+        while (i < len && strchr(" \t\r\n", s[i]))
+            i++;
+        if (nul && i < len && s[i] == ':')
+            return "a member name contains \\u0000";
+    }
+    return NULL;
+}
+
 /* Parses the body as a JSON object into *in (an empty body counts as {}). */
 static int read_body(struct fc_ctx *c, json_object **in)
 {
@@ -330,6 +377,7 @@ static int read_body(struct fc_ctx *c, json_object **in)
     json_tokener *tok = NULL;
     json_object *o = NULL;
     enum json_tokener_error jerr;
+    const char *problem;
     size_t end;
     int rc = FC_EINVAL;
 
@@ -361,6 +409,10 @@ static int read_body(struct fc_ctx *c, json_object **in)
     }
     if (!json_object_is_type(o, json_type_object)) {
         fail(c, 400, "invalid_json", NULL, "The body must be a JSON object.");
+        goto out;
+    }
+    if ((problem = json_text_problem(c->req.body, c->req.body_len))) {
+        fail(c, 400, "invalid_json", NULL, "The body is not valid JSON (%s).", problem);
         goto out;
     }
     *in = o;

@@ -86,8 +86,12 @@ void pages_set_user(struct fc_ctx *c, const char *p, const struct fc_user *u)
 
 const char *pages_safe_next(const char *next)
 {
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\' || strpbrk(next, "\r\n"))
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
         return "/";
+    /* no control characters: browsers drop tabs and newlines, so "/\t/host" is "//host" */
+    for (const char *p = next; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            return "/";
     return next;
 }
 

@@ -51,7 +51,7 @@ struct fc_review {
     int64_t user_id;
     int64_t restaurant_id;
     int stars;
-    char body[4096];
+    char body[8192]; /* Limits.MaxReview (2000) characters of up to 4 bytes each */
     char photo[128];
     int64_t created_at;
     int64_t updated_at;
@@ -94,7 +94,7 @@ struct fc_feed_item {
     int64_t restaurant_id;
     char rest_name[256];
     int stars;
-    char body[4096];
+    char body[8192]; /* as struct fc_review's */
     char photo[128];
 };
 
