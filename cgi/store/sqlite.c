@@ -80,8 +80,8 @@ enum {
 #define REST_COLS                                                                                  \
     "r.id, coalesce(r.ext_id,''), r.name, r.address, r.city, r.state, r.country, r.lat, "          \
     "r.lon, r.price, r.cuisines, r.hours, r.alcohol, r.smoking, r.url, "                           \
-    "(SELECT avg(stars) FROM reviews WHERE restaurant_id = r.id), "                                \
-    "(SELECT count(*) FROM reviews WHERE restaurant_id = r.id)"
+    "(SELECT 1.0 * stars / reviews FROM restaurant_stats WHERE restaurant_id = r.id), "            \
+    "coalesce((SELECT reviews FROM restaurant_stats WHERE restaurant_id = r.id), 0)"
 
 #define REST_WHERE                                                                                 \
     " WHERE (?1 = '' OR r.name LIKE '%' || ?1 || '%' ESCAPE '\\')"                                 \
@@ -226,19 +226,17 @@ static const char *const SQL[Q__COUNT] = {
     [Q_EVENT_INSERT] = "INSERT INTO events (user_id, restaurant_id, type, value, created_at) "
                        "VALUES (?,?,?,?,?)",
     [Q_EVENT_COUNT] = "SELECT count(*) FROM events WHERE user_id = ? AND type = ?",
+    /* feed_items (sql/007_feed.sql) holds the viewer's friends' items: one range of its
+     * primary key, newest first, stopping after ?5 rows of authors who are not disabled */
     [Q_FEED] =
-        "SELECT * FROM ("
-        "SELECT 1 AS kind, r.id AS id, r.created_at AS at, r.user_id, u.username, "
-        "u.display_name, r.restaurant_id, x.name, r.stars, r.body, r.photo FROM friendships f "
-        "JOIN reviews r ON r.user_id = f.friend_id JOIN users u ON u.id = r.user_id JOIN "
-        "restaurants x ON x.id = r.restaurant_id WHERE f.user_id = ?1 AND u.disabled = 0 AND "
-        "(r.created_at, 1, r.id) < (?2, ?3, ?4) "
-        "UNION ALL "
-        "SELECT 2, s.id, s.created_at, s.user_id, u.username, u.display_name, s.restaurant_id, "
-        "x.name, 0, '', '' FROM friendships f JOIN saves s ON s.user_id = f.friend_id JOIN users "
-        "u ON u.id = s.user_id JOIN restaurants x ON x.id = s.restaurant_id WHERE f.user_id = "
-        "?1 AND u.disabled = 0 AND (s.created_at, 2, s.id) < (?2, ?3, ?4)"
-        ") ORDER BY at DESC, kind DESC, id DESC LIMIT ?5",
+        "SELECT fi.kind, fi.item_id, fi.at, fi.author_id, u.username, u.display_name, "
+        "coalesce(r.restaurant_id, s.restaurant_id), x.name, coalesce(r.stars, 0), "
+        "coalesce(r.body, ''), coalesce(r.photo, '') FROM feed_items fi JOIN users u ON u.id = "
+        "fi.author_id LEFT JOIN reviews r ON fi.kind = 1 AND r.id = fi.item_id LEFT JOIN saves "
+        "s ON fi.kind = 2 AND s.id = fi.item_id JOIN restaurants x ON x.id = "
+        "coalesce(r.restaurant_id, s.restaurant_id) WHERE fi.viewer_id = ?1 AND (fi.at, "
+        "fi.kind, fi.item_id) < (?2, ?3, ?4) AND u.disabled = 0 ORDER BY fi.at DESC, fi.kind "
+        "DESC, fi.item_id DESC LIMIT ?5",
     [Q_FRIENDS_RECOMMEND] =
         "SELECT x.id, x.name, x.city, count(*) AS n, avg(r.stars), max(r.created_at) AS latest, "
         "group_concat(u.display_name, ', ') FROM friendships f JOIN reviews r ON r.user_id = "
