@@ -216,7 +216,8 @@ def main():
         procs = Procs(srv)
         me = Client(srv)
         uid, rids = seed(srv, me)
-        cookie = "; ".join("%s=%s" % kv for kv in me.cookies.items())
+        # the session (and anonymous CSRF) cookies; never a one-time flash message
+        cookie = "; ".join("%s=%s" % kv for kv in me.cookies.items() if kv[0] != "fc_flash")
         db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"))
         busiest = db.execute("SELECT restaurant_id FROM reviews GROUP BY 1 ORDER BY count(*) DESC"
                              " LIMIT 1").fetchone()[0]
