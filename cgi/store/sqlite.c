@@ -5,6 +5,7 @@
 #include "core/util.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,7 @@ enum {
     Q_REST_CUISINE_CLEAR,
     Q_REST_CUISINE_ADD,
     Q_REST_GET,
+    Q_REST_GET_MANY,
     Q_REST_SEARCH,
     Q_REST_COUNT,
     Q_REST_CUISINES,
@@ -143,6 +145,9 @@ static const char *const SQL[Q__COUNT] = {
     [Q_REST_CUISINE_ADD] =
         "INSERT OR IGNORE INTO restaurant_cuisines (restaurant_id, cuisine) VALUES (?,?)",
     [Q_REST_GET] = "SELECT " REST_COLS " FROM restaurants r WHERE r.id = ?",
+    /* ?1: the ids as a JSON array */
+    [Q_REST_GET_MANY] = "SELECT " REST_COLS " FROM restaurants r WHERE r.id IN (SELECT value "
+                        "FROM json_each(?1))",
     [Q_REST_SEARCH] = "SELECT " REST_COLS " FROM restaurants r" REST_WHERE
                       " ORDER BY r.name COLLATE NOCASE, r.id LIMIT ?5 OFFSET ?6",
     [Q_REST_COUNT] = "SELECT count(*) FROM restaurants r" REST_WHERE,
@@ -639,6 +644,47 @@ static int s_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
     }
     sqlite3_reset(st);
     return r;
+}
+
+static int s_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct fc_restaurant *out)
+{
+    sqlite3_stmt *st = NULL;
+    struct fc_restaurant r;
+    char *json = NULL;
+    size_t len = 0, cap;
+    int step, rc = FC_ERR;
+
+    for (int i = 0; i < n; i++)
+        out[i].id = 0;
+    if (n <= 0)
+        return FC_OK;
+    cap = (size_t)n * 21 + 3;
+    if (!(json = malloc(cap)))
+        goto out;
+    json[len++] = '[';
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
+    json[len++] = ']';
+    json[len] = '\0';
+    if (!(st = Q(s, Q_REST_GET_MANY)))
+        goto out;
+    sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        row_rest(st, &r);
+        for (int i = 0; i < n; i++)
+            if (ids[i] == r.id)
+                out[i] = r;
+    }
+    if (step != SQLITE_DONE) {
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        goto out;
+    }
+    rc = FC_OK;
+out:
+    if (st)
+        sqlite3_reset(st);
+    free(json);
+    return rc;
 }
 
 /* Escapes LIKE wildcards so a search for "50%" means the text "50%". */
@@ -1269,6 +1315,7 @@ static const struct fc_store_ops sqlite_ops = {
     .fail_clear = s_fail_clear,
     .rest_upsert = s_rest_upsert,
     .rest_get = s_rest_get,
+    .rest_get_many = s_rest_get_many,
     .rest_search = s_rest_search,
     .rest_facets = s_rest_facets,
     .review_put = s_review_put,

@@ -343,6 +343,29 @@ static void test_saves_events_feed(void **state)
     assert_false(yes);
 }
 
+/* Several restaurants in one call: in the order asked, repeats allowed, unknown ids marked
+ * with id 0, each the same as rest_get gives. */
+static void test_rest_get_many(void **state)
+{
+    (void)state;
+    int64_t ids[4] = {r2, 999999, r1, r2};
+    struct fc_restaurant out[4], one;
+    memset(out, 0x55, sizeof out);
+    assert_int_equal(S->ops->rest_get_many(S, ids, 4, out), FC_OK);
+    assert_int_equal(out[0].id, r2);
+    assert_string_equal(out[0].name, "Sushi Dos");
+    assert_int_equal(out[1].id, 0);
+    assert_int_equal(out[2].id, r1);
+    assert_string_equal(out[2].name, "Taqueria Uno");
+    assert_int_equal(out[3].id, r2);
+    assert_int_equal(S->ops->rest_get(S, r1, &one), FC_OK);
+    assert_string_equal(out[2].city, one.city);
+    assert_string_equal(out[2].cuisines, one.cuisines);
+    assert_int_equal(out[2].review_count, one.review_count);
+    assert_int_equal((int)(out[2].avg_stars * 100), (int)(one.avg_stars * 100));
+    assert_int_equal(S->ops->rest_get_many(S, ids, 0, out), FC_OK);
+}
+
 /* The feed and the restaurant figures follow every write: reviews written before a friendship
  * show once friends, rewrites, deletions, saves and unsaves, unfriending. */
 static void test_feed_follows_writes(void **state)
@@ -404,13 +427,10 @@ static void test_feed_follows_writes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_users),
-        cmocka_unit_test(test_sessions_and_failures),
-        cmocka_unit_test(test_restaurants),
-        cmocka_unit_test(test_reviews_and_privacy),
-        cmocka_unit_test(test_friends),
-        cmocka_unit_test(test_saves_events_feed),
-        cmocka_unit_test(test_feed_follows_writes),
+        cmocka_unit_test(test_users),         cmocka_unit_test(test_sessions_and_failures),
+        cmocka_unit_test(test_restaurants),   cmocka_unit_test(test_reviews_and_privacy),
+        cmocka_unit_test(test_friends),       cmocka_unit_test(test_saves_events_feed),
+        cmocka_unit_test(test_rest_get_many), cmocka_unit_test(test_feed_follows_writes),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
