@@ -6,8 +6,11 @@
 --    (viewer, author) and the review or save exist.
 --  * restaurant_stats: each restaurant's review count and star sum (the average on every
 --    restaurant card), instead of reading all its reviews each time.
+--  * restaurants_name: restaurant lists (ordered by name) read in index order and stop at the
+--    page's end instead of sorting every restaurant.
 
 CREATE INDEX friendships_friend ON friendships(friend_id);
+CREATE INDEX restaurants_name ON restaurants(name COLLATE NOCASE, id);
 
 CREATE TABLE feed_items (
   viewer_id INTEGER NOT NULL,

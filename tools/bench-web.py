@@ -11,7 +11,8 @@ asserts nothing about speed (it fails only when the site answers wrongly).
 
 Settings (environment): BENCH_SECONDS (5 per run), BENCH_CONNS (1,16,64), BENCH_THREADS (wrk
 threads, 2), BENCH_PROCS (FastCGI processes; default Server.Procs of conf/forkcast.hdf),
-BENCH_FRIENDS (200), BENCH_REVIEWS (50), BENCH_OUT."""
+BENCH_FRIENDS (200), BENCH_REVIEWS (50), BENCH_TARGETS (feed,restaurant,home,write: which
+pages besides the static file), BENCH_OUT."""
 import datetime
 import json
 import os
@@ -31,6 +32,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 PROCS = os.environ.get("BENCH_PROCS", "")
 FRIENDS = int(os.environ.get("BENCH_FRIENDS", "200"))
 REVIEWS = int(os.environ.get("BENCH_REVIEWS", "50"))
+TARGETS = os.environ.get("BENCH_TARGETS", "feed,restaurant,home,write").split(",")
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "build", "bench", "bench.json"))
 TICK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "tacos al pastor 1"
@@ -232,6 +234,7 @@ def main():
             f.write((b"forkcast static benchmark file\n" * (size // 31 + 1))[:size])
         targets = [("static", "/static/" + os.path.basename(static_file)),
                    ("feed", "/feed"), ("restaurant", "/restaurants/%d" % busiest), ("home", "/")]
+        targets = [t for t in targets if t[0] == "static" or t[0] in TARGETS]
         info = {
             "when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "cpus": os.cpu_count(), "loadavg_before": os.getloadavg(),
@@ -255,7 +258,7 @@ def main():
         csrf = me.csrf("/restaurants/%d" % rids[0])
         writes = []
         before = db.execute("SELECT count(*) FROM reviews WHERE user_id = ?", (uid,)).fetchone()[0]
-        for c in CONNS:
+        for c in CONNS if "write" in TARGETS else []:
             writes.append(wrk(procs, srv, "post review", "/restaurants/%d/review" % rids[0], c,
                               cookie, "bench-review.lua", (csrf, ",".join(map(str, rids)))))
         mine = db.execute("SELECT count(*) FROM reviews WHERE user_id = ?", (uid,)).fetchone()[0]
