@@ -181,7 +181,7 @@ static NEOERR *render_out(void *ctx, char *s)
 #define TPL_FILES 16
 
 struct tpl_file {
-    char path[PATH_MAX];
+    char *path; /* malloc'ed */
     struct timespec mtime;
     off_t size;
     ino_t ino;
@@ -216,8 +216,10 @@ static NEOERR *tpl_load(void *ctx, HDF *hdf, const char *filename, char **conten
     if (stat(path, &st) != 0)
         return nerr_raise_errno(NERR_IO, "cannot stat template %s", path);
     if (t->nfiles < TPL_FILES) {
-        struct tpl_file *f = &t->files[t->nfiles++];
-        fc_strlcpy(f->path, path, sizeof f->path);
+        struct tpl_file *f = &t->files[t->nfiles];
+        if (!(f->path = strdup(path)))
+            return nerr_raise(NERR_NOMEM, "no memory for template %s", path);
+        t->nfiles++;
         f->mtime = st.st_mtim;
         f->size = st.st_size;
         f->ino = st.st_ino;
@@ -243,6 +245,8 @@ static int tpl_fresh(const struct tpl *t)
 static void tpl_drop(struct tpl *t)
 {
     cs_destroy(&t->cs);
+    for (int i = 0; i < t->nfiles; i++)
+        free(t->files[i].path);
     t->nfiles = t->overflow = 0;
 }
 
@@ -285,7 +289,7 @@ static void tpl_cache_free(struct fc_tpl_cache *tc)
 static NEOERR *tpl_parse(struct tpl *t, HDF *hdf, const char *tpl)
 {
     NEOERR *err;
-    t->nfiles = t->overflow = 0;
+    tpl_drop(t);
     err = cs_init(&t->cs, hdf);
     if (!err)
         err = cgi_register_strfuncs(t->cs);
@@ -341,9 +345,9 @@ static NEOERR *tpl_get(struct fc_app *app, HDF *fallback, const char *tpl, CSPAR
             tpl_drop(t);
             return nerr_raise(NERR_NOMEM, "no memory for template %s", tpl);
         }
-        **owned = *t;
+        **owned = *t; /* now owns the parse and the paths */
         t->cs = NULL;
-        tpl_drop(t);
+        t->nfiles = t->overflow = 0;
         *out = (*owned)->cs;
         return STATUS_OK;
     }
