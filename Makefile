@@ -97,7 +97,9 @@ test: test-deps
 	@$(MAKE) --no-print-directory all asan
 	@t/run
 
-bench: deps
+# wrk loads the web pages; the benchmark runs the release build behind lighttpd
+bench:
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS=wrk
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh
 

@@ -1,79 +1,326 @@
 #!/usr/bin/env python3
-"""Web benchmark (make bench): the feed and a restaurant page for a user with 200 friends
-who each wrote 50 reviews, through lighttpd + the release FastCGI build. Prints requests/s
-(client side, N concurrent connections) and the server's own time per request (from the
-access log: p50/p90/p99)."""
-import http.client
+"""Web benchmark (make bench): lighttpd + the release FastCGI build (build/forkcast.fcgi),
+loaded with wrk on loopback. Side by side in one run: a static file lighttpd serves itself (the
+byte size of the feed page), the feed, a restaurant page and the home page of a logged-in user
+with BENCH_FRIENDS friends who each wrote BENCH_REVIEWS reviews, at each of BENCH_CONNS
+connections (requests/s, latency p50/p99, dynamic/static ratio), then the write path (posting
+reviews). For every run: the app processes' CPU time per request (utime + stime from /proc) and
+the statuses the access log recorded; the app's resident memory before and after everything.
+Prints one table and writes the figures to BENCH_OUT (build/bench/bench.json). Prints figures;
+asserts nothing about speed (it fails only when the site answers wrongly).
+
+Settings (environment): BENCH_SECONDS (5 per run), BENCH_CONNS (1,16,64), BENCH_THREADS (wrk
+threads, 2), BENCH_PROCS (FastCGI processes; default Server.Procs of conf/forkcast.hdf),
+BENCH_FRIENDS (200), BENCH_REVIEWS (50), BENCH_TARGETS (feed,restaurant,home,write: which
+pages besides the static file), BENCH_OUT."""
+import datetime
+import json
 import os
 import re
 import sqlite3
+import subprocess
 import sys
-import threading
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "t", "lib"))
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "t", "lib"))
 from fcserver import Client, Server  # noqa: E402
 
-FRIENDS, REVIEWS, SECONDS, CONC = 200, 50, float(os.environ.get("BENCH_SECONDS", "5")), 4
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+CONNS = [int(x) for x in os.environ.get("BENCH_CONNS", "1,16,64").split(",") if x.strip()]
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+PROCS = os.environ.get("BENCH_PROCS", "")
+FRIENDS = int(os.environ.get("BENCH_FRIENDS", "200"))
+REVIEWS = int(os.environ.get("BENCH_REVIEWS", "50"))
+TARGETS = os.environ.get("BENCH_TARGETS", "feed,restaurant,home,write").split(",")
+OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "build", "bench", "bench.json"))
+TICK = os.sysconf("SC_CLK_TCK")
+PASSWORD = "tacos al pastor 1"
 
 
-def pct(xs, p):
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, int(len(xs) * p / 100))] if xs else 0.0
+def log(msg):
+    print(msg, flush=True)
 
 
-srv = Server(demo=True, build="build", env={"FORKCAST_SERVER_PROCS": "2"})
-try:
-    me = Client(srv)
-    me.post("/signup", {"username": "bench", "email": "bench@example.com",
-                        "password": "tacos al pastor 1", "password2": "tacos al pastor 1"})
+def children(ppid):
+    """Pids of the processes whose parent is ppid."""
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                st = f.read()
+        except OSError:
+            continue
+        fields = st[st.rindex(")") + 2:].split()
+        if int(fields[1]) == ppid:
+            out.append(int(d))
+    return out
+
+
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads), in seconds; 0 when it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+    except OSError:
+        return 0.0
+    fields = st[st.rindex(")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def rss_kb(pid):
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Procs:
+    """lighttpd and the FastCGI processes it spawned."""
+
+    def __init__(self, srv):
+        self.lighttpd = srv.proc.pid
+
+    def app(self):
+        return sorted(p for p in children(self.lighttpd) if self.comm(p) == "forkcast.fcgi")
+
+    @staticmethod
+    def comm(pid):
+        try:
+            with open("/proc/%d/comm" % pid) as f:
+                return f.read().strip()
+        except OSError:
+            return ""
+
+    def cpu(self):
+        return sum(cpu_seconds(p) for p in self.app()), cpu_seconds(self.lighttpd)
+
+    def memory(self):
+        app = {p: rss_kb(p) for p in self.app()}
+        return {"app_rss_kb": sum(app.values()), "app_processes": len(app),
+                "app_rss_kb_each": list(app.values()), "lighttpd_rss_kb": rss_kb(self.lighttpd)}
+
+
+def seed(srv, me):
+    """The benchmark user, FRIENDS friends with REVIEWS reviews each (written straight into the
+    database, as an import would), logged in. Returns (user id, restaurant ids)."""
+    r = me.post("/signup", {"username": "bench", "email": "bench@example.com",
+                            "password": PASSWORD, "password2": PASSWORD})
+    if r.status != 303:
+        raise SystemExit("bench-web: signup failed: %d" % r.status)
     db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"))
     uid = db.execute("SELECT id FROM users WHERE username='bench'").fetchone()[0]
-    rids = [r[0] for r in db.execute("SELECT id FROM restaurants ORDER BY id")]
+    rids = [row[0] for row in db.execute("SELECT id FROM restaurants ORDER BY id")]
     t0 = time.time()
     with db:
         for i in range(FRIENDS):
-            cur = db.execute("INSERT INTO users (username, email, display_name, created_at) VALUES (?,?,?,0)",
+            cur = db.execute("INSERT INTO users (username, email, display_name, created_at)"
+                             " VALUES (?,?,?,0)",
                              ("bf%d" % i, "bf%d@example.com" % i, "Bench Friend %d" % i))
             fid = cur.lastrowid
             db.execute("INSERT INTO friendships VALUES (?,?,0),(?,?,0)", (uid, fid, fid, uid))
             for j in range(REVIEWS):
                 rid = rids[(i * 7 + j) % len(rids)]
-                db.execute("INSERT INTO reviews (user_id, restaurant_id, stars, body, created_at, updated_at)"
-                           " VALUES (?,?,?,?,?,?)", (fid, rid, 1 + (i + j) % 5, "review %d/%d" % (i, j),
-                                                      1700000000 + i * 1000 + j, 0))
-    print("fixture: %d friends x %d reviews = %d reviews in %.1fs" % (FRIENDS, REVIEWS, FRIENDS * REVIEWS, time.time() - t0))
-    cookie = "; ".join("%s=%s" % kv for kv in me.cookies.items())
-    busiest = db.execute("SELECT restaurant_id FROM reviews GROUP BY 1 ORDER BY count(*) DESC LIMIT 1").fetchone()[0]
-    feed2 = re.search(r'href="(/feed\?after=[0-9-]+)"', me.get("/feed").text).group(1)
-    for name, path in (("feed, first page", "/feed"), ("feed, second page", feed2),
-                       ("restaurant page", "/restaurants/%d" % busiest)):
-        log = os.path.join(srv.dir, "access.log")
-        start = os.path.getsize(log)
-        counts = [0] * CONC
-        stop = time.time() + SECONDS
+                db.execute("INSERT INTO reviews (user_id, restaurant_id, stars, body, created_at,"
+                           " updated_at) VALUES (?,?,?,?,?,?)",
+                           (fid, rid, 1 + (i + j) % 5, "review %d/%d" % (i, j),
+                            1700000000 + i * 1000 + j, 0))
+    log("fixture: %d friends x %d reviews = %d reviews in %.1f s"
+        % (FRIENDS, REVIEWS, FRIENDS * REVIEWS, time.time() - t0))
+    db.close()
+    return uid, rids
 
-        def worker(k):
-            c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-            while time.time() < stop:
-                c.request("GET", path, headers={"Cookie": cookie})
-                r = c.getresponse()
-                r.read()
-                assert r.status == 200, r.status
-                counts[k] += 1
 
-        ths = [threading.Thread(target=worker, args=(k,)) for k in range(CONC)]
-        t0 = time.time()
-        for th in ths:
-            th.start()
-        for th in ths:
-            th.join()
-        wall = time.time() - t0
-        with open(log) as f:
-            f.seek(start)
-            ms = [float(m.group(1)) for m in re.finditer(r" (\d+\.\d+)ms$", f.read(), re.M)]
-        print("%-20s %6d requests  %7.1f req/s (%d connections)  server time p50 %.2f ms  p90 %.2f ms  p99 %.2f ms"
-              % (name, sum(counts), sum(counts) / wall, CONC, pct(ms, 50), pct(ms, 90), pct(ms, 99)))
-finally:
-    srv.stop()
-    srv.cleanup()
+def access_statuses(path, start):
+    """Statuses and server times (ms) of the access log lines written after offset start."""
+    statuses, ms = {}, []
+    with open(path) as f:
+        f.seek(start)
+        for m in re.finditer(r" (\d{3}) (\d+\.\d+)ms$", f.read(), re.M):
+            statuses[m.group(1)] = statuses.get(m.group(1), 0) + 1
+            ms.append(float(m.group(2)))
+    ms.sort()
+    pick = (lambda p: ms[min(len(ms) - 1, int(len(ms) * p / 100))]) if ms else (lambda p: None)
+    return statuses, {"p50": pick(50), "p99": pick(99)}
+
+
+def settle(access, quiet=0.5, limit=120):
+    """Waits until the access log has not grown for quiet seconds: requests lighttpd had queued
+    when wrk stopped are served before the next run starts (and counted in this one)."""
+    size, since, end = os.path.getsize(access), time.time(), time.time() + limit
+    while time.time() < end:
+        time.sleep(0.1)
+        now = os.path.getsize(access)
+        if now != size:
+            size, since = now, time.time()
+        elif time.time() - since >= quiet:
+            return
+
+
+def wrk(procs, srv, name, path, conns, cookie, script, args=()):
+    """One wrk run; returns its figures."""
+    access = os.path.join(srv.dir, "access.log")
+    start = os.path.getsize(access)
+    app0, lt0 = procs.cpu()
+    cmd = ["wrk", "-t", str(max(1, min(THREADS, conns))), "-c", str(conns),
+           "-d", "%gs" % SECONDS, "--timeout", "30s", "-s", os.path.join(ROOT, "tools", script),
+           "-H", "Cookie: " + cookie, "http://127.0.0.1:%d%s" % (srv.port, path)]
+    if args:
+        cmd += ["--"] + list(args)
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    settle(access)
+    app1, lt1 = procs.cpu()
+    m = re.search(r"^BENCH_JSON (.*)$", r.stdout, re.M)
+    if r.returncode != 0 or not m:
+        raise SystemExit("bench-web: wrk failed (%s):\n%s%s" % (" ".join(cmd), r.stdout, r.stderr))
+    w = json.loads(m.group(1))
+    n = w["requests"]
+    statuses, server_ms = access_statuses(access, start)
+    # CPU per request served: the app's requests are the access log's lines (wrk's count
+    # leaves out the ones still queued when it stopped); lighttpd's static files are wrk's
+    served = sum(statuses.values()) or n
+    lat = w["latency_us"]
+    return {
+        "target": name, "path": path, "connections": conns, "requests": n,
+        "seconds": w["duration_us"] / 1e6,
+        "rps": n / (w["duration_us"] / 1e6) if w["duration_us"] else 0.0,
+        "p50_ms": lat["p50"] / 1e3, "p90_ms": lat["p90"] / 1e3, "p99_ms": lat["p99"] / 1e3,
+        "mean_ms": lat["mean"] / 1e3, "max_ms": lat["max"] / 1e3,
+        "bytes_per_response": w["bytes"] / n if n else 0,
+        "errors": w["errors"], "not_303": w.get("not_303"),
+        "statuses": statuses, "server_p50_ms": server_ms["p50"], "server_p99_ms": server_ms["p99"],
+        "served": served,
+        "app_cpu_ms_per_request": (app1 - app0) * 1e3 / served if served else None,
+        "lighttpd_cpu_ms_per_request": (lt1 - lt0) * 1e3 / served if served else None,
+    }
+
+
+def check_page(me, path, want):
+    r = me.get(path)
+    if r.status != 200 or want not in r.text:
+        raise SystemExit("bench-web: %s answered %d without %r" % (path, r.status, want))
+    return r
+
+
+def main():
+    env = {}
+    if PROCS:
+        env["FORKCAST_SERVER_PROCS"] = PROCS
+    srv = Server(demo=True, build="build", env=env)
+    static_file = None
+    try:
+        procs = Procs(srv)
+        me = Client(srv)
+        uid, rids = seed(srv, me)
+        # the session (and anonymous CSRF) cookies; never a one-time flash message
+        cookie = "; ".join("%s=%s" % kv for kv in me.cookies.items() if kv[0] != "fc_flash")
+        db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"))
+        busiest = db.execute("SELECT restaurant_id FROM reviews GROUP BY 1 ORDER BY count(*) DESC"
+                             " LIMIT 1").fetchone()[0]
+        feed = check_page(me, "/feed", 'class="feed-item"')
+        check_page(me, "/restaurants/%d" % busiest, "Bench Friend")
+        check_page(me, "/", "bench")
+        # the static file: same byte size as the feed page's body
+        size = len(feed.text.encode())
+        static_dir = os.path.join(ROOT, srv.run_cli("config", "Static.Dir").strip() or "static")
+        static_file = os.path.join(static_dir, "bench-%d.txt" % os.getpid())
+        with open(static_file, "wb") as f:
+            f.write((b"forkcast static benchmark file\n" * (size // 31 + 1))[:size])
+        targets = [("static", "/static/" + os.path.basename(static_file)),
+                   ("feed", "/feed"), ("restaurant", "/restaurants/%d" % busiest), ("home", "/")]
+        targets = [t for t in targets if t[0] == "static" or t[0] in TARGETS]
+        info = {
+            "when": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "cpus": os.cpu_count(), "loadavg_before": os.getloadavg(),
+            "seconds_per_run": SECONDS, "wrk_threads": THREADS,
+            "fastcgi_processes": len(procs.app()),
+            "friends": FRIENDS, "reviews_per_friend": REVIEWS, "feed_page_bytes": size,
+            "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0],
+        }
+        log("%d CPUs, load %.2f; %d FastCGI processes; %g s per run; feed page %d bytes"
+            % (info["cpus"], info["loadavg_before"][0], info["fastcgi_processes"], SECONDS, size))
+        mem_before = procs.memory()
+        runs = []
+        for name, path in targets:
+            for c in CONNS:
+                runs.append(wrk(procs, srv, name, path, c, cookie, "bench-get.lua"))
+        static = {r["connections"]: r["rps"] for r in runs if r["target"] == "static"}
+        for r in runs:
+            base = static.get(r["connections"])
+            r["ratio_to_static"] = r["rps"] / base if base else None
+        # the write path: reviews of every restaurant in turn (new, then replaced)
+        csrf = me.csrf("/restaurants/%d" % rids[0])
+        writes = []
+        before = db.execute("SELECT count(*) FROM reviews WHERE user_id = ?", (uid,)).fetchone()[0]
+        for c in CONNS if "write" in TARGETS else []:
+            writes.append(wrk(procs, srv, "post review", "/restaurants/%d/review" % rids[0], c,
+                              cookie, "bench-review.lua", (csrf, ",".join(map(str, rids)))))
+        mine = db.execute("SELECT count(*) FROM reviews WHERE user_id = ?", (uid,)).fetchone()[0]
+        db.close()
+        mem_after = procs.memory()
+        info["loadavg_after"] = os.getloadavg()
+        failed = [r for r in runs if set(r["statuses"]) - {"200"} or sum(r["errors"].values())]
+        failed += [r for r in writes if r["not_303"] or set(r["statuses"]) - {"303"}]
+        feed64 = next((r for r in runs if r["target"] == "feed" and r["connections"] == 64), None)
+        result = {
+            "machine": info, "web": runs, "write": writes,
+            "write_reviews": {"before": before, "after": mine, "restaurants": len(rids)},
+            "memory": {"before": mem_before, "after": mem_after},
+            "target": {
+                "what": "feed at 64 connections >= 0.5 x static requests/s",
+                "ratio": feed64["ratio_to_static"] if feed64 else None,
+                "met": bool(feed64 and feed64["ratio_to_static"] and feed64["ratio_to_static"] >= 0.5),
+            },
+        }
+        print_table(result)
+        os.makedirs(os.path.dirname(OUT), exist_ok=True)
+        with open(OUT, "w") as f:
+            json.dump(result, f, indent=1)
+        log("figures written to %s" % os.path.relpath(OUT, ROOT))
+        if failed:
+            for r in failed:
+                log("bench-web: WRONG ANSWERS: %s %d conns: statuses %s, errors %s"
+                    % (r["target"], r["connections"], r["statuses"], r["errors"]))
+            sys.exit(1)
+    finally:
+        if static_file and os.path.exists(static_file):
+            os.unlink(static_file)
+        srv.stop()
+        srv.cleanup()
+
+
+def print_table(res):
+    def f(v, fmt):
+        return fmt % v if v is not None else "-"
+
+    log("")
+    log("%-12s %5s %9s %8s %8s %7s %9s %8s %9s" % ("target", "conns", "req/s", "p50 ms", "p99 ms",
+                                                  "x static", "app CPU", "srv p50", "statuses"))
+    log("%-12s %5s %9s %8s %8s %7s %9s %8s %9s" % ("", "", "", "", "", "", "ms/req", "ms", ""))
+    for r in res["web"] + res["write"]:
+        log("%-12s %5d %9.0f %8.2f %8.2f %7s %9s %8s %s" % (
+            r["target"], r["connections"], r["rps"], r["p50_ms"], r["p99_ms"],
+            f(r.get("ratio_to_static"), "%.2f") if r["target"] != "static" else "",
+            f(r["app_cpu_ms_per_request"], "%.3f") if r["target"] != "static" else "",
+            f(r["server_p50_ms"], "%.2f"),
+            " ".join("%s:%d" % kv for kv in sorted(r["statuses"].items()))))
+    w = res["write_reviews"]
+    log("write path: the user's reviews went from %d to %d (%d restaurants: new reviews first,"
+        " then replacements)" % (w["before"], w["after"], w["restaurants"]))
+    mb, ma = res["memory"]["before"], res["memory"]["after"]
+    log("app resident memory: %.1f MB before, %.1f MB after (%d processes); lighttpd %.1f -> %.1f MB"
+        % (mb["app_rss_kb"] / 1024, ma["app_rss_kb"] / 1024, ma["app_processes"],
+           mb["lighttpd_rss_kb"] / 1024, ma["lighttpd_rss_kb"] / 1024))
+    t = res["target"]
+    log("target: %s: ratio %s -> %s" % (t["what"], f(t["ratio"], "%.2f"),
+                                          "met" if t["met"] else "NOT met"))
+
+
+if __name__ == "__main__":
+    main()

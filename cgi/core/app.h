@@ -14,6 +14,7 @@
 struct fc_auth;
 struct fc_blob;
 struct fc_rec;
+struct fc_tpl_cache;
 
 struct fc_app {
     HDF *cfg;
@@ -26,6 +27,7 @@ struct fc_app {
     struct fc_limits limits;
     int secure_cookies;
     FILE *access_log;
+    struct fc_tpl_cache *tpls; /* parsed templates (app.c), made on first use */
 };
 
 #define FC_MAX_ARGS 4

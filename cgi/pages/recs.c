@@ -5,21 +5,45 @@
 #include "rec/rec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* Puts results under prefix.N: the restaurant fields and Why.* for the reason. */
+/* Puts results under prefix.N: the restaurant fields and Why.* for the reason. The restaurants
+ * (and those "because" names) are read with one store call; results whose restaurant cannot be
+ * read are left out, as they were when each was read alone. */
 static void set_results(struct fc_ctx *c, const char *prefix, const struct rec_result *res,
                         size_t n)
 {
     struct fc_store *s = c->app->store;
-    int k = 0;
+    int64_t ids[2 * 50];
+    int because[50], m = 0, k = 0;
+    struct fc_restaurant *rs;
+
+    if (n > 50)
+        n = 50;
+    for (size_t i = 0; i < n; i++)
+        ids[m++] = res[i].item;
     for (size_t i = 0; i < n; i++) {
-        struct fc_restaurant r;
+        because[i] = -1;
+        if (res[i].reason == REC_WHY_BECAUSE) {
+            because[i] = m;
+            ids[m++] = res[i].because_item;
+        }
+    }
+    if (!(rs = calloc((size_t)(m ? m : 1), sizeof *rs)))
+        return;
+    if (s->ops->rest_get_many(s, ids, m, rs) != FC_OK) {
+        fprintf(stderr, "forkcast: [%s] could not read the recommended restaurants\n",
+                c->request_id);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct fc_restaurant *r = &rs[i];
         char p[64], key[128];
-        if (s->ops->rest_get(s, res[i].item, &r) != FC_OK)
+        if (!r->id)
             continue;
         snprintf(p, sizeof p, "%s.%d", prefix, k++);
-        pages_set_restaurant(c, p, &r);
+        pages_set_restaurant(c, p, r);
         snprintf(key, sizeof key, "%s.Why", p);
         fc_set(c, key, fc_rec_why_name(res[i].reason));
         switch (res[i].reason) {
@@ -45,12 +69,12 @@ static void set_results(struct fc_ctx *c, const char *prefix, const struct rec_r
             break;
         }
         case REC_WHY_BECAUSE: {
-            struct fc_restaurant b;
-            if (s->ops->rest_get(s, res[i].because_item, &b) == FC_OK) {
+            const struct fc_restaurant *b = &rs[because[i]];
+            if (b->id) {
                 snprintf(key, sizeof key, "%s.Because.Id", p);
-                fc_set_int(c, key, b.id);
+                fc_set_int(c, key, b->id);
                 snprintf(key, sizeof key, "%s.Because.Name", p);
-                fc_set(c, key, b.name);
+                fc_set(c, key, b->name);
             } else {
                 snprintf(key, sizeof key, "%s.Why", p);
                 fc_set(c, key, "popular");
@@ -69,6 +93,8 @@ static void set_results(struct fc_ctx *c, const char *prefix, const struct rec_r
             break;
         }
     }
+out:
+    free(rs);
 }
 
 int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)

@@ -1308,6 +1308,31 @@ static int d_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
     return rc;
 }
 
+static int d_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct fc_restaurant *out)
+{
+    struct dynamo_keys keys;
+    json_object *found = NULL;
+    int rc;
+    dynamo_keys_init(&keys);
+    for (int i = 0; i < n; i++) {
+        char pk[32];
+        out[i].id = 0;
+        dynamo_rest_pk(pk, ids[i]);
+        dynamo_keys_add(&keys, pk, "RESTAURANT");
+    }
+    rc = n > 0 ? dynamo_batch_get(D(s), &keys, NULL, &found) : FC_OK;
+    for (int i = 0; rc == FC_OK && i < n; i++) {
+        char pk[32];
+        json_object *it;
+        dynamo_rest_pk(pk, ids[i]);
+        if ((it = dynamo_found(found, pk, "RESTAURANT")))
+            dynamo_item_rest(it, &out[i]);
+    }
+    json_object_put(found);
+    dynamo_keys_free(&keys);
+    return rc;
+}
+
 /* One restaurant of the catalog index (gsi2: id, name, city, price, cuisines). */
 struct cat_row {
     int64_t id;
@@ -1567,6 +1592,7 @@ static const struct fc_store_ops dynamo_ops = {
     .fail_clear = d_fail_clear,
     .rest_upsert = d_rest_upsert,
     .rest_get = d_rest_get,
+    .rest_get_many = d_rest_get_many,
     .rest_search = d_rest_search,
     .rest_facets = d_rest_facets,
     .review_put = dynamo_review_put,

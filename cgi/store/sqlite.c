@@ -5,6 +5,7 @@
 #include "core/util.h"
 
 #include <dirent.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@ enum {
     Q_REST_CUISINE_CLEAR,
     Q_REST_CUISINE_ADD,
     Q_REST_GET,
+    Q_REST_GET_MANY,
     Q_REST_SEARCH,
     Q_REST_COUNT,
     Q_REST_CUISINES,
@@ -82,8 +84,8 @@ enum {
 #define REST_COLS                                                                                  \
     "r.id, coalesce(r.ext_id,''), r.name, r.address, r.city, r.state, r.country, r.lat, "          \
     "r.lon, r.price, r.cuisines, r.hours, r.alcohol, r.smoking, r.url, "                           \
-    "(SELECT avg(stars) FROM reviews WHERE restaurant_id = r.id), "                                \
-    "(SELECT count(*) FROM reviews WHERE restaurant_id = r.id)"
+    "(SELECT 1.0 * stars / reviews FROM restaurant_stats WHERE restaurant_id = r.id), "            \
+    "coalesce((SELECT reviews FROM restaurant_stats WHERE restaurant_id = r.id), 0)"
 
 #define REST_WHERE                                                                                 \
     " WHERE (?1 = '' OR r.name LIKE '%' || ?1 || '%' ESCAPE '\\')"                                 \
@@ -148,6 +150,9 @@ static const char *const SQL[Q__COUNT] = {
     [Q_REST_CUISINE_ADD] =
         "INSERT OR IGNORE INTO restaurant_cuisines (restaurant_id, cuisine) VALUES (?,?)",
     [Q_REST_GET] = "SELECT " REST_COLS " FROM restaurants r WHERE r.id = ?",
+    /* ?1: the ids as a JSON array */
+    [Q_REST_GET_MANY] = "SELECT " REST_COLS " FROM restaurants r WHERE r.id IN (SELECT value "
+                        "FROM json_each(?1))",
     [Q_REST_SEARCH] = "SELECT " REST_COLS " FROM restaurants r" REST_WHERE
                       " ORDER BY r.name COLLATE NOCASE, r.id LIMIT ?5 OFFSET ?6",
     [Q_REST_COUNT] = "SELECT count(*) FROM restaurants r" REST_WHERE,
@@ -231,19 +236,17 @@ static const char *const SQL[Q__COUNT] = {
     [Q_EVENT_INSERT] = "INSERT INTO events (user_id, restaurant_id, type, value, created_at) "
                        "VALUES (?,?,?,?,?)",
     [Q_EVENT_COUNT] = "SELECT count(*) FROM events WHERE user_id = ? AND type = ?",
+    /* feed_items (sql/007_feed.sql) holds the viewer's friends' items: one range of its
+     * primary key, newest first, stopping after ?5 rows of authors who are not disabled */
     [Q_FEED] =
-        "SELECT * FROM ("
-        "SELECT 1 AS kind, r.id AS id, r.created_at AS at, r.user_id, u.username, "
-        "u.display_name, r.restaurant_id, x.name, r.stars, r.body, r.photo FROM friendships f "
-        "JOIN reviews r ON r.user_id = f.friend_id JOIN users u ON u.id = r.user_id JOIN "
-        "restaurants x ON x.id = r.restaurant_id WHERE f.user_id = ?1 AND u.disabled = 0 AND "
-        "(r.created_at, 1, r.id) < (?2, ?3, ?4) "
-        "UNION ALL "
-        "SELECT 2, s.id, s.created_at, s.user_id, u.username, u.display_name, s.restaurant_id, "
-        "x.name, 0, '', '' FROM friendships f JOIN saves s ON s.user_id = f.friend_id JOIN users "
-        "u ON u.id = s.user_id JOIN restaurants x ON x.id = s.restaurant_id WHERE f.user_id = "
-        "?1 AND u.disabled = 0 AND (s.created_at, 2, s.id) < (?2, ?3, ?4)"
-        ") ORDER BY at DESC, kind DESC, id DESC LIMIT ?5",
+        "SELECT fi.kind, fi.item_id, fi.at, fi.author_id, u.username, u.display_name, "
+        "coalesce(r.restaurant_id, s.restaurant_id), x.name, coalesce(r.stars, 0), "
+        "coalesce(r.body, ''), coalesce(r.photo, '') FROM feed_items fi JOIN users u ON u.id = "
+        "fi.author_id LEFT JOIN reviews r ON fi.kind = 1 AND r.id = fi.item_id LEFT JOIN saves "
+        "s ON fi.kind = 2 AND s.id = fi.item_id JOIN restaurants x ON x.id = "
+        "coalesce(r.restaurant_id, s.restaurant_id) WHERE fi.viewer_id = ?1 AND (fi.at, "
+        "fi.kind, fi.item_id) < (?2, ?3, ?4) AND u.disabled = 0 ORDER BY fi.at DESC, fi.kind "
+        "DESC, fi.item_id DESC LIMIT ?5",
     [Q_FRIENDS_RECOMMEND] =
         "SELECT x.id, x.name, x.city, count(*) AS n, avg(r.stars), max(r.created_at) AS latest, "
         "group_concat(u.display_name, ', ') FROM friendships f JOIN reviews r ON r.user_id = "
@@ -678,6 +681,47 @@ static int s_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
     }
     sqlite3_reset(st);
     return r;
+}
+
+static int s_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct fc_restaurant *out)
+{
+    sqlite3_stmt *st = NULL;
+    struct fc_restaurant r;
+    char *json = NULL;
+    size_t len = 0, cap;
+    int step, rc = FC_ERR;
+
+    for (int i = 0; i < n; i++)
+        out[i].id = 0;
+    if (n <= 0)
+        return FC_OK;
+    cap = (size_t)n * 21 + 3;
+    if (!(json = malloc(cap)))
+        goto out;
+    json[len++] = '[';
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
+    json[len++] = ']';
+    json[len] = '\0';
+    if (!(st = Q(s, Q_REST_GET_MANY)))
+        goto out;
+    sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        row_rest(st, &r);
+        for (int i = 0; i < n; i++)
+            if (ids[i] == r.id)
+                out[i] = r;
+    }
+    if (step != SQLITE_DONE) {
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        goto out;
+    }
+    rc = FC_OK;
+out:
+    if (st)
+        sqlite3_reset(st);
+    free(json);
+    return rc;
 }
 
 /* Escapes LIKE wildcards so a search for "50%" means the text "50%". */
@@ -1310,6 +1354,7 @@ static const struct fc_store_ops sqlite_ops = {
     .fail_clear = s_fail_clear,
     .rest_upsert = s_rest_upsert,
     .rest_get = s_rest_get,
+    .rest_get_many = s_rest_get_many,
     .rest_search = s_rest_search,
     .rest_facets = s_rest_facets,
     .review_put = s_review_put,

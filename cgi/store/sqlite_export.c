@@ -33,6 +33,7 @@ static const char *const ORDER[] = {
 static int skipped(const char *table)
 {
     return strcmp(table, "schema_version") == 0 || strcmp(table, "restaurant_cuisines") == 0 ||
+           strcmp(table, "feed_items") == 0 || strcmp(table, "restaurant_stats") == 0 ||
            strncmp(table, "sqlite_", 7) == 0;
 }
 
@@ -318,7 +319,8 @@ int fc_sqlite_wipe(struct fc_store *s)
         rc = exec(db, sql);
     }
     if (rc == FC_OK)
-        rc = exec(db, "DELETE FROM restaurant_cuisines");
+        rc = exec(db, "DELETE FROM restaurant_cuisines; DELETE FROM feed_items; "
+                      "DELETE FROM restaurant_stats");
 out:
     tables_free(names, n);
     if (rc) {

@@ -213,6 +213,10 @@ struct fc_store_ops {
     /* restaurants */
     int (*rest_upsert)(struct fc_store *s, struct fc_restaurant *r); /* by ext_id; sets id */
     int (*rest_get)(struct fc_store *s, int64_t id, struct fc_restaurant *out);
+    /* The restaurants of ids[0..n) into out[0..n), in the same order, with one read (SQLite:
+     * one query; DynamoDB: BatchGetItem) instead of n; out[i].id is 0 when ids[i] is no
+     * restaurant. Repeated ids are allowed. */
+    int (*rest_get_many)(struct fc_store *s, const int64_t *ids, int n, struct fc_restaurant *out);
     /* Matching restaurants ordered by name: *out is malloc'ed (caller frees), *n rows,
      * *total the count of all matches. */
     int (*rest_search)(struct fc_store *s, const struct fc_rest_query *q,

@@ -265,6 +265,66 @@ static void test_duplicate_and_bad_signup(void **state)
     free(r);
 }
 
+/* Writes text into dir/name. */
+static void put_file(const char *d, const char *name, const char *text)
+{
+    char path[256];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", d, name);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Renders tpl of a2 with X = x into out; returns fc_render's result. */
+static int render_x(struct fc_app *a2, const char *tpl, const char *x, char *out, size_t n)
+{
+    struct fc_ctx c;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.app = a2;
+    fc_resp_init(&c.resp);
+    assert_null(hdf_init(&c.hdf));
+    fc_set(&c, "X", x);
+    rc = fc_render(&c, tpl);
+    snprintf(out, n, "%s", c.resp.body.buf ? c.resp.body.buf : "");
+    fc_resp_free(&c.resp);
+    hdf_destroy(&c.hdf);
+    return rc;
+}
+
+/* A process parses each template once and renders it again with each request's own data
+ * (escaping kept); an edited template or include is parsed again; a removed one fails. */
+static void test_templates_kept_and_reloaded(void **state)
+{
+    (void)state;
+    struct fc_app a2;
+    char tdir[64] = "/tmp/fc-tpl-XXXXXX", out[256], path[128];
+    assert_non_null(mkdtemp(tdir));
+    memset(&a2, 0, sizeof a2);
+    snprintf(a2.tpl_dir, sizeof a2.tpl_dir, "%s", tdir);
+    put_file(tdir, "inc.cs", "<?cs def:show(v) ?>(<?cs var:v ?>)<?cs /def ?>A");
+    put_file(tdir, "t.cs", "<?cs include:\"inc.cs\" ?>[<?cs var:X ?>]<?cs call:show(X) ?>");
+    assert_int_equal(render_x(&a2, "t.cs", "<b>", out, sizeof out), FC_OK);
+    assert_string_equal(out, "A[&lt;b&gt;](&lt;b&gt;)");
+    assert_int_equal(render_x(&a2, "t.cs", "2", out, sizeof out), FC_OK);
+    assert_string_equal(out, "A[2](2)");
+    put_file(tdir, "inc.cs", "<?cs def:show(v) ?>{<?cs var:v ?>}<?cs /def ?>Bb");
+    assert_int_equal(render_x(&a2, "t.cs", "3", out, sizeof out), FC_OK);
+    assert_string_equal(out, "Bb[3]{3}");
+    put_file(tdir, "t.cs", "<?cs include:\"inc.cs\" ?>-<?cs var:X ?>-");
+    assert_int_equal(render_x(&a2, "t.cs", "4", out, sizeof out), FC_OK);
+    assert_string_equal(out, "Bb-4-");
+    snprintf(path, sizeof path, "%s/t.cs", tdir);
+    unlink(path);
+    assert_int_equal(render_x(&a2, "t.cs", "5", out, sizeof out), FC_ERR);
+    snprintf(path, sizeof path, "%s/inc.cs", tdir);
+    unlink(path);
+    rmdir(tdir);
+    fc_app_free(&a2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_other_profile_edit_forbidden),
         cmocka_unit_test(test_session_rules),
         cmocka_unit_test(test_duplicate_and_bad_signup),
+        cmocka_unit_test(test_templates_kept_and_reloaded),
     };
     return cmocka_run_group_tests_name("app", tests, setup, teardown);
 }

@@ -364,12 +364,94 @@ static void test_saves_events_feed(void **state)
     assert_false(yes);
 }
 
+/* Several restaurants in one call: in the order asked, repeats allowed, unknown ids marked
+ * with id 0, each the same as rest_get gives. */
+static void test_rest_get_many(void **state)
+{
+    (void)state;
+    int64_t ids[4] = {r2, 999999, r1, r2};
+    struct fc_restaurant out[4], one;
+    memset(out, 0x55, sizeof out);
+    assert_int_equal(S->ops->rest_get_many(S, ids, 4, out), FC_OK);
+    assert_int_equal(out[0].id, r2);
+    assert_string_equal(out[0].name, "Sushi Dos");
+    assert_int_equal(out[1].id, 0);
+    assert_int_equal(out[2].id, r1);
+    assert_string_equal(out[2].name, "Taqueria Uno");
+    assert_int_equal(out[3].id, r2);
+    assert_int_equal(S->ops->rest_get(S, r1, &one), FC_OK);
+    assert_string_equal(out[2].city, one.city);
+    assert_string_equal(out[2].cuisines, one.cuisines);
+    assert_int_equal(out[2].review_count, one.review_count);
+    assert_int_equal((int)(out[2].avg_stars * 100), (int)(one.avg_stars * 100));
+    assert_int_equal(S->ops->rest_get_many(S, ids, 0, out), FC_OK);
+}
+
+/* The feed and the restaurant figures follow every write: reviews written before a friendship
+ * show once friends, rewrites, deletions, saves and unsaves, unfriending. */
+static void test_feed_follows_writes(void **state)
+{
+    (void)state;
+    struct fc_feed_item it[10];
+    struct fc_restaurant r;
+    struct fc_review rv;
+    int n;
+    int64_t hal = mkuser("hal"), ivy = mkuser("ivy"), jo = mkuser("jo");
+    int64_t r4 = mkrest("t:4", "Fonda Cuatro", "Cuernavaca", "Mexican");
+    assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    assert_int_equal(r.review_count, 0);
+    put_review(ivy, r4, 4, 500);
+    put_review(jo, r4, 1, 501);
+    assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    assert_int_equal(r.review_count, 2);
+    assert_int_equal((int)(r.avg_stars * 100 + 0.5), 250);
+    put_review(ivy, r4, 5, 502); /* a second review of the place replaces the first */
+    assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    assert_int_equal(r.review_count, 2);
+    assert_int_equal((int)(r.avg_stars * 100 + 0.5), 300);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(S->ops->friend_add(S, hal, ivy, 503), FC_OK);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(it[0].kind, FC_FEED_REVIEW);
+    assert_int_equal(it[0].user_id, ivy);
+    assert_int_equal(it[0].restaurant_id, r4);
+    assert_int_equal(it[0].stars, 5);
+    assert_int_equal(S->ops->save_put(S, ivy, r2, 510), FC_OK);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(it[0].kind, FC_FEED_SAVE);
+    assert_int_equal(it[0].restaurant_id, r2);
+    assert_int_equal(S->ops->save_delete(S, ivy, r2), FC_OK);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->friend_add(S, hal, jo, 511), FC_OK);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(it[0].user_id, jo);
+    assert_int_equal(S->ops->review_get_by(S, jo, r4, &rv), FC_OK);
+    assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(it[0].user_id, ivy);
+    assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    assert_int_equal(r.review_count, 1);
+    assert_int_equal((int)(r.avg_stars * 100 + 0.5), 500);
+    assert_int_equal(S->ops->friend_remove(S, hal, ivy), FC_OK);
+    assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_users),       cmocka_unit_test(test_sessions_and_failures),
-        cmocka_unit_test(test_restaurants), cmocka_unit_test(test_reviews_and_privacy),
-        cmocka_unit_test(test_friends),     cmocka_unit_test(test_saves_events_feed),
+        cmocka_unit_test(test_users),         cmocka_unit_test(test_sessions_and_failures),
+        cmocka_unit_test(test_restaurants),   cmocka_unit_test(test_reviews_and_privacy),
+        cmocka_unit_test(test_friends),       cmocka_unit_test(test_saves_events_feed),
+        cmocka_unit_test(test_rest_get_many), cmocka_unit_test(test_feed_follows_writes),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
