@@ -69,21 +69,21 @@ def soak(srv):
          "demo data: %d users log in, %d restaurants" % (len(users), len(rids)))
     pids0 = load.fcgi_pids(srv.proc.pid)
     t.ok(len(pids0) >= 1, "FastCGI processes found: %s" % pids0)
-    samples = {}
+    samples = {}  # seconds after the start -> {pid: VmRSS KiB}
 
-    def sample(name):
+    def sampler(at):
         def fn():
-            samples[name] = {p: load.rss_kb(p) for p in load.fcgi_pids(srv.proc.pid)}
+            samples[at] = {p: load.rss_kb(p) for p in load.fcgi_pids(srv.proc.pid)}
         return fn
+    times = sorted({WARMUP} | {float(x) for x in range(5, int(SECONDS), 5) if x > WARMUP}
+                   | {SECONDS - 0.5})
 
     print("# %d connections, %d users, %.0f s, release build %s" % (
         CONNECTIONS, USERS, SECONDS, os.path.join(ROOT, "build", "forkcast.fcgi")))
     sys.stdout.flush()
     stats = load.run_load("127.0.0.1", srv.port, users, all_users, rids, SECONDS,
                           connections=CONNECTIONS,
-                          samplers=[(WARMUP, sample("warm")),
-                                    (WARMUP + (SECONDS - WARMUP) / 2, sample("mid")),
-                                    (SECONDS - 0.5, sample("end"))])
+                          samplers=[(at, sampler(at)) for at in times])
     for line in load.report(stats):
         print("# " + line)
     t.ok(stats.requests > CONNECTIONS * 2,
@@ -104,17 +104,17 @@ def soak(srv):
          "before %s, after %s" % (pids0, pids1))
 
     # memory after warm-up
-    warm, mid, end = samples.get("warm", {}), samples.get("mid", {}), samples.get("end", {})
+    warm, end = samples.get(WARMUP, {}), samples.get(SECONDS - 0.5, {})
     for p in sorted(warm):
-        print("# pid %d VmRSS: warm-up %s KiB, mid %s KiB, end %s KiB" % (
-            p, warm.get(p), mid.get(p), end.get(p)))
+        print("# pid %d VmRSS KiB at %s" % (p, ", ".join(
+            "%.0fs %s" % (at, samples[at].get(p)) for at in sorted(samples))))
     growth = {p: (end.get(p) or 0) - (warm.get(p) or 0) for p in warm}
     allowed = {p: RSS_TOLERANCE_KB + int((warm.get(p) or 0) * RSS_TOLERANCE_FRAC) for p in warm}
     t.ok(warm and set(warm) == set(end)
          and all(warm[p] and end[p] and growth[p] <= allowed[p] for p in warm),
-         "memory does not grow after warm-up: growth %s KiB, allowed %s KiB" % (
-             ", ".join("%+d" % growth[p] for p in sorted(growth)),
-             ", ".join("%d" % allowed[p] for p in sorted(allowed))), (warm, mid, end))
+         "memory does not grow after warm-up (%.0f s to the end): growth %s KiB, allowed %s "
+         "KiB" % (WARMUP, ", ".join("%+d" % growth[p] for p in sorted(growth)),
+                  ", ".join("%d" % allowed[p] for p in sorted(allowed))), samples)
 
     # wait for the in-flight requests to be over, then check the store
     time.sleep(0.5)
