@@ -11,43 +11,26 @@
 (c) database read-only (Store.SQLite.ReadOnly = 1): reads work, also for a session whose
     last use is due to be recorded, writes and log-ins get the 503 "read-only" page.
 
-The fault of (b) and (c) is chosen by a wrapper around forkcast.fcgi (Server.FcgiBin) that
-reads a mode file each time lighttpd spawns it; the test switches modes by writing the file
-and killing the processes. Works as root and as a normal user. Prints TAP."""
+The fault of (b) and (c) is chosen by a wrapper around forkcast.fcgi (t/lib/fcgi_wrap.py,
+Server.FcgiBin) that reads a mode file each time lighttpd spawns it; the test switches modes
+by writing the file and killing the processes. Works as root and as a normal user. Prints
+TAP."""
 import os
 import re
 import signal
 import sqlite3
-import stat
 import sys
-import tempfile
 import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import load  # noqa: E402
-from fcserver import ROOT, TAP, Client, Server  # noqa: E402
+from fcgi_wrap import FcgiWrap, wait_procs  # noqa: E402
+from fcserver import TAP, Client, Server  # noqa: E402
 
 BUILD = "build/asan"
 PROCS = 2
 t = TAP()
-
-WRAPPER = '''#!%(python)s
-# forkcast.fcgi under a fault chosen by %(mode)s (see t/faults.t)
-import os, resource, signal, sys
-try:
-    mode = open(%(mode)r).read().split()
-except OSError:
-    mode = []
-if mode[:1] == ["fsize"]:
-    # writes past this offset fail with EFBIG instead of killing the process
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (int(mode[1]), int(mode[1])))
-elif mode[:1] == ["readonly"]:
-    os.environ["FORKCAST_STORE_SQLITE_READONLY"] = "1"
-os.execv(%(real)r, [%(real)r] + sys.argv[1:])
-'''
-
 
 def read(path):
     try:
@@ -55,67 +38,6 @@ def read(path):
             return f.read()
     except OSError:
         return ""
-
-
-class Faulty:
-    """The wrapper and its mode file."""
-
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="fc-faults-")
-        self.mode = os.path.join(self.dir, "mode")
-        self.path = os.path.join(self.dir, "forkcast.fcgi")
-        with open(self.path, "w") as f:
-            f.write(WRAPPER % {"python": sys.executable, "mode": self.mode,
-                               "real": os.path.join(ROOT, BUILD, "forkcast.fcgi")})
-        os.chmod(self.path, stat.S_IRWXU)
-        self.set("")
-
-    def set(self, mode):
-        with open(self.mode, "w") as f:
-            f.write(mode)
-
-
-def wait_procs(srv, n, not_in=(), timeout=20):
-    """Waits until lighttpd has n FastCGI processes, none of them in not_in; poking the site
-    so that lighttpd notices dead ones. Returns the pids."""
-    deadline = time.time() + timeout
-    pids = []
-    while time.time() < deadline:
-        pids = [p for p in load.fcgi_pids(srv.proc.pid) if p not in not_in]
-        if len(pids) == n:
-            return pids
-        try:
-            Client(srv).get("/healthz")
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return pids
-
-
-def restart_procs(srv, mode, faulty, between=None):
-    """Switches the wrapper's mode and kills every FastCGI process (runs between() while
-    they are down); returns the new pids once lighttpd has spawned them again and the site
-    answers."""
-    faulty.set(mode)
-    old = load.fcgi_pids(srv.proc.pid)
-    for p in old:
-        os.kill(p, signal.SIGKILL)
-    for p in old:
-        while os.path.exists("/proc/%d/status" % p) and "State:\tZ" not in read(
-                "/proc/%d/status" % p):
-            time.sleep(0.02)
-    if between:
-        between()
-    pids = wait_procs(srv, PROCS, not_in=old)
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            if Client(srv).get("/healthz").status == 200:
-                break
-        except OSError:
-            pass
-        time.sleep(0.2)
-    return pids
 
 
 def log_in(srv, user):
@@ -140,9 +62,9 @@ def db_rows(srv, sql, args=()):
 
 
 def main():
-    faulty = Faulty()
-    srv = Server(demo=True, build=BUILD, env={"FORKCAST_SERVER_FCGIBIN": faulty.path,
-                                              "FORKCAST_SERVER_PROCS": str(PROCS)})
+    faulty = FcgiWrap(BUILD)
+    srv = Server(demo=True, build=BUILD, env=dict(faulty.env(),
+                                                  FORKCAST_SERVER_PROCS=str(PROCS)))
     try:
         kill_under_load(srv, faulty)
         disk_full(srv, faulty)
@@ -204,10 +126,6 @@ def kill_under_load(srv, faulty):
     pids1 = wait_procs(srv, PROCS, not_in=[p for _, p in killed])
     t.ok(len(pids1) == PROCS and not set(pids1) & {p for _, p in killed},
          "lighttpd spawned the killed processes again: %d processes %s" % (len(pids1), pids1))
-    c = log_in(srv, users[0])
-    r = review(c, rids[0], "Written after the kills")
-    t.ok(r.status == 303 and c.get("/restaurants/%d" % rids[0]).status == 200,
-         "after the kills the site reads and writes (%d)" % r.status)
     counts, problems = load.verify(db_path, stats)
     t.ok(not problems, "every acknowledged write is in the store: %d reviews, %d saves, %d "
          "friend requests (%d writes failed cleanly)" % (
@@ -222,6 +140,11 @@ def kill_under_load(srv, faulty):
     t.ok(not bad, "no partial review rows", bad[:5])
     ic = db_rows(srv, "PRAGMA integrity_check")
     t.ok(ic == [("ok",)], "PRAGMA integrity_check: ok after the kills", ic)
+    # (a user and restaurant the load did not write)
+    c = log_in(srv, all_users[-1])
+    r = review(c, rids[-1], "Written after the kills")
+    t.ok(r.status == 303 and c.get("/restaurants/%d" % rids[-1]).status == 200,
+         "after the kills the site reads and writes (%d)" % r.status)
 
 
 def disk_full(srv, faulty):
@@ -232,8 +155,8 @@ def disk_full(srv, faulty):
     t.ok(r.status == 303, "a review stored before the fault")
     # the processes may write files up to 256 KiB, and the WAL is emptied while they are
     # down: it has room for a few writes, then cannot grow any more
-    pids = restart_procs(srv, "fsize 262144", faulty,
-                         between=lambda: db_rows(srv, "PRAGMA wal_checkpoint(TRUNCATE)"))
+    pids = faulty.restart(srv, PROCS, fsize=262144,
+                          between=lambda: db_rows(srv, "PRAGMA wal_checkpoint(TRUNCATE)"))
     t.ok(len(pids) == PROCS, "processes restarted with RLIMIT_FSIZE = 256 KiB: %s" % pids)
     acked, first_fail, t0 = [], None, time.time()
     for i in range(400):
@@ -267,7 +190,7 @@ def disk_full(srv, faulty):
     t.ok(sorted(alive) == sorted(pids), "no process died of the full disk: %s" % alive)
     logs = srv.errorlog() + read(os.path.join(srv.dir, "run", "lighttpd.out"))
     # back to normal: everything acknowledged is there, writes work again
-    restart_procs(srv, "", faulty)
+    faulty.restart(srv, PROCS)
     missing = [(rid, text) for rid, text in acked
                if not any(text in (b or "") for (b,) in db_rows(
                    srv, "SELECT r.body FROM reviews r JOIN users u ON u.id = r.user_id "
@@ -292,7 +215,7 @@ def read_only(srv, faulty):
     c = log_in(srv, users[2])
     r = review(c, rids[7], "Stored before read-only")
     t.ok(r.status == 303, "a review stored before the database turns read-only")
-    pids = restart_procs(srv, "readonly", faulty)
+    pids = faulty.restart(srv, PROCS, env={"FORKCAST_STORE_SQLITE_READONLY": "1"})
     t.ok(len(pids) == PROCS, "processes restarted with Store.SQLite.ReadOnly = 1: %s" % pids)
     page = c.get("/restaurants/%d" % rids[7])
     t.ok(page.status == 200 and "Stored before read-only" in page.text,
@@ -315,7 +238,7 @@ def read_only(srv, faulty):
          "nothing was written")
     alive = load.fcgi_pids(srv.proc.pid)
     t.ok(sorted(alive) == sorted(pids), "no process died: %s" % alive)
-    restart_procs(srv, "", faulty)
+    faulty.restart(srv, PROCS)
     r = review(c, rids[8], "Written after read-only")
     t.ok(r.status == 303, "writable again: the review is saved (%d)" % r.status)
 
