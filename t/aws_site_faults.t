@@ -8,8 +8,11 @@ answering, and a closed port (connection refused). For each service:
 * Personalize (the home page's recommendations): the built-in engine answers instead
   (the documented fallback), within Rec.Personalize.TimeoutMs;
 * Cognito (log-in with Auth.Backend = cognito): the log-in form again with a message, 503;
-* S3 (backups, run by the worker): the job ends failed with a message, and the worker keeps
-  serving: the next job is taken and ends too; the worker stops on SIGTERM;
+* S3 (backups): the Backups page says it cannot list the snapshots, a backup ends failed
+  with a message;
+* the worker (`forkcast worker run`): a Personalize PutEvents job ends failed after
+  Worker.MaxAttempts runs with a message, the worker keeps taking the next jobs through
+  every fault and stops on SIGTERM;
 * DynamoDB (the store): the error page, within the budget (the retried faults themselves
   are in t/dynamodb_faults.t).
 
@@ -18,10 +21,10 @@ TotalMs each (ConnectMs for a connection) plus the backoff before each retry (at
 min(CapMs, BaseMs * 2^n)); a page making k calls gets k times that, plus SLACK for the page
 itself on a shared machine. The endpoint of a running FastCGI process is switched by
 t/lib/fcgi_wrap.py (kill, lighttpd spawns it again with the new environment). Prints TAP."""
-import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -35,6 +38,10 @@ from fcserver import TAP, Client, Server  # noqa: E402
 PW = "forkcast-demo"
 ATTEMPTS, BASE_MS, CAP_MS, CONNECT_MS, TOTAL_MS = 3, 20, 100, 500, 1000
 PZ_TIMEOUT_MS = 800
+# S3 calls a backup (and the Backups page) makes before it gives up on an unreachable
+# repository: the repository's config, then the snapshot list
+S3_CALLS = 2
+WORKER_ATTEMPTS = 2
 SLACK = 2.5  # seconds for the page itself (ASan build, shared machine)
 CAMPAIGN = "arn:aws:personalize:us-east-1:000000000000:campaign/forkcast-faults"
 ENGINE_WORDS = ("Rated", "Because you liked", "Popular in", "Matches your love", "Popular on")
@@ -119,8 +126,11 @@ class Site:
             "FORKCAST_REC_PERSONALIZE_TIMEOUTMS": str(PZ_TIMEOUT_MS),
             # every home page asks Personalize (no breaker), so every fault is met
             "FORKCAST_REC_PERSONALIZE_BREAKERFAILURES": "0",
+            # reviews and saves become PutEvents jobs for the worker
+            "FORKCAST_REC_PERSONALIZE_TRACKINGID": "faults-tracker",
             "FORKCAST_BACKUP_BUCKET": "forkcast-faults",
-            "FORKCAST_WORKER_POLLMS": "50", "FORKCAST_WORKER_MAXATTEMPTS": "2",
+            "FORKCAST_WORKER_POLLMS": "50",
+            "FORKCAST_WORKER_MAXATTEMPTS": str(WORKER_ATTEMPTS),
             "FORKCAST_WORKER_RETRYBASEMS": "100", "FORKCAST_WORKER_RETRYCAPMS": "200",
             "FORKCAST_WORKER_LEASESECONDS": "30",
         })
@@ -171,20 +181,16 @@ def ec2_and_personalize(site):
              "(budget %.1f s)" % (name, took, budget), "%s %s" % (r.status, r.text[:300]))
 
 
-def wait_job(srv, jid, timeout):
-    deadline = time.time() + timeout
-    row = None
-    while time.time() < deadline:
-        out = subprocess.run([srv.cli, "worker", "show", str(jid)], env=srv.env,
-                             capture_output=True, text=True).stdout
-        try:
-            row = json.loads(out)
-        except ValueError:
-            row = {"raw": out}
-        if row.get("state") in ("done", "failed"):
-            return row
-        time.sleep(0.2)
-    return row
+def db_row(srv, sql, args=()):
+    db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"), timeout=30)
+    try:
+        return db.execute(sql, args).fetchone()
+    finally:
+        db.close()
+
+
+def db_one(srv, sql, args=()):
+    return db_row(srv, sql, args)[0]
 
 
 def backups(site):
@@ -201,6 +207,13 @@ def backups(site):
             if worker is None:
                 worker = subprocess.Popen([srv.cli, "worker", "run"], env=env, stdout=log,
                                           stderr=subprocess.STDOUT)
+            # the page lists the snapshots (S3): a message instead, in bounded time
+            page_r, took = timed(lambda: adm.get("/admin/backups"))
+            budget = S3_CALLS * call_budget() + SLACK
+            msg = form_error(page_r.text)
+            t.ok(page_r.status == 200 and msg and took <= budget,
+                 "S3 %s: the Backups page says it cannot list the snapshots in %.1f s (budget "
+                 "%.1f s): %s" % (name, took, budget, msg[:80]), page_r.text[-800:])
             r = adm.post("/admin/backups/run", {}, csrf_from="/admin/backups")
             t0 = time.time()
             page = ""
@@ -213,11 +226,33 @@ def backups(site):
             took = time.time() - t0
             m = re.search(r"<dt>Message</dt><dd>(.*?)</dd>", page, re.S)
             results.append((name, r.status, took, m and m.group(1)))
+            # the worker's poll, the backup process's start, then its S3 calls
+            budget = S3_CALLS * call_budget() + SLACK + 2
             t.ok(r.status == 303 and re.search(r'class="tag bad">failed<', page) and m
-                 and m.group(1).strip(),
-                 "S3 %s: the backup ends failed with a message in %.1f s: %s"
-                 % (name, took, (m.group(1).strip()[:90] if m else "")), page[-1500:])
-        t.ok(worker.poll() is None, "the worker is still running after every S3 fault")
+                 and m.group(1).strip() and took <= budget,
+                 "S3 %s: the backup ends failed with a message in %.1f s (budget %.1f s): %s"
+                 % (name, took, budget, (m.group(1).strip()[:90] if m else "")), page[-1500:])
+            # a job the worker runs itself: Personalize PutEvents for a save
+            rid = 1 + len(results)
+            last = db_one(srv, "SELECT coalesce(max(id), 0) FROM jobs")
+            r = adm.post("/restaurants/%d/save" % rid, {}, csrf_from="/restaurants/%d" % rid)
+            t0 = time.time()
+            job = None
+            while time.time() - t0 < 60:
+                job = db_row(srv, "SELECT id, state, attempts, message FROM jobs WHERE id > ? "
+                                  "AND type = 'personalize.put_events'", (last,))
+                if job and job[1] in ("done", "failed"):
+                    break
+                time.sleep(0.1)
+            took = time.time() - t0
+            # Worker.MaxAttempts runs, each one call, with the worker's backoff between them
+            budget = WORKER_ATTEMPTS * call_budget() + WORKER_ATTEMPTS * 0.2 + SLACK
+            t.ok(r.status == 303 and job and job[1] == "failed" and job[2] == WORKER_ATTEMPTS
+                 and job[3] and took <= budget,
+                 "Personalize events %s: the worker's job ends failed after %d runs with a "
+                 "message in %.1f s (budget %.1f s): %s" % (
+                     name, WORKER_ATTEMPTS, took, budget, job and job[3][:80]), job)
+        t.ok(worker.poll() is None, "the worker is still running after every fault")
         worker.send_signal(signal.SIGTERM)
         try:
             rc = worker.wait(15)
@@ -230,6 +265,50 @@ def backups(site):
         log.close()
 
 
+def cognito():
+    """Auth.Backend = cognito: log-in while Cognito misbehaves."""
+    fs = FaultServer()
+    closed = "http://127.0.0.1:%d" % free_port()
+    wrap = FcgiWrap()
+    pool = "us-east-1_FaUlTs"
+    env = dict(AWS_ENV)
+    env.update(wrap.env())
+    env.update({"FORKCAST_SERVER_PROCS": "1", "FORKCAST_AUTH_BACKEND": "cognito",
+                "FORKCAST_AUTH_COGNITO_USERPOOLID": pool,
+                "FORKCAST_AUTH_COGNITO_CLIENTID": "faultsclient",
+                "FORKCAST_AUTH_COGNITO_ISSUER": "%s/%s" % (fs.url, pool),
+                "FORKCAST_AUTH_COGNITO_JWKSURL": "%s/%s/.well-known/jwks.json" % (fs.url, pool),
+                "FORKCAST_AWS_ENDPOINT_COGNITOIDENTITYPROVIDER": fs.url})
+    srv = Server(env=env)
+    try:
+        cur = fs.url
+        for name, step in modes("json"):
+            if name == "throttling":  # Cognito's own throttling error
+                step = json_error(400, "TooManyRequestsException", "Rate exceeded")
+            url = closed if step is None else fs.url
+            if step is not None:
+                fs.reset([], default=step)
+            if url != cur:
+                wrap.restart(srv, 1, env={"FORKCAST_AWS_ENDPOINT_COGNITOIDENTITYPROVIDER": url})
+                cur = url
+            c = Client(srv)
+            r, took = timed(lambda: c.post("/login", {"username": "carla",
+                                                      "password": "a-long-password"},
+                                           csrf_from="/login"))
+            budget = call_budget() + SLACK
+            msg = form_error(r.text)
+            want = 429 if name == "throttling" else 503
+            t.ok(r.status == want and msg and "login" in r.text and took <= budget,
+                 "Cognito %s: log-in answers %d with the form and a message in %.1f s (budget "
+                 "%.1f s): %s" % (name, want, took, budget, msg[:80]),
+                 "%s %s" % (r.status, r.text[-800:]))
+    finally:
+        reports = srv.stop()
+        srv.cleanup()
+        fs.stop()
+        t.ok(not reports, "no sanitizer reports (Cognito site)", "\n".join(reports)[:3000])
+
+
 def main():
     site = Site()
     try:
@@ -240,6 +319,10 @@ def main():
     finally:
         reports = site.stop()
         t.ok(not reports, "no sanitizer reports", "\n".join(reports)[:3000])
+    try:
+        cognito()
+    except Exception:
+        t.ok(False, "no exception (Cognito)", traceback.format_exc())
 
 
 main()
