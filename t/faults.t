@@ -15,18 +15,20 @@ The fault of (b) and (c) is chosen by a wrapper around forkcast.fcgi (t/lib/fcgi
 Server.FcgiBin) that reads a mode file each time lighttpd spawns it; the test switches modes
 by writing the file and killing the processes. Works as root and as a normal user. Prints
 TAP."""
+import hashlib
 import os
 import re
 import signal
 import sqlite3
 import sys
+import threading
 import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 import load  # noqa: E402
 from fcgi_wrap import FcgiWrap, wait_procs  # noqa: E402
-from fcserver import TAP, Client, Server  # noqa: E402
+from fcserver import TAP, Client, Server, multipart  # noqa: E402
 
 BUILD = "build/asan"
 PROCS = 2
@@ -97,10 +99,43 @@ def kill_under_load(srv, faulty):
                 os.kill(p, signal.SIGKILL)
                 killed.append((time.time(), p))
         return fn
+    # meanwhile one user posts reviews with photos (blob first, then the row)
+    photos = {"acked": {}, "failed": 0, "stop": False, "hist": {}}
+    photo_user, photo_rids = all_users[-2], rids[-20:-10]
+
+    def photo_writer():
+        c = log_in(srv, photo_user)
+        i = 0
+        while not photos["stop"]:
+            rid = photo_rids[i % len(photo_rids)]
+            jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF" + os.urandom(3000)
+            text = "Photo review %d" % i
+            i += 1
+            photos["hist"].setdefault(rid, []).append(
+                (text, hashlib.sha256(jpeg).hexdigest()))
+            try:
+                data, ct = multipart({"csrf": c.csrf("/restaurants/%d" % rid), "stars": "4",
+                                      "body": text}, {"photo": ("p.jpg", "image/jpeg", jpeg)})
+                r = c.request("POST", "/restaurants/%d/review" % rid, body=data,
+                              headers={"Content-Type": ct})
+            except (OSError, AssertionError):
+                photos["failed"] += 1
+                continue
+            if r.status == 303:
+                photos["acked"][rid] = (text, hashlib.sha256(jpeg).hexdigest())
+                photos["hist"][rid] = [photos["acked"][rid]]
+            else:
+                photos["failed"] += 1
+    writer = threading.Thread(target=photo_writer)
+    writer.start()
     # three kills, 3 s apart, while 32 connections write (70 %) and read
-    stats = load.run_load("127.0.0.1", srv.port, users, all_users, rids, 14, connections=32,
-                          write_ratio=0.7, request_timeout=20,
-                          samplers=[(3, kill(0)), (6, kill(1)), (9, kill(0))])
+    try:
+            stats = load.run_load("127.0.0.1", srv.port, users, all_users, rids, 14,
+                              connections=32, write_ratio=0.7, request_timeout=20,
+                              samplers=[(3, kill(0)), (6, kill(1)), (9, kill(0))])
+    finally:
+        photos["stop"] = True
+        writer.join()
     for line in load.report(stats):
         print("# " + line)
     print("# killed: %s" % [p for _, p in killed])
@@ -138,6 +173,28 @@ def kill_under_load(srv, faulty):
                        "'Load test review soak-*-[0-9]*-[0-9]*-[0-9a-f][0-9a-f][0-9a-f]"
                        "[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]')")
     t.ok(not bad, "no partial review rows", bad[:5])
+    # photo reviews: every acknowledged one is there with its photo; no row names a photo
+    # whose file is missing or differs (the blob is written, synced and renamed first)
+    got = dict(db_rows(srv, "SELECT r.restaurant_id, r.body || ' ' || r.photo FROM reviews r "
+                            "JOIN users u ON u.id = r.user_id WHERE u.username = ?",
+                       (photo_user,)))
+    # the last acknowledged one, or a later one whose answer was lost in a kill
+    lost = [(rid, want) for rid, want in photos["acked"].items()
+            if not any(got.get(rid, "").startswith("%s %s" % h) for h in photos["hist"][rid])]
+    t.ok(photos["acked"] and not lost,
+         "every acknowledged photo review is there with its photo (%d rows; %d failed "
+         "cleanly)" % (len(photos["acked"]), photos["failed"]), lost[:5])
+    blobs = os.path.join(srv.dir, "blobs")
+    bad = []
+    for (key,) in db_rows(srv, "SELECT photo FROM reviews WHERE photo != ''"):
+        try:
+            with open(os.path.join(blobs, key), "rb") as f:
+                ok = hashlib.sha256(f.read()).hexdigest() == key.split(".")[0]
+        except OSError:
+            ok = False
+        if not ok:
+            bad.append(key)
+    t.ok(not bad, "no review without its photo: every photo file is there, whole", bad[:5])
     ic = db_rows(srv, "PRAGMA integrity_check")
     t.ok(ic == [("ok",)], "PRAGMA integrity_check: ok after the kills", ic)
     # (a user and restaurant the load did not write)
