@@ -259,27 +259,24 @@ static sqlite3 *DB(struct fc_store *s)
     return ((struct sqlite_store *)s)->db;
 }
 
-/* The storage fault this thread last met (FC_SQLITE_FULL...), for the request layer. */
-static _Thread_local int last_fault;
-
 /* Classifies a SQLite result code (extended) and the OS error behind it. */
 static int classify(int code, int sys_errno)
 {
     switch (code & 0xff) {
     case SQLITE_FULL:
-        return FC_SQLITE_FULL;
+        return FC_STORE_FAULT_FULL;
     case SQLITE_READONLY:
-        return FC_SQLITE_READONLY;
+        return FC_STORE_FAULT_READONLY;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-        return FC_SQLITE_BUSY;
+        return FC_STORE_FAULT_BUSY;
     case SQLITE_IOERR:
         /* a write refused by the OS for lack of room (ENOSPC, quota, RLIMIT_FSIZE) */
         if (sys_errno == ENOSPC || sys_errno == EDQUOT || sys_errno == EFBIG ||
             code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_SHMSIZE ||
             code == SQLITE_IOERR_TRUNCATE)
-            return FC_SQLITE_FULL;
-        return FC_SQLITE_IOERR;
+            return FC_STORE_FAULT_FULL;
+        return FC_STORE_FAULT_IOERR;
     default:
         return 0;
     }
@@ -292,7 +289,7 @@ static void on_sqlite_log(void *arg, int code, const char *msg)
     int f = classify(code, 0);
     (void)arg;
     if (f) {
-        last_fault = f;
+        fc_store_fault_note(f);
         fprintf(stderr, "forkcast: sqlite error %d: %s\n", code, msg ? msg : "?");
     }
 }
@@ -302,17 +299,7 @@ static void note_fault(struct fc_store *s)
 {
     int f = classify(sqlite3_extended_errcode(DB(s)), sqlite3_system_errno(DB(s)));
     if (f)
-        last_fault = f;
-}
-
-int fc_sqlite_fault(void)
-{
-    return last_fault;
-}
-
-void fc_sqlite_fault_clear(void)
-{
-    last_fault = 0;
+        fc_store_fault_note(f);
 }
 
 /* The cached statement for q, reset and unbound; NULL on a prepare error (logged). */

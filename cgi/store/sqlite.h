@@ -13,18 +13,6 @@ int fc_sqlite_migrate(struct fc_store *s, const char *sql_dir);
 /* Runs trusted SQL (transactions for bulk imports); never with user input. */
 int fc_sqlite_exec(struct fc_store *s, const char *sql);
 
-/* Storage faults: what made the last failing SQLite call of this thread fail, so that a
- * request can say "storage full" or "read-only" instead of a bare 500. */
-enum {
-    FC_SQLITE_FULL = 1,     /* SQLITE_FULL, or a write refused for lack of room */
-    FC_SQLITE_READONLY = 2, /* SQLITE_READONLY (Store.SQLite.ReadOnly, read-only files) */
-    FC_SQLITE_BUSY = 3,     /* SQLITE_BUSY or SQLITE_LOCKED after the busy timeout */
-    FC_SQLITE_IOERR = 4,    /* other I/O errors */
-};
-/* The last fault (0: none) since fc_sqlite_fault_clear; per thread. */
-int fc_sqlite_fault(void);
-void fc_sqlite_fault_clear(void);
-
 /* The connection behind a SQLite store, for the backend's own modules (sqlite_*.c). */
 sqlite3 *fc_sqlite_db(struct fc_store *s);
 

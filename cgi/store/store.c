@@ -45,3 +45,20 @@ void fc_store_close(struct fc_store *s)
     if (s)
         s->ops->close(s);
 }
+
+static _Thread_local int last_fault;
+
+int fc_store_fault(void)
+{
+    return last_fault;
+}
+
+void fc_store_fault_note(int fault)
+{
+    last_fault = fault;
+}
+
+void fc_store_fault_clear(void)
+{
+    last_fault = 0;
+}
