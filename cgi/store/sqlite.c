@@ -271,12 +271,16 @@ static int classify(int code, int sys_errno)
     case SQLITE_LOCKED:
         return FC_STORE_FAULT_BUSY;
     case SQLITE_IOERR:
-        /* a write refused by the OS for lack of room (ENOSPC, quota, RLIMIT_FSIZE) */
-        if (sys_errno == ENOSPC || sys_errno == EDQUOT || sys_errno == EFBIG ||
-            code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_SHMSIZE ||
-            code == SQLITE_IOERR_TRUNCATE)
-            return FC_STORE_FAULT_FULL;
-        return FC_STORE_FAULT_IOERR;
+        /* a write refused by the OS for lack of room (ENOSPC, quota, RLIMIT_FSIZE); without
+         * the OS error (SQLite's log), a failed write is most likely that */
+        if (sys_errno)
+            return sys_errno == ENOSPC || sys_errno == EDQUOT || sys_errno == EFBIG
+                       ? FC_STORE_FAULT_FULL
+                       : FC_STORE_FAULT_IOERR;
+        return code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_SHMSIZE ||
+                       code == SQLITE_IOERR_TRUNCATE
+                   ? FC_STORE_FAULT_FULL
+                   : FC_STORE_FAULT_IOERR;
     default:
         return 0;
     }
@@ -1034,10 +1038,10 @@ static int tx_begin(struct fc_store *s)
 static int tx_end(struct fc_store *s, int own, int rc)
 {
     if (own) {
-        if (rc == FC_OK)
-            return exec(s, "COMMIT") ? (exec(s, "ROLLBACK"), FC_ERR) : FC_OK;
+        if (rc == FC_OK && exec(s, "COMMIT") == FC_OK)
+            return FC_OK;
         exec(s, "ROLLBACK");
-        return rc;
+        return rc == FC_OK ? FC_ERR : rc;
     }
     if (rc == FC_OK)
         return exec(s, "RELEASE tx");
