@@ -16,6 +16,7 @@ Server.FcgiBin) that reads a mode file each time lighttpd spawns it; the test sw
 by writing the file and killing the processes. Works as root and as a normal user. Prints
 TAP."""
 import hashlib
+import http.client
 import os
 import re
 import signal
@@ -118,7 +119,8 @@ def kill_under_load(srv, faulty):
                                       "body": text}, {"photo": ("p.jpg", "image/jpeg", jpeg)})
                 r = c.request("POST", "/restaurants/%d/review" % rid, body=data,
                               headers={"Content-Type": ct})
-            except (OSError, AssertionError):
+            except (OSError, AssertionError, http.client.HTTPException):
+                # refused, or an answer cut by a kill (IncompleteRead): a clean failure
                 photos["failed"] += 1
                 continue
             if r.status == 303:
@@ -141,9 +143,16 @@ def kill_under_load(srv, faulty):
     print("# killed: %s" % [p for _, p in killed])
     errors = {s: n for s, n in stats.by_status.items() if s >= 500}
     t.ok(len(killed) == 3, "3 FastCGI processes were killed with SIGKILL under load")
-    t.ok(not stats.conn_errors,
-         "every request got an answer: no reset, refused or hung connection (%d)"
-         % len(stats.conn_errors), "\n".join(stats.conn_errors[:10]))
+    hung = [e for e in stats.conn_errors if e.startswith("timeout")]
+    t.ok(not hung, "no hung connection: every request was answered or failed at once (%d "
+         "timeouts of 20 s)" % len(hung), "\n".join(hung[:10]))
+    # a process killed while its answer was passing through lighttpd leaves lighttpd nothing
+    # to send but the end of the connection: at most the one request per kill
+    for e in stats.conn_errors:
+        print("# connection error: %s" % e)
+    t.ok(len(stats.conn_errors) <= len(killed),
+         "connections cut without an answer: %d, at most one per kill (%d)"
+         % (len(stats.conn_errors), len(killed)), "\n".join(stats.conn_errors[:10]))
     # lighttpd answers the requests that were queued on or running in a killed process
     # itself (its own 500/502/503 page); it does not retry them on another process
     t.ok(set(errors) <= {500, 502, 503}
@@ -234,9 +243,16 @@ def disk_full(srv, faulty):
          and re.search(r"Request id: <code>[0-9a-f]{16}</code>", r.text),
          "the write gets the 507 page: storage is full, with the request id",
          r and "%s %s" % (r.status, r.text[:400]))
-    r2 = c.post("/restaurants/%d/save" % rids[3], {}, csrf_from="/restaurants/%d" % rids[3])
+    # a smaller write may still fit where the review did not: saves until one fails
+    saved = []
+    for rid in rids[20:60]:
+        r2 = c.post("/restaurants/%d/save" % rid, {}, csrf_from="/restaurants/%d" % rid)
+        if r2.status != 303:
+            break
+        saved.append(rid)
     t.ok(r2.status == 507 and "storage is full" in r2.text,
-         "a want-to-go save gets it too (%d)" % r2.status)
+         "a want-to-go save gets the 507 page too (%d, after %d smaller writes that fit)"
+         % (r2.status, len(saved)))
     page = c.get("/restaurants/%d" % rids[5])
     t.ok(page.status == 200 and "Stored before the disk filled up" in page.text,
          "reads keep working: the restaurant page with the review stored before (%d)"
@@ -257,8 +273,11 @@ def disk_full(srv, faulty):
     for rid, text in acked:
         latest[rid] = text
     missing = [(rid, text) for rid, text in missing if latest[rid] == text]
-    t.ok(not missing, "every write acknowledged before the disk was full is stored (%d)"
-         % len(latest), missing[:5])
+    have = {r for (r,) in db_rows(srv, "SELECT s.restaurant_id FROM saves s JOIN users u ON "
+                                        "u.id = s.user_id WHERE u.username = ?", (users[1],))}
+    missing += [("save", rid) for rid in saved if rid not in have]
+    t.ok(not missing, "every write acknowledged before the disk was full is stored (%d "
+         "reviews, %d saves)" % (len(latest), len(saved)), missing[:5])
     r = review(c, rids[6], "Written once there is room again")
     t.ok(r.status == 303 and "Stored before the disk filled up" in c.get(
         "/restaurants/%d" % rids[5]).text,
