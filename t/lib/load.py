@@ -186,12 +186,12 @@ class Worker:
         write = x < self.cfg["write_ratio"]
         form = None
         if not write:
-            kind, path = rng.choice([
-                ("home", "/"), ("feed", "/feed"), ("feed", "/feed"),
-                ("restaurant", "/restaurants/%d" % rng.choice(self.cfg["all_rids"])),
-                ("restaurant", "/restaurants/%d" % rng.choice(self.cfg["all_rids"])),
-                ("restaurants", "/restaurants"), ("saved", "/saved"),
-                ("profile", "/u/%s" % rng.choice(self.others))])
+            pages = [("home", "/"), ("feed", "/feed"), ("feed", "/feed"),
+                     ("restaurants", "/restaurants"), ("saved", "/saved"),
+                     ("profile", "/u/%s" % rng.choice(self.others))]
+            if not self.cfg["static"]:  # a logged-in restaurant view logs an event (a write)
+                pages += [("restaurant", "/restaurants/%d" % rng.choice(self.cfg["all_rids"]))] * 2
+            kind, path = rng.choice(pages)
             method = "GET"
         else:
             y = rng.random()
@@ -289,13 +289,14 @@ async def _run(cfg, stats, samplers):
 
 
 def run_load(host, port, users, all_users, rids, seconds, connections=256, write_ratio=0.3,
-             request_timeout=30.0, samplers=(), write_rids=None):
+             request_timeout=30.0, samplers=(), write_rids=None, static=False):
     """Runs the load; samplers = [(seconds after start, callable)] run during it (e.g. RSS
-    sampling). Returns the Stats."""
+    sampling). static: only pages that change nothing (with write_ratio=0 the data, and so
+    the recommender's model, stay the same). Returns the Stats."""
     cfg = {"host": host, "port": port, "users": list(users), "all_users": list(all_users),
            "all_rids": list(rids), "write_rids": list(write_rids or rids), "seconds": seconds,
            "connections": connections, "write_ratio": write_ratio,
-           "request_timeout": request_timeout}
+           "request_timeout": request_timeout, "static": static}
     stats = Stats()
     asyncio.run(_run(cfg, stats, list(samplers)))
     return stats
