@@ -26,7 +26,7 @@ AOBJ     = $(LIB_SRC:%.c=build/asan/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=build/asan/t/%)
 TOOL_BIN = $(TOOL_SRC:t/tools/%.c=build/asan/t/%)
 
-.PHONY: all run test test-unit deps test-deps bench format clean asan
+.PHONY: all run test test-unit deps test-deps bench soak format clean asan
 all: build/forkcast.fcgi build/forkcast
 
 build/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
@@ -102,6 +102,13 @@ bench:
 	@$(MAKE) --no-print-directory deps EXTRA_DEPS=wrk
 	@$(MAKE) --no-print-directory all
 	@tools/bench.sh
+
+# load and soak (t/soak.t): 256 connections for SOAK_SECONDS (default 60) against the release
+# build; prints the figures (requests, statuses, acknowledged writes, RSS) and asserts the
+# invariants. Bounded: killed after SOAK_SECONDS + 300 s.
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@s=$${SOAK_SECONDS:-60}; SOAK_SECONDS=$$s timeout $$((s + 300)) prove --exec '' -v t/soak.t
 
 format:
 	clang-format -i $$(find cgi t -name '*.[ch]')

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """dynamodb_faults.t - the site on the DynamoDB backend while DynamoDB misbehaves: the proxy
 in front of dynalite (t/lib/dynalite.py) answers 500, 503, ThrottlingException,
-ProvisionedThroughputExceededException or hangs past the client's timeout. Retried faults
+ProvisionedThroughputExceededException or hangs past the client's timeout, or never answers; or the endpoint is a closed port. Retried faults
 end in success, with every attempt counted on the wire (one invocation, attempt=N, backoff
 within the full-jitter bounds); when the retries run out the person sees the error page with
-its request id and nothing is reported saved that was not (the write is absent, or the old
+its request id (503, "the database is not answering") and nothing is reported saved that was not (the write is absent, or the old
 text kept), and the next request works again. Prints TAP."""
 import os
 import re
@@ -17,10 +17,14 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 from dynalite import available  # noqa: E402
+from fault_server import free_port  # noqa: E402
+from fcgi_wrap import FcgiWrap  # noqa: E402
 from fcserver import Client, Server, TAP, multipart  # noqa: E402
 
 t = TAP()
 MAX_ATTEMPTS, BASE_MS, CAP_MS = 5, 20, 160
+SLACK = 3.0  # seconds for the page itself (ASan build, shared machine)
+DOWN = "database is not answering right now"
 ENV = {
     "FORKCAST_AWS_RETRY_MAXATTEMPTS": str(MAX_ATTEMPTS),
     "FORKCAST_AWS_RETRY_BASEMS": str(BASE_MS),
@@ -66,7 +70,8 @@ def main():
     if why:
         t.ok(True, "DynamoDB faults # SKIP %s" % why)
         return
-    srv = Server(store="dynamodb", env=ENV)
+    wrap = FcgiWrap()
+    srv = Server(store="dynamodb", env=dict(ENV, **wrap.env()))
     uci = tempfile.mkdtemp(prefix="fc-uci-")
     try:
         dl = srv.dynalite
@@ -124,9 +129,10 @@ def main():
         r = review(a, rid, 1, "This edit is lost")
         tx = calls_of(dl, "TransactWriteItems")
         dl.clear_faults()
-        t.ok(r.status == 500 and "Something went wrong on our side" in r.text
+        t.ok(r.status == 503 and DOWN in r.text and r.getheader("Retry-After")
              and re.search(r"Request id: <code>[0-9a-f]{16}</code>", r.text),
-             "retries run out: the error page with the request id, not a redirect",
+             "retries run out: the 503 page 'the database is not answering' with the request "
+             "id and Retry-After, not a redirect",
              "%s %s" % (r.status, r.text[:400]))
         t.ok(len(tx) == MAX_ATTEMPTS, "exactly AWS.Retry.MaxAttempts attempts (%d)" % len(tx),
              [(x["status"], x["attempt"]) for x in tx])
@@ -144,8 +150,8 @@ def main():
                 times=None)
         r = a.post("/restaurants/%d/save" % rid, {}, csrf_from=page)
         dl.clear_faults()
-        t.ok(r.status == 500 and "Something went wrong" in r.text,
-             "throttled until the retries run out: the save is refused with the error page",
+        t.ok(r.status == 503 and DOWN in r.text,
+             "throttled until the retries run out: the save is refused with the 503 page",
              r.status)
         t.ok("Your list is empty" in a.get("/saved").text, "and nothing was saved")
 
@@ -155,14 +161,41 @@ def main():
         r = a.get(page)
         took = time.time() - t0
         dl.clear_faults()
-        t.ok(r.status == 500 and "Something went wrong" in r.text,
-             "a page whose reads keep timing out shows the error page", r.status)
+        t.ok(r.status == 503 and DOWN in r.text,
+             "a page whose reads keep timing out shows the 503 page", r.status)
         t.ok(took < MAX_ATTEMPTS * 2.2 + 3, "after the attempts' timeouts (%.1f s)" % took)
 
         # 6. afterwards everything works again
         r = a.get(page)
         t.ok(r.status == 200 and "Saved after a timeout" in r.text,
              "once DynamoDB answers again, the page works", r.status)
+
+        # 7. accepting the connection and never answering: the same bound as the timeouts
+        dl.fail(["Query"], [{"status": 200, "delay": 60, "body": "{}"}], times=None)
+        t0 = time.time()
+        r = a.get(page)
+        took = time.time() - t0
+        dl.clear_faults()
+        budget = MAX_ATTEMPTS * 1.5 + sum(min(CAP_MS, BASE_MS * 2 ** n)
+                                          for n in range(MAX_ATTEMPTS - 1)) / 1000.0 + SLACK
+        t.ok(r.status == 503 and DOWN in r.text and took <= budget,
+             "DynamoDB never answering: the error page in %.1f s (budget %.1f s: %d attempts "
+             "of AWS.Timeout.TotalMs 1.5 s, backoff, slack)" % (took, budget, MAX_ATTEMPTS),
+             r.status)
+
+        # 8. a closed port (the FastCGI process started again with the endpoint moved)
+        closed = "http://127.0.0.1:%d" % free_port()
+        wrap.restart(srv, 1, env={"FORKCAST_AWS_ENDPOINT_DYNAMODB": closed})
+        t0 = time.time()
+        r = a.get(page)
+        took = time.time() - t0
+        t.ok(r.status == 503 and DOWN in r.text and took <= budget,
+             "DynamoDB refusing connections: a %d page in %.1f s (budget %.1f s)"
+             % (r.status, took, budget), r.text[:300])
+        wrap.restart(srv, 1)
+        r = a.get(page)
+        t.ok(r.status == 200 and "Saved after a timeout" in r.text,
+             "the endpoint back: the page works again", r.status)
     except Exception:
         t.ok(False, "no exception", traceback.format_exc())
     finally:

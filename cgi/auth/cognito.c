@@ -332,6 +332,11 @@ static int call(struct cognito_auth *ca, enum fc_cognito_op op, json_object *req
         if (m == FC_ERR)
             fprintf(stderr, "forkcast: cognito: %s: %s (HTTP %d, request %s): %.200s\n",
                     op_name(op), ae.code, ae.http_status, ae.request_id, ae.message);
+        /* 5xx or throttling until the retries ran out: the person is told, the page is 503 */
+        if (m == FC_ERR && ae.retryable)
+            fc_auth_seterr(err, "",
+                           "The sign-in service is not working right now. Try again "
+                           "in a minute.");
         if (m != FC_OK)
             return m;
         return FC_NOTFOUND; /* "unknown user" kept quiet: the caller answers as for success */

@@ -13,8 +13,11 @@
 
 #define USER_AGENT     "forkcast-backup/1.0"
 #define MAX_ERROR_BODY (1u << 20)
-#define STALL_SECONDS  60L
-#define TICK_SECONDS   0.2
+/* a transfer that moves no byte for this long is abandoned (then retried); at most one
+ * whole-exchange timeout (AWS.Timeout.TotalMs), so a peer that never answers costs no more
+ * than it does for the other AWS calls */
+#define STALL_SECONDS 60L
+#define TICK_SECONDS  0.2
 
 struct req_priv {
     CURL *easy;
@@ -48,6 +51,7 @@ struct backup_xfer {
     int npool;
     struct aws_retry_policy retry;
     long connect_ms;
+    long stall_s;
     struct backup_xfer_stats st;
     void (*tick)(void *);
     void *tick_ctx;
@@ -223,6 +227,10 @@ int backup_xfer_new(HDF *cfg, const char *bucket, int concurrency, struct backup
     x->retry.rand = aws_rand_default;
     v = aws_config_int(cfg, "AWS.Timeout.ConnectMs", AWS_CONNECT_TIMEOUT_MS);
     x->connect_ms = v > 0 ? v : AWS_CONNECT_TIMEOUT_MS;
+    v = aws_config_int(cfg, "AWS.Timeout.TotalMs", AWS_TOTAL_TIMEOUT_MS);
+    x->stall_s = v > 0 ? (v + 999) / 1000 : STALL_SECONDS;
+    if (x->stall_s > STALL_SECONDS)
+        x->stall_s = STALL_SECONDS;
     *out = x;
     x = NULL;
     rc = FC_OK;
@@ -597,7 +605,7 @@ static void start(struct backup_xfer *x, struct backup_req *r)
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, p->errbuf);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, x->connect_ms);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, STALL_SECONDS);
+    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, x->stall_s);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 256L * 1024L);

@@ -9,6 +9,7 @@
 #include "core/session.h"
 #include "core/util.h"
 #include "rec/rec.h"
+#include "store/store.h"
 
 #include <json-c/json.h>
 
@@ -451,8 +452,9 @@ static int api_error(struct fc_ctx *c, int status, const char *message)
     static const struct {
         int status;
         const char *code;
-    } codes[] = {{400, "bad_request"},        {403, "forbidden"},         {404, "not_found"},
-                 {405, "method_not_allowed"}, {413, "payload_too_large"}, {429, "throttled"}};
+    } codes[] = {{400, "bad_request"},        {403, "forbidden"},           {404, "not_found"},
+                 {405, "method_not_allowed"}, {413, "payload_too_large"},   {429, "throttled"},
+                 {503, "unavailable"},        {507, "insufficient_storage"}};
     const char *code = "internal_error";
     json_object *o = json_object_new_object(), *e = json_object_new_object();
     for (size_t i = 0; i < FC_ARRAY_LEN(codes); i++)
@@ -478,8 +480,43 @@ static int api_error(struct fc_ctx *c, int status, const char *message)
     return 0;
 }
 
+/* A 500 caused by the storage gets the status and words of what happened. */
+static int storage_fault(struct fc_ctx *c, int status, const char **message)
+{
+    if (status != 500)
+        return status;
+    switch (fc_store_fault()) {
+    case FC_STORE_FAULT_FULL:
+        *message = "The server's storage is full, so this could not be saved. Nothing was "
+                   "changed; reading still works. Try again later.";
+        fprintf(stderr, "forkcast: [%s] storage full: answered 507\n", c->request_id);
+        return 507;
+    case FC_STORE_FAULT_READONLY:
+        *message = "The site is read-only at the moment (maintenance), so this could not be "
+                   "saved. You can still read everything; try again later.";
+        fc_resp_header(&c->resp, "Retry-After", "300");
+        fprintf(stderr, "forkcast: [%s] database read-only: answered 503\n", c->request_id);
+        return 503;
+    case FC_STORE_FAULT_BUSY:
+        *message = "The site is too busy to save this right now. Nothing was changed; try "
+                   "again in a moment.";
+        fc_resp_header(&c->resp, "Retry-After", "5");
+        fprintf(stderr, "forkcast: [%s] database busy: answered 503\n", c->request_id);
+        return 503;
+    case FC_STORE_FAULT_UNAVAILABLE:
+        *message = "The site's database is not answering right now, so this could not be done. "
+                   "Nothing was changed; try again in a minute.";
+        fc_resp_header(&c->resp, "Retry-After", "30");
+        fprintf(stderr, "forkcast: [%s] store unavailable: answered 503\n", c->request_id);
+        return 503;
+    default:
+        return status;
+    }
+}
+
 int fc_error(struct fc_ctx *c, int status, const char *message)
 {
+    status = storage_fault(c, status, &message);
     if (fc_session_is_api(c))
         return api_error(c, status, message);
     c->resp.status = status;
@@ -619,6 +656,7 @@ void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void 
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     string_init(&out);
+    fc_store_fault_clear();
     if (!c) {
         static const char oom[] = "Status: 500 Internal Server Error\r\n\r\n";
         writer(wctx, oom, sizeof oom - 1);

@@ -105,6 +105,8 @@ const char *fc_status_text(int s)
         return "Bad Gateway";
     case 503:
         return "Service Unavailable";
+    case 507:
+        return "Insufficient Storage";
     default:
         return "Unknown";
     }

@@ -86,6 +86,8 @@ int page_signup(struct fc_ctx *c)
         return form_error(c, 429, "signup.cs", &err);
     if (rc == FC_AUTH_CONFIRM)
         return pages_to_confirm(c, in.username, err.message);
+    if (rc == FC_ERR && err.message[0]) /* the auth service failed and said how */
+        return form_error(c, 503, "signup.cs", &err);
     if (rc)
         return 500;
     if (begin_session(c, &u))
@@ -131,6 +133,9 @@ int page_login(struct fc_ctx *c)
     case FC_AUTH_CONFIRM:
         return pages_to_confirm(c, fc_form(c, "username"), err.message);
     default:
+        /* the auth service (Cognito) failed and said how: the form again, 503 */
+        if (rc == FC_ERR && err.message[0])
+            return form_error(c, 503, "login.cs", &err);
         return 500;
     }
     if (begin_session(c, &u))

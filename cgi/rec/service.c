@@ -165,9 +165,14 @@ int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out)
                 "CampaignArn or RecommenderArn: using the built-in engine\n",
                 fc_config_str(cfg, "Rec.Backend", ""));
     }
+    /* a store that is not answering (DynamoDB down) must not stop the process from
+     * starting: no model until the refresher builds one (pages do without, see acquire) */
     if (store->ops->rec_version(store, &v) || rebuild(r, store, v)) {
-        fc_rec_close(r);
-        return FC_ERR;
+        fprintf(stderr,
+                "forkcast: recommender: no model yet (the store did not answer); "
+                "retrying every %d s\n",
+                r->refresh_seconds);
+        r->version = -1;
     }
     if (pthread_create(&r->thread, NULL, refresher, r) == 0)
         r->have_thread = 1;

@@ -237,6 +237,9 @@ int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_obje
     fprintf(stderr, "forkcast: dynamodb: %s on table %s failed after %d attempt(s): %s: %s%s%s\n",
             op, d->table, err.attempts, err.code[0] ? err.code : "error", err.message,
             err.request_id[0] ? " request id " : "", err.request_id);
+    /* not answering, or failing on its side until the retries ran out: the page says so */
+    if (rc == AWS_E_TRANSPORT || (rc == AWS_E_HTTP && err.retryable))
+        fc_store_fault_note(FC_STORE_FAULT_UNAVAILABLE);
     return FC_ERR;
 }
 

@@ -5,6 +5,7 @@
 #include "core/util.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -266,6 +267,53 @@ static sqlite3 *DB(struct fc_store *s)
     return ((struct sqlite_store *)s)->db;
 }
 
+/* Classifies a SQLite result code (extended) and the OS error behind it. */
+static int classify(int code, int sys_errno)
+{
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return FC_STORE_FAULT_FULL;
+    case SQLITE_READONLY:
+        return FC_STORE_FAULT_READONLY;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return FC_STORE_FAULT_BUSY;
+    case SQLITE_IOERR:
+        /* a write refused by the OS for lack of room (ENOSPC, quota, RLIMIT_FSIZE); without
+         * the OS error (SQLite's log), a failed write is most likely that */
+        if (sys_errno)
+            return sys_errno == ENOSPC || sys_errno == EDQUOT || sys_errno == EFBIG
+                       ? FC_STORE_FAULT_FULL
+                       : FC_STORE_FAULT_IOERR;
+        return code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_SHMSIZE ||
+                       code == SQLITE_IOERR_TRUNCATE
+                   ? FC_STORE_FAULT_FULL
+                   : FC_STORE_FAULT_IOERR;
+    default:
+        return 0;
+    }
+}
+
+/* SQLite's error log (SQLITE_CONFIG_LOG): every failing statement passes here, also those
+ * whose callers only see FC_ERR; the storage faults among them are remembered. */
+static void on_sqlite_log(void *arg, int code, const char *msg)
+{
+    int f = classify(code, 0);
+    (void)arg;
+    if (f) {
+        fc_store_fault_note(f);
+        fprintf(stderr, "forkcast: sqlite error %d: %s\n", code, msg ? msg : "?");
+    }
+}
+
+/* Remembers the fault behind a failed call on s's connection (BUSY is not logged by SQLite). */
+static void note_fault(struct fc_store *s)
+{
+    int f = classify(sqlite3_extended_errcode(DB(s)), sqlite3_system_errno(DB(s)));
+    if (f)
+        fc_store_fault_note(f);
+}
+
 /* The cached statement for q, reset and unbound; NULL on a prepare error (logged). */
 static sqlite3_stmt *Q(struct fc_store *s, int q)
 {
@@ -290,6 +338,7 @@ static int step_done(struct fc_store *s, sqlite3_stmt *st)
         out = FC_EXISTS;
     else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        note_fault(s);
         out = FC_ERR;
     }
     sqlite3_reset(st);
@@ -338,6 +387,7 @@ static int one_user(struct fc_store *s, sqlite3_stmt *st, struct fc_user *out)
         r = FC_NOTFOUND;
     } else {
         fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        note_fault(s);
         r = FC_ERR;
     }
     sqlite3_reset(st);
@@ -490,6 +540,7 @@ static int s_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
         *last_seen = sqlite3_column_int64(st, 2);
         r = FC_OK;
     } else if (rc != SQLITE_DONE) {
+        note_fault(s);
         r = FC_ERR;
     }
     sqlite3_reset(st);
@@ -562,6 +613,7 @@ static int exec(struct fc_store *s, const char *sql)
     char *msg = NULL;
     if (sqlite3_exec(DB(s), sql, NULL, NULL, &msg) != SQLITE_OK) {
         fprintf(stderr, "forkcast: sqlite: %s\n", msg ? msg : "?");
+        note_fault(s);
         sqlite3_free(msg);
         return FC_ERR;
     }
@@ -1050,10 +1102,39 @@ static int s_friend_add(struct fc_store *s, int64_t a, int64_t b, int64_t now)
     return pair_exec(s, Q_FRIEND_INSERT, a, b, now, 1);
 }
 
+/* Starts a transaction that reads before it writes. Outside any transaction: BEGIN
+ * IMMEDIATE, which takes the write lock at once (waiting up to the busy timeout); a deferred
+ * one would fail with SQLITE_BUSY_SNAPSHOT, without waiting, when another process writes
+ * between its read and its first write. Inside the caller's transaction: a savepoint.
+ * Returns 1 (own transaction), 0 (savepoint) or FC_ERR. */
+static int tx_begin(struct fc_store *s)
+{
+    if (sqlite3_get_autocommit(DB(s)))
+        return exec(s, "BEGIN IMMEDIATE") ? FC_ERR : 1;
+    return exec(s, "SAVEPOINT tx") ? FC_ERR : 0;
+}
+
+/* Ends what tx_begin started: commits (rc FC_OK) or rolls back; returns rc, or FC_ERR when
+ * the commit fails. */
+static int tx_end(struct fc_store *s, int own, int rc)
+{
+    if (own) {
+        if (rc == FC_OK && exec(s, "COMMIT") == FC_OK)
+            return FC_OK;
+        exec(s, "ROLLBACK");
+        return rc == FC_OK ? FC_ERR : rc;
+    }
+    if (rc == FC_OK)
+        return exec(s, "RELEASE tx");
+    exec(s, "ROLLBACK TO tx");
+    exec(s, "RELEASE tx");
+    return rc;
+}
+
 static int s_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now)
 {
-    int rc, x;
-    if (exec(s, "SAVEPOINT accept"))
+    int rc, x, own = tx_begin(s);
+    if (own < 0)
         return FC_ERR;
     x = pair_exists(s, Q_REL_REQ, from, v);
     if (x <= 0) {
@@ -1065,29 +1146,31 @@ static int s_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t 
         (rc = pair_exec(s, Q_FRIEND_INSERT, v, from, now, 1)))
         goto out;
 out:
-    if (rc) {
-        exec(s, "ROLLBACK TO accept");
-        exec(s, "RELEASE accept");
-        return rc;
-    }
-    return exec(s, "RELEASE accept");
+    return tx_end(s, own, rc);
 }
 
+/* One transaction: the relation read and the insert (two people asking each other at the
+ * same moment become friends, not two pending requests). */
 static int s_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now)
 {
-    int rel, rc;
+    int rel, rc, own;
     if (v == o)
         return FC_EINVAL;
-    if (s_relation(s, v, o, &rel))
+    own = tx_begin(s);
+    if (own < 0)
         return FC_ERR;
-    if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
-        return FC_EINVAL;
-    if (rel & (FC_REL_FRIEND | FC_REL_REQ_OUT))
-        return FC_EXISTS;
-    if (rel & FC_REL_REQ_IN)
-        return s_friend_accept(s, v, o, now);
-    rc = pair_exec(s, Q_REQ_INSERT, v, o, now, 1);
-    return rc;
+    if (s_relation(s, v, o, &rel))
+        rc = FC_ERR;
+    else if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
+        rc = FC_EINVAL;
+    else if (rel & (FC_REL_FRIEND | FC_REL_REQ_OUT))
+        rc = FC_EXISTS;
+    else if (rel & FC_REL_REQ_IN)
+        rc = s_friend_accept(s, v, o, now);
+    else
+        rc = pair_exec(s, Q_REQ_INSERT, v, o, now, 1);
+    /* FC_EXISTS changes nothing: commit the (empty) transaction like a success */
+    return rc == FC_EXISTS ? (tx_end(s, own, FC_OK) ? FC_ERR : FC_EXISTS) : tx_end(s, own, rc);
 }
 
 static int s_friend_request_delete(struct fc_store *s, int64_t from, int64_t to)
@@ -1519,6 +1602,8 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
     if (!ss)
         return FC_ERR;
     ss->base.ops = &sqlite_ops;
+    /* before SQLite initialises itself; SQLITE_MISUSE (already initialised) is harmless */
+    sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL);
     if (sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         fprintf(stderr, "forkcast: cannot open %s: %s\n", path, sqlite3_errmsg(ss->db));

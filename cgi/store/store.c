@@ -21,7 +21,17 @@ int fc_store_open(HDF *cfg, struct fc_store **out)
             return FC_ERR;
         if (fc_config_path(cfg, "Data.Dir", "var", dir, sizeof dir) == FC_OK)
             mkdir(dir, 0700);
-        return fc_sqlite_open(path, sql, out);
+        if (fc_sqlite_open(path, sql, out))
+            return FC_ERR;
+        /* Store.SQLite.ReadOnly = 1 (maintenance, a copy on read-only storage): every write
+         * fails with SQLITE_READONLY and pages say the site is read-only; reads work */
+        if (fc_config_int(cfg, "Store.SQLite.ReadOnly", 0) &&
+            fc_sqlite_exec(*out, "PRAGMA query_only = 1")) {
+            fc_store_close(*out);
+            *out = NULL;
+            return FC_ERR;
+        }
+        return FC_OK;
     }
     if (strcmp(backend, "dynamodb") == 0)
         return fc_dynamo_open(cfg, out);
@@ -34,4 +44,21 @@ void fc_store_close(struct fc_store *s)
 {
     if (s)
         s->ops->close(s);
+}
+
+static _Thread_local int last_fault;
+
+int fc_store_fault(void)
+{
+    return last_fault;
+}
+
+void fc_store_fault_note(int fault)
+{
+    last_fault = fault;
+}
+
+void fc_store_fault_clear(void)
+{
+    last_fault = 0;
 }

@@ -466,4 +466,19 @@ int fc_sqlite_export_rows(struct fc_store *s,
 int fc_sqlite_import_row(struct fc_store *s, const char *table, struct json_object *row);
 int fc_sqlite_wipe(struct fc_store *s);
 
+/* Storage faults: why the last failing store call of this thread failed, noted by the
+ * backends, so that a request can say "storage full", "read-only" or "not answering"
+ * instead of a bare 500 (core/app.c). */
+enum {
+    FC_STORE_FAULT_FULL = 1,        /* SQLITE_FULL, or a write refused for lack of room */
+    FC_STORE_FAULT_READONLY = 2,    /* SQLITE_READONLY (Store.SQLite.ReadOnly, read-only files) */
+    FC_STORE_FAULT_BUSY = 3,        /* SQLITE_BUSY or SQLITE_LOCKED after the busy timeout */
+    FC_STORE_FAULT_IOERR = 4,       /* other I/O errors */
+    FC_STORE_FAULT_UNAVAILABLE = 5, /* a remote store (DynamoDB) failing or not answering */
+};
+/* The last fault noted (0: none) since fc_store_fault_clear; per thread. */
+int fc_store_fault(void);
+void fc_store_fault_note(int fault);
+void fc_store_fault_clear(void);
+
 #endif

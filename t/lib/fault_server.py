@@ -32,6 +32,11 @@ def xml_step(status, body, request_id=None):
     return {"status": status, "headers": headers, "body": body}
 
 
+def never():
+    """A step that accepts the request and never answers."""
+    return {"never": True}
+
+
 def hang(seconds, then_status=200):
     """A step that waits longer than the client's timeout before answering."""
     return {"status": then_status, "delay": seconds, "body": "{}"}
@@ -70,8 +75,12 @@ class _Handler(BaseHTTPRequestHandler):
         if srv.imds is not None:
             return self._imds(srv, rec)
         with srv.lock:
-            step = srv.script[srv.pos] if srv.pos < len(srv.script) else None
+            step = srv.script[srv.pos] if srv.pos < len(srv.script) else srv.default
             srv.pos += 1
+        if step is not None and step.get("never"):
+            # accepts and reads the request, then never answers (until stop())
+            srv.stopping.wait(600)
+            return
         if step is None:
             return self._answer(418, json.dumps({"__type": "ScriptExhausted",
                                                  "message": "no more scripted answers"}))
@@ -117,10 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
 class FaultServer:
     """Serves on 127.0.0.1 (free port) from a thread until stop()."""
 
-    def __init__(self, script=None, imds=None):
+    def __init__(self, script=None, imds=None, default=None):
         self.lock = threading.Lock()
+        self.stopping = threading.Event()
         self.requests = []
         self.script = list(script or [])
+        self.default = default  # the answer once the script is over (None: 418)
         self.pos = 0
         self.imds = imds
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -131,15 +142,17 @@ class FaultServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
-    def reset(self, script=None, imds=None):
+    def reset(self, script=None, imds=None, default=None):
         with self.lock:
             self.requests = []
             self.script = list(script or [])
+            self.default = default
             self.pos = 0
             if imds is not None:
                 self.imds = imds
 
     def stop(self):
+        self.stopping.set()
         self.httpd.shutdown()
         self.httpd.server_close()
 
