@@ -26,10 +26,12 @@ static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
     for (HDF *c = hdf_obj_child(node); c; c = hdf_obj_next(c)) {
         char key[256], env[300];
         const char *v;
-        if (prefix)
-            snprintf(key, sizeof key, "%s.%s", prefix, hdf_obj_name(c));
-        else
-            snprintf(key, sizeof key, "%s", hdf_obj_name(c));
+        int n = prefix ? snprintf(key, sizeof key, "%s.%s", prefix, hdf_obj_name(c))
+                       : snprintf(key, sizeof key, "%s", hdf_obj_name(c));
+        /* a link (key : other.key) back to an ancestor makes the tree endless */
+        if (n < 0 || (size_t)n >= sizeof key)
+            return nerr_raise(NERR_PARSE, "configuration key %.64s... is too long (a link loop?)",
+                              key);
         if (hdf_obj_child(c)) {
             err = apply_env(root, c, key);
             if (err)

@@ -76,7 +76,10 @@ static int fuzz_transport(void *ctx, const struct aws_http_request *req,
         a->in.p += e ? len + sizeof sep - 1 : len;
         a->in.n -= e ? len + sizeof sep - 1 : len;
         if (len >= 11 && memcmp(body, "status ", 7) == 0 && body[10] == '\n') {
-            resp->status = atoi(body + 7);
+            resp->status = 0;
+            for (int i = 7; i < 10; i++)
+                resp->status =
+                    resp->status * 10 + (body[i] >= '0' && body[i] <= '9' ? body[i] - '0' : 0);
             body += 11;
             len -= 11;
         }
