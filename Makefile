@@ -88,7 +88,7 @@ build/fuzz/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZFLAGS) -c $< -o $@
 build/fuzz/libforkcast.a: $(FOBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
-build/fuzz/%: t/fuzz/%.c t/fuzz/fuzz.h build/fuzz/libforkcast.a
+build/fuzz/%: t/fuzz/%.c $(wildcard t/fuzz/*.h) build/fuzz/libforkcast.a
 	$(if $(V),,@echo "  FUZZ    $@")
 	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer $< build/fuzz/libforkcast.a $(LIBS) -o $@
 
