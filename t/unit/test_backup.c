@@ -529,6 +529,10 @@ static void test_xml(void **state)
     assert_string_equal(b.p, "<Key>a&amp;b&lt;c&gt;&quot;d&apos;</Key>");
     free(b.p);
     assert_int_equal(backup_parse_iso_time("2026-03-01T10:00:00.000Z"), 1772359200);
+    /* out of range: 0 (unknown), never an overflow (found by t/fuzz/s3) */
+    assert_int_equal(backup_parse_iso_time("-2147483648-01-01T00:00:00Z"), 0);
+    assert_int_equal(backup_parse_iso_time("2026-13-01T10:00:00Z"), 0);
+    assert_int_equal(backup_parse_iso_time("2026-03-01T24:00:00Z"), 0);
 }
 
 int main(void)
