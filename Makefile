@@ -101,7 +101,7 @@ fuzz: fuzz-build
 	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
 	  ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} LSAN_OPTIONS=suppressions=t/fuzz/lsan.supp \
 	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
-	    -artifact_prefix=build/fuzz/crash/$$n/ $(FUZZ_ARGS) \
+	    -artifact_prefix=build/fuzz/crash/$$n/ $$(t/fuzz/dict-for $$n) $(FUZZ_ARGS) \
 	    build/fuzz/corpus/$$n t/fuzz/corpus/$$n 2>build/fuzz/$$n.log || \
 	    { tail -40 build/fuzz/$$n.log; echo "FAIL $$n: see build/fuzz/$$n.log"; exit 1; }; \
 	  grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+ *DONE)' build/fuzz/$$n.log | tr '\n' ' '; echo; \
