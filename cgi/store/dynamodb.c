@@ -109,8 +109,10 @@ int64_t dynamo_get_n(json_object *item, const char *name)
     const char *s = v ? json_object_get_string(v) : NULL;
     if (!s)
         return 0;
-    if (strpbrk(s, ".eE"))
-        return (int64_t)strtod(s, NULL);
+    if (strpbrk(s, ".eEnN")) {
+        double d = strtod(s, NULL); /* "1e400" is inf, "nan" too: not an int64 */
+        return d >= -9.2e18 && d <= 9.2e18 ? (int64_t)d : 0;
+    }
     return strtoll(s, NULL, 10);
 }
 

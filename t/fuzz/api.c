@@ -1,10 +1,13 @@
 /* Fuzz harness: whole requests through the application (core/app.c: parse, session, route,
- * handler, JSON bodies of pages/api.c, templates) on a SQLite store in a temporary folder,
- * logged in with an API token. Input: "METHOD /path?query\n", header lines ("Content-Type:",
- * "Cookie:", "Authorization:", "Accept:"), an empty line, then the body. Without an
- * Authorization line the request carries the harness user's Bearer token, and without a
- * Content-Type line the body is sent as application/json. The log-out route is skipped (it
- * would end the token). */
+ * handler, JSON bodies of pages/api.c, forms and uploads of the pages, templates) on a SQLite
+ * store in a temporary folder, as a logged-in user. Input: "METHOD /path?query\n", header lines
+ * ("Content-Type:", "Cookie:", "Authorization:", "Accept:"), an empty line, then the body.
+ * Without an Authorization line the request carries the harness user's Bearer token (API),
+ * without a Cookie line its browser session cookie (pages), and without a Content-Type line
+ * the body is sent as application/json. "@CSRF@" anywhere in the path or body becomes the
+ * session's CSRF token, so that form posts reach their handlers. The user is an administrator
+ * (admin pages too; their AWS calls go to a closed local port). Log-out routes are skipped
+ * (they would end the sessions). */
 #include <stdio.h>
 
 #include "../lib/testutil.h"
@@ -15,7 +18,7 @@
 
 static char dir[64];
 static struct fc_app app;
-static char token_header[128];
+static char token_header[128], session_cookie[128], csrf[65];
 
 struct buf {
     const char *p;
@@ -88,16 +91,77 @@ static int status_of(const char *resp)
     return resp && strncmp(resp, "Status: ", 8) == 0 ? atoi(resp + 8) : 0;
 }
 
-/* Logs the harness user in (again) when its token stopped working (e.g. a request ended all
- * of its sessions). */
+/* The value of cookie name in a response's Set-Cookie headers into out (size n); 1 if found. */
+static int cookie_of(const char *resp, const char *name, char *out, size_t n)
+{
+    char pat[64];
+    const char *p;
+    snprintf(pat, sizeof pat, "Set-Cookie: %s=", name);
+    if (!resp || !(p = strstr(resp, pat)))
+        return 0;
+    p += strlen(pat);
+    snprintf(out, n, "%.*s", (int)strcspn(p, ";\r"), p);
+    return 1;
+}
+
+/* The csrf hidden field of a page into csrf; 1 if found. */
+static int csrf_of(const char *resp)
+{
+    static const char pat[] = "name=\"csrf\" value=\"";
+    const char *p = resp ? strstr(resp, pat) : NULL;
+    if (!p)
+        return 0;
+    snprintf(csrf, sizeof csrf, "%.64s", p + sizeof pat - 1);
+    return 1;
+}
+
+/* Makes the harness user an administrator again, and enabled (an admin request may have
+ * disabled it). */
+static void make_admin(void)
+{
+    struct fc_user u;
+    if (app.store->ops->user_by_name(app.store, "fuzzer", &u) ||
+        app.store->ops->user_set_flags(app.store, u.id, 1, 0))
+        abort();
+}
+
+/* Logs the harness user in with the log-in form: session cookie and CSRF token. */
+static void browser_login(void)
+{
+    char anon[80], cookie[128], body[256], tok[80];
+    char *resp = send("GET", "/login", "", "", "", "text/html", "", 0);
+    if (!cookie_of(resp, "fc_anon", anon, sizeof anon) || !csrf_of(resp))
+        abort();
+    free(resp);
+    snprintf(cookie, sizeof cookie, "fc_anon=%s", anon);
+    snprintf(body, sizeof body, "csrf=%s&username=fuzzer&password=tacos+al+pastor", csrf);
+    resp = send("POST", "/login", "application/x-www-form-urlencoded", cookie, "", "text/html",
+                body, strlen(body));
+    if (status_of(resp) != 303 || !cookie_of(resp, "fc_session", tok, sizeof tok))
+        abort();
+    free(resp);
+    snprintf(session_cookie, sizeof session_cookie, "fc_session=%s", tok);
+    resp = send("GET", "/u/fuzzer/edit", "", session_cookie, "", "text/html", "", 0);
+    if (status_of(resp) != 200 || !csrf_of(resp))
+        abort();
+    free(resp);
+}
+
+/* Logs the harness user in (again) when its token or its browser session stopped working
+ * (e.g. a request ended all of its sessions, or disabled the user). */
 static void ensure_token(void)
 {
     static const char login[] = "{\"username\":\"fuzzer\",\"password\":\"tacos al pastor\"}";
     char *resp = send("GET", "/api/v1/me", "", "", token_header, "", "", 0), *t;
     int ok = status_of(resp) == 200;
     free(resp);
+    resp = send("GET", "/u/fuzzer/edit", "", session_cookie, "", "text/html", "", 0);
+    if (status_of(resp) != 200 || !csrf_of(resp))
+        browser_login();
+    free(resp);
     if (ok)
         return;
+    make_admin();
     resp = send("POST", "/api/v1/login", "application/json", "", "", "", login, sizeof login - 1);
     if (status_of(resp) != 200 || !(t = strstr(resp, "\"token\":\"")))
         abort();
@@ -117,6 +181,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     setenv("FORKCAST_AUTH_SCRYPT_LOGN", "4", 1);
+    /* the admin pages' AWS calls (EC2, S3) fail at once: nothing listens there */
+    fuzz_aws_env();
+    setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9", 1);
     setenv("FORKCAST_AUTH_THROTTLE_PERACCOUNT", "1000000", 1);
     setenv("FORKCAST_AUTH_THROTTLE_PERADDRESS", "1000000", 1);
     if (!(cfg = testutil_config(dir)))
@@ -145,15 +212,38 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         abort();
     snprintf(token_header, sizeof token_header, "Bearer %.64s", t + 9);
     free(resp);
+    make_admin();
+    browser_login();
     return 0;
+}
+
+/* s with every "@CSRF@" replaced by the token (malloc'ed), *len updated. */
+static char *with_csrf(const char *s, size_t *len)
+{
+    size_t n = *len, o = 0;
+    char *out = malloc(n * 11 + 1); /* 6 bytes become 64 */
+    if (!out)
+        abort();
+    for (size_t i = 0; i < n;) {
+        if (n - i >= 6 && memcmp(s + i, "@CSRF@", 6) == 0) {
+            memcpy(out + o, csrf, 64);
+            o += 64;
+            i += 6;
+        } else {
+            out[o++] = s[i++];
+        }
+    }
+    out[o] = '\0';
+    *len = o;
+    return out;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct fuzz_in in = {(const char *)data, size};
     char *line = fuzz_field(&in, '\n', NULL), *sp = strchr(line, ' ');
-    char *ctype = NULL, *cookie = NULL, *auth = NULL, *accept = NULL, *resp;
-    const char *uri = sp ? sp + 1 : "/";
+    char *ctype = NULL, *cookie = NULL, *auth = NULL, *accept = NULL, *resp, *uri, *body;
+    size_t ulen, blen;
     static unsigned runs;
     int status;
 
@@ -161,6 +251,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ensure_token();
     if (sp)
         *sp = '\0';
+    ulen = sp ? strlen(sp + 1) : 1;
+    uri = with_csrf(sp ? sp + 1 : "/", &ulen);
     while (in.n) {
         char *h = fuzz_field(&in, '\n', NULL), **slot = NULL;
         size_t skip = 0;
@@ -182,9 +274,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         free(h);
     }
+    blen = in.n;
+    body = with_csrf(in.p, &blen);
     if (!strstr(uri, "logout")) {
-        resp = send(line, uri, ctype ? ctype : "application/json", cookie ? cookie : "",
-                    auth ? auth : token_header, accept ? accept : "", in.p, in.n);
+        resp = send(line, uri, ctype ? ctype : "application/json", cookie ? cookie : session_cookie,
+                    auth ? auth : token_header, accept ? accept : "", body, blen);
         status = status_of(resp);
         /* never a crash, and a server error only for what the server cannot help */
         if (status < 200 || status > 599 || status == 500)
@@ -192,6 +286,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(resp);
     }
     free(line);
+    free(uri);
+    free(body);
     free(ctype);
     free(cookie);
     free(auth);

@@ -1,6 +1,7 @@
 /* Unit tests: the DynamoDB backend reading malformed answers (found by t/fuzz/dynamodb): an
  * attribute of the wrong type reads as absent, "Items" that is not an array reads as no items,
- * number sets with non-string members; on an injected transport, no endpoint needed. */
+ * number sets with non-string members, numbers beyond int64; on an injected transport, no
+ * endpoint needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,6 +75,15 @@ static void test_attribute_types(void **state)
     assert_string_equal(dynamo_get_s(it, "f"), "ok");
     assert_int_equal(dynamo_get_n(it, "g"), 42);
     assert_null(dynamo_get_array(it, "f"));
+    json_object_put(it);
+    /* numbers beyond int64 (1e400 is inf for strtod) read as 0, not as undefined behaviour */
+    it = parse("{\"a\":{\"N\":\"1e400\"},\"b\":{\"N\":\"-1e400\"},\"c\":{\"N\":\"12.7\"},"
+               "\"d\":{\"N\":\"nan\"},\"e\":{\"N\":\"1e19\"}}");
+    assert_int_equal(dynamo_get_n(it, "a"), 0);
+    assert_int_equal(dynamo_get_n(it, "b"), 0);
+    assert_int_equal(dynamo_get_n(it, "c"), 12);
+    assert_int_equal(dynamo_get_n(it, "d"), 0);
+    assert_int_equal(dynamo_get_n(it, "e"), 0);
     json_object_put(it);
 }
 
