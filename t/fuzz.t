@@ -2,7 +2,7 @@
 """Fuzzing in CI: each libFuzzer harness (t/fuzz/<name>.c, built by `make fuzz-build` under
 build/fuzz/) runs briefly over its seed corpus t/fuzz/corpus/<name>/, and every regression
 input in t/fuzz/regress/<name>/ (a crash found and fixed) is replayed and must not crash.
-Builds nothing. FUZZ_T_SECONDS sets the time per harness (default 4)."""
+Builds nothing. FUZZ_T_SECONDS sets the time per harness (default 3)."""
 import glob
 import os
 import shutil
@@ -15,7 +15,7 @@ from fcserver import TAP  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 os.chdir(ROOT)
-SECONDS = int(os.environ.get("FUZZ_T_SECONDS", "4"))
+SECONDS = int(os.environ.get("FUZZ_T_SECONDS", "3"))
 ENV = dict(os.environ,
            ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
            LSAN_OPTIONS="suppressions=%s/t/fuzz/lsan.supp" % ROOT,
