@@ -1,6 +1,7 @@
 /* Fuzz harness: the EC2 query API answers (XML) as aws/ec2.c reads them, through an injected
  * transport. First byte: the call (DescribeInstances over pages, RunInstances, a state
- * change, DescribeSubnets, one poll of the wait state machine, or a saved wait state as JSON);
+ * change, DescribeSubnets, polls of the wait state machine, or a saved wait state as JSON, a
+ * NUL, then the polls that resume it);
  * the rest: the answers, separated by "\n--next--\n" (see fuzz.h). */
 #include <json-c/json.h>
 
@@ -79,7 +80,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_object *o = json_tokener_parse(js);
         struct fc_ec2_wait w;
         if (o && fc_ec2_wait_from_json(o, &w) == FC_OK) {
-            json_object *back = fc_ec2_wait_to_json(&w);
+            /* a saved state resumed: the next polls (answers after the JSON and its NUL) */
+            struct fc_ec2_wait_opts wo = {1000, 15000, 600, 120, 60};
+            struct fc_ec2_wait_result r;
+            json_object *back;
+            answers.in = in;
+            for (int i = 0; i < 2; i++)
+                fc_ec2_wait_step(client, &wo, &w, 1714564800000 + i * 5000, (uint32_t)size, &r);
+            back = fc_ec2_wait_to_json(&w);
             json_object_put(back);
         }
         json_object_put(o);
