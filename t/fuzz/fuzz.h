@@ -49,8 +49,9 @@ static inline unsigned fuzz_byte(struct fuzz_in *in)
 }
 
 /* Answers: each call takes the next answer, separated by the line "\n--next--\n"; an answer
- * may start with "status NNN\n" (default 200). After the last one, every call gets the
- * fallback (status 200 with fuzz_fallback_body, or 500 when it is NULL). */
+ * may start with "status NNN\n" (default 200), then header lines "header Name: value\n". After the
+ * last one, every call gets the fallback (status 200 with fuzz_fallback_body, or 500 when it is
+ * NULL). */
 struct fuzz_answers {
     struct fuzz_in in;
     const char *fallback_body;
@@ -82,6 +83,22 @@ static int fuzz_transport(void *ctx, const struct aws_http_request *req,
                     resp->status * 10 + (body[i] >= '0' && body[i] <= '9' ? body[i] - '0' : 0);
             body += 11;
             len -= 11;
+        }
+        /* then header lines: "header Name: value\n" */
+        while (len > 7 && memcmp(body, "header ", 7) == 0) {
+            const char *nl = memchr(body, '\n', len), *colon;
+            size_t l = nl ? (size_t)(nl - body) : len;
+            char line[512];
+            if (l - 7 < sizeof line) {
+                memcpy(line, body + 7, l - 7);
+                line[l - 7] = '\0';
+                if ((colon = strchr(line, ':'))) {
+                    line[colon - line] = '\0';
+                    aws_headers_add(&resp->headers, line, colon + 1);
+                }
+            }
+            body += nl ? l + 1 : l;
+            len -= nl ? l + 1 : l;
         }
     } else if (a->fallback_body) {
         body = a->fallback_body;
