@@ -96,16 +96,17 @@ build/fuzz/%: t/fuzz/%.c $(wildcard t/fuzz/*.h) build/fuzz/libforkcast.a
 fuzz-build: $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@for n in $(FUZZ); do \
+	@failed=""; for n in $(FUZZ); do \
 	  mkdir -p build/fuzz/corpus/$$n build/fuzz/crash/$$n; \
 	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
-	  ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} LSAN_OPTIONS=suppressions=t/fuzz/lsan.supp \
+	  if ! ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} LSAN_OPTIONS=suppressions=t/fuzz/lsan.supp \
 	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
 	    -artifact_prefix=build/fuzz/crash/$$n/ $$(t/fuzz/dict-for $$n) $(FUZZ_ARGS) \
-	    build/fuzz/corpus/$$n t/fuzz/corpus/$$n 2>build/fuzz/$$n.log || \
-	    { tail -40 build/fuzz/$$n.log; echo "FAIL $$n: see build/fuzz/$$n.log"; exit 1; }; \
-	  grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec|#[0-9]+ *DONE)' build/fuzz/$$n.log | tr '\n' ' '; echo; \
-	done
+	    build/fuzz/corpus/$$n t/fuzz/corpus/$$n 2>build/fuzz/$$n.log; then \
+	    grep -E 'ERROR|runtime error|^    #[0-9]' build/fuzz/$$n.log | head -25; \
+	    echo "FAIL $$n: see build/fuzz/$$n.log"; failed="$$failed $$n"; \
+	  fi; \
+	done; t/fuzz/summary; [ -z "$$failed" ] || { echo "crashed:$$failed"; exit 1; }
 
 fuzz-merge: fuzz-build
 	@for n in $(FUZZ); do \
