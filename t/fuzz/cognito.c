@@ -143,8 +143,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 0:
         rc = o->login(auth, "ana", "tacos al pastor", "127.0.0.1", &u, &err);
         if (getenv("FUZZ_DEBUG"))
-            fprintf(stderr, "login: %d (%s) user %lld admin %d\n", rc, err.message,
-                    (long long)u.id, u.is_admin);
+            fprintf(stderr, "login: %d (%s) user %lld admin %d\n", rc, err.message, (long long)u.id,
+                    u.is_admin);
         if (rc == FC_OK) {
             /* the session keeps the tokens; a check refreshes them (next answers) */
             if (o->session_attach(auth, SESSION_HASH, &u) == FC_OK) {
