@@ -15,7 +15,8 @@ LIBS     = -lneo_cgi -lneo_cs -lneo_utl -lz -lfcgi -lsqlite3 -lcrypto -lssl \
 # Debian packages: to build and run, and to test
 RUN_DEPS  = gcc make pkg-config clearsilver-dev zlib1g-dev libfcgi-dev lighttpd libjson-c-dev \
             libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev sqlite3 curl ca-certificates
-TEST_DEPS = libcmocka-dev perl python3 python3-botocore nodejs npm valgrind chromium awscli
+TEST_DEPS = libcmocka-dev perl python3 python3-botocore nodejs npm valgrind chromium awscli \
+            clang libclang-rt-14-dev
 
 LIB_SRC  = $(filter-out cgi/main.c cgi/cli.c,$(shell find cgi -name '*.c' | sort))
 UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
@@ -65,6 +66,55 @@ build/asan/t/%: t/tools/%.c build/asan/libforkcast.a
 
 asan: build/asan/forkcast.fcgi build/asan/forkcast $(UNIT_BIN) $(TOOL_BIN)
 
+# ---- fuzzing (docs/fuzzing.md) -------------------------------------------------------------
+# libFuzzer harnesses t/fuzz/<name>.c, linked against the cgi/ objects compiled for fuzzing
+# under build/fuzz/. `make fuzz` runs each for FUZZ_SECONDS over its seed corpus
+# t/fuzz/corpus/<name>/, new inputs going to build/fuzz/corpus/<name>/ (scratch) and crashes to
+# build/fuzz/crash/<name>/; `make fuzz-merge` folds the scratch inputs that add coverage into
+# t/fuzz/corpus. FUZZ=name runs one harness only.
+FUZZ_CC      = clang
+FUZZ_SECONDS ?= 60
+FUZZFLAGS    = -std=c11 -O1 -g $(WARN) -fno-omit-frame-pointer -fno-sanitize-recover=undefined \
+               -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_SRC     = $(sort $(wildcard t/fuzz/*.c))
+FUZZ_NAMES   = $(FUZZ_SRC:t/fuzz/%.c=%)
+FUZZ_BIN     = $(FUZZ_SRC:t/fuzz/%.c=build/fuzz/%)
+FOBJ         = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ         ?= $(FUZZ_NAMES)
+
+build/fuzz/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CC fuzz $<")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZFLAGS) -c $< -o $@
+build/fuzz/libforkcast.a: $(FOBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build/fuzz/%: t/fuzz/%.c $(wildcard t/fuzz/*.h) build/fuzz/libforkcast.a
+	$(if $(V),,@echo "  FUZZ    $@")
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(FUZZFLAGS) -fsanitize=fuzzer $< build/fuzz/libforkcast.a $(LIBS) -o $@
+
+.PHONY: fuzz-build fuzz fuzz-merge
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@failed=""; for n in $(FUZZ); do \
+	  mkdir -p build/fuzz/corpus/$$n build/fuzz/crash/$$n; \
+	  echo "  FUZZ    $$n ($(FUZZ_SECONDS) s)"; \
+	  if ! ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} LSAN_OPTIONS=suppressions=t/fuzz/lsan.supp \
+	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -timeout=10 \
+	    -artifact_prefix=build/fuzz/crash/$$n/ $$(t/fuzz/dict-for $$n) $(FUZZ_ARGS) \
+	    build/fuzz/corpus/$$n t/fuzz/corpus/$$n 2>build/fuzz/$$n.log; then \
+	    grep -E 'ERROR|runtime error|^    #[0-9]' build/fuzz/$$n.log | head -25; \
+	    echo "FAIL $$n: see build/fuzz/$$n.log"; failed="$$failed $$n"; \
+	  fi; \
+	done; t/fuzz/summary; [ -z "$$failed" ] || { echo "crashed:$$failed"; exit 1; }
+
+fuzz-merge: fuzz-build
+	@for n in $(FUZZ); do \
+	  mkdir -p t/fuzz/corpus/$$n build/fuzz/corpus/$$n; \
+	  LSAN_OPTIONS=suppressions=t/fuzz/lsan.supp build/fuzz/$$n -merge=1 t/fuzz/corpus/$$n build/fuzz/corpus/$$n \
+	    2>&1 | grep -E 'MERGE-OUTER: [0-9]+ new files' || true; \
+	done
+
 # Installs the Debian packages that are missing (as root, or through sudo). A tool already
 # on the PATH from elsewhere (node, npm, python3 with botocore) counts as installed.
 deps:
@@ -94,7 +144,7 @@ run: deps
 	@tools/run.sh
 
 test: test-deps
-	@$(MAKE) --no-print-directory all asan
+	@$(MAKE) --no-print-directory all asan fuzz-build
 	@t/run
 
 # wrk loads the web pages; the benchmark runs the release build behind lighttpd

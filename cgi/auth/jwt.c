@@ -368,7 +368,11 @@ static json_object *part_json(const char *s, size_t n)
     return o;
 }
 
-/* A numeric claim: 1 with *v set, 0 when absent, -1 when not a number. */
+/* Largest time claim accepted (seconds, in year 31 million): the checks below add and
+ * subtract times and the leeway, which must not overflow (exp = 9223372036854775807 would). */
+#define CLAIM_TIME_MAX 1000000000000000LL
+
+/* A numeric claim: 1 with *v set, 0 when absent, -1 when not a number (or out of range). */
 static int num_claim(json_object *p, const char *name, int64_t *v)
 {
     json_object *o;
@@ -376,11 +380,11 @@ static int num_claim(json_object *p, const char *name, int64_t *v)
         return 0;
     if (json_object_is_type(o, json_type_int)) {
         *v = json_object_get_int64(o);
-        return 1;
+        return *v >= -CLAIM_TIME_MAX && *v <= CLAIM_TIME_MAX ? 1 : -1;
     }
     if (json_object_is_type(o, json_type_double)) {
         double d = json_object_get_double(o);
-        if (d != d || d > 9.2e18 || d < -9.2e18)
+        if (d != d || d > (double)CLAIM_TIME_MAX || d < -(double)CLAIM_TIME_MAX)
             return -1;
         *v = (int64_t)d;
         return 1;

@@ -981,9 +981,27 @@ static int64_t jint(json_object *o, const char *k, int64_t def)
     return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : def;
 }
 
+/* 1 when member k of o is absent or an integer within [min, max]. */
+static int jint_ok(json_object *o, const char *k, int64_t min, int64_t max)
+{
+    json_object *v;
+    int64_t x;
+    if (!json_object_object_get_ex(o, k, &v))
+        return 1;
+    x = json_object_get_int64(v);
+    return x >= min && x <= max;
+}
+
 int fc_ec2_wait_from_json(json_object *o, struct fc_ec2_wait *w)
 {
-    if (!o || !json_object_is_type(o, json_type_object) || !fc_ec2_valid_instance_id(jstr(o, "id")))
+    /* times and counters are added to: out-of-range ones (a damaged job) would overflow */
+    if (!o || !json_object_is_type(o, json_type_object) ||
+        !fc_ec2_valid_instance_id(jstr(o, "id")) ||
+        !jint_ok(o, "started_ms", 0, 1000000000000000LL) ||
+        !jint_ok(o, "running_ms", 0, 1000000000000000LL) || !jint_ok(o, "polls", 0, 1000000) ||
+        !jint_ok(o, "step", 0, 1000000) || !jint_ok(o, "not_found", 0, 1000000) ||
+        !jint_ok(o, "throttled", 0, 1000000) || !jint_ok(o, "after_launch", 0, 1) ||
+        !jint_ok(o, "subnet_ip", -1, 1))
         return FC_EINVAL;
     fc_ec2_wait_init(w, jstr(o, "id"), jstr(o, "target"), (int)jint(o, "after_launch", 0),
                      jint(o, "started_ms", 0));

@@ -185,6 +185,12 @@ struct backup_s3_object {
 int backup_s3_list(struct backup_xfer *x, const char *prefix,
                    int (*fn)(void *ctx, const struct backup_s3_object *o), void *ctx, char *err,
                    size_t errlen);
+/* Reads one ListObjectsV2 answer: fn for each object (a non-zero return stops: 1), then
+ * *truncated and the next page's token (into token, of token_len bytes). 0, 1 or -1 (err
+ * filled: not a listing, or truncated without a token). */
+int backup_s3_list_page(const char *body, size_t len,
+                        int (*fn)(void *ctx, const struct backup_s3_object *o), void *ctx,
+                        char *token, size_t token_len, int *truncated, char *err, size_t errlen);
 /* Deletes keys (batches of 1000, multi-object delete with Content-MD5). 0 or -1. */
 int backup_s3_delete_many(struct backup_xfer *x, char **keys, size_t n, char *err, size_t errlen);
 /* HEAD bucket: 0 exists, BACKUP_NOTFOUND, -1. */

@@ -292,6 +292,7 @@ int backup_manifest_decode(const void *in, size_t n, const struct backup_crypto 
         json_object *j = json_object_array_get_idx(arr, i);
         const char *path = get_str(j, "path"), *type = get_str(j, "type");
         struct backup_entry *e;
+        int64_t mtime, nsec;
         if (!path || !type || !path_ok(path) || !(e = backup_manifest_add(m)))
             goto out;
         e->path = strdup(path);
@@ -299,7 +300,13 @@ int backup_manifest_decode(const void *in, size_t n, const struct backup_crypto 
                   : !strcmp(type, "symlink") ? BACKUP_LINK
                                              : BACKUP_FILE;
         e->mode = (unsigned)get_i64(j, "mode") & 07777;
-        e->mtime_ns = get_i64(j, "mtime") * 1000000000 + get_i64(j, "mtime_nsec");
+        mtime = get_i64(j, "mtime");
+        nsec = get_i64(j, "mtime_nsec");
+        /* seconds that fit in nanoseconds (years 1685..2255); nsec is negative before 1970 */
+        if (mtime < -9000000000LL || mtime > 9000000000LL || nsec <= -1000000000 ||
+            nsec >= 1000000000)
+            goto out;
+        e->mtime_ns = mtime * 1000000000 + nsec;
         e->size = (uint64_t)get_i64(j, "size");
         if (!e->path)
             goto out;

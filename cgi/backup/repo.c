@@ -90,7 +90,8 @@ static int load_config(struct backup_repo *r, const char *text, const char *mate
                    r->o->prefix);
         goto out;
     }
-    if (json_object_object_get_ex(o, "id", &v))
+    /* "id": null has no string (json-c gives NULL) */
+    if (json_object_object_get_ex(o, "id", &v) && json_object_is_type(v, json_type_string))
         fc_strlcpy(repo_id, json_object_get_string(v), idlen);
     if (json_object_object_get_ex(o, "encryption", &v))
         enc = json_object_get_string(v);

@@ -174,8 +174,12 @@ time_t backup_parse_iso_time(const char *s)
     struct tm tm;
 
     memset(&tm, 0, sizeof tm);
-    if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec) != 6)
+    /* widths and ranges: a year such as -2147483648 would overflow tm_year - 1900 */
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) != 6 ||
+        tm.tm_year < 1 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
+        tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 || tm.tm_sec < 0 ||
+        tm.tm_sec > 60)
         return 0;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -234,6 +238,50 @@ void backup_buf_xml(struct backup_buf *b, const char *s)
     }
 }
 
+int backup_s3_list_page(const char *body, size_t len,
+                        int (*fn)(void *ctx, const struct backup_s3_object *o), void *ctx,
+                        char *token, size_t token_len, int *truncated, char *err, size_t errlen)
+{
+    xmlDoc *doc = parse_xml(body, len);
+    xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
+    char buf[16];
+    int rc = -1;
+
+    *truncated = 0;
+    if (!root || !is_el(root, "ListBucketResult")) {
+        snprintf(err, errlen, "the bucket listing is not a ListBucketResult");
+        goto out;
+    }
+    for (xmlNode *c = root->children; c; c = c->next) {
+        char key[1100], size[32], mtime[64], etag[128];
+        struct backup_s3_object o;
+        if (!is_el(c, "Contents"))
+            continue;
+        child_text(c, "Key", key, sizeof key);
+        child_text(c, "Size", size, sizeof size);
+        child_text(c, "LastModified", mtime, sizeof mtime);
+        child_text(c, "ETag", etag, sizeof etag);
+        o.key = key;
+        o.size = strtoull(size, NULL, 10);
+        o.mtime = backup_parse_iso_time(mtime);
+        o.etag = etag;
+        if (fn(ctx, &o)) {
+            rc = 1;
+            goto out;
+        }
+    }
+    *truncated = !strcmp(child_text(root, "IsTruncated", buf, sizeof buf), "true");
+    child_text(root, "NextContinuationToken", token, token_len);
+    if (*truncated && !token[0]) {
+        snprintf(err, errlen, "truncated listing without a continuation token");
+        goto out;
+    }
+    rc = 0;
+out:
+    xmlFreeDoc(doc);
+    return rc;
+}
+
 int backup_s3_list(struct backup_xfer *x, const char *prefix,
                    int (*fn)(void *ctx, const struct backup_s3_object *o), void *ctx, char *err,
                    size_t errlen)
@@ -250,9 +298,7 @@ int backup_s3_list(struct backup_xfer *x, const char *prefix,
         char *enc_token = aws_uri_encode(token, 0);
         char query[2048];
         struct backup_req *r;
-        xmlDoc *doc = NULL;
-        xmlNode *root;
-        char buf[16];
+        int page;
 
         if (!enc_token)
             goto out;
@@ -269,40 +315,13 @@ int backup_s3_list(struct backup_xfer *x, const char *prefix,
             backup_req_free(r);
             goto out;
         }
-        doc = parse_xml(r->resp, r->resp_len);
+        page = backup_s3_list_page(r->resp, r->resp_len, fn, ctx, token, sizeof token, &truncated,
+                                   err, errlen);
         backup_req_free(r);
-        root = doc ? xmlDocGetRootElement(doc) : NULL;
-        if (!root || !is_el(root, "ListBucketResult")) {
-            snprintf(err, errlen, "the bucket listing is not a ListBucketResult");
-            xmlFreeDoc(doc);
+        if (page < 0)
             goto out;
-        }
-        for (xmlNode *c = root->children; c; c = c->next) {
-            char key[1100], size[32], mtime[64], etag[128];
-            struct backup_s3_object o;
-            if (!is_el(c, "Contents"))
-                continue;
-            child_text(c, "Key", key, sizeof key);
-            child_text(c, "Size", size, sizeof size);
-            child_text(c, "LastModified", mtime, sizeof mtime);
-            child_text(c, "ETag", etag, sizeof etag);
-            o.key = key;
-            o.size = strtoull(size, NULL, 10);
-            o.mtime = backup_parse_iso_time(mtime);
-            o.etag = etag;
-            if (fn(ctx, &o)) {
-                xmlFreeDoc(doc);
-                rc = 0;
-                goto out;
-            }
-        }
-        truncated = !strcmp(child_text(root, "IsTruncated", buf, sizeof buf), "true");
-        child_text(root, "NextContinuationToken", token, sizeof token);
-        xmlFreeDoc(doc);
-        if (truncated && !token[0]) {
-            snprintf(err, errlen, "truncated listing without a continuation token");
-            goto out;
-        }
+        if (page > 0)
+            break; /* fn stopped the listing */
     }
     rc = 0;
 out:

@@ -19,6 +19,26 @@ void fc_config_env_name(const char *key, char *out, size_t n)
     out[i] = '\0';
 }
 
+/* Refuses links (key : other.key) and nesting deeper than 32 levels. ClearSilver follows links
+ * without looking for loops (z : z recurses until the stack ends), and the configuration has
+ * no use for them; the walk reads the tree's own fields so that it never follows one. */
+static NEOERR *check_tree(HDF *node, int depth)
+{
+    for (HDF *c = node->child; c; c = c->next) {
+        NEOERR *err;
+        if (c->link)
+            return nerr_raise(NERR_PARSE,
+                              "configuration: %.64s is a link (key : other.key), "
+                              "which is not supported",
+                              c->name ? c->name : "?");
+        if (depth >= 32 && c->child)
+            return nerr_raise(NERR_PARSE, "configuration: keys nested more than 32 deep");
+        if ((err = check_tree(c, depth + 1)))
+            return nerr_pass(err);
+    }
+    return STATUS_OK;
+}
+
 /* Walks every leaf under node and replaces its value with the environment's, if set. */
 static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
 {
@@ -26,10 +46,10 @@ static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
     for (HDF *c = hdf_obj_child(node); c; c = hdf_obj_next(c)) {
         char key[256], env[300];
         const char *v;
-        if (prefix)
-            snprintf(key, sizeof key, "%s.%s", prefix, hdf_obj_name(c));
-        else
-            snprintf(key, sizeof key, "%s", hdf_obj_name(c));
+        int n = prefix ? snprintf(key, sizeof key, "%s.%s", prefix, hdf_obj_name(c))
+                       : snprintf(key, sizeof key, "%s", hdf_obj_name(c));
+        if (n < 0 || (size_t)n >= sizeof key)
+            return nerr_raise(NERR_PARSE, "configuration key %.64s... is too long", key);
         if (hdf_obj_child(c)) {
             err = apply_env(root, c, key);
             if (err)
@@ -64,6 +84,9 @@ NEOERR *fc_config_load(HDF **out, const char *path)
     if (err)
         goto out;
     err = hdf_read_file(cfg, abs);
+    if (err)
+        goto out;
+    err = check_tree(cfg, 0);
     if (err)
         goto out;
     err = apply_env(cfg, cfg, NULL);

@@ -75,11 +75,23 @@ void dynamo_set(json_object *item, const char *name, json_object *v)
         json_object_object_add(item, name, v);
 }
 
+/* The value of attribute name when it has the given type ("S", "N": a JSON string; "SS",
+ * "NS": an array), else NULL: answers are checked, never trusted. */
 static json_object *attr(json_object *item, const char *name, const char *type)
 {
     json_object *a, *v;
     if (!item || !json_object_object_get_ex(item, name, &a) ||
         !json_object_object_get_ex(a, type, &v))
+        return NULL;
+    if (!json_object_is_type(v, type[1] == 'S' ? json_type_array : json_type_string))
+        return NULL;
+    return v;
+}
+
+json_object *dynamo_get_array(json_object *o, const char *name)
+{
+    json_object *v;
+    if (!o || !json_object_object_get_ex(o, name, &v) || !json_object_is_type(v, json_type_array))
         return NULL;
     return v;
 }
@@ -97,8 +109,10 @@ int64_t dynamo_get_n(json_object *item, const char *name)
     const char *s = v ? json_object_get_string(v) : NULL;
     if (!s)
         return 0;
-    if (strpbrk(s, ".eE"))
-        return (int64_t)strtod(s, NULL);
+    if (strpbrk(s, ".eEnN")) {
+        double d = strtod(s, NULL); /* "1e400" is inf, "nan" too: not an int64 */
+        return d >= -9.2e18 && d <= 9.2e18 ? (int64_t)d : 0;
+    }
     return strtoll(s, NULL, 10);
 }
 
@@ -125,8 +139,10 @@ long dynamo_get_ns(json_object *item, const char *name, int64_t **out)
     *out = malloc(n * sizeof **out);
     if (!*out)
         return -1;
-    for (size_t i = 0; i < n; i++)
-        (*out)[i] = strtoll(json_object_get_string(json_object_array_get_idx(v, i)), NULL, 10);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+        (*out)[i] = s ? strtoll(s, NULL, 10) : 0;
+    }
     return (long)n;
 }
 
@@ -134,9 +150,11 @@ int dynamo_ns_contains(json_object *item, const char *name, int64_t x)
 {
     json_object *v = attr(item, name, "NS");
     size_t n = v ? json_object_array_length(v) : 0;
-    for (size_t i = 0; i < n; i++)
-        if (strtoll(json_object_get_string(json_object_array_get_idx(v, i)), NULL, 10) == x)
+    for (size_t i = 0; i < n; i++) {
+        const char *s = json_object_get_string(json_object_array_get_idx(v, i));
+        if (s && strtoll(s, NULL, 10) == x)
             return 1;
+    }
     return 0;
 }
 
@@ -288,7 +306,7 @@ int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_p
     for (;;) {
         if ((rc = dynamo_call(d, op, req, &resp)))
             goto out;
-        if (json_object_object_get_ex(resp, "Items", &items)) {
+        if ((items = dynamo_get_array(resp, "Items"))) {
             size_t n = json_object_array_length(items);
             for (size_t i = 0; i < n; i++) {
                 int r = fn(ctx, json_object_array_get_idx(items, i));
@@ -413,14 +431,14 @@ int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *pro
             json_object_object_add(req, "RequestItems", ri);
             rc = dynamo_call(d, "BatchGetItem", req, &resp);
             if (rc == FC_OK && json_object_object_get_ex(resp, "Responses", &x) &&
-                json_object_object_get_ex(x, d->table, &items)) {
+                (items = dynamo_get_array(x, d->table))) {
                 size_t n = json_object_array_length(items);
                 for (size_t i = 0; i < n; i++)
                     found_add(*found, json_object_array_get_idx(items, i));
             }
             if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedKeys", &x) &&
-                json_object_object_get_ex(x, d->table, &x) &&
-                json_object_object_get_ex(x, "Keys", &x) && json_object_array_length(x) > 0) {
+                json_object_object_get_ex(x, d->table, &x) && (x = dynamo_get_array(x, "Keys")) &&
+                json_object_array_length(x) > 0) {
                 if (round >= 8) {
                     fprintf(stderr, "forkcast: dynamodb: BatchGetItem left keys unprocessed\n");
                     rc = FC_ERR;
@@ -478,7 +496,7 @@ int dynamo_writer_flush(struct dynamo_writer *w)
         json_object_object_add(req, "RequestItems", ri);
         rc = dynamo_call(w->d, "BatchWriteItem", req, &resp);
         if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedItems", &x) &&
-            json_object_object_get_ex(x, w->d->table, &x) && json_object_array_length(x) > 0) {
+            (x = dynamo_get_array(x, w->d->table)) && json_object_array_length(x) > 0) {
             if (round >= 8) {
                 fprintf(stderr, "forkcast: dynamodb: BatchWriteItem left items unprocessed\n");
                 rc = FC_ERR;

@@ -65,6 +65,8 @@ int dynamo_has(json_object *item, const char *name);
 /* The members of a number set, malloc'ed into *out (NULL when empty); the count, or -1. */
 long dynamo_get_ns(json_object *item, const char *name, int64_t **out);
 int dynamo_ns_contains(json_object *item, const char *name, int64_t v);
+/* The array member name of o (an answer's "Items"...), or NULL when absent or not an array. */
+json_object *dynamo_get_array(json_object *o, const char *name);
 /* Copies a string attribute into dst of size n. */
 void dynamo_copy_s(json_object *item, const char *name, char *dst, size_t n);
 

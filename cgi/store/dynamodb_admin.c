@@ -479,7 +479,7 @@ int dynamo_store_health(struct fc_store *s, HDF *out)
             *jstr(t, "BillingModeSummary", "BillingMode")
                 ? jstr(t, "BillingModeSummary", "BillingMode")
                 : "PROVISIONED");
-        if (json_object_object_get_ex(t, "GlobalSecondaryIndexes", &gsis)) {
+        if ((gsis = dynamo_get_array(t, "GlobalSecondaryIndexes"))) {
             for (size_t k = 0; k < json_object_array_length(gsis); k++) {
                 json_object *g = json_object_array_get_idx(gsis, k);
                 char name[128];

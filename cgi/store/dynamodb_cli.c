@@ -80,7 +80,7 @@ static int active(json_object *t)
     json_object *g;
     if (strcmp(jstr(t, "TableStatus"), "ACTIVE") != 0)
         return 0;
-    if (json_object_object_get_ex(t, "GlobalSecondaryIndexes", &g))
+    if ((g = dynamo_get_array(t, "GlobalSecondaryIndexes")))
         for (size_t i = 0; i < json_object_array_length(g); i++)
             if (strcmp(jstr(json_object_array_get_idx(g, i), "IndexStatus"), "ACTIVE") != 0)
                 return 0;
@@ -93,7 +93,7 @@ static int has_index(json_object *t, const char *name)
     static const char *const kinds[] = {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"};
     for (size_t k = 0; k < FC_ARRAY_LEN(kinds); k++) {
         json_object *a;
-        if (!json_object_object_get_ex(t, kinds[k], &a))
+        if (!(a = dynamo_get_array(t, kinds[k])))
             continue;
         for (size_t i = 0; i < json_object_array_length(a); i++)
             if (strcmp(jstr(json_object_array_get_idx(a, i), "IndexName"), name) == 0)

@@ -708,7 +708,7 @@ static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_
     if (rc == FC_OK) {
         if (json_object_object_get_ex(resp, "LastEvaluatedKey", &x))
             *lek = json_object_get(x);
-        if (json_object_object_get_ex(resp, "Items", &items))
+        if ((items = dynamo_get_array(resp, "Items")))
             for (size_t i = 0; i < json_object_array_length(items) && rc == FC_OK; i++)
                 rc = fn(ctx, json_object_array_get_idx(items, i));
     }
@@ -1942,8 +1942,7 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
             break;
         json_object_put(lek);
         lek = json_object_object_get_ex(resp, "LastEvaluatedKey", &x) ? json_object_get(x) : NULL;
-        if (!json_object_object_get_ex(resp, "Items", &items))
-            items = NULL;
+        items = dynamo_get_array(resp, "Items");
         ni = items ? json_object_array_length(items) : 0;
         dynamo_keys_init(&keys);
         for (size_t i = 0; i < ni; i++) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <zlib.h>
 
 #include "backup/backup.h"
 #include "core/util.h"
@@ -327,6 +328,24 @@ static void fill_manifest(struct backup_manifest *m)
     backup_manifest_sort(m);
 }
 
+/* text gzip'ed as manifests are stored (malloc'ed). */
+static unsigned char *gzip_text(const char *text, size_t *len)
+{
+    z_stream zs;
+    unsigned char *out = malloc(strlen(text) + 128);
+    memset(&zs, 0, sizeof zs);
+    assert_non_null(out);
+    assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    zs.next_in = (Bytef *)(uintptr_t)text;
+    zs.avail_in = (uInt)strlen(text);
+    zs.next_out = out;
+    zs.avail_out = (uInt)(strlen(text) + 128);
+    assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+    *len = zs.total_out;
+    deflateEnd(&zs);
+    return out;
+}
+
 static void test_manifest(void **state)
 {
     struct backup_manifest m, d;
@@ -371,6 +390,29 @@ static void test_manifest(void **state)
     assert_non_null(strstr(sum, "\"new_bytes\":5"));
     assert_null(strstr(sum, "entries"));
     free(sum);
+
+    /* times before 1970 come back (negative nanoseconds); times whose nanoseconds overflow
+     * 64 bits are refused as malformed instead of overflowing (found by t/fuzz/manifest) */
+    m.e[2].mtime_ns = -1234567891LL;
+    assert_int_equal(backup_manifest_encode(&m, NULL, &enc, &n), 0);
+    assert_int_equal(backup_manifest_decode(enc, n, NULL, &d), 0);
+    assert_int_equal(d.e[2].mtime_ns, -1234567891LL);
+    backup_manifest_free(&d);
+    free(enc);
+    {
+        static const char huge[] =
+            "{\"format\":\"forkcast-backup-snapshot\",\"entries\":[{\"path\":\"a\","
+            "\"type\":\"dir\",\"mtime\":171456470064000}]}";
+        static const char bad_nsec[] =
+            "{\"format\":\"forkcast-backup-snapshot\",\"entries\":[{\"path\":\"a\","
+            "\"type\":\"dir\",\"mtime\":1,\"mtime_nsec\":9223372036854775807}]}";
+        const char *docs[] = {huge, bad_nsec};
+        for (size_t i = 0; i < 2; i++) {
+            unsigned char *gz = gzip_text(docs[i], &n);
+            assert_int_equal(backup_manifest_decode(gz, n, NULL, &d), -1);
+            free(gz);
+        }
+    }
 
     /* paths that would escape the restore folder are refused */
     static const char *bad[] = {"../etc/passwd", "/etc/passwd", "a/../../x", "a//b", "./a", ""};
@@ -487,6 +529,10 @@ static void test_xml(void **state)
     assert_string_equal(b.p, "<Key>a&amp;b&lt;c&gt;&quot;d&apos;</Key>");
     free(b.p);
     assert_int_equal(backup_parse_iso_time("2026-03-01T10:00:00.000Z"), 1772359200);
+    /* out of range: 0 (unknown), never an overflow (found by t/fuzz/s3) */
+    assert_int_equal(backup_parse_iso_time("-2147483648-01-01T00:00:00Z"), 0);
+    assert_int_equal(backup_parse_iso_time("2026-13-01T10:00:00Z"), 0);
+    assert_int_equal(backup_parse_iso_time("2026-03-01T24:00:00Z"), 0);
 }
 
 int main(void)

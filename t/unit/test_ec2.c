@@ -604,6 +604,21 @@ static void test_wait_throttled_timeout_errors(void **state)
     assert_int_equal(fc_ec2_wait_from_json(j, &back), FC_OK);
     json_object_put(j);
     assert_memory_equal(&back, &w, sizeof w);
+    /* a damaged progress with counters or times that would overflow is refused (found by
+     * t/fuzz/ec2) */
+    {
+        static const char *const bad[] = {
+            "{\"id\":\"" ID1 "\",\"step\":2147483647}",
+            "{\"id\":\"" ID1 "\",\"polls\":-1}",
+            "{\"id\":\"" ID1 "\",\"started_ms\":9223372036854775807}",
+        };
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+            j = json_tokener_parse(bad[i]);
+            assert_non_null(j);
+            assert_int_equal(fc_ec2_wait_from_json(j, &back), FC_EINVAL);
+            json_object_put(j);
+        }
+    }
 
     /* past the deadline: one last poll, then a clear timeout */
     fc_ec2_wait_step(c, &OPTS, &w, 600000, 0, &r);

@@ -404,6 +404,18 @@ static void test_times_with_leeway(void **state)
                      "\",\"token_use\":\"id\",\"iat\":1700000000,\"exp\":\"1800000000\"}");
     expect_refused(k, tok, &EXPECT_ID, "exp or iat");
     free(tok);
+
+    /* times at the ends of int64 are refused, not added to the leeway with an overflow (found
+     * by t/fuzz/jwt) */
+    tok = sign_rs256(key1, hdr("k1"), id_claims(T0, INT64_MAX, NULL));
+    expect_refused(k, tok, &EXPECT_ID, "exp or iat");
+    free(tok);
+    tok = sign_rs256(key1, hdr("k1"), id_claims(T0, INT64_MIN, NULL));
+    expect_refused(k, tok, &EXPECT_ID, "exp or iat");
+    free(tok);
+    tok = sign_rs256(key1, hdr("k1"), id_claims(INT64_MIN, T0 + 3600, ",\"nbf\":1e300"));
+    expect_refused(k, tok, &EXPECT_ID, "exp or iat");
+    free(tok);
     fc_jwks_free(k);
 }
 
