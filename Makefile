@@ -26,7 +26,7 @@ AOBJ     = $(LIB_SRC:%.c=build/asan/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=build/asan/t/%)
 TOOL_BIN = $(TOOL_SRC:t/tools/%.c=build/asan/t/%)
 
-.PHONY: all run test test-unit deps test-deps bench format clean asan
+.PHONY: all run test test-unit deps test-deps bench format clean asan vg valgrind
 all: build/forkcast.fcgi build/forkcast
 
 build/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
@@ -64,6 +64,42 @@ build/asan/t/%: t/tools/%.c build/asan/libforkcast.a
 	$(Q)$(CC) $(CPPFLAGS) $(ASANFLAGS) $< build/asan/libforkcast.a $(LIBS) -o $@
 
 asan: build/asan/forkcast.fcgi build/asan/forkcast $(UNIT_BIN) $(TOOL_BIN)
+
+# ---- valgrind build (docs/valgrind.md) -----------------------------------------------------
+# Valgrind cannot run sanitizer binaries: build/vg/ is a plain debug build (-O1 -g, the same
+# warnings, no sanitizers, no _FORTIFY_SOURCE) of the library, both programs, the unit tests
+# and the test tools. `make valgrind` runs t/valgrind.t: every unit test, the CLI and the
+# FastCGI program under a short integration run, all under memcheck. Too slow for `make test`
+# on a 2-core machine (docs/valgrind.md), so t/run skips it.
+VGFLAGS  = -std=c11 -O1 -g $(WARN) -fno-omit-frame-pointer
+VOBJ     = $(LIB_SRC:%.c=build/vg/obj/%.o)
+VG_UNIT  = $(UNIT_SRC:t/unit/%.c=build/vg/t/%)
+VG_TOOL  = $(TOOL_SRC:t/tools/%.c=build/vg/t/%)
+
+build/vg/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CC vg   $<")
+	$(Q)$(CC) $(CPPFLAGS) $(VGFLAGS) -c $< -o $@
+build/vg/libforkcast.a: $(VOBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build/vg/forkcast.fcgi: build/vg/obj/cgi/main.o build/vg/libforkcast.a
+	$(Q)$(CC) $(VGFLAGS) $^ $(LIBS) -o $@
+build/vg/forkcast: build/vg/obj/cgi/cli.o build/vg/libforkcast.a
+	$(Q)$(CC) $(VGFLAGS) $^ $(LIBS) -o $@
+build/vg/t/%: t/unit/%.c build/vg/libforkcast.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(VGFLAGS) -Wno-unused-function $< build/vg/libforkcast.a $(LIBS) -lcmocka -o $@
+build/vg/t/%: t/tools/%.c build/vg/libforkcast.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(VGFLAGS) $< build/vg/libforkcast.a $(LIBS) -o $@
+
+vg: build/vg/forkcast.fcgi build/vg/forkcast $(VG_UNIT) $(VG_TOOL)
+
+# FORKCAST_VG_TESTS: integration tests also run against valgrind-wrapped servers
+FORKCAST_VG_TESTS ?= t/web.t
+valgrind: test-deps
+	@$(MAKE) --no-print-directory vg
+	@FORKCAST_VALGRIND=1 FORKCAST_VG_TESTS="$(FORKCAST_VG_TESTS)" prove -v --exec '' t/valgrind.t
 
 # Installs the Debian packages that are missing (as root, or through sudo). A tool already
 # on the PATH from elsewhere (node, npm, python3 with botocore) counts as installed.
