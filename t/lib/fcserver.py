@@ -46,7 +46,8 @@ class Server:
             "FORKCAST_DATA_DIR": self.dir,
             "FORKCAST_STORE_SQLITE_PATH": os.path.join(self.dir, "forkcast.db"),
             "FORKCAST_SERVER_PORT": str(self.port),
-            "FORKCAST_SERVER_FCGIBIN": " ".join(self.wrapper + [os.path.join(ROOT, build, "forkcast.fcgi")]),
+            "FORKCAST_SERVER_FCGIBIN": " ".join(self.wrapper +
+                                                [os.path.join(ROOT, build, "forkcast.fcgi")]),
             "FORKCAST_AUTH_SCRYPT_LOGN": "10",
             "FORKCAST_LOG_ACCESS": os.path.join(self.dir, "access.log"),
             "ASAN_OPTIONS": "log_path=%s/asan:detect_leaks=1" % self.dir,
@@ -100,8 +101,8 @@ class Server:
             time.sleep(0.1)
 
     def run_cli(self, *args, env=None):
-        r = subprocess.run(self.wrapper + [self.cli] + list(args), env=dict(self.env, **(env or {})),
-                           capture_output=True, text=True)
+        r = subprocess.run(self.wrapper + [self.cli] + list(args),
+                           env=dict(self.env, **(env or {})), capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("forkcast %s failed: %s" % (" ".join(args), r.stderr))
         return r.stdout
