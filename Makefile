@@ -27,7 +27,7 @@ AOBJ     = $(LIB_SRC:%.c=build/asan/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=build/asan/t/%)
 TOOL_BIN = $(TOOL_SRC:t/tools/%.c=build/asan/t/%)
 
-.PHONY: all run test test-unit deps test-deps bench soak format clean asan
+.PHONY: all run test test-unit deps test-deps bench soak format clean asan vg valgrind
 all: build/forkcast.fcgi build/forkcast
 
 build/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
@@ -115,6 +115,42 @@ fuzz-merge: fuzz-build
 	    2>&1 | grep -E 'MERGE-OUTER: [0-9]+ new files' || true; \
 	done
 
+# ---- valgrind build (docs/valgrind.md) -----------------------------------------------------
+# Valgrind cannot run sanitizer binaries: build/vg/ is a plain debug build (-O1 -g, the same
+# warnings, no sanitizers, no _FORTIFY_SOURCE) of the library, both programs, the unit tests
+# and the test tools. `make valgrind` runs t/valgrind.t: every unit test, the CLI and the
+# FastCGI program under a short integration run, all under memcheck. `make test` runs it too
+# (about 3 minutes on 2 cores); a bare t/run skips it unless FORKCAST_VALGRIND=1.
+VGFLAGS  = -std=c11 -O1 -g $(WARN) -fno-omit-frame-pointer
+VOBJ     = $(LIB_SRC:%.c=build/vg/obj/%.o)
+VG_UNIT  = $(UNIT_SRC:t/unit/%.c=build/vg/t/%)
+VG_TOOL  = $(TOOL_SRC:t/tools/%.c=build/vg/t/%)
+
+build/vg/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
+	@mkdir -p $(dir $@)
+	$(if $(V),,@echo "  CC vg   $<")
+	$(Q)$(CC) $(CPPFLAGS) $(VGFLAGS) -c $< -o $@
+build/vg/libforkcast.a: $(VOBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+build/vg/forkcast.fcgi: build/vg/obj/cgi/main.o build/vg/libforkcast.a
+	$(Q)$(CC) $(VGFLAGS) $^ $(LIBS) -o $@
+build/vg/forkcast: build/vg/obj/cgi/cli.o build/vg/libforkcast.a
+	$(Q)$(CC) $(VGFLAGS) $^ $(LIBS) -o $@
+build/vg/t/%: t/unit/%.c build/vg/libforkcast.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(VGFLAGS) -Wno-unused-function $< build/vg/libforkcast.a $(LIBS) -lcmocka -o $@
+build/vg/t/%: t/tools/%.c build/vg/libforkcast.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(VGFLAGS) $< build/vg/libforkcast.a $(LIBS) -o $@
+
+vg: build/vg/forkcast.fcgi build/vg/forkcast $(VG_UNIT) $(VG_TOOL)
+
+# FORKCAST_VG_TESTS: integration tests also run against valgrind-wrapped servers
+FORKCAST_VG_TESTS ?= t/web.t
+valgrind: test-deps
+	@$(MAKE) --no-print-directory vg
+	@FORKCAST_VALGRIND=1 FORKCAST_VG_TESTS="$(FORKCAST_VG_TESTS)" prove -v --exec '' t/valgrind.t
+
 # Installs the Debian packages that are missing (as root, or through sudo). A tool already
 # on the PATH from elsewhere (node, npm, python3 with botocore) counts as installed.
 deps:
@@ -144,8 +180,8 @@ run: deps
 	@tools/run.sh
 
 test: test-deps
-	@$(MAKE) --no-print-directory all asan fuzz-build
-	@t/run
+	@$(MAKE) --no-print-directory all asan fuzz-build vg
+	@FORKCAST_VALGRIND=1 t/run
 
 # wrk loads the web pages; the benchmark runs the release build behind lighttpd
 bench:

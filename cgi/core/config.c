@@ -135,6 +135,36 @@ int fc_config_path(HDF *cfg, const char *key, const char *def, char *out, size_t
     return r < 0 || (size_t)r >= n ? FC_ERR : FC_OK;
 }
 
+int fc_config_remove(HDF *hdf, const char *name)
+{
+    char path[512];
+    const char *dot = strrchr(name, '.');
+    HDF *parent = hdf, *last;
+    NEOERR *err;
+    if (dot) {
+        size_t n = (size_t)(dot - name);
+        if (n >= sizeof path)
+            return FC_ERR;
+        memcpy(path, name, n);
+        path[n] = '\0';
+        parent = hdf_get_obj(hdf, path);
+        if (!parent)
+            return FC_OK;
+    }
+    err = hdf_remove_tree(hdf, name);
+    if (err) {
+        nerr_log_error(err);
+        nerr_ignore(&err);
+        return FC_ERR;
+    }
+    parent->last_hp = NULL;
+    parent->last_hs = NULL;
+    for (last = parent->child; last && last->next; last = last->next)
+        ;
+    parent->last_child = last;
+    return FC_OK;
+}
+
 int fc_config_data_path(HDF *cfg, const char *key, const char *under, char *out, size_t n)
 {
     const char *v = hdf_get_value(cfg, key, "");

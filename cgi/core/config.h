@@ -16,6 +16,11 @@ const char *fc_config_str(HDF *cfg, const char *key, const char *def);
 int fc_config_path(HDF *cfg, const char *key, const char *def, char *out, size_t n);
 /* Like fc_config_path, but an empty value means Data.Dir/under (e.g. "blobs"). */
 int fc_config_data_path(HDF *cfg, const char *key, const char *under, char *out, size_t n);
+/* Removes the subtree at name (nothing when absent); FC_OK or FC_ERR. Use it instead of
+ * hdf_remove_tree: ClearSilver 0.10.5's hdf_remove_tree leaves the parent's lookup cache (last_hp,
+ * last_hs, last_child) pointing at the freed node, and the next hdf_set_value under that parent
+ * reads freed memory (valgrind: "Invalid read" in _set_value). */
+int fc_config_remove(HDF *hdf, const char *name);
 /* The environment variable name for a config key: Server.Port -> FORKCAST_SERVER_PORT. */
 void fc_config_env_name(const char *key, char *out, size_t n);
 

@@ -1,5 +1,6 @@
 /* pages/profile: view a profile; edit your own (anyone else's is a 403). */
 #include "core/util.h"
+#include "core/config.h"
 #include "pages/pages.h"
 
 #include <stdio.h>
@@ -180,7 +181,7 @@ int page_profile_edit(struct fc_ctx *c)
     fc_strlcpy(u.cuisines, cuisines, sizeof u.cuisines);
     if (field) {
         char k[64];
-        hdf_remove_tree(c->hdf, "Choices");
+        fc_config_remove(c->hdf, "Choices");
         snprintf(k, sizeof k, "Form.Errors.%s", field);
         fc_set(c, k, msg);
         c->resp.status = 400;

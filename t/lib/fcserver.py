@@ -32,6 +32,10 @@ class Server:
         self.dir = tempfile.mkdtemp(prefix="fc-it-")
         self.port = free_port()
         self.env = dict(os.environ)
+        # t/valgrind.t: FORKCAST_TEST_BUILD replaces the build folder and FORKCAST_TEST_WRAPPER
+        # (t/tools/vg-wrap.sh) goes before the FastCGI program and the CLI
+        build = os.environ.get("FORKCAST_TEST_BUILD") or build
+        self.wrapper = os.environ.get("FORKCAST_TEST_WRAPPER", "").split()
         # store="dynamodb" (or FORKCAST_TEST_STORE=dynamodb): the DynamoDB backend on a dynalite
         # of its own (t/lib/dynalite.py); the demo data goes through SQLite and
         # `forkcast dynamodb copy` (FORKCAST_TEST_DYNAMODB_IMPORT=direct: import-uci into it)
@@ -47,7 +51,8 @@ class Server:
             "FORKCAST_DATA_DIR": self.dir,
             "FORKCAST_STORE_SQLITE_PATH": os.path.join(self.dir, "forkcast.db"),
             "FORKCAST_SERVER_PORT": str(self.port),
-            "FORKCAST_SERVER_FCGIBIN": os.path.join(ROOT, build, "forkcast.fcgi"),
+            "FORKCAST_SERVER_FCGIBIN": " ".join(self.wrapper +
+                                                [os.path.join(ROOT, build, "forkcast.fcgi")]),
             "FORKCAST_AUTH_SCRYPT_LOGN": "10",
             "FORKCAST_LOG_ACCESS": os.path.join(self.dir, "access.log"),
             "ASAN_OPTIONS": "log_path=%s/asan:detect_leaks=1" % self.dir,
@@ -126,8 +131,8 @@ class Server:
             "AWS_EC2_METADATA_DISABLED": "true"})
 
     def run_cli(self, *args, env=None):
-        r = subprocess.run([self.cli] + list(args), env=dict(self.env, **(env or {})),
-                           capture_output=True, text=True)
+        r = subprocess.run(self.wrapper + [self.cli] + list(args),
+                           env=dict(self.env, **(env or {})), capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("forkcast %s failed: %s" % (" ".join(args), r.stderr))
         return r.stdout

@@ -14,6 +14,7 @@
 
 #include "../lib/testutil.h"
 #include "aws/client.h"
+#include "core/config.h"
 #include "core/util.h"
 #include "rec/personalize.h"
 #include "store/store.h"
@@ -126,7 +127,7 @@ static void set(const char *key, const char *value)
     if (value)
         hdf_set_value(cfg, full, value);
     else
-        hdf_remove_tree(cfg, full);
+        fc_config_remove(cfg, full);
 }
 
 static void reset_cfg(void)
