@@ -25,11 +25,8 @@ static const struct {
     const char *name;
     int (*fn)(HDF *cfg, int argc, char **argv);
 } modules[] = {
-    {"backup", fc_backup_cli},
-    {"worker", fc_worker_cli},
-    {"ec2", fc_ec2_cli},
-    {"dynamodb", fc_dynamodb_cli},
-    {"personalize", fc_personalize_cli},
+    {"backup", fc_backup_cli},     {"worker", fc_worker_cli},           {"ec2", fc_ec2_cli},
+    {"dynamodb", fc_dynamodb_cli}, {"personalize", fc_personalize_cli},
 };
 
 static void usage(FILE *f)

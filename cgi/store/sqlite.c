@@ -429,31 +429,29 @@ static int s_user_get(struct fc_store *s, int64_t id, struct fc_user *out)
     return one_user(s, st, out);
 }
 
-static int s_user_by_name(struct fc_store *s, const char *name, struct fc_user *out)
+/* The user a one-parameter lookup (by name, e-mail or outside id) finds. */
+static int user_by_text(struct fc_store *s, int q, const char *value, struct fc_user *out)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_BY_NAME);
+    sqlite3_stmt *st = Q(s, q);
     if (!st)
         return FC_ERR;
-    bind_text(st, 1, name);
+    bind_text(st, 1, value);
     return one_user(s, st, out);
+}
+
+static int s_user_by_name(struct fc_store *s, const char *name, struct fc_user *out)
+{
+    return user_by_text(s, Q_USER_BY_NAME, name, out);
 }
 
 static int s_user_by_ext(struct fc_store *s, const char *ext, struct fc_user *out)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_BY_EXT);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, ext);
-    return one_user(s, st, out);
+    return user_by_text(s, Q_USER_BY_EXT, ext, out);
 }
 
 static int s_user_by_email(struct fc_store *s, const char *email, struct fc_user *out)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_BY_EMAIL);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, email);
-    return one_user(s, st, out);
+    return user_by_text(s, Q_USER_BY_EMAIL, email, out);
 }
 
 static int s_user_link_auth(struct fc_store *s, int64_t id, const char *auth_id)

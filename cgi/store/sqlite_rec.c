@@ -113,8 +113,7 @@ int fc_sqlite_rec_load(struct fc_store *s, struct rec_dataset *d)
              &d->n_items, row_item))
         goto out;
     d->items = p;
-    if (scan(db,
-             "SELECT id, city, price, cuisines, display_name FROM users WHERE disabled = 0",
+    if (scan(db, "SELECT id, city, price, cuisines, display_name FROM users WHERE disabled = 0",
              sizeof *d->users, &p, &d->n_users, row_user))
         goto out;
     d->users = p;
@@ -152,14 +151,15 @@ int fc_sqlite_rec_version(struct fc_store *s, int64_t *version)
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
     /* every write the dataset sees moves one of these */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT (SELECT coalesce(max(id), 0) FROM events) * 7 + "
-                           "(SELECT count(*) FROM reviews) * 11 + (SELECT coalesce(sum(stars), 0) "
-                           "FROM reviews) * 13 + (SELECT count(*) FROM friendships) * 17 + "
-                           "(SELECT count(*) FROM blocks) * 19 + (SELECT count(*) FROM saves) * 23 + "
-                           "(SELECT count(*) FROM users) * 29 + (SELECT coalesce(sum(disabled), 0) "
-                           "FROM users) * 31",
-                           -1, &st, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT (SELECT coalesce(max(id), 0) FROM events) * 7 + "
+            "(SELECT count(*) FROM reviews) * 11 + (SELECT coalesce(sum(stars), 0) "
+            "FROM reviews) * 13 + (SELECT count(*) FROM friendships) * 17 + "
+            "(SELECT count(*) FROM blocks) * 19 + (SELECT count(*) FROM saves) * 23 + "
+            "(SELECT count(*) FROM users) * 29 + (SELECT coalesce(sum(disabled), 0) "
+            "FROM users) * 31",
+            -1, &st, NULL) == SQLITE_OK &&
         sqlite3_step(st) == SQLITE_ROW) {
         *version = sqlite3_column_int64(st, 0);
         rc = FC_OK;
