@@ -53,14 +53,6 @@ def review(c, rid, stars, body):
                      headers={"Content-Type": ct})
 
 
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def calls_of(dl, op):
     return [r for r in dl.requests if r["op"] == op]
 
@@ -139,7 +131,7 @@ def main():
         text = a.get(page).text
         t.ok("This edit is lost" not in text and "Saved after a timeout" in text,
              "no lost write reported as success: the old review is still the one shown")
-        logs = srv.errorlog() + read(os.path.join(srv.dir, "run", "lighttpd.out"))
+        logs = srv.logs()
         t.ok(re.search(r"dynamodb: TransactWriteItems on table \S+ failed after %d attempt\(s\): "
                        r"InternalServerError" % MAX_ATTEMPTS, logs),
              "the failure is logged with the operation, attempts and the AWS error code",

@@ -35,14 +35,6 @@ BUILD = "build/asan"
 PROCS = 2
 t = TAP()
 
-def read(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
 def log_in(srv, user):
     c = Client(srv)
     r = c.post("/login", {"username": user, "password": "forkcast-demo"})
@@ -261,7 +253,7 @@ def disk_full(srv, faulty):
          "home, feed, saved list and restaurants list answer 200")
     alive = load.fcgi_pids(srv.proc.pid)
     t.ok(sorted(alive) == sorted(pids), "no process died of the full disk: %s" % alive)
-    logs = srv.errorlog() + read(os.path.join(srv.dir, "run", "lighttpd.out"))
+    logs = srv.logs()
     # back to normal: everything acknowledged is there, writes work again
     faulty.restart(srv, PROCS)
     missing = [(rid, text) for rid, text in acked

@@ -25,6 +25,7 @@ import time
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "t", "lib"))
 from fcserver import Client, Server  # noqa: E402
+import load  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
 CONNS = [int(x) for x in os.environ.get("BENCH_CONNS", "1,16,64").split(",") if x.strip()]
@@ -42,23 +43,6 @@ def log(msg):
     print(msg, flush=True)
 
 
-def children(ppid):
-    """Pids of the processes whose parent is ppid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if not d.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % d) as f:
-                st = f.read()
-        except OSError:
-            continue
-        fields = st[st.rindex(")") + 2:].split()
-        if int(fields[1]) == ppid:
-            out.append(int(d))
-    return out
-
-
 def cpu_seconds(pid):
     """utime + stime of a process (all its threads), in seconds; 0 when it is gone."""
     try:
@@ -70,17 +54,6 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
-def rss_kb(pid):
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
 class Procs:
     """lighttpd and the FastCGI processes it spawned."""
 
@@ -88,23 +61,15 @@ class Procs:
         self.lighttpd = srv.proc.pid
 
     def app(self):
-        return sorted(p for p in children(self.lighttpd) if self.comm(p) == "forkcast.fcgi")
-
-    @staticmethod
-    def comm(pid):
-        try:
-            with open("/proc/%d/comm" % pid) as f:
-                return f.read().strip()
-        except OSError:
-            return ""
+        return load.fcgi_pids(self.lighttpd)
 
     def cpu(self):
         return sum(cpu_seconds(p) for p in self.app()), cpu_seconds(self.lighttpd)
 
     def memory(self):
-        app = {p: rss_kb(p) for p in self.app()}
+        app = {p: load.rss_kb(p) or 0 for p in self.app()}
         return {"app_rss_kb": sum(app.values()), "app_processes": len(app),
-                "app_rss_kb_each": list(app.values()), "lighttpd_rss_kb": rss_kb(self.lighttpd)}
+                "app_rss_kb_each": list(app.values()), "lighttpd_rss_kb": load.rss_kb(self.lighttpd) or 0}
 
 
 def seed(srv, me):

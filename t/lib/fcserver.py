@@ -144,6 +144,15 @@ class Server:
         except OSError:
             return ""
 
+    def logs(self):
+        """lighttpd's error log and what its processes printed (lighttpd.out)."""
+        try:
+            with open(os.path.join(self.dir, "run", "lighttpd.out"), errors="replace") as f:
+                out = f.read()
+        except OSError:
+            out = ""
+        return self.errorlog() + out
+
     def stop(self):
         """Stops lighttpd (and its FastCGI children); returns sanitizer reports, if any."""
         if self.proc.poll() is None:
