@@ -259,6 +259,20 @@ try:
     t.ok(b.request("GET", "/api/v1/me").status == 401, "even a valid API token as a cookie: 401")
     t.ok(b.request("GET", "/api/v1/me", headers={"Authorization": "Bearer " + ana}).status == 200,
          "the same request with the bearer header: 200")
+    # a token works only where it was issued: the web session is no bearer token, and the
+    # API token is no web session
+    web = Client(srv)
+    web.post("/login", {"username": "ana", "password": PW})
+    r = call("GET", "/api/v1/me", token=web.cookies["fc_session"])
+    t.ok(is_error(r, 401, "invalid_token"), "the web session's cookie value as a bearer token: "
+         "401", r)
+    t.ok('action="/logout"' in web.get("/").text, "... while it still is a web session")
+    web.cookies["fc_session"] = ana
+    r = web.get("/saved")
+    t.ok(r.status == 303 and "/login" in r.getheader("Location", ""),
+         "an API token as the web session cookie: not logged in (to the log-in page)", r.status)
+    t.ok(call("GET", "/api/v1/me", token=ana).status == 200, "... and the token still works on "
+         "the API")
 
     # ---- sign up, log in, profile round trip -----------------------------------------------
     r = call("POST", "/api/v1/signup", {"username": "zoe", "email": "zoe@example.com", "password": PW})

@@ -48,6 +48,21 @@ int fc_session_is_api(const struct fc_ctx *c)
     return c->req.path && strncmp(c->req.path, "/api/", 5) == 0;
 }
 
+/* The store key of a session token. Web sessions and API tokens are hashed apart (an "api:"
+ * prefix on the latter), so a browser's cookie is no bearer token for the API and an API
+ * token set as a cookie is no web session: each works only where it was issued. */
+static void token_hash(const struct fc_ctx *c, const char *tok, char out[65])
+{
+    char msg[4 + 64];
+    if (!fc_session_is_api(c)) {
+        fc_sha256_hex(out, tok, 64);
+        return;
+    }
+    memcpy(msg, "api:", 4);
+    memcpy(msg + 4, tok, 64);
+    fc_sha256_hex(out, msg, sizeof msg);
+}
+
 int fc_session_load(struct fc_ctx *c)
 {
     struct fc_store *s = c->app->store;
@@ -63,7 +78,7 @@ int fc_session_load(struct fc_ctx *c)
     c->logged_in = 0;
     c->session_hash[0] = '\0';
     if (tok && strlen(tok) == 64) {
-        fc_sha256_hex(c->session_hash, tok, 64);
+        token_hash(c, tok, c->session_hash);
         rc = s->ops->session_get(s, c->session_hash, &uid, &created, &last_seen);
         if (rc == FC_ERR)
             return FC_ERR;
@@ -102,7 +117,7 @@ int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char to
     if (fc_random(raw, sizeof raw))
         return FC_ERR;
     fc_hex(token, raw, sizeof raw);
-    fc_sha256_hex(hash, token, 64);
+    token_hash(c, token, hash);
     if (s->ops->session_create(s, hash, user->id, fc_now()))
         return FC_ERR;
     memcpy(c->session_hash, hash, sizeof hash);
