@@ -237,6 +237,34 @@ try:
     n = db.execute("SELECT count(*) FROM login_failures").fetchone()[0]
     t.ok(n >= 8, "failures are recorded server-side (%d rows)" % n)
 
+    # ---- behind a trusted proxy (Server.TrustedProxies): the address it forwards counts ----
+    proxied = Server(env={"FORKCAST_SERVER_TRUSTEDPROXIES": "127.0.0.1",
+                          "FORKCAST_AUTH_THROTTLE_PERACCOUNT": "100",
+                          "FORKCAST_AUTH_THROTTLE_PERADDRESS": "3"})
+    try:
+        signup(proxied, "pia")
+
+        def via(client_addr, password=PW):
+            return login(Client(proxied), "pia", password,
+                         headers={"X-Forwarded-For": client_addr})
+        for i in range(3):
+            via("203.0.113.1", "wrong %d" % i)
+        r = via("203.0.113.1")
+        t.ok(r.status == 429, "behind a trusted proxy, PerAddress (3) failures of one forwarded "
+             "client: that client is refused", r.status)
+        r = via("203.0.113.2")
+        t.ok(r.status == 303, "... another client behind the same proxy still logs in", r.status)
+        r = via("198.51.100.7, 203.0.113.1")
+        t.ok(r.status == 429, "... and an address the client prepends itself changes nothing "
+             "(the right-most is the proxy's)", r.status)
+        r = login(Client(proxied), "pia")
+        t.ok(r.status == 303, "... a request without the header counts as the proxy's own",
+             r.status)
+    finally:
+        reports = proxied.stop()
+        t.ok(not reports, "no sanitizer reports (proxied server)", "\n".join(reports)[:3000])
+        proxied.cleanup()
+
     # ---- expiry: an idle session ends on the server, whatever the cookie says ----
     short = Server(env={"FORKCAST_SESSION_IDLETIMEOUT": "2"})
     try:

@@ -70,6 +70,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
 {
     NEOERR *err;
     const char *log;
+    char why[160];
     memset(app, 0, sizeof *app);
     err = fc_config_load(&app->cfg, config_path);
     if (err) {
@@ -82,6 +83,11 @@ int fc_app_init(struct fc_app *app, const char *config_path)
     app->limits.max_body = (size_t)fc_config_int(app->cfg, "Limits.MaxBody", 8 << 20);
     app->limits.max_fields = (size_t)fc_config_int(app->cfg, "Limits.MaxFields", 200);
     app->secure_cookies = fc_config_int(app->cfg, "Server.Secure", 0);
+    if (fc_proxy_parse(fc_config_str(app->cfg, "Server.TrustedProxies", ""), &app->proxies, why,
+                       sizeof why)) {
+        fprintf(stderr, "forkcast: Server.TrustedProxies: %s\n", why);
+        return FC_ERR;
+    }
     if (load_secret(app)) {
         fprintf(stderr, "forkcast: cannot read or create the secret in Data.Dir\n");
         return FC_ERR;
@@ -678,6 +684,16 @@ void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void 
         char msg[300];
         fc_error(c, rc == FC_EINVAL ? 400 : 500, bad_field_message(&c->req, msg, sizeof msg));
         goto write;
+    }
+    if (app->proxies.n && c->req.remote_addr) {
+        /* behind a load balancer: the address its X-Forwarded-For gives for the client */
+        char addr[64], *dup;
+        fc_proxy_client(&app->proxies, c->req.remote_addr, fc_env_get(envp, "HTTP_X_FORWARDED_FOR"),
+                        addr, sizeof addr);
+        if ((dup = strdup(addr))) {
+            free(c->req.remote_addr);
+            c->req.remote_addr = dup;
+        }
     }
     if (fc_session_load(c)) {
         fc_error(c, 500, NULL);

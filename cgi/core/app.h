@@ -7,6 +7,7 @@
 
 #include <ClearSilver.h>
 
+#include "core/proxy.h"
 #include "core/request.h"
 #include "core/response.h"
 #include "store/store.h"
@@ -26,6 +27,7 @@ struct fc_app {
     char tpl_dir[PATH_MAX];
     struct fc_limits limits;
     int secure_cookies;
+    struct fc_proxies proxies; /* Server.TrustedProxies */
     FILE *access_log;
     struct fc_tpl_cache *tpls; /* parsed templates (app.c), made on first use */
 };
