@@ -175,6 +175,18 @@ def main():
              "of AWS.Timeout.TotalMs 1.5 s, backoff, slack)" % (took, budget, MAX_ATTEMPTS),
              r.status)
 
+        # 7b. the same with a call budget (AWS.Timeout.CallMs 2 s): the retries stop when
+        # the budget is spent, well before the attempts' own limits (the bound above)
+        wrap.restart(srv, 1, env={"FORKCAST_AWS_TIMEOUT_CALLMS": "2000"})
+        dl.fail(["Query"], [{"status": 200, "delay": 60, "body": "{}"}], times=None)
+        t0 = time.time()
+        r = a.get(page)
+        took = time.time() - t0
+        dl.clear_faults()
+        t.ok(r.status == 503 and DOWN in r.text and 1.9 <= took <= 2.0 + SLACK < budget - 2,
+             "with AWS.Timeout.CallMs = 2000 the error page comes in %.1f s (budget %.1f s; "
+             "%.1f s without it)" % (took, 2.0 + SLACK, budget), r.status)
+
         # 8. a closed port (the FastCGI process started again with the endpoint moved)
         closed = "http://127.0.0.1:%d" % free_port()
         wrap.restart(srv, 1, env={"FORKCAST_AWS_ENDPOINT_DYNAMODB": closed})

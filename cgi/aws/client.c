@@ -28,7 +28,9 @@ struct aws_client {
     struct aws_retry_policy retry;
     long connect_ms;
     long total_ms;
+    long call_ms; /* 0: no budget for a whole call */
     aws_clock_fn now;
+    aws_ms_clock_fn ms;
     aws_transport_fn transport;
     void *hook_ctx;
 };
@@ -72,6 +74,8 @@ int aws_client_new(HDF *cfg, const char *service, struct aws_client **out)
     c->connect_ms = v > 0 ? v : AWS_CONNECT_TIMEOUT_MS;
     v = aws_config_int(cfg, "AWS.Timeout.TotalMs", AWS_TOTAL_TIMEOUT_MS);
     c->total_ms = v > 0 ? v : AWS_TOTAL_TIMEOUT_MS;
+    v = aws_config_int(cfg, "AWS.Timeout.CallMs", AWS_CALL_TIMEOUT_MS);
+    c->call_ms = v >= 0 ? v : AWS_CALL_TIMEOUT_MS;
     *out = c;
     c = NULL;
     rc = AWS_OK;
@@ -113,6 +117,12 @@ void aws_client_set_timeouts(struct aws_client *c, long connect_ms, long total_m
         c->connect_ms = connect_ms;
     if (total_ms > 0)
         c->total_ms = total_ms;
+}
+
+void aws_client_set_call_timeout(struct aws_client *c, long call_ms)
+{
+    if (c && call_ms >= 0)
+        c->call_ms = call_ms;
 }
 
 void aws_client_set_retry(struct aws_client *c, int max_attempts, unsigned base_ms, unsigned cap_ms)
@@ -160,6 +170,7 @@ void aws_client_set_hooks(struct aws_client *c, const struct aws_client_hooks *h
         c->retry.rand = hooks->rand;
     c->retry.ctx = hooks->ctx;
     c->now = hooks->now;
+    c->ms = hooks->ms;
     c->transport = hooks->transport;
     c->hook_ctx = hooks->ctx;
 }
@@ -330,6 +341,11 @@ static unsigned long long monotonic_ms(void)
     return (unsigned long long)ts.tv_sec * 1000ull + (unsigned long long)ts.tv_nsec / 1000000ull;
 }
 
+static unsigned long long client_ms(const struct aws_client *c)
+{
+    return c->ms ? c->ms(c->hook_ctx) : monotonic_ms();
+}
+
 /* 1 when the answer carries an x-amz-crc32 (DynamoDB) that does not match its body. */
 static int crc32_mismatch(const struct aws_http_response *resp)
 {
@@ -359,7 +375,7 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
     unsigned char rnd[16];
     const char *hash;
     int rc = AWS_ERR, max_attempts, attempt = 0, is_s3;
-    unsigned long long started = monotonic_ms();
+    unsigned long long started = monotonic_ms(), deadline = 0;
     struct aws_stats *st;
 
     if (!err)
@@ -376,6 +392,8 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
     st->calls++;
     is_s3 = c->svc->id == AWS_SVC_S3;
     max_attempts = req->max_attempts > 0 ? req->max_attempts : c->retry.max_attempts;
+    if (c->call_ms > 0)
+        deadline = client_ms(c) + (unsigned long long)c->call_ms;
     if (build_url(c, req->bucket, req->path, req->query, &url)) {
         aws_error_set(err, "InvalidArgument", "bad bucket or path");
         goto out;
@@ -406,10 +424,28 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
         struct sigv4_credentials sc;
         size_t n = 0;
         int retry = 0;
+        long timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->total_ms;
+        long connect_ms = req->connect_timeout_ms > 0 ? req->connect_timeout_ms : c->connect_ms;
 
         if (attempt > 1) {
+            unsigned delay = aws_retry_delay_ms(&c->retry, attempt - 2);
+            /* no retry that the call's budget cannot wait for and give a fair chance: the
+             * last attempt's error stands */
+            if (deadline && client_ms(c) + delay + AWS_MIN_ATTEMPT_MS > deadline) {
+                st->budget_stops++;
+                attempt--;
+                break;
+            }
             st->retries++;
-            c->retry.sleep(c->retry.ctx, aws_retry_delay_ms(&c->retry, attempt - 2));
+            c->retry.sleep(c->retry.ctx, delay);
+        }
+        if (deadline) {
+            unsigned long long now = client_ms(c);
+            long left = now < deadline ? (long)(deadline - now) : 1;
+            if (timeout_ms > left)
+                timeout_ms = left;
+            if (connect_ms > timeout_ms)
+                connect_ms = timeout_ms;
         }
         aws_http_response_free(resp);
         sigv4_signed_free(&sig);
@@ -459,9 +495,8 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
             .n_headers = n,
             .body = req->body,
             .body_len = req->body_len,
-            .connect_timeout_ms =
-                req->connect_timeout_ms > 0 ? req->connect_timeout_ms : c->connect_ms,
-            .timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->total_ms,
+            .connect_timeout_ms = connect_ms,
+            .timeout_ms = timeout_ms,
         };
         aws_error_clear(err);
         rc = c->transport ? c->transport(c->hook_ctx, &hr, resp, err)

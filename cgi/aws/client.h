@@ -19,9 +19,13 @@
 
 /* Client defaults, each overridable by a config key (or FORKCAST_* variable, see
  * aws_config_int): AWS.Retry.MaxAttempts, AWS.Retry.BaseMs, AWS.Retry.CapMs,
- * AWS.Timeout.ConnectMs, AWS.Timeout.TotalMs. */
+ * AWS.Timeout.ConnectMs, AWS.Timeout.TotalMs (one attempt), AWS.Timeout.CallMs (one call,
+ * its retries and their backoff included; 0: no limit but the attempts'). */
 #define AWS_CONNECT_TIMEOUT_MS 2000
 #define AWS_TOTAL_TIMEOUT_MS   10000
+#define AWS_CALL_TIMEOUT_MS    15000
+/* A retry is not started with less time than this left of the call's budget. */
+#define AWS_MIN_ATTEMPT_MS 100
 
 struct aws_client;
 
@@ -40,6 +44,8 @@ const struct aws_endpoint *aws_client_endpoint(const struct aws_client *c);
 
 /* Timeouts for the following calls (<= 0 keeps the current value). */
 void aws_client_set_timeouts(struct aws_client *c, long connect_ms, long total_ms);
+/* The time budget of each following call, retries included (0: none; < 0 keeps it). */
+void aws_client_set_call_timeout(struct aws_client *c, long call_ms);
 /* Retry policy for the following calls (max_attempts <= 0 keeps the current value). */
 void aws_client_set_retry(struct aws_client *c, int max_attempts, unsigned base_ms,
                           unsigned cap_ms);
@@ -56,6 +62,8 @@ int aws_client_credentials(struct aws_client *c, const struct aws_creds **out,
 
 /* Test seams. Any NULL member keeps the default. */
 typedef time_t (*aws_clock_fn)(void *ctx);
+/* A monotonic clock in milliseconds (the call's time budget). */
+typedef unsigned long long (*aws_ms_clock_fn)(void *ctx);
 /* Sends one signed request; same contract as aws_http_perform(). */
 typedef int (*aws_transport_fn)(void *ctx, const struct aws_http_request *req,
                                 struct aws_http_response *resp, struct aws_error *err);
@@ -63,6 +71,7 @@ struct aws_client_hooks {
     aws_sleep_fn sleep;         /* between attempts */
     aws_rand_fn rand;           /* jitter */
     aws_clock_fn now;           /* signing time (seconds) */
+    aws_ms_clock_fn ms;         /* the call's time budget */
     aws_transport_fn transport; /* instead of libcurl */
     void *ctx;
 };
@@ -141,6 +150,7 @@ struct aws_stats {
     unsigned long errors;          /* calls that did not end in AWS_OK */
     unsigned long retries;         /* attempts beyond the first */
     unsigned long throttles;       /* throttling answers seen (each attempt) */
+    unsigned long budget_stops;    /* calls that ended with a retry left: no time for it */
     unsigned long long latency_ms; /* wall time spent in calls, retries and sleeps included */
 };
 /* Counters of service (a name accepted by aws_client_new). AWS_OK or AWS_ERR. */

@@ -191,7 +191,7 @@ static void aws_deltas(int64_t now)
         struct {
             const char *what;
             unsigned long long cur, old;
-        } f[5];
+        } f[6];
         if (!svc || aws_stats_get(svc->name, &st) != AWS_OK)
             continue;
         f[0].what = "calls", f[0].cur = st.calls, f[0].old = seen->calls;
@@ -199,6 +199,7 @@ static void aws_deltas(int64_t now)
         f[2].what = "retries", f[2].cur = st.retries, f[2].old = seen->retries;
         f[3].what = "throttles", f[3].cur = st.throttles, f[3].old = seen->throttles;
         f[4].what = "ms", f[4].cur = st.latency_ms, f[4].old = seen->latency_ms;
+        f[5].what = "budget_stops", f[5].cur = st.budget_stops, f[5].old = seen->budget_stops;
         for (size_t k = 0; k < FC_ARRAY_LEN(f); k++) {
             char name[64];
             /* counters that went down were reset: count them from zero */

@@ -43,6 +43,12 @@ struct fake {
     size_t n_sleeps;
     uint32_t rand_value;
     time_t clock;
+    /* the call's budget: a monotonic clock that sleeps move on, and (advance = 1) every
+     * transport failure too, by the whole timeout it was given (an endpoint that never
+     * answers) */
+    int advance;
+    unsigned long long ms;
+    long timeout_ms[MAX_CALLS], connect_ms[MAX_CALLS];
 };
 
 static struct fake F;
@@ -75,8 +81,12 @@ static int fake_transport(void *ctx, const struct aws_http_request *req,
     copy_header(req, "X-Amz-Security-Token", f->token[k], sizeof f->token[k]);
     snprintf(f->body[k], sizeof f->body[k], "%.*s", (int)req->body_len,
              req->body ? (const char *)req->body : "");
+    f->timeout_ms[k] = req->timeout_ms;
+    f->connect_ms[k] = req->connect_timeout_ms;
     memset(resp, 0, sizeof(*resp));
     if (s && s->status == 0) {
+        if (f->advance)
+            f->ms += (unsigned long long)req->timeout_ms;
         err->transport = 1;
         err->retryable = !s->fatal;
         aws_error_set(err, s->fatal ? "TransportError" : "Timeout", "fake transport failure");
@@ -96,6 +106,12 @@ static void fake_sleep(void *ctx, unsigned ms)
     struct fake *f = ctx;
     assert_true(f->n_sleeps < MAX_CALLS);
     f->sleeps[f->n_sleeps++] = ms;
+    f->ms += ms;
+}
+
+static unsigned long long fake_ms(void *ctx)
+{
+    return ((struct fake *)ctx)->ms;
 }
 
 static uint32_t fake_rand(void *ctx)
@@ -125,6 +141,7 @@ static void clear_aws_env(void)
         "FORKCAST_AWS_RETRY_MAXATTEMPTS",
         "FORKCAST_AWS_RETRY_BASEMS",
         "FORKCAST_AWS_RETRY_CAPMS",
+        "FORKCAST_AWS_TIMEOUT_CALLMS",
         "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER",
     };
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
@@ -143,6 +160,7 @@ static struct aws_client *make_client(HDF *cfg, const char *service, const struc
         .sleep = fake_sleep,
         .rand = fake_rand,
         .now = fake_now,
+        .ms = fake_ms,
         .transport = fake_transport,
         .ctx = &F,
     };
@@ -675,6 +693,108 @@ static void test_no_credentials(void **state)
     aws_client_free(c);
 }
 
+/* ---- the call's time budget (AWS.Timeout.CallMs) ------------------------ */
+
+static void test_call_budget(void **state)
+{
+    (void)state;
+    static const struct step hang[] = {{0, NULL, 0, NULL}, {0, NULL, 0, NULL}, {0, NULL, 0, NULL},
+                                       {0, NULL, 0, NULL}, {0, NULL, 0, NULL}, {0, NULL, 0, NULL}};
+    static const struct step slow_ok[] = {{0, NULL, 0, NULL}, {200, "{}", 0, NULL}};
+    HDF *cfg = NULL;
+    struct aws_client *c;
+    struct aws_error e;
+    struct aws_stats st;
+    json_object *resp = NULL;
+    unsigned long long spent = 0;
+
+    /* An endpoint that never answers: 6 attempts of 1 s would take 6 s and more; the call
+     * budget of 2.5 s (from the configuration) stops it, the last attempt getting only what
+     * is left, and the error is the last attempt's. */
+    assert_null(hdf_init(&cfg));
+    assert_null(hdf_set_value(cfg, "AWS.Retry.MaxAttempts", "6"));
+    assert_null(hdf_set_value(cfg, "AWS.Retry.BaseMs", "100"));
+    assert_null(hdf_set_value(cfg, "AWS.Retry.CapMs", "200"));
+    assert_null(hdf_set_value(cfg, "AWS.Timeout.ConnectMs", "800"));
+    assert_null(hdf_set_value(cfg, "AWS.Timeout.TotalMs", "1000"));
+    assert_null(hdf_set_value(cfg, "AWS.Timeout.CallMs", "2500"));
+    c = make_client(cfg, "dynamodb", hang, N(hang));
+    F.advance = 1;
+    F.rand_value = 1000; /* delays 1000 % 101 = 91, then 1000 % 201 = 196 */
+    assert_int_equal(aws_json_call(c, "DynamoDB_20120810.GetItem", NULL, &resp, &e),
+                     AWS_E_TRANSPORT);
+    assert_string_equal(e.code, "Timeout");
+    assert_int_equal(F.calls, 3);
+    assert_int_equal(e.attempts, 3);
+    assert_int_equal(F.timeout_ms[0], 1000);
+    assert_int_equal(F.timeout_ms[1], 1000);
+    assert_int_equal(F.sleeps[0], 91);
+    assert_int_equal(F.sleeps[1], 196);
+    /* what was left: 2500 - 1000 - 91 - 1000 - 196 */
+    assert_int_equal(F.timeout_ms[2], 213);
+    assert_int_equal(F.connect_ms[0], 800);
+    assert_int_equal(F.connect_ms[2], 213);
+    assert_true(F.ms == 2500);
+    assert_int_equal(aws_stats_get("dynamodb", &st), AWS_OK);
+    assert_int_equal(st.budget_stops, 1);
+    assert_int_equal(st.retries, 2);
+    aws_client_free(c);
+    hdf_destroy(&cfg);
+
+    /* No retry is started with less than AWS_MIN_ATTEMPT_MS left after its backoff. */
+    c = make_client(NULL, "dynamodb", hang, N(hang));
+    aws_client_set_retry(c, 6, 100, 100);
+    aws_client_set_timeouts(c, 0, 1000);
+    aws_client_set_call_timeout(c, 1000 + 50 + AWS_MIN_ATTEMPT_MS - 1);
+    F.advance = 1;
+    F.rand_value = 50; /* every delay 50 */
+    assert_int_equal(aws_json_call(c, "DynamoDB_20120810.GetItem", NULL, &resp, &e),
+                     AWS_E_TRANSPORT);
+    assert_int_equal(F.calls, 1);
+    assert_int_equal(F.n_sleeps, 0);
+    assert_int_equal(e.attempts, 1);
+    aws_client_free(c);
+
+    /* Budget 0: only the attempts' own limits, every attempt made. */
+    c = make_client(NULL, "dynamodb", hang, N(hang));
+    aws_client_set_retry(c, 6, 100, 100);
+    aws_client_set_timeouts(c, 0, 1000);
+    aws_client_set_call_timeout(c, 0);
+    F.advance = 1;
+    assert_int_equal(aws_json_call(c, "DynamoDB_20120810.GetItem", NULL, &resp, &e),
+                     AWS_E_TRANSPORT);
+    assert_int_equal(F.calls, 6);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(F.timeout_ms[i], 1000);
+    aws_client_free(c);
+
+    /* The default (AWS_CALL_TIMEOUT_MS, 15 s) with the default attempts (4 of 10 s): a
+     * never-answering endpoint costs at most the budget, not the 40 s of four attempts. */
+    c = make_client(NULL, "dynamodb", hang, N(hang));
+    F.advance = 1;
+    assert_int_equal(aws_json_call(c, "DynamoDB_20120810.GetItem", NULL, &resp, &e),
+                     AWS_E_TRANSPORT);
+    for (size_t i = 0; i < F.calls; i++)
+        spent += (unsigned long long)F.timeout_ms[i];
+    for (size_t i = 0; i < F.n_sleeps; i++)
+        spent += F.sleeps[i];
+    assert_true(spent == F.ms);
+    assert_true(F.ms <= AWS_CALL_TIMEOUT_MS);
+    assert_int_equal(F.calls, 2);
+    aws_client_free(c);
+
+    /* A retry that succeeds within the budget is unaffected. */
+    c = make_client(NULL, "dynamodb", slow_ok, N(slow_ok));
+    aws_client_set_timeouts(c, 0, 1000);
+    aws_client_set_call_timeout(c, 2500);
+    F.advance = 1;
+    assert_int_equal(aws_json_call(c, "DynamoDB_20120810.GetItem", NULL, &resp, &e), AWS_OK);
+    assert_int_equal(F.calls, 2);
+    assert_int_equal(F.timeout_ms[1], 1000);
+    json_object_put(resp);
+    aws_client_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -692,6 +812,7 @@ int main(void)
         cmocka_unit_test_setup(test_s3_request_shape, setup),
         cmocka_unit_test_setup(test_session_token, setup),
         cmocka_unit_test_setup(test_no_credentials, setup),
+        cmocka_unit_test_setup(test_call_budget, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
