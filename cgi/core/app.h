@@ -14,7 +14,7 @@
 struct fc_auth;
 struct fc_blob;
 struct fc_rec;
-struct fc_tpl_cache;
+struct fc_tmplcache;
 
 struct fc_app {
     HDF *cfg;
@@ -27,7 +27,8 @@ struct fc_app {
     struct fc_limits limits;
     int secure_cookies;
     FILE *access_log;
-    struct fc_tpl_cache *tpls; /* parsed templates (app.c), made on first use */
+    struct fc_tmplcache *tpls; /* parsed templates (core/tmplcache.c), made on first use */
+    int tpl_check_seconds;     /* Templates.CheckSeconds: files re-checked at most this often */
 };
 
 #define FC_MAX_ARGS 4
