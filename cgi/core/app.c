@@ -7,6 +7,7 @@
 #include "core/metrics.h"
 #include "core/route.h"
 #include "core/session.h"
+#include "core/tmplcache.h"
 #include "core/util.h"
 #include "rec/rec.h"
 #include "store/store.h"
@@ -21,8 +22,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static void tpl_cache_free(struct fc_tpl_cache *tc);
 
 /* Reads var/secret or creates it (32 random bytes, mode 0600). */
 static int load_secret(struct fc_app *app)
@@ -80,6 +79,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
     }
     if (fc_config_path(app->cfg, "Templates.Dir", "templates", app->tpl_dir, sizeof app->tpl_dir))
         return FC_ERR;
+    app->tpl_check_seconds = fc_config_int(app->cfg, "Templates.CheckSeconds", 2);
     app->limits.max_body = (size_t)fc_config_int(app->cfg, "Limits.MaxBody", 8 << 20);
     app->limits.max_fields = (size_t)fc_config_int(app->cfg, "Limits.MaxFields", 200);
     app->secure_cookies = fc_config_int(app->cfg, "Server.Secure", 0);
@@ -131,7 +131,7 @@ void fc_app_free(struct fc_app *app)
     fc_store_close(app->store);
     if (app->access_log && app->access_log != stderr)
         fclose(app->access_log);
-    tpl_cache_free(app->tpls);
+    fc_tmplcache_free(app->tpls);
     hdf_destroy(&app->cfg);
     memset(app, 0, sizeof *app);
 }
@@ -172,197 +172,6 @@ const char *fc_query(struct fc_ctx *c, const char *name)
     return v ? v : "";
 }
 
-static NEOERR *render_out(void *ctx, char *s)
-{
-    return string_append((STRING *)ctx, s);
-}
-
-/* ---- parsed templates ---------------------------------------------------------------------
- * Parsing a page (its file and the includes: header, macros, footer) costs more than rendering
- * it, so each process keeps every template it parsed and renders it again with the next
- * request's data. A parse depends only on the files (forkcast's templates compute no include
- * name or evar: from page data) and on the escaping mode and load path, which are the same for
- * every request. The files a parse read are checked (stat) before each use: an edited template
- * is parsed again. */
-#define TPL_MAX   64
-#define TPL_FILES 16
-
-struct tpl_file {
-    char *path; /* malloc'ed */
-    struct timespec mtime;
-    off_t size;
-    ino_t ino;
-};
-
-struct tpl {
-    char name[128];
-    CSPARSE *cs;
-    int nfiles, overflow;
-    struct tpl_file files[TPL_FILES];
-};
-
-struct fc_tpl_cache {
-    HDF *hdf; /* what templates are parsed with: the load path and the escaping mode */
-    int n;
-    struct tpl t[TPL_MAX];
-};
-
-/* CSFILELOAD: loads a template file and records which file it was. */
-static NEOERR *tpl_load(void *ctx, HDF *hdf, const char *filename, char **contents)
-{
-    struct tpl *t = ctx;
-    char path[PATH_MAX];
-    struct stat st;
-    if (filename[0] == '/') {
-        fc_strlcpy(path, filename, sizeof path);
-    } else {
-        NEOERR *err = hdf_search_path(hdf, filename, path);
-        if (err)
-            return nerr_pass(err);
-    }
-    if (stat(path, &st) != 0)
-        return nerr_raise_errno(NERR_IO, "cannot stat template %s", path);
-    if (t->nfiles < TPL_FILES) {
-        struct tpl_file *f = &t->files[t->nfiles];
-        if (!(f->path = strdup(path)))
-            return nerr_raise(NERR_NOMEM, "no memory for template %s", path);
-        t->nfiles++;
-        f->mtime = st.st_mtim;
-        f->size = st.st_size;
-        f->ino = st.st_ino;
-    } else {
-        t->overflow = 1; /* too many files to check: not kept */
-    }
-    return nerr_pass(ne_load_file(path, contents));
-}
-
-/* 1 when every file the parse read is unchanged. */
-static int tpl_fresh(const struct tpl *t)
-{
-    for (int i = 0; i < t->nfiles; i++) {
-        const struct tpl_file *f = &t->files[i];
-        struct stat st;
-        if (stat(f->path, &st) != 0 || st.st_mtim.tv_sec != f->mtime.tv_sec ||
-            st.st_mtim.tv_nsec != f->mtime.tv_nsec || st.st_size != f->size || st.st_ino != f->ino)
-            return 0;
-    }
-    return 1;
-}
-
-static void tpl_drop(struct tpl *t)
-{
-    cs_destroy(&t->cs);
-    for (int i = 0; i < t->nfiles; i++)
-        free(t->files[i].path);
-    t->nfiles = t->overflow = 0;
-}
-
-static struct fc_tpl_cache *tpl_cache(struct fc_app *app)
-{
-    struct fc_tpl_cache *tc = app->tpls;
-    NEOERR *err;
-    if (tc)
-        return tc;
-    tc = calloc(1, sizeof *tc);
-    if (!tc)
-        return NULL;
-    err = hdf_init(&tc->hdf);
-    if (!err)
-        err = hdf_set_value(tc->hdf, "Config.VarEscapeMode", "html");
-    if (!err)
-        err = hdf_set_value(tc->hdf, "hdf.loadpaths.0", app->tpl_dir);
-    if (err) {
-        nerr_log_error(err);
-        nerr_ignore(&err);
-        hdf_destroy(&tc->hdf);
-        free(tc);
-        return NULL;
-    }
-    app->tpls = tc;
-    return tc;
-}
-
-static void tpl_cache_free(struct fc_tpl_cache *tc)
-{
-    if (!tc)
-        return;
-    for (int i = 0; i < tc->n; i++)
-        tpl_drop(&tc->t[i]);
-    hdf_destroy(&tc->hdf);
-    free(tc);
-}
-
-/* Parses tpl with hdf's load path into t (t->cs set on success). */
-static NEOERR *tpl_parse(struct tpl *t, HDF *hdf, const char *tpl)
-{
-    NEOERR *err;
-    tpl_drop(t);
-    err = cs_init(&t->cs, hdf);
-    if (!err)
-        err = cgi_register_strfuncs(t->cs);
-    if (!err) {
-        cs_register_fileload(t->cs, t, tpl_load);
-        err = cs_parse_file(t->cs, (char *)tpl);
-    }
-    if (err)
-        tpl_drop(t);
-    return err;
-}
-
-/* The parsed template in *out: the kept one when its files are unchanged (*kept set), else a
- * new parse, kept when there is room, or else owned by the caller (*owned, destroyed with
- * tpl_drop and free after rendering). */
-static NEOERR *tpl_get(struct fc_app *app, HDF *fallback, const char *tpl, CSPARSE **out,
-                       struct tpl **kept, struct tpl **owned)
-{
-    struct fc_tpl_cache *tc = tpl_cache(app);
-    struct tpl *t = NULL;
-    NEOERR *err;
-    *out = NULL;
-    *kept = *owned = NULL;
-    if (tc && strlen(tpl) < sizeof t->name) {
-        for (int i = 0; i < tc->n && !t; i++)
-            if (strcmp(tc->t[i].name, tpl) == 0)
-                t = &tc->t[i];
-        if (t && t->cs && tpl_fresh(t)) {
-            *out = t->cs;
-            *kept = t;
-            return STATUS_OK;
-        }
-        if (t)
-            tpl_drop(t);
-        else if (tc->n < TPL_MAX)
-            t = &tc->t[tc->n++];
-    }
-    if (!t) {
-        /* no room to keep it: parsed for this request only */
-        if (!(*owned = calloc(1, sizeof **owned)))
-            return nerr_raise(NERR_NOMEM, "no memory for template %s", tpl);
-        err = tpl_parse(*owned, tc ? tc->hdf : fallback, tpl);
-        *out = (*owned)->cs;
-        return nerr_pass(err);
-    }
-    fc_strlcpy(t->name, tpl, sizeof t->name);
-    err = tpl_parse(t, tc->hdf, tpl);
-    if (err)
-        return nerr_pass(err);
-    if (t->overflow) {
-        /* read more files than it can check: not kept */
-        if (!(*owned = malloc(sizeof **owned))) {
-            tpl_drop(t);
-            return nerr_raise(NERR_NOMEM, "no memory for template %s", tpl);
-        }
-        **owned = *t; /* now owns the parse and the paths */
-        t->cs = NULL;
-        t->nfiles = t->overflow = 0;
-        *out = (*owned)->cs;
-        return STATUS_OK;
-    }
-    *out = t->cs;
-    *kept = t;
-    return STATUS_OK;
-}
-
 /* Sets what every page's layout needs: the user, the CSRF token, the flash message. */
 static void set_globals(struct fc_ctx *c)
 {
@@ -392,27 +201,16 @@ static void set_globals(struct fc_ctx *c)
 
 int fc_render(struct fc_ctx *c, const char *tpl)
 {
-    CSPARSE *cs = NULL;
-    struct tpl *kept = NULL, *owned = NULL;
-    HDF *parse_hdf;
+    struct fc_app *app = c->app;
     NEOERR *err;
-    int rc = FC_ERR;
 
     set_globals(c);
-    err = tpl_get(c->app, c->hdf, tpl, &cs, &kept, &owned);
-    if (err)
-        goto out;
+    /* made on first use; NULL (no memory): each render parses the template itself */
+    if (!app->tpls)
+        app->tpls = fc_tmplcache_new(app->tpl_dir, app->tpl_check_seconds);
     string_clear(&c->resp.body);
     string_init(&c->resp.body);
-    /* the parse reads this request's data while it renders */
-    parse_hdf = cs->hdf;
-    cs->hdf = c->hdf;
-    err = cs_render(cs, &c->resp.body, render_out);
-    cs->hdf = parse_hdf;
-    if (err)
-        goto out;
-    rc = FC_OK;
-out:
+    err = fc_tmplcache_render(app->tpls, tpl, c->hdf, &c->resp.body);
     if (err) {
         STRING msg;
         string_init(&msg);
@@ -421,15 +219,9 @@ out:
                 msg.buf ? msg.buf : "?");
         string_clear(&msg);
         nerr_ignore(&err);
-        /* a render that stopped half-way may leave state behind: parse it again next time */
-        if (kept)
-            tpl_drop(kept);
+        return FC_ERR;
     }
-    if (owned) {
-        tpl_drop(owned);
-        free(owned);
-    }
-    return rc;
+    return FC_OK;
 }
 
 static const char *default_message(int status)

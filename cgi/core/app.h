@@ -15,7 +15,7 @@
 struct fc_auth;
 struct fc_blob;
 struct fc_rec;
-struct fc_tpl_cache;
+struct fc_tmplcache;
 
 struct fc_app {
     HDF *cfg;
@@ -29,7 +29,8 @@ struct fc_app {
     int secure_cookies;
     struct fc_proxies proxies; /* Server.TrustedProxies */
     FILE *access_log;
-    struct fc_tpl_cache *tpls; /* parsed templates (app.c), made on first use */
+    struct fc_tmplcache *tpls; /* parsed templates (core/tmplcache.c), made on first use */
+    int tpl_check_seconds;     /* Templates.CheckSeconds: files re-checked at most this often */
 };
 
 #define FC_MAX_ARGS 4

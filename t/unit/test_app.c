@@ -304,6 +304,7 @@ static void test_templates_kept_and_reloaded(void **state)
     assert_non_null(mkdtemp(tdir));
     memset(&a2, 0, sizeof a2);
     snprintf(a2.tpl_dir, sizeof a2.tpl_dir, "%s", tdir);
+    a2.tpl_check_seconds = 0; /* every render checks the files (Templates.CheckSeconds = 0) */
     put_file(tdir, "inc.cs", "<?cs def:show(v) ?>(<?cs var:v ?>)<?cs /def ?>A");
     put_file(tdir, "t.cs", "<?cs include:\"inc.cs\" ?>[<?cs var:X ?>]<?cs call:show(X) ?>");
     assert_int_equal(render_x(&a2, "t.cs", "<b>", out, sizeof out), FC_OK);
