@@ -3,8 +3,13 @@
 friends) and each kind of viewer (herself, an anonymous visitor, a stranger, one with a
 pending request, a friend, someone she blocked, someone who blocked her), every page and API
 answer that shows another user's data (profile, reviews on profile and restaurant pages, the
-review by id, photos, the feed, friends-recommend, people search) shows exactly what the
-rules allow; a disabled account disappears everywhere."""
+review by id, photos and the photo's own URL, the feed, friends-recommend, people search)
+shows exactly what the rules allow; a disabled account disappears everywhere. Then a photo's
+URL through one author's changes: served to all while public, 404 to strangers and anonymous
+visitors once friends-only (not 403: it does not say it exists), 404 to a friend she blocks,
+404 to everyone once the review is deleted, always to its author until then; never cached
+by shared caches, revalidated by the browser (ETag, 304)."""
+import hashlib
 import json
 import os
 import re
@@ -38,6 +43,18 @@ def friend_action(c, action, name):
     assert r.status == 303, (action, name, r.status, r.text[:300])
 
 
+def photo_get(c, key, etag=None):
+    """GET /photos/key; r.text is "PHOTO-BYTES" when the answer is the photo itself."""
+    r = c.request("GET", "/photos/" + key, headers={"If-None-Match": etag} if etag else None)
+    sent = photo_bytes.get(key)
+    if r.status == 200 and sent is not None and r.text == sent.decode("utf-8", "replace"):
+        r.text = "PHOTO-BYTES"
+    return r
+
+
+photo_bytes = {}  # key -> the bytes uploaded
+
+
 def api_get(c, path):
     h = {"Authorization": "Bearer " + c.token} if getattr(c, "token", None) else {}
     return c.request("GET", path, headers=h)
@@ -61,6 +78,7 @@ try:
     page = olga.get("/restaurants/%d" % rest).text
     review_id = int(re.search(r'action="/reviews/(\d+)/edit"', page).group(1))
     photo = re.search(r'src="/photos/([0-9a-f]{64}\.jpg)"', page).group(1)
+    photo_bytes[photo] = JPEG
     m = re.search(r'href="/restaurants/(\d+)">Restaurant la Chalita', anon.get("/restaurants?q=chalita").text)
     saved_rest = int(m.group(1))
     olga.post("/restaurants/%d/save" % saved_rest, {}, csrf_from="/restaurants/%d" % saved_rest)
@@ -120,6 +138,7 @@ try:
          lambda v, vis: allowed(v, vis) or (v == "blocking her" and vis == "public")),
         ("restaurant page: review", lambda c: c.get("/restaurants/%d" % rest), REVIEW, allowed),
         ("restaurant page: photo", lambda c: c.get("/restaurants/%d" % rest), photo, allowed),
+        ("photo URL", lambda c: photo_get(c, photo), "PHOTO-BYTES", allowed),
         ("feed", lambda c: c.get("/feed"), REVIEW, lambda v, vis: v == "friend"),
         ("feed: want-to-go", lambda c: c.get("/feed"), "Restaurant la Chalita",
          lambda v, vis: v == "friend"),
@@ -172,6 +191,76 @@ try:
          anon.get("/photos/../forkcast.db").status in (400, 404) and
          anon.get("/photos/%2e%2e%2fsecret").status in (400, 404),
          "photos: unknown or path-like keys are 404")
+
+    # one author's photo URL through her changes: pam, her friend flo, sten a stranger to her
+    pam, flo = signup("pam"), signup("flo")
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF" + os.urandom(400)
+    data, ct = multipart({"csrf": pam.csrf("/restaurants/%d" % rest), "stars": "4", "body": "pam"},
+                         {"photo": ("p.jpg", "image/jpeg", jpeg)})
+    r = pam.request("POST", "/restaurants/%d/review" % rest, body=data, headers={"Content-Type": ct})
+    assert r.status == 303, (r.status, r.text[:300])
+    page = pam.get("/restaurants/%d" % rest).text
+    pam_review = int(re.search(r'action="/reviews/(\d+)/edit"', page).group(1))
+    key = hashlib.sha256(jpeg).hexdigest() + ".jpg"  # content-addressed
+    assert 'src="/photos/%s"' % key in page, "her photo on the page"
+    photo_bytes[key] = jpeg
+    friend_action(pam, "request", "flo")
+    friend_action(flo, "accept", "pam")
+
+    def pam_visibility(vis):
+        r = pam.post("/u/pam/edit", {"display_name": "Pam", "bio": "", "visibility": vis})
+        assert r.status == 303, r.status
+
+    def statuses():
+        return {n: photo_get(c, key).status for n, c in
+                (("pam", pam), ("anonymous", anon), ("stranger", sten), ("friend", flo))}
+
+    def served(n, c):
+        r = photo_get(c, key)
+        return r.status == 200 and r.text == "PHOTO-BYTES"
+
+    t.ok(all(served(n, c) for n, c in (("pam", pam), ("anonymous", anon), ("stranger", sten),
+                                       ("friend", flo))),
+         "photo URL, reviews public: served to her, an anonymous visitor, a stranger, a friend",
+         statuses())
+    r = photo_get(anon, key)
+    cc = r.getheader("Cache-Control") or ""
+    t.ok(r.getheader("Content-Type") == "image/jpeg" and "private" in cc and "no-cache" in cc
+         and "immutable" not in cc and "max-age=31536000" not in cc
+         and r.getheader("ETag") == '"%s"' % key,
+         "photo URL: Cache-Control private, no-cache (no shared cache keeps it, the browser asks "
+         "each time), the key as ETag", r.getheaders())
+    r = photo_get(sten, key, etag='"%s"' % key)
+    t.ok(r.status == 304 and r.text == "", "photo URL: revalidation by a viewer still allowed "
+         "is a 304 without the bytes", (r.status, len(r.text)))
+
+    pam_visibility("friends")
+    st = statuses()
+    t.ok(st == {"pam": 200, "anonymous": 404, "stranger": 404, "friend": 200}
+         and served("pam", pam) and served("friend", flo),
+         "photo URL, friends only: 404 to an anonymous visitor and a stranger, still served to "
+         "her friend and to her", st)
+    r, r2 = photo_get(sten, key, etag='"%s"' % key), photo_get(sten, "f" * 64 + ".jpg")
+    t.ok(r.status == 404 and r.getheader("ETag") is None and "no-store" in (r.getheader(
+        "Cache-Control") or "") and r.text.replace(r.getheader("X-Request-Id") or "", "")
+         == r2.text.replace(r2.getheader("X-Request-Id") or "", ""),
+         "photo URL, friends only: a stranger's revalidation is a 404 too (no 304), the same "
+         "page as for a photo that does not exist", (r.status, r.getheaders()))
+
+    friend_action(pam, "block", "flo")
+    st = statuses()
+    t.ok(st == {"pam": 200, "anonymous": 404, "stranger": 404, "friend": 404} and served("pam", pam),
+         "photo URL: the friend she blocks gets 404, she still gets it", st)
+    pam_visibility("public")
+    st = statuses()
+    t.ok(st == {"pam": 200, "anonymous": 200, "stranger": 200, "friend": 404},
+         "photo URL, public again: served to all but the blocked one", st)
+
+    r = pam.post("/reviews/%d/delete" % pam_review, {}, csrf_from="/restaurants/%d" % rest)
+    assert r.status == 303, r.status
+    st = statuses()
+    t.ok(st == {"pam": 404, "anonymous": 404, "stranger": 404, "friend": 404},
+         "photo URL, review deleted: 404 to everyone, her too", st)
 
     # someone else's review cannot be changed through the API either
     r = sten.request("PUT", "/api/v1/reviews/%d" % review_id,

@@ -5,7 +5,7 @@ dynamodb create-tables` (idempotent, indexes, TTL), the store contract suite
 parity suite (build/asan/t/test_dynamodb), `forkcast dynamodb copy` both ways (every table,
 derived items, refusing a non-empty target without --force), import-uci straight into
 DynamoDB giving what it gives on SQLite, TTL expiry of sessions and log-in failures, rebuilding
-the feeds, and the wire format checked with the aws CLI: items forkcast wrote read with `aws
+the feeds and the photo items, and the wire format checked with the aws CLI: items forkcast wrote read with `aws
 dynamodb get-item`/`query`, items `aws` wrote read by forkcast. Prints TAP."""
 import json
 import os
@@ -137,6 +137,8 @@ FIXTURE = {
 }
 # feed entries the copy must derive: each review and save in every friend's feed
 FEED_ENTRIES = 6  # u2's review -> u1, u3; u3's review -> u2; u1's review -> u2; saves -> u2, u2
+# photo items the copy must derive: which review carries each photo
+PHOTO_ITEMS = [("PHOTO#/photos/%064d.jpg" % 1, "R#0000000010")]
 
 
 def make_fixture(env, path):
@@ -265,6 +267,11 @@ def check_copy(dl, env):
     r1 = by.get(("RST#1", "RESTAURANT"), {})
     t.ok(r1.get("review_count") == {"N": "2"} and r1.get("stars_sum") == {"N": "7"},
          "and the restaurants' rating totals", r1)
+    photo = sorted(k for k in by if k[0].startswith("PHOTO#"))
+    it = by.get(PHOTO_ITEMS[0], {})
+    t.ok(photo == PHOTO_ITEMS and it.get("user_id") == {"N": "2"}
+         and it.get("restaurant_id") == {"N": "1"} and it.get("id") == {"N": "10"},
+         "and the photo items (photo -> the review carrying it)", "%s %s" % (photo, it))
     u1 = by.get(("U#1", "PROFILE"), {})
     t.ok(u1.get("friends", {}).get("NS") == ["2"] and u1.get("req_out", {}).get("NS") == ["3"]
          and u1.get("blocked_by", {}).get("NS") == ["4"]
@@ -332,6 +339,23 @@ def check_copy(dl, env):
                  if k[0].startswith("FEED#"))
     t.ok(p.returncode == 0 and now == sorted(feed), "rebuild-feeds restores the feeds exactly",
          p.stdout + p.stderr)
+
+    # rebuilding the photo items (a table written before they existed, or a lost one)
+    def photo_keys():
+        return sorted((i["pk"]["S"], i["sk"]["S"]) for i in dl.scan_all(table)
+                      if i["pk"]["S"].startswith("PHOTO#"))
+    before = photo_keys()
+    for pk, sk in before:
+        dl.call("DeleteItem", {"TableName": table, "Key": {"pk": {"S": pk}, "sk": {"S": sk}}})
+    dl.call("PutItem", {"TableName": table, "Item": {"pk": {"S": "PHOTO#gone.jpg"},
+                                                     "sk": {"S": "R#0000000099"}}})
+    p = forkcast(env, "dynamodb", "rebuild-photos")
+    t.ok(p.returncode == 0 and before == PHOTO_ITEMS and photo_keys() == PHOTO_ITEMS
+         and "1 deleted, 1 written" in p.stdout,
+         "rebuild-photos restores the photo items exactly", p.stdout + p.stderr)
+    p = forkcast(env, "dynamodb", "rebuild-photos")
+    t.ok(p.returncode == 0 and photo_keys() == PHOTO_ITEMS and "0 deleted, 0 written" in p.stdout,
+         "and again changes nothing", p.stdout + p.stderr)
     return back, fresh
 
 

@@ -313,6 +313,7 @@ int fc_request_parse(struct fc_request *req, char **envp, fc_body_reader reader,
     req->https = dup_env(envp, "HTTPS");
     req->authorization = dup_env(envp, "HTTP_AUTHORIZATION");
     req->accept = dup_env(envp, "HTTP_ACCEPT");
+    req->if_none_match = dup_env(envp, "HTTP_IF_NONE_MATCH");
     /* REQUEST_URI keeps the raw path; take it up to '?' and decode it. */
     v = fc_env_get(envp, "REQUEST_URI");
     if (!v || !*v)
@@ -379,6 +380,7 @@ void fc_request_free(struct fc_request *req)
     free(req->https);
     free(req->authorization);
     free(req->accept);
+    free(req->if_none_match);
     free(req->body);
     fc_params_free(&req->query);
     fc_params_free(&req->form);

@@ -35,6 +35,7 @@ struct fc_request {
     char *https;
     char *authorization; /* the Authorization header, or "" */
     char *accept;        /* the Accept header, or "" */
+    char *if_none_match; /* the If-None-Match header, or "" */
     struct fc_params query;
     struct fc_params form; /* urlencoded or multipart body */
     struct fc_params cookies;

@@ -254,20 +254,62 @@ int page_review_delete(struct fc_ctx *c)
     return fc_redirect(c, to, "Your review is deleted.");
 }
 
-/* GET /photos/:key: a review photo from the blob store. */
+/* 1 when the If-None-Match header (a list of entity tags, or "*") names the ETag "key"
+ * (weakly or strongly: the comparison of RFC 9110 13.1.2 is weak). */
+static int etag_listed(const char *header, const char *key)
+{
+    size_t klen = strlen(key);
+    const char *p = header ? header : "";
+    while (*p) {
+        const char *end;
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '*')
+            return 1;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (*p != '"' || !(end = strchr(p + 1, '"')))
+            return 0;
+        if ((size_t)(end - p - 1) == klen && strncmp(p + 1, key, klen) == 0)
+            return 1;
+        p = end + 1;
+    }
+    return 0;
+}
+
+/* GET /photos/:key: a review photo from the blob store, only to a viewer who may see at least
+ * one review carrying it (the store's rule for every review list: reviews_with_photo); to
+ * anyone else, and once no review carries it, a 404 as for a photo that does not exist. */
 int page_photo(struct fc_ctx *c)
 {
+    struct fc_store *s = c->app->store;
+    struct fc_review rv;
+    const char *key = c->args[0];
     char *data = NULL;
     size_t len = 0;
-    int rc;
-    if (!fc_blob_key_ok(c->args[0]))
+    int n = 0, rc;
+    if (!fc_blob_key_ok(key))
         return 404;
-    rc = c->app->blob->ops->get(c->app->blob, c->args[0], &data, &len);
+    if (s->ops->reviews_with_photo(s, key, c->logged_in ? c->user.id : 0, &rv, 1, &n))
+        return 500;
+    if (!n)
+        return 404;
+    /* Who may see a photo changes (friends-only, blocks, deleted reviews), so the answer
+     * depends on the viewer and on the moment: "private" keeps it out of shared caches, and
+     * "no-cache" makes the browser ask again before each use, so that the check above runs
+     * every time (also for the next person on a shared browser). The bytes under a key never
+     * change (content-addressed), so the key is the ETag, and a viewer still allowed gets a
+     * 304 without the bytes. */
+    fc_resp_header(&c->resp, "Cache-Control", "private, no-cache");
+    fc_resp_header(&c->resp, "ETag", "\"%s\"", key);
+    if (etag_listed(c->req.if_none_match, key)) {
+        c->resp.status = 304;
+        return 0;
+    }
+    rc = c->app->blob->ops->get(c->app->blob, key, &data, &len);
     if (rc)
         return rc == FC_NOTFOUND ? 404 : 500;
-    fc_resp_header(&c->resp, "Content-Type", "%s", fc_image_mime(c->args[0]));
-    /* content-addressed: the bytes under a name never change */
-    fc_resp_header(&c->resp, "Cache-Control", "private, max-age=31536000, immutable");
+    fc_resp_header(&c->resp, "Content-Type", "%s", fc_image_mime(key));
     string_appendn(&c->resp.body, data, (int)len);
     free(data);
     return 0;

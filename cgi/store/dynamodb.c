@@ -1623,6 +1623,7 @@ static const struct fc_store_ops dynamo_ops = {
     .review_delete = dynamo_review_delete,
     .reviews_of_restaurant = dynamo_reviews_of_restaurant,
     .reviews_by_user = dynamo_reviews_by_user,
+    .reviews_with_photo = dynamo_reviews_with_photo,
     .friends_rating = dynamo_friends_rating,
     .relation = dynamo_relation,
     .friend_request = dynamo_friend_request,

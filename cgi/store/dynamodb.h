@@ -171,6 +171,12 @@ void dynamo_feed_sk(char *out, size_t n, int64_t at, int kind, int64_t id);
 json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at);
 /* The item that finds a review by id (RV#id -> user, restaurant). */
 json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid);
+/* A photo's index item: which review carries the photo (PHOTO#photo / R#id -> user,
+ * restaurant), written and deleted with the review. */
+#define DYNAMO_PHOTO_PK 160 /* "PHOTO#" and a photo key (struct fc_review's photo) */
+json_object *dynamo_photo_item(const char *photo, int64_t id, int64_t uid, int64_t rid);
+/* Its key (sk may be NULL: only the partition). */
+void dynamo_photo_keys(char pk[DYNAMO_PHOTO_PK], char sk[32], const char *photo, int64_t id);
 /* A relation item: user's friend (kind "F"), request out/in ("RO", "RI"), block ("B"),
  * blocked by ("BB"). */
 json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int64_t at);
@@ -196,6 +202,8 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
                                  struct fc_review_row *out, int max, int *n);
 int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
                            struct fc_review_row *out, int max, int *n);
+int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t viewer,
+                              struct fc_review *out, int max, int *n);
 int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count, double *avg);
 int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel);
 int dynamo_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now);
@@ -277,5 +285,8 @@ int dynamo_wipe(struct fc_store *s);
 void dynamo_import_abort(struct fc_dynamo *d);
 /* Rewrites every feed from the friendships, reviews and saves (after a failed fan-out). */
 int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written);
+/* Brings the photo items in line with the reviews: writes the missing ones, deletes the
+ * stale ones (a table written before photo items existed). */
+int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written);
 
 #endif

@@ -1,5 +1,5 @@
 /* forkcast dynamodb: create the table (idempotent, waits until it is ACTIVE, turns TTL on),
- * copy a store between SQLite and DynamoDB, rebuild the feeds. */
+ * copy a store between SQLite and DynamoDB, rebuild the feeds or the photo items. */
 #include "core/config.h"
 #include "core/util.h"
 #include "store/dynamodb.h"
@@ -24,6 +24,7 @@ static void usage(FILE *f)
                "       forkcast dynamodb copy --from sqlite|dynamodb --to dynamodb|sqlite "
                "[--force]\n"
                "       forkcast dynamodb rebuild-feeds\n"
+               "       forkcast dynamodb rebuild-photos\n"
                "The table is Store.DynamoDB.Table, defined by Store.DynamoDB.TableFile; the\n"
                "endpoint and region come from AWS.Endpoint.DynamoDB / AWS_ENDPOINT_URL_DYNAMODB\n"
                "and AWS.Region / AWS_REGION (docs/dynamodb.md).\n");
@@ -414,6 +415,23 @@ static int rebuild_feeds(HDF *cfg)
     return rc;
 }
 
+static int rebuild_photos(HDF *cfg)
+{
+    struct fc_store *s = NULL;
+    long deleted = 0, written = 0;
+    double t0 = now_s();
+    int rc = 1;
+    if (fc_dynamo_open(cfg, &s))
+        return 1;
+    if (dynamo_rebuild_photos((struct fc_dynamo *)s, &deleted, &written) == FC_OK) {
+        printf("photo items rebuilt: %ld deleted, %ld written in %.1f s\n", deleted, written,
+               now_s() - t0);
+        rc = 0;
+    }
+    fc_store_close(s);
+    return rc;
+}
+
 int fc_dynamodb_cli(HDF *cfg, int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -426,6 +444,8 @@ int fc_dynamodb_cli(HDF *cfg, int argc, char **argv)
         return copy(cfg, argc - 1, argv + 1);
     if (strcmp(argv[1], "rebuild-feeds") == 0 && argc == 2)
         return rebuild_feeds(cfg);
+    if (strcmp(argv[1], "rebuild-photos") == 0 && argc == 2)
+        return rebuild_photos(cfg);
     usage(stderr);
     return 2;
 }

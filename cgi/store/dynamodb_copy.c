@@ -1,7 +1,7 @@
 /* store/dynamodb_copy: bulk copies of a DynamoDB store (forkcast dynamodb copy): the table's
  * items as rows of the SQLite schema's tables, rows written back as items (with the derived
- * items: uniqueness keys, relation sets, rating totals, feeds, id counters), emptying the
- * table, and rebuilding every feed. */
+ * items: uniqueness keys, review ids, photo items, relation sets, rating totals, feeds, id
+ * counters), emptying the table, and rebuilding every feed or every photo item. */
 #include "core/util.h"
 #include "store/dynamodb.h"
 
@@ -287,7 +287,7 @@ static int export_each(void *ctx, json_object *it)
         return job_row(c, it);
     if (strncmp(pk, "EC2#", 4) == 0)
         return strcmp(sk, "INSTANCE") == 0 ? instance_row(c, it) : instance_event_row(c, it);
-    return 0; /* derived: uniqueness keys, review ids, feeds, counters */
+    return 0; /* derived: uniqueness keys, review ids, photo items, feeds, counters */
 }
 
 int dynamo_export_rows(struct fc_store *s,
@@ -500,6 +500,8 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         im->max_review = MAX(im->max_review, r->id);
         dynamo_writer_put(w, dynamo_review_item(r));
         dynamo_writer_put(w, dynamo_pointer_item(r->id, r->user_id, r->restaurant_id));
+        if (r->photo[0])
+            dynamo_writer_put(w, dynamo_photo_item(r->photo, r->id, r->user_id, r->restaurant_id));
         rc = content(im, r->user_id, FC_FEED_REVIEW, r->id, r->created_at, r->restaurant_id,
                      r->stars);
         free(r);
@@ -909,6 +911,86 @@ int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written)
     dynamo_writer_free(&c.im.w);
     free(c.im.e);
     free(c.im.c);
+    json_object_put(req);
+    return rc;
+}
+
+/* ---- rebuilding the photo items -------------------------------------------------------------- */
+
+struct photos_ctx {
+    json_object *have; /* "pk sk" of each photo item there -> null */
+    json_object *want; /* "pk sk" of each review's photo item -> the item */
+};
+
+static void photos_key(char *out, size_t n, const char *pk, const char *sk)
+{
+    snprintf(out, n, "%s %s", pk, sk);
+}
+
+static int photos_each(void *ctx, json_object *it)
+{
+    struct photos_ctx *c = ctx;
+    const char *pk = dynamo_get_s(it, "pk"), *sk = dynamo_get_s(it, "sk");
+    const char *photo = dynamo_get_s(it, "photo");
+    char key[DYNAMO_PHOTO_PK + 40], ppk[DYNAMO_PHOTO_PK], psk[32];
+    int64_t id = dynamo_get_n(it, "id");
+    if (strncmp(pk, "PHOTO#", 6) == 0) {
+        photos_key(key, sizeof key, pk, sk);
+        return json_object_object_add(c->have, key, NULL) ? FC_ERR : 0;
+    }
+    if (strncmp(pk, "U#", 2) || strncmp(sk, "R#", 2) || !photo[0])
+        return 0;
+    dynamo_photo_keys(ppk, psk, photo, id);
+    photos_key(key, sizeof key, ppk, psk);
+    return json_object_object_add(c->want, key,
+                                  dynamo_photo_item(photo, id, dynamo_get_n(it, "user_id"),
+                                                    dynamo_get_n(it, "restaurant_id")))
+               ? FC_ERR
+               : 0;
+}
+
+int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written)
+{
+    struct photos_ctx c = {json_object_new_object(), json_object_new_object()};
+    struct dynamo_writer w;
+    json_object *req = dynamo_req(d);
+    int rc;
+    *deleted = *written = 0;
+    dynamo_writer_init(&w, d);
+    /* one scan: every review and photo item; then the items no review wants go and the
+     * missing ones are written (those in place stay: their photos keep being served) */
+    dynamo_expr(req, "ProjectionExpression", "#pk, #sk, #id, #user_id, #restaurant_id, #photo");
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_each(d, "Scan", req, 0, photos_each, &c);
+    if (rc == FC_OK) {
+        json_object_object_foreach(c.have, key, val)
+        {
+            (void)val;
+            if (!json_object_object_get_ex(c.want, key, NULL)) {
+                const char *sp = strrchr(key, ' ');
+                char pk[DYNAMO_PHOTO_PK];
+                snprintf(pk, sizeof pk, "%.*s", (int)(sp - key), key);
+                if ((rc = dynamo_writer_del(&w, pk, sp + 1)))
+                    break;
+            }
+        }
+    }
+    if (rc == FC_OK) {
+        json_object_object_foreach(c.want, key, item)
+        {
+            if (!json_object_object_get_ex(c.have, key, NULL) &&
+                (rc = dynamo_writer_put(&w, json_object_get(item))))
+                break;
+        }
+    }
+    if (rc == FC_OK)
+        rc = dynamo_writer_flush(&w);
+    *deleted = w.dels;
+    *written = w.puts;
+    dynamo_writer_free(&w);
+    json_object_put(c.have);
+    json_object_put(c.want);
     json_object_put(req);
     return rc;
 }

@@ -96,6 +96,13 @@ static void feed_pk(char out[32], int64_t reader)
     snprintf(out, 32, "FEED#%" PRId64, reader);
 }
 
+void dynamo_photo_keys(char pk[DYNAMO_PHOTO_PK], char sk[32], const char *photo, int64_t id)
+{
+    snprintf(pk, DYNAMO_PHOTO_PK, "PHOTO#%s", photo);
+    if (sk)
+        snprintf(sk, 32, "R#" DYNAMO_ID_FMT, (long long)(id > 0 ? id : 0));
+}
+
 void dynamo_feed_sk(char *out, size_t n, int64_t at, int kind, int64_t id)
 {
     if (at < 0)
@@ -154,6 +161,20 @@ json_object *dynamo_review_item(const struct fc_review *r)
     snprintf(buf, sizeof buf, DYNAMO_TIME_FMT "#" DYNAMO_ID_FMT,
              (long long)(r->created_at > 0 ? r->created_at : 0), (long long)r->id);
     dynamo_set(it, "gsi1sk", dynamo_s(buf));
+    return it;
+}
+
+json_object *dynamo_photo_item(const char *photo, int64_t id, int64_t uid, int64_t rid)
+{
+    json_object *it = json_object_new_object();
+    char pk[DYNAMO_PHOTO_PK], sk[32];
+    dynamo_photo_keys(pk, sk, photo, id);
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s("photo"));
+    dynamo_set(it, "id", dynamo_n(id));
+    dynamo_set(it, "user_id", dynamo_n(uid));
+    dynamo_set(it, "restaurant_id", dynamo_n(rid));
     return it;
 }
 
@@ -319,6 +340,39 @@ static void tx_rating(struct fc_dynamo *d, json_object *items, int64_t rid, int 
     dynamo_val(a, ":s", dynamo_n(dstars));
 }
 
+/* Conditions a transaction's action on the review item to still be ov as read: the same
+ * review (id), stars (the rating totals change by the difference) and photo (the photo items
+ * follow it). */
+static void tx_unchanged(json_object *a, const struct fc_review *ov)
+{
+    dynamo_expr(a, "ConditionExpression",
+                ov->photo[0] ? "#id = :id AND #stars = :os AND #photo = :op"
+                             : "#id = :id AND #stars = :os AND (attribute_not_exists(#photo) OR "
+                               "#photo = :op)");
+    dynamo_val(a, ":id", dynamo_n(ov->id));
+    dynamo_val(a, ":os", dynamo_n(ov->stars));
+    dynamo_val(a, ":op", dynamo_s(ov->photo));
+}
+
+/* Adds to a transaction the photo index items of review id changing photo from old to new
+ * ("" for none): the old one's goes, the new one's is (re)written. After the review's actions,
+ * which keep their indexes (cancellation reasons). */
+static void tx_photo(struct fc_dynamo *d, json_object *items, const char *old, const char *new,
+                     int64_t id, int64_t uid, int64_t rid)
+{
+    json_object *a;
+    if (old[0] && strcmp(old, new) != 0) {
+        char pk[DYNAMO_PHOTO_PK], sk[32];
+        dynamo_photo_keys(pk, sk, old, id);
+        a = dynamo_tx_add(d, items, "Delete");
+        json_object_object_add(a, "Key", dynamo_key(pk, sk));
+    }
+    if (new[0]) {
+        a = dynamo_tx_add(d, items, "Put");
+        json_object_object_add(a, "Item", dynamo_photo_item(new, id, uid, rid));
+    }
+}
+
 json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid)
 {
     json_object *it = json_object_new_object();
@@ -371,9 +425,7 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
         a = dynamo_tx_add(d, items, "Put");
         json_object_object_add(a, "Item", dynamo_review_item(&nr));
         if (old) {
-            dynamo_expr(a, "ConditionExpression", "#id = :id AND #stars = :os");
-            dynamo_val(a, ":id", dynamo_n(ov.id));
-            dynamo_val(a, ":os", dynamo_n(ov.stars));
+            tx_unchanged(a, &ov);
             tx_rating(d, items, nr.restaurant_id, 0, nr.stars - ov.stars);
         } else {
             dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
@@ -382,6 +434,7 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
                                    dynamo_pointer_item(nr.id, nr.user_id, nr.restaurant_id));
             tx_rating(d, items, nr.restaurant_id, 1, nr.stars);
         }
+        tx_photo(d, items, old ? ov.photo : "", nr.photo, nr.id, nr.user_id, nr.restaurant_id);
         rc = dynamo_transact(d, items);
         json_object_put(items);
         if (rc == FC_OK) {
@@ -492,10 +545,9 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     if (old) {
         a = dynamo_tx_add(d, items, "Delete");
         json_object_object_add(a, "Key", dynamo_key(upk, sk));
-        dynamo_expr(a, "ConditionExpression", "#id = :id AND #stars = :os");
-        dynamo_val(a, ":id", dynamo_n(id));
-        dynamo_val(a, ":os", dynamo_n(ov.stars));
+        tx_unchanged(a, &ov);
         tx_rating(d, items, rid, -1, -ov.stars);
+        tx_photo(d, items, ov.photo, "", id, uid, rid);
     }
     a = dynamo_tx_add(d, items, "Delete");
     json_object_object_add(a, "Key", dynamo_key(ppk, "REVIEW"));
@@ -970,6 +1022,88 @@ out:
     json_object_put(rest);
     rev_list_free(&l);
     dynamo_keys_free(&k);
+    return rc;
+}
+
+struct photo_ctx {
+    struct rev_list *l;
+    long max;
+};
+
+static int photo_each(void *ctx, json_object *it)
+{
+    struct photo_ctx *c = ctx;
+    if (cand_add(c->l, it, 0))
+        return FC_ERR;
+    return (long)c->l->n >= c->max ? 1 : 0;
+}
+
+int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t viewer,
+                              struct fc_review *out, int max, int *n)
+{
+    struct fc_dynamo *d = D(s);
+    struct rev_list refs = {0}, rows = {0};
+    struct photo_ctx pc = {&refs, d->search_max};
+    struct dynamo_keys k;
+    struct viewer v;
+    json_object *req = NULL, *found = NULL;
+    char pk[DYNAMO_PHOTO_PK], vpk[32];
+    int rc = FC_OK;
+
+    *n = 0;
+    memset(&v, 0, sizeof v);
+    dynamo_keys_init(&k);
+    if (max <= 0 || !photo || !photo[0])
+        goto out;
+    /* 1. the reviews carrying it: the photo's items, written with the reviews */
+    dynamo_photo_keys(pk, NULL, photo, 0);
+    req = dynamo_req(d);
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk");
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    if ((rc = dynamo_each(d, "Query", req, 0, photo_each, &pc)) || !refs.n)
+        goto out;
+    /* 2. one BatchGetItem: those reviews, their authors, the viewer's relation sets */
+    dynamo_user_pk(vpk, viewer);
+    if (viewer)
+        dynamo_keys_add(&k, vpk, "PROFILE");
+    for (size_t i = 0; i < refs.n; i++) {
+        char upk[32], sk[32];
+        dynamo_user_pk(upk, refs.c[i].author);
+        review_sk(sk, dynamo_get_n(refs.c[i].it, "restaurant_id"));
+        dynamo_keys_add(&k, upk, sk);
+        dynamo_keys_add(&k, upk, "PROFILE");
+    }
+    if ((rc = dynamo_batch_get(d, &k, NULL, &found)) ||
+        (rc = viewer_from(&v, viewer, viewer ? dynamo_found(found, vpk, "PROFILE") : NULL)))
+        goto out;
+    /* 3. those the viewer may see, by the rule of the restaurant and profile pages; the review
+     * must still be that one with that photo */
+    for (size_t i = 0; i < refs.n; i++) {
+        char upk[32], sk[32];
+        json_object *rv;
+        dynamo_user_pk(upk, refs.c[i].author);
+        review_sk(sk, dynamo_get_n(refs.c[i].it, "restaurant_id"));
+        rv = dynamo_found(found, upk, sk);
+        if (rv && dynamo_get_n(rv, "id") == refs.c[i].id &&
+            strcmp(dynamo_get_s(rv, "photo"), photo) == 0 &&
+            visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
+                    dynamo_found(found, upk, "PROFILE")) &&
+            (rc = cand_add(&rows, rv, 0)))
+            goto out;
+    }
+    if (rows.n > 1)
+        qsort(rows.c, rows.n, sizeof *rows.c, cmp_cand); /* newest first */
+    for (size_t i = 0; i < rows.n && (int)i < max; i++)
+        dynamo_item_review(rows.c[i].it, &out[(*n)++]);
+out:
+    json_object_put(req);
+    json_object_put(found);
+    rev_list_free(&refs);
+    rev_list_free(&rows);
+    dynamo_keys_free(&k);
+    viewer_free(&v);
     return rc;
 }
 

@@ -50,6 +50,7 @@ enum {
     Q_REVIEW_DELETE,
     Q_REVIEWS_OF_REST,
     Q_REVIEWS_BY_USER,
+    Q_REVIEWS_WITH_PHOTO,
     Q_FRIENDS_RATING,
     Q_REL_FRIEND,
     Q_REL_REQ,
@@ -101,6 +102,10 @@ enum {
     "vf.user_id = ?1 AND vf.friend_id = " author ")) AND NOT EXISTS (SELECT 1 FROM blocks vb "     \
     "WHERE (vb.user_id = ?1 AND vb.blocked_id = " author ") OR (vb.user_id = " author              \
     " AND vb.blocked_id = ?1))))"
+
+/* The review r by user u is shown to the viewer (?1): every query that returns reviews to a
+ * viewer carries this (restaurant and profile lists, photos). */
+#define REVIEW_SHOWN "u.disabled = 0 AND " VISIBLE("r.user_id", "u.visibility")
 
 #define REVIEW_ROW_COLS                                                                            \
     "r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, r.updated_at, "     \
@@ -176,14 +181,17 @@ static const char *const SQL[Q__COUNT] = {
     [Q_REVIEW_DELETE] = "DELETE FROM reviews WHERE id = ?",
     [Q_REVIEWS_OF_REST] =
         "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
-        "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.restaurant_id = ?2 AND "
-        "u.disabled = 0 AND " VISIBLE(
-            "r.user_id", "u.visibility") " ORDER BY 12 DESC, r.created_at DESC, r.id DESC LIMIT ?3",
+        "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.restaurant_id = ?2 AND " REVIEW_SHOWN
+        " ORDER BY 12 DESC, r.created_at DESC, r.id DESC LIMIT ?3",
     [Q_REVIEWS_BY_USER] =
         "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
-        "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.user_id = ?2 AND "
-        "u.disabled = 0 AND " VISIBLE(
-            "r.user_id", "u.visibility") " ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
+        "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.user_id = ?2 AND " REVIEW_SHOWN
+        " ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
+    /* reviews_photo (sql/009_photo_index.sql) is partial: "photo <> ''" lets it be used */
+    [Q_REVIEWS_WITH_PHOTO] =
+        "SELECT r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, "
+        "r.updated_at FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.photo = ?2 AND "
+        "r.photo <> '' AND " REVIEW_SHOWN " ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
     [Q_FRIENDS_RATING] = "SELECT count(*), coalesce(avg(r.stars), 0) FROM friendships f JOIN "
                          "reviews r ON r.user_id = f.friend_id JOIN users u ON u.id = "
                          "r.user_id WHERE f.user_id = ?1 AND r.restaurant_id = ?2 AND "
@@ -1026,6 +1034,23 @@ static int s_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
     return review_rows(s, st, out, max, n);
 }
 
+static void row_review_v(sqlite3_stmt *st, void *dst)
+{
+    row_review(st, 0, dst);
+}
+
+static int s_reviews_with_photo(struct fc_store *s, const char *photo, int64_t viewer,
+                                struct fc_review *out, int max, int *n)
+{
+    sqlite3_stmt *st = Q(s, Q_REVIEWS_WITH_PHOTO);
+    if (!st)
+        return FC_ERR;
+    sqlite3_bind_int64(st, 1, viewer);
+    bind_text(st, 2, photo);
+    sqlite3_bind_int(st, 3, max);
+    return rows_into(s, st, out, sizeof *out, max, n, row_review_v);
+}
+
 static int s_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count,
                             double *avg)
 {
@@ -1445,6 +1470,7 @@ static const struct fc_store_ops sqlite_ops = {
     .review_delete = s_review_delete,
     .reviews_of_restaurant = s_reviews_of_restaurant,
     .reviews_by_user = s_reviews_by_user,
+    .reviews_with_photo = s_reviews_with_photo,
     .friends_rating = s_friends_rating,
     .relation = s_relation,
     .friend_request = s_friend_request,

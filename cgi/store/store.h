@@ -240,6 +240,11 @@ struct fc_store_ops {
     /* Reviews by a user that the viewer may see, newest first. */
     int (*reviews_by_user)(struct fc_store *s, int64_t user_id, int64_t viewer,
                            struct fc_review_row *out, int max, int *n);
+    /* Reviews carrying photo (a blob key, never "") that the viewer may see (0: anonymous),
+     * by the same rule as the two lists above, newest first; at most max into out. Whether
+     * GET /photos/:key may serve the photo to this viewer (*n > 0). */
+    int (*reviews_with_photo)(struct fc_store *s, const char *photo, int64_t viewer,
+                              struct fc_review *out, int max, int *n);
     /* How many of the viewer's friends reviewed a restaurant, and their average stars. */
     int (*friends_rating)(struct fc_store *s, int64_t viewer, int64_t restaurant_id, int *count,
                           double *avg);

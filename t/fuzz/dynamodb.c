@@ -214,6 +214,13 @@ static void run(unsigned op, unsigned arg)
     case 39:
         o->job_next_due(S, "", &a);
         break;
+    case 40:
+        if (o->reviews_with_photo(
+                S, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.jpg",
+                arg & 1 ? 1001 : 0, &rv, 1, &n) == FC_OK &&
+            n > 1)
+            abort();
+        break;
     default:
         if (hdf_init(&h))
             abort();
@@ -230,6 +237,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&answers, 0, sizeof answers);
     answers.fallback_body = "{}";
     answers.in = in;
-    run(op % 41, arg);
+    run(op % 42, arg);
     return 0;
 }

@@ -157,6 +157,19 @@ static void d_reviews_by(struct fc_store *s, FILE *f, const void *arg)
     fprintf(f, " count rc=%d %d", rc, c);
 }
 
+/* The reviews carrying photo p->q that viewer p->b may see (at most p->n). */
+static void d_photo(struct fc_store *s, FILE *f, const void *arg)
+{
+    const struct pair *p = arg;
+    struct fc_review v[16];
+    int n = 0, rc = s->ops->reviews_with_photo(s, p->q, p->b, v, p->n, &n);
+    fprintf(f, "rc=%d n=%d", rc, n);
+    for (int i = 0; i < n; i++)
+        fprintf(f, " | u%" PRId64 " r%" PRId64 " %d '%s' '%s' %" PRId64 " %" PRId64, v[i].user_id,
+                v[i].restaurant_id, v[i].stars, v[i].body, v[i].photo, v[i].created_at,
+                v[i].updated_at);
+}
+
 /* The whole feed, page by page (each store follows its own cursors). */
 static void d_feed(struct fc_store *s, FILE *f, const void *arg)
 {
@@ -436,12 +449,28 @@ static void make_world(void)
     }
 }
 
+/* Photos in play: a few shared by many reviews, and the latest ones of single reviews. */
+#define NPHOTO 8
+static char photos[NPHOTO][128];
+
+static void photo_name(char out[128], int n)
+{
+    snprintf(out, 128, "/photos/%064d.jpg", n);
+}
+
 /* Every read view, for every viewer. */
 static void compare_all(const char *when)
 {
     struct pair p;
     char what[160];
     (void)when;
+    for (int i = 0; i < NPHOTO; i++)
+        for (int v = 0; v <= NU; v++) {
+            p = (struct pair){0, v ? uid[v] : 0, i % 2 ? 1 : 16, photos[i]};
+            snprintf(what, sizeof what, "%s: reviews with photo '%s' seen by user %d", when,
+                     photos[i], v);
+            same(what, d_photo, &p);
+        }
     same("relations and mutual counts", d_relation, NULL);
     same("restaurants", d_rest, NULL);
     same("rec_load", d_rec, NULL);
@@ -533,8 +562,13 @@ static void random_op(int step)
         rv.created_at = now_t;
         rv.updated_at = pick(2) ? now_t + 1 : 0;
         snprintf(rv.body, sizeof rv.body, "review %d of %d by %d", step, r, a);
-        if (pick(3) == 0)
-            snprintf(rv.photo, sizeof rv.photo, "/photos/%064d.jpg", step);
+        if (pick(3) == 0) {
+            /* one of three photos many reviews share, or one of its own */
+            int shared = (int)pick(2);
+            photo_name(rv.photo, shared ? (int)pick(3) : step);
+            if (!shared)
+                snprintf(photos[3 + step % (NPHOTO - 3)], sizeof photos[0], "%s", rv.photo);
+        }
         BOTH(what, S_->ops->review_put(S_, &rv, overwrite));
         break;
     }
@@ -593,6 +627,8 @@ static void test_social_parity(void **state)
     if (getenv("FC_PARITY_SEED"))
         rng ^= strtoull(getenv("FC_PARITY_SEED"), NULL, 10) * 0x9E3779B97F4A7C15ULL;
     now_t = clock_t0 + 1000;
+    for (int i = 0; i < NPHOTO; i++)
+        photo_name(photos[i], i < 3 ? i : 1000000 + i); /* the shared ones, then none yet */
     make_world();
     compare_all("the start");
     for (int step = 1; step <= steps; step++) {

@@ -445,13 +445,134 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal(n, 0);
 }
 
+/* Writes user's review of rest with a photo ("" for none), stars 4, at time at. */
+static void put_photo_review(int64_t user, int64_t rest, const char *photo, int64_t at)
+{
+    struct fc_review r;
+    memset(&r, 0, sizeof r);
+    r.user_id = user;
+    r.restaurant_id = rest;
+    r.stars = 4;
+    r.created_at = r.updated_at = at;
+    snprintf(r.body, sizeof r.body, "with photo");
+    snprintf(r.photo, sizeof r.photo, "%s", photo);
+    assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
+}
+
+/* How many reviews carrying photo the viewer may see (checking each carries it). */
+static int photo_seen(const char *photo, int64_t viewer)
+{
+    struct fc_review out[4];
+    int n = -1;
+    memset(out, 0x55, sizeof out);
+    assert_int_equal(S->ops->reviews_with_photo(S, photo, viewer, out, 4, &n), FC_OK);
+    assert_true(n >= 0 && n <= 4);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(out[i].photo, photo);
+    return n;
+}
+
+/* A photo is reachable exactly through the reviews the viewer may see: those carrying it,
+ * under the privacy and block rules of the review lists, following edits and deletions. */
+static void test_reviews_with_photo(void **state)
+{
+    (void)state;
+    const char *P = "1111111111111111111111111111111111111111111111111111111111111111.jpg";
+    const char *Q = "2222222222222222222222222222222222222222222222222222222222222222.png";
+    int64_t pat = mkuser("pat"), quin = mkuser("quin"), rae = mkuser("rae");
+    struct fc_review out[4], rv;
+    struct fc_user u;
+    int n;
+
+    put_photo_review(pat, r2, P, 3000);
+    assert_int_equal(photo_seen(P, 0), 1); /* public: anonymous, a stranger, the author */
+    assert_int_equal(photo_seen(P, quin), 1);
+    assert_int_equal(photo_seen(P, pat), 1);
+    assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 4, &n), FC_OK);
+    assert_int_equal(out[0].user_id, pat);
+    assert_int_equal(out[0].restaurant_id, r2);
+    assert_int_equal(out[0].stars, 4);
+    assert_int_equal(photo_seen(Q, 0), 0);  /* no review carries it */
+    assert_int_equal(photo_seen("", 0), 0); /* reviews without a photo are not "" photos */
+    assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 0, &n), FC_OK);
+    assert_int_equal(n, 0);
+
+    /* friends only: the friend and the author, no one else */
+    assert_int_equal(S->ops->friend_add(S, pat, rae, 3001), FC_OK);
+    assert_int_equal(S->ops->user_get(S, pat, &u), FC_OK);
+    snprintf(u.visibility, sizeof u.visibility, "friends");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    assert_int_equal(photo_seen(P, 0), 0);
+    assert_int_equal(photo_seen(P, quin), 0);
+    assert_int_equal(photo_seen(P, rae), 1);
+    assert_int_equal(photo_seen(P, pat), 1);
+    /* blocks, both ways: the author blocks the friend; a stranger blocks the public author */
+    assert_int_equal(S->ops->block(S, pat, rae, 3002), FC_OK);
+    assert_int_equal(photo_seen(P, rae), 0);
+    assert_int_equal(photo_seen(P, pat), 1);
+    snprintf(u.visibility, sizeof u.visibility, "public");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    assert_int_equal(photo_seen(P, rae), 0);
+    assert_int_equal(photo_seen(P, 0), 1);
+    assert_int_equal(S->ops->block(S, quin, pat, 3003), FC_OK);
+    assert_int_equal(photo_seen(P, quin), 0);
+    assert_int_equal(S->ops->unblock(S, quin, pat), FC_OK);
+    assert_int_equal(S->ops->unblock(S, pat, rae), FC_OK);
+    assert_int_equal(photo_seen(P, quin), 1);
+
+    /* one photo, two reviews: newest first, each judged on its own */
+    put_photo_review(quin, r3, P, 3010);
+    assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 4, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(out[0].user_id, quin);
+    assert_int_equal(out[1].user_id, pat);
+    assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 1, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].user_id, quin);
+    assert_int_equal(S->ops->user_get(S, quin, &u), FC_OK);
+    snprintf(u.visibility, sizeof u.visibility, "friends");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 4, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].user_id, pat);
+    snprintf(u.visibility, sizeof u.visibility, "public");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+
+    /* a rewrite with another photo moves it; one without a photo drops it */
+    put_photo_review(pat, r2, Q, 3020);
+    assert_int_equal(photo_seen(Q, 0), 1);
+    assert_int_equal(S->ops->reviews_with_photo(S, P, pat, out, 4, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].user_id, quin);
+    put_photo_review(pat, r2, "", 3030);
+    assert_int_equal(photo_seen(Q, pat), 0);
+    put_photo_review(pat, r2, Q, 3040);
+    assert_int_equal(photo_seen(Q, 0), 1);
+    /* a deleted review shows its photo to no one, its author included */
+    assert_int_equal(S->ops->review_get_by(S, quin, r3, &rv), FC_OK);
+    assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
+    assert_int_equal(photo_seen(P, quin), 0);
+    assert_int_equal(photo_seen(P, 0), 0);
+    /* nor a disabled author's */
+    assert_int_equal(S->ops->user_set_flags(S, pat, 0, 1), FC_OK);
+    assert_int_equal(photo_seen(Q, 0), 0);
+    assert_int_equal(photo_seen(Q, pat), 0);
+    assert_int_equal(S->ops->user_set_flags(S, pat, 0, 0), FC_OK);
+    assert_int_equal(photo_seen(Q, 0), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_users),         cmocka_unit_test(test_sessions_and_failures),
-        cmocka_unit_test(test_restaurants),   cmocka_unit_test(test_reviews_and_privacy),
-        cmocka_unit_test(test_friends),       cmocka_unit_test(test_saves_events_feed),
-        cmocka_unit_test(test_rest_get_many), cmocka_unit_test(test_feed_follows_writes),
+        cmocka_unit_test(test_users),
+        cmocka_unit_test(test_sessions_and_failures),
+        cmocka_unit_test(test_restaurants),
+        cmocka_unit_test(test_reviews_and_privacy),
+        cmocka_unit_test(test_friends),
+        cmocka_unit_test(test_saves_events_feed),
+        cmocka_unit_test(test_rest_get_many),
+        cmocka_unit_test(test_feed_follows_writes),
+        cmocka_unit_test(test_reviews_with_photo),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
