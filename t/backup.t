@@ -14,6 +14,8 @@ through a recording proxy that can drop connections:
   the corrupted file; the next run repairs both;
 * prune keeps the snapshots of the last N days and never deletes an object a kept snapshot
   uses;
+* run --time takes seconds or a real UTC date (and time), and refuses anything else (an
+  impossible day, an overflowing year, trailing text, empty) with exit 2, writing nothing;
 * encryption: the bucket holds no plaintext (contents and names), restore works with the key,
   a wrong key or none fails with a clear message and a non-zero exit, writing nothing."""
 import filecmp
@@ -392,6 +394,29 @@ try:
          "prune --dry-run deletes nothing", r.stdout)
     r = fc(["prune", "--prefix", "prune"])
     t.ok(r.returncode == 2, "prune without a policy refuses", r.stderr)
+
+    # ---- --time: only real dates, whole -----------------------------------------------------
+    bad = []
+    for when in ("2026-13-01", "2026-02-30", "99999999999-01-01", "2026-01-01junk", "",
+                 "2026-13-01T10:00:00", "2026-02-30T10:00:00", "2026-02-29T10:00:00",
+                 "99999999999-01-01T00:00:00", "2026-01-01T10:00:00junk", "2026-01-01T24:00:00",
+                 "2026-01-01T10:00:00 ", "+1772359200", " 1772359200", "1772359200x",
+                 "99999999999", "2100-01-02"):
+        r = fc(["run", "--prefix", "when", "--time", when, src5])
+        if (r.returncode != 2 or r.stdout or '--time "%s' % when[:20] not in r.stderr
+                or "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS" not in r.stderr):
+            bad.append((when, r.returncode, r.stdout, r.stderr[-300:]))
+    t.ok(not bad and snapshot_ids("when") == [] and not s3.objects(BUCKET, "when/"),
+         "run --time refuses an impossible day, an overflowing year, trailing text, an empty or "
+         "signed value: exit 2, the argument and the formats named, nothing written",
+         "\n".join(map(repr, bad)))
+    got = []
+    for when in ("2026-03-05", "2026-03-06T07:08:09", "2026-03-07T01:02:03Z", "1772359200"):
+        r = fc(["run", "--prefix", "when", "--time", when, src5])
+        got.append((r.returncode, (kv(r.stdout, "snapshot") or r.stderr)[:16]))
+    t.ok(got == [(0, "20260305T000000Z"), (0, "20260306T070809Z"), (0, "20260307T010203Z"),
+                 (0, "20260301T100000Z")],
+         "run --time takes a date, a date and time (UTC, Z allowed) and seconds", got)
 
     # ---- encryption -----------------------------------------------------------------------
     src6 = os.path.join(work, "src6")

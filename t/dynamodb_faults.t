@@ -5,7 +5,11 @@ ProvisionedThroughputExceededException or hangs past the client's timeout, or ne
 end in success, with every attempt counted on the wire (one invocation, attempt=N, backoff
 within the full-jitter bounds); when the retries run out the person sees the error page with
 its request id (503, "the database is not answering") and nothing is reported saved that was not (the write is absent, or the old
-text kept), and the next request works again. Prints TAP."""
+text kept), and the next request works again. An endpoint whose Query and Scan pages never
+end (the same LastEvaluatedKey again, or a new one every time) gets the same 503 page after
+2 pages, or Store.DynamoDB.MaxPages, with one log line, instead of a request that never ends.
+Prints TAP."""
+import json
 import os
 import re
 import shutil
@@ -51,6 +55,18 @@ def review(c, rid, stars, body):
                           "body": body}, {"photo": ("", "application/octet-stream", b"")})
     return c.request("POST", "/restaurants/%d/review" % rid, body=data,
                      headers={"Content-Type": ct})
+
+
+def paging_answer(n):
+    """A Query or Scan page with no items and LastEvaluatedKey number n."""
+    return json.dumps({"Items": [], "Count": 0, "ScannedCount": 0,
+                       "LastEvaluatedKey": {"pk": {"S": "REST#0"}, "sk": {"S": "PAGE#%d" % n},
+                                            "n": {"N": str(n)}}})
+
+
+def page_of(req):
+    """The number of the LastEvaluatedKey a request starts from (0: none)."""
+    return int(req.get("ExclusiveStartKey", {}).get("n", {}).get("N", "0"))
 
 
 def calls_of(dl, op):
@@ -186,8 +202,40 @@ def main():
         t.ok(r.status == 503 and DOWN in r.text and 1.9 <= took <= 2.0 + SLACK < budget - 2,
              "with AWS.Timeout.CallMs = 2000 the error page comes in %.1f s (budget %.1f s; "
              "%.1f s without it)" % (took, 2.0 + SLACK, budget), r.status)
+        wrap.restart(srv, 1)
 
-        # 8. a closed port (the FastCGI process started again with the endpoint moved)
+        # 8. an endpoint that keeps sending a LastEvaluatedKey: the error page, not a loop
+        for what, body, env, limit in (
+                ("the same LastEvaluatedKey every time", paging_answer(1), None, 2),
+                ("a new LastEvaluatedKey every time (Store.DynamoDB.MaxPages 25)",
+                 lambda req: paging_answer(page_of(req) + 1),
+                 {"FORKCAST_STORE_DYNAMODB_MAXPAGES": "25"}, 25)):
+            if env:
+                wrap.restart(srv, 1, env=env)
+            before = len(srv.logs())
+            dl.reset_log()
+            dl.fail(["Query", "Scan"], [{"status": 200, "body": body}], times=None)
+            t0 = time.time()
+            try:
+                r = a.get(page)
+            finally:
+                dl.clear_faults()
+            took = time.time() - t0
+            logs = srv.logs()[before:]
+            calls = len(calls_of(dl, "Query")) + len(calls_of(dl, "Scan"))
+            stops = re.findall(r"dynamodb: (?:Query|Scan) on table \S+ stopped after page "
+                               r"(\d+): .*LastEvaluatedKey", logs)
+            t.ok(r.status == 503 and DOWN in r.text and took < SLACK + 2 and calls <= 2 * limit
+                 and stops == [str(limit)],
+                 "%s: the 503 page in %.1f s after %d calls, one log line saying why"
+                 % (what, took, calls), "%s %s\n%s" % (r.status, r.text[:200], logs[-1500:]))
+            if env:
+                wrap.restart(srv, 1)
+        r = a.get(page)
+        t.ok(r.status == 200 and "Saved after a timeout" in r.text,
+             "the endpoint paging again: the page works", r.status)
+
+        # 9. a closed port (the FastCGI process started again with the endpoint moved)
         closed = "http://127.0.0.1:%d" % free_port()
         wrap.restart(srv, 1, env={"FORKCAST_AWS_ENDPOINT_DYNAMODB": closed})
         t0 = time.time()

@@ -210,6 +210,52 @@ try:
     t.ok(not bad, "control: the same forms with the right token are accepted and change state", bad)
     t.ok("changed" in Client(srv).get("/u/mallory").text, "control: the profile edit went through")
 
+    # ---- 405: the Allow header lists what the path supports, from the route table ----
+    def matches(pattern, path):
+        ps, xs = pattern.strip("/").split("/"), path.strip("/").split("/")
+        return len(ps) == len(xs) and all(p == x or (p.startswith(":") and x)
+                                          for p, x in zip(ps, xs))
+
+    METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+    bad, cases, paths = [], 0, {}
+    for method, pattern, group, auth, _ in table:
+        paths.setdefault(fill(pattern), pattern)
+    before = snapshot()
+    for path, pattern in sorted(paths.items()):
+        allowed = {r[0] for r in table if matches(r[1], path)}
+        if "GET" in allowed:
+            allowed.add("HEAD")
+        for method in METHODS:
+            if method in allowed:
+                continue
+            cases += 1
+            r = Client(srv).request(method, path, body=b"" if method != "GET" and method != "HEAD" else None)
+            got = [m.strip() for m in (r.getheader("Allow") or "").split(",") if m.strip()]
+            if r.status != 405 or sorted(got) != sorted(allowed) or len(got) != len(set(got)):
+                bad.append((method, path, r.status, r.getheader("Allow"), sorted(allowed)))
+    if diff(before, snapshot()):
+        bad.append(("state changed", diff(before, snapshot())))
+    t.ok(not bad and cases > 200, "every path of the route table (%d): each method it does not "
+         "support is 405 with Allow listing exactly its routes' methods, HEAD with GET (%d requests)"
+         % (len(paths), cases), "\n".join(map(repr, bad)))
+    bad = []
+    for method in ("OPTIONS", "PUT", "DELETE", "POST"):
+        for who in (Client(srv), mallory):
+            r = who.request(method, "/restaurants", body=b"")
+            if r.status != 405 or r.getheader("Allow") != "GET, HEAD" or \
+                    "does not accept that method" not in r.text:
+                bad.append((method, r.status, r.getheader("Allow"), r.text[:200]))
+    r = Client(srv).request("PUT", "/api/v1/restaurants", body=b"{}",
+                            headers={"Content-Type": "application/json"})
+    if r.status != 405 or r.getheader("Allow") != "GET, HEAD" or '"method_not_allowed"' not in r.text:
+        bad.append(("api PUT", r.status, r.getheader("Allow"), r.text[:200]))
+    r = Client(srv).request("GET", "/logout")
+    if r.status != 405 or r.getheader("Allow") != "POST":
+        bad.append(("GET /logout", r.status, r.getheader("Allow")))
+    t.ok(not bad, "OPTIONS, PUT, DELETE and POST on a GET-only page (and PUT on a GET-only API "
+         "route) are 405 with Allow: GET, HEAD; GET on a POST-only action is 405 with Allow: POST",
+         "\n".join(map(repr, bad)))
+
     # ---- the JSON API: bearer tokens only ----
     r = json_req(Client(srv), "POST", "/api/v1/login", '{"username": "mallory", "password": "%s"}' % PW)
     token = r.status == 200 and json.loads(r.text)["token"]

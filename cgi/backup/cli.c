@@ -16,7 +16,7 @@ static void usage(FILE *f)
     fputs("usage: forkcast backup COMMAND [OPTIONS]\n"
           "commands:\n"
           "  init [--versioning]                 create the bucket (and the repository)\n"
-          "  run [PATH...]                       back up PATHs (default: the data folder)\n"
+          "  run [--time T] [PATH...]            back up PATHs (default: the data folder)\n"
           "  run --mirror [--delete] [PATH...]   plain copy with `aws s3 sync` semantics\n"
           "  list [--json]                       snapshots: time, files, bytes, new bytes\n"
           "  restore SNAPSHOT [--path P] --to DIR\n"
@@ -29,26 +29,32 @@ static void usage(FILE *f)
           "  --part-size SIZE  --multipart-threshold SIZE\n"
           "  --key-file F                        encryption key (or $FORKCAST_BACKUP_KEY)\n"
           "  --cache-dir D  --status-file F  --progress  --no-progress  -v\n"
-          "SNAPSHOT is an id, a unique prefix of one, or `latest`.\n",
+          "SNAPSHOT is an id, a unique prefix of one, or `latest`.\n"
+          "T is the snapshot's time (default now): seconds since 1970, or a UTC date\n"
+          "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.\n",
           f);
 }
 
+/* The latest --time: 2100-01-01T00:00:00Z. */
+#define TIME_MAX 4102444800L
+
+/* --time: epoch seconds (digits only) or a UTC date YYYY-MM-DD[THH:MM:SS[Z]], from 1970 up to
+ * 2100; 0, or -1 for anything else (out of range, trailing text, an impossible day). */
 static int parse_time(const char *s, int64_t *out)
 {
-    struct tm tm;
+    const char *end;
+    time_t t;
     long v;
 
-    if (!fc_parse_int(s, 0, 4102444800L, &v)) {
+    if (*s && s[strspn(s, "0123456789")] == '\0') {
+        if (fc_parse_int(s, 0, TIME_MAX, &v))
+            return -1;
         *out = v;
         return 0;
     }
-    memset(&tm, 0, sizeof tm);
-    if (sscanf(s, "%d-%d-%dT%d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec) != 6)
+    if (backup_parse_date(s, &t, &end) || (*end && strcmp(end, "Z") != 0) || t < 0 || t > TIME_MAX)
         return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    *out = timegm(&tm);
+    *out = t;
     return 0;
 }
 
@@ -354,7 +360,11 @@ int fc_backup_cli(HDF *cfg, int argc, char **argv)
             ra.delete_extra = 1;
         } else if (!strcmp(a, "--time") && need(argc, argv, i)) {
             if (parse_time(argv[++i], &ra.time)) {
-                fprintf(stderr, "forkcast: backup: --time takes seconds or YYYY-MM-DDTHH:MM:SS\n");
+                fprintf(stderr,
+                        "forkcast: backup: --time \"%.40s%s\" is not a time: give seconds since "
+                        "1970 or a UTC date YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (a real day, up "
+                        "to 2100)\n",
+                        argv[i], strlen(argv[i]) > 40 ? "..." : "");
                 return 2;
             }
         } else if (!strcmp(a, "--path") && need(argc, argv, i)) {

@@ -374,8 +374,10 @@ static void dispatch(struct fc_ctx *c)
     if (m == FC_MATCH_OK)
         c->route = route->pattern;
     if (m != FC_MATCH_OK) {
-        if (m == FC_MATCH_NOMETHOD)
-            fc_resp_header(&c->resp, "Allow", "GET, HEAD, POST");
+        char allow[128];
+        if (m == FC_MATCH_NOMETHOD &&
+            fc_route_allow(fc_route_groups, c->req.path, allow, sizeof allow))
+            fc_resp_header(&c->resp, "Allow", "%s", allow);
         fc_error(c, m, NULL);
         return;
     }

@@ -2,6 +2,7 @@
 #include "core/route.h"
 #include "core/util.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* 1 when path matches pattern; captures ":name" segments. */
@@ -63,4 +64,64 @@ int fc_route_match_all(const struct fc_route_group *const *groups, const char *m
             result = m;
     }
     return result;
+}
+
+/* 1 when a route of groups has this path and answers method (a GET route answers HEAD too);
+ * stops at the route end (table order) when end is not NULL. */
+static int path_allows(const struct fc_route_group *const *groups, const char *path,
+                       const char *method, const struct fc_route *end)
+{
+    char args[FC_MAX_ARGS][256];
+    int n;
+    for (; *groups; groups++)
+        for (size_t i = 0; i < (*groups)->n; i++) {
+            const struct fc_route *r = &(*groups)->routes[i];
+            if (r == end)
+                return 0;
+            if (!match(r->pattern, path, args, &n))
+                continue;
+            if (strcmp(r->method, method) == 0 ||
+                (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0))
+                return 1;
+        }
+    return 0;
+}
+
+/* Appends ", name" (or name first) when it fits; the length so far. */
+static size_t allow_add(char *buf, size_t size, size_t len, const char *name)
+{
+    int w = snprintf(buf + len, size - len, "%s%s", len ? ", " : "", name);
+    if (w < 0 || (size_t)w >= size - len) {
+        buf[len] = '\0';
+        return len;
+    }
+    return len + (size_t)w;
+}
+
+size_t fc_route_allow(const struct fc_route_group *const *groups, const char *path, char *buf,
+                      size_t size)
+{
+    static const char *const order[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    char args[FC_MAX_ARGS][256];
+    size_t len = 0;
+    int n;
+
+    if (!size)
+        return 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < FC_ARRAY_LEN(order); k++)
+        if (path_allows(groups, path, order[k], NULL))
+            len = allow_add(buf, size, len, order[k]);
+    /* methods outside that list, each once (its first route that has this path) */
+    for (const struct fc_route_group *const *g = groups; *g; g++)
+        for (size_t i = 0; i < (*g)->n; i++) {
+            const struct fc_route *r = &(*g)->routes[i];
+            int known = 0;
+            for (size_t k = 0; k < FC_ARRAY_LEN(order); k++)
+                known |= strcmp(r->method, order[k]) == 0;
+            if (!known && match(r->pattern, path, args, &n) &&
+                !path_allows(groups, path, r->method, r))
+                len = allow_add(buf, size, len, r->method);
+        }
+    return len;
 }

@@ -44,4 +44,11 @@ extern const char *const fc_route_group_names[];
 int fc_route_match_all(const struct fc_route_group *const *groups, const char *method,
                        const char *path, const struct fc_route **out, char args[][256], int *nargs);
 
+/* The Allow header for path (RFC 9110 10.2.1): the methods of every route in groups whose
+ * pattern matches path, HEAD with GET, in the order GET, HEAD, POST, PUT, PATCH, DELETE (any
+ * other method after them, in table order), comma-separated, into buf. Returns the length
+ * written; 0 (buf empty) when no route has this path. */
+size_t fc_route_allow(const struct fc_route_group *const *groups, const char *path, char *buf,
+                      size_t size);
+
 #endif

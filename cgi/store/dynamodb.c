@@ -296,6 +296,31 @@ int dynamo_transact(struct fc_dynamo *d, json_object *items)
     return rc;
 }
 
+int dynamo_page_next(struct fc_dynamo *d, const char *op, json_object *req, json_object *lek,
+                     int page)
+{
+    json_object *sent;
+    char why[128];
+
+    if (!json_object_is_type(lek, json_type_object) || json_object_object_length(lek) == 0)
+        snprintf(why, sizeof why, "its LastEvaluatedKey is not a key");
+    else if (json_object_object_get_ex(req, "ExclusiveStartKey", &sent) &&
+             json_object_equal(sent, lek))
+        snprintf(why, sizeof why,
+                 "its LastEvaluatedKey is the ExclusiveStartKey sent (the endpoint is not "
+                 "moving on)");
+    else if (page < d->max_pages)
+        return FC_OK;
+    else
+        snprintf(why, sizeof why,
+                 "a LastEvaluatedKey still to follow at Store.DynamoDB.MaxPages (%d)",
+                 d->max_pages);
+    fprintf(stderr, "forkcast: dynamodb: %s on table %s stopped after page %d: %s\n", op, d->table,
+            page, why);
+    fc_store_fault_note(FC_STORE_FAULT_UNAVAILABLE);
+    return FC_ERR;
+}
+
 int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
                 dynamo_item_fn fn, void *ctx)
 {
@@ -306,6 +331,7 @@ int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_p
     for (;;) {
         if ((rc = dynamo_call(d, op, req, &resp)))
             goto out;
+        pages++;
         if ((items = dynamo_get_array(resp, "Items"))) {
             size_t n = json_object_array_length(items);
             for (size_t i = 0; i < n; i++) {
@@ -319,8 +345,10 @@ int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_p
             }
         }
         if (!json_object_object_get_ex(resp, "LastEvaluatedKey", &lek) ||
-            (max_pages > 0 && ++pages >= max_pages))
+            (max_pages > 0 && pages >= max_pages))
             break;
+        if ((rc = dynamo_page_next(d, op, req, lek, pages)))
+            goto out;
         json_object_object_add(req, "ExclusiveStartKey", json_object_get(lek));
         json_object_put(resp);
         resp = NULL;
@@ -334,15 +362,18 @@ out:
 int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
 {
     json_object *resp = NULL, *lek, *c;
-    int rc;
+    int pages = 0, rc;
     *n = 0;
     json_object_object_add(req, "Select", json_object_new_string("COUNT"));
+    json_object_object_del(req, "ExclusiveStartKey");
     for (;;) {
         if ((rc = dynamo_call(d, "Query", req, &resp)))
             break;
         if (json_object_object_get_ex(resp, "Count", &c))
             *n += json_object_get_int64(c);
         if (!json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
+            break;
+        if ((rc = dynamo_page_next(d, "Query", req, lek, ++pages)))
             break;
         json_object_object_add(req, "ExclusiveStartKey", json_object_get(lek));
         json_object_put(resp);
@@ -1696,6 +1727,9 @@ int fc_dynamo_open(HDF *cfg, struct fc_store **out)
     d->reviews_per_page = aws_config_int(cfg, "Store.DynamoDB.ReviewsPerPage", 1000);
     if (d->reviews_per_page < 1)
         d->reviews_per_page = 1;
+    d->max_pages = aws_config_int(cfg, "Store.DynamoDB.MaxPages", 10000);
+    if (d->max_pages < 1)
+        d->max_pages = 1;
     d->idle_timeout = cfg ? fc_config_int(cfg, "Session.IdleTimeout", 604800) : 604800;
     d->max_age = cfg ? fc_config_int(cfg, "Session.MaxAge", 2592000) : 2592000;
     if (aws_client_new(cfg, "dynamodb", &d->c) != AWS_OK) {

@@ -33,6 +33,7 @@ struct fc_dynamo {
     int search_max;       /* items a search may read (Store.DynamoDB.SearchMaxItems) */
     int fanout_max;       /* friends a feed fan-out writes to (Store.DynamoDB.FanoutMax) */
     int reviews_per_page; /* reviews in a 1 MB Query page (Store.DynamoDB.ReviewsPerPage) */
+    int max_pages;        /* pages one Query or Scan may follow (Store.DynamoDB.MaxPages) */
     int64_t idle_timeout; /* Session.IdleTimeout, for the sessions' TTL */
     int64_t max_age;      /* Session.MaxAge */
     int batch;            /* inside batch_begin/batch_end */
@@ -98,11 +99,19 @@ int dynamo_transact(struct fc_dynamo *d, json_object *items);
 
 /* Called for each item of a Query or Scan: 0 goes on, 1 stops, anything else is returned. */
 typedef int (*dynamo_item_fn)(void *ctx, json_object *item);
+/* Before asking for the page after page number page (from 1) of op: lek is that page's
+ * LastEvaluatedKey, req the request that got it (its ExclusiveStartKey, if any, is what was
+ * sent). FC_OK to go on; FC_ERR, logged and noted as an unavailable store, when lek is not a
+ * key, is the key just sent (the endpoint is not moving on: following it would loop forever)
+ * or page reached Store.DynamoDB.MaxPages. Every loop over LastEvaluatedKey goes through it. */
+int dynamo_page_next(struct fc_dynamo *d, const char *op, json_object *req, json_object *lek,
+                     int page);
 /* Runs op ("Query" or "Scan") page after page (LastEvaluatedKey) until the end, fn stops, or
- * max_pages pages (0: no bound). FC_OK or an error. */
+ * max_pages pages (0: up to Store.DynamoDB.MaxPages, past which it is an error: see
+ * dynamo_page_next). FC_OK or an error. */
 int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
                 dynamo_item_fn fn, void *ctx);
-/* Counts the items of a Query (Select COUNT, every page) into *n. */
+/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n. */
 int dynamo_count(struct fc_dynamo *d, json_object *req, long *n);
 
 /* A set of keys to read with BatchGetItem (duplicates dropped). */

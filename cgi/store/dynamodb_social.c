@@ -734,9 +734,10 @@ static int whole_partition(struct fc_dynamo *d, int64_t review_count, long frien
 }
 
 /* The restaurant's reviews from gsi1, newest first: one page of up to limit (0: all of them,
- * page after page). *lek is where the next page starts (NULL at the end). */
+ * page after page). *lek is where the next page starts (NULL at the end); *pages counts the
+ * pages read one at a time (dynamo_page_next). */
 static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_object **lek,
-                              dynamo_item_fn fn, void *ctx)
+                              int *pages, dynamo_item_fn fn, void *ctx)
 {
     json_object *req = dynamo_req(d), *resp = NULL, *items, *x;
     char g1[40];
@@ -758,11 +759,12 @@ static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_
     json_object_put(*lek);
     *lek = NULL;
     if (rc == FC_OK) {
-        if (json_object_object_get_ex(resp, "LastEvaluatedKey", &x))
-            *lek = json_object_get(x);
         if ((items = dynamo_get_array(resp, "Items")))
             for (size_t i = 0; i < json_object_array_length(items) && rc == FC_OK; i++)
                 rc = fn(ctx, json_object_array_get_idx(items, i));
+        if (rc == FC_OK && json_object_object_get_ex(resp, "LastEvaluatedKey", &x) &&
+            (rc = dynamo_page_next(d, "Query", req, x, ++*pages)) == FC_OK)
+            *lek = json_object_get(x);
     }
     json_object_put(resp);
     json_object_put(req);
@@ -828,7 +830,7 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
     struct dynamo_keys k;
     json_object *found = NULL, *lek = NULL, *rest;
     char rpk[32], vpk[32], sk[32], rest_name[256] = "";
-    int rc, whole, need, fetched = 0;
+    int rc, whole, need, fetched = 0, pages = 0;
     size_t done = 0;
 
     *n = 0;
@@ -854,7 +856,7 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
     /* 2. the friends' reviews: the whole restaurant index when that is cheap, else by key */
     whole = whole_partition(d, dynamo_get_n(rest, "review_count"), v.friends.n);
     if (whole) {
-        if ((rc = restaurant_reviews(d, rid, 0, &lek, sort_review, &sc)))
+        if ((rc = restaurant_reviews(d, rid, 0, &lek, &pages, sort_review, &sc)))
             goto out;
     } else if (v.friends.n) {
         json_object *more = NULL;
@@ -893,7 +895,7 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
         if (!whole && upto > others.n && (!fetched || lek)) {
             /* another page of the index (or the first) */
             size_t before = others.n;
-            if ((rc = restaurant_reviews(d, rid, need + 8, &lek, sort_review, &sc)))
+            if ((rc = restaurant_reviews(d, rid, need + 8, &lek, &pages, sort_review, &sc)))
                 goto out;
             fetched = 1;
             if (others.n > 1)
@@ -1127,7 +1129,7 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
     struct dynamo_keys k;
     json_object *found = NULL, *lek = NULL;
     char vpk[32], rpk[32], sk[32];
-    int rc, n = 0;
+    int rc, n = 0, pages = 0;
     long sum = 0;
 
     *count = 0;
@@ -1152,7 +1154,7 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
     /* the friends' reviews of the restaurant: its whole index, or each by key */
     if (whole_partition(d, dynamo_get_n(dynamo_found(found, rpk, "RESTAURANT"), "review_count"),
                         v.friends.n)) {
-        if ((rc = restaurant_reviews(d, rid, 0, &lek, rating_each, &c)))
+        if ((rc = restaurant_reviews(d, rid, 0, &lek, &pages, rating_each, &c)))
             goto out;
     } else {
         json_object *more = NULL;
@@ -2045,7 +2047,7 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
     struct fc_dynamo *d = D(s);
     json_object *req = NULL, *lek = NULL;
     char pk[32], cur[64];
-    int rc = FC_OK, k = 0;
+    int rc = FC_OK, k = 0, pages = 0;
 
     *n = 0;
     if (max <= 0)
@@ -2075,7 +2077,14 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
         if ((rc = dynamo_call(d, "Query", req, &resp)))
             break;
         json_object_put(lek);
-        lek = json_object_object_get_ex(resp, "LastEvaluatedKey", &x) ? json_object_get(x) : NULL;
+        lek = NULL;
+        if (json_object_object_get_ex(resp, "LastEvaluatedKey", &x)) {
+            if ((rc = dynamo_page_next(d, "Query", req, x, ++pages))) {
+                json_object_put(resp);
+                break;
+            }
+            lek = json_object_get(x);
+        }
         items = dynamo_get_array(resp, "Items");
         ni = items ? json_object_array_length(items) : 0;
         dynamo_keys_init(&keys);

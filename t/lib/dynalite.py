@@ -85,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
             if step.get("delay"):
                 time.sleep(step["delay"])
             out = step.get("body")
+            if callable(out):  # made from the request (e.g. a key that moves on each page)
+                out = out(json.loads(body or b"{}"))
             if out is None:
                 out = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#"
                                   + step.get("type", "InternalServerError"),
@@ -191,7 +193,7 @@ class Dynalite:
     def fail(self, ops, steps, times=1):
         """Answers the next matching requests (operation names in ops, or None for any) with
         steps (dicts: status, type, message, body, delay), in turn, `times` rounds (None:
-        until clear_faults())."""
+        until clear_faults()). A body may be a function of the request (parsed JSON)."""
         with self.flock:
             self.faults.append({"ops": set(ops) if ops else None, "steps": list(steps),
                                 "pos": 0, "left": None if times is None else times * len(steps)})

@@ -533,6 +533,63 @@ static void test_xml(void **state)
     assert_int_equal(backup_parse_iso_time("-2147483648-01-01T00:00:00Z"), 0);
     assert_int_equal(backup_parse_iso_time("2026-13-01T10:00:00Z"), 0);
     assert_int_equal(backup_parse_iso_time("2026-03-01T24:00:00Z"), 0);
+    assert_int_equal(backup_parse_iso_time("2026-02-30T10:00:00Z"), 0);
+    assert_int_equal(backup_parse_iso_time("2026-03-01"), 0);
+}
+
+/* backup_parse_date: fixed digits, real days, the end of what was read. */
+static void test_parse_date(void **state)
+{
+    static const char *const bad[] = {
+        "",
+        "2026-13-01",
+        "2026-00-10",
+        "2026-02-30",
+        "2026-02-29",
+        "2100-02-29",
+        "2026-04-31",
+        "2026-01-00",
+        "0000-01-01",
+        "99999999999-01-01",
+        "-2147483648-01-01",
+        "+2026-01-01",
+        " 2026-01-01",
+        "2026-1-01",
+        "2026-01-1",
+        "2026/01/01",
+        "2026-01-01T",
+        "2026-01-01T10:00",
+        "2026-01-01T24:00:00",
+        "2026-01-01T10:60:00",
+        "2026-01-01T10:00:61",
+        "2026-01-01T1:00:00",
+        "2026-01-01T-1:00:00",
+        "2026-01-01T10:00:0",
+    };
+    const char *end = NULL;
+    time_t t = 0;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (backup_parse_date(bad[i], &t, &end) == 0)
+            fail_msg("accepted \"%s\"", bad[i]);
+    }
+    assert_int_equal(backup_parse_date(NULL, &t, &end), -1);
+    assert_int_equal(backup_parse_date("2026-03-01", &t, &end), 0);
+    assert_int_equal(t, 1772323200);
+    assert_string_equal(end, "");
+    assert_int_equal(backup_parse_date("2026-03-01T10:00:00", &t, &end), 0);
+    assert_int_equal(t, 1772359200);
+    assert_string_equal(end, "");
+    /* what follows is for the caller to judge */
+    assert_int_equal(backup_parse_date("2026-01-01junk", &t, &end), 0);
+    assert_string_equal(end, "junk");
+    assert_int_equal(backup_parse_date("2026-03-01T10:00:00.000Z", &t, &end), 0);
+    assert_string_equal(end, ".000Z");
+    assert_int_equal(backup_parse_date("2024-02-29", &t, &end), 0);
+    assert_int_equal(backup_parse_date("2000-02-29T23:59:59", &t, &end), 0);
+    assert_int_equal(t, 951868799);
+    assert_int_equal(backup_parse_date("9999-12-31T23:59:60", &t, NULL), 0);
 }
 
 int main(void)
@@ -544,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_keys_and_ids), cmocka_unit_test(test_key_load),
         cmocka_unit_test(test_manifest),     cmocka_unit_test(test_hash_file),
         cmocka_unit_test(test_sqlite_copy),  cmocka_unit_test(test_xml),
+        cmocka_unit_test(test_parse_date),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

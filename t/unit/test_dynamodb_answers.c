@@ -17,6 +17,9 @@
 
 static const char *answer; /* the body of every answer (status 200) */
 static int calls;
+/* instead of answer: 1, the same LastEvaluatedKey every time; 2, a new one every time; 3, a
+ * LastEvaluatedKey that is not a key */
+static int lek_mode;
 
 static int fake_transport(void *ctx, const struct aws_http_request *req,
                           struct aws_http_response *resp, struct aws_error *err)
@@ -27,8 +30,20 @@ static int fake_transport(void *ctx, const struct aws_http_request *req,
     calls++;
     memset(resp, 0, sizeof *resp);
     resp->status = 200;
-    /* the first call gets the answer, later ones an empty object (no further page) */
-    resp->body = strdup(calls == 1 ? answer : "{}");
+    if (lek_mode) {
+        char buf[200];
+        if (lek_mode == 3)
+            snprintf(buf, sizeof buf, "{\"Items\": [], \"LastEvaluatedKey\": null}");
+        else
+            snprintf(buf, sizeof buf,
+                     "{\"Items\": [], \"Count\": 1, \"LastEvaluatedKey\": {\"pk\": {\"S\": "
+                     "\"REST#1\"}, \"sk\": {\"S\": \"K%d\"}}}",
+                     lek_mode == 1 ? 0 : calls);
+        resp->body = strdup(buf);
+    } else {
+        /* the first call gets the answer, later ones an empty object (no further page) */
+        resp->body = strdup(calls == 1 ? answer : "{}");
+    }
     resp->body_len = strlen(resp->body);
     return AWS_OK;
 }
@@ -109,11 +124,80 @@ static void test_items_not_an_array(void **state)
     fc_store_close(s);
 }
 
+static int count_item(void *ctx, json_object *it)
+{
+    (void)it;
+    (*(int *)ctx)++;
+    return 0;
+}
+
+/* An endpoint that keeps sending a LastEvaluatedKey: every loop stops with an error (the store
+ * is unavailable), after 2 calls when the key does not move on, else Store.DynamoDB.MaxPages. */
+static void test_paging_bounded(void **state)
+{
+    struct fc_store *s = open_store();
+    struct fc_dynamo *d = (struct fc_dynamo *)s;
+    struct fc_review_row rows[4];
+    struct fc_feed_item feed[4];
+    json_object *req = dynamo_req(d), *x;
+    int items = 0, n = -1;
+    long count = -1;
+    (void)state;
+    assert_int_equal(d->max_pages, 10000);
+
+    lek_mode = 1;
+    calls = 0;
+    fc_store_fault_clear();
+    assert_int_equal(dynamo_each(d, "Query", req, 0, count_item, &items), FC_ERR);
+    assert_int_equal(calls, 2);
+    assert_int_equal(fc_store_fault(), FC_STORE_FAULT_UNAVAILABLE);
+    assert_false(json_object_object_get_ex(req, "ExclusiveStartKey", &x));
+    calls = 0;
+    assert_int_equal(dynamo_count(d, req, &count), FC_ERR);
+    assert_int_equal(calls, 2);
+    json_object_put(req);
+    calls = 0;
+    assert_int_equal(s->ops->feed(s, 1, NULL, feed, 4, &n), FC_ERR);
+    assert_int_equal(calls, 2);
+    calls = 0;
+    assert_int_equal(s->ops->reviews_of_restaurant(s, 1, 0, rows, 4, &n), FC_ERR);
+    assert_int_equal(calls, 3); /* BatchGetItem, then two pages of the index */
+
+    /* a new key every time: up to the configured number of pages */
+    lek_mode = 2;
+    d->max_pages = 7;
+    req = dynamo_req(d);
+    calls = 0;
+    fc_store_fault_clear();
+    assert_int_equal(dynamo_each(d, "Scan", req, 0, count_item, &items), FC_ERR);
+    assert_int_equal(calls, 7);
+    assert_int_equal(fc_store_fault(), FC_STORE_FAULT_UNAVAILABLE);
+    /* the caller's own bound below it stops quietly, as before */
+    calls = 0;
+    fc_store_fault_clear();
+    assert_int_equal(dynamo_each(d, "Scan", req, 3, count_item, &items), FC_OK);
+    assert_int_equal(calls, 3);
+    assert_int_equal(fc_store_fault(), 0);
+    json_object_put(req);
+
+    /* a LastEvaluatedKey that is not a key is not followed */
+    lek_mode = 3;
+    req = dynamo_req(d);
+    calls = 0;
+    assert_int_equal(dynamo_each(d, "Query", req, 0, count_item, &items), FC_ERR);
+    assert_int_equal(calls, 1);
+    json_object_put(req);
+    lek_mode = 0;
+    fc_store_fault_clear();
+    fc_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attribute_types),
         cmocka_unit_test(test_items_not_an_array),
+        cmocka_unit_test(test_paging_bounded),
     };
     return cmocka_run_group_tests_name("dynamodb answers", tests, NULL, NULL);
 }

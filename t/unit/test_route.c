@@ -84,12 +84,50 @@ static void test_app_table(void **state)
         }
 }
 
+/* Allow lists every method of every route (in any group) whose pattern matches the path. */
+static void test_allow(void **state)
+{
+    (void)state;
+    static const struct fc_route more[] = {
+        {"DELETE", "/u/:name", h2, 0},
+        {"POST", "/u/:name/:what", h2, 0},
+        {"PROPFIND", "/u/:name", h2, 0},
+        {"PROPFIND", "/u/:name", h1, 0},
+    };
+    static const struct fc_route_group g1 = {table, 4}, g2 = {more, 4};
+    static const struct fc_route_group *const one[] = {&g1, NULL}, *const both[] = {&g1, &g2, NULL};
+    char buf[128];
+    assert_int_equal(fc_route_allow(one, "/", buf, sizeof buf), strlen("GET, HEAD"));
+    assert_string_equal(buf, "GET, HEAD");
+    assert_int_equal(fc_route_allow(one, "/u/a/edit", buf, sizeof buf), strlen("POST"));
+    assert_string_equal(buf, "POST");
+    fc_route_allow(both, "/u/a/edit", buf, sizeof buf);
+    assert_string_equal(buf, "POST");
+    fc_route_allow(both, "/u/a", buf, sizeof buf);
+    assert_string_equal(buf, "GET, HEAD, DELETE, PROPFIND");
+    fc_route_allow(both, "/u/a/b", buf, sizeof buf);
+    assert_string_equal(buf, "POST");
+    assert_int_equal(fc_route_allow(both, "/nope", buf, sizeof buf), 0);
+    assert_string_equal(buf, "");
+    /* too small: whole names only, never a cut one */
+    fc_route_allow(both, "/u/a", buf, 12);
+    assert_string_equal(buf, "GET, HEAD");
+    /* the app's table: a GET-only page, a POST-only action, a path two patterns share */
+    fc_route_allow(fc_route_groups, "/restaurants", buf, sizeof buf);
+    assert_string_equal(buf, "GET, HEAD");
+    fc_route_allow(fc_route_groups, "/logout", buf, sizeof buf);
+    assert_string_equal(buf, "POST");
+    fc_route_allow(fc_route_groups, "/friends/recommend", buf, sizeof buf);
+    assert_string_equal(buf, "GET, HEAD, POST");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_match),
         cmocka_unit_test(test_nomatch),
         cmocka_unit_test(test_app_table),
+        cmocka_unit_test(test_allow),
     };
     return cmocka_run_group_tests_name("route", tests, NULL, NULL);
 }
