@@ -1333,10 +1333,8 @@ static int api_review_get(struct fc_ctx *c)
         fail500(c, "review");
         return 0;
     }
-    /* the store's visibility rule: yours, or public or a friend's, with no block either way */
-    if (rc != FC_OK || author.disabled ||
-        (!mine && ((rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY)) ||
-                   (strcmp(author.visibility, "public") != 0 && !(rel & FC_REL_FRIEND))))) {
+    if (rc != FC_OK || !fc_store_may_see(c->logged_in ? c->user.id : 0, author.id,
+                                         author.visibility, author.disabled, rel)) {
         fail(c, 404, "review_not_found", NULL, "There is no such review.");
         return 0;
     }

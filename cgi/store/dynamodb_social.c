@@ -572,13 +572,11 @@ static int visible(int64_t viewer, const struct ids *friends, const struct ids *
                    const struct ids *blocked_by, json_object *author)
 {
     int64_t a = dynamo_get_n(author, "id");
-    if (!author || dynamo_get_n(author, "disabled"))
-        return 0;
-    if (viewer && a == viewer)
-        return 1;
-    if (ids_has(blocked, a) || ids_has(blocked_by, a))
-        return 0;
-    return strcmp(dynamo_get_s(author, "visibility"), "public") == 0 || ids_has(friends, a);
+    int rel = (ids_has(friends, a) ? FC_REL_FRIEND : 0) |
+              (ids_has(blocked, a) ? FC_REL_BLOCKED : 0) |
+              (ids_has(blocked_by, a) ? FC_REL_BLOCKED_BY : 0);
+    return author && fc_store_may_see(viewer, a, dynamo_get_s(author, "visibility"),
+                                      dynamo_get_n(author, "disabled") != 0, rel);
 }
 
 /* One candidate row: the review item and whether a friend wrote it. */
@@ -960,7 +958,7 @@ int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
     struct lsi_ctx c = {&l, max};
     json_object *found = NULL, *req = NULL, *author, *rest = NULL;
     char apk[32], vpk[32], sk[40];
-    int rc, is_friend = 0, ok;
+    int rc, is_friend = 0, ok, rel = 0;
 
     *n = 0;
     if (max <= 0)
@@ -981,16 +979,17 @@ int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
     if ((rc = dynamo_batch_get(d, &k, NULL, &found)))
         goto out;
     author = dynamo_found(found, apk, "PROFILE");
-    graph_sk(sk, "F", uid);
-    is_friend = viewer && viewer != uid && dynamo_found(found, vpk, sk) != NULL;
-    ok = author && !dynamo_get_n(author, "disabled");
-    if (ok && viewer != uid) {
-        char b[40], bb[40];
-        graph_sk(b, "B", uid);
-        graph_sk(bb, "BB", uid);
-        ok = !(viewer && (dynamo_found(found, vpk, b) || dynamo_found(found, vpk, bb))) &&
-             (strcmp(dynamo_get_s(author, "visibility"), "public") == 0 || is_friend);
+    if (viewer && viewer != uid) {
+        graph_sk(sk, "F", uid);
+        rel |= dynamo_found(found, vpk, sk) ? FC_REL_FRIEND : 0;
+        graph_sk(sk, "B", uid);
+        rel |= dynamo_found(found, vpk, sk) ? FC_REL_BLOCKED : 0;
+        graph_sk(sk, "BB", uid);
+        rel |= dynamo_found(found, vpk, sk) ? FC_REL_BLOCKED_BY : 0;
     }
+    is_friend = (rel & FC_REL_FRIEND) != 0;
+    ok = author && fc_store_may_see(viewer, uid, dynamo_get_s(author, "visibility"),
+                                    dynamo_get_n(author, "disabled") != 0, rel);
     if (!ok)
         goto out;
     /* the author's reviews, newest first, from lsi1 */

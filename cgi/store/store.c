@@ -46,6 +46,17 @@ void fc_store_close(struct fc_store *s)
         s->ops->close(s);
 }
 
+int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel)
+{
+    if (disabled)
+        return 0;
+    if (viewer && viewer == author)
+        return 1;
+    if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
+        return 0;
+    return (visibility && strcmp(visibility, "public") == 0) || (rel & FC_REL_FRIEND);
+}
+
 static _Thread_local int last_fault;
 
 int fc_store_fault(void)

@@ -393,6 +393,12 @@ struct fc_store {
 int fc_store_open(HDF *cfg, struct fc_store **out);
 void fc_store_close(struct fc_store *s);
 
+/* The visibility rule, for code that has the author and the relation at hand (the SQLite
+ * queries state it in SQL, VISIBLE in store/sqlite.c): may viewer (0: anonymous) see what
+ * author wrote? Theirs, or, when no block stands either way, a public author or a friend;
+ * never a disabled author's. rel is the viewer's FC_REL_* bits towards the author. */
+int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel);
+
 /* A background job (worker/jobs.h). */
 struct fc_job {
     int64_t id;

@@ -561,6 +561,38 @@ static void test_reviews_with_photo(void **state)
     assert_int_equal(photo_seen(Q, 0), 1);
 }
 
+/* The visibility rule in C (fc_store_may_see), every case of it. */
+static void test_may_see(void **state)
+{
+    enum { F = FC_REL_FRIEND, B = FC_REL_BLOCKED, BB = FC_REL_BLOCKED_BY };
+    static const struct {
+        int64_t viewer;
+        const char *vis;
+        int disabled, rel, want;
+    } cases[] = {
+        {7, "public", 0, 0, 1},        /* a stranger, public author */
+        {0, "public", 0, 0, 1},        /* anonymous, public author */
+        {7, "friends", 0, 0, 0},       /* a stranger, friends-only author */
+        {0, "friends", 0, 0, 0},       /* anonymous, friends-only author */
+        {7, "friends", 0, F, 1},       /* a friend */
+        {7, "public", 0, B, 0},        /* the viewer blocked the author */
+        {7, "public", 0, BB, 0},       /* the author blocked the viewer */
+        {7, "friends", 0, F | BB, 0},  /* a block outweighs friendship */
+        {7, "public", 1, F, 0},        /* a disabled author: nobody */
+        {42, "friends", 0, B | BB, 1}, /* the author, whatever the bits say */
+        {42, "public", 1, 0, 0},       /* not even the author once disabled */
+        {7, NULL, 0, 0, 0},            /* no visibility: not public */
+        {7, "Public", 0, 0, 0},        /* only the exact value counts */
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        int got =
+            fc_store_may_see(cases[i].viewer, 42, cases[i].vis, cases[i].disabled, cases[i].rel);
+        if (got != cases[i].want)
+            fail_msg("case %zu: got %d, want %d", i, got, cases[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -573,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_rest_get_many),
         cmocka_unit_test(test_feed_follows_writes),
         cmocka_unit_test(test_reviews_with_photo),
+        cmocka_unit_test(test_may_see),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
