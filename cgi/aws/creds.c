@@ -269,21 +269,13 @@ static int imds_call(struct aws_http *http, const char *method, const char *url,
 /* "2024-05-17T18:34:56Z" -> epoch seconds, or -1. */
 static time_t parse_iso8601(const char *s)
 {
-    struct tm tm;
-    int y, mo, d, h, mi, sec;
-    char z = 0;
+    const char *end;
+    time_t t;
 
-    if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &z) != 7 ||
-        (z != 'Z' && z != '.'))
+    /* "2026-11-25T10:00:00Z", or with a fraction before the Z */
+    if (fc_parse_utc_date(s, &t, &end) || end - s != 19 || (*end != 'Z' && *end != '.'))
         return -1;
-    memset(&tm, 0, sizeof tm);
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return timegm(&tm);
+    return t;
 }
 
 static const char *json_get_str(json_object *o, const char *key)

@@ -221,11 +221,6 @@ void backup_buf_puts(struct backup_buf *b, const char *s);
 /* Appends s with XML escaping. */
 void backup_buf_xml(struct backup_buf *b, const char *s);
 
-/* Parses a UTC date "YYYY-MM-DD", with "THH:MM:SS" when a T follows it: exactly those
- * digits (no sign, no space), each field in its range, the day within its month (leap years
- * counted). Returns 0 with *out the epoch seconds and *end (when not NULL) just past what was
- * read, whatever follows; -1 when s does not start with such a date. */
-int backup_parse_date(const char *s, time_t *out, const char **end);
 /* Parses an ISO 8601 time ("2024-05-01T10:00:00.000Z": what follows the seconds is ignored);
  * 0 when s is not one. */
 time_t backup_parse_iso_time(const char *s);

@@ -52,7 +52,7 @@ static int parse_time(const char *s, int64_t *out)
         *out = v;
         return 0;
     }
-    if (backup_parse_date(s, &t, &end) || (*end && strcmp(end, "Z") != 0) || t < 0 || t > TIME_MAX)
+    if (fc_parse_utc_date(s, &t, &end) || (*end && strcmp(end, "Z") != 0) || t < 0 || t > TIME_MAX)
         return -1;
     *out = t;
     return 0;

@@ -164,3 +164,52 @@ int fc_parse_int(const char *s, long min, long max, long *out)
     *out = v;
     return FC_OK;
 }
+
+/* n decimal digits exactly (no sign, no space), into *out. 0 or -1. */
+static int fixed_digits(const char *s, int n, int *out)
+{
+    int v = 0;
+
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+int fc_parse_utc_date(const char *s, time_t *out, const char **end)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int y, mo, d, h = 0, mi = 0, sec = 0, leap;
+    struct tm tm;
+
+    /* fixed widths and ranges: no %d, whose overflow on a year such as 99999999999 (or
+     * -2147483648 in tm_year - 1900) is undefined, and which accepts signs and spaces */
+    if (!s || fixed_digits(s, 4, &y) || s[4] != '-' || fixed_digits(s + 5, 2, &mo) || s[7] != '-' ||
+        fixed_digits(s + 8, 2, &d))
+        return -1;
+    s += 10;
+    if (*s == 'T') {
+        if (fixed_digits(s + 1, 2, &h) || s[3] != ':' || fixed_digits(s + 4, 2, &mi) ||
+            s[6] != ':' || fixed_digits(s + 7, 2, &sec))
+            return -1;
+        s += 9;
+    }
+    leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 ||
+        mi > 59 || sec > 60)
+        return -1;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    *out = timegm(&tm);
+    if (end)
+        *end = s;
+    return 0;
+}

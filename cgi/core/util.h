@@ -47,4 +47,10 @@ size_t fc_utf8_len(const char *s);
 /* Parses a decimal integer in [min,max]; 0 on success, FC_EINVAL otherwise. */
 int fc_parse_int(const char *s, long min, long max, long *out);
 
+/* Parses a UTC date "YYYY-MM-DD", with "THH:MM:SS" when a T follows it: exactly those
+ * digits (no sign, no space), each field in its range, the day within its month (leap years
+ * counted). Returns 0 with *out the epoch seconds and *end (when not NULL) just past what was
+ * read, whatever follows; -1 when s does not start with such a date. */
+int fc_parse_utc_date(const char *s, time_t *out, const char **end);
+
 #endif

@@ -537,7 +537,7 @@ static void test_xml(void **state)
     assert_int_equal(backup_parse_iso_time("2026-03-01"), 0);
 }
 
-/* backup_parse_date: fixed digits, real days, the end of what was read. */
+/* fc_parse_utc_date: fixed digits, real days, the end of what was read. */
 static void test_parse_date(void **state)
 {
     static const char *const bad[] = {
@@ -571,25 +571,25 @@ static void test_parse_date(void **state)
 
     (void)state;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (backup_parse_date(bad[i], &t, &end) == 0)
+        if (fc_parse_utc_date(bad[i], &t, &end) == 0)
             fail_msg("accepted \"%s\"", bad[i]);
     }
-    assert_int_equal(backup_parse_date(NULL, &t, &end), -1);
-    assert_int_equal(backup_parse_date("2026-03-01", &t, &end), 0);
+    assert_int_equal(fc_parse_utc_date(NULL, &t, &end), -1);
+    assert_int_equal(fc_parse_utc_date("2026-03-01", &t, &end), 0);
     assert_int_equal(t, 1772323200);
     assert_string_equal(end, "");
-    assert_int_equal(backup_parse_date("2026-03-01T10:00:00", &t, &end), 0);
+    assert_int_equal(fc_parse_utc_date("2026-03-01T10:00:00", &t, &end), 0);
     assert_int_equal(t, 1772359200);
     assert_string_equal(end, "");
     /* what follows is for the caller to judge */
-    assert_int_equal(backup_parse_date("2026-01-01junk", &t, &end), 0);
+    assert_int_equal(fc_parse_utc_date("2026-01-01junk", &t, &end), 0);
     assert_string_equal(end, "junk");
-    assert_int_equal(backup_parse_date("2026-03-01T10:00:00.000Z", &t, &end), 0);
+    assert_int_equal(fc_parse_utc_date("2026-03-01T10:00:00.000Z", &t, &end), 0);
     assert_string_equal(end, ".000Z");
-    assert_int_equal(backup_parse_date("2024-02-29", &t, &end), 0);
-    assert_int_equal(backup_parse_date("2000-02-29T23:59:59", &t, &end), 0);
+    assert_int_equal(fc_parse_utc_date("2024-02-29", &t, &end), 0);
+    assert_int_equal(fc_parse_utc_date("2000-02-29T23:59:59", &t, &end), 0);
     assert_int_equal(t, 951868799);
-    assert_int_equal(backup_parse_date("9999-12-31T23:59:60", &t, NULL), 0);
+    assert_int_equal(fc_parse_utc_date("9999-12-31T23:59:60", &t, NULL), 0);
 }
 
 int main(void)
