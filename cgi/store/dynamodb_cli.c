@@ -398,7 +398,8 @@ fc_store_close(dst);
 return rc;
 }
 
-static int rebuild_feeds(HDF *cfg)
+/* Runs one of the derived-item rebuilds (feeds, photo items) and says what it did. */
+static int rebuild(HDF *cfg, int (*fn)(struct fc_dynamo *, long *, long *), const char *what)
 {
     struct fc_store *s = NULL;
     long deleted = 0, written = 0;
@@ -406,25 +407,8 @@ static int rebuild_feeds(HDF *cfg)
     int rc = 1;
     if (fc_dynamo_open(cfg, &s))
         return 1;
-    if (dynamo_rebuild_feeds((struct fc_dynamo *)s, &deleted, &written) == FC_OK) {
-        printf("feeds rebuilt: %ld entries deleted, %ld written in %.1f s\n", deleted, written,
-               now_s() - t0);
-        rc = 0;
-    }
-    fc_store_close(s);
-    return rc;
-}
-
-static int rebuild_photos(HDF *cfg)
-{
-    struct fc_store *s = NULL;
-    long deleted = 0, written = 0;
-    double t0 = now_s();
-    int rc = 1;
-    if (fc_dynamo_open(cfg, &s))
-        return 1;
-    if (dynamo_rebuild_photos((struct fc_dynamo *)s, &deleted, &written) == FC_OK) {
-        printf("photo items rebuilt: %ld deleted, %ld written in %.1f s\n", deleted, written,
+    if (fn((struct fc_dynamo *)s, &deleted, &written) == FC_OK) {
+        printf("%s rebuilt: %ld deleted, %ld written in %.1f s\n", what, deleted, written,
                now_s() - t0);
         rc = 0;
     }
@@ -443,9 +427,9 @@ int fc_dynamodb_cli(HDF *cfg, int argc, char **argv)
     if (strcmp(argv[1], "copy") == 0)
         return copy(cfg, argc - 1, argv + 1);
     if (strcmp(argv[1], "rebuild-feeds") == 0 && argc == 2)
-        return rebuild_feeds(cfg);
+        return rebuild(cfg, dynamo_rebuild_feeds, "feeds");
     if (strcmp(argv[1], "rebuild-photos") == 0 && argc == 2)
-        return rebuild_photos(cfg);
+        return rebuild(cfg, dynamo_rebuild_photos, "photo items");
     usage(stderr);
     return 2;
 }
