@@ -278,38 +278,47 @@ static int api_error(struct fc_ctx *c, int status, const char *message)
     return 0;
 }
 
+/* What a person is told about each storage fault: the status, Retry-After (0: none), the
+ * words, and the log line's name of it. */
+static const struct {
+    int fault, status;
+    const char *retry_after, *message, *logged;
+} storage_faults[] = {
+    {FC_STORE_FAULT_FULL, 507, NULL,
+     "The server's storage is full, so this could not be saved. Nothing was changed; reading "
+     "still works. Try again later.",
+     "storage full"},
+    {FC_STORE_FAULT_READONLY, 503, "300",
+     "The site is read-only at the moment (maintenance), so this could not be saved. You can "
+     "still read everything; try again later.",
+     "database read-only"},
+    {FC_STORE_FAULT_BUSY, 503, "5",
+     "The site is too busy to save this right now. Nothing was changed; try again in a moment.",
+     "database busy"},
+    {FC_STORE_FAULT_UNAVAILABLE, 503, "30",
+     "The site's database is not answering right now, so this could not be done. Nothing was "
+     "changed; try again in a minute.",
+     "store unavailable"},
+};
+
 /* A 500 caused by the storage gets the status and words of what happened. */
 static int storage_fault(struct fc_ctx *c, int status, const char **message)
 {
+    int fault;
     if (status != 500)
         return status;
-    switch (fc_store_fault()) {
-    case FC_STORE_FAULT_FULL:
-        *message = "The server's storage is full, so this could not be saved. Nothing was "
-                   "changed; reading still works. Try again later.";
-        fprintf(stderr, "forkcast: [%s] storage full: answered 507\n", c->request_id);
-        return 507;
-    case FC_STORE_FAULT_READONLY:
-        *message = "The site is read-only at the moment (maintenance), so this could not be "
-                   "saved. You can still read everything; try again later.";
-        fc_resp_header(&c->resp, "Retry-After", "300");
-        fprintf(stderr, "forkcast: [%s] database read-only: answered 503\n", c->request_id);
-        return 503;
-    case FC_STORE_FAULT_BUSY:
-        *message = "The site is too busy to save this right now. Nothing was changed; try "
-                   "again in a moment.";
-        fc_resp_header(&c->resp, "Retry-After", "5");
-        fprintf(stderr, "forkcast: [%s] database busy: answered 503\n", c->request_id);
-        return 503;
-    case FC_STORE_FAULT_UNAVAILABLE:
-        *message = "The site's database is not answering right now, so this could not be done. "
-                   "Nothing was changed; try again in a minute.";
-        fc_resp_header(&c->resp, "Retry-After", "30");
-        fprintf(stderr, "forkcast: [%s] store unavailable: answered 503\n", c->request_id);
-        return 503;
-    default:
-        return status;
+    fault = fc_store_fault();
+    for (size_t i = 0; i < FC_ARRAY_LEN(storage_faults); i++) {
+        if (storage_faults[i].fault != fault)
+            continue;
+        *message = storage_faults[i].message;
+        if (storage_faults[i].retry_after)
+            fc_resp_header(&c->resp, "Retry-After", "%s", storage_faults[i].retry_after);
+        fprintf(stderr, "forkcast: [%s] %s: answered %d\n", c->request_id, storage_faults[i].logged,
+                storage_faults[i].status);
+        return storage_faults[i].status;
     }
+    return status;
 }
 
 int fc_error(struct fc_ctx *c, int status, const char *message)

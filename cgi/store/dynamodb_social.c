@@ -936,17 +936,18 @@ out:
     return rc;
 }
 
-struct lsi_ctx {
+/* dynamo_each callback: collects the items into a rev_list, up to max of them. */
+struct cap_ctx {
     struct rev_list *l;
-    int max;
+    long max;
 };
 
-static int lsi_each(void *ctx, json_object *it)
+static int cap_each(void *ctx, json_object *it)
 {
-    struct lsi_ctx *c = ctx;
+    struct cap_ctx *c = ctx;
     if (cand_add(c->l, it, 0))
         return FC_ERR;
-    return (int)c->l->n >= c->max ? 1 : 0;
+    return (long)c->l->n >= c->max ? 1 : 0;
 }
 
 int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
@@ -955,7 +956,7 @@ int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
     struct fc_dynamo *d = D(s);
     struct dynamo_keys k;
     struct rev_list l = {0};
-    struct lsi_ctx c = {&l, max};
+    struct cap_ctx c = {&l, max};
     json_object *found = NULL, *req = NULL, *author, *rest = NULL;
     char apk[32], vpk[32], sk[40];
     int rc, is_friend = 0, ok, rel = 0;
@@ -1002,7 +1003,7 @@ int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
     json_object_object_add(req, "Limit", json_object_new_int(max));
     if (d->consistent)
         json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    if ((rc = dynamo_each(d, "Query", req, 0, lsi_each, &c)))
+    if ((rc = dynamo_each(d, "Query", req, 0, cap_each, &c)))
         goto out;
     dynamo_keys_free(&k);
     dynamo_keys_init(&k);
@@ -1026,25 +1027,12 @@ out:
     return rc;
 }
 
-struct photo_ctx {
-    struct rev_list *l;
-    long max;
-};
-
-static int photo_each(void *ctx, json_object *it)
-{
-    struct photo_ctx *c = ctx;
-    if (cand_add(c->l, it, 0))
-        return FC_ERR;
-    return (long)c->l->n >= c->max ? 1 : 0;
-}
-
 int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t viewer,
                               struct fc_review *out, int max, int *n)
 {
     struct fc_dynamo *d = D(s);
     struct rev_list refs = {0}, rows = {0};
-    struct photo_ctx pc = {&refs, d->search_max};
+    struct cap_ctx pc = {&refs, d->search_max};
     struct dynamo_keys k;
     struct viewer v;
     json_object *req = NULL, *found = NULL;
@@ -1063,7 +1051,7 @@ int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t vie
     dynamo_val(req, ":pk", dynamo_s(pk));
     if (d->consistent)
         json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    if ((rc = dynamo_each(d, "Query", req, 0, photo_each, &pc)) || !refs.n)
+    if ((rc = dynamo_each(d, "Query", req, 0, cap_each, &pc)) || !refs.n)
         goto out;
     /* 2. one BatchGetItem: those reviews, their authors, the viewer's relation sets */
     dynamo_user_pk(vpk, viewer);
