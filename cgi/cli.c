@@ -179,7 +179,7 @@ int main(int argc, char **argv)
         struct fc_scrypt_params prm;
         if (i + 1 < argc)
             fc_strlcpy(dir, argv[i + 1], sizeof dir);
-        else if (fc_config_path(cfg, "Demo.DataDir", "../shared/data/uci-restaurant-consumer", dir,
+        else if (fc_config_path(cfg, "Demo.DataDir", "data/uci-restaurant-consumer", dir,
                                 sizeof dir))
             goto out;
         fc_auth_scrypt_params(cfg, &prm);
