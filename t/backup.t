@@ -14,6 +14,7 @@ through a recording proxy that can drop connections:
   the corrupted file; the next run repairs both;
 * prune keeps the snapshots of the last N days and never deletes an object a kept snapshot
   uses;
+* init on a bucket that refuses the credentials says why it may (wrong secret, permissions);
 * run --time takes seconds or a real UTC date (and time), and refuses anything else (an
   impossible day, an overflowing year, trailing text, empty) with exit 2, writing nothing;
 * encryption: the bucket holds no plaintext (contents and names), restore works with the key,
@@ -170,6 +171,19 @@ try:
     r = fc(["init", "--prefix", "main", "--versioning"])
     t.ok(r.returncode != 0 and "versioning" in r.stderr,
          "init --versioning reports an endpoint that cannot do it", r.stderr)
+    # a bucket that refuses the credentials (S3 answers HEAD with a bare 403): the message
+    # names the likely cause, with no placeholder for the missing message
+    from fault_server import FaultServer  # noqa: E402
+    deny = FaultServer(default={"status": 403, "headers": {"x-amz-request-id": "DENY1"},
+                                "body": ""})
+    try:
+        r = fc(["init", "--prefix", "main"], url=deny.url)
+    finally:
+        deny.stop()
+    t.ok(r.returncode != 0 and "Forbidden (HTTP 403)" in r.stderr and
+         "secret access key may be wrong" in r.stderr and "permission" in r.stderr and
+         ": -" not in r.stderr, "init on a bucket that refuses access names the likely cause",
+         r.stderr)
 
     # ---- two snapshots, restored byte for byte -------------------------------------
     src = os.path.join(work, "src")

@@ -248,6 +248,47 @@ void aws_error_parse(struct aws_error *err, int http_status, const struct aws_he
     err->retryable = aws_error_is_retryable(http_status, err->code);
 }
 
+const char *aws_error_hint(int http_status, const char *code)
+{
+    static const struct {
+        const char *code;
+        const char *hint;
+    } hints[] = {
+        {"SignatureDoesNotMatch", "the secret access key does not match the access key id "
+                                  "(check AWS_SECRET_ACCESS_KEY or the credentials file)"},
+        {"InvalidAccessKeyId", "the access key id is unknown to the service (check "
+                               "AWS_ACCESS_KEY_ID or the credentials file, and the endpoint)"},
+        {"InvalidClientTokenId", "the access key id is unknown to the service (check "
+                                 "AWS_ACCESS_KEY_ID or the credentials file, and the endpoint)"},
+        {"UnrecognizedClientException", "the access key id is unknown to the service (check "
+                                        "AWS_ACCESS_KEY_ID or the credentials file)"},
+        {"AuthFailure", "the credentials were refused (check the access key id and the secret "
+                        "access key)"},
+        {"ExpiredToken", "the session token has expired (refresh the temporary credentials)"},
+        {"ExpiredTokenException", "the session token has expired (refresh the temporary "
+                                  "credentials)"},
+        {"RequestTimeTooSkewed", "this machine's clock is too far from the service's (check NTP)"},
+        {"AccessDenied", "the credentials are valid but lack permission on this resource (check "
+                         "the IAM policy and the bucket or table policy)"},
+        {"AccessDeniedException", "the credentials are valid but lack permission on this "
+                                  "resource (check the IAM policy)"},
+        {"UnauthorizedOperation", "the credentials are valid but lack permission for this "
+                                  "operation (check the IAM policy)"},
+    };
+
+    if (code)
+        for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
+            if (strcmp(code, hints[i].code) == 0)
+                return hints[i].hint;
+    /* A refusal without a body (S3 answers HEAD so): a wrong secret and a missing permission
+     * look the same from here. */
+    if (http_status == 401 || http_status == 403)
+        return "the credentials were refused: the secret access key may be wrong, or the "
+               "credentials lack permission on this resource (check AWS_ACCESS_KEY_ID, "
+               "AWS_SECRET_ACCESS_KEY and the IAM or bucket policy)";
+    return NULL;
+}
+
 int aws_error_is_throttle(const char *code)
 {
     /* botocore's standard retry mode list of throttling codes. */

@@ -45,6 +45,12 @@ void aws_error_set(struct aws_error *err, const char *code, const char *fmt, ...
 void aws_error_parse(struct aws_error *err, int http_status, const struct aws_headers *headers,
                      const char *body, size_t len);
 
+/* For an answer that refused the caller (401/403, or a code such as AccessDenied,
+ * SignatureDoesNotMatch, InvalidAccessKeyId, AuthFailure, ExpiredToken), a sentence naming the
+ * likely cause for an operator ("the secret access key does not match the access key id..."),
+ * else NULL. A static string. */
+const char *aws_error_hint(int http_status, const char *code);
+
 /* 1 when code is one of the throttling codes the SDKs retry (ThrottlingException,
  * Throttling, ThrottledException, RequestLimitExceeded, SlowDown, RequestThrottled,
  * ProvisionedThroughputExceededException, TooManyRequestsException, ...). */

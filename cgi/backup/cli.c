@@ -236,7 +236,7 @@ int backup_cmd_init(HDF *cfg, struct backup_opts *o, int versioning)
     }
     e = backup_s3_bucket_exists(x, err, sizeof err);
     if (e < 0) {
-        backup_msg("forkcast: backup: cannot reach the bucket %s: %s", o->bucket, err);
+        backup_msg("forkcast: backup: cannot use the bucket %s: %s", o->bucket, err);
         goto out;
     }
     if (e == BACKUP_NOTFOUND) {

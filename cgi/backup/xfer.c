@@ -147,12 +147,20 @@ void backup_req_free(struct backup_req *r)
 
 const char *backup_req_strerror(const struct backup_req *r, char *buf, size_t n)
 {
+    const char *code = r->err.code[0] ? r->err.code : "Error";
+    const char *hint = r->err.http_status ? aws_error_hint(r->err.http_status, code) : NULL;
+    char status[32] = "";
+    int k;
+
     if (r->err.http_status)
-        snprintf(buf, n, "%s: %s (HTTP %d)", r->err.code[0] ? r->err.code : "Error",
-                 r->err.message[0] ? r->err.message : "-", r->err.http_status);
+        snprintf(status, sizeof status, " (HTTP %d)", r->err.http_status);
+    /* A HEAD answer has no body, so no message: say nothing rather than "-". */
+    if (r->err.message[0])
+        k = snprintf(buf, n, "%s: %s%s", code, r->err.message, status);
     else
-        snprintf(buf, n, "%s: %s", r->err.code[0] ? r->err.code : "Error",
-                 r->err.message[0] ? r->err.message : "-");
+        k = snprintf(buf, n, "%s%s", code, status);
+    if (hint && k >= 0 && (size_t)k < n)
+        snprintf(buf + k, n - (size_t)k, ": %s", hint);
     return buf;
 }
 
