@@ -9,7 +9,8 @@ instance; the permission check (DryRun) and UnauthorizedOperation; form errors; 
 mapped to clear messages; a RequestLimitExceeded burst is ridden out; the worker killed
 (SIGKILL) mid-launch and started again resumes the job; a doomed image ends terminated with
 its StateReason; a private subnet ends "running without a public IP"; giving up after the
-timeout; stop and terminate through their confirmation pages; the list reads every page
+timeout; stop and terminate through their confirmation pages; the list reads every page;
+without any AWS credentials the pages say what to configure (200 on the list)
 (NextToken) and filters by state and tag. Prints TAP."""
 import json
 import os
@@ -545,8 +546,38 @@ def main():
     browser_check(adm)
 
 
+def check_not_configured():
+    """Without any AWS credentials (no environment keys, no files, no metadata service) the
+    instances pages say politely what to configure, as the backups page does: no 503, no
+    address of the metadata service."""
+    e = {k: "" for k in os.environ if k.startswith("AWS_")}
+    e.update({"AWS_EC2_METADATA_DISABLED": "true", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+              "AWS_CONFIG_FILE": "/nonexistent", "FORKCAST_AWS_REGION": "us-east-1"})
+    bare = Server(env=e)
+    try:
+        c = Client(bare)
+        r = c.post("/signup", {"username": "opal", "email": "opal@example.com",
+                               "password": "tamales verdes", "password2": "tamales verdes",
+                               "display_name": "Opal"}, csrf_from="/signup")
+        bare.run_cli("user", "make-admin", "opal")
+        r = c.get("/admin/instances")
+        t.ok(r.status == 200 and "EC2 is not configured" in r.text and
+             "AWS_ACCESS_KEY_ID" in r.text and "169.254" not in r.text and
+             "Could not list" not in r.text,
+             "no credentials: the list page says what to configure (200, no raw chain)",
+             (r.status, r.text[-1500:]))
+        r = c.post("/admin/instances/launch", launch_form(c))
+        t.ok(r.status == 503 and "EC2 is not configured" in r.text and "169.254" not in r.text,
+             "no credentials: a launch says what to configure", (r.status, r.text[-1500:]))
+    finally:
+        reports = bare.stop()
+        t.ok(not reports, "no sanitizer reports (server without credentials)", reports)
+        bare.cleanup()
+
+
 try:
     main()
+    check_not_configured()
 except Exception:
     t.ok(False, "no exception", traceback.format_exc() + "\n" + (worker_logs() if srv else ""))
 finally:

@@ -13,7 +13,9 @@
   <input id="tag" name="tag" value="<?cs var:Instances.Tag ?>" maxlength="300">
   <button type="submit">Filter</button>
 </form>
-<?cs if:Instances.Error ?>
+<?cs if:Instances.NotConfigured ?>
+<p class="empty" role="status"><?cs var:Instances.NotConfigured ?></p>
+<?cs elif:Instances.Error ?>
 <p class="form-error" role="alert">Could not list the instances: <?cs var:Instances.Error ?></p>
 <?cs elif:Instances.Count > 0 ?>
 <p class="meta"><?cs var:Instances.Count ?> instance<?cs if:Instances.Count != 1 ?>s<?cs /if ?> (<?cs var:Instances.Pages ?> page<?cs if:Instances.Pages != 1 ?>s<?cs /if ?> from EC2).</p>

@@ -59,6 +59,35 @@ static int no_client(struct fc_ctx *c)
     return 500;
 }
 
+#define NOT_CONFIGURED                                                                             \
+    "EC2 is not configured: forkcast found no AWS credentials. Give lighttpd's environment "       \
+    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials "             \
+    "(AWS_PROFILE), or run forkcast on an EC2 instance with an IAM role; set AWS.Region too "      \
+    "(docs/ec2.md)."
+
+/* No credentials anywhere in the chain: EC2 is not set up here, which is no outage. Like the
+ * backups page, say so politely with what to configure (Instances.NotConfigured; 200 on the list);
+ * the chain's details (files looked at, the metadata service's address) go to the log only. */
+static int not_configured(struct fc_ctx *c, int rc, const struct aws_error *err)
+{
+    if (rc != AWS_E_CREDS)
+        return 0;
+    fprintf(stderr, "forkcast: [%s] EC2: no AWS credentials: %s\n", c->request_id, err->message);
+    fc_set(c, "Instances.NotConfigured", NOT_CONFIGURED);
+    return 1;
+}
+
+/* fc_ec2_strerror for a page: without credentials, what to configure instead of the chain. */
+static const char *ec2_strerror(struct fc_ctx *c, int rc, const struct aws_error *err, char *buf,
+                                size_t n)
+{
+    if (not_configured(c, rc, err)) {
+        fc_strlcpy(buf, NOT_CONFIGURED, n);
+        return buf;
+    }
+    return fc_ec2_strerror(rc, err, buf, n);
+}
+
 /* The HTTP status for a failed AWS call shown on a form: 400 when AWS refused what was
  * asked, 503 when it could not be reached or failed on its side. */
 static int aws_status(int rc, const struct aws_error *err)
@@ -193,9 +222,11 @@ static int inst_list(struct fc_ctx *c)
         kset(c, STATES[i], "Instances.States.%zu", i);
     q.page_size = aws_config_int(c->app->cfg, "EC2.PageSize", 100);
     rc = fc_ec2_describe(cl, &q, &v, &n, &pages, &err);
-    if (rc != AWS_OK) {
+    if (not_configured(c, rc, &err)) {
+        c->resp.status = 200;
+    } else if (rc != AWS_OK) {
         char msg[700];
-        fc_set(c, "Instances.Error", fc_ec2_strerror(rc, &err, msg, sizeof msg));
+        fc_set(c, "Instances.Error", ec2_strerror(c, rc, &err, msg, sizeof msg));
         c->resp.status = aws_status(rc, &err) == 400 ? 200 : 503;
     } else {
         if (n > 1)
@@ -457,7 +488,7 @@ static int inst_launch(struct fc_ctx *c)
         r->l.dry_run = 1;
         rc = fc_ec2_run_instances(cl, &r->l, NULL, NULL, &err);
         fc_set(c, fc_ec2_dry_run_ok(rc, &err) ? "Form.CheckOk" : "Form.Error",
-               fc_ec2_strerror(rc, &err, msg, sizeof msg));
+               ec2_strerror(c, rc, &err, msg, sizeof msg));
         status = render_launch(c, fc_ec2_dry_run_ok(rc, &err) ? 200 : aws_status(rc, &err), nonce);
         goto out;
     }
@@ -472,7 +503,7 @@ static int inst_launch(struct fc_ctx *c)
     }
     rc = fc_ec2_run_instances(cl, &r->l, &out, &n, &err);
     if (rc != AWS_OK) {
-        fc_set(c, "Form.Error", fc_ec2_strerror(rc, &err, msg, sizeof msg));
+        fc_set(c, "Form.Error", ec2_strerror(c, rc, &err, msg, sizeof msg));
         status = render_launch(c, aws_status(rc, &err), nonce);
         goto out;
     }
@@ -539,7 +570,7 @@ static int load_view(struct fc_ctx *c, const char *id, struct view *v, int live)
     }
     {
         char msg[700];
-        fc_set(c, "Instance.LiveError", fc_ec2_strerror(rc, &err, msg, sizeof msg));
+        fc_set(c, "Instance.LiveError", ec2_strerror(c, rc, &err, msg, sizeof msg));
     }
     if (!v->stored) {
         c->resp.status = 503;
@@ -802,14 +833,14 @@ static int inst_action(struct fc_ctx *c)
     if (strcmp(fc_form(c, "do"), "check") == 0) {
         rc = fc_ec2_change_state(cl, a, &id, 1, 1, NULL, 0, NULL, &err);
         fc_set(c, fc_ec2_dry_run_ok(rc, &err) ? "Confirm.CheckOk" : "Confirm.Refused",
-               fc_ec2_strerror(rc, &err, msg, sizeof msg));
+               ec2_strerror(c, rc, &err, msg, sizeof msg));
         status =
             render_confirm(c, k, nonce, fc_ec2_dry_run_ok(rc, &err) ? 200 : aws_status(rc, &err));
         goto out;
     }
     rc = fc_ec2_change_state(cl, a, &id, 1, 0, ch, 1, &n, &err);
     if (rc != AWS_OK) {
-        fc_set(c, "Confirm.Refused", fc_ec2_strerror(rc, &err, msg, sizeof msg));
+        fc_set(c, "Confirm.Refused", ec2_strerror(c, rc, &err, msg, sizeof msg));
         status = render_confirm(c, k, nonce, aws_status(rc, &err));
         goto out;
     }
