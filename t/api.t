@@ -368,6 +368,34 @@ try:
                      (b'{"bio": "\xff"}', "invalid UTF-8"), (b'{"bio": "x"', "cut short")):
         r = call("PATCH", "/api/v1/me", raw=raw, token=zoe)
         t.ok(is_error(r, 400, "invalid_json", None), "%s: 400 invalid_json" % why, r)
+    # strict RFC 8259: what json-c alone would accept (or silently change) is refused too
+    me_before = call("GET", "/api/v1/me", token=zoe).json
+    review2 = "/api/v1/restaurants/2/reviews"
+    for path, raw, why in (
+            ("/api/v1/me", b"{'bio': \"x\"}", "a single-quoted member name"),
+            ("/api/v1/me", b"{\"bio\": 'x'}", "a single-quoted string"),
+            ("/api/v1/me", b'{"bio":"a","bio":"b"}', "a duplicate member name"),
+            ("/api/v1/me", b'{"bio":"a","b\\u0069o":"b"}', "a duplicate member name spelt with an escape"),
+            ("/api/v1/me", b'{"cuisines":[{"a":1,"b":{"c":1,"c":2}}]}', "a duplicate member name deep down"),
+            (review2, b'{"stars": NaN}', "NaN"),
+            (review2, b'{"stars": Infinity}', "Infinity"),
+            (review2, b'{"stars": -Infinity}', "-Infinity"),
+            (review2, b'{"stars": -04}', "a leading zero"),
+            (review2, b'{"stars": 4.}', "a fraction without digits"),
+            ("/api/v1/me", b'{"bio": "x" /* note */}', "a comment"),
+            ("/api/v1/me", b'{"bio": "a\tb"}', "a raw tab in a string"),
+            ("/api/v1/me", b'{"bio": "a\xc0\xafb"}', "overlong UTF-8"),
+            ("/api/v1/me", b'{"bio": "a\xed\xa0\x80b"}', "a UTF-8 encoded surrogate"),
+            ("/api/v1/me", b'{"bio": "\\ud800"}', "a lone surrogate escape")):
+        r = call("PATCH" if path == "/api/v1/me" else "POST", path, raw=raw, token=zoe)
+        t.ok(is_error(r, 400, "invalid_json", None), "strict JSON, %s: 400 invalid_json" % why, r)
+    t.ok(call("GET", "/api/v1/me", token=zoe).json == me_before,
+         "nothing changed by the refused strict-JSON bodies", call("GET", "/api/v1/me", token=zoe))
+    r = call("PATCH", "/api/v1/me", raw=b' {"bio" : "n\\u00e9sted \\ud83c\\udf63", "cuisines" : [ ] }\r\n',
+             token=zoe)
+    t.ok(r.status == 200 and r.json["bio"] == "n\u00e9sted \U0001F363",
+         "valid JSON with whitespace, escapes and a surrogate pair is accepted", r)
+    call("PATCH", "/api/v1/me", {"bio": me_before["bio"], "cuisines": me_before["cuisines"]}, token=zoe)
     r = call("PATCH", "/api/v1/me", raw=b'{"bio": "x"}', token=zoe, headers={"Content-Type": "text/plain"})
     t.ok(is_error(r, 415, "unsupported_media_type"), "not application/json: 415", r)
     r = call("PATCH", "/api/v1/me", raw=b'{"bio": "charset ok"}', token=zoe,

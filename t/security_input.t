@@ -6,6 +6,7 @@ text, searches, log-in and the JSON API. Each value is either stored exactly and
 escaped, or refused with a 4xx that names the field (and the limit), with nothing stored;
 never a 500, a crash or a silently changed value."""
 import html
+import http.client
 import json
 import os
 import re
@@ -217,6 +218,114 @@ try:
     t.ok(not problems, "review text: 2000 characters (also 3- and 4-byte ones) fit; 2001 or 1 MB "
          "is a 400 stating the limit, nothing stored", problems)
 
+    # ---- text fields sent as file parts (filename=): never stored unchecked ----
+    # Only the review photo is a file. Any other field sent as a file part is refused with a
+    # 4xx naming it (or, if valid text, taken as text), on every page and on the API.
+    def file_post(c, path, fields, files):
+        body, ctype = multipart(dict(fields, csrf=c.csrf("/")), files)
+        return c.request("POST", path, body=body, headers={"Content-Type": ctype})
+
+    def names_field(r, field):
+        return 400 <= r.status < 500 and "\u201c%s\u201d" % field in html.unescape(r.text)
+
+    review(ana, b"the good one")
+    ana_review = db.execute("SELECT r.id FROM reviews r JOIN users u ON u.id = r.user_id WHERE "
+                            "u.username = 'ana' AND r.restaurant_id = ?", (rest,)).fetchone()[0]
+    form_post(ana, "/u/ana/edit", [("display_name", "Ana"), ("bio", "kept"), ("city", "Here"),
+                                   ("visibility", "public")])
+    # read as bytes: what was stored may not be UTF-8 at all
+    def review_bytes(name):
+        row = db.execute("SELECT CAST(r.body AS BLOB) FROM reviews r JOIN users u ON u.id = r.user_id "
+                         "WHERE u.username = ? AND r.restaurant_id = ?", (name, rest)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def user_bytes(name):
+        row = db.execute("SELECT CAST(display_name AS BLOB), CAST(bio AS BLOB), CAST(city AS BLOB) "
+                         "FROM users WHERE username = ?", (name,)).fetchone()
+        return tuple(bytes(x) for x in row)
+
+    before = user_bytes("ana")
+    as_file = dict(BAD, **{"valid text": "plain%20words"})
+    problems = []
+    for name, enc in as_file.items():
+        raw = urllib.parse.unquote_to_bytes(enc)
+        for path in ("/restaurants/%d/review" % rest, "/reviews/%d/edit" % ana_review):
+            r = file_post(ana, path, {"stars": "4"}, {"body": ("review.txt", "text/plain", raw)})
+            stored = review_bytes("ana")
+            ok = names_field(r, "body") and stored == b"the good one" or \
+                name == "valid text" and r.status == 303 and stored == raw
+            if not ok:
+                problems.append((name, path, r.status, stored, re.findall(r"<p>([^<]*)</p>", r.text)[:2]))
+            review(ana, b"the good one")
+        for field in ("display_name", "bio"):
+            vals = {"display_name": "Ana", "bio": "kept", "city": "Here", "visibility": "public"}
+            del vals[field]
+            r = file_post(ana, "/u/ana/edit", vals, {field: ("x.txt", "text/plain", raw)})
+            now = user_bytes("ana")
+            ok = names_field(r, field) and now == before or \
+                name == "valid text" and r.status == 303 and now[["display_name", "bio"].index(field)] == raw
+            if not ok:
+                problems.append((name, field, r.status, now, re.findall(r"<p>([^<]*)</p>", r.text)[:2]))
+            form_post(ana, "/u/ana/edit", [("display_name", "Ana"), ("bio", "kept"), ("city", "Here"),
+                                           ("visibility", "public")])
+    t.ok(not problems, "review text, display name and bio sent as file parts: NUL, control "
+         "characters and invalid UTF-8 are refused with a 4xx naming the field, nothing stored "
+         "(new review, review edit, profile edit)", "\n".join(map(repr, problems)))
+    fern_before = db.execute("SELECT count(*) FROM reviews r JOIN users u ON u.id = r.user_id "
+                             "WHERE u.username = 'fern'").fetchone()[0]
+    body, ctype = multipart({"stars": "4"}, {"body": ("r.txt", "text/plain", b"a\x01b\xff")})
+    r = friend.request("POST", "/api/v1/restaurants/%d/reviews" % rest, body=body,
+                       headers={"Content-Type": ctype, "Authorization": "Bearer " + friend.token})
+    err = (json.loads(r.text).get("error") or {}) if r.text.startswith("{") else {}
+    t.ok(r.status == 400 and err.get("field") == "body" and "\u201cbody\u201d" in err.get("message", "") and
+         db.execute("SELECT count(*) FROM reviews r JOIN users u ON u.id = r.user_id WHERE "
+                    "u.username = 'fern'").fetchone()[0] == fern_before,
+         "API: a review body sent as a multipart file part is refused with a JSON 400 naming the "
+         "field, nothing stored", r.text[:200])
+
+    # one more of each, left in place, then what the API answers about them
+    file_post(ana, "/restaurants/%d/review" % rest, {"stars": "4"},
+              {"body": ("r.txt", "text/plain", b"junk\x01\xff")})
+    file_post(ana, "/u/ana/edit", {"city": "Here", "visibility": "public"},
+              {"display_name": ("x.txt", "text/plain", b"Ana\x01\xff"),
+               "bio": ("y.txt", "text/plain", b"bio\x00\xc0\xaf")})
+
+    def raw_get(path, token=None):
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        conn.request("GET", path, headers={"Authorization": "Bearer " + token} if token else {})
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp.status, data
+
+    def bad_text(v):
+        """Strings in a parsed JSON value holding a control character (other than \\n \\r \\t)."""
+        if isinstance(v, dict):
+            return [x for k, w in v.items() for x in bad_text(k) + bad_text(w)]
+        if isinstance(v, list):
+            return [x for w in v for x in bad_text(w)]
+        if isinstance(v, str) and re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", v):
+            return [v]
+        return []
+
+    problems = []
+    for path, token in (("/api/v1/me", ana.token), ("/api/v1/users/ana", None),
+                        ("/api/v1/restaurants/%d/reviews" % rest, None),
+                        ("/api/v1/reviews/%d" % ana_review, None), ("/api/v1/feed", friend.token)):
+        status, data = raw_get(path, token)
+        try:
+            doc = json.loads(data.decode("utf-8"))
+        except ValueError as e:
+            problems.append((path, status, str(e)[:80], data[:120]))
+            continue
+        if status != 200 or bad_text(doc):
+            problems.append((path, status, bad_text(doc)[:3]))
+    t.ok(not problems, "after the file-part posts the API still answers valid UTF-8 JSON "
+         "without control characters (profile, reviews, feed)", problems)
+    review(ana, b"the good one")
+    form_post(ana, "/u/ana/edit", [("display_name", "Ana"), ("bio", "kept"), ("city", "Here"),
+                                   ("visibility", "public")])
+
     # ---- searches: wildcards are literal, markup comes back escaped ----
     def names(text):
         return re.findall(r'class="card-title" href="/restaurants/\d+">([^<]*)<', text)
@@ -284,10 +393,10 @@ try:
     cases = {
         "\\u0000": (b'{"bio": "a\\u0000b"}', 422, "bio"),
         "\\u0001": (b'{"bio": "a\\u0001b"}', 422, "bio"),
-        "raw control byte": (b'{"bio": "a\x01b"}', 422, "bio"),
+        "raw control byte": (b'{"bio": "a\x01b"}', 400, None),  # not JSON (RFC 8259: escape it)
         "raw invalid UTF-8": (b'{"bio": "a\x80b"}', 400, None),
-        "raw overlong": (b'{"bio": "a\xc0\xafb"}', None, None),
-        "raw surrogate": (b'{"bio": "a\xed\xa0\x80b"}', None, None),
+        "raw overlong": (b'{"bio": "a\xc0\xafb"}', 400, None),
+        "raw surrogate": (b'{"bio": "a\xed\xa0\x80b"}', 400, None),
         "lone high surrogate escape": (b'{"bio": "a\\ud800b"}', 400, None),
         "lone low surrogate escape": (b'{"bio": "a\\udc00b"}', 400, None),
         "reversed pair": (b'{"bio": "\\udc00\\ud800"}', 400, None),
@@ -303,8 +412,9 @@ try:
         if (status and r.status != status) or not 400 <= r.status < 500 or \
                 (field and err.get("field") != field) or not err.get("message"):
             problems.append((name, r.status, r.text[:150]))
-    t.ok(not problems, "API: NUL and control characters (422 naming the field), invalid UTF-8 "
-         "and lone surrogate escapes (400) and 1 MB (422 with the limit) are refused", problems)
+    t.ok(not problems, "API: escaped NUL and control characters (422 naming the field), raw ones, "
+         "invalid UTF-8 and lone surrogate escapes (400: not JSON) and 1 MB (422 with the limit) "
+         "are refused", problems)
     t.ok(user_row("ana")[1] == "kept", "nothing stored from the refused API calls", user_row("ana")[1])
     r = api(ana, "PATCH", "/api/v1/me", {"bio": "\U0001F363 \\ud800"})
     t.ok(r.status == 200 and user_row("ana")[1] == "\U0001F363 \\ud800",

@@ -244,8 +244,8 @@ static const char *default_message(int status)
     }
 }
 
-/* fc_error for the JSON API: {"error": {"code", "message", "field": null}}. */
-static int api_error(struct fc_ctx *c, int status, const char *message)
+/* fc_error for the JSON API: {"error": {"code", "message", "field"}} (field NULL: null). */
+static int api_error(struct fc_ctx *c, int status, const char *message, const char *field)
 {
     static const struct {
         int status;
@@ -267,7 +267,7 @@ static int api_error(struct fc_ctx *c, int status, const char *message)
         json_object_object_add(e, "code", json_object_new_string(code));
         json_object_object_add(e, "message",
                                json_object_new_string(message ? message : default_message(status)));
-        json_object_object_add(e, "field", NULL);
+        json_object_object_add(e, "field", field ? json_object_new_string(field) : NULL);
         json_object_object_add(o, "error", e);
         e = NULL;
         fc_resp_header(&c->resp, "Content-Type", "application/json");
@@ -325,7 +325,7 @@ int fc_error(struct fc_ctx *c, int status, const char *message)
 {
     status = storage_fault(c, status, &message);
     if (fc_session_is_api(c))
-        return api_error(c, status, message);
+        return api_error(c, status, message, NULL);
     c->resp.status = status;
     fc_set_int(c, "Error.Status", status);
     fc_set(c, "Error.Title", fc_status_text(status));
@@ -373,10 +373,30 @@ static void access_log(struct fc_ctx *c, struct timespec *t0)
     fc_metrics_request(c->app, c->route ? c->route : "-", c->resp.status, ms);
 }
 
+/* name as an error message may show it, or NULL (not text, or too long). */
+static const char *shown_name(const char *name)
+{
+    return fc_utf8_valid(name, strlen(name)) && strlen(name) <= 60 ? name : NULL;
+}
+
+/* The 400 for a text field sent as a file part (filename=), naming the field (on the API in
+ * "field" too); returns 0. */
+static int file_field_error(struct fc_ctx *c, const char *name)
+{
+    char msg[300];
+    name = shown_name(name);
+    snprintf(msg, sizeof msg,
+             "The field %s%s%s must be text, but it was sent as a file. Nothing was saved; "
+             "correct it and send it again.",
+             name ? "\u201c" : "", name ? name : "with that name", name ? "\u201d" : "");
+    return fc_session_is_api(c) ? api_error(c, 400, msg, name) : fc_error(c, 400, msg);
+}
+
 /* Runs the route's requirements, then its handler. */
 static void dispatch(struct fc_ctx *c)
 {
     const struct fc_route *route = NULL;
+    const struct fc_param *stray;
     int m, status;
 
     m = fc_route_match_all(fc_route_groups, c->req.method, c->req.path, &route, c->args, &c->nargs);
@@ -427,6 +447,11 @@ static void dispatch(struct fc_ctx *c)
                  "page and send it again.");
         return;
     }
+    /* only the route's upload fields may come as files: a file part skipped the text checks */
+    if ((stray = fc_params_stray_file(&c->req.form, fc_route_files(route)))) {
+        file_field_error(c, stray->name);
+        return;
+    }
     status = route->fn(c);
     if (status)
         fc_error(c, status, hdf_get_value(c->hdf, "Error.Message", NULL));
@@ -442,9 +467,7 @@ static const char *bad_field_message(const struct fc_request *req, char *buf, si
     const char *name;
     if (!p || !p->n)
         return NULL;
-    name = p->v[p->n - 1].name;
-    if (!fc_utf8_valid(name, strlen(name)) || strlen(name) > 60)
-        name = NULL;
+    name = shown_name(p->v[p->n - 1].name);
     snprintf(buf, size,
              "The field %s%s%s is not valid text: it contains a control character (such as NUL) "
              "or bytes that are not UTF-8.%s",

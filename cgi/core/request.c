@@ -274,8 +274,24 @@ const struct fc_param *fc_param_get(const struct fc_params *p, const char *name)
 
 const char *fc_param(const struct fc_params *p, const char *name)
 {
-    const struct fc_param *e = fc_param_get(p, name);
-    return e ? e->value : NULL;
+    for (size_t i = 0; i < p->n; i++)
+        if (!p->v[i].filename && strcmp(p->v[i].name, name) == 0)
+            return p->v[i].value;
+    return NULL;
+}
+
+const struct fc_param *fc_params_stray_file(const struct fc_params *p, const char *const *files)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        size_t j = 0;
+        if (!p->v[i].filename)
+            continue;
+        while (files && files[j] && strcmp(files[j], p->v[i].name) != 0)
+            j++;
+        if (!files || !files[j])
+            return &p->v[i];
+    }
+    return NULL;
 }
 
 void fc_params_free(struct fc_params *p)

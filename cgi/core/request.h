@@ -10,7 +10,7 @@ struct fc_param {
     char *name;
     char *value;
     size_t len;
-    char *filename; /* multipart file parts only */
+    char *filename; /* multipart file parts only (their value is bytes, not checked text) */
     char *ctype;    /* multipart file parts only */
 };
 
@@ -67,10 +67,15 @@ int fc_parse_cookies(struct fc_params *out, const char *header, size_t max_field
 int fc_parse_multipart(struct fc_params *out, const char *content_type, const char *body,
                        size_t len, size_t max_fields);
 
-/* First value of name, or NULL. */
+/* First text value of name, or NULL. Text is checked by the parsers; a multipart file part
+ * (filename=) is not, so it is never a text value: read a file with fc_param_get. */
 const char *fc_param(const struct fc_params *p, const char *name);
-/* The whole pair (for files), or NULL. */
+/* The whole first pair named name, file or text, or NULL. */
 const struct fc_param *fc_param_get(const struct fc_params *p, const char *name);
+/* The first file part of p whose name is not one of files (NULL-terminated, or NULL for none),
+ * or NULL. A form may send as files only its upload fields (the route says which): any other
+ * field sent as a file skipped the text checks and is refused. */
+const struct fc_param *fc_params_stray_file(const struct fc_params *p, const char *const *files);
 void fc_params_free(struct fc_params *p);
 
 #endif

@@ -32,6 +32,12 @@ static int match(const char *pat, const char *path, char args[][256], int *nargs
     return 1;
 }
 
+const char *const *fc_route_files(const struct fc_route *route)
+{
+    static const char *const photo[] = {"photo", NULL}, *const none[] = {NULL};
+    return route->flags & FC_ROUTE_PHOTO ? photo : none;
+}
+
 int fc_route_match(const struct fc_route *table, size_t n, const char *method, const char *path,
                    const struct fc_route **out, char args[][256], int *nargs)
 {

@@ -12,6 +12,7 @@ enum {
     FC_ROUTE_LOGIN = 1,  /* must be logged in (else redirect to /login) */
     FC_ROUTE_ADMIN = 2,  /* must be an admin (else 403) */
     FC_ROUTE_NOCSRF = 4, /* POST without CSRF check (JSON API with bearer tokens) */
+    FC_ROUTE_PHOTO = 8,  /* the form may upload the review photo: a file part named "photo" */
 };
 
 struct fc_route {
@@ -27,6 +28,10 @@ enum { FC_MATCH_OK = 0, FC_MATCH_NOPATH = 404, FC_MATCH_NOMETHOD = 405 };
  * are copied into args (at most FC_MAX_ARGS, each < 256 bytes). */
 int fc_route_match(const struct fc_route *table, size_t n, const char *method, const char *path,
                    const struct fc_route **out, char args[][256], int *nargs);
+
+/* The fields route's form may send as file parts (its uploads, from its flags), NULL-terminated;
+ * every other field is text, and a file part for it is refused before the handler runs. */
+const char *const *fc_route_files(const struct fc_route *route);
 
 /* A page family's routes (each family keeps its table beside its handlers). */
 struct fc_route_group {

@@ -1,6 +1,7 @@
 /* pages/api: the JSON API under /api/v1/ for mobile clients (bearer tokens; see docs/api.md). */
 #include "auth/auth.h"
 #include "core/config.h"
+#include "core/json.h"
 #include "core/route.h"
 #include "core/session.h"
 #include "core/util.h"
@@ -323,63 +324,13 @@ static json_object *wrap(const char *key, json_object *value)
 
 /* ---- request bodies and parameters -------------------------------------------------------- */
 
-/* What json-c would silently change in the (valid) JSON text s, or NULL: a \u escape of half
- * a surrogate pair (it becomes U+FFFD) or a NUL in a member name (the name is cut there). */
-static const char *json_text_problem(const char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        int nul = 0;
-        if (s[i++] != '"')
-            continue;
-        while (i < len && s[i] != '"') { /* one string, i after its opening quote */
-            unsigned long u, v;
-            char hex[5] = "";
-            if (s[i] != '\\') {
-                i++;
-                continue;
-            }
-            if (i + 1 < len && s[i + 1] != 'u') {
-                i += 2; /* \" \\ \n ... */
-                continue;
-            }
-            if (i + 6 > len)
-                return NULL;
-            memcpy(hex, s + i + 2, 4);
-            u = strtoul(hex, NULL, 16);
-            i += 6;
-            nul |= u == 0;
-            if (u >= 0xdc00 && u <= 0xdfff)
-                return "a \\u escape is half of a surrogate pair";
-            if (u < 0xd800 || u > 0xdbff)
-                continue;
-            if (i + 6 > len || s[i] != '\\' || s[i + 1] != 'u')
-                return "a \\u escape is half of a surrogate pair";
-            memcpy(hex, s + i + 2, 4);
-            v = strtoul(hex, NULL, 16);
-            if (v < 0xdc00 || v > 0xdfff)
-                return "a \\u escape is half of a surrogate pair";
-            i += 6;
-        }
-        i++; /* the closing quote */
-        while (i < len && strchr(" \t\r\n", s[i]))
-            i++;
-        if (nul && i < len && s[i] == ':')
-            return "a member name contains \\u0000";
-    }
-    return NULL;
-}
-
-/* Parses the body as a JSON object into *in (an empty body counts as {}). */
+/* Parses the body as a JSON object into *in (an empty body counts as {}): strict RFC 8259
+ * (core/json.c), so that nothing json-c alone would accept or change gets through. */
 static int read_body(struct fc_ctx *c, json_object **in)
 {
     const char *ct = c->req.content_type;
-    json_tokener *tok = NULL;
-    json_object *o = NULL;
-    enum json_tokener_error jerr;
-    const char *problem;
-    size_t end;
-    int rc = FC_EINVAL;
+    char why[200];
+    int rc;
 
     *in = NULL;
     if (!c->req.body_len) {
@@ -389,39 +340,17 @@ static int read_body(struct fc_ctx *c, json_object **in)
     if (strncasecmp(ct, "application/json", 16) != 0 || (ct[16] && ct[16] != ';' && ct[16] != ' '))
         return fail(c, 415, "unsupported_media_type", NULL,
                     "Send the body as JSON with Content-Type: application/json.");
-    tok = json_tokener_new();
-    if (!tok)
+    rc = fc_json_parse_strict(c->req.body, c->req.body_len, in, why, sizeof why);
+    if (rc == FC_ERR)
         return fail500(c, "json");
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    o = json_tokener_parse_ex(tok, c->req.body, (int)c->req.body_len);
-    jerr = json_tokener_get_error(tok);
-    if (!o || jerr != json_tokener_success) {
-        fail(c, 400, "invalid_json", NULL, "The body is not valid JSON (%s).",
-             jerr == json_tokener_continue ? "it ends too early" : json_tokener_error_desc(jerr));
-        goto out;
+    if (rc)
+        return fail(c, 400, "invalid_json", NULL, "The body is not valid JSON (%s).", why);
+    if (!json_object_is_type(*in, json_type_object)) {
+        json_object_put(*in);
+        *in = NULL;
+        return fail(c, 400, "invalid_json", NULL, "The body must be a JSON object.");
     }
-    end = json_tokener_get_parse_end(tok);
-    while (end < c->req.body_len && c->req.body[end] && strchr(" \t\r\n", c->req.body[end]))
-        end++;
-    if (end < c->req.body_len) {
-        fail(c, 400, "invalid_json", NULL, "The body has data after the JSON value.");
-        goto out;
-    }
-    if (!json_object_is_type(o, json_type_object)) {
-        fail(c, 400, "invalid_json", NULL, "The body must be a JSON object.");
-        goto out;
-    }
-    if ((problem = json_text_problem(c->req.body, c->req.body_len))) {
-        fail(c, 400, "invalid_json", NULL, "The body is not valid JSON (%s).", problem);
-        goto out;
-    }
-    *in = o;
-    o = NULL;
-    rc = FC_OK;
-out:
-    json_object_put(o);
-    json_tokener_free(tok);
-    return rc;
+    return FC_OK;
 }
 
 /* Refuses members of in that are not in names (NULL-terminated): they are likely typos. */

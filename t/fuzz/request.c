@@ -56,10 +56,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     env[7] = NULL;
 
     if (fc_request_parse(&req, env, reader, &b, &lim) == FC_OK) {
-        /* what the handlers then do with the parsed pairs */
-        for (size_t i = 0; i < req.form.n; i++)
-            if (fc_param(&req.form, req.form.v[i].name) == NULL)
+        /* what the handlers then do with the parsed pairs: text values (never file parts)
+         * are checked text */
+        for (size_t i = 0; i < req.form.n; i++) {
+            const struct fc_param *e = &req.form.v[i];
+            if (!e->filename &&
+                (fc_param(&req.form, e->name) == NULL || !fc_utf8_valid(e->value, e->len)))
                 abort();
+            if (e->filename && fc_param(&req.form, e->name) == e->value)
+                abort();
+        }
         if (req.path[0] != '/')
             abort();
     }

@@ -114,6 +114,56 @@ static void test_multipart_malformed(void **state)
     fc_params_free(&p);
 }
 
+/* Only upload fields may come as file parts: a text field sent as one (its bytes unchecked)
+ * is never a text value, and fc_params_stray_file finds it. */
+static void test_multipart_file_fields(void **state)
+{
+    static const char *const photo[] = {"photo", NULL}, *const avatar[] = {"avatar", NULL};
+    static const char body[] =
+        "------XyZ\r\n"
+        "Content-Disposition: form-data; name=\"body\"; filename=\"b.txt\"\r\n"
+        "Content-Type: text/plain\r\n\r\n"
+        "a\x01\xff\r\n"
+        "------XyZ\r\n"
+        "Content-Disposition: form-data; name=\"body\"\r\n\r\n"
+        "fine\r\n"
+        "------XyZ\r\n"
+        "Content-Disposition: form-data; name=\"bio\"; filename=\"\"\r\n\r\n"
+        "x\r\n"
+        "------XyZ--\r\n";
+    struct fc_params p = {0};
+    const struct fc_param *f;
+    (void)state;
+    assert_int_equal(fc_parse_multipart(&p, MP_CT, MP_BODY, sizeof MP_BODY - 1, 10), FC_OK);
+    assert_null(fc_params_stray_file(&p, photo));
+    f = fc_params_stray_file(&p, avatar);
+    assert_non_null(f);
+    assert_string_equal(f->name, "photo");
+    assert_ptr_equal(fc_params_stray_file(&p, NULL), f);
+    assert_null(fc_param(&p, "photo")); /* a file: not a text value */
+    assert_non_null(fc_param_get(&p, "photo"));
+    assert_string_equal(fc_param(&p, "title"), "Hello\r\nworld");
+    fc_params_free(&p);
+
+    assert_int_equal(fc_parse_multipart(&p, MP_CT, body, sizeof body - 1, 10), FC_OK);
+    assert_int_equal(p.n, 3);
+    f = fc_params_stray_file(&p, photo);
+    assert_non_null(f);
+    assert_string_equal(f->name, "body");
+    assert_memory_equal(f->value, "a\x01\xff", 3);
+    assert_string_equal(fc_param(&p, "body"), "fine"); /* the text part, not the file's bytes */
+    assert_null(fc_param(&p, "bio"));                  /* filename="" is a file part too */
+    assert_string_equal(fc_params_stray_file(&p, (const char *const[]){"body", NULL})->name, "bio");
+    assert_null(fc_params_stray_file(&p, (const char *const[]){"body", "bio", NULL}));
+    fc_params_free(&p);
+
+    /* urlencoded bodies, query strings and cookies have no file parts */
+    assert_int_equal(fc_parse_urlencoded(&p, "body=x&photo=y", 14, 10), FC_OK);
+    assert_null(fc_params_stray_file(&p, NULL));
+    assert_string_equal(fc_param(&p, "photo"), "y");
+    fc_params_free(&p);
+}
+
 struct reader {
     const char *data;
     size_t len, pos;
@@ -181,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_cookies),
         cmocka_unit_test(test_multipart),
         cmocka_unit_test(test_multipart_malformed),
+        cmocka_unit_test(test_multipart_file_fields),
         cmocka_unit_test(test_request_parse),
         cmocka_unit_test(test_request_too_big),
     };

@@ -81,6 +81,16 @@ static void test_app_table(void **state)
                 assert_true(a->flags & FC_ROUTE_LOGIN);
             if (strncmp(a->pattern, "/admin", 6) == 0)
                 assert_true(a->flags & FC_ROUTE_ADMIN);
+            /* file uploads: only the review photo, only on the two review forms; every
+             * other route takes no file part at all */
+            if (a->flags & FC_ROUTE_PHOTO) {
+                assert_true(strcmp(a->pattern, "/restaurants/:id/review") == 0 ||
+                            strcmp(a->pattern, "/reviews/:id/edit") == 0);
+                assert_string_equal(fc_route_files(a)[0], "photo");
+                assert_null(fc_route_files(a)[1]);
+            } else {
+                assert_null(fc_route_files(a)[0]);
+            }
         }
 }
 
