@@ -1571,10 +1571,12 @@ static json_object *rec_json(struct fc_ctx *c, const struct rec_result *res,
     return o;
 }
 
-/* {"items": [recommendation...]} for results of the recommender. */
-static int send_recs(struct fc_ctx *c, const struct rec_result *res, size_t n)
+/* {"items": [recommendation...]} for results of the recommender, their reasons naming only
+ * friends the viewer may name now (fc_rec_reasons_check rewrites res, as on the home page). */
+static int send_recs(struct fc_ctx *c, struct rec_result *res, size_t n)
 {
     json_object *items = json_object_new_array();
+    fc_rec_reasons_check(c->app->store, c->logged_in ? c->user.id : 0, res, n); /* logs failures */
     for (size_t i = 0; items && i < n; i++) {
         struct fc_restaurant r;
         int rc = c->app->store->ops->rest_get(c->app->store, res[i].item, &r);

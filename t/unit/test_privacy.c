@@ -1,5 +1,7 @@
 /* Unit tests of the privacy rules every page and the API go through: which profile fields a
- * viewer may see (fc_store_profile_fields, its redaction of users and people). */
+ * viewer may see (fc_store_profile_fields, its redaction of users and people) and which
+ * friends a recommendation's reason may still name (fc_rec_reason_now, and
+ * fc_rec_reasons_check on a real store: a block, a disabled account, an unfriending). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 
 #include "../lib/testutil.h"
 #include "core/util.h"
+#include "rec/rec.h"
 #include "store/store.h"
 
 enum {
@@ -132,12 +135,151 @@ static void test_person_redact(void **state)
     }
 }
 
+static struct rec_result friends_result(int n_friends)
+{
+    struct rec_result r;
+    memset(&r, 0, sizeof r);
+    r.item = 5;
+    r.reason = REC_WHY_FRIENDS;
+    r.n_friends = n_friends;
+    r.friends_avg = 4.5;
+    for (int i = 0; i < n_friends && i < 3; i++)
+        r.friend_ids[i] = 100 + i;
+    strcpy(r.city, "Cuernavaca");
+    return r;
+}
+
+static void test_reason_now(void **state)
+{
+    const struct fc_rec_named friend = {1, 0, F}, gone = {0, 0, 0}, disabled = {1, 1, F},
+                              stranger = {1, 0, 0}, blocked_me = {1, 0, BB}, i_blocked = {1, 0, B},
+                              asked = {1, 0, RO};
+    const struct fc_rec_named *bad[] = {&gone,       &disabled,  &stranger,
+                                        &blocked_me, &i_blocked, &asked};
+    struct rec_result r;
+    (void)state;
+
+    /* every named friend may be named: unchanged */
+    r = friends_result(5);
+    {
+        struct fc_rec_named all[3] = {friend, friend, friend};
+        assert_int_equal(fc_rec_reason_now(&r, all), 0);
+    }
+    assert_int_equal(r.reason, REC_WHY_FRIENDS);
+    assert_int_equal(r.n_friends, 5);
+    assert_int_equal(r.friend_ids[2], 102);
+
+    /* one who may not be named, in any place: the friends part goes */
+    for (size_t b = 0; b < sizeof bad / sizeof *bad; b++)
+        for (int at = 0; at < 3; at++) {
+            struct fc_rec_named named[3] = {friend, friend, friend};
+            named[at] = *bad[b];
+            r = friends_result(3);
+            assert_int_equal(fc_rec_reason_now(&r, named), 1);
+            if (r.reason != REC_WHY_POPULAR || r.n_friends || r.friends_avg != 0 ||
+                r.friend_ids[0] || r.friend_ids[1] || r.friend_ids[2])
+                fail_msg("bad %zu at %d: reason %d, %d friends", b, at, r.reason, r.n_friends);
+        }
+
+    /* the reason the result supports next: because, then cuisine, then popular */
+    r = friends_result(1);
+    r.because_item = 9;
+    strcpy(r.cuisine, "Mexican");
+    fc_rec_reason_now(&r, &stranger);
+    assert_int_equal(r.reason, REC_WHY_BECAUSE);
+    assert_int_equal(r.because_item, 9);
+    r = friends_result(1);
+    strcpy(r.cuisine, "Mexican");
+    fc_rec_reason_now(&r, &gone);
+    assert_int_equal(r.reason, REC_WHY_CUISINE);
+    assert_string_equal(r.cuisine, "Mexican");
+
+    /* not known (NULL): nobody is named */
+    r = friends_result(2);
+    assert_int_equal(fc_rec_reason_now(&r, NULL), 1);
+    assert_int_equal(r.reason, REC_WHY_POPULAR);
+
+    /* other reasons keep their reason; friend details they carry go unless checked */
+    r = friends_result(2);
+    r.reason = REC_WHY_POPULAR_CITY;
+    assert_int_equal(fc_rec_reason_now(&r, NULL), 1);
+    assert_int_equal(r.reason, REC_WHY_POPULAR_CITY);
+    assert_int_equal(r.n_friends, 0);
+    memset(&r, 0, sizeof r);
+    r.reason = FC_REC_WHY_PERSONALIZED;
+    assert_int_equal(fc_rec_reason_now(&r, NULL), 0);
+    assert_int_equal(r.reason, FC_REC_WHY_PERSONALIZED);
+}
+
+static int64_t mkuser(struct fc_store *s, const char *name)
+{
+    struct fc_user u;
+    fill_user(&u);
+    u.id = 0;
+    snprintf(u.username, sizeof u.username, "%s", name);
+    snprintf(u.email, sizeof u.email, "%s@example.com", name);
+    snprintf(u.ext_id, sizeof u.ext_id, "%s-ext", name);
+    strcpy(u.pw_hash, "x");
+    assert_int_equal(s->ops->user_create(s, &u), FC_OK);
+    return u.id;
+}
+
+/* The checker on a store: what each named friend is now decides. */
+static void test_reasons_check(void **state)
+{
+    char dir[64];
+    HDF *cfg = testutil_config(dir);
+    struct fc_store *s = NULL;
+    struct rec_result res[4];
+    int64_t v, a, b, c;
+    (void)state;
+    assert_non_null(cfg);
+    assert_int_equal(fc_store_open(cfg, &s), FC_OK);
+    v = mkuser(s, "vera");
+    a = mkuser(s, "ana");
+    b = mkuser(s, "bea");
+    c = mkuser(s, "cleo");
+    assert_int_equal(s->ops->friend_add(s, v, a, 1), FC_OK);
+    assert_int_equal(s->ops->friend_add(s, v, b, 1), FC_OK);
+    assert_int_equal(s->ops->friend_add(s, v, c, 1), FC_OK);
+
+    res[0] = friends_result(1);
+    res[0].friend_ids[0] = a;
+    res[1] = friends_result(2);
+    res[1].friend_ids[0] = b;
+    res[1].friend_ids[1] = a;
+    res[2] = friends_result(1);
+    res[2].friend_ids[0] = c;
+    res[3] = friends_result(1);
+    res[3].friend_ids[0] = 999999; /* no such user */
+    assert_int_equal(fc_rec_reasons_check(s, v, res, 4), FC_OK);
+    assert_int_equal(res[0].reason, REC_WHY_FRIENDS);
+    assert_int_equal(res[1].reason, REC_WHY_FRIENDS);
+    assert_int_equal(res[2].reason, REC_WHY_FRIENDS);
+    assert_int_equal(res[3].reason, REC_WHY_POPULAR);
+
+    /* ana blocks vera, bea is disabled, vera unfriends cleo */
+    assert_int_equal(s->ops->block(s, a, v, 2), FC_OK);
+    assert_int_equal(s->ops->user_set_flags(s, b, 0, 1), FC_OK);
+    assert_int_equal(s->ops->friend_remove(s, v, c), FC_OK);
+    for (int i = 0; i < 3; i++) {
+        struct rec_result r = friends_result(1);
+        r.friend_ids[0] = i == 0 ? a : i == 1 ? b : c;
+        assert_int_equal(fc_rec_reasons_check(s, v, &r, 1), FC_OK);
+        if (r.reason != REC_WHY_POPULAR || r.n_friends)
+            fail_msg("friend %d is still named", i);
+    }
+    fc_store_close(s);
+    hdf_destroy(&cfg);
+    testutil_cleanup(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_profile_fields),
-        cmocka_unit_test(test_user_redact),
-        cmocka_unit_test(test_person_redact),
+        cmocka_unit_test(test_profile_fields), cmocka_unit_test(test_user_redact),
+        cmocka_unit_test(test_person_redact),  cmocka_unit_test(test_reason_now),
+        cmocka_unit_test(test_reasons_check),
     };
     return cmocka_run_group_tests_name("privacy rules", tests, NULL, NULL);
 }
