@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Integration test of recommendations on the site: the home page after log-in, reasons,
-cold start, "More like this", and the background refresh picking up new reviews."""
+cold start, "More like this", the background refresh picking up new reviews; and reasons that
+stop naming a friend as soon as the viewer may no longer see them (blocked, disabled,
+unfriended), before the model's next rebuild, on the home page and in the API."""
+import json
 import os
 import re
 import sqlite3
@@ -75,6 +78,90 @@ try:
             break
     t.ok(found is not None and found.startswith("Rated 5") and "amiga" in found,
          "after the refresh, a friend's 5-star review is recommended with the friend's name", found)
+except Exception:
+    t.ok(False, "no exception", traceback.format_exc())
+finally:
+    reports = srv.stop()
+    t.ok(not reports, "no sanitizer reports from the FastCGI processes", "\n".join(reports)[:3000])
+    srv.cleanup()
+
+# ---- reasons never name someone the viewer may not see now, whatever the model holds ----------
+# The model is built once at start and not rebuilt (RefreshSeconds far away): a block, a
+# disabled account or an unfriending must take the friend's name out of the reasons at once,
+# on the home page and in the API alike.
+srv = Server(demo=True, env={"FORKCAST_REC_REFRESHSECONDS": "100000"})
+PW = "forkcast-demo"
+
+
+def named_on_page(html):
+    """Usernames of the friends the reasons on a home page name."""
+    sec = html.split("Recommended for you", 1)[-1].split("</section>", 1)[0]
+    return set(re.findall(r'<p class="why">Rated \d+&#9733; by <a href="/u/([^"]+)"', sec))
+
+
+def named_in_api(c):
+    r = c.request("GET", "/api/v1/recommendations?limit=10",
+                  headers={"Authorization": "Bearer " + c.token})
+    assert r.status == 200, (r.status, r.text[:300])
+    items = json.loads(r.text)["items"]
+    return {n["username"] for it in items if it.get("friends")
+            for n in it["friends"].get("names", [])}, items
+
+
+def login(name):
+    c = Client(srv)
+    r = c.post("/login", {"username": name, "password": PW}, csrf_from="/login")
+    assert r.status == 303, (name, r.status)
+    r = c.request("POST", "/api/v1/login", body=json.dumps({"username": name, "password": PW}).encode(),
+                  headers={"Content-Type": "application/json"})
+    c.token = json.loads(r.text)["token"]
+    return c
+
+
+try:
+    db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"))
+    # three (viewer, named friend) pairs, six different people
+    pairs, used = [], set()
+    for (name,) in db.execute("SELECT username FROM users WHERE username LIKE 'u1%' ORDER BY id"):
+        if len(pairs) == 3:
+            break
+        if name in used:
+            continue
+        v = login(name)
+        api_names, _ = named_in_api(v)
+        for f in sorted(named_on_page(v.get("/").text) & api_names):
+            if f not in used:
+                pairs.append((name, v, f))
+                used |= {name, f}
+                break
+    t.ok(len(pairs) == 3, "three demo users whose home page and API name a friend in a reason",
+         [(n, f) for n, _, f in pairs])
+    admin = Client(srv)
+    admin.post("/signup", {"username": "boss", "email": "boss@example.com",
+                           "password": "tacos al pastor", "password2": "tacos al pastor"})
+    srv.run_cli("user", "make-admin", "boss")
+
+    def check(case, viewer, friend):
+        html = viewer.get("/").text
+        api_names, items = named_in_api(viewer)
+        t.ok(friend not in named_on_page(html) and 'href="/u/%s"' % friend not in html.split(
+            "Recommended for you", 1)[-1].split("</section>", 1)[0] and len(cards(html)) == 10,
+             "%s: the home page's reasons no longer name %s (still 10 places)" % (case, friend),
+             named_on_page(html))
+        t.ok(friend not in api_names and len(items) == 10,
+             "%s: the API's recommendations no longer name %s (still 10 places)" % (case, friend),
+             api_names)
+
+    (vb, cb, fb), (vd, cd, fd), (vu, cu, fu) = pairs
+    r = login(fb).post("/friends/block", {"username": vb}, csrf_from="/friends")
+    t.ok(r.status == 303, "%s blocks %s" % (fb, vb), r.status)
+    check("after the friend blocks the viewer", cb, fb)
+    r = admin.post("/admin/users/%s/disable" % fd, {}, csrf_from="/admin/users/%s/disable" % fd)
+    t.ok(r.status == 303, "an admin disables %s" % fd, r.status)
+    check("after an admin disables the friend", cd, fd)
+    r = cu.post("/friends/remove", {"username": fu}, csrf_from="/friends")
+    t.ok(r.status == 303, "%s unfriends %s" % (vu, fu), r.status)
+    check("after the viewer unfriends the friend", cu, fu)
 except Exception:
     t.ok(False, "no exception", traceback.format_exc())
 finally:

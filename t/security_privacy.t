@@ -4,7 +4,9 @@ friends) and each kind of viewer (herself, an anonymous visitor, a stranger, one
 pending request, a friend, someone she blocked, someone who blocked her), every page and API
 answer that shows another user's data (profile, reviews on profile and restaurant pages, the
 review by id, photos and the photo's own URL, the feed, friends-recommend, people search)
-shows exactly what the rules allow; a disabled account disappears everywhere. Then a photo's
+shows exactly what the rules allow; her profile fields (bio, home city) are hidden from whoever
+may not see her profile on every surface that shows her (search, suggestions, friend lists,
+requests, page and API alike); a disabled account disappears everywhere. Then a photo's
 URL through one author's changes: served to all while public, 404 to strangers and anonymous
 visitors once friends-only (not 403: it does not say it exists), 404 to a friend she blocks,
 404 to everyone once the review is deleted, always to its author until then; never cached
@@ -25,6 +27,7 @@ PW = "tacos al pastor"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + os.urandom(300)
 REVIEW = "olga-review-7f3a"
 BIO = "olga-bio-91c2"
+CITY = "olga-city-5d1e"
 
 
 def signup(name):
@@ -69,7 +72,8 @@ try:
     rest = int(m.group(1))
 
     # olga: a bio, a 5-star review with a photo, a want-to-go save
-    r = olga.post("/u/olga/edit", {"display_name": "Olga", "bio": BIO, "visibility": "public"})
+    r = olga.post("/u/olga/edit", {"display_name": "Olga", "bio": BIO, "city": CITY,
+                                   "visibility": "public"})
     assert r.status == 303, r.status
     data, ct = multipart({"csrf": olga.csrf("/restaurants/%d" % rest), "stars": "5", "body": REVIEW},
                          {"photo": ("o.jpg", "image/jpeg", JPEG)})
@@ -104,6 +108,16 @@ try:
             return False
         return vis == "public" or viewer == "friend"
 
+    def details(viewer, vis):
+        """Her profile fields (bio, city...): hers, or public or a friend's, unless she blocked
+        the viewer (one she blocked sees no more of her than her name)."""
+        return allowed(viewer, vis) or (viewer == "blocking her" and vis == "public")
+
+    def listed(viewer, vis):
+        """Whom she is in a list for on /friends: a friend, the one who asked her, a friend of
+        her friend (suggested), the one who blocked her (blocked list)."""
+        return viewer in ("friend", "pending request", "stranger", "blocking her")
+
     def searchable(viewer, vis):
         """People search: not herself, never the blocked user; the one who blocked her can find
         her (the block list is where one unblocks), whatever her visibility: only names show."""
@@ -127,6 +141,19 @@ try:
             r.text = " ".join('"%s"' % p["username"] for p in json.loads(r.text).get("suggested", []))
         return r
 
+    def api_suggested_full(c):
+        r = api_get(c, "/api/v1/friends")
+        if r.status == 200:
+            r.text = json.dumps(json.loads(r.text).get("suggested", []))
+        return r
+
+    def api_lists(c):
+        """/api/v1/friends (friends, requests, suggestions) and /api/v1/blocks, as one text."""
+        r, r2 = api_get(c, "/api/v1/friends"), api_get(c, "/api/v1/blocks")
+        if r.status == 200 and r2.status == 200:
+            r.text += r2.text
+        return r
+
     def suggestable(viewer, vis):
         """Friends of a friend, with no request either way and no block either way."""
         return viewer == "stranger"
@@ -134,8 +161,8 @@ try:
     # each surface: (name, how to fetch, what marks olga's data, expected(viewer, vis))
     surfaces = [
         ("profile page: reviews", lambda c: c.get("/u/olga"), REVIEW, allowed),
-        ("profile page: bio", lambda c: c.get("/u/olga"), BIO,
-         lambda v, vis: allowed(v, vis) or (v == "blocking her" and vis == "public")),
+        ("profile page: bio", lambda c: c.get("/u/olga"), BIO, details),
+        ("profile page: city", lambda c: c.get("/u/olga"), CITY, details),
         ("restaurant page: review", lambda c: c.get("/restaurants/%d" % rest), REVIEW, allowed),
         ("restaurant page: photo", lambda c: c.get("/restaurants/%d" % rest), photo, allowed),
         ("photo URL", lambda c: photo_get(c, photo), "PHOTO-BYTES", allowed),
@@ -146,10 +173,20 @@ try:
          lambda v, vis: v == "friend"),
         ("people search", lambda c: c.get("/friends?q=olga"), "@olga",
          searchable),
+        ("people search: city", lambda c: c.get("/friends?q=olga"), CITY,
+         lambda v, vis: searchable(v, vis) and details(v, vis)),
         ("people you may know", suggested, "@olga", suggestable),
+        ("people you may know: city", suggested, CITY,
+         lambda v, vis: suggestable(v, vis) and details(v, vis)),
+        ("friends page lists: city", lambda c: c.get("/friends"), CITY,
+         lambda v, vis: listed(v, vis) and details(v, vis)),
         ("API suggested friends", api_suggested, '"olga"', suggestable),
-        ("API user: bio", lambda c: api_get(c, "/api/v1/users/olga"), BIO,
-         lambda v, vis: allowed(v, vis) or (v == "blocking her" and vis == "public")),
+        ("API suggested friends: city", api_suggested_full, CITY,
+         lambda v, vis: suggestable(v, vis) and details(v, vis)),
+        ("API friends and blocks lists: city", api_lists, CITY,
+         lambda v, vis: listed(v, vis) and details(v, vis)),
+        ("API user: bio", lambda c: api_get(c, "/api/v1/users/olga"), BIO, details),
+        ("API user: city", lambda c: api_get(c, "/api/v1/users/olga"), CITY, details),
         ("API user reviews", lambda c: api_get(c, "/api/v1/users/olga/reviews"), REVIEW, allowed),
         ("API restaurant reviews", lambda c: api_get(c, "/api/v1/restaurants/%d/reviews" % rest),
          REVIEW, allowed),
@@ -159,16 +196,22 @@ try:
          lambda v, vis: v == "friend"),
         ("API people search", lambda c: api_get(c, "/api/v1/users?q=olga"), '"olga"',
          searchable),
+        ("API people search: city", lambda c: api_get(c, "/api/v1/users?q=olga"), CITY,
+         lambda v, vis: searchable(v, vis) and details(v, vis)),
     ]
 
     for vis in ("public", "friends"):
-        r = olga.post("/u/olga/edit", {"display_name": "Olga", "bio": BIO, "visibility": vis})
+        r = olga.post("/u/olga/edit", {"display_name": "Olga", "bio": BIO, "city": CITY,
+                                   "visibility": vis})
         assert r.status == 303, r.status
         for name, fetch, marker, expect in surfaces:
             wrong = []
             for vname, c in viewers.items():
                 if vname == "anonymous" and name in ("feed", "feed: want-to-go", "friends recommend",
-                                                     "people search", "people you may know"):
+                                                     "people search", "people you may know",
+                                                     "people search: city",
+                                                     "people you may know: city",
+                                                     "friends page lists: city"):
                     continue  # login routes: covered by t/security_routes.t
                 r = main(fetch(c))
                 shown = r.status == 200 and marker in r.text
@@ -183,8 +226,25 @@ try:
              (r1.status, r2.status))
         r = sten.get("/u/olga")
         if vis == "friends":
-            t.ok(r.status == 200 and "friends only" in r.text and BIO not in r.text,
+            t.ok(r.status == 200 and "friends only" in r.text and BIO not in r.text
+                 and CITY not in r.text,
                  "friends only: a stranger sees the name and that it is private, nothing else")
+
+    # friends only (as the loop left her): a friend request's answer names her without her
+    # city to a stranger, with it once they are friends
+    nora, nick = signup("nora"), signup("nick")
+    r = nora.request("POST", "/api/v1/friends/requests", body=b'{"username": "olga"}',
+                     headers={"Content-Type": "application/json",
+                              "Authorization": "Bearer " + nora.token})
+    t.ok(r.status == 201 and '"olga"' in r.text and CITY not in r.text,
+         "friends only: the API's answer to a stranger's friend request has no city",
+         (r.status, r.text[:300]))
+    friend_action(olga, "request", "nick")
+    r = nick.request("POST", "/api/v1/friends/requests/olga/accept",
+                     headers={"Authorization": "Bearer " + nick.token})
+    t.ok(r.status == 200 and '"friends"' in r.text and CITY in r.text,
+         "friends only: the API's answer to accepting her request shows her city to the new friend",
+         (r.status, r.text[:300]))
 
     # the photo's address is a capability: unguessable, served only by its SHA-256
     t.ok(anon.get("/photos/" + "0" * 64 + ".jpg").status == 404 and

@@ -195,23 +195,26 @@ static json_object *user_json(const struct fc_user *u, int self)
     return o;
 }
 
-static json_object *person_json(const struct fc_person *p)
+/* A person in a list, as the profile rule lets the viewer see them. */
+static json_object *person_json(struct fc_ctx *c, const struct fc_person *person)
 {
+    struct fc_person p = *person;
     json_object *o = json_object_new_object();
     if (!o)
         return NULL;
-    add_str(o, "username", p->username);
-    add_str(o, "display_name", name_of(p->display_name, p->username));
-    add_str(o, "city", p->city);
-    add_int(o, "mutual_friends", p->mutual);
+    fc_store_person_redact(&p, c->user.id);
+    add_str(o, "username", p.username);
+    add_str(o, "display_name", name_of(p.display_name, p.username));
+    add_str(o, "city", p.city);
+    add_int(o, "mutual_friends", p.mutual);
     return o;
 }
 
-static json_object *people_json(const struct fc_person *p, int n)
+static json_object *people_json(struct fc_ctx *c, const struct fc_person *p, int n)
 {
     json_object *a = json_object_new_array();
     for (int i = 0; a && i < n; i++)
-        json_object_array_add(a, person_json(&p[i]));
+        json_object_array_add(a, person_json(c, &p[i]));
     return a;
 }
 
@@ -711,11 +714,10 @@ static int visible_user(struct fc_ctx *c, const char *name, const char *field, s
     return FC_OK;
 }
 
-/* 1 when the viewer may see u's profile and reviews (the profile page's rule). */
-static int profile_visible(struct fc_ctx *c, const struct fc_user *u, int rel)
+/* The fields of u's profile the viewer may see (the profile rule, as on the profile page). */
+static unsigned profile_fields(struct fc_ctx *c, const struct fc_user *u, int rel)
 {
-    return (c->logged_in && c->user.id == u->id) || strcmp(u->visibility, "public") == 0 ||
-           (rel & FC_REL_FRIEND);
+    return fc_store_profile_fields(c->logged_in ? c->user.id : 0, u->id, u->visibility, rel);
 }
 
 /* GET /api/v1/users/:username */
@@ -725,17 +727,20 @@ static int api_user(struct fc_ctx *c)
     struct fc_user u;
     json_object *o, *r = NULL;
     int rel, self, visible, count = 0, mutual = 0;
+    unsigned fields;
 
     if (token_ok(c) || visible_user(c, c->args[0], NULL, &u, &rel))
         return 0;
     self = c->logged_in && c->user.id == u.id;
-    visible = profile_visible(c, &u, rel);
+    fields = profile_fields(c, &u, rel);
+    visible = (fields & FC_FIELD_PROFILE) != 0;
     if ((c->logged_in && !self && s->ops->mutual_count(s, c->user.id, u.id, &mutual)) ||
-        (visible && s->ops->review_count_user(s, u.id, &count))) {
+        ((fields & FC_FIELD_REVIEWS) && s->ops->review_count_user(s, u.id, &count))) {
         fail500(c, "profile");
         return 0;
     }
     if (visible) {
+        fc_store_user_redact(&u, fields);
         o = user_json(&u, 0);
         if (o)
             add_int(o, "review_count", count);
@@ -768,11 +773,13 @@ static int api_user_reviews(struct fc_ctx *c)
     struct fc_review_row *rows = NULL;
     json_object *o;
     int rel, n = 0, hidden;
+    unsigned fields;
 
     if (token_ok(c) || visible_user(c, c->args[0], NULL, &u, &rel))
         return 0;
-    hidden = !profile_visible(c, &u, rel);
-    if (!hidden) {
+    fields = profile_fields(c, &u, rel);
+    hidden = !(fields & FC_FIELD_PROFILE);
+    if (fields & FC_FIELD_REVIEWS) {
         rows = calloc(REVIEW_MAX, sizeof *rows);
         if (!rows ||
             s->ops->reviews_by_user(s, u.id, c->logged_in ? c->user.id : 0, rows, REVIEW_MAX, &n)) {
@@ -804,7 +811,7 @@ static int api_users_search(struct fc_ctx *c)
         fail500(c, "people search");
         return 0;
     }
-    send_json(c, 200, wrap("items", people_json(p, n)));
+    send_json(c, 200, wrap("items", people_json(c, p, n)));
     free(p);
     return 0;
 }
@@ -833,7 +840,7 @@ static int api_friends(struct fc_ctx *c)
             o = NULL;
             break;
         }
-        json_object_object_add(o, lists[i].key, people_json(p, n));
+        json_object_object_add(o, lists[i].key, people_json(c, p, n));
     }
     free(p);
     if (!p || !o) {
@@ -855,8 +862,9 @@ static int other_user(struct fc_ctx *c, const char *name, const char *field, str
     return FC_OK;
 }
 
-/* {"status", "user": person} */
-static int send_status(struct fc_ctx *c, int code, const char *status, const struct fc_user *u)
+/* {"status", "user": person}; rel: the viewer's FC_REL_* bits towards u after the action. */
+static int send_status(struct fc_ctx *c, int code, const char *status, const struct fc_user *u,
+                       int rel)
 {
     struct fc_person p = {0};
     json_object *o;
@@ -864,12 +872,14 @@ static int send_status(struct fc_ctx *c, int code, const char *status, const str
     fc_strlcpy(p.username, u->username, sizeof p.username);
     fc_strlcpy(p.display_name, u->display_name, sizeof p.display_name);
     fc_strlcpy(p.city, u->city, sizeof p.city);
+    fc_strlcpy(p.visibility, u->visibility, sizeof p.visibility);
+    p.rel = rel;
     if (c->app->store->ops->mutual_count(c->app->store, c->user.id, u->id, &p.mutual))
         return fail500(c, "mutual count");
     o = json_object_new_object();
     if (o) {
         add_str(o, "status", status);
-        json_object_object_add(o, "user", person_json(&p));
+        json_object_object_add(o, "user", person_json(c, &p));
     }
     return send_json(c, code, o);
 }
@@ -900,9 +910,9 @@ static int api_friend_request(struct fc_ctx *c)
     else if (rc)
         fail500(c, "friend request");
     else if (rel & FC_REL_REQ_IN)
-        send_status(c, 200, "friends", &u);
+        send_status(c, 200, "friends", &u, FC_REL_FRIEND);
     else
-        send_status(c, 201, "requested", &u);
+        send_status(c, 201, "requested", &u, FC_REL_REQ_OUT);
 out:
     json_object_put(in);
     return 0;
@@ -924,7 +934,7 @@ static int api_friend_accept(struct fc_ctx *c)
     else if (rc)
         fail500(c, "friend accept");
     else
-        send_status(c, 200, "friends", &u);
+        send_status(c, 200, "friends", &u, FC_REL_FRIEND);
     return 0;
 }
 
@@ -979,7 +989,7 @@ static int api_blocks(struct fc_ctx *c)
         fail500(c, "blocked list");
         return 0;
     }
-    send_json(c, 200, wrap("blocked", people_json(p, n)));
+    send_json(c, 200, wrap("blocked", people_json(c, p, n)));
     free(p);
     return 0;
 }
@@ -1490,10 +1500,12 @@ static json_object *rec_json(struct fc_ctx *c, const struct rec_result *res,
     return o;
 }
 
-/* {"items": [recommendation...]} for results of the recommender. */
-static int send_recs(struct fc_ctx *c, const struct rec_result *res, size_t n)
+/* {"items": [recommendation...]} for results of the recommender, their reasons naming only
+ * friends the viewer may name now (fc_rec_reasons_check rewrites res, as on the home page). */
+static int send_recs(struct fc_ctx *c, struct rec_result *res, size_t n)
 {
     json_object *items = json_object_new_array();
+    fc_rec_reasons_check(c->app->store, c->logged_in ? c->user.id : 0, res, n); /* logs failures */
     for (size_t i = 0; items && i < n; i++) {
         struct fc_restaurant r;
         int rc = c->app->store->ops->rest_get(c->app->store, res[i].item, &r);

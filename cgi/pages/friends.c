@@ -9,11 +9,12 @@
 
 #define LIST_MAX 200
 
-/* Puts people under prefix.N */
-static void set_people(struct fc_ctx *c, const char *prefix, const struct fc_person *p, int n)
+/* Puts people under prefix.N, each as the profile rule lets the viewer see them. */
+static void set_people(struct fc_ctx *c, const char *prefix, struct fc_person *p, int n)
 {
     char k[128];
     for (int i = 0; i < n; i++) {
+        fc_store_person_redact(&p[i], c->user.id);
         snprintf(k, sizeof k, "%s.%d.Username", prefix, i);
         fc_set(c, k, p[i].username);
         snprintf(k, sizeof k, "%s.%d.Name", prefix, i);

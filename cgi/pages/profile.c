@@ -22,6 +22,7 @@ int page_profile(struct fc_ctx *c)
     struct fc_user u;
     struct fc_review_row *rows = NULL;
     int rc = load_user(c, &u), count = 0, self, rel = 0, n = 0, status = 500;
+    unsigned fields;
     if (rc)
         return rc;
     self = c->logged_in && c->user.id == u.id;
@@ -43,11 +44,15 @@ int page_profile(struct fc_ctx *c)
             return 500;
         fc_set_int(c, "Profile.Mutual", mutual);
     }
-    if (!self && strcmp(u.visibility, "public") != 0 && !(rel & FC_REL_FRIEND)) {
+    fields = fc_store_profile_fields(c->logged_in ? c->user.id : 0, u.id, u.visibility, rel);
+    if (!(fields & FC_FIELD_PROFILE)) {
         fc_set_int(c, "Profile.Hidden", 1);
         return fc_render(c, "profile.cs") ? 500 : 0;
     }
+    fc_store_user_redact(&u, fields);
     pages_set_user(c, "Profile", &u);
+    if (!(fields & FC_FIELD_REVIEWS))
+        return fc_render(c, "profile.cs") ? 500 : 0;
     if (s->ops->review_count_user(s, u.id, &count) == FC_OK)
         fc_set_int(c, "Profile.ReviewCount", count);
     rows = calloc(100, sizeof *rows);

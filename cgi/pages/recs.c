@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Puts results under prefix.N: the restaurant fields and Why.* for the reason. The restaurants
+/* Puts results under prefix.N: the restaurant fields and Why.* for the reason, which names
+ * only friends the viewer may name now (fc_rec_reasons_check rewrites res). The restaurants
  * (and those "because" names) are read with one store call; results whose restaurant cannot be
  * read are left out, as they were when each was read alone. */
-static void set_results(struct fc_ctx *c, const char *prefix, const struct rec_result *res,
-                        size_t n)
+static void set_results(struct fc_ctx *c, const char *prefix, struct rec_result *res, size_t n)
 {
     struct fc_store *s = c->app->store;
     int64_t ids[2 * 50];
@@ -21,6 +21,7 @@ static void set_results(struct fc_ctx *c, const char *prefix, const struct rec_r
 
     if (n > 50)
         n = 50;
+    fc_rec_reasons_check(s, c->logged_in ? c->user.id : 0, res, n); /* logs its failures */
     for (size_t i = 0; i < n; i++)
         ids[m++] = res[i].item;
     for (size_t i = 0; i < n; i++) {

@@ -50,4 +50,25 @@ long fc_rec_fallbacks(struct fc_rec *r);
 /* rec_why_name() that also knows FC_REC_WHY_PERSONALIZED ("personalized"). */
 const char *fc_rec_why_name(int reason);
 
+/* What a friend a reason names is to the viewer now (rec/reasons.c). */
+struct fc_rec_named {
+    int exists;   /* the account is still there */
+    int disabled; /* an admin disabled it */
+    int rel;      /* the viewer's FC_REL_* bits towards them */
+};
+/* The rule, pure: a reason may name a friend only while the account exists and is not
+ * disabled, the two are still friends and no block stands either way. named[i] describes
+ * r->friend_ids[i], i < min(n_friends, 3); named NULL: not known. Unless every named friend
+ * may be named, the friends part of r goes (friend_ids, n_friends, friends_avg: the count and
+ * the average include the rating of the one who may not be named) and a REC_WHY_FRIENDS
+ * reason becomes the next one r supports: REC_WHY_BECAUSE (because_item), else
+ * REC_WHY_CUISINE (cuisine), else REC_WHY_POPULAR. Returns 1 when r changed. */
+int fc_rec_reason_now(struct rec_result *r, const struct fc_rec_named *named);
+/* Applies fc_rec_reason_now to res[0..n) for viewer, reading from s what each friend a
+ * REC_WHY_FRIENDS reason names is now (each once). Both front ends (the home page and
+ * GET /api/v1/recommendations) call it on whatever the recommender answered, so a block, a
+ * disabled account or an unfriending shows at once, not at the model's next rebuild.
+ * FC_OK, or FC_ERR when the store failed: the reasons concerned then name no friend. */
+int fc_rec_reasons_check(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n);
+
 #endif

@@ -17,7 +17,7 @@ static struct fc_dynamo *D(struct fc_store *s)
 
 /* The relation sets a profile carries, kept in the same transactions as the relation items. */
 #define REL_PROJ    "#id, #friends, #req_out, #req_in, #blocked, #blocked_by, #disabled"
-#define PERSON_PROJ "#id, #username, #display_name, #city, #disabled, #friends"
+#define PERSON_PROJ "#id, #username, #display_name, #city, #visibility, #disabled, #friends"
 
 /* ---- id sets --------------------------------------------------------------------------------- */
 
@@ -1187,23 +1187,29 @@ out:
 
 /* ---- friends, requests, blocks --------------------------------------------------------------- */
 
+/* The viewer's FC_REL_* bits towards o. */
+static int viewer_rel(const struct viewer *w, int64_t o)
+{
+    int r = 0;
+    if (ids_has(&w->friends, o))
+        r |= FC_REL_FRIEND;
+    if (ids_has(&w->req_out, o))
+        r |= FC_REL_REQ_OUT;
+    if (ids_has(&w->req_in, o))
+        r |= FC_REL_REQ_IN;
+    if (ids_has(&w->blocked, o))
+        r |= FC_REL_BLOCKED;
+    if (ids_has(&w->blocked_by, o))
+        r |= FC_REL_BLOCKED_BY;
+    return r;
+}
+
 int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
 {
     struct viewer w;
-    int rc = viewer_load(D(s), v, &w), r = 0;
-    if (rc == FC_OK) {
-        if (ids_has(&w.friends, o))
-            r |= FC_REL_FRIEND;
-        if (ids_has(&w.req_out, o))
-            r |= FC_REL_REQ_OUT;
-        if (ids_has(&w.req_in, o))
-            r |= FC_REL_REQ_IN;
-        if (ids_has(&w.blocked, o))
-            r |= FC_REL_BLOCKED;
-        if (ids_has(&w.blocked_by, o))
-            r |= FC_REL_BLOCKED_BY;
-        *rel = r;
-    }
+    int rc = viewer_load(D(s), v, &w);
+    if (rc == FC_OK)
+        *rel = viewer_rel(&w, o);
     viewer_free(&w);
     return rc;
 }
@@ -1490,6 +1496,7 @@ static void person_from(json_object *it, struct fc_person *p)
     dynamo_copy_s(it, "username", p->username, sizeof p->username);
     dynamo_copy_s(it, "display_name", p->display_name, sizeof p->display_name);
     dynamo_copy_s(it, "city", p->city, sizeof p->city);
+    dynamo_copy_s(it, "visibility", p->visibility, sizeof p->visibility);
 }
 
 /* Reads the profiles of ids (with order values, or NULL) into a malloc'ed array of people,
@@ -1629,8 +1636,10 @@ static int suggest(struct fc_dynamo *d, struct viewer *v, struct fc_person *out,
                 cand[i].p.mutual = (int)cnt[j];
     if ((size_t)k > 1)
         qsort(cand, (size_t)k, sizeof *cand, cmp_by_mutual);
-    for (long i = 0; i < k && *n < max; i++)
-        out[(*n)++] = cand[i].p;
+    for (long i = 0; i < k && *n < max; i++) {
+        out[*n] = cand[i].p;
+        out[(*n)++].rel = viewer_rel(v, cand[i].p.id);
+    }
 out:
     free(cid);
     free(cnt);
@@ -1695,8 +1704,10 @@ int dynamo_people(struct fc_store *s, enum fc_person_list which, int64_t v, stru
         rc = FC_ERR;
         goto out;
     }
-    for (long i = 0; i < np && *n < max; i++)
-        out[(*n)++] = ps[i].p;
+    for (long i = 0; i < np && *n < max; i++) {
+        out[*n] = ps[i].p;
+        out[(*n)++].rel = viewer_rel(&w, ps[i].p.id);
+    }
 out:
     free(ps);
     free(rq.ids);
@@ -1771,8 +1782,10 @@ int dynamo_people_search(struct fc_store *s, const char *q, int64_t v, struct fc
         goto out;
     if ((size_t)np > 1)
         qsort(ps, (size_t)np, sizeof *ps, cmp_by_name);
-    for (long i = 0; i < np && *n < max; i++)
-        out[(*n)++] = ps[i].p;
+    for (long i = 0; i < np && *n < max; i++) {
+        out[*n] = ps[i].p;
+        out[(*n)++].rel = viewer_rel(&w, ps[i].p.id);
+    }
 out:
     free(ps);
     free(c.ids);

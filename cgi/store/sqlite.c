@@ -112,9 +112,26 @@ enum {
     "u.username, u.display_name, x.name, "                                                         \
     "EXISTS (SELECT 1 FROM friendships ff WHERE ff.user_id = ?1 AND ff.friend_id = r.user_id)"
 
+/* The viewer's (?1) relation to user u as FC_REL_* bits (friend 1, asked 2, was asked 4,
+ * blocked 8, blocked by 16), for the page to apply the profile rule to each person. */
+#define PERSON_REL                                                                                 \
+    "(EXISTS (SELECT 1 FROM friendships p1 WHERE p1.user_id = ?1 AND p1.friend_id = u.id) + 2 * "  \
+    "EXISTS (SELECT 1 FROM friend_requests p2 WHERE p2.from_id = ?1 AND p2.to_id = u.id) + 4 * "   \
+    "EXISTS (SELECT 1 FROM friend_requests p3 WHERE p3.from_id = u.id AND p3.to_id = ?1) + 8 * "   \
+    "EXISTS (SELECT 1 FROM blocks p4 WHERE p4.user_id = ?1 AND p4.blocked_id = u.id) + 16 * "      \
+    "EXISTS (SELECT 1 FROM blocks p5 WHERE p5.user_id = u.id AND p5.blocked_id = ?1))"
+
+_Static_assert(FC_REL_FRIEND == 1 && FC_REL_REQ_OUT == 2 && FC_REL_REQ_IN == 4 &&
+                   FC_REL_BLOCKED == 8 && FC_REL_BLOCKED_BY == 16,
+               "PERSON_REL spells the FC_REL_* bits");
+
+/* A person's columns after id, name, city and mutual count (row_person). */
+#define PERSON_TAIL "u.visibility, " PERSON_REL
+
 #define PERSON_COLS                                                                                \
     "u.id, u.username, u.display_name, u.city, (SELECT count(*) FROM friendships m1 JOIN "         \
-    "friendships m2 ON m2.friend_id = m1.friend_id WHERE m1.user_id = ?1 AND m2.user_id = u.id)"
+    "friendships m2 ON m2.friend_id = m1.friend_id WHERE m1.user_id = ?1 AND m2.user_id = "        \
+    "u.id), " PERSON_TAIL
 
 #define NOT_BLOCKED(other)                                                                         \
     "NOT EXISTS (SELECT 1 FROM blocks nb WHERE (nb.user_id = ?1 AND nb.blocked_id = " other        \
@@ -218,16 +235,18 @@ static const char *const SQL[Q__COUNT] = {
                          "= q.to_id WHERE q.from_id = ?1 AND u.disabled = 0 ORDER BY "
                          "q.created_at DESC LIMIT ?2",
     [Q_PEOPLE_SUGGEST] =
-        "SELECT u.id, u.username, u.display_name, u.city, count(*) AS mutual FROM friendships "
+        "SELECT u.id, u.username, u.display_name, u.city, count(*) AS mutual, " PERSON_TAIL
+        " FROM friendships "
         "a JOIN friendships b ON b.user_id = a.friend_id JOIN users u ON u.id = b.friend_id "
         "WHERE a.user_id = ?1 AND b.friend_id <> ?1 AND u.disabled = 0 AND NOT EXISTS "
         "(SELECT 1 FROM friendships c WHERE c.user_id = ?1 AND c.friend_id = b.friend_id) "
         "AND NOT EXISTS (SELECT 1 FROM friend_requests q WHERE (q.from_id = ?1 AND q.to_id = "
         "u.id) OR (q.from_id = u.id AND q.to_id = ?1)) AND " NOT_BLOCKED(
             "u.id") " GROUP BY u.id ORDER BY mutual DESC, u.display_name LIMIT ?2",
-    [Q_PEOPLE_BLOCKED] = "SELECT u.id, u.username, u.display_name, u.city, 0 FROM blocks b "
-                         "JOIN users u ON u.id = b.blocked_id WHERE b.user_id = ?1 ORDER BY "
-                         "u.display_name LIMIT ?2",
+    [Q_PEOPLE_BLOCKED] =
+        "SELECT u.id, u.username, u.display_name, u.city, 0, " PERSON_TAIL " FROM blocks b "
+        "JOIN users u ON u.id = b.blocked_id WHERE b.user_id = ?1 ORDER BY "
+        "u.display_name LIMIT ?2",
     [Q_PEOPLE_SEARCH] = "SELECT " PERSON_COLS " FROM users u WHERE (u.username LIKE '%' || ?3 "
                         "|| '%' ESCAPE '\\' OR u.display_name LIKE '%' || ?3 || '%' ESCAPE "
                         "'\\') AND u.id <> ?1 AND u.disabled = 0 AND NOT EXISTS (SELECT 1 "
@@ -1247,6 +1266,8 @@ static void row_person(sqlite3_stmt *st, void *dst)
     col_text(st, 2, p->display_name, sizeof p->display_name);
     col_text(st, 3, p->city, sizeof p->city);
     p->mutual = sqlite3_column_int(st, 4);
+    col_text(st, 5, p->visibility, sizeof p->visibility);
+    p->rel = sqlite3_column_int(st, 6);
 }
 
 static int person_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_person *out, int max, int *n)

@@ -46,15 +46,46 @@ void fc_store_close(struct fc_store *s)
         s->ops->close(s);
 }
 
+unsigned fc_store_profile_fields(int64_t viewer, int64_t member, const char *visibility, int rel)
+{
+    unsigned f = FC_FIELD_NAME;
+    if (viewer && viewer == member)
+        return FC_FIELD_NAME | FC_FIELD_PROFILE | FC_FIELD_REVIEWS;
+    if (rel & FC_REL_BLOCKED_BY)
+        return 0;
+    if ((visibility && strcmp(visibility, "public") == 0) || (rel & FC_REL_FRIEND)) {
+        f |= FC_FIELD_PROFILE;
+        if (!(rel & FC_REL_BLOCKED))
+            f |= FC_FIELD_REVIEWS;
+    }
+    return f;
+}
+
 int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel)
 {
-    if (disabled)
-        return 0;
-    if (viewer && viewer == author)
-        return 1;
-    if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
-        return 0;
-    return (visibility && strcmp(visibility, "public") == 0) || (rel & FC_REL_FRIEND);
+    return !disabled &&
+           (fc_store_profile_fields(viewer, author, visibility, rel) & FC_FIELD_REVIEWS);
+}
+
+void fc_store_user_redact(struct fc_user *u, unsigned fields)
+{
+    if (!(fields & FC_FIELD_NAME))
+        u->display_name[0] = '\0';
+    if (!(fields & FC_FIELD_PROFILE)) {
+        u->bio[0] = '\0';
+        u->city[0] = '\0';
+        u->cuisines[0] = '\0';
+        u->price[0] = '\0';
+    }
+}
+
+void fc_store_person_redact(struct fc_person *p, int64_t viewer)
+{
+    unsigned f = fc_store_profile_fields(viewer, p->id, p->visibility, p->rel);
+    if (!(f & FC_FIELD_NAME))
+        p->display_name[0] = '\0';
+    if (!(f & FC_FIELD_PROFILE))
+        p->city[0] = '\0';
 }
 
 static _Thread_local int last_fault;

@@ -57,13 +57,16 @@ struct fc_review {
     int64_t updated_at;
 };
 
-/* A user as shown in lists (friends, requests, search, suggestions). */
+/* A user as shown in lists (friends, requests, search, suggestions). Stores fill every
+ * field; what a page may show of it is fc_store_person_redact's answer. */
 struct fc_person {
     int64_t id;
     char username[64];
     char display_name[256];
     char city[384];
-    int mutual; /* friends in common with the viewer */
+    int mutual;          /* friends in common with the viewer */
+    char visibility[16]; /* theirs: public | friends */
+    int rel;             /* the viewer's FC_REL_* bits towards them */
 };
 
 /* A review with its author and restaurant, as pages show it. */
@@ -396,8 +399,31 @@ void fc_store_close(struct fc_store *s);
 /* The visibility rule, for code that has the author and the relation at hand (the SQLite
  * queries state it in SQL, VISIBLE in store/sqlite.c): may viewer (0: anonymous) see what
  * author wrote? Theirs, or, when no block stands either way, a public author or a friend;
- * never a disabled author's. rel is the viewer's FC_REL_* bits towards the author. */
+ * never a disabled author's. rel is the viewer's FC_REL_* bits towards the author. It is
+ * fc_store_profile_fields's FC_FIELD_REVIEWS. */
 int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel);
+
+/* The parts of a member's profile (bit set of FC_FIELD_*). */
+enum {
+    FC_FIELD_NAME = 1,    /* username, display name, the visibility setting */
+    FC_FIELD_PROFILE = 2, /* bio, home city, favourite cuisines, price level */
+    FC_FIELD_REVIEWS = 4, /* reviews, their photos, the review count */
+};
+/* The profile rule (docs/social.md "Privacy"), for every place that shows a member (profile
+ * page, people lists and search, the API): which fields of member may viewer (0: anonymous)
+ * see, given member's visibility and the viewer's FC_REL_* bits towards them? Herself: all.
+ * Someone she blocked: nothing (her profile is a 404 to them). Anyone else: the name; the
+ * profile fields when she is public or a friend; her reviews too unless the viewer blocked
+ * her. Being an admin adds nothing: admins see accounts in the admin console. Whether the
+ * account is disabled is the caller's business (lists leave disabled members out, profiles
+ * are a 404 but to admins). */
+unsigned fc_store_profile_fields(int64_t viewer, int64_t member, const char *visibility, int rel);
+/* Blanks the fields of u outside fields (fc_store_profile_fields's answer); id, username and
+ * visibility always stay. The e-mail address is left alone: only the user themself is ever
+ * shown it. */
+void fc_store_user_redact(struct fc_user *u, unsigned fields);
+/* Blanks what viewer may not see of p (its visibility and rel as the store filled them). */
+void fc_store_person_redact(struct fc_person *p, int64_t viewer);
 
 /* A background job (worker/jobs.h). */
 struct fc_job {

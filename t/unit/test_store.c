@@ -562,6 +562,70 @@ static void test_reviews_with_photo(void **state)
 }
 
 /* The visibility rule in C (fc_store_may_see), every case of it. */
+/* People lists carry each person's visibility and the viewer's relation to them, so the
+ * page can apply the profile rule (fc_store_person_redact) on every backend. */
+static void test_people_relation(void **state)
+{
+    struct fc_person p[10];
+    struct fc_user u;
+    int n;
+    int64_t kim = mkuser("kim"), lou = mkuser("lou"), mia = mkuser("mia"), ned = mkuser("ned");
+    (void)state;
+    /* kim: friends-only with a city */
+    assert_int_equal(S->ops->user_get(S, kim, &u), FC_OK);
+    snprintf(u.visibility, sizeof u.visibility, "friends");
+    snprintf(u.city, sizeof u.city, "Tepoztlan");
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    /* lou is kim's friend, mia lou's friend (kim suggested to mia), ned asks kim */
+    assert_int_equal(S->ops->friend_add(S, kim, lou, 1), FC_OK);
+    assert_int_equal(S->ops->friend_add(S, lou, mia, 1), FC_OK);
+    assert_int_equal(S->ops->friend_request(S, ned, kim, 2), FC_OK);
+
+    assert_int_equal(S->ops->people(S, FC_LIST_FRIENDS, lou, p, 10, &n), FC_OK);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(p[i].rel, FC_REL_FRIEND);
+        if (p[i].id == kim) {
+            assert_string_equal(p[i].visibility, "friends");
+            assert_string_equal(p[i].city, "Tepoztlan");
+        }
+    }
+    assert_int_equal(S->ops->people(S, FC_LIST_SUGGEST, mia, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].id, kim);
+    assert_string_equal(p[0].visibility, "friends");
+    assert_int_equal(p[0].rel, 0);
+    assert_int_equal(S->ops->people(S, FC_LIST_REQ_OUT, ned, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].rel, FC_REL_REQ_OUT);
+    assert_string_equal(p[0].visibility, "friends");
+    assert_int_equal(S->ops->people(S, FC_LIST_REQ_IN, kim, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].id, ned);
+    assert_int_equal(p[0].rel, FC_REL_REQ_IN);
+    assert_string_equal(p[0].visibility, "public");
+    /* search: the relation of whoever searches */
+    assert_int_equal(S->ops->people_search(S, "kim", mia, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].rel, 0);
+    assert_string_equal(p[0].visibility, "friends");
+    assert_string_equal(p[0].city, "Tepoztlan");
+    assert_int_equal(S->ops->people_search(S, "kim", lou, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].rel, FC_REL_FRIEND);
+    assert_int_equal(S->ops->people_search(S, "kim", ned, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].rel, FC_REL_REQ_OUT);
+    /* blocked list */
+    assert_int_equal(S->ops->block(S, mia, kim, 3), FC_OK);
+    assert_int_equal(S->ops->people(S, FC_LIST_BLOCKED, mia, p, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(p[0].rel, FC_REL_BLOCKED);
+    assert_string_equal(p[0].visibility, "friends");
+    assert_int_equal(S->ops->people_search(S, "mia", kim, p, 10, &n), FC_OK);
+    assert_int_equal(n, 0); /* one who blocked the viewer is not found */
+}
+
 static void test_may_see(void **state)
 {
     enum { F = FC_REL_FRIEND, B = FC_REL_BLOCKED, BB = FC_REL_BLOCKED_BY };
@@ -605,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_rest_get_many),
         cmocka_unit_test(test_feed_follows_writes),
         cmocka_unit_test(test_reviews_with_photo),
+        cmocka_unit_test(test_people_relation),
         cmocka_unit_test(test_may_see),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
