@@ -60,7 +60,9 @@ struct fc_auth_ops {
     /* Sets a new password with the reset code (and ends the user's sessions). */
     int (*confirm_forgot)(struct fc_auth *a, const char *username, const char *code,
                           const char *password, struct fc_auth_error *err);
-    /* Changes the password of the user logged in with session hash. */
+    /* Changes the password of the user logged in with session hash. On FC_OK the caller
+     * ends every session of the user and starts a new one (fc_session_restart), to which
+     * session_attach gives what the backend kept of the old one (Cognito's tokens). */
     int (*change_password)(struct fc_auth *a, const char *hash, const struct fc_user *u,
                            const char *old_password, const char *new_password,
                            struct fc_auth_error *err);
