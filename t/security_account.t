@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Security test of account changes: a password change (and, where the auth backend has one, a
 password reset) ends every other session and API token of the account, while the browser that
-changed it gets a new session id and stays logged in. Only HTTP is used, so t/web_dynamodb.t and t/web_cognito.t run it unchanged on DynamoDB and
+changed it gets a new session id and stays logged in; sign-up attempts are throttled per client
+address (Auth.Throttle.SignupPerAddress, behind Server.TrustedProxies like the log-in throttle)
+with a 429 and Retry-After on the form (what was typed kept, never the password) and the API.
+Only HTTP is used, so t/web_dynamodb.t and t/web_cognito.t run it unchanged on DynamoDB and
 Cognito."""
 import json
 import os
+import subprocess
 import sys
 import traceback
 
@@ -136,6 +140,58 @@ try:
         t.ok(True, "a password reset ends every session # SKIP local accounts have no reset "
              "flow (/forgot sends to the administrators)")
 
+    # ---- sign-up throttle per client address ----
+    thr = start({"FORKCAST_AUTH_THROTTLE_SIGNUPPERADDRESS": "3",
+                 "FORKCAST_SERVER_TRUSTEDPROXIES": "127.0.0.1"})
+
+    def web_signup(addr, form):
+        c = Client(thr)
+        form = dict(form, csrf=c.csrf("/signup"))
+        h = {"X-Forwarded-For": addr} if addr else {}
+        return c.request("POST", "/signup", form=form, headers=h)
+
+    def api_signup(addr, body):
+        h = {"X-Forwarded-For": addr} if addr else {}
+        return api(Client(thr), "POST", "/api/v1/signup", body, headers=h)
+
+    X = "203.0.113.1"
+    r = web_signup(X, signup_form("cyra"))
+    t.ok(r.status == 303, "sign-up 1 of 3 from one address: account made", r.status)
+    r = web_signup(X, signup_form("cyra"))
+    t.ok(r.status == 409 and "That username is taken" in r.text,
+         "sign-up 2 of 3: the name is taken (409)", r.status)
+    r = api_signup(X, {"username": "dee", "email": "dee@example.com", "password": PW})
+    t.ok(r.status in (201, 202), "sign-up 3 of 3, through the API: the count is shared", r.status)
+    form = dict(signup_form("eve", "secret password 42"), display_name="Eve <3 & co")
+    r = web_signup(X, form)
+    t.ok(r.status == 429 and (r.getheader("Retry-After") or "").isdigit()
+         and int(r.getheader("Retry-After")) > 0 and "Too many sign-ups" in r.text,
+         "the 4th sign-up from the address: 429, Retry-After and a clear message",
+         (r.status, r.getheader("Retry-After"), r.text[:600]))
+    t.ok('action="/signup"' in r.text and 'value="eve"' in r.text
+         and 'value="eve@example.com"' in r.text and 'value="Eve &lt;3 &amp; co"' in r.text
+         and "secret password 42" not in r.text,
+         "the 429 page is the form with what was typed (escaped), never the password")
+    t.ok(Client(thr).get("/u/eve").status == 404, "no account was made")
+    r = api_signup(X, {"username": "fay", "email": "fay@example.com", "password": PW})
+    t.ok(r.status == 429 and (r.getheader("Retry-After") or "").isdigit() and r.json
+         and r.json["error"]["code"] == "throttled" and "Too many sign-ups" in r.json["error"]["message"],
+         "the API too: 429 throttled with Retry-After", (r.status, r.text[:300]))
+    r = web_signup("198.51.100.7, " + X, signup_form("gus"))
+    t.ok(r.status == 429, "an address the client prepends itself to X-Forwarded-For changes "
+         "nothing", r.status)
+    r = web_signup("203.0.113.2", signup_form("ivy"))
+    t.ok(r.status == 303, "another client behind the trusted proxy still signs up", r.status)
+    r = web_signup(None, signup_form("hal"))
+    t.ok(r.status == 303, "and the proxy's own address has its own count", r.status)
+    r = login(Client(thr), "cyra", PW)
+    t.ok(r.status == 303, "log-in is not affected by the sign-up throttle", r.status)
+
+    # the default is there and bounds what one address can try
+    env = {k: v for k, v in srv.env.items() if k != "FORKCAST_AUTH_THROTTLE_SIGNUPPERADDRESS"}
+    v = subprocess.run(srv.wrapper + [srv.cli, "config", "Auth.Throttle.SignupPerAddress"],
+                       env=env, capture_output=True, text=True).stdout.strip()
+    t.ok(v.isdigit() and 0 < int(v) <= 50, "Auth.Throttle.SignupPerAddress has a default (%s)" % v)
 except Exception:
     t.ok(False, "no exception", traceback.format_exc())
 finally:
