@@ -405,6 +405,20 @@ try:
                         ("cognito:" + sub_of("lena-2"),)).fetchone()
     t.ok(r.status == 303 and two == ("lena-2", sub_of("lena-2") + "@cognito.invalid"),
          "a second pool user with the same verified e-mail gets a profile of its own", two)
+    # a password reset ends the sessions of a linked account too (ext_id is not cognito:)
+    with db(srv) as c:
+        c.execute("INSERT INTO users (username, email, display_name, created_at) VALUES "
+                  "('nora', 'nora@example.com', 'Nora', 0)")
+    cl.provision(pool, "nora", "nora@example.com", PW)
+    nb = Client(srv)
+    r = nb.post("/login", {"username": "nora", "password": PW})
+    t.ok(r.status == 303 and logged_in_as(nb, "Nora"), "nora's local account is linked", r.status)
+    nf = Client(srv)
+    nf.post("/forgot", {"username": "nora"})
+    r = nf.post("/forgot/reset", {"username": "nora", "code": cl.code(pool, "nora"),
+                                  "password": PW2, "password2": PW2}, csrf_from="/forgot")
+    t.ok(r.status == 303 and not logged_in_as(nb, "Nora"),
+         "a password reset ends the sessions of a linked local account too", r.status)
 
     # ---- nothing secret in the logs --------------------------------------------------------
     text = logs(srv)

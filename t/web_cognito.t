@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """web_cognito.t - the web integration suites t/web.t, t/social.t and the session and
-privacy parts of the security suite (t/security_session.t, t/security_privacy.t), unchanged,
+privacy parts of the security suite (t/security_session.t, t/security_privacy.t,
+t/security_account.t), unchanged,
 with Auth.Backend = cognito: FORKCAST_TEST_AUTH=cognito makes t/lib/fcserver.py give each server a
 cognito-local of its own (t/lib/cognito.py) with a pool that confirms sign-ups at once (as a
 pre-sign-up trigger answering autoConfirmUser does) and the first demo users created in the pool
@@ -21,6 +22,7 @@ why = available()
 if why:
     t.ok(True, "web suites on Cognito # SKIP %s" % why)
 else:
-    for suite in ("web.t", "social.t", "security_session.t", "security_privacy.t"):
+    for suite in ("web.t", "social.t", "security_session.t", "security_privacy.t",
+                  "security_account.t"):
         run_suite(t, suite, {"FORKCAST_TEST_AUTH": "cognito"}, "Cognito")
 t.done()

@@ -12,12 +12,21 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out);
 int fc_auth_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
 {
     const char *b = fc_config_str(cfg, "Auth.Backend", "local");
+    int rc;
     if (strcmp(b, "local") == 0)
-        return fc_auth_local_open(cfg, store, out);
-    if (strcmp(b, "cognito") == 0)
-        return fc_cognito_open(cfg, store, out);
-    fprintf(stderr, "forkcast: unknown Auth.Backend '%s' (expected local or cognito)\n", b);
-    return FC_ERR;
+        rc = fc_auth_local_open(cfg, store, out);
+    else if (strcmp(b, "cognito") == 0)
+        rc = fc_cognito_open(cfg, store, out);
+    else {
+        fprintf(stderr, "forkcast: unknown Auth.Backend '%s' (expected local or cognito)\n", b);
+        return FC_ERR;
+    }
+    if (rc == FC_OK) {
+        (*out)->store = store;
+        (*out)->signup_window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
+        (*out)->signup_per_address = fc_config_int(cfg, "Auth.Throttle.SignupPerAddress", 10);
+    }
+    return rc;
 }
 
 void fc_auth_close(struct fc_auth *a)
@@ -30,6 +39,34 @@ void fc_auth_seterr(struct fc_auth_error *e, const char *field, const char *msg)
 {
     fc_strlcpy(e->field, field, sizeof e->field);
     fc_strlcpy(e->message, msg, sizeof e->message);
+}
+
+int fc_auth_signup(struct fc_auth *a, const struct fc_signup *in, const char *addr,
+                   struct fc_user *out, struct fc_auth_error *err, int *retry_after)
+{
+    struct fc_store *s = a->store;
+    int64_t now = fc_now();
+    char key[128], msg[256];
+    int n = 0;
+
+    *retry_after = 0;
+    if (s) {
+        /* the log-in failures' table keeps the attempts, under their own key */
+        snprintf(key, sizeof key, "signup:%s", addr ? addr : "");
+        if (s->ops->fail_count(s, key, now - a->signup_window, &n))
+            return FC_ERR;
+        if (n >= a->signup_per_address) {
+            snprintf(msg, sizeof msg,
+                     "Too many sign-ups from your network. Wait %d minutes and try again.",
+                     (a->signup_window + 59) / 60);
+            fc_auth_seterr(err, "", msg);
+            *retry_after = a->signup_window;
+            return FC_ETHROTTLE;
+        }
+        if (s->ops->fail_record(s, key, now))
+            return FC_ERR;
+    }
+    return a->ops->signup(a, in, out, err);
 }
 
 static int unsupported(struct fc_auth_error *err)

@@ -60,7 +60,9 @@ struct fc_auth_ops {
     /* Sets a new password with the reset code (and ends the user's sessions). */
     int (*confirm_forgot)(struct fc_auth *a, const char *username, const char *code,
                           const char *password, struct fc_auth_error *err);
-    /* Changes the password of the user logged in with session hash. */
+    /* Changes the password of the user logged in with session hash. On FC_OK the caller
+     * ends every session of the user and starts a new one (fc_session_restart), to which
+     * session_attach gives what the backend kept of the old one (Cognito's tokens). */
     int (*change_password)(struct fc_auth *a, const char *hash, const struct fc_user *u,
                            const char *old_password, const char *new_password,
                            struct fc_auth_error *err);
@@ -77,11 +79,23 @@ struct fc_auth_ops {
 
 struct fc_auth {
     const struct fc_auth_ops *ops;
+    /* the sign-up throttle (fc_auth_signup), set by fc_auth_open: attempts allowed per client
+     * address in window seconds; no throttle without a store */
+    struct fc_store *store;
+    int signup_window, signup_per_address;
 };
 
 /* Opens the backend named by Auth.Backend (local or cognito). */
 int fc_auth_open(HDF *cfg, struct fc_store *store, struct fc_auth **out);
 void fc_auth_close(struct fc_auth *a);
+
+/* Signs up through the backend, after the sign-up throttle: every attempt from client address
+ * addr is counted, and past Auth.Throttle.SignupPerAddress attempts in Auth.Throttle.Window the
+ * answer is FC_ETHROTTLE (err says to wait; *retry_after the seconds, else 0) whatever the
+ * fields, so that what sign-up tells (a name or e-mail address is taken) cannot be asked in
+ * bulk. Otherwise what the backend's signup returns. */
+int fc_auth_signup(struct fc_auth *a, const struct fc_signup *in, const char *addr,
+                   struct fc_user *out, struct fc_auth_error *err, int *retry_after);
 
 /* The optional operations, FC_AUTH_UNSUPPORTED (err filled) when the backend lacks them. */
 int fc_auth_confirm(struct fc_auth *a, const char *username, const char *code,

@@ -880,10 +880,15 @@ static int c_confirm_forgot(struct fc_auth *a, const char *username, const char 
     json_object_put(resp);
     if (rc == FC_NOTFOUND)
         rc = FC_ERR;
-    /* a reset password ends the sessions forkcast holds for that user */
-    if (rc == FC_OK && s->ops->session_delete_user &&
-        s->ops->user_by_name(s, username, &u) == FC_OK && !strncmp(u.ext_id, "cognito:", 8))
-        s->ops->session_delete_user(s, u.id);
+    /* a reset password ends the sessions forkcast holds for that user: the profile of that
+     * name, when it is a pool user's (made by Cognito, or a local account linked to one) */
+    if (rc == FC_OK && s->ops->user_by_name(s, username, &u) == FC_OK &&
+        (!strncmp(u.ext_id, "cognito:", 8) || !strncmp(u.auth_id, "cognito:", 8)) &&
+        s->ops->session_delete_user(s, u.id))
+        fprintf(stderr,
+                "forkcast: cognito: the sessions of user %lld could not be ended after "
+                "a password reset\n",
+                (long long)u.id);
     return rc;
 }
 
@@ -928,6 +933,14 @@ static int c_change_password(struct fc_auth *a, const char *hash, const struct f
     }
     rc = call(ca, FC_COGNITO_CHANGE_PASSWORD, req, &resp, err);
     json_object_put(resp);
+    if (rc == FC_OK) {
+        /* the caller ends every session of the user and starts a new one for this browser:
+         * these tokens (still valid) go with it (session_attach) */
+        tokens_clear(&ca->pending);
+        ca->pending = t;
+        ca->pending_user = u->id;
+        memset(&t, 0, sizeof t);
+    }
     tokens_clear(&t);
     return rc == FC_NOTFOUND ? FC_EAUTH : rc;
 }

@@ -138,6 +138,23 @@ int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
     return FC_OK;
 }
 
+int fc_session_restart(struct fc_ctx *c)
+{
+    struct fc_store *s = c->app->store;
+    struct fc_user u = c->user;
+
+    if (!c->logged_in || s->ops->session_delete_user(s, u.id))
+        return FC_ERR;
+    c->session_hash[0] = '\0'; /* deleted with the others */
+    if (fc_session_begin(c, &u))
+        return FC_ERR;
+    if (fc_auth_session_attach(c->app->auth, c->session_hash, &u)) {
+        fc_session_end(c);
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
 int fc_session_end(struct fc_ctx *c)
 {
     struct fc_store *s = c->app->store;

@@ -19,6 +19,11 @@ int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char to
 int fc_session_cookie_flags(const struct fc_ctx *c);
 /* 1 for requests that authenticate with "Authorization: Bearer" instead of cookies. */
 int fc_session_is_api(const struct fc_ctx *c);
+/* After a password change: ends every session and API token of the logged-in user, this one
+ * included (another device, a stolen cookie or token stops working at once), and starts a new
+ * session for this browser (a new cookie) with what the auth backend kept for it
+ * (fc_auth_session_attach). FC_OK or FC_ERR. */
+int fc_session_restart(struct fc_ctx *c);
 /* Ends the current session and clears the cookie. */
 int fc_session_end(struct fc_ctx *c);
 /* 1 when the POSTed "csrf" field matches the request's token. */

@@ -64,7 +64,7 @@ int page_signup(struct fc_ctx *c)
     };
     struct fc_auth_error err = {"", ""};
     struct fc_user u;
-    int rc;
+    int rc, retry_after;
 
     fc_set(c, "Page.Title", "Sign up");
     fc_set_int(c, "Form.MinLength", hdf_get_int_value(c->app->cfg, "Auth.Password.MinLength", 10));
@@ -77,13 +77,16 @@ int page_signup(struct fc_ctx *c)
         struct fc_auth_error e = {"display_name", "Display name is too long (at most 60)"};
         return form_error(c, 400, "signup.cs", &e);
     }
-    rc = c->app->auth->ops->signup(c->app->auth, &in, &u, &err);
+    rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, &u, &err, &retry_after);
     if (rc == FC_EINVAL)
         return form_error(c, 400, "signup.cs", &err);
     if (rc == FC_EXISTS)
         return form_error(c, 409, "signup.cs", &err);
-    if (rc == FC_ETHROTTLE)
+    if (rc == FC_ETHROTTLE) {
+        if (retry_after > 0)
+            fc_resp_header(&c->resp, "Retry-After", "%d", retry_after);
         return form_error(c, 429, "signup.cs", &err);
+    }
     if (rc == FC_AUTH_CONFIRM)
         return pages_to_confirm(c, in.username, err.message);
     if (rc == FC_ERR && err.message[0]) /* the auth service failed and said how */

@@ -222,8 +222,12 @@ static int page_password(struct fc_ctx *c)
     }
     rc = fc_auth_change_password(c->app->auth, c->session_hash, &c->user,
                                  fc_form(c, "old_password"), fc_form(c, "password"), &err);
-    if (rc == FC_OK)
-        return fc_redirect(c, "/", "Your password is changed.");
+    if (rc == FC_OK) {
+        /* every other session and API token of the account ends; this browser gets a new id */
+        if (fc_session_restart(c))
+            return 500;
+        return fc_redirect(c, "/", "Your password is changed. You are logged out everywhere else.");
+    }
     if (rc == FC_EAUTH && !err.field[0])
         return session_gone(c);
     return form_error(c, rc, "password.cs", &err);

@@ -460,7 +460,7 @@ static int api_signup(struct fc_ctx *c)
     struct fc_auth_error err = {"", ""};
     struct fc_user u;
     json_object *in = NULL;
-    int rc;
+    int rc, retry_after;
 
     if (read_body(c, &in) || only_fields(c, in, names) ||
         field_str(c, in, "username", 1, &s.username) || field_str(c, in, "email", 1, &s.email) ||
@@ -472,7 +472,7 @@ static int api_signup(struct fc_ctx *c)
         fail(c, 422, "invalid_value", "display_name", "Display name is too long (at most 60).");
         goto out;
     }
-    rc = c->app->auth->ops->signup(c->app->auth, &s, &u, &err);
+    rc = fc_auth_signup(c->app->auth, &s, c->req.remote_addr, &u, &err, &retry_after);
     if (rc == FC_AUTH_CONFIRM) {
         json_object *o = json_object_new_object();
         if (o) {
@@ -486,7 +486,11 @@ static int api_signup(struct fc_ctx *c)
     else if (rc == FC_EXISTS)
         fail(c, 409, strcmp(err.field, "email") == 0 ? "email_taken" : "username_taken",
              err.field[0] ? err.field : NULL, "%s.", err.message);
-    else if (rc)
+    else if (rc == FC_ETHROTTLE) {
+        if (retry_after > 0)
+            fc_resp_header(&c->resp, "Retry-After", "%d", retry_after);
+        fail(c, 429, "throttled", NULL, "%s", err.message);
+    } else if (rc)
         fail500(c, "signup");
     else if (c->app->store->ops->user_get(c->app->store, u.id, &u)) /* with created_at */
         fail500(c, "new user");

@@ -186,6 +186,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9", 1);
     setenv("FORKCAST_AUTH_THROTTLE_PERACCOUNT", "1000000", 1);
     setenv("FORKCAST_AUTH_THROTTLE_PERADDRESS", "1000000", 1);
+    setenv("FORKCAST_AUTH_THROTTLE_SIGNUPPERADDRESS", "1000000", 1);
     if (!(cfg = testutil_config(dir)))
         abort();
     hdf_destroy(&cfg);

@@ -145,6 +145,21 @@ static void test_sessions_and_failures(void **state)
     assert_int_equal(seen, 200);
     assert_int_equal(S->ops->session_delete(S, "h1"), FC_OK);
     assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_NOTFOUND);
+    /* every session of a user at once (a password change, a disabled account): web sessions
+     * and API tokens alike are session rows; another user's stay */
+    assert_int_equal(S->ops->session_create(S, "web-bob", bob, 100), FC_OK);
+    assert_int_equal(S->ops->session_create(S, "api-bob", bob, 110), FC_OK);
+    assert_int_equal(S->ops->session_create(S, "web-cy", cy, 120), FC_OK);
+    assert_int_equal(S->ops->session_delete_user(S, bob), FC_OK);
+    assert_int_equal(S->ops->session_get(S, "web-bob", &uid, &created, &seen), FC_NOTFOUND);
+    assert_int_equal(S->ops->session_get(S, "api-bob", &uid, &created, &seen), FC_NOTFOUND);
+    assert_int_equal(S->ops->session_get(S, "web-cy", &uid, &created, &seen), FC_OK);
+    assert_int_equal(uid, cy);
+    assert_int_equal(S->ops->session_delete_user(S, bob), FC_OK); /* none left: still fine */
+    assert_int_equal(S->ops->session_create(S, "web-bob-2", bob, 130), FC_OK); /* a new one */
+    assert_int_equal(S->ops->session_get(S, "web-bob-2", &uid, &created, &seen), FC_OK);
+    assert_int_equal(S->ops->session_delete(S, "web-bob-2"), FC_OK);
+    assert_int_equal(S->ops->session_delete(S, "web-cy"), FC_OK);
     int64_t now = fc_now();
     assert_int_equal(S->ops->fail_record(S, "user:x", now - 1000), FC_OK);
     assert_int_equal(S->ops->fail_record(S, "user:x", now), FC_OK);
