@@ -47,6 +47,58 @@ static void usage(FILE *f)
                "  personalize ...         Amazon Personalize: export, resend, recommend\n");
 }
 
+static void print_counts(FILE *f, const struct fc_uci_counts *k)
+{
+    fprintf(f,
+            "%d restaurants, %d new users (%d already there), %d new reviews (%d already there), "
+            "%d new demo friendships (%d already there)",
+            k->restaurants, k->users_new, k->users_existing, k->reviews_new, k->reviews_existing,
+            k->friendships_new, k->friendships_existing);
+}
+
+/* forkcast import-uci [DIR]: the demo data. A failure says what was written:
+ * nothing on SQLite (one transaction), on DynamoDB what the counts say (and a second run
+ * completes the import). */
+static int import_uci(HDF *cfg, struct fc_store *store, int argc, char **argv)
+{
+    char dir[PATH_MAX];
+    struct fc_uci_counts k;
+    struct fc_scrypt_params prm;
+    int i = 1;
+
+    if (i + 1 < argc || (i < argc && argv[i][0] == '-')) {
+        fprintf(stderr, "forkcast: usage: forkcast import-uci [DIR]\n");
+        return 2;
+    }
+    if (i < argc)
+        fc_strlcpy(dir, argv[i], sizeof dir);
+    else if (fc_config_path(cfg, "Demo.DataDir", "data/uci-restaurant-consumer", dir, sizeof dir))
+        return 1;
+    fc_auth_scrypt_params(cfg, &prm);
+    if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm, &k)) {
+        if (k.undone) {
+            fprintf(stderr, "forkcast: import from %s failed while %s; nothing was changed\n", dir,
+                    k.failed);
+        } else if (!k.restaurants && !k.users_new && !k.reviews_new && !k.friendships_new) {
+            fprintf(stderr, "forkcast: import from %s failed while %s; nothing was written\n", dir,
+                    k.failed);
+        } else {
+            fprintf(stderr,
+                    "forkcast: import from %s failed while %s. The %s store has no transaction "
+                    "around the import: what was written before the failure stays: ",
+                    dir, k.failed, store->ops->name);
+            print_counts(stderr, &k);
+            fprintf(stderr, ". Run the same import again to complete it (it skips what is "
+                            "there).\n");
+        }
+        return 1;
+    }
+    printf("imported from %s: ", dir);
+    print_counts(stdout, &k);
+    printf("\n");
+    return 0;
+}
+
 static NEOERR *conf_out(void *ctx, char *s)
 {
     fputs(s, (FILE *)ctx);
@@ -174,25 +226,7 @@ int main(int argc, char **argv)
         printf("database is up to date\n");
         rc = 0;
     } else if (strcmp(argv[i], "import-uci") == 0) {
-        char dir[PATH_MAX];
-        struct fc_uci_counts k;
-        struct fc_scrypt_params prm;
-        if (i + 1 < argc)
-            fc_strlcpy(dir, argv[i + 1], sizeof dir);
-        else if (fc_config_path(cfg, "Demo.DataDir", "data/uci-restaurant-consumer", dir,
-                                sizeof dir))
-            goto out;
-        fc_auth_scrypt_params(cfg, &prm);
-        if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm,
-                          &k)) {
-            fprintf(stderr, "forkcast: import from %s failed; nothing was changed\n", dir);
-            goto out;
-        }
-        printf("imported from %s: %d restaurants, %d new users (%d already there), %d new "
-               "reviews (%d already there), %d demo friendships\n",
-               dir, k.restaurants, k.users_new, k.users_existing, k.reviews_new, k.reviews_existing,
-               k.friendships);
-        rc = 0;
+        rc = import_uci(cfg, store, argc - i, argv + i);
     } else if (strcmp(argv[i], "user") == 0) {
         struct fc_user u;
         if (i + 2 >= argc || strcmp(argv[i + 1], "make-admin") != 0) {

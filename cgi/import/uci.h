@@ -6,15 +6,23 @@
 #include "store/store.h"
 
 struct fc_uci_counts {
-    int restaurants, users_new, users_existing, reviews_new, reviews_existing, friendships;
+    int restaurants; /* written (made or updated) */
+    int users_new, users_existing, reviews_new, reviews_existing, friendships_new,
+        friendships_existing;
+    /* When the import fails: what it was doing ("adding user U1077"), and whether the
+     * store undid everything (SQLite: the import is one transaction) or the writes counted
+     * above stay (DynamoDB: a second run completes the import). */
+    char failed[160];
+    int undone;
 };
 
 /* Demo friendships: users who rated at least this many of the same restaurants. */
 #define FC_UCI_FRIEND_MIN 3
 
 /* Imports dir/{geoplaces2,chefmozcuisine,chefmozhours4,userprofile,usercuisine,
- * rating_final}.csv. Idempotent: a second run changes nothing. Users get the password
- * demo_password, hashed with prm. Progress and problems go to stderr. FC_OK or FC_ERR. */
+ * rating_final}.csv. Idempotent: a second run changes nothing, and completes a run that
+ * failed halfway. Users get the password demo_password, hashed with prm. Progress and
+ * problems go to stderr. FC_OK or FC_ERR (counts say what was done and what failed). */
 int fc_uci_import(struct fc_store *s, const char *dir, const char *demo_password,
                   const struct fc_scrypt_params *prm, struct fc_uci_counts *counts);
 
