@@ -34,7 +34,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: forkcast [--config FILE] COMMAND [ARGS]\n"
                "commands:\n"
                "  migrate                 create or upgrade the database\n"
-               "  import-uci [DIR]        import the UCI restaurant data set (idempotent)\n"
+               "  import-uci [--if-empty] [DIR]\n"
+               "                          import the UCI restaurant data set (idempotent);\n"
+               "                          --if-empty: not when the store holds it already\n"
                "  user make-admin NAME    give NAME the admin role\n"
                "  lighttpd-conf           print lighttpd's configuration for this config\n"
                "  config KEY              print a configuration value\n"
@@ -56,7 +58,7 @@ static void print_counts(FILE *f, const struct fc_uci_counts *k)
             k->friendships_new, k->friendships_existing);
 }
 
-/* forkcast import-uci [DIR]: the demo data. A failure says what was written:
+/* forkcast import-uci [--if-empty] [DIR]: the demo data. A failure says what was written:
  * nothing on SQLite (one transaction), on DynamoDB what the counts say (and a second run
  * completes the import). */
 static int import_uci(HDF *cfg, struct fc_store *store, int argc, char **argv)
@@ -64,16 +66,32 @@ static int import_uci(HDF *cfg, struct fc_store *store, int argc, char **argv)
     char dir[PATH_MAX];
     struct fc_uci_counts k;
     struct fc_scrypt_params prm;
-    int i = 1;
+    int if_empty = 0, i = 1;
 
+    if (i < argc && strcmp(argv[i], "--if-empty") == 0) {
+        if_empty = 1;
+        i++;
+    }
     if (i + 1 < argc || (i < argc && argv[i][0] == '-')) {
-        fprintf(stderr, "forkcast: usage: forkcast import-uci [DIR]\n");
+        fprintf(stderr, "forkcast: usage: forkcast import-uci [--if-empty] [DIR]\n");
         return 2;
     }
     if (i < argc)
         fc_strlcpy(dir, argv[i], sizeof dir);
     else if (fc_config_path(cfg, "Demo.DataDir", "data/uci-restaurant-consumer", dir, sizeof dir))
         return 1;
+    if (if_empty) {
+        int present = 0;
+        if (fc_uci_present(store, dir, &present)) {
+            fprintf(stderr, "forkcast: cannot tell whether the store holds the demo data\n");
+            return 1;
+        }
+        if (present) {
+            printf("the store already holds the demo data (the admin and the data set's users "
+                   "are there); not importing it again\n");
+            return 0;
+        }
+    }
     fc_auth_scrypt_params(cfg, &prm);
     if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm, &k)) {
         if (k.undone) {

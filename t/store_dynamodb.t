@@ -572,6 +572,55 @@ def check_import_interrupted(dl, env, data, lite):
              "a third run adds nothing", p3.stdout + p3.stderr[-500:])
 
 
+def sha(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
+
+
+def check_import_if_empty(dl, env, data):
+    """`import-uci --if-empty`, what tools/run.sh (make run) does on every start: imports into
+    a store without the demo data, completes one a DynamoDB import left halfway, and on a
+    store that holds it writes nothing and says so."""
+    path = os.path.join(TMP, "if-empty.db")
+    p1 = forkcast(env, "import-uci", "--if-empty", data, FORKCAST_STORE_SQLITE_PATH=path)
+    before = sha(path)
+    p2 = forkcast(env, "import-uci", "--if-empty", data, FORKCAST_STORE_SQLITE_PATH=path)
+    t.ok(p1.returncode == 0 and counts(p1.stdout).get("users_new", 0) > 5,
+         "import-uci --if-empty imports into an empty SQLite store", p1.stdout + p1.stderr[-800:])
+    t.ok(p2.returncode == 0 and "already holds the demo data" in p2.stdout
+         and "imported" not in p2.stdout and sha(path) == before,
+         "and again writes nothing, and says so", p2.stdout + p2.stderr[-800:])
+
+    e = dict(env, FORKCAST_STORE_DYNAMODB_TABLE="if_empty", FORKCAST_STORE_BACKEND="dynamodb",
+             FORKCAST_AWS_RETRY_MAXATTEMPTS="2", FORKCAST_AWS_RETRY_BASEMS="1")
+    forkcast(e, "dynamodb", "create-tables")
+    clean = counts(p1.stdout)
+    # stopped while making the users: the store has the restaurants and some users
+    dl.fail(["TransactWriteItems"], [{"status": 500, "type": "InternalServerError",
+                                      "message": "injected fault"}], times=None,
+            skip=clean.get("restaurants", 0) + 5)
+    p0 = forkcast(e, "import-uci", "--if-empty", data)
+    dl.clear_faults()
+    p1 = forkcast(e, "import-uci", "--if-empty", data)
+    got = counts(p1.stdout)
+    t.ok(p0.returncode == 1 and p1.returncode == 0 and got.get("users_there") == 5
+         and got.get("users_new") == clean.get("users_new", 0) - 5
+         and got.get("reviews_new") == clean.get("reviews_new"),
+         "import-uci --if-empty on DynamoDB completes an import stopped halfway",
+         p0.stderr[-600:] + p1.stdout + p1.stderr[-600:])
+    dl.reset_log()
+    p2 = forkcast(e, "import-uci", "--if-empty", data)
+    writes = {op: dl.calls[op] for op in WRITES if dl.calls[op]}
+    t.ok(p2.returncode == 0 and "already holds the demo data" in p2.stdout
+         and "imported" not in p2.stdout and not writes,
+         "and once it holds the demo data, writes nothing and says so (%d calls)"
+         % sum(dl.calls.values()), "%s %s%s" % (writes, p2.stdout, p2.stderr[-800:]))
+
+
 def check_import_sqlite_failure(env):
     """On SQLite the import is one transaction: a failure leaves nothing, and says so."""
     data = os.path.join(TMP, "uci-bad")
@@ -605,6 +654,7 @@ def main():
         data, lite = check_import(dl, env)
         check_import_interrupted(dl, env, data, lite)
         check_import_sqlite_failure(env)
+        check_import_if_empty(dl, env, data)
 
 
 try:

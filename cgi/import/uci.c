@@ -571,3 +571,32 @@ out:
     free(seen.v);
     return rc;
 }
+
+int fc_uci_present(struct fc_store *s, const char *dir, int *present)
+{
+    struct csv prof;
+    struct fc_user *u = calloc(1, sizeof *u);
+    char ext[80] = "", last[64] = "";
+    int rc = FC_ERR, found;
+
+    *present = 0;
+    if (!u || csv_open(&prof, dir, "userprofile.csv")) {
+        free(u);
+        return FC_ERR;
+    }
+    while (csv_next(&prof))
+        if (prof.nfields >= 18)
+            fc_strlcpy(last, prof.field[0], sizeof last);
+    csv_close(&prof);
+    found = s->ops->user_by_ext(s, "demo:admin", u);
+    if (found == FC_OK && last[0]) {
+        snprintf(ext, sizeof ext, "uci:%s", last);
+        found = s->ops->user_by_ext(s, ext, u);
+    }
+    if (found == FC_OK || found == FC_NOTFOUND) {
+        *present = found == FC_OK && last[0];
+        rc = FC_OK;
+    }
+    free(u);
+    return rc;
+}

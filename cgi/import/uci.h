@@ -26,6 +26,11 @@ struct fc_uci_counts {
 int fc_uci_import(struct fc_store *s, const char *dir, const char *demo_password,
                   const struct fc_scrypt_params *prm, struct fc_uci_counts *counts);
 
+/* Whether the store holds the demo data of dir already: *present is 1 when the demo admin
+ * and the data set's last user exist (a whole users phase done; the SQLite import is one
+ * transaction, so there it means the whole import), 0 otherwise. FC_OK or FC_ERR. */
+int fc_uci_present(struct fc_store *s, const char *dir, int *present);
+
 /* Stars (1..5) from the data set's rating, food and service scores (each 0..2):
  * 1 + round(2 * (2*rating + food + service) / 4). */
 int fc_uci_stars(int rating, int food, int service);
