@@ -65,7 +65,7 @@ static int import_uci(HDF *cfg, struct fc_store *store, int argc, char **argv)
 {
     char dir[PATH_MAX];
     struct fc_uci_counts k;
-    struct fc_scrypt_params prm;
+    struct fc_scrypt_params prm, demo;
     int if_empty = 0, i = 1;
 
     if (i < argc && strcmp(argv[i], "--if-empty") == 0) {
@@ -93,7 +93,9 @@ static int import_uci(HDF *cfg, struct fc_store *store, int argc, char **argv)
         }
     }
     fc_auth_scrypt_params(cfg, &prm);
-    if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm, &k)) {
+    fc_uci_demo_params(&prm, &demo);
+    if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm, &demo,
+                      &k)) {
         if (k.undone) {
             fprintf(stderr, "forkcast: import from %s failed while %s; nothing was changed\n", dir,
                     k.failed);

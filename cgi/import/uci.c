@@ -536,8 +536,16 @@ out:
     return rc;
 }
 
+void fc_uci_demo_params(const struct fc_scrypt_params *full, struct fc_scrypt_params *demo)
+{
+    demo->log_n = full->log_n < FC_UCI_DEMO_LOGN ? full->log_n : FC_UCI_DEMO_LOGN;
+    demo->r = full->r;
+    demo->p = 1;
+}
+
 int fc_uci_import(struct fc_store *s, const char *dir, const char *pw,
-                  const struct fc_scrypt_params *prm, struct fc_uci_counts *k)
+                  const struct fc_scrypt_params *prm, const struct fc_scrypt_params *demo_prm,
+                  struct fc_uci_counts *k)
 {
     struct place *places = calloc(1024, sizeof *places);
     struct pairs seen = {0};
@@ -556,7 +564,7 @@ int fc_uci_import(struct fc_store *s, const char *dir, const char *pw,
     /* the friendships follow from all ratings: they are checked on every run, so that a
      * run completing one that stopped after the users makes them too */
     if (import_places(s, dir, places, &np, 1024, k) || import_admin(s, pw, prm, k) ||
-        import_users(s, dir, pw, prm, k) || import_ratings(s, dir, places, np, k, &seen) ||
+        import_users(s, dir, pw, demo_prm, k) || import_ratings(s, dir, places, np, k, &seen) ||
         import_friends(s, &seen, k)) {
         k->undone = s->ops->batch_undoes && s->ops->batch_end(s, 0) == FC_OK;
         goto out;
