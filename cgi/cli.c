@@ -34,7 +34,9 @@ static void usage(FILE *f)
     fprintf(f, "usage: forkcast [--config FILE] COMMAND [ARGS]\n"
                "commands:\n"
                "  migrate                 create or upgrade the database\n"
-               "  import-uci [DIR]        import the UCI restaurant data set (idempotent)\n"
+               "  import-uci [--if-empty] [DIR]\n"
+               "                          import the UCI restaurant data set (idempotent);\n"
+               "                          --if-empty: not when the store holds it already\n"
                "  user make-admin NAME    give NAME the admin role\n"
                "  lighttpd-conf           print lighttpd's configuration for this config\n"
                "  config KEY              print a configuration value\n"
@@ -45,6 +47,76 @@ static void usage(FILE *f)
                "  ec2 ...                 EC2 instances: list, launch, watch, stop, terminate\n"
                "  dynamodb ...            DynamoDB tables and store copies\n"
                "  personalize ...         Amazon Personalize: export, resend, recommend\n");
+}
+
+static void print_counts(FILE *f, const struct fc_uci_counts *k)
+{
+    fprintf(f,
+            "%d restaurants, %d new users (%d already there), %d new reviews (%d already there), "
+            "%d new demo friendships (%d already there)",
+            k->restaurants, k->users_new, k->users_existing, k->reviews_new, k->reviews_existing,
+            k->friendships_new, k->friendships_existing);
+}
+
+/* forkcast import-uci [--if-empty] [DIR]: the demo data. A failure says what was written:
+ * nothing on SQLite (one transaction), on DynamoDB what the counts say (and a second run
+ * completes the import). */
+static int import_uci(HDF *cfg, struct fc_store *store, int argc, char **argv)
+{
+    char dir[PATH_MAX];
+    struct fc_uci_counts k;
+    struct fc_scrypt_params prm, demo;
+    int if_empty = 0, i = 1;
+
+    if (i < argc && strcmp(argv[i], "--if-empty") == 0) {
+        if_empty = 1;
+        i++;
+    }
+    if (i + 1 < argc || (i < argc && argv[i][0] == '-')) {
+        fprintf(stderr, "forkcast: usage: forkcast import-uci [--if-empty] [DIR]\n");
+        return 2;
+    }
+    if (i < argc)
+        fc_strlcpy(dir, argv[i], sizeof dir);
+    else if (fc_config_path(cfg, "Demo.DataDir", "data/uci-restaurant-consumer", dir, sizeof dir))
+        return 1;
+    if (if_empty) {
+        int present = 0;
+        if (fc_uci_present(store, dir, &present)) {
+            fprintf(stderr, "forkcast: cannot tell whether the store holds the demo data\n");
+            return 1;
+        }
+        if (present) {
+            printf("the store already holds the demo data (the admin and the data set's users "
+                   "are there); not importing it again\n");
+            return 0;
+        }
+    }
+    fc_auth_scrypt_params(cfg, &prm);
+    fc_uci_demo_params(&prm, &demo);
+    if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm, &demo,
+                      &k)) {
+        if (k.undone) {
+            fprintf(stderr, "forkcast: import from %s failed while %s; nothing was changed\n", dir,
+                    k.failed);
+        } else if (!k.restaurants && !k.users_new && !k.reviews_new && !k.friendships_new) {
+            fprintf(stderr, "forkcast: import from %s failed while %s; nothing was written\n", dir,
+                    k.failed);
+        } else {
+            fprintf(stderr,
+                    "forkcast: import from %s failed while %s. The %s store has no transaction "
+                    "around the import: what was written before the failure stays: ",
+                    dir, k.failed, store->ops->name);
+            print_counts(stderr, &k);
+            fprintf(stderr, ". Run the same import again to complete it (it skips what is "
+                            "there).\n");
+        }
+        return 1;
+    }
+    printf("imported from %s: ", dir);
+    print_counts(stdout, &k);
+    printf("\n");
+    return 0;
 }
 
 static NEOERR *conf_out(void *ctx, char *s)
@@ -174,25 +246,7 @@ int main(int argc, char **argv)
         printf("database is up to date\n");
         rc = 0;
     } else if (strcmp(argv[i], "import-uci") == 0) {
-        char dir[PATH_MAX];
-        struct fc_uci_counts k;
-        struct fc_scrypt_params prm;
-        if (i + 1 < argc)
-            fc_strlcpy(dir, argv[i + 1], sizeof dir);
-        else if (fc_config_path(cfg, "Demo.DataDir", "data/uci-restaurant-consumer", dir,
-                                sizeof dir))
-            goto out;
-        fc_auth_scrypt_params(cfg, &prm);
-        if (fc_uci_import(store, dir, fc_config_str(cfg, "Demo.Password", "forkcast-demo"), &prm,
-                          &k)) {
-            fprintf(stderr, "forkcast: import from %s failed; nothing was changed\n", dir);
-            goto out;
-        }
-        printf("imported from %s: %d restaurants, %d new users (%d already there), %d new "
-               "reviews (%d already there), %d demo friendships\n",
-               dir, k.restaurants, k.users_new, k.users_existing, k.reviews_new, k.reviews_existing,
-               k.friendships);
-        rc = 0;
+        rc = import_uci(cfg, store, argc - i, argv + i);
     } else if (strcmp(argv[i], "user") == 0) {
         struct fc_user u;
         if (i + 2 >= argc || strcmp(argv[i + 1], "make-admin") != 0) {

@@ -465,6 +465,175 @@ def check_import(dl, env):
     t.ok(p.returncode == 0 and all(same) and users_l == users_b and len(users_l) > 5,
          "the same users, restaurants, reviews and friendships, with the same ids",
          "%s %s" % (same, p.stderr))
+    return data, lite
+
+
+COUNTS = re.compile(r"(\d+) restaurants, (\d+) new users \((\d+) already there\), (\d+) new "
+                    r"reviews \((\d+) already there\), (\d+) (?:new )?demo friendships"
+                    r"(?: \((\d+) already there\))?")
+
+
+def counts(text):
+    """The import's counts, as a dict, from its report or its failure message."""
+    m = COUNTS.search(text)
+    names = ("restaurants", "users_new", "users_there", "reviews_new", "reviews_there",
+             "friends_new", "friends_there")
+    return dict(zip(names, (int(g) if g else None for g in m.groups()))) if m else {}
+
+
+def content(path):
+    """What an import made, without ids (an interrupted DynamoDB import skips some) or
+    password hashes (salted): restaurants, users, reviews and friendships by their names."""
+    db = sqlite3.connect(path)
+    q = {
+        "restaurants": "SELECT * FROM restaurants",
+        "restaurant_cuisines": "SELECT r.ext_id, c.cuisine FROM restaurant_cuisines c "
+                               "JOIN restaurants r ON r.id = c.restaurant_id",
+        "users": "SELECT * FROM users",
+        "reviews": "SELECT u.username, r.ext_id, v.stars, v.body, v.photo, v.created_at, "
+                   "v.updated_at FROM reviews v JOIN users u ON u.id = v.user_id "
+                   "JOIN restaurants r ON r.id = v.restaurant_id",
+        "friendships": "SELECT a.username, b.username, f.created_at FROM friendships f "
+                       "JOIN users a ON a.id = f.user_id JOIN users b ON b.id = f.friend_id",
+    }
+    out = {}
+    for name, sql in q.items():
+        cur = db.execute(sql)
+        cols = [c[0] for c in cur.description]
+        out[name] = sorted((tuple(v for c, v in zip(cols, r) if c not in ("id", "pw_hash"))
+                            for r in cur), key=repr)
+    db.close()
+    return out
+
+
+def check_import_interrupted(dl, env, data, lite):
+    """An import that DynamoDB stops halfway (every TransactWriteItems failing after the
+    first n) says what it wrote and what failed; running it again completes it: the same
+    content as one uninterrupted import, and the two runs' counts add up to its counts."""
+    clean = counts(forkcast(env, "import-uci", data, FORKCAST_STORE_BACKEND="sqlite",
+                            FORKCAST_STORE_SQLITE_PATH=os.path.join(TMP, "imp-count.db")).stdout)
+    want = content(lite)
+    if not clean:
+        t.ok(False, "the SQLite import's counts")
+        return
+    # one transaction per new restaurant, user, review and friendship, in that order
+    users = clean["users_new"]
+    reviews_from = clean["restaurants"] + users
+    for name, skip in (("while importing the reviews", reviews_from + clean["reviews_new"] // 2),
+                       ("while making the demo friendships",
+                        reviews_from + clean["reviews_new"] + clean["friends_new"] // 2)):
+        table = "interrupted%d" % skip
+        e = dict(env, FORKCAST_STORE_DYNAMODB_TABLE=table, FORKCAST_STORE_BACKEND="dynamodb",
+                 FORKCAST_AWS_RETRY_MAXATTEMPTS="2", FORKCAST_AWS_RETRY_BASEMS="1")
+        forkcast(e, "dynamodb", "create-tables")
+        dl.fail(["TransactWriteItems"], [{"status": 500, "type": "InternalServerError",
+                                          "message": "injected fault"}], times=None, skip=skip)
+        p1 = forkcast(e, "import-uci", data)
+        dl.clear_faults()
+        got = counts(p1.stderr)
+        made = {"users": len(items(dl, table, "UNAME#")),
+                "reviews": len(items(dl, table, "RV#")),
+                "friends": len([i for i in items(dl, table, "U#")
+                                if i["sk"]["S"].startswith("G#F#")]) // 2}
+        t.ok(p1.returncode == 1 and "nothing was changed" not in p1.stderr
+             and "InternalServerError: injected fault" in p1.stderr
+             and "run the same import again" in p1.stderr.lower()
+             and got.get("users_new") == made["users"] == users
+             and got.get("reviews_new") == made["reviews"]
+             and got.get("friends_new") == made["friends"]
+             and got["restaurants"] == clean["restaurants"]
+             and got["reviews_new"] + got["friends_new"] + reviews_from == skip,
+             "import-uci stopped by DynamoDB %s: says what it wrote (%s), the error, and to "
+             "run it again, not that nothing changed" % (name, made), p1.stderr[-1500:])
+        p2 = forkcast(e, "import-uci", data)
+        again = counts(p2.stdout)
+        t.ok(p2.returncode == 0 and again.get("users_new") == 0
+             and again.get("users_there") == users
+             and again.get("reviews_new") == clean["reviews_new"] - got.get("reviews_new", -1)
+             and again.get("reviews_there") == got.get("reviews_new")
+             and again.get("friends_new") == clean["friends_new"] - got.get("friends_new", -1)
+             and again.get("friends_there") == got.get("friends_new"),
+             "running it again imports the rest: the two runs' counts add up to one import's "
+             "(%s)" % clean, "%s%s" % (p2.stdout, p2.stderr[-1500:]))
+        back = os.path.join(TMP, "%s.db" % table)
+        p = forkcast(e, "dynamodb", "copy", "--from", "dynamodb", "--to", "sqlite",
+                     FORKCAST_STORE_SQLITE_PATH=back)
+        have = content(back) if p.returncode == 0 else {}
+        diff = [k for k in want if want[k] != have.get(k)]
+        feeds = [len(items(dl, tb, "FEED#")) for tb in ("imported", table)]
+        t.ok(not diff and feeds[0] == feeds[1] and feeds[0] > 0,
+             "and the table holds what one uninterrupted import gives: restaurants, users, "
+             "reviews, friendships (%d feed entries)" % feeds[1],
+             "%s %s %s" % (diff, feeds, p.stderr[-500:]))
+        p3 = forkcast(e, "import-uci", data)
+        t.ok(p3.returncode == 0 and counts(p3.stdout).get("reviews_new") == 0
+             and counts(p3.stdout).get("friends_new") == 0
+             and counts(p3.stdout).get("users_new") == 0,
+             "a third run adds nothing", p3.stdout + p3.stderr[-500:])
+
+
+def sha(path):
+    import hashlib
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems")
+
+
+def check_import_if_empty(dl, env, data):
+    """`import-uci --if-empty`, what tools/run.sh (make run) does on every start: imports into
+    a store without the demo data, completes one a DynamoDB import left halfway, and on a
+    store that holds it writes nothing and says so."""
+    path = os.path.join(TMP, "if-empty.db")
+    p1 = forkcast(env, "import-uci", "--if-empty", data, FORKCAST_STORE_SQLITE_PATH=path)
+    before = sha(path)
+    p2 = forkcast(env, "import-uci", "--if-empty", data, FORKCAST_STORE_SQLITE_PATH=path)
+    t.ok(p1.returncode == 0 and counts(p1.stdout).get("users_new", 0) > 5,
+         "import-uci --if-empty imports into an empty SQLite store", p1.stdout + p1.stderr[-800:])
+    t.ok(p2.returncode == 0 and "already holds the demo data" in p2.stdout
+         and "imported" not in p2.stdout and sha(path) == before,
+         "and again writes nothing, and says so", p2.stdout + p2.stderr[-800:])
+
+    e = dict(env, FORKCAST_STORE_DYNAMODB_TABLE="if_empty", FORKCAST_STORE_BACKEND="dynamodb",
+             FORKCAST_AWS_RETRY_MAXATTEMPTS="2", FORKCAST_AWS_RETRY_BASEMS="1")
+    forkcast(e, "dynamodb", "create-tables")
+    clean = counts(p1.stdout)
+    # stopped while making the users: the store has the restaurants and some users
+    dl.fail(["TransactWriteItems"], [{"status": 500, "type": "InternalServerError",
+                                      "message": "injected fault"}], times=None,
+            skip=clean.get("restaurants", 0) + 5)
+    p0 = forkcast(e, "import-uci", "--if-empty", data)
+    dl.clear_faults()
+    p1 = forkcast(e, "import-uci", "--if-empty", data)
+    got = counts(p1.stdout)
+    t.ok(p0.returncode == 1 and p1.returncode == 0 and got.get("users_there") == 5
+         and got.get("users_new") == clean.get("users_new", 0) - 5
+         and got.get("reviews_new") == clean.get("reviews_new"),
+         "import-uci --if-empty on DynamoDB completes an import stopped halfway",
+         p0.stderr[-600:] + p1.stdout + p1.stderr[-600:])
+    dl.reset_log()
+    p2 = forkcast(e, "import-uci", "--if-empty", data)
+    writes = {op: dl.calls[op] for op in WRITES if dl.calls[op]}
+    t.ok(p2.returncode == 0 and "already holds the demo data" in p2.stdout
+         and "imported" not in p2.stdout and not writes,
+         "and once it holds the demo data, writes nothing and says so (%d calls)"
+         % sum(dl.calls.values()), "%s %s%s" % (writes, p2.stdout, p2.stderr[-800:]))
+
+
+def check_import_sqlite_failure(env):
+    """On SQLite the import is one transaction: a failure leaves nothing, and says so."""
+    data = os.path.join(TMP, "uci-bad")
+    subset_uci(data, 40)
+    with open(os.path.join(data, "rating_final.csv"), "a") as f:
+        f.write("U9999,132825,2,2,2\n")  # a rating by nobody in userprofile.csv
+    path = os.path.join(TMP, "bad.db")
+    p = forkcast(env, "import-uci", data, FORKCAST_STORE_SQLITE_PATH=path)
+    rows = [dump(path, tb) for tb in ("restaurants", "users", "reviews")]
+    t.ok(p.returncode == 1 and "nothing was changed" in p.stderr and "U9999" in p.stderr
+         and rows == [[], [], []],
+         "a failing import on SQLite says nothing was changed, and nothing was",
+         "%s %s" % (p.stderr[-800:], [len(r) for r in rows]))
 
 
 def main():
@@ -482,7 +651,10 @@ def main():
         check_suites(dl, env)
         back, fresh = check_copy(dl, env)
         check_aws_cli(dl, env, fresh)
-        check_import(dl, env)
+        data, lite = check_import(dl, env)
+        check_import_interrupted(dl, env, data, lite)
+        check_import_sqlite_failure(env)
+        check_import_if_empty(dl, env, data)
 
 
 try:

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Integration test: the real lighttpd + forkcast FastCGI processes, driven over HTTP like a
 browser: sign up, log in, profile, restaurants, errors, CSRF, escaping, limits, throttling."""
+import json
 import os
 import re
+import sqlite3
 import sys
 import traceback
 
@@ -136,10 +138,52 @@ try:
     t.ok(r.status == 429 and "Too many failed log-ins" in r.text, "log-in throttled per account",
          r.status)
 
-    # demo users can log in
+    # demo users can log in; the import hashed their (public) demo password at a low cost,
+    # which their first log-in, on the site or through the API, raises to the configured one
+    def pw_hash(name):
+        if srv.dynalite:  # t/web_dynamodb.t: the items themselves (no SQLite mirror to pull)
+            table = srv.env["FORKCAST_STORE_DYNAMODB_TABLE"]
+            key = {"pk": {"S": "UNAME#" + name}, "sk": {"S": "UNIQUE"}}
+            st, d = srv.dynalite.call("GetItem", {"TableName": table, "Key": key,
+                                                  "ConsistentRead": True})
+            uid = d.get("Item", {}).get("uid", {}).get("N", "0")
+            key = {"pk": {"S": "U#" + uid}, "sk": {"S": "PROFILE"}}
+            st, d = srv.dynalite.call("GetItem", {"TableName": table, "Key": key,
+                                                  "ConsistentRead": True})
+            return d.get("Item", {}).get("pw_hash", {}).get("S", "")
+        db = sqlite3.connect(srv.env["FORKCAST_STORE_SQLITE_PATH"])
+        row = db.execute("SELECT pw_hash FROM users WHERE username = ?", (name,)).fetchone()
+        db.close()
+        return row[0] if row else ""
+
+    def cost(h):
+        m = re.match(r"\$scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$", h)
+        return (1 << int(m.group(1))) * int(m.group(2)) * int(m.group(3)) if m else 0
+
+    full = "$scrypt$ln=10,r=8,p=3$"  # Auth.Scrypt as the test server sets it
+    before = {n: pw_hash(n) for n in ("u1001", "u1002", "u1003")}
+    t.ok(all(0 < cost(h) < cost(full) for h in before.values())
+         and len(set(h.split("$")[3] for h in before.values())) == 3
+         and pw_hash("admin").startswith(full),
+         "the import hashes the demo users' password at a low cost, each with its own salt; "
+         "the admin's at the configured one", "%s %s" % (before, pw_hash("admin")))
     u = Client(srv)
     r = u.post("/login", {"username": "u1001", "password": "forkcast-demo"})
     t.ok(r.status == 303, "demo user logs in with the demo password", r.status)
+    after = pw_hash("u1001")
+    t.ok(after.startswith(full) and after != before["u1001"],
+         "and the first log-in re-hashes it at the configured cost", after)
+    api = Client(srv).request("POST", "/api/v1/login", body=json.dumps(
+        {"username": "u1002", "password": "forkcast-demo"}).encode(),
+        headers={"Content-Type": "application/json"})
+    t.ok(api.status == 200 and pw_hash("u1002").startswith(full),
+         "so does the first log-in through the API", "%s %s" % (api.status, pw_hash("u1002")))
+    r = Client(srv).post("/login", {"username": "u1001", "password": "forkcast-demo"})
+    t.ok(r.status == 303 and pw_hash("u1001") == after,
+         "the re-hashed password logs in again, and is kept", r.status)
+    t.ok(Client(srv).post("/login", {"username": "u1003", "password": "forkcast-demX"}).status
+         == 401 and pw_hash("u1003") == before["u1003"],
+         "a wrong password changes nothing")
     t.ok("child exited" not in srv.errorlog(), "every FastCGI process started",
          srv.errorlog()[-2000:])
 except Exception:

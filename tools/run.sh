@@ -1,6 +1,8 @@
 #!/bin/sh
-# tools/run.sh: what `make run` does after building: migrate, import the demo data on first
-# run, then run lighttpd (which spawns the FastCGI processes) in the foreground until Ctrl-C.
+# tools/run.sh: what `make run` does after building: migrate, import the demo data unless the
+# store holds it already (import-uci --if-empty asks the store, so a DynamoDB table that holds
+# it is left alone), then run lighttpd (which spawns the FastCGI processes) in the foreground
+# until Ctrl-C.
 set -eu
 cd "$(dirname "$0")/.."
 bin=build/forkcast
@@ -8,11 +10,7 @@ data=$($bin config Data.Dir)
 case "$data" in /*) ;; *) data="$PWD/$data" ;; esac
 mkdir -p "$data/run"
 $bin migrate >/dev/null
-if [ ! -f "$data/demo-imported" ]; then
-    echo "First run: importing the demo data (UCI restaurant data set, 139 accounts to hash)..."
-    $bin import-uci
-    touch "$data/demo-imported"
-fi
+$bin import-uci --if-empty
 $bin lighttpd-conf > "$data/run/lighttpd.conf"
 host=$($bin config Server.Host)
 port=$($bin config Server.Port)

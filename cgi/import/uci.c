@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,20 @@ static const char *const LAST[] = {
     "Torres",  "Diaz",      "Gutierrez", "Ruiz",     "Mendoza",  "Aguilar", "Ortiz",     "Castillo",
     "Romero",  "Herrera",   "Medina",    "Vargas",   "Castro",   "Guzman",  "Rojas"};
 
+/* Notes what the import was doing when it failed (the first failure only). */
+static int failed(struct fc_uci_counts *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int failed(struct fc_uci_counts *k, const char *fmt, ...)
+{
+    va_list ap;
+    if (!k->failed[0]) {
+        va_start(ap, fmt);
+        vsnprintf(k->failed, sizeof k->failed, fmt, ap);
+        va_end(ap);
+    }
+    return FC_ERR;
+}
+
 /* A stable pseudo-random number from a string (FNV-1a). */
 static uint32_t fnv(const char *s)
 {
@@ -158,7 +173,7 @@ static uint32_t fnv(const char *s)
 }
 
 static int import_places(struct fc_store *s, const char *dir, struct place *places, int *np,
-                         int max)
+                         int max, struct fc_uci_counts *k)
 {
     struct csv geo, cui, hrs;
     int rc = FC_ERR;
@@ -168,8 +183,10 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
 
     memset(&cui, 0, sizeof cui);
     memset(&hrs, 0, sizeof hrs);
-    if (!r || csv_open(&geo, dir, "geoplaces2.csv"))
+    if (!r || csv_open(&geo, dir, "geoplaces2.csv")) {
+        failed(k, "reading geoplaces2.csv");
         goto out;
+    }
     cuis = calloc((size_t)max, sizeof *cuis);
     hours = calloc((size_t)max, sizeof *hours);
     if (!cuis || !hours)
@@ -181,8 +198,10 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
         n++;
     }
     /* cuisines and hours of the places we keep */
-    if (csv_open(&cui, dir, "chefmozcuisine.csv") || csv_open(&hrs, dir, "chefmozhours4.csv"))
+    if (csv_open(&cui, dir, "chefmozcuisine.csv") || csv_open(&hrs, dir, "chefmozhours4.csv")) {
+        failed(k, "reading chefmozcuisine.csv and chefmozhours4.csv");
         goto out;
+    }
     while (csv_next(&cui)) {
         char name[128];
         if (cui.nfields < 2)
@@ -245,8 +264,11 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
             to_utf8(r->url, sizeof r->url, geo.field[16]);
         fc_strlcpy(r->cuisines, cuis[i], sizeof r->cuisines);
         fc_strlcpy(r->hours, hours[i], sizeof r->hours);
-        if (s->ops->rest_upsert(s, r))
+        if (s->ops->rest_upsert(s, r)) {
+            failed(k, "writing restaurant %s", r->ext_id);
             goto out;
+        }
+        k->restaurants++;
         places[i].id = r->id;
         i++;
     }
@@ -275,20 +297,27 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
 {
     struct csv prof, cui;
     struct fc_user *u = calloc(1, sizeof *u);
-    int rc = FC_ERR, done = 0;
+    int rc = FC_ERR, done = 0, found;
 
     memset(&cui, 0, sizeof cui);
-    if (!u || csv_open(&prof, dir, "userprofile.csv"))
+    if (!u || csv_open(&prof, dir, "userprofile.csv")) {
+        failed(k, "reading userprofile.csv");
         goto out;
+    }
     while (csv_next(&prof)) {
         char ext[64];
         uint32_t h;
         if (prof.nfields < 18)
             continue;
         snprintf(ext, sizeof ext, "uci:%s", prof.field[0]);
-        if (s->ops->user_by_ext(s, ext, u) == FC_OK) {
+        found = s->ops->user_by_ext(s, ext, u);
+        if (found == FC_OK) {
             k->users_existing++;
             continue;
+        }
+        if (found != FC_NOTFOUND) {
+            failed(k, "looking up user %s", prof.field[0]);
+            goto out;
         }
         memset(u, 0, sizeof *u);
         fc_strlcpy(u->ext_id, ext, sizeof u->ext_id);
@@ -304,8 +333,10 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
         fc_strlcpy(u->price, prof.field[17], sizeof u->price);
         fc_strlcpy(u->visibility, "public", sizeof u->visibility);
         /* cuisines */
-        if (csv_open(&cui, dir, "usercuisine.csv"))
+        if (csv_open(&cui, dir, "usercuisine.csv")) {
+            failed(k, "reading usercuisine.csv");
             goto out;
+        }
         while (csv_next(&cui)) {
             char name[128];
             if (cui.nfields < 2 || strcmp(cui.field[0], prof.field[0]) != 0)
@@ -319,11 +350,15 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
         }
         csv_close(&cui);
         memset(&cui, 0, sizeof cui);
-        if (fc_password_hash(pw, prm, u->pw_hash, sizeof u->pw_hash))
+        if (fc_password_hash(pw, prm, u->pw_hash, sizeof u->pw_hash)) {
+            failed(k, "hashing the password of user %s", prof.field[0]);
             goto out;
+        }
         u->created_at = 1704067200; /* 2024-01-01 */
-        if (s->ops->user_create(s, u))
+        if (s->ops->user_create(s, u)) {
+            failed(k, "adding user %s", prof.field[0]);
             goto out;
+        }
         k->users_new++;
         if (++done % 20 == 0)
             fprintf(stderr, "forkcast: imported %d users...\n", done);
@@ -340,10 +375,13 @@ static int import_admin(struct fc_store *s, const char *pw, const struct fc_scry
                         struct fc_uci_counts *k)
 {
     struct fc_user u;
-    if (s->ops->user_by_ext(s, "demo:admin", &u) == FC_OK) {
+    int found = s->ops->user_by_ext(s, "demo:admin", &u);
+    if (found == FC_OK) {
         k->users_existing++;
         return FC_OK;
     }
+    if (found != FC_NOTFOUND)
+        return failed(k, "looking up the admin account");
     memset(&u, 0, sizeof u);
     fc_strlcpy(u.ext_id, "demo:admin", sizeof u.ext_id);
     fc_strlcpy(u.username, "admin", sizeof u.username);
@@ -353,9 +391,9 @@ static int import_admin(struct fc_store *s, const char *pw, const struct fc_scry
     u.is_admin = 1;
     u.created_at = 1704067200;
     if (fc_password_hash(pw, prm, u.pw_hash, sizeof u.pw_hash))
-        return FC_ERR;
+        return failed(k, "hashing the admin account's password");
     if (s->ops->user_create(s, &u))
-        return FC_ERR;
+        return failed(k, "adding the admin account");
     k->users_new++;
     return FC_OK;
 }
@@ -383,7 +421,9 @@ static int pairs_add(struct pairs *p, int64_t u, int64_t r)
 }
 
 /* Demo friendships by the recommender's rule (rec_demo_friends): two users are friends when
- * they rated at least FC_UCI_FRIEND_MIN of the same restaurants. */
+ * they rated at least FC_UCI_FRIEND_MIN of the same restaurants. Those who are friends
+ * already (a second run, or one completing a run that failed halfway) are counted, not
+ * written again. */
 static int import_friends(struct fc_store *s, struct pairs *p, struct fc_uci_counts *k)
 {
     struct rec_dataset d;
@@ -393,19 +433,34 @@ static int import_friends(struct fc_store *s, struct pairs *p, struct fc_uci_cou
     memset(&d, 0, sizeof d);
     d.ratings = calloc(p->n ? p->n : 1, sizeof *d.ratings);
     if (!d.ratings)
-        return FC_ERR;
+        return failed(k, "finding the demo friendships");
     for (size_t i = 0; i < p->n; i++) {
         d.ratings[i].user = p->v[i][0];
         d.ratings[i].item = p->v[i][1];
         d.ratings[i].stars = 3;
     }
     d.n_ratings = p->n;
-    if (rec_demo_friends(&d, FC_UCI_FRIEND_MIN, &edges, &n))
+    if (rec_demo_friends(&d, FC_UCI_FRIEND_MIN, &edges, &n)) {
+        failed(k, "finding the demo friendships");
         goto out;
+    }
     for (size_t i = 0; i < n; i++) {
-        if (s->ops->friend_add(s, edges[i].a, edges[i].b, 1704067200))
+        int rel = 0;
+        if (s->ops->relation(s, edges[i].a, edges[i].b, &rel)) {
+            failed(k, "reading the relation of users #%lld and #%lld", (long long)edges[i].a,
+                   (long long)edges[i].b);
             goto out;
-        k->friendships++;
+        }
+        if (rel & FC_REL_FRIEND) {
+            k->friendships_existing++;
+            continue;
+        }
+        if (s->ops->friend_add(s, edges[i].a, edges[i].b, 1704067200)) {
+            failed(k, "making users #%lld and #%lld friends", (long long)edges[i].a,
+                   (long long)edges[i].b);
+            goto out;
+        }
+        k->friendships_new++;
     }
     rc = FC_OK;
 out:
@@ -425,7 +480,7 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
 
     if (!u || csv_open(&rat, dir, "rating_final.csv")) {
         free(u);
-        return FC_ERR;
+        return failed(k, "reading rating_final.csv");
     }
     while (csv_next(&rat)) {
         char ext[64], key[96];
@@ -437,9 +492,17 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
             continue;
         }
         if (strcmp(last_user, rat.field[0]) != 0) {
+            int found;
             snprintf(ext, sizeof ext, "uci:%s", rat.field[0]);
-            if (s->ops->user_by_ext(s, ext, u) != FC_OK)
+            found = s->ops->user_by_ext(s, ext, u);
+            if (found == FC_NOTFOUND) {
+                failed(k, "importing a rating by %s, who is not in userprofile.csv", rat.field[0]);
                 goto out;
+            }
+            if (found != FC_OK) {
+                failed(k, "looking up user %s", rat.field[0]);
+                goto out;
+            }
             fc_strlcpy(last_user, rat.field[0], sizeof last_user);
         }
         memset(&rv, 0, sizeof rv);
@@ -447,8 +510,10 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
         rv.restaurant_id = place_id(places, np, rat.field[1]);
         if (!rv.restaurant_id)
             continue;
-        if (pairs_add(seen, rv.user_id, rv.restaurant_id))
+        if (pairs_add(seen, rv.user_id, rv.restaurant_id)) {
+            failed(k, "reading rating_final.csv (out of memory)");
             goto out;
+        }
         rv.stars = fc_uci_stars((int)r, (int)f, (int)sv);
         snprintf(key, sizeof key, "%s/%s", rat.field[0], rat.field[1]);
         /* the data set has no dates: spread reviews over 2025, the same on every import */
@@ -459,8 +524,10 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
             k->reviews_existing++;
         else if (put == FC_OK)
             k->reviews_new++;
-        else
+        else {
+            failed(k, "adding the review of %s for place %s", rat.field[0], rat.field[1]);
             goto out;
+        }
     }
     rc = FC_OK;
 out:
@@ -469,28 +536,75 @@ out:
     return rc;
 }
 
+void fc_uci_demo_params(const struct fc_scrypt_params *full, struct fc_scrypt_params *demo)
+{
+    demo->log_n = full->log_n < FC_UCI_DEMO_LOGN ? full->log_n : FC_UCI_DEMO_LOGN;
+    demo->r = full->r;
+    demo->p = 1;
+}
+
 int fc_uci_import(struct fc_store *s, const char *dir, const char *pw,
-                  const struct fc_scrypt_params *prm, struct fc_uci_counts *k)
+                  const struct fc_scrypt_params *prm, const struct fc_scrypt_params *demo_prm,
+                  struct fc_uci_counts *k)
 {
     struct place *places = calloc(1024, sizeof *places);
     struct pairs seen = {0};
     int np = 0, rc = FC_ERR;
 
     memset(k, 0, sizeof *k);
-    if (!places)
-        return FC_ERR;
-    if (s->ops->batch_begin(s))
-        goto out;
-    if (import_places(s, dir, places, &np, 1024) || import_admin(s, pw, prm, k) ||
-        import_users(s, dir, pw, prm, k) || import_ratings(s, dir, places, np, k, &seen) ||
-        (k->users_new && import_friends(s, &seen, k))) {
-        s->ops->batch_end(s, 0);
+    if (!places) {
+        k->undone = 1;
+        return failed(k, "starting (out of memory)");
+    }
+    if (s->ops->batch_begin(s)) {
+        k->undone = 1;
+        failed(k, "starting the import");
         goto out;
     }
-    k->restaurants = np;
+    /* the friendships follow from all ratings: they are checked on every run, so that a
+     * run completing one that stopped after the users makes them too */
+    if (import_places(s, dir, places, &np, 1024, k) || import_admin(s, pw, prm, k) ||
+        import_users(s, dir, pw, demo_prm, k) || import_ratings(s, dir, places, np, k, &seen) ||
+        import_friends(s, &seen, k)) {
+        k->undone = s->ops->batch_undoes && s->ops->batch_end(s, 0) == FC_OK;
+        goto out;
+    }
     rc = s->ops->batch_end(s, 1);
+    if (rc) {
+        failed(k, "committing the import");
+        k->undone = s->ops->batch_undoes;
+    }
 out:
     free(places);
     free(seen.v);
+    return rc;
+}
+
+int fc_uci_present(struct fc_store *s, const char *dir, int *present)
+{
+    struct csv prof;
+    struct fc_user *u = calloc(1, sizeof *u);
+    char ext[80] = "", last[64] = "";
+    int rc = FC_ERR, found;
+
+    *present = 0;
+    if (!u || csv_open(&prof, dir, "userprofile.csv")) {
+        free(u);
+        return FC_ERR;
+    }
+    while (csv_next(&prof))
+        if (prof.nfields >= 18)
+            fc_strlcpy(last, prof.field[0], sizeof last);
+    csv_close(&prof);
+    found = s->ops->user_by_ext(s, "demo:admin", u);
+    if (found == FC_OK && last[0]) {
+        snprintf(ext, sizeof ext, "uci:%s", last);
+        found = s->ops->user_by_ext(s, ext, u);
+    }
+    if (found == FC_OK || found == FC_NOTFOUND) {
+        *present = found == FC_OK && last[0];
+        rc = FC_OK;
+    }
+    free(u);
     return rc;
 }

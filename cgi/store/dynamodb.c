@@ -1593,17 +1593,15 @@ static int d_batch_begin(struct fc_store *s)
 }
 
 /* DynamoDB has no transaction spanning many calls: the writes of a batch are made as they
- * come (the import is idempotent, so running it again completes it). A batch only defers
- * the recommender's version bump to its end. */
+ * come and stay when it ends without commit (batch_undoes is 0: the caller says so; the
+ * import is idempotent, so running it again completes it). A batch only defers the
+ * recommender's version bump to its end. */
 static int d_batch_end(struct fc_store *s, int commit)
 {
     struct fc_dynamo *d = D(s);
+    (void)commit;
     if (d->batch > 0)
         d->batch--;
-    if (!commit)
-        fprintf(stderr, "forkcast: dynamodb: writes made before the failure stay (DynamoDB has "
-                        "no multi-call transactions); running the same import again completes "
-                        "it\n");
     if (!d->batch && d->bump_pending) {
         d->bump_pending = 0;
         dynamo_bump(d);
@@ -1626,6 +1624,7 @@ static const struct fc_store_ops dynamo_ops = {
     .close = d_close,
     .batch_begin = d_batch_begin,
     .batch_end = d_batch_end,
+    .batch_undoes = 0,
     .user_create = d_user_create,
     .user_get = d_user_get,
     .user_by_name = d_user_by_name,

@@ -1463,6 +1463,7 @@ static const struct fc_store_ops sqlite_ops = {
     .close = s_close,
     .batch_begin = s_batch_begin,
     .batch_end = s_batch_end,
+    .batch_undoes = 1,
     .user_create = s_user_create,
     .user_get = s_user_get,
     .user_by_name = s_user_by_name,

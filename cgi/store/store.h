@@ -186,6 +186,9 @@ struct fc_store_ops {
     /* Groups many writes (imports) into one unit; end commits when commit is set. */
     int (*batch_begin)(struct fc_store *s);
     int (*batch_end)(struct fc_store *s, int commit);
+    /* 1 when batch_end without commit undoes the batch's writes (SQLite: a transaction);
+     * 0 when they stay (DynamoDB: no transaction spans many calls). */
+    int batch_undoes;
 
     /* users */
     int (*user_create)(struct fc_store *s, struct fc_user *u); /* sets u->id */

@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         in.p += e ? len + sizeof sep - 1 : len;
         in.n -= e ? len + sizeof sep - 1 : len;
     }
-    if (fc_uci_import(store, dir, "forkcast-demo", &prm, &k) == FC_OK &&
+    if (fc_uci_import(store, dir, "forkcast-demo", &prm, &prm, &k) == FC_OK &&
         (k.restaurants < 0 || k.restaurants > 1024))
         abort();
     return 0;

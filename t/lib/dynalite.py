@@ -190,13 +190,15 @@ class Dynalite:
 
     # ---- faults and the request log ------------------------------------------------------
 
-    def fail(self, ops, steps, times=1):
+    def fail(self, ops, steps, times=1, skip=0):
         """Answers the next matching requests (operation names in ops, or None for any) with
         steps (dicts: status, type, message, body, delay), in turn, `times` rounds (None:
-        until clear_faults()). A body may be a function of the request (parsed JSON)."""
+        until clear_faults()), after letting the first `skip` of them through (a failure
+        halfway through a run). A body may be a function of the request (parsed JSON)."""
         with self.flock:
             self.faults.append({"ops": set(ops) if ops else None, "steps": list(steps),
-                                "pos": 0, "left": None if times is None else times * len(steps)})
+                                "pos": 0, "left": None if times is None else times * len(steps),
+                                "skip": skip})
 
     def clear_faults(self):
         with self.flock:
@@ -208,6 +210,9 @@ class Dynalite:
                 if f["ops"] is not None and op not in f["ops"]:
                     continue
                 if f["left"] is not None and f["left"] <= 0:
+                    continue
+                if f["skip"] > 0:
+                    f["skip"] -= 1
                     continue
                 step = f["steps"][f["pos"] % len(f["steps"])]
                 f["pos"] += 1

@@ -1,4 +1,5 @@
-/* Unit tests: scrypt hashing, verification, re-hash detection and the password policy. */
+/* Unit tests: scrypt hashing, verification, re-hash detection (also of the demo import's cheap
+ * hashes) and the password policy. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 
 #include "auth/password.h"
 #include "core/util.h"
+#include "import/uci.h"
 
 static const struct fc_scrypt_params LOW = {10, 8, 1};
 
@@ -46,6 +48,29 @@ static void test_params_kept_and_rehash(void **state)
     assert_true(fc_password_verify("abcdefghijk", h));
 }
 
+/* The demo import's cheap hashes: never above the configured cost, and always re-made at it
+ * at the first log-in (cgi/auth/local.c asks fc_password_needs_rehash). */
+static void test_demo_params(void **state)
+{
+    (void)state;
+    struct fc_scrypt_params full = {12, 8, 2}, demo, tiny = {4, 8, 1};
+    char h[256], again[256];
+    fc_uci_demo_params(&full, &demo);
+    assert_int_equal(demo.log_n, FC_UCI_DEMO_LOGN);
+    assert_int_equal(demo.r, 8);
+    assert_int_equal(demo.p, 1);
+    assert_int_equal(fc_password_hash("forkcast-demo", &demo, h, sizeof h), FC_OK);
+    assert_true(strncmp(h, "$scrypt$ln=10,r=8,p=1$", 22) == 0);
+    assert_true(fc_password_verify("forkcast-demo", h));
+    assert_true(fc_password_needs_rehash(h, &full));
+    assert_int_equal(fc_password_hash("forkcast-demo", &full, again, sizeof again), FC_OK);
+    assert_false(fc_password_needs_rehash(again, &full));
+    /* a configured cost below the demo one is kept (valgrind runs use ln=4) */
+    fc_uci_demo_params(&tiny, &demo);
+    assert_int_equal(demo.log_n, 4);
+    assert_int_equal(demo.p, 1);
+}
+
 static void test_policy(void **state)
 {
     (void)state;
@@ -62,6 +87,7 @@ int main(void)
         cmocka_unit_test(test_hash_verify),
         cmocka_unit_test(test_malformed_stored),
         cmocka_unit_test(test_params_kept_and_rehash),
+        cmocka_unit_test(test_demo_params),
         cmocka_unit_test(test_policy),
     };
     return cmocka_run_group_tests_name("password", tests, NULL, NULL);
