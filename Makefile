@@ -224,20 +224,17 @@ INST_FCGI      = $(LIBEXECDIR)/forkcast.fcgi
 endif
 SHARE_TREES    = templates static sql data
 
-build/install/forkcast.hdf: conf/forkcast.hdf Makefile
-	@mkdir -p $(dir $@)
+# (the configuration and the unit depend on the paths: made anew by every install)
+install: all
+	$(if $(V),,@echo "  INSTALL $(DESTDIR)$(PREFIX)")
+	@mkdir -p build/install
 	$(Q){ cat conf/forkcast.hdf; \
 	  printf '\n# ---- written by make install: where this installation keeps its files ----\n'; \
 	  printf '# Root: relative paths in this file resolve against it (itself relative to this file)\n'; \
 	  printf 'Root = %s\nData.Dir = %s\nServer.FcgiBin = %s\n' '$(INST_ROOT)' '$(INST_DATA)' '$(INST_FCGI)'; \
-	} >$@.tmp && mv $@.tmp $@
-build/install/forkcast.service: conf/systemd/forkcast.service.in Makefile
-	@mkdir -p $(dir $@)
+	} >build/install/forkcast.hdf
 	$(Q)sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
-	  -e 's|@STATEDIR@|$(STATEDIR)|g' $< >$@
-
-install: all build/install/forkcast.hdf build/install/forkcast.service
-	$(if $(V),,@echo "  INSTALL $(DESTDIR)$(PREFIX)")
+	  -e 's|@STATEDIR@|$(STATEDIR)|g' conf/systemd/forkcast.service.in >build/install/forkcast.service
 	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR)/conf \
 	  $(DESTDIR)$(SYSCONFDIR)/forkcast $(DESTDIR)$(STATEDIR) $(DESTDIR)$(UNITDIR)
 	$(Q)install -m 755 build/forkcast $(DESTDIR)$(BINDIR)/forkcast
