@@ -27,7 +27,7 @@ AOBJ     = $(LIB_SRC:%.c=build/asan/obj/%.o)
 UNIT_BIN = $(UNIT_SRC:t/unit/%.c=build/asan/t/%)
 TOOL_BIN = $(TOOL_SRC:t/tools/%.c=build/asan/t/%)
 
-.PHONY: all run test test-unit deps test-deps bench soak format clean asan vg valgrind
+.PHONY: all run test test-unit deps test-deps bench soak format clean asan vg valgrind install uninstall deb
 all: build/forkcast.fcgi build/forkcast
 
 build/obj/%.o: %.c $(wildcard cgi/*/*.h cgi/*.h)
@@ -195,6 +195,78 @@ bench:
 soak: deps
 	@$(MAKE) --no-print-directory all
 	@s=$${SOAK_SECONDS:-60}; SOAK_SECONDS=$$s timeout $$((s + 300)) prove --exec '' -v t/soak.t
+
+# ---- install (docs/install.md) -------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=...]: the command in bin/, the FastCGI program and
+# the start script in libexec/forkcast/, templates, static files, migrations, lighttpd's
+# template and the demo data in share/forkcast/, the configuration in etc/forkcast/ (an
+# existing one is never overwritten), the data folder var/lib/forkcast and a systemd unit.
+# When etc/ and var/ are PREFIX's own, the installed configuration names them relative to
+# itself, so the tree works wherever it is copied (DESTDIR included); otherwise (the Debian
+# package: PREFIX=/usr SYSCONFDIR=/etc LOCALSTATEDIR=/var) by their absolute paths.
+PREFIX        ?= /usr/local
+SYSCONFDIR    ?= $(PREFIX)/etc
+LOCALSTATEDIR ?= $(PREFIX)/var
+UNITDIR       ?= $(PREFIX)/lib/systemd/system
+BINDIR         = $(PREFIX)/bin
+LIBEXECDIR     = $(PREFIX)/libexec/forkcast
+SHAREDIR       = $(PREFIX)/share/forkcast
+STATEDIR       = $(LOCALSTATEDIR)/lib/forkcast
+VERSION        = $(shell cat VERSION)
+ifeq ($(SYSCONFDIR)$(LOCALSTATEDIR),$(PREFIX)/etc$(PREFIX)/var)
+INST_ROOT      = ../../share/forkcast
+INST_DATA      = ../../var/lib/forkcast
+INST_FCGI      = ../../libexec/forkcast/forkcast.fcgi
+else
+INST_ROOT      = $(SHAREDIR)
+INST_DATA      = $(STATEDIR)
+INST_FCGI      = $(LIBEXECDIR)/forkcast.fcgi
+endif
+SHARE_TREES    = templates static sql data
+
+# (the configuration and the unit depend on the paths: made anew by every install)
+install: all
+	$(if $(V),,@echo "  INSTALL $(DESTDIR)$(PREFIX)")
+	@mkdir -p build/install
+	$(Q){ cat conf/forkcast.hdf; \
+	  printf '\n# ---- written by make install: where this installation keeps its files ----\n'; \
+	  printf '# Root: relative paths in this file resolve against it (itself relative to this file)\n'; \
+	  printf 'Root = %s\nData.Dir = %s\nServer.FcgiBin = %s\n' '$(INST_ROOT)' '$(INST_DATA)' '$(INST_FCGI)'; \
+	} >build/install/forkcast.hdf
+	$(Q)sed -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
+	  -e 's|@STATEDIR@|$(STATEDIR)|g' conf/systemd/forkcast.service.in >build/install/forkcast.service
+	$(Q)install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR)/conf \
+	  $(DESTDIR)$(SYSCONFDIR)/forkcast $(DESTDIR)$(STATEDIR) $(DESTDIR)$(UNITDIR)
+	$(Q)install -m 755 build/forkcast $(DESTDIR)$(BINDIR)/forkcast
+	$(Q)install -m 755 build/forkcast.fcgi $(DESTDIR)$(LIBEXECDIR)/forkcast.fcgi
+	$(Q)install -m 755 tools/serve.sh $(DESTDIR)$(LIBEXECDIR)/serve
+	$(Q)install -m 644 conf/lighttpd.conf.cs conf/dynamodb-table.json conf/iam-policy.json \
+	  $(DESTDIR)$(SHAREDIR)/conf/
+	$(Q)tar -cf - $(SHARE_TREES) | tar -xf - -C $(DESTDIR)$(SHAREDIR) --no-same-owner
+	$(Q)chmod -R u+w,go-w,a+rX $(addprefix $(DESTDIR)$(SHAREDIR)/,$(SHARE_TREES))
+	$(Q)install -m 644 build/install/forkcast.hdf $(DESTDIR)$(SHAREDIR)/forkcast.hdf.installed
+	$(Q)if [ -e $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf ]; then \
+	  echo "  keeping $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf (the new default is $(SHAREDIR)/forkcast.hdf.installed)"; \
+	else install -m 644 build/install/forkcast.hdf $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf; fi
+	$(Q)install -m 644 build/install/forkcast.service $(DESTDIR)$(UNITDIR)/forkcast.service
+
+# Removes what install wrote; the data folder stays, and so does a configuration that was
+# edited after the install.
+uninstall:
+	$(Q)if [ -f $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf ] && \
+	  cmp -s $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf $(DESTDIR)$(SHAREDIR)/forkcast.hdf.installed; then \
+	  rm -f $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf; \
+	  rmdir $(DESTDIR)$(SYSCONFDIR)/forkcast 2>/dev/null || true; \
+	elif [ -f $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf ]; then \
+	  echo "  keeping the edited $(DESTDIR)$(SYSCONFDIR)/forkcast/forkcast.hdf"; fi
+	$(Q)rm -f $(DESTDIR)$(BINDIR)/forkcast $(DESTDIR)$(UNITDIR)/forkcast.service
+	$(Q)rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SHAREDIR)
+	@echo "  left the data in $(DESTDIR)$(STATEDIR)"
+
+# A Debian package, built offline: tools/mkdeb.sh stages `make install` with Debian's paths and
+# declares the packages the programs' libraries come from (dpkg -S) as dependencies.
+deb: all
+	$(Q)tools/mkdeb.sh $(VERSION)
 
 format:
 	clang-format -i $$(find cgi t -name '*.[ch]')

@@ -1,4 +1,6 @@
-/* cli: the `forkcast` command: migrate, import-uci, user make-admin, lighttpd-conf, routes. */
+/* cli: the `forkcast` command: global options, help, and the commands without a family of their
+ * own (migrate, import-uci, user make-admin, lighttpd-conf, config, routes); the families
+ * (backup, ec2, ...) live beside their modules. */
 #include "auth/password.h"
 #include "core/config.h"
 #include "core/route.h"
@@ -32,6 +34,7 @@ static const struct {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: forkcast [--config FILE] COMMAND [ARGS]\n"
+               "       forkcast help [COMMAND]\n"
                "commands:\n"
                "  migrate                 create or upgrade the database\n"
                "  import-uci [--if-empty] [DIR]\n"
@@ -46,7 +49,60 @@ static void usage(FILE *f)
                "  worker                  run background jobs (started by make run)\n"
                "  ec2 ...                 EC2 instances: list, launch, watch, stop, terminate\n"
                "  dynamodb ...            DynamoDB tables and store copies\n"
-               "  personalize ...         Amazon Personalize: export, resend, recommend\n");
+               "  personalize ...         Amazon Personalize: export, resend, recommend\n"
+               "The options of a command family may come before or after its subcommand\n"
+               "(forkcast backup --bucket B list = forkcast backup list --bucket B).\n"
+               "configuration: --config FILE, else $FORKCAST_CONFIG, else ./conf/forkcast.hdf,\n"
+               "else PREFIX/etc/forkcast/forkcast.hdf beside the program, else\n"
+               "/etc/forkcast/forkcast.hdf; any key KEY.NAME is overridden by $FORKCAST_KEY_NAME.\n"
+               "exit status: 0 done, 1 failed (the message says why), 2 usage error;\n"
+               "a command family's help lists its own (forkcast help backup).\n");
+}
+
+/* One line of help for the commands that have no family of their own. */
+static const struct {
+    const char *name, *help;
+} builtins[] = {
+    {"migrate", "usage: forkcast migrate\ncreates or upgrades the database (Store.*). Exit: 0 "
+                "done, 1 failed.\n"},
+    {"import-uci", "usage: forkcast import-uci [DIR]\nimports the UCI restaurant data set from "
+                   "DIR (default Demo.DataDir); running it twice changes nothing.\nExit: 0 done, "
+                   "1 failed.\n"},
+    {"user", "usage: forkcast user make-admin NAME\ngives the account NAME the admin role.\n"
+             "Exit: 0 done, 1 failed (no such user), 2 usage error.\n"},
+    {"lighttpd-conf", "usage: forkcast lighttpd-conf\nprints lighttpd's configuration, rendered "
+                      "from conf/lighttpd.conf.cs under Root.\nExit: 0 done, 1 failed.\n"},
+    {"config", "usage: forkcast config KEY\nprints a configuration value after the "
+               "FORKCAST_* overrides (Root and ConfigFile too).\nExit: 0 done, 1 no such key, 2 "
+               "usage error.\n"},
+    {"routes", "usage: forkcast routes\nprints the route table: method, pattern, group, auth, "
+               "CSRF scheme.\nExit: 0 done.\n"},
+};
+
+/* `forkcast help [COMMAND]` and `forkcast COMMAND --help`: no configuration needed. */
+static int help(const char *cmd)
+{
+    char name[32], flag[] = "help"; /* every family takes `FAMILY help` */
+    char *av[] = {name, flag, NULL};
+
+    if (!cmd) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t b = 0; b < FC_ARRAY_LEN(builtins); b++)
+        if (strcmp(cmd, builtins[b].name) == 0) {
+            fputs(builtins[b].help, stdout);
+            return 0;
+        }
+    fc_strlcpy(name, cmd, sizeof name);
+    if (strcmp(cmd, "rec") == 0)
+        return fc_rec_cli(2, av);
+    for (size_t m = 0; m < FC_ARRAY_LEN(modules); m++)
+        if (strcmp(cmd, modules[m].name) == 0)
+            return modules[m].fn(NULL, 2, av);
+    fprintf(stderr, "forkcast: no command '%s'\n", cmd);
+    usage(stderr);
+    return 2;
 }
 
 static void print_counts(FILE *f, const struct fc_uci_counts *k)
@@ -190,14 +246,31 @@ int main(int argc, char **argv)
     const char *config = NULL;
     int rc = 1, i = 1;
 
-    if (argc > 2 && strcmp(argv[1], "--config") == 0) {
-        config = argv[2];
-        i = 3;
+    /* global options come before the command */
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+            config = argv[++i];
+        } else if (strncmp(argv[i], "--config=", 9) == 0 && argv[i][9]) {
+            config = argv[i] + 9;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            return help(NULL);
+        } else {
+            fprintf(stderr, "forkcast: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
     }
     if (i >= argc) {
         usage(stderr);
         return 2;
     }
+    if (strcmp(argv[i], "help") == 0)
+        return help(i + 1 < argc ? argv[i + 1] : NULL);
+    if (i + 1 < argc && strcmp(argv[i + 1], "help") == 0)
+        return help(argv[i]);
+    for (int k = i + 1; k < argc && strcmp(argv[k], "--"); k++)
+        if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0)
+            return help(argv[i]);
     if (strcmp(argv[i], "routes") == 0)
         return print_routes();
     /* recommender tools work from files alone, without the configuration */
@@ -205,11 +278,8 @@ int main(int argc, char **argv)
         return fc_rec_cli(argc - i, argv + i);
     err = fc_config_load(&cfg, config);
     if (err) {
-        STRING msg;
-        string_init(&msg);
-        nerr_error_string(err, &msg);
-        fprintf(stderr, "forkcast: %s\n", msg.buf ? msg.buf : "cannot load configuration");
-        string_clear(&msg);
+        /* the message alone: nerr_error_string would prefix "Unknown Error" */
+        fprintf(stderr, "forkcast: %s\n", err->desc[0] ? err->desc : "cannot load configuration");
         nerr_ignore(&err);
         return 1;
     }

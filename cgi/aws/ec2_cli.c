@@ -3,6 +3,7 @@
  * 0 success, 1 AWS or local error, 2 usage, 3 timed out waiting, 4 the instance ended up in
  * a state it will not leave (terminated, shutting down) while waiting. */
 #include "aws/ec2.h"
+#include "core/cliopt.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -444,13 +445,21 @@ static int cmd_change(HDF *cfg, struct aws_client *c, enum fc_ec2_action a, int 
     return wait_all(c, &o, ids, 1, fc_ec2_action_target(a), 0, a == FC_EC2_START);
 }
 
+/* The options that take a value, so that the subcommand may follow them. */
+static const char *const valued[] = {
+    "--client-token",   "--count", "--image-id",  "--instance-type", "--key-name", "--name",
+    "--security-group", "--state", "--subnet-id", "--tag",           "--timeout",  "--user-data",
+    "--user-data-file", NULL};
+
 int fc_ec2_cli(HDF *cfg, int argc, char **argv)
 {
     struct aws_client *c = NULL;
     enum fc_ec2_action a;
-    const char *cmd = argc > 1 ? argv[1] : "";
+    const char *cmd;
     int code;
 
+    fc_cliopt_hoist(argc, argv, valued);
+    cmd = argc > 1 ? argv[1] : "";
     if (!*cmd || strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0) {
         usage(*cmd ? stdout : stderr);
         return *cmd ? EXIT_OK : EXIT_USAGE;

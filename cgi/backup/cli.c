@@ -1,5 +1,6 @@
 /* forkcast backup: S3 backups (init, run, list, restore, verify, prune); docs/backup.md. */
 #include "backup/backup.h"
+#include "core/cliopt.h"
 #include "core/util.h"
 
 #include <stdlib.h>
@@ -31,7 +32,9 @@ static void usage(FILE *f)
           "  --cache-dir D  --status-file F  --progress  --no-progress  -v\n"
           "SNAPSHOT is an id, a unique prefix of one, or `latest`.\n"
           "T is the snapshot's time (default now): seconds since 1970, or a UTC date\n"
-          "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.\n",
+          "YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.\n"
+          "Options may come before or after the command. Exit: 0 done, 1 failed (the\n"
+          "message says why), 2 usage error.\n",
           f);
 }
 
@@ -277,6 +280,14 @@ static int need(int argc, char **argv, int i)
     return 1;
 }
 
+/* The options that take a value, so that the subcommand may follow them. */
+static const char *const valued[] = {
+    "--bucket",   "--prefix",    "--concurrency", "--part-size",   "--multipart-threshold",
+    "--key-file", "--cache-dir", "--status-file", "--time",        "--path",
+    "--to",       "--keep-last", "--keep-daily",  "--keep-weekly", "--grace",
+    NULL,
+};
+
 int fc_backup_cli(HDF *cfg, int argc, char **argv)
 {
     struct backup_opts o;
@@ -288,6 +299,7 @@ int fc_backup_cli(HDF *cfg, int argc, char **argv)
     int rc;
 
     memset(&ra, 0, sizeof ra);
+    fc_cliopt_hoist(argc, argv, valued);
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
         !strcmp(argv[1], "help")) {
         usage(argc < 2 ? stderr : stdout);

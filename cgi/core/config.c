@@ -1,4 +1,5 @@
-/* config: one HDF file of settings, each overridable by a FORKCAST_* environment variable. */
+/* config: one HDF file of settings, found like other Unix programs find theirs, each key
+ * overridable by a FORKCAST_* environment variable. */
 #include "core/config.h"
 #include "core/util.h"
 
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void fc_config_env_name(const char *key, char *out, size_t n)
 {
@@ -67,19 +69,99 @@ static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
     return err;
 }
 
+/* The installed configuration of a package (make deb: PREFIX=/usr, the file in /etc). */
+#define FC_SYSTEM_CONFIG "/etc/forkcast/forkcast.hdf"
+
+/* The configuration of an install beside this program: PREFIX/bin/forkcast reads
+ * PREFIX/etc/forkcast/forkcast.hdf, wherever PREFIX is (DESTDIR included). */
+static int beside_program(char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    char *slash;
+    int r;
+
+    if (k <= 0)
+        return FC_ERR;
+    exe[k] = '\0';
+    for (int i = 0; i < 2; i++) /* drop the program's name, then bin/ */
+        if ((slash = strrchr(exe, '/')))
+            *slash = '\0';
+    r = snprintf(out, n, "%s/etc/forkcast/forkcast.hdf", exe);
+    return r < 0 || (size_t)r >= n ? FC_ERR : FC_OK;
+}
+
+int fc_config_find(const char *explicit_path, char *out, size_t n, char *tried, size_t tried_len)
+{
+    const char *env = getenv("FORKCAST_CONFIG");
+    char beside[PATH_MAX];
+    const char *cands[3];
+    size_t nc = 0, used = 0;
+
+    if (tried_len)
+        tried[0] = '\0';
+    /* named ones are used or refused, never passed over for another */
+    if (explicit_path || (env && *env)) {
+        const char *p = explicit_path ? explicit_path : env;
+        snprintf(tried, tried_len, "%s (%s)", p, explicit_path ? "--config" : "FORKCAST_CONFIG");
+        return realpath(p, out) && strlen(out) < n ? FC_OK : FC_NOTFOUND;
+    }
+    cands[nc++] = "conf/forkcast.hdf";
+    if (beside_program(beside, sizeof beside) == FC_OK)
+        cands[nc++] = beside;
+    cands[nc++] = FC_SYSTEM_CONFIG;
+    for (size_t i = 0; i < nc; i++) {
+        char abs[PATH_MAX];
+        int k;
+        if (i > 0 && strcmp(cands[i], cands[i - 1]) == 0)
+            continue;
+        if (realpath(cands[i], abs) && access(abs, R_OK) == 0) {
+            fc_strlcpy(out, abs, n);
+            return strlen(abs) < n ? FC_OK : FC_ERR;
+        }
+        k = snprintf(tried + used, tried_len - used, "%s%s", used ? ", " : "",
+                     i == 0 ? "./conf/forkcast.hdf" : cands[i]);
+        if (k > 0 && (size_t)k < tried_len - used)
+            used += (size_t)k;
+    }
+    return FC_NOTFOUND;
+}
+
+/* Root: the key Root of the file (relative to the file's folder), else the folder above the
+ * file's folder (a checkout: ROOT/conf/forkcast.hdf). FORKCAST_ROOT overrides both. */
+static NEOERR *set_root(HDF *cfg, const char *abs)
+{
+    const char *r = getenv("FORKCAST_ROOT");
+    char dir[PATH_MAX], root[PATH_MAX], *slash;
+
+    if (r && *r)
+        return hdf_set_value(cfg, "Root", r);
+    fc_strlcpy(dir, abs, sizeof dir);
+    if ((slash = strrchr(dir, '/')) && slash != dir)
+        *slash = '\0';
+    r = hdf_get_value(cfg, "Root", NULL);
+    if (r && *r) {
+        int k = r[0] == '/' ? snprintf(root, sizeof root, "%s", r)
+                            : snprintf(root, sizeof root, "%s/%s", dir, r);
+        char canon[PATH_MAX];
+        if (k < 0 || (size_t)k >= sizeof root)
+            return nerr_raise(NERR_PARSE, "configuration: Root is too long");
+        /* a Root that does not exist is reported by whoever uses it, with its path */
+        return hdf_set_value(cfg, "Root", realpath(root, canon) ? canon : root);
+    }
+    if ((slash = strrchr(dir, '/')) && slash != dir)
+        *slash = '\0';
+    return hdf_set_value(cfg, "Root", dir);
+}
+
 NEOERR *fc_config_load(HDF **out, const char *path)
 {
     NEOERR *err;
     HDF *cfg = NULL;
-    char abs[PATH_MAX], root[PATH_MAX];
-    char *slash;
+    char abs[PATH_MAX], tried[1024];
 
-    if (!path)
-        path = getenv("FORKCAST_CONFIG");
-    if (!path)
-        path = "conf/forkcast.hdf";
-    if (!realpath(path, abs))
-        return nerr_raise(NERR_NOT_FOUND, "config file %s not found", path);
+    if (fc_config_find(path, abs, sizeof abs, tried, sizeof tried) != FC_OK)
+        return nerr_raise(NERR_NOT_FOUND, "no configuration file: looked for %s", tried);
     err = hdf_init(&cfg);
     if (err)
         goto out;
@@ -92,14 +174,7 @@ NEOERR *fc_config_load(HDF **out, const char *path)
     err = apply_env(cfg, cfg, NULL);
     if (err)
         goto out;
-    /* Root: the folder above conf/ */
-    fc_strlcpy(root, abs, sizeof root);
-    for (int i = 0; i < 2; i++) {
-        slash = strrchr(root, '/');
-        if (slash && slash != root)
-            *slash = '\0';
-    }
-    err = hdf_set_value(cfg, "Root", getenv("FORKCAST_ROOT") ? getenv("FORKCAST_ROOT") : root);
+    err = set_root(cfg, abs);
     if (err)
         goto out;
     err = hdf_set_value(cfg, "ConfigFile", abs);

@@ -4,9 +4,17 @@
 
 #include <ClearSilver.h>
 
-/* Loads the HDF file at path (or $FORKCAST_CONFIG, or conf/forkcast.hdf when path is NULL),
- * then overrides every key for which FORKCAST_<KEY> is set (dots become underscores, upper
- * case). Records the project root (the parent of the config file's folder) as Root. */
+/* Finds the configuration file: path (--config) if given, else $FORKCAST_CONFIG if set (a
+ * named file is used or refused, never passed over), else the first readable of
+ * ./conf/forkcast.hdf (a checkout), PREFIX/etc/forkcast/forkcast.hdf beside this program
+ * (PREFIX/bin/forkcast), /etc/forkcast/forkcast.hdf (the Debian package). Writes its
+ * absolute path into out; FC_OK, else FC_NOTFOUND with the places looked at in tried
+ * ("a, b, c"). */
+int fc_config_find(const char *path, char *out, size_t n, char *tried, size_t tried_len);
+/* Loads the file fc_config_find finds, then overrides every key for which FORKCAST_<KEY> is set
+ * (dots become underscores, upper case). Records Root, against which relative paths resolve:
+ * the file's Root key (relative to the file's folder), else the parent of the file's folder
+ * (a checkout's conf/), $FORKCAST_ROOT over both; and ConfigFile, the file's absolute path. */
 NEOERR *fc_config_load(HDF **out, const char *path);
 /* Integer value of key, or def. */
 int fc_config_int(HDF *cfg, const char *key, int def);

@@ -1,5 +1,6 @@
 /* rec/cli: `forkcast rec ...` subcommands: eval, top, similar, friends, synth, bench,
  * convert-uci and weights, working from CSV files alone. */
+#include "core/cliopt.h"
 #include "core/util.h"
 #include "rec/csv.h"
 #include "rec/engine.h"
@@ -34,7 +35,8 @@ static void usage(FILE *f)
            "  convert-uci DIR OUTDIR [--min-common 3]   the UCI data set as the CSV files above\n"
            "  weights                                   the weight keys (Rec.KEY) and defaults\n"
            "every command but synth and convert-uci takes --set KEY=VALUE (a weight, e.g.\n"
-           "Weight.CF=1.2) any number of times; see docs/recommendations.md\n");
+           "Weight.CF=1.2) any number of times; see docs/recommendations.md\n"
+           "Exit: 0 done, 1 failed, 2 usage error.\n");
 }
 
 /* Parsed command line. Numbers are kept as text until the command says what they mean. */
@@ -480,12 +482,22 @@ static int cmd_weights(const struct opts *o)
     return 0;
 }
 
+/* The options that take a value (parse_opts' table and --set), so that the subcommand may
+ * follow them. */
+static const char *const valued[] = {
+    "--ratings",  "--friends", "--items",      "--users", "--events", "--blocks",       "--user",
+    "--item",     "--out",     "--seed",       "-n",      "--folds",  "--demo-friends", "-k",
+    "--relevant", "--queries", "--min-common", "--set",   NULL,
+};
+
 int fc_rec_cli(int argc, char **argv)
 {
     struct opts o;
-    const char *cmd = argc > 1 ? argv[1] : "";
+    const char *cmd;
     int rc;
 
+    fc_cliopt_hoist(argc, argv, valued);
+    cmd = argc > 1 ? argv[1] : "";
     if (argc < 2 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "help") == 0) {
         usage(argc < 2 ? stderr : stdout);

@@ -1,6 +1,7 @@
 /* rec/personalize_cli: forkcast personalize: export the datasets (CSV and Avro schemas) and
  * upload them to S3 for an import job, resend failed PutEvents jobs, ask for a user's picks. */
 #include "aws/client.h"
+#include "core/cliopt.h"
 #include "core/util.h"
 #include "rec/engine.h"
 #include "rec/personalize.h"
@@ -26,7 +27,8 @@ static void usage(FILE *f)
           "  items.csv and their Avro schemas (*-schema.json); --upload puts them in S3 for a\n"
           "  dataset import job.\n"
           "resend: queues again the PutEvents jobs that failed for good (each one once).\n"
-          "recommend: asks Personalize (GetRecommendations) for a user's top N and prints it.\n",
+          "recommend: asks Personalize (GetRecommendations) for a user's top N and prints it.\n"
+          "Exit: 0 done, 1 failed, 2 usage error.\n",
           f);
 }
 
@@ -491,8 +493,12 @@ out:
     return rc;
 }
 
+/* The options that take a value, so that the subcommand may follow them. */
+static const char *const valued[] = {"--out", "--upload", "--limit", "-n", NULL};
+
 int fc_personalize_cli(HDF *cfg, int argc, char **argv)
 {
+    fc_cliopt_hoist(argc, argv, valued);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -1,6 +1,7 @@
 /* forkcast dynamodb: create the table (idempotent, waits until it is ACTIVE, turns TTL on),
  * copy a store between SQLite and DynamoDB, rebuild the feeds or the photo items. */
 #include "core/config.h"
+#include "core/cliopt.h"
 #include "core/util.h"
 #include "store/dynamodb.h"
 #include "store/sqlite.h"
@@ -27,7 +28,8 @@ static void usage(FILE *f)
                "       forkcast dynamodb rebuild-photos\n"
                "The table is Store.DynamoDB.Table, defined by Store.DynamoDB.TableFile; the\n"
                "endpoint and region come from AWS.Endpoint.DynamoDB / AWS_ENDPOINT_URL_DYNAMODB\n"
-               "and AWS.Region / AWS_REGION (docs/dynamodb.md).\n");
+               "and AWS.Region / AWS_REGION (docs/dynamodb.md).\n"
+               "Exit: 0 done, 1 failed, 2 usage error.\n");
 }
 
 static double now_s(void)
@@ -416,9 +418,14 @@ static int rebuild(HDF *cfg, int (*fn)(struct fc_dynamo *, long *, long *), cons
     return rc;
 }
 
+/* The options that take a value, so that the subcommand may follow them. */
+static const char *const valued[] = {"--timeout", "--from", "--to", NULL};
+
 int fc_dynamodb_cli(HDF *cfg, int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+    fc_cliopt_hoist(argc, argv, valued);
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }

@@ -1,5 +1,6 @@
 /* forkcast worker: runs the background jobs (started by make run next to lighttpd), and lists,
  * shows and enqueues jobs. */
+#include "core/cliopt.h"
 #include "core/util.h"
 #include "store/store.h"
 #include "worker/jobs.h"
@@ -32,7 +33,8 @@ static void usage(FILE *f)
           "       forkcast worker types\n"
           "run: claims due jobs and runs them until SIGTERM/SIGINT (--once: what is due now;\n"
           "--drain: until no job is queued). Settings: Worker.PollMs, Worker.LeaseSeconds,\n"
-          "Worker.MaxAttempts, Worker.RetryBaseMs, Worker.RetryCapMs, Worker.KeepDays.\n",
+          "Worker.MaxAttempts, Worker.RetryBaseMs, Worker.RetryCapMs, Worker.KeepDays.\n"
+          "Exit: 0 done, 1 failed, 2 usage error.\n",
           f);
 }
 
@@ -201,11 +203,16 @@ static int cmd_enqueue(struct fc_store *s, int argc, char **argv)
     return 1;
 }
 
+/* The options that take a value, so that the subcommand may follow them. */
+static const char *const valued[] = {"--id",    "--types", "--type",     "--state",
+                                     "--limit", "--key",   "--delay-ms", NULL};
+
 int fc_worker_cli(HDF *cfg, int argc, char **argv)
 {
     struct fc_store *s = NULL;
-    const char *cmd = argc > 1 && argv[1][0] != '-' ? argv[1] : "run";
-    int first = argc > 1 && argv[1][0] != '-' ? 2 : 1, rc = 2;
+    int hoisted = fc_cliopt_hoist(argc, argv, valued);
+    const char *cmd = hoisted ? argv[1] : "run";
+    int first = hoisted ? 2 : 1, rc = 2;
 
     if (strcmp(cmd, "types") == 0) {
         char types[1024];
