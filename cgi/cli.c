@@ -65,9 +65,10 @@ static const struct {
 } builtins[] = {
     {"migrate", "usage: forkcast migrate\ncreates or upgrades the database (Store.*). Exit: 0 "
                 "done, 1 failed.\n"},
-    {"import-uci", "usage: forkcast import-uci [DIR]\nimports the UCI restaurant data set from "
-                   "DIR (default Demo.DataDir); running it twice changes nothing.\nExit: 0 done, "
-                   "1 failed.\n"},
+    {"import-uci", "usage: forkcast import-uci [--if-empty] [DIR]\nimports the UCI restaurant "
+                   "data set from DIR (default Demo.DataDir); running it twice changes nothing;\n"
+                   "--if-empty: nothing when the store holds it already.\nExit: 0 done, 1 failed "
+                   "(the message says what was written), 2 usage error.\n"},
     {"user", "usage: forkcast user make-admin NAME\ngives the account NAME the admin role.\n"
              "Exit: 0 done, 1 failed (no such user), 2 usage error.\n"},
     {"lighttpd-conf", "usage: forkcast lighttpd-conf\nprints lighttpd's configuration, rendered "
