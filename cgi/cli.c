@@ -195,6 +195,14 @@ static int lighttpd_conf(HDF *cfg)
         fc_config_path(cfg, "Server.FcgiBin", "build/forkcast.fcgi", bin, sizeof bin))
         return FC_ERR;
     strcat(run, "/run");
+    {
+        /* the configuration's relative paths (../../libexec/...) as the files' own names */
+        char canon[PATH_MAX];
+        if (realpath(bin, canon))
+            fc_strlcpy(bin, canon, sizeof bin);
+        if (realpath(run, canon))
+            fc_strlcpy(run, canon, sizeof run);
+    }
     err = hdf_set_value(cfg, "hdf.loadpaths.0", path);
     if (!err)
         err = hdf_set_value(cfg, "Run.Dir", run);
