@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "core/metrics.h"
 #include "core/route.h"
+#include "core/secret.h"
 #include "core/session.h"
 #include "core/tmplcache.h"
 #include "core/util.h"
@@ -14,55 +15,18 @@
 
 #include <json-c/json.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-/* Reads var/secret or creates it (32 random bytes, mode 0600). */
+/* Reads Data.Dir/secret or creates it (core/secret.c). */
 static int load_secret(struct fc_app *app)
 {
-    char dir[PATH_MAX], path[PATH_MAX + 16];
-    int fd, rc = FC_ERR;
-    ssize_t n;
+    char dir[PATH_MAX];
     if (fc_config_path(app->cfg, "Data.Dir", "var", dir, sizeof dir))
         return FC_ERR;
-    mkdir(dir, 0700);
-    snprintf(path, sizeof path, "%s/secret", dir);
-    fd = open(path, O_RDONLY);
-    if (fd >= 0) {
-        n = read(fd, app->secret, sizeof app->secret);
-        close(fd);
-        return n == (ssize_t)sizeof app->secret ? FC_OK : FC_ERR;
-    }
-    if (fc_random(app->secret, sizeof app->secret))
-        return FC_ERR;
-    /* O_EXCL: when several processes start at once, one writes and the others read */
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-        if (errno != EEXIST)
-            return FC_ERR;
-        for (int i = 0; i < 50 && rc; i++) {
-            fd = open(path, O_RDONLY);
-            if (fd >= 0) {
-                n = read(fd, app->secret, sizeof app->secret);
-                close(fd);
-                if (n == (ssize_t)sizeof app->secret)
-                    rc = FC_OK;
-            }
-            if (rc)
-                usleep(20000);
-        }
-        return rc;
-    }
-    /* readers that race with this write retry until they see all 32 bytes */
-    n = write(fd, app->secret, sizeof app->secret);
-    close(fd);
-    return n == (ssize_t)sizeof app->secret ? FC_OK : FC_ERR;
+    return fc_secret_load(dir, app->secret);
 }
 
 int fc_app_init(struct fc_app *app, const char *config_path)
