@@ -46,8 +46,11 @@ int main(int argc, char **argv)
         return 1;
     }
     while (FCGX_Accept_r(&req) >= 0) {
-        fc_app_handle(&app, req.envp, fcgi_read, &req, fcgi_write, &req);
+        struct fc_ctx *c = fc_app_answer(&app, req.envp, fcgi_read, &req, fcgi_write, &req);
+        /* lighttpd gets the rest of the response and its end and finishes it to the client,
+         * who then does not wait for the work after the answer (metrics, logs of views...) */
         FCGX_Finish_r(&req);
+        fc_app_after(c);
     }
     FCGX_Free(&req, 1);
     fc_app_free(&app);

@@ -31,6 +31,7 @@ $HTTP["url"] !~ "^/static/" {
   fastcgi.server = ("/" => ((
     "bin-path" => "<?cs var:Run.FcgiBin ?>",
     "socket" => "<?cs var:Run.Dir ?>/forkcast.sock",
+    "min-procs" => <?cs var:Server.Procs ?>,
     "max-procs" => <?cs var:Server.Procs ?>,
     "check-local" => "disable",
     "bin-environment" => ("FORKCAST_CONFIG" => "<?cs var:ConfigFile ?>", "FORKCAST_ROOT" => "<?cs var:Root ?>"),

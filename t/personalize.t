@@ -132,6 +132,13 @@ def api(method, path, body=None, token=None):
         return r.status, None
 
 
+def queued_after_answer(db, n, timeout=10):
+    """Waits until n PutEvents jobs exist: a page queues its job after its answer."""
+    deadline = time.time() + timeout
+    while len(jobs(db)) < n and time.time() < deadline:
+        time.sleep(0.05)
+
+
 def jobs(db, state=None):
     q = "SELECT id, state, attempts, payload, message FROM jobs WHERE type = ?"
     args = [JOB]
@@ -292,6 +299,7 @@ try:
     st2, _ = api("PUT", "/api/v1/saved/%d" % r4, None, tok)
     t.ok(st == 200 and st1 == 201 and st2 == 204, "u1002 reviews and saves through the API",
          (st, st1, st2))
+    queued_after_answer(db, 4)
     queued = jobs(db, "queued")
     t.ok(len(queued) == 4, "4 PutEvents jobs queued (the unsave is not sent)",
          [(j[0], j[3]) for j in queued])
@@ -319,6 +327,7 @@ try:
     review(u, r5, 2)
     save(u, r6)
     save(u2, r7)
+    queued_after_answer(db, 7)
     w = worker({"FORKCAST_AWS_RETRY_MAXATTEMPTS": "2"})
     got = delivered()
     new = [g for g in got if g[2] in (str(r5), str(r6), str(r7))]
@@ -334,6 +343,7 @@ try:
     d.events_mode = "error"
     r8 = free[27]
     save(u2, r8)
+    queued_after_answer(db, 8)
     w = worker({"FORKCAST_WORKER_MAXATTEMPTS": "2", "FORKCAST_AWS_RETRY_MAXATTEMPTS": "1"})
     failed = jobs(db, "failed")
     t.ok(w.returncode == 0 and len(failed) == 1 and failed[0][2] == 2 and "PutEvents" in failed[0][4] and
@@ -362,6 +372,7 @@ try:
     # a request Personalize refuses (400) is not retried: failed at once, kept
     d.events_mode = "invalid"
     save(u, free[28])
+    queued_after_answer(db, 10)  # the resend queued a job of its own
     w = worker({"FORKCAST_WORKER_MAXATTEMPTS": "5"})
     bad = [j for j in jobs(db, "failed") if json.loads(j[3])["itemId"] == str(free[28])]
     t.ok(len(bad) == 1 and bad[0][2] == 0 and "InvalidInputException" in bad[0][4],

@@ -5,6 +5,7 @@
 #include "auth/password.h"
 #include "aws/client.h"
 #include "core/config.h"
+#include "core/secret.h"
 #include "core/util.h"
 
 #include <ctype.h>
@@ -1075,20 +1076,12 @@ static const struct fc_auth_ops cognito_ops = {
 static int derive_key(HDF *cfg, unsigned char key[32])
 {
     static const char label[] = "forkcast cognito session tokens v1";
-    char dir[PATH_MAX], path[PATH_MAX + 16];
-    unsigned char secret[32];
+    char dir[PATH_MAX];
+    unsigned char secret[FC_SECRET_LEN];
     unsigned int n = 0;
-    ssize_t got;
-    int fd;
     if (fc_config_path(cfg, "Data.Dir", "var", dir, sizeof dir))
         return FC_ERR;
-    snprintf(path, sizeof path, "%s/secret", dir);
-    fd = open(path, O_RDONLY);
-    if (fd < 0)
-        return FC_ERR;
-    got = read(fd, secret, sizeof secret);
-    close(fd);
-    if (got != (ssize_t)sizeof secret ||
+    if (fc_secret_read(dir, secret) != FC_OK ||
         !HMAC(EVP_sha256(), secret, sizeof secret, (const unsigned char *)label, sizeof label - 1,
               key, &n)) {
         OPENSSL_cleanse(secret, sizeof secret);

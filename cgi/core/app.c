@@ -1,11 +1,13 @@
 /* app: start-up of the long-lived application and the life of one request:
- * parse -> session -> route -> checks -> handler -> render -> write -> log -> free. */
+ * parse -> session -> route -> checks -> handler -> render -> write -> log, then, once the
+ * response is finished, the work after the answer (metrics, deferred work) -> free. */
 #include "core/app.h"
 #include "auth/auth.h"
 #include "blob/blob.h"
 #include "core/config.h"
 #include "core/metrics.h"
 #include "core/route.h"
+#include "core/secret.h"
 #include "core/session.h"
 #include "core/tmplcache.h"
 #include "core/util.h"
@@ -14,55 +16,18 @@
 
 #include <json-c/json.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-/* Reads var/secret or creates it (32 random bytes, mode 0600). */
+/* Reads Data.Dir/secret or creates it (core/secret.c). */
 static int load_secret(struct fc_app *app)
 {
-    char dir[PATH_MAX], path[PATH_MAX + 16];
-    int fd, rc = FC_ERR;
-    ssize_t n;
+    char dir[PATH_MAX];
     if (fc_config_path(app->cfg, "Data.Dir", "var", dir, sizeof dir))
         return FC_ERR;
-    mkdir(dir, 0700);
-    snprintf(path, sizeof path, "%s/secret", dir);
-    fd = open(path, O_RDONLY);
-    if (fd >= 0) {
-        n = read(fd, app->secret, sizeof app->secret);
-        close(fd);
-        return n == (ssize_t)sizeof app->secret ? FC_OK : FC_ERR;
-    }
-    if (fc_random(app->secret, sizeof app->secret))
-        return FC_ERR;
-    /* O_EXCL: when several processes start at once, one writes and the others read */
-    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-        if (errno != EEXIST)
-            return FC_ERR;
-        for (int i = 0; i < 50 && rc; i++) {
-            fd = open(path, O_RDONLY);
-            if (fd >= 0) {
-                n = read(fd, app->secret, sizeof app->secret);
-                close(fd);
-                if (n == (ssize_t)sizeof app->secret)
-                    rc = FC_OK;
-            }
-            if (rc)
-                usleep(20000);
-        }
-        return rc;
-    }
-    /* readers that race with this write retry until they see all 32 bytes */
-    n = write(fd, app->secret, sizeof app->secret);
-    close(fd);
-    return n == (ssize_t)sizeof app->secret ? FC_OK : FC_ERR;
+    return fc_secret_load(dir, app->secret);
 }
 
 int fc_app_init(struct fc_app *app, const char *config_path)
@@ -362,15 +327,13 @@ static void access_log(struct fc_ctx *c, struct timespec *t0)
     char when[32];
     time_t now = time(NULL);
     struct tm tm;
-    double ms;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+    c->ms = (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fprintf(c->app->access_log, "%s %s user=%lld %s %s %d %.1fms\n", when, c->request_id,
             (long long)(c->logged_in ? c->user.id : 0), c->req.method,
-            c->req.path ? c->req.path : "-", c->resp.status, ms);
-    fc_metrics_request(c->app, c->route ? c->route : "-", c->resp.status, ms);
+            c->req.path ? c->req.path : "-", c->resp.status, c->ms);
 }
 
 /* name as an error message may show it, or NULL (not text, or too long). */
@@ -476,8 +439,8 @@ static const char *bad_field_message(const struct fc_request *req, char *buf, si
     return buf;
 }
 
-void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
-                   fc_body_writer writer, void *wctx)
+struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
+                             fc_body_writer writer, void *wctx)
 {
     struct fc_ctx *c = calloc(1, sizeof *c);
     struct timespec t0;
@@ -492,7 +455,7 @@ void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void 
     if (!c) {
         static const char oom[] = "Status: 500 Internal Server Error\r\n\r\n";
         writer(wctx, oom, sizeof oom - 1);
-        return;
+        return NULL;
     }
     c->app = app;
     fc_resp_init(&c->resp);
@@ -547,8 +510,38 @@ write:
     writer(wctx, out.buf, (size_t)out.len);
     access_log(c, &t0);
     string_clear(&out);
+    return c;
+}
+
+void fc_app_defer(struct fc_ctx *c, fc_after_fn fn, void *arg)
+{
+    if (c->nafter == FC_MAX_AFTER) {
+        fn(c->app, arg);
+        free(arg);
+        return;
+    }
+    c->after[c->nafter].fn = fn;
+    c->after[c->nafter].arg = arg;
+    c->nafter++;
+}
+
+void fc_app_after(struct fc_ctx *c)
+{
+    if (!c)
+        return;
+    fc_metrics_request(c->app, c->route ? c->route : "-", c->resp.status, c->ms);
+    for (int i = 0; i < c->nafter; i++) {
+        c->after[i].fn(c->app, c->after[i].arg);
+        free(c->after[i].arg);
+    }
     fc_request_free(&c->req);
     fc_resp_free(&c->resp);
     hdf_destroy(&c->hdf);
     free(c);
+}
+
+void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
+                   fc_body_writer writer, void *wctx)
+{
+    fc_app_after(fc_app_answer(app, envp, reader, rctx, writer, wctx));
 }

@@ -33,9 +33,17 @@ struct fc_app {
     int tpl_check_seconds;     /* Templates.CheckSeconds: files re-checked at most this often */
 };
 
-#define FC_MAX_ARGS 4
+#define FC_MAX_ARGS  4
+#define FC_MAX_AFTER 4
 
-/* Everything one request owns; created and destroyed by fc_app_handle. */
+/* Work left for after the answer (fc_app_defer): fn(app, arg), then free(arg). */
+typedef void (*fc_after_fn)(struct fc_app *app, void *arg);
+struct fc_after {
+    fc_after_fn fn;
+    void *arg;
+};
+
+/* Everything one request owns; created by fc_app_answer, destroyed by fc_app_after. */
 struct fc_ctx {
     struct fc_app *app;
     struct fc_request req;
@@ -50,6 +58,9 @@ struct fc_ctx {
     int nargs;
     char request_id[17];
     const char *route; /* the matched route's pattern, for metrics ("-" when none) */
+    double ms;         /* server time until the response was written, for metrics */
+    struct fc_after after[FC_MAX_AFTER]; /* fc_app_defer's work, in order */
+    int nafter;
 };
 
 /* Loads config, opens the store and auth backend, reads or creates the secret. */
@@ -57,9 +68,23 @@ int fc_app_init(struct fc_app *app, const char *config_path);
 void fc_app_free(struct fc_app *app);
 
 typedef long (*fc_body_writer)(void *ctx, const char *buf, size_t len);
-/* Handles one request end to end: parse, session, route, handler, render, write, log. */
+/* Answers one request: parse, session, route, handler, render, write, access log. Returns the
+ * request for fc_app_after (NULL when there was no memory for it: nothing is left to do). */
+struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
+                             fc_body_writer writer, void *wctx);
+/* The work after the answer, which the client must not wait for: the request's metrics (and
+ * their store write when Metrics.FlushSeconds has passed), then what handlers left with
+ * fc_app_defer, in order; then frees everything the request owned. main.c calls it once the
+ * response is finished (FCGX_Finish_r: lighttpd has all of it and ends it to the client).
+ * NULL does nothing. */
+void fc_app_after(struct fc_ctx *c);
+/* fc_app_answer then fc_app_after (tests, fuzzing). */
 void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
                    fc_body_writer writer, void *wctx);
+/* Leaves fn(app, arg) for after the answer (fc_app_after), for work that is not part of it (a
+ * log of the interaction...). arg is malloc'd or NULL; the request owns it from here and frees
+ * it after fn. When the request's list is full, fn runs at once. */
+void fc_app_defer(struct fc_ctx *c, fc_after_fn fn, void *arg);
 
 /* Renders templates/<tpl> with c->hdf into the response body; FC_OK or FC_ERR (logged). */
 int fc_render(struct fc_ctx *c, const char *tpl);

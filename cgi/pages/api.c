@@ -1100,8 +1100,7 @@ static int api_restaurant(struct fc_ctx *c)
             return 0;
         }
         /* the interaction log, as the page does */
-        if (s->ops->event_add(s, c->user.id, id, "view", 1, fc_now()))
-            fprintf(stderr, "forkcast: [%s] could not log a view\n", c->request_id);
+        pages_log_view(c, id);
     }
     o = rest_json(&r);
     if (o) {
@@ -1230,7 +1229,7 @@ static int api_review_create(struct fc_ctx *c)
         fail500(c, "review create");
         goto out;
     }
-    fc_personalize_event(c->app, c->user.id, id, "review", r.stars, now);
+    fc_personalize_event(c, c->user.id, id, "review", r.stars, now);
     fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, r.id);
     send_json(c, 201, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
 out:
@@ -1311,7 +1310,7 @@ static int api_review_put(struct fc_ctx *c)
         fail500(c, "review update");
         goto out;
     }
-    fc_personalize_event(c->app, c->user.id, r.restaurant_id, "review", r.stars, now);
+    fc_personalize_event(c, c->user.id, r.restaurant_id, "review", r.stars, now);
     send_json(c, 200, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
 out:
     json_object_put(in);
@@ -1365,7 +1364,7 @@ static int api_save(struct fc_ctx *c)
     if (rc || s->ops->event_add(s, c->user.id, id, save ? "save" : "unsave", 1, now)) {
         fail500(c, "save");
     } else {
-        fc_personalize_event(c->app, c->user.id, id, save ? "save" : "unsave", 1, now);
+        fc_personalize_event(c, c->user.id, id, save ? "save" : "unsave", 1, now);
         send_none(c);
     }
     return 0;

@@ -48,5 +48,8 @@ void pages_set_user(struct fc_ctx *c, const char *prefix, const struct fc_user *
 void pages_set_list(struct fc_ctx *c, const char *prefix, const char *csv);
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
+/* The interaction log of a logged-in view of restaurant id (for the recommender), written after
+ * the answer; a failure is only logged. */
+void pages_log_view(struct fc_ctx *c, int64_t id);
 
 #endif

@@ -76,8 +76,7 @@ int page_restaurant(struct fc_ctx *c)
         return 404;
     status = pages_restaurant_view(c, id, NULL);
     /* the interaction log: a logged-in view of an existing restaurant */
-    if (status == 0 && c->logged_in &&
-        c->app->store->ops->event_add(c->app->store, c->user.id, id, "view", 1, fc_now()))
-        fprintf(stderr, "forkcast: [%s] could not log a view\n", c->request_id);
+    if (status == 0 && c->logged_in)
+        pages_log_view(c, id);
     return status;
 }

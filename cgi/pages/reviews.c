@@ -165,7 +165,7 @@ static int review_save(struct fc_ctx *c, struct fc_review *r, const struct fc_re
     if (s->ops->review_put(s, r, 1) ||
         s->ops->event_add(s, c->user.id, r->restaurant_id, "review", r->stars, now))
         return FC_ERR;
-    fc_personalize_event(c->app, c->user.id, r->restaurant_id, "review", r->stars, now);
+    fc_personalize_event(c, c->user.id, r->restaurant_id, "review", r->stars, now);
     return FC_OK;
 }
 
@@ -335,7 +335,7 @@ int page_save(struct fc_ctx *c)
     rc = save ? s->ops->save_put(s, c->user.id, id, now) : s->ops->save_delete(s, c->user.id, id);
     if (rc || s->ops->event_add(s, c->user.id, id, save ? "save" : "unsave", 1, now))
         return 500;
-    fc_personalize_event(c->app, c->user.id, id, save ? "save" : "unsave", 1, now);
+    fc_personalize_event(c, c->user.id, id, save ? "save" : "unsave", 1, now);
     snprintf(to, sizeof to, "/restaurants/%ld", id);
     return fc_redirect(c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
                        save ? "Saved to your want-to-go list." : "Removed from your list.");

@@ -285,19 +285,49 @@ int fc_personalize_event_enqueue(HDF *cfg, struct fc_store *s, int64_t user_id,
     return rc;
 }
 
-int fc_personalize_event(struct fc_app *app, int64_t user_id, int64_t restaurant_id,
-                         const char *type, double value, int64_t at)
+/* An interaction waiting for the end of the answer. */
+struct pending_event {
+    int64_t user_id, restaurant_id, at;
+    double value;
+    char type[16];
+};
+
+static void event_after(struct fc_app *app, void *arg)
 {
-    int rc =
-        fc_personalize_event_enqueue(app->cfg, app->store, user_id, restaurant_id, type, value, at);
+    const struct pending_event *e = arg;
+    int rc = fc_personalize_event_enqueue(app->cfg, app->store, e->user_id, e->restaurant_id,
+                                          e->type, e->value, e->at);
     if (rc != FC_OK) {
         fprintf(stderr,
                 "forkcast: personalize: could not queue the %s event of user %" PRId64
                 " on %" PRId64 " (%d)\n",
-                type, user_id, restaurant_id, rc);
+                e->type, e->user_id, e->restaurant_id, rc);
         fc_metrics_count(app, "personalize.enqueue_error", 1);
     }
-    return rc;
+}
+
+void fc_personalize_event(struct fc_ctx *c, int64_t user_id, int64_t restaurant_id,
+                          const char *type, double value, int64_t at)
+{
+    struct fc_personalize_cfg pc;
+    struct pending_event *e;
+    if (!type || (strcmp(type, "review") != 0 && strcmp(type, "save") != 0))
+        return;
+    fc_personalize_cfg_load(c->app->cfg, &pc);
+    if (!pc.tracking_id[0])
+        return;
+    e = calloc(1, sizeof *e);
+    if (!e) {
+        fprintf(stderr, "forkcast: personalize: no memory to queue the %s event\n", type);
+        fc_metrics_count(c->app, "personalize.enqueue_error", 1);
+        return;
+    }
+    e->user_id = user_id;
+    e->restaurant_id = restaurant_id;
+    e->at = at;
+    e->value = value;
+    fc_strlcpy(e->type, type, sizeof e->type);
+    fc_app_defer(c, event_after, e);
 }
 
 /* The worker's per-process client. */

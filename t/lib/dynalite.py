@@ -78,7 +78,11 @@ class _Handler(BaseHTTPRequestHandler):
         op = target[len(PREFIX):] if target.startswith(PREFIX) else target
         attempt = self.headers.get("amz-sdk-request", "")
         inv = self.headers.get("amz-sdk-invocation-id", "")
-        step = dl._fault_for(op)
+        step = dl._fault_for(op, body)
+        if step is not None and step.get("forward"):
+            # a slow DynamoDB: the delay, then the real answer
+            time.sleep(step.get("delay", 0))
+            step = None
         if step is not None:
             status = step.get("status", 500)
             dl._log(op, attempt, status, inv, arrived, fault=True)
@@ -190,24 +194,33 @@ class Dynalite:
 
     # ---- faults and the request log ------------------------------------------------------
 
-    def fail(self, ops, steps, times=1, skip=0):
-        """Answers the next matching requests (operation names in ops, or None for any) with
-        steps (dicts: status, type, message, body, delay), in turn, `times` rounds (None:
-        until clear_faults()), after letting the first `skip` of them through (a failure
-        halfway through a run). A body may be a function of the request (parsed JSON)."""
+    def fail(self, ops, steps, times=1, skip=0, match=None):
+        """Answers the next matching requests (operation names in ops, or None for any; and,
+        with match, whose raw body match(bytes) accepts) with steps (dicts: status, type,
+        message, body, delay), in turn, `times` rounds (None: until clear_faults()), after
+        letting the first `skip` of them through (a failure halfway through a run). A body may
+        be a function of the request (parsed JSON). A step {"forward": True, "delay": s} is a
+        slow answer: the real one, after s seconds."""
         with self.flock:
             self.faults.append({"ops": set(ops) if ops else None, "steps": list(steps),
                                 "pos": 0, "left": None if times is None else times * len(steps),
-                                "skip": skip})
+                                "skip": skip, "match": match})
+
+    def faults_left(self):
+        """How many scripted answers are still to be used (0: every fault was met)."""
+        with self.flock:
+            return sum(f["left"] or 0 for f in self.faults)
 
     def clear_faults(self):
         with self.flock:
             self.faults = []
 
-    def _fault_for(self, op):
+    def _fault_for(self, op, body=b""):
         with self.flock:
             for f in self.faults:
                 if f["ops"] is not None and op not in f["ops"]:
+                    continue
+                if f.get("match") and not f["match"](body):
                     continue
                 if f["left"] is not None and f["left"] <= 0:
                     continue

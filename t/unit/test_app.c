@@ -326,6 +326,48 @@ static void test_templates_kept_and_reloaded(void **state)
     fc_app_free(&a2);
 }
 
+/* Work after the answer: it runs in fc_app_after, in the order it was left, after the whole
+ * response was written; each argument is freed (ASan: no leak); when the request's list is
+ * full the work runs at once. */
+static char after_log[64];
+
+static void note_after(struct fc_app *a, void *arg)
+{
+    assert_ptr_equal(a, &app);
+    strncat(after_log, arg, sizeof after_log - strlen(after_log) - 1);
+}
+
+static void test_work_after_the_answer(void **state)
+{
+    char *env[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/healthz",
+                   "QUERY_STRING=", "REMOTE_ADDR=127.0.0.9", NULL};
+    struct buf in = {"", 0, 0}, out = {0};
+    struct fc_ctx *c;
+    (void)state;
+    after_log[0] = '\0';
+    c = fc_app_answer(&app, env, rd, &in, wr, &out);
+    assert_non_null(c);
+    assert_non_null(out.data);
+    assert_int_equal(status_of(out.data), 200);
+    /* two more than the list holds: those two run at once */
+    for (int i = 0; i < FC_MAX_AFTER + 2; i++) {
+        char *arg = malloc(2);
+        assert_non_null(arg);
+        arg[0] = (char)('a' + i);
+        arg[1] = '\0';
+        fc_app_defer(c, note_after, arg);
+    }
+    assert_int_equal(strlen(after_log), 2);
+    assert_int_equal(after_log[0], 'a' + FC_MAX_AFTER);
+    assert_int_equal(after_log[1], 'a' + FC_MAX_AFTER + 1);
+    fc_app_after(c);
+    assert_int_equal(strlen(after_log), FC_MAX_AFTER + 2);
+    for (int i = 0; i < FC_MAX_AFTER; i++)
+        assert_int_equal(after_log[2 + i], 'a' + i);
+    fc_app_after(NULL);
+    free(out.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_session_rules),
         cmocka_unit_test(test_duplicate_and_bad_signup),
         cmocka_unit_test(test_templates_kept_and_reloaded),
+        cmocka_unit_test(test_work_after_the_answer),
     };
     return cmocka_run_group_tests_name("app", tests, setup, teardown);
 }
