@@ -8,6 +8,7 @@ clear message), 2 usage, 3 timed out, 4 terminated instead (with the StateReason
 list (every page, filters), describe, stop / start / reboot / terminate with --wait; missing
 credentials, a wrong secret and an unreachable endpoint. Prints TAP."""
 import glob
+import json
 import os
 import re
 import shutil
@@ -196,6 +197,18 @@ def main():
          and "(%d pages)" % pages in err,
          "list reads every page (MaxResults 5, NextToken): all %d instances" % n_visible,
          (out, err))
+    code, out, err = ec2("list", "--json")
+    try:
+        rows = json.loads(out)
+    except ValueError:
+        rows = None
+    t.ok(code == 0 and rows is not None and
+         sorted(r["InstanceId"] for r in rows) == sorted(dbl.instances) and
+         all(r["State"] and r["LaunchTime"] for r in rows),
+         "list --json: every instance with EC2's field names, for programs", out[:800])
+    code, out, err = ec2("list")
+    t.ok(code == 0 and re.search(r"^i-\S+ .* (just now|\d+ (s|min) ago)$", out, re.M),
+         "list says when each was launched, for people (5 min ago)", out[:800])
     code, out, err = ec2("list", "--state", "terminated,shutting-down")
     states = re.findall(r"^i-\S+\s+\S+\s+\S+\s+(\S+)", out, re.M)
     t.ok(code == 0 and states and set(states) <= {"terminated", "shutting-down"},

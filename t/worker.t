@@ -105,6 +105,17 @@ def main():
     code, out, err = fc("worker", "list")
     t.ok(code == 0 and re.search(r"^%d\s+ec2\.follow\s+queued" % jid, out, re.M),
          "worker list shows the job queued", out)
+    t.ok(re.search(r"^%d\s+ec2\.follow\s+queued\s+0/\d+\s+(just now|\d+ s ago)\s" % jid, out,
+                   re.M), "worker list says when, for people (just now, 12 s ago)", out)
+    code, out, err = fc("worker", "list", "--json")
+    try:
+        rows = json.loads(out)
+    except ValueError:
+        rows = None
+    mine = [r for r in rows or [] if r.get("id") == jid]
+    t.ok(code == 0 and len(mine) == 1 and mine[0]["state"] == "queued" and
+         mine[0]["type"] == "ec2.follow" and abs(mine[0]["updated_at"] - time.time()) < 600,
+         "worker list --json: the jobs for programs (epoch seconds)", out)
     code, out, err = fc("worker", "show", str(jid))
     t.ok(code == 0 and "state: queued" in out and iid in out and "dedupe_key: ec2.launch:" in out,
          "worker show gives its payload, key and state", out)

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include <ClearSilver.h>
+#include <json-c/json.h>
 
 int fc_ec2_cli(HDF *cfg, int argc, char **argv);
 
@@ -27,7 +28,7 @@ static void usage(FILE *f)
           "           [--name NAME] [--tag KEY=VALUE]... [--key-name KEY] [--subnet-id SUBNET]\n"
           "           [--security-group SG]... [--user-data TEXT | --user-data-file FILE]\n"
           "           [--client-token TOKEN] [--dry-run] [--wait] [--timeout SECONDS]\n"
-          "       forkcast ec2 list [--state STATE[,STATE]] [--tag KEY[=VALUE]]\n"
+          "       forkcast ec2 list [--state STATE[,STATE]] [--tag KEY[=VALUE]] [--json]\n"
           "       forkcast ec2 describe ID\n"
           "       forkcast ec2 start|stop|reboot|terminate ID [--wait] [--timeout SECONDS] "
           "[--dry-run]\n"
@@ -328,12 +329,14 @@ static int cmd_list(HDF *cfg, struct aws_client *c, int argc, char **argv)
     struct fc_ec2_query q = {.filters = filters};
     struct fc_ec2_instance *v = NULL;
     struct aws_error err;
-    int n = 0, pages = 0, rc;
+    int n = 0, pages = 0, rc, json = 0;
     size_t nstates = 0;
 
     q.page_size = aws_config_int(cfg, "EC2.PageSize", 100);
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--state") == 0 && i + 1 < argc && !nstates) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc && !nstates) {
             char *save = NULL;
             fc_strlcpy(statebuf, argv[++i], sizeof statebuf);
             for (char *s = strtok_r(statebuf, ",", &save); s && nstates < 8;
@@ -363,11 +366,37 @@ static int cmd_list(HDF *cfg, struct aws_client *c, int argc, char **argv)
     rc = fc_ec2_describe(c, &q, &v, &n, &pages, &err);
     if (rc != AWS_OK)
         return aws_fail("list", rc, &err);
-    printf("%-20s %-24s %-12s %-14s %-16s %s\n", "InstanceId", "Name", "Type", "State",
-           "PublicIpAddress", "LaunchTime");
-    for (int i = 0; i < n; i++)
-        printf("%-20s %-24s %-12s %-14s %-16s %s\n", v[i].id, v[i].name[0] ? v[i].name : "-",
-               v[i].type, v[i].state, v[i].public_ip[0] ? v[i].public_ip : "-", v[i].launch_time);
+    if (json) {
+        /* for programs: the fields as EC2 names them */
+        json_object *a = json_object_new_array();
+        for (int i = 0; i < n; i++) {
+            json_object *j = json_object_new_object();
+            json_object_object_add(j, "InstanceId", json_object_new_string(v[i].id));
+            json_object_object_add(j, "Name", json_object_new_string(v[i].name));
+            json_object_object_add(j, "InstanceType", json_object_new_string(v[i].type));
+            json_object_object_add(j, "State", json_object_new_string(v[i].state));
+            json_object_object_add(j, "PublicIpAddress", json_object_new_string(v[i].public_ip));
+            json_object_object_add(j, "PrivateIpAddress", json_object_new_string(v[i].private_ip));
+            json_object_object_add(j, "LaunchTime", json_object_new_string(v[i].launch_time));
+            json_object_array_add(a, j);
+        }
+        puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+        json_object_put(a);
+    } else {
+        /* for people: aligned columns, the launch as "3 d ago" */
+        int64_t now = (int64_t)time(NULL);
+        printf("%-20s %-24s %-12s %-14s %-16s %s\n", "INSTANCE", "NAME", "TYPE", "STATE",
+               "PUBLIC IP", "LAUNCHED");
+        for (int i = 0; i < n; i++) {
+            char ago[32];
+            time_t t = 0;
+            if (fc_parse_utc_date(v[i].launch_time, &t, NULL))
+                t = 0;
+            printf("%-20s %-24s %-12s %-14s %-16s %s\n", v[i].id, v[i].name[0] ? v[i].name : "-",
+                   v[i].type, v[i].state, v[i].public_ip[0] ? v[i].public_ip : "-",
+                   fc_human_ago(now, (int64_t)t, ago, sizeof ago));
+        }
+    }
     fprintf(stderr, "forkcast: ec2 list: %d instance%s (%d page%s)\n", n, n == 1 ? "" : "s", pages,
             pages == 1 ? "" : "s");
     free(v);

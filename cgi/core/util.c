@@ -213,3 +213,28 @@ int fc_parse_utc_date(const char *s, time_t *out, const char **end)
         *end = s;
     return 0;
 }
+
+const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n)
+{
+    int64_t d = now - t;
+
+    if (!t) {
+        snprintf(buf, n, "-");
+    } else if (d < 0 || d >= 90 * 86400) {
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(buf, n, "%Y-%m-%d", &tm);
+    } else if (d < 5) {
+        snprintf(buf, n, "just now");
+    } else if (d < 60) {
+        snprintf(buf, n, "%lld s ago", (long long)d);
+    } else if (d < 3600) {
+        snprintf(buf, n, "%lld min ago", (long long)(d / 60));
+    } else if (d < 86400) {
+        snprintf(buf, n, "%lld h ago", (long long)(d / 3600));
+    } else {
+        snprintf(buf, n, "%lld d ago", (long long)(d / 86400));
+    }
+    return buf;
+}

@@ -52,5 +52,9 @@ int fc_parse_int(const char *s, long min, long max, long *out);
  * counted). Returns 0 with *out the epoch seconds and *end (when not NULL) just past what was
  * read, whatever follows; -1 when s does not start with such a date. */
 int fc_parse_utc_date(const char *s, time_t *out, const char **end);
+/* How long before now t was, for people: "just now", "42 s ago", "5 min ago", "3 h ago",
+ * "12 d ago", and the UTC date (YYYY-MM-DD) past 90 days or in the future; "-" when t is 0.
+ * Returns buf. */
+const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n);
 
 #endif

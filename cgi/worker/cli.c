@@ -27,7 +27,7 @@ static void usage(FILE *f)
 {
     fputs("usage: forkcast worker [run] [--once | --drain] [--id NAME] [--types T1,T2]\n"
           "       forkcast worker list [--type T] [--state queued|running|done|failed] "
-          "[--limit N]\n"
+          "[--limit N] [--json]\n"
           "       forkcast worker show ID\n"
           "       forkcast worker enqueue TYPE [PAYLOAD-JSON] [--key DEDUPE-KEY] [--delay-ms N]\n"
           "       forkcast worker types\n"
@@ -92,14 +92,16 @@ static int cmd_list(struct fc_store *s, int argc, char **argv)
     const char *type = "", *state = "";
     long limit = 50;
     struct fc_job *jobs;
-    int n = 0;
-    char b1[32], b2[32];
+    int n = 0, json = 0;
+    char b1[32];
 
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
             type = argv[++i];
         else if (strcmp(argv[i], "--state") == 0 && i + 1 < argc)
             state = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json = 1;
         else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
                  fc_parse_int(argv[i + 1], 1, 1000, &limit) == FC_OK)
             i++;
@@ -114,13 +116,34 @@ static int cmd_list(struct fc_store *s, int argc, char **argv)
         fprintf(stderr, "forkcast: worker: cannot list jobs\n");
         return 1;
     }
-    printf("%-6s %-14s %-8s %-8s %-20s %s\n", "ID", "TYPE", "STATE", "ATTEMPTS", "UPDATED",
-           "MESSAGE");
-    for (int i = 0; i < n; i++)
-        printf("%-6lld %-14s %-8s %d/%-6d %-20s %s\n", (long long)jobs[i].id, jobs[i].type,
-               jobs[i].state, jobs[i].attempts, jobs[i].max_attempts,
-               when(jobs[i].updated_at, b1, sizeof b1), jobs[i].message);
-    (void)b2;
+    if (json) {
+        /* for programs: every field, times as epoch seconds */
+        json_object *a = json_object_new_array();
+        for (int i = 0; i < n; i++) {
+            json_object *j = json_object_new_object();
+            json_object_object_add(j, "id", json_object_new_int64(jobs[i].id));
+            json_object_object_add(j, "type", json_object_new_string(jobs[i].type));
+            json_object_object_add(j, "state", json_object_new_string(jobs[i].state));
+            json_object_object_add(j, "attempts", json_object_new_int(jobs[i].attempts));
+            json_object_object_add(j, "max_attempts", json_object_new_int(jobs[i].max_attempts));
+            json_object_object_add(j, "created_at", json_object_new_int64(jobs[i].created_at));
+            json_object_object_add(j, "updated_at", json_object_new_int64(jobs[i].updated_at));
+            json_object_object_add(j, "finished_at", json_object_new_int64(jobs[i].finished_at));
+            json_object_object_add(j, "message", json_object_new_string(jobs[i].message));
+            json_object_array_add(a, j);
+        }
+        puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+        json_object_put(a);
+    } else {
+        /* for people: aligned columns, "2 h ago" */
+        int64_t now = (int64_t)time(NULL);
+        printf("%-6s %-14s %-8s %-8s %-12s %s\n", "ID", "TYPE", "STATE", "ATTEMPTS", "UPDATED",
+               "MESSAGE");
+        for (int i = 0; i < n; i++)
+            printf("%-6lld %-14s %-8s %d/%-6d %-12s %s\n", (long long)jobs[i].id, jobs[i].type,
+                   jobs[i].state, jobs[i].attempts, jobs[i].max_attempts,
+                   fc_human_ago(now, jobs[i].updated_at, b1, sizeof b1), jobs[i].message);
+    }
     free(jobs);
     return 0;
 }
