@@ -103,8 +103,14 @@ int fc_config_find(const char *explicit_path, char *out, size_t n, char *tried, 
     /* named ones are used or refused, never passed over for another */
     if (explicit_path || (env && *env)) {
         const char *p = explicit_path ? explicit_path : env;
+        char abs[PATH_MAX];
         snprintf(tried, tried_len, "%s (%s)", p, explicit_path ? "--config" : "FORKCAST_CONFIG");
-        return realpath(p, out) && strlen(out) < n ? FC_OK : FC_NOTFOUND;
+        if (!realpath(p, abs))
+            return FC_NOTFOUND;
+        if (strlen(abs) >= n)
+            return FC_ERR;
+        fc_strlcpy(out, abs, n);
+        return FC_OK;
     }
     cands[nc++] = "conf/forkcast.hdf";
     if (beside_program(beside, sizeof beside) == FC_OK)
@@ -116,8 +122,10 @@ int fc_config_find(const char *explicit_path, char *out, size_t n, char *tried, 
         if (i > 0 && strcmp(cands[i], cands[i - 1]) == 0)
             continue;
         if (realpath(cands[i], abs) && access(abs, R_OK) == 0) {
+            if (strlen(abs) >= n)
+                return FC_ERR;
             fc_strlcpy(out, abs, n);
-            return strlen(abs) < n ? FC_OK : FC_ERR;
+            return FC_OK;
         }
         k = snprintf(tried + used, tried_len - used, "%s%s", used ? ", " : "",
                      i == 0 ? "./conf/forkcast.hdf" : cands[i]);

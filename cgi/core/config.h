@@ -9,7 +9,7 @@
  * ./conf/forkcast.hdf (a checkout), PREFIX/etc/forkcast/forkcast.hdf beside this program
  * (PREFIX/bin/forkcast), /etc/forkcast/forkcast.hdf (the Debian package). Writes its
  * absolute path into out; FC_OK, else FC_NOTFOUND with the places looked at in tried
- * ("a, b, c"). */
+ * ("a, b, c"), or FC_ERR when the path does not fit in n bytes. */
 int fc_config_find(const char *path, char *out, size_t n, char *tried, size_t tried_len);
 /* Loads the file fc_config_find finds, then overrides every key for which FORKCAST_<KEY> is set
  * (dots become underscores, upper case). Records Root, against which relative paths resolve:
