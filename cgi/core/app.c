@@ -210,20 +210,25 @@ static const char *default_message(int status)
 }
 
 /* fc_error for the JSON API: {"error": {"code", "message", "field"}} (field NULL: null). */
-static int api_error(struct fc_ctx *c, int status, const char *message, const char *field)
+static int api_error(struct fc_ctx *c, int status, const char *message, const char *field,
+                     const char *code_of)
 {
     static const struct {
         int status;
         const char *code;
-    } codes[] = {{400, "bad_request"},        {403, "forbidden"},           {404, "not_found"},
-                 {405, "method_not_allowed"}, {413, "payload_too_large"},   {429, "throttled"},
-                 {503, "unavailable"},        {507, "insufficient_storage"}};
+    } codes[] = {{400, "bad_request"},       {403, "forbidden"},
+                 {404, "not_found"},         {405, "method_not_allowed"},
+                 {413, "payload_too_large"}, {429, "throttled"},
+                 {409, "conflict"},          {422, "invalid_value"},
+                 {503, "unavailable"},       {507, "insufficient_storage"}};
     const char *code = "internal_error";
     json_object *o = json_object_new_object(), *e = json_object_new_object();
     for (size_t i = 0; i < FC_ARRAY_LEN(codes); i++)
         if (codes[i].status == status)
             code = codes[i].code;
-    if (status == 401)
+    if (code_of && status != 500 && status != 503 && status != 507)
+        code = code_of;
+    else if (status == 401)
         code = c->req.authorization && *c->req.authorization ? "invalid_token" : "missing_token";
     c->resp.status = status;
     string_clear(&c->resp.body);
@@ -290,7 +295,7 @@ int fc_error(struct fc_ctx *c, int status, const char *message)
 {
     status = storage_fault(c, status, &message);
     if (fc_session_is_api(c))
-        return api_error(c, status, message, NULL);
+        return api_error(c, status, message, NULL, NULL);
     c->resp.status = status;
     fc_set_int(c, "Error.Status", status);
     fc_set(c, "Error.Title", fc_status_text(status));
@@ -304,6 +309,23 @@ int fc_error(struct fc_ctx *c, int status, const char *message)
                        c->request_id);
     }
     return 0;
+}
+
+struct fc_svc fc_app_svc(struct fc_ctx *c)
+{
+    struct fc_svc sv = {c->app, c->logged_in ? &c->user : NULL, c->request_id};
+    return sv;
+}
+
+int fc_error_result(struct fc_ctx *c, const struct fc_svc_result *res)
+{
+    const char *message = res->message[0] ? res->message : NULL;
+    int status = storage_fault(c, res->status, &message);
+    if (status == res->status && res->retry_after > 0)
+        fc_resp_header(&c->resp, "Retry-After", "%d", res->retry_after);
+    if (fc_session_is_api(c))
+        return api_error(c, status, message, res->field, res->code);
+    return fc_error(c, status, message);
 }
 
 int fc_redirect(struct fc_ctx *c, const char *path, const char *flash)
@@ -352,7 +374,7 @@ static int file_field_error(struct fc_ctx *c, const char *name)
              "The field %s%s%s must be text, but it was sent as a file. Nothing was saved; "
              "correct it and send it again.",
              name ? "\u201c" : "", name ? name : "with that name", name ? "\u201d" : "");
-    return fc_session_is_api(c) ? api_error(c, 400, msg, name) : fc_error(c, 400, msg);
+    return fc_session_is_api(c) ? api_error(c, 400, msg, name, NULL) : fc_error(c, 400, msg);
 }
 
 /* Runs the route's requirements, then its handler. */

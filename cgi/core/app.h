@@ -10,6 +10,7 @@
 #include "core/proxy.h"
 #include "core/request.h"
 #include "core/response.h"
+#include "svc/svc.h"
 #include "store/store.h"
 
 struct fc_auth;
@@ -90,6 +91,11 @@ void fc_app_defer(struct fc_ctx *c, fc_after_fn fn, void *arg);
 int fc_render(struct fc_ctx *c, const char *tpl);
 /* Renders the error page for status with a message for the user; returns 0. */
 int fc_error(struct fc_ctx *c, int status, const char *message);
+/* The service layer's view of this request: the app and the logged-in user (or none). */
+struct fc_svc fc_app_svc(struct fc_ctx *c);
+/* Answers a failed service result: the error page, or the API's JSON error with its field;
+ * a 500 goes through the storage-fault table (503/507 and Retry-After) on both. Returns 0. */
+int fc_error_result(struct fc_ctx *c, const struct fc_svc_result *res);
 /* 303 to path with a flash message shown on the next page. */
 int fc_redirect(struct fc_ctx *c, const char *path, const char *flash);
 /* hdf_set_value/hdf_set_int_value that ignore (log) allocation errors. */

@@ -1,0 +1,43 @@
+/* svc: the result helpers every service operation shares (see svc.h). */
+#include "svc/svc.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void fc_svc_ok(struct fc_svc_result *res, int status)
+{
+    memset(res, 0, sizeof *res);
+    res->status = status;
+}
+
+int fc_svc_fail(struct fc_svc_result *res, int status, const char *code, const char *field,
+                const char *fmt, ...)
+{
+    va_list ap;
+    res->status = status;
+    res->code = code;
+    res->field = field;
+    res->retry_after = 0;
+    va_start(ap, fmt);
+    vsnprintf(res->message, sizeof res->message, fmt, ap);
+    va_end(ap);
+    return FC_EINVAL;
+}
+
+int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const char *what)
+{
+    fprintf(stderr, "forkcast: [%s] %s failed\n", sv && sv->request_id ? sv->request_id : "-",
+            what);
+    res->status = 500;
+    res->code = NULL;
+    res->field = NULL;
+    res->message[0] = '\0';
+    res->retry_after = 0;
+    return FC_ERR;
+}
+
+int64_t fc_svc_actor_id(const struct fc_svc *sv)
+{
+    return sv && sv->actor ? sv->actor->id : 0;
+}
