@@ -20,6 +20,7 @@ int fc_worker_cli(HDF *cfg, int argc, char **argv);
 int fc_ec2_cli(HDF *cfg, int argc, char **argv);
 int fc_dynamodb_cli(HDF *cfg, int argc, char **argv);
 int fc_personalize_cli(HDF *cfg, int argc, char **argv);
+int fc_blob_cli(HDF *cfg, int argc, char **argv);
 
 /* Subcommands that live beside their modules; each gets the loaded configuration and its
  * own argv (argv[0] is the subcommand's name). */
@@ -28,7 +29,7 @@ static const struct {
     int (*fn)(HDF *cfg, int argc, char **argv);
 } modules[] = {
     {"backup", fc_backup_cli},     {"worker", fc_worker_cli},           {"ec2", fc_ec2_cli},
-    {"dynamodb", fc_dynamodb_cli}, {"personalize", fc_personalize_cli},
+    {"dynamodb", fc_dynamodb_cli}, {"personalize", fc_personalize_cli}, {"blob", fc_blob_cli},
 };
 
 static void usage(FILE *f)
@@ -50,6 +51,7 @@ static void usage(FILE *f)
                "  ec2 ...                 EC2 instances: list, launch, watch, stop, terminate\n"
                "  dynamodb ...            DynamoDB tables and store copies\n"
                "  personalize ...         Amazon Personalize: export, resend, recommend\n"
+               "  blob list|copy ...      review photos: list them, copy local <-> s3\n"
                "The options of a command family may come before or after its subcommand\n"
                "(forkcast backup --bucket B list = forkcast backup list --bucket B).\n"
                "configuration: --config FILE, else $FORKCAST_CONFIG, else ./conf/forkcast.hdf,\n"

@@ -1,4 +1,5 @@
-/* blob: where uploaded photos live (a local folder by default, S3 when configured). */
+/* blob: where uploaded photos live: a local folder by default (blob/local.c), an S3 bucket
+ * when Blob.Backend = s3 (blob/s3.c) so that every app host serves every photo. */
 #ifndef FC_BLOB_H
 #define FC_BLOB_H
 
@@ -17,14 +18,21 @@ struct fc_blob_ops {
     /* Reads key into a malloc'ed buffer (caller frees). FC_NOTFOUND when absent. */
     int (*get)(struct fc_blob *b, const char *key, char **data, size_t *len);
     int (*del)(struct fc_blob *b, const char *key);
+    /* Calls fn for every stored key (order unspecified); fn returning non-zero stops it.
+     * FC_OK after all, FC_ERR when the listing failed or fn stopped it. */
+    int (*list)(struct fc_blob *b, int (*fn)(void *ctx, const char *key), void *ctx);
 };
 
 struct fc_blob {
     const struct fc_blob_ops *ops;
 };
 
-/* Opens the backend named by Blob.Backend. */
+/* Opens the backend named by Blob.Backend (local | s3). */
 int fc_blob_open(HDF *cfg, struct fc_blob **out);
+/* Opens backend ("local" or "s3") with its settings from cfg (Blob.Local.*, Blob.S3.*). */
+int fc_blob_open_backend(HDF *cfg, const char *backend, struct fc_blob **out);
+int fc_blob_local_open(HDF *cfg, struct fc_blob **out);
+int fc_blob_s3_open(HDF *cfg, struct fc_blob **out);
 void fc_blob_close(struct fc_blob *b);
 
 /* The image type of data by its first bytes: "jpg", "png", "webp", or NULL. */

@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "core/util.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -83,18 +84,30 @@ static void l_close(struct fc_blob *b)
     free(b);
 }
 
-static const struct fc_blob_ops local_ops = {
-    .name = "local", .close = l_close, .put = l_put, .get = l_get, .del = l_del};
-
-int fc_blob_open(HDF *cfg, struct fc_blob **out)
+/* Every photo in the folder, in directory order (temporary files skipped). */
+static int l_list(struct fc_blob *b, int (*fn)(void *ctx, const char *key), void *ctx)
 {
-    const char *backend = fc_config_str(cfg, "Blob.Backend", "local");
-    struct local_blob *lb;
-    if (strcmp(backend, "local") != 0) {
-        fprintf(stderr, "forkcast: unknown Blob.Backend '%s' (expected local)\n", backend);
+    struct local_blob *lb = (struct local_blob *)b;
+    DIR *d = opendir(lb->dir);
+    struct dirent *e;
+    int rc = FC_OK;
+    if (!d)
         return FC_ERR;
-    }
-    lb = calloc(1, sizeof *lb);
+    while ((e = readdir(d)))
+        if (fc_blob_key_ok(e->d_name) && fn(ctx, e->d_name)) {
+            rc = FC_ERR;
+            break;
+        }
+    closedir(d);
+    return rc;
+}
+
+static const struct fc_blob_ops local_ops = {
+    .name = "local", .close = l_close, .put = l_put, .get = l_get, .del = l_del, .list = l_list};
+
+int fc_blob_local_open(HDF *cfg, struct fc_blob **out)
+{
+    struct local_blob *lb = calloc(1, sizeof *lb);
     if (!lb)
         return FC_ERR;
     lb->base.ops = &local_ops;
@@ -109,40 +122,4 @@ int fc_blob_open(HDF *cfg, struct fc_blob **out)
     }
     *out = &lb->base;
     return FC_OK;
-}
-
-void fc_blob_close(struct fc_blob *b)
-{
-    if (b)
-        b->ops->close(b);
-}
-
-const char *fc_image_type(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    if (len >= 3 && p[0] == 0xff && p[1] == 0xd8 && p[2] == 0xff)
-        return "jpg";
-    if (len >= 8 && memcmp(p, "\x89PNG\r\n\x1a\n", 8) == 0)
-        return "png";
-    if (len >= 12 && memcmp(p, "RIFF", 4) == 0 && memcmp(p + 8, "WEBP", 4) == 0)
-        return "webp";
-    return NULL;
-}
-
-const char *fc_image_mime(const char *key)
-{
-    const char *dot = strrchr(key, '.');
-    if (dot && strcmp(dot, ".png") == 0)
-        return "image/png";
-    if (dot && strcmp(dot, ".webp") == 0)
-        return "image/webp";
-    return "image/jpeg";
-}
-
-int fc_blob_key_ok(const char *key)
-{
-    const char *dot = strchr(key, '.');
-    if (!dot || dot - key != 64 || strspn(key, "0123456789abcdef") != 64)
-        return 0;
-    return strcmp(dot, ".jpg") == 0 || strcmp(dot, ".png") == 0 || strcmp(dot, ".webp") == 0;
 }

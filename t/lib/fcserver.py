@@ -199,7 +199,8 @@ class Client:
         c = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
         c.request(method, path, body=body, headers=h)
         r = c.getresponse()
-        r.text = r.read().decode("utf-8", "replace")
+        r.data = r.read()
+        r.text = r.data.decode("utf-8", "replace")
         for k, v in r.getheaders():
             if k.lower() == "set-cookie":
                 name, _, rest = v.partition("=")
