@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <limits.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ static void usage(FILE *f)
                "  lighttpd-conf           print lighttpd's configuration for this config\n"
                "  config KEY              print a configuration value\n"
                "  routes                  print the route table (method, pattern, auth, csrf)\n"
+               "  secret new              print a new site key for Server.Secret\n"
                "  rec eval|top|bench ...  recommender evaluation and benchmarks (see docs)\n"
                "  backup ...              S3 backups: init, run, list, restore, verify, prune\n"
                "  worker                  run background jobs (started by make run)\n"
@@ -78,6 +80,9 @@ static const struct {
     {"config", "usage: forkcast config KEY\nprints a configuration value after the "
                "FORKCAST_* overrides (Root and ConfigFile too).\nExit: 0 done, 1 no such key, 2 "
                "usage error.\n"},
+    {"secret", "usage: forkcast secret new\nprints a new site key (64 hex digits) for "
+               "Server.Secret or Server.SecretFile;\nevery app host of one site needs the same "
+               "one (docs/deploy.md says how to rotate it).\nExit: 0 done, 2 usage error.\n"},
     {"routes", "usage: forkcast routes\nprints the route table: method, pattern, group, auth, "
                "CSRF scheme.\nExit: 0 done.\n"},
 };
@@ -106,6 +111,27 @@ static int help(const char *cmd)
     fprintf(stderr, "forkcast: no command '%s'\n", cmd);
     usage(stderr);
     return 2;
+}
+
+/* forkcast secret new: 32 random bytes as 64 hex digits, for Server.Secret or the file named
+ * by Server.SecretFile (every app host of one site uses the same). */
+static int secret_new(int argc, char **argv)
+{
+    unsigned char key[32];
+    char hex[65];
+    if (argc != 2 || strcmp(argv[1], "new") != 0) {
+        fprintf(stderr, "forkcast: usage: forkcast secret new\n");
+        return 2;
+    }
+    if (fc_random(key, sizeof key)) {
+        fprintf(stderr, "forkcast: secret new: no random bytes from the system\n");
+        return 1;
+    }
+    fc_hex(hex, key, sizeof key);
+    printf("%s\n", hex);
+    OPENSSL_cleanse(key, sizeof key);
+    OPENSSL_cleanse(hex, sizeof hex);
+    return 0;
 }
 
 static void print_counts(FILE *f, const struct fc_uci_counts *k)
@@ -284,6 +310,8 @@ int main(int argc, char **argv)
             return help(argv[i]);
     if (strcmp(argv[i], "routes") == 0)
         return print_routes();
+    if (strcmp(argv[i], "secret") == 0)
+        return secret_new(argc - i, argv + i);
     /* recommender tools work from files alone, without the configuration */
     if (strcmp(argv[i], "rec") == 0)
         return fc_rec_cli(argc - i, argv + i);

@@ -1072,16 +1072,15 @@ static const struct fc_auth_ops cognito_ops = {
 
 /* ---- opening -------------------------------------------------------------------------------- */
 
-/* The key that seals session tokens: HMAC-SHA256(Data.Dir/secret, a label). */
-static int derive_key(HDF *cfg, unsigned char key[32])
+/* The key that seals session tokens: HMAC-SHA256(the site's key, a label), the same on every
+ * app host (fc_secret_resolve). */
+static int derive_key(HDF *cfg, struct fc_store *store, unsigned char key[32])
 {
     static const char label[] = "forkcast cognito session tokens v1";
-    char dir[PATH_MAX];
+    char source[32];
     unsigned char secret[FC_SECRET_LEN];
     unsigned int n = 0;
-    if (fc_config_path(cfg, "Data.Dir", "var", dir, sizeof dir))
-        return FC_ERR;
-    if (fc_secret_read(dir, secret) != FC_OK ||
+    if (fc_secret_resolve(cfg, store, secret, source, sizeof source) != FC_OK ||
         !HMAC(EVP_sha256(), secret, sizeof secret, (const unsigned char *)label, sizeof label - 1,
               key, &n)) {
         OPENSSL_cleanse(secret, sizeof secret);
@@ -1186,7 +1185,7 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     jc.url = url;
     jc.refetch_interval = cfg_int(cfg, "Auth.Cognito.JwksRefetchInterval", 60);
     jc.max_age = cfg_int(cfg, "Auth.Cognito.JwksMaxAge", 86400);
-    if (derive_key(cfg, ca->key)) {
+    if (derive_key(cfg, store, ca->key)) {
         fprintf(stderr, "forkcast: Auth.Backend = cognito: cannot read Data.Dir/secret\n");
         goto fail;
     }

@@ -21,15 +21,6 @@
 #include <string.h>
 #include <time.h>
 
-/* Reads Data.Dir/secret or creates it (core/secret.c). */
-static int load_secret(struct fc_app *app)
-{
-    char dir[PATH_MAX];
-    if (fc_config_path(app->cfg, "Data.Dir", "var", dir, sizeof dir))
-        return FC_ERR;
-    return fc_secret_load(dir, app->secret);
-}
-
 int fc_app_init(struct fc_app *app, const char *config_path)
 {
     NEOERR *err;
@@ -53,12 +44,14 @@ int fc_app_init(struct fc_app *app, const char *config_path)
         fprintf(stderr, "forkcast: Server.TrustedProxies: %s\n", why);
         return FC_ERR;
     }
-    if (load_secret(app)) {
-        fprintf(stderr, "forkcast: cannot read or create the secret in Data.Dir\n");
-        return FC_ERR;
-    }
     if (fc_store_open(app->cfg, &app->store)) {
         fprintf(stderr, "forkcast: cannot open the store\n");
+        return FC_ERR;
+    }
+    if (fc_secret_resolve(app->cfg, app->store, app->secret, app->secret_source,
+                          sizeof app->secret_source)) {
+        fprintf(stderr, "forkcast: cannot get the site's key (Server.Secret, "
+                        "Server.SecretFile, the store or Data.Dir/secret)\n");
         return FC_ERR;
     }
     if (fc_blob_open(app->cfg, &app->blob)) {

@@ -24,7 +24,8 @@ struct fc_app {
     struct fc_auth *auth;
     struct fc_blob *blob;
     struct fc_rec *rec;
-    unsigned char secret[32]; /* signs CSRF tokens; var/secret */
+    unsigned char secret[32]; /* signs CSRF tokens and links (core/secret.c) */
+    char secret_source[32];   /* where it came from: "Server.Secret", "Data.Dir/secret"... */
     char tpl_dir[PATH_MAX];
     struct fc_limits limits;
     int secure_cookies;

@@ -1,6 +1,11 @@
-/* secret: reads Data.Dir/secret or creates it, atomically (write a temporary file, link it). */
+/* secret: the site's key: from the configuration or the shared store when many hosts serve
+ * the site, else Data.Dir/secret, created atomically (write a temporary file, link it). */
 #include "core/secret.h"
+#include "core/config.h"
 #include "core/util.h"
+#include "store/store.h"
+
+#include <openssl/crypto.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -128,4 +133,93 @@ int fc_secret_load(const char *dir, unsigned char out[FC_SECRET_LEN])
     if (rc == FC_NOTFOUND) /* another process's, whole since it was linked */
         rc = fc_secret_read(dir, out);
     return rc == FC_OK ? FC_OK : FC_ERR;
+}
+
+/* 64 hex digits (surrounding blanks ignored) into out; FC_OK or FC_EINVAL. */
+static int parse_hex_key(const char *text, unsigned char out[FC_SECRET_LEN])
+{
+    char hex[65];
+    size_t n;
+    while (*text == ' ' || *text == '\t')
+        text++;
+    n = strcspn(text, " \t\r\n");
+    if (n != 64 || strspn(text, "0123456789abcdefABCDEF") < 64 ||
+        text[n + strspn(text + n, " \t\r\n")])
+        return FC_EINVAL;
+    memcpy(hex, text, 64);
+    hex[64] = '\0';
+    n = (size_t)fc_unhex(out, FC_SECRET_LEN, hex);
+    OPENSSL_cleanse(hex, sizeof hex);
+    return n == FC_SECRET_LEN ? FC_OK : FC_EINVAL;
+}
+
+static int from_file(const char *path, unsigned char out[FC_SECRET_LEN])
+{
+    char buf[130];
+    ssize_t n;
+    int fd = open(path, O_RDONLY), rc;
+    if (fd < 0) {
+        fprintf(stderr, "forkcast: Server.SecretFile %s: %s\n", path, strerror(errno));
+        return FC_ERR;
+    }
+    n = read_full(fd, (unsigned char *)buf, sizeof buf - 1);
+    close(fd);
+    if (n < 0) {
+        fprintf(stderr, "forkcast: Server.SecretFile %s: %s\n", path, strerror(errno));
+        return FC_ERR;
+    }
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
+    rc = parse_hex_key(buf, out);
+    OPENSSL_cleanse(buf, sizeof buf);
+    if (rc) {
+        fprintf(stderr,
+                "forkcast: Server.SecretFile %s: the first line must be 64 hex digits "
+                "(make one with `forkcast secret new`)\n",
+                path);
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
+int fc_secret_resolve(HDF *cfg, struct fc_store *store, unsigned char out[FC_SECRET_LEN],
+                      char *source, size_t source_size)
+{
+    const char *key = fc_config_str(cfg, "Server.Secret", "");
+    char path[PATH_MAX];
+    unsigned char candidate[FC_SECRET_LEN];
+    int rc;
+
+    if (*key) {
+        if (parse_hex_key(key, out)) {
+            fprintf(stderr, "forkcast: Server.Secret must be 64 hex digits (32 random bytes; "
+                            "make one with `forkcast secret new`)\n");
+            return FC_ERR;
+        }
+        snprintf(source, source_size, "Server.Secret");
+        return FC_OK;
+    }
+    if (*fc_config_str(cfg, "Server.SecretFile", "")) {
+        if (fc_config_path(cfg, "Server.SecretFile", "", path, sizeof path) || from_file(path, out))
+            return FC_ERR;
+        snprintf(source, source_size, "Server.SecretFile");
+        return FC_OK;
+    }
+    if (store && store->ops->site_secret) {
+        if (fc_random(candidate, sizeof candidate))
+            return FC_ERR;
+        rc = store->ops->site_secret(store, candidate, out);
+        OPENSSL_cleanse(candidate, sizeof candidate);
+        if (rc) {
+            fprintf(stderr, "forkcast: the site's key cannot be read from or stored in the "
+                            "store; set Server.Secret or Server.SecretFile\n");
+            return FC_ERR;
+        }
+        snprintf(source, source_size, "the %s store", store->ops->name);
+        return FC_OK;
+    }
+    if (fc_config_path(cfg, "Data.Dir", "var", path, sizeof path) || fc_secret_load(path, out))
+        return FC_ERR;
+    snprintf(source, source_size, "Data.Dir/secret");
+    return FC_OK;
 }

@@ -5,6 +5,12 @@
 
 #define FC_SECRET_LEN 32
 
+#include <stddef.h>
+
+#include <ClearSilver.h>
+
+struct fc_store;
+
 /* Reads dir/secret into out, or creates it (mode 0600; dir too, mode 0700) when there is none.
  * The file appears whole or not at all: 32 random bytes are written and synced to a temporary
  * file in dir, which is then linked to the name; when another process linked its own first
@@ -16,5 +22,14 @@ int fc_secret_load(const char *dir, unsigned char out[FC_SECRET_LEN]);
 /* Reads exactly the first 32 bytes of dir/secret (continuing short reads). FC_OK, FC_NOTFOUND
  * when there is no such file, FC_ERR. */
 int fc_secret_read(const char *dir, unsigned char out[FC_SECRET_LEN]);
+
+/* The site's key, the same on every app host that serves the site, from the first of:
+ * Server.Secret (64 hex digits; $FORKCAST_SERVER_SECRET), Server.SecretFile (a file whose
+ * first line is 64 hex digits), the store when its data is shared between hosts (DynamoDB:
+ * made by the first host to start, read by the others), Data.Dir/secret (one host). Says on
+ * stderr which it used ("secret: from Server.Secret"...), never the key. A malformed setting
+ * is an error naming it, not a fall-back. FC_OK or FC_ERR. */
+int fc_secret_resolve(HDF *cfg, struct fc_store *store, unsigned char out[FC_SECRET_LEN],
+                      char *source, size_t source_size);
 
 #endif

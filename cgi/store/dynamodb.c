@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1019,6 +1020,43 @@ json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t 
     return it;
 }
 
+/* The site's key: item (SITE, SECRET) {value: 64 hex digits}, put only when absent, then read
+ * back with a consistent read, so every host ends up with the first host's key. */
+static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
+                         unsigned char out[32])
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d), *it = json_object_new_object(), *resp = NULL, *item;
+    char hex[65];
+    const char *v;
+    int rc;
+
+    fc_hex(hex, candidate, 32);
+    dynamo_set(it, "pk", dynamo_s("SITE"));
+    dynamo_set(it, "sk", dynamo_s("SECRET"));
+    dynamo_set(it, "type", dynamo_s("site_secret"));
+    dynamo_set(it, "value", dynamo_s(hex));
+    json_object_object_add(req, "Item", it);
+    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
+    rc = dynamo_call(d, "PutItem", req, NULL);
+    json_object_put(req);
+    OPENSSL_cleanse(hex, sizeof hex);
+    if (rc != FC_OK && rc != DYNAMO_COND)
+        return FC_ERR;
+    req = dynamo_req(d);
+    json_object_object_add(req, "Key", dynamo_key("SITE", "SECRET"));
+    json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_call(d, "GetItem", req, &resp);
+    json_object_put(req);
+    if (rc != FC_OK || !json_object_object_get_ex(resp, "Item", &item) ||
+        !(v = dynamo_get_s(item, "value")) || fc_unhex(out, 32, v) != 32) {
+        fprintf(stderr, "forkcast: the site's key in DynamoDB (SITE/SECRET) cannot be read\n");
+        rc = FC_ERR;
+    }
+    json_object_put(resp);
+    return rc;
+}
+
 static int d_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
 {
     struct fc_dynamo *d = D(s);
@@ -1634,6 +1672,7 @@ static const struct fc_store_ops dynamo_ops = {
     .user_update_profile = d_user_update_profile,
     .user_set_password = d_user_set_password,
     .user_set_flags = d_user_set_flags,
+    .site_secret = d_site_secret,
     .session_create = d_session_create,
     .session_get = d_session_get,
     .session_touch = d_session_touch,

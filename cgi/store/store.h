@@ -205,6 +205,12 @@ struct fc_store_ops {
     int (*user_set_flags)(struct fc_store *s, int64_t id, int is_admin, int disabled);
 
     /* sessions: only the SHA-256 of the token is ever stored */
+    /* The site's key shared by every app host (CSRF tokens, signed links): the one the store
+     * holds, or candidate, stored now when it holds none (the first host to start wins, the
+     * others read it). NULL in a backend whose data lives on one host (SQLite: the key is
+     * Data.Dir/secret). FC_OK or FC_ERR. */
+    int (*site_secret)(struct fc_store *s, const unsigned char candidate[32],
+                       unsigned char out[32]);
     int (*session_create)(struct fc_store *s, const char *hash, int64_t user_id, int64_t now);
     int (*session_get)(struct fc_store *s, const char *hash, int64_t *user_id, int64_t *created,
                        int64_t *last_seen);

@@ -28,7 +28,8 @@ LIVE = []
 
 
 class Server:
-    def __init__(self, demo=False, env=None, build="build/asan", store=None, auth=None):
+    def __init__(self, demo=False, env=None, build="build/asan", store=None, auth=None,
+                 dynalite=None):
         self.dir = tempfile.mkdtemp(prefix="fc-it-")
         self.port = free_port()
         self.env = dict(os.environ)
@@ -41,6 +42,11 @@ class Server:
         # `forkcast dynamodb copy` (FORKCAST_TEST_DYNAMODB_IMPORT=direct: import-uci into it)
         self.store = store or os.environ.get("FORKCAST_TEST_STORE") or "sqlite"
         self.dynalite = None
+        # dynalite=D: a second app host of the site another Server made on D (its tables and
+        # data are there already; D is stopped by that Server)
+        self.shared_dynalite = dynalite is not None
+        if dynalite is not None:
+            self.store = "dynamodb"
         # auth="cognito" (or FORKCAST_TEST_AUTH=cognito): Auth.Backend = cognito against a
         # cognito-local of its own (t/lib/cognito.py) whose pool confirms sign-ups at once; with
         # demo data, the first demo users exist in the pool with their demo password
@@ -61,7 +67,11 @@ class Server:
             "ASAN_OPTIONS": "log_path=%s/asan:detect_leaks=1" % self.dir,
             "UBSAN_OPTIONS": "log_path=%s/ubsan:print_stacktrace=1" % self.dir,
         })
-        if self.store == "dynamodb":
+        if self.shared_dynalite:
+            self.dynalite = dynalite
+            self.env.update(self.dynalite.env("forkcast"))
+            self.env["FORKCAST_STORE_BACKEND"] = "dynamodb"
+        elif self.store == "dynamodb":
             from dynalite import Dynalite
             self.dynalite = Dynalite(log=os.path.join(self.dir, "dynalite.log"))
             self.env.update(self.dynalite.env("forkcast"))
@@ -72,7 +82,9 @@ class Server:
             self.env.update(env)
         self.cli = os.path.join(ROOT, build, "forkcast")
         LIVE.append(self)
-        if self.dynalite:
+        if self.shared_dynalite:
+            pass
+        elif self.dynalite:
             try:
                 self.run_cli("dynamodb", "create-tables")
                 if demo and os.environ.get("FORKCAST_TEST_DYNAMODB_IMPORT") == "direct":
@@ -166,7 +178,7 @@ class Server:
                 self.proc.kill()
         time.sleep(0.3)
         self.out.close()
-        if self.dynalite:
+        if self.dynalite and not self.shared_dynalite:
             self.dynalite.stop()
         if self.cognito:
             self.cognito.stop()

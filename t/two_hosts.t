@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""two_hosts.t - two complete forkcast app hosts (own lighttpd, FastCGI processes, data folder
+and port) serving one site on one DynamoDB (dynalite) and one S3 bucket (s3rver) for photos,
+with nothing shared between them but those and no Server.Secret configured: the site's key
+comes from the store (the first host to start stores it, the other reads it).
+
+* log in on A and go on on B with the same cookie;
+* a form rendered by A and posted to B is accepted (the CSRF key is the same);
+* a review with a photo posted on A is shown with its photo on B;
+* a friend request sent on A is accepted on B, and the friend's review is in the feed on
+  both hosts;
+* a third host configured with a Server.Secret of its own refuses A's form (the key is what
+  makes the difference)."""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from s3rver import S3rver, s3rver_available  # noqa: E402
+from dynalite import available as dynalite_available  # noqa: E402
+
+why = s3rver_available() or dynalite_available()
+if why:
+    print("1..0 # SKIP %s" % why)
+    sys.exit(0)
+
+from fcserver import TAP, Client, Server, multipart  # noqa: E402
+
+BUCKET = "fc-site-photos"
+PW = "tacos al pastor"
+t = TAP()
+s3 = S3rver()
+hosts = []
+
+
+def signup(host, name):
+    c = Client(host)
+    r = c.post("/signup", {"username": name, "email": name + "@example.com", "password": PW,
+                           "password2": PW, "display_name": name.capitalize()}, csrf_from="/signup")
+    assert r.status == 303, (name, r.status, r.text[:300])
+    return c
+
+
+def same_browser(c, host):
+    """The browser c, talking to host (the same cookies)."""
+    other = Client(host)
+    other.cookies = c.cookies
+    return other
+
+
+try:
+    r = subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    photos = s3.env({"FORKCAST_BLOB_BACKEND": "s3", "FORKCAST_BLOB_S3_BUCKET": BUCKET})
+    # one set of credentials for both emulators: s3rver knows only its own key, dynalite
+    # takes any
+    photos = {k: v for k, v in photos.items() if k.startswith(("AWS_", "FORKCAST_"))}
+    a = Server(demo=True, store="dynamodb", env=photos)
+    hosts.append(a)
+    b = Server(dynalite=a.dynalite, env=photos)
+    hosts.append(b)
+    t.ok(a.port != b.port and a.dir != b.dir, "two hosts: own port, own data folder")
+    t.ok(not os.path.exists(os.path.join(a.dir, "secret")) and
+         not os.path.exists(os.path.join(b.dir, "secret")),
+         "neither host made a key of its own (Data.Dir/secret)")
+
+    # log in on A, go on on B
+    olga_a = signup(a, "olga")
+    olga_b = same_browser(olga_a, b)
+    r = olga_b.get("/feed")
+    t.ok(r.status == 200 and "olga" in r.text.lower(), "the session made on A is valid on B",
+         r.status)
+
+    # a form from A posted to B
+    rests = [int(x) for x in re.findall(r'href="/restaurants/(\d+)"',
+                                        Client(a).get("/restaurants").text)]
+    token = olga_a.csrf("/u/olga/edit")
+    r = olga_b.request("POST", "/u/olga/edit", form={
+        "csrf": token, "display_name": "Olga from A", "bio": "", "city": "",
+        "visibility": "public"})
+    t.ok(r.status == 303, "a form rendered by A is accepted by B", (r.status, r.text[:200]))
+    t.ok("Olga from A" in Client(a).get("/u/olga").text, "and A shows what B saved")
+
+    # a review with a photo on A, seen with its photo on B
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF" + os.urandom(1500)
+    data, ct = multipart({"csrf": olga_a.csrf("/restaurants/%d" % rests[0]), "stars": "5",
+                          "body": "two-hosts-review-5c1d"}, {"photo": ("p.jpg", "image/jpeg", jpeg)})
+    r = olga_a.request("POST", "/restaurants/%d/review" % rests[0], body=data,
+                       headers={"Content-Type": ct})
+    assert r.status == 303, (r.status, r.text[:300])
+    page = Client(b).get("/restaurants/%d" % rests[0]).text
+    m = re.search(r'src="/photos/([0-9a-f]{64}\.jpg)"', page)
+    t.ok("two-hosts-review-5c1d" in page and m, "B shows the review posted on A, with its photo")
+    r = Client(b).request("GET", "/photos/" + m.group(1)) if m else None
+    t.ok(r is not None and r.status == 200 and r.data == jpeg, "B serves the photo uploaded on A",
+         r.status if r else None)
+
+    # a friend request sent on A, accepted on B, in the feed on both
+    pia_b = signup(b, "pia")
+    r = olga_a.post("/friends/request", {"username": "pia"}, csrf_from="/friends")
+    t.ok(r.status == 303, "olga asks pia on A", r.status)
+    t.ok("olga" in pia_b.get("/friends").text.lower(), "pia sees the request on B")
+    r = pia_b.post("/friends/accept", {"username": "olga"}, csrf_from="/friends")
+    t.ok(r.status == 303, "pia accepts on B", r.status)
+    pia_a = same_browser(pia_b, a)
+    t.ok("two-hosts-review-5c1d" in pia_b.get("/feed").text, "olga's review is in pia's feed on B")
+    t.ok("two-hosts-review-5c1d" in pia_a.get("/feed").text, "and on A")
+
+    # a host with a key of its own refuses A's forms
+    c = Server(dynalite=a.dynalite, env=dict(photos, FORKCAST_SERVER_SECRET="ab" * 32))
+    hosts.append(c)
+    olga_c = same_browser(olga_a, c)
+    r = olga_c.request("POST", "/u/olga/edit", form={
+        "csrf": olga_a.csrf("/u/olga/edit"), "display_name": "Olga from C", "bio": "",
+        "city": "", "visibility": "public"})
+    t.ok(r.status == 403, "a host with another Server.Secret refuses A's form", r.status)
+    t.ok("Olga from C" not in Client(a).get("/u/olga").text, "and nothing was saved")
+
+    for h in hosts:
+        errs = [l for l in h.logs().splitlines() if "AddressSanitizer" in l or "runtime error" in l]
+        t.ok(not errs, "no sanitizer report on host %s" % h.port, errs[:3])
+finally:
+    for h in reversed(hosts):
+        h.stop()
+        h.cleanup()
+    s3.stop()
+t.done()
