@@ -3,12 +3,12 @@
  * does not match) and the key is itself the photo's SHA-256, which reads check. Served through
  * the app (pages decide who may see a photo), never public. */
 #include "aws/client.h"
+#include "aws/s3.h"
 #include "backup/backup.h"
 #include "blob/blob.h"
 #include "core/config.h"
 #include "core/util.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +27,9 @@ static void log_error(const char *what, const char *key, const struct aws_error 
             err->http_status);
 }
 
-static int object_path(const struct s3_blob *sb, const char *key, char *out, size_t size)
+static int object_key(const struct s3_blob *sb, const char *key, char *out, size_t size)
 {
-    int n = snprintf(out, size, "/%s%s", sb->prefix, key);
+    int n = snprintf(out, size, "%s%s", sb->prefix, key);
     return n < 0 || (size_t)n >= size ? FC_ERR : FC_OK;
 }
 
@@ -37,35 +37,12 @@ static int s3_put(struct fc_blob *b, const char *key, const void *data, size_t l
                   const char *ctype)
 {
     struct s3_blob *sb = (struct s3_blob *)b;
-    unsigned char md[32];
-    char path[400], hash[65], b64[48];
-    struct sigv4_header h[2];
-    struct aws_request req = {0};
-    struct aws_http_response resp = {0};
+    char name[400];
     struct aws_error err;
-    int rc;
 
-    if (!fc_blob_key_ok(key) || object_path(sb, key, path, sizeof path))
+    if (!fc_blob_key_ok(key) || object_key(sb, key, name, sizeof name))
         return FC_EINVAL;
-    if (!EVP_Digest(data ? data : "", len, md, NULL, EVP_sha256(), NULL))
-        return FC_ERR;
-    fc_hex(hash, md, 32);
-    EVP_EncodeBlock((unsigned char *)b64, md, 32);
-    h[0].name = "Content-Type";
-    h[0].value = ctype ? ctype : "application/octet-stream";
-    h[1].name = "x-amz-checksum-sha256";
-    h[1].value = b64;
-    req.method = "PUT";
-    req.bucket = sb->bucket;
-    req.path = path;
-    req.headers = h;
-    req.n_headers = 2;
-    req.body = data;
-    req.body_len = len;
-    req.payload_hash = hash;
-    rc = aws_request(sb->client, &req, &resp, &err);
-    aws_http_response_free(&resp);
-    if (rc != AWS_OK) {
+    if (aws_s3_put(sb->client, sb->bucket, name, data, len, ctype, &err) != AWS_OK) {
         log_error("put", key, &err);
         return FC_ERR;
     }
@@ -75,61 +52,38 @@ static int s3_put(struct fc_blob *b, const char *key, const void *data, size_t l
 static int s3_get(struct fc_blob *b, const char *key, char **data, size_t *len)
 {
     struct s3_blob *sb = (struct s3_blob *)b;
-    char path[400], hash[65];
-    struct aws_request req = {0};
-    struct aws_http_response resp = {0};
+    char name[400], hash[65];
     struct aws_error err;
-    int rc = FC_ERR;
 
-    if (!fc_blob_key_ok(key) || object_path(sb, key, path, sizeof path))
+    if (!fc_blob_key_ok(key) || object_key(sb, key, name, sizeof name))
         return FC_NOTFOUND;
-    req.method = "GET";
-    req.bucket = sb->bucket;
-    req.path = path;
-    if (aws_request(sb->client, &req, &resp, &err) != AWS_OK) {
+    if (aws_s3_get(sb->client, sb->bucket, name, data, len, &err) != AWS_OK) {
         if (err.http_status == 404)
-            rc = FC_NOTFOUND;
-        else
-            log_error("get", key, &err);
-        goto out;
+            return FC_NOTFOUND;
+        log_error("get", key, &err);
+        return FC_ERR;
     }
     /* The key names the content: an object that does not match it is not served. */
-    fc_sha256_hex(hash, resp.body ? resp.body : "", resp.body_len);
+    fc_sha256_hex(hash, *data, *len);
     if (strncmp(hash, key, 64) != 0) {
         fprintf(stderr, "forkcast: blob s3 get %s: the object's SHA-256 is %s; not served\n", key,
                 hash);
-        goto out;
+        free(*data);
+        *data = NULL;
+        return FC_ERR;
     }
-    *data = malloc(resp.body_len + 1);
-    if (!*data)
-        goto out;
-    if (resp.body_len)
-        memcpy(*data, resp.body, resp.body_len);
-    (*data)[resp.body_len] = '\0';
-    *len = resp.body_len;
-    rc = FC_OK;
-out:
-    aws_http_response_free(&resp);
-    return rc;
+    return FC_OK;
 }
 
 static int s3_del(struct fc_blob *b, const char *key)
 {
     struct s3_blob *sb = (struct s3_blob *)b;
-    char path[400];
-    struct aws_request req = {0};
-    struct aws_http_response resp = {0};
+    char name[400];
     struct aws_error err;
-    int rc;
 
-    if (!fc_blob_key_ok(key) || object_path(sb, key, path, sizeof path))
+    if (!fc_blob_key_ok(key) || object_key(sb, key, name, sizeof name))
         return FC_EINVAL;
-    req.method = "DELETE";
-    req.bucket = sb->bucket;
-    req.path = path;
-    rc = aws_request(sb->client, &req, &resp, &err);
-    aws_http_response_free(&resp);
-    if (rc != AWS_OK && err.http_status != 404) {
+    if (aws_s3_delete(sb->client, sb->bucket, name, &err) != AWS_OK) {
         log_error("delete", key, &err);
         return FC_ERR;
     }
