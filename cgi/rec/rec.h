@@ -37,6 +37,9 @@ int fc_rec_similar(struct fc_rec *r, int64_t item, size_t n, struct rec_result *
 /* Rebuilds now (tests, the CLI); FC_OK or FC_ERR. */
 int fc_rec_refresh(struct fc_rec *r);
 /* Models built so far (1 after open). */
+/* How many models were built from a full read of the store and from a snapshot (Rec.Snapshot)
+ * since the process started. */
+void fc_rec_loads(struct fc_rec *r, long *store_loads, long *snapshot_loads);
 long fc_rec_builds(struct fc_rec *r);
 
 /* Reads Rec.Weight.* etc. from the configuration into w. */

@@ -6,6 +6,7 @@
 #include "core/metrics.h"
 #include "core/util.h"
 #include "rec/personalize.h"
+#include "rec/snapshot.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -39,6 +40,14 @@ struct fc_rec {
     struct fc_store *store;    /* the caller's store: reviewed places */
     struct fc_app *app;        /* metrics */
     long fallbacks;
+    /* Rec.Snapshot (rec/snapshot.c): models built from the newest S3 snapshot of the data
+     * rather than from a full read of the store by every host */
+    struct fc_rec_snapshots *snap;
+    pthread_mutex_t snap_lock;
+    int snapshot_wait;    /* Rec.Snapshot.WaitSeconds: then the store is read after all */
+    time_t waiting_since; /* when the refresher started waiting for the current version */
+    long store_loads;     /* full reads of the store */
+    long snapshot_loads;  /* snapshots read */
 };
 
 void fc_rec_weights(HDF *cfg, struct rec_weights *w)
@@ -80,14 +89,54 @@ static void release(struct fc_rec *r, struct held *h)
     }
 }
 
-/* Loads and builds from store, then swaps the new model in. */
-static int rebuild(struct fc_rec *r, struct fc_store *store, int64_t version)
+/* The data of version: from its snapshot when snapshots are on (FC_NOTFOUND while the worker
+ * has not written it yet, for at most Rec.Snapshot.WaitSeconds; wait 0, at start: no
+ * waiting, and no job asked for), else, or after that, from a full read of the store. */
+static int load_data(struct fc_rec *r, struct fc_store *store, int64_t version, int wait,
+                     struct rec_dataset *d)
+{
+    int rc = FC_ERR;
+    pthread_mutex_lock(&r->snap_lock);
+    if (r->snap) {
+        rc = fc_rec_snapshot_load(r->snap, store, version, wait, d);
+        if (rc == FC_OK) {
+            r->waiting_since = 0;
+            r->snapshot_loads++;
+            fprintf(stderr,
+                    "forkcast: recommender: data version %" PRId64 " read from its snapshot\n",
+                    version);
+            goto out;
+        }
+        if (rc == FC_NOTFOUND && wait) {
+            time_t now = time(NULL);
+            if (!r->waiting_since)
+                r->waiting_since = now;
+            if (now - r->waiting_since < r->snapshot_wait)
+                goto out;
+            fprintf(stderr,
+                    "forkcast: recommender: no snapshot of data version %" PRId64
+                    " after %d s (is a worker running?): reading the store\n",
+                    version, r->snapshot_wait);
+        }
+    }
+    r->waiting_since = 0;
+    r->store_loads++;
+    rc = store->ops->rec_load(store, d) ? FC_ERR : FC_OK;
+out:
+    pthread_mutex_unlock(&r->snap_lock);
+    return rc;
+}
+
+/* Loads and builds (load_data), then swaps the new model in. FC_NOTFOUND: waiting for a
+ * snapshot, the old model stays. */
+static int rebuild_wait(struct fc_rec *r, struct fc_store *store, int64_t version, int wait)
 {
     struct rec_dataset d;
     struct rec_model *m = NULL;
     struct held *h, *old;
-    if (store->ops->rec_load(store, &d))
-        return FC_ERR;
+    int rc = load_data(r, store, version, wait, &d);
+    if (rc)
+        return rc;
     if (rec_model_build(&d, &r->w, &m)) {
         rec_dataset_free(&d);
         return FC_ERR;
@@ -110,6 +159,11 @@ static int rebuild(struct fc_rec *r, struct fc_store *store, int64_t version)
     return FC_OK;
 }
 
+static int rebuild(struct fc_rec *r, struct fc_store *store, int64_t version)
+{
+    return rebuild_wait(r, store, version, 1);
+}
+
 static void *refresher(void *arg)
 {
     struct fc_rec *r = arg;
@@ -130,7 +184,7 @@ static void *refresher(void *arg)
             break;
         pthread_mutex_unlock(&r->lock);
         if (store->ops->rec_version(store, &v) == FC_OK && v != r->version &&
-            rebuild(r, store, v) != FC_OK)
+            rebuild(r, store, v) == FC_ERR)
             fprintf(stderr, "forkcast: recommender refresh failed; keeping the old model\n");
         pthread_mutex_lock(&r->lock);
     }
@@ -152,8 +206,13 @@ int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out)
         r->refresh_seconds = 1;
     pthread_mutex_init(&r->lock, NULL);
     pthread_mutex_init(&r->pz_lock, NULL);
+    pthread_mutex_init(&r->snap_lock, NULL);
     pthread_cond_init(&r->wake, NULL);
     r->store = store;
+    r->snapshot_wait = fc_config_int(cfg, "Rec.Snapshot.WaitSeconds", 120);
+    if (fc_rec_snapshot_enabled(cfg) && fc_rec_snapshots_open(cfg, &r->snap))
+        fprintf(stderr, "forkcast: recommender: Rec.Snapshot is on but its S3 client failed: "
+                        "every refresh reads the store\n");
     if (fc_personalize_enabled(cfg)) {
         r->personalize = 1;
         if (fc_personalize_open(cfg, &r->pz))
@@ -167,7 +226,8 @@ int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out)
     }
     /* a store that is not answering (DynamoDB down) must not stop the process from
      * starting: no model until the refresher builds one (pages do without, see acquire) */
-    if (store->ops->rec_version(store, &v) || rebuild(r, store, v)) {
+    /* at start, no waiting for a snapshot: a host starts with a model */
+    if (store->ops->rec_version(store, &v) || rebuild_wait(r, store, v, 0)) {
         fprintf(stderr,
                 "forkcast: recommender: no model yet (the store did not answer); "
                 "retrying every %d s\n",
@@ -194,6 +254,8 @@ void fc_rec_close(struct fc_rec *r)
         pthread_join(r->thread, NULL);
     release(r, r->current);
     fc_personalize_close(r->pz);
+    fc_rec_snapshots_close(r->snap);
+    pthread_mutex_destroy(&r->snap_lock);
     pthread_cond_destroy(&r->wake);
     pthread_mutex_destroy(&r->pz_lock);
     pthread_mutex_destroy(&r->lock);
@@ -354,6 +416,14 @@ int fc_rec_refresh(struct fc_rec *r)
     rc = store->ops->rec_version(store, &v) || rebuild(r, store, v) ? FC_ERR : FC_OK;
     fc_store_close(store);
     return rc;
+}
+
+void fc_rec_loads(struct fc_rec *r, long *store_loads, long *snapshot_loads)
+{
+    pthread_mutex_lock(&r->snap_lock);
+    *store_loads = r->store_loads;
+    *snapshot_loads = r->snapshot_loads;
+    pthread_mutex_unlock(&r->snap_lock);
 }
 
 long fc_rec_builds(struct fc_rec *r)
