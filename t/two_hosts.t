@@ -10,11 +10,17 @@ comes from the store (the first host to start stores it, the other reads it).
 * a friend request sent on A is accepted on B, and the friend's review is in the feed on
   both hosts;
 * a third host configured with a Server.Secret of its own refuses A's form (the key is what
-  makes the difference)."""
+  makes the difference);
+* host A killed with SIGKILL (lighttpd and its FastCGI processes) while two writers post
+  reviews through A and B: B keeps serving, and every review either host acknowledged (303)
+  is there afterwards."""
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from s3rver import S3rver, s3rver_available  # noqa: E402
@@ -117,6 +123,69 @@ try:
         "city": "", "visibility": "public"})
     t.ok(r.status == 403, "a host with another Server.Secret refuses A's form", r.status)
     t.ok("Olga from C" not in Client(a).get("/u/olga").text, "and nothing was saved")
+
+    c.stop()
+    hosts.remove(c)
+    c.cleanup()
+
+    # SIGKILL under write load
+    writers = {"A": signup(a, "wanda"), "B": signup(b, "wilma")}
+    acked = {"A": [], "B": []}
+    after_kill = {"A": 0, "B": 0}
+    killed = threading.Event()
+    stop = threading.Event()
+
+    def write(name):
+        w = writers[name]
+        i = 0
+        while not stop.is_set():
+            rest = rests[i % len(rests)]
+            body = "load-%s-%d" % (name, i)
+            try:
+                r = w.post("/restaurants/%d/review" % rest, {"stars": "4", "body": body},
+                           csrf_from="/restaurants/%d" % rest)
+            except OSError:
+                if killed.is_set():
+                    return  # its host is gone: nothing more is acknowledged
+                raise
+            if r.status == 303:
+                acked[name].append((rest, body))
+                if killed.is_set():
+                    after_kill[name] += 1
+            i += 1
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in ("A", "B")]
+    for th in threads:
+        th.start()
+    time.sleep(3)
+    kids = subprocess.run(["pgrep", "-P", str(a.proc.pid)], capture_output=True,
+                          text=True).stdout.split()
+    os.kill(a.proc.pid, signal.SIGKILL)
+    for k in kids:
+        try:
+            os.kill(int(k), signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    killed.set()
+    a.proc.wait()
+    time.sleep(3)
+    stop.set()
+    for th in threads:
+        th.join(60)
+    t.ok(len(acked["A"]) > 0 and len(acked["B"]) > 0,
+         "both hosts acknowledged reviews before the kill (A %d, B %d)"
+         % (len(acked["A"]), len(acked["B"])))
+    t.ok(after_kill["B"] > 0, "B kept acknowledging after A was killed (%d)" % after_kill["B"])
+    # a review per restaurant and person: the last acknowledged body of each place must be there
+    last = {}
+    for name in ("A", "B"):
+        for rest, body in acked[name]:
+            last[(name, rest)] = body
+    reader = Client(b)
+    missing = [(k, v) for k, v in last.items()
+               if v not in reader.get("/restaurants/%d" % k[1]).text]
+    t.ok(not missing, "every acknowledged review is served by B (%d checked)" % len(last),
+         missing[:5])
 
     for h in hosts:
         errs = [l for l in h.logs().splitlines() if "AddressSanitizer" in l or "runtime error" in l]
