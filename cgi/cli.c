@@ -22,6 +22,7 @@ int fc_ec2_cli(HDF *cfg, int argc, char **argv);
 int fc_dynamodb_cli(HDF *cfg, int argc, char **argv);
 int fc_personalize_cli(HDF *cfg, int argc, char **argv);
 int fc_blob_cli(HDF *cfg, int argc, char **argv);
+int fc_release_cli(HDF *cfg, int argc, char **argv);
 
 /* Subcommands that live beside their modules; each gets the loaded configuration and its
  * own argv (argv[0] is the subcommand's name). */
@@ -31,6 +32,7 @@ static const struct {
 } modules[] = {
     {"backup", fc_backup_cli},     {"worker", fc_worker_cli},           {"ec2", fc_ec2_cli},
     {"dynamodb", fc_dynamodb_cli}, {"personalize", fc_personalize_cli}, {"blob", fc_blob_cli},
+    {"release", fc_release_cli},
 };
 
 static void usage(FILE *f)
@@ -54,6 +56,7 @@ static void usage(FILE *f)
                "  dynamodb ...            DynamoDB tables and store copies\n"
                "  personalize ...         Amazon Personalize: export, resend, recommend\n"
                "  blob list|copy ...      review photos: list them, copy local <-> s3\n"
+               "  release upload|user-data  app hosts on EC2: the package, their cloud-init\n"
                "The options of a command family may come before or after its subcommand\n"
                "(forkcast backup --bucket B list = forkcast backup list --bucket B).\n"
                "configuration: --config FILE, else $FORKCAST_CONFIG, else ./conf/forkcast.hdf,\n"
