@@ -286,9 +286,9 @@ static int bucket_virtual_ok(const char *b)
     return 1;
 }
 
-static int bucket_ok(const char *b)
+int aws_s3_bucket_ok(const char *b)
 {
-    if (!*b || strlen(b) > 255)
+    if (!b || !*b || strlen(b) > 255)
         return 0;
     for (; *b; b++)
         if (!((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || (*b >= '0' && *b <= '9') ||
@@ -308,7 +308,7 @@ static int build_url(const struct aws_client *c, const char *bucket, const char 
     if (path && *path != '/')
         return AWS_ERR;
     if (bucket) {
-        if (!bucket_ok(bucket))
+        if (!aws_s3_bucket_ok(bucket))
             return AWS_ERR;
         if (!c->ep.overridden && bucket_virtual_ok(bucket)) {
             buf_putn(b, url, (size_t)(host - url));
@@ -331,6 +331,32 @@ static int build_url(const struct aws_client *c, const char *bucket, const char 
         buf_puts(b, query);
     }
     return b->err ? AWS_ERR : AWS_OK;
+}
+
+char *aws_client_url(const struct aws_client *c, const char *bucket, const char *path,
+                     const char *query)
+{
+    struct buf url = {0};
+    if (!c || build_url(c, bucket, path, query, &url)) {
+        free(url.p);
+        return NULL;
+    }
+    return url.p;
+}
+
+const struct aws_retry_policy *aws_client_retry(const struct aws_client *c)
+{
+    return c ? &c->retry : NULL;
+}
+
+long aws_client_connect_ms(const struct aws_client *c)
+{
+    return c ? c->connect_ms : AWS_CONNECT_TIMEOUT_MS;
+}
+
+long aws_client_total_ms(const struct aws_client *c)
+{
+    return c ? c->total_ms : AWS_TOTAL_TIMEOUT_MS;
 }
 
 static unsigned long long monotonic_ms(void)
@@ -360,6 +386,49 @@ static int crc32_mismatch(const struct aws_http_response *resp)
         return 0;
     got = crc32(0L, (const Bytef *)resp->body, (uInt)resp->body_len);
     return want != got;
+}
+
+/* Signs one attempt with creds (the body stands for itself through hash). 0 or -1. */
+static int sign_with(const struct aws_client *c, const struct aws_creds *creds, const char *method,
+                     const char *url, const struct sigv4_header *hdrs, size_t n, const char *hash,
+                     struct sigv4_signed *sig)
+{
+    struct sigv4_credentials sc = {creds->access_key_id, creds->secret_access_key,
+                                   creds->session_token};
+    struct sigv4_request sr = {
+        .method = method,
+        .url = url,
+        .headers = hdrs,
+        .n_headers = n,
+        .payload_hash = hash,
+        .region = c->region,
+        .service = c->svc->signing_name,
+        .time = client_now(c),
+        .flags = c->svc->id == AWS_SVC_S3 ? SIGV4_S3 : 0,
+    };
+    return sigv4_sign(&sr, &sc, sig);
+}
+
+int aws_client_sign(struct aws_client *c, const char *method, const char *url,
+                    const struct sigv4_header *headers, size_t n_headers, const char *payload_hash,
+                    struct sigv4_signed *sig, struct aws_error *err)
+{
+    const struct aws_creds *creds = NULL;
+    int rc;
+
+    if (!c || !method || !url || !payload_hash || (n_headers && !headers) || !sig) {
+        aws_error_set(err, "InvalidArgument", "bad request to sign");
+        return AWS_ERR;
+    }
+    rc = aws_client_credentials(c, &creds, err);
+    if (rc != AWS_OK)
+        return rc;
+    if (sign_with(c, creds, method, url, headers, n_headers, payload_hash, sig)) {
+        sigv4_signed_free(sig);
+        aws_error_set(err, "InvalidArgument", "cannot sign the request");
+        return AWS_ERR;
+    }
+    return AWS_OK;
 }
 
 /* ---- the request loop --------------------------------------------------- */
@@ -421,7 +490,6 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
 
     for (attempt = 1; attempt <= max_attempts; attempt++) {
         const struct aws_creds *creds = NULL;
-        struct sigv4_credentials sc;
         size_t n = 0;
         int retry = 0;
         long timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : c->total_ms;
@@ -461,23 +529,7 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
         hdrs[n++] = (struct sigv4_header){"amz-sdk-invocation-id", invocation};
         hdrs[n++] = (struct sigv4_header){"amz-sdk-request", attempt_hdr};
         if (creds) {
-            struct sigv4_request sr = {
-                .method = req->method,
-                .url = url.p,
-                .headers = hdrs,
-                .n_headers = n,
-                .payload = req->body,
-                .payload_len = req->body_len,
-                .payload_hash = hash,
-                .region = c->region,
-                .service = c->svc->signing_name,
-                .time = client_now(c),
-                .flags = is_s3 ? SIGV4_S3 : 0,
-            };
-            sc.access_key_id = creds->access_key_id;
-            sc.secret_access_key = creds->secret_access_key;
-            sc.session_token = creds->session_token;
-            if (sigv4_sign(&sr, &sc, &sig)) {
+            if (sign_with(c, creds, req->method, url.p, hdrs, n, hash, &sig)) {
                 aws_error_set(err, "InvalidArgument", "cannot sign the request");
                 rc = AWS_ERR;
                 break;

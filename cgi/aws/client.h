@@ -60,6 +60,28 @@ void aws_client_set_anonymous(struct aws_client *c, int on);
 int aws_client_credentials(struct aws_client *c, const struct aws_creds **out,
                            struct aws_error *err);
 
+/* The settings the client was made with (AWS.Retry.*, AWS.Timeout.*, or what
+ * aws_client_set_retry / aws_client_set_timeouts set since), for transfers that run their
+ * own exchanges (backup/xfer.c) with the same policy. */
+const struct aws_retry_policy *aws_client_retry(const struct aws_client *c);
+long aws_client_connect_ms(const struct aws_client *c);
+long aws_client_total_ms(const struct aws_client *c);
+
+/* The URL aws_request sends to: the endpoint, the bucket (S3 only: virtual-hosted or by path,
+ * see struct aws_request), path ("/..." in wire form, or NULL) and query (or NULL). Malloc'ed
+ * (the caller frees); NULL for a bad bucket name or path, or out of memory. */
+char *aws_client_url(const struct aws_client *c, const char *bucket, const char *path,
+                     const char *query);
+/* Signs one attempt of a request to url (as made by aws_client_url) with the client's
+ * credentials (resolved if needed), region, service and clock, like aws_request does: sig
+ * gets the headers to send besides headers (free it with sigv4_signed_free). payload_hash: 64
+ * hex digits or SIGV4_UNSIGNED_PAYLOAD. AWS_OK, AWS_E_CREDS or AWS_ERR. */
+int aws_client_sign(struct aws_client *c, const char *method, const char *url,
+                    const struct sigv4_header *headers, size_t n_headers, const char *payload_hash,
+                    struct sigv4_signed *sig, struct aws_error *err);
+/* 1 when name is a bucket name forkcast sends requests for (1-255 of [A-Za-z0-9._-]). */
+int aws_s3_bucket_ok(const char *name);
+
 /* Test seams. Any NULL member keeps the default. */
 typedef time_t (*aws_clock_fn)(void *ctx);
 /* A monotonic clock in milliseconds (the call's time budget). */

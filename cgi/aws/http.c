@@ -12,8 +12,6 @@
 
 #include <curl/curl.h>
 
-#define USER_AGENT "forkcast-aws/1.0"
-
 struct aws_http {
     CURL *curl;
     char errbuf[CURL_ERROR_SIZE];
@@ -168,46 +166,49 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
     return n;
 }
 
-static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+int aws_http_header_line(struct aws_headers *h, const char *data, size_t n)
 {
-    struct recv_state *st = userp;
-    size_t n = size * nmemb;
     const char *colon;
 
     /* A new status line (after a 100 Continue, say): forget the previous headers. */
     if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
-        aws_headers_free(&st->resp->headers);
-        return n;
+        aws_headers_free(h);
+        return AWS_OK;
     }
     if (n && (data[0] == ' ' || data[0] == '\t'))
-        return n; /* obsolete line folding: ignored */
+        return AWS_OK; /* obsolete line folding: ignored */
     colon = memchr(data, ':', n);
     if (!colon || colon == data)
-        return n; /* the blank line ending the headers, or garbage */
-    if (headers_addn(&st->resp->headers, data, (size_t)(colon - data), colon + 1,
-                     n - (size_t)(colon - data) - 1)) {
+        return AWS_OK; /* the blank line ending the headers, or garbage */
+    return headers_addn(h, data, (size_t)(colon - data), colon + 1, n - (size_t)(colon - data) - 1);
+}
+
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct recv_state *st = userp;
+    size_t n = size * nmemb;
+
+    if (aws_http_header_line(&st->resp->headers, data, n)) {
         st->oom = 1;
         return 0;
     }
     return n;
 }
 
-static int has_header(const struct aws_http_request *req, const char *name)
+static int has_header(const struct sigv4_header *h, size_t n, const char *name)
 {
-    for (size_t i = 0; i < req->n_headers; i++)
-        if (!strcasecmp(req->headers[i].name, name))
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp(h[i].name, name))
             return 1;
     return 0;
 }
 
-/* Builds the curl header list: the caller's headers, and empty "Name:" entries that stop
- * curl from adding Expect and a form Content-Type of its own. */
-static struct curl_slist *build_headers(const struct aws_http_request *req)
+struct curl_slist *aws_http_curl_headers(const struct sigv4_header *headers, size_t n)
 {
     struct curl_slist *list = NULL, *tmp;
 
-    for (size_t i = 0; i < req->n_headers; i++) {
-        const char *name = req->headers[i].name, *value = req->headers[i].value;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = headers[i].name, *value = headers[i].value;
         size_t len = strlen(name) + strlen(value) + 3;
         char *line = malloc(len);
         if (!line)
@@ -222,12 +223,12 @@ static struct curl_slist *build_headers(const struct aws_http_request *req)
             goto fail;
         list = tmp;
     }
-    if (!has_header(req, "Expect")) {
+    if (!has_header(headers, n, "Expect")) {
         if (!(tmp = curl_slist_append(list, "Expect:")))
             goto fail;
         list = tmp;
     }
-    if (!has_header(req, "Content-Type")) {
+    if (!has_header(headers, n, "Content-Type")) {
         if (!(tmp = curl_slist_append(list, "Content-Type:")))
             goto fail;
         list = tmp;
@@ -238,9 +239,9 @@ fail:
     return NULL;
 }
 
-static int curl_retryable(CURLcode rc)
+int aws_http_curl_retryable(int curl_code)
 {
-    switch (rc) {
+    switch ((CURLcode)curl_code) {
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
     case CURLE_OPERATION_TIMEDOUT:
@@ -251,10 +252,23 @@ static int curl_retryable(CURLcode rc)
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
+    case CURLE_WEIRD_SERVER_REPLY:
         return 1;
     default:
         return 0;
     }
+}
+
+void aws_http_transport_error(struct aws_error *err, int curl_code, const char *detail)
+{
+    const char *why = detail && *detail ? detail : curl_easy_strerror((CURLcode)curl_code);
+    if (!err)
+        return;
+    err->transport = 1;
+    err->http_status = 0;
+    err->retryable = aws_http_curl_retryable(curl_code);
+    aws_error_set(err, curl_code == CURLE_OPERATION_TIMEDOUT ? "Timeout" : "TransportError", "%s",
+                  why);
 }
 
 int aws_http_perform(struct aws_http *h, const struct aws_http_request *req,
@@ -276,14 +290,14 @@ int aws_http_perform(struct aws_http *h, const struct aws_http_request *req,
     c = h->curl;
     curl_easy_reset(c); /* keeps the live connections, DNS and TLS session caches */
     h->errbuf[0] = '\0';
-    hdrs = build_headers(req);
+    hdrs = aws_http_curl_headers(req->headers, req->n_headers);
     if (!hdrs) {
         aws_error_set(err, "OutOfMemory", "cannot build the request headers");
         goto out;
     }
     curl_easy_setopt(c, CURLOPT_URL, req->url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, AWS_HTTP_USER_AGENT);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
@@ -311,22 +325,16 @@ int aws_http_perform(struct aws_http *h, const struct aws_http_request *req,
 
     cr = curl_easy_perform(c);
     if (cr != CURLE_OK) {
-        const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(cr);
         if (st.oom) {
             aws_error_set(err, "OutOfMemory", "out of memory reading the answer");
             goto out;
         }
-        if (err) {
-            err->transport = 1;
-            err->http_status = 0;
-            err->retryable = !st.too_big && curl_retryable(cr);
-        }
-        if (st.too_big)
+        aws_http_transport_error(err, cr, h->errbuf);
+        if (st.too_big) {
             aws_error_set(err, "ResponseTooLarge", "answer body over %u bytes", AWS_HTTP_MAX_BODY);
-        else if (cr == CURLE_OPERATION_TIMEDOUT)
-            aws_error_set(err, "Timeout", "%s", why);
-        else
-            aws_error_set(err, "TransportError", "%s", why);
+            if (err)
+                err->retryable = 0;
+        }
         rc = AWS_E_TRANSPORT;
         goto out;
     }

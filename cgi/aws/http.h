@@ -52,6 +52,28 @@ struct aws_http_response {
 /* Frees what resp holds and zeroes it. resp may be NULL. */
 void aws_http_response_free(struct aws_http_response *resp);
 
+/* The User-Agent of every AWS request (the client's and the backup transfers'). */
+#define AWS_HTTP_USER_AGENT "forkcast-aws/1.0"
+
+/* ---- pieces shared with transfers of their own (backup/xfer.c, on libcurl multi) ---- */
+
+/* 1 when a libcurl failure (a CURLcode) may pass if tried again: name resolution, connect,
+ * timeouts, an exchange cut or garbled on the way. */
+int aws_http_curl_retryable(int curl_code);
+/* Sets err for an exchange that got no answer: transport = 1, http_status 0, code "Timeout"
+ * or "TransportError" with detail (libcurl's error buffer, or NULL for its words for
+ * curl_code), retryable from aws_http_curl_retryable. err may be NULL. */
+void aws_http_transport_error(struct aws_error *err, int curl_code, const char *detail);
+/* Adds one header line as libcurl hands it to a header callback: a status line ("HTTP/...",
+ * after a 100 Continue, say) forgets the headers so far; folded and blank lines are ignored.
+ * AWS_OK, or AWS_ERR when out of memory. */
+int aws_http_header_line(struct aws_headers *h, const char *data, size_t n);
+/* The libcurl header list for headers: each as "Name: value" (an empty value sent as such),
+ * then empty "Expect:" and "Content-Type:" entries, unless given, that stop libcurl from adding
+ * its own. NULL when out of memory; the caller frees it with curl_slist_free_all. */
+struct curl_slist;
+struct curl_slist *aws_http_curl_headers(const struct sigv4_header *headers, size_t n);
+
 /* Largest response body accepted (bigger ones fail as a non-retryable transport error). */
 #define AWS_HTTP_MAX_BODY (256u * 1024u * 1024u)
 

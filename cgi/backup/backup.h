@@ -587,8 +587,15 @@ int fc_backup_restore_root(HDF *cfg, char *out, size_t n);
 int fc_backup_spawn(HDF *cfg, const char *op, const char *snapshot, const char *to, pid_t *pid,
                     char *err, size_t errlen);
 
-/* Lists the snapshots of the configured repository into hdf under prefix (prefix.N.Id,
- * .Time, .Files, .Bytes, .NewBytes). FC_OK or FC_ERR (message in err). */
-int fc_backup_list_hdf(HDF *cfg, HDF *hdf, const char *prefix, char *err, size_t errlen);
+/* One snapshot of the repository and its summary. */
+struct fc_backup_snapshot {
+    char id[64]; /* "20240501T120000Z-1a2b" */
+    int64_t time;
+    uint64_t files, bytes, new_bytes, new_files;
+};
+
+/* The snapshots of the configured repository, newest first: *out (malloc'ed, the caller
+ * frees) holds *n of them. FC_OK or FC_ERR (message in err). */
+int fc_backup_list(HDF *cfg, struct fc_backup_snapshot **out, size_t *n, char *err, size_t errlen);
 
 #endif

@@ -63,13 +63,7 @@ static int parse_time(const char *s, int64_t *out)
 
 /* ---- list ------------------------------------------------------------------------ */
 
-struct snap_row {
-    char id[128];
-    int64_t time;
-    uint64_t files, bytes, new_bytes, new_files;
-};
-
-static int load_rows(struct backup_repo *r, struct snap_row **rows, size_t *n)
+static int load_rows(struct backup_repo *r, struct fc_backup_snapshot **rows, size_t *n)
 {
     char **ids;
     size_t count;
@@ -84,7 +78,7 @@ static int load_rows(struct backup_repo *r, struct snap_row **rows, size_t *n)
         return FC_ERR;
     }
     for (size_t i = 0; i < count; i++) {
-        struct snap_row *row = &(*rows)[*n];
+        struct fc_backup_snapshot *row = &(*rows)[*n];
         json_object *o, *v;
         char *js = NULL;
         int rc = backup_repo_summary(r, ids[i], &js);
@@ -125,7 +119,7 @@ static void fmt_time(int64_t t, char *buf, size_t n)
 int backup_cmd_list(HDF *cfg, struct backup_opts *o, int json)
 {
     struct backup_repo *r = NULL;
-    struct snap_row *rows = NULL;
+    struct fc_backup_snapshot *rows = NULL;
     size_t n = 0;
     int rc = 1, lr;
 
@@ -174,14 +168,15 @@ out:
     return rc;
 }
 
-int fc_backup_list_hdf(HDF *cfg, HDF *hdf, const char *prefix, char *err, size_t errlen)
+int fc_backup_list(HDF *cfg, struct fc_backup_snapshot **out, size_t *n, char *err, size_t errlen)
 {
     struct backup_opts o;
     struct backup_repo *r = NULL;
-    struct snap_row *rows = NULL;
-    size_t n = 0;
+    struct fc_backup_snapshot *rows = NULL;
     int rc = FC_ERR;
 
+    *out = NULL;
+    *n = 0;
     if (backup_opts_load(cfg, &o)) {
         snprintf(err, errlen, "bad backup settings");
         return FC_ERR;
@@ -195,28 +190,19 @@ int fc_backup_list_hdf(HDF *cfg, HDF *hdf, const char *prefix, char *err, size_t
         snprintf(err, errlen, "cannot open the repository s3://%s/%s", o.bucket, o.prefix);
         return FC_ERR;
     }
-    if (load_rows(r, &rows, &n) != FC_OK) {
+    if (load_rows(r, &rows, n) != FC_OK) {
         snprintf(err, errlen, "cannot list the snapshots");
+        *n = 0;
         goto out;
     }
     /* Newest first. */
-    for (size_t i = 0; i < n; i++) {
-        const struct snap_row *row = &rows[n - 1 - i];
-        char k[256], t[40], b[32];
-        fmt_time(row->time, t, sizeof t);
-#define SET(name, val)                                                                             \
-    do {                                                                                           \
-        snprintf(k, sizeof k, "%s.%zu.%s", prefix, i, name);                                       \
-        hdf_set_value(hdf, k, val);                                                                \
-    } while (0)
-        SET("Id", row->id);
-        SET("Time", t);
-        snprintf(b, sizeof b, "%llu", (unsigned long long)row->files);
-        SET("Files", b);
-        SET("Bytes", backup_human_bytes(row->bytes, b, sizeof b));
-        SET("NewBytes", backup_human_bytes(row->new_bytes, b, sizeof b));
-#undef SET
+    for (size_t i = 0; i < *n / 2; i++) {
+        struct fc_backup_snapshot t = rows[i];
+        rows[i] = rows[*n - 1 - i];
+        rows[*n - 1 - i] = t;
     }
+    *out = rows;
+    rows = NULL;
     rc = FC_OK;
 out:
     free(rows);

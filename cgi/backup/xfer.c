@@ -5,13 +5,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 
-#define USER_AGENT     "forkcast-backup/1.0"
 #define MAX_ERROR_BODY (1u << 20)
 /* a transfer that moves no byte for this long is abandoned (then retried); at most one
  * whole-exchange timeout (AWS.Timeout.TotalMs), so a peer that never answers costs no more
@@ -38,10 +36,9 @@ struct req_full {
 };
 
 struct backup_xfer {
-    struct aws_client *client;
+    struct aws_client *client; /* the URLs, signatures, retry policy and timeouts */
     char bucket[256];
     char base[AWS_URL_MAX + 320]; /* scheme://host[:port][/bucket] */
-    char region[AWS_REGION_MAX];
     CURLM *multi;
     int max_active;
     int active;
@@ -49,8 +46,6 @@ struct backup_xfer {
     struct backup_req *delayed;
     CURL **pool;
     int npool;
-    struct aws_retry_policy retry;
-    long connect_ms;
     long stall_s;
     struct backup_xfer_stats st;
     void (*tick)(void *);
@@ -166,39 +161,17 @@ const char *backup_req_strerror(const struct backup_req *r, char *buf, size_t n)
 
 /* ---- engine -------------------------------------------------------------------- */
 
-static int bucket_virtual_ok(const char *b)
-{
-    size_t n = strlen(b);
-
-    if (n < 3 || n > 63 || b[0] == '-' || b[n - 1] == '-')
-        return 0;
-    for (; *b; b++)
-        if (!((*b >= 'a' && *b <= 'z') || (*b >= '0' && *b <= '9') || *b == '-'))
-            return 0;
-    return 1;
-}
-
-static int bucket_ok(const char *b)
-{
-    if (!*b || strlen(b) > 255)
-        return 0;
-    for (; *b; b++)
-        if (!((*b >= 'a' && *b <= 'z') || (*b >= 'A' && *b <= 'Z') || (*b >= '0' && *b <= '9') ||
-              *b == '-' || *b == '.' || *b == '_'))
-            return 0;
-    return 1;
-}
-
 int backup_xfer_new(HDF *cfg, const char *bucket, int concurrency, struct backup_xfer **out,
                     char *err, size_t errlen)
 {
     struct backup_xfer *x = NULL;
-    const struct aws_endpoint *ep;
-    const char *host;
-    int rc = FC_ERR, v;
+    char *url = NULL;
+    size_t n;
+    int rc = FC_ERR;
+    long total_ms;
 
     *out = NULL;
-    if (!bucket || !bucket_ok(bucket)) {
+    if (!aws_s3_bucket_ok(bucket)) {
         snprintf(err, errlen, "no valid bucket name (give --bucket or set Backup.Bucket)");
         return FC_ERR;
     }
@@ -211,14 +184,13 @@ int backup_xfer_new(HDF *cfg, const char *bucket, int concurrency, struct backup
         goto out;
     }
     fc_strlcpy(x->bucket, bucket, sizeof x->bucket);
-    fc_strlcpy(x->region, aws_client_region(x->client), sizeof x->region);
-    ep = aws_client_endpoint(x->client);
-    host = strstr(ep->url, "://") + 3;
-    if (!ep->overridden && bucket_virtual_ok(bucket))
-        snprintf(x->base, sizeof x->base, "%.*s%s.%s", (int)(host - ep->url), ep->url, bucket,
-                 host);
-    else
-        snprintf(x->base, sizeof x->base, "%s/%s", ep->url, bucket);
+    /* the bucket's URL, "https://bucket.s3..." or "endpoint/bucket", without a final '/' */
+    if (!(url = aws_client_url(x->client, bucket, NULL, NULL)))
+        goto out;
+    n = strlen(url);
+    if (n && url[n - 1] == '/')
+        url[--n] = '\0';
+    fc_strlcpy(x->base, url, sizeof x->base);
     x->max_active = concurrency > 0 ? concurrency : 1;
     x->multi = curl_multi_init();
     x->pool = calloc((size_t)x->max_active, sizeof(*x->pool));
@@ -226,17 +198,8 @@ int backup_xfer_new(HDF *cfg, const char *bucket, int concurrency, struct backup
         goto out;
     curl_multi_setopt(x->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)x->max_active);
     curl_multi_setopt(x->multi, CURLMOPT_MAXCONNECTS, (long)x->max_active);
-    v = aws_config_int(cfg, "AWS.Retry.MaxAttempts", AWS_RETRY_MAX_ATTEMPTS);
-    x->retry.max_attempts = v >= 1 ? v : AWS_RETRY_MAX_ATTEMPTS;
-    v = aws_config_int(cfg, "AWS.Retry.BaseMs", AWS_RETRY_BASE_MS);
-    x->retry.base_ms = v >= 0 ? (unsigned)v : AWS_RETRY_BASE_MS;
-    v = aws_config_int(cfg, "AWS.Retry.CapMs", AWS_RETRY_CAP_MS);
-    x->retry.cap_ms = v >= 0 ? (unsigned)v : AWS_RETRY_CAP_MS;
-    x->retry.rand = aws_rand_default;
-    v = aws_config_int(cfg, "AWS.Timeout.ConnectMs", AWS_CONNECT_TIMEOUT_MS);
-    x->connect_ms = v > 0 ? v : AWS_CONNECT_TIMEOUT_MS;
-    v = aws_config_int(cfg, "AWS.Timeout.TotalMs", AWS_TOTAL_TIMEOUT_MS);
-    x->stall_s = v > 0 ? (v + 999) / 1000 : STALL_SECONDS;
+    total_ms = aws_client_total_ms(x->client);
+    x->stall_s = (total_ms + 999) / 1000;
     if (x->stall_s > STALL_SECONDS)
         x->stall_s = STALL_SECONDS;
     *out = x;
@@ -245,6 +208,7 @@ int backup_xfer_new(HDF *cfg, const char *bucket, int concurrency, struct backup
 out:
     if (rc != FC_OK && err[0] == '\0')
         snprintf(err, errlen, "out of memory");
+    free(url);
     backup_xfer_free(x);
     return rc;
 }
@@ -317,29 +281,21 @@ static struct backup_req *pop_ready(struct backup_xfer *x)
     return r;
 }
 
-/* The URL of r: base, the encoded key, the query. */
+/* The URL of r: the bucket's, the encoded key, the query. */
 static char *build_url(const struct backup_xfer *x, const struct backup_req *r)
 {
-    char *enc = NULL, *url = NULL;
-    size_t n;
+    char *path = NULL, *url;
 
-    if (r->key) {
-        enc = aws_uri_encode(r->key, 1);
-        if (!enc)
+    if (r->key && *r->key) {
+        char *enc = aws_uri_encode(r->key, 1);
+        if (!enc || asprintf(&path, "/%s", enc) < 0)
+            path = NULL;
+        free(enc);
+        if (!path)
             return NULL;
     }
-    n = strlen(x->base) + (enc ? strlen(enc) : 0) + (r->query ? strlen(r->query) : 0) + 4;
-    url = malloc(n);
-    if (url) {
-        const char *slash = strstr(x->base + 8, "/") ? "" : "/"; /* virtual-hosted: "/" */
-        if (enc)
-            snprintf(url, n, "%s/%s%s%s", x->base, enc, r->query ? "?" : "",
-                     r->query ? r->query : "");
-        else
-            snprintf(url, n, "%s%s%s%s", x->base, slash, r->query ? "?" : "",
-                     r->query ? r->query : "");
-    }
-    free(enc);
+    url = aws_client_url(x->client, x->bucket, path, r->query);
+    free(path);
     return url;
 }
 
@@ -390,31 +346,10 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 {
     struct backup_req *r = userp;
     size_t n = size * nmemb;
-    const char *colon;
 
-    if (n >= 5 && !memcmp(data, "HTTP/", 5)) {
-        aws_headers_free(&r->headers);
-        P(r)->status_ok = -1;
-        return n;
-    }
-    colon = memchr(data, ':', n);
-    if (!colon || colon == data || data[0] == ' ' || data[0] == '\t')
-        return n;
-    {
-        char name[128], value[1024];
-        size_t nl = (size_t)(colon - data), vl = n - nl - 1;
-        if (nl >= sizeof name)
-            return n;
-        memcpy(name, data, nl);
-        name[nl] = '\0';
-        if (vl >= sizeof value)
-            vl = sizeof value - 1;
-        memcpy(value, colon + 1, vl);
-        value[vl] = '\0';
-        if (aws_headers_add(&r->headers, name, value))
-            return 0;
-    }
-    return n;
+    if (n >= 5 && !memcmp(data, "HTTP/", 5))
+        P(r)->status_ok = -1; /* a new answer (after a 100 Continue, say) */
+    return aws_http_header_line(&r->headers, data, n) ? 0 : n;
 }
 
 static int mem_append(struct backup_req *r, const char *data, size_t n, size_t limit)
@@ -462,26 +397,6 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
 
 /* ---- starting and finishing -------------------------------------------------------- */
 
-static int curl_retryable(CURLcode rc)
-{
-    switch (rc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-    case CURLE_WEIRD_SERVER_REPLY:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 static void finish(struct backup_xfer *x, struct backup_req *r)
 {
     if (r->rc == AWS_OK) {
@@ -498,8 +413,9 @@ static void finish(struct backup_xfer *x, struct backup_req *r)
 /* Schedules another attempt of r, or finishes it. */
 static void retry_or_finish(struct backup_xfer *x, struct backup_req *r, int retryable)
 {
-    if (retryable && r->attempts < x->retry.max_attempts) {
-        unsigned ms = aws_retry_delay_ms(&x->retry, r->attempts - 1);
+    const struct aws_retry_policy *policy = aws_client_retry(x->client);
+    if (retryable && r->attempts < policy->max_attempts) {
+        unsigned ms = aws_retry_delay_ms(policy, r->attempts - 1);
         x->st.retries++;
         backup_req_reset_answer(r);
         P(r)->due = backup_now() + ms / 1000.0;
@@ -510,31 +426,12 @@ static void retry_or_finish(struct backup_xfer *x, struct backup_req *r, int ret
     finish(x, r);
 }
 
-static struct curl_slist *add(struct curl_slist *l, const char *name, const char *value, int *bad)
-{
-    char line[2048];
-    struct curl_slist *n;
-
-    if (*value)
-        snprintf(line, sizeof line, "%s: %s", name, value);
-    else
-        snprintf(line, sizeof line, "%s:", name);
-    n = curl_slist_append(l, line);
-    if (!n) {
-        *bad = 1;
-        return l;
-    }
-    return n;
-}
-
 static void start(struct backup_xfer *x, struct backup_req *r)
 {
     struct req_priv *p = P(r);
-    const struct aws_creds *creds = NULL;
-    struct sigv4_header hdrs[BACKUP_REQ_HEADERS];
+    struct sigv4_header hdrs[BACKUP_REQ_HEADERS + SIGV4_MAX_OUT_HEADERS];
     struct sigv4_signed sig = {0};
-    struct sigv4_credentials sc;
-    int bad = 0, has_ct = 0;
+    size_t n = 0;
     CURL *c;
 
     r->attempts++;
@@ -546,50 +443,20 @@ static void start(struct backup_xfer *x, struct backup_req *r)
         finish(x, r);
         return;
     }
-    if (aws_client_credentials(x->client, &creds, &r->err) != AWS_OK) {
-        r->rc = AWS_E_CREDS;
-        finish(x, r);
-        return;
-    }
-    for (size_t i = 0; i < r->n_hdrs; i++) {
-        hdrs[i] = (struct sigv4_header){r->hname[i], r->hval[i]};
-        if (!strcasecmp(r->hname[i], "Content-Type"))
-            has_ct = 1;
-    }
-    sc.access_key_id = creds->access_key_id;
-    sc.secret_access_key = creds->secret_access_key;
-    sc.session_token = creds->session_token;
-    struct sigv4_request sr = {
-        .method = r->method,
-        .url = p->url,
-        .headers = hdrs,
-        .n_headers = r->n_hdrs,
-        .payload_hash = r->payload_hash,
-        .region = x->region,
-        .service = "s3",
-        .time = time(NULL),
-        .flags = SIGV4_S3,
-    };
-    if (sigv4_sign(&sr, &sc, &sig)) {
-        sigv4_signed_free(&sig);
-        aws_error_set(&r->err, "InvalidArgument", "cannot sign the request");
-        r->rc = AWS_ERR;
-        finish(x, r);
-        return;
-    }
-    if (p->slist) {
-        curl_slist_free_all(p->slist);
-        p->slist = NULL;
-    }
     for (size_t i = 0; i < r->n_hdrs; i++)
-        p->slist = add(p->slist, r->hname[i], r->hval[i], &bad);
+        hdrs[n++] = (struct sigv4_header){r->hname[i], r->hval[i]};
+    r->rc = aws_client_sign(x->client, r->method, p->url, hdrs, n, r->payload_hash, &sig, &r->err);
+    if (r->rc != AWS_OK) {
+        finish(x, r);
+        return;
+    }
     for (size_t i = 0; i < sig.n_headers; i++)
-        p->slist = add(p->slist, sig.headers[i].name, sig.headers[i].value, &bad);
+        hdrs[n++] = (struct sigv4_header){sig.headers[i].name, sig.headers[i].value};
+    if (p->slist)
+        curl_slist_free_all(p->slist);
+    p->slist = aws_http_curl_headers(hdrs, n);
     sigv4_signed_free(&sig);
-    p->slist = add(p->slist, "Expect", "", &bad);
-    if (!has_ct)
-        p->slist = add(p->slist, "Content-Type", "", &bad);
-    if (bad) {
+    if (!p->slist) {
         aws_error_set(&r->err, "OutOfMemory", "cannot build the headers");
         r->rc = AWS_ERR;
         finish(x, r);
@@ -607,11 +474,11 @@ static void start(struct backup_xfer *x, struct backup_req *r)
     p->errbuf[0] = '\0';
     curl_easy_setopt(c, CURLOPT_URL, p->url);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, p->slist);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, USER_AGENT);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, AWS_HTTP_USER_AGENT);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PRIVATE, r);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, p->errbuf);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, x->connect_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, aws_client_connect_ms(x->client));
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, x->stall_s);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
@@ -685,9 +552,8 @@ static void done_transfer(struct backup_xfer *x, CURL *c, CURLcode cr)
             aws_error_set(&r->err, "LocalError", "the answer could not be stored or verified");
             r->rc = AWS_ERR;
         } else {
-            aws_error_set(&r->err, cr == CURLE_OPERATION_TIMEDOUT ? "Timeout" : "TransportError",
-                          "%s", p->errbuf[0] ? p->errbuf : curl_easy_strerror(cr));
-            retryable = curl_retryable(cr);
+            aws_http_transport_error(&r->err, cr, p->errbuf);
+            retryable = r->err.retryable;
         }
         r->err.retryable = retryable;
         retry_or_finish(x, r, retryable);

@@ -8,8 +8,7 @@
 #include "core/route.h"
 #include "core/util.h"
 #include "pages/pages.h"
-#include "worker/ec2_follow.h"
-#include "worker/jobs.h"
+#include "svc/instances.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,8 +19,6 @@
 #define MAX_TAGS      40
 #define MAX_GROUPS    16
 #define MAX_USER_DATA 16384
-#define MAX_HISTORY   200
-#define MAX_MINE      50
 
 static const char *const STATES[] = {"pending", "running",       "stopping",
                                      "stopped", "shutting-down", "terminated"};
@@ -39,61 +36,11 @@ static void kset(struct fc_ctx *c, const char *value, const char *kfmt, ...)
     fc_set(c, key, value);
 }
 
-/* One EC2 client per FastCGI process: its connection and credentials are reused. */
-static struct aws_client *ec2(struct fc_ctx *c)
+/* 1 when res is EC2's answer (or that it is not configured), which a form shows in place; else
+ * the error page answers it. */
+static int aws_answer(const struct fc_svc_result *res)
 {
-    static struct aws_client *client;
-    if (!client && fc_ec2_client_new(c->app->cfg, &client) != AWS_OK) {
-        client = NULL;
-        fprintf(stderr, "forkcast: [%s] cannot make an EC2 client (region or endpoint)\n",
-                c->request_id);
-    }
-    return client;
-}
-
-static int no_client(struct fc_ctx *c)
-{
-    fc_set(c, "Error.Message",
-           "EC2 is not configured correctly: check AWS.Region and "
-           "AWS.Endpoint.EC2 (or AWS_REGION, AWS_ENDPOINT_URL_EC2).");
-    return 500;
-}
-
-#define NOT_CONFIGURED                                                                             \
-    "EC2 is not configured: forkcast found no AWS credentials. Give lighttpd's environment "       \
-    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials "             \
-    "(AWS_PROFILE), or run forkcast on an EC2 instance with an IAM role; set AWS.Region too "      \
-    "(docs/ec2.md)."
-
-/* No credentials anywhere in the chain: EC2 is not set up here, which is no outage. Like the
- * backups page, say so politely with what to configure (Instances.NotConfigured; 200 on the list);
- * the chain's details (files looked at, the metadata service's address) go to the log only. */
-static int not_configured(struct fc_ctx *c, int rc, const struct aws_error *err)
-{
-    if (rc != AWS_E_CREDS)
-        return 0;
-    fprintf(stderr, "forkcast: [%s] EC2: no AWS credentials: %s\n", c->request_id, err->message);
-    fc_set(c, "Instances.NotConfigured", NOT_CONFIGURED);
-    return 1;
-}
-
-/* fc_ec2_strerror for a page: without credentials, what to configure instead of the chain. */
-static const char *ec2_strerror(struct fc_ctx *c, int rc, const struct aws_error *err, char *buf,
-                                size_t n)
-{
-    if (not_configured(c, rc, err)) {
-        fc_strlcpy(buf, NOT_CONFIGURED, n);
-        return buf;
-    }
-    return fc_ec2_strerror(rc, err, buf, n);
-}
-
-/* The HTTP status for a failed AWS call shown on a form: 400 when AWS refused what was
- * asked, 503 when it could not be reached or failed on its side. */
-static int aws_status(int rc, const struct aws_error *err)
-{
-    return rc == AWS_E_HTTP && err->http_status < 500 && !aws_error_is_throttle(err->code) ? 400
-                                                                                           : 503;
+    return fc_svc_is_not_configured(res) || (res->code && strcmp(res->code, "aws_error") == 0);
 }
 
 /* Milliseconds as "2024-05-01 12:00:03 UTC" and ISO 8601 under prefix / prefix.Iso. */
@@ -136,117 +83,60 @@ static int field_ok(const char *s, size_t max)
     return 1;
 }
 
-static int stores_instances(struct fc_ctx *c)
-{
-    return c->app->store->ops->instance_get != NULL;
-}
-
 /* ---- list --------------------------------------------------------------------- */
-
-static int by_launch_desc(const void *a, const void *b)
-{
-    const struct fc_ec2_instance *x = a, *y = b;
-    int d = strcmp(y->launch_time, x->launch_time);
-    return d ? d : strcmp(x->id, y->id);
-}
-
-static void set_mine(struct fc_ctx *c)
-{
-    struct fc_store *s = c->app->store;
-    struct fc_instance *mine;
-    int n = 0;
-    if (!stores_instances(c) || !(mine = calloc(MAX_MINE, sizeof *mine)))
-        return;
-    if (s->ops->instance_list(s, mine, MAX_MINE, &n) == FC_OK)
-        for (int i = 0; i < n; i++) {
-            kset(c, mine[i].instance_id, "Instances.Mine.%d.Id", i);
-            kset(c, mine[i].name, "Instances.Mine.%d.Name", i);
-            kset(c, mine[i].state, "Instances.Mine.%d.State", i);
-            kset(c, mine[i].public_ip, "Instances.Mine.%d.PublicIp", i);
-            kset(c, mine[i].status, "Instances.Mine.%d.Status", i);
-            kset(c, mine[i].message, "Instances.Mine.%d.Message", i);
-            char k[64];
-            snprintf(k, sizeof k, "Instances.Mine.%d.Created", i);
-            set_time_ms(c, k, mine[i].created_at * 1000);
-        }
-    free(mine);
-}
 
 static int inst_list(struct fc_ctx *c)
 {
-    const char *state = fc_query(c, "state"), *tag = fc_query(c, "tag");
-    struct fc_ec2_filter filters[2];
-    const char *values[1], *states[1];
-    char tagkey[160], tagval[260];
-    struct fc_ec2_query q = {.filters = filters};
-    struct fc_ec2_instance *v = NULL;
-    struct aws_client *cl = ec2(c);
-    struct aws_error err;
-    int n = 0, pages = 0, rc, known = 0;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_instance_list_in in = {.state = fc_query(c, "state"), .tag = fc_query(c, "tag")};
+    struct fc_svc_instance_list out;
+    struct fc_svc_result res;
+    int rc;
 
-    if (!cl)
-        return no_client(c);
-    for (size_t i = 0; i < FC_ARRAY_LEN(STATES); i++)
-        known |= strcmp(state, STATES[i]) == 0;
-    if (*state && !known) {
-        fc_set(c, "Error.Message", "Unknown state: choose one from the list.");
-        return 400;
-    }
-    if (!field_ok(tag, 300)) {
-        fc_set(c, "Error.Message", "The tag filter is too long or has control characters.");
-        return 400;
-    }
-    if (*state) {
-        states[0] = state;
-        filters[q.n_filters++] = (struct fc_ec2_filter){"instance-state-name", states, 1};
-    }
-    if (*tag) {
-        const char *eq = strchr(tag, '=');
-        if (eq && eq > tag && (size_t)(eq - tag) <= 128) {
-            snprintf(tagkey, sizeof tagkey, "tag:%.*s", (int)(eq - tag), tag);
-            fc_strlcpy(tagval, eq + 1, sizeof tagval);
-            values[0] = tagval;
-            filters[q.n_filters++] = (struct fc_ec2_filter){tagkey, values, 1};
-        } else if (!eq) {
-            fc_strlcpy(tagval, tag, sizeof tagval);
-            values[0] = tagval;
-            filters[q.n_filters++] = (struct fc_ec2_filter){"tag-key", values, 1};
+    if (fc_svc_instance_list(&sv, &in, &out, &res)) {
+        if (fc_svc_is_not_configured(&res)) {
+            fc_set(c, "Instances.NotConfigured", res.message); /* nothing broken: 200 */
+        } else if (res.code && strcmp(res.code, "aws_error") == 0) {
+            fc_set(c, "Instances.Error", res.message);
+            c->resp.status = res.status == 400 ? 200 : 503;
         } else {
-            fc_set(c, "Error.Message", "Write the tag filter as KEY=VALUE or KEY.");
-            return 400;
+            fc_svc_instance_list_free(&out);
+            return fc_error_result(c, &res);
         }
     }
-    fc_set(c, "Instances.State", state);
-    fc_set(c, "Instances.Tag", tag);
+    fc_set(c, "Instances.State", in.state);
+    fc_set(c, "Instances.Tag", in.tag);
     for (size_t i = 0; i < FC_ARRAY_LEN(STATES); i++)
         kset(c, STATES[i], "Instances.States.%zu", i);
-    q.page_size = aws_config_int(c->app->cfg, "EC2.PageSize", 100);
-    rc = fc_ec2_describe(cl, &q, &v, &n, &pages, &err);
-    if (not_configured(c, rc, &err)) {
-        c->resp.status = 200;
-    } else if (rc != AWS_OK) {
-        char msg[700];
-        fc_set(c, "Instances.Error", ec2_strerror(c, rc, &err, msg, sizeof msg));
-        c->resp.status = aws_status(rc, &err) == 400 ? 200 : 503;
-    } else {
-        if (n > 1)
-            qsort(v, (size_t)n, sizeof *v, by_launch_desc);
-        for (int i = 0; i < n; i++) {
-            kset(c, v[i].id, "Instances.List.%d.Id", i);
-            kset(c, v[i].name, "Instances.List.%d.Name", i);
-            kset(c, v[i].type, "Instances.List.%d.Type", i);
-            kset(c, v[i].state, "Instances.List.%d.State", i);
-            kset(c, v[i].public_ip, "Instances.List.%d.PublicIp", i);
-            kset(c, v[i].launch_time, "Instances.List.%d.LaunchTime", i);
+    if (out.listed) {
+        for (int i = 0; i < out.n; i++) {
+            kset(c, out.live[i].id, "Instances.List.%d.Id", i);
+            kset(c, out.live[i].name, "Instances.List.%d.Name", i);
+            kset(c, out.live[i].type, "Instances.List.%d.Type", i);
+            kset(c, out.live[i].state, "Instances.List.%d.State", i);
+            kset(c, out.live[i].public_ip, "Instances.List.%d.PublicIp", i);
+            kset(c, out.live[i].launch_time, "Instances.List.%d.LaunchTime", i);
         }
-        fc_set_int(c, "Instances.Count", n);
-        fc_set_int(c, "Instances.Pages", pages);
+        fc_set_int(c, "Instances.Count", out.n);
+        fc_set_int(c, "Instances.Pages", out.pages);
         fc_set_int(c, "Instances.Listed", 1);
     }
-    free(v);
-    set_mine(c);
+    for (int i = 0; i < out.nmine; i++) {
+        const struct fc_instance *m = &out.mine[i];
+        char k[64];
+        kset(c, m->instance_id, "Instances.Mine.%d.Id", i);
+        kset(c, m->name, "Instances.Mine.%d.Name", i);
+        kset(c, m->state, "Instances.Mine.%d.State", i);
+        kset(c, m->public_ip, "Instances.Mine.%d.PublicIp", i);
+        kset(c, m->status, "Instances.Mine.%d.Status", i);
+        kset(c, m->message, "Instances.Mine.%d.Message", i);
+        snprintf(k, sizeof k, "Instances.Mine.%d.Created", i);
+        set_time_ms(c, k, m->created_at * 1000);
+    }
+    fc_svc_instance_list_free(&out);
     fc_set(c, "Page.Title", "Instances");
-    return fc_render(c, "instances.cs") ? 500 : 0;
+    rc = fc_render(c, "instances.cs") ? 500 : 0;
+    return rc;
 }
 
 /* ---- launch ---------------------------------------------------------------------- */
@@ -421,54 +311,19 @@ static void refill_launch(struct fc_ctx *c)
         kset(c, fc_form(c, LAUNCH_FIELDS[i]), "Form.%s", LAUNCH_FIELDS[i]);
 }
 
-/* Records a launched instance, its first history line and the job that follows it. */
-static void record_launch(struct fc_ctx *c, const struct fc_ec2_instance *in, const char *token)
-{
-    struct fc_store *s = c->app->store;
-    struct fc_instance rec;
-    char key[64], detail[256];
-    int64_t job = 0;
-    int rc;
-
-    memset(&rec, 0, sizeof rec);
-    fc_ec2_instance_to_store(in, &rec);
-    fc_strlcpy(rec.client_token, token, sizeof rec.client_token);
-    fc_strlcpy(rec.status, "following", sizeof rec.status);
-    snprintf(rec.message, sizeof rec.message, "Launched; waiting for %s to be running.", in->id);
-    rec.launched_by = c->user.id;
-    if (s->ops->instance_put(s, &rec, fc_now()))
-        return;
-    snprintf(key, sizeof key, "ec2.launch:%s", in->id);
-    rc = fc_ec2_follow_enqueue(c->app->cfg, s, in->id, "running", 1, key, &job);
-    if (rc == FC_OK) {
-        snprintf(detail, sizeof detail, "launched by %s (%s, %s)", c->user.username, in->type,
-                 in->image_id);
-        fc_ec2_history_add(s, in->id, in->state[0] ? in->state : "pending", detail,
-                           fc_job_now_ms());
-    } else if (rc != FC_EXISTS) {
-        fprintf(stderr, "forkcast: [%s] cannot queue the job following %s\n", c->request_id,
-                in->id);
-    }
-}
-
 static int inst_launch(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_instance_launched out;
+    struct fc_svc_result res;
     struct launch_req *r = calloc(1, sizeof *r);
-    struct fc_ec2_instance *out = NULL;
-    struct fc_instance *seen = NULL;
-    struct aws_client *cl = ec2(c);
-    struct aws_error err;
     const char *nonce = fc_form(c, "nonce");
-    char token[65], msg[900], path[64];
-    int n = 0, rc, status = 500;
+    int check = strcmp(fc_form(c, "do"), "check") == 0;
+    char token[65], path[64];
+    int status;
 
     if (!r)
         return 500;
-    if (!cl) {
-        free(r);
-        return no_client(c);
-    }
     refill_launch(c);
     if (!valid_nonce(nonce)) {
         fc_set(c, "Form.Error",
@@ -484,101 +339,28 @@ static int inst_launch(struct fc_ctx *c)
     }
     launch_token(c, nonce, token);
     r->l.client_token = token;
-    if (strcmp(fc_form(c, "do"), "check") == 0) {
-        r->l.dry_run = 1;
-        rc = fc_ec2_run_instances(cl, &r->l, NULL, NULL, &err);
-        fc_set(c, fc_ec2_dry_run_ok(rc, &err) ? "Form.CheckOk" : "Form.Error",
-               ec2_strerror(c, rc, &err, msg, sizeof msg));
-        status = render_launch(c, fc_ec2_dry_run_ok(rc, &err) ? 200 : aws_status(rc, &err), nonce);
+    if (fc_svc_instance_launch(&sv, &r->l, check, &out, &res)) {
+        if (!aws_answer(&res)) {
+            status = fc_error_result(c, &res);
+            goto out;
+        }
+        fc_set(c, "Form.Error", res.message);
+        status = render_launch(c, res.status, nonce);
         goto out;
     }
-    /* the same form sent again: show what it launched, do not ask AWS again */
-    if (stores_instances(c) && (seen = calloc(FC_EC2_MAX_COUNT, sizeof *seen)) &&
-        s->ops->instance_by_token(s, token, seen, FC_EC2_MAX_COUNT, &n) == FC_OK && n > 0) {
-        snprintf(path, sizeof path, "/admin/instances/%s", seen[0].instance_id);
-        status = fc_redirect(c, path,
-                             "This launch was already sent: here is what it launched (nothing "
-                             "was launched twice).");
+    if (check) {
+        fc_set(c, "Form.CheckOk", res.message);
+        status = render_launch(c, 200, nonce);
         goto out;
     }
-    rc = fc_ec2_run_instances(cl, &r->l, &out, &n, &err);
-    if (rc != AWS_OK) {
-        fc_set(c, "Form.Error", ec2_strerror(c, rc, &err, msg, sizeof msg));
-        status = render_launch(c, aws_status(rc, &err), nonce);
-        goto out;
-    }
-    if (stores_instances(c))
-        for (int i = 0; i < n; i++)
-            record_launch(c, &out[i], token);
-    snprintf(path, sizeof path, "/admin/instances/%s", out[0].id);
-    if (n == 1) {
-        snprintf(msg, sizeof msg, "Launched %s. This page follows it until it is running.",
-                 out[0].id);
-    } else {
-        int len = snprintf(msg, sizeof msg, "Launched %d instances:", n);
-        for (int i = 0; i < n && len < (int)sizeof msg - 40; i++)
-            len += snprintf(msg + len, sizeof msg - (size_t)len, " %s", out[i].id);
-        snprintf(msg + len, sizeof msg - (size_t)len, ". Each is followed until it is running.");
-    }
-    status = fc_redirect(c, path, msg);
+    snprintf(path, sizeof path, "/admin/instances/%s", out.ids[0]);
+    status = fc_redirect(c, path, res.message);
 out:
-    free(seen);
-    free(out);
     free(r);
     return status;
 }
 
 /* ---- one instance ------------------------------------------------------------------ */
-
-struct view {
-    struct fc_instance rec;
-    int stored;
-    struct fc_ec2_instance live;
-    int have_live;
-};
-
-/* Loads what the store knows and, unless the worker is following it (then the store is
- * current), what EC2 says now (recorded as an observation). */
-static int load_view(struct fc_ctx *c, const char *id, struct view *v, int live)
-{
-    struct fc_store *s = c->app->store;
-    struct aws_client *cl;
-    struct aws_error err;
-    int rc;
-
-    memset(v, 0, sizeof *v);
-    if (stores_instances(c)) {
-        rc = s->ops->instance_get(s, id, &v->rec);
-        if (rc == FC_ERR)
-            return 500;
-        v->stored = rc == FC_OK;
-    }
-    if (!live || (v->stored && strcmp(v->rec.status, "following") == 0))
-        return 0;
-    if (!(cl = ec2(c)))
-        return no_client(c);
-    rc = fc_ec2_describe_one(cl, id, &v->live, &err);
-    if (rc == AWS_OK) {
-        v->have_live = 1;
-        if (v->stored && fc_ec2_observe(s, &v->live, fc_job_now_ms()) == FC_OK)
-            s->ops->instance_get(s, id, &v->rec);
-        return 0;
-    }
-    if (!v->stored && rc == AWS_E_HTTP && strcmp(err.code, "InvalidInstanceID.NotFound") == 0) {
-        fc_set(c, "Error.Message", "EC2 knows no such instance in this region.");
-        return 404;
-    }
-    {
-        char msg[700];
-        fc_set(c, "Instance.LiveError", ec2_strerror(c, rc, &err, msg, sizeof msg));
-    }
-    if (!v->stored) {
-        c->resp.status = 503;
-        fc_set(c, "Error.Message", hdf_get_value(c->hdf, "Instance.LiveError", NULL));
-        return 503;
-    }
-    return 0;
-}
 
 static void set_actions(struct fc_ctx *c, const char *state)
 {
@@ -599,13 +381,10 @@ static void set_actions(struct fc_ctx *c, const char *state)
     }
 }
 
-static void set_view(struct fc_ctx *c, const char *id, const struct view *v)
+static void set_view(struct fc_ctx *c, const char *id, const struct fc_svc_instance_view *v)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_instance_event *ev;
     const struct fc_instance *r = &v->rec;
     const struct fc_ec2_instance *l = &v->live;
-    int n = 0;
 
     fc_set(c, "Instance.Id", id);
     fc_set(c, "Instance.Name", v->have_live ? l->name : r->name);
@@ -630,101 +409,98 @@ static void set_view(struct fc_ctx *c, const char *id, const struct view *v)
     fc_set(c, "Instance.Message", r->message);
     fc_set_int(c, "Instance.Following", v->stored && strcmp(r->status, "following") == 0);
     set_actions(c, v->have_live ? l->state : r->state);
-    if (!v->stored || !(ev = calloc(MAX_HISTORY, sizeof *ev)))
-        return;
-    if (s->ops->instance_events(s, id, ev, MAX_HISTORY, &n) == FC_OK)
-        for (int i = 0; i < n; i++) {
-            char k[64];
-            snprintf(k, sizeof k, "Instance.History.%d.At", i);
-            set_time_ms(c, k, ev[i].at_ms);
-            kset(c, ev[i].state, "Instance.History.%d.State", i);
-            kset(c, ev[i].detail, "Instance.History.%d.Detail", i);
-        }
-    free(ev);
-}
-
-static int check_id(struct fc_ctx *c, const char *id)
-{
-    if (fc_ec2_valid_instance_id(id))
-        return 0;
-    fc_set(c, "Error.Message", "That is not an instance id (i- and 8 or 17 hexadecimal digits).");
-    return 404;
+    if (v->live_error[0])
+        fc_set(c, "Instance.LiveError", v->live_error);
+    for (int i = 0; i < v->nhistory; i++) {
+        char k[64];
+        snprintf(k, sizeof k, "Instance.History.%d.At", i);
+        set_time_ms(c, k, v->history[i].at_ms);
+        kset(c, v->history[i].state, "Instance.History.%d.State", i);
+        kset(c, v->history[i].detail, "Instance.History.%d.Detail", i);
+    }
 }
 
 static int inst_page(struct fc_ctx *c)
 {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     const char *id = c->args[0];
-    struct view *v = calloc(1, sizeof *v);
+    struct fc_svc_instance_view *v = calloc(1, sizeof *v);
     int rc;
     if (!v)
         return 500;
-    if ((rc = check_id(c, id)) || (rc = load_view(c, id, v, 1))) {
-        free(v);
-        return rc;
+    if (fc_svc_instance_get(&sv, id, 1, v, &res)) {
+        rc = fc_error_result(c, &res);
+        goto out;
     }
     set_view(c, id, v);
-    free(v);
     fc_setf(c, "Page.Title", "Instance %s", id);
-    return fc_render(c, "instances_view.cs") ? 500 : 0;
+    rc = fc_render(c, "instances_view.cs") ? 500 : 0;
+out:
+    fc_svc_instance_view_free(v);
+    free(v);
+    return rc;
 }
 
 /* GET /admin/instances/:id/status: what the store knows, as JSON (polled by instances.js). */
 static int inst_status(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     const char *id = c->args[0];
-    struct fc_instance rec;
-    struct fc_instance_event *ev = NULL;
+    struct fc_svc_instance_view *v = calloc(1, sizeof *v);
+    const struct fc_instance *rec;
     json_object *o = NULL, *hist;
     char when[32];
-    int n = 0, rc;
+    int rc = 0;
 
     fc_resp_header(&c->resp, "Content-Type", "application/json");
-    rc = check_id(c, id);
-    if (!rc && !stores_instances(c))
-        rc = 404;
-    if (!rc) {
-        rc = s->ops->instance_get(s, id, &rec);
-        rc = rc == FC_OK ? 0 : rc == FC_NOTFOUND ? 404 : 500;
-    }
-    if (rc) {
-        c->resp.status = rc;
-        string_appendf(&c->resp.body, "{\"error\":\"%s\"}",
-                       rc == 404 ? "forkcast has no record of this instance" : "store error");
-        return 0;
-    }
-    if (!(o = json_object_new_object()) || !(hist = json_object_new_array()) ||
-        !(ev = calloc(MAX_HISTORY, sizeof *ev))) {
-        json_object_put(o);
+    if (!v)
         return 500;
+    if (fc_svc_instance_get(&sv, id, 0, v, &res) == FC_OK && !v->stored)
+        fc_svc_fail(&res, 404, "not_found", NULL, "forkcast has no record of this instance");
+    if (!FC_SVC_OK(&res)) {
+        c->resp.status = res.status;
+        string_appendf(&c->resp.body, "{\"error\":\"%s\"}",
+                       res.status == 500   ? "store error"
+                       : res.status == 404 ? "forkcast has no record of this instance"
+                                           : "administrators only");
+        goto out;
     }
-    json_object_object_add(o, "instance_id", json_object_new_string(rec.instance_id));
-    json_object_object_add(o, "name", json_object_new_string(rec.name));
-    json_object_object_add(o, "state", json_object_new_string(rec.state));
-    json_object_object_add(o, "public_ip", json_object_new_string(rec.public_ip));
-    json_object_object_add(o, "private_ip", json_object_new_string(rec.private_ip));
-    json_object_object_add(o, "status", json_object_new_string(rec.status));
-    json_object_object_add(o, "message", json_object_new_string(rec.message));
+    rec = &v->rec;
+    if (!(o = json_object_new_object()) || !(hist = json_object_new_array())) {
+        rc = 500;
+        goto out;
+    }
+    json_object_object_add(o, "instance_id", json_object_new_string(rec->instance_id));
+    json_object_object_add(o, "name", json_object_new_string(rec->name));
+    json_object_object_add(o, "state", json_object_new_string(rec->state));
+    json_object_object_add(o, "public_ip", json_object_new_string(rec->public_ip));
+    json_object_object_add(o, "private_ip", json_object_new_string(rec->private_ip));
+    json_object_object_add(o, "status", json_object_new_string(rec->status));
+    json_object_object_add(o, "message", json_object_new_string(rec->message));
     json_object_object_add(o, "following",
-                           json_object_new_boolean(strcmp(rec.status, "following") == 0));
-    if (s->ops->instance_events(s, id, ev, MAX_HISTORY, &n) == FC_OK)
-        for (int i = 0; i < n; i++) {
-            json_object *e = json_object_new_object();
-            time_t t = (time_t)(ev[i].at_ms / 1000);
-            struct tm tm;
-            gmtime_r(&t, &tm);
-            strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-            json_object_object_add(e, "at", json_object_new_string(when));
-            json_object_object_add(e, "at_ms", json_object_new_int64(ev[i].at_ms));
-            json_object_object_add(e, "state", json_object_new_string(ev[i].state));
-            json_object_object_add(e, "detail", json_object_new_string(ev[i].detail));
-            json_object_array_add(hist, e);
-        }
+                           json_object_new_boolean(strcmp(rec->status, "following") == 0));
+    for (int i = 0; i < v->nhistory; i++) {
+        const struct fc_instance_event *ev = &v->history[i];
+        json_object *e = json_object_new_object();
+        time_t t = (time_t)(ev->at_ms / 1000);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+        json_object_object_add(e, "at", json_object_new_string(when));
+        json_object_object_add(e, "at_ms", json_object_new_int64(ev->at_ms));
+        json_object_object_add(e, "state", json_object_new_string(ev->state));
+        json_object_object_add(e, "detail", json_object_new_string(ev->detail));
+        json_object_array_add(hist, e);
+    }
     json_object_object_add(o, "history", hist);
     string_append(&c->resp.body, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+out:
     json_object_put(o);
-    free(ev);
-    return 0;
+    fc_svc_instance_view_free(v);
+    free(v);
+    return rc;
 }
 
 /* ---- start / stop / reboot / terminate ------------------------------------------- */
@@ -783,97 +559,72 @@ static int render_confirm(struct fc_ctx *c, int k, const char *nonce, int status
 
 static int inst_confirm(struct fc_ctx *c)
 {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     const char *id = c->args[0];
-    struct view *v;
+    struct fc_svc_instance_view *v;
     int k = find_action(c->args[1]), rc;
     if (k < 0)
         return 404;
-    if ((rc = check_id(c, id)))
-        return rc;
     if (!(v = calloc(1, sizeof *v)))
         return 500;
-    rc = load_view(c, id, v, 0);
-    if (!rc)
+    if (fc_svc_instance_get(&sv, id, 0, v, &res))
+        rc = fc_error_result(c, &res);
+    else {
         set_view(c, id, v);
+        rc = render_confirm(c, k, NULL, 200);
+    }
+    fc_svc_instance_view_free(v);
     free(v);
-    return rc ? rc : render_confirm(c, k, NULL, 200);
+    return rc;
 }
 
 static int inst_action(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     const char *id = c->args[0], *nonce = fc_form(c, "nonce");
-    struct fc_ec2_state_change ch[1];
-    struct aws_client *cl = ec2(c);
-    struct aws_error err;
-    struct view *v = NULL;
-    char msg[800], key[128], path[64];
-    int k = find_action(c->args[1]), rc, n = 0, status = 500;
+    int check = strcmp(fc_form(c, "do"), "check") == 0;
+    struct fc_svc_instance_view *v = NULL;
+    char msg[800], path[300];
+    int k = find_action(c->args[1]), status = 500;
     enum fc_ec2_action a;
-    const char *target;
 
     if (k < 0)
         return 404;
-    if ((rc = check_id(c, id)))
-        return rc;
-    if (!cl)
-        return no_client(c);
     if (!(v = calloc(1, sizeof *v)))
         return 500;
-    if ((status = load_view(c, id, v, 0)))
+    if (fc_svc_instance_get(&sv, id, 0, v, &res)) {
+        status = fc_error_result(c, &res);
         goto out;
+    }
     set_view(c, id, v);
     a = ACTIONS[k].a;
-    target = fc_ec2_action_target(a);
     if (!valid_nonce(nonce)) {
         fc_set(c, "Confirm.Refused", "This form is missing its submission id: confirm again.");
         status = render_confirm(c, k, NULL, 400);
         goto out;
     }
-    if (strcmp(fc_form(c, "do"), "check") == 0) {
-        rc = fc_ec2_change_state(cl, a, &id, 1, 1, NULL, 0, NULL, &err);
-        fc_set(c, fc_ec2_dry_run_ok(rc, &err) ? "Confirm.CheckOk" : "Confirm.Refused",
-               ec2_strerror(c, rc, &err, msg, sizeof msg));
-        status =
-            render_confirm(c, k, nonce, fc_ec2_dry_run_ok(rc, &err) ? 200 : aws_status(rc, &err));
+    if (fc_svc_instance_act(&sv, id, a, nonce, check, &res)) {
+        if (!aws_answer(&res)) {
+            status = fc_error_result(c, &res);
+            goto out;
+        }
+        fc_set(c, "Confirm.Refused", res.message);
+        status = render_confirm(c, k, nonce, res.status);
         goto out;
     }
-    rc = fc_ec2_change_state(cl, a, &id, 1, 0, ch, 1, &n, &err);
-    if (rc != AWS_OK) {
-        fc_set(c, "Confirm.Refused", ec2_strerror(c, rc, &err, msg, sizeof msg));
-        status = render_confirm(c, k, nonce, aws_status(rc, &err));
+    if (check) {
+        fc_set(c, "Confirm.CheckOk", res.message);
+        status = render_confirm(c, k, nonce, 200);
         goto out;
-    }
-    if (stores_instances(c)) {
-        int64_t now = fc_job_now_ms();
-        if (!v->stored) {
-            /* launched elsewhere: from now on forkcast keeps its history too */
-            fc_strlcpy(v->rec.instance_id, id, sizeof v->rec.instance_id);
-            if (n)
-                fc_strlcpy(v->rec.state, ch[0].previous, sizeof v->rec.state);
-            s->ops->instance_put(s, &v->rec, now / 1000);
-        }
-        if (n)
-            snprintf(msg, sizeof msg, "%s requested by %s (%s -> %s)", fc_ec2_action_word(a),
-                     c->user.username, ch[0].previous, ch[0].current);
-        else
-            snprintf(msg, sizeof msg, "%s requested by %s", fc_ec2_action_word(a),
-                     c->user.username);
-        fc_ec2_history_add(s, id, n ? ch[0].current : "", msg, now);
-        if (n && strcmp(v->rec.state, ch[0].current)) {
-            fc_strlcpy(v->rec.state, ch[0].current, sizeof v->rec.state);
-            s->ops->instance_put(s, &v->rec, now / 1000);
-        }
-        if (*target) {
-            snprintf(key, sizeof key, "ec2.%s:%s:%s", fc_ec2_action_word(a), id, nonce);
-            fc_ec2_follow_enqueue(c->app->cfg, s, id, target, 0, key, NULL);
-        }
     }
     snprintf(msg, sizeof msg, "%s %s.%s", ACTIONS[k].doing, id,
-             *target ? " This page follows it." : "");
+             *fc_ec2_action_target(a) ? " This page follows it." : "");
     snprintf(path, sizeof path, "/admin/instances/%s", id);
     status = fc_redirect(c, path, msg);
 out:
+    fc_svc_instance_view_free(v);
     free(v);
     return status;
 }

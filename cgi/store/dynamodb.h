@@ -255,7 +255,7 @@ int dynamo_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group
 int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
                             int *n);
 int dynamo_metrics_prune(struct fc_store *s, int64_t before);
-int dynamo_store_health(struct fc_store *s, HDF *out);
+int dynamo_store_health(struct fc_store *s, struct fc_store_check *out, int max, int *n);
 
 /* Jobs, EC2 instances and Cognito session tokens (dynamodb_jobs.c). */
 json_object *dynamo_job_item(const struct fc_job *j);

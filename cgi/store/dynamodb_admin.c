@@ -413,30 +413,26 @@ int dynamo_metrics_prune(struct fc_store *s, int64_t before)
 
 /* ---- health ---------------------------------------------------------------------------------- */
 
-static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...) FC_PRINTF(5, 6);
-static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...)
+/* The health figures so far: n of max in v. */
+struct checks {
+    struct fc_store_check *v;
+    int max, n;
+};
+
+/* Adds one figure: name, ok and a printf-style value; FC_ERR when out is full. */
+static int put(struct checks *out, const char *name, int ok, const char *fmt, ...) FC_PRINTF(4, 5);
+static int put(struct checks *out, const char *name, int ok, const char *fmt, ...)
 {
-    char key[64], value[1024];
-    NEOERR *err;
+    struct fc_store_check *c;
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(value, sizeof value, fmt, ap);
-    va_end(ap);
-    snprintf(key, sizeof key, "%d.Name", *i);
-    err = hdf_set_value(out, key, name);
-    if (!err) {
-        snprintf(key, sizeof key, "%d.Value", *i);
-        err = hdf_set_value(out, key, value);
-    }
-    if (!err) {
-        snprintf(key, sizeof key, "%d.Ok", *i);
-        err = hdf_set_int_value(out, key, ok);
-    }
-    if (err) {
-        nerr_ignore(&err);
+    if (out->n >= out->max)
         return FC_ERR;
-    }
-    (*i)++;
+    c = &out->v[out->n++];
+    fc_strlcpy(c->name, name, sizeof c->name);
+    c->ok = ok;
+    va_start(ap, fmt);
+    vsnprintf(c->value, sizeof c->value, fmt, ap);
+    va_end(ap);
     return FC_OK;
 }
 
@@ -450,57 +446,60 @@ static const char *jstr(json_object *o, const char *k1, const char *k2)
     return json_object_get_string(v) ? json_object_get_string(v) : "";
 }
 
-int dynamo_store_health(struct fc_store *s, HDF *out)
+int dynamo_store_health(struct fc_store *s, struct fc_store_check *v, int max, int *n)
 {
+    struct checks out = {v, max, 0};
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d), *resp = NULL, *t, *gsis, *ttl = NULL, *tt;
     const struct aws_endpoint *ep = aws_client_endpoint(d->c);
     struct aws_stats st;
     struct timespec t0, t1;
-    int i = 0, rc = FC_ERR, r;
+    int rc = FC_ERR, r;
     double ms;
 
-    if (put(out, &i, "Backend", 1, "DynamoDB table %s in %s (%s)", d->table,
-            aws_client_region(d->c), ep ? ep->url : "?"))
+    *n = 0;
+    if (put(&out, "Backend", 1, "DynamoDB table %s in %s (%s)", d->table, aws_client_region(d->c),
+            ep ? ep->url : "?"))
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     r = dynamo_call(d, "DescribeTable", req, &resp);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (r || !json_object_object_get_ex(resp, "Table", &t)) {
-        put(out, &i, "Table", 0, "DescribeTable failed (see the error log)");
+        put(&out, "Table", 0, "DescribeTable failed (see the error log)");
     } else {
-        put(out, &i, "Table status", strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
+        put(&out, "Table status", strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
             "%s (DescribeTable took %.1f ms)", jstr(t, "TableStatus", NULL), ms);
-        put(out, &i, "Items (approximate, updated every few hours)", 1, "%s",
+        put(&out, "Items (approximate, updated every few hours)", 1, "%s",
             jstr(t, "ItemCount", NULL));
-        put(out, &i, "Size (approximate)", 1, "%s bytes", jstr(t, "TableSizeBytes", NULL));
-        put(out, &i, "Billing", 1, "%s",
+        put(&out, "Size (approximate)", 1, "%s bytes", jstr(t, "TableSizeBytes", NULL));
+        put(&out, "Billing", 1, "%s",
             *jstr(t, "BillingModeSummary", "BillingMode")
                 ? jstr(t, "BillingModeSummary", "BillingMode")
                 : "PROVISIONED");
         if ((gsis = dynamo_get_array(t, "GlobalSecondaryIndexes"))) {
             for (size_t k = 0; k < json_object_array_length(gsis); k++) {
                 json_object *g = json_object_array_get_idx(gsis, k);
-                char name[128];
+                char name[264];
                 snprintf(name, sizeof name, "Index %s", jstr(g, "IndexName", NULL));
-                put(out, &i, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0, "%s",
+                put(&out, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0, "%s",
                     jstr(g, "IndexStatus", NULL));
             }
         }
         if (dynamo_call(d, "DescribeTimeToLive", req, &ttl) == FC_OK &&
             json_object_object_get_ex(ttl, "TimeToLiveDescription", &tt))
-            put(out, &i, "Time to live", strcmp(jstr(tt, "TimeToLiveStatus", NULL), "ENABLED") == 0,
+            put(&out, "Time to live", strcmp(jstr(tt, "TimeToLiveStatus", NULL), "ENABLED") == 0,
                 "%s on attribute %s (sessions and log-in failures expire)",
                 jstr(tt, "TimeToLiveStatus", NULL),
                 *jstr(tt, "AttributeName", NULL) ? jstr(tt, "AttributeName", NULL) : "-");
     }
     if (aws_stats_get("dynamodb", &st) == AWS_OK)
-        put(out, &i, "Calls by this process", st.errors == 0,
+        put(&out, "Calls by this process", st.errors == 0,
             "%lu calls, %lu errors, %lu retries, %lu throttled, %.1f ms average", st.calls,
             st.errors, st.retries, st.throttles,
             st.calls ? (double)st.latency_ms / (double)st.calls : 0.0);
     rc = FC_OK;
+    *n = out.n;
 out:
     json_object_put(ttl);
     json_object_put(resp);

@@ -27,6 +27,6 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
 int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
                                int *n);
 int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before);
-int fc_sqlite_store_health(struct fc_store *s, HDF *out);
+int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *out, int max, int *n);
 
 #endif

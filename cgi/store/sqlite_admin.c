@@ -346,31 +346,26 @@ int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before)
 
 /* ---- health ------------------------------------------------------------- */
 
-/* Sets out.<i>.Name, .Value (printf-style) and .Ok; FC_OK or FC_ERR. */
-static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...) FC_PRINTF(5, 6);
-static int put(HDF *out, int *i, const char *name, int ok, const char *fmt, ...)
+/* The health figures so far: n of max in v. */
+struct checks {
+    struct fc_store_check *v;
+    int max, n;
+};
+
+/* Adds one figure: name, ok and a printf-style value; FC_ERR when out is full. */
+static int put(struct checks *out, const char *name, int ok, const char *fmt, ...) FC_PRINTF(4, 5);
+static int put(struct checks *out, const char *name, int ok, const char *fmt, ...)
 {
-    char key[64], value[1024];
-    NEOERR *err;
+    struct fc_store_check *c;
     va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(value, sizeof value, fmt, ap);
-    va_end(ap);
-    snprintf(key, sizeof key, "%d.Name", *i);
-    err = hdf_set_value(out, key, name);
-    if (!err) {
-        snprintf(key, sizeof key, "%d.Value", *i);
-        err = hdf_set_value(out, key, value);
-    }
-    if (!err) {
-        snprintf(key, sizeof key, "%d.Ok", *i);
-        err = hdf_set_int_value(out, key, ok);
-    }
-    if (err) {
-        nerr_ignore(&err);
+    if (out->n >= out->max)
         return FC_ERR;
-    }
-    (*i)++;
+    c = &out->v[out->n++];
+    fc_strlcpy(c->name, name, sizeof c->name);
+    c->ok = ok;
+    va_start(ap, fmt);
+    vsnprintf(c->value, sizeof c->value, fmt, ap);
+    va_end(ap);
     return FC_OK;
 }
 
@@ -398,8 +393,9 @@ static void human_size(char *buf, size_t n, long long bytes)
         snprintf(buf, n, "%lld bytes", bytes);
 }
 
-int fc_sqlite_store_health(struct fc_store *s, HDF *out)
+int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *v, int max, int *n)
 {
+    struct checks out = {v, max, 0};
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     const char *path = sqlite3_db_filename(db, "main");
@@ -407,29 +403,30 @@ int fc_sqlite_store_health(struct fc_store *s, HDF *out)
     struct stat sb;
     struct timespec t0, t1;
     long long page_size = 0, pages = 0, freelist = 0, mrows = 0;
-    int i = 0, nproblems = 0, r, rc = FC_ERR;
+    int nproblems = 0, r, rc = FC_ERR;
 
-    if (put(out, &i, "Backend", 1, "SQLite %s", sqlite3_libversion()))
+    *n = 0;
+    if (put(&out, "Backend", 1, "SQLite %s", sqlite3_libversion()))
         return FC_ERR;
     if (path && *path) {
         if (stat(path, &sb) == 0) {
             human_size(size, sizeof size, (long long)sb.st_size);
-            if (put(out, &i, "Database file", 1, "%s: %s", path, size))
+            if (put(&out, "Database file", 1, "%s: %s", path, size))
                 return FC_ERR;
         }
         snprintf(wal, sizeof wal, "%s-wal", path);
         human_size(size, sizeof size, stat(wal, &sb) == 0 ? (long long)sb.st_size : 0);
-        if (put(out, &i, "Write-ahead log", 1, "%s", size))
+        if (put(&out, "Write-ahead log", 1, "%s", size))
             return FC_ERR;
     }
     if (pragma_int(db, "PRAGMA page_size", &page_size) ||
         pragma_int(db, "PRAGMA page_count", &pages) ||
         pragma_int(db, "PRAGMA freelist_count", &freelist))
         return FC_ERR;
-    if (put(out, &i, "Pages", 1, "%lld of %lld bytes (%lld free)", pages, page_size, freelist))
+    if (put(&out, "Pages", 1, "%lld of %lld bytes (%lld free)", pages, page_size, freelist))
         return FC_ERR;
     if (pragma_int(db, "SELECT count(*) FROM metrics_requests", &mrows) == FC_OK &&
-        put(out, &i, "Metrics rows", 1, "%lld", mrows))
+        put(&out, "Metrics rows", 1, "%lld", mrows))
         return FC_ERR;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (prepare(db, "PRAGMA quick_check", &st))
@@ -446,12 +443,13 @@ int fc_sqlite_store_health(struct fc_store *s, HDF *out)
         goto out;
     {
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-        if (nproblems ? put(out, &i, "Integrity (quick_check)", 0,
+        if (nproblems ? put(&out, "Integrity (quick_check)", 0,
                             "%d problem(s), first: %s (%.1f ms)", nproblems, first, ms)
-                      : put(out, &i, "Integrity (quick_check)", 1, "ok (%.1f ms)", ms))
+                      : put(&out, "Integrity (quick_check)", 1, "ok (%.1f ms)", ms))
             goto out;
     }
     rc = FC_OK;
+    *n = out.n;
 out:
     if (rc)
         fprintf(stderr, "forkcast: store health: %s\n", sqlite3_errmsg(db));

@@ -166,6 +166,14 @@ struct fc_metric_counter {
     long n;
 };
 
+/* One figure of the store's health (admin health page): size, integrity, table status... */
+#define FC_STORE_MAX_CHECKS 40
+struct fc_store_check {
+    char name[264];   /* "Database file", "Index " and a DynamoDB index name (<= 255)... */
+    char value[1024]; /* what was found, in words (a database path, an endpoint URL...) */
+    int ok;           /* 0 when the figure is a problem */
+};
+
 enum fc_metric_group {
     FC_METRIC_BY_ROUTE, /* one row per (route, status): minute is 0 */
     FC_METRIC_BY_MINUTE /* one row per (minute, status): route is "" */
@@ -326,9 +334,9 @@ struct fc_store_ops {
                             int *n);
     /* Deletes request rows and counters of minutes < before. */
     int (*metrics_prune)(struct fc_store *s, int64_t before);
-    /* Health figures of the backend (size, integrity...) as out.N.Name, out.N.Value and
-     * out.N.Ok (0 when the figure is a problem). */
-    int (*store_health)(struct fc_store *s, HDF *out);
+    /* Health figures of the backend (size, integrity...): at most max of them into out, their
+     * number in *n. */
+    int (*store_health)(struct fc_store *s, struct fc_store_check *out, int max, int *n);
 
     /* background jobs (worker/jobs.h). Job times ending in _ms are milliseconds. */
     /* Inserts j (type, dedupe_key, payload, max_attempts, run_at_ms) as queued with progress

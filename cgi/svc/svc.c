@@ -37,6 +37,24 @@ int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const 
     return FC_ERR;
 }
 
+int fc_svc_not_configured(struct fc_svc_result *res, const char *fmt, ...)
+{
+    va_list ap;
+    res->status = 503;
+    res->code = FC_SVC_NOT_CONFIGURED;
+    res->field = NULL;
+    res->retry_after = 0;
+    va_start(ap, fmt);
+    vsnprintf(res->message, sizeof res->message, fmt, ap);
+    va_end(ap);
+    return FC_EINVAL;
+}
+
+int fc_svc_is_not_configured(const struct fc_svc_result *res)
+{
+    return res->status == 503 && res->code && strcmp(res->code, FC_SVC_NOT_CONFIGURED) == 0;
+}
+
 int64_t fc_svc_actor_id(const struct fc_svc *sv)
 {
     return sv && sv->actor ? sv->actor->id : 0;

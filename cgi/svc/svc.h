@@ -45,6 +45,14 @@ int fc_svc_fail(struct fc_svc_result *res, int status, const char *code, const c
 /* A store or backend failure while doing what: logged (with the request id), status 500 for
  * the front end to map through the storage-fault table (fc_error, api); returns FC_ERR. */
 int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const char *what);
+/* The backend an operation needs is not set up here (no AWS credentials, no backup bucket):
+ * no outage, something to configure. Status 503 with code FC_SVC_NOT_CONFIGURED and the
+ * message saying what to set; a front end may answer it as a page that says so (200).
+ * Returns FC_EINVAL. */
+#define FC_SVC_NOT_CONFIGURED "not_configured"
+int fc_svc_not_configured(struct fc_svc_result *res, const char *fmt, ...) FC_PRINTF(2, 3);
+/* 1 when res is that answer. */
+int fc_svc_is_not_configured(const struct fc_svc_result *res);
 /* The actor's id, or 0 for a visitor. */
 int64_t fc_svc_actor_id(const struct fc_svc *sv);
 

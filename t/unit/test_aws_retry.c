@@ -13,6 +13,8 @@
 #include <strings.h>
 #include <zlib.h>
 
+#include <curl/curl.h>
+
 #include "aws/client.h"
 
 #define MAX_CALLS 16
@@ -795,6 +797,30 @@ static void test_call_budget(void **state)
     aws_client_free(c);
 }
 
+/* One list of the libcurl failures worth another attempt, for the client and the backup
+ * transfers alike (the transfers' own copy had CURLE_WEIRD_SERVER_REPLY, the client's not). */
+static void test_curl_failures_shared(void **state)
+{
+    struct aws_error e;
+    (void)state;
+    assert_true(aws_http_curl_retryable(CURLE_COULDNT_CONNECT));
+    assert_true(aws_http_curl_retryable(CURLE_OPERATION_TIMEDOUT));
+    assert_true(aws_http_curl_retryable(CURLE_WEIRD_SERVER_REPLY));
+    assert_false(aws_http_curl_retryable(CURLE_URL_MALFORMAT));
+    assert_false(aws_http_curl_retryable(CURLE_PEER_FAILED_VERIFICATION));
+    aws_error_clear(&e);
+    e.http_status = 503;
+    aws_http_transport_error(&e, CURLE_OPERATION_TIMEDOUT, "timed out after 400 ms");
+    assert_string_equal(e.code, "Timeout");
+    assert_string_equal(e.message, "timed out after 400 ms");
+    assert_int_equal(e.http_status, 0);
+    assert_true(e.transport && e.retryable);
+    aws_http_transport_error(&e, CURLE_URL_MALFORMAT, "");
+    assert_string_equal(e.code, "TransportError");
+    assert_true(e.message[0] != '\0'); /* libcurl's words */
+    assert_false(e.retryable);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -813,6 +839,7 @@ int main(void)
         cmocka_unit_test_setup(test_session_token, setup),
         cmocka_unit_test_setup(test_no_credentials, setup),
         cmocka_unit_test_setup(test_call_budget, setup),
+        cmocka_unit_test(test_curl_failures_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

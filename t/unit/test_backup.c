@@ -592,6 +592,38 @@ static void test_parse_date(void **state)
     assert_int_equal(fc_parse_utc_date("9999-12-31T23:59:60", &t, NULL), 0);
 }
 
+/* The transfers address S3 through the AWS client's URLs: the bucket's base URL (part of the
+ * repository's identity, so it must not change) virtual-hosted on AWS, by path for dotted
+ * names and overridden endpoints; a name no request may carry is refused up front. */
+static void test_xfer_urls(void **state)
+{
+    struct backup_xfer *x = NULL;
+    char err[256] = "";
+    (void)state;
+    unsetenv("AWS_ENDPOINT_URL");
+    unsetenv("AWS_ENDPOINT_URL_S3");
+    unsetenv("FORKCAST_AWS_ENDPOINT_S3");
+    setenv("AWS_REGION", "eu-west-1", 1);
+    assert_int_equal(backup_xfer_new(NULL, "forkcast-media", 2, &x, err, sizeof err), FC_OK);
+    assert_string_equal(backup_xfer_endpoint(x),
+                        "https://forkcast-media.s3.eu-west-1.amazonaws.com");
+    backup_xfer_free(x);
+    assert_int_equal(backup_xfer_new(NULL, "forkcast.media", 2, &x, err, sizeof err), FC_OK);
+    assert_string_equal(backup_xfer_endpoint(x),
+                        "https://s3.eu-west-1.amazonaws.com/forkcast.media");
+    backup_xfer_free(x);
+    setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9000", 1);
+    assert_int_equal(backup_xfer_new(NULL, "forkcast-media", 2, &x, err, sizeof err), FC_OK);
+    assert_string_equal(backup_xfer_endpoint(x), "http://127.0.0.1:9000/forkcast-media");
+    backup_xfer_free(x);
+    x = NULL;
+    assert_int_equal(backup_xfer_new(NULL, "no/slashes", 2, &x, err, sizeof err), FC_ERR);
+    assert_null(x);
+    assert_non_null(strstr(err, "no valid bucket name"));
+    unsetenv("AWS_ENDPOINT_URL_S3");
+    unsetenv("AWS_REGION");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -601,7 +633,7 @@ int main(void)
         cmocka_unit_test(test_keys_and_ids), cmocka_unit_test(test_key_load),
         cmocka_unit_test(test_manifest),     cmocka_unit_test(test_hash_file),
         cmocka_unit_test(test_sqlite_copy),  cmocka_unit_test(test_xml),
-        cmocka_unit_test(test_parse_date),
+        cmocka_unit_test(test_parse_date),   cmocka_unit_test(test_xfer_urls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

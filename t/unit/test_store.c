@@ -83,6 +83,28 @@ static int teardown(void **state)
     return 0;
 }
 
+/* store_health fills typed figures (no HDF below the pages) within the room it is given. */
+static void test_store_health_figures(void **state)
+{
+    struct fc_store_check *v = calloc(FC_STORE_MAX_CHECKS, sizeof *v), one[1];
+    int n = -1;
+    (void)state;
+    assert_non_null(v);
+    if (!S->ops->store_health) {
+        free(v);
+        skip();
+    }
+    assert_int_equal(S->ops->store_health(S, v, FC_STORE_MAX_CHECKS, &n), FC_OK);
+    assert_true(n >= 2 && n <= FC_STORE_MAX_CHECKS);
+    assert_string_equal(v[0].name, "Backend");
+    assert_true(v[0].ok);
+    for (int i = 0; i < n; i++)
+        assert_true(v[i].name[0] && v[i].value[0]);
+    free(v);
+    assert_int_equal(S->ops->store_health(S, one, 0, &n), FC_ERR);
+    assert_int_equal(n, 0);
+}
+
 static void test_users(void **state)
 {
     (void)state;
@@ -676,6 +698,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_users),
+        cmocka_unit_test(test_store_health_figures),
         cmocka_unit_test(test_sessions_and_failures),
         cmocka_unit_test(test_restaurants),
         cmocka_unit_test(test_reviews_and_privacy),
