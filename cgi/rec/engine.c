@@ -329,6 +329,8 @@ static double cf_value(const struct rec_weights *w, const struct entry *e)
  * saves and views are weak positives. */
 static double pref_value(const struct rec_weights *w, const struct entry *e)
 {
+    if (e->stars && w->binary >= 2) /* every rating is evidence of interest */
+        return 1.0;
     if (e->stars)
         return (e->stars - w->neutral) / (5.0 - w->neutral);
     if (e->flags & F_SAVE)
@@ -405,22 +407,24 @@ void rec_weights_default(struct rec_weights *w)
 {
     memset(w, 0, sizeof *w);
     w->cf = 1.0;
-    w->social = 0.5;
+    w->social = 0.25;
     w->content = 0.5;
-    w->popularity = 0.4;
-    w->shrinkage = 5.0;
+    w->popularity = 0;
+    w->shrinkage = 0;
     w->save = 0.6;
     w->view = 0.2;
     w->city = 0.8;
     w->cuisine = 0.15;
     w->price = 0.05;
-    w->neutral = 2.0;
+    w->neutral = 0;
     w->neighbors = 50;
     w->candidates = 200;
-    w->sim_alpha = 0.5;
+    /* RP3beta's walk on binarised ratings: what nested validation picks on the UCI data
+     * (docs/recommendations.md) */
+    w->sim_alpha = 1;
     w->sim_beta = 0.5;
-    w->user_decay = 0;
-    w->binary = 0;
+    w->user_decay = 1;
+    w->binary = 2;
 }
 
 const char *rec_weights_key(size_t i)
@@ -1458,9 +1462,10 @@ static int run_query(const struct rec_model *m, const struct query *q, size_t n,
             content = (w->city * cityv + w->cuisine * cui +
                        w->price * price_match(q->price, m->item_price[it])) /
                       csum;
+        /* popularity also breaks ties (1e-6), so a weight of 0 still never ranks by id */
         score = w->cf * scaled(c->cf, cf_max) + w->social * scaled(c->social, soc_max) +
                 w->content * content +
-                w->popularity * scaled(log1p(fmax(0, m->pop[it] - c->dpop)), pop_max);
+                (w->popularity + 1e-6) * scaled(log1p(fmax(0, m->pop[it] - c->dpop)), pop_max);
         heap_push_pick(heap, &nh, n, (struct pick){score, m->item_ids[it], i});
     }
     qsort(heap, nh, sizeof *heap, cmp_pick_best);

@@ -63,7 +63,9 @@ struct rec_weights {
      * and N is an item's squared norm (its number of users when binary): 0.5 / 0.5 / 0 is the
      * cosine, 1 / beta / 1 with binary input is RP3beta's random walk. */
     double sim_alpha, sim_beta, user_decay;
-    double binary;  /* 1: a rating's strength is 1 whatever its stars (else stars / 5) */
+    double binary;  /* 1: a rating's strength for similarity and popularity is 1 whatever its
+                       stars (else stars / 5); 2: also in the user's own history (every rating
+                       counts as interest; the stars then only choose the reasons) */
     int neighbors;  /* neighbours kept per item (sparse similarity lists) */
     int candidates; /* popular items per city / cuisine list considered per request */
 };

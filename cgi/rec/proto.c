@@ -13,7 +13,7 @@
 #include <strings.h>
 
 #define NONE      UINT32_MAX
-#define MAX_PAR   8
+#define MAX_PAR   9
 #define MAX_DENSE 4000 /* items: above this the dense baselines (kNN, RP3beta, EASE^R) skip */
 
 static const char *const NAMES[REC_PM_N] = {
@@ -448,6 +448,7 @@ static void engine_weights(const struct env *e, const double *par, struct rec_we
     w->neutral = par[4];
     w->content = par[5];
     w->social = par[6];
+    w->shrinkage = par[7];
 }
 
 static int fit_engine(const struct env *e, struct split *s, int side, const struct rec_weights *w,
@@ -730,8 +731,8 @@ static int grid_make(const struct env *e, int model, struct grid *g, const doubl
     static const double knn_k[] = {10, 25, 50, 0}, knn_h[] = {0, 2, 10, 50};
     static const double rp_a[] = {0.5, 1}, rp_b[] = {0, 0.25, 0.5, 0.75}, rp_k[] = {25, 50, 0};
     static const double ease_l[] = {1, 5, 10, 25, 50, 100, 250, 500};
-    static const double en_pop[] = {0, 0.2, 0.5}, en_kind[] = {0, 1}, en_beta[] = {0.3, 0.5, 0.7};
-    static const double en_bin[] = {0, 1}, en_neu[] = {2, 3};
+    static const double en_pop[] = {0, 0.02, 0.2}, en_kind[] = {0, 1}, en_beta[] = {0.3, 0.5, 0.7};
+    static const double en_bin[] = {1, 2}, en_neu[] = {0, 2}, en_shr[] = {0, 5};
     static const double en_con[] = {0, 0.25, 0.5, 1}, en_soc[] = {0, 0.25, 0.5};
     const double *lk = quick ? liked_q : liked;
     size_t nlk = quick ? 1 : 2;
@@ -786,9 +787,11 @@ static int grid_make(const struct env *e, int model, struct grid *g, const doubl
         return FC_OK;
     case REC_PM_ENGINE:
         if (!base) { /* stage 1: the collaborative part, side weights as given */
-            EACH(po, en_pop) EACH(ki, en_kind) EACH(be, en_beta) EACH(bi, en_bin) EACH(ne, en_neu)
+            EACH(po, en_pop)
+            EACH(ki, en_kind) EACH(be, en_beta) EACH(bi, en_bin) EACH(ne, en_neu) EACH(sh, en_shr)
             {
-                if (quick && (po_i == 1 || be_i != 1 || bi_i || ne_i))
+                /* binary 2 ignores stars in the history: neutral does not matter */
+                if ((bi_i && ne_i) || (quick && (po_i != 1 || be_i != 1 || !bi_i || !sh_i)))
                     continue;
                 p[0] = en_pop[po_i];
                 p[1] = en_kind[ki_i];
@@ -797,6 +800,7 @@ static int grid_make(const struct env *e, int model, struct grid *g, const doubl
                 p[4] = en_neu[ne_i];
                 p[5] = e->o->w.content;
                 p[6] = e->o->w.social;
+                p[7] = en_shr[sh_i];
                 if (grid_add(g, p))
                     return FC_ERR;
             }
@@ -840,8 +844,8 @@ static void describe(int model, const double *p, char *buf, size_t n)
     case REC_PM_ENGINE:
         snprintf(buf, n,
                  "Weight.Popularity=%g Sim=%s Sim.Beta=%g Sim.Binary=%g Neutral=%g "
-                 "Weight.Content=%g Weight.Social=%g",
-                 p[0], p[1] > 0 ? "walk" : "cosine", p[2], p[3], p[4], p[5], p[6]);
+                 "Shrinkage=%g Weight.Content=%g Weight.Social=%g",
+                 p[0], p[1] > 0 ? "walk" : "cosine", p[2], p[3], p[4], p[7], p[5], p[6]);
         break;
     default:
         snprintf(buf, n, "as configured");

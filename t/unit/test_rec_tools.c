@@ -291,7 +291,7 @@ static void test_uci_convert(void **state)
     char *s;
     (void)state;
     assert_non_null(mkdtemp(out));
-    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 3, NULL), FC_OK);
+    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 3, REC_UCI_BLENDED, NULL), FC_OK);
     s = read_file(out, "ratings.csv");
     /* 2/2/2 -> 5, 1/1/1 -> 3, 0/0/0 -> 1, 2/1/0 -> 4, 2/2/1 -> 5, 0/1/0 -> 2 (half up) */
     assert_non_null(strstr(s, "user,item,rating\nU9001,900001,5\nU9001,900003,3\n"
@@ -313,11 +313,11 @@ static void test_uci_convert(void **state)
     s = read_file(out, "friends.csv"); /* only U9001 and U9002 rated 3 places in common */
     assert_string_equal(s, "user,friend\nU9001,U9002\n");
     free(s);
-    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 2, NULL), FC_OK);
+    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 2, REC_UCI_BLENDED, NULL), FC_OK);
     s = read_file(out, "friends.csv");
     assert_string_equal(s, "user,friend\nU9001,U9002\nU9001,U9003\nU9002,U9003\n");
     free(s);
-    assert_int_equal(rec_uci_convert("/nonexistent", out, 3, NULL), FC_ERR);
+    assert_int_equal(rec_uci_convert("/nonexistent", out, 3, REC_UCI_BLENDED, NULL), FC_ERR);
     rm_rf(out);
 }
 
