@@ -191,9 +191,9 @@ static void shuffle_u32(uint32_t *a, size_t n, uint64_t *rng)
 }
 
 /* The per-user split of the ratings r with mask[r] (NULL: all) into fold[r]; -1 elsewhere. */
-static int split_users(const uint32_t *ru, const uint8_t *rs, size_t nr, size_t nu,
-                       const uint8_t *mask, int folds, int loo, int relevant, uint64_t seed,
-                       int *fold)
+static int split_users(const uint32_t *ru, const uint32_t *ri, const uint8_t *rs, size_t nr,
+                       size_t nu, const uint8_t *mask, int folds, int loo, int relevant,
+                       uint64_t seed, int *fold)
 {
     size_t *off = calloc(nu + 2, sizeof *off), *fill = calloc(nu + 1, sizeof *fill);
     uint32_t *by = malloc((nr + 1) * sizeof *by);
@@ -230,6 +230,18 @@ static int split_users(const uint32_t *ru, const uint8_t *rs, size_t nr, size_t 
         for (size_t x = 0; x < n; x++)
             fold[by[a + x]] = (int)((start + x) % (size_t)folds);
     }
+    /* a pair rated twice goes wholly to one fold, so no held-out item is also in training */
+    for (size_t u = 0; u < nu; u++)
+        for (size_t x = off[u]; x < off[u + 1]; x++)
+            for (size_t y = off[u]; y < x; y++)
+                if (ri[by[y]] == ri[by[x]]) {
+                    if (!loo) {
+                        fold[by[x]] = fold[by[y]];
+                        break;
+                    }
+                    if (fold[by[x]] == 0 || fold[by[y]] == 0) /* held out together */
+                        fold[by[x]] = fold[by[y]] = 0;
+                }
     rc = FC_OK;
 out:
     free(off);
@@ -249,7 +261,7 @@ int rec_proto_split(const struct rec_dataset *d, int folds, int loo, int relevan
     rec_proto_defaults(&o);
     rc = env_init(&e, d, &o);
     if (rc == FC_OK)
-        rc = split_users(e.ru, e.rs, e.nr, e.nu, NULL, folds, loo, relevant, seed, fold);
+        rc = split_users(e.ru, e.ri, e.rs, e.nr, e.nu, NULL, folds, loo, relevant, seed, fold);
     env_free(&e);
     return rc;
 }
@@ -310,8 +322,22 @@ static int split_init(const struct env *e, const uint8_t *role, struct split *s)
         if (role[r] == 1) {
             s->item[s->off[u] + f1[u]] = e->ri[r];
             s->stars[s->off[u] + f1[u]++] = e->rs[r];
-        } else if (role[r] == 2 && e->rs[r] >= e->o->relevant)
-            s->titem[s->toff[u] + f2[u]++] = e->ri[r];
+        } else if (role[r] == 2 && e->rs[r] >= e->o->relevant) {
+            size_t x = 0;
+            while (x < f2[u] && s->titem[s->toff[u] + x] != e->ri[r])
+                x++;
+            if (x == f2[u])
+                s->titem[s->toff[u] + f2[u]++] = e->ri[r];
+        }
+    }
+    /* close the gaps the duplicates left */
+    for (size_t u = 0, o = 0; u < e->nu; u++) {
+        size_t a = s->toff[u];
+        s->toff[u] = o;
+        memmove(s->titem + o, s->titem + a, f2[u] * sizeof *s->titem);
+        o += f2[u];
+        if (u + 1 == e->nu)
+            s->toff[e->nu] = o;
     }
     rc = FC_OK;
 out:
@@ -884,7 +910,7 @@ static int inner_init(const struct env *e, const uint8_t *outer, uint64_t seed, 
         goto out;
     for (size_t r = 0; r < e->nr; r++)
         mask[r] = outer[r] == 1;
-    if (split_users(e->ru, e->rs, e->nr, e->nu, mask, in->n, 0, e->o->relevant, seed, fold))
+    if (split_users(e->ru, e->ri, e->rs, e->nr, e->nu, mask, in->n, 0, e->o->relevant, seed, fold))
         goto out;
     for (int f = 0; f < in->n; f++) {
         if (!(in->role[f] = malloc(e->nr + 1)))
@@ -1023,7 +1049,8 @@ int rec_proto_run(const struct rec_dataset *d, const struct rec_proto_opts *o,
     fold = malloc((e.nr + 1) * sizeof *fold);
     role = malloc(e.nr + 1);
     if (!fold || !role ||
-        split_users(e.ru, e.rs, e.nr, e.nu, NULL, o->folds, o->loo, o->relevant, o->seed, fold))
+        split_users(e.ru, e.ri, e.rs, e.nr, e.nu, NULL, o->folds, o->loo, o->relevant, o->seed,
+                    fold))
         goto out;
     /* units: per fold, users with a relevant held-out rating, in user order */
     cap_units = (size_t)nf * e.nu;
