@@ -27,10 +27,13 @@ static void usage(FILE *f)
             "  eval    --uci DIR [--stars overall|blended] | --ratings F [--items F] [--users F]\n"
             "          [--folds K | --loo] [--inner K] [--seed N] [--demo-friends N] [-k 10]\n"
             "          [--relevant 4] [--models LIST] [--compare A,B] [--boot N] [--quick]\n"
+            "          [--split-out F]\n"
             "          forkcast vs. baselines tuned by nested validation, per-user split:\n"
             "          HitRate, NDCG, recall @k with standard errors, paired bootstrap\n"
             "  eval --legacy --ratings F [--friends F ...]   the former global-shuffle protocol\n"
             "          (engine vs. popularity, precision, coverage, cold start)\n"
+            "  tune    --uci DIR | --ratings F [--items F] [--users F] [--inner K] [--quick]\n"
+            "          the engine's weights learnt by validation on all the data (Rec.KEY lines)\n"
             "  top     --ratings F [--friends F ...] --user ID [-n 10]   top items for a user\n"
             "  similar --ratings F [--items F ...] --item ID [-n 10]     items like an item\n"
             "  friends --ratings F [--min-common 3]      demo friendships (user,friend CSV)\n"
@@ -51,7 +54,7 @@ struct opts {
     struct rec_paths paths;
     const char *ratings, *friends, *items, *users, *events, *blocks; /* raw values */
     const char *user, *item, *out, *seed, *n, *folds, *demo, *k, *relevant, *queries, *mincommon;
-    const char *uci, *stars, *inner, *models, *compare, *boot;
+    const char *uci, *stars, *inner, *models, *compare, *boot, *splitout;
     const char *pos[2];
     int npos, loo, legacy, quick;
     struct rec_weights w;
@@ -99,6 +102,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--models", offsetof(struct opts, models)},
         {"--compare", offsetof(struct opts, compare)},
         {"--boot", offsetof(struct opts, boot)},
+        {"--split-out", offsetof(struct opts, splitout)},
     };
     memset(o, 0, sizeof *o);
     rec_weights_default(&o->w);
@@ -402,6 +406,29 @@ static int load_uci(const struct opts *o, int stars, struct rec_files *f)
     return rc;
 }
 
+/* The outer split as user,item,rating,fold (-1: always training), for checking it. */
+static int write_split(const char *path, const struct rec_files *f, const struct rec_proto_opts *e)
+{
+    int *fold = malloc((f->d.n_ratings + 1) * sizeof *fold), rc = FC_ERR;
+    FILE *out = NULL;
+    if (!fold || rec_proto_split(&f->d, e->folds, e->loo, e->relevant, e->seed, fold))
+        goto out;
+    if (!(out = fopen(path, "w"))) {
+        fprintf(stderr, "forkcast: rec: cannot write %s\n", path);
+        goto out;
+    }
+    fprintf(out, "user,item,rating,fold\n");
+    for (size_t i = 0; i < f->d.n_ratings; i++)
+        fprintf(out, "%s,%s,%d,%d\n", rec_ids_name(f->users, f->d.ratings[i].user),
+                rec_ids_name(f->items, f->d.ratings[i].item), f->d.ratings[i].stars, fold[i]);
+    rc = ferror(out) ? FC_ERR : FC_OK;
+out:
+    if (out && fclose(out))
+        rc = FC_ERR;
+    free(fold);
+    return rc;
+}
+
 static int cmd_eval(const struct opts *o)
 {
     struct rec_files f;
@@ -485,6 +512,10 @@ static int cmd_eval(const struct opts *o)
     if (o->uci ? load_uci(o, stars, &f) : load(o, &f))
         return 2;
     e.side = f.d.n_items > 0 || f.d.n_users > 0;
+    if (o->splitout && write_split(o->splitout, &f, &e)) {
+        rec_files_free(&f);
+        return 1;
+    }
     rc = rec_proto_run(&f.d, &e, &r);
     if (rc) {
         fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
@@ -551,6 +582,60 @@ static int cmd_eval(const struct opts *o)
     if (ca >= 0)
         print_diff(&r, sa, ca, sb, cb, (int)boot, e.seed);
     rec_proto_report_free(&r);
+    rec_files_free(&f);
+    return 0;
+}
+
+/* Learns the engine's weights on the whole data set and prints them as configuration. */
+static int cmd_tune(const struct opts *o)
+{
+    struct rec_files f;
+    struct rec_proto_opts e;
+    struct rec_weights w;
+    unsigned long long v;
+    const char *key;
+    int stars = REC_UCI_OVERALL, rc;
+
+    rec_proto_defaults(&e);
+    e.w = o->w;
+    e.quick = o->quick;
+    if (o->inner) {
+        if (parse_u64(o->inner, "--inner", REC_PROTO_MAX_FOLDS, &v) || v < 2)
+            return fprintf(stderr, "forkcast: rec: --inner must be 2..%d\n", REC_PROTO_MAX_FOLDS),
+                   2;
+        e.inner = (int)v;
+    }
+    if (o->seed) {
+        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
+            return 2;
+        e.seed = v;
+    }
+    if (o->demo) {
+        if (parse_u64(o->demo, "--demo-friends", 1000, &v))
+            return 2;
+        e.demo_friends = (int)v;
+    }
+    if (o->stars) {
+        if (strcmp(o->stars, "blended") == 0)
+            stars = REC_UCI_BLENDED;
+        else if (strcmp(o->stars, "overall") != 0)
+            return fprintf(stderr, "forkcast: rec: --stars must be overall or blended\n"), 2;
+    }
+    if (o->uci ? load_uci(o, stars, &f) : load(o, &f))
+        return 2;
+    rc = rec_proto_tune(&f.d, &e, f.d.n_items > 0 || f.d.n_users > 0, &w);
+    if (rc) {
+        fprintf(stderr, "forkcast: rec: tuning failed\n");
+        rec_files_free(&f);
+        return 1;
+    }
+    printf("# learnt by %d-fold validation (best NDCG@%d) on %zu ratings%s\n", e.inner, e.k,
+           f.d.n_ratings, f.d.n_items || f.d.n_users ? " with side data" : "");
+    for (size_t i = 0; (key = rec_weights_key(i)); i++) {
+        double x = 0;
+        rec_weights_get(&w, key, &x);
+        printf("Rec.%s = %g\n", key, x);
+    }
     rec_files_free(&f);
     return 0;
 }
@@ -735,10 +820,11 @@ static int cmd_weights(const struct opts *o)
 /* The options that take a value (parse_opts' table and --set), so that the subcommand may
  * follow them. */
 static const char *const valued[] = {
-    "--ratings",  "--friends", "--items",      "--users", "--events", "--blocks",       "--user",
-    "--item",     "--out",     "--seed",       "-n",      "--folds",  "--demo-friends", "-k",
-    "--relevant", "--queries", "--min-common", "--set",   "--uci",    "--stars",        "--inner",
-    "--models",   "--compare", "--boot",       NULL,
+    "--ratings",      "--friends", "--items",    "--users",   "--events",     "--blocks",
+    "--user",         "--item",    "--out",      "--seed",    "-n",           "--folds",
+    "--demo-friends", "-k",        "--relevant", "--queries", "--min-common", "--set",
+    "--uci",          "--stars",   "--inner",    "--models",  "--compare",    "--boot",
+    "--split-out",    NULL,
 };
 
 int fc_rec_cli(int argc, char **argv)
@@ -763,6 +849,8 @@ int fc_rec_cli(int argc, char **argv)
         return cmd_top(&o, 0);
     if (strcmp(cmd, "similar") == 0)
         return cmd_top(&o, 1);
+    if (strcmp(cmd, "tune") == 0)
+        return cmd_tune(&o);
     if (strcmp(cmd, "friends") == 0)
         return cmd_friends(&o);
     if (strcmp(cmd, "synth") == 0)

@@ -407,9 +407,11 @@ void rec_weights_default(struct rec_weights *w)
 {
     memset(w, 0, sizeof *w);
     w->cf = 1.0;
+    /* the blend and the similarity are what `forkcast rec tune` learns on the UCI data
+     * (docs/recommendations.md), but for Social, which UCI cannot measure (no real friends) */
     w->social = 0.25;
-    w->content = 0.5;
-    w->popularity = 0;
+    w->content = 0.25;
+    w->popularity = 0.2;
     w->shrinkage = 0;
     w->save = 0.6;
     w->view = 0.2;
@@ -419,12 +421,11 @@ void rec_weights_default(struct rec_weights *w)
     w->neutral = 0;
     w->neighbors = 50;
     w->candidates = 200;
-    /* RP3beta's walk on binarised ratings: what nested validation picks on the UCI data
-     * (docs/recommendations.md) */
+    /* RP3beta's walk on binarised ratings */
     w->sim_alpha = 1;
-    w->sim_beta = 0.5;
+    w->sim_beta = 0.7;
     w->user_decay = 1;
-    w->binary = 2;
+    w->binary = 1;
 }
 
 const char *rec_weights_key(size_t i)

@@ -30,7 +30,7 @@ void rec_proto_defaults(struct rec_proto_opts *o)
     memset(o, 0, sizeof *o);
     rec_weights_default(&o->w);
     o->folds = 5;
-    o->inner = 3;
+    o->inner = 5;
     o->k = 10;
     o->relevant = 4;
     o->demo_friends = 3;
@@ -759,7 +759,7 @@ static int grid_make(const struct env *e, int model, struct grid *g, const doubl
     static const double ease_l[] = {1, 5, 10, 25, 50, 100, 250, 500};
     static const double en_pop[] = {0, 0.02, 0.2}, en_kind[] = {0, 1}, en_beta[] = {0.3, 0.5, 0.7};
     static const double en_bin[] = {1, 2}, en_neu[] = {0, 2}, en_shr[] = {0, 5};
-    static const double en_con[] = {0, 0.25, 0.5, 1}, en_soc[] = {0, 0.25, 0.5};
+    static const double en_con[] = {0, 0.1, 0.25, 0.5}, en_soc[] = {0, 0.1, 0.25};
     const double *lk = quick ? liked_q : liked;
     size_t nlk = quick ? 1 : 2;
     memset(g, 0, sizeof *g);
@@ -1136,6 +1136,32 @@ out:
         rec_proto_report_free(r);
     env_free(&e);
     free(fold);
+    free(role);
+    return rc;
+}
+
+int rec_proto_tune(const struct rec_dataset *d, const struct rec_proto_opts *o, int side,
+                   struct rec_weights *out)
+{
+    struct env e;
+    struct inner in = {0};
+    uint8_t *role = NULL;
+    double par[MAX_PAR];
+    int rc = FC_ERR;
+
+    *out = o->w;
+    if (!d->n_ratings || o->k < 1 || o->k > 64 || o->relevant < 1 || o->relevant > 5 ||
+        o->inner < 2 || o->inner > REC_PROTO_MAX_FOLDS)
+        return FC_EINVAL;
+    if (env_init(&e, d, o) || !(role = malloc(e.nr + 1)))
+        goto out;
+    memset(role, 1, e.nr);
+    if (inner_init(&e, role, o->seed, &in) || (rc = tune(&e, &in, REC_PM_ENGINE, side, par)))
+        goto out;
+    engine_weights(&e, par, out);
+out:
+    inner_free(&in);
+    env_free(&e);
     free(role);
     return rc;
 }

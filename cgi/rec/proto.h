@@ -43,7 +43,7 @@ struct rec_proto_opts {
     uint64_t seed;
 };
 
-/* 5 folds, 3 inner folds, k 10, relevant 4, seed 1, demo friends 3, default weights. */
+/* 5 folds, 5 inner folds, k 10, relevant 4, seed 1, demo friends 3, default weights. */
 void rec_proto_defaults(struct rec_proto_opts *o);
 
 /* The per-user split: the ratings of each user are shuffled (seed) and dealt round-robin from
@@ -84,6 +84,13 @@ struct rec_proto_report {
 int rec_proto_run(const struct rec_dataset *d, const struct rec_proto_opts *o,
                   struct rec_proto_report *r);
 void rec_proto_report_free(struct rec_proto_report *r);
+
+/* Learns the engine's weights by the same validation on the whole of d (every rating is
+ * training; o->inner folds inside it): *out gets o->w with the chosen blend and similarity
+ * (side: content and social too, from d's items, users and demo friendships). FC_OK,
+ * FC_EINVAL or FC_ERR. */
+int rec_proto_tune(const struct rec_dataset *d, const struct rec_proto_opts *o, int side,
+                   struct rec_weights *out);
 
 struct rec_proto_diff {
     double mean, lo, hi; /* a - b, and its 95% percentile interval */

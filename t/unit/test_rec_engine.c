@@ -397,7 +397,8 @@ static void test_shrinkage(void **state)
         rate(f, u, 4, 4); /* 3 and 4: twenty users, identical: cosine 1 */
     }
     rec_weights_default(&w);
-    /* the default walk: sim(i -> j) = sum of 1 / deg(user) / (deg(i) * deg(j)^0.5) */
+    w.sim_beta = 0.5;
+    /* the walk: sim(i -> j) = sum of 1 / deg(user) / (deg(i) * deg(j)^0.5) */
     m = build(f, &w);
     assert_true(fabs(rec_model_similarity(m, 1, 2) - 0.5) < 1e-6);
     assert_true(fabs(rec_model_similarity(m, 3, 4) - 10.0 / (20.0 * sqrt(20.0))) < 1e-6);
