@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Integration test: `forkcast rec ...` (ASan build) on the fixtures in t/data/rec: the eval
 table's format and ranges, top/similar output, friends, weights, synth + bench, convert-uci,
-and, on the UCI data set of data/, that the engine beats popularity on it."""
+and, on the UCI data set of data/, the standard protocol (per-user split, every baseline, forkcast
+beating popularity, standard errors, chosen hyper-parameters, paired bootstrap) and the legacy
+one."""
 import csv
 import os
 import re
@@ -91,28 +93,138 @@ def top_lines_ok(out, n, exclude):
     return True
 
 
+RATINGS_ROWS = ["popularity", "item-knn", "rp3beta", "ease", "forkcast-defaults", "forkcast"]
+SIDE_ROWS = ["city-popularity", "forkcast-defaults+side", "forkcast+side"]
+PM = r"(\d\.\d{4}) ± (\d\.\d{4})"
+
+
+def proto_table(out):
+    """The rows of the standard protocol: {name: [(mean, se) for HitRate, NDCG, Recall]}."""
+    rows = {}
+    for line in out.splitlines():
+        m = re.match(r"^(\S+)\s+%s\s+%s\s+%s$" % (PM, PM, PM), line)
+        if m:
+            g = [float(x) for x in m.groups()[1:]]
+            rows[m.group(1)] = [(g[0], g[1]), (g[2], g[3]), (g[4], g[5])]
+    return rows
+
+
+def split_ok(path, folds):
+    """The split file partitions each user's ratings into the folds, evenly, and no held-out
+    (user, item) is also in training."""
+    by_user = {}
+    with open(path) as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        by_user.setdefault(r["user"], []).append((r["item"], int(r["fold"])))
+    for user, rs in by_user.items():
+        if any(not 0 <= fo < folds for _, fo in rs):
+            return "user %s: a rating outside the folds" % user
+        counts = [sum(1 for _, fo in rs if fo == k) for k in range(folds)]
+        if max(counts) - min(counts) > 1:
+            return "user %s: uneven folds %s" % (user, counts)
+        for k in range(folds):
+            test = {i for i, fo in rs if fo == k}
+            train = {i for i, fo in rs if fo != k}
+            if test & train:
+                return "user %s fold %d: held-out items in training" % (user, k)
+    return "" if rows else "no rows"
+
+
+def standard_protocol(rdir):
+    """forkcast rec eval on the UCI data set, small: 2 outer folds, 2 inner, small grids."""
+    split = os.path.join(tmp, "split.csv")
+    args = ["--uci", UCI, "--folds", 2, "--inner", 2, "--quick", "--boot", 200]
+    rc, out, err = rec("eval", *args, "--split-out", split)
+    t.ok(rc == 0, "rec eval (the standard protocol) exits 0", err)
+    t.ok(re.search(r"^forkcast rec eval: 1161 ratings, 138 users, 130 items; per-user 2-fold "
+                   r"split, seed 1$", out, re.M) and
+         "stars: the UCI overall rating, 0/1/2 -> 1/3/5" in out and
+         re.search(r"relevant = rating >= 4 of 5 \(486 ratings\)", out),
+         "eval says what it evaluated: per-user split, overall stars (486 of 5 stars)", out)
+    t.ok(split_ok(split, 2) == "", "the split partitions each user's ratings evenly, no held-out "
+         "item in training", split_ok(split, 2))
+    rows = proto_table(out)
+    t.ok(sorted(rows) == sorted(RATINGS_ROWS + SIDE_ROWS),
+         "the table has every model, ratings only and with side data", sorted(rows))
+    t.ok(all(0 <= m <= 1 and 0 < se < 0.2 for r in rows.values() for m, se in r),
+         "every metric is in range with a standard error", out)
+    t.ok(all(r[1][0] <= r[0][0] for r in rows.values()), "NDCG <= HitRate in every row", out)
+    if sorted(rows) == sorted(RATINGS_ROWS + SIDE_ROWS):
+        pop = rows["popularity"]
+        for name in ("forkcast", "forkcast-defaults", "rp3beta", "item-knn", "ease",
+                     "forkcast+side"):
+            t.ok(rows[name][0][0] > pop[0][0] + 0.2 and rows[name][1][0] > pop[1][0] + 0.1,
+                 "%s beats popularity on UCI (HitRate, NDCG)" % name, out)
+        t.ok(rows["city-popularity"][1][0] > pop[1][0], "city popularity beats popularity", out)
+    for name in ["popularity", "item-knn", "rp3beta", "ease", "forkcast", "city-popularity",
+                 "forkcast+side"]:
+        t.ok(all(re.search(r"^%s\s+fold %d: \S+=" % (re.escape(name), k), out, re.M)
+                 for k in (1, 2)), "the chosen hyper-parameters of %s are printed per fold" % name,
+             out)
+    m = re.search(r"^forkcast - (\S+):\s+HitRate ([+-]\d\.\d{4}) \[([+-]\d\.\d{4}), "
+                  r"([+-]\d\.\d{4})\]\s+NDCG ([+-]\d\.\d{4}) \[([+-]\d\.\d{4}), ([+-]\d\.\d{4})\]",
+                  out, re.M)
+    t.ok(m and m.group(1) in RATINGS_ROWS[:4] and
+         float(m.group(3)) <= float(m.group(2)) <= float(m.group(4)) and
+         float(m.group(6)) <= float(m.group(5)) <= float(m.group(7)),
+         "forkcast is compared with the best baseline: difference inside its interval", out)
+    rc2, out2, _ = rec("eval", *args)
+    t.ok(rc2 == 0 and out2 == out, "the standard protocol is deterministic for a seed")
+
+    rc, out, err = rec("eval", "--uci", UCI, "--loo", "--inner", 2, "--quick", "--boot", 100,
+                       "--models", "popularity,forkcast", "--compare", "forkcast,popularity",
+                       "--stars", "blended")
+    rows = proto_table(out)
+    m = re.search(r"^forkcast - popularity:\s+HitRate ([+-]\d\.\d{4}) \[([+-]\d\.\d{4}), ", out,
+                  re.M)
+    t.ok(rc == 0 and "per-user leave-one-out" in out and "stars: blended" in out and
+         "(624 ratings)" in out and sorted(rows) == ["forkcast", "forkcast+side", "popularity"],
+         "eval --loo --stars blended --models: the blended stars, only the models asked", out + err)
+    t.ok(m and float(m.group(2)) > 0, "--compare: forkcast beats popularity, the whole 95% "
+         "interval above 0", out)
+    rc, out, err = rec("eval", *files("ratings"), "--folds", 2, "--inner", 2, "--quick",
+                       "--boot", 50)
+    rows = proto_table(out)
+    t.ok(rc == 0 and sorted(rows) == sorted(RATINGS_ROWS) and "with side data" not in out,
+         "eval on a ratings file alone: the ratings-only table", out + err)
+    for bad, what in ((["--stars", "fancy", "--uci", UCI], "--stars"),
+                      (["--stars", "blended", "--ratings", DATA + "/ratings.csv"], "--uci"),
+                      (["--models", "magic", "--uci", UCI], "unknown model"),
+                      (["--compare", "forkcast", "--uci", UCI], "--compare"),
+                      (["--inner", 1, "--uci", UCI], "--inner"),
+                      (["--uci", "/nonexistent"], "cannot read")):
+        rc, out, err = rec("eval", *bad)
+        t.ok(rc == 2 and what in err, "eval %s: usage error naming %s" % (bad[:2], what), err)
+    rc, out, err = rec("tune", "--uci", UCI, "--inner", 2, "--quick")
+    t.ok(rc == 0 and re.search(r"^Rec\.Sim\.Beta = [\d.]+$", out, re.M) and
+         re.search(r"^Rec\.Weight\.Content = [\d.]+$", out, re.M),
+         "rec tune prints the learnt weights as configuration", out + err)
+
+
 try:
     # eval: the table
     all_files = files("ratings", "friends", "items", "users", "events", "blocks")
-    rc, out, err = rec("eval", *all_files)
-    t.ok(rc == 0, "rec eval exits 0", err)
+    rc, out, err = rec("eval", "--legacy", *all_files)
+    t.ok(rc == 0, "rec eval --legacy exits 0", err)
     t.ok(re.search(r"^forkcast rec eval: 955 ratings, 100 users, 60 items; 5-fold "
                    r"cross-validation, seed 1$", out, re.M), "eval says what it evaluated", out)
     t.ok("relevant = rating >= 4 of 5" in out, "eval states what is relevant", out)
     t.ok(re.search(r"^method\s+HitRate@10\s+NDCG@10\s+Precision@10\s+Coverage\s+Users$", out,
                    re.M), "eval prints the column header", out)
     t.ok(table_ok(out), "eval prints four rows with metrics in range", out)
-    rc2, out2, _ = rec("eval", *all_files)
+    rc2, out2, _ = rec("eval", "--legacy", *all_files)
     t.ok(rc2 == 0 and out2 == out, "eval is deterministic for a seed")
 
-    rc, out, err = rec("eval", *files("ratings", "items", "users"), "--folds", 3, "--seed", 9,
+    rc, out, err = rec("eval", "--legacy", *files("ratings", "items", "users"), "--folds", 3,
+                       "--seed", 9,
                        "--demo-friends", 2, "-k", 5, "--relevant", 5)
     t.ok(rc == 0 and "3-fold cross-validation, seed 9" in out and
          "derived per fold" in out and "relevant = rating >= 5" in out and "metrics @5" in out,
          "eval options: folds, seed, demo friends, k, relevant", out + err)
     t.ok(table_ok(out), "eval table in range with options", out)
-    rc, out, err = rec("eval", *files("ratings"), "--loo")
-    t.ok(rc == 0 and "leave-one-out" in out and table_ok(out), "eval --loo", out + err)
+    rc, out, err = rec("eval", "--legacy", *files("ratings"), "--loo")
+    t.ok(rc == 0 and "leave-one-out" in out and table_ok(out), "eval --legacy --loo", out + err)
 
     # top / similar
     rc, out, err = rec("top", *files("ratings", "friends", "items", "users"), "--user", "u1",
@@ -185,7 +297,7 @@ try:
     rc, out, err = rec("convert-uci", UCI, rdir)
     t.ok(rc == 0 and "130 items, 138 users, 1161 ratings" in out, "convert-uci on UCI",
          out + err)
-    rc, out, err = rec("eval", "--ratings", rdir + "/ratings.csv", "--items",
+    rc, out, err = rec("eval", "--legacy", "--ratings", rdir + "/ratings.csv", "--items",
                        rdir + "/items.csv", "--users", rdir + "/users.csv",
                        "--demo-friends", 3)
     rows = parse_table(out)
@@ -194,6 +306,7 @@ try:
          rows["engine"][1] > rows["popularity"][1] and
          rows["cold-start engine"][1] > rows["cold-start popularity"][1],
          "on UCI the engine beats popularity (HitRate, NDCG; cold-start NDCG)", out + err)
+    standard_protocol(rdir)
 except Exception as e:  # noqa: BLE001
     t.ok(False, "unexpected exception", repr(e))
 finally:

@@ -17,6 +17,9 @@ def figures_rec(text):
     m = re.search(r"^model build: " + NUM, text, re.M)
     if m:
         f["build_s"] = float(m.group(1))
+    m = re.search(r"^model build: [^\n]*?" + NUM + r" s CPU", text, re.M)
+    if m:
+        f["build_cpu_s"] = float(m.group(1))
     for m in re.finditer(r"^(top|similar)-(\d+) (latency|CPU time)[^\n]*", text, re.M):
         for k, v in re.findall(r"\b(p50|p90|p99|mean|max)\s+" + NUM, m.group(0)):
             f["%s%s_%s_%s_ms" % (m.group(1), m.group(2), "cpu" if m.group(3) == "CPU time"

@@ -5,6 +5,7 @@
 #include "rec/csv.h"
 #include "rec/engine.h"
 #include "rec/eval.h"
+#include "rec/proto.h"
 #include "rec/synth.h"
 #include "rec/uci.h"
 
@@ -15,28 +16,37 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 int fc_rec_cli(int argc, char **argv);
 
 static void usage(FILE *f)
 {
-    fprintf(
-        f, "usage: forkcast rec COMMAND [OPTIONS]\n"
-           "  eval    --ratings F [--friends F] [--items F] [--users F] [--events F] [--blocks F]\n"
-           "          [--folds K | --loo] [--seed N] [--demo-friends N] [-k 10] [--relevant 4]\n"
-           "          engine vs. popularity: HitRate, NDCG, precision @k, coverage, cold start\n"
-           "  top     --ratings F [--friends F ...] --user ID [-n 10]   top items for a user\n"
-           "  similar --ratings F [--items F ...] --item ID [-n 10]     items like an item\n"
-           "  friends --ratings F [--min-common 3]      demo friendships (user,friend CSV)\n"
-           "  synth   --users N --items N --ratings N --friends MEAN [--events N] [--seed N]\n"
-           "          --out DIR                         synthetic data for benchmarks\n"
-           "  bench   --ratings F [--friends F ...] [--queries 10000] [-n 10] [--seed N]\n"
-           "          build time, peak memory, top-n and similar latency percentiles\n"
-           "  convert-uci DIR OUTDIR [--min-common 3]   the UCI data set as the CSV files above\n"
-           "  weights                                   the weight keys (Rec.KEY) and defaults\n"
-           "every command but synth and convert-uci takes --set KEY=VALUE (a weight, e.g.\n"
-           "Weight.CF=1.2) any number of times; see docs/recommendations.md\n"
-           "Exit: 0 done, 1 failed, 2 usage error.\n");
+    fprintf(f,
+            "usage: forkcast rec COMMAND [OPTIONS]\n"
+            "  eval    --uci DIR [--stars overall|blended] | --ratings F [--items F] [--users F]\n"
+            "          [--folds K | --loo] [--inner K] [--seed N] [--demo-friends N] [-k 10]\n"
+            "          [--relevant 4] [--models LIST] [--compare A,B] [--boot N] [--quick]\n"
+            "          [--split-out F]\n"
+            "          forkcast vs. baselines tuned by nested validation, per-user split:\n"
+            "          HitRate, NDCG, recall @k with standard errors, paired bootstrap\n"
+            "  eval --legacy --ratings F [--friends F ...]   the former global-shuffle protocol\n"
+            "          (engine vs. popularity, precision, coverage, cold start)\n"
+            "  tune    --uci DIR | --ratings F [--items F] [--users F] [--inner K] [--quick]\n"
+            "          the engine's weights learnt by validation on all the data (Rec.KEY lines)\n"
+            "  top     --ratings F [--friends F ...] --user ID [-n 10]   top items for a user\n"
+            "  similar --ratings F [--items F ...] --item ID [-n 10]     items like an item\n"
+            "  friends --ratings F [--min-common 3]      demo friendships (user,friend CSV)\n"
+            "  synth   --users N --items N --ratings N --friends MEAN [--events N] [--seed N]\n"
+            "          --out DIR                         synthetic data for benchmarks\n"
+            "  bench   --ratings F [--friends F ...] [--queries 10000] [-n 10] [--seed N]\n"
+            "          build time, peak memory, top-n and similar latency percentiles\n"
+            "  convert-uci DIR OUTDIR [--min-common 3] [--stars blended|overall]\n"
+            "          the UCI data set as the CSV files above\n"
+            "  weights                                   the weight keys (Rec.KEY) and defaults\n"
+            "every command but synth and convert-uci takes --set KEY=VALUE (a weight, e.g.\n"
+            "Weight.CF=1.2) any number of times; see docs/recommendations.md\n"
+            "Exit: 0 done, 1 failed, 2 usage error.\n");
 }
 
 /* Parsed command line. Numbers are kept as text until the command says what they mean. */
@@ -44,8 +54,9 @@ struct opts {
     struct rec_paths paths;
     const char *ratings, *friends, *items, *users, *events, *blocks; /* raw values */
     const char *user, *item, *out, *seed, *n, *folds, *demo, *k, *relevant, *queries, *mincommon;
+    const char *uci, *stars, *inner, *models, *compare, *boot, *splitout;
     const char *pos[2];
-    int npos, loo;
+    int npos, loo, legacy, quick;
     struct rec_weights w;
 };
 
@@ -85,6 +96,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         {"--relevant", offsetof(struct opts, relevant)},
         {"--queries", offsetof(struct opts, queries)},
         {"--min-common", offsetof(struct opts, mincommon)},
+        {"--uci", offsetof(struct opts, uci)},
+        {"--stars", offsetof(struct opts, stars)},
+        {"--inner", offsetof(struct opts, inner)},
+        {"--models", offsetof(struct opts, models)},
+        {"--compare", offsetof(struct opts, compare)},
+        {"--boot", offsetof(struct opts, boot)},
+        {"--split-out", offsetof(struct opts, splitout)},
     };
     memset(o, 0, sizeof *o);
     rec_weights_default(&o->w);
@@ -93,6 +111,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
         int found = 0;
         if (strcmp(a, "--loo") == 0) {
             o->loo = 1;
+            continue;
+        }
+        if (strcmp(a, "--legacy") == 0) {
+            o->legacy = 1;
+            continue;
+        }
+        if (strcmp(a, "--quick") == 0) {
+            o->quick = 1;
             continue;
         }
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -233,7 +259,7 @@ static void print_row(const char *name, const struct rec_eval_metrics *x)
            x->coverage, x->users);
 }
 
-static int cmd_eval(const struct opts *o)
+static int cmd_eval_legacy(const struct opts *o)
 {
     struct rec_files f;
     struct rec_eval_opts e;
@@ -301,6 +327,315 @@ static int cmd_eval(const struct opts *o)
     print_row("popularity", &r.popularity);
     print_row("cold-start engine", &r.cold_engine);
     print_row("cold-start popularity", &r.cold_popularity);
+    rec_files_free(&f);
+    return 0;
+}
+
+/* The index of a model name ("forkcast", "rp3beta", ...; "+side" for the side-data row). */
+static int model_named(const char *s, size_t len, int *side)
+{
+    *side = 0;
+    if (len > 5 && strncmp(s + len - 5, "+side", 5) == 0) {
+        *side = 1;
+        len -= 5;
+    }
+    for (int m = 0; m < REC_PM_N; m++)
+        if (strlen(rec_proto_model_name(m)) == len &&
+            strncmp(rec_proto_model_name(m), s, len) == 0) {
+            if (m == REC_PM_CITYPOP)
+                *side = 1;
+            return m;
+        }
+    return -1;
+}
+
+static const char *row_name(int side, int m, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s", rec_proto_model_name(m), side && m != REC_PM_CITYPOP ? "+side" : "");
+    return buf;
+}
+
+static void print_pm(const struct rec_proto_report *r, int side, int m)
+{
+    const struct rec_proto_row *x = &r->row[side][m];
+    char name[40];
+    if (!x->ran)
+        return;
+    printf("%-24s %.4f ± %.4f   %.4f ± %.4f   %.4f ± %.4f\n", row_name(side, m, name, sizeof name),
+           x->mean.hit, x->se.hit, x->mean.ndcg, x->se.ndcg, x->mean.recall, x->se.recall);
+}
+
+static void print_diff(const struct rec_proto_report *r, int sa, int a, int sb, int b, int boot,
+                       uint64_t seed)
+{
+    char na[40], nb[40];
+    static const char *const metric[] = {"HitRate", "NDCG", "Recall"};
+    printf("%s - %s:", row_name(sa, a, na, sizeof na), row_name(sb, b, nb, sizeof nb));
+    for (int k = 0; k < 3; k++) {
+        struct rec_proto_diff d;
+        if (rec_proto_compare(r, sa, a, sb, b, k, boot, seed, &d))
+            return (void)printf(" (not run)\n");
+        printf("  %s %+.4f [%+.4f, %+.4f]", metric[k], d.mean, d.lo, d.hi);
+    }
+    putchar('\n');
+}
+
+/* Converts the UCI data set into a temporary directory and loads it from there. */
+static int load_uci(const struct opts *o, int stars, struct rec_files *f)
+{
+    char dir[] = "/tmp/forkcast-eval-XXXXXX", path[3][64];
+    static const char *const name[] = {"ratings.csv", "items.csv", "users.csv"};
+    struct rec_paths p = {0};
+    int rc = FC_ERR;
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "forkcast: rec: cannot create a temporary directory\n");
+        return FC_ERR;
+    }
+    for (int i = 0; i < 3; i++)
+        snprintf(path[i], sizeof path[i], "%s/%s", dir, name[i]);
+    p.ratings = path[0];
+    p.items = path[1];
+    p.users = path[2];
+    if (rec_uci_convert(o->uci, dir, REC_UCI_MIN_COMMON, stars, NULL) == FC_OK)
+        rc = rec_files_load(f, &p);
+    for (int i = 0; i < 3; i++)
+        unlink(path[i]);
+    snprintf(path[0], sizeof path[0], "%s/friends.csv", dir);
+    unlink(path[0]);
+    rmdir(dir);
+    return rc;
+}
+
+/* The outer split as user,item,rating,fold (-1: always training), for checking it. */
+static int write_split(const char *path, const struct rec_files *f, const struct rec_proto_opts *e)
+{
+    int *fold = malloc((f->d.n_ratings + 1) * sizeof *fold), rc = FC_ERR;
+    FILE *out = NULL;
+    if (!fold || rec_proto_split(&f->d, e->folds, e->loo, e->relevant, e->seed, fold))
+        goto out;
+    if (!(out = fopen(path, "w"))) {
+        fprintf(stderr, "forkcast: rec: cannot write %s\n", path);
+        goto out;
+    }
+    fprintf(out, "user,item,rating,fold\n");
+    for (size_t i = 0; i < f->d.n_ratings; i++)
+        fprintf(out, "%s,%s,%d,%d\n", rec_ids_name(f->users, f->d.ratings[i].user),
+                rec_ids_name(f->items, f->d.ratings[i].item), f->d.ratings[i].stars, fold[i]);
+    rc = ferror(out) ? FC_ERR : FC_OK;
+out:
+    if (out && fclose(out))
+        rc = FC_ERR;
+    free(fold);
+    return rc;
+}
+
+static int cmd_eval(const struct opts *o)
+{
+    struct rec_files f;
+    struct rec_proto_opts e;
+    struct rec_proto_report r;
+    unsigned long long v, boot = 2000;
+    int stars = REC_UCI_OVERALL, rc, best = -1, ca = -1, cb = -1, sa = 0, sb = 0;
+
+    rec_proto_defaults(&e);
+    e.w = o->w;
+    e.loo = o->loo;
+    e.quick = o->quick;
+    if (o->folds) {
+        if (parse_u64(o->folds, "--folds", REC_PROTO_MAX_FOLDS, &v) || v < 2)
+            return fprintf(stderr, "forkcast: rec: --folds must be 2..%d\n", REC_PROTO_MAX_FOLDS),
+                   2;
+        e.folds = (int)v;
+    }
+    if (o->inner) {
+        if (parse_u64(o->inner, "--inner", REC_PROTO_MAX_FOLDS, &v) || v < 2)
+            return fprintf(stderr, "forkcast: rec: --inner must be 2..%d\n", REC_PROTO_MAX_FOLDS),
+                   2;
+        e.inner = (int)v;
+    }
+    if (o->seed) {
+        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
+            return 2;
+        e.seed = v;
+    }
+    if (o->demo) {
+        if (parse_u64(o->demo, "--demo-friends", 1000, &v))
+            return 2;
+        e.demo_friends = (int)v;
+    }
+    if (o->k) {
+        if (parse_u64(o->k, "-k", 64, &v) || v < 1)
+            return fprintf(stderr, "forkcast: rec: -k must be 1..64\n"), 2;
+        e.k = (int)v;
+    }
+    if (o->relevant) {
+        if (parse_u64(o->relevant, "--relevant", 5, &v) || v < 1)
+            return fprintf(stderr, "forkcast: rec: --relevant must be 1..5\n"), 2;
+        e.relevant = (int)v;
+    }
+    if (o->boot && (parse_u64(o->boot, "--boot", 1000000, &boot) || boot < 1))
+        return fprintf(stderr, "forkcast: rec: --boot must be 1..1000000\n"), 2;
+    if (o->stars) {
+        if (strcmp(o->stars, "overall") == 0)
+            stars = REC_UCI_OVERALL;
+        else if (strcmp(o->stars, "blended") == 0)
+            stars = REC_UCI_BLENDED;
+        else
+            return fprintf(stderr, "forkcast: rec: --stars must be overall or blended\n"), 2;
+        if (!o->uci)
+            return fprintf(stderr, "forkcast: rec: --stars goes with --uci DIR\n"), 2;
+    }
+    if (o->models) {
+        const char *p = o->models;
+        while (*p) {
+            size_t len = strcspn(p, ",");
+            int side, m = model_named(p, len, &side);
+            if (m < 0)
+                return fprintf(stderr, "forkcast: rec: --models: unknown model '%.*s'\n", (int)len,
+                               p),
+                       2;
+            e.models |= 1u << m;
+            p += len + (p[len] == ',');
+        }
+    }
+    if (o->compare) {
+        size_t len = strcspn(o->compare, ",");
+        ca = model_named(o->compare, len, &sa);
+        cb = o->compare[len] ? model_named(o->compare + len + 1, strlen(o->compare + len + 1), &sb)
+                             : -1;
+        if (ca < 0 || cb < 0)
+            return fprintf(stderr, "forkcast: rec: --compare takes two models, A,B (e.g. "
+                                   "forkcast,rp3beta or forkcast+side,forkcast)\n"),
+                   2;
+        e.models |= e.models ? (1u << ca) | (1u << cb) : 0;
+    }
+    if (o->uci ? load_uci(o, stars, &f) : load(o, &f))
+        return 2;
+    e.side = f.d.n_items > 0 || f.d.n_users > 0;
+    if (o->splitout && write_split(o->splitout, &f, &e)) {
+        rec_files_free(&f);
+        return 1;
+    }
+    rc = rec_proto_run(&f.d, &e, &r);
+    if (rc) {
+        fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
+                rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
+        rec_files_free(&f);
+        return 1;
+    }
+    printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
+           r.n_items);
+    if (e.loo)
+        printf("per-user leave-one-out, seed %llu\n", (unsigned long long)e.seed);
+    else
+        printf("per-user %d-fold split, seed %llu\n", e.folds, (unsigned long long)e.seed);
+    if (o->uci)
+        printf("stars: %s\n", stars == REC_UCI_OVERALL
+                                  ? "the UCI overall rating, 0/1/2 -> 1/3/5"
+                                  : "blended, 1 + round((2*rating + food + service) / 2)");
+    printf("relevant = rating >= %d of 5 (%zu ratings); metrics @%d over %zu (user, fold) pairs "
+           "of %zu users with a relevant held-out rating; ± standard error (clustered by user)\n",
+           e.relevant, r.n_relevant, e.k, r.n_units, r.n_eval_users);
+    printf("hyper-parameters: nested %d-fold validation inside each training fold (best "
+           "NDCG@%d)%s\n",
+           e.inner, e.k, e.quick ? ", small grids (--quick)" : "");
+    {
+        char h[3][24];
+        snprintf(h[0], sizeof h[0], "HitRate@%d", e.k);
+        snprintf(h[1], sizeof h[1], "NDCG@%d", e.k);
+        snprintf(h[2], sizeof h[2], "Recall@%d", e.k);
+        printf("\nratings only\n%-24s %-17s %-17s %s\n", "model", h[0], h[1], h[2]);
+    }
+    for (int m = 0; m < REC_PM_N; m++)
+        print_pm(&r, 0, m);
+    if (e.side) {
+        printf("\nwith side data (cities, cuisines, prices, profiles");
+        if (e.demo_friends)
+            printf("; friends derived from each training set, >= %d items in common",
+                   e.demo_friends);
+        printf(")\n");
+        for (int m = 0; m < REC_PM_N; m++)
+            print_pm(&r, 1, m);
+    }
+    printf("\nchosen hyper-parameters, per outer fold\n");
+    for (int side = 0; side < 2; side++)
+        for (int m = 0; m < REC_PM_N; m++) {
+            char name[40];
+            if (!r.row[side][m].ran || m == REC_PM_ENGINE_DEF)
+                continue;
+            for (int k = 0; k < r.n_folds && k < REC_PROTO_MAX_FOLDS; k++)
+                printf("%-24s fold %d: %s\n", row_name(side, m, name, sizeof name), k + 1,
+                       r.row[side][m].chosen[k]);
+        }
+    /* forkcast against the best baseline (by NDCG), and what was asked */
+    for (int m = 0; m < REC_PM_ENGINE_DEF; m++)
+        if (r.row[0][m].ran && (best < 0 || r.row[0][m].mean.ndcg > r.row[0][best].mean.ndcg))
+            best = m;
+    printf("\npaired bootstrap over users (%llu resamples): difference of the means, 95%% "
+           "interval\n",
+           boot);
+    if (best >= 0)
+        for (int side = 0; side < 2; side++)
+            for (int m = REC_PM_ENGINE_DEF; m < REC_PM_N; m++)
+                if (r.row[side][m].ran)
+                    print_diff(&r, side, m, 0, best, (int)boot, e.seed);
+    if (ca >= 0)
+        print_diff(&r, sa, ca, sb, cb, (int)boot, e.seed);
+    rec_proto_report_free(&r);
+    rec_files_free(&f);
+    return 0;
+}
+
+/* Learns the engine's weights on the whole data set and prints them as configuration. */
+static int cmd_tune(const struct opts *o)
+{
+    struct rec_files f;
+    struct rec_proto_opts e;
+    struct rec_weights w;
+    unsigned long long v;
+    const char *key;
+    int stars = REC_UCI_OVERALL, rc;
+
+    rec_proto_defaults(&e);
+    e.w = o->w;
+    e.quick = o->quick;
+    if (o->inner) {
+        if (parse_u64(o->inner, "--inner", REC_PROTO_MAX_FOLDS, &v) || v < 2)
+            return fprintf(stderr, "forkcast: rec: --inner must be 2..%d\n", REC_PROTO_MAX_FOLDS),
+                   2;
+        e.inner = (int)v;
+    }
+    if (o->seed) {
+        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
+            return 2;
+        e.seed = v;
+    }
+    if (o->demo) {
+        if (parse_u64(o->demo, "--demo-friends", 1000, &v))
+            return 2;
+        e.demo_friends = (int)v;
+    }
+    if (o->stars) {
+        if (strcmp(o->stars, "blended") == 0)
+            stars = REC_UCI_BLENDED;
+        else if (strcmp(o->stars, "overall") != 0)
+            return fprintf(stderr, "forkcast: rec: --stars must be overall or blended\n"), 2;
+    }
+    if (o->uci ? load_uci(o, stars, &f) : load(o, &f))
+        return 2;
+    rc = rec_proto_tune(&f.d, &e, f.d.n_items > 0 || f.d.n_users > 0, &w);
+    if (rc) {
+        fprintf(stderr, "forkcast: rec: tuning failed\n");
+        rec_files_free(&f);
+        return 1;
+    }
+    printf("# learnt by %d-fold validation (best NDCG@%d) on %zu ratings%s\n", e.inner, e.k,
+           f.d.n_ratings, f.d.n_items || f.d.n_users ? " with side data" : "");
+    for (size_t i = 0; (key = rec_weights_key(i)); i++) {
+        double x = 0;
+        rec_weights_get(&w, key, &x);
+        printf("Rec.%s = %g\n", key, x);
+    }
     rec_files_free(&f);
     return 0;
 }
@@ -485,9 +820,11 @@ static int cmd_weights(const struct opts *o)
 /* The options that take a value (parse_opts' table and --set), so that the subcommand may
  * follow them. */
 static const char *const valued[] = {
-    "--ratings",  "--friends", "--items",      "--users", "--events", "--blocks",       "--user",
-    "--item",     "--out",     "--seed",       "-n",      "--folds",  "--demo-friends", "-k",
-    "--relevant", "--queries", "--min-common", "--set",   NULL,
+    "--ratings",      "--friends", "--items",    "--users",   "--events",     "--blocks",
+    "--user",         "--item",    "--out",      "--seed",    "-n",           "--folds",
+    "--demo-friends", "-k",        "--relevant", "--queries", "--min-common", "--set",
+    "--uci",          "--stars",   "--inner",    "--models",  "--compare",    "--boot",
+    "--split-out",    NULL,
 };
 
 int fc_rec_cli(int argc, char **argv)
@@ -507,11 +844,13 @@ int fc_rec_cli(int argc, char **argv)
     if (rc)
         return rc > 0 ? 0 : 2;
     if (strcmp(cmd, "eval") == 0)
-        return cmd_eval(&o);
+        return o.legacy ? cmd_eval_legacy(&o) : cmd_eval(&o);
     if (strcmp(cmd, "top") == 0)
         return cmd_top(&o, 0);
     if (strcmp(cmd, "similar") == 0)
         return cmd_top(&o, 1);
+    if (strcmp(cmd, "tune") == 0)
+        return cmd_tune(&o);
     if (strcmp(cmd, "friends") == 0)
         return cmd_friends(&o);
     if (strcmp(cmd, "synth") == 0)
@@ -528,7 +867,16 @@ int fc_rec_cli(int argc, char **argv)
         }
         if (o.mincommon && parse_u64(o.mincommon, "--min-common", 1000, &mc))
             return 2;
-        return rec_uci_convert(o.pos[0], o.pos[1], (int)mc, stdout) ? 1 : 0;
+        if (o.stars && strcmp(o.stars, "blended") != 0 && strcmp(o.stars, "overall") != 0) {
+            fprintf(stderr, "forkcast: rec: --stars must be overall or blended\n");
+            return 2;
+        }
+        return rec_uci_convert(o.pos[0], o.pos[1], (int)mc,
+                               o.stars && strcmp(o.stars, "overall") == 0 ? REC_UCI_OVERALL
+                                                                          : REC_UCI_BLENDED,
+                               stdout)
+                   ? 1
+                   : 0;
     }
     fprintf(stderr, "forkcast: rec: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -317,7 +317,7 @@ static double price_match(uint8_t a, uint8_t b)
 /* Strength of an interaction (the item-vector value used for similarity and popularity). */
 static double cf_value(const struct rec_weights *w, const struct entry *e)
 {
-    double v = e->stars ? e->stars / 5.0 : 0.0;
+    double v = e->stars ? (w->binary > 0 ? 1.0 : e->stars / 5.0) : 0.0;
     if ((e->flags & F_SAVE) && w->save > v)
         v = w->save;
     if ((e->flags & F_VIEW) && w->view > v)
@@ -329,6 +329,8 @@ static double cf_value(const struct rec_weights *w, const struct entry *e)
  * saves and views are weak positives. */
 static double pref_value(const struct rec_weights *w, const struct entry *e)
 {
+    if (e->stars && w->binary >= 2) /* every rating is evidence of interest */
+        return 1.0;
     if (e->stars)
         return (e->stars - w->neutral) / (5.0 - w->neutral);
     if (e->flags & F_SAVE)
@@ -395,24 +397,35 @@ static const struct {
     {"Neutral", offsetof(struct rec_weights, neutral), 0},
     {"Neighbors", offsetof(struct rec_weights, neighbors), 1},
     {"Candidates", offsetof(struct rec_weights, candidates), 1},
+    {"Sim.Alpha", offsetof(struct rec_weights, sim_alpha), 0},
+    {"Sim.Beta", offsetof(struct rec_weights, sim_beta), 0},
+    {"Sim.UserDecay", offsetof(struct rec_weights, user_decay), 0},
+    {"Sim.Binary", offsetof(struct rec_weights, binary), 0},
 };
 
 void rec_weights_default(struct rec_weights *w)
 {
     memset(w, 0, sizeof *w);
     w->cf = 1.0;
-    w->social = 0.5;
-    w->content = 0.5;
-    w->popularity = 0.4;
-    w->shrinkage = 5.0;
+    /* the blend and the similarity are what `forkcast rec tune` learns on the UCI data
+     * (docs/recommendations.md), but for Social, which UCI cannot measure (no real friends) */
+    w->social = 0.25;
+    w->content = 0.25;
+    w->popularity = 0.2;
+    w->shrinkage = 0;
     w->save = 0.6;
     w->view = 0.2;
     w->city = 0.8;
     w->cuisine = 0.15;
     w->price = 0.05;
-    w->neutral = 2.0;
+    w->neutral = 0;
     w->neighbors = 50;
     w->candidates = 200;
+    /* RP3beta's walk on binarised ratings */
+    w->sim_alpha = 1;
+    w->sim_beta = 0.7;
+    w->user_decay = 1;
+    w->binary = 1;
 }
 
 const char *rec_weights_key(size_t i)
@@ -452,8 +465,9 @@ int rec_weights_get(const struct rec_weights *w, const char *key, double *value)
 
 static int weights_valid(const struct rec_weights *w)
 {
-    const double v[] = {w->cf,   w->social, w->content, w->popularity, w->shrinkage,
-                        w->save, w->view,   w->city,    w->cuisine,    w->price};
+    const double v[] = {w->cf,        w->social,   w->content,    w->popularity, w->shrinkage,
+                        w->save,      w->view,     w->city,       w->cuisine,    w->price,
+                        w->sim_alpha, w->sim_beta, w->user_decay, w->binary};
     for (size_t i = 0; i < FC_ARRAY_LEN(v); i++)
         if (!(v[i] >= 0) || v[i] > 1e9)
             return 0;
@@ -784,7 +798,15 @@ static int cmp_nb_best(const void *a, const void *b)
     return nb_worse(x, y) ? 1 : nb_worse(y, x) ? -1 : 0;
 }
 
-/* Item-to-item cosine over interaction vectors, shrunk by co-occurrence, top-K per item. */
+/* How much user u's co-occurrences count: 1 / (their interactions)^user_decay. */
+static double user_weight(const struct rec_model *m, size_t u)
+{
+    size_t deg = m->row_off[u + 1] - m->row_off[u];
+    return m->w.user_decay > 0 && deg > 1 ? pow((double)deg, -m->w.user_decay) : 1.0;
+}
+
+/* Item-to-item similarity (see struct rec_weights) over interaction vectors, shrunk by
+ * co-occurrence, top-K per item. */
 static int build_neighbors(struct rec_model *m)
 {
     size_t ni = m->n_items, nu = m->n_users, total = m->row_off[nu], k = (size_t)m->w.neighbors;
@@ -796,9 +818,12 @@ static int build_neighbors(struct rec_model *m)
     double *acc = NULL;
     uint32_t *cnt = NULL, *touched = NULL;
     struct nb *heap = NULL;
+    double *na = NULL, *nbeta = NULL;
     int rc = FC_ERR;
 
     m->nsq = calloc(ni + 1, sizeof *m->nsq);
+    na = malloc((ni + 1) * sizeof *na);
+    nbeta = malloc((ni + 1) * sizeof *nbeta);
     m->pop = calloc(ni + 1, sizeof *m->pop);
     m->nb_off = calloc(ni + 1, sizeof *m->nb_off);
     col_off = calloc(ni + 2, sizeof *col_off);
@@ -810,21 +835,27 @@ static int build_neighbors(struct rec_model *m)
     heap = malloc((k + 1) * sizeof *heap);
     m->nbs = malloc((ni * (k < ni ? k : ni) + 1) * sizeof *m->nbs);
     if (!m->nsq || !m->pop || !m->nb_off || !col_off || !fill || !col || !acc || !cnt || !touched ||
-        !heap || !m->nbs)
+        !heap || !m->nbs || !na || !nbeta)
         goto out;
     /* transpose: users of each item, with the interaction value */
     for (size_t x = 0; x < total; x++)
         col_off[m->rows[x].item + 1]++;
     for (size_t i = 0; i < ni; i++)
         col_off[i + 1] += col_off[i];
-    for (size_t u = 0; u < nu; u++)
+    for (size_t u = 0; u < nu; u++) {
+        double wu = user_weight(m, u);
         for (size_t x = m->row_off[u]; x < m->row_off[u + 1]; x++) {
             uint32_t i = m->rows[x].item;
             double v = cf_value(&m->w, &m->rows[x]);
-            col[col_off[i] + fill[i]++] = (struct col){(uint32_t)u, (float)v};
+            col[col_off[i] + fill[i]++] = (struct col){(uint32_t)u, (float)(v * wu)};
             m->nsq[i] += (double)(float)v * (float)v;
             m->pop[i] += v;
         }
+    }
+    for (size_t i = 0; i < ni; i++) {
+        na[i] = pow(m->nsq[i], m->w.sim_alpha);
+        nbeta[i] = pow(m->nsq[i], m->w.sim_beta);
+    }
     for (size_t i = 0; i < ni; i++) {
         size_t nt = 0, nh = 0;
         m->nb_off[i] = n_nb;
@@ -844,7 +875,7 @@ static int build_neighbors(struct rec_model *m)
         }
         for (size_t t = 0; t < nt; t++) {
             uint32_t j = touched[t];
-            double den = sqrt(m->nsq[i] * m->nsq[j]);
+            double den = na[i] * nbeta[j];
             struct nb e = {j, cnt[j], (float)acc[j], 0};
             if (den > 0)
                 e.sim = (float)(acc[j] / den * cnt[j] / (cnt[j] + m->w.shrinkage));
@@ -867,6 +898,8 @@ out:
     free(cnt);
     free(touched);
     free(heap);
+    free(na);
+    free(nbeta);
     return rc;
 }
 
@@ -1219,7 +1252,8 @@ static double corrected_sim(const struct rec_model *m, const struct query *q, co
             const struct entry *a = find_entry(m, q->avoid[x], j), *b;
             if (!a || !(b = find_entry(m, q->avoid[x], e->item)))
                 continue;
-            double va = (float)cf_value(&m->w, a), vb = (float)cf_value(&m->w, b);
+            double va = (float)(cf_value(&m->w, a) * user_weight(m, q->avoid[x]));
+            double vb = (float)cf_value(&m->w, b);
             if (va > 0 && vb > 0) {
                 dot -= va * vb;
                 n--;
@@ -1229,7 +1263,8 @@ static double corrected_sim(const struct rec_model *m, const struct query *q, co
     nsq_i = m->nsq[e->item] - di;
     if (n <= 0 || dot <= 1e-9 || nsq_i <= 1e-9 || nsq_j <= 1e-9)
         return 0;
-    return (float)(dot / sqrt(nsq_i * nsq_j) * n / (n + m->w.shrinkage));
+    return (float)(dot / (pow(nsq_j, m->w.sim_alpha) * pow(nsq_i, m->w.sim_beta)) * n /
+                   (n + m->w.shrinkage));
 }
 
 /* Fills the friends part of a result: friends who rated item, best stars first. */
@@ -1367,7 +1402,8 @@ static int run_query(const struct rec_model *m, const struct query *q, size_t n,
             contrib = sim * p;
             c = cset_get(&cs, e->item);
             c->cf += (float)contrib;
-            if (contrib > c->because_w) {
+            /* "because you liked X" names only an item the user rated 4 stars or more */
+            if (q->hist[h].stars >= 4 && contrib > c->because_w) {
                 c->because_w = (float)contrib;
                 c->because = j;
             }
@@ -1427,9 +1463,10 @@ static int run_query(const struct rec_model *m, const struct query *q, size_t n,
             content = (w->city * cityv + w->cuisine * cui +
                        w->price * price_match(q->price, m->item_price[it])) /
                       csum;
+        /* popularity also breaks ties (1e-6), so a weight of 0 still never ranks by id */
         score = w->cf * scaled(c->cf, cf_max) + w->social * scaled(c->social, soc_max) +
                 w->content * content +
-                w->popularity * scaled(log1p(fmax(0, m->pop[it] - c->dpop)), pop_max);
+                (w->popularity + 1e-6) * scaled(log1p(fmax(0, m->pop[it] - c->dpop)), pop_max);
         heap_push_pick(heap, &nh, n, (struct pick){score, m->item_ids[it], i});
     }
     qsort(heap, nh, sizeof *heap, cmp_pick_best);

@@ -58,8 +58,16 @@ struct rec_weights {
     double save, view;           /* strength of a save / a view; a 5-star rating is 1 */
     double city, cuisine, price; /* parts of the content match (relative) */
     double neutral;              /* stars that say nothing (2): below is dislike, above like */
-    int neighbors;               /* neighbours kept per item (sparse similarity lists) */
-    int candidates;              /* popular items per city / cuisine list considered per request */
+    /* The item-to-item similarity, sim(i -> j) = dot(i, j) / (N(i)^sim_alpha * N(j)^sim_beta)
+     * * n / (n + shrinkage), where dot weighs each user by 1 / (their interactions)^user_decay
+     * and N is an item's squared norm (its number of users when binary): 0.5 / 0.5 / 0 is the
+     * cosine, 1 / beta / 1 with binary input is RP3beta's random walk. */
+    double sim_alpha, sim_beta, user_decay;
+    double binary;  /* 1: a rating's strength for similarity and popularity is 1 whatever its
+                       stars (else stars / 5); 2: also in the user's own history (every rating
+                       counts as interest; the stars then only choose the reasons) */
+    int neighbors;  /* neighbours kept per item (sparse similarity lists) */
+    int candidates; /* popular items per city / cuisine list considered per request */
 };
 
 /* Why an item is recommended; the fields of rec_result that go with each reason are filled. */

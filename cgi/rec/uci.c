@@ -122,7 +122,7 @@ static FILE *open_out(const char *dir, const char *name)
     return f;
 }
 
-int rec_uci_convert(const char *dir, const char *outdir, int min_common, FILE *report)
+int rec_uci_convert(const char *dir, const char *outdir, int min_common, int stars, FILE *report)
 {
     struct ucsv c = {0};
     struct thing *items = calloc(MAX_ROWS, sizeof *items), *users = calloc(MAX_ROWS, sizeof *users);
@@ -193,7 +193,7 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, FILE *r
         if (rec_ids_intern(uids, c.field[0], strlen(c.field[0]), &x.user) ||
             rec_ids_intern(iids, c.field[1], strlen(c.field[1]), &x.item))
             continue;
-        x.stars = fc_uci_stars((int)r, (int)f, (int)s);
+        x.stars = stars == REC_UCI_OVERALL ? 1 + 2 * (int)r : fc_uci_stars((int)r, (int)f, (int)s);
         if (d.n_ratings == cap) {
             size_t nc = cap ? 2 * cap : 1024;
             void *p = realloc(d.ratings, nc * sizeof *d.ratings);

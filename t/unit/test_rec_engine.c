@@ -381,6 +381,41 @@ static void test_blocked_no_influence(void **state)
     free(g);
 }
 
+/* "Because you liked X" names only an item the user rated 4 stars or more, even when a 3-star
+ * one is what brought the place up. */
+static void test_because_liked_only(void **state)
+{
+    struct fixture *f = malloc(sizeof *f);
+    struct rec_result r[8];
+    struct rec_model *m;
+    size_t n;
+    (void)state;
+    fx_init(f);
+    for (int64_t i = 1; i <= 4; i++)
+        item(f, i, "X", "", "");
+    rate(f, 1, 1, 3); /* user 1 went to 1 and found it average */
+    rate(f, 2, 2, 4); /* user 2 liked 2 */
+    for (int64_t u = 3; u <= 8; u++) {
+        rate(f, u, 1, 5);
+        rate(f, u, 3, 5); /* 3 goes with 1 */
+        rate(f, u, 2, 5);
+        rate(f, u, 4, 5); /* 4 goes with 2 */
+    }
+    m = build(f, NULL);
+    n = recommend(m, 1, 8, r);
+    assert_true(position(r, n, 3) >= 0);
+    assert_int_equal(r[position(r, n, 3)].because_item, 0); /* 1 was rated 3 stars */
+    assert_true(r[position(r, n, 3)].reason != REC_WHY_BECAUSE);
+    for (size_t k = 0; k < n; k++)
+        assert_int_not_equal(r[k].because_item, 1);
+    n = recommend(m, 2, 8, r);
+    assert_true(position(r, n, 4) >= 0);
+    assert_int_equal(r[position(r, n, 4)].because_item, 2); /* 4 stars: named */
+    assert_int_equal(r[position(r, n, 4)].reason, REC_WHY_BECAUSE);
+    rec_model_free(m);
+    free(f);
+}
+
 /* Shrinkage: one co-rating counts for less than twenty identical ones. */
 static void test_shrinkage(void **state)
 {
@@ -397,6 +432,15 @@ static void test_shrinkage(void **state)
         rate(f, u, 4, 4); /* 3 and 4: twenty users, identical: cosine 1 */
     }
     rec_weights_default(&w);
+    w.sim_beta = 0.5;
+    /* the walk: sim(i -> j) = sum of 1 / deg(user) / (deg(i) * deg(j)^0.5) */
+    m = build(f, &w);
+    assert_true(fabs(rec_model_similarity(m, 1, 2) - 0.5) < 1e-6);
+    assert_true(fabs(rec_model_similarity(m, 3, 4) - 10.0 / (20.0 * sqrt(20.0))) < 1e-6);
+    rec_model_free(m);
+    w.sim_alpha = 0.5; /* the cosine */
+    w.sim_beta = 0.5;
+    w.user_decay = 0;
     w.shrinkage = 0;
     m = build(f, &w);
     assert_true(fabs(rec_model_similarity(m, 1, 2) - 1.0) < 1e-6);
@@ -587,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_cold_start_city),
         cmocka_unit_test(test_cold_start_cuisine),
         cmocka_unit_test(test_because),
+        cmocka_unit_test(test_because_liked_only),
         cmocka_unit_test(test_blocked_no_influence),
         cmocka_unit_test(test_shrinkage),
         cmocka_unit_test(test_similar),

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "rec/csv.h"
 #include "rec/engine.h"
 #include "rec/eval.h"
+#include "rec/proto.h"
 #include "rec/synth.h"
 #include "rec/uci.h"
 
@@ -291,7 +293,7 @@ static void test_uci_convert(void **state)
     char *s;
     (void)state;
     assert_non_null(mkdtemp(out));
-    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 3, NULL), FC_OK);
+    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 3, REC_UCI_BLENDED, NULL), FC_OK);
     s = read_file(out, "ratings.csv");
     /* 2/2/2 -> 5, 1/1/1 -> 3, 0/0/0 -> 1, 2/1/0 -> 4, 2/2/1 -> 5, 0/1/0 -> 2 (half up) */
     assert_non_null(strstr(s, "user,item,rating\nU9001,900001,5\nU9001,900003,3\n"
@@ -313,12 +315,154 @@ static void test_uci_convert(void **state)
     s = read_file(out, "friends.csv"); /* only U9001 and U9002 rated 3 places in common */
     assert_string_equal(s, "user,friend\nU9001,U9002\n");
     free(s);
-    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 2, NULL), FC_OK);
+    assert_int_equal(rec_uci_convert("t/data/rec/uci", out, 2, REC_UCI_BLENDED, NULL), FC_OK);
     s = read_file(out, "friends.csv");
     assert_string_equal(s, "user,friend\nU9001,U9002\nU9001,U9003\nU9002,U9003\n");
     free(s);
-    assert_int_equal(rec_uci_convert("/nonexistent", out, 3, NULL), FC_ERR);
+    assert_int_equal(rec_uci_convert("/nonexistent", out, 3, REC_UCI_BLENDED, NULL), FC_ERR);
     rm_rf(out);
+}
+
+/* HitRate, NDCG and recall on a case computed by hand. */
+static void test_proto_metrics(void **state)
+{
+    const int64_t list[] = {7, 3, 9, 4, 8};
+    const int64_t rel[] = {9, 1}, rel2[] = {3, 7, 4};
+    struct rec_proto_metrics m;
+    (void)state;
+    /* one hit at rank 3: DCG = 1/log2(4) = 0.5, ideal DCG = 1 + 1/log2(3) */
+    rec_proto_score(list, 5, rel, 2, 10, &m);
+    assert_true(m.hit == 1);
+    assert_true(fabs(m.ndcg - 0.5 / (1 + 1 / log2(3))) < 1e-12);
+    assert_true(fabs(m.recall - 0.5) < 1e-12);
+    /* cut at 2: the hit at rank 3 does not count */
+    rec_proto_score(list, 5, rel, 2, 2, &m);
+    assert_true(m.hit == 0 && m.ndcg == 0 && m.recall == 0);
+    /* ranks 1, 2 and 4 of three relevant: (1 + 1/log2(3) + 1/log2(5)) / (1 + 1/log2(3) + 0.5) */
+    rec_proto_score(list, 5, rel2, 3, 10, &m);
+    assert_true(fabs(m.ndcg - (1 + 1 / log2(3) + 1 / log2(5)) / (1 + 1 / log2(3) + 0.5)) < 1e-12);
+    assert_true(fabs(m.recall - 1.0) < 1e-12);
+    /* k = 2 with three relevant: ideal DCG over min(3, 2) = 2 ranks, both hit */
+    rec_proto_score(list, 5, rel2, 3, 2, &m);
+    assert_true(fabs(m.ndcg - 1.0) < 1e-12);
+    assert_true(fabs(m.recall - 2.0 / 3.0) < 1e-12);
+    rec_proto_score(list, 0, rel, 2, 10, &m);
+    assert_true(m.hit == 0 && m.ndcg == 0 && m.recall == 0);
+}
+
+/* The per-user split: folds partition each user's ratings evenly, a pair rated twice stays in
+ * one fold, leave-one-out holds out one relevant rating of users with two or more. */
+static void test_proto_split(void **state)
+{
+    struct rec_rating *r = calloc(1000, sizeof *r);
+    struct rec_item *it = calloc(64, sizeof *it);
+    struct rec_dataset d;
+    int *fold = calloc(1000, sizeof *fold), *again = calloc(1000, sizeof *again);
+    (void)state;
+    clusters(&d, r, it);
+    r[d.n_ratings++] = (struct rec_rating){1, 2, 4, 0};   /* user 1 rated item 2 twice */
+    r[d.n_ratings++] = (struct rec_rating){500, 1, 5, 0}; /* a user with a single rating */
+    assert_int_equal(rec_proto_split(&d, 5, 0, 4, 1, fold), FC_OK);
+    for (int64_t u = 1; u <= 500; u++) {
+        int count[5] = {0}, n = 0, lo = 1000, hi = 0, dup = 0;
+        for (size_t i = 0; i < d.n_ratings; i++) {
+            if (r[i].user != u)
+                continue;
+            assert_true(fold[i] >= 0 && fold[i] < 5); /* every rating held out exactly once */
+            count[fold[i]]++;
+            n++;
+            /* no held-out item is in training: the same pair is in the same fold */
+            for (size_t j = 0; j < d.n_ratings; j++)
+                if (r[j].user == u && r[j].item == r[i].item) {
+                    assert_int_equal(fold[j], fold[i]);
+                    dup += j != i;
+                }
+        }
+        if (!n || dup)
+            continue;
+        for (int f = 0; f < 5; f++) {
+            lo = count[f] < lo ? count[f] : lo;
+            hi = count[f] > hi ? count[f] : hi;
+        }
+        assert_true(hi - lo <= 1); /* dealt round-robin */
+    }
+    assert_int_equal(rec_proto_split(&d, 5, 0, 4, 1, again), FC_OK);
+    assert_memory_equal(fold, again, d.n_ratings * sizeof *fold);
+    assert_int_equal(rec_proto_split(&d, 5, 0, 4, 2, again), FC_OK);
+    assert_memory_not_equal(fold, again, d.n_ratings * sizeof *fold);
+
+    assert_int_equal(rec_proto_split(&d, 5, 1, 4, 1, fold), FC_OK);
+    for (int64_t u = 1; u <= 500; u++) {
+        int held = 0, n = 0;
+        int64_t held_item = 0;
+        for (size_t i = 0; i < d.n_ratings; i++) {
+            if (r[i].user != u)
+                continue;
+            n++;
+            assert_true(fold[i] == 0 || fold[i] == -1);
+            if (fold[i] == 0) { /* one item (held with its duplicate, if rated twice) */
+                held += !held_item;
+                assert_true(!held_item || held_item == r[i].item);
+                held_item = r[i].item;
+                assert_true(r[i].stars >= 4 || held > 0);
+            }
+        }
+        if (n)
+            assert_int_equal(held, n >= 2 ? 1 : 0);
+    }
+    assert_int_equal(rec_proto_split(&d, 1, 0, 4, 1, fold), FC_EINVAL);
+    free(r);
+    free(it);
+    free(fold);
+    free(again);
+}
+
+/* The protocol on two clusters: every model runs, a neighbourhood model and forkcast beat
+ * popularity, the units are the same for every row, the bootstrap brackets the difference. */
+static void test_proto_run(void **state)
+{
+    struct rec_rating *r = calloc(1000, sizeof *r);
+    struct rec_item *it = calloc(64, sizeof *it);
+    struct rec_dataset d;
+    struct rec_proto_opts o;
+    struct rec_proto_report a;
+    struct rec_proto_diff df;
+    (void)state;
+    clusters(&d, r, it);
+    rec_proto_defaults(&o);
+    o.quick = 1;
+    o.side = 1;
+    assert_int_equal(rec_proto_run(&d, &o, &a), FC_OK);
+    assert_int_equal(a.n_ratings, 460);
+    assert_int_equal(a.n_items, 38);
+    assert_int_equal(a.n_folds, 5);
+    assert_true(a.n_units > 0 && a.n_eval_users > 0 && a.n_eval_users <= 80);
+    for (int m = 0; m < REC_PM_N; m++) {
+        assert_int_equal(a.row[0][m].ran, m != REC_PM_CITYPOP);
+        if (m == REC_PM_CITYPOP)
+            continue;
+        assert_true(a.row[0][m].mean.hit >= 0 && a.row[0][m].mean.hit <= 1);
+        assert_true(a.row[0][m].mean.ndcg <= a.row[0][m].mean.hit + 1e-12);
+        assert_true(a.row[0][m].se.hit >= 0 && a.row[0][m].se.hit < 0.5);
+        assert_true(a.row[0][m].chosen[0][0] != '\0');
+    }
+    assert_true(a.row[0][REC_PM_POP].se.ndcg > 0);
+    assert_true(a.row[1][REC_PM_CITYPOP].ran && a.row[1][REC_PM_ENGINE].ran);
+    assert_true(!a.row[1][REC_PM_RP3].ran);
+    assert_true(a.row[0][REC_PM_RP3].mean.ndcg > a.row[0][REC_PM_POP].mean.ndcg + 0.1);
+    assert_true(a.row[0][REC_PM_ENGINE].mean.ndcg > a.row[0][REC_PM_POP].mean.ndcg + 0.1);
+    assert_true(a.row[0][REC_PM_ENGINE_DEF].mean.hit > a.row[0][REC_PM_POP].mean.hit);
+    assert_int_equal(rec_proto_compare(&a, 0, REC_PM_RP3, 0, REC_PM_POP, 1, 500, 1, &df), FC_OK);
+    assert_true(fabs(df.mean - (a.row[0][REC_PM_RP3].mean.ndcg - a.row[0][REC_PM_POP].mean.ndcg)) <
+                1e-9);
+    assert_true(df.lo <= df.mean && df.mean <= df.hi && df.lo > 0 && df.p_le0 == 0);
+    assert_int_equal(rec_proto_compare(&a, 0, REC_PM_CITYPOP, 0, REC_PM_POP, 1, 500, 1, &df),
+                     FC_EINVAL);
+    rec_proto_report_free(&a);
+    o.k = 0;
+    assert_int_equal(rec_proto_run(&d, &o, &a), FC_EINVAL);
+    free(r);
+    free(it);
 }
 
 int main(void)
@@ -326,7 +470,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ids),         cmocka_unit_test(test_csv_load),
         cmocka_unit_test(test_eval),        cmocka_unit_test(test_synth),
-        cmocka_unit_test(test_uci_convert),
+        cmocka_unit_test(test_uci_convert), cmocka_unit_test(test_proto_metrics),
+        cmocka_unit_test(test_proto_split), cmocka_unit_test(test_proto_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
