@@ -2,7 +2,7 @@
 <?cs include:"header.cs" ?>
 <?cs include:"admin_nav.cs" ?>
 <h1>Instances</h1>
-<p><a class="button" href="/admin/instances/launch">Launch an instance</a></p>
+<p><a class="button" href="/admin/instances/launch">Launch an instance</a> <a class="button" href="/admin/instances/launch?as=app-host">Add app host</a></p>
 <form class="search" method="get" action="/admin/instances" role="search">
   <label for="state">State</label>
   <select id="state" name="state">

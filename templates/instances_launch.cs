@@ -3,6 +3,7 @@
 <?cs include:"admin_nav.cs" ?>
 <section class="narrow">
 <h1>Launch an instance</h1>
+<?cs if:Form.AppHost ?><p>An app host of this site: the user data below installs the current release (<code>forkcast release upload</code>) and serves this site's table, bucket and accounts. Choose an image with Debian 12, give the instance a role with <code>conf/iam-app-host.json</code>, and register it behind the load balancer once it is running (docs/deploy.md).</p><?cs /if ?>
 <?cs if:Form.Error ?><p class="form-error" role="alert"><?cs var:Form.Error ?></p><?cs /if ?>
 <?cs if:Form.CheckOk ?><p class="flash" role="status"><?cs var:Form.CheckOk ?></p><?cs /if ?>
 <form method="post" action="/admin/instances/launch" novalidate>

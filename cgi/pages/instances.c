@@ -163,6 +163,22 @@ static int render_launch(struct fc_ctx *c, int status, const char *nonce)
 static int inst_launch_form(struct fc_ctx *c)
 {
     HDF *cfg = c->app->cfg;
+    if (strcmp(fc_query(c, "as"), "app-host") == 0) {
+        /* Add app host: the launch form with the user data that installs this site */
+        struct fc_svc sv = fc_app_svc(c);
+        struct fc_svc_result res;
+        STRING ud;
+        string_init(&ud);
+        if (fc_svc_instance_app_host_data(&sv, &ud, &res)) {
+            string_clear(&ud);
+            return fc_error_result(c, &res);
+        }
+        fc_set(c, "Form.user_data", ud.buf);
+        string_clear(&ud);
+        fc_set(c, "Form.name", "forkcast app host");
+        fc_set(c, "Form.tags", "role=forkcast-app");
+        fc_set(c, "Form.AppHost", "1");
+    }
     fc_set(c, "Form.image_id", aws_config_str(cfg, "EC2.Launch.ImageId", ""));
     fc_set(c, "Form.instance_type", aws_config_str(cfg, "EC2.Launch.InstanceType", "t3.micro"));
     fc_set(c, "Form.count", "1");

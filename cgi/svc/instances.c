@@ -1,6 +1,7 @@
 /* svc/instances: the EC2 operations of the admin console (see svc/instances.h): the role
  * check, the EC2 calls, what the store records of them and the jobs that follow them. */
 #include "svc/instances.h"
+#include "release/release.h"
 
 #include "core/app.h"
 #include "svc/admin.h"
@@ -391,6 +392,29 @@ int fc_svc_instance_act(const struct fc_svc *sv, const char *id, enum fc_ec2_act
         }
         free(rec);
     }
+    fc_svc_ok(res, 200);
+    return FC_OK;
+}
+
+int fc_svc_instance_app_host_data(const struct fc_svc *sv, STRING *out, struct fc_svc_result *res)
+{
+    struct fc_release rel;
+    char why[256];
+    int rc;
+    if (fc_svc_admin_check(sv, res))
+        return FC_EINVAL;
+    if (fc_release_current(sv->app->cfg, &rel, why, sizeof why))
+        return fc_svc_fail(res, 409, "no_release", NULL,
+                           "No app host can be launched yet: %s. Upload a release with "
+                           "`forkcast release upload build/forkcast_VERSION_amd64.deb` "
+                           "(make deb makes it).",
+                           why);
+    rc = fc_release_user_data(sv->app->cfg, &rel, 0, out, why, sizeof why);
+    if (rc == FC_EINVAL)
+        return fc_svc_fail(res, 409, "no_release", NULL, "The user data cannot be written: %s.",
+                           why);
+    if (rc)
+        return fc_svc_fail_store(sv, res, "app host user data");
     fc_svc_ok(res, 200);
     return FC_OK;
 }

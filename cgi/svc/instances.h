@@ -69,4 +69,10 @@ void fc_svc_instance_view_free(struct fc_svc_instance_view *v);
 int fc_svc_instance_act(const struct fc_svc *sv, const char *id, enum fc_ec2_action a,
                         const char *nonce, int check, struct fc_svc_result *res);
 
+/* The user data of a new app host of this site (release/release.c: the current release,
+ * fetched through a presigned URL, and this site's shared settings) into out, a string of the
+ * caller's. A 409 with code "no_release" says what is missing (no bucket, no release uploaded
+ * yet: forkcast release upload). */
+int fc_svc_instance_app_host_data(const struct fc_svc *sv, STRING *out, struct fc_svc_result *res);
+
 #endif
