@@ -1,5 +1,6 @@
 /* store: picks the backend named in the configuration. */
 #include "store/store.h"
+#include "store/rules.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "store/dynamodb.h"
@@ -86,6 +87,58 @@ void fc_store_person_redact(struct fc_person *p, int64_t viewer)
         p->display_name[0] = '\0';
     if (!(f & FC_FIELD_PROFILE))
         p->city[0] = '\0';
+}
+
+/* The old per-action operation for the change the rule decided (until relation_set). */
+static int relate_write(struct fc_store *s, int64_t a, int64_t b, int act, int before, int after,
+                        int64_t now)
+{
+    (void)after;
+    switch (act) {
+    case FC_ACT_REQUEST:
+        return s->ops->friend_request(s, a, b, now);
+    case FC_ACT_ACCEPT:
+        return s->ops->friend_accept(s, a, b, now);
+    case FC_ACT_DECLINE:
+        return s->ops->friend_request_delete(s, b, a);
+    case FC_ACT_CANCEL:
+        return s->ops->friend_request_delete(s, a, b);
+    case FC_ACT_WITHDRAW:
+        return (before & FC_REL_REQ_IN) ? s->ops->friend_request_delete(s, b, a)
+                                        : s->ops->friend_request_delete(s, a, b);
+    case FC_ACT_REMOVE:
+        return s->ops->friend_remove(s, a, b);
+    case FC_ACT_BLOCK:
+        return s->ops->block(s, a, b, now);
+    case FC_ACT_UNBLOCK:
+        return s->ops->unblock(s, a, b);
+    case FC_ACT_BEFRIEND:
+        return s->ops->friend_add(s, a, b, now);
+    }
+    return FC_ERR;
+}
+
+int fc_store_relate(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now, int *refusal,
+                    int *before, int *after)
+{
+    int rel = 0, next = 0, rc = FC_ERR;
+    for (int tries = 0; tries < 3; tries++) {
+        *refusal = FC_RULE_OK;
+        if (a != b && s->ops->relation(s, a, b, &rel))
+            return FC_ERR;
+        next = rel;
+        if ((*refusal = (int)fc_rules_friend((enum fc_rules_act)act, a, b, rel, &next)))
+            break;
+        rc = relate_write(s, a, b, act, rel, next, now);
+        if (rc == FC_OK || rc == FC_ERR)
+            break;
+        /* the relation changed since the read: decide again */
+    }
+    if (before)
+        *before = rel;
+    if (after)
+        *after = next;
+    return *refusal ? FC_OK : rc == FC_OK ? FC_OK : FC_ERR;
 }
 
 static _Thread_local int last_fault;

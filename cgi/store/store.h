@@ -406,6 +406,14 @@ void fc_store_close(struct fc_store *s);
  * fc_store_profile_fields's FC_FIELD_REVIEWS. */
 int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel);
 
+/* Does act (store/rules.h) of a towards b: reads their relation, asks fc_rules_friend and
+ * writes what it decided; when the relation changed between the read and the write (another
+ * request), it reads and decides again. *refusal is the rule's answer (FC_RULE_OK: done);
+ * before and after (each may be NULL) the relation around it, as a's FC_REL_* bits towards b.
+ * Returns FC_OK (done or refused) or FC_ERR. */
+int fc_store_relate(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now, int *refusal,
+                    int *before, int *after);
+
 /* The parts of a member's profile (bit set of FC_FIELD_*). */
 enum {
     FC_FIELD_NAME = 1,    /* username, display name, the visibility setting */
