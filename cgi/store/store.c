@@ -89,56 +89,49 @@ void fc_store_person_redact(struct fc_person *p, int64_t viewer)
         p->city[0] = '\0';
 }
 
-/* The old per-action operation for the change the rule decided (until relation_set). */
-static int relate_write(struct fc_store *s, int64_t a, int64_t b, int act, int before, int after,
-                        int64_t now)
-{
-    (void)after;
-    switch (act) {
-    case FC_ACT_REQUEST:
-        return s->ops->friend_request(s, a, b, now);
-    case FC_ACT_ACCEPT:
-        return s->ops->friend_accept(s, a, b, now);
-    case FC_ACT_DECLINE:
-        return s->ops->friend_request_delete(s, b, a);
-    case FC_ACT_CANCEL:
-        return s->ops->friend_request_delete(s, a, b);
-    case FC_ACT_WITHDRAW:
-        return (before & FC_REL_REQ_IN) ? s->ops->friend_request_delete(s, b, a)
-                                        : s->ops->friend_request_delete(s, a, b);
-    case FC_ACT_REMOVE:
-        return s->ops->friend_remove(s, a, b);
-    case FC_ACT_BLOCK:
-        return s->ops->block(s, a, b, now);
-    case FC_ACT_UNBLOCK:
-        return s->ops->unblock(s, a, b);
-    case FC_ACT_BEFRIEND:
-        return s->ops->friend_add(s, a, b, now);
-    }
-    return FC_ERR;
-}
-
 int fc_store_relate(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now, int *refusal,
                     int *before, int *after)
 {
     int rel = 0, next = 0, rc = FC_ERR;
-    for (int tries = 0; tries < 3; tries++) {
-        *refusal = FC_RULE_OK;
+    for (int tries = 0; tries < 5; tries++) {
+        rel = next = 0;
         if (a != b && s->ops->relation(s, a, b, &rel))
             return FC_ERR;
-        next = rel;
         if ((*refusal = (int)fc_rules_friend((enum fc_rules_act)act, a, b, rel, &next)))
             break;
-        rc = relate_write(s, a, b, act, rel, next, now);
-        if (rc == FC_OK || rc == FC_ERR)
+        if (next == rel) { /* nothing to change (blocking twice, unblocking nobody) */
+            rc = FC_OK;
             break;
-        /* the relation changed since the read: decide again */
+        }
+        rc = s->ops->relation_set(s, a, b, rel, next, now);
+        if (rc != FC_EXISTS)
+            break;
+        /* the relation changed since the read (another request): decide again */
     }
     if (before)
         *before = rel;
     if (after)
         *after = next;
-    return *refusal ? FC_OK : rc == FC_OK ? FC_OK : FC_ERR;
+    return *refusal || rc == FC_OK ? FC_OK : FC_ERR;
+}
+
+int fc_store_relate_rc(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now)
+{
+    int refusal;
+    if (fc_store_relate(s, a, b, act, now, &refusal, NULL, NULL))
+        return FC_ERR;
+    switch (refusal) {
+    case FC_RULE_OK:
+        return FC_OK;
+    case FC_RULE_FRIENDS:
+    case FC_RULE_ASKED:
+        return FC_EXISTS;
+    case FC_RULE_NO_REQUEST:
+    case FC_RULE_NOT_FRIENDS:
+        return FC_NOTFOUND;
+    default:
+        return FC_EINVAL;
+    }
 }
 
 static _Thread_local int last_fault;
