@@ -76,7 +76,7 @@ void dynamo_set(json_object *item, const char *name, json_object *v)
 }
 
 /* The value of attribute name when it has the given type ("S", "N": a JSON string; "SS",
- * "NS": an array), else NULL: answers are checked, never trusted. */
+ * "NS": an array), borrowed from item, else NULL: answers are checked, never trusted. */
 static json_object *attr(json_object *item, const char *name, const char *type)
 {
     json_object *a, *v;
@@ -413,6 +413,7 @@ void dynamo_keys_free(struct dynamo_keys *k)
     k->list = k->seen = NULL;
 }
 
+/* found[key of item] = item (borrows both; found keeps a reference of its own). */
 static void found_add(json_object *found, json_object *item)
 {
     char ks[1024];
@@ -550,6 +551,7 @@ int dynamo_writer_flush(struct dynamo_writer *w)
     return rc;
 }
 
+/* Queues the WriteRequest wr (takes it, also when it fails) for (pk, sk). */
 static int writer_add(struct dynamo_writer *w, const char *pk, const char *sk, json_object *wr)
 {
     char ks[1024];
@@ -1193,8 +1195,8 @@ void dynamo_item_rest(json_object *it, struct fc_restaurant *r)
     r->avg_stars = count > 0 ? (double)dynamo_get_n(it, "stars_sum") / (double)count : 0.0;
 }
 
-/* The restaurant's cuisines as a string set (trimmed, no empties, no duplicates): NULL when
- * there is none. */
+/* The restaurant's cuisines as a string set (new; trimmed, no empties, no duplicates): NULL
+ * when there is none. */
 static json_object *cuisine_set(const char *cuisines)
 {
     char *list = strdup(cuisines ? cuisines : ""), *save = NULL;

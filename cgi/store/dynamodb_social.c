@@ -224,7 +224,7 @@ json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at)
     return it;
 }
 
-/* A user's profile with its relation sets. */
+/* A user's profile with its relation sets (*it new: the caller puts it). */
 static int profile(struct fc_dynamo *d, int64_t uid, const char *proj, json_object **it)
 {
     char pk[32];
@@ -659,7 +659,8 @@ static int viewer_load(struct fc_dynamo *d, int64_t id, struct viewer *v)
     return FC_OK;
 }
 
-/* The viewer's sets from a profile item read with others (it takes a reference). */
+/* The viewer's sets from a profile item read with others (borrows prof and keeps a reference
+ * of its own, put by viewer_free). */
 static int viewer_from(struct viewer *v, int64_t id, json_object *prof)
 {
     memset(v, 0, sizeof *v);
@@ -711,7 +712,8 @@ static void fill_rows(struct rev_list *l, json_object *found, const char *rest_n
     *n = k;
 }
 
-/* Merges the items of more into found (both "pk\x1fsk" -> item objects); puts more. */
+/* Merges the items of more into found (both "pk\x1fsk" -> item objects); borrows found, takes
+ * more. */
 static void merge_found(json_object *found, json_object *more)
 {
     if (!more)
@@ -733,8 +735,9 @@ static int whole_partition(struct fc_dynamo *d, int64_t review_count, long frien
 }
 
 /* The restaurant's reviews from gsi1, newest first: one page of up to limit (0: all of them,
- * page after page). *lek is where the next page starts (NULL at the end); *pages counts the
- * pages read one at a time (dynamo_page_next). */
+ * page after page). *lek is where the next page starts (NULL at the end); it is taken (put
+ * here) and replaced by a new one the caller puts. *pages counts the pages read one at a time
+ * (dynamo_page_next). */
 static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_object **lek,
                               int *pages, dynamo_item_fn fn, void *ctx)
 {
@@ -812,6 +815,7 @@ static int fetch_authors(struct fc_dynamo *d, json_object *found, struct rev_lis
     return rc;
 }
 
+/* The profile of c's author, borrowed from found, or NULL. */
 static json_object *author_of(json_object *found, const struct cand *c)
 {
     char pk[32];
@@ -1252,7 +1256,8 @@ static void tx_rel_del(struct fc_dynamo *d, json_object *items, int64_t user, co
         dynamo_expr(a, "ConditionExpression", "attribute_exists(#pk)");
 }
 
-/* An update of user's relation sets: expr uses :o (the other user as a one-member set). */
+/* An update of user's relation sets: expr uses :o (the other user as a one-member set). Its
+ * body is returned borrowed from items (borrowed too). */
 static json_object *tx_sets(struct fc_dynamo *d, json_object *items, int64_t user, const char *expr,
                             int64_t other)
 {
