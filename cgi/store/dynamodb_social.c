@@ -568,7 +568,8 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
 /* ---- reading reviews with their authors ------------------------------------------------------ */
 
 /* The viewer may see content by author (author: profile item): their own, or not blocked
- * either way and public or by a friend (SQLite's VISIBLE()). Disabled authors show nothing. */
+ * either way and public or by a friend: fc_store_may_see, as SQLite's fc_may_see. Disabled
+ * authors show nothing. */
 static int visible(int64_t viewer, const struct ids *friends, const struct ids *blocked,
                    const struct ids *blocked_by, json_object *author)
 {

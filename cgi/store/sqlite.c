@@ -96,17 +96,20 @@ enum {
     " c.restaurant_id = r.id AND c.cuisine = ?2))"                                                 \
     " AND (?3 = '' OR r.price = ?3) AND (?4 = '' OR r.city = ?4)"
 
-/* The viewer (?1) may see content by author: their own, or not blocked either way and
- * public or by a friend. */
-#define VISIBLE(author, vis)                                                                       \
-    "(" author " = ?1 OR ((" vis " = 'public' OR EXISTS (SELECT 1 FROM friendships vf WHERE "      \
-    "vf.user_id = ?1 AND vf.friend_id = " author ")) AND NOT EXISTS (SELECT 1 FROM blocks vb "     \
-    "WHERE (vb.user_id = ?1 AND vb.blocked_id = " author ") OR (vb.user_id = " author              \
-    " AND vb.blocked_id = ?1))))"
+/* The viewer (?1) may see content by author with visibility vis, disabled or not: the
+ * visibility rule itself is C (fc_store_may_see, registered as the SQL function fc_may_see),
+ * the query only gives it the data: the viewer's friend and block bits towards the author. Their
+ * own is theirs without a look-up. */
+#define VISIBLE(author, vis, disabled)                                                             \
+    "(" author " = ?1 AND " disabled " = 0 OR fc_may_see(?1, " author ", " vis ", " disabled       \
+    ", EXISTS (SELECT 1 FROM friendships vf WHERE vf.user_id = ?1 AND vf.friend_id = " author      \
+    ") + 8 * EXISTS (SELECT 1 FROM blocks vb WHERE vb.user_id = ?1 AND vb.blocked_id = " author    \
+    ") + 16 * EXISTS (SELECT 1 FROM blocks vc WHERE vc.user_id = " author                          \
+    " AND vc.blocked_id = ?1)))"
 
 /* The review r by user u is shown to the viewer (?1): every query that returns reviews to a
  * viewer carries this (restaurant and profile lists, photos). */
-#define REVIEW_SHOWN "u.disabled = 0 AND " VISIBLE("r.user_id", "u.visibility")
+#define REVIEW_SHOWN VISIBLE("r.user_id", "u.visibility", "u.disabled")
 
 #define REVIEW_ROW_COLS                                                                            \
     "r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, r.updated_at, "     \
@@ -1589,6 +1592,18 @@ int fc_sqlite_exec(struct fc_store *s, const char *sql)
     return exec(s, sql);
 }
 
+/* fc_may_see(viewer, author, visibility, disabled, rel): the visibility rule of store.h for
+ * the SQL queries (VISIBLE above), so that it is written once, in C. */
+static void sql_may_see(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *vis = sqlite3_value_text(argv[2]);
+    (void)argc;
+    sqlite3_result_int(cx,
+                       fc_store_may_see(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]),
+                                        vis ? (const char *)vis : "", sqlite3_value_int(argv[3]),
+                                        sqlite3_value_int(argv[4])));
+}
+
 int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
@@ -1604,6 +1619,11 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
         goto out;
     }
     sqlite3_busy_timeout(ss->db, 5000);
+    if (sqlite3_create_function(ss->db, "fc_may_see", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                sql_may_see, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "forkcast: %s: %s\n", path, sqlite3_errmsg(ss->db));
+        goto out;
+    }
     if (exec(&ss->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
                         "PRAGMA synchronous=NORMAL"))
         goto out;

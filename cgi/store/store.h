@@ -399,9 +399,10 @@ struct fc_store {
 int fc_store_open(HDF *cfg, struct fc_store **out);
 void fc_store_close(struct fc_store *s);
 
-/* The visibility rule, for code that has the author and the relation at hand (the SQLite
- * queries state it in SQL, VISIBLE in store/sqlite.c): may viewer (0: anonymous) see what
- * author wrote? Theirs, or, when no block stands either way, a public author or a friend;
+/* The visibility rule, written once: code that has the author and the relation at hand calls
+ * it, the DynamoDB backend on the items it read, and the SQLite queries as the SQL function
+ * fc_may_see (VISIBLE in store/sqlite.c gives it the relation bits): may viewer (0: anonymous) see
+ * what author wrote? Theirs, or, when no block stands either way, a public author or a friend;
  * never a disabled author's. rel is the viewer's FC_REL_* bits towards the author. It is
  * fc_store_profile_fields's FC_FIELD_REVIEWS. */
 int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel);
