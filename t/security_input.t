@@ -155,10 +155,10 @@ try:
             stored = user_row("ana")[list(limits).index(field)]
             if ok and (r.status != 303 or stored != value):
                 problems.append((field, len(value), "refused or changed", r.status))
-            if not ok and (r.status != 400 or str(n) not in r.text or stored == value):
+            if not ok and (r.status != 422 or str(n) not in r.text or stored == value):
                 problems.append((field, len(value), "accepted or no limit stated", r.status))
     t.ok(not problems, "profile fields: exactly the limit in characters is accepted (also 2- and "
-         "4-byte ones); one more, or 1 MB, is a 400 stating the limit", problems)
+         "4-byte ones); one more, or 1 MB, is a 422 (as the API) stating the limit", problems)
 
     # ---- review text: multipart and urlencoded ----
     def review(c, body_bytes, path=None):

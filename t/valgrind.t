@@ -240,7 +240,7 @@ try:
     # profile: a refused edit (the form again, its choices rebuilt) and a saved one
     r = a.post("/u/alice/edit", {"display_name": "", "bio": "kept?", "visibility": "public",
                                  "cuisine": ["Mexican"]}, csrf_from="/u/alice/edit")
-    t.ok(r.status == 400 and "kept?" in r.text, "app: a bad profile edit: 400, input kept",
+    t.ok(r.status == 422 and "kept?" in r.text, "app: a bad profile edit: 422, input kept",
          r.status)
     r = a.post("/u/alice/edit", {"display_name": "Alice A", "bio": "<b>hi</b>",
                                  "city": "Cuernavaca", "price": "low", "visibility": "public",

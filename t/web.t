@@ -63,8 +63,9 @@ try:
          "profile shows cuisines and city")
     r = b.post("/u/ana/edit", {"display_name": "", "bio": "kept?", "visibility": "public"},
                csrf_from="/u/ana/edit")
-    t.ok(r.status == 400 and "Display name must be 1 to 60 characters" in r.text
-         and "kept?" in r.text, "bad profile input: 400 with the field's error, input kept")
+    t.ok(r.status == 422 and "Display name must be 1 to 60 characters" in r.text
+         and "kept?" in r.text, "bad profile input: 422 (as the API) with the field's error, input kept",
+         r.status)
     r = Client(srv).get("/u/ana")
     t.ok("Ana G" in r.text and "kept?" not in r.text, "nothing stored after a refused edit")
 

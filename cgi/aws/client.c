@@ -590,7 +590,8 @@ out:
 
 /* ---- protocols ---------------------------------------------------------- */
 
-/* Parses a JSON answer body: {} when empty. AWS_OK or AWS_E_PARSE. */
+/* Parses a JSON answer body into *out (new: the caller puts it): {} when empty. AWS_OK or
+ * AWS_E_PARSE. */
 static int parse_json_body(const struct aws_http_response *resp, json_object **out,
                            struct aws_error *err)
 {

@@ -130,14 +130,16 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
 
 /* An awsJson call (DynamoDB, Cognito): POST / with X-Amz-Target: target (e.g.
  * "DynamoDB_20120810.PutItem") and the service's Content-Type (x-amz-json-1.0 or 1.1). req
- * may be NULL ({}). On AWS_OK *resp is the parsed answer (an object, {} for an empty body)
- * owned by the caller (json_object_put); else *resp is NULL. Returns like aws_request, plus
+ * may be NULL ({}); borrowed (the caller puts it). On AWS_OK *resp is the parsed answer (an
+ * object, {} for an empty body), new: owned by the caller (json_object_put); else *resp is
+ * NULL. Returns like aws_request, plus
  * AWS_E_PARSE for an unparseable 2xx body. */
 int aws_json_call(struct aws_client *c, const char *target, json_object *req, json_object **resp,
                   struct aws_error *err);
 
 /* A REST-JSON call (Personalize): method on path (wire form, may hold a query after '?')
- * with req as an application/json body (none when NULL). *resp as for aws_json_call. */
+ * with req as an application/json body (none when NULL; borrowed). *resp as for
+ * aws_json_call (new). */
 int aws_rest_json_call(struct aws_client *c, const char *method, const char *path, json_object *req,
                        json_object **resp, struct aws_error *err);
 

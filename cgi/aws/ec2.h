@@ -213,7 +213,8 @@ void fc_ec2_wait_step(struct aws_client *c, const struct fc_ec2_wait_opts *o, st
 /* The delay before poll n (0 for the first): equal jitter in [d/2, d], d = min(cap,
  * first * 2^n). */
 int64_t fc_ec2_wait_delay_ms(const struct fc_ec2_wait_opts *o, int n, uint32_t rnd);
-/* w to and from JSON (a job's progress). from_json returns FC_OK or FC_EINVAL. */
+/* w to and from JSON (a job's progress): to_json returns a new object (the caller puts it);
+ * from_json borrows o and returns FC_OK or FC_EINVAL. */
 json_object *fc_ec2_wait_to_json(const struct fc_ec2_wait *w);
 int fc_ec2_wait_from_json(json_object *o, struct fc_ec2_wait *w);
 

@@ -3,6 +3,7 @@
 #include "import/uci.h"
 #include "core/util.h"
 #include "rec/engine.h"
+#include "store/rules.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -455,7 +456,7 @@ static int import_friends(struct fc_store *s, struct pairs *p, struct fc_uci_cou
             k->friendships_existing++;
             continue;
         }
-        if (s->ops->friend_add(s, edges[i].a, edges[i].b, 1704067200)) {
+        if (fc_store_relate_rc(s, edges[i].a, edges[i].b, FC_ACT_BEFRIEND, 1704067200)) {
             failed(k, "making users #%lld and #%lld friends", (long long)edges[i].a,
                    (long long)edges[i].b);
             goto out;

@@ -8,6 +8,8 @@
 #include "pages/pages.h"
 #include "rec/personalize.h"
 #include "rec/rec.h"
+#include "svc/profiles.h"
+#include "svc/social.h"
 
 #include <json-c/json.h>
 
@@ -562,79 +564,47 @@ static int api_logout(struct fc_ctx *c)
 /* ---- profiles ----------------------------------------------------------------------------- */
 
 /* The user's own profile with e-mail address and review count. */
-static int send_me(struct fc_ctx *c, const struct fc_user *u)
+static int send_me(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_profile p;
     json_object *o;
-    int count = 0;
-    if (s->ops->review_count_user(s, u->id, &count))
-        return fail500(c, "review count");
-    o = user_json(u, 1);
+    if (fc_svc_profile_get(&sv, c->user.username, &p, &res))
+        return fc_error_result(c, &res);
+    o = user_json(&p.user, 1);
     if (o)
-        add_int(o, "review_count", count);
+        add_int(o, "review_count", p.review_count);
     return send_json(c, 200, o);
 }
 
 /* GET /api/v1/me */
 static int api_me(struct fc_ctx *c)
 {
-    send_me(c, &c->user);
+    send_me(c);
     return 0;
 }
 
-/* The "cuisines" array into out (comma-separated), each from the restaurants' list. */
-static int read_cuisines(struct fc_ctx *c, json_object *v, char *out, size_t size)
+/* The "cuisines" array v as the list of names it holds (malloc'ed, *n of them). */
+static int read_cuisines(struct fc_ctx *c, json_object *v, const char ***names, size_t *n)
 {
-    HDF *node = NULL;
-    NEOERR *err;
-    size_t n;
+    *names = NULL;
+    *n = 0;
     if (!json_object_is_type(v, json_type_array))
         return fail(c, 422, "invalid_type", "cuisines",
                     "The field \"cuisines\" must be an array of strings.");
-    err = hdf_get_node(c->hdf, "Choices.Cuisines", &node);
-    if (err) {
-        nerr_ignore(&err);
+    *n = json_object_array_length(v);
+    *names = calloc(*n + 1, sizeof **names);
+    if (!*names)
         return fail500(c, "cuisines");
-    }
-    if (c->app->store->ops->rest_facets(c->app->store, node, NULL))
-        return fail500(c, "cuisines");
-    out[0] = '\0';
-    n = json_object_array_length(v);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < *n; i++) {
         json_object *e = json_object_array_get_idx(v, i);
-        const char *name;
-        size_t len = strlen(out), nlen;
-        int dup = 0;
-        HDF *ch;
         if (!json_object_is_type(e, json_type_string))
             return fail(c, 422, "invalid_type", "cuisines",
                         "The field \"cuisines\" must be an array of strings.");
-        name = json_object_get_string(e);
-        nlen = strlen(name);
-        for (ch = hdf_obj_child(node); ch && strcmp(hdf_obj_value(ch), name) != 0;
-             ch = hdf_obj_next(ch))
-            ;
-        if (!ch)
-            return fail(c, 422, "invalid_value", "cuisines",
-                        "Choose cuisines from the list (GET /api/v1/facets).");
-        /* the same cuisine twice counts once */
-        for (const char *p = out; !dup && (p = strstr(p, name)); p++)
-            dup = (p == out || p[-1] == ',') && (p[nlen] == ',' || !p[nlen]);
-        if (dup)
-            continue;
-        if (len + nlen + 2 >= size)
-            return fail(c, 422, "invalid_value", "cuisines", "Too many cuisines.");
-        if (len)
-            strcat(out, ",");
-        strcat(out, name);
+        (*names)[i] = json_object_get_string(e);
     }
     return FC_OK;
-}
-
-/* 1 when s has at most max characters and fits a field of size bytes. */
-static int fits(const char *s, size_t max, size_t size)
-{
-    return fc_utf8_len(s) <= max && strlen(s) < size;
 }
 
 /* PATCH /api/v1/me: the fields sent change, under the profile form's rules. */
@@ -642,127 +612,69 @@ static int api_me_patch(struct fc_ctx *c)
 {
     static const char *const names[] = {"display_name", "bio",      "city", "price",
                                         "visibility",   "cuisines", NULL};
-    struct fc_user u = c->user;
-    const char *name, *bio, *city, *price, *vis;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_profile_edit e = {0};
+    const char **cuisines = NULL;
+    struct fc_user u;
     json_object *in = NULL, *cu = NULL;
 
     if (read_body(c, &in) || only_fields(c, in, names) ||
-        field_str(c, in, "display_name", 0, &name) || field_str(c, in, "bio", 0, &bio) ||
-        field_str(c, in, "city", 0, &city) || field_str(c, in, "price", 0, &price) ||
-        field_str(c, in, "visibility", 0, &vis))
+        field_str(c, in, "display_name", 0, &e.display_name) ||
+        field_str(c, in, "bio", 0, &e.bio) || field_str(c, in, "city", 0, &e.city) ||
+        field_str(c, in, "price", 0, &e.price) || field_str(c, in, "visibility", 0, &e.visibility))
         goto out;
-    if (name && (!*name || !fits(name, 60, sizeof u.display_name))) {
-        fail(c, 422, "invalid_value", "display_name", "Display name must be 1 to 60 characters.");
-        goto out;
+    if (json_object_object_get_ex(in, "cuisines", &cu)) {
+        if (read_cuisines(c, cu, &cuisines, &e.ncuisines))
+            goto out;
+        e.set_cuisines = 1;
+        e.cuisines = cuisines;
     }
-    if (bio && !fits(bio, 1000, sizeof u.bio)) {
-        fail(c, 422, "invalid_value", "bio", "Bio is too long (at most 1000 characters).");
-        goto out;
-    }
-    if (city && !fits(city, 80, sizeof u.city)) {
-        fail(c, 422, "invalid_value", "city", "City is too long (at most 80 characters).");
-        goto out;
-    }
-    if (price && *price && strcmp(price, "low") && strcmp(price, "medium") &&
-        strcmp(price, "high")) {
-        fail(c, 422, "invalid_value", "price",
-             "Price must be \"low\", \"medium\", \"high\" or \"\".");
-        goto out;
-    }
-    if (vis && strcmp(vis, "public") && strcmp(vis, "friends")) {
-        fail(c, 422, "invalid_value", "visibility",
-             "Visibility must be \"public\" or \"friends\".");
-        goto out;
-    }
-    if (json_object_object_get_ex(in, "cuisines", &cu) &&
-        read_cuisines(c, cu, u.cuisines, sizeof u.cuisines))
-        goto out;
-    if (name)
-        fc_strlcpy(u.display_name, name, sizeof u.display_name);
-    if (bio)
-        fc_strlcpy(u.bio, bio, sizeof u.bio);
-    if (city)
-        fc_strlcpy(u.city, city, sizeof u.city);
-    if (price)
-        fc_strlcpy(u.price, price, sizeof u.price);
-    if (vis)
-        fc_strlcpy(u.visibility, vis, sizeof u.visibility);
-    if (c->app->store->ops->user_update_profile(c->app->store, &u)) {
-        fail500(c, "profile update");
+    if (fc_svc_profile_edit(&sv, NULL, &e, &u, &res)) {
+        fc_error_result(c, &res);
         goto out;
     }
     c->user = u;
-    send_me(c, &u);
+    send_me(c);
 out:
+    free(cuisines);
     json_object_put(in);
     return 0;
-}
-
-/* Loads the user called name as the viewer may see them: 404 for an unknown or disabled user
- * (admins still see disabled ones) and for one who blocked the viewer. *rel is the viewer's
- * relation to them (0 when anonymous or self). */
-static int visible_user(struct fc_ctx *c, const char *name, const char *field, struct fc_user *u,
-                        int *rel)
-{
-    struct fc_store *s = c->app->store;
-    int rc = s->ops->user_by_name(s, name, u);
-    *rel = 0;
-    if (rc == FC_ERR)
-        return fail500(c, "user");
-    if (rc == FC_NOTFOUND || (u->disabled && !(c->logged_in && c->user.is_admin)))
-        return fail(c, 404, "user_not_found", field, "There is no user by that name.");
-    if (c->logged_in && c->user.id != u->id && s->ops->relation(s, c->user.id, u->id, rel))
-        return fail500(c, "relation");
-    if (*rel & FC_REL_BLOCKED_BY)
-        return fail(c, 404, "user_not_found", field, "There is no user by that name.");
-    return FC_OK;
-}
-
-/* The fields of u's profile the viewer may see (the profile rule, as on the profile page). */
-static unsigned profile_fields(struct fc_ctx *c, const struct fc_user *u, int rel)
-{
-    return fc_store_profile_fields(c->logged_in ? c->user.id : 0, u->id, u->visibility, rel);
 }
 
 /* GET /api/v1/users/:username */
 static int api_user(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_profile p;
     json_object *o, *r = NULL;
-    int rel, self, visible, count = 0, mutual = 0;
-    unsigned fields;
+    int visible;
 
-    if (token_ok(c) || visible_user(c, c->args[0], NULL, &u, &rel))
+    if (token_ok(c))
         return 0;
-    self = c->logged_in && c->user.id == u.id;
-    fields = profile_fields(c, &u, rel);
-    visible = (fields & FC_FIELD_PROFILE) != 0;
-    if ((c->logged_in && !self && s->ops->mutual_count(s, c->user.id, u.id, &mutual)) ||
-        ((fields & FC_FIELD_REVIEWS) && s->ops->review_count_user(s, u.id, &count))) {
-        fail500(c, "profile");
-        return 0;
-    }
+    if (fc_svc_profile_get(&sv, c->args[0], &p, &res))
+        return fc_error_result(c, &res);
+    visible = (p.fields & FC_FIELD_PROFILE) != 0;
     if (visible) {
-        fc_store_user_redact(&u, fields);
-        o = user_json(&u, 0);
+        o = user_json(&p.user, 0);
         if (o)
-            add_int(o, "review_count", count);
+            add_int(o, "review_count", p.review_count);
     } else if ((o = json_object_new_object())) {
         /* friends only: the name, and that there is more for friends */
-        add_str(o, "username", u.username);
-        add_str(o, "display_name", name_of(u.display_name, u.username));
-        add_str(o, "visibility", u.visibility);
+        add_str(o, "username", p.user.username);
+        add_str(o, "display_name", name_of(p.user.display_name, p.user.username));
+        add_str(o, "visibility", p.user.visibility);
     }
     if (o) {
         add_bool(o, "hidden", !visible);
-        add_bool(o, "self", self);
-        if (c->logged_in && !self && (r = json_object_new_object())) {
-            add_bool(r, "friend", rel & FC_REL_FRIEND);
-            add_bool(r, "request_sent", rel & FC_REL_REQ_OUT);
-            add_bool(r, "request_received", rel & FC_REL_REQ_IN);
-            add_bool(r, "blocked", rel & FC_REL_BLOCKED);
-            add_int(r, "mutual_friends", mutual);
+        add_bool(o, "self", p.self);
+        if (c->logged_in && !p.self && (r = json_object_new_object())) {
+            add_bool(r, "friend", p.rel & FC_REL_FRIEND);
+            add_bool(r, "request_sent", p.rel & FC_REL_REQ_OUT);
+            add_bool(r, "request_received", p.rel & FC_REL_REQ_IN);
+            add_bool(r, "blocked", p.rel & FC_REL_BLOCKED);
+            add_int(r, "mutual_friends", p.mutual);
         }
         json_object_object_add(o, "relation", r);
     }
@@ -772,29 +684,29 @@ static int api_user(struct fc_ctx *c)
 /* GET /api/v1/users/:username/reviews */
 static int api_user_reviews(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_profile p;
     struct fc_review_row *rows = NULL;
     json_object *o;
-    int rel, n = 0, hidden;
-    unsigned fields;
+    int n = 0;
 
-    if (token_ok(c) || visible_user(c, c->args[0], NULL, &u, &rel))
+    if (token_ok(c))
         return 0;
-    fields = profile_fields(c, &u, rel);
-    hidden = !(fields & FC_FIELD_PROFILE);
-    if (fields & FC_FIELD_REVIEWS) {
-        rows = calloc(REVIEW_MAX, sizeof *rows);
-        if (!rows ||
-            s->ops->reviews_by_user(s, u.id, c->logged_in ? c->user.id : 0, rows, REVIEW_MAX, &n)) {
-            free(rows);
-            fail500(c, "reviews by user");
-            return 0;
-        }
+    if (fc_svc_profile_get(&sv, c->args[0], &p, &res))
+        return fc_error_result(c, &res);
+    rows = calloc(REVIEW_MAX, sizeof *rows);
+    if (!rows) {
+        fail500(c, "reviews by user");
+        return 0;
+    }
+    if (fc_svc_profile_reviews(&sv, &p, rows, REVIEW_MAX, &n, &res)) {
+        free(rows);
+        return fc_error_result(c, &res);
     }
     o = wrap("items", review_rows_json(c, rows, n));
     if (o)
-        add_bool(o, "hidden", hidden);
+        add_bool(o, "hidden", !(p.fields & FC_FIELD_PROFILE));
     free(rows);
     return send_json(c, 200, o);
 }
@@ -802,20 +714,18 @@ static int api_user_reviews(struct fc_ctx *c)
 /* GET /api/v1/users?q=: people search, as on the friends page. */
 static int api_users_search(struct fc_ctx *c)
 {
-    const char *q = fc_query(c, "q");
-    struct fc_person *p;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_person *p = calloc(30, sizeof *p);
     int n = 0;
-    if (!*q || fc_utf8_len(q) > 60) {
-        fail(c, 400, "invalid_parameter", "q", "Search text must be 1 to 60 characters.");
-        return 0;
-    }
-    p = calloc(30, sizeof *p);
-    if (!p || c->app->store->ops->people_search(c->app->store, q, c->user.id, p, 30, &n)) {
-        free(p);
+    if (!p) {
         fail500(c, "people search");
         return 0;
     }
-    send_json(c, 200, wrap("items", people_json(c, p, n)));
+    if (fc_svc_profile_search(&sv, fc_query(c, "q"), p, 30, &n, &res))
+        fc_error_result(c, &res);
+    else
+        send_json(c, 200, wrap("items", people_json(c, p, n)));
     free(p);
     return 0;
 }
@@ -833,91 +743,59 @@ static int api_friends(struct fc_ctx *c)
                  {FC_LIST_REQ_IN, "incoming", LIST_MAX},
                  {FC_LIST_REQ_OUT, "outgoing", LIST_MAX},
                  {FC_LIST_SUGGEST, "suggested", 10}};
-    struct fc_store *s = c->app->store;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     struct fc_person *p = calloc(LIST_MAX, sizeof *p);
     json_object *o = json_object_new_object();
     int n;
 
-    for (size_t i = 0; p && o && i < FC_ARRAY_LEN(lists); i++) {
-        if (s->ops->people(s, lists[i].which, c->user.id, p, lists[i].max, &n)) {
-            json_object_put(o);
-            o = NULL;
-            break;
-        }
-        json_object_object_add(o, lists[i].key, people_json(c, p, n));
-    }
-    free(p);
     if (!p || !o) {
+        free(p);
         json_object_put(o);
         fail500(c, "friends");
         return 0;
     }
+    for (size_t i = 0; i < FC_ARRAY_LEN(lists); i++) {
+        if (fc_svc_friend_list(&sv, lists[i].which, p, lists[i].max, &n, &res)) {
+            free(p);
+            json_object_put(o);
+            return fc_error_result(c, &res);
+        }
+        json_object_object_add(o, lists[i].key, people_json(c, p, n));
+    }
+    free(p);
     return send_json(c, 200, o);
 }
 
-/* The other user of a friend action: by name, not the viewer, not someone who blocked them. */
-static int other_user(struct fc_ctx *c, const char *name, const char *field, struct fc_user *u,
-                      int *rel)
+/* A friend action on name (field: the body's member naming them, or NULL for the path): the
+ * result as JSON: {"status", "user": person} (201 or 200) or nothing (204). */
+static int friend_act(struct fc_ctx *c, enum fc_rules_act act, const char *name, const char *field)
 {
-    if (visible_user(c, name, field, u, rel))
-        return FC_EINVAL;
-    if (u->id == c->user.id)
-        return fail(c, 422, "invalid_value", field, "That is you.");
-    return FC_OK;
-}
-
-/* {"status", "user": person}; rel: the viewer's FC_REL_* bits towards u after the action. */
-static int send_status(struct fc_ctx *c, int code, const char *status, const struct fc_user *u,
-                       int rel)
-{
-    struct fc_person p = {0};
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_friend_out out;
+    struct fc_svc_friend_in in = {act, name, field};
     json_object *o;
-    p.id = u->id;
-    fc_strlcpy(p.username, u->username, sizeof p.username);
-    fc_strlcpy(p.display_name, u->display_name, sizeof p.display_name);
-    fc_strlcpy(p.city, u->city, sizeof p.city);
-    fc_strlcpy(p.visibility, u->visibility, sizeof p.visibility);
-    p.rel = rel;
-    if (c->app->store->ops->mutual_count(c->app->store, c->user.id, u->id, &p.mutual))
-        return fail500(c, "mutual count");
+    if (fc_svc_friend_act(&sv, &in, &out, &res))
+        return fc_error_result(c, &res);
+    if (!out.state)
+        return send_none(c);
     o = json_object_new_object();
     if (o) {
-        add_str(o, "status", status);
-        json_object_object_add(o, "user", person_json(c, &p));
+        add_str(o, "status", out.state);
+        json_object_object_add(o, "user", person_json(c, &out.other));
     }
-    return send_json(c, code, o);
+    return send_json(c, res.status, o);
 }
 
 /* POST /api/v1/friends/requests {"username"}: asks; if they had asked you, you are friends. */
 static int api_friend_request(struct fc_ctx *c)
 {
     static const char *const names[] = {"username", NULL};
-    struct fc_store *s = c->app->store;
     const char *name;
-    struct fc_user u;
     json_object *in = NULL;
-    int rel, rc;
-
-    if (read_body(c, &in) || only_fields(c, in, names) || field_str(c, in, "username", 1, &name) ||
-        other_user(c, name, "username", &u, &rel))
-        goto out;
-    if (rel & FC_REL_BLOCKED) {
-        fail(c, 409, "blocked", "username", "You blocked this person; unblock them first.");
-        goto out;
-    }
-    rc = s->ops->friend_request(s, c->user.id, u.id, fc_now());
-    if (rc == FC_EXISTS)
-        fail(c, 409, rel & FC_REL_FRIEND ? "already_friends" : "request_exists", "username", "%s",
-             rel & FC_REL_FRIEND ? "You are already friends." : "You already sent a request.");
-    else if (rc == FC_EINVAL)
-        fail(c, 409, "not_possible", "username", "That is not possible with this person.");
-    else if (rc)
-        fail500(c, "friend request");
-    else if (rel & FC_REL_REQ_IN)
-        send_status(c, 200, "friends", &u, FC_REL_FRIEND);
-    else
-        send_status(c, 201, "requested", &u, FC_REL_REQ_OUT);
-out:
+    if (!read_body(c, &in) && !only_fields(c, in, names) && !field_str(c, in, "username", 1, &name))
+        friend_act(c, FC_ACT_REQUEST, name, "username");
     json_object_put(in);
     return 0;
 }
@@ -925,75 +803,36 @@ out:
 /* POST /api/v1/friends/requests/:username/accept */
 static int api_friend_accept(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
-    int rel, rc;
-    if (other_user(c, c->args[0], NULL, &u, &rel))
-        return 0;
-    rc = s->ops->friend_accept(s, c->user.id, u.id, fc_now());
-    if (rc == FC_NOTFOUND)
-        fail(c, 404, "request_not_found", NULL, "This person has not asked to be your friend.");
-    else if (rc == FC_EINVAL)
-        fail(c, 409, "not_possible", NULL, "That is not possible with this person.");
-    else if (rc)
-        fail500(c, "friend accept");
-    else
-        send_status(c, 200, "friends", &u, FC_REL_FRIEND);
-    return 0;
+    return friend_act(c, FC_ACT_ACCEPT, c->args[0], NULL);
 }
 
 /* DELETE /api/v1/friends/requests/:username: declines theirs or cancels yours. */
 static int api_friend_request_delete(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
-    int rel, rc = FC_NOTFOUND;
-    if (other_user(c, c->args[0], NULL, &u, &rel))
-        return 0;
-    if (rel & FC_REL_REQ_IN)
-        rc = s->ops->friend_request_delete(s, u.id, c->user.id);
-    else if (rel & FC_REL_REQ_OUT)
-        rc = s->ops->friend_request_delete(s, c->user.id, u.id);
-    if (rc == FC_NOTFOUND)
-        fail(c, 404, "request_not_found", NULL,
-             "There is no friend request between you and this person.");
-    else if (rc)
-        fail500(c, "request delete");
-    else
-        send_none(c);
-    return 0;
+    return friend_act(c, FC_ACT_WITHDRAW, c->args[0], NULL);
 }
 
 /* DELETE /api/v1/friends/:username */
 static int api_friend_remove(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
-    int rel, rc;
-    if (other_user(c, c->args[0], NULL, &u, &rel))
-        return 0;
-    rc = s->ops->friend_remove(s, c->user.id, u.id);
-    if (rc == FC_NOTFOUND)
-        fail(c, 404, "not_friends", NULL, "You are not friends with this person.");
-    else if (rc)
-        fail500(c, "friend remove");
-    else
-        send_none(c);
-    return 0;
+    return friend_act(c, FC_ACT_REMOVE, c->args[0], NULL);
 }
 
 /* GET /api/v1/blocks */
 static int api_blocks(struct fc_ctx *c)
 {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     struct fc_person *p = calloc(LIST_MAX, sizeof *p);
     int n = 0;
-    if (!p ||
-        c->app->store->ops->people(c->app->store, FC_LIST_BLOCKED, c->user.id, p, LIST_MAX, &n)) {
-        free(p);
+    if (!p) {
         fail500(c, "blocked list");
         return 0;
     }
-    send_json(c, 200, wrap("blocked", people_json(c, p, n)));
+    if (fc_svc_friend_list(&sv, FC_LIST_BLOCKED, p, LIST_MAX, &n, &res))
+        fc_error_result(c, &res);
+    else
+        send_json(c, 200, wrap("blocked", people_json(c, p, n)));
     free(p);
     return 0;
 }
@@ -1001,21 +840,8 @@ static int api_blocks(struct fc_ctx *c)
 /* PUT and DELETE /api/v1/blocks/:username (someone who blocked you can be blocked back). */
 static int api_block(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
-    int rc = s->ops->user_by_name(s, c->args[0], &u);
-    if (rc == FC_ERR)
-        fail500(c, "user");
-    else if (rc == FC_NOTFOUND || u.disabled)
-        fail(c, 404, "user_not_found", NULL, "There is no user by that name.");
-    else if (u.id == c->user.id)
-        fail(c, 422, "invalid_value", NULL, "That is you.");
-    else if (strcmp(c->req.method, "PUT") == 0 ? s->ops->block(s, c->user.id, u.id, fc_now())
-                                               : s->ops->unblock(s, c->user.id, u.id))
-        fail500(c, "block");
-    else
-        send_none(c);
-    return 0;
+    return friend_act(c, strcmp(c->req.method, "PUT") == 0 ? FC_ACT_BLOCK : FC_ACT_UNBLOCK,
+                      c->args[0], NULL);
 }
 
 /* ---- restaurants -------------------------------------------------------------------------- */

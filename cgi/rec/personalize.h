@@ -64,8 +64,8 @@ int fc_personalize_recommend(struct fc_personalize *p, const struct fc_user *u, 
                              size_t why_len);
 
 /* Parses a GetRecommendations answer ({"itemList":[{"itemId","score"}...]}) into at most max
- * items (ids that are not positive integers and repeats are skipped). FC_OK or FC_EINVAL when
- * there is no itemList array. */
+ * items (ids that are not positive integers and repeats are skipped); borrows resp. FC_OK or
+ * FC_EINVAL when there is no itemList array. */
 int fc_personalize_parse_items(json_object *resp, struct fc_personalize_item *out, size_t max,
                                size_t *nout);
 

@@ -77,7 +77,7 @@ void dynamo_set(json_object *item, const char *name, json_object *v)
 }
 
 /* The value of attribute name when it has the given type ("S", "N": a JSON string; "SS",
- * "NS": an array), else NULL: answers are checked, never trusted. */
+ * "NS": an array), borrowed from item, else NULL: answers are checked, never trusted. */
 static json_object *attr(json_object *item, const char *name, const char *type)
 {
     json_object *a, *v;
@@ -414,6 +414,7 @@ void dynamo_keys_free(struct dynamo_keys *k)
     k->list = k->seen = NULL;
 }
 
+/* found[key of item] = item (borrows both; found keeps a reference of its own). */
 static void found_add(json_object *found, json_object *item)
 {
     char ks[1024];
@@ -551,6 +552,7 @@ int dynamo_writer_flush(struct dynamo_writer *w)
     return rc;
 }
 
+/* Queues the WriteRequest wr (takes it, also when it fails) for (pk, sk). */
 static int writer_add(struct dynamo_writer *w, const char *pk, const char *sk, json_object *wr)
 {
     char ks[1024];
@@ -1231,8 +1233,8 @@ void dynamo_item_rest(json_object *it, struct fc_restaurant *r)
     r->avg_stars = count > 0 ? (double)dynamo_get_n(it, "stars_sum") / (double)count : 0.0;
 }
 
-/* The restaurant's cuisines as a string set (trimmed, no empties, no duplicates): NULL when
- * there is none. */
+/* The restaurant's cuisines as a string set (new; trimmed, no empties, no duplicates): NULL
+ * when there is none. */
 static json_object *cuisine_set(const char *cuisines)
 {
     char *list = strdup(cuisines ? cuisines : ""), *save = NULL;
@@ -1695,13 +1697,7 @@ static const struct fc_store_ops dynamo_ops = {
     .reviews_with_photo = dynamo_reviews_with_photo,
     .friends_rating = dynamo_friends_rating,
     .relation = dynamo_relation,
-    .friend_request = dynamo_friend_request,
-    .friend_accept = dynamo_friend_accept,
-    .friend_request_delete = dynamo_friend_request_delete,
-    .friend_remove = dynamo_friend_remove,
-    .friend_add = dynamo_friend_add,
-    .block = dynamo_block,
-    .unblock = dynamo_unblock,
+    .relation_set = dynamo_relation_set,
     .people = dynamo_people,
     .people_search = dynamo_people_search,
     .mutual_count = dynamo_mutual_count,

@@ -48,92 +48,107 @@ int fc_dynamo_open(HDF *cfg, struct fc_store **out);
 
 /* ---- attribute values ------------------------------------------------------------------------ */
 
+/* json-c references: every helper below either TAKES a json_object argument (the caller's
+ * reference passes to it: the caller must not put it afterwards) or BORROWS it (the caller
+ * keeps it and puts it), as its comment says; an argument it does not name is borrowed. A
+ * returned json_object is NEW (the caller puts it, or hands it to a helper that takes it) or
+ * BORROWED (it lives as long as the object it came from; json_object_get to keep it). */
+
+/* Attribute values {"S": s}, {"N": v}...: new. */
 json_object *dynamo_s(const char *s);
 json_object *dynamo_n(int64_t v);
 json_object *dynamo_d(double v);
-/* A number set; NULL when n is 0 (sets cannot be empty). */
+/* A number set (new); NULL when n is 0 (sets cannot be empty). */
 json_object *dynamo_ns(const int64_t *v, size_t n);
-/* {"pk": {"S": pk}, "sk": {"S": sk}} */
+/* {"pk": {"S": pk}, "sk": {"S": sk}}: new. */
 json_object *dynamo_key(const char *pk, const char *sk);
-/* Sets item[name] (takes v; v may be NULL: nothing is set). */
+/* Sets item[name] (borrows item, takes v; v may be NULL: nothing is set). */
 void dynamo_set(json_object *item, const char *name, json_object *v);
 
-/* Reading an item: "" / 0 when the attribute is absent or of another type. */
+/* Reading an item (borrowed): "" / 0 when the attribute is absent or of another type; the
+ * strings are borrowed from item. */
 const char *dynamo_get_s(json_object *item, const char *name);
 int64_t dynamo_get_n(json_object *item, const char *name);
 double dynamo_get_d(json_object *item, const char *name);
 int dynamo_has(json_object *item, const char *name);
-/* The members of a number set, malloc'ed into *out (NULL when empty); the count, or -1. */
+/* The members of a number set of item (borrowed), malloc'ed into *out (NULL when empty); the
+ * count, or -1. */
 long dynamo_get_ns(json_object *item, const char *name, int64_t **out);
 int dynamo_ns_contains(json_object *item, const char *name, int64_t v);
-/* The array member name of o (an answer's "Items"...), or NULL when absent or not an array. */
+/* The array member name of o (an answer's "Items"...), borrowed from o, or NULL when absent or
+ * not an array. */
 json_object *dynamo_get_array(json_object *o, const char *name);
-/* Copies a string attribute into dst of size n. */
+/* Copies a string attribute of item (borrowed) into dst of size n. */
 void dynamo_copy_s(json_object *item, const char *name, char *dst, size_t n);
 
 /* ---- requests -------------------------------------------------------------------------------- */
 
-/* {"TableName": table} */
+/* {"TableName": table}: new. */
 json_object *dynamo_req(struct fc_dynamo *d);
-/* Sets req[field] = expr and adds every #name token of expr to ExpressionAttributeNames. */
+/* Sets req[field] = expr and adds every #name token of expr to ExpressionAttributeNames (borrows
+ * req). */
 void dynamo_expr(json_object *req, const char *field, const char *expr);
-/* ExpressionAttributeValues[ph] = v (takes v). */
+/* ExpressionAttributeValues[ph] = v (borrows req, takes v). */
 void dynamo_val(json_object *req, const char *ph, json_object *v);
 
-/* One call. FC_OK with *resp (may be NULL: not wanted) owned by the caller; DYNAMO_COND;
- * DYNAMO_CANCEL (d->cancel_index); FC_ERR (logged). req is not consumed. */
+/* One call. FC_OK with *resp (may be NULL: not wanted) new, owned by the caller; DYNAMO_COND;
+ * DYNAMO_CANCEL (d->cancel_index); FC_ERR (logged). Borrows req. */
 int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_object **resp);
 
-/* GetItem of (pk, sk) with projection (NULL: the whole item): FC_OK with *item (the caller
- * puts it), FC_NOTFOUND or FC_ERR. */
+/* GetItem of (pk, sk) with projection (NULL: the whole item): FC_OK with *item (new: the
+ * caller puts it), FC_NOTFOUND or FC_ERR. */
 int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
                json_object **item);
 
 /* Appends a TransactWriteItems action (kind "Put", "Update", "Delete" or "ConditionCheck") to
- * the array items and returns its body (TableName set) to fill with dynamo_expr/dynamo_val and
- * Item or Key. */
+ * the array items (borrowed) and returns its body (TableName set; borrowed from items) to fill
+ * with dynamo_expr/dynamo_val and Item or Key. */
 json_object *dynamo_tx_add(struct fc_dynamo *d, json_object *items, const char *kind);
-/* Runs the transaction (items not consumed); a TransactionConflict is retried. FC_OK,
+/* Runs the transaction (borrows items); a TransactionConflict is retried. FC_OK,
  * DYNAMO_CANCEL (d->cancel_index: the first action whose condition failed), FC_ERR. */
 int dynamo_transact(struct fc_dynamo *d, json_object *items);
 
-/* Called for each item of a Query or Scan: 0 goes on, 1 stops, anything else is returned. */
+/* Called for each item of a Query or Scan (borrowed from the page's answer: json_object_get to
+ * keep it past the call): 0 goes on, 1 stops, anything else is returned. */
 typedef int (*dynamo_item_fn)(void *ctx, json_object *item);
 /* Before asking for the page after page number page (from 1) of op: lek is that page's
  * LastEvaluatedKey, req the request that got it (its ExclusiveStartKey, if any, is what was
  * sent). FC_OK to go on; FC_ERR, logged and noted as an unavailable store, when lek is not a
  * key, is the key just sent (the endpoint is not moving on: following it would loop forever)
- * or page reached Store.DynamoDB.MaxPages. Every loop over LastEvaluatedKey goes through it. */
+ * or page reached Store.DynamoDB.MaxPages. Every loop over LastEvaluatedKey goes through it.
+ * Borrows req and lek. */
 int dynamo_page_next(struct fc_dynamo *d, const char *op, json_object *req, json_object *lek,
                      int page);
 /* Runs op ("Query" or "Scan") page after page (LastEvaluatedKey) until the end, fn stops, or
  * max_pages pages (0: up to Store.DynamoDB.MaxPages, past which it is an error: see
- * dynamo_page_next). FC_OK or an error. */
+ * dynamo_page_next). FC_OK or an error. Borrows req (its ExclusiveStartKey is set while it
+ * runs and removed at the end). */
 int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
                 dynamo_item_fn fn, void *ctx);
-/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n. */
+/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n;
+ * borrows req. */
 int dynamo_count(struct fc_dynamo *d, json_object *req, long *n);
 
 /* A set of keys to read with BatchGetItem (duplicates dropped). */
 struct dynamo_keys {
-    json_object *list; /* array of keys */
-    json_object *seen; /* "pk\x1fsk" -> null */
+    json_object *list; /* array of keys (owned: dynamo_keys_free) */
+    json_object *seen; /* "pk\x1fsk" -> null (owned) */
 };
 void dynamo_keys_init(struct dynamo_keys *k);
 void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk);
 void dynamo_keys_free(struct dynamo_keys *k);
 /* Reads every key (100 per call, unprocessed keys again) with projection (NULL: whole items)
- * into *found, an object from "pk\x1fsk" to the item, owned by the caller. */
+ * into *found (new: the caller puts it), an object from "pk\x1fsk" to the item. */
 int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
                      json_object **found);
-/* The item read for (pk, sk), or NULL. */
+/* The item read for (pk, sk), borrowed from found, or NULL. */
 json_object *dynamo_found(json_object *found, const char *pk, const char *sk);
 
 /* BatchWriteItem, 25 requests per call, unprocessed ones sent again. */
 struct dynamo_writer {
     struct fc_dynamo *d;
-    json_object *reqs; /* array of WriteRequests not sent yet */
-    json_object *keys; /* their keys, to never send one twice in a call */
+    json_object *reqs; /* array of WriteRequests not sent yet (owned: dynamo_writer_free) */
+    json_object *keys; /* their keys, to never send one twice in a call (owned) */
     long puts, dels;   /* sent so far */
     int err;           /* the first failure: every later call returns it */
 };
@@ -160,6 +175,9 @@ void dynamo_rand_hex(char out[17]);
 void dynamo_sleep_ms(long ms);
 
 /* ---- items the modules share ----------------------------------------------------------------- */
+
+/* dynamo_item_X(it, out) read an item (borrowed) into a record; dynamo_X_item(...) build a new
+ * item (the caller puts it, or hands it to dynamo_writer_put or a Put's "Item", which take it). */
 
 /* The profile attributes (not the relation sets) as a projection. */
 #define DYNAMO_USER_PROJ                                                                           \
@@ -215,13 +233,8 @@ int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t vie
                               struct fc_review *out, int max, int *n);
 int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count, double *avg);
 int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel);
-int dynamo_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now);
-int dynamo_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now);
-int dynamo_friend_request_delete(struct fc_store *s, int64_t from, int64_t to);
-int dynamo_friend_remove(struct fc_store *s, int64_t v, int64_t o);
-int dynamo_friend_add(struct fc_store *s, int64_t a, int64_t b, int64_t now);
-int dynamo_block(struct fc_store *s, int64_t v, int64_t o, int64_t now);
-int dynamo_unblock(struct fc_store *s, int64_t v, int64_t o);
+int dynamo_relation_set(struct fc_store *s, int64_t a, int64_t b, int expect, int want,
+                        int64_t now);
 int dynamo_people(struct fc_store *s, enum fc_person_list which, int64_t v, struct fc_person *out,
                   int max, int *n);
 int dynamo_people_search(struct fc_store *s, const char *q, int64_t v, struct fc_person *out,
@@ -284,7 +297,7 @@ int dynamo_session_tokens_put(struct fc_store *s, const char *hash, const char *
 int dynamo_session_tokens_get(struct fc_store *s, const char *hash, char **sealed,
                               int64_t *access_exp, int64_t *updated_at);
 
-/* Bulk copies (dynamodb_copy.c; see store.h). */
+/* Bulk copies (dynamodb_copy.c; see store.h: emit and import_row borrow row). */
 int dynamo_export_rows(struct fc_store *s,
                        int (*emit)(void *ctx, const char *table, struct json_object *row),
                        void *ctx);

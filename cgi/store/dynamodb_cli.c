@@ -39,7 +39,7 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* One call whose error code the caller wants to see (not logged). */
+/* One call whose error code the caller wants to see (not logged); borrows req, *resp new. */
 static int call(struct fc_dynamo *d, const char *op, json_object *req, json_object **resp,
                 struct aws_error *err)
 {
@@ -56,7 +56,7 @@ static const char *jstr(json_object *o, const char *key)
                : "";
 }
 
-/* DescribeTable: FC_OK with *table, FC_NOTFOUND, FC_ERR (reported). */
+/* DescribeTable: FC_OK with *table (new: the caller puts it), FC_NOTFOUND, FC_ERR (reported). */
 static int describe(struct fc_dynamo *d, json_object **table)
 {
     json_object *req = dynamo_req(d), *resp = NULL, *t;

@@ -3,6 +3,7 @@
  * log, and the friends' feed kept by fan-out on write (docs/dynamodb.md). */
 #include "core/util.h"
 #include "store/dynamodb.h"
+#include "store/rules.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -223,7 +224,7 @@ json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at)
     return it;
 }
 
-/* A user's profile with its relation sets. */
+/* A user's profile with its relation sets (*it new: the caller puts it). */
 static int profile(struct fc_dynamo *d, int64_t uid, const char *proj, json_object **it)
 {
     char pk[32];
@@ -567,7 +568,8 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
 /* ---- reading reviews with their authors ------------------------------------------------------ */
 
 /* The viewer may see content by author (author: profile item): their own, or not blocked
- * either way and public or by a friend (SQLite's VISIBLE()). Disabled authors show nothing. */
+ * either way and public or by a friend: fc_store_may_see, as SQLite's fc_may_see. Disabled
+ * authors show nothing. */
 static int visible(int64_t viewer, const struct ids *friends, const struct ids *blocked,
                    const struct ids *blocked_by, json_object *author)
 {
@@ -658,7 +660,8 @@ static int viewer_load(struct fc_dynamo *d, int64_t id, struct viewer *v)
     return FC_OK;
 }
 
-/* The viewer's sets from a profile item read with others (it takes a reference). */
+/* The viewer's sets from a profile item read with others (borrows prof and keeps a reference
+ * of its own, put by viewer_free). */
 static int viewer_from(struct viewer *v, int64_t id, json_object *prof)
 {
     memset(v, 0, sizeof *v);
@@ -710,7 +713,8 @@ static void fill_rows(struct rev_list *l, json_object *found, const char *rest_n
     *n = k;
 }
 
-/* Merges the items of more into found (both "pk\x1fsk" -> item objects); puts more. */
+/* Merges the items of more into found (both "pk\x1fsk" -> item objects); borrows found, takes
+ * more. */
 static void merge_found(json_object *found, json_object *more)
 {
     if (!more)
@@ -732,8 +736,9 @@ static int whole_partition(struct fc_dynamo *d, int64_t review_count, long frien
 }
 
 /* The restaurant's reviews from gsi1, newest first: one page of up to limit (0: all of them,
- * page after page). *lek is where the next page starts (NULL at the end); *pages counts the
- * pages read one at a time (dynamo_page_next). */
+ * page after page). *lek is where the next page starts (NULL at the end); it is taken (put
+ * here) and replaced by a new one the caller puts. *pages counts the pages read one at a time
+ * (dynamo_page_next). */
 static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_object **lek,
                               int *pages, dynamo_item_fn fn, void *ctx)
 {
@@ -811,6 +816,7 @@ static int fetch_authors(struct fc_dynamo *d, json_object *found, struct rev_lis
     return rc;
 }
 
+/* The profile of c's author, borrowed from found, or NULL. */
 static json_object *author_of(json_object *found, const struct cand *c)
 {
     char pk[32];
@@ -1251,7 +1257,8 @@ static void tx_rel_del(struct fc_dynamo *d, json_object *items, int64_t user, co
         dynamo_expr(a, "ConditionExpression", "attribute_exists(#pk)");
 }
 
-/* An update of user's relation sets: expr uses :o (the other user as a one-member set). */
+/* An update of user's relation sets: expr uses :o (the other user as a one-member set). Its
+ * body is returned borrowed from items (borrowed too). */
 static json_object *tx_sets(struct fc_dynamo *d, json_object *items, int64_t user, const char *expr,
                             int64_t other)
 {
@@ -1265,198 +1272,95 @@ static json_object *tx_sets(struct fc_dynamo *d, json_object *items, int64_t use
     return a;
 }
 
-int dynamo_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now)
+/* What each relation bit (from a's side) stands for: a's relation item of kind ka towards b
+ * and b's of kind kb towards a, and the profile sets (a's set sa holds b, b's set sb holds a). */
+static const struct {
+    int bit;
+    const char *ka, *kb, *sa, *sb;
+} rel_items[] = {
+    {FC_REL_FRIEND, "F", "F", "friends", "friends"},
+    {FC_REL_REQ_OUT, "RO", "RI", "req_out", "req_in"},
+    {FC_REL_REQ_IN, "RI", "RO", "req_in", "req_out"},
+    {FC_REL_BLOCKED, "B", "BB", "blocked", "blocked_by"},
+    {FC_REL_BLOCKED_BY, "BB", "B", "blocked_by", "blocked"},
+};
+
+/* Appends " #set :o" to the ADD (add) or DELETE clause of a set update being built. */
+static void set_clause(char *out, size_t size, const char *verb, const char *set, int *first)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *items;
-    int rc;
-    int rel;
-    if (v == from)
-        return FC_NOTFOUND; /* nobody asks themselves */
-    if (dynamo_relation(s, v, from, &rel))
-        return FC_ERR;
-    items = json_object_new_array();
-    tx_rel_del(d, items, from, "RO", v, 1); /* the request must be there */
-    tx_rel_del(d, items, v, "RI", from, 0);
-    tx_rel_del(d, items, v, "RO", from, 0); /* a crossing request goes too */
-    tx_rel_del(d, items, from, "RI", v, 0);
-    if (!(rel & FC_REL_FRIEND)) { /* a friendship keeps its first time */
-        tx_rel_put(d, items, v, "F", from, now, 0);
-        tx_rel_put(d, items, from, "F", v, now, 0);
-    }
-    tx_sets(d, items, v, "ADD #friends :o DELETE #req_in :o, #req_out :o", from);
-    tx_sets(d, items, from, "ADD #friends :o DELETE #req_out :o, #req_in :o", v);
-    rc = dynamo_transact(d, items);
-    json_object_put(items);
-    if (rc == DYNAMO_CANCEL)
-        return d->cancel_index == 0 ? FC_NOTFOUND : FC_ERR;
-    if (rc)
-        return rc;
-    dynamo_feed_backfill(d, from, v, 0);
-    dynamo_feed_backfill(d, v, from, 0);
-    dynamo_bump(d);
-    return FC_OK;
+    size_t n = strlen(out);
+    snprintf(out + n, size - n, "%s #%s :o", *first ? verb : ",", set);
+    *first = 0;
 }
 
-int dynamo_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now)
+/* The update of one profile's sets for the bits of add and drop (side 0: a's sets, 1: b's). */
+static void sets_expr(char *out, size_t size, int add, int drop, int side)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *items, *a;
-    int rel, rc;
-    if (v == o)
-        return FC_EINVAL;
-    if (dynamo_relation(s, v, o, &rel))
-        return FC_ERR;
-    if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
-        return FC_EINVAL;
-    if (rel & (FC_REL_FRIEND | FC_REL_REQ_OUT))
-        return FC_EXISTS;
-    if (rel & FC_REL_REQ_IN)
-        return dynamo_friend_accept(s, v, o, now);
-    items = json_object_new_array();
-    tx_rel_put(d, items, v, "RO", o, now, 1);
-    tx_rel_put(d, items, o, "RI", v, now, 1);
-    /* no block may appear between the check above and this write */
-    a = tx_sets(d, items, v, "ADD #req_out :o", o);
-    dynamo_expr(a, "ConditionExpression",
-                "attribute_exists(#pk) AND NOT contains(#blocked, :on) AND NOT "
-                "contains(#blocked_by, :on) AND NOT contains(#friends, :on)");
-    dynamo_val(a, ":on", dynamo_n(o));
-    tx_sets(d, items, o, "ADD #req_in :o", v);
-    rc = dynamo_transact(d, items);
-    json_object_put(items);
-    if (rc != DYNAMO_CANCEL)
-        return rc;
-    /* something changed meanwhile (or a user is missing): say what */
-    if (dynamo_relation(s, v, o, &rel))
-        return FC_ERR;
-    if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
-        return FC_EINVAL;
-    return FC_EXISTS;
+    int first = 1;
+    out[0] = '\0';
+    for (size_t i = 0; i < FC_ARRAY_LEN(rel_items); i++)
+        if (add & rel_items[i].bit)
+            set_clause(out, size, " ADD", side ? rel_items[i].sb : rel_items[i].sa, &first);
+    first = 1;
+    for (size_t i = 0; i < FC_ARRAY_LEN(rel_items); i++)
+        if (drop & rel_items[i].bit)
+            set_clause(out, size, " DELETE", side ? rel_items[i].sb : rel_items[i].sa, &first);
 }
 
-int dynamo_friend_request_delete(struct fc_store *s, int64_t from, int64_t to)
+/* One transaction: the relation items both ways and both profiles' sets, on condition that a's
+ * sets still say expect (so a change meanwhile cancels it), then the feed fan-out of a
+ * friendship begun or ended. */
+int dynamo_relation_set(struct fc_store *s, int64_t a, int64_t b, int expect, int want, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *items;
-    int rc;
-    if (from == to)
-        return FC_NOTFOUND;
-    items = json_object_new_array();
-    tx_rel_del(d, items, from, "RO", to, 1);
-    tx_rel_del(d, items, to, "RI", from, 0);
-    tx_sets(d, items, from, "DELETE #req_out :o", to);
-    tx_sets(d, items, to, "DELETE #req_in :o", from);
-    rc = dynamo_transact(d, items);
-    json_object_put(items);
-    if (rc == DYNAMO_CANCEL)
-        return d->cancel_index == 0 ? FC_NOTFOUND : FC_ERR;
-    return rc;
-}
-
-int dynamo_friend_remove(struct fc_store *s, int64_t v, int64_t o)
-{
-    struct fc_dynamo *d = D(s);
-    json_object *items;
-    int rc;
-    if (v == o)
-        return FC_NOTFOUND;
-    items = json_object_new_array();
-    tx_rel_del(d, items, v, "F", o, 1);
-    tx_rel_del(d, items, o, "F", v, 0);
-    tx_sets(d, items, v, "DELETE #friends :o", o);
-    tx_sets(d, items, o, "DELETE #friends :o", v);
-    rc = dynamo_transact(d, items);
-    json_object_put(items);
-    if (rc == DYNAMO_CANCEL)
-        return d->cancel_index == 0 ? FC_NOTFOUND : FC_ERR;
-    if (rc)
-        return rc;
-    dynamo_feed_backfill(d, o, v, 1);
-    dynamo_feed_backfill(d, v, o, 1);
-    dynamo_bump(d);
-    return FC_OK;
-}
-
-int dynamo_friend_add(struct fc_store *s, int64_t a, int64_t b, int64_t now)
-{
-    struct fc_dynamo *d = D(s);
-    json_object *items;
-    int rc;
+    json_object *items, *upd;
+    char expr[256], cond[512];
+    int rel, add, drop, rc, change;
     if (a == b)
         return FC_EINVAL;
-    items = json_object_new_array();
-    tx_rel_put(d, items, a, "F", b, now, 1);
-    tx_rel_put(d, items, b, "F", a, now, 1);
-    tx_sets(d, items, a, "ADD #friends :o", b);
-    tx_sets(d, items, b, "ADD #friends :o", a);
-    rc = dynamo_transact(d, items);
-    json_object_put(items);
-    if (rc == DYNAMO_CANCEL) /* already friends (INSERT OR IGNORE), or a user is missing */
-        return d->cancel_index <= 1 ? FC_OK : FC_EXISTS;
-    if (rc)
-        return rc;
-    dynamo_feed_backfill(d, b, a, 0);
-    dynamo_feed_backfill(d, a, b, 0);
-    dynamo_bump(d);
-    return FC_OK;
-}
-
-int dynamo_block(struct fc_store *s, int64_t v, int64_t o, int64_t now)
-{
-    struct fc_dynamo *d = D(s);
-    json_object *items;
-    int rel, rc;
-    if (v == o)
-        return FC_EINVAL;
-    if (dynamo_relation(s, v, o, &rel))
+    if (dynamo_relation(s, a, b, &rel))
         return FC_ERR;
+    if (rel != expect)
+        return FC_EXISTS;
+    fc_rules_rel_diff(rel, want, &add, &drop);
+    if (!add && !drop)
+        return FC_OK;
     items = json_object_new_array();
-    tx_rel_del(d, items, v, "F", o, 0);
-    tx_rel_del(d, items, o, "F", v, 0);
-    tx_rel_del(d, items, v, "RO", o, 0);
-    tx_rel_del(d, items, o, "RI", v, 0);
-    tx_rel_del(d, items, o, "RO", v, 0);
-    tx_rel_del(d, items, v, "RI", o, 0);
-    if (!(rel & FC_REL_BLOCKED)) { /* a block keeps its first time */
-        tx_rel_put(d, items, v, "B", o, now, 0);
-        tx_rel_put(d, items, o, "BB", v, now, 0);
+    for (size_t i = 0; i < FC_ARRAY_LEN(rel_items); i++) {
+        if (drop & rel_items[i].bit) {
+            tx_rel_del(d, items, a, rel_items[i].ka, b, 0);
+            tx_rel_del(d, items, b, rel_items[i].kb, a, 0);
+        } else if (add & rel_items[i].bit) {
+            tx_rel_put(d, items, a, rel_items[i].ka, b, now, 0);
+            tx_rel_put(d, items, b, rel_items[i].kb, a, now, 0);
+        }
     }
-    tx_sets(d, items, v, "ADD #blocked :o DELETE #friends :o, #req_out :o, #req_in :o", o);
-    tx_sets(d, items, o, "ADD #blocked_by :o DELETE #friends :o, #req_out :o, #req_in :o", v);
+    /* a's sets, conditioned on being what expect says */
+    sets_expr(expr, sizeof expr, add, drop, 0);
+    upd = tx_sets(d, items, a, expr + 1, b);
+    snprintf(cond, sizeof cond, "attribute_exists(#pk)");
+    for (size_t i = 0; i < FC_ARRAY_LEN(rel_items); i++) {
+        size_t n = strlen(cond);
+        snprintf(cond + n, sizeof cond - n, " AND %scontains(#%s, :on)",
+                 (expect & rel_items[i].bit) ? "" : "NOT ", rel_items[i].sa);
+    }
+    dynamo_expr(upd, "ConditionExpression", cond);
+    dynamo_val(upd, ":on", dynamo_n(b));
+    sets_expr(expr, sizeof expr, add, drop, 1);
+    tx_sets(d, items, b, expr + 1, a);
     rc = dynamo_transact(d, items);
     json_object_put(items);
     if (rc == DYNAMO_CANCEL)
-        return FC_EXISTS; /* a user is missing */
+        return FC_EXISTS; /* changed meanwhile (or a user is missing) */
     if (rc)
         return rc;
-    if (rel & FC_REL_FRIEND) {
-        dynamo_feed_backfill(d, o, v, 1);
-        dynamo_feed_backfill(d, v, o, 1);
+    change = fc_rules_friendship_change(rel, want);
+    if (change) {
+        dynamo_feed_backfill(d, b, a, change < 0);
+        dynamo_feed_backfill(d, a, b, change < 0);
     }
     dynamo_bump(d);
     return FC_OK;
-}
-
-int dynamo_unblock(struct fc_store *s, int64_t v, int64_t o)
-{
-    struct fc_dynamo *d = D(s);
-    json_object *items;
-    int rc;
-    if (v == o)
-        return FC_OK; /* nobody blocks themselves */
-    items = json_object_new_array();
-    tx_rel_del(d, items, v, "B", o, 0);
-    tx_rel_del(d, items, o, "BB", v, 0);
-    tx_sets(d, items, v, "DELETE #blocked :o", o);
-    tx_sets(d, items, o, "DELETE #blocked_by :o", v);
-    rc = dynamo_transact(d, items);
-    json_object_put(items);
-    if (rc == DYNAMO_CANCEL)
-        return FC_OK; /* no such user: nothing to unblock */
-    if (rc == FC_OK)
-        dynamo_bump(d);
-    return rc;
 }
 
 /* ---- people lists ---------------------------------------------------------------------------- */

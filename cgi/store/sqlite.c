@@ -3,6 +3,7 @@
 #include "store/sqlite.h"
 #include "core/config.h"
 #include "core/util.h"
+#include "store/rules.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -95,17 +96,20 @@ enum {
     " c.restaurant_id = r.id AND c.cuisine = ?2))"                                                 \
     " AND (?3 = '' OR r.price = ?3) AND (?4 = '' OR r.city = ?4)"
 
-/* The viewer (?1) may see content by author: their own, or not blocked either way and
- * public or by a friend. */
-#define VISIBLE(author, vis)                                                                       \
-    "(" author " = ?1 OR ((" vis " = 'public' OR EXISTS (SELECT 1 FROM friendships vf WHERE "      \
-    "vf.user_id = ?1 AND vf.friend_id = " author ")) AND NOT EXISTS (SELECT 1 FROM blocks vb "     \
-    "WHERE (vb.user_id = ?1 AND vb.blocked_id = " author ") OR (vb.user_id = " author              \
-    " AND vb.blocked_id = ?1))))"
+/* The viewer (?1) may see content by author with visibility vis, disabled or not: the
+ * visibility rule itself is C (fc_store_may_see, registered as the SQL function fc_may_see),
+ * the query only gives it the data: the viewer's friend and block bits towards the author. Their
+ * own is theirs without a look-up. */
+#define VISIBLE(author, vis, disabled)                                                             \
+    "(" author " = ?1 AND " disabled " = 0 OR fc_may_see(?1, " author ", " vis ", " disabled       \
+    ", EXISTS (SELECT 1 FROM friendships vf WHERE vf.user_id = ?1 AND vf.friend_id = " author      \
+    ") + 8 * EXISTS (SELECT 1 FROM blocks vb WHERE vb.user_id = ?1 AND vb.blocked_id = " author    \
+    ") + 16 * EXISTS (SELECT 1 FROM blocks vc WHERE vc.user_id = " author                          \
+    " AND vc.blocked_id = ?1)))"
 
 /* The review r by user u is shown to the viewer (?1): every query that returns reviews to a
  * viewer carries this (restaurant and profile lists, photos). */
-#define REVIEW_SHOWN "u.disabled = 0 AND " VISIBLE("r.user_id", "u.visibility")
+#define REVIEW_SHOWN VISIBLE("r.user_id", "u.visibility", "u.disabled")
 
 #define REVIEW_ROW_COLS                                                                            \
     "r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, r.updated_at, "     \
@@ -1137,13 +1141,6 @@ static int pair_exec(struct fc_store *s, int q, int64_t a, int64_t b, int64_t no
     return step_done(s, st);
 }
 
-static int s_friend_add(struct fc_store *s, int64_t a, int64_t b, int64_t now)
-{
-    if (a == b)
-        return FC_EINVAL;
-    return pair_exec(s, Q_FRIEND_INSERT, a, b, now, 1);
-}
-
 /* Starts a transaction that reads before it writes. Outside any transaction: BEGIN
  * IMMEDIATE, which takes the write lock at once (waiting up to the busy timeout); a deferred
  * one would fail with SQLITE_BUSY_SNAPSHOT, without waiting, when another process writes
@@ -1173,89 +1170,49 @@ static int tx_end(struct fc_store *s, int own, int rc)
     return rc;
 }
 
-static int s_friend_accept(struct fc_store *s, int64_t v, int64_t from, int64_t now)
-{
-    int rc, x, own = tx_begin(s);
-    if (own < 0)
-        return FC_ERR;
-    x = pair_exists(s, Q_REL_REQ, from, v);
-    if (x <= 0) {
-        rc = x < 0 ? FC_ERR : FC_NOTFOUND;
-        goto out;
-    }
-    if ((rc = pair_exec(s, Q_REQ_DELETE, from, v, 0, 0)) ||
-        (rc = pair_exec(s, Q_REQ_DELETE, v, from, 0, 0)) ||
-        (rc = pair_exec(s, Q_FRIEND_INSERT, v, from, now, 1)))
-        goto out;
-out:
-    return tx_end(s, own, rc);
-}
+/* The rows of each relation bit, from a's side: the statement that writes the bit, the one
+ * that deletes it, and whether they take (b, a) instead of (a, b). */
+static const struct {
+    int bit, put, del, swap;
+} rel_rows[] = {
+    {FC_REL_FRIEND, Q_FRIEND_INSERT, Q_FRIEND_DELETE, 0}, /* both directions at once */
+    {FC_REL_REQ_OUT, Q_REQ_INSERT, Q_REQ_DELETE, 0},
+    {FC_REL_REQ_IN, Q_REQ_INSERT, Q_REQ_DELETE, 1},
+    {FC_REL_BLOCKED, Q_BLOCK_INSERT, Q_BLOCK_DELETE, 0},
+    {FC_REL_BLOCKED_BY, Q_BLOCK_INSERT, Q_BLOCK_DELETE, 1},
+};
 
-/* One transaction: the relation read and the insert (two people asking each other at the
- * same moment become friends, not two pending requests). */
-static int s_friend_request(struct fc_store *s, int64_t v, int64_t o, int64_t now)
+/* One transaction: the relation read, its check against expect and the writes (two people
+ * asking each other at the same moment: the second finds the relation changed). Deletes go
+ * first, so that a request turning into a friendship leaves no request behind. */
+static int s_relation_set(struct fc_store *s, int64_t a, int64_t b, int expect, int want,
+                          int64_t now)
 {
-    int rel, rc, own;
-    if (v == o)
+    int rel, add, drop, rc = FC_OK, own;
+    if (a == b)
         return FC_EINVAL;
     own = tx_begin(s);
     if (own < 0)
         return FC_ERR;
-    if (s_relation(s, v, o, &rel))
+    if (s_relation(s, a, b, &rel)) {
         rc = FC_ERR;
-    else if (rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY))
-        rc = FC_EINVAL;
-    else if (rel & (FC_REL_FRIEND | FC_REL_REQ_OUT))
-        rc = FC_EXISTS;
-    else if (rel & FC_REL_REQ_IN)
-        rc = s_friend_accept(s, v, o, now);
-    else
-        rc = pair_exec(s, Q_REQ_INSERT, v, o, now, 1);
-    /* FC_EXISTS changes nothing: commit the (empty) transaction like a success */
-    return rc == FC_EXISTS ? (tx_end(s, own, FC_OK) ? FC_ERR : FC_EXISTS) : tx_end(s, own, rc);
-}
-
-static int s_friend_request_delete(struct fc_store *s, int64_t from, int64_t to)
-{
-    int x = pair_exists(s, Q_REL_REQ, from, to);
-    if (x < 0)
-        return FC_ERR;
-    if (!x)
-        return FC_NOTFOUND;
-    return pair_exec(s, Q_REQ_DELETE, from, to, 0, 0);
-}
-
-static int s_friend_remove(struct fc_store *s, int64_t v, int64_t o)
-{
-    int x = pair_exists(s, Q_REL_FRIEND, v, o);
-    if (x < 0)
-        return FC_ERR;
-    if (!x)
-        return FC_NOTFOUND;
-    return pair_exec(s, Q_FRIEND_DELETE, v, o, 0, 0);
-}
-
-static int s_block(struct fc_store *s, int64_t v, int64_t o, int64_t now)
-{
-    int rc;
-    if (v == o)
-        return FC_EINVAL;
-    if (exec(s, "SAVEPOINT block"))
-        return FC_ERR;
-    if ((rc = pair_exec(s, Q_FRIEND_DELETE, v, o, 0, 0)) ||
-        (rc = pair_exec(s, Q_REQ_DELETE, v, o, 0, 0)) ||
-        (rc = pair_exec(s, Q_REQ_DELETE, o, v, 0, 0)) ||
-        (rc = pair_exec(s, Q_BLOCK_INSERT, v, o, now, 1))) {
-        exec(s, "ROLLBACK TO block");
-        exec(s, "RELEASE block");
-        return rc;
+        goto out;
     }
-    return exec(s, "RELEASE block");
-}
-
-static int s_unblock(struct fc_store *s, int64_t v, int64_t o)
-{
-    return pair_exec(s, Q_BLOCK_DELETE, v, o, 0, 0);
+    if (rel != expect) {
+        rc = FC_EXISTS;
+        goto out;
+    }
+    fc_rules_rel_diff(rel, want, &add, &drop);
+    for (size_t i = 0; i < FC_ARRAY_LEN(rel_rows) && rc == FC_OK; i++)
+        if (drop & rel_rows[i].bit)
+            rc = rel_rows[i].swap ? pair_exec(s, rel_rows[i].del, b, a, 0, 0)
+                                  : pair_exec(s, rel_rows[i].del, a, b, 0, 0);
+    for (size_t i = 0; i < FC_ARRAY_LEN(rel_rows) && rc == FC_OK; i++)
+        if (add & rel_rows[i].bit)
+            rc = rel_rows[i].swap ? pair_exec(s, rel_rows[i].put, b, a, now, 1)
+                                  : pair_exec(s, rel_rows[i].put, a, b, now, 1);
+out:
+    return tx_end(s, own, rc);
 }
 
 static void row_person(sqlite3_stmt *st, void *dst)
@@ -1495,13 +1452,7 @@ static const struct fc_store_ops sqlite_ops = {
     .reviews_with_photo = s_reviews_with_photo,
     .friends_rating = s_friends_rating,
     .relation = s_relation,
-    .friend_request = s_friend_request,
-    .friend_accept = s_friend_accept,
-    .friend_request_delete = s_friend_request_delete,
-    .friend_remove = s_friend_remove,
-    .friend_add = s_friend_add,
-    .block = s_block,
-    .unblock = s_unblock,
+    .relation_set = s_relation_set,
     .people = s_people,
     .people_search = s_people_search,
     .mutual_count = s_mutual_count,
@@ -1641,6 +1592,18 @@ int fc_sqlite_exec(struct fc_store *s, const char *sql)
     return exec(s, sql);
 }
 
+/* fc_may_see(viewer, author, visibility, disabled, rel): the visibility rule of store.h for
+ * the SQL queries (VISIBLE above), so that it is written once, in C. */
+static void sql_may_see(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    const unsigned char *vis = sqlite3_value_text(argv[2]);
+    (void)argc;
+    sqlite3_result_int(cx,
+                       fc_store_may_see(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1]),
+                                        vis ? (const char *)vis : "", sqlite3_value_int(argv[3]),
+                                        sqlite3_value_int(argv[4])));
+}
+
 int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
@@ -1656,6 +1619,11 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
         goto out;
     }
     sqlite3_busy_timeout(ss->db, 5000);
+    if (sqlite3_create_function(ss->db, "fc_may_see", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                                sql_may_see, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "forkcast: %s: %s\n", path, sqlite3_errmsg(ss->db));
+        goto out;
+    }
     if (exec(&ss->base, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
                         "PRAGMA synchronous=NORMAL"))
         goto out;

@@ -1,5 +1,6 @@
 /* store: picks the backend named in the configuration. */
 #include "store/store.h"
+#include "store/rules.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "store/dynamodb.h"
@@ -86,6 +87,51 @@ void fc_store_person_redact(struct fc_person *p, int64_t viewer)
         p->display_name[0] = '\0';
     if (!(f & FC_FIELD_PROFILE))
         p->city[0] = '\0';
+}
+
+int fc_store_relate(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now, int *refusal,
+                    int *before, int *after)
+{
+    int rel = 0, next = 0, rc = FC_ERR;
+    for (int tries = 0; tries < 5; tries++) {
+        rel = next = 0;
+        if (a != b && s->ops->relation(s, a, b, &rel))
+            return FC_ERR;
+        if ((*refusal = (int)fc_rules_friend((enum fc_rules_act)act, a, b, rel, &next)))
+            break;
+        if (next == rel) { /* nothing to change (blocking twice, unblocking nobody) */
+            rc = FC_OK;
+            break;
+        }
+        rc = s->ops->relation_set(s, a, b, rel, next, now);
+        if (rc != FC_EXISTS)
+            break;
+        /* the relation changed since the read (another request): decide again */
+    }
+    if (before)
+        *before = rel;
+    if (after)
+        *after = next;
+    return *refusal || rc == FC_OK ? FC_OK : FC_ERR;
+}
+
+int fc_store_relate_rc(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now)
+{
+    int refusal;
+    if (fc_store_relate(s, a, b, act, now, &refusal, NULL, NULL))
+        return FC_ERR;
+    switch (refusal) {
+    case FC_RULE_OK:
+        return FC_OK;
+    case FC_RULE_FRIENDS:
+    case FC_RULE_ASKED:
+        return FC_EXISTS;
+    case FC_RULE_NO_REQUEST:
+    case FC_RULE_NOT_FRIENDS:
+        return FC_NOTFOUND;
+    default:
+        return FC_EINVAL;
+    }
 }
 
 static _Thread_local int last_fault;

@@ -269,19 +269,17 @@ struct fc_store_ops {
     int (*friends_rating)(struct fc_store *s, int64_t viewer, int64_t restaurant_id, int *count,
                           double *avg);
 
-    /* friends; every change is refused (FC_EINVAL) when either side blocked the other */
+    /* friends, requests and blocks: plain data. What an action may do is the friend rule's
+     * business (store/rules.h); fc_store_relate reads, decides and calls relation_set. */
+    /* The viewer's FC_REL_* bits towards other. */
     int (*relation)(struct fc_store *s, int64_t viewer, int64_t other, int *rel);
-    /* Sends a request; if other had asked viewer already, they become friends. */
-    int (*friend_request)(struct fc_store *s, int64_t viewer, int64_t other, int64_t now);
-    int (*friend_accept)(struct fc_store *s, int64_t viewer, int64_t from, int64_t now);
-    /* Deletes the request from->to (decline: to is the viewer; cancel: from is). */
-    int (*friend_request_delete)(struct fc_store *s, int64_t from, int64_t to);
-    int (*friend_remove)(struct fc_store *s, int64_t viewer, int64_t other);
-    /* Both directions at once (demo import). */
-    int (*friend_add)(struct fc_store *s, int64_t a, int64_t b, int64_t now);
-    /* Blocks other: also ends friendship and requests both ways. */
-    int (*block)(struct fc_store *s, int64_t viewer, int64_t other, int64_t now);
-    int (*unblock)(struct fc_store *s, int64_t viewer, int64_t other);
+    /* Makes a's relation to b go from expect to want (FC_REL_* bits from a's side), writing
+     * and deleting only what the bits that differ stand for (fc_rules_rel_diff): the
+     * friendship both ways, a request either way, a block either way; with its derived data
+     * (the feed fan-out of a friendship begun or ended). All or nothing; FC_EXISTS (nothing
+     * written) when the stored relation is no longer expect; FC_EINVAL when a is b. */
+    int (*relation_set)(struct fc_store *s, int64_t a, int64_t b, int expect, int want,
+                        int64_t now);
     int (*people)(struct fc_store *s, enum fc_person_list which, int64_t viewer,
                   struct fc_person *out, int max, int *n);
     /* Users matching q by username or display name, minus those who blocked the viewer. */
@@ -394,12 +392,14 @@ struct fc_store_ops {
      * ids and times kept. Derived data (indexes, counts, feeds) is not exported: the
      * importing backend rebuilds it. */
     /* Calls emit(ctx, table, row) for each row (SQLite: parents before children; DynamoDB:
-     * in scan order); a non-zero return of emit stops the export and is returned. */
+     * in scan order); a non-zero return of emit stops the export and is returned. emit
+     * borrows row (the exporter puts it after the call: json_object_get to keep it). */
     int (*export_rows)(struct fc_store *s,
                        int (*emit)(void *ctx, const char *table, struct json_object *row),
                        void *ctx);
     /* Stores one exported row (FC_EINVAL: a table this backend does not keep); table NULL
-     * ends the copy: derived data is written and id counters moved past the copied ids. */
+     * ends the copy: derived data is written and id counters moved past the copied ids.
+     * Borrows row. */
     int (*import_row)(struct fc_store *s, const char *table, struct json_object *row);
     /* Deletes every row (copy --force onto a non-empty store). */
     int (*wipe)(struct fc_store *s);
@@ -413,12 +413,25 @@ struct fc_store {
 int fc_store_open(HDF *cfg, struct fc_store **out);
 void fc_store_close(struct fc_store *s);
 
-/* The visibility rule, for code that has the author and the relation at hand (the SQLite
- * queries state it in SQL, VISIBLE in store/sqlite.c): may viewer (0: anonymous) see what
- * author wrote? Theirs, or, when no block stands either way, a public author or a friend;
+/* The visibility rule, written once: code that has the author and the relation at hand calls
+ * it, the DynamoDB backend on the items it read, and the SQLite queries as the SQL function
+ * fc_may_see (VISIBLE in store/sqlite.c gives it the relation bits): may viewer (0: anonymous) see
+ * what author wrote? Theirs, or, when no block stands either way, a public author or a friend;
  * never a disabled author's. rel is the viewer's FC_REL_* bits towards the author. It is
  * fc_store_profile_fields's FC_FIELD_REVIEWS. */
 int fc_store_may_see(int64_t viewer, int64_t author, const char *visibility, int disabled, int rel);
+
+/* Does act (store/rules.h) of a towards b: reads their relation, asks fc_rules_friend and
+ * writes what it decided; when the relation changed between the read and the write (another
+ * request), it reads and decides again. *refusal is the rule's answer (FC_RULE_OK: done);
+ * before and after (each may be NULL) the relation around it, as a's FC_REL_* bits towards b.
+ * Returns FC_OK (done or refused) or FC_ERR. */
+int fc_store_relate(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now, int *refusal,
+                    int *before, int *after);
+/* fc_store_relate's answer as one code, for callers that need no more (the demo import, the
+ * contract tests): FC_OK done; FC_EXISTS already so (friends, or asked already); FC_NOTFOUND
+ * no such request or friendship; FC_EINVAL refused (oneself, a block); FC_ERR. */
+int fc_store_relate_rc(struct fc_store *s, int64_t a, int64_t b, int act, int64_t now);
 
 /* The parts of a member's profile (bit set of FC_FIELD_*). */
 enum {

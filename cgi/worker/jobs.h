@@ -14,7 +14,8 @@
 
 /* ---- enqueueing (any process: web handlers, the CLI, other jobs) ---------- */
 
-/* Queues a job of a registered type with a JSON payload (NULL: {}), due in delay_ms.
+/* Queues a job of a registered type with a JSON payload (NULL: {}; borrowed: the caller puts
+ * it), due in delay_ms.
  * dedupe_key (NULL or "": none) makes it unique: a second enqueue with the same key, whatever
  * the first job's state, adds nothing and returns FC_EXISTS. *id (may be NULL) gets the job's
  * id in both cases. FC_EINVAL for an unknown type, FC_ETOOBIG for a payload over 4 KiB,
@@ -45,9 +46,9 @@ struct fc_job_run {
     HDF *cfg;
     struct fc_store *store;
     const struct fc_job *job;
-    json_object *payload;  /* the parsed payload (read only) */
-    json_object *progress; /* the handler's own state: change it, it is saved after the step
-                              and given back at the next one, also after a worker restart */
+    json_object *payload;  /* the parsed payload (read only; borrowed: the worker puts it) */
+    json_object *progress; /* the handler's own state (borrowed): change it, it is saved after the
+                              step and given back at the next one, also after a worker restart */
     char message[512];     /* set it: shown in job lists and pages */
     int64_t again_ms;      /* FC_JOB_AGAIN: when to run the next step */
     int64_t now_ms;

@@ -235,6 +235,8 @@ class Worker:
             return
         if kind == "review":
             st.review_history.setdefault(key, []).append((form["body"], status == 303))
+        if kind == "friend" and status == 409:
+            return  # asked already, or friends already: the same answer as the API's
         if status != 303:
             st.failed_writes.append((kind, key, status))
             if status < 500:

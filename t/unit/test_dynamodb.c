@@ -23,6 +23,7 @@
 #include "rec/engine.h"
 #include "store/dynamodb.h"
 #include "store/sqlite.h"
+#include "store/rules.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -529,26 +530,26 @@ static void random_op(int step)
     case 0:
     case 1:
     case 2:
-        BOTH(what, S_->ops->friend_request(S_, A, B, now_t));
+        BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_REQUEST, now_t));
         break;
     case 3:
     case 4:
-        BOTH(what, S_->ops->friend_accept(S_, A, B, now_t));
+        BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_ACCEPT, now_t));
         break;
     case 5:
-        BOTH(what, S_->ops->friend_request_delete(S_, A, B));
+        BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_CANCEL, 0));
         break;
     case 6:
-        BOTH(what, S_->ops->friend_remove(S_, A, B));
+        BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_REMOVE, 0));
         break;
     case 7:
         if (pick(3))
-            BOTH(what, S_->ops->unblock(S_, A, B));
+            BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_UNBLOCK, 0));
         else
-            BOTH(what, S_->ops->block(S_, A, B, now_t));
+            BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_BLOCK, now_t));
         break;
     case 8:
-        BOTH(what, S_->ops->friend_add(S_, A, B, now_t));
+        BOTH(what, fc_store_relate_rc(S_, A, B, FC_ACT_BEFRIEND, now_t));
         break;
     case 9:
     case 10:
@@ -614,7 +615,7 @@ static void random_op(int step)
         }
         break;
     default:
-        BOTH(what, S_->ops->friend_request(S_, A, A, now_t)); /* refused */
+        BOTH(what, fc_store_relate_rc(S_, A, A, FC_ACT_REQUEST, now_t)); /* refused */
         break;
     }
 }

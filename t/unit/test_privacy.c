@@ -15,6 +15,7 @@
 #include "../lib/testutil.h"
 #include "core/util.h"
 #include "rec/rec.h"
+#include "store/rules.h"
 #include "store/store.h"
 
 enum {
@@ -239,9 +240,9 @@ static void test_reasons_check(void **state)
     a = mkuser(s, "ana");
     b = mkuser(s, "bea");
     c = mkuser(s, "cleo");
-    assert_int_equal(s->ops->friend_add(s, v, a, 1), FC_OK);
-    assert_int_equal(s->ops->friend_add(s, v, b, 1), FC_OK);
-    assert_int_equal(s->ops->friend_add(s, v, c, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(s, v, a, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(s, v, b, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(s, v, c, FC_ACT_BEFRIEND, 1), FC_OK);
 
     res[0] = friends_result(1);
     res[0].friend_ids[0] = a;
@@ -259,9 +260,9 @@ static void test_reasons_check(void **state)
     assert_int_equal(res[3].reason, REC_WHY_POPULAR);
 
     /* ana blocks vera, bea is disabled, vera unfriends cleo */
-    assert_int_equal(s->ops->block(s, a, v, 2), FC_OK);
+    assert_int_equal(fc_store_relate_rc(s, a, v, FC_ACT_BLOCK, 2), FC_OK);
     assert_int_equal(s->ops->user_set_flags(s, b, 0, 1), FC_OK);
-    assert_int_equal(s->ops->friend_remove(s, v, c), FC_OK);
+    assert_int_equal(fc_store_relate_rc(s, v, c, FC_ACT_REMOVE, 0), FC_OK);
     for (int i = 0; i < 3; i++) {
         struct rec_result r = friends_result(1);
         r.friend_ids[0] = i == 0 ? a : i == 1 ? b : c;

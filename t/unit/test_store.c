@@ -12,6 +12,7 @@
 
 #include "../lib/testutil.h"
 #include "core/util.h"
+#include "store/rules.h"
 #include "store/store.h"
 
 static char dir[64];
@@ -264,7 +265,7 @@ static void test_reviews_and_privacy(void **state)
     assert_int_equal(S->ops->review_count_user(S, bob, &count), FC_OK);
     assert_int_equal(count, 1);
     /* friends first */
-    assert_int_equal(S->ops->friend_add(S, ana, bob, 10), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, ana, bob, FC_ACT_BEFRIEND, 10), FC_OK);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, ana, rows, 10, &n), FC_OK);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].r.user_id, bob);
@@ -290,12 +291,12 @@ static void test_reviews_and_privacy(void **state)
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     /* blocks hide both ways */
-    assert_int_equal(S->ops->block(S, cy, bob, 20), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, cy, bob, FC_ACT_BLOCK, 20), FC_OK);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, bob, rows, 10, &n), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, cy, rows, 10, &n), FC_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(S->ops->unblock(S, cy, bob), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, cy, bob, FC_ACT_UNBLOCK, 0), FC_OK);
     /* delete */
     assert_int_equal(S->ops->review_get_by(S, cy, r1, &rv), FC_OK);
     assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
@@ -308,8 +309,8 @@ static void test_friends(void **state)
     struct fc_person p[10];
     int rel, n, m;
     int64_t dee = mkuser("dee"), eli = mkuser("eli");
-    assert_int_equal(S->ops->friend_request(S, dee, eli, 1), FC_OK);
-    assert_int_equal(S->ops->friend_request(S, dee, eli, 1), FC_EXISTS);
+    assert_int_equal(fc_store_relate_rc(S, dee, eli, FC_ACT_REQUEST, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, dee, eli, FC_ACT_REQUEST, 1), FC_EXISTS);
     assert_int_equal(S->ops->relation(S, dee, eli, &rel), FC_OK);
     assert_int_equal(rel, FC_REL_REQ_OUT);
     assert_int_equal(S->ops->relation(S, eli, dee, &rel), FC_OK);
@@ -317,16 +318,16 @@ static void test_friends(void **state)
     assert_int_equal(S->ops->people(S, FC_LIST_REQ_IN, eli, p, 10, &n), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(p[0].id, dee);
-    assert_int_equal(S->ops->friend_request_delete(S, dee, eli), FC_OK); /* cancel */
-    assert_int_equal(S->ops->friend_request_delete(S, dee, eli), FC_NOTFOUND);
-    assert_int_equal(S->ops->friend_accept(S, eli, dee, 2), FC_NOTFOUND);
-    assert_int_equal(S->ops->friend_request(S, dee, eli, 3), FC_OK);
-    assert_int_equal(S->ops->friend_accept(S, eli, dee, 4), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, dee, eli, FC_ACT_CANCEL, 0), FC_OK); /* cancel */
+    assert_int_equal(fc_store_relate_rc(S, dee, eli, FC_ACT_CANCEL, 0), FC_NOTFOUND);
+    assert_int_equal(fc_store_relate_rc(S, eli, dee, FC_ACT_ACCEPT, 2), FC_NOTFOUND);
+    assert_int_equal(fc_store_relate_rc(S, dee, eli, FC_ACT_REQUEST, 3), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, eli, dee, FC_ACT_ACCEPT, 4), FC_OK);
     assert_int_equal(S->ops->relation(S, dee, eli, &rel), FC_OK);
     assert_int_equal(rel, FC_REL_FRIEND);
     /* crossing requests become a friendship */
-    assert_int_equal(S->ops->friend_request(S, dee, ana, 5), FC_OK);
-    assert_int_equal(S->ops->friend_request(S, ana, dee, 6), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, dee, ana, FC_ACT_REQUEST, 5), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, ana, dee, FC_ACT_REQUEST, 6), FC_OK);
     assert_int_equal(S->ops->relation(S, ana, dee, &rel), FC_OK);
     assert_int_equal(rel, FC_REL_FRIEND);
     /* mutual friends and suggestions: ana-bob, ana-dee, dee-eli => eli suggested to ana */
@@ -341,19 +342,46 @@ static void test_friends(void **state)
     /* search, minus those who blocked the viewer */
     assert_int_equal(S->ops->people_search(S, "el", ana, p, 10, &n), FC_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(S->ops->block(S, eli, ana, 7), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, eli, ana, FC_ACT_BLOCK, 7), FC_OK);
     assert_int_equal(S->ops->people_search(S, "el", ana, p, 10, &n), FC_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(S->ops->friend_request(S, ana, eli, 8), FC_EINVAL);
+    assert_int_equal(fc_store_relate_rc(S, ana, eli, FC_ACT_REQUEST, 8), FC_EINVAL);
     assert_int_equal(S->ops->people(S, FC_LIST_BLOCKED, eli, p, 10, &n), FC_OK);
     assert_int_equal(n, 1);
     /* block ends the friendship */
-    assert_int_equal(S->ops->block(S, dee, eli, 9), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, dee, eli, FC_ACT_BLOCK, 9), FC_OK);
     assert_int_equal(S->ops->relation(S, dee, eli, &rel), FC_OK);
     assert_int_equal(rel, FC_REL_BLOCKED);
-    assert_int_equal(S->ops->friend_remove(S, ana, dee), FC_OK);
-    assert_int_equal(S->ops->friend_remove(S, ana, dee), FC_NOTFOUND);
-    assert_int_equal(S->ops->friend_request(S, ana, ana, 1), FC_EINVAL);
+    assert_int_equal(fc_store_relate_rc(S, ana, dee, FC_ACT_REMOVE, 0), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, ana, dee, FC_ACT_REMOVE, 0), FC_NOTFOUND);
+    assert_int_equal(fc_store_relate_rc(S, ana, ana, FC_ACT_REQUEST, 1), FC_EINVAL);
+}
+
+/* relation_set is plain data: it writes what the bits say, on condition that the relation is
+ * still what the caller read. */
+static void test_relation_set(void **state)
+{
+    (void)state;
+    int rel;
+    int64_t sal = mkuser("sal"), tim = mkuser("tim");
+    /* not what is stored: refused, nothing written */
+    assert_int_equal(S->ops->relation_set(S, sal, tim, FC_REL_REQ_IN, FC_REL_FRIEND, 1), FC_EXISTS);
+    assert_int_equal(S->ops->relation(S, sal, tim, &rel), FC_OK);
+    assert_int_equal(rel, 0);
+    assert_int_equal(S->ops->relation_set(S, sal, tim, 0, FC_REL_REQ_IN, 1), FC_OK);
+    assert_int_equal(S->ops->relation(S, tim, sal, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_REQ_OUT); /* the same rows seen from the other side */
+    /* a request becoming a friendship leaves no request behind */
+    assert_int_equal(S->ops->relation_set(S, sal, tim, FC_REL_REQ_IN, FC_REL_FRIEND, 2), FC_OK);
+    assert_int_equal(S->ops->relation(S, tim, sal, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_FRIEND);
+    /* both blocks at once, the friendship gone */
+    assert_int_equal(
+        S->ops->relation_set(S, tim, sal, FC_REL_FRIEND, FC_REL_BLOCKED | FC_REL_BLOCKED_BY, 3),
+        FC_OK);
+    assert_int_equal(S->ops->relation(S, sal, tim, &rel), FC_OK);
+    assert_int_equal(rel, FC_REL_BLOCKED | FC_REL_BLOCKED_BY);
+    assert_int_equal(S->ops->relation_set(S, sal, sal, 0, FC_REL_FRIEND, 4), FC_EINVAL);
 }
 
 static void test_saves_events_feed(void **state)
@@ -379,7 +407,7 @@ static void test_saves_events_feed(void **state)
     put_review(gus, r3, 4, 300); /* same time as the save: ties broken by kind, then id */
     assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 0); /* not friends */
-    assert_int_equal(S->ops->friend_add(S, fay, gus, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, fay, gus, FC_ACT_BEFRIEND, 1), FC_OK);
     assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 3);
     assert_int_equal(it[0].kind, FC_FEED_SAVE);
@@ -448,7 +476,7 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 300);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 0);
-    assert_int_equal(S->ops->friend_add(S, hal, ivy, 503), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, hal, ivy, FC_ACT_BEFRIEND, 503), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(it[0].kind, FC_FEED_REVIEW);
@@ -463,7 +491,7 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal(S->ops->save_delete(S, ivy, r2), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 1);
-    assert_int_equal(S->ops->friend_add(S, hal, jo, 511), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, hal, jo, FC_ACT_BEFRIEND, 511), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 2);
     assert_int_equal(it[0].user_id, jo);
@@ -475,7 +503,7 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
     assert_int_equal(r.review_count, 1);
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 500);
-    assert_int_equal(S->ops->friend_remove(S, hal, ivy), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, hal, ivy, FC_ACT_REMOVE, 0), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
     assert_int_equal(n, 0);
     assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
@@ -535,7 +563,7 @@ static void test_reviews_with_photo(void **state)
     assert_int_equal(n, 0);
 
     /* friends only: the friend and the author, no one else */
-    assert_int_equal(S->ops->friend_add(S, pat, rae, 3001), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, pat, rae, FC_ACT_BEFRIEND, 3001), FC_OK);
     assert_int_equal(S->ops->user_get(S, pat, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
@@ -544,17 +572,17 @@ static void test_reviews_with_photo(void **state)
     assert_int_equal(photo_seen(P, rae), 1);
     assert_int_equal(photo_seen(P, pat), 1);
     /* blocks, both ways: the author blocks the friend; a stranger blocks the public author */
-    assert_int_equal(S->ops->block(S, pat, rae, 3002), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, pat, rae, FC_ACT_BLOCK, 3002), FC_OK);
     assert_int_equal(photo_seen(P, rae), 0);
     assert_int_equal(photo_seen(P, pat), 1);
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     assert_int_equal(photo_seen(P, rae), 0);
     assert_int_equal(photo_seen(P, 0), 1);
-    assert_int_equal(S->ops->block(S, quin, pat, 3003), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, quin, pat, FC_ACT_BLOCK, 3003), FC_OK);
     assert_int_equal(photo_seen(P, quin), 0);
-    assert_int_equal(S->ops->unblock(S, quin, pat), FC_OK);
-    assert_int_equal(S->ops->unblock(S, pat, rae), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, quin, pat, FC_ACT_UNBLOCK, 0), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, pat, rae, FC_ACT_UNBLOCK, 0), FC_OK);
     assert_int_equal(photo_seen(P, quin), 1);
 
     /* one photo, two reviews: newest first, each judged on its own */
@@ -614,9 +642,9 @@ static void test_people_relation(void **state)
     snprintf(u.city, sizeof u.city, "Tepoztlan");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     /* lou is kim's friend, mia lou's friend (kim suggested to mia), ned asks kim */
-    assert_int_equal(S->ops->friend_add(S, kim, lou, 1), FC_OK);
-    assert_int_equal(S->ops->friend_add(S, lou, mia, 1), FC_OK);
-    assert_int_equal(S->ops->friend_request(S, ned, kim, 2), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, kim, lou, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, lou, mia, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, ned, kim, FC_ACT_REQUEST, 2), FC_OK);
 
     assert_int_equal(S->ops->people(S, FC_LIST_FRIENDS, lou, p, 10, &n), FC_OK);
     assert_int_equal(n, 2);
@@ -654,7 +682,7 @@ static void test_people_relation(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(p[0].rel, FC_REL_REQ_OUT);
     /* blocked list */
-    assert_int_equal(S->ops->block(S, mia, kim, 3), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, mia, kim, FC_ACT_BLOCK, 3), FC_OK);
     assert_int_equal(S->ops->people(S, FC_LIST_BLOCKED, mia, p, 10, &n), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(p[0].rel, FC_REL_BLOCKED);
@@ -703,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_restaurants),
         cmocka_unit_test(test_reviews_and_privacy),
         cmocka_unit_test(test_friends),
+        cmocka_unit_test(test_relation_set),
         cmocka_unit_test(test_saves_events_feed),
         cmocka_unit_test(test_rest_get_many),
         cmocka_unit_test(test_feed_follows_writes),

@@ -1,0 +1,266 @@
+/* svc/profiles: showing, editing and searching profiles (see profiles.h). */
+#include "svc/profiles.h"
+
+#include "core/app.h"
+#include "core/util.h"
+
+#include <ClearSilver.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_CHARS 60
+#define BIO_MAX_CHARS  1000
+#define CITY_MAX_CHARS 80
+#define QUERY_MAX      60
+
+/* The member called username as the actor may reach them: 404 for nobody, a disabled account
+ * (but to admins) and someone who blocked the actor; *rel the actor's bits towards them. */
+static int reach(const struct fc_svc *sv, const char *username, struct fc_user *u, int *rel,
+                 struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int64_t me = fc_svc_actor_id(sv);
+    int rc = s->ops->user_by_name(s, username ? username : "", u);
+    *rel = 0;
+    if (rc == FC_ERR)
+        return fc_svc_fail_store(sv, res, "user");
+    if (rc == FC_NOTFOUND || (u->disabled && !(sv->actor && sv->actor->is_admin)))
+        return fc_svc_fail(res, 404, "user_not_found", NULL, "There is no user by that name.");
+    if (me && me != u->id && s->ops->relation(s, me, u->id, rel))
+        return fc_svc_fail_store(sv, res, "relation");
+    if (*rel & FC_REL_BLOCKED_BY) /* someone who blocked you is not there for you */
+        return fc_svc_fail(res, 404, "user_not_found", NULL, "There is no user by that name.");
+    return FC_OK;
+}
+
+int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
+                       struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int64_t me = fc_svc_actor_id(sv);
+
+    memset(out, 0, sizeof *out);
+    fc_svc_ok(res, 200);
+    if (reach(sv, username, &out->user, &out->rel, res))
+        return FC_EINVAL;
+    out->self = me && me == out->user.id;
+    out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
+    if (me && !out->self && s->ops->mutual_count(s, me, out->user.id, &out->mutual))
+        return fc_svc_fail_store(sv, res, "mutual count");
+    if ((out->fields & FC_FIELD_REVIEWS) &&
+        s->ops->review_count_user(s, out->user.id, &out->review_count))
+        return fc_svc_fail_store(sv, res, "review count");
+    fc_store_user_redact(&out->user, out->fields);
+    return FC_OK;
+}
+
+int fc_svc_profile_reviews(const struct fc_svc *sv, const struct fc_svc_profile *p,
+                           struct fc_review_row *out, int max, int *n, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    *n = 0;
+    fc_svc_ok(res, 200);
+    if (!(p->fields & FC_FIELD_REVIEWS))
+        return FC_OK;
+    if (s->ops->reviews_by_user(s, p->user.id, fc_svc_actor_id(sv), out, max, n))
+        return fc_svc_fail_store(sv, res, "reviews by user");
+    return FC_OK;
+}
+
+int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_user *out,
+                       struct fc_svc_result *res)
+{
+    int rel;
+    fc_svc_ok(res, 200);
+    if (!sv->actor)
+        return fc_svc_fail(res, 401, NULL, NULL, "Log in to edit your profile.");
+    if (reach(sv, username ? username : sv->actor->username, out, &rel, res))
+        return FC_EINVAL;
+    if (out->id != sv->actor->id)
+        return fc_svc_fail(res, 403, NULL, NULL, "You can only edit your own profile.");
+    return FC_OK;
+}
+
+void fc_svc_choices_free(struct fc_svc_choices *ch)
+{
+    for (size_t i = 0; i < ch->n; i++)
+        free(ch->v[i]);
+    free(ch->v);
+    ch->v = NULL;
+    ch->n = 0;
+}
+
+int fc_svc_profile_cuisines(const struct fc_svc *sv, struct fc_svc_choices *out,
+                            struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    HDF *hdf = NULL, *node = NULL;
+    NEOERR *err;
+    size_t n = 0;
+    int rc = FC_ERR;
+
+    out->v = NULL;
+    out->n = 0;
+    fc_svc_ok(res, 200);
+    err = hdf_init(&hdf);
+    if (!err)
+        err = hdf_get_node(hdf, "Cuisines", &node);
+    if (err) {
+        nerr_ignore(&err);
+        goto out;
+    }
+    if (s->ops->rest_facets(s, node, NULL))
+        goto out;
+    for (HDF *ch = hdf_obj_child(node); ch; ch = hdf_obj_next(ch))
+        n++;
+    out->v = calloc(n ? n : 1, sizeof *out->v);
+    if (!out->v)
+        goto out;
+    for (HDF *ch = hdf_obj_child(node); ch; ch = hdf_obj_next(ch)) {
+        if (!(out->v[out->n] = strdup(hdf_obj_value(ch))))
+            goto out;
+        out->n++;
+    }
+    rc = FC_OK;
+out:
+    hdf_destroy(&hdf);
+    if (rc) {
+        fc_svc_choices_free(out);
+        return fc_svc_fail_store(sv, res, "cuisines");
+    }
+    return FC_OK;
+}
+
+/* 1 when name is one of the choices. */
+static int chosen_from(const struct fc_svc_choices *ch, const char *name)
+{
+    for (size_t i = 0; i < ch->n; i++)
+        if (strcmp(ch->v[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when csv (comma-separated) has name. */
+static int csv_has(const char *csv, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = csv; (p = strstr(p, name)); p++)
+        if ((p == csv || p[-1] == ',') && (p[n] == ',' || !p[n]))
+            return 1;
+    return 0;
+}
+
+/* The cuisines of in into out (comma-separated, each once); 422 for one not in the list. */
+static int read_cuisines(const struct fc_svc *sv, const struct fc_svc_profile_edit *in, char *out,
+                         size_t size, struct fc_svc_result *res)
+{
+    struct fc_svc_choices ch;
+    int rc = FC_OK;
+    if (fc_svc_profile_cuisines(sv, &ch, res))
+        return FC_ERR;
+    out[0] = '\0';
+    for (size_t i = 0; i < in->ncuisines && rc == FC_OK; i++) {
+        const char *name = in->cuisines[i] ? in->cuisines[i] : "";
+        size_t len = strlen(out);
+        if (!chosen_from(&ch, name))
+            rc = fc_svc_fail(res, 422, "invalid_value", "cuisines",
+                             "Choose cuisines from the list.");
+        else if (csv_has(out, name))
+            continue;
+        else if (len + strlen(name) + 2 >= size)
+            rc = fc_svc_fail(res, 422, "invalid_value", "cuisines", "Too many cuisines.");
+        else {
+            if (len)
+                strcat(out, ",");
+            strcat(out, name);
+        }
+    }
+    fc_svc_choices_free(&ch);
+    return rc;
+}
+
+/* 1 when v is text of at most max characters that fits a field of size bytes. */
+static int fits(const char *v, size_t max, size_t size)
+{
+    return fc_utf8_valid(v, strlen(v)) && fc_utf8_len(v) <= max && strlen(v) < size;
+}
+
+static int one_of(const char *v, const char *const *ok)
+{
+    for (; *ok; ok++)
+        if (strcmp(v, *ok) == 0)
+            return 1;
+    return 0;
+}
+
+int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
+                        const struct fc_svc_profile_edit *in, struct fc_user *out,
+                        struct fc_svc_result *res)
+{
+    static const char *const prices[] = {"", "low", "medium", "high", NULL};
+    static const char *const visibilities[] = {"public", "friends", NULL};
+    struct fc_store *s = sv->app->store;
+    struct fc_user *u = out;
+    char cuisines[sizeof u->cuisines];
+    int bad = 0;
+
+    if (fc_svc_profile_own(sv, username, u, res))
+        return FC_EINVAL;
+    /* what was asked goes into *out before the checks: a refused form shows it again */
+    if (in->display_name)
+        fc_strlcpy(u->display_name, in->display_name, sizeof u->display_name);
+    if (in->bio)
+        fc_strlcpy(u->bio, in->bio, sizeof u->bio);
+    if (in->city)
+        fc_strlcpy(u->city, in->city, sizeof u->city);
+    if (in->price)
+        fc_strlcpy(u->price, in->price, sizeof u->price);
+    if (in->visibility)
+        fc_strlcpy(u->visibility, in->visibility, sizeof u->visibility);
+
+    if (in->display_name &&
+        (!*in->display_name || !fits(in->display_name, NAME_MAX_CHARS, sizeof u->display_name)))
+        bad = fc_svc_fail(res, 422, "invalid_value", "display_name",
+                          "Display name must be 1 to %d characters.", NAME_MAX_CHARS);
+    else if (in->bio && !fits(in->bio, BIO_MAX_CHARS, sizeof u->bio))
+        bad = fc_svc_fail(res, 422, "invalid_value", "bio",
+                          "Bio is too long (at most %d characters).", BIO_MAX_CHARS);
+    else if (in->city && !fits(in->city, CITY_MAX_CHARS, sizeof u->city))
+        bad = fc_svc_fail(res, 422, "invalid_value", "city",
+                          "City is too long (at most %d characters).", CITY_MAX_CHARS);
+    else if (in->price && !one_of(in->price, prices))
+        bad = fc_svc_fail(res, 422, "invalid_value", "price",
+                          "Price must be \"low\", \"medium\", \"high\" or \"\".");
+    else if (in->visibility && !one_of(in->visibility, visibilities))
+        bad = fc_svc_fail(res, 422, "invalid_value", "visibility",
+                          "Visibility must be \"public\" or \"friends\".");
+    else if (in->set_cuisines) {
+        bad = read_cuisines(sv, in, cuisines, sizeof cuisines, res);
+        if (!bad)
+            fc_strlcpy(u->cuisines, cuisines, sizeof u->cuisines);
+    }
+    if (bad)
+        return bad;
+    if (s->ops->user_update_profile(s, u))
+        return fc_svc_fail_store(sv, res, "profile update");
+    fc_svc_ok(res, 200);
+    return FC_OK;
+}
+
+int fc_svc_profile_search(const struct fc_svc *sv, const char *q, struct fc_person *out, int max,
+                          int *n, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int64_t me = fc_svc_actor_id(sv);
+    *n = 0;
+    fc_svc_ok(res, 200);
+    if (!q || !*q || !fc_utf8_valid(q, strlen(q)) || fc_utf8_len(q) > QUERY_MAX)
+        return fc_svc_fail(res, 400, "invalid_parameter", "q",
+                           "Search text must be 1 to %d characters.", QUERY_MAX);
+    if (s->ops->people_search(s, q, me, out, max, n))
+        return fc_svc_fail_store(sv, res, "people search");
+    for (int i = 0; i < *n; i++)
+        fc_store_person_redact(&out[i], me);
+    return FC_OK;
+}

@@ -1,0 +1,70 @@
+/* svc/profiles: people's profiles, once for the web pages and the JSON API: showing one as the
+ * actor may see it (the profile rule, store.h), its reviews, editing one's own under one set of
+ * field rules, and searching people by name. */
+#ifndef FC_SVC_PROFILES_H
+#define FC_SVC_PROFILES_H
+
+#include "svc/svc.h"
+
+#include <stddef.h>
+
+/* A member's profile as the actor may see it. */
+struct fc_svc_profile {
+    struct fc_user user; /* blanked outside fields (fc_store_user_redact) */
+    unsigned fields;     /* FC_FIELD_* the actor may see */
+    int self;            /* the actor's own profile */
+    int rel;             /* the actor's FC_REL_* bits towards them (0: anonymous or self) */
+    int mutual;          /* friends in common (when logged in and not self) */
+    int review_count;    /* their reviews (when fields has FC_FIELD_REVIEWS) */
+};
+
+/* The profile of username: 404 for nobody by that name, a disabled account (but to admins) and
+ * someone who blocked the actor. */
+int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
+                       struct fc_svc_result *res);
+/* The newest reviews of p's member the actor may see, at most max into out (none when the
+ * profile rule hides them). */
+int fc_svc_profile_reviews(const struct fc_svc *sv, const struct fc_svc_profile *p,
+                           struct fc_review_row *out, int max, int *n, struct fc_svc_result *res);
+
+/* A profile change: NULL fields keep their value. */
+struct fc_svc_profile_edit {
+    const char *display_name;    /* 1 to 60 characters */
+    const char *bio;             /* up to 1000 */
+    const char *city;            /* up to 80 */
+    const char *price;           /* low | medium | high | "" */
+    const char *visibility;      /* public | friends */
+    int set_cuisines;            /* 0: cuisines keep their value */
+    const char *const *cuisines; /* ncuisines names from fc_svc_profile_cuisines; a name given
+                                  * twice counts once */
+    size_t ncuisines;
+};
+
+/* The member called username, for the actor to edit: 404 (as fc_svc_profile_get), 403 when it
+ * is someone else's profile. username NULL: the actor's own. */
+int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_user *out,
+                       struct fc_svc_result *res);
+/* Applies in to the actor's profile username (NULL: their own) and stores it; 422 naming the
+ * first field at fault (nothing stored), 403/404 as fc_svc_profile_own. *out is the profile
+ * as changed (also when refused: what was asked, for the form to show again). */
+int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
+                        const struct fc_svc_profile_edit *in, struct fc_user *out,
+                        struct fc_svc_result *res);
+
+/* The cuisines a profile may choose from (every cuisine a restaurant has), in the order the
+ * store gives them. */
+struct fc_svc_choices {
+    char **v;
+    size_t n;
+};
+int fc_svc_profile_cuisines(const struct fc_svc *sv, struct fc_svc_choices *out,
+                            struct fc_svc_result *res);
+void fc_svc_choices_free(struct fc_svc_choices *ch);
+
+/* People whose username or display name contains q (1 to 60 characters; 400 otherwise),
+ * minus those who blocked the actor; at most max into out, each blanked as the profile rule
+ * lets the actor see them. */
+int fc_svc_profile_search(const struct fc_svc *sv, const char *q, struct fc_person *out, int max,
+                          int *n, struct fc_svc_result *res);
+
+#endif
