@@ -107,30 +107,3 @@ void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at)
     snprintf(k, sizeof k, "%s.Iso", prefix);
     fc_set(c, k, buf);
 }
-
-/* A view waiting for the end of the answer. */
-struct pending_view {
-    int64_t user_id, restaurant_id, at;
-    char request_id[17];
-};
-
-static void view_after(struct fc_app *app, void *arg)
-{
-    const struct pending_view *v = arg;
-    if (app->store->ops->event_add(app->store, v->user_id, v->restaurant_id, "view", 1, v->at))
-        fprintf(stderr, "forkcast: [%s] could not log a view\n", v->request_id);
-}
-
-void pages_log_view(struct fc_ctx *c, int64_t id)
-{
-    struct pending_view *v = calloc(1, sizeof *v);
-    if (!v) {
-        fprintf(stderr, "forkcast: [%s] could not log a view (no memory)\n", c->request_id);
-        return;
-    }
-    v->user_id = c->user.id;
-    v->restaurant_id = id;
-    v->at = fc_now();
-    memcpy(v->request_id, c->request_id, sizeof v->request_id);
-    fc_app_defer(c, view_after, v);
-}

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void fc_svc_ok(struct fc_svc_result *res, int status)
@@ -35,6 +36,16 @@ int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const 
     res->message[0] = '\0';
     res->retry_after = 0;
     return FC_ERR;
+}
+
+void fc_svc_defer(const struct fc_svc *sv, fc_svc_after_fn fn, void *arg)
+{
+    if (sv->defer) {
+        sv->defer(sv->owner, fn, arg);
+        return;
+    }
+    fn(sv->app, arg);
+    free(arg);
 }
 
 int64_t fc_svc_actor_id(const struct fc_svc *sv)
