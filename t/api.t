@@ -344,6 +344,9 @@ try:
         ("POST", "/api/v1/restaurants/2/reviews", {"body": "no stars"}, 422, "missing_field", "stars"),
         ("POST", "/api/v1/restaurants/2/reviews", {"stars": 3, "body": "x" * 2001}, 422, "invalid_value", "body"),
         ("POST", "/api/v1/restaurants/2/reviews", {"stars": 3, "photo": "x.jpg"}, 422, "unknown_field", "photo"),
+        ("POST", "/api/v1/restaurants/2/reviews", {"stars": 3, "visited": "2099-01"}, 422, "invalid_value", "visited"),
+        ("POST", "/api/v1/restaurants/2/reviews", {"stars": 3, "visited": "March"}, 422, "invalid_value", "visited"),
+        ("POST", "/api/v1/restaurants/2/reviews", {"stars": 3, "visited": 202603}, 422, "invalid_type", "visited"),
         ("POST", "/api/v1/restaurants/9999/reviews", {"stars": 3}, 404, "restaurant_not_found", None),
         ("POST", "/api/v1/friends/requests", {"username": 5}, 422, "invalid_type", "username"),
         ("POST", "/api/v1/friends/requests", {"username": "zoe"}, 422, "invalid_value", "username"),
@@ -511,7 +514,7 @@ try:
         if r.status != 200:
             break
         items = r.json["items"]
-        shapes_ok = shapes_ok and all(set(x) == {"cursor", "kind", "id", "at", "user", "restaurant", "stars", "body", "photo"} for x in items)
+        shapes_ok = shapes_ok and all(set(x) == {"cursor", "kind", "id", "at", "user", "restaurant", "stars", "body", "photo", "visited"} for x in items)
         seen.extend(x["cursor"] for x in items)
         pages += 1
         if pages % 10 == 0:  # a friend saves something meanwhile: it goes on top

@@ -3,7 +3,7 @@
 cookies, CSRF, forms) and through the JSON API (a bearer token) must end the same way: the
 same status (a page's 303 redirect is the API's 2xx), the same field at fault, and the same
 stored result, read back through the API. Review create, a second review of the same place,
-edit, photo, delete, save/unsave, a search with a bad price, and a
+edit, photo, the date of the visit, delete, save/unsave, a search with a bad price, and a
 read-only store (503 with Retry-After on both)."""
 import http.client
 import json
@@ -81,7 +81,7 @@ def mine(token, rid):
     r = call("GET", "/api/v1/restaurants/%d" % rid, token=token)
     assert r.status == 200, r
     m = r.json["my_review"]
-    return None if m is None else {k: m.get(k) for k in ("stars", "body")} | {
+    return None if m is None else {k: m.get(k) for k in ("stars", "body", "visited")} | {
         "photo": bool(m.get("photo"))}
 
 
@@ -162,7 +162,9 @@ try:
 
     # 5. refused input: the same status and field on both
     for name, fields, field in (("stars out of range", {"stars": 9, "body": "x"}, "stars"),
-                                ("text over the limit", {"stars": 3, "body": "x" * 2001}, "body")):
+                                ("text over the limit", {"stars": 3, "body": "x" * 2001}, "body"),
+                                ("a visit in the future", {"stars": 3, "visited": "2099-01"}, "visited"),
+                                ("a visit that is no month", {"stars": 3, "visited": "2026-13"}, "visited")):
         rw = web_review(w, "/restaurants/%d/review" % R3, R3, fields)
         ra = call("POST", "/api/v1/restaurants/%d/reviews" % R3, fields, ta)
         err = (ra.json or {}).get("error") or {}
@@ -171,6 +173,15 @@ try:
              "%s: web %d, API %d, field %s on both" % (name, rw.status, ra.status, field),
              "%r / %s" % (ra, re.findall(r'class="field-error"[^>]*>([^<]*)<', rw.text)))
     t.ok(mine(tw, R3) is None and mine(ta, R3) is None, "... nothing stored")
+
+    # 6. the date of the visit
+    rw = web_review(w, "/restaurants/%d/review" % R3, R3, {"stars": 4, "visited": "2026-03"})
+    ra = call("POST", "/api/v1/restaurants/%d/reviews" % R3, {"stars": 4, "visited": "2026-03"}, ta)
+    same("a review with the month of the visit: web %d, API %d" % (rw.status, ra.status), rw, ra,
+         mine(tw, R3), mine(ta, R3))
+    t.ok((mine(ta, R3) or {}).get("visited") == "2026-03", "... stored as 2026-03", mine(ta, R3))
+    t.ok("visited in March 2026" in re.sub(r"<[^>]+>", "", Client(srv).get("/restaurants/%d" % R3).text),
+         "the restaurant page says \"visited in March 2026\"")
 
     # 7. delete
     rw = w.post("/reviews/%d/delete" % wid, {}, csrf_from="/restaurants/%d" % R1)

@@ -295,6 +295,7 @@ static json_object *review_json(struct fc_ctx *c, const struct fc_review *r, con
     add_int(o, "stars", r->stars);
     add_str(o, "body", r->body);
     json_object_object_add(o, "photo", photo_json(r->photo));
+    json_object_object_add(o, "visited", r->visited[0] ? json_object_new_string(r->visited) : NULL);
     json_object_object_add(o, "author", who_json(username, display_name));
     json_object_object_add(o, "restaurant", rest_ref_json(r->restaurant_id, rest_name));
     add_bool(o, "by_friend", by_friend);
@@ -1151,7 +1152,7 @@ static int is_multipart(struct fc_ctx *c)
  * file part "photo") into in; the strings stay the request's. */
 static int read_review_form(struct fc_ctx *c, struct fc_svc_review_in *in)
 {
-    static const char *const names[] = {"stars", "body", "remove_photo", "photo", NULL};
+    static const char *const names[] = {"stars", "body", "visited", "remove_photo", "photo", NULL};
     const struct fc_param *photo = fc_param_get(&c->req.form, "photo");
     const char *stars = fc_form(c, "stars"), *remove = fc_form(c, "remove_photo");
     long v;
@@ -1169,6 +1170,7 @@ static int read_review_form(struct fc_ctx *c, struct fc_svc_review_in *in)
         return fail(c, 422, "invalid_type", "stars", "The field \"stars\" must be a whole number.");
     in->stars = v < 1 || v > 5 ? 0 : (int)v;
     in->body = fc_form(c, "body");
+    in->visited = fc_form(c, "visited");
     if (*remove && strcmp(remove, "true") && strcmp(remove, "false") && strcmp(remove, "1") &&
         strcmp(remove, "0"))
         return fail(c, 422, "invalid_type", "remove_photo",
@@ -1181,14 +1183,14 @@ static int read_review_form(struct fc_ctx *c, struct fc_svc_review_in *in)
     return FC_OK;
 }
 
-/* Reads the review of the request (JSON: {"stars", "body"} and, on update,
+/* Reads the review of the request (JSON: {"stars", "body", "visited"} and, on update,
  * "remove_photo"; or multipart/form-data with a photo) into in; *json is the parsed body, which
  * the strings of in point into (the caller puts it). */
 static int read_review(struct fc_ctx *c, int update, json_object **json,
                        struct fc_svc_review_in *in)
 {
-    static const char *const create[] = {"stars", "body", NULL};
-    static const char *const upd[] = {"stars", "body", "remove_photo", NULL};
+    static const char *const create[] = {"stars", "body", "visited", NULL};
+    static const char *const upd[] = {"stars", "body", "visited", "remove_photo", NULL};
     long stars = 0;
     *json = NULL;
     if (is_multipart(c))
@@ -1196,6 +1198,7 @@ static int read_review(struct fc_ctx *c, int update, json_object **json,
     if (read_body(c, json) || only_fields(c, *json, update ? upd : create) ||
         field_int(c, *json, "stars", -0x7fffffffL, 0x7fffffffL, &stars, "") ||
         field_str(c, *json, "body", 0, &in->body) ||
+        field_str(c, *json, "visited", 0, &in->visited) ||
         (update && field_bool(c, *json, "remove_photo", &in->remove_photo)))
         return FC_EINVAL;
     in->stars = stars < 1 || stars > 5 ? 0 : (int)stars; /* the service says what is allowed */
@@ -1254,7 +1257,7 @@ static int api_review_get(struct fc_ctx *c)
         review_json(c, &row.r, row.username, row.display_name, row.rest_name, row.by_friend));
 }
 
-/* PUT /api/v1/reviews/:id {"stars", "body", "remove_photo"} (or multipart with a
+/* PUT /api/v1/reviews/:id {"stars", "body", "visited", "remove_photo"} (or multipart with a
  * photo): rewrites your review. */
 static int api_review_put(struct fc_ctx *c)
 {
@@ -1336,10 +1339,13 @@ static json_object *feed_item_json(const struct fc_feed_item *it)
         add_int(e, "stars", it->stars);
         add_str(e, "body", it->body);
         json_object_object_add(e, "photo", photo_json(it->photo));
+        json_object_object_add(e, "visited",
+                               it->visited[0] ? json_object_new_string(it->visited) : NULL);
     } else {
         json_object_object_add(e, "stars", NULL);
         json_object_object_add(e, "body", NULL);
         json_object_object_add(e, "photo", NULL);
+        json_object_object_add(e, "visited", NULL);
     }
     return e;
 }

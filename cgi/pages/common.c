@@ -107,3 +107,27 @@ void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at)
     snprintf(k, sizeof k, "%s.Iso", prefix);
     fc_set(c, k, buf);
 }
+
+void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym)
+{
+    static const char *const names[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+    char k[256];
+    int month = ym && strlen(ym) == 7 ? atoi(ym + 5) : 0;
+    if (month < 1 || month > 12)
+        return;
+    fc_set(c, prefix, ym);
+    snprintf(k, sizeof k, "%s.Text", prefix);
+    fc_setf(c, k, "%s %.4s", names[month - 1], ym);
+}
+
+void pages_set_month_now(struct fc_ctx *c, const char *name)
+{
+    char buf[16];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m", &tm);
+    fc_set(c, name, buf);
+}

@@ -38,6 +38,8 @@ int page_feed(struct fc_ctx *c)
         fc_set(c, k, it->body);
         SETK("Photo");
         fc_set(c, k, it->photo);
+        SETK("Visited");
+        pages_set_month(c, k, it->visited);
         SETK("Key");
         fc_svc_feed_cursor_format(key, sizeof key, it);
         fc_set(c, k, key);

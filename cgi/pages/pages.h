@@ -33,6 +33,10 @@ int pages_restaurant_view(struct fc_ctx *c, int64_t id, int log_view);
 void pages_set_review(struct fc_ctx *c, const char *prefix, const struct fc_review_row *rv);
 /* Puts a date as prefix (YYYY-MM-DD) and prefix.Iso. */
 void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at);
+/* Puts a month of visit "YYYY-MM" as prefix and prefix.Text ("March 2026"); nothing for "". */
+void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym);
+/* Puts the current month (UTC) "YYYY-MM" as name (the latest month of a visit). */
+void pages_set_month_now(struct fc_ctx *c, const char *name);
 /* Recommendations for the logged-in user under prefix.N (restaurant + Why). */
 int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n);
 /* "More like this" for a restaurant under prefix.N. */

@@ -37,6 +37,8 @@ void pages_set_review(struct fc_ctx *c, const char *p, const struct fc_review_ro
     fc_set_int(c, k, c->logged_in && rv->r.user_id == c->user.id);
     SETK("Date");
     pages_set_date(c, k, rv->r.created_at);
+    SETK("Visited");
+    pages_set_month(c, k, rv->r.visited);
 #undef SETK
 }
 
@@ -71,6 +73,7 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
             char k[64];
             fc_set_int(c, "Mine.Stars", draft->stars);
             fc_set(c, "Mine.Body", draft->body ? draft->body : "");
+            fc_set(c, "Mine.Visited", draft->visited ? draft->visited : "");
             snprintf(k, sizeof k, "Form.Errors.%s", refused->field ? refused->field : "stars");
             fc_set(c, k, refused->message);
             c->resp.status = refused->status;
@@ -80,11 +83,13 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
             if (!draft) {
                 fc_set_int(c, "Mine.Stars", v.mine.stars);
                 fc_set(c, "Mine.Body", v.mine.body);
+                fc_set(c, "Mine.Visited", v.mine.visited);
             }
             fc_set(c, "Mine.Photo", v.mine.photo);
         }
     }
     fc_set_int(c, "Limits.MaxReview", fc_svc_review_max_text(&sv));
+    pages_set_month_now(c, "Limits.VisitedMax");
     if (pages_set_similar(c, "Similar", id, 4))
         goto out;
     status = fc_render(c, "restaurant.cs") ? 500 : 0;
@@ -105,6 +110,7 @@ static void review_form(struct fc_ctx *c, struct fc_svc_review_in *in)
     long v;
     in->stars = fc_parse_int(fc_form(c, "stars"), 1, 5, &v) ? 0 : (int)v;
     in->body = fc_form(c, "body");
+    in->visited = fc_form(c, "visited");
     in->remove_photo = *fc_form(c, "remove_photo") != 0;
     if (photo && photo->filename && photo->len > 0) {
         in->photo = photo->value;

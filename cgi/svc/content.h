@@ -22,6 +22,7 @@ struct fc_svc_review_in {
     int64_t review_id;     /* write: the review rewritten (0: the actor's of restaurant_id) */
     int stars;             /* 1 to 5; anything else (0: missing) is refused */
     const char *body;      /* NULL: "" */
+    const char *visited;   /* the month of the visit, "YYYY-MM"; NULL or "": not said */
     const char *photo;     /* a new photo's bytes, or NULL: the review keeps its photo */
     size_t photo_len;
     int remove_photo; /* drop the photo (when no new one is given) */
@@ -29,6 +30,9 @@ struct fc_svc_review_in {
 
 /* The configured limits, their defaults written once (above). */
 int fc_svc_review_max_text(const struct fc_svc *sv);
+/* Checks a month of visit: "" (not said) or "YYYY-MM" from 1900-01 up to the current month
+ * (UTC). FC_OK, or FC_EINVAL with the reason in res (422, field "visited"). */
+int fc_svc_review_visited_check(const char *visited, int64_t now, struct fc_svc_result *res);
 /* Writes the actor's review: a new one (201), or, when the actor reviewed the restaurant
  * already or in->review_id names their review, that one rewritten (200): one review per person
  * and restaurant, whichever front end and route. Someone else's review is a 403, a missing

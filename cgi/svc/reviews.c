@@ -1,6 +1,6 @@
-/* svc/reviews: writing, rewriting and deleting a review (stars, text, a photo), reading one as the
- * actor may see it, and serving a review photo: the checks, the store calls and the events, once
- * for the web pages and the JSON API (svc/content.h). */
+/* svc/reviews: writing, rewriting and deleting a review (stars, text, the month of the visit,
+ * a photo), reading one as the actor may see it, and serving a review photo: the checks, the
+ * store calls and the events, once for the web pages and the JSON API (svc/content.h). */
 #include "blob/blob.h"
 #include "core/app.h"
 #include "core/config.h"
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 int fc_svc_review_max_text(const struct fc_svc *sv)
 {
@@ -22,9 +23,35 @@ static size_t max_photo(const struct fc_svc *sv)
     return (size_t)fc_config_int(sv->app->cfg, "Limits.MaxPhoto", FC_SVC_REVIEW_MAX_PHOTO);
 }
 
+int fc_svc_review_visited_check(const char *v, int64_t now, struct fc_svc_result *res)
+{
+    time_t t = (time_t)now;
+    struct tm tm;
+    int year, month;
+    if (!v || !*v)
+        return FC_OK;
+    if (strlen(v) != 7 || v[4] != '-')
+        goto bad;
+    for (int i = 0; i < 7; i++)
+        if (i != 4 && (v[i] < '0' || v[i] > '9'))
+            goto bad;
+    year = atoi(v);
+    month = atoi(v + 5);
+    if (year < 1900 || month < 1 || month > 12)
+        goto bad;
+    gmtime_r(&t, &tm);
+    if (year > tm.tm_year + 1900 || (year == tm.tm_year + 1900 && month > tm.tm_mon + 1))
+        return fc_svc_fail(res, 422, "invalid_value", "visited",
+                           "The month of your visit cannot be in the future.");
+    return FC_OK;
+bad:
+    return fc_svc_fail(res, 422, "invalid_value", "visited",
+                       "Give the month of your visit as YYYY-MM (for example 2026-03).");
+}
+
 /* The text fields of in into r; a refused one in res. */
 static int check_fields(const struct fc_svc *sv, const struct fc_svc_review_in *in,
-                        struct fc_review *r, struct fc_svc_result *res)
+                        struct fc_review *r, int64_t now, struct fc_svc_result *res)
 {
     const char *body = in->body ? in->body : "";
     int max_text = fc_svc_review_max_text(sv);
@@ -33,8 +60,11 @@ static int check_fields(const struct fc_svc *sv, const struct fc_svc_review_in *
     if (fc_utf8_len(body) > (size_t)max_text || strlen(body) >= sizeof r->body)
         return fc_svc_fail(res, 422, "invalid_value", "body",
                            "Your review is too long (at most %d characters).", max_text);
+    if (fc_svc_review_visited_check(in->visited, now, res))
+        return FC_EINVAL;
     r->stars = in->stars;
     fc_strlcpy(r->body, body, sizeof r->body);
+    fc_strlcpy(r->visited, in->visited ? in->visited : "", sizeof r->visited);
     return FC_OK;
 }
 
@@ -101,7 +131,7 @@ int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *
     }
     /* the restaurant, also for a front end that shows a refused form again */
     r->restaurant_id = have_old ? old.restaurant_id : in->restaurant_id;
-    if (check_fields(sv, in, r, res))
+    if (check_fields(sv, in, r, now, res))
         return FC_EINVAL;
     if (in->photo && in->photo_len > 0 && put_photo(sv, in, r, res))
         return FC_EINVAL;
