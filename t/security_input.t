@@ -212,11 +212,11 @@ try:
         if ok and (r.status != 303 or stored_review("ana") != value):
             problems.append((len(value), value[:1], "refused or changed", r.status,
                              re.findall(r"too long[^<]*", r.text)))
-        if not ok and (r.status != 400 or "at most 2000 characters" not in r.text or
+        if not ok and (r.status != 422 or "at most 2000 characters" not in r.text or
                        stored_review("ana") == value):
             problems.append((len(value), "accepted, or no limit stated", r.status))
     t.ok(not problems, "review text: 2000 characters (also 3- and 4-byte ones) fit; 2001 or 1 MB "
-         "is a 400 stating the limit, nothing stored", problems)
+         "is a 422 (as the API) stating the limit, nothing stored", problems)
 
     # ---- text fields sent as file parts (filename=): never stored unchecked ----
     # Only the review photo is a file. Any other field sent as a file part is refused with a

@@ -75,8 +75,8 @@ try:
 
     # bad review input: nothing stored, form kept
     r = review(b, kiku, 9, "changed?")
-    t.ok(r.status == 400 and "Choose from 1 to 5 stars" in r.text and "changed?" in r.text,
-         "stars out of range: 400 with the field's error and the text kept", r.status)
+    t.ok(r.status == 422 and "Choose from 1 to 5 stars" in r.text and "changed?" in r.text,
+         "stars out of range: 422 (as the API) with the field's error and the text kept", r.status)
     r = review(b, kiku, 4, "x", photo=("evil.jpg", "image/jpeg", b"<?php echo 1; ?>" * 3))
     t.ok(r.status == 415 and "JPEG, PNG or WebP" in r.text, "a non-image photo: 415", r.status)
     r = review(b, kiku, 4, "x", photo=("big.jpg", "image/jpeg", b"\xff\xd8\xff" + b"0" * 30000))

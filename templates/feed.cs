@@ -8,7 +8,7 @@
     <p><a href="/u/<?cs var:url_escape(it.Username) ?>"><?cs var:it.Name ?></a>
     <?cs if:it.Kind == "review" ?>rated <a href="/restaurants/<?cs var:it.RestaurantId ?>"><?cs var:it.Restaurant ?></a> <?cs call:stars(it.Stars) ?>
     <?cs else ?>wants to go to <a href="/restaurants/<?cs var:it.RestaurantId ?>"><?cs var:it.Restaurant ?></a><?cs /if ?>
-    <span class="meta"><time datetime="<?cs var:it.Date.Iso ?>"><?cs var:it.Date ?></time></span></p>
+    <span class="meta"><time datetime="<?cs var:it.Date.Iso ?>"><?cs var:it.Date ?></time><?cs if:it.Visited ?> &middot; visited in <time datetime="<?cs var:it.Visited ?>"><?cs var:it.Visited.Text ?></time><?cs /if ?></span></p>
     <?cs if:it.Body ?><p class="body"><?cs var:it.Body ?></p><?cs /if ?>
     <?cs if:it.Photo ?><img class="photo" src="/photos/<?cs var:it.Photo ?>" alt="Photo from <?cs var:it.Name ?>'s review of <?cs var:it.Restaurant ?>" loading="lazy"><?cs /if ?>
   </li>

@@ -17,7 +17,7 @@
   <a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span>
 </li><?cs /def ?>
 <?cs def:review(rv) ?><li class="review<?cs if:rv.ByFriend ?> by-friend<?cs /if ?>">
-  <p><?cs call:stars(rv.Stars) ?> <a href="/u/<?cs var:url_escape(rv.Username) ?>"><?cs var:rv.Name ?></a><?cs if:rv.ByFriend ?> <span class="tag">friend</span><?cs /if ?> <span class="meta"><time datetime="<?cs var:rv.Date.Iso ?>"><?cs var:rv.Date ?></time></span></p>
+  <p><?cs call:stars(rv.Stars) ?> <a href="/u/<?cs var:url_escape(rv.Username) ?>"><?cs var:rv.Name ?></a><?cs if:rv.ByFriend ?> <span class="tag">friend</span><?cs /if ?> <span class="meta"><time datetime="<?cs var:rv.Date.Iso ?>"><?cs var:rv.Date ?></time><?cs if:rv.Visited ?> &middot; visited in <time datetime="<?cs var:rv.Visited ?>"><?cs var:rv.Visited.Text ?></time><?cs /if ?></span></p>
   <?cs if:rv.Body ?><p class="body"><?cs var:rv.Body ?></p><?cs /if ?>
   <?cs if:rv.Photo ?><img class="photo" src="/photos/<?cs var:rv.Photo ?>" alt="Photo from <?cs var:rv.Name ?>'s review" loading="lazy"><?cs /if ?>
 </li><?cs /def ?>

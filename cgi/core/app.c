@@ -304,9 +304,14 @@ int fc_error(struct fc_ctx *c, int status, const char *message)
     return 0;
 }
 
+static void svc_defer(void *owner, fc_svc_after_fn fn, void *arg)
+{
+    fc_app_defer(owner, fn, arg);
+}
+
 struct fc_svc fc_app_svc(struct fc_ctx *c)
 {
-    struct fc_svc sv = {c->app, c->logged_in ? &c->user : NULL, c->request_id};
+    struct fc_svc sv = {c->app, c->logged_in ? &c->user : NULL, c->request_id, svc_defer, c};
     return sv;
 }
 

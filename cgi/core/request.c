@@ -372,6 +372,8 @@ int fc_request_parse(struct fc_request *req, char **envp, fc_body_reader reader,
         req->body[got] = '\0';
         req->body_len = got;
     }
+    /* a form is a POST; a PUT may carry a multipart one too (a review with its photo through
+     * the API) */
     if (strcmp(req->method, "POST") == 0 && req->body_len) {
         if (strncasecmp(req->content_type, "application/x-www-form-urlencoded", 33) == 0) {
             int rc = fc_parse_urlencoded(&req->form, req->body, req->body_len, lim->max_fields);
@@ -383,6 +385,12 @@ int fc_request_parse(struct fc_request *req, char **envp, fc_body_reader reader,
             if (rc)
                 return rc == FC_ETOOBIG ? FC_EINVAL : rc;
         }
+    } else if (strcmp(req->method, "PUT") == 0 && req->body_len &&
+               strncasecmp(req->content_type, "multipart/form-data", 19) == 0) {
+        int rc = fc_parse_multipart(&req->form, req->content_type, req->body, req->body_len,
+                                    lim->max_fields);
+        if (rc)
+            return rc == FC_ETOOBIG ? FC_EINVAL : rc;
     }
     return FC_OK;
 }

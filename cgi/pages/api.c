@@ -8,6 +8,7 @@
 #include "pages/pages.h"
 #include "rec/personalize.h"
 #include "rec/rec.h"
+#include "svc/content.h"
 #include "svc/profiles.h"
 #include "svc/social.h"
 
@@ -296,6 +297,7 @@ static json_object *review_json(struct fc_ctx *c, const struct fc_review *r, con
     add_int(o, "stars", r->stars);
     add_str(o, "body", r->body);
     json_object_object_add(o, "photo", photo_json(r->photo));
+    json_object_object_add(o, "visited", r->visited[0] ? json_object_new_string(r->visited) : NULL);
     json_object_object_add(o, "author", who_json(username, display_name));
     json_object_object_add(o, "restaurant", rest_ref_json(r->restaurant_id, rest_name));
     add_bool(o, "by_friend", by_friend);
@@ -849,120 +851,80 @@ static int api_block(struct fc_ctx *c)
 /* GET /api/v1/restaurants?q=&cuisine=&price=&city=&page= */
 static int api_restaurants(struct fc_ctx *c)
 {
-    struct fc_restaurant *rows = NULL;
-    struct fc_rest_query q = {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_search_in in = {
         .text = fc_query(c, "q"),
         .cuisine = fc_query(c, "cuisine"),
         .price = fc_query(c, "price"),
         .city = fc_query(c, "city"),
-        .limit = PER_PAGE,
+        .page = fc_query(c, "page"),
     };
-    long page = 1;
-    int n = 0, total = 0;
+    struct fc_svc_search_out out;
     json_object *o, *items;
 
     if (token_ok(c))
         return 0;
-    if (*fc_query(c, "page") && fc_parse_int(fc_query(c, "page"), 1, 100000, &page)) {
-        fail(c, 400, "invalid_parameter", "page", "The page must be a whole number from 1.");
-        return 0;
-    }
-    if (strlen(q.text) > 100) {
-        fail(c, 400, "invalid_parameter", "q", "Search text is too long (at most 100 characters).");
-        return 0;
-    }
-    if (*q.price && strcmp(q.price, "low") && strcmp(q.price, "medium") &&
-        strcmp(q.price, "high")) {
-        fail(c, 400, "invalid_parameter", "price",
-             "Price must be \"low\", \"medium\" or \"high\".");
-        return 0;
-    }
-    q.offset = (int)(page - 1) * PER_PAGE;
-    if (c->app->store->ops->rest_search(c->app->store, &q, &rows, &n, &total)) {
-        fail500(c, "restaurant search");
-        return 0;
-    }
+    if (fc_svc_restaurant_search(&sv, &in, &out, &res))
+        return fc_error_result(c, &res);
     items = json_object_new_array();
-    for (int i = 0; items && i < n; i++)
-        json_object_array_add(items, rest_json(&rows[i]));
-    free(rows);
+    for (int i = 0; items && i < out.n; i++)
+        json_object_array_add(items, rest_json(&out.rows[i]));
+    fc_svc_search_free(&out);
     o = wrap("items", items);
     if (o) {
-        add_int(o, "total", total);
-        add_int(o, "page", page);
-        add_int(o, "pages", (total + PER_PAGE - 1) / PER_PAGE);
-        add_int(o, "per_page", PER_PAGE);
+        add_int(o, "total", out.total);
+        add_int(o, "page", out.page);
+        add_int(o, "pages", out.pages);
+        add_int(o, "per_page", out.per_page);
     }
     return send_json(c, 200, o);
-}
-
-/* Loads restaurant id (404 when there is none). */
-static int load_rest(struct fc_ctx *c, int64_t id, struct fc_restaurant *r)
-{
-    int rc = id > 0 ? c->app->store->ops->rest_get(c->app->store, id, r) : FC_NOTFOUND;
-    if (rc == FC_NOTFOUND)
-        return fail(c, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
-    return rc ? fail500(c, "restaurant") : FC_OK;
 }
 
 /* GET /api/v1/restaurants/:id; for a user also friends' rating, saved state, own review. */
 static int api_restaurant(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_restaurant r;
-    struct fc_review mine;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_restaurant_view v;
     json_object *o, *f = NULL, *my = NULL;
-    int saved = 0, fcount = 0, rc = FC_NOTFOUND;
-    double favg = 0;
-    int64_t id = arg_id(c, 0);
 
-    if (token_ok(c) || load_rest(c, id, &r))
+    if (token_ok(c))
         return 0;
-    if (c->logged_in) {
-        if (s->ops->friends_rating(s, c->user.id, id, &fcount, &favg) ||
-            s->ops->save_exists(s, c->user.id, id, &saved) ||
-            (rc = s->ops->review_get_by(s, c->user.id, id, &mine)) == FC_ERR) {
-            fail500(c, "restaurant extras");
-            return 0;
-        }
-        /* the interaction log, as the page does */
-        pages_log_view(c, id);
-    }
-    o = rest_json(&r);
+    /* the interaction log, as the page does */
+    if (fc_svc_restaurant_view(&sv, arg_id(c, 0), 0, 1, &v, &res))
+        return fc_error_result(c, &res);
+    o = rest_json(&v.rest);
     if (o) {
         if (c->logged_in && (f = json_object_new_object())) {
-            add_int(f, "count", fcount);
-            if (fcount)
-                add_avg(f, "average", favg);
+            add_int(f, "count", v.friends_count);
+            if (v.friends_count)
+                add_avg(f, "average", v.friends_avg);
             else
                 json_object_object_add(f, "average", NULL);
         }
         json_object_object_add(o, "friends", f);
-        json_object_object_add(o, "saved", c->logged_in ? json_object_new_boolean(saved) : NULL);
-        if (rc == FC_OK)
-            my = review_json(c, &mine, c->user.username, c->user.display_name, r.name, 0);
+        json_object_object_add(o, "saved", c->logged_in ? json_object_new_boolean(v.saved) : NULL);
+        if (v.has_mine)
+            my = review_json(c, &v.mine, c->user.username, c->user.display_name, v.rest.name, 0);
         json_object_object_add(o, "my_review", my);
     }
+    fc_svc_restaurant_view_free(&v);
     return send_json(c, 200, o);
 }
 
 /* GET /api/v1/restaurants/:id/reviews: those the viewer may see, friends' first. */
 static int api_rest_reviews(struct fc_ctx *c)
 {
-    struct fc_restaurant r;
-    struct fc_review_row *rows;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_review_row *rows = NULL;
     int n = 0;
-    int64_t id = arg_id(c, 0);
 
-    if (token_ok(c) || load_rest(c, id, &r))
+    if (token_ok(c))
         return 0;
-    rows = calloc(REVIEW_MAX, sizeof *rows);
-    if (!rows || c->app->store->ops->reviews_of_restaurant(
-                     c->app->store, id, c->logged_in ? c->user.id : 0, rows, REVIEW_MAX, &n)) {
-        free(rows);
-        fail500(c, "reviews of restaurant");
-        return 0;
-    }
+    if (fc_svc_restaurant_reviews(&sv, arg_id(c, 0), REVIEW_MAX, &rows, &n, &res))
+        return fc_error_result(c, &res);
     send_json(c, 200, wrap("items", review_rows_json(c, rows, n)));
     free(rows);
     return 0;
@@ -980,6 +942,8 @@ static json_object *hdf_array(HDF *node)
 /* GET /api/v1/facets: the cuisines and cities restaurants have (the choices for a profile). */
 static int api_facets(struct fc_ctx *c)
 {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     HDF *cuis = NULL, *cities = NULL;
     json_object *o;
     NEOERR *err;
@@ -994,10 +958,8 @@ static int api_facets(struct fc_ctx *c)
         fail500(c, "facets");
         return 0;
     }
-    if (c->app->store->ops->rest_facets(c->app->store, cuis, cities)) {
-        fail500(c, "facets");
-        return 0;
-    }
+    if (fc_svc_restaurant_facets(&sv, cuis, cities, &res))
+        return fc_error_result(c, &res);
     o = wrap("cuisines", hdf_array(cuis));
     if (o)
         json_object_object_add(o, "cities", hdf_array(cities));
@@ -1006,154 +968,153 @@ static int api_facets(struct fc_ctx *c)
 
 /* ---- reviews ------------------------------------------------------------------------------ */
 
-/* Reads {"stars", "body"} (and "remove_photo" when remove_photo is given) into r. */
-static int read_review(struct fc_ctx *c, json_object *in, struct fc_review *r, int *remove_photo)
+/* 1 when the body is multipart/form-data (a review with a photo). */
+static int is_multipart(struct fc_ctx *c)
 {
-    static const char *const create[] = {"stars", "body", NULL};
-    static const char *const update[] = {"stars", "body", "remove_photo", NULL};
-    int max_text = fc_config_int(c->app->cfg, "Limits.MaxReview", 2000);
-    const char *body;
-    long stars = 0;
-    if (only_fields(c, in, remove_photo ? update : create) ||
-        field_int(c, in, "stars", 1, 5, &stars, "Choose from 1 to 5 stars.") ||
-        field_str(c, in, "body", 0, &body) ||
-        (remove_photo && field_bool(c, in, "remove_photo", remove_photo)))
-        return FC_EINVAL;
-    if (body && (fc_utf8_len(body) > (size_t)max_text || strlen(body) >= sizeof r->body))
-        return fail(c, 422, "invalid_value", "body",
-                    "Your review is too long (at most %d characters).", max_text);
-    r->stars = (int)stars;
-    fc_strlcpy(r->body, body ? body : "", sizeof r->body);
+    return strncasecmp(c->req.content_type, "multipart/form-data", 19) == 0;
+}
+
+/* Reads a review sent as multipart/form-data (the text fields as form parts, the photo as a
+ * file part "photo") into in; the strings stay the request's. */
+static int read_review_form(struct fc_ctx *c, struct fc_svc_review_in *in)
+{
+    static const char *const names[] = {"stars", "body", "visited", "remove_photo", "photo", NULL};
+    const struct fc_param *photo = fc_param_get(&c->req.form, "photo");
+    const char *stars = fc_form(c, "stars"), *remove = fc_form(c, "remove_photo");
+    long v;
+    for (size_t i = 0; i < c->req.form.n; i++) {
+        size_t k = 0;
+        while (names[k] && strcmp(names[k], c->req.form.v[i].name) != 0)
+            k++;
+        if (!names[k])
+            return fail(c, 422, "unknown_field", c->req.form.v[i].name,
+                        "This request has no such field.");
+    }
+    if (!*stars)
+        return fail(c, 422, "missing_field", "stars", "The field \"stars\" is required.");
+    if (fc_parse_int(stars, -0x7fffffffL, 0x7fffffffL, &v))
+        return fail(c, 422, "invalid_type", "stars", "The field \"stars\" must be a whole number.");
+    in->stars = v < 1 || v > 5 ? 0 : (int)v;
+    in->body = fc_form(c, "body");
+    in->visited = fc_form(c, "visited");
+    if (*remove && strcmp(remove, "true") && strcmp(remove, "false") && strcmp(remove, "1") &&
+        strcmp(remove, "0"))
+        return fail(c, 422, "invalid_type", "remove_photo",
+                    "The field \"remove_photo\" must be true or false.");
+    in->remove_photo = strcmp(remove, "true") == 0 || strcmp(remove, "1") == 0;
+    if (photo && photo->filename && photo->len > 0) {
+        in->photo = photo->value;
+        in->photo_len = photo->len;
+    }
     return FC_OK;
 }
 
-/* POST /api/v1/restaurants/:id/reviews {"stars", "body"}: your review (one per restaurant). */
+/* Reads the review of the request (JSON: {"stars", "body", "visited"} and, on update,
+ * "remove_photo"; or multipart/form-data with a photo) into in; *json is the parsed body, which
+ * the strings of in point into (the caller puts it). */
+static int read_review(struct fc_ctx *c, int update, json_object **json,
+                       struct fc_svc_review_in *in)
+{
+    static const char *const create[] = {"stars", "body", "visited", NULL};
+    static const char *const upd[] = {"stars", "body", "visited", "remove_photo", NULL};
+    long stars = 0;
+    *json = NULL;
+    if (is_multipart(c))
+        return read_review_form(c, in);
+    if (read_body(c, json) || only_fields(c, *json, update ? upd : create) ||
+        field_int(c, *json, "stars", -0x7fffffffL, 0x7fffffffL, &stars, "") ||
+        field_str(c, *json, "body", 0, &in->body) ||
+        field_str(c, *json, "visited", 0, &in->visited) ||
+        (update && field_bool(c, *json, "remove_photo", &in->remove_photo)))
+        return FC_EINVAL;
+    in->stars = stars < 1 || stars > 5 ? 0 : (int)stars; /* the service says what is allowed */
+    return FC_OK;
+}
+
+/* Answers a review written (201 new, 200 rewritten) with its Location. */
+static int send_review(struct fc_ctx *c, int status, const struct fc_review *r)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_restaurant rest;
+    if (fc_svc_restaurant_get(&sv, r->restaurant_id, &rest, &res))
+        return fc_error_result(c, &res);
+    fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, r->id);
+    return send_json(c, status,
+                     review_json(c, r, c->user.username, c->user.display_name, rest.name, 0));
+}
+
+/* POST /api/v1/restaurants/:id/reviews: your review of a restaurant; when you reviewed it
+ * already, that review is rewritten (200), as on the web. */
 static int api_review_create(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_restaurant rest;
-    struct fc_review r = {0}, old;
-    json_object *in = NULL;
-    int64_t id = arg_id(c, 0), now = fc_now();
-    int rc;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_review_in in = {0};
+    struct fc_review r;
+    json_object *in_json = NULL;
 
-    if (load_rest(c, id, &rest) || read_body(c, &in) || read_review(c, in, &r, NULL))
-        goto out;
-    r.user_id = c->user.id;
-    r.restaurant_id = id;
-    r.created_at = r.updated_at = now;
-    rc = s->ops->review_put(s, &r, 0);
-    if (rc == FC_EXISTS) {
-        if (s->ops->review_get_by(s, c->user.id, id, &old) == FC_OK)
-            fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, old.id);
-        fail(c, 409, "review_exists", NULL,
-             "You already reviewed this restaurant; change your review with PUT (see Location).");
-        goto out;
-    }
-    if (rc || s->ops->event_add(s, c->user.id, id, "review", r.stars, now) ||
-        s->ops->review_get_by(s, c->user.id, id, &r)) {
-        fail500(c, "review create");
-        goto out;
-    }
-    fc_personalize_event(c, c->user.id, id, "review", r.stars, now);
-    fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, r.id);
-    send_json(c, 201, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
-out:
-    json_object_put(in);
+    in.restaurant_id = arg_id(c, 0);
+    if (!in.restaurant_id)
+        fail(c, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
+    else if (read_review(c, 0, &in_json, &in))
+        ;
+    else if (fc_svc_review_write(&sv, &in, &r, &res))
+        fc_error_result(c, &res);
+    else
+        send_review(c, res.status, &r);
+    json_object_put(in_json);
     return 0;
-}
-
-/* Loads review :id and checks it is the viewer's: 404, or 403 for someone else's. */
-static int own_review(struct fc_ctx *c, struct fc_review *r)
-{
-    int64_t id = arg_id(c, 0);
-    int rc = id ? c->app->store->ops->review_get(c->app->store, id, r) : FC_NOTFOUND;
-    if (rc == FC_NOTFOUND)
-        return fail(c, 404, "review_not_found", NULL, "There is no such review.");
-    if (rc)
-        return fail500(c, "review");
-    if (r->user_id != c->user.id)
-        return fail(c, 403, "forbidden", NULL, "You can only change your own reviews.");
-    return FC_OK;
 }
 
 /* GET /api/v1/reviews/:id: one review, if the viewer may see it (else 404). */
 static int api_review_get(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_review r;
-    struct fc_user author;
-    struct fc_restaurant rest;
-    int64_t id = arg_id(c, 0);
-    int rel = 0, rc, mine;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_review_row row;
 
     if (token_ok(c))
         return 0;
-    rc = id ? s->ops->review_get(s, id, &r) : FC_NOTFOUND;
-    if (rc == FC_OK)
-        rc = s->ops->user_get(s, r.user_id, &author);
-    if (rc == FC_OK)
-        rc = s->ops->rest_get(s, r.restaurant_id, &rest);
-    mine = rc == FC_OK && c->logged_in && c->user.id == author.id;
-    if (rc == FC_OK && c->logged_in && !mine && s->ops->relation(s, c->user.id, author.id, &rel))
-        rc = FC_ERR;
-    if (rc == FC_ERR) {
-        fail500(c, "review");
-        return 0;
-    }
-    if (rc != FC_OK || !fc_store_may_see(c->logged_in ? c->user.id : 0, author.id,
-                                         author.visibility, author.disabled, rel)) {
-        fail(c, 404, "review_not_found", NULL, "There is no such review.");
-        return 0;
-    }
-    return send_json(c, 200,
-                     review_json(c, &r, author.username, author.display_name, rest.name,
-                                 (rel & FC_REL_FRIEND) != 0));
+    if (fc_svc_review_get(&sv, arg_id(c, 0), &row, &res))
+        return fc_error_result(c, &res);
+    return send_json(
+        c, 200,
+        review_json(c, &row.r, row.username, row.display_name, row.rest_name, row.by_friend));
 }
 
-/* PUT /api/v1/reviews/:id {"stars", "body", "remove_photo"}: rewrites your review. */
+/* PUT /api/v1/reviews/:id {"stars", "body", "visited", "remove_photo"} (or multipart with a
+ * photo): rewrites your review. */
 static int api_review_put(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_review old, r = {0};
-    struct fc_restaurant rest;
-    json_object *in = NULL;
-    int remove_photo = 0;
-    int64_t now = fc_now();
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_review_in in = {0};
+    struct fc_review r;
+    json_object *in_json = NULL;
 
-    if (own_review(c, &old) || read_body(c, &in) || read_review(c, in, &r, &remove_photo))
-        goto out;
-    r.id = old.id;
-    r.user_id = old.user_id;
-    r.restaurant_id = old.restaurant_id;
-    r.created_at = old.created_at;
-    r.updated_at = now;
-    if (!remove_photo)
-        fc_strlcpy(r.photo, old.photo, sizeof r.photo);
-    if (s->ops->review_put(s, &r, 1) ||
-        s->ops->event_add(s, c->user.id, r.restaurant_id, "review", r.stars, now) ||
-        s->ops->review_get(s, r.id, &r) || s->ops->rest_get(s, r.restaurant_id, &rest)) {
-        fail500(c, "review update");
-        goto out;
-    }
-    fc_personalize_event(c, c->user.id, r.restaurant_id, "review", r.stars, now);
-    send_json(c, 200, review_json(c, &r, c->user.username, c->user.display_name, rest.name, 0));
-out:
-    json_object_put(in);
+    in.review_id = arg_id(c, 0);
+    if (!in.review_id)
+        fail(c, 404, "review_not_found", NULL, "There is no such review.");
+    else if (read_review(c, 1, &in_json, &in))
+        ;
+    else if (fc_svc_review_write(&sv, &in, &r, &res))
+        fc_error_result(c, &res);
+    else
+        send_review(c, 200, &r);
+    json_object_put(in_json);
     return 0;
 }
 
 /* DELETE /api/v1/reviews/:id */
 static int api_review_delete(struct fc_ctx *c)
 {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     struct fc_review r;
-    if (own_review(c, &r))
-        return 0;
-    if (c->app->store->ops->review_delete(c->app->store, r.id))
-        fail500(c, "review delete");
-    else
-        send_none(c);
-    return 0;
+    if (fc_svc_review_delete(&sv, arg_id(c, 0), &r, &res))
+        return fc_error_result(c, &res);
+    return send_none(c);
 }
 
 /* ---- want to go --------------------------------------------------------------------------- */
@@ -1161,15 +1122,13 @@ static int api_review_delete(struct fc_ctx *c)
 /* GET /api/v1/saved */
 static int api_saved(struct fc_ctx *c)
 {
-    struct fc_restaurant *rows = calloc(SAVED_MAX, sizeof *rows);
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_restaurant *rows = NULL;
     json_object *items;
     int n = 0;
-    if (!rows ||
-        c->app->store->ops->saves_of_user(c->app->store, c->user.id, rows, SAVED_MAX, &n)) {
-        free(rows);
-        fail500(c, "saved list");
-        return 0;
-    }
+    if (fc_svc_save_list(&sv, &rows, &n, &res))
+        return fc_error_result(c, &res);
     items = json_object_new_array();
     for (int i = 0; items && i < n; i++)
         json_object_array_add(items, rest_json(&rows[i]));
@@ -1180,20 +1139,11 @@ static int api_saved(struct fc_ctx *c)
 /* PUT and DELETE /api/v1/saved/:id: save or unsave a restaurant (logged as events). */
 static int api_save(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_restaurant r;
-    int64_t id = arg_id(c, 0), now = fc_now();
-    int save = strcmp(c->req.method, "PUT") == 0, rc;
-    if (load_rest(c, id, &r))
-        return 0;
-    rc = save ? s->ops->save_put(s, c->user.id, id, now) : s->ops->save_delete(s, c->user.id, id);
-    if (rc || s->ops->event_add(s, c->user.id, id, save ? "save" : "unsave", 1, now)) {
-        fail500(c, "save");
-    } else {
-        fc_personalize_event(c, c->user.id, id, save ? "save" : "unsave", 1, now);
-        send_none(c);
-    }
-    return 0;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    if (fc_svc_save_set(&sv, arg_id(c, 0), strcmp(c->req.method, "PUT") == 0, &res))
+        return fc_error_result(c, &res);
+    return send_none(c);
 }
 
 /* ---- feed and recommendations ------------------------------------------------------------- */
@@ -1204,7 +1154,7 @@ static json_object *feed_item_json(const struct fc_feed_item *it)
     char key[80];
     if (!e)
         return NULL;
-    snprintf(key, sizeof key, "%" PRId64 "-%d-%" PRId64, it->at, it->kind, it->id);
+    fc_svc_feed_cursor_format(key, sizeof key, it);
     add_str(e, "cursor", key);
     add_str(e, "kind", it->kind == FC_FEED_REVIEW ? "review" : "save");
     add_int(e, "id", it->id);
@@ -1215,10 +1165,13 @@ static json_object *feed_item_json(const struct fc_feed_item *it)
         add_int(e, "stars", it->stars);
         add_str(e, "body", it->body);
         json_object_object_add(e, "photo", photo_json(it->photo));
+        json_object_object_add(e, "visited",
+                               it->visited[0] ? json_object_new_string(it->visited) : NULL);
     } else {
         json_object_object_add(e, "stars", NULL);
         json_object_object_add(e, "body", NULL);
         json_object_object_add(e, "photo", NULL);
+        json_object_object_add(e, "visited", NULL);
     }
     return e;
 }
@@ -1226,52 +1179,33 @@ static json_object *feed_item_json(const struct fc_feed_item *it)
 /* GET /api/v1/feed?after=CURSOR: friends' reviews and saves, newest first (keyset pages). */
 static int api_feed(struct fc_ctx *c)
 {
-    struct fc_feed_cursor cur;
-    struct fc_feed_item *it;
-    const char *after = fc_query(c, "after");
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_feed_out out;
     json_object *o, *items;
-    int n = 0;
 
-    if (*after && pages_cursor_parse(after, &cur)) {
-        fail(c, 400, "invalid_parameter", "after",
-             "This cursor is damaged. Start again from the top.");
-        return 0;
-    }
-    /* one more than a page tells whether there is a next page */
-    it = calloc(FEED_PAGE + 1, sizeof *it);
-    if (!it || c->app->store->ops->feed(c->app->store, c->user.id, *after ? &cur : NULL, it,
-                                        FEED_PAGE + 1, &n)) {
-        free(it);
-        fail500(c, "feed");
-        return 0;
-    }
+    if (fc_svc_feed(&sv, fc_query(c, "after"), &out, &res))
+        return fc_error_result(c, &res);
     items = json_object_new_array();
-    for (int i = 0; items && i < n && i < FEED_PAGE; i++)
-        json_object_array_add(items, feed_item_json(&it[i]));
+    for (int i = 0; items && i < out.n; i++)
+        json_object_array_add(items, feed_item_json(&out.items[i]));
     o = wrap("items", items);
-    if (o && n > FEED_PAGE) {
-        char key[80];
-        snprintf(key, sizeof key, "%" PRId64 "-%d-%" PRId64, it[FEED_PAGE - 1].at,
-                 it[FEED_PAGE - 1].kind, it[FEED_PAGE - 1].id);
-        add_str(o, "next", key);
-    } else if (o) {
-        json_object_object_add(o, "next", NULL);
-    }
-    free(it);
+    if (o)
+        json_object_object_add(o, "next", out.next[0] ? json_object_new_string(out.next) : NULL);
+    free(out.items);
     return send_json(c, 200, o);
 }
 
 /* GET /api/v1/friends/recommend: restaurants friends rated 4-5 stars. */
 static int api_friends_recommend(struct fc_ctx *c)
 {
-    struct fc_friend_rec *recs = calloc(50, sizeof *recs);
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_friend_rec *recs = NULL;
     json_object *items;
     int n = 0;
-    if (!recs || c->app->store->ops->friends_recommend(c->app->store, c->user.id, recs, 50, &n)) {
-        free(recs);
-        fail500(c, "friends recommend");
-        return 0;
-    }
+    if (fc_svc_friends_recommend(&sv, &recs, &n, &res))
+        return fc_error_result(c, &res);
     items = json_object_new_array();
     for (int i = 0; items && i < n; i++) {
         json_object *e = json_object_new_object(), *r = json_object_new_object();
@@ -1294,58 +1228,42 @@ static int api_friends_recommend(struct fc_ctx *c)
     return send_json(c, 200, wrap("items", items));
 }
 
-/* One recommendation: the restaurant and why (rec_result's reason and the fields that go
- * with it; null where they do not apply). */
-static json_object *rec_json(struct fc_ctx *c, const struct rec_result *res,
-                             const struct fc_restaurant *r)
+/* One recommendation: the restaurant and why (the reason and the fields that go with it;
+ * null where they do not apply). */
+static json_object *rec_json(const struct fc_svc_rec *r)
 {
-    struct fc_store *s = c->app->store;
-    json_object *o = json_object_new_object(), *f = NULL, *b = NULL;
-    struct fc_restaurant because;
+    json_object *o = json_object_new_object(), *f = NULL;
     if (!o)
         return NULL;
-    json_object_object_add(o, "restaurant", rest_json(r));
-    add_str(o, "reason", fc_rec_why_name(res->reason));
-    if (res->reason == REC_WHY_FRIENDS && (f = json_object_new_object())) {
+    json_object_object_add(o, "restaurant", rest_json(&r->rest));
+    add_str(o, "reason", fc_rec_why_name(r->why.reason));
+    if (r->why.reason == REC_WHY_FRIENDS && (f = json_object_new_object())) {
         json_object *names = json_object_new_array();
-        for (int i = 0; names && i < res->n_friends && i < 3; i++) {
-            struct fc_user u;
-            if (s->ops->user_get(s, res->friend_ids[i], &u) == FC_OK && !u.disabled)
-                json_object_array_add(names, who_json(u.username, u.display_name));
-        }
-        add_int(f, "count", res->n_friends);
-        add_avg(f, "average", res->friends_avg);
+        for (int i = 0; names && i < r->n_names; i++)
+            json_object_array_add(names, who_json(r->names[i].username, r->names[i].display_name));
+        add_int(f, "count", r->why.n_friends);
+        add_avg(f, "average", r->why.friends_avg);
         json_object_object_add(f, "names", names);
     }
     json_object_object_add(o, "friends", f);
-    if (res->reason == REC_WHY_BECAUSE && res->because_item &&
-        s->ops->rest_get(s, res->because_item, &because) == FC_OK)
-        b = rest_ref_json(because.id, because.name);
-    json_object_object_add(o, "because", b);
+    json_object_object_add(o, "because",
+                           r->why.reason == REC_WHY_BECAUSE && r->because_id
+                               ? rest_ref_json(r->because_id, r->because_name)
+                               : NULL);
     json_object_object_add(o, "cuisine",
-                           res->reason == REC_WHY_CUISINE && res->cuisine[0]
-                               ? json_object_new_string(res->cuisine)
+                           r->why.reason == REC_WHY_CUISINE && r->why.cuisine[0]
+                               ? json_object_new_string(r->why.cuisine)
                                : NULL);
     return o;
 }
 
-/* {"items": [recommendation...]} for results of the recommender, their reasons naming only
- * friends the viewer may name now (fc_rec_reasons_check rewrites res, as on the home page). */
-static int send_recs(struct fc_ctx *c, struct rec_result *res, size_t n)
+/* {"items": [recommendation...]}; recs freed. */
+static int send_recs(struct fc_ctx *c, struct fc_svc_rec *recs, size_t n)
 {
     json_object *items = json_object_new_array();
-    fc_rec_reasons_check(c->app->store, c->logged_in ? c->user.id : 0, res, n); /* logs failures */
-    for (size_t i = 0; items && i < n; i++) {
-        struct fc_restaurant r;
-        int rc = c->app->store->ops->rest_get(c->app->store, res[i].item, &r);
-        if (rc == FC_NOTFOUND)
-            continue; /* deleted since the model was built */
-        if (rc) {
-            json_object_put(items);
-            return fail500(c, "recommended restaurant");
-        }
-        json_object_array_add(items, rec_json(c, &res[i], &r));
-    }
+    for (size_t i = 0; items && i < n; i++)
+        json_object_array_add(items, rec_json(&recs[i]));
+    free(recs);
     return send_json(c, 200, wrap("items", items));
 }
 
@@ -1362,34 +1280,46 @@ static int limit_param(struct fc_ctx *c, size_t *n)
 /* GET /api/v1/recommendations?limit=: the recommender's top picks for the user. */
 static int api_recommendations(struct fc_ctx *c)
 {
-    struct rec_result res[50];
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_rec *recs;
     size_t n = 0, got = 0;
     if (limit_param(c, &n))
         return 0;
-    if (fc_rec_for_user(c->app->rec, &c->user, n, res, &got)) {
+    if (!(recs = calloc(FC_SVC_RECS_MAX, sizeof *recs))) {
         fail500(c, "recommendations");
         return 0;
     }
-    send_recs(c, res, got);
-    return 0;
+    if (fc_svc_recs_for_user(&sv, n, recs, &got, &res)) {
+        free(recs);
+        return fc_error_result(c, &res);
+    }
+    return send_recs(c, recs, got);
 }
 
 /* GET /api/v1/restaurants/:id/similar?limit=: "More like this". */
 static int api_similar(struct fc_ctx *c)
 {
-    struct rec_result res[50];
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_rec *recs;
     struct fc_restaurant r;
     size_t n = 0, got = 0;
-    int rc;
-    if (token_ok(c) || load_rest(c, arg_id(c, 0), &r) || limit_param(c, &n))
+    if (token_ok(c))
         return 0;
-    rc = fc_rec_similar(c->app->rec, r.id, n, res, &got);
-    if (rc && rc != FC_NOTFOUND) {
+    if (fc_svc_restaurant_get(&sv, arg_id(c, 0), &r, &res))
+        return fc_error_result(c, &res);
+    if (limit_param(c, &n))
+        return 0;
+    if (!(recs = calloc(FC_SVC_RECS_MAX, sizeof *recs))) {
         fail500(c, "similar");
         return 0;
     }
-    send_recs(c, res, rc ? 0 : got);
-    return 0;
+    if (fc_svc_recs_similar(&sv, r.id, n, recs, &got, &res)) {
+        free(recs);
+        return fc_error_result(c, &res);
+    }
+    return send_recs(c, recs, got);
 }
 
 /* ---- routes ------------------------------------------------------------------------------- */
@@ -1421,9 +1351,9 @@ static const struct fc_route routes[] = {
     {"GET", "/api/v1/restaurants/:id", api_restaurant, API},
     {"GET", "/api/v1/restaurants/:id/reviews", api_rest_reviews, API},
     {"GET", "/api/v1/restaurants/:id/similar", api_similar, API},
-    {"POST", "/api/v1/restaurants/:id/reviews", api_review_create, LOGIN},
+    {"POST", "/api/v1/restaurants/:id/reviews", api_review_create, LOGIN | FC_ROUTE_PHOTO},
     {"GET", "/api/v1/reviews/:id", api_review_get, API},
-    {"PUT", "/api/v1/reviews/:id", api_review_put, LOGIN},
+    {"PUT", "/api/v1/reviews/:id", api_review_put, LOGIN | FC_ROUTE_PHOTO},
     {"DELETE", "/api/v1/reviews/:id", api_review_delete, LOGIN},
     {"GET", "/api/v1/saved", api_saved, LOGIN},
     {"PUT", "/api/v1/saved/:id", api_save, LOGIN},

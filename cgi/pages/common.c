@@ -108,29 +108,26 @@ void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at)
     fc_set(c, k, buf);
 }
 
-/* A view waiting for the end of the answer. */
-struct pending_view {
-    int64_t user_id, restaurant_id, at;
-    char request_id[17];
-};
-
-static void view_after(struct fc_app *app, void *arg)
+void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym)
 {
-    const struct pending_view *v = arg;
-    if (app->store->ops->event_add(app->store, v->user_id, v->restaurant_id, "view", 1, v->at))
-        fprintf(stderr, "forkcast: [%s] could not log a view\n", v->request_id);
+    static const char *const names[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+    char k[256];
+    int month = ym && strlen(ym) == 7 ? atoi(ym + 5) : 0;
+    if (month < 1 || month > 12)
+        return;
+    fc_set(c, prefix, ym);
+    snprintf(k, sizeof k, "%s.Text", prefix);
+    fc_setf(c, k, "%s %.4s", names[month - 1], ym);
 }
 
-void pages_log_view(struct fc_ctx *c, int64_t id)
+void pages_set_month_now(struct fc_ctx *c, const char *name)
 {
-    struct pending_view *v = calloc(1, sizeof *v);
-    if (!v) {
-        fprintf(stderr, "forkcast: [%s] could not log a view (no memory)\n", c->request_id);
-        return;
-    }
-    v->user_id = c->user.id;
-    v->restaurant_id = id;
-    v->at = fc_now();
-    memcpy(v->request_id, c->request_id, sizeof v->request_id);
-    fc_app_defer(c, view_after, v);
+    char buf[16];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, sizeof buf, "%Y-%m", &tm);
+    fc_set(c, name, buf);
 }

@@ -1,91 +1,69 @@
 /* pages/feed: the friends' feed (keyset pagination) and "Friends recommend". */
 #include "core/util.h"
 #include "pages/pages.h"
+#include "svc/content.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FEED_PAGE 20
-
-/* Cursor text "AT-KIND-ID" <-> struct. */
-int pages_cursor_parse(const char *s, struct fc_feed_cursor *cur)
-{
-    long long at, id;
-    int kind, used = 0;
-    if (sscanf(s, "%lld-%d-%lld%n", &at, &kind, &id, &used) != 3 || s[used] || at < 0 || id < 0 ||
-        kind < 1 || kind > 2)
-        return FC_EINVAL;
-    cur->at = at;
-    cur->kind = kind;
-    cur->id = id;
-    return FC_OK;
-}
-
 int page_feed(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_feed_cursor cur;
-    struct fc_feed_item *items = calloc(FEED_PAGE + 1, sizeof *items);
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_feed_out out;
     const char *after = fc_query(c, "after");
-    int n = 0, status = 500;
+    int status;
 
-    if (!items)
-        return 500;
-    if (*after && pages_cursor_parse(after, &cur)) {
-        fc_set(c, "Error.Message", "This feed link is damaged. Start again from the top.");
-        status = 400;
-        goto out;
-    }
-    /* one more than a page tells whether there is a next page */
-    if (s->ops->feed(s, c->user.id, *after ? &cur : NULL, items, FEED_PAGE + 1, &n))
-        goto out;
-    for (int i = 0; i < n && i < FEED_PAGE; i++) {
-        char p[32], k[64];
+    if (fc_svc_feed(&sv, after, &out, &res))
+        return fc_error_result(c, &res);
+    for (int i = 0; i < out.n; i++) {
+        const struct fc_feed_item *it = &out.items[i];
+        char p[32], k[64], key[80];
         snprintf(p, sizeof p, "Feed.%d", i);
 #define SETK(name) snprintf(k, sizeof k, "%s.%s", p, name)
         SETK("Kind");
-        fc_set(c, k, items[i].kind == FC_FEED_REVIEW ? "review" : "save");
+        fc_set(c, k, it->kind == FC_FEED_REVIEW ? "review" : "save");
         SETK("Username");
-        fc_set(c, k, items[i].username);
+        fc_set(c, k, it->username);
         SETK("Name");
-        fc_set(c, k, items[i].display_name[0] ? items[i].display_name : items[i].username);
+        fc_set(c, k, it->display_name[0] ? it->display_name : it->username);
         SETK("RestaurantId");
-        fc_set_int(c, k, items[i].restaurant_id);
+        fc_set_int(c, k, it->restaurant_id);
         SETK("Restaurant");
-        fc_set(c, k, items[i].rest_name);
+        fc_set(c, k, it->rest_name);
         SETK("Stars");
-        fc_set_int(c, k, items[i].stars);
+        fc_set_int(c, k, it->stars);
         SETK("Body");
-        fc_set(c, k, items[i].body);
+        fc_set(c, k, it->body);
         SETK("Photo");
-        fc_set(c, k, items[i].photo);
+        fc_set(c, k, it->photo);
+        SETK("Visited");
+        pages_set_month(c, k, it->visited);
         SETK("Key");
-        fc_setf(c, k, "%" PRId64 "-%d-%" PRId64, items[i].at, items[i].kind, items[i].id);
+        fc_svc_feed_cursor_format(key, sizeof key, it);
+        fc_set(c, k, key);
         SETK("Date");
-        pages_set_date(c, k, items[i].at);
+        pages_set_date(c, k, it->at);
 #undef SETK
     }
-    if (n > FEED_PAGE)
-        fc_setf(c, "FeedNext", "%" PRId64 "-%d-%" PRId64, items[FEED_PAGE - 1].at,
-                items[FEED_PAGE - 1].kind, items[FEED_PAGE - 1].id);
+    if (out.next[0])
+        fc_set(c, "FeedNext", out.next);
     fc_set_int(c, "FeedFirstPage", !*after);
     fc_set(c, "Page.Title", "Friends' feed");
     status = fc_render(c, "feed.cs") ? 500 : 0;
-out:
-    free(items);
+    free(out.items);
     return status;
 }
 
 int page_friends_recommend(struct fc_ctx *c)
 {
-    struct fc_friend_rec *recs = calloc(50, sizeof *recs);
-    int n = 0, status = 500;
-    if (!recs)
-        return 500;
-    if (c->app->store->ops->friends_recommend(c->app->store, c->user.id, recs, 50, &n))
-        goto out;
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_friend_rec *recs = NULL;
+    int n = 0, status;
+    if (fc_svc_friends_recommend(&sv, &recs, &n, &res))
+        return fc_error_result(c, &res);
     for (int i = 0; i < n; i++) {
         char k[64];
         snprintf(k, sizeof k, "Recs.%d.Id", i);
@@ -107,7 +85,6 @@ int page_friends_recommend(struct fc_ctx *c)
     }
     fc_set(c, "Page.Title", "Friends recommend");
     status = fc_render(c, "friends_recommend.cs") ? 500 : 0;
-out:
     free(recs);
     return status;
 }

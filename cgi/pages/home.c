@@ -1,20 +1,21 @@
 /* pages/home: the front page and the load balancers' health check. */
 #include "pages/pages.h"
 #include "core/util.h"
+#include "svc/content.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 int page_home(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_rest_query q = {.text = "", .cuisine = "", .price = "", .city = "", .limit = 6};
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     struct fc_restaurant *rows = NULL;
-    int n = 0, total = 0, rc;
+    int n = 0, total = 0, mine = -1;
 
     fc_set(c, "Page.Title", "forkcast");
-    rc = s->ops->rest_search(s, &q, &rows, &n, &total);
-    if (rc)
-        return 500;
+    if (fc_svc_home(&sv, 6, &rows, &n, &total, &mine, &res))
+        return fc_error_result(c, &res);
     for (int i = 0; i < n; i++) {
         char p[32];
         snprintf(p, sizeof p, "Featured.%d", i);
@@ -23,9 +24,8 @@ int page_home(struct fc_ctx *c)
     free(rows);
     fc_set_int(c, "Home.RestaurantCount", total);
     if (c->logged_in) {
-        int count = 0;
-        if (s->ops->review_count_user(s, c->user.id, &count) == FC_OK)
-            fc_set_int(c, "Home.MyReviews", count);
+        if (mine >= 0)
+            fc_set_int(c, "Home.MyReviews", mine);
         if (pages_set_recommendations(c, "Recs", 10))
             return 500;
     }
@@ -34,11 +34,10 @@ int page_home(struct fc_ctx *c)
 
 int page_healthz(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_user u;
-    int rc = s->ops->user_get(s, 0, &u);
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
     fc_resp_header(&c->resp, "Content-Type", "text/plain; charset=utf-8");
-    if (rc == FC_ERR) {
+    if (fc_svc_health(&sv, &res)) {
         c->resp.status = 503;
         string_append(&c->resp.body, "store unavailable\n");
     } else {

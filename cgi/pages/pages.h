@@ -27,18 +27,20 @@ int page_saved(struct fc_ctx *c);
 int page_feed(struct fc_ctx *c);
 int page_friends_recommend(struct fc_ctx *c);
 
-/* The restaurant page; draft (or NULL) is a refused review form to show again. */
-int pages_restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_review *draft);
+/* The restaurant page (log_view: a logged-in view goes to the interaction log). */
+int pages_restaurant_view(struct fc_ctx *c, int64_t id, int log_view);
 /* Puts a review under prefix. */
 void pages_set_review(struct fc_ctx *c, const char *prefix, const struct fc_review_row *rv);
 /* Puts a date as prefix (YYYY-MM-DD) and prefix.Iso. */
 void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at);
+/* Puts a month of visit "YYYY-MM" as prefix and prefix.Text ("March 2026"); nothing for "". */
+void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym);
+/* Puts the current month (UTC) "YYYY-MM" as name (the latest month of a visit). */
+void pages_set_month_now(struct fc_ctx *c, const char *name);
 /* Recommendations for the logged-in user under prefix.N (restaurant + Why). */
 int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n);
 /* "More like this" for a restaurant under prefix.N. */
 int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t n);
-/* Parses a feed cursor "AT-KIND-ID"; FC_OK or FC_EINVAL. */
-int pages_cursor_parse(const char *s, struct fc_feed_cursor *cur);
 
 /* Puts a restaurant's fields under prefix (e.g. "Restaurant" or "Results.3"). */
 void pages_set_restaurant(struct fc_ctx *c, const char *prefix, const struct fc_restaurant *r);
@@ -48,8 +50,5 @@ void pages_set_user(struct fc_ctx *c, const char *prefix, const struct fc_user *
 void pages_set_list(struct fc_ctx *c, const char *prefix, const char *csv);
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
-/* The interaction log of a logged-in view of restaurant id (for the recommender), written after
- * the answer; a failure is only logged. */
-void pages_log_view(struct fc_ctx *c, int64_t id);
 
 #endif

@@ -1,61 +1,49 @@
 /* pages/restaurants: the searchable list and a restaurant's page. */
 #include "core/util.h"
 #include "pages/pages.h"
+#include "svc/content.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PER_PAGE 20
-
 int page_restaurants(struct fc_ctx *c)
 {
-    struct fc_store *s = c->app->store;
-    struct fc_restaurant *rows = NULL;
-    struct fc_rest_query q = {
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_svc_search_in in = {
         .text = fc_query(c, "q"),
         .cuisine = fc_query(c, "cuisine"),
         .price = fc_query(c, "price"),
         .city = fc_query(c, "city"),
-        .limit = PER_PAGE,
+        .page = fc_query(c, "page"),
     };
-    long page = 1;
-    int n = 0, total = 0, pages;
+    struct fc_svc_search_out out;
     HDF *cuis = NULL, *cities = NULL;
     NEOERR *err;
 
-    if (*fc_query(c, "page") && fc_parse_int(fc_query(c, "page"), 1, 100000, &page)) {
-        fc_set(c, "Error.Message", "The page number must be a whole number from 1.");
-        return 400;
-    }
-    if (strlen(q.text) > 100) {
-        fc_set(c, "Error.Message", "Search text is too long (at most 100 characters).");
-        return 400;
-    }
-    q.offset = (int)(page - 1) * PER_PAGE;
-    if (s->ops->rest_search(s, &q, &rows, &n, &total))
-        return 500;
-    for (int i = 0; i < n; i++) {
+    if (fc_svc_restaurant_search(&sv, &in, &out, &res))
+        return fc_error_result(c, &res);
+    for (int i = 0; i < out.n; i++) {
         char p[32];
         snprintf(p, sizeof p, "Results.%d", i);
-        pages_set_restaurant(c, p, &rows[i]);
+        pages_set_restaurant(c, p, &out.rows[i]);
     }
-    free(rows);
-    pages = (total + PER_PAGE - 1) / PER_PAGE;
+    fc_svc_search_free(&out);
     fc_set(c, "Page.Title", "Restaurants");
-    fc_set(c, "Search.q", q.text);
-    fc_set(c, "Search.cuisine", q.cuisine);
-    fc_set(c, "Search.price", q.price);
-    fc_set(c, "Search.city", q.city);
-    fc_set_int(c, "Search.Total", total);
-    fc_set_int(c, "Search.Page", page);
-    fc_set_int(c, "Search.Pages", pages);
-    fc_set_int(c, "Search.First", total ? q.offset + 1 : 0);
-    fc_set_int(c, "Search.Last", q.offset + n);
-    if (page > 1)
-        fc_set_int(c, "Search.Prev", page - 1);
-    if (page < pages)
-        fc_set_int(c, "Search.Next", page + 1);
+    fc_set(c, "Search.q", in.text);
+    fc_set(c, "Search.cuisine", in.cuisine);
+    fc_set(c, "Search.price", in.price);
+    fc_set(c, "Search.city", in.city);
+    fc_set_int(c, "Search.Total", out.total);
+    fc_set_int(c, "Search.Page", out.page);
+    fc_set_int(c, "Search.Pages", out.pages);
+    fc_set_int(c, "Search.First", out.first);
+    fc_set_int(c, "Search.Last", out.last);
+    if (out.page > 1)
+        fc_set_int(c, "Search.Prev", out.page - 1);
+    if (out.page < out.pages)
+        fc_set_int(c, "Search.Next", out.page + 1);
     err = hdf_get_node(c->hdf, "Choices.Cuisines", &cuis);
     if (!err)
         err = hdf_get_node(c->hdf, "Choices.Cities", &cities);
@@ -63,20 +51,16 @@ int page_restaurants(struct fc_ctx *c)
         nerr_ignore(&err);
         return 500;
     }
-    if (s->ops->rest_facets(s, cuis, cities))
-        return 500;
+    if (fc_svc_restaurant_facets(&sv, cuis, cities, &res))
+        return fc_error_result(c, &res);
     return fc_render(c, "restaurants.cs") ? 500 : 0;
 }
 
 int page_restaurant(struct fc_ctx *c)
 {
     long id;
-    int status;
     if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
         return 404;
-    status = pages_restaurant_view(c, id, NULL);
     /* the interaction log: a logged-in view of an existing restaurant */
-    if (status == 0 && c->logged_in)
-        pages_log_view(c, id);
-    return status;
+    return pages_restaurant_view(c, id, 1);
 }

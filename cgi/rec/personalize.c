@@ -306,20 +306,20 @@ static void event_after(struct fc_app *app, void *arg)
     }
 }
 
-void fc_personalize_event(struct fc_ctx *c, int64_t user_id, int64_t restaurant_id,
-                          const char *type, double value, int64_t at)
+void fc_personalize_event_sv(const struct fc_svc *sv, int64_t user_id, int64_t restaurant_id,
+                             const char *type, double value, int64_t at)
 {
     struct fc_personalize_cfg pc;
     struct pending_event *e;
     if (!type || (strcmp(type, "review") != 0 && strcmp(type, "save") != 0))
         return;
-    fc_personalize_cfg_load(c->app->cfg, &pc);
+    fc_personalize_cfg_load(sv->app->cfg, &pc);
     if (!pc.tracking_id[0])
         return;
     e = calloc(1, sizeof *e);
     if (!e) {
         fprintf(stderr, "forkcast: personalize: no memory to queue the %s event\n", type);
-        fc_metrics_count(c->app, "personalize.enqueue_error", 1);
+        fc_metrics_count(sv->app, "personalize.enqueue_error", 1);
         return;
     }
     e->user_id = user_id;
@@ -327,7 +327,7 @@ void fc_personalize_event(struct fc_ctx *c, int64_t user_id, int64_t restaurant_
     e->at = at;
     e->value = value;
     fc_strlcpy(e->type, type, sizeof e->type);
-    fc_app_defer(c, event_after, e);
+    fc_svc_defer(sv, event_after, e);
 }
 
 /* The worker's per-process client. */

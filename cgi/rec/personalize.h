@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "store/store.h"
+#include "svc/svc.h"
 #include "worker/jobs.h"
 
 struct fc_ctx;
@@ -73,11 +74,11 @@ int fc_personalize_parse_items(json_object *resp, struct fc_personalize_item *ou
 
 /* Queues a PutEvents job for an interaction (type "review" with the stars as value, or
  * "save"; other types are ignored) when Rec.Personalize.TrackingId is set; a no-op otherwise.
- * The job is queued after the answer (fc_app_defer): the person does not wait for that store
- * write. Never fails the caller: an enqueue failure is logged and counted
- * (personalize.enqueue_error). */
-void fc_personalize_event(struct fc_ctx *c, int64_t user_id, int64_t restaurant_id,
-                          const char *type, double value, int64_t at);
+ * The job is queued after the answer (fc_svc_defer: the request's fc_app_defer): the person
+ * does not wait for that store write. Never fails the caller: an enqueue failure is logged and
+ * counted (personalize.enqueue_error). The service operations (cgi/svc) call it. */
+void fc_personalize_event_sv(const struct fc_svc *sv, int64_t user_id, int64_t restaurant_id,
+                             const char *type, double value, int64_t at);
 /* The same with an explicit configuration and store (the CLI, tests). */
 int fc_personalize_event_enqueue(HDF *cfg, struct fc_store *s, int64_t user_id,
                                  int64_t restaurant_id, const char *type, double value, int64_t at);

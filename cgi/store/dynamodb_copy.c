@@ -139,6 +139,7 @@ static int review_row(struct exp_ctx *c, json_object *it)
         row_n(row, num[i], dynamo_get_n(it, num[i]));
     row_s(row, "body", dynamo_get_s(it, "body"));
     row_s(row, "photo", dynamo_get_s(it, "photo"));
+    row_s(row, "visited", dynamo_get_s(it, "visited"));
     return out(c, "reviews", row);
 }
 
@@ -495,6 +496,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         r->stars = (int)rn(row, "stars");
         fc_strlcpy(r->body, rs(row, "body"), sizeof r->body);
         fc_strlcpy(r->photo, rs(row, "photo"), sizeof r->photo);
+        fc_strlcpy(r->visited, rs(row, "visited"), sizeof r->visited);
         r->created_at = rn(row, "created_at");
         r->updated_at = rn(row, "updated_at");
         im->max_review = MAX(im->max_review, r->id);

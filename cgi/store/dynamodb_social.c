@@ -132,6 +132,7 @@ void dynamo_item_review(json_object *it, struct fc_review *r)
     r->stars = (int)dynamo_get_n(it, "stars");
     dynamo_copy_s(it, "body", r->body, sizeof r->body);
     dynamo_copy_s(it, "photo", r->photo, sizeof r->photo);
+    dynamo_copy_s(it, "visited", r->visited, sizeof r->visited);
     r->created_at = dynamo_get_n(it, "created_at");
     r->updated_at = dynamo_get_n(it, "updated_at");
 }
@@ -151,6 +152,8 @@ json_object *dynamo_review_item(const struct fc_review *r)
     dynamo_set(it, "stars", dynamo_n(r->stars));
     dynamo_set(it, "body", dynamo_s(r->body));
     dynamo_set(it, "photo", dynamo_s(r->photo));
+    if (r->visited[0])
+        dynamo_set(it, "visited", dynamo_s(r->visited));
     dynamo_set(it, "created_at", dynamo_n(r->created_at));
     dynamo_set(it, "updated_at", dynamo_n(r->updated_at));
     /* lsi1: the author's reviews newest first; gsi1: the restaurant's reviews newest first */
@@ -2007,7 +2010,7 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
         if (ni)
             rc = dynamo_batch_get(d, &keys,
                                   "#id, #username, #display_name, #disabled, #name, #stars, "
-                                  "#body, #photo, #created_at",
+                                  "#body, #photo, #visited, #created_at",
                                   &found);
         dynamo_keys_free(&keys);
         for (size_t i = 0; i < ni && rc == FC_OK && k < max; i++) {
@@ -2041,6 +2044,7 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
                 it->stars = (int)dynamo_get_n(rv, "stars");
                 dynamo_copy_s(rv, "body", it->body, sizeof it->body);
                 dynamo_copy_s(rv, "photo", it->photo, sizeof it->photo);
+                dynamo_copy_s(rv, "visited", it->visited, sizeof it->visited);
             }
             k++;
         }

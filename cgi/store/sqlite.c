@@ -113,7 +113,7 @@ enum {
 
 #define REVIEW_ROW_COLS                                                                            \
     "r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, r.updated_at, "     \
-    "u.username, u.display_name, x.name, "                                                         \
+    "r.visited, u.username, u.display_name, x.name, "                                              \
     "EXISTS (SELECT 1 FROM friendships ff WHERE ff.user_id = ?1 AND ff.friend_id = r.user_id)"
 
 /* The viewer's (?1) relation to user u as FC_REL_* bits (friend 1, asked 2, was asked 4,
@@ -189,21 +189,21 @@ static const char *const SQL[Q__COUNT] = {
                       "ORDER BY city",
     [Q_REVIEW_UPSERT] =
         "INSERT INTO reviews (user_id, restaurant_id, stars, body, photo, created_at, "
-        "updated_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT(user_id, restaurant_id) DO UPDATE SET "
-        "stars=excluded.stars, body=excluded.body, photo=excluded.photo, "
-        "updated_at=excluded.updated_at",
+        "updated_at, visited) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(user_id, restaurant_id) DO "
+        "UPDATE SET stars=excluded.stars, body=excluded.body, photo=excluded.photo, "
+        "updated_at=excluded.updated_at, visited=excluded.visited",
     [Q_REVIEW_INSERT] = "INSERT INTO reviews (user_id, restaurant_id, stars, body, photo, "
-                        "created_at, updated_at) VALUES (?,?,?,?,?,?,?)",
+                        "created_at, updated_at, visited) VALUES (?,?,?,?,?,?,?,?)",
     [Q_REVIEW_COUNT_USER] = "SELECT count(*) FROM reviews WHERE user_id = ?",
     [Q_REVIEW_GET] = "SELECT id, user_id, restaurant_id, stars, body, photo, created_at, "
-                     "updated_at FROM reviews WHERE id = ?",
+                     "updated_at, visited FROM reviews WHERE id = ?",
     [Q_REVIEW_GET_BY] = "SELECT id, user_id, restaurant_id, stars, body, photo, created_at, "
-                        "updated_at FROM reviews WHERE user_id = ? AND restaurant_id = ?",
+                        "updated_at, visited FROM reviews WHERE user_id = ? AND restaurant_id = ?",
     [Q_REVIEW_DELETE] = "DELETE FROM reviews WHERE id = ?",
     [Q_REVIEWS_OF_REST] =
         "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
         "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.restaurant_id = ?2 AND " REVIEW_SHOWN
-        " ORDER BY 12 DESC, r.created_at DESC, r.id DESC LIMIT ?3",
+        " ORDER BY 13 DESC, r.created_at DESC, r.id DESC LIMIT ?3",
     [Q_REVIEWS_BY_USER] =
         "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
         "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.user_id = ?2 AND " REVIEW_SHOWN
@@ -211,8 +211,9 @@ static const char *const SQL[Q__COUNT] = {
     /* reviews_photo (sql/009_photo_index.sql) is partial: "photo <> ''" lets it be used */
     [Q_REVIEWS_WITH_PHOTO] =
         "SELECT r.id, r.user_id, r.restaurant_id, r.stars, r.body, r.photo, r.created_at, "
-        "r.updated_at FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.photo = ?2 AND "
-        "r.photo <> '' AND " REVIEW_SHOWN " ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
+        "r.updated_at, r.visited FROM reviews r JOIN users u ON u.id = r.user_id WHERE "
+        "r.photo = ?2 AND r.photo <> '' AND " REVIEW_SHOWN
+        " ORDER BY r.created_at DESC, r.id DESC LIMIT ?3",
     [Q_FRIENDS_RATING] = "SELECT count(*), coalesce(avg(r.stars), 0) FROM friendships f JOIN "
                          "reviews r ON r.user_id = f.friend_id JOIN users u ON u.id = "
                          "r.user_id WHERE f.user_id = ?1 AND r.restaurant_id = ?2 AND "
@@ -273,9 +274,10 @@ static const char *const SQL[Q__COUNT] = {
     [Q_FEED] =
         "SELECT fi.kind, fi.item_id, fi.at, fi.author_id, u.username, u.display_name, "
         "coalesce(r.restaurant_id, s.restaurant_id), x.name, coalesce(r.stars, 0), "
-        "coalesce(r.body, ''), coalesce(r.photo, '') FROM feed_items fi JOIN users u ON u.id = "
-        "fi.author_id LEFT JOIN reviews r ON fi.kind = 1 AND r.id = fi.item_id LEFT JOIN saves "
-        "s ON fi.kind = 2 AND s.id = fi.item_id JOIN restaurants x ON x.id = "
+        "coalesce(r.body, ''), coalesce(r.photo, ''), coalesce(r.visited, '') FROM feed_items fi "
+        "JOIN users u ON u.id = fi.author_id LEFT JOIN reviews r ON fi.kind = 1 AND r.id = "
+        "fi.item_id LEFT JOIN saves s ON fi.kind = 2 AND s.id = fi.item_id JOIN restaurants x "
+        "ON x.id = "
         "coalesce(r.restaurant_id, s.restaurant_id) WHERE fi.viewer_id = ?1 AND (fi.at, "
         "fi.kind, fi.item_id) < (?2, ?3, ?4) AND u.disabled = 0 ORDER BY fi.at DESC, fi.kind "
         "DESC, fi.item_id DESC LIMIT ?5",
@@ -915,6 +917,7 @@ static int s_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
     bind_text(st, 5, r->photo);
     sqlite3_bind_int64(st, 6, r->created_at);
     sqlite3_bind_int64(st, 7, r->updated_at ? r->updated_at : r->created_at);
+    bind_text(st, 8, r->visited);
     return step_done(s, st);
 }
 
@@ -944,6 +947,7 @@ static void row_review(sqlite3_stmt *st, int base, struct fc_review *r)
     col_text(st, base + 5, r->photo, sizeof r->photo);
     r->created_at = sqlite3_column_int64(st, base + 6);
     r->updated_at = sqlite3_column_int64(st, base + 7);
+    col_text(st, base + 8, r->visited, sizeof r->visited);
 }
 
 /* Steps a one-row query; FC_OK with the row ready, FC_NOTFOUND, or FC_ERR. The caller reads
@@ -1021,10 +1025,10 @@ static void row_review_row(sqlite3_stmt *st, void *dst)
 {
     struct fc_review_row *o = dst;
     row_review(st, 0, &o->r);
-    col_text(st, 8, o->username, sizeof o->username);
-    col_text(st, 9, o->display_name, sizeof o->display_name);
-    col_text(st, 10, o->rest_name, sizeof o->rest_name);
-    o->by_friend = sqlite3_column_int(st, 11);
+    col_text(st, 9, o->username, sizeof o->username);
+    col_text(st, 10, o->display_name, sizeof o->display_name);
+    col_text(st, 11, o->rest_name, sizeof o->rest_name);
+    o->by_friend = sqlite3_column_int(st, 12);
 }
 
 static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_row *out, int max,
@@ -1354,6 +1358,7 @@ static void row_feed(sqlite3_stmt *st, void *dst)
     it->stars = sqlite3_column_int(st, 8);
     col_text(st, 9, it->body, sizeof it->body);
     col_text(st, 10, it->photo, sizeof it->photo);
+    col_text(st, 11, it->visited, sizeof it->visited);
 }
 
 static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,

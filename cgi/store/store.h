@@ -53,6 +53,7 @@ struct fc_review {
     int stars;
     char body[8192]; /* Limits.MaxReview (2000) characters of up to 4 bytes each */
     char photo[128];
+    char visited[8]; /* the month of the visit, "YYYY-MM", or "" */
     int64_t created_at;
     int64_t updated_at;
 };
@@ -99,6 +100,7 @@ struct fc_feed_item {
     int stars;
     char body[8192]; /* as struct fc_review's */
     char photo[128];
+    char visited[8]; /* as struct fc_review's */
 };
 
 /* A restaurant friends rated 4-5 stars. */

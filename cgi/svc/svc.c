@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void fc_svc_ok(struct fc_svc_result *res, int status)
@@ -53,6 +54,16 @@ int fc_svc_not_configured(struct fc_svc_result *res, const char *fmt, ...)
 int fc_svc_is_not_configured(const struct fc_svc_result *res)
 {
     return res->status == 503 && res->code && strcmp(res->code, FC_SVC_NOT_CONFIGURED) == 0;
+}
+
+void fc_svc_defer(const struct fc_svc *sv, fc_svc_after_fn fn, void *arg)
+{
+    if (sv->defer) {
+        sv->defer(sv->owner, fn, arg);
+        return;
+    }
+    fn(sv->app, arg);
+    free(arg);
 }
 
 int64_t fc_svc_actor_id(const struct fc_svc *sv)

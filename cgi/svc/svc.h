@@ -12,11 +12,17 @@
 
 struct fc_app;
 
+/* Work for after the answer: fn(app, arg), then free(arg) (core/app.h's fc_after_fn). */
+typedef void (*fc_svc_after_fn)(struct fc_app *app, void *arg);
+
 /* Who asks and with what: built by the front end once per request. */
 struct fc_svc {
     struct fc_app *app;          /* store, auth, blob, rec, limits, config */
     const struct fc_user *actor; /* the logged-in user, or NULL for a visitor */
     const char *request_id;      /* for log lines */
+    /* leaves work for after the answer (the request's fc_app_defer); NULL: done at once */
+    void (*defer)(void *owner, fc_svc_after_fn fn, void *arg);
+    void *owner;
 };
 
 /* How an operation went. status is HTTP's vocabulary because both front ends speak it:
@@ -53,6 +59,8 @@ int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const 
 int fc_svc_not_configured(struct fc_svc_result *res, const char *fmt, ...) FC_PRINTF(2, 3);
 /* 1 when res is that answer. */
 int fc_svc_is_not_configured(const struct fc_svc_result *res);
+/* Leaves fn(app, arg) for after the answer (sv->defer), or runs it now and frees arg. */
+void fc_svc_defer(const struct fc_svc *sv, fc_svc_after_fn fn, void *arg);
 /* The actor's id, or 0 for a visitor. */
 int64_t fc_svc_actor_id(const struct fc_svc *sv);
 

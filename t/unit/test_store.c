@@ -722,6 +722,58 @@ static void test_may_see(void **state)
     }
 }
 
+/* The month of the visit (sql/010_review_visited.sql; the DynamoDB attribute "visited"): kept
+ * by every write, given back by every read of a review (one, by user and restaurant, the
+ * restaurant's and the author's lists, the feed), and cleared by a rewrite without it. */
+static void test_review_visited(void **state)
+{
+    (void)state;
+    struct fc_review r, got;
+    struct fc_review_row *rows = calloc(10, sizeof *rows);
+    struct fc_feed_item *it = calloc(10, sizeof *it);
+    int64_t hal = mkuser("vhal"), ivy = mkuser("vivy");
+    int n;
+    assert_non_null(rows);
+    assert_non_null(it);
+    memset(&r, 0, sizeof r);
+    r.user_id = hal;
+    r.restaurant_id = r2;
+    r.stars = 4;
+    r.created_at = r.updated_at = 700;
+    snprintf(r.visited, sizeof r.visited, "2026-03");
+    assert_int_equal(S->ops->review_put(S, &r, 0), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, hal, r2, &got), FC_OK);
+    assert_string_equal(got.visited, "2026-03");
+    assert_int_equal(S->ops->review_get(S, got.id, &got), FC_OK);
+    assert_string_equal(got.visited, "2026-03");
+    assert_int_equal(S->ops->reviews_by_user(S, hal, hal, rows, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].r.visited, "2026-03");
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r2, ivy, rows, 10, &n), FC_OK);
+    assert_true(n >= 1);
+    for (int i = 0; i < n; i++)
+        if (rows[i].r.user_id == hal)
+            assert_string_equal(rows[i].r.visited, "2026-03");
+    assert_int_equal(fc_store_relate_rc(S, ivy, hal, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(it[0].visited, "2026-03");
+    /* a rewrite without it clears it; another month replaces it */
+    r.visited[0] = '\0';
+    r.updated_at = 800;
+    assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, hal, r2, &got), FC_OK);
+    assert_string_equal(got.visited, "");
+    snprintf(r.visited, sizeof r.visited, "2025-12");
+    assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, hal, r2, &got), FC_OK);
+    assert_string_equal(got.visited, "2025-12");
+    assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
+    assert_string_equal(it[0].visited, "2025-12");
+    free(rows);
+    free(it);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -738,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_reviews_with_photo),
         cmocka_unit_test(test_people_relation),
         cmocka_unit_test(test_may_see),
+        cmocka_unit_test(test_review_visited),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }

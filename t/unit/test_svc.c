@@ -29,7 +29,7 @@ static void test_store_failure_is_500_without_words(void **state)
 {
     struct fc_svc_result res;
     struct fc_user u = {.id = 7};
-    struct fc_svc sv = {NULL, &u, "req1"};
+    struct fc_svc sv = {.app = NULL, .actor = &u, .request_id = "req1"};
     (void)state;
     fc_svc_fail(&res, 404, "x", "y", "z");
     assert_int_equal(fc_svc_fail_store(&sv, &res, "test: store"), FC_ERR);

@@ -65,7 +65,7 @@ static int teardown(void **state)
 
 static struct fc_svc as(const struct fc_user *u)
 {
-    struct fc_svc sv = {&app, u, "test"};
+    struct fc_svc sv = {.app = &app, .actor = u, .request_id = "test"};
     return sv;
 }
 
