@@ -528,8 +528,11 @@ write:
         string_clear(&c->resp.body);
         string_init(&c->resp.body);
     }
-    fc_resp_serialize(&c->resp, &out);
+    /* the head, then the body where it was rendered: no copy of the page into out */
+    fc_resp_head(&c->resp, &out);
     writer(wctx, out.buf, (size_t)out.len);
+    if (c->resp.body.len)
+        writer(wctx, c->resp.body.buf, (size_t)c->resp.body.len);
     access_log(c, &t0);
     string_clear(&out);
     return c;
