@@ -122,7 +122,17 @@ void fc_setf(struct fc_ctx *c, const char *key, const char *fmt, ...)
 
 void fc_set_int(struct fc_ctx *c, const char *key, long long v)
 {
-    fc_setf(c, key, "%lld", v);
+    /* without printf's machinery: pages set dozens of numbers (ids, stars, counts) each */
+    char buf[24], *p = buf + sizeof buf - 1;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fc_set(c, key, p);
 }
 
 const char *fc_form(struct fc_ctx *c, const char *name)
