@@ -23,7 +23,7 @@ The stages (the first of these on the sample's stack, from main outwards in):
   handler: HDF      the rest of the handler: building the HDF tree (keys, values, their
                     formatting and allocation), the recommender's scoring, the page's logic
   rendering         fc_tmplcache_render (ClearSilver: cs_render with the page's HDF)
-  response write    fc_resp_header, fc_resp_serialize and the writer (FCGX_PutStr)
+  response write    fc_resp_header, fc_resp_head and the writer (FCGX_PutStr)
   access log        the access log line (time formatting and the fprintf)
   metrics           fc_metrics_request (after the answer; its store flush when due)
   deferred work     the rest of fc_app_after but freeing: fc_app_defer's jobs (a view's log)
@@ -33,7 +33,9 @@ The stages (the first of these on the sample's stack, from main outwards in):
 Settings: BENCH_FRIENDS (200), BENCH_REVIEWS (50), BENCH_PROFILE_SECONDS (3),
 BENCH_PROFILE_REQUESTS (200), BENCH_PROFILE_PAGES (feed,home,restaurant,list,profile),
 BENCH_PROFILE_TOOLS (perf,callgrind), BENCH_PROFILE_KEEP (a folder to keep the callgrind.out
-files in). Writes build/bench/profile.json."""
+files in), BENCH_BASELINE (another build's forkcast.fcgi, as for tools/bench-web.py: the
+bench_handle beside it is profiled with callgrind too, on the same data, and its figures are
+printed beside these: before and after). Writes build/bench/profile.json."""
 import importlib.util
 import json
 import os
@@ -53,6 +55,7 @@ import load  # noqa: E402
 N = int(os.environ.get("BENCH_PROFILE_REQUESTS", "200"))
 PAGES = os.environ.get("BENCH_PROFILE_PAGES", "feed,home,restaurant,list,profile").split(",")
 KEEP = os.environ.get("BENCH_PROFILE_KEEP", "")
+BASELINE = os.environ.get("BENCH_BASELINE", "")
 OUT = os.path.join(ROOT, "build", "bench", "profile.json")
 SECONDS = float(os.environ.get("BENCH_PROFILE_SECONDS", "3"))
 TOOLS = os.environ.get("BENCH_PROFILE_TOOLS", "perf,callgrind").split(",")
@@ -60,7 +63,7 @@ FREQ = 2000
 STAGES = ["FastCGI I/O", "request parsing", "session lookup", "store queries", "handler: HDF", "rendering",
           "response write", "access log", "metrics", "deferred work", "freeing", "other"]
 ACCESS_LOG_FNS = {"strftime", "gmtime_r", "__fprintf_chk", "fprintf", "time", "time_syscall"}
-WRITE_FNS = {"fc_resp_serialize", "fc_resp_header", "bench_write"}
+WRITE_FNS = {"fc_resp_serialize", "fc_resp_head", "fc_resp_header", "bench_write", "fcgi_write"}
 FREE_FNS = {"hdf_destroy", "_dealloc_hdf", "fc_request_free", "fc_resp_free", "free",
             "cfree", "string_clear"}
 
@@ -310,23 +313,29 @@ def main():
         if "callgrind" in tools:
             print("callgrind: %d requests per page in-process; instructions (Ir) per request"
                   % N)
+        drivers = [("", drv)]
+        if BASELINE:
+            drivers.append((" (base)", os.path.join(os.path.dirname(os.path.abspath(BASELINE)),
+                                                    "bench_handle")))
         for page in PAGES if "callgrind" in tools else []:
-            out = os.path.join(tmp, "callgrind.%s.out" % page)
-            # the wall time outside valgrind, for scale (and a check that the page answers 200)
-            plain = subprocess.run([drv, str(N), paths[page], cookie], env=env,
-                                   capture_output=True, text=True)
-            if plain.returncode:
-                raise SystemExit("bench-profile: %s: %s%s" % (page, plain.stdout, plain.stderr))
-            subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=fc_app_handle",
-                            "--callgrind-out-file=" + out, drv, str(N), paths[page], cookie],
-                           env=env, capture_output=True, text=True, check=True)
-            r = stages(out, N)
-            r["path"], r["driver"] = paths[page], plain.stdout.strip()
-            res["callgrind"][page] = r
-            if KEEP:
-                os.makedirs(KEEP, exist_ok=True)
-                shutil.copy(out, KEEP)
-            print("-- %s (%s): %s" % (page, paths[page], r["driver"]))
+            for tag, binary in drivers:
+                out = os.path.join(tmp, "callgrind.%s%s.out" % (page, tag.strip(" ()")))
+                # the wall time outside valgrind, for scale (and a check of the answer: 200)
+                plain = subprocess.run([binary, str(N), paths[page], cookie], env=env,
+                                       capture_output=True, text=True)
+                if plain.returncode:
+                    raise SystemExit("bench-profile: %s%s: %s%s" % (page, tag, plain.stdout,
+                                                                   plain.stderr))
+                subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=fc_app_handle",
+                                "--callgrind-out-file=" + out, binary, str(N), paths[page],
+                                cookie], env=env, capture_output=True, text=True, check=True)
+                r = stages(out, N)
+                r["path"], r["driver"] = paths[page], plain.stdout.strip()
+                res["callgrind"][page + tag] = r
+                if KEEP:
+                    os.makedirs(KEEP, exist_ok=True)
+                    shutil.copy(out, KEEP)
+                print("-- %s%s (%s): %s" % (page, tag, paths[page], r["driver"]))
         if res["callgrind"]:
             print_table(res["callgrind"])
         res["loadavg_after"] = os.getloadavg()

@@ -18,19 +18,25 @@ Settings (environment): BENCH_SECONDS (5 per run), BENCH_CONNS (1,16,64), BENCH_
 threads, 2), BENCH_PROCS (FastCGI processes; default Server.Procs of conf/forkcast.hdf),
 BENCH_FRIENDS (200), BENCH_REVIEWS (50), BENCH_TARGETS (feed,restaurant,home,list,profile,write:
 which pages besides the static file), BENCH_CEILING (1: the ceiling runs; 0: none), BENCH_LOGINS
-(5), BENCH_OUT."""
+(5), BENCH_BASELINE (another build's forkcast.fcgi, e.g. of the commit before a change: a third
+lighttpd from the same configuration runs it on the same data folder, and each page run is
+followed by the same run against it, "(base)" rows: before and after side by side in one run),
+BENCH_OUT."""
 import datetime
+import http.client
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "t", "lib"))
-from fcserver import Client, Server  # noqa: E402
+from fcserver import Client, Server, free_port  # noqa: E402
 import load  # noqa: E402
 
 SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
@@ -42,6 +48,7 @@ REVIEWS = int(os.environ.get("BENCH_REVIEWS", "50"))
 TARGETS = os.environ.get("BENCH_TARGETS", "feed,restaurant,home,list,profile,write").split(",")
 CEILING = os.environ.get("BENCH_CEILING", "1") != "0"
 LOGINS = int(os.environ.get("BENCH_LOGINS", "5"))
+BASELINE = os.environ.get("BENCH_BASELINE", "")
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "build", "bench", "bench.json"))
 TICK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "tacos al pastor 1"
@@ -225,6 +232,45 @@ def ceiling_server(env):
     return srv
 
 
+class Baseline:
+    """A lighttpd from the same generated configuration running another build's FastCGI
+    program on srv's data folder (database, secret: the same sessions work), on a port and a
+    run folder (socket) of its own; it writes to the same access log."""
+
+    def __init__(self, srv, fcgibin):
+        self.dir = srv.dir  # the access log wrk() reads
+        self.port = free_port()
+        run = tempfile.mkdtemp(prefix="fc-base-")
+        env = dict(srv.env, FORKCAST_SERVER_PORT=str(self.port),
+                   FORKCAST_SERVER_FCGIBIN=os.path.abspath(fcgibin))
+        conf = subprocess.run([srv.cli, "lighttpd-conf"], env=env, capture_output=True,
+                              text=True, check=True).stdout
+        conf = conf.replace(os.path.realpath(os.path.join(srv.dir, "run")), run)
+        self.run = run
+        path = os.path.join(run, "lighttpd.conf")
+        with open(path, "w") as f:
+            f.write(conf)
+        self.proc = subprocess.Popen(["lighttpd", "-D", "-f", path], env=env,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(300):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise SystemExit("bench-web: the baseline %s did not start" % fcgibin)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=30)
+        shutil.rmtree(self.run, ignore_errors=True)
+
+
 def check_page(me, path, want):
     r = me.get(path)
     if r.status != 200 or want not in r.text:
@@ -239,12 +285,15 @@ def main():
     scrypt = {k: configured("Auth.Scrypt." + k) for k in ("LogN", "R", "P")}
     env.update({"FORKCAST_AUTH_SCRYPT_" + k.upper(): v for k, v in scrypt.items()})
     srv = Server(demo=True, build="build", env=env)
-    ceil = None
+    ceil = baseline = None
     static_file = None
     try:
         if CEILING:
             ceil = ceiling_server(env)
             ceil_procs = Procs(ceil)
+        if BASELINE:
+            baseline = Baseline(srv, BASELINE)
+            base_procs = Procs(baseline)
         procs = Procs(srv)
         me = Client(srv)
         uid, rids = seed(srv, me)
@@ -281,6 +330,13 @@ def main():
         }
         log("%d CPUs, load %.2f; %d FastCGI processes; %g s per run; feed page %d bytes"
             % (info["cpus"], info["loadavg_before"][0], info["fastcgi_processes"], SECONDS, size))
+        # every server's processes parse their templates and load their caches before the runs
+        for server in [x for x in (baseline, ceil) if x]:
+            warm = Client(server)
+            warm.cookies = dict(me.cookies)
+            for name, path in targets[1:]:
+                for _ in range(10):
+                    warm.get(path if server is baseline else "/ceiling?bytes=%d" % sizes[name])
         logins = time_logins(srv, procs, LOGINS) if LOGINS > 0 else None
         if logins:
             log("log-in (POST /login, scrypt N=2^%s r=%s p=%s): median %.0f ms wall (%s), %.0f ms"
@@ -291,13 +347,18 @@ def main():
         for name, path in targets:
             for c in CONNS:
                 runs.append(wrk(procs, srv, name, path, c, cookie, "bench-get.lua"))
+                if baseline and name in sizes:
+                    # the same page on the baseline build, at once (before/after, same load)
+                    runs.append(wrk(base_procs, baseline, name + " (base)", path, c, cookie,
+                                    "bench-get.lua"))
                 if ceil and name in sizes:
                     # right after the page, the ceiling with a body of the page's size
                     ceilings.append(wrk(ceil_procs, ceil, "ceiling " + name,
                                         "/ceiling?bytes=%d" % sizes[name], c, cookie,
                                         "bench-get.lua"))
-                    runs[-1]["ratio_to_ceiling"] = (runs[-1]["rps"] / ceilings[-1]["rps"]
-                                                    if ceilings[-1]["rps"] else None)
+                    for r in runs[-2 if baseline else -1:]:
+                        r["ratio_to_ceiling"] = (r["rps"] / ceilings[-1]["rps"]
+                                                 if ceilings[-1]["rps"] else None)
         static = {r["connections"]: r["rps"] for r in runs if r["target"] == "static"}
         for r in runs + ceilings:
             base = static.get(r["connections"])
@@ -341,6 +402,8 @@ def main():
     finally:
         if static_file and os.path.exists(static_file):
             os.unlink(static_file)
+        if baseline:
+            baseline.stop()
         for s in (ceil, srv):
             if s:
                 s.stop()
@@ -362,8 +425,12 @@ def print_table(res):
     ceil = {(c["target"][len("ceiling "):], c["connections"]): c for c in res["ceiling"]}
     for r in res["web"] + res["write"]:
         rows = [r]
-        if (r["target"], r["connections"]) in ceil:
+        if (r["target"], r["connections"]) in ceil and not r["target"].endswith("(base)") and \
+                not any(x["target"] == r["target"] + " (base)" and
+                        x["connections"] == r["connections"] for x in res["web"]):
             rows.append(ceil[(r["target"], r["connections"])])
+        elif r["target"].endswith("(base)") and (r["target"][:-7], r["connections"]) in ceil:
+            rows.append(ceil[(r["target"][:-7], r["connections"])])
         for x in rows:
             page = x["target"] not in ("static",) and not x["target"].startswith("ceiling")
             log("%-18s %5d %9.0f %8.2f %8.2f %7s %7s %9s %8s %s" % (
