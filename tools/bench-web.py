@@ -21,7 +21,9 @@ which pages besides the static file), BENCH_CEILING (1: the ceiling runs; 0: non
 (5), BENCH_BASELINE (another build's forkcast.fcgi, e.g. of the commit before a change: a third
 lighttpd from the same configuration runs it on the same data folder, and each page run is
 followed by the same run against it, "(base)" rows: before and after side by side in one run),
-BENCH_OUT."""
+BENCH_REPEAT (1: each page's runs, with its baseline and ceiling runs, are repeated this many
+times in turn and a summary of the medians is printed: on a shared machine one run's req/s
+moves by a factor of two), BENCH_OUT."""
 import datetime
 import http.client
 import json
@@ -49,6 +51,7 @@ TARGETS = os.environ.get("BENCH_TARGETS", "feed,restaurant,home,list,profile,wri
 CEILING = os.environ.get("BENCH_CEILING", "1") != "0"
 LOGINS = int(os.environ.get("BENCH_LOGINS", "5"))
 BASELINE = os.environ.get("BENCH_BASELINE", "")
+REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "1")))
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "build", "bench", "bench.json"))
 TICK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "tacos al pastor 1"
@@ -344,7 +347,7 @@ def main():
                                ", ".join("%.0f" % x for x in logins["wall_ms"]), logins["cpu_ms"]))
         mem_before = procs.memory()
         runs, ceilings = [], []
-        for name, path in targets:
+        for name, path in [t for t in targets for _ in range(REPEAT if t[0] in sizes else 1)]:
             for c in CONNS:
                 runs.append(wrk(procs, srv, name, path, c, cookie, "bench-get.lua"))
                 if baseline and name in sizes:
@@ -390,6 +393,9 @@ def main():
             },
         }
         print_table(result)
+        if REPEAT > 1:
+            result["summary"] = summary(runs)
+            print_summary(result["summary"])
         os.makedirs(os.path.dirname(OUT), exist_ok=True)
         with open(OUT, "w") as f:
             json.dump(result, f, indent=1)
@@ -408,6 +414,44 @@ def main():
             if s:
                 s.stop()
                 s.cleanup()
+
+
+def median(xs):
+    xs = sorted(x for x in xs if x is not None)
+    if not xs:
+        return None
+    m = len(xs) // 2
+    return xs[m] if len(xs) % 2 else (xs[m - 1] + xs[m]) / 2
+
+
+def summary(runs):
+    """Medians over the repeats of each target (and its baseline) and connection count."""
+    out = []
+    for key in dict.fromkeys((r["target"], r["connections"]) for r in runs):
+        rs = [r for r in runs if (r["target"], r["connections"]) == key]
+        out.append({"target": key[0], "connections": key[1], "repeats": len(rs),
+                    "rps": median([r["rps"] for r in rs]),
+                    "ratio_to_ceiling": median([r.get("ratio_to_ceiling") for r in rs]),
+                    "ratio_to_ceiling_all": [r.get("ratio_to_ceiling") for r in rs],
+                    "app_cpu_ms_per_request": median([r["app_cpu_ms_per_request"] for r in rs])})
+    return out
+
+
+def print_summary(rows):
+    def f(v, fmt):
+        return fmt % v if v is not None else "-"
+
+    log("")
+    log("medians over the repeats (x ceil of each repeat in brackets)")
+    log("%-18s %5s %7s %9s %8s  %s" % ("target", "conns", "repeats", "req/s", "CPU ms",
+                                         "x ceil"))
+    for r in rows:
+        if r["target"] == "static":
+            continue
+        log("%-18s %5d %7d %9.0f %8s  %s [%s]" % (
+            r["target"], r["connections"], r["repeats"], r["rps"],
+            f(r["app_cpu_ms_per_request"], "%.3f"), f(r["ratio_to_ceiling"], "%.2f"),
+            " ".join(f(x, "%.2f") for x in r["ratio_to_ceiling_all"])))
 
 
 def print_table(res):
