@@ -362,6 +362,7 @@ def main():
                     for r in runs[-2 if baseline else -1:]:
                         r["ratio_to_ceiling"] = (r["rps"] / ceilings[-1]["rps"]
                                                  if ceilings[-1]["rps"] else None)
+                        r["ceiling_index"] = len(ceilings) - 1
         static = {r["connections"]: r["rps"] for r in runs if r["target"] == "static"}
         for r in runs + ceilings:
             base = static.get(r["connections"])
@@ -466,15 +467,12 @@ def print_table(res):
         "srv p50", "statuses"))
     log("%-18s %5s %9s %8s %8s %7s %7s %9s %8s %9s" % ("", "", "", "", "", "", "", "ms/req",
                                                         "ms", ""))
-    ceil = {(c["target"][len("ceiling "):], c["connections"]): c for c in res["ceiling"]}
+    based = any(r["target"].endswith(" (base)") for r in res["web"])
     for r in res["web"] + res["write"]:
         rows = [r]
-        if (r["target"], r["connections"]) in ceil and not r["target"].endswith("(base)") and \
-                not any(x["target"] == r["target"] + " (base)" and
-                        x["connections"] == r["connections"] for x in res["web"]):
-            rows.append(ceil[(r["target"], r["connections"])])
-        elif r["target"].endswith("(base)") and (r["target"][:-7], r["connections"]) in ceil:
-            rows.append(ceil[(r["target"][:-7], r["connections"])])
+        # the ceiling run after the page's (and its baseline's) run
+        if "ceiling_index" in r and (r["target"].endswith(" (base)") or not based):
+            rows.append(res["ceiling"][r["ceiling_index"]])
         for x in rows:
             page = x["target"] not in ("static",) and not x["target"].startswith("ceiling")
             log("%-18s %5d %9.0f %8.2f %8.2f %7s %7s %9s %8s %s" % (
