@@ -189,7 +189,7 @@ test: test-deps
 # ceiling (build/bench_ceiling: a FastCGI responder that only writes a body of the page's size);
 # build/bench_handle drives requests in-process for the profilers (valgrind: callgrind)
 bench:
-	@$(MAKE) --no-print-directory deps EXTRA_DEPS="wrk valgrind"
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="wrk valgrind linux-perf"
 	@$(MAKE) --no-print-directory all build/bench_ceiling build/bench_handle
 	@tools/bench.sh
 
