@@ -185,11 +185,18 @@ test: test-deps
 	@$(MAKE) --no-print-directory all asan fuzz-build vg
 	@FORKCAST_VALGRIND=1 t/run
 
-# wrk loads the web pages; the benchmark runs the release build behind lighttpd
+# wrk loads the web pages; the benchmark runs the release build behind lighttpd, beside the
+# ceiling (build/bench_ceiling: a FastCGI responder that only writes a body of the page's size);
+# build/bench_handle drives requests in-process for the profilers (valgrind: callgrind)
 bench:
-	@$(MAKE) --no-print-directory deps EXTRA_DEPS=wrk
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory deps EXTRA_DEPS="wrk valgrind linux-perf"
+	@$(MAKE) --no-print-directory all build/bench_ceiling build/bench_handle
 	@tools/bench.sh
+
+build/bench_ceiling: tools/bench_ceiling.c
+	$(Q)$(CC) -D_GNU_SOURCE $(CFLAGS) $< -lfcgi -o $@
+build/bench_handle: tools/bench_handle.c build/libforkcast.a
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< build/libforkcast.a $(LIBS) -o $@
 
 # load and soak (t/soak.t): 256 connections for SOAK_SECONDS (default 60) against the release
 # build; prints the figures (requests, statuses, acknowledged writes, RSS) and asserts the

@@ -119,8 +119,13 @@ def main():
         cookie = "; ".join("%s=%s" % kv for kv in me.cookies.items())
         page = me.get("/feed").text
         feed2 = re.search(r'href="(/feed\?after=[0-9-]+)"', page).group(1)
+        # the 404 page does nothing but the session lookup (and the layout): its calls are the
+        # share of every logged-in page that core/session.c makes
+        http_bench(srv, "session only (404)", "GET", "/no-such-page", cookie, want=404)
         for name, path in (("feed, first page", "/feed"), ("feed, second page", feed2),
-                           ("restaurant page", "/restaurants/%d" % busiest)):
+                           ("restaurant page", "/restaurants/%d" % busiest),
+                           ("home page", "/"), ("restaurant list p2", "/restaurants?page=2"),
+                           ("friend's profile", "/u/bf0")):
             http_bench(srv, name, "GET", path, cookie)
         csrf = me.csrf("/restaurants/%d" % busiest)
         body, ctype = multipart({"csrf": csrf, "stars": "4", "body": "bench review"},

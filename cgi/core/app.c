@@ -115,7 +115,17 @@ void fc_setf(struct fc_ctx *c, const char *key, const char *fmt, ...)
 
 void fc_set_int(struct fc_ctx *c, const char *key, long long v)
 {
-    fc_setf(c, key, "%lld", v);
+    /* without printf's machinery: pages set dozens of numbers (ids, stars, counts) each */
+    char buf[24], *p = buf + sizeof buf - 1;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    fc_set(c, key, p);
 }
 
 const char *fc_form(struct fc_ctx *c, const char *name)
@@ -526,8 +536,11 @@ write:
         string_clear(&c->resp.body);
         string_init(&c->resp.body);
     }
-    fc_resp_serialize(&c->resp, &out);
+    /* the head, then the body where it was rendered: no copy of the page into out */
+    fc_resp_head(&c->resp, &out);
     writer(wctx, out.buf, (size_t)out.len);
+    if (c->resp.body.len)
+        writer(wctx, c->resp.body.buf, (size_t)c->resp.body.len);
     access_log(c, &t0);
     string_clear(&out);
     return c;

@@ -1,4 +1,4 @@
-/* response: builds headers and body in memory; the FastCGI loop writes them in one go. */
+/* response: builds headers and body in memory; the FastCGI loop writes the head, then the body. */
 #include "core/response.h"
 
 #include <stdarg.h>
@@ -112,7 +112,7 @@ const char *fc_status_text(int s)
     }
 }
 
-void fc_resp_serialize(struct fc_response *r, STRING *out)
+void fc_resp_head(struct fc_response *r, STRING *out)
 {
     string_appendf(out, "Status: %d %s\r\n", r->status, fc_status_text(r->status));
     if (!r->sent_type && r->body.len)
@@ -126,6 +126,4 @@ void fc_resp_serialize(struct fc_response *r, STRING *out)
     if (r->headers.len)
         string_appendn(out, r->headers.buf, r->headers.len);
     string_append(out, "\r\n");
-    if (r->body.len)
-        string_appendn(out, r->body.buf, r->body.len);
 }

@@ -26,7 +26,8 @@ void fc_resp_cookie(struct fc_response *r, const char *name, const char *value, 
                     int flags);
 /* The status line's reason phrase. */
 const char *fc_status_text(int status);
-/* The whole response (CGI-style "Status:" header, headers, blank line, body) into out. */
-void fc_resp_serialize(struct fc_response *r, STRING *out);
+/* The response's head (CGI-style "Status:" header, headers, blank line) into out; the body
+ * (r->body) is written after it as it is, without a copy into out. */
+void fc_resp_head(struct fc_response *r, STRING *out);
 
 #endif

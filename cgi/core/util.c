@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,19 +51,82 @@ int fc_unhex(unsigned char *out, size_t max, const char *hex)
     return (int)(n / 2);
 }
 
+/* SHA-256 fetched from the provider once per process: EVP_sha256() and HMAC() fetch it again
+ * (a lookup under a lock) on every call, which cost more than hashing a session token and
+ * computing its CSRF token (2 per request). NULL when the fetch failed: EVP_sha256(). */
+static EVP_MD *sha256_md;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void sha256_fetch(void)
+{
+    sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static const EVP_MD *sha256(void)
+{
+    pthread_once(&sha256_once, sha256_fetch);
+    return sha256_md ? sha256_md : EVP_sha256();
+}
+
+/* SHA-256 of the concatenation of parts (n of them) into md[32]; 0 on failure. */
+static int sha256_parts(unsigned char md[32], const void *const *parts, const size_t *lens, int n)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned int mdlen = 0;
+    int ok = ctx && EVP_DigestInit_ex(ctx, sha256(), NULL) == 1;
+    for (int i = 0; ok && i < n; i++)
+        ok = EVP_DigestUpdate(ctx, parts[i], lens[i]) == 1;
+    ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen == 32;
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
 void fc_sha256_hex(char out[65], const void *data, size_t len)
 {
     unsigned char md[32];
-    unsigned int mdlen = 0;
-    EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    const void *parts[1] = {data};
+    if (!sha256_parts(md, parts, &len, 1)) {
+        unsigned int mdlen = 0;
+        EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
+    }
     fc_hex(out, md, 32);
 }
 
+/* HMAC-SHA256 as RFC 2104 defines it, H((K ^ opad) || H((K ^ ipad) || data)), on the fetched
+ * digest (t/unit/test_util.c: RFC 4231's vectors); HMAC() when a digest fails. */
 void fc_hmac_hex(char out[65], const void *key, size_t klen, const void *data, size_t len)
 {
-    unsigned char md[32];
-    unsigned int mdlen = 0;
-    HMAC(EVP_sha256(), key, (int)klen, data, len, md, &mdlen);
+    unsigned char k[64] = {0}, ipad[64], opad[64], inner[32], md[32];
+    const void *parts[2];
+    size_t lens[2];
+    int ok = 1;
+
+    if (klen > sizeof k) {
+        parts[0] = key;
+        ok = sha256_parts(k, parts, &klen, 1);
+    } else if (klen) {
+        memcpy(k, key, klen);
+    }
+    for (size_t i = 0; i < sizeof k; i++) {
+        ipad[i] = k[i] ^ 0x36;
+        opad[i] = k[i] ^ 0x5c;
+    }
+    parts[0] = ipad;
+    lens[0] = sizeof ipad;
+    parts[1] = data;
+    lens[1] = len;
+    ok = ok && sha256_parts(inner, parts, lens, 2);
+    parts[0] = opad;
+    parts[1] = inner;
+    lens[1] = sizeof inner;
+    ok = ok && sha256_parts(md, parts, lens, 2);
+    if (!ok) {
+        unsigned int mdlen = 0;
+        HMAC(EVP_sha256(), key, (int)klen, data, len, md, &mdlen);
+    }
+    OPENSSL_cleanse(k, sizeof k);
+    OPENSSL_cleanse(ipad, sizeof ipad);
+    OPENSSL_cleanse(opad, sizeof opad);
     fc_hex(out, md, 32);
 }
 

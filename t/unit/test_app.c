@@ -368,6 +368,29 @@ static void test_work_after_the_answer(void **state)
     free(out.data);
 }
 
+/* fc_set_int writes the decimal text of every long long, the extremes included. */
+static void test_set_int(void **state)
+{
+    static const struct {
+        long long v;
+        const char *want;
+    } cases[] = {{0, "0"},
+                 {7, "7"},
+                 {-7, "-7"},
+                 {1234567890123LL, "1234567890123"},
+                 {9223372036854775807LL, "9223372036854775807"},
+                 {-9223372036854775807LL - 1, "-9223372036854775808"}};
+    struct fc_ctx c;
+    (void)state;
+    memset(&c, 0, sizeof c);
+    assert_null(hdf_init(&c.hdf));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        fc_set_int(&c, "N", cases[i].v);
+        assert_string_equal(hdf_get_value(c.hdf, "N", ""), cases[i].want);
+    }
+    hdf_destroy(&c.hdf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -379,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_and_bad_signup),
         cmocka_unit_test(test_templates_kept_and_reloaded),
         cmocka_unit_test(test_work_after_the_answer),
+        cmocka_unit_test(test_set_int),
     };
     return cmocka_run_group_tests_name("app", tests, setup, teardown);
 }

@@ -380,6 +380,44 @@ static void test_not_kept_still_renders(void **state)
     hdf_destroy(&data);
 }
 
+/* A page larger than the output's first allocation (16 KB) and pieces of every size: the text
+ * comes out whole, in order, escaped, and its length is the STRING's; into a STRING that held
+ * text already, it is appended. */
+static void test_large_output(void **state)
+{
+    struct fc_tmplcache *tc = new_cache(2);
+    HDF *data;
+    STRING out;
+    char key[32], want[8];
+    int i;
+    (void)state;
+    put_file("big.cs", "<?cs each:v = V ?>[<?cs var:v ?>]<?cs /each ?>.");
+    assert_null(hdf_init(&data));
+    assert_null(hdf_set_value(data, "Config.VarEscapeMode", "html"));
+    for (i = 0; i < 20000; i++) {
+        snprintf(key, sizeof key, "V.%d", i);
+        assert_null(hdf_set_value(data, key, i % 1000 == 7 ? "<&>" : "abcd"));
+    }
+    string_init(&out);
+    assert_null(string_append(&out, "head:"));
+    assert_null(fc_tmplcache_render(tc, "big.cs", data, &out));
+    /* 20000 pieces "[abcd]" (6 bytes), 20 of them "[&lt;&amp;&gt;]" (15), then "." */
+    assert_int_equal(out.len, 5 + 19980 * 6 + 20 * 15 + 1);
+    assert_int_equal((int)strlen(out.buf), out.len);
+    assert_true(out.max > out.len);
+    assert_memory_equal(out.buf, "head:[abcd][abcd][abcd][abcd][abcd][abcd][abcd][&lt;&amp;&gt;]",
+                        5 + 7 * 6 + 15);
+    for (i = 0; i < 20000; i += 997) {
+        const char *p = out.buf + 5 + (size_t)i * 6 + (size_t)((i + 992) / 1000) * 9;
+        snprintf(want, sizeof want, "%s", i % 1000 == 7 ? "[&lt;" : "[abcd");
+        assert_memory_equal(p, want, strlen(want));
+    }
+    assert_int_equal(out.buf[out.len - 1], '.');
+    string_clear(&out);
+    hdf_destroy(&data);
+    fc_tmplcache_free(tc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +428,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_and_broken, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_render_drops_parse, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_kept_still_renders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_large_output, setup, teardown),
     };
     return cmocka_run_group_tests_name("tmplcache", tests, NULL, NULL);
 }

@@ -1,9 +1,12 @@
-/* Unit tests: core/util.c: fc_human_ago, the times of the command line's lists for people. */
+/* Unit tests: core/util.c: fc_human_ago, the times of the command line's lists for people;
+ * fc_sha256_hex and fc_hmac_hex against the standards' test vectors (FIPS 180-2, RFC 4231). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include <string.h>
 
 #include "core/util.h"
 
@@ -34,10 +37,61 @@ static void test_human_ago(void **state)
     assert_string_equal(fc_human_ago(now, 0, buf, sizeof buf), "-"); /* never */
 }
 
+static void test_sha256(void **state)
+{
+    char out[65], big[1000];
+    (void)state;
+    fc_sha256_hex(out, "abc", 3);
+    assert_string_equal(out, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    fc_sha256_hex(out, "", 0);
+    assert_string_equal(out, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    fc_sha256_hex(out, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56);
+    assert_string_equal(out, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    memset(big, 'a', sizeof big); /* the same digest on every call (no state left behind) */
+    for (int i = 0; i < 3; i++) {
+        fc_sha256_hex(out, big, sizeof big);
+        assert_string_equal(out,
+                            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+    }
+}
+
+/* RFC 4231's HMAC-SHA-256 cases 1, 2, 4, 6 (a key longer than the block) and 7. */
+static void test_hmac_sha256(void **state)
+{
+    unsigned char k1[20], k4[25], k6[131], d4[50], d1[50];
+    char out[65];
+    (void)state;
+    memset(k1, 0x0b, sizeof k1);
+    fc_hmac_hex(out, k1, sizeof k1, "Hi There", 8);
+    assert_string_equal(out, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    fc_hmac_hex(out, "Jefe", 4, "what do ya want for nothing?", 28);
+    assert_string_equal(out, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    for (int i = 0; i < 25; i++)
+        k4[i] = (unsigned char)(i + 1);
+    memset(d4, 0xcd, sizeof d4);
+    fc_hmac_hex(out, k4, sizeof k4, d4, sizeof d4);
+    assert_string_equal(out, "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b");
+    memset(k6, 0xaa, sizeof k6);
+    fc_hmac_hex(out, k6, sizeof k6, "Test Using Larger Than Block-Size Key - Hash Key First", 54);
+    assert_string_equal(out, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    fc_hmac_hex(out, k6, sizeof k6,
+                "This is a test using a larger than block-size key and a larger than "
+                "block-size data. The key needs to be hashed before being used by the HMAC "
+                "algorithm.",
+                152);
+    assert_string_equal(out, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+    memset(d1, 0xdd, sizeof d1); /* case 3, after the others: nothing kept between calls */
+    memset(k1, 0xaa, sizeof k1);
+    fc_hmac_hex(out, k1, sizeof k1, d1, sizeof d1);
+    assert_string_equal(out, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_human_ago),
+        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_hmac_sha256),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
