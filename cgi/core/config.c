@@ -41,7 +41,7 @@ static NEOERR *check_tree(HDF *node, int depth)
     return STATUS_OK;
 }
 
-/* Walks every leaf under node and replaces its value with the environment's, if set. */
+/* Walks every key with a value under node and replaces it with the environment's, if set. */
 static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
 {
     NEOERR *err = STATUS_OK;
@@ -56,7 +56,8 @@ static NEOERR *apply_env(HDF *root, HDF *node, const char *prefix)
             err = apply_env(root, c, key);
             if (err)
                 return nerr_pass(err);
-            continue;
+            if (!hdf_obj_value(c)) /* a key with a value and keys under it (Rec.Snapshot) */
+                continue;
         }
         fc_config_env_name(key, env, sizeof env);
         v = getenv(env);

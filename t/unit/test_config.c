@@ -55,16 +55,21 @@ static void test_overrides(void **state)
     HDF *cfg = NULL;
     NEOERR *err;
     (void)state;
-    write_conf("Server {\n  Port = 8080\n  Procs = 2\n}\nData.Dir = var\n");
+    write_conf("Server {\n  Port = 8080\n  Procs = 2\n}\nData.Dir = var\n"
+               "Rec.Snapshot = auto\nRec.Snapshot.Prefix = rec/\n");
     setenv("FORKCAST_SERVER_PORT", "9090", 1);
     setenv("FORKCAST_NOT_IN_FILE", "x", 1);
+    setenv("FORKCAST_REC_SNAPSHOT", "off", 1); /* a key with keys under it */
     err = fc_config_load(&cfg, path);
     assert_null(err);
     assert_int_equal(fc_config_int(cfg, "Server.Port", 0), 9090);
     assert_int_equal(fc_config_int(cfg, "Server.Procs", 0), 2);
     assert_string_equal(fc_config_str(cfg, "Not.In.File", "none"), "none");
     assert_string_equal(fc_config_str(cfg, "Root", ""), dir);
+    assert_string_equal(fc_config_str(cfg, "Rec.Snapshot", ""), "off");
+    assert_string_equal(fc_config_str(cfg, "Rec.Snapshot.Prefix", ""), "rec/");
     hdf_destroy(&cfg);
+    unsetenv("FORKCAST_REC_SNAPSHOT");
     unsetenv("FORKCAST_SERVER_PORT");
     unsetenv("FORKCAST_NOT_IN_FILE");
 }
