@@ -7,7 +7,10 @@
   that package through a presigned URL which works, checks its SHA-256 and installs it, with
   this site's shared settings; a setting that cannot go into the script is refused by name;
 * Admin -> Instances -> Add app host: without a release it says how to upload one (409); with
-  one, the launch form holds the same script (HTML-escaped); a regular user gets 403.
+  one, the launch form holds the same script (HTML-escaped); a regular user gets 403;
+* launched (against the EC2 test double, whose instances get the public IP 127.0.0.1 here),
+  the worker follows the app host past "running" until its /healthz answers ("serving"),
+  and one whose site never answers ends as "no-health".
 The script run for real on a fresh Debian 12 is tools/userdata-check.py."""
 import hashlib
 import html
@@ -27,11 +30,14 @@ if why:
     sys.exit(0)
 
 from fcserver import TAP, Client, Server  # noqa: E402
+from ec2_double import Ec2Double  # noqa: E402
 
 BUCKET = "fc-release"
 PW = "tacos al pastor"
 t = TAP()
 s3 = S3rver()
+# one set of keys for both: s3rver knows only its own
+dbl = Ec2Double(key_id="S3RVER", secret="S3RVER", public_ip="127.0.0.1", pending_polls=1)
 srv = None
 work = tempfile.mkdtemp(prefix="fc-release-t-")
 
@@ -55,6 +61,9 @@ try:
     subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
                    check=True, capture_output=True)
     env = {k: v for k, v in s3.env().items() if k.startswith("AWS_")}
+    env["AWS_ENDPOINT_URL_EC2"] = dbl.url
+    env.update({"FORKCAST_EC2_WAIT_FIRSTMS": "100", "FORKCAST_EC2_WAIT_CAPMS": "300",
+                "FORKCAST_WORKER_POLLMS": "50"})
     env.update({"FORKCAST_BLOB_BACKEND": "s3", "FORKCAST_BLOB_S3_BUCKET": BUCKET,
                 "FORKCAST_SERVER_TRUSTEDPROXIES": "10.0.0.0/16",
                 "FORKCAST_AWS_ENDPOINT_S3": s3.url})
@@ -123,6 +132,34 @@ try:
     t.ok(sha in ud and "Blob.S3.Bucket = %s" % BUCKET in ud and "&amp;" in m.group(1),
          "filled with the user data, HTML-escaped")
     t.ok('value="forkcast app host"' in r.text, "named as an app host")
+    # launch it: followed until the site answers
+    def launch(name):
+        page = ada.get("/admin/instances/launch?as=app-host").text
+        nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
+        r = ada.post("/admin/instances/launch", {
+            "nonce": nonce, "image_id": "ami-0123456789abcdef0", "instance_type": "t3.micro",
+            "count": "1", "name": name, "tags": "role=forkcast-app", "key_name": "",
+            "security_groups": "", "subnet_id": "", "user_data": ud, "do": "launch"},
+            csrf_from="/admin/instances/launch")
+        assert r.status == 303, (r.status, r.text[:300])
+        return r.getheader("Location").rsplit("/", 1)[1]
+
+    def follow(iid, port):
+        w = subprocess.run([srv.cli, "worker", "run", "--drain"], capture_output=True,
+                           text=True, timeout=300,
+                           env=dict(srv.env, FORKCAST_RELEASE_HOSTPORT=str(port),
+                                    FORKCAST_RELEASE_HEALTHSECONDS="3"))
+        return w, ada.get("/admin/instances/" + iid).text
+
+    iid = launch("app host one")
+    w, page = follow(iid, srv.port)
+    t.ok(w.returncode == 0 and 'data-status="serving"' in page and "/healthz answers" in page,
+         "the app host is followed until its /healthz answers: serving", w.stderr[-400:])
+    iid2 = launch("app host two")
+    w, page = follow(iid2, 9)  # nothing listens on port 9
+    t.ok('data-status="no-health"' in page and "did not answer" in page,
+         "one whose site never answers ends as no-health", page[-600:])
+
     errs = [l for l in srv.logs().splitlines() if "AddressSanitizer" in l or "runtime error" in l]
     t.ok(not errs, "no sanitizer report", errs[:3])
 finally:
@@ -130,4 +167,5 @@ finally:
         srv.stop()
         srv.cleanup()
     s3.stop()
+    dbl.stop()
 t.done()

@@ -4,7 +4,7 @@
 <?cs if:Instance.Following ?><noscript><meta http-equiv="refresh" content="5"></noscript><?cs /if ?>
 <h1><?cs var:Instance.Id ?><?cs if:Instance.Name ?> <span class="meta"><?cs var:Instance.Name ?></span><?cs /if ?></h1>
 <div id="instance"<?cs if:Instance.Following ?> data-status-url="/admin/instances/<?cs var:url_escape(Instance.Id) ?>/status"<?cs /if ?>>
-<?cs if:Instance.Message ?><p class="<?cs if:Instance.Status == "error" || Instance.Status == "ended" || Instance.Status == "timeout" ?>form-error<?cs else ?>flash<?cs /if ?>" role="status" data-field="message"><?cs var:Instance.Message ?></p><?cs /if ?>
+<?cs if:Instance.Message ?><p data-status="<?cs var:Instance.Status ?>" class="<?cs if:Instance.Status == "error" || Instance.Status == "ended" || Instance.Status == "timeout" || Instance.Status == "no-health" ?>form-error<?cs else ?>flash<?cs /if ?>" role="status" data-field="message"><?cs var:Instance.Message ?></p><?cs /if ?>
 <?cs if:Instance.LiveError ?><p class="form-error" role="alert">EC2 could not be asked just now; this is what forkcast saw last. <?cs var:Instance.LiveError ?></p><?cs /if ?>
 <dl>
   <dt>State</dt><dd><span class="tag<?cs if:Instance.State == "terminated" || Instance.State == "shutting-down" ?> bad<?cs /if ?>" data-field="state"><?cs if:Instance.State ?><?cs var:Instance.State ?><?cs else ?>unknown<?cs /if ?></span><?cs if:Instance.Following ?> <span class="meta">(following&hellip;)</span><?cs /if ?></dd>

@@ -3,9 +3,11 @@
  * kept current, and the outcome said plainly (running with its IP, no public IP, terminated
  * with its StateReason, gave up). Its progress (struct fc_ec2_wait) survives restarts. */
 #include "worker/ec2_follow.h"
+#include "core/config.h"
 #include "core/util.h"
 #include "worker/jobs.h"
 
+#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,6 +161,83 @@ out:
     free(rec);
 }
 
+/* 1 when inst carries the tag an app host gets (Add app host, docs/deploy.md). */
+static int is_app_host(const struct fc_ec2_instance *inst)
+{
+    for (int i = 0; i < inst->ntags; i++)
+        if (strcmp(inst->tags[i].key, "role") == 0 &&
+            strcmp(inst->tags[i].value, "forkcast-app") == 0)
+            return 1;
+    return 0;
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+    (void)p;
+    (void)ctx;
+    return size * n;
+}
+
+/* GET http://ip:port/healthz: the HTTP status, or 0 when nothing answered. */
+static long healthz(const char *ip, long port)
+{
+    CURL *c = curl_easy_init();
+    char url[128];
+    long status = 0;
+    if (!c)
+        return 0;
+    snprintf(url, sizeof url, "http://%s:%ld/healthz", ip, port);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 3000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    return status;
+}
+
+/* The app-host phase after "running with a public IP": asks the new host's /healthz every
+ * few seconds until it answers 200 ("serving") or Release.HealthSeconds (900) have passed
+ * since the instance was running ("no-health"). */
+static int follow_health(struct fc_job_run *r, json_object *h)
+{
+    json_object *v;
+    const char *id = payload_str(r->payload, "instance_id");
+    const char *ip = json_object_object_get_ex(h, "ip", &v) ? json_object_get_string(v) : "";
+    int64_t since = json_object_object_get_ex(h, "since_ms", &v) ? json_object_get_int64(v) : 0;
+    long port = fc_config_int(r->cfg, "Release.HostPort", 8080);
+    long limit = fc_config_int(r->cfg, "Release.HealthSeconds", 900);
+    long got = healthz(ip, port);
+
+    if (got == 200) {
+        snprintf(r->message, sizeof r->message,
+                 "Serving: http://%s:%ld/healthz answers. Register it behind the load balancer.",
+                 ip, port);
+        fc_ec2_history_add(r->store, id, "running", "serving the site (/healthz answered)",
+                           r->now_ms);
+        set_status(r->store, id, NULL, "serving", r->message, r->now_ms);
+        return FC_JOB_DONE;
+    }
+    if (r->now_ms - since > limit * 1000) {
+        snprintf(r->message, sizeof r->message,
+                 "Running, but http://%s:%ld/healthz did not answer within %ld s: see the "
+                 "instance's console output (cloud-init log).",
+                 ip, port, limit);
+        fc_ec2_history_add(r->store, id, "running", r->message, r->now_ms);
+        set_status(r->store, id, NULL, "no-health", r->message, r->now_ms);
+        return FC_JOB_FAIL;
+    }
+    snprintf(r->message, sizeof r->message,
+             "Running at %s; waiting for the site to answer on port %ld (%s).", ip, port,
+             got ? "not yet healthy" : "installing");
+    set_status(r->store, id, NULL, "following", r->message, r->now_ms);
+    r->again_ms = 5000;
+    return FC_JOB_AGAIN;
+}
+
 static int follow_run(struct fc_job_run *r)
 {
     struct follow_state *st = r->state;
@@ -177,6 +256,8 @@ static int follow_run(struct fc_job_run *r)
         snprintf(r->message, sizeof r->message, "Bad payload: no valid instance_id / target.");
         return FC_JOB_FAIL;
     }
+    if (json_object_object_get_ex(r->progress, "health", &saved))
+        return follow_health(r, saved);
     if (!json_object_object_get_ex(r->progress, "wait", &saved) ||
         fc_ec2_wait_from_json(saved, &w) != FC_OK) {
         int after_launch =
@@ -197,6 +278,20 @@ static int follow_run(struct fc_job_run *r)
     case FC_EC2_WAIT_DONE:
         status = strcmp(w.target, "running") == 0 ? "ready" : "done";
         outcome = FC_JOB_DONE;
+        if (strcmp(w.target, "running") == 0 && res->have_inst && is_app_host(&res->inst) &&
+            res->inst.public_ip[0]) {
+            /* an app host: ready once the site answers, not when EC2 says running */
+            json_object *h = json_object_new_object();
+            json_object_object_add(h, "ip", json_object_new_string(res->inst.public_ip));
+            json_object_object_add(h, "since_ms", json_object_new_int64(r->now_ms));
+            json_object_object_add(r->progress, "health", h);
+            status = "following";
+            snprintf(r->message, sizeof r->message,
+                     "Running at %s; waiting for the site to answer.", res->inst.public_ip);
+            fc_strlcpy(res->message, r->message, sizeof res->message);
+            r->again_ms = 5000;
+            outcome = FC_JOB_AGAIN;
+        }
         break;
     case FC_EC2_WAIT_NO_IP:
         status = "no-ip";

@@ -59,7 +59,7 @@ DEFAULTS = dict(notfound_polls=1, pending_polls=3, ip_delay_polls=1, stop_polls=
                 terminate_polls=2, doomed_images=("ami-0badc0de0badc0de0",),
                 missing_images=("ami-00000000000000000", "ami-00000000"),
                 capacity_types=("p5.48xlarge",), instance_limit=20, unauthorized=(),
-                check_signature=True, delay=0.0)
+                check_signature=True, delay=0.0, public_ip="")
 
 
 def _free_port():
@@ -299,7 +299,8 @@ class Ec2Double:
             else inst.current()
         if state == NOTFOUND:
             state, has_ip, reason = "pending", False, ("pending", "pending")
-        ip = "54.%d.%d.%d" % (10 + inst.ip_seed % 200, inst.ip_seed % 250, 7) if has_ip else ""
+        ip = (self.cfg["public_ip"] or "54.%d.%d.%d" % (10 + inst.ip_seed % 200,
+                                                     inst.ip_seed % 250, 7)) if has_ip else ""
         inst.public_ip = ip
         tagset = "".join("<item><key>%s</key><value>%s</value></item>" % (escape(k), escape(v))
                          for k, v in inst.tags)
