@@ -56,8 +56,11 @@ def measure(n_hosts, snapshot, s3):
         time.sleep(3)  # every refresher (1 s period) has seen the change
         settle(dl)
         if snapshot:
-            subprocess.run([hosts[0].cli, "worker", "run", "--drain", "--types", "rec.snapshot"],
-                           env=hosts[0].env, capture_output=True, timeout=300)
+            w = subprocess.run([hosts[0].cli, "worker", "run", "--drain", "--types",
+                                "rec.snapshot"], env=hosts[0].env, capture_output=True,
+                               text=True, timeout=300)
+            if os.environ.get("BENCH_VERBOSE"):
+                sys.stderr.write(w.stdout + w.stderr)
             time.sleep(3)
             settle(dl)
         scans = dl.calls["Scan"]

@@ -494,12 +494,19 @@ static int api_signup(struct fc_ctx *c)
         if (retry_after > 0)
             fc_resp_header(&c->resp, "Retry-After", "%d", retry_after);
         fail(c, 429, "throttled", NULL, "%s", err.message);
-    } else if (rc)
+    } else if (rc) {
         fail500(c, "signup");
-    else if (c->app->store->ops->user_get(c->app->store, u.id, &u)) /* with created_at */
-        fail500(c, "new user");
-    else
-        send_token(c, 201, &u);
+    } else {
+        /* the new member as stored (created_at...), read as themself */
+        struct fc_svc sv = fc_app_svc(c);
+        struct fc_svc_result res;
+        struct fc_user self = u;
+        sv.actor = &self;
+        if (fc_svc_profile_own(&sv, NULL, &u, &res))
+            fc_error_result(c, &res);
+        else
+            send_token(c, 201, &u);
+    }
 out:
     json_object_put(in);
     return 0;
