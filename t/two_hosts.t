@@ -11,9 +11,13 @@ comes from the store (the first host to start stores it, the other reads it).
   both hosts;
 * a third host configured with a Server.Secret of its own refuses A's form (the key is what
   makes the difference);
+* an EC2 launch started on A's admin page, with a worker running on each host (the EC2 test
+  double): one follow job, the instance followed to "ready" once, each state change in its
+  history once;
 * host A killed with SIGKILL (lighttpd and its FastCGI processes) while two writers post
   reviews through A and B: B keeps serving, and every review either host acknowledged (303)
   is there afterwards."""
+import json
 import os
 import re
 import signal
@@ -32,12 +36,16 @@ if why:
     sys.exit(0)
 
 from fcserver import TAP, Client, Server, multipart  # noqa: E402
+from ec2_double import Ec2Double  # noqa: E402
 
 BUCKET = "fc-site-photos"
 PW = "tacos al pastor"
 t = TAP()
 s3 = S3rver()
+# one set of keys for all the emulators: s3rver knows only its own
+dbl = Ec2Double(key_id="S3RVER", secret="S3RVER", pending_polls=2)
 hosts = []
+workers = []
 
 
 def signup(host, name):
@@ -63,6 +71,8 @@ try:
     # one set of credentials for both emulators: s3rver knows only its own key, dynalite
     # takes any
     photos = {k: v for k, v in photos.items() if k.startswith(("AWS_", "FORKCAST_"))}
+    photos.update({"AWS_ENDPOINT_URL_EC2": dbl.url, "FORKCAST_EC2_WAIT_FIRSTMS": "100",
+                   "FORKCAST_EC2_WAIT_CAPMS": "300", "FORKCAST_WORKER_POLLMS": "50"})
     a = Server(demo=True, store="dynamodb", env=photos)
     hosts.append(a)
     b = Server(dynalite=a.dynalite, env=photos)
@@ -128,6 +138,41 @@ try:
     hosts.remove(c)
     c.cleanup()
 
+    # an EC2 launch on A, a worker on each host
+    for h in (a, b):
+        workers.append(subprocess.Popen([h.cli, "worker"], env=h.env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    ada = signup(a, "ada")
+    a.run_cli("user", "make-admin", "ada")
+    page = ada.get("/admin/instances/launch").text
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page).group(1)
+    r = ada.post("/admin/instances/launch", {
+        "nonce": nonce, "image_id": "ami-0123456789abcdef0", "instance_type": "t3.micro",
+        "count": "1", "name": "followed once", "tags": "", "key_name": "", "security_groups": "",
+        "subnet_id": "", "user_data": "", "do": "launch"}, csrf_from="/admin/instances/launch")
+    t.ok(r.status == 303, "A launches an instance", r.status)
+    iid = r.getheader("Location").rsplit("/", 1)[1]
+    ada_b = same_browser(ada, b)
+
+    def followed():
+        page = ada_b.get("/admin/instances/" + iid).text
+        return "ready" in page and page
+    page = None
+    deadline = time.time() + 90
+    while time.time() < deadline and not page:
+        page = followed()
+        time.sleep(0.5)
+    t.ok(bool(page), "B's admin page shows the instance ready (followed by the workers)")
+    jobs = json.loads(a.run_cli("worker", "list", "--type", "ec2.follow", "--json"))
+    t.ok(len(jobs) == 1 and jobs[0]["state"] == "done", "one follow job, done", jobs)
+    history = re.findall(r"</time> <strong>(\w[\w-]*)</strong> &middot; (.*?)</li>", page or "")
+    t.ok(history and len(history) == len(set(history)),
+         "each event recorded once although two workers ran", history)
+    for w in workers:
+        w.terminate()
+        w.wait(30)
+    workers.clear()
+
     # SIGKILL under write load
     writers = {"A": signup(a, "wanda"), "B": signup(b, "wilma")}
     acked = {"A": [], "B": []}
@@ -191,6 +236,9 @@ try:
         errs = [l for l in h.logs().splitlines() if "AddressSanitizer" in l or "runtime error" in l]
         t.ok(not errs, "no sanitizer report on host %s" % h.port, errs[:3])
 finally:
+    for w in workers:
+        w.kill()
+    dbl.stop()
     for h in reversed(hosts):
         h.stop()
         h.cleanup()
