@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import ports  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "node_modules", ".bin", "dynalite")
@@ -37,11 +38,7 @@ PREFIX = "DynamoDB_20120810."
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
 
 
 def available():
