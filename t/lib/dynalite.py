@@ -79,6 +79,8 @@ class _Handler(BaseHTTPRequestHandler):
         if step is not None and step.get("forward"):
             # a slow DynamoDB: the delay, then the real answer
             time.sleep(step.get("delay", 0))
+            with dl.flock:
+                dl.slow_released += 1  # after_answer.t: was the answer before this?
             step = None
         if step is not None:
             status = step.get("status", 500)
@@ -147,6 +149,7 @@ class Dynalite:
         self.lock = threading.RLock()
         self.flock = threading.Lock()
         self.faults = []
+        self.slow_released = 0  # slow answers ({"forward": True, "delay": s}) whose delay ran out
         self.calls = collections.Counter()
         self.requests = []
         self.ttl = {}
