@@ -181,8 +181,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@tools/run.sh
 
+# The four builds run -j(cores) unless make was given -j (its job server then shares them);
+# t/run runs the test files in parallel (T_JOBS=1: one after the other).
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 test: test-deps
-	@$(MAKE) --no-print-directory all asan fuzz-build vg
+	@$(MAKE) --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(BUILD_JOBS)) \
+	  all asan fuzz-build vg
 	@FORKCAST_VALGRIND=1 t/run
 
 # wrk loads the web pages; the benchmark runs the release build behind lighttpd, beside the

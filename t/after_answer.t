@@ -27,7 +27,6 @@ from dynalite import available  # noqa: E402
 from fcserver import Client, Server, TAP, multipart  # noqa: E402
 
 DELAY = 5.0
-FAST = DELAY / 2  # a page must arrive within this (ASan build, shared machine: large margin)
 t = TAP()
 ENV = {
     "FORKCAST_METRICS_FLUSHSECONDS": "0",
@@ -107,8 +106,12 @@ def api(srv, method, path, body=None, token=None):
 
 def check(dl, name, request, ok_status, landed, what):
     """Requests with the slow write armed: the answer is quick and the write lands later."""
+    released = dl.slow_released
     r, took = timed(request)
-    t.ok(r.status == ok_status and took < FAST,
+    # before the slow write: its delay had not run out when the answer came, whatever the
+    # load (a time limit alone fails on a busy machine, t/run running files in parallel)
+    before = dl.slow_released == released
+    t.ok(r.status == ok_status and before,
          "%s: answered %d in %.2f s, before the slow write (%.0f s)" % (name, r.status, took,
                                                                        DELAY),
          r.text[:300])

@@ -15,14 +15,13 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from cognito import available  # noqa: E402
 from fcserver import TAP  # noqa: E402
-from suites import run_suite  # noqa: E402
+from suites import run_suites  # noqa: E402
 
 t = TAP()
 why = available()
 if why:
     t.ok(True, "web suites on Cognito # SKIP %s" % why)
 else:
-    for suite in ("web.t", "social.t", "security_session.t", "security_privacy.t",
-                  "security_account.t"):
-        run_suite(t, suite, {"FORKCAST_TEST_AUTH": "cognito"}, "Cognito")
+    run_suites(t, ("web.t", "social.t", "security_session.t", "security_privacy.t",
+                   "security_account.t"), {"FORKCAST_TEST_AUTH": "cognito"}, "Cognito")
 t.done()

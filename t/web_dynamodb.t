@@ -11,7 +11,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from dynalite import available  # noqa: E402
 from fcserver import TAP  # noqa: E402
-from suites import run_suite  # noqa: E402
+from suites import run_suites  # noqa: E402
 
 # t/social.t reads and writes the SQLite file: the mirror makes that reach dynalite
 PRELUDE = """
@@ -26,9 +26,9 @@ why = available()
 if why:
     t.ok(True, "web suites on DynamoDB # SKIP %s" % why)
 else:
-    for suite in ("web.t", "social.t", "security_privacy.t", "security_account.t",
-                  "parity_social.t"):
-        p = run_suite(t, suite, {"FORKCAST_TEST_STORE": "dynamodb"}, "DynamoDB", PRELUDE)
+    for p in run_suites(t, ("web.t", "social.t", "security_privacy.t", "security_account.t",
+                          "parity_social.t"),
+                        {"FORKCAST_TEST_STORE": "dynamodb"}, "DynamoDB", PRELUDE):
         for line in p.stderr.splitlines():
             if line.startswith("# sqlite mirror"):
                 print(line)

@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import ports  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "node_modules", ".bin", "dynalite")
@@ -37,11 +38,7 @@ PREFIX = "DynamoDB_20120810."
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
 
 
 def available():
@@ -82,6 +79,8 @@ class _Handler(BaseHTTPRequestHandler):
         if step is not None and step.get("forward"):
             # a slow DynamoDB: the delay, then the real answer
             time.sleep(step.get("delay", 0))
+            with dl.flock:
+                dl.slow_released += 1  # after_answer.t: was the answer before this?
             step = None
         if step is not None:
             status = step.get("status", 500)
@@ -150,6 +149,7 @@ class Dynalite:
         self.lock = threading.RLock()
         self.flock = threading.Lock()
         self.faults = []
+        self.slow_released = 0  # slow answers ({"forward": True, "delay": s}) whose delay ran out
         self.calls = collections.Counter()
         self.requests = []
         self.ttl = {}

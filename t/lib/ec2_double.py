@@ -34,7 +34,6 @@ import itertools
 import json
 import os
 import re
-import socket
 import sys
 import threading
 import time
@@ -44,6 +43,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ports  # noqa: E402
 
 NS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 PUBLIC_SUBNET = "subnet-0a1b2c3d4e5f60001"
@@ -63,11 +63,7 @@ DEFAULTS = dict(notfound_polls=1, pending_polls=3, ip_delay_polls=1, stop_polls=
 
 
 def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
 
 
 class ApiError(Exception):

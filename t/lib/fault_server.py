@@ -6,12 +6,12 @@ sigv4_check() to verify a recorded request's signature with botocore.
 Standalone: python3 t/lib/fault_server.py SCRIPT.json  (prints the port, serves until ^C)."""
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import ports  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -225,11 +225,7 @@ def sigv4_check(rec, secret, base_url, s3=False):
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
 
 
 if __name__ == "__main__":

@@ -1,26 +1,51 @@
 """Test harness: starts the real lighttpd + forkcast FastCGI (ASan build) on a free loopback
 port with a throw-away data folder, and a tiny HTTP client that keeps cookies."""
+import fcntl
 import glob
+import hashlib
 import http.client
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+import ports  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
+
+
+def _digest(h, path):
+    if os.path.isdir(path):
+        for name in sorted(os.listdir(path)):
+            h.update(name.encode() + b"\0")
+            _digest(h, os.path.join(path, name))
+    elif os.path.exists(path):
+        st = os.stat(path)
+        h.update(b"%d %d\0" % (st.st_size, st.st_mtime_ns))
+
+
+def demo_key(cli, env):
+    """What the demo import's result depends on: the CLI binary, the configuration file,
+    the migrations and the data set (size and time of each file), and the settings it reads
+    (Store.*, Demo.*, Auth.*: the password hashes, Sql.Dir, Root), not the per-server paths."""
+    h = hashlib.sha256()
+    for p in (cli, env.get("FORKCAST_CONFIG", ""), os.path.join(ROOT, "sql"),
+              os.path.join(ROOT, "data")):
+        h.update(p.encode() + b"\0")
+        _digest(h, p)
+    skip = ("FORKCAST_STORE_SQLITE_PATH", "FORKCAST_STORE_DYNAMODB_", "FORKCAST_AUTH_COGNITO_")
+    for k in sorted(env):
+        if (k.startswith(("FORKCAST_STORE_", "FORKCAST_DEMO_", "FORKCAST_AUTH_", "FORKCAST_SQL_",
+                          "FORKCAST_ROOT")) and not k.startswith(skip)):
+            h.update(("%s=%s\0" % (k, env[k])).encode())
+    return h.hexdigest()[:16]
 
 
 # Servers alive in this process (t/lib/sqlite_mirror.py finds the one whose database it is).
@@ -90,15 +115,16 @@ class Server:
                 if demo and os.environ.get("FORKCAST_TEST_DYNAMODB_IMPORT") == "direct":
                     self.run_cli("import-uci")
                 elif demo:
-                    self.run_cli("import-uci", env={"FORKCAST_STORE_BACKEND": "sqlite"})
+                    self._demo_db()
                     self.run_cli("dynamodb", "copy", "--from", "sqlite", "--to", "dynamodb")
             except Exception:
                 self.dynalite.stop()
                 raise
         else:
-            self.run_cli("migrate")
             if demo:
-                self.run_cli("import-uci")
+                self._demo_db()
+            else:
+                self.run_cli("migrate")
         if self.cognito and demo:
             for i in range(1001, 1011):
                 self.cognito.provision(self.pool, "u%d" % i, "u%d@demo.forkcast.test" % i,
@@ -125,6 +151,34 @@ class Server:
                     out = f.read()[-2000:]
                 raise RuntimeError("server did not start; see %s:\n%s" % (self.dir, out))
             time.sleep(0.1)
+
+    def _demo_db(self):
+        """The demo database (migrate + import-uci on SQLite) in self.dir. t/run builds it once
+        per run in FORKCAST_TEST_CACHE and each server copies it, keyed by what the import
+        depends on (see demo_key); without the cache, or with a wrapper (valgrind.t checks
+        the import itself), the server's own CLI builds it."""
+        env = {"FORKCAST_STORE_BACKEND": "sqlite"}
+        cache = os.environ.get("FORKCAST_TEST_CACHE")
+        if not cache or self.wrapper:
+            self.run_cli("migrate", env=env)
+            self.run_cli("import-uci", env=env)
+            return
+        full = dict(self.env, **env)
+        key = demo_key(self.cli, full)
+        db = os.path.join(cache, "demo-%s.db" % key)
+        with open(os.path.join(cache, "demo-%s.lock" % key), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one test builds it, the others wait and copy
+            if not os.path.exists(db):
+                tmp = tempfile.mkdtemp(prefix="demo-", dir=cache)
+                path = os.path.join(tmp, "forkcast.db")
+                e = dict(env, FORKCAST_DATA_DIR=tmp, FORKCAST_STORE_SQLITE_PATH=path)
+                self.run_cli("migrate", env=e)
+                self.run_cli("import-uci", env=e)
+                if glob.glob(path + "-*"):  # a WAL left behind: the copy would miss it
+                    raise RuntimeError("demo database %s not checkpointed" % path)
+                os.rename(path, db)
+                shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copyfile(db, full["FORKCAST_STORE_SQLITE_PATH"])
 
     def _start_cognito(self):
         from cognito import CognitoLocal

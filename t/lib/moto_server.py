@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import ports  # noqa: E402
 
 SETUP_ACTIONS = 3
 USER = "forkcast-test"
@@ -30,11 +31,7 @@ def moto_available():
 
 
 def _free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
 
 
 class MotoServer:

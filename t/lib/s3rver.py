@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import ports  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "node_modules", ".bin", "s3rver")
@@ -34,11 +35,7 @@ def s3rver_available():
 
 
 def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+    return ports.free_port()  # t/lib/ports.py: safe when tests run in parallel
 
 
 class S3rver:
