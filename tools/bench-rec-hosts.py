@@ -56,6 +56,14 @@ def measure(n_hosts, snapshot, s3):
         time.sleep(3)  # every refresher (1 s period) has seen the change
         settle(dl)
         if snapshot:
+            # the hosts have asked for the new version's snapshot (a job is queued)
+            for _ in range(120):
+                out = subprocess.run([hosts[0].cli, "worker", "list", "--type", "rec.snapshot",
+                                      "--state", "queued", "--json"], env=hosts[0].env,
+                                     capture_output=True, text=True).stdout
+                if out.strip() not in ("", "[]"):
+                    break
+                time.sleep(0.5)
             w = subprocess.run([hosts[0].cli, "worker", "run", "--drain", "--types",
                                 "rec.snapshot"], env=hosts[0].env, capture_output=True,
                                text=True, timeout=300)
