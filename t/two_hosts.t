@@ -75,7 +75,11 @@ try:
                    "FORKCAST_EC2_WAIT_CAPMS": "300", "FORKCAST_WORKER_POLLMS": "50"})
     a = Server(demo=True, store="dynamodb", env=photos)
     hosts.append(a)
-    b = Server(dynalite=a.dynalite, env=photos)
+    # with FORKCAST_TEST_AUTH=cognito (t/two_hosts_cognito.t), A's cognito-local pool is the
+    # site's: the other hosts get its settings, not a pool of their own
+    photos.update({k: v for k, v in a.env.items()
+                   if k.startswith("FORKCAST_AUTH_") or k.endswith("COGNITOIDENTITYPROVIDER")})
+    b = Server(dynalite=a.dynalite, env=photos, auth="local")
     hosts.append(b)
     t.ok(a.port != b.port and a.dir != b.dir, "two hosts: own port, own data folder")
     t.ok(not os.path.exists(os.path.join(a.dir, "secret")) and
@@ -84,6 +88,8 @@ try:
 
     # log in on A, go on on B
     olga_a = signup(a, "olga")
+    if a.cognito:
+        t.ok(a.cognito.user(a.pool, "olga"), "olga's account is in the Cognito pool")
     olga_b = same_browser(olga_a, b)
     r = olga_b.get("/feed")
     t.ok(r.status == 200 and "olga" in r.text.lower(), "the session made on A is valid on B",
@@ -125,7 +131,8 @@ try:
     t.ok("two-hosts-review-5c1d" in pia_a.get("/feed").text, "and on A")
 
     # a host with a key of its own refuses A's forms
-    c = Server(dynalite=a.dynalite, env=dict(photos, FORKCAST_SERVER_SECRET="ab" * 32))
+    c = Server(dynalite=a.dynalite, env=dict(photos, FORKCAST_SERVER_SECRET="ab" * 32),
+               auth="local")
     hosts.append(c)
     olga_c = same_browser(olga_a, c)
     r = olga_c.request("POST", "/u/olga/edit", form={
