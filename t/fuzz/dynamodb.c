@@ -209,7 +209,7 @@ static void run(unsigned op, unsigned arg)
         o->review_put(S, &rv, (int)(arg & 1));
         break;
     case 38:
-        o->friend_request(S, 1001, 1002, 1714564800);
+        o->relation_set(S, 1001, 1002, 0, FC_REL_REQ_OUT, 1714564800); /* a request */
         break;
     case 39:
         o->job_next_due(S, "", &a);
