@@ -210,8 +210,14 @@ try:
     for th in threads:
         th.start()
     time.sleep(3)
-    kids = subprocess.run(["pgrep", "-P", str(a.proc.pid)], capture_output=True,
-                          text=True).stdout.split()
+    kids = []  # lighttpd's FastCGI processes (read from /proc: no procps needed)
+    for d in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                if d.isdigit() and int(f.read().rsplit(")", 1)[1].split()[1]) == a.proc.pid:
+                    kids.append(d)
+        except (OSError, ValueError, IndexError):
+            pass
     os.kill(a.proc.pid, signal.SIGKILL)
     for k in kids:
         try:
@@ -220,6 +226,7 @@ try:
             pass
     killed.set()
     a.proc.wait()
+    t.ok(len(kids) >= 1, "A's lighttpd and its %d FastCGI processes were killed" % len(kids))
     time.sleep(3)
     stop.set()
     for th in threads:
