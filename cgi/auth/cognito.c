@@ -47,6 +47,8 @@ struct cognito_auth {
     char admin_group[128];
     int leeway, refresh_margin, min_len, window, per_account, per_address;
     unsigned char key[32]; /* seals the tokens kept in the store */
+    int key_pending;       /* the site's key is the store's, which has not answered yet */
+    HDF *cfg;
     struct tokens pending; /* from the last log-in, until session_attach */
     int64_t pending_user;
     int64_t backoff_until; /* no refresh attempt before this time */
@@ -455,12 +457,25 @@ static int take_tokens(struct cognito_auth *ca, json_object *resp, struct tokens
 
 /* ---- the store side ------------------------------------------------------------------------- */
 
+static int derive_key(HDF *cfg, struct fc_store *store, unsigned char key[32]);
+
+/* The sealing key, derived now if the store did not answer at start. FC_OK or FC_ERR. */
+static int key_ready(struct cognito_auth *ca)
+{
+    if (!ca->key_pending)
+        return FC_OK;
+    if (derive_key(ca->cfg, ca->store, ca->key) != FC_OK)
+        return FC_ERR;
+    ca->key_pending = 0;
+    return FC_OK;
+}
+
 static int tokens_save(struct cognito_auth *ca, const char *hash, const struct tokens *t)
 {
-    json_object *o = json_object_new_object();
+    json_object *o;
     char *sealed = NULL;
     int rc = FC_ERR;
-    if (!o)
+    if (key_ready(ca) || !(o = json_object_new_object()))
         return FC_ERR;
     add_str(o, "u", t->username);
     add_str(o, "s", t->sub);
@@ -489,6 +504,8 @@ static int tokens_load(struct cognito_auth *ca, const char *hash, struct tokens 
     int rc;
 
     memset(t, 0, sizeof *t);
+    if (key_ready(ca))
+        return FC_ERR;
     rc = ca->store->ops->session_tokens_get(ca->store, hash, &sealed, &exp, &upd);
     if (rc)
         return rc;
@@ -1080,9 +1097,11 @@ static int derive_key(HDF *cfg, struct fc_store *store, unsigned char key[32])
     char source[32];
     unsigned char secret[FC_SECRET_LEN];
     unsigned int n = 0;
-    if (fc_secret_resolve(cfg, store, secret, source, sizeof source) != FC_OK ||
-        !HMAC(EVP_sha256(), secret, sizeof secret, (const unsigned char *)label, sizeof label - 1,
-              key, &n)) {
+    int rc = fc_secret_resolve(cfg, store, secret, source, sizeof source);
+    if (rc == FC_SECRET_LATER)
+        return rc;
+    if (rc != FC_OK || !HMAC(EVP_sha256(), secret, sizeof secret, (const unsigned char *)label,
+                             sizeof label - 1, key, &n)) {
         OPENSSL_cleanse(secret, sizeof secret);
         return FC_ERR;
     }
@@ -1138,6 +1157,7 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     const char *jwks_url = aws_config_str(cfg, "Auth.Cognito.JwksUrl", "");
     char reg[64], url[600];
     struct fc_jwks_config jc = {0};
+    int rc;
 
     if (!ca)
         return FC_ERR;
@@ -1185,8 +1205,12 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     jc.url = url;
     jc.refetch_interval = cfg_int(cfg, "Auth.Cognito.JwksRefetchInterval", 60);
     jc.max_age = cfg_int(cfg, "Auth.Cognito.JwksMaxAge", 86400);
-    if (derive_key(cfg, store, ca->key)) {
-        fprintf(stderr, "forkcast: Auth.Backend = cognito: cannot read Data.Dir/secret\n");
+    ca->cfg = cfg;
+    rc = derive_key(cfg, store, ca->key);
+    if (rc == FC_SECRET_LATER) {
+        ca->key_pending = 1; /* the store is not answering: derived at first use */
+    } else if (rc) {
+        fprintf(stderr, "forkcast: Auth.Backend = cognito: cannot get the site's key\n");
         goto fail;
     }
     if (make_client(cfg, reg, &ca->idp)) {

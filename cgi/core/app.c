@@ -26,6 +26,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
     NEOERR *err;
     const char *log;
     char why[160];
+    int rc;
     memset(app, 0, sizeof *app);
     err = fc_config_load(&app->cfg, config_path);
     if (err) {
@@ -48,8 +49,15 @@ int fc_app_init(struct fc_app *app, const char *config_path)
         fprintf(stderr, "forkcast: cannot open the store\n");
         return FC_ERR;
     }
-    if (fc_secret_resolve(app->cfg, app->store, app->secret, app->secret_source,
-                          sizeof app->secret_source)) {
+    rc = fc_secret_resolve(app->cfg, app->store, app->secret, app->secret_source,
+                           sizeof app->secret_source);
+    if (rc == FC_SECRET_LATER) {
+        /* a store that is not answering (DynamoDB down) must not stop the process from
+         * starting: every request answers 503 until the store gives the key */
+        app->secret_pending = 1;
+        app->secret_backoff = 1;
+        app->secret_next_try = time(NULL) + 1;
+    } else if (rc) {
         fprintf(stderr, "forkcast: cannot get the site's key (Server.Secret, "
                         "Server.SecretFile, the store or Data.Dir/secret)\n");
         return FC_ERR;
@@ -469,6 +477,26 @@ static const char *bad_field_message(const struct fc_request *req, char *buf, si
     return buf;
 }
 
+/* Asks the store for the site's key again (at most once per backoff, 1 s doubling to 30 s);
+ * FC_OK once it has it. */
+static int secret_retry(struct fc_app *app)
+{
+    time_t now = time(NULL);
+    int rc;
+    if (now < app->secret_next_try)
+        return FC_ERR;
+    rc = fc_secret_resolve(app->cfg, app->store, app->secret, app->secret_source,
+                           sizeof app->secret_source);
+    if (rc == FC_OK) {
+        app->secret_pending = 0;
+        fprintf(stderr, "forkcast: the site's key read from the store\n");
+        return FC_OK;
+    }
+    app->secret_backoff = app->secret_backoff < 15 ? app->secret_backoff * 2 : 30;
+    app->secret_next_try = now + app->secret_backoff;
+    return FC_ERR;
+}
+
 struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
                              fc_body_writer writer, void *wctx)
 {
@@ -513,6 +541,13 @@ struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader rea
             free(c->req.remote_addr);
             c->req.remote_addr = dup;
         }
+    }
+    if (app->secret_pending && secret_retry(app)) {
+        fc_resp_header(&c->resp, "Retry-After", "%d", app->secret_backoff);
+        fc_error(c, 503,
+                 "The site's database is not answering right now, so this could not be done. "
+                 "Nothing was changed; try again in a minute.");
+        goto write;
     }
     if (fc_session_load(c)) {
         fc_error(c, 500, NULL);

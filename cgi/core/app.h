@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <ClearSilver.h>
 
@@ -26,6 +27,9 @@ struct fc_app {
     struct fc_rec *rec;
     unsigned char secret[32]; /* signs CSRF tokens and links (core/secret.c) */
     char secret_source[32];   /* where it came from: "Server.Secret", "Data.Dir/secret"... */
+    int secret_pending;       /* the key is the store's, which has not answered yet */
+    time_t secret_next_try;   /* when to ask the store again */
+    int secret_backoff;       /* seconds, doubled up to 30 */
     char tpl_dir[PATH_MAX];
     struct fc_limits limits;
     int secure_cookies;

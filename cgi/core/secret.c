@@ -212,8 +212,8 @@ int fc_secret_resolve(HDF *cfg, struct fc_store *store, unsigned char out[FC_SEC
         OPENSSL_cleanse(candidate, sizeof candidate);
         if (rc) {
             fprintf(stderr, "forkcast: the site's key cannot be read from or stored in the "
-                            "store; set Server.Secret or Server.SecretFile\n");
-            return FC_ERR;
+                            "store (not answering?); asking again later\n");
+            return FC_SECRET_LATER;
         }
         snprintf(source, source_size, "the %s store", store->ops->name);
         return FC_OK;

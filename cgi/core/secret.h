@@ -28,7 +28,10 @@ int fc_secret_read(const char *dir, unsigned char out[FC_SECRET_LEN]);
  * first line is 64 hex digits), the store when its data is shared between hosts (DynamoDB:
  * made by the first host to start, read by the others), Data.Dir/secret (one host). Says on
  * stderr which it used ("secret: from Server.Secret"...), never the key. A malformed setting
- * is an error naming it, not a fall-back. FC_OK or FC_ERR. */
+ * is an error naming it, not a fall-back. FC_OK, FC_ERR, or FC_SECRET_LATER when the key is
+ * the store's and the store did not answer (ask again later: no host makes a key of its own
+ * meanwhile). */
+#define FC_SECRET_LATER 1
 int fc_secret_resolve(HDF *cfg, struct fc_store *store, unsigned char out[FC_SECRET_LEN],
                       char *source, size_t source_size);
 

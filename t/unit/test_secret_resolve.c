@@ -39,6 +39,15 @@ static int fake_site_secret(struct fc_store *s, const unsigned char candidate[32
     return FC_OK;
 }
 
+static int down_site_secret(struct fc_store *s, const unsigned char candidate[32],
+                            unsigned char out[32])
+{
+    (void)s;
+    (void)candidate;
+    (void)out;
+    return FC_ERR; /* DynamoDB not answering */
+}
+
 static HDF *config(const char *secret, const char *file)
 {
     HDF *cfg = NULL;
@@ -152,6 +161,23 @@ static void test_shared_store_same_key_for_every_host(void **state)
     hdf_destroy(&cfg);
 }
 
+/* A shared store that does not answer: "later", and no per-host key made meanwhile. */
+static void test_store_down_later(void **state)
+{
+    struct fc_store_ops ops = {.name = "fake", .site_secret = down_site_secret};
+    struct fc_store st = {.ops = &ops};
+    unsigned char k[32];
+    char src[32], path[128];
+    struct stat sb;
+    HDF *cfg = config("", "");
+    (void)state;
+    snprintf(path, sizeof path, "%s/secret", dir);
+    unlink(path);
+    assert_int_equal(fc_secret_resolve(cfg, &st, k, src, sizeof src), FC_SECRET_LATER);
+    assert_int_not_equal(stat(path, &sb), 0);
+    hdf_destroy(&cfg);
+}
+
 static void test_data_dir_last(void **state)
 {
     struct fc_store_ops ops = {.name = "sqlite"}; /* no site_secret: one host */
@@ -178,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_malformed_secret_refused),
         cmocka_unit_test(test_secret_file),
         cmocka_unit_test(test_shared_store_same_key_for_every_host),
+        cmocka_unit_test(test_store_down_later),
         cmocka_unit_test(test_data_dir_last),
     };
     return cmocka_run_group_tests_name("secret_resolve", tests, setup, teardown);
