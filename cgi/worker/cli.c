@@ -123,6 +123,7 @@ static int cmd_list(struct fc_store *s, int argc, char **argv)
             json_object *j = json_object_new_object();
             json_object_object_add(j, "id", json_object_new_int64(jobs[i].id));
             json_object_object_add(j, "type", json_object_new_string(jobs[i].type));
+            json_object_object_add(j, "key", json_object_new_string(jobs[i].dedupe_key));
             json_object_object_add(j, "state", json_object_new_string(jobs[i].state));
             json_object_object_add(j, "attempts", json_object_new_int(jobs[i].attempts));
             json_object_object_add(j, "max_attempts", json_object_new_int(jobs[i].max_attempts));
