@@ -39,7 +39,10 @@ srv = None
 
 
 def aws(*args, env=None):
-    r = subprocess.run(["aws"] + list(args), env=env or s3.env(), capture_output=True, text=True,
+    env = env or s3.env()
+    # --endpoint-url: Debian 12's awscli predates AWS_ENDPOINT_URL_S3
+    r = subprocess.run(["aws", "--endpoint-url", env["AWS_ENDPOINT_URL_S3"]] + list(args),
+                       env=env, capture_output=True, text=True,
                        timeout=60)
     if r.returncode != 0:
         raise RuntimeError("aws %s: %s" % (" ".join(args), r.stderr))

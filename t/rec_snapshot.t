@@ -47,7 +47,7 @@ def snapshot_lines(h):
 
 
 try:
-    r = subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
+    r = subprocess.run(["aws", "--endpoint-url", s3.url, "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     env = {k: v for k, v in s3.env().items() if k.startswith("AWS_")}

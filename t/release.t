@@ -58,7 +58,7 @@ def signup(name):
 
 
 try:
-    subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
+    subprocess.run(["aws", "--endpoint-url", s3.url, "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
                    check=True, capture_output=True)
     env = {k: v for k, v in s3.env().items() if k.startswith("AWS_")}
     env["AWS_ENDPOINT_URL_EC2"] = dbl.url

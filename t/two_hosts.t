@@ -64,7 +64,7 @@ def same_browser(c, host):
 
 
 try:
-    r = subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
+    r = subprocess.run(["aws", "--endpoint-url", s3.url, "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     photos = s3.env({"FORKCAST_BLOB_BACKEND": "s3", "FORKCAST_BLOB_S3_BUCKET": BUCKET})

@@ -91,7 +91,7 @@ def main():
     counts = [int(a) for a in sys.argv[1:]] or [1, 4]
     s3 = S3rver()
     try:
-        subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
+        subprocess.run(["aws", "--endpoint-url", s3.url, "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
                        capture_output=True, check=True, timeout=60)
         print("full reads of the store after one data change (Server.Procs = %d)" % PROCS)
         print("%-6s %-14s %12s %14s" % ("hosts", "Rec.Snapshot", "Scan pages", "full reads"))

@@ -62,7 +62,7 @@ def main():
     mounted = []
     try:
         aws = {k: v for k, v in s3.env().items() if k.startswith("AWS_")}
-        subprocess.run(["aws", "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
+        subprocess.run(["aws", "--endpoint-url", s3.url, "s3api", "create-bucket", "--bucket", BUCKET], env=s3.env(),
                        check=True, capture_output=True)
         # the site: host "A" on dynalite with its photos in the bucket
         cfg = {"FORKCAST_BLOB_BACKEND": "s3", "FORKCAST_BLOB_S3_BUCKET": BUCKET}
