@@ -16,7 +16,7 @@ LIBS     = -lneo_cgi -lneo_cs -lneo_utl -lz -lfcgi -lsqlite3 -lcrypto -lssl \
 RUN_DEPS  = gcc make pkg-config clearsilver-dev zlib1g-dev libfcgi-dev lighttpd libjson-c-dev \
             libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2-dev sqlite3 curl ca-certificates
 TEST_DEPS = libcmocka-dev perl python3 python3-botocore python3-boto3 nodejs npm valgrind chromium awscli \
-            clang libclang-rt-14-dev llvm
+            clang libclang-rt-14-dev llvm default-jre-headless
 
 LIB_SRC  = $(filter-out cgi/main.c cgi/cli.c,$(shell find cgi -name '*.c' | sort))
 UNIT_SRC = $(sort $(wildcard t/unit/test_*.c))
