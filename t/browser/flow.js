@@ -3,39 +3,10 @@
 // feed shows it -> home page recommendations -> admin health page. Prints one JSON line per
 // check ({"ok": bool, "name": ..., "diag": ...}); t/browser.t turns them into TAP.
 'use strict';
-const { chromium } = require('playwright-core');
-const path = require('path');
-const fs = require('fs');
-
-const base = process.argv[2];
-const out = process.argv[3];
-const photo = process.argv[4];
-fs.mkdirSync(out, { recursive: true });
-
-function check(ok, name, diag) {
-  console.log(JSON.stringify({ ok: !!ok, name, diag: diag === undefined ? null : String(diag) }));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(out, name + '.png'), fullPage: true });
-}
-
-async function signup(page, name) {
-  await page.goto(base + '/signup');
-  await page.fill('#username', name);
-  await page.fill('#email', name + '@example.com');
-  await page.fill('#display_name', name[0].toUpperCase() + name.slice(1));
-  await page.fill('#password', 'enchiladas verdes');
-  await page.fill('#password2', 'enchiladas verdes');
-  await Promise.all([page.waitForNavigation(), page.click('form[action="/signup"] button[type=submit]')]);
-}
+const { base, photo, check, shot, launch, signup } = require('./lib');
 
 (async () => {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   try {
     const a = await (await browser.newContext({ viewport: { width: 1200, height: 900 } })).newPage();
     const b = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
