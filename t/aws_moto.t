@@ -49,7 +49,12 @@ t = TAP()
 def tool(moto, args, secret=None, akid=None):
     env = clean_env({"AWS_ACCESS_KEY_ID": akid or moto.access_key_id,
                      "AWS_SECRET_ACCESS_KEY": secret or moto.secret_access_key,
-                     "AWS_ENDPOINT_URL": moto.url})
+                     "AWS_ENDPOINT_URL": moto.url,
+                     # a loaded machine makes moto slow: a client-side timeout would retry the
+                     # call, and moto (unlike EC2) ignores ClientToken, so RunInstances launched
+                     # twice now and then
+                     "FORKCAST_AWS_TIMEOUT_TOTALMS": "60000",
+                     "FORKCAST_AWS_TIMEOUT_CALLMS": "120000"})
     res, rc, err, _ = run_tool(args, env)
     return res, rc, err
 
@@ -93,6 +98,8 @@ def check_valid_keys(moto):
 
     r, rc = one(moto, ["query", "ec2", "RunInstances", "2016-11-15", "ImageId=ami-12c6146b",
                        "MinCount=1", "MaxCount=1", "InstanceType=t3.micro",
+                       # as forkcast's own launches do (EC2 launches once per token)
+                       "ClientToken=aws-moto-t-%d" % os.getpid(),
                        "TagSpecification.1.ResourceType=instance",
                        "TagSpecification.1.Tag.1.Key=Name",
                        "TagSpecification.1.Tag.1.Value=forkcast web & api"])
