@@ -52,7 +52,7 @@ int page_feed(struct fc_ctx *c)
     fc_set_int(c, "FeedFirstPage", !*after);
     fc_set(c, "Page.Title", "Friends' feed");
     status = fc_render(c, "feed.cs") ? 500 : 0;
-    free(out.items);
+    fc_svc_feed_free(&out);
     return status;
 }
 

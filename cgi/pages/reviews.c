@@ -128,11 +128,13 @@ static int review_write(struct fc_ctx *c, struct fc_svc_review_in *in)
     char to[64];
     review_form(c, in);
     if (fc_svc_review_write(&sv, in, &r, &res)) {
+        fc_review_clear(&r);
         if (res.field && res.status != 500)
             return restaurant_view(c, in->restaurant_id ? in->restaurant_id : r.restaurant_id, in,
                                    &res, 0);
         return fc_error_result(c, &res);
     }
+    fc_review_clear(&r);
     snprintf(to, sizeof to, "/restaurants/%lld#my-review", (long long)r.restaurant_id);
     return fc_redirect(c, to,
                        res.status == 200 ? "Your review is updated." : "Thanks for your review!");
@@ -173,6 +175,7 @@ int page_review_delete(struct fc_ctx *c)
         return 404;
     if (fc_svc_review_delete(&sv, id, &r, &res))
         return fc_error_result(c, &res);
+    fc_review_clear(&r);
     snprintf(to, sizeof to, "/restaurants/%lld", (long long)r.restaurant_id);
     return fc_redirect(c, to, "Your review is deleted.");
 }

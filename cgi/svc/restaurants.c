@@ -112,7 +112,7 @@ int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
     *n = 0;
     if (fc_svc_restaurant_get(sv, id, &r, res))
         return FC_EINVAL;
-    if (!(*out = calloc((size_t)(max > 0 ? max : 1), sizeof **out)))
+    if (!(*out = malloc((size_t)(max > 0 ? max : 1) * sizeof **out)))
         return fc_svc_fail_store(sv, res, "reviews of restaurant (no memory)");
     if (sv->app->store->ops->reviews_of_restaurant(sv->app->store, id, fc_svc_actor_id(sv), *out,
                                                    max, n)) {
@@ -152,9 +152,10 @@ int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews,
 
 void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v)
 {
-    free(v->reviews);
+    fc_review_rows_free(v->reviews, v->n_reviews);
     v->reviews = NULL;
     v->n_reviews = 0;
+    fc_review_clear(&v->mine);
 }
 
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,
