@@ -868,7 +868,7 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     st = Q(s, Q_REST_SEARCH);
     if (!st)
         goto out;
-    rows = calloc((size_t)(q->limit > 0 ? q->limit : 1), sizeof *rows);
+    rows = malloc((size_t)(q->limit > 0 ? q->limit : 1) * sizeof *rows); /* row_rest zeroes */
     if (!rows)
         goto out;
     bind_rest_query(st, q, text);
