@@ -10,36 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Puts a review row under prefix. */
+/* Puts a review row under prefix (through its node: pages_node). */
 void pages_set_review(struct fc_ctx *c, const char *p, const struct fc_review_row *rv)
 {
-    char k[128];
-#define SETK(name) snprintf(k, sizeof k, "%s.%s", p, name)
-    SETK("Id");
-    fc_set_int(c, k, rv->r.id);
-    SETK("Stars");
-    fc_set_int(c, k, rv->r.stars);
-    SETK("Body");
-    fc_set(c, k, rv->r.body);
-    SETK("Photo");
-    fc_set(c, k, rv->r.photo);
-    SETK("Username");
-    fc_set(c, k, rv->username);
-    SETK("Name");
-    fc_set(c, k, rv->display_name[0] ? rv->display_name : rv->username);
-    SETK("RestaurantId");
-    fc_set_int(c, k, rv->r.restaurant_id);
-    SETK("Restaurant");
-    fc_set(c, k, rv->rest_name);
-    SETK("ByFriend");
-    fc_set_int(c, k, rv->by_friend);
-    SETK("Mine");
-    fc_set_int(c, k, c->logged_in && rv->r.user_id == c->user.id);
-    SETK("Date");
-    pages_set_date(c, k, rv->r.created_at);
-    SETK("Visited");
-    pages_set_month(c, k, rv->r.visited);
-#undef SETK
+    HDF *n = pages_node(c, p);
+    if (!n)
+        return;
+    pages_node_int(n, "Id", rv->r.id);
+    pages_node_int(n, "Stars", rv->r.stars);
+    pages_node_set(n, "Body", rv->r.body);
+    pages_node_set(n, "Photo", rv->r.photo);
+    pages_node_set(n, "Username", rv->username);
+    pages_node_set(n, "Name", rv->display_name[0] ? rv->display_name : rv->username);
+    pages_node_int(n, "RestaurantId", rv->r.restaurant_id);
+    pages_node_set(n, "Restaurant", rv->rest_name);
+    pages_node_int(n, "ByFriend", rv->by_friend);
+    pages_node_int(n, "Mine", c->logged_in && rv->r.user_id == c->user.id);
+    pages_node_date(n, "Date", rv->r.created_at);
+    pages_node_month(n, "Visited", rv->r.visited);
 }
 
 /* Fills the restaurant page: restaurant, reviews the viewer may see, friends' summary, the
