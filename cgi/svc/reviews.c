@@ -175,8 +175,10 @@ int fc_svc_review_delete(const struct fc_svc *sv, int64_t id, struct fc_review *
     fc_svc_ok(res, 204);
     if (own_review(sv, id, out, res))
         return FC_EINVAL;
-    if (s->ops->review_delete(s, out->id))
+    if (s->ops->review_delete(s, out->id)) {
+        fc_review_clear(out);
         return fc_svc_fail_store(sv, res, "review delete");
+    }
     return FC_OK;
 }
 
