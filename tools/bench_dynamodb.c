@@ -32,13 +32,19 @@ typedef int (*op_fn)(struct bench *b, int *items);
 static int feed_first(struct bench *b, int *items)
 {
     static struct fc_feed_item it[PAGE];
-    return b->s->ops->feed(b->s, b->viewer, NULL, it, PAGE, items);
+    int rc = b->s->ops->feed(b->s, b->viewer, NULL, it, PAGE, items);
+    if (rc == FC_OK)
+        fc_feed_items_clear(it, *items);
+    return rc;
 }
 
 static int feed_second(struct bench *b, int *items)
 {
     static struct fc_feed_item it[PAGE];
-    return b->s->ops->feed(b->s, b->viewer, &b->second, it, PAGE, items);
+    int rc = b->s->ops->feed(b->s, b->viewer, &b->second, it, PAGE, items);
+    if (rc == FC_OK)
+        fc_feed_items_clear(it, *items);
+    return rc;
 }
 
 /* What the restaurant page reads from the store (pages/restaurants.c). */
@@ -50,10 +56,14 @@ static int restaurant_page(struct bench *b, int *items)
     int count, rc;
     double avg;
     if ((rc = b->s->ops->rest_get(b->s, b->restaurant, &r)) ||
-        (rc = b->s->ops->reviews_of_restaurant(b->s, b->restaurant, b->viewer, rows, 50, items)) ||
-        (rc = b->s->ops->friends_rating(b->s, b->viewer, b->restaurant, &count, &avg)))
+        (rc = b->s->ops->reviews_of_restaurant(b->s, b->restaurant, b->viewer, rows, 50, items)))
+        return rc;
+    fc_review_rows_clear(rows, *items);
+    if ((rc = b->s->ops->friends_rating(b->s, b->viewer, b->restaurant, &count, &avg)))
         return rc;
     rc = b->s->ops->review_get_by(b->s, b->viewer, b->restaurant, &mine);
+    if (rc == FC_OK)
+        fc_review_clear(&mine);
     return rc == FC_NOTFOUND ? FC_OK : rc;
 }
 
@@ -61,13 +71,15 @@ static int restaurant_page(struct bench *b, int *items)
 static int review_write(struct bench *b, int *items)
 {
     struct fc_review r;
+    char body[64];
     int64_t t = fc_now();
     memset(&r, 0, sizeof r);
     r.user_id = b->viewer;
     r.restaurant_id = b->restaurant;
     r.stars = 1 + (int)(b->writes++ % 5);
     r.created_at = r.updated_at = t;
-    snprintf(r.body, sizeof r.body, "bench review %ld", b->writes);
+    snprintf(body, sizeof body, "bench review %ld", b->writes);
+    r.body = body; /* borrowed: r is not cleared */
     *items = 1;
     if (b->s->ops->review_put(b->s, &r, 1))
         return FC_ERR;
@@ -134,6 +146,7 @@ int main(int argc, char **argv)
     b.second.at = it[PAGE - 2].at;
     b.second.kind = it[PAGE - 2].kind;
     b.second.id = it[PAGE - 2].id;
+    fc_feed_items_clear(it, n);
     if (run(&b, "feed, first page", feed_first, seconds) ||
         run(&b, "feed, second page", feed_second, seconds) ||
         run(&b, "restaurant page (reads)", restaurant_page, seconds) ||

@@ -2,7 +2,8 @@
  * main.c does for each FastCGI request, without lighttpd or the socket), for profilers:
  * `valgrind --tool=callgrind build/bench_handle N PATH COOKIE` (tools/bench-profile.py).
  * The configuration comes from FORKCAST_CONFIG and FORKCAST_* like the FastCGI program's.
- * Prints the status, the response's bytes and the wall time per request. */
+ * Prints the status, the response's bytes and the wall time per request. BENCH_HANDLE_DUMP=FILE
+ * writes the last response (head and body) to FILE, to compare two builds' pages. */
 #include "core/app.h"
 
 #include <stdio.h>
@@ -13,6 +14,7 @@
 struct bench_out {
     size_t bytes;
     int status;
+    FILE *dump; /* the response goes here too (the last request) */
 };
 
 static long bench_read(void *ctx, char *buf, size_t len)
@@ -29,6 +31,8 @@ static long bench_write(void *ctx, const char *buf, size_t len)
     if (!o->status && len > 8 && strncmp(buf, "Status: ", 8) == 0)
         o->status = atoi(buf + 8);
     o->bytes += len;
+    if (o->dump)
+        fwrite(buf, 1, len, o->dump);
     return (long)len;
 }
 
@@ -38,7 +42,8 @@ int main(int argc, char **argv)
     char *env[8], method[] = "REQUEST_METHOD=GET", addr[] = "REMOTE_ADDR=127.0.0.1",
                   proto[] = "SERVER_PROTOCOL=HTTP/1.1", uri[1024], query[1024], cookie[1024];
     struct timespec t0, t1;
-    struct bench_out out = {0, 0};
+    struct bench_out out = {0, 0, NULL};
+    const char *dump = getenv("BENCH_HANDLE_DUMP");
     const char *q;
     long n, i;
 
@@ -66,8 +71,12 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (i = 0; i < n; i++) {
         out.status = 0;
+        if (dump && *dump && i == n - 1 && !(out.dump = fopen(dump, "w")))
+            perror(dump);
         fc_app_handle(&app, env, bench_read, NULL, bench_write, &out);
     }
+    if (out.dump)
+        fclose(out.dump);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("status %d, %zu bytes per response, %.3f ms per request (%ld requests)\n", out.status,
            n ? out.bytes / (size_t)n : 0,

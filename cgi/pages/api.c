@@ -704,7 +704,7 @@ static int api_user_reviews(struct fc_ctx *c)
         return 0;
     if (fc_svc_profile_get(&sv, c->args[0], &p, &res))
         return fc_error_result(c, &res);
-    rows = calloc(REVIEW_MAX, sizeof *rows);
+    rows = malloc(REVIEW_MAX * sizeof *rows);
     if (!rows) {
         fail500(c, "reviews by user");
         return 0;
@@ -716,7 +716,7 @@ static int api_user_reviews(struct fc_ctx *c)
     o = wrap("items", review_rows_json(c, rows, n));
     if (o)
         add_bool(o, "hidden", !(p.fields & FC_FIELD_PROFILE));
-    free(rows);
+    fc_review_rows_free(rows, n);
     return send_json(c, 200, o);
 }
 
@@ -933,7 +933,7 @@ static int api_rest_reviews(struct fc_ctx *c)
     if (fc_svc_restaurant_reviews(&sv, arg_id(c, 0), REVIEW_MAX, &rows, &n, &res))
         return fc_error_result(c, &res);
     send_json(c, 200, wrap("items", review_rows_json(c, rows, n)));
-    free(rows);
+    fc_review_rows_free(rows, n);
     return 0;
 }
 
@@ -1058,7 +1058,7 @@ static int api_review_create(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_review_in in = {0};
-    struct fc_review r;
+    struct fc_review r = {0};
     json_object *in_json = NULL;
 
     in.restaurant_id = arg_id(c, 0);
@@ -1070,6 +1070,7 @@ static int api_review_create(struct fc_ctx *c)
         fc_error_result(c, &res);
     else
         send_review(c, res.status, &r);
+    fc_review_clear(&r);
     json_object_put(in_json);
     return 0;
 }
@@ -1080,14 +1081,15 @@ static int api_review_get(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_review_row row;
+    json_object *o;
 
     if (token_ok(c))
         return 0;
     if (fc_svc_review_get(&sv, arg_id(c, 0), &row, &res))
         return fc_error_result(c, &res);
-    return send_json(
-        c, 200,
-        review_json(c, &row.r, row.username, row.display_name, row.rest_name, row.by_friend));
+    o = review_json(c, &row.r, row.username, row.display_name, row.rest_name, row.by_friend);
+    fc_review_clear(&row.r);
+    return send_json(c, 200, o);
 }
 
 /* PUT /api/v1/reviews/:id {"stars", "body", "visited", "remove_photo"} (or multipart with a
@@ -1097,7 +1099,7 @@ static int api_review_put(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_review_in in = {0};
-    struct fc_review r;
+    struct fc_review r = {0};
     json_object *in_json = NULL;
 
     in.review_id = arg_id(c, 0);
@@ -1109,6 +1111,7 @@ static int api_review_put(struct fc_ctx *c)
         fc_error_result(c, &res);
     else
         send_review(c, 200, &r);
+    fc_review_clear(&r);
     json_object_put(in_json);
     return 0;
 }
@@ -1121,6 +1124,7 @@ static int api_review_delete(struct fc_ctx *c)
     struct fc_review r;
     if (fc_svc_review_delete(&sv, arg_id(c, 0), &r, &res))
         return fc_error_result(c, &res);
+    fc_review_clear(&r);
     return send_none(c);
 }
 
@@ -1199,7 +1203,7 @@ static int api_feed(struct fc_ctx *c)
     o = wrap("items", items);
     if (o)
         json_object_object_add(o, "next", out.next[0] ? json_object_new_string(out.next) : NULL);
-    free(out.items);
+    fc_svc_feed_free(&out);
     return send_json(c, 200, o);
 }
 

@@ -24,43 +24,101 @@ void pages_set_list(struct fc_ctx *c, const char *prefix, const char *csv)
     free(copy);
 }
 
+HDF *pages_node(struct fc_ctx *c, const char *prefix)
+{
+    HDF *n = NULL;
+    NEOERR *err = hdf_get_node(c->hdf, prefix, &n);
+    if (err) {
+        nerr_log_error(err);
+        nerr_ignore(&err);
+        return NULL;
+    }
+    return n;
+}
+
+void pages_node_set(HDF *n, const char *name, const char *value)
+{
+    NEOERR *err;
+    if (!n)
+        return;
+    if ((err = hdf_set_value(n, name, value ? value : ""))) {
+        nerr_log_error(err);
+        nerr_ignore(&err);
+    }
+}
+
+void pages_node_int(HDF *n, const char *name, long long v)
+{
+    /* as fc_set_int: without printf's machinery */
+    char buf[24], *p = buf + sizeof buf - 1;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    pages_node_set(n, name, p);
+}
+
+/* pages_set_list under n's child name: name.0, name.1, ... (made at the first item). */
+static void node_list(HDF *n, const char *name, const char *csv)
+{
+    char *copy = strdup(csv ? csv : ""), *save = NULL;
+    HDF *list = NULL;
+    int i = 0;
+    if (!copy)
+        return;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char k[16];
+        NEOERR *err;
+        fc_trim(t);
+        if (!*t)
+            continue;
+        if (!list && (err = hdf_get_node(n, name, &list))) {
+            nerr_log_error(err);
+            nerr_ignore(&err);
+            break;
+        }
+        snprintf(k, sizeof k, "%d", i++);
+        pages_node_set(list, k, t);
+    }
+    free(copy);
+}
+
 void pages_set_restaurant(struct fc_ctx *c, const char *p, const struct fc_restaurant *r)
 {
-    char k[256];
-#define SET(field, v)                                                                              \
-    do {                                                                                           \
-        snprintf(k, sizeof k, "%s.%s", p, field);                                                  \
-        fc_set(c, k, v);                                                                           \
-    } while (0)
-    snprintf(k, sizeof k, "%s.Id", p);
-    fc_set_int(c, k, r->id);
-    SET("Name", r->name);
-    SET("Address", r->address);
-    SET("City", r->city);
-    SET("State", r->state);
-    SET("Country", r->country);
-    SET("Price", r->price);
-    SET("Hours", r->hours);
-    SET("Alcohol", r->alcohol);
-    SET("Smoking", r->smoking);
-    SET("Url", r->url);
+    /* each field through the restaurant's node: one walk of p from the root, not one per
+     * field (a page sets 5 to 20 restaurants of some 17 fields) */
+    HDF *n = pages_node(c, p);
+    char buf[64];
+    if (!n)
+        return;
+    pages_node_int(n, "Id", r->id);
+    pages_node_set(n, "Name", r->name);
+    pages_node_set(n, "Address", r->address);
+    pages_node_set(n, "City", r->city);
+    pages_node_set(n, "State", r->state);
+    pages_node_set(n, "Country", r->country);
+    pages_node_set(n, "Price", r->price);
+    pages_node_set(n, "Hours", r->hours);
+    pages_node_set(n, "Alcohol", r->alcohol);
+    pages_node_set(n, "Smoking", r->smoking);
+    pages_node_set(n, "Url", r->url);
     if (r->has_coords) {
-        snprintf(k, sizeof k, "%s.Lat", p);
-        fc_setf(c, k, "%.6f", r->lat);
-        snprintf(k, sizeof k, "%s.Lon", p);
-        fc_setf(c, k, "%.6f", r->lon);
+        snprintf(buf, sizeof buf, "%.6f", r->lat);
+        pages_node_set(n, "Lat", buf);
+        snprintf(buf, sizeof buf, "%.6f", r->lon);
+        pages_node_set(n, "Lon", buf);
     }
-    snprintf(k, sizeof k, "%s.Reviews", p);
-    fc_set_int(c, k, r->review_count);
+    pages_node_int(n, "Reviews", r->review_count);
     if (r->review_count) {
-        snprintf(k, sizeof k, "%s.Avg", p);
-        fc_setf(c, k, "%.1f", r->avg_stars);
-        snprintf(k, sizeof k, "%s.AvgRounded", p);
-        fc_set_int(c, k, (long long)(r->avg_stars + 0.5));
+        snprintf(buf, sizeof buf, "%.1f", r->avg_stars);
+        pages_node_set(n, "Avg", buf);
+        pages_node_int(n, "AvgRounded", (long long)(r->avg_stars + 0.5));
     }
-    snprintf(k, sizeof k, "%s.Cuisines", p);
-    pages_set_list(c, k, r->cuisines);
-#undef SET
+    node_list(n, "Cuisines", r->cuisines);
 }
 
 void pages_set_user(struct fc_ctx *c, const char *p, const struct fc_user *u)
@@ -95,31 +153,42 @@ const char *pages_safe_next(const char *next)
     return next;
 }
 
-void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at)
+void pages_node_date(HDF *n, const char *name, int64_t at)
 {
-    char buf[32], k[256];
+    char buf[32], k[128];
     time_t t = (time_t)at;
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    fc_set(c, prefix, buf);
+    pages_node_set(n, name, buf);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(k, sizeof k, "%s.Iso", prefix);
-    fc_set(c, k, buf);
+    snprintf(k, sizeof k, "%s.Iso", name);
+    pages_node_set(n, k, buf);
 }
 
-void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym)
+void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at)
+{
+    pages_node_date(c->hdf, prefix, at);
+}
+
+void pages_node_month(HDF *n, const char *name, const char *ym)
 {
     static const char *const names[] = {"January",   "February", "March",    "April",
                                         "May",       "June",     "July",     "August",
                                         "September", "October",  "November", "December"};
-    char k[256];
+    char k[128], buf[32];
     int month = ym && strlen(ym) == 7 ? atoi(ym + 5) : 0;
     if (month < 1 || month > 12)
         return;
-    fc_set(c, prefix, ym);
-    snprintf(k, sizeof k, "%s.Text", prefix);
-    fc_setf(c, k, "%s %.4s", names[month - 1], ym);
+    pages_node_set(n, name, ym);
+    snprintf(k, sizeof k, "%s.Text", name);
+    snprintf(buf, sizeof buf, "%s %.4s", names[month - 1], ym);
+    pages_node_set(n, k, buf);
+}
+
+void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym)
+{
+    pages_node_month(c->hdf, prefix, ym);
 }
 
 void pages_set_month_now(struct fc_ctx *c, const char *name)

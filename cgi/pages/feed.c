@@ -19,40 +19,30 @@ int page_feed(struct fc_ctx *c)
         return fc_error_result(c, &res);
     for (int i = 0; i < out.n; i++) {
         const struct fc_feed_item *it = &out.items[i];
-        char p[32], k[64], key[80];
+        char p[32], key[80];
+        HDF *n;
         snprintf(p, sizeof p, "Feed.%d", i);
-#define SETK(name) snprintf(k, sizeof k, "%s.%s", p, name)
-        SETK("Kind");
-        fc_set(c, k, it->kind == FC_FEED_REVIEW ? "review" : "save");
-        SETK("Username");
-        fc_set(c, k, it->username);
-        SETK("Name");
-        fc_set(c, k, it->display_name[0] ? it->display_name : it->username);
-        SETK("RestaurantId");
-        fc_set_int(c, k, it->restaurant_id);
-        SETK("Restaurant");
-        fc_set(c, k, it->rest_name);
-        SETK("Stars");
-        fc_set_int(c, k, it->stars);
-        SETK("Body");
-        fc_set(c, k, it->body);
-        SETK("Photo");
-        fc_set(c, k, it->photo);
-        SETK("Visited");
-        pages_set_month(c, k, it->visited);
-        SETK("Key");
+        if (!(n = pages_node(c, p)))
+            break;
+        pages_node_set(n, "Kind", it->kind == FC_FEED_REVIEW ? "review" : "save");
+        pages_node_set(n, "Username", it->username);
+        pages_node_set(n, "Name", it->display_name[0] ? it->display_name : it->username);
+        pages_node_int(n, "RestaurantId", it->restaurant_id);
+        pages_node_set(n, "Restaurant", it->rest_name);
+        pages_node_int(n, "Stars", it->stars);
+        pages_node_set(n, "Body", it->body);
+        pages_node_set(n, "Photo", it->photo);
+        pages_node_month(n, "Visited", it->visited);
         fc_svc_feed_cursor_format(key, sizeof key, it);
-        fc_set(c, k, key);
-        SETK("Date");
-        pages_set_date(c, k, it->at);
-#undef SETK
+        pages_node_set(n, "Key", key);
+        pages_node_date(n, "Date", it->at);
     }
     if (out.next[0])
         fc_set(c, "FeedNext", out.next);
     fc_set_int(c, "FeedFirstPage", !*after);
     fc_set(c, "Page.Title", "Friends' feed");
     status = fc_render(c, "feed.cs") ? 500 : 0;
-    free(out.items);
+    fc_svc_feed_free(&out);
     return status;
 }
 

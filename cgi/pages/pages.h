@@ -48,6 +48,15 @@ void pages_set_restaurant(struct fc_ctx *c, const char *prefix, const struct fc_
 void pages_set_user(struct fc_ctx *c, const char *prefix, const struct fc_user *u);
 /* Splits a comma-separated list into prefix.0, prefix.1, ... */
 void pages_set_list(struct fc_ctx *c, const char *prefix, const char *csv);
+/* The HDF node at prefix (made when missing; NULL when that fails, logged), and values set
+ * under it by a name relative to it: a record's fields without walking the prefix from the
+ * root for each one. Setting under NULL does nothing. */
+HDF *pages_node(struct fc_ctx *c, const char *prefix);
+void pages_node_set(HDF *n, const char *name, const char *value);
+void pages_node_int(HDF *n, const char *name, long long v);
+/* pages_set_date and pages_set_month under n. */
+void pages_node_date(HDF *n, const char *name, int64_t at);
+void pages_node_month(HDF *n, const char *name, const char *ym);
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
 

@@ -39,7 +39,7 @@ int page_profile(struct fc_ctx *c)
     if (!(p.fields & FC_FIELD_REVIEWS))
         return fc_render(c, "profile.cs") ? 500 : 0;
     fc_set_int(c, "Profile.ReviewCount", p.review_count);
-    rows = calloc(REVIEW_MAX, sizeof *rows);
+    rows = malloc(REVIEW_MAX * sizeof *rows);
     if (!rows)
         goto out;
     if (fc_svc_profile_reviews(&sv, &p, rows, REVIEW_MAX, &n, &res)) {
@@ -53,7 +53,7 @@ int page_profile(struct fc_ctx *c)
     }
     status = fc_render(c, "profile.cs") ? 500 : 0;
 out:
-    free(rows);
+    fc_review_rows_free(rows, n);
     return status;
 }
 

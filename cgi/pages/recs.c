@@ -60,11 +60,20 @@ static void set_results(struct fc_ctx *c, const char *prefix, const struct fc_sv
     }
 }
 
+/* Room for the n picks the service fills (it fills each one it gives, so no zeroing): a
+ * recommendation holds a restaurant record (3 kB); FC_SVC_RECS_MAX of them were 225 kB. */
+static struct fc_svc_rec *rec_array(size_t n)
+{
+    if (n > FC_SVC_RECS_MAX)
+        n = FC_SVC_RECS_MAX;
+    return malloc((n ? n : 1) * sizeof(struct fc_svc_rec));
+}
+
 int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    struct fc_svc_rec *recs = calloc(FC_SVC_RECS_MAX, sizeof *recs);
+    struct fc_svc_rec *recs = rec_array(n);
     size_t got = 0;
     if (!recs)
         return FC_ERR;
@@ -81,7 +90,7 @@ int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    struct fc_svc_rec *recs = calloc(FC_SVC_RECS_MAX, sizeof *recs);
+    struct fc_svc_rec *recs = rec_array(n);
     size_t got = 0;
     if (!recs)
         return FC_ERR;

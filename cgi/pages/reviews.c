@@ -10,36 +10,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Puts a review row under prefix. */
+/* Puts a review row under prefix (through its node: pages_node). */
 void pages_set_review(struct fc_ctx *c, const char *p, const struct fc_review_row *rv)
 {
-    char k[128];
-#define SETK(name) snprintf(k, sizeof k, "%s.%s", p, name)
-    SETK("Id");
-    fc_set_int(c, k, rv->r.id);
-    SETK("Stars");
-    fc_set_int(c, k, rv->r.stars);
-    SETK("Body");
-    fc_set(c, k, rv->r.body);
-    SETK("Photo");
-    fc_set(c, k, rv->r.photo);
-    SETK("Username");
-    fc_set(c, k, rv->username);
-    SETK("Name");
-    fc_set(c, k, rv->display_name[0] ? rv->display_name : rv->username);
-    SETK("RestaurantId");
-    fc_set_int(c, k, rv->r.restaurant_id);
-    SETK("Restaurant");
-    fc_set(c, k, rv->rest_name);
-    SETK("ByFriend");
-    fc_set_int(c, k, rv->by_friend);
-    SETK("Mine");
-    fc_set_int(c, k, c->logged_in && rv->r.user_id == c->user.id);
-    SETK("Date");
-    pages_set_date(c, k, rv->r.created_at);
-    SETK("Visited");
-    pages_set_month(c, k, rv->r.visited);
-#undef SETK
+    HDF *n = pages_node(c, p);
+    if (!n)
+        return;
+    pages_node_int(n, "Id", rv->r.id);
+    pages_node_int(n, "Stars", rv->r.stars);
+    pages_node_set(n, "Body", rv->r.body);
+    pages_node_set(n, "Photo", rv->r.photo);
+    pages_node_set(n, "Username", rv->username);
+    pages_node_set(n, "Name", rv->display_name[0] ? rv->display_name : rv->username);
+    pages_node_int(n, "RestaurantId", rv->r.restaurant_id);
+    pages_node_set(n, "Restaurant", rv->rest_name);
+    pages_node_int(n, "ByFriend", rv->by_friend);
+    pages_node_int(n, "Mine", c->logged_in && rv->r.user_id == c->user.id);
+    pages_node_date(n, "Date", rv->r.created_at);
+    pages_node_month(n, "Visited", rv->r.visited);
 }
 
 /* Fills the restaurant page: restaurant, reviews the viewer may see, friends' summary, the
@@ -128,11 +116,13 @@ static int review_write(struct fc_ctx *c, struct fc_svc_review_in *in)
     char to[64];
     review_form(c, in);
     if (fc_svc_review_write(&sv, in, &r, &res)) {
+        fc_review_clear(&r);
         if (res.field && res.status != 500)
             return restaurant_view(c, in->restaurant_id ? in->restaurant_id : r.restaurant_id, in,
                                    &res, 0);
         return fc_error_result(c, &res);
     }
+    fc_review_clear(&r);
     snprintf(to, sizeof to, "/restaurants/%lld#my-review", (long long)r.restaurant_id);
     return fc_redirect(c, to,
                        res.status == 200 ? "Your review is updated." : "Thanks for your review!");
@@ -173,6 +163,7 @@ int page_review_delete(struct fc_ctx *c)
         return 404;
     if (fc_svc_review_delete(&sv, id, &r, &res))
         return fc_error_result(c, &res);
+    fc_review_clear(&r);
     snprintf(to, sizeof to, "/restaurants/%lld", (long long)r.restaurant_id);
     return fc_redirect(c, to, "Your review is deleted.");
 }

@@ -309,8 +309,10 @@ static int personalize_for_user(struct fc_rec *r, const struct fc_user *u, size_
     pthread_mutex_unlock(&r->pz_lock);
     for (size_t i = 0; rc == FC_OK && i < got && k < n; i++) {
         int seen = r->store->ops->review_get_by(r->store, u->id, items[i].item, rev);
-        if (seen == FC_OK)
+        if (seen == FC_OK) {
+            fc_review_clear(rev);
             continue;
+        }
         if (seen != FC_NOTFOUND) {
             snprintf(why, why_len, "store error while leaving out reviewed places");
             rc = FC_ERR;

@@ -188,7 +188,7 @@ void dynamo_item_user(json_object *it, struct fc_user *u);
 json_object *dynamo_user_item(const struct fc_user *u);
 void dynamo_item_rest(json_object *it, struct fc_restaurant *r);
 json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int64_t sum);
-void dynamo_item_review(json_object *it, struct fc_review *r);
+int dynamo_item_review(json_object *it, struct fc_review *r); /* FC_ERR: no memory */
 json_object *dynamo_review_item(const struct fc_review *r);
 /* The feed entry of an item by author for reader; stars 0 for a save. */
 json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, int64_t author,

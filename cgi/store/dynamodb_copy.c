@@ -494,7 +494,10 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         r->user_id = rn(row, "user_id");
         r->restaurant_id = rn(row, "restaurant_id");
         r->stars = (int)rn(row, "stars");
-        fc_strlcpy(r->body, rs(row, "body"), sizeof r->body);
+        if (fc_review_set_body(r, rs(row, "body"))) {
+            free(r);
+            return FC_ERR;
+        }
         fc_strlcpy(r->photo, rs(row, "photo"), sizeof r->photo);
         fc_strlcpy(r->visited, rs(row, "visited"), sizeof r->visited);
         r->created_at = rn(row, "created_at");
@@ -506,6 +509,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
             dynamo_writer_put(w, dynamo_photo_item(r->photo, r->id, r->user_id, r->restaurant_id));
         rc = content(im, r->user_id, FC_FEED_REVIEW, r->id, r->created_at, r->restaurant_id,
                      r->stars);
+        fc_review_clear(r);
         free(r);
         return rc;
     }

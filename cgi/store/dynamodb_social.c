@@ -123,18 +123,18 @@ void dynamo_feed_sk(char *out, size_t n, int64_t at, int kind, int64_t id)
 
 /* ---- items ----------------------------------------------------------------------------------- */
 
-void dynamo_item_review(json_object *it, struct fc_review *r)
+int dynamo_item_review(json_object *it, struct fc_review *r)
 {
     memset(r, 0, sizeof *r);
     r->id = dynamo_get_n(it, "id");
     r->user_id = dynamo_get_n(it, "user_id");
     r->restaurant_id = dynamo_get_n(it, "restaurant_id");
     r->stars = (int)dynamo_get_n(it, "stars");
-    dynamo_copy_s(it, "body", r->body, sizeof r->body);
     dynamo_copy_s(it, "photo", r->photo, sizeof r->photo);
     dynamo_copy_s(it, "visited", r->visited, sizeof r->visited);
     r->created_at = dynamo_get_n(it, "created_at");
     r->updated_at = dynamo_get_n(it, "updated_at");
+    return fc_review_set_body(r, dynamo_get_s(it, "body"));
 }
 
 json_object *dynamo_review_item(const struct fc_review *r)
@@ -150,7 +150,7 @@ json_object *dynamo_review_item(const struct fc_review *r)
     dynamo_set(it, "user_id", dynamo_n(r->user_id));
     dynamo_set(it, "restaurant_id", dynamo_n(r->restaurant_id));
     dynamo_set(it, "stars", dynamo_n(r->stars));
-    dynamo_set(it, "body", dynamo_s(r->body));
+    dynamo_set(it, "body", dynamo_s(r->body ? r->body : ""));
     dynamo_set(it, "photo", dynamo_s(r->photo));
     if (r->visited[0])
         dynamo_set(it, "visited", dynamo_s(r->visited));
@@ -415,9 +415,14 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
             json_object_put(found);
             return FC_EXISTS; /* no such user (a foreign key in SQL), or already reviewed */
         }
-        nr = *r;
+        nr = *r; /* borrows r's body */
         if (old) {
-            dynamo_item_review(old, &ov);
+            if (dynamo_item_review(old, &ov)) {
+                fc_review_clear(&ov);
+                json_object_put(found);
+                return FC_ERR;
+            }
+            fc_review_clear(&ov); /* its id, stars, photo and time are what counts */
             nr.id = ov.id;
             nr.created_at = ov.created_at; /* an edit keeps the review's place */
         } else if ((rc = dynamo_next_id(d, "review", &nr.id))) {
@@ -484,8 +489,8 @@ int dynamo_review_get_by(struct fc_store *s, int64_t uid, int64_t rid, struct fc
     dynamo_user_pk(pk, uid);
     review_sk(sk, rid);
     rc = dynamo_get(D(s), pk, sk, NULL, &it);
-    if (rc == FC_OK)
-        dynamo_item_review(it, out);
+    if (rc == FC_OK && (rc = dynamo_item_review(it, out)))
+        fc_review_clear(out);
     json_object_put(it);
     return rc;
 }
@@ -513,7 +518,11 @@ int dynamo_review_get(struct fc_store *s, int64_t id, struct fc_review *out)
     if (rc)
         return rc;
     rc = dynamo_review_get_by(s, uid, rid, out);
-    return rc == FC_OK && out->id != id ? FC_NOTFOUND : rc;
+    if (rc == FC_OK && out->id != id) {
+        fc_review_clear(out);
+        rc = FC_NOTFOUND;
+    }
+    return rc;
 }
 
 int dynamo_review_delete(struct fc_store *s, int64_t id)
@@ -542,7 +551,13 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     prof = dynamo_found(found, upk, "PROFILE");
     items = json_object_new_array();
     if (old) {
-        dynamo_item_review(old, &ov);
+        rc = dynamo_item_review(old, &ov);
+        fc_review_clear(&ov); /* its id, stars and photo are what counts */
+        if (rc) {
+            json_object_put(items);
+            json_object_put(found);
+            return rc;
+        }
         if (ov.id != id)
             old = NULL;
     }
@@ -689,9 +704,10 @@ static void viewer_free(struct viewer *v)
     json_object_put(v->prof);
 }
 
-/* Fills review rows from candidates (sorted) whose authors are in found. */
-static void fill_rows(struct rev_list *l, json_object *found, const char *rest_name, int64_t rid,
-                      struct fc_review_row *out, int max, int *n)
+/* Fills review rows from candidates (sorted) whose authors are in found; FC_ERR (nothing
+ * left to free) when out of memory. */
+static int fill_rows(struct rev_list *l, json_object *found, const char *rest_name, int64_t rid,
+                     struct fc_review_row *out, int max, int *n)
 {
     int k = 0;
     for (size_t i = 0; i < l->n && k < max; i++) {
@@ -699,7 +715,10 @@ static void fill_rows(struct rev_list *l, json_object *found, const char *rest_n
         char pk[32], rpk[32];
         json_object *au, *rest;
         memset(o, 0, sizeof *o);
-        dynamo_item_review(l->c[i].it, &o->r);
+        if (dynamo_item_review(l->c[i].it, &o->r)) {
+            fc_review_rows_clear(out, k);
+            return FC_ERR;
+        }
         dynamo_user_pk(pk, l->c[i].author);
         au = dynamo_found(found, pk, "PROFILE");
         dynamo_copy_s(au, "username", o->username, sizeof o->username);
@@ -714,6 +733,7 @@ static void fill_rows(struct rev_list *l, json_object *found, const char *rest_n
         o->by_friend = l->c[i].by_friend;
     }
     *n = k;
+    return FC_OK;
 }
 
 /* Merges the items of more into found (both "pk\x1fsk" -> item objects); borrows found, takes
@@ -933,7 +953,7 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
         goto out;
     if (rows.n > 1)
         qsort(rows.c, rows.n, sizeof *rows.c, cmp_cand);
-    fill_rows(&rows, found, rest_name, rid, out, max, n);
+    rc = fill_rows(&rows, found, rest_name, rid, out, max, n);
 out:
     json_object_put(lek);
     json_object_put(found);
@@ -1026,7 +1046,7 @@ int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
         goto out;
     merge_found(found, rest);
     rest = NULL;
-    fill_rows(&l, found, NULL, 0, out, max, n);
+    rc = fill_rows(&l, found, NULL, 0, out, max, n);
 out:
     json_object_put(req);
     json_object_put(found);
@@ -1094,7 +1114,11 @@ int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t vie
     if (rows.n > 1)
         qsort(rows.c, rows.n, sizeof *rows.c, cmp_cand); /* newest first */
     for (size_t i = 0; i < rows.n && (int)i < max; i++)
-        dynamo_item_review(rows.c[i].it, &out[(*n)++]);
+        if ((rc = dynamo_item_review(rows.c[i].it, &out[(*n)++]))) {
+            while (*n > 0)
+                fc_review_clear(&out[--*n]);
+            break;
+        }
 out:
     json_object_put(req);
     json_object_put(found);
@@ -2042,9 +2066,12 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
             dynamo_copy_s(rest, "name", it->rest_name, sizeof it->rest_name);
             if (rv) {
                 it->stars = (int)dynamo_get_n(rv, "stars");
-                dynamo_copy_s(rv, "body", it->body, sizeof it->body);
                 dynamo_copy_s(rv, "photo", it->photo, sizeof it->photo);
                 dynamo_copy_s(rv, "visited", it->visited, sizeof it->visited);
+            }
+            if (!(it->body = strdup(rv ? dynamo_get_s(rv, "body") : ""))) {
+                rc = FC_ERR;
+                break;
             }
             k++;
         }
@@ -2057,6 +2084,8 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
     json_object_put(req);
     if (rc == FC_OK)
         *n = k;
+    else
+        fc_feed_items_clear(out, k);
     return rc;
 }
 

@@ -384,6 +384,20 @@ static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
     fc_strlcpy(dst, t ? (const char *)t : "", n);
 }
 
+/* Column i as a malloc'ed string ("" for NULL), or NULL when out of memory. */
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
+    char *p = malloc(n + 1);
+    if (p) {
+        if (n)
+            memcpy(p, t, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
 static void bind_text(sqlite3_stmt *st, int i, const char *v)
 {
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
@@ -854,7 +868,7 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     st = Q(s, Q_REST_SEARCH);
     if (!st)
         goto out;
-    rows = calloc((size_t)(q->limit > 0 ? q->limit : 1), sizeof *rows);
+    rows = malloc((size_t)(q->limit > 0 ? q->limit : 1) * sizeof *rows); /* row_rest zeroes */
     if (!rows)
         goto out;
     bind_rest_query(st, q, text);
@@ -936,18 +950,19 @@ static int s_review_count_user(struct fc_store *s, int64_t uid, int *count)
     return r;
 }
 
-static void row_review(sqlite3_stmt *st, int base, struct fc_review *r)
+/* The review of the row into r (its body malloc'ed); FC_ERR when out of memory. */
+static int row_review(sqlite3_stmt *st, int base, struct fc_review *r)
 {
     memset(r, 0, sizeof *r);
     r->id = sqlite3_column_int64(st, base + 0);
     r->user_id = sqlite3_column_int64(st, base + 1);
     r->restaurant_id = sqlite3_column_int64(st, base + 2);
     r->stars = sqlite3_column_int(st, base + 3);
-    col_text(st, base + 4, r->body, sizeof r->body);
     col_text(st, base + 5, r->photo, sizeof r->photo);
     r->created_at = sqlite3_column_int64(st, base + 6);
     r->updated_at = sqlite3_column_int64(st, base + 7);
     col_text(st, base + 8, r->visited, sizeof r->visited);
+    return (r->body = col_dup(st, base + 4)) ? FC_OK : FC_ERR;
 }
 
 /* Steps a one-row query; FC_OK with the row ready, FC_NOTFOUND, or FC_ERR. The caller reads
@@ -968,9 +983,9 @@ static int review_one(struct fc_store *s, sqlite3_stmt *st, struct fc_review *ou
     int rc = one_row(s, st);
     if (rc)
         return rc;
-    row_review(st, 0, out);
+    rc = row_review(st, 0, out);
     sqlite3_reset(st);
-    return FC_OK;
+    return rc;
 }
 
 static int s_review_get(struct fc_store *s, int64_t id, struct fc_review *out)
@@ -1021,20 +1036,53 @@ static int rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t ele
     return FC_OK;
 }
 
-static void row_review_row(sqlite3_stmt *st, void *dst)
+/* rows_into for rows owning text: row() gives dst what clear(out, k) frees, and may fail
+ * (no memory). On failure nothing is left to free. */
+static int owned_rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t elem, int max,
+                           int *n, int (*row)(sqlite3_stmt *st, void *dst),
+                           void (*clear)(void *out, int k))
+{
+    int step = SQLITE_DONE, k = 0, rc = FC_OK;
+    *n = 0;
+    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        if ((rc = row(st, (char *)out + (size_t)k * elem))) {
+            k++; /* what it filled before failing */
+            break;
+        }
+        k++;
+    }
+    sqlite3_reset(st);
+    if (rc == FC_OK && k < max && step != SQLITE_DONE) {
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+        rc = FC_ERR;
+    }
+    if (rc) {
+        clear(out, k);
+        return FC_ERR;
+    }
+    *n = k;
+    return FC_OK;
+}
+
+static int row_review_row(sqlite3_stmt *st, void *dst)
 {
     struct fc_review_row *o = dst;
-    row_review(st, 0, &o->r);
     col_text(st, 9, o->username, sizeof o->username);
     col_text(st, 10, o->display_name, sizeof o->display_name);
     col_text(st, 11, o->rest_name, sizeof o->rest_name);
     o->by_friend = sqlite3_column_int(st, 12);
+    return row_review(st, 0, &o->r);
+}
+
+static void clear_review_rows(void *out, int k)
+{
+    fc_review_rows_clear(out, k);
 }
 
 static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_row *out, int max,
                        int *n)
 {
-    return rows_into(s, st, out, sizeof *out, max, n, row_review_row);
+    return owned_rows_into(s, st, out, sizeof *out, max, n, row_review_row, clear_review_rows);
 }
 
 static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
@@ -1061,9 +1109,15 @@ static int s_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
     return review_rows(s, st, out, max, n);
 }
 
-static void row_review_v(sqlite3_stmt *st, void *dst)
+static int row_review_v(sqlite3_stmt *st, void *dst)
 {
-    row_review(st, 0, dst);
+    return row_review(st, 0, dst);
+}
+
+static void clear_reviews(void *out, int k)
+{
+    for (int i = 0; i < k; i++)
+        fc_review_clear((struct fc_review *)out + i);
 }
 
 static int s_reviews_with_photo(struct fc_store *s, const char *photo, int64_t viewer,
@@ -1075,7 +1129,7 @@ static int s_reviews_with_photo(struct fc_store *s, const char *photo, int64_t v
     sqlite3_bind_int64(st, 1, viewer);
     bind_text(st, 2, photo);
     sqlite3_bind_int(st, 3, max);
-    return rows_into(s, st, out, sizeof *out, max, n, row_review_v);
+    return owned_rows_into(s, st, out, sizeof *out, max, n, row_review_v, clear_reviews);
 }
 
 static int s_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count,
@@ -1344,7 +1398,7 @@ static int s_event_count(struct fc_store *s, int64_t uid, const char *type, int 
     return FC_OK;
 }
 
-static void row_feed(sqlite3_stmt *st, void *dst)
+static int row_feed(sqlite3_stmt *st, void *dst)
 {
     struct fc_feed_item *it = dst;
     it->kind = sqlite3_column_int(st, 0);
@@ -1356,9 +1410,14 @@ static void row_feed(sqlite3_stmt *st, void *dst)
     it->restaurant_id = sqlite3_column_int64(st, 6);
     col_text(st, 7, it->rest_name, sizeof it->rest_name);
     it->stars = sqlite3_column_int(st, 8);
-    col_text(st, 9, it->body, sizeof it->body);
     col_text(st, 10, it->photo, sizeof it->photo);
     col_text(st, 11, it->visited, sizeof it->visited);
+    return (it->body = col_dup(st, 9)) ? FC_OK : FC_ERR;
+}
+
+static void clear_feed(void *out, int k)
+{
+    fc_feed_items_clear(out, k);
 }
 
 static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
@@ -1372,7 +1431,7 @@ static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *af
     sqlite3_bind_int(st, 3, after ? after->kind : 3);
     sqlite3_bind_int64(st, 4, after ? after->id : INT64_MAX);
     sqlite3_bind_int(st, 5, max);
-    return rows_into(s, st, out, sizeof *out, max, n, row_feed);
+    return owned_rows_into(s, st, out, sizeof *out, max, n, row_feed, clear_feed);
 }
 
 static void row_friend_rec(sqlite3_stmt *st, void *dst)

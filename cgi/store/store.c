@@ -7,6 +7,7 @@
 #include "store/sqlite.h"
 
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -149,4 +150,39 @@ void fc_store_fault_note(int fault)
 void fc_store_fault_clear(void)
 {
     last_fault = 0;
+}
+
+/* ---- owned text of records ------------------------------------------------------------------ */
+
+void fc_review_clear(struct fc_review *r)
+{
+    free(r->body);
+    r->body = NULL;
+}
+
+int fc_review_set_body(struct fc_review *r, const char *body)
+{
+    free(r->body);
+    r->body = strdup(body ? body : "");
+    return r->body ? FC_OK : FC_ERR;
+}
+
+void fc_review_rows_clear(struct fc_review_row *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++)
+        fc_review_clear(&rows[i].r);
+}
+
+void fc_review_rows_free(struct fc_review_row *rows, int n)
+{
+    fc_review_rows_clear(rows, n);
+    free(rows);
+}
+
+void fc_feed_items_clear(struct fc_feed_item *items, int n)
+{
+    for (int i = 0; items && i < n; i++) {
+        free(items[i].body);
+        items[i].body = NULL;
+    }
 }

@@ -51,12 +51,19 @@ struct fc_review {
     int64_t user_id;
     int64_t restaurant_id;
     int stars;
-    char body[8192]; /* Limits.MaxReview (2000) characters of up to 4 bytes each */
+    char *body; /* malloc'ed, owned by the record (fc_review_clear); never NULL in a record
+                 * the store filled; a writer's NULL stores "" */
     char photo[128];
     char visited[8]; /* the month of the visit, "YYYY-MM", or "" */
     int64_t created_at;
     int64_t updated_at;
 };
+
+/* Frees a review's body (the record itself is the caller's); body is NULL after it. */
+void fc_review_clear(struct fc_review *r);
+/* Sets r->body to a copy of body (NULL: ""), freeing the one it had (r zeroed or filled
+ * before). FC_OK, or FC_ERR (no memory: r->body is NULL). */
+int fc_review_set_body(struct fc_review *r, const char *body);
 
 /* A user as shown in lists (friends, requests, search, suggestions). Stores fill every
  * field; what a page may show of it is fc_store_person_redact's answer. */
@@ -79,6 +86,12 @@ struct fc_review_row {
     int by_friend;
 };
 
+/* Review lists: a store operation that fills rows[0..*n) gives each row its body (the
+ * caller frees them with fc_review_rows_clear, or with fc_review_rows_free when the array is
+ * malloc'ed too); when it fails, it leaves nothing to free. */
+void fc_review_rows_clear(struct fc_review_row *rows, int n);
+void fc_review_rows_free(struct fc_review_row *rows, int n); /* the bodies, then rows */
+
 enum { FC_FEED_REVIEW = 1, FC_FEED_SAVE = 2 };
 
 /* Keyset position in the feed: items strictly older than (at, kind, id). */
@@ -98,10 +111,13 @@ struct fc_feed_item {
     int64_t restaurant_id;
     char rest_name[256];
     int stars;
-    char body[8192]; /* as struct fc_review's */
+    char *body; /* as struct fc_review's: malloc'ed, owned by the item ("" for a save) */
     char photo[128];
     char visited[8]; /* as struct fc_review's */
 };
+
+/* Frees the bodies of items[0..n) (the feed op gives each its own, as review lists do). */
+void fc_feed_items_clear(struct fc_feed_item *items, int n);
 
 /* A restaurant friends rated 4-5 stars. */
 struct fc_friend_rec {
@@ -267,6 +283,8 @@ struct fc_store_ops {
      * GET /photos/:key may serve the photo to this viewer (*n > 0). */
     int (*reviews_with_photo)(struct fc_store *s, const char *photo, int64_t viewer,
                               struct fc_review *out, int max, int *n);
+    /* (Every read of reviews or feed items gives each record filled its malloc'ed body:
+     * fc_review_clear, fc_review_rows_clear, fc_feed_items_clear.) */
     /* How many of the viewer's friends reviewed a restaurant, and their average stars. */
     int (*friends_rating)(struct fc_store *s, int64_t viewer, int64_t restaurant_id, int *count,
                           double *avg);

@@ -37,14 +37,16 @@ int fc_svc_review_visited_check(const char *visited, int64_t now, struct fc_svc_
  * already or in->review_id names their review, that one rewritten (200): one review per person
  * and restaurant, whichever front end and route. Someone else's review is a 403, a missing
  * restaurant or review a 404, refused fields a 422 naming the field (413/415 for the photo).
- * The stored review into *out; logs the "review" event (interaction log, Personalize). */
+ * The stored review into *out; logs the "review" event (interaction log, Personalize). *out
+ * owns a body whatever the result (the caller's fc_review_clear). */
 int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *in,
                         struct fc_review *out, struct fc_svc_result *res);
-/* Deletes the actor's review id (403 someone else's, 404 none); the deleted one into *out. */
+/* Deletes the actor's review id (403 someone else's, 404 none); the deleted one into *out
+ * (with its body on success: fc_review_clear). */
 int fc_svc_review_delete(const struct fc_svc *sv, int64_t id, struct fc_review *out,
                          struct fc_svc_result *res);
 /* Review id as the actor may see it (404 when not, as when there is none), with its author
- * and restaurant. */
+ * and restaurant (with its body on success: fc_review_clear(&out->r)). */
 int fc_svc_review_get(const struct fc_svc *sv, int64_t id, struct fc_review_row *out,
                       struct fc_svc_result *res);
 /* GET /photos/:key: *n (0 or 1) reviews carrying photo that the actor may see, and the bytes
@@ -96,7 +98,7 @@ struct fc_svc_restaurant_view {
     double friends_avg;
     int saved;
     int has_mine;
-    struct fc_review mine;
+    struct fc_review mine; /* its body freed by fc_svc_restaurant_view_free too */
 };
 
 /* Restaurant id with up to max_reviews reviews the actor may see (friends' first), and for a
@@ -105,7 +107,8 @@ struct fc_svc_restaurant_view {
 int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews, int log_view,
                            struct fc_svc_restaurant_view *out, struct fc_svc_result *res);
 void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v);
-/* Up to max reviews of restaurant id the actor may see (404: no restaurant); *out malloc'ed. */
+/* Up to max reviews of restaurant id the actor may see (404: no restaurant); *out malloc'ed
+ * with their bodies: fc_review_rows_free(*out, *n). */
 int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
                               struct fc_review_row **out, int *n, struct fc_svc_result *res);
 /* The home page: up to max featured restaurants (malloc'ed), how many there are, and the
@@ -120,7 +123,7 @@ int fc_svc_health(const struct fc_svc *sv, struct fc_svc_result *res);
 #define FC_SVC_FEED_PAGE 20
 
 struct fc_svc_feed_out {
-    struct fc_feed_item *items; /* malloc'ed: free() */
+    struct fc_feed_item *items; /* malloc'ed with their bodies: fc_svc_feed_free */
     int n;                      /* at most FC_SVC_FEED_PAGE */
     char next[80];              /* the next page's cursor, or "" on the last */
 };
@@ -132,6 +135,7 @@ void fc_svc_feed_cursor_format(char *out, size_t size, const struct fc_feed_item
  * damaged). */
 int fc_svc_feed(const struct fc_svc *sv, const char *after, struct fc_svc_feed_out *out,
                 struct fc_svc_result *res);
+void fc_svc_feed_free(struct fc_svc_feed_out *out);
 /* Restaurants the actor's friends rated 4-5 stars; *out malloc'ed. */
 int fc_svc_friends_recommend(const struct fc_svc *sv, struct fc_friend_rec **out, int *n,
                              struct fc_svc_result *res);

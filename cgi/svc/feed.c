@@ -41,7 +41,7 @@ int fc_svc_feed(const struct fc_svc *sv, const char *after, struct fc_svc_feed_o
         return fc_svc_fail(res, 400, "invalid_parameter", "after",
                            "This feed link is damaged. Start again from the top.");
     /* one more than a page tells whether there is a next page */
-    if (!(out->items = calloc(FC_SVC_FEED_PAGE + 1, sizeof *out->items)))
+    if (!(out->items = malloc((FC_SVC_FEED_PAGE + 1) * sizeof *out->items)))
         return fc_svc_fail_store(sv, res, "feed (no memory)");
     if (sv->app->store->ops->feed(sv->app->store, fc_svc_actor_id(sv),
                                   after && *after ? &cur : NULL, out->items, FC_SVC_FEED_PAGE + 1,
@@ -51,9 +51,19 @@ int fc_svc_feed(const struct fc_svc *sv, const char *after, struct fc_svc_feed_o
         return fc_svc_fail_store(sv, res, "feed");
     }
     out->n = n > FC_SVC_FEED_PAGE ? FC_SVC_FEED_PAGE : n;
-    if (n > FC_SVC_FEED_PAGE)
+    if (n > FC_SVC_FEED_PAGE) {
         fc_svc_feed_cursor_format(out->next, sizeof out->next, &out->items[FC_SVC_FEED_PAGE - 1]);
+        fc_feed_items_clear(out->items + out->n, n - out->n); /* the look-ahead */
+    }
     return FC_OK;
+}
+
+void fc_svc_feed_free(struct fc_svc_feed_out *out)
+{
+    fc_feed_items_clear(out->items, out->n);
+    free(out->items);
+    out->items = NULL;
+    out->n = 0;
 }
 
 int fc_svc_friends_recommend(const struct fc_svc *sv, struct fc_friend_rec **out, int *n,

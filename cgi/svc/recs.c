@@ -34,7 +34,7 @@ static int fill(const struct fc_svc *sv, struct rec_result *res, size_t n, struc
             ids[m++] = res[i].because_item;
         }
     }
-    if (!(rs = calloc((size_t)(m ? m : 1), sizeof *rs)))
+    if (!(rs = malloc((size_t)(m ? m : 1) * sizeof *rs))) /* rest_get_many sets each one */
         return fc_svc_fail_store(sv, res_out, "recommended restaurants (no memory)");
     if (m && s->ops->rest_get_many(s, ids, m, rs) != FC_OK) {
         free(rs);

@@ -104,15 +104,14 @@ static void log_view(const struct fc_svc *sv, int64_t id)
     fc_svc_defer(sv, view_after, v);
 }
 
-int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
-                              struct fc_review_row **out, int *n, struct fc_svc_result *res)
+/* The reviews of restaurant id (known to exist) the actor may see: fc_svc_restaurant_reviews's
+ * read, without reading the restaurant again. */
+static int reviews_of(const struct fc_svc *sv, int64_t id, int max, struct fc_review_row **out,
+                      int *n, struct fc_svc_result *res)
 {
-    struct fc_restaurant r;
     *out = NULL;
     *n = 0;
-    if (fc_svc_restaurant_get(sv, id, &r, res))
-        return FC_EINVAL;
-    if (!(*out = calloc((size_t)(max > 0 ? max : 1), sizeof **out)))
+    if (!(*out = malloc((size_t)(max > 0 ? max : 1) * sizeof **out)))
         return fc_svc_fail_store(sv, res, "reviews of restaurant (no memory)");
     if (sv->app->store->ops->reviews_of_restaurant(sv->app->store, id, fc_svc_actor_id(sv), *out,
                                                    max, n)) {
@@ -121,6 +120,17 @@ int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
         return fc_svc_fail_store(sv, res, "reviews of restaurant");
     }
     return FC_OK;
+}
+
+int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
+                              struct fc_review_row **out, int *n, struct fc_svc_result *res)
+{
+    struct fc_restaurant r;
+    *out = NULL;
+    *n = 0;
+    if (fc_svc_restaurant_get(sv, id, &r, res))
+        return FC_EINVAL;
+    return reviews_of(sv, id, max, out, n, res);
 }
 
 int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews, int log,
@@ -133,8 +143,7 @@ int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews,
     memset(out, 0, sizeof *out);
     if (fc_svc_restaurant_get(sv, id, &out->rest, res))
         return FC_EINVAL;
-    if (max_reviews > 0 &&
-        fc_svc_restaurant_reviews(sv, id, max_reviews, &out->reviews, &out->n_reviews, res))
+    if (max_reviews > 0 && reviews_of(sv, id, max_reviews, &out->reviews, &out->n_reviews, res))
         return FC_EINVAL;
     if (uid) {
         if (s->ops->friends_rating(s, uid, id, &out->friends_count, &out->friends_avg) ||
@@ -152,9 +161,10 @@ int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews,
 
 void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v)
 {
-    free(v->reviews);
+    fc_review_rows_free(v->reviews, v->n_reviews);
     v->reviews = NULL;
     v->n_reviews = 0;
+    fc_review_clear(&v->mine);
 }
 
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,

@@ -57,13 +57,14 @@ static int check_fields(const struct fc_svc *sv, const struct fc_svc_review_in *
     int max_text = fc_svc_review_max_text(sv);
     if (in->stars < 1 || in->stars > 5)
         return fc_svc_fail(res, 422, "invalid_value", "stars", "Choose from 1 to 5 stars.");
-    if (fc_utf8_len(body) > (size_t)max_text || strlen(body) >= sizeof r->body)
+    if (fc_utf8_len(body) > (size_t)max_text)
         return fc_svc_fail(res, 422, "invalid_value", "body",
                            "Your review is too long (at most %d characters).", max_text);
     if (fc_svc_review_visited_check(in->visited, now, res))
         return FC_EINVAL;
     r->stars = in->stars;
-    fc_strlcpy(r->body, body, sizeof r->body);
+    if (fc_review_set_body(r, body))
+        return fc_svc_fail_store(sv, res, "review (no memory)");
     fc_strlcpy(r->visited, in->visited ? in->visited : "", sizeof r->visited);
     return FC_OK;
 }
@@ -99,8 +100,10 @@ static int own_review(const struct fc_svc *sv, int64_t id, struct fc_review *r,
         return fc_svc_fail(res, 404, "review_not_found", NULL, "There is no such review.");
     if (rc)
         return fc_svc_fail_store(sv, res, "review");
-    if (r->user_id != fc_svc_actor_id(sv))
+    if (r->user_id != fc_svc_actor_id(sv)) {
+        fc_review_clear(r);
         return fc_svc_fail(res, 403, "forbidden", NULL, "You can only change your own reviews.");
+    }
     return FC_OK;
 }
 
@@ -108,7 +111,7 @@ int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *
                         struct fc_review *out, struct fc_svc_result *res)
 {
     struct fc_store *s = sv->app->store;
-    struct fc_review *r = out, old;
+    struct fc_review *r = out, old = {0};
     struct fc_restaurant rest;
     int64_t now = fc_now(), uid = fc_svc_actor_id(sv);
     int rc, have_old = 0;
@@ -120,6 +123,7 @@ int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *
     if (in->review_id) {
         if (own_review(sv, in->review_id, &old, res))
             return FC_EINVAL;
+        fc_review_clear(&old); /* its id, place, time and photo are what counts */
         have_old = 1;
     } else {
         rc = in->restaurant_id > 0 ? s->ops->rest_get(s, in->restaurant_id, &rest) : FC_NOTFOUND;
@@ -139,6 +143,7 @@ int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *
         rc = s->ops->review_get_by(s, uid, in->restaurant_id, &old);
         if (rc == FC_ERR)
             return fc_svc_fail_store(sv, res, "review");
+        fc_review_clear(&old);
         have_old = rc == FC_OK;
     }
     r->user_id = uid;
@@ -153,8 +158,10 @@ int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *
         r->created_at = now;
     }
     if (s->ops->review_put(s, r, 1) ||
-        s->ops->event_add(s, uid, r->restaurant_id, "review", r->stars, now) ||
-        s->ops->review_get_by(s, uid, r->restaurant_id, r))
+        s->ops->event_add(s, uid, r->restaurant_id, "review", r->stars, now))
+        return fc_svc_fail_store(sv, res, "review write");
+    fc_review_clear(r); /* read back as stored */
+    if (s->ops->review_get_by(s, uid, r->restaurant_id, r))
         return fc_svc_fail_store(sv, res, "review write");
     fc_personalize_event_sv(sv, uid, r->restaurant_id, "review", r->stars, now);
     res->status = have_old ? 200 : 201;
@@ -168,8 +175,10 @@ int fc_svc_review_delete(const struct fc_svc *sv, int64_t id, struct fc_review *
     fc_svc_ok(res, 204);
     if (own_review(sv, id, out, res))
         return FC_EINVAL;
-    if (s->ops->review_delete(s, out->id))
+    if (s->ops->review_delete(s, out->id)) {
+        fc_review_clear(out);
         return fc_svc_fail_store(sv, res, "review delete");
+    }
     return FC_OK;
 }
 
@@ -192,10 +201,14 @@ int fc_svc_review_get(const struct fc_svc *sv, int64_t id, struct fc_review_row 
     if (rc == FC_OK && viewer && viewer != author.id &&
         s->ops->relation(s, viewer, author.id, &rel))
         rc = FC_ERR;
+    if (rc == FC_OK &&
+        !fc_store_may_see(viewer, author.id, author.visibility, author.disabled, rel))
+        rc = FC_NOTFOUND;
+    if (rc)
+        fc_review_clear(&out->r);
     if (rc == FC_ERR)
         return fc_svc_fail_store(sv, res, "review");
-    if (rc != FC_OK ||
-        !fc_store_may_see(viewer, author.id, author.visibility, author.disabled, rel))
+    if (rc != FC_OK)
         return fc_svc_fail(res, 404, "review_not_found", NULL, "There is no such review.");
     fc_strlcpy(out->username, author.username, sizeof out->username);
     fc_strlcpy(out->display_name, author.display_name, sizeof out->display_name);
@@ -218,6 +231,8 @@ int fc_svc_photo(const struct fc_svc *sv, const char *key, int want_bytes, int *
         return fc_svc_fail(res, 404, NULL, NULL, "There is no such photo.");
     if (s->ops->reviews_with_photo(s, key, fc_svc_actor_id(sv), &rv, 1, n))
         return fc_svc_fail_store(sv, res, "photo lookup");
+    if (*n)
+        fc_review_clear(&rv); /* whether there is one is what counts */
     if (!*n)
         return fc_svc_fail(res, 404, NULL, NULL, "There is no such photo.");
     if (!want_bytes)

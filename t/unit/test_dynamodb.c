@@ -142,6 +142,7 @@ static void d_reviews_of(struct fc_store *s, FILE *f, const void *arg)
     fprintf(f, "rc=%d n=%d", rc, n);
     for (int i = 0; i < n; i++)
         review_row(f, &v[i]);
+    fc_review_rows_clear(v, n);
     rc = s->ops->friends_rating(s, p->b, p->a, &count, &avg);
     fprintf(f, " rating rc=%d %d %.4f", rc, count, avg);
 }
@@ -154,6 +155,7 @@ static void d_reviews_by(struct fc_store *s, FILE *f, const void *arg)
     fprintf(f, "rc=%d n=%d", rc, n);
     for (int i = 0; i < n; i++)
         review_row(f, &v[i]);
+    fc_review_rows_clear(v, n);
     rc = s->ops->review_count_user(s, p->a, &c);
     fprintf(f, " count rc=%d %d", rc, c);
 }
@@ -169,6 +171,8 @@ static void d_photo(struct fc_store *s, FILE *f, const void *arg)
         fprintf(f, " | u%" PRId64 " r%" PRId64 " %d '%s' '%s' %" PRId64 " %" PRId64, v[i].user_id,
                 v[i].restaurant_id, v[i].stars, v[i].body, v[i].photo, v[i].created_at,
                 v[i].updated_at);
+    for (int i = 0; i < n; i++)
+        fc_review_clear(&v[i]);
 }
 
 /* The whole feed, page by page (each store follows its own cursors). */
@@ -193,6 +197,7 @@ static void d_feed(struct fc_store *s, FILE *f, const void *arg)
             cur.id = v[n - 1].id;
             after = &cur;
         }
+        fc_feed_items_clear(v, n);
     } while (rc == FC_OK && n == p->n && ++pages < 100);
 }
 
@@ -555,6 +560,7 @@ static void random_op(int step)
     case 10:
     case 11: {
         struct fc_review rv;
+        char body[64];
         int overwrite = (int)pick(2);
         memset(&rv, 0, sizeof rv);
         rv.user_id = A;
@@ -562,7 +568,8 @@ static void random_op(int step)
         rv.stars = 1 + (int)pick(5);
         rv.created_at = now_t;
         rv.updated_at = pick(2) ? now_t + 1 : 0;
-        snprintf(rv.body, sizeof rv.body, "review %d of %d by %d", step, r, a);
+        snprintf(body, sizeof body, "review %d of %d by %d", step, r, a);
+        rv.body = body; /* borrowed: rv is not cleared */
         if (pick(3) == 0) {
             /* one of three photos many reviews share, or one of its own */
             int shared = (int)pick(2);
@@ -579,8 +586,17 @@ static void random_op(int step)
         int gl = L->ops->review_get_by(L, A, Rr, &lr), gr = R->ops->review_get_by(R, A, Rr, &rr);
         assert_int_equal(gl, gr);
         if (gl == FC_OK) {
-            struct fc_review x;
-            assert_int_equal(L->ops->review_get(L, lr.id, &x), R->ops->review_get(R, rr.id, &x));
+            struct fc_review x, y;
+            int xl = L->ops->review_get(L, lr.id, &x), xr = R->ops->review_get(R, rr.id, &y);
+            assert_int_equal(xl, xr);
+            if (xl == FC_OK) {
+                assert_string_equal(x.body, y.body);
+                fc_review_clear(&x);
+                fc_review_clear(&y);
+            }
+            assert_string_equal(lr.body, rr.body);
+            fc_review_clear(&lr);
+            fc_review_clear(&rr);
             assert_int_equal(L->ops->review_delete(L, lr.id), R->ops->review_delete(R, rr.id));
         }
         break;

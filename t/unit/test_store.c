@@ -51,12 +51,14 @@ static int64_t mkrest(const char *ext, const char *name, const char *city, const
 static void put_review(int64_t user, int64_t rest, int stars, int64_t at)
 {
     struct fc_review r;
+    char body[32];
     memset(&r, 0, sizeof r);
     r.user_id = user;
     r.restaurant_id = rest;
     r.stars = stars;
     r.created_at = r.updated_at = at;
-    snprintf(r.body, sizeof r.body, "review %d", stars);
+    snprintf(body, sizeof body, "review %d", stars);
+    r.body = body; /* borrowed: r is not cleared */
     assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
 }
 
@@ -260,13 +262,16 @@ static void test_reviews_and_privacy(void **state)
     rv.created_at = 5;
     assert_int_equal(S->ops->review_put(S, &rv, 0), FC_EXISTS);
     assert_int_equal(S->ops->review_get_by(S, bob, r1, &rv), FC_OK);
+    fc_review_clear(&rv);
     assert_int_equal(rv.stars, 5);
     assert_int_equal(S->ops->review_get(S, rv.id, &rv), FC_OK);
+    fc_review_clear(&rv);
     assert_int_equal(S->ops->review_count_user(S, bob, &count), FC_OK);
     assert_int_equal(count, 1);
     /* friends first */
     assert_int_equal(fc_store_relate_rc(S, ana, bob, FC_ACT_BEFRIEND, 10), FC_OK);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, ana, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 2);
     assert_int_equal(rows[0].r.user_id, bob);
     assert_int_equal(rows[0].by_friend, 1);
@@ -278,27 +283,35 @@ static void test_reviews_and_privacy(void **state)
     snprintf(u.visibility, sizeof u.visibility, "friends");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, cy, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].r.user_id, cy);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, 0, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_int_equal(S->ops->reviews_by_user(S, bob, ana, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_int_equal(S->ops->reviews_by_user(S, bob, bob, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_int_equal(S->ops->reviews_by_user(S, bob, cy, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 0);
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     /* blocks hide both ways */
     assert_int_equal(fc_store_relate_rc(S, cy, bob, FC_ACT_BLOCK, 20), FC_OK);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, bob, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, cy, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_int_equal(fc_store_relate_rc(S, cy, bob, FC_ACT_UNBLOCK, 0), FC_OK);
     /* delete */
     assert_int_equal(S->ops->review_get_by(S, cy, r1, &rv), FC_OK);
+    fc_review_clear(&rv);
     assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
     assert_int_equal(S->ops->review_get(S, rv.id, &rv), FC_NOTFOUND);
 }
@@ -406,9 +419,11 @@ static void test_saves_events_feed(void **state)
     put_review(gus, r1, 5, 200);
     put_review(gus, r3, 4, 300); /* same time as the save: ties broken by kind, then id */
     assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 0); /* not friends */
     assert_int_equal(fc_store_relate_rc(S, fay, gus, FC_ACT_BEFRIEND, 1), FC_OK);
     assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 3);
     assert_int_equal(it[0].kind, FC_FEED_SAVE);
     assert_int_equal(it[0].at, 300);
@@ -419,6 +434,7 @@ static void test_saves_events_feed(void **state)
     cur.kind = it[0].kind;
     cur.id = it[0].id;
     assert_int_equal(S->ops->feed(S, fay, &cur, it, 1, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 1);
     assert_int_equal(it[0].restaurant_id, r3);
     assert_int_equal(S->ops->friends_recommend(S, fay, fr, 5, &n), FC_OK);
@@ -475,9 +491,11 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal(r.review_count, 2);
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 300);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 0);
     assert_int_equal(fc_store_relate_rc(S, hal, ivy, FC_ACT_BEFRIEND, 503), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 1);
     assert_int_equal(it[0].kind, FC_FEED_REVIEW);
     assert_int_equal(it[0].user_id, ivy);
@@ -485,19 +503,24 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal(it[0].stars, 5);
     assert_int_equal(S->ops->save_put(S, ivy, r2, 510), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 2);
     assert_int_equal(it[0].kind, FC_FEED_SAVE);
     assert_int_equal(it[0].restaurant_id, r2);
     assert_int_equal(S->ops->save_delete(S, ivy, r2), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 1);
     assert_int_equal(fc_store_relate_rc(S, hal, jo, FC_ACT_BEFRIEND, 511), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 2);
     assert_int_equal(it[0].user_id, jo);
     assert_int_equal(S->ops->review_get_by(S, jo, r4, &rv), FC_OK);
+    fc_review_clear(&rv);
     assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 1);
     assert_int_equal(it[0].user_id, ivy);
     assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
@@ -505,21 +528,24 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 500);
     assert_int_equal(fc_store_relate_rc(S, hal, ivy, FC_ACT_REMOVE, 0), FC_OK);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 0);
     assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 0);
 }
 
 /* Writes user's review of rest with a photo ("" for none), stars 4, at time at. */
 static void put_photo_review(int64_t user, int64_t rest, const char *photo, int64_t at)
 {
+    char body[] = "with photo";
     struct fc_review r;
     memset(&r, 0, sizeof r);
     r.user_id = user;
     r.restaurant_id = rest;
     r.stars = 4;
     r.created_at = r.updated_at = at;
-    snprintf(r.body, sizeof r.body, "with photo");
+    r.body = body; /* borrowed: r is not cleared */
     snprintf(r.photo, sizeof r.photo, "%s", photo);
     assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
 }
@@ -531,6 +557,8 @@ static int photo_seen(const char *photo, int64_t viewer)
     int n = -1;
     memset(out, 0x55, sizeof out);
     assert_int_equal(S->ops->reviews_with_photo(S, photo, viewer, out, 4, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_true(n >= 0 && n <= 4);
     for (int i = 0; i < n; i++)
         assert_string_equal(out[i].photo, photo);
@@ -554,12 +582,16 @@ static void test_reviews_with_photo(void **state)
     assert_int_equal(photo_seen(P, quin), 1);
     assert_int_equal(photo_seen(P, pat), 1);
     assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 4, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_int_equal(out[0].user_id, pat);
     assert_int_equal(out[0].restaurant_id, r2);
     assert_int_equal(out[0].stars, 4);
     assert_int_equal(photo_seen(Q, 0), 0);  /* no review carries it */
     assert_int_equal(photo_seen("", 0), 0); /* reviews without a photo are not "" photos */
     assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 0, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_int_equal(n, 0);
 
     /* friends only: the friend and the author, no one else */
@@ -588,16 +620,22 @@ static void test_reviews_with_photo(void **state)
     /* one photo, two reviews: newest first, each judged on its own */
     put_photo_review(quin, r3, P, 3010);
     assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 4, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_int_equal(n, 2);
     assert_int_equal(out[0].user_id, quin);
     assert_int_equal(out[1].user_id, pat);
     assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 1, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].user_id, quin);
     assert_int_equal(S->ops->user_get(S, quin, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     assert_int_equal(S->ops->reviews_with_photo(S, P, 0, out, 4, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].user_id, pat);
     snprintf(u.visibility, sizeof u.visibility, "public");
@@ -607,6 +645,8 @@ static void test_reviews_with_photo(void **state)
     put_photo_review(pat, r2, Q, 3020);
     assert_int_equal(photo_seen(Q, 0), 1);
     assert_int_equal(S->ops->reviews_with_photo(S, P, pat, out, 4, &n), FC_OK);
+    for (int i_ = 0; i_ < n; i_++)
+        fc_review_clear(&out[i_]);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].user_id, quin);
     put_photo_review(pat, r2, "", 3030);
@@ -615,6 +655,7 @@ static void test_reviews_with_photo(void **state)
     assert_int_equal(photo_seen(Q, 0), 1);
     /* a deleted review shows its photo to no one, its author included */
     assert_int_equal(S->ops->review_get_by(S, quin, r3, &rv), FC_OK);
+    fc_review_clear(&rv);
     assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
     assert_int_equal(photo_seen(P, quin), 0);
     assert_int_equal(photo_seen(P, 0), 0);
@@ -743,19 +784,24 @@ static void test_review_visited(void **state)
     snprintf(r.visited, sizeof r.visited, "2026-03");
     assert_int_equal(S->ops->review_put(S, &r, 0), FC_OK);
     assert_int_equal(S->ops->review_get_by(S, hal, r2, &got), FC_OK);
+    fc_review_clear(&got);
     assert_string_equal(got.visited, "2026-03");
     assert_int_equal(S->ops->review_get(S, got.id, &got), FC_OK);
+    fc_review_clear(&got);
     assert_string_equal(got.visited, "2026-03");
     assert_int_equal(S->ops->reviews_by_user(S, hal, hal, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].r.visited, "2026-03");
     assert_int_equal(S->ops->reviews_of_restaurant(S, r2, ivy, rows, 10, &n), FC_OK);
+    fc_review_rows_clear(rows, n);
     assert_true(n >= 1);
     for (int i = 0; i < n; i++)
         if (rows[i].r.user_id == hal)
             assert_string_equal(rows[i].r.visited, "2026-03");
     assert_int_equal(fc_store_relate_rc(S, ivy, hal, FC_ACT_BEFRIEND, 1), FC_OK);
     assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_int_equal(n, 1);
     assert_string_equal(it[0].visited, "2026-03");
     /* a rewrite without it clears it; another month replaces it */
@@ -763,15 +809,72 @@ static void test_review_visited(void **state)
     r.updated_at = 800;
     assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
     assert_int_equal(S->ops->review_get_by(S, hal, r2, &got), FC_OK);
+    fc_review_clear(&got);
     assert_string_equal(got.visited, "");
     snprintf(r.visited, sizeof r.visited, "2025-12");
     assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
     assert_int_equal(S->ops->review_get_by(S, hal, r2, &got), FC_OK);
+    fc_review_clear(&got);
     assert_string_equal(got.visited, "2025-12");
     assert_int_equal(S->ops->feed(S, ivy, NULL, it, 10, &n), FC_OK);
+    fc_feed_items_clear(it, n);
     assert_string_equal(it[0].visited, "2025-12");
     free(rows);
     free(it);
+}
+
+/* Records are sized to their data (issue #15 item 5): a review's text is as long as it is, no
+ * fixed buffer cuts it, and the rows of a list carry no 8 KB buffer each. A 20,000-byte text
+ * (more than the 8,191 bytes the fixed buffer held) comes back whole from every read. */
+static void test_review_long_body(void **state)
+{
+    (void)state;
+    enum { LEN = 20000 };
+    struct fc_review r, got;
+    struct fc_review_row rows[4];
+    struct fc_feed_item it[4];
+    char *body = malloc(LEN + 1);
+    int64_t kim = mkuser("lkim"), lou = mkuser("llou");
+    int n;
+    assert_non_null(body);
+    for (int i = 0; i < LEN; i++)
+        body[i] = (char)('a' + i % 26);
+    body[LEN] = '\0';
+    assert_true(sizeof(struct fc_review_row) < 1024);
+    assert_true(sizeof(struct fc_feed_item) < 1024);
+    memset(&r, 0, sizeof r);
+    r.user_id = kim;
+    r.restaurant_id = r3;
+    r.stars = 3;
+    r.created_at = r.updated_at = 900;
+    r.body = body; /* borrowed */
+    assert_int_equal(S->ops->review_put(S, &r, 0), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, kim, r3, &got), FC_OK);
+    assert_string_equal(got.body, body);
+    fc_review_clear(&got);
+    assert_null(got.body);
+    assert_int_equal(S->ops->reviews_by_user(S, kim, kim, rows, 4, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].r.body, body);
+    fc_review_rows_clear(rows, n);
+    assert_int_equal(S->ops->reviews_of_restaurant(S, r3, 0, rows, 4, &n), FC_OK);
+    assert_true(n >= 1);
+    for (int i = 0; i < n; i++)
+        if (rows[i].r.user_id == kim)
+            assert_string_equal(rows[i].r.body, body);
+    fc_review_rows_clear(rows, n);
+    assert_int_equal(fc_store_relate_rc(S, lou, kim, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(S->ops->feed(S, lou, NULL, it, 4, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(it[0].body, body);
+    fc_feed_items_clear(it, n);
+    /* a rewrite with a short text replaces it */
+    r.body = NULL; /* stored as "" */
+    assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, kim, r3, &got), FC_OK);
+    assert_string_equal(got.body, "");
+    fc_review_clear(&got);
+    free(body);
 }
 
 int main(void)
@@ -791,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_people_relation),
         cmocka_unit_test(test_may_see),
         cmocka_unit_test(test_review_visited),
+        cmocka_unit_test(test_review_long_body),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
