@@ -23,7 +23,7 @@
 <?cs if:subcount(Trending) ?>
 <section aria-labelledby="trending-h">
   <h2 id="trending-h">Trending among your friends</h2>
-  <p class="meta why">Places your friends rated 4 or 5 stars, the most friends first. <a href="/friends/recommend">All of them</a>.</p>
+  <p class="meta">Places your friends rated 4 or 5 stars, the most friends first. <a href="/friends/recommend">All of them</a>.</p>
   <ul class="cards"><?cs each:r = Trending ?><li class="card">
     <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
     <p class="meta"><?cs var:r.City ?></p>
@@ -33,7 +33,7 @@
 <?cs /if ?>
 <section aria-labelledby="best-h">
   <h2 id="best-h">Best rated<?cs if:Home.City ?> in <?cs var:Home.City ?><?cs /if ?></h2>
-  <p class="meta why"><?cs if:Home.City ?>Near you (your home city), <?cs /if ?>by an average that weighs how many reviews there are, so one glowing review does not top the list. <?cs var:Home.RestaurantCount ?> places to try in all: <a href="/restaurants?sort=rating<?cs if:Home.City ?>&amp;city=<?cs var:url_escape(Home.City) ?><?cs /if ?>">see more</a>.</p>
+  <p class="meta"><?cs if:Home.City ?>Near you (your home city), <?cs /if ?>by an average that weighs how many reviews there are, so one glowing review does not top the list. <?cs var:Home.RestaurantCount ?> places to try in all: <a href="/restaurants?sort=rating<?cs if:Home.City ?>&amp;city=<?cs var:url_escape(Home.City) ?><?cs /if ?>">see more</a>.</p>
   <ul class="cards"><?cs each:r = Featured ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
 </section>
 <?cs include:"footer.cs" ?>

@@ -64,7 +64,7 @@
   <?cs if:Restaurant.Reviews > 0 ?>
   <h3 id="dist-h">How people rated it</h3>
   <ul class="distribution" aria-labelledby="dist-h">
-    <?cs each:d = Distribution ?><li><span><?cs var:d.Stars ?> star<?cs if:d.Stars != 1 ?>s<?cs /if ?></span> <meter min="0" max="<?cs var:Restaurant.Reviews ?>" value="<?cs var:d.Count ?>" aria-label="<?cs var:d.Stars ?> stars: <?cs var:d.Count ?> of <?cs var:Restaurant.Reviews ?> reviews"><?cs var:d.Count ?> of <?cs var:Restaurant.Reviews ?></meter> <span class="n"><?cs var:d.Count ?></span></li><?cs /each ?>
+    <?cs each:d = Distribution ?><li><span><?cs var:d.Stars ?> star<?cs if:d.Stars != 1 ?>s<?cs /if ?></span> <meter min="0" max="<?cs var:Restaurant.Reviews ?>" value="<?cs var:d.Count ?>" aria-label="<?cs var:d.Stars ?> star<?cs if:d.Stars != 1 ?>s<?cs /if ?>: <?cs var:d.Count ?> of <?cs var:Restaurant.Reviews ?> reviews"><?cs var:d.Count ?> of <?cs var:Restaurant.Reviews ?></meter> <span class="n"><?cs var:d.Count ?></span></li><?cs /each ?>
   </ul>
   <?cs /if ?>
   <?cs if:subcount(Reviews) ?>
