@@ -59,8 +59,8 @@
   <ul class="cards"><?cs each:r = Similar ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
 </section>
 <?cs /if ?>
-<section id="reviews" aria-labelledby="reviews-h">
-  <h2 id="reviews-h">Reviews</h2>
+<section id="reviews">
+  <h2>Reviews</h2>
   <?cs if:Restaurant.Reviews > 0 ?>
   <h3 id="dist-h">How people rated it</h3>
   <ul class="distribution" aria-labelledby="dist-h">
