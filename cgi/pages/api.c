@@ -934,8 +934,12 @@ static int api_restaurant(struct fc_ctx *c)
     if (token_ok(c))
         return 0;
     /* the interaction log, as the page does */
-    if (fc_svc_restaurant_view_page(&sv, arg_id(c, 0), NULL, 1, &v, &res))
+    if (fc_svc_restaurant_view(&sv, arg_id(c, 0), 0, 1, &v, &res))
         return fc_error_result(c, &res);
+    if (fc_svc_restaurant_stars(&sv, v.rest.id, v.stars, &res)) {
+        fc_svc_restaurant_view_free(&v);
+        return fc_error_result(c, &res);
+    }
     o = rest_json(&v.rest);
     if (o) {
         json_object *dist = json_object_new_object(), *rating;

@@ -125,6 +125,9 @@ struct fc_svc_restaurant_view {
 int fc_svc_restaurant_view_page(const struct fc_svc *sv, int64_t id, const char *page_text,
                                 int log_view, struct fc_svc_restaurant_view *out,
                                 struct fc_svc_result *res);
+/* The star distribution of restaurant id (stars[0]: 1 star; all its reviews, as its average). */
+int fc_svc_restaurant_stars(const struct fc_svc *sv, int64_t id, int stars[5],
+                            struct fc_svc_result *res);
 /* One page of a restaurant's reviews the actor may see (as the view's): *out malloc'ed, *more
  * when a page follows; the same errors. */
 int fc_svc_restaurant_reviews_page(const struct fc_svc *sv, int64_t id, const char *page_text,

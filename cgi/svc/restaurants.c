@@ -287,21 +287,27 @@ int fc_svc_restaurant_reviews_page(const struct fc_svc *sv, int64_t id, const ch
     return reviews_page_of(sv, id, page_text, out, n, page, more, res);
 }
 
+int fc_svc_restaurant_stars(const struct fc_svc *sv, int64_t id, int stars[5],
+                            struct fc_svc_result *res)
+{
+    fc_svc_ok(res, 200);
+    if (sv->app->store->ops->rest_star_counts(sv->app->store, id, stars))
+        return fc_svc_fail_store(sv, res, "star counts");
+    return FC_OK;
+}
+
 int fc_svc_restaurant_view_page(const struct fc_svc *sv, int64_t id, const char *page_text,
                                 int log_it, struct fc_svc_restaurant_view *out,
                                 struct fc_svc_result *res)
 {
-    struct fc_store *s = sv->app->store;
     int rc;
     if (fc_svc_restaurant_view(sv, id, 0, 0, out, res))
         return FC_EINVAL;
     if ((rc = reviews_page_of(sv, id, page_text, &out->reviews, &out->n_reviews, &out->reviews_page,
                               &out->reviews_more, res)))
         goto fail;
-    if (s->ops->rest_star_counts(s, id, out->stars)) {
-        rc = fc_svc_fail_store(sv, res, "star counts");
+    if ((rc = fc_svc_restaurant_stars(sv, id, out->stars, res)))
         goto fail;
-    }
     if (log_it && fc_svc_actor_id(sv))
         log_view(sv, id);
     return FC_OK;
