@@ -20,9 +20,20 @@
   <a class="button" href="/signup">Create an account</a> or <a href="/login">log in</a>.</p>
 </section>
 <?cs /if ?>
-<section>
-  <h2><?cs if:App.User.Id ?>All restaurants<?cs else ?>Restaurants<?cs /if ?></h2>
-  <p><?cs var:Home.RestaurantCount ?> places to try. <a href="/restaurants">See them all</a>.</p>
+<?cs if:subcount(Trending) ?>
+<section aria-labelledby="trending-h">
+  <h2 id="trending-h">Trending among your friends</h2>
+  <p class="meta">Places your friends rated 4 or 5 stars, the most friends first. <a href="/friends/recommend">All of them</a>.</p>
+  <ul class="cards"><?cs each:r = Trending ?><li class="card">
+    <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
+    <p class="meta"><?cs var:r.City ?></p>
+    <p class="meta"><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> from <?cs var:r.Friends ?> friend<?cs if:r.Friends != 1 ?>s<?cs /if ?>: <?cs var:r.Who ?></p>
+  </li><?cs /each ?></ul>
+</section>
+<?cs /if ?>
+<section aria-labelledby="best-h">
+  <h2 id="best-h">Best rated<?cs if:Home.City ?> in <?cs var:Home.City ?><?cs /if ?></h2>
+  <p class="meta"><?cs if:Home.City ?>Near you (your home city), <?cs /if ?>by an average that weighs how many reviews there are, so one glowing review does not top the list. <?cs var:Home.RestaurantCount ?> places to try in all: <a href="/restaurants?sort=rating<?cs if:Home.City ?>&amp;city=<?cs var:url_escape(Home.City) ?><?cs /if ?>">see more</a>.</p>
   <ul class="cards"><?cs each:r = Featured ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
 </section>
 <?cs include:"footer.cs" ?>

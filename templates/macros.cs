@@ -6,6 +6,7 @@
   <p class="meta"><?cs if:r.City ?><?cs var:r.City ?><?cs /if ?><?cs if:r.Price ?> &middot; <span class="price price-<?cs var:r.Price ?>"><?cs var:r.Price ?></span><?cs /if ?></p>
   <p class="meta"><?cs each:cu = r.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?></p>
   <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs var:r.Reviews ?> reviews)<?cs else ?>No reviews yet<?cs /if ?></p>
+  <?cs if:r.FriendsRated ?><p class="meta friends-rated">Your friends: <?cs var:r.FriendsAvg ?> from <?cs var:r.FriendsRated ?> friend<?cs if:r.FriendsRated != 1 ?>s<?cs /if ?></p><?cs /if ?>
 </li><?cs /def ?>
 <?cs def:friend_button(action, username, label, next) ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
   <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">

@@ -59,10 +59,23 @@
   <ul class="cards"><?cs each:r = Similar ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
 </section>
 <?cs /if ?>
-<section>
+<section id="reviews">
   <h2>Reviews</h2>
+  <?cs if:Restaurant.Reviews > 0 ?>
+  <h3 id="dist-h">How people rated it</h3>
+  <ul class="distribution" aria-labelledby="dist-h">
+    <?cs each:d = Distribution ?><li><span><?cs var:d.Stars ?> star<?cs if:d.Stars != 1 ?>s<?cs /if ?></span> <meter min="0" max="<?cs var:Restaurant.Reviews ?>" value="<?cs var:d.Count ?>" aria-label="<?cs var:d.Stars ?> star<?cs if:d.Stars != 1 ?>s<?cs /if ?>: <?cs var:d.Count ?> of <?cs var:Restaurant.Reviews ?> reviews"><?cs var:d.Count ?> of <?cs var:Restaurant.Reviews ?></meter> <span class="n"><?cs var:d.Count ?></span></li><?cs /each ?>
+  </ul>
+  <?cs /if ?>
   <?cs if:subcount(Reviews) ?>
   <ul class="reviews"><?cs each:rv = Reviews ?><?cs call:review(rv) ?><?cs /each ?></ul>
+  <?cs if:ReviewPage.Prev || ReviewPage.Next ?>
+  <nav class="pager" aria-label="Pages of reviews">
+    <?cs if:ReviewPage.Prev ?><a rel="prev" href="/restaurants/<?cs var:Restaurant.Id ?>?page=<?cs var:ReviewPage.Prev ?>#reviews">&larr; Previous reviews</a><?cs /if ?>
+    <span>Page <?cs var:ReviewPage.Page ?></span>
+    <?cs if:ReviewPage.Next ?><a rel="next" href="/restaurants/<?cs var:Restaurant.Id ?>?page=<?cs var:ReviewPage.Next ?>#reviews">More reviews &rarr;</a><?cs /if ?>
+  </nav>
+  <?cs /if ?>
   <?cs else ?>
   <p class="empty">No reviews you can see yet. Be the first to tell others about it.</p>
   <?cs /if ?>

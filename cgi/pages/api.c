@@ -1,6 +1,7 @@
 /* pages/api: the JSON API under /api/v1/ for mobile clients (bearer tokens; see docs/api.md). */
 #include "auth/auth.h"
 #include "core/config.h"
+#include "core/geo.h"
 #include "core/json.h"
 #include "core/route.h"
 #include "core/session.h"
@@ -11,10 +12,12 @@
 #include "svc/content.h"
 #include "svc/profiles.h"
 #include "svc/social.h"
+#include "store/rules.h"
 
 #include <json-c/json.h>
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -855,7 +858,7 @@ static int api_block(struct fc_ctx *c)
 
 /* ---- restaurants -------------------------------------------------------------------------- */
 
-/* GET /api/v1/restaurants?q=&cuisine=&price=&city=&page= */
+/* GET /api/v1/restaurants?q=&cuisine=&price=&city=&page=&sort=&near=&open=&open_at= */
 static int api_restaurants(struct fc_ctx *c)
 {
     struct fc_svc sv = fc_app_svc(c);
@@ -866,6 +869,10 @@ static int api_restaurants(struct fc_ctx *c)
         .price = fc_query(c, "price"),
         .city = fc_query(c, "city"),
         .page = fc_query(c, "page"),
+        .sort = fc_query(c, "sort"),
+        .near = fc_query(c, "near"),
+        .open = fc_query(c, "open"),
+        .open_at = fc_query(c, "open_at"),
     };
     struct fc_svc_search_out out;
     json_object *o, *items;
@@ -875,8 +882,24 @@ static int api_restaurants(struct fc_ctx *c)
     if (fc_svc_restaurant_search(&sv, &in, &out, &res))
         return fc_error_result(c, &res);
     items = json_object_new_array();
-    for (int i = 0; items && i < out.n; i++)
-        json_object_array_add(items, rest_json(&out.rows[i]));
+    for (int i = 0; items && i < out.n; i++) {
+        const struct fc_restaurant *r = &out.rows[i];
+        json_object *it = rest_json(r), *rating, *f;
+        if (it && json_object_object_get_ex(it, "rating", &rating))
+            add_avg(rating, "bayesian",
+                    fc_rules_bayes(lround(r->avg_stars * r->review_count), r->review_count));
+        if (it && out.sort == FC_SORT_NEAREST && r->has_coords)
+            add_avg(it, "km", fc_geo_km(out.near_lat, out.near_lon, r->lat, r->lon));
+        if (it && out.sort == FC_SORT_FRIENDS && (f = json_object_new_object())) {
+            add_int(f, "count", r->friends_count);
+            if (r->friends_count)
+                add_avg(f, "average", r->friends_avg);
+            else
+                json_object_object_add(f, "average", NULL);
+            json_object_object_add(it, "friends", f);
+        }
+        json_object_array_add(items, it);
+    }
     fc_svc_search_free(&out);
     o = wrap("items", items);
     if (o) {
@@ -884,6 +907,18 @@ static int api_restaurants(struct fc_ctx *c)
         add_int(o, "page", out.page);
         add_int(o, "pages", out.pages);
         add_int(o, "per_page", out.per_page);
+        add_str(o, "sort", out.sort_name);
+        if (out.has_near) {
+            json_object *from = json_object_new_object();
+            if (from) {
+                add_coord(from, "lat", out.near_lat);
+                add_coord(from, "lon", out.near_lon);
+                add_str(from, "from", out.near_from);
+            }
+            json_object_object_add(o, "near", from);
+        }
+        if (out.open_at)
+            add_int(o, "open_at", out.open_at);
     }
     return send_json(c, 200, o);
 }
@@ -901,8 +936,22 @@ static int api_restaurant(struct fc_ctx *c)
     /* the interaction log, as the page does */
     if (fc_svc_restaurant_view(&sv, arg_id(c, 0), 0, 1, &v, &res))
         return fc_error_result(c, &res);
+    if (fc_svc_restaurant_stars(&sv, v.rest.id, v.stars, &res)) {
+        fc_svc_restaurant_view_free(&v);
+        return fc_error_result(c, &res);
+    }
     o = rest_json(&v.rest);
     if (o) {
+        json_object *dist = json_object_new_object(), *rating;
+        for (int st = 5; dist && st >= 1; st--) {
+            char k[12];
+            snprintf(k, sizeof k, "%d", st);
+            add_int(dist, k, v.stars[st - 1]);
+        }
+        if (json_object_object_get_ex(o, "rating", &rating))
+            json_object_object_add(rating, "distribution", dist);
+        else
+            json_object_put(dist);
         if (c->logged_in && (f = json_object_new_object())) {
             add_int(f, "count", v.friends_count);
             if (v.friends_count)
@@ -920,19 +969,28 @@ static int api_restaurant(struct fc_ctx *c)
     return send_json(c, 200, o);
 }
 
-/* GET /api/v1/restaurants/:id/reviews: those the viewer may see, friends' first. */
+/* GET /api/v1/restaurants/:id/reviews?page=: those the viewer may see, friends' first, a page
+ * at a time as on the restaurant's page. */
 static int api_rest_reviews(struct fc_ctx *c)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_review_row *rows = NULL;
-    int n = 0;
+    json_object *o;
+    int n = 0, page = 1, more = 0;
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_restaurant_reviews(&sv, arg_id(c, 0), REVIEW_MAX, &rows, &n, &res))
+    if (fc_svc_restaurant_reviews_page(&sv, arg_id(c, 0), fc_query(c, "page"), &rows, &n, &page,
+                                       &more, &res))
         return fc_error_result(c, &res);
-    send_json(c, 200, wrap("items", review_rows_json(c, rows, n)));
+    o = wrap("items", review_rows_json(c, rows, n));
+    if (o) {
+        add_int(o, "page", page);
+        add_int(o, "per_page", FC_SVC_REVIEWS_PER_PAGE);
+        add_bool(o, "more", more);
+    }
+    send_json(c, 200, o);
     fc_review_rows_free(rows, n);
     return 0;
 }

@@ -11,11 +11,14 @@ int page_home(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_restaurant *rows = NULL;
-    int n = 0, total = 0, mine = -1;
+    struct fc_friend_rec *trend = NULL;
+    const char *city = "";
+    int n = 0, total = 0, mine = -1, nt = 0;
 
     fc_set(c, "Page.Title", "forkcast");
-    if (fc_svc_home(&sv, 6, &rows, &n, &total, &mine, &res))
+    if (fc_svc_home(&sv, 6, &rows, &n, &total, &mine, &city, &res))
         return fc_error_result(c, &res);
+    fc_set(c, "Home.City", city);
     for (int i = 0; i < n; i++) {
         char p[32];
         snprintf(p, sizeof p, "Featured.%d", i);
@@ -28,6 +31,27 @@ int page_home(struct fc_ctx *c)
             fc_set_int(c, "Home.MyReviews", mine);
         if (pages_set_recommendations(c, "Recs", 10))
             return 500;
+        /* trending among friends: what they rated 4-5 stars, most friends then most recent */
+        if (fc_svc_friends_recommend(&sv, &trend, &nt, &res))
+            return fc_error_result(c, &res);
+        for (int i = 0; i < nt && i < 6; i++) {
+            char k[64];
+            snprintf(k, sizeof k, "Trending.%d.Id", i);
+            fc_set_int(c, k, trend[i].restaurant_id);
+            snprintf(k, sizeof k, "Trending.%d.Name", i);
+            fc_set(c, k, trend[i].name);
+            snprintf(k, sizeof k, "Trending.%d.City", i);
+            fc_set(c, k, trend[i].city);
+            snprintf(k, sizeof k, "Trending.%d.Friends", i);
+            fc_set_int(c, k, trend[i].friends);
+            snprintf(k, sizeof k, "Trending.%d.Avg", i);
+            fc_setf(c, k, "%.1f", trend[i].avg);
+            snprintf(k, sizeof k, "Trending.%d.AvgRounded", i);
+            fc_set_int(c, k, (long long)(trend[i].avg + 0.5));
+            snprintf(k, sizeof k, "Trending.%d.Who", i);
+            fc_set(c, k, trend[i].who);
+        }
+        free(trend);
     }
     return fc_render(c, "home.cs") ? 500 : 0;
 }

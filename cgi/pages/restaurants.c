@@ -17,6 +17,10 @@ int page_restaurants(struct fc_ctx *c)
         .price = fc_query(c, "price"),
         .city = fc_query(c, "city"),
         .page = fc_query(c, "page"),
+        .sort = fc_query(c, "sort"),
+        .near = fc_query(c, "near"),
+        .open = fc_query(c, "open"),
+        .open_at = fc_query(c, "open_at"),
     };
     struct fc_svc_search_out out;
     HDF *cuis = NULL, *cities = NULL;
@@ -28,8 +32,21 @@ int page_restaurants(struct fc_ctx *c)
         char p[32];
         snprintf(p, sizeof p, "Results.%d", i);
         pages_set_restaurant(c, p, &out.rows[i]);
+        if (out.sort == FC_SORT_FRIENDS && out.rows[i].friends_count) {
+            char k[64];
+            snprintf(k, sizeof k, "%s.FriendsRated", p);
+            fc_set_int(c, k, out.rows[i].friends_count);
+            snprintf(k, sizeof k, "%s.FriendsAvg", p);
+            fc_setf(c, k, "%.1f", out.rows[i].friends_avg);
+        }
     }
     fc_svc_search_free(&out);
+    fc_set(c, "Search.sort", out.sort_name);
+    fc_set(c, "Search.near", in.near);
+    fc_set(c, "Search.open", strcmp(in.open, "1") == 0 ? "1" : "");
+    fc_set(c, "Search.open_at", in.open_at);
+    if (out.has_near)
+        fc_set(c, "Search.NearFrom", out.near_from);
     fc_set(c, "Page.Title", "Restaurants");
     fc_set(c, "Search.q", in.text);
     fc_set(c, "Search.cuisine", in.cuisine);

@@ -41,10 +41,24 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
     struct fc_svc_result res;
     int status = 500;
 
-    if (fc_svc_restaurant_view(&sv, id, 50, log_view, &v, &res))
+    if (fc_svc_restaurant_view_page(&sv, id, draft ? NULL : fc_query(c, "page"), log_view, &v,
+                                    &res))
         return fc_error_result(c, &res);
     fc_set(c, "Page.Title", v.rest.name);
     pages_set_restaurant(c, "Restaurant", &v.rest);
+    /* the rating distribution, 5 stars first, and the page of reviews */
+    for (int st = 5; st >= 1; st--) {
+        char k[48];
+        snprintf(k, sizeof k, "Distribution.%d.Stars", 5 - st);
+        fc_set_int(c, k, st);
+        snprintf(k, sizeof k, "Distribution.%d.Count", 5 - st);
+        fc_set_int(c, k, v.stars[st - 1]);
+    }
+    fc_set_int(c, "ReviewPage.Page", v.reviews_page);
+    if (v.reviews_page > 1)
+        fc_set_int(c, "ReviewPage.Prev", v.reviews_page - 1);
+    if (v.reviews_more)
+        fc_set_int(c, "ReviewPage.Next", v.reviews_page + 1);
     for (int i = 0; i < v.n_reviews; i++) {
         char p[32];
         snprintf(p, sizeof p, "Reviews.%d", i);

@@ -1517,6 +1517,47 @@ static int catalog(struct fc_dynamo *d, struct cat_ctx *c)
     return rc;
 }
 
+/* The catalog's matches (c) whole, in another order or open at a time (dynamodb_discovery.c). */
+static int sorted_search(struct fc_store *s, const struct cat_ctx *c, const struct fc_rest_query *q,
+                         struct fc_restaurant **out, int *n, int *total)
+{
+    int64_t *ids = calloc(c->n ? c->n : 1, sizeof *ids);
+    int rc = FC_ERR;
+    if (ids) {
+        for (size_t i = 0; i < c->n; i++)
+            ids[i] = c->rows[i].id;
+        rc = dynamo_rest_sorted(s, q, ids, c->n, out, n, total);
+    }
+    free(ids);
+    return rc;
+}
+
+/* The mean of the coordinates of city's restaurants: the catalog, then those restaurants. */
+static int d_rest_city_centre(struct fc_store *s, const char *city, double *lat, double *lon)
+{
+    struct fc_rest_query q = {.text = "", .cuisine = "", .price = "", .city = city};
+    struct cat_ctx c;
+    int64_t *ids = NULL;
+    int rc;
+    memset(&c, 0, sizeof c);
+    c.d = D(s);
+    c.q = &q;
+    if ((rc = catalog(D(s), &c)))
+        goto out;
+    rc = FC_ERR;
+    if (!(ids = calloc(c.n ? c.n : 1, sizeof *ids)))
+        goto out;
+    for (size_t i = 0; i < c.n; i++)
+        ids[i] = c.rows[i].id;
+    rc = dynamo_rest_centre_of(s, ids, c.n, lat, lon);
+out:
+    for (size_t i = 0; i < c.n; i++)
+        free(c.rows[i].lname);
+    free(c.rows);
+    free(ids);
+    return rc;
+}
+
 static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
                          struct fc_restaurant **out, int *n, int *total)
 {
@@ -1537,6 +1578,10 @@ static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     dynamo_keys_init(&keys);
     if ((rc = catalog(d, &c)))
         goto out;
+    if (q->sort != FC_SORT_NAME || q->open_at) {
+        rc = sorted_search(s, &c, q, out, n, total);
+        goto out;
+    }
     if (c.n > 1)
         qsort(c.rows, c.n, sizeof *c.rows, cmp_cat);
     *total = (int)c.n;
@@ -1737,6 +1782,9 @@ static const struct fc_store_ops dynamo_ops = {
     .export_rows = dynamo_export_rows,
     .import_row = dynamo_import_row,
     .wipe = dynamo_wipe,
+    .rest_city_centre = d_rest_city_centre,
+    .rest_star_counts = dynamo_rest_star_counts,
+    .reviews_of_restaurant_from = dynamo_reviews_of_restaurant_from,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

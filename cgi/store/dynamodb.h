@@ -311,4 +311,14 @@ int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written);
  * stale ones (a table written before photo items existed). */
 int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written);
 
+/* Discovery (dynamodb_discovery.c; see store.h). The search of restaurants ids[0..n) (the
+ * catalog's matches) in q's order and open at q->open_at; the centre of restaurants ids. */
+int dynamo_rest_sorted(struct fc_store *s, const struct fc_rest_query *q, const int64_t *ids,
+                       size_t n, struct fc_restaurant **out, int *nout, int *total);
+int dynamo_rest_centre_of(struct fc_store *s, const int64_t *ids, size_t n, double *lat,
+                          double *lon);
+int dynamo_rest_star_counts(struct fc_store *s, int64_t rid, int counts[5]);
+int dynamo_reviews_of_restaurant_from(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
+                                      struct fc_review_row *out, int max, int *n);
+
 #endif

@@ -98,3 +98,11 @@ int fc_rules_friendship_change(int before, int after)
         return -1;
     return 0;
 }
+
+double fc_rules_bayes(long stars_sum, long count)
+{
+    if (count < 0)
+        count = 0;
+    return (FC_RULES_BAYES_PRIOR * FC_RULES_BAYES_WEIGHT + (double)stars_sum) /
+           (double)(FC_RULES_BAYES_WEIGHT + count);
+}

@@ -53,4 +53,14 @@ void fc_rules_rel_diff(int before, int after, int *add, int *drop);
  * feed fan-out and the friend counters follow it). */
 int fc_rules_friendship_change(int before, int after);
 
+/* "Best rated": a restaurant's Bayesian average rating, written once for both backends (SQLite
+ * registers it as the SQL function fc_bayes, DynamoDB sorts with it in memory). Its reviews'
+ * stars (their sum and count) are pooled with a prior of FC_RULES_BAYES_WEIGHT reviews of
+ * FC_RULES_BAYES_PRIOR stars: (prior * weight + sum) / (weight + count). One 5-star review
+ * scores 3.33, twenty reviews averaging 4.2 score 3.96, and a place without reviews scores the
+ * prior: a few reviews move a place little, many move it to their own average. */
+#define FC_RULES_BAYES_PRIOR  3.0
+#define FC_RULES_BAYES_WEIGHT 5
+double fc_rules_bayes(long stars_sum, long count);
+
 #endif

@@ -96,6 +96,9 @@ enum {
     " c.restaurant_id = r.id AND c.cuisine = ?2))"                                                 \
     " AND (?3 = '' OR r.price = ?3) AND (?4 = '' OR r.city = ?4)"
 
+const char fc_sqlite_rest_cols[] = REST_COLS;
+const char fc_sqlite_rest_where[] = REST_WHERE;
+
 /* The viewer (?1) may see content by author with visibility vis, disabled or not: the
  * visibility rule itself is C (fc_store_may_see, registered as the SQL function fc_may_see),
  * the query only gives it the data: the viewer's friend and block bits towards the author. Their
@@ -203,7 +206,7 @@ static const char *const SQL[Q__COUNT] = {
     [Q_REVIEWS_OF_REST] =
         "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
         "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.restaurant_id = ?2 AND " REVIEW_SHOWN
-        " ORDER BY 13 DESC, r.created_at DESC, r.id DESC LIMIT ?3",
+        " ORDER BY 13 DESC, r.created_at DESC, r.id DESC LIMIT ?3 OFFSET ?4",
     [Q_REVIEWS_BY_USER] =
         "SELECT " REVIEW_ROW_COLS " FROM reviews r JOIN users u ON u.id = r.user_id "
         "JOIN restaurants x ON x.id = r.restaurant_id WHERE r.user_id = ?2 AND " REVIEW_SHOWN
@@ -757,6 +760,11 @@ static void row_rest(sqlite3_stmt *st, struct fc_restaurant *r)
     r->review_count = sqlite3_column_int(st, 16);
 }
 
+void fc_sqlite_rest_row(sqlite3_stmt *st, struct fc_restaurant *r)
+{
+    row_rest(st, r);
+}
+
 static void row_rest_v(sqlite3_stmt *st, void *dst)
 {
     row_rest(st, dst);
@@ -857,6 +865,10 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     *n = 0;
     if (!text)
         goto out;
+    if (q->sort != FC_SORT_NAME || q->open_at) {
+        rc = fc_sqlite_rest_search_sorted(s, q, text, out, n, total);
+        goto out;
+    }
     st = Q(s, Q_REST_COUNT);
     if (!st)
         goto out;
@@ -1085,8 +1097,8 @@ static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_ro
     return owned_rows_into(s, st, out, sizeof *out, max, n, row_review_row, clear_review_rows);
 }
 
-static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
-                                   struct fc_review_row *out, int max, int *n)
+static int s_reviews_of_restaurant_from(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
+                                        struct fc_review_row *out, int max, int *n)
 {
     sqlite3_stmt *st = Q(s, Q_REVIEWS_OF_REST);
     if (!st)
@@ -1094,7 +1106,14 @@ static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t view
     sqlite3_bind_int64(st, 1, viewer);
     sqlite3_bind_int64(st, 2, rid);
     sqlite3_bind_int(st, 3, max);
+    sqlite3_bind_int(st, 4, offset > 0 ? offset : 0);
     return review_rows(s, st, out, max, n);
+}
+
+static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
+                                   struct fc_review_row *out, int max, int *n)
+{
+    return s_reviews_of_restaurant_from(s, rid, viewer, 0, out, max, n);
 }
 
 static int s_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
@@ -1556,6 +1575,9 @@ static const struct fc_store_ops sqlite_ops = {
     .export_rows = fc_sqlite_export_rows,
     .import_row = fc_sqlite_import_row,
     .wipe = fc_sqlite_wipe,
+    .rest_city_centre = fc_sqlite_rest_city_centre,
+    .rest_star_counts = fc_sqlite_rest_star_counts,
+    .reviews_of_restaurant_from = s_reviews_of_restaurant_from,
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -1685,6 +1707,10 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
     sqlite3_busy_timeout(ss->db, 5000);
     if (sqlite3_create_function(ss->db, "fc_may_see", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
                                 sql_may_see, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "forkcast: %s: %s\n", path, sqlite3_errmsg(ss->db));
+        goto out;
+    }
+    if (fc_sqlite_discovery_functions(ss->db)) {
         fprintf(stderr, "forkcast: %s: %s\n", path, sqlite3_errmsg(ss->db));
         goto out;
     }

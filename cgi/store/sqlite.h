@@ -29,4 +29,20 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
 int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before);
 int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *out, int max, int *n);
 
+/* Restaurants as sqlite.c reads them: the columns (of restaurants r), the search's WHERE
+ * clause (?1 text, ?2 cuisine, ?3 price, ?4 city) and the reader of such a row. */
+extern const char fc_sqlite_rest_cols[];
+extern const char fc_sqlite_rest_where[];
+void fc_sqlite_rest_row(sqlite3_stmt *st, struct fc_restaurant *r);
+
+/* Discovery (sqlite_discovery.c): the SQL functions fc_bayes, fc_km and fc_open_at (the pure
+ * functions of store/rules.h, core/geo.h and core/hours.h), registered on a connection (an
+ * SQLite result code); rest_search in an order other than by name or open at a time (text:
+ * the LIKE-escaped q->text); and the operations of store.h. */
+int fc_sqlite_discovery_functions(sqlite3 *db);
+int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query *q,
+                                 const char *text, struct fc_restaurant **out, int *n, int *total);
+int fc_sqlite_rest_city_centre(struct fc_store *s, const char *city, double *lat, double *lon);
+int fc_sqlite_rest_star_counts(struct fc_store *s, int64_t restaurant_id, int counts[5]);
+
 #endif

@@ -44,6 +44,9 @@ struct fc_restaurant {
     /* aggregates, filled on reads */
     double avg_stars;
     int review_count;
+    /* the viewer's friends' reviews of it (rest_search with FC_SORT_FRIENDS only) */
+    int friends_count;
+    double friends_avg;
 };
 
 struct fc_review {
@@ -153,6 +156,20 @@ struct fc_rest_query {
     const char *price;   /* low|medium|high, or "" */
     const char *city;    /* exact city, or "" */
     int offset, limit;
+    /* discovery (issue #16): the order (FC_SORT_*; 0 is by name), and what it needs */
+    int sort;
+    int64_t viewer;            /* FC_SORT_FRIENDS: whose friends (0: nobody's) */
+    double near_lat, near_lon; /* FC_SORT_NEAREST: from where (degrees) */
+    int64_t open_at;           /* only places open at this unix time (core/hours.h); 0: any */
+};
+
+/* Orders of a restaurant search; ties go by name (ASCII case-insensitive), then id. */
+enum fc_rest_sort {
+    FC_SORT_NAME = 0,
+    FC_SORT_RATING,  /* best rated: fc_rules_bayes of its reviews, highest first */
+    FC_SORT_REVIEWS, /* most reviewed, then best rated */
+    FC_SORT_NEAREST, /* fc_geo_km from (near_lat, near_lon); places without coordinates last */
+    FC_SORT_FRIENDS, /* the viewer's friends' average stars, then their number; unrated last */
 };
 
 /* Admin console: which users a search returns. */
@@ -255,7 +272,7 @@ struct fc_store_ops {
      * one query; DynamoDB: BatchGetItem) instead of n; out[i].id is 0 when ids[i] is no
      * restaurant. Repeated ids are allowed. */
     int (*rest_get_many)(struct fc_store *s, const int64_t *ids, int n, struct fc_restaurant *out);
-    /* Matching restaurants ordered by name: *out is malloc'ed (caller frees), *n rows,
+    /* Matching restaurants in q->sort's order: *out is malloc'ed (caller frees), *n rows,
      * *total the count of all matches. */
     int (*rest_search)(struct fc_store *s, const struct fc_rest_query *q,
                        struct fc_restaurant **out, int *n, int *total);
@@ -423,6 +440,16 @@ struct fc_store_ops {
     int (*import_row)(struct fc_store *s, const char *table, struct json_object *row);
     /* Deletes every row (copy --force onto a non-empty store). */
     int (*wipe)(struct fc_store *s);
+
+    /* discovery (issue #16) */
+    /* The mean of the coordinates of city's restaurants (FC_NOTFOUND: none has any). */
+    int (*rest_city_centre)(struct fc_store *s, const char *city, double *lat, double *lon);
+    /* How many reviews of a restaurant gave 1..5 stars: counts[0] is 1 star (all its reviews,
+     * as its average counts them). */
+    int (*rest_star_counts)(struct fc_store *s, int64_t restaurant_id, int counts[5]);
+    /* reviews_of_restaurant from the offset-th row on (the pages of a restaurant's reviews). */
+    int (*reviews_of_restaurant_from)(struct fc_store *s, int64_t restaurant_id, int64_t viewer,
+                                      int offset, struct fc_review_row *out, int max, int *n);
 };
 
 struct fc_store {

@@ -70,14 +70,27 @@ int fc_svc_save_list(const struct fc_svc *sv, struct fc_restaurant **out, int *n
 /* Search parameters as they come (query strings on both front ends). */
 struct fc_svc_search_in {
     const char *text, *cuisine, *price, *city, *page; /* NULL: "" */
+    /* discovery: sort ("", name, rating, reviews, nearest, friends), near ("lat,lon"), open
+     * ("", "0" or "1": open now), open_at (unix time: open then) */
+    const char *sort, *near, *open, *open_at;
 };
 
 struct fc_svc_search_out {
     struct fc_restaurant *rows; /* malloc'ed: fc_svc_search_free */
     int n, total, page, pages, per_page, first, last;
+    int sort;              /* FC_SORT_* */
+    const char *sort_name; /* its name, as the parameter says it (static) */
+    int has_near;          /* nearest: from (near_lat, near_lon) */
+    double near_lat, near_lon;
+    const char *near_from; /* "point" (near=) or the city whose centre it is (in's or the
+                            * actor's) */
+    int64_t open_at;       /* 0, or the time places had to be open */
 };
 
-/* Checks the parameters (400 naming the one at fault: page, q, price) and searches. */
+/* Checks the parameters and searches: 400 naming the one at fault for page (not a whole number
+ * from 1), q (too long) and price; 422 for sort (not a known order; friends when not logged
+ * in), near (not "lat,lon"; nearest without a point, a city or a home city with places),
+ * open and open_at; 404 for a page past the last (page 1 is always there). */
 int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search_in *in,
                              struct fc_svc_search_out *out, struct fc_svc_result *res);
 void fc_svc_search_free(struct fc_svc_search_out *out);
@@ -99,7 +112,29 @@ struct fc_svc_restaurant_view {
     int saved;
     int has_mine;
     struct fc_review mine; /* its body freed by fc_svc_restaurant_view_free too */
+    /* fc_svc_restaurant_view_page: the star distribution (stars[0]: 1 star) and the page */
+    int stars[5];
+    int reviews_page, reviews_more; /* more: a page after this one */
 };
+
+#define FC_SVC_REVIEWS_PER_PAGE 20
+#define FC_SVC_REVIEWS_MAX_PAGE 50
+
+/* fc_svc_restaurant_view with the page page_text (NULL or "": 1) of its reviews,
+ * FC_SVC_REVIEWS_PER_PAGE a page, and the star distribution: 400 for a page that is not a
+ * whole number from 1 to FC_SVC_REVIEWS_MAX_PAGE, 404 for one past the last (page 1 is always
+ * there). */
+int fc_svc_restaurant_view_page(const struct fc_svc *sv, int64_t id, const char *page_text,
+                                int log_view, struct fc_svc_restaurant_view *out,
+                                struct fc_svc_result *res);
+/* The star distribution of restaurant id (stars[0]: 1 star; all its reviews, as its average). */
+int fc_svc_restaurant_stars(const struct fc_svc *sv, int64_t id, int stars[5],
+                            struct fc_svc_result *res);
+/* One page of a restaurant's reviews the actor may see (as the view's): *out malloc'ed, *more
+ * when a page follows; the same errors. */
+int fc_svc_restaurant_reviews_page(const struct fc_svc *sv, int64_t id, const char *page_text,
+                                   struct fc_review_row **out, int *n, int *page, int *more,
+                                   struct fc_svc_result *res);
 
 /* Restaurant id with up to max_reviews reviews the actor may see (friends' first), and for a
  * logged-in actor the friends' rating, the saved state and their review. log_view: a
@@ -111,10 +146,11 @@ void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v);
  * with their bodies: fc_review_rows_free(*out, *n). */
 int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
                               struct fc_review_row **out, int *n, struct fc_svc_result *res);
-/* The home page: up to max featured restaurants (malloc'ed), how many there are, and the
- * actor's review count (-1 when unknown or a visitor). */
+/* The home page: up to max featured restaurants (malloc'ed): the best rated (Bayesian) in
+ * *city (the actor's home city when restaurants are there; else "", all), how many there are
+ * in all, and the actor's review count (-1 when unknown or a visitor). */
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,
-                int *total, int *my_reviews, struct fc_svc_result *res);
+                int *total, int *my_reviews, const char **city, struct fc_svc_result *res);
 /* The load balancers' health check: 200, or 503 when the store does not answer. */
 int fc_svc_health(const struct fc_svc *sv, struct fc_svc_result *res);
 

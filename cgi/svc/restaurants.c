@@ -24,6 +24,58 @@ int fc_svc_restaurant_get(const struct fc_svc *sv, int64_t id, struct fc_restaur
     return FC_OK;
 }
 
+static const struct {
+    const char *name;
+    int sort;
+} sorts[] = {
+    {"name", FC_SORT_NAME},       {"rating", FC_SORT_RATING},   {"reviews", FC_SORT_REVIEWS},
+    {"nearest", FC_SORT_NEAREST}, {"friends", FC_SORT_FRIENDS},
+};
+
+/* "lat,lon" in degrees: FC_OK or FC_EINVAL. */
+static int parse_point(const char *s, double *lat, double *lon)
+{
+    char *end;
+    *lat = strtod(s, &end);
+    if (end == s || *end != ',')
+        return FC_EINVAL;
+    s = end + 1;
+    *lon = strtod(s, &end);
+    if (end == s || *end || !(*lat >= -90 && *lat <= 90) || !(*lon >= -180 && *lon <= 180))
+        return FC_EINVAL;
+    return FC_OK;
+}
+
+/* Where nearest measures from: near=, else the centre of the city searched, else of the
+ * actor's home city. */
+static int nearest_from(const struct fc_svc *sv, const struct fc_svc_search_in *in,
+                        struct fc_svc_search_out *out, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    const char *cities[2] = {in->city, sv->actor ? sv->actor->city : NULL};
+    if (in->near && *in->near) {
+        out->has_near = 1;
+        out->near_from = "point";
+        return FC_OK;
+    }
+    for (int i = 0; i < 2; i++) {
+        int rc;
+        if (!cities[i] || !*cities[i])
+            continue;
+        rc = s->ops->rest_city_centre(s, cities[i], &out->near_lat, &out->near_lon);
+        if (rc == FC_ERR)
+            return fc_svc_fail_store(sv, res, "city centre");
+        if (rc == FC_OK) {
+            out->has_near = 1;
+            out->near_from = cities[i];
+            return FC_OK;
+        }
+    }
+    return fc_svc_fail(res, 422, "invalid_value", "near",
+                       "To sort by distance, give a point (near=latitude,longitude) or choose a "
+                       "city.");
+}
+
 int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search_in *in,
                              struct fc_svc_search_out *out, struct fc_svc_result *res)
 {
@@ -35,7 +87,9 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
         .city = in->city ? in->city : "",
         .limit = FC_SVC_SEARCH_PER_PAGE,
     };
-    long page = 1;
+    const char *sort = in->sort && *in->sort ? in->sort : "name";
+    long page = 1, at = 0;
+    size_t k;
 
     fc_svc_ok(res, 200);
     memset(out, 0, sizeof *out);
@@ -48,12 +102,46 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
     if (*q.price && strcmp(q.price, "low") && strcmp(q.price, "medium") && strcmp(q.price, "high"))
         return fc_svc_fail(res, 400, "invalid_parameter", "price",
                            "Price must be \"low\", \"medium\" or \"high\".");
+    for (k = 0; k < FC_ARRAY_LEN(sorts) && strcmp(sorts[k].name, sort); k++)
+        ;
+    if (k == FC_ARRAY_LEN(sorts))
+        return fc_svc_fail(res, 422, "invalid_value", "sort",
+                           "Sort must be \"name\", \"rating\", \"reviews\", \"nearest\" or "
+                           "\"friends\".");
+    out->sort = q.sort = sorts[k].sort;
+    out->sort_name = sorts[k].name;
+    if (q.sort == FC_SORT_FRIENDS && !fc_svc_actor_id(sv))
+        return fc_svc_fail(res, 422, "invalid_value", "sort",
+                           "Log in to sort by your friends' rating.");
+    q.viewer = fc_svc_actor_id(sv);
+    if (in->near && *in->near && parse_point(in->near, &out->near_lat, &out->near_lon))
+        return fc_svc_fail(res, 422, "invalid_value", "near",
+                           "A point is latitude,longitude in degrees (for example "
+                           "22.15,-100.98).");
+    if (in->open && *in->open && strcmp(in->open, "0") && strcmp(in->open, "1"))
+        return fc_svc_fail(res, 422, "invalid_value", "open",
+                           "Open must be 1 (open now) or 0 (any time).");
+    if (in->open_at && *in->open_at && fc_parse_int(in->open_at, 1, 0xffffffffffL, &at))
+        return fc_svc_fail(res, 422, "invalid_value", "open_at",
+                           "open_at is a time in seconds since 1970 (UTC).");
+    if (q.sort == FC_SORT_NEAREST && nearest_from(sv, in, out, res))
+        return res->status == 500 ? FC_ERR : FC_EINVAL;
+    q.near_lat = out->near_lat;
+    q.near_lon = out->near_lon;
+    q.open_at = at ? at : in->open && strcmp(in->open, "1") == 0 ? fc_now() : 0;
+    out->open_at = q.open_at;
     q.offset = (int)(page - 1) * FC_SVC_SEARCH_PER_PAGE;
     if (s->ops->rest_search(s, &q, &out->rows, &out->n, &out->total))
         return fc_svc_fail_store(sv, res, "restaurant search");
     out->page = (int)page;
     out->per_page = FC_SVC_SEARCH_PER_PAGE;
     out->pages = (out->total + FC_SVC_SEARCH_PER_PAGE - 1) / FC_SVC_SEARCH_PER_PAGE;
+    if (page > 1 && page > out->pages) {
+        int last = out->pages ? out->pages : 1;
+        fc_svc_search_free(out);
+        return fc_svc_fail(res, 404, "page_not_found", "page",
+                           "There is no page %ld: the last page is %d.", page, last);
+    }
     out->first = out->total ? q.offset + 1 : 0;
     out->last = q.offset + out->n;
     return FC_OK;
@@ -159,6 +247,85 @@ int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews,
     return FC_OK;
 }
 
+/* The page of a restaurant's reviews page_text names: FC_OK, or a failure in res. */
+static int reviews_page_of(const struct fc_svc *sv, int64_t id, const char *page_text,
+                           struct fc_review_row **out, int *n, int *page, int *more,
+                           struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    long pg = 1;
+    int got = 0;
+    *out = NULL;
+    *n = *more = 0;
+    *page = 1;
+    if (page_text && *page_text && fc_parse_int(page_text, 1, FC_SVC_REVIEWS_MAX_PAGE, &pg))
+        return fc_svc_fail(res, 400, "invalid_parameter", "page",
+                           "The page of reviews must be a whole number from 1 to %d.",
+                           FC_SVC_REVIEWS_MAX_PAGE);
+    /* one row more than the page says whether another follows */
+    if (!(*out = calloc(FC_SVC_REVIEWS_PER_PAGE + 1, sizeof **out)))
+        return fc_svc_fail_store(sv, res, "reviews of restaurant (no memory)");
+    if (s->ops->reviews_of_restaurant_from(s, id, fc_svc_actor_id(sv),
+                                           (int)(pg - 1) * FC_SVC_REVIEWS_PER_PAGE, *out,
+                                           FC_SVC_REVIEWS_PER_PAGE + 1, &got)) {
+        free(*out);
+        *out = NULL;
+        return fc_svc_fail_store(sv, res, "reviews of restaurant");
+    }
+    if (pg > 1 && got == 0) {
+        free(*out);
+        *out = NULL;
+        return fc_svc_fail(res, 404, "page_not_found", "page",
+                           "There is no page %ld of this restaurant's reviews.", pg);
+    }
+    *more = got > FC_SVC_REVIEWS_PER_PAGE;
+    *n = *more ? FC_SVC_REVIEWS_PER_PAGE : got;
+    fc_review_rows_clear(*out + *n, got - *n); /* the look-ahead row */
+    *page = (int)pg;
+    return FC_OK;
+}
+
+int fc_svc_restaurant_reviews_page(const struct fc_svc *sv, int64_t id, const char *page_text,
+                                   struct fc_review_row **out, int *n, int *page, int *more,
+                                   struct fc_svc_result *res)
+{
+    struct fc_restaurant r;
+    *out = NULL;
+    *n = 0;
+    if (fc_svc_restaurant_get(sv, id, &r, res))
+        return FC_EINVAL;
+    return reviews_page_of(sv, id, page_text, out, n, page, more, res);
+}
+
+int fc_svc_restaurant_stars(const struct fc_svc *sv, int64_t id, int stars[5],
+                            struct fc_svc_result *res)
+{
+    fc_svc_ok(res, 200);
+    if (sv->app->store->ops->rest_star_counts(sv->app->store, id, stars))
+        return fc_svc_fail_store(sv, res, "star counts");
+    return FC_OK;
+}
+
+int fc_svc_restaurant_view_page(const struct fc_svc *sv, int64_t id, const char *page_text,
+                                int log_it, struct fc_svc_restaurant_view *out,
+                                struct fc_svc_result *res)
+{
+    int rc;
+    if (fc_svc_restaurant_view(sv, id, 0, 0, out, res))
+        return FC_EINVAL;
+    if ((rc = reviews_page_of(sv, id, page_text, &out->reviews, &out->n_reviews, &out->reviews_page,
+                              &out->reviews_more, res)))
+        goto fail;
+    if ((rc = fc_svc_restaurant_stars(sv, id, out->stars, res)))
+        goto fail;
+    if (log_it && fc_svc_actor_id(sv))
+        log_view(sv, id);
+    return FC_OK;
+fail:
+    fc_svc_restaurant_view_free(out);
+    return rc;
+}
+
 void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v)
 {
     fc_review_rows_free(v->reviews, v->n_reviews);
@@ -168,16 +335,38 @@ void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v)
 }
 
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,
-                int *total, int *my_reviews, struct fc_svc_result *res)
+                int *total, int *my_reviews, const char **city, struct fc_svc_result *res)
 {
     struct fc_store *s = sv->app->store;
-    struct fc_rest_query q = {.text = "", .cuisine = "", .price = "", .city = "", .limit = max};
-    int count = 0;
+    struct fc_rest_query q = {
+        .text = "", .cuisine = "", .price = "", .city = "", .limit = max, .sort = FC_SORT_RATING};
+    int count = 0, all = 0;
 
     fc_svc_ok(res, 200);
     *my_reviews = -1;
-    if (s->ops->rest_search(s, &q, featured, n, total))
+    *city = "";
+    /* how many in all; then the best rated of the actor's city, when it has places */
+    if (s->ops->rest_search(s, &q, featured, n, &all))
         return fc_svc_fail_store(sv, res, "featured restaurants");
+    *total = all;
+    if (sv->actor && *sv->actor->city) {
+        struct fc_restaurant *local = NULL;
+        int ln = 0, lt = 0;
+        q.city = sv->actor->city;
+        if (s->ops->rest_search(s, &q, &local, &ln, &lt)) {
+            free(*featured);
+            *featured = NULL;
+            return fc_svc_fail_store(sv, res, "featured restaurants");
+        }
+        if (ln > 0) {
+            free(*featured);
+            *featured = local;
+            *n = ln;
+            *city = sv->actor->city;
+        } else {
+            free(local);
+        }
+    }
     if (fc_svc_actor_id(sv) && s->ops->review_count_user(s, fc_svc_actor_id(sv), &count) == FC_OK)
         *my_reviews = count;
     return FC_OK;

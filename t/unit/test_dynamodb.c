@@ -669,8 +669,12 @@ static void test_search_parity(void **state)
     for (size_t t = 0; t < FC_ARRAY_LEN(texts); t++)
         for (size_t c = 0; c < FC_ARRAY_LEN(cuisines); c++)
             for (size_t i = 0; i < FC_ARRAY_LEN(cities); i++) {
-                struct fc_rest_query q = {texts[t],  cuisines[c],  prices[(t + c) % 3],
-                                          cities[i], (int)(t % 3), 2 + (int)(c % 3)};
+                struct fc_rest_query q = {.text = texts[t],
+                                          .cuisine = cuisines[c],
+                                          .price = prices[(t + c) % 3],
+                                          .city = cities[i],
+                                          .offset = (int)(t % 3),
+                                          .limit = 2 + (int)(c % 3)};
                 same("restaurant search", d_search, &q);
             }
     same("facets", d_facets, NULL);

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
+
 #include "store/rules.h"
 #include "store/store.h"
 
@@ -125,12 +127,32 @@ static void test_names_and_changes(void **state)
     assert_int_equal(fc_rules_friendship_change(RO, 0), 0);
 }
 
+/* Best rated: the Bayesian average keeps one 5-star review below many good ones. */
+static void test_bayes(void **state)
+{
+    (void)state;
+    /* no reviews: the prior */
+    assert_true(fabs(fc_rules_bayes(0, 0) - FC_RULES_BAYES_PRIOR) < 1e-9);
+    /* one 5-star review: (3 * 5 + 5) / 6 */
+    assert_true(fabs(fc_rules_bayes(5, 1) - 20.0 / 6.0) < 1e-9);
+    /* twenty reviews averaging 4.2 beat a single 5 */
+    assert_true(fc_rules_bayes(84, 20) > fc_rules_bayes(5, 1));
+    /* many reviews: close to their own average */
+    assert_true(fabs(fc_rules_bayes(4000, 1000) - 4.0) < 0.01);
+    /* one 1-star review pulls less than many */
+    assert_true(fc_rules_bayes(1, 1) > fc_rules_bayes(20, 20));
+    /* more of the same average ranks higher when it is above the prior */
+    assert_true(fc_rules_bayes(45, 10) > fc_rules_bayes(9, 2));
+    assert_true(fabs(fc_rules_bayes(0, -3) - FC_RULES_BAYES_PRIOR) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request),        cmocka_unit_test(test_accept_decline_cancel),
         cmocka_unit_test(test_remove),         cmocka_unit_test(test_block_unblock),
         cmocka_unit_test(test_every_relation), cmocka_unit_test(test_names_and_changes),
+        cmocka_unit_test(test_bayes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

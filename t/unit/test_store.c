@@ -877,6 +877,133 @@ static void test_review_long_body(void **state)
     free(body);
 }
 
+/* Discovery (issue #16): a restaurant with coordinates, hours and a state. */
+static int64_t mkplace(const char *ext, const char *name, double lat, double lon, const char *hours)
+{
+    struct fc_restaurant r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.ext_id, sizeof r.ext_id, "%s", ext);
+    snprintf(r.name, sizeof r.name, "%s", name);
+    snprintf(r.city, sizeof r.city, "Discoville");
+    snprintf(r.state, sizeof r.state, "Morelos");
+    snprintf(r.hours, sizeof r.hours, "%s", hours);
+    r.has_coords = lat != 0;
+    r.lat = lat;
+    r.lon = lon;
+    assert_int_equal(S->ops->rest_upsert(S, &r), FC_OK);
+    return r.id;
+}
+
+static int disco_first_friends;
+static double disco_first_avg;
+
+/* The ids of a search of Discoville in an order, open at a time, into ids (at most 8). */
+static int disco(int sort, int64_t viewer, int64_t open_at, int64_t ids[8], int *total)
+{
+    struct fc_rest_query q = {.text = "",
+                              .cuisine = "",
+                              .price = "",
+                              .city = "Discoville",
+                              .limit = 8,
+                              .sort = sort,
+                              .viewer = viewer,
+                              .near_lat = 19.01,
+                              .near_lon = -99.31,
+                              .open_at = open_at};
+    struct fc_restaurant *rows = NULL;
+    int n = 0;
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, total), FC_OK);
+    for (int i = 0; i < n; i++) {
+        ids[i] = rows[i].id;
+        if (i == 0) {
+            disco_first_friends = rows[0].friends_count;
+            disco_first_avg = rows[0].friends_avg;
+        }
+    }
+    free(rows);
+    return n;
+}
+
+static void test_discovery(void **state)
+{
+    int64_t id[8], v, f1, f2, other, alpha, bravo, charlie, delta;
+    int total, counts[5];
+    double lat = 0, lon = 0;
+    struct fc_review_row rows[5];
+    int n;
+    (void)state;
+    v = mkuser("disco-v");
+    f1 = mkuser("disco-f1");
+    f2 = mkuser("disco-f2");
+    other = mkuser("disco-o");
+    assert_int_equal(fc_store_relate_rc(S, v, f1, FC_ACT_BEFRIEND, 10), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, v, f2, FC_ACT_BEFRIEND, 10), FC_OK);
+    alpha = mkplace("d:1", "Alpha", 18.90, -99.20, "Mon-Fri 08:00-19:00");
+    bravo = mkplace("d:2", "bravo", 18.95, -99.25, "Sun 21:00-01:00");
+    charlie = mkplace("d:3", "Charlie", 19.00, -99.30, "");
+    delta = mkplace("d:4", "Delta", 0, 0, "Mon-Sun 00:00-00:00");
+    put_review(other, alpha, 5, 100); /* one 5: 3.33 */
+    put_review(f1, bravo, 4, 101);    /* three 4s: 3.375 */
+    put_review(f2, bravo, 4, 102);
+    put_review(other, bravo, 4, 103);
+    put_review(f1, charlie, 2, 104); /* two 2s: 2.71; Delta none: 3.0 */
+    put_review(other, charlie, 2, 105);
+
+    assert_int_equal(disco(FC_SORT_NAME, 0, 0, id, &total), 4);
+    assert_true(id[0] == alpha && id[1] == bravo && id[2] == charlie && id[3] == delta);
+    /* best rated: the Bayesian average, so one 5 does not beat three 4s */
+    assert_int_equal(disco(FC_SORT_RATING, 0, 0, id, &total), 4);
+    assert_true(id[0] == bravo && id[1] == alpha && id[2] == delta && id[3] == charlie);
+    assert_int_equal(disco(FC_SORT_REVIEWS, 0, 0, id, &total), 4);
+    assert_true(id[0] == bravo && id[1] == charlie && id[2] == alpha && id[3] == delta);
+    /* nearest (19.01, -99.31): without coordinates last */
+    assert_int_equal(disco(FC_SORT_NEAREST, 0, 0, id, &total), 4);
+    assert_true(id[0] == charlie && id[1] == bravo && id[2] == alpha && id[3] == delta);
+    /* friends: Bravo (two friends' 4s), Charlie (one friend's 2), then the unrated by name */
+    assert_int_equal(disco(FC_SORT_FRIENDS, v, 0, id, &total), 4);
+    assert_true(id[0] == bravo && id[1] == charlie && id[2] == alpha && id[3] == delta);
+    assert_int_equal(disco_first_friends, 2);
+    assert_true(disco_first_avg > 3.99 && disco_first_avg < 4.01);
+    /* a disabled friend no longer counts */
+    assert_int_equal(S->ops->user_set_flags(S, f1, 0, 1), FC_OK);
+    assert_int_equal(disco(FC_SORT_FRIENDS, f2, 0, id, &total), 4); /* f2's friend v: no reviews */
+    assert_int_equal(disco_first_friends, 0);
+    assert_int_equal(disco(FC_SORT_FRIENDS, v, 0, id, &total), 4);
+    assert_int_equal(disco_first_friends, 1);
+    assert_true(id[0] == bravo && id[1] == alpha && id[2] == charlie && id[3] == delta);
+    assert_int_equal(S->ops->user_set_flags(S, f1, 0, 0), FC_OK);
+    /* open on Monday 7 December 2026 12:30 in Morelos (18:30 UTC): Alpha and Delta; Charlie's
+     * hours are unknown */
+    assert_int_equal(disco(FC_SORT_NAME, 0, 1796668200, id, &total), 2);
+    assert_int_equal(total, 2);
+    assert_true(id[0] == alpha && id[1] == delta);
+    /* Monday 00:30 there: Sunday night's Bravo, and Delta; best rated first */
+    assert_int_equal(disco(FC_SORT_RATING, 0, 1796668200 - 12 * 3600, id, &total), 2);
+    assert_true(id[0] == bravo && id[1] == delta);
+    /* the city's centre: the mean of its places with coordinates */
+    assert_int_equal(S->ops->rest_city_centre(S, "Discoville", &lat, &lon), FC_OK);
+    assert_true(lat > 18.9499 && lat < 18.9501 && lon > -99.2501 && lon < -99.2499);
+    assert_int_equal(S->ops->rest_city_centre(S, "Atlantis", &lat, &lon), FC_NOTFOUND);
+    /* the star distribution */
+    assert_int_equal(S->ops->rest_star_counts(S, bravo, counts), FC_OK);
+    assert_true(counts[0] == 0 && counts[1] == 0 && counts[2] == 0 && counts[3] == 3 &&
+                counts[4] == 0);
+    assert_int_equal(S->ops->rest_star_counts(S, delta, counts), FC_OK);
+    assert_int_equal(counts[0] + counts[1] + counts[2] + counts[3] + counts[4], 0);
+    /* reviews from an offset, friends' first */
+    assert_int_equal(S->ops->reviews_of_restaurant_from(S, bravo, v, 0, rows, 2, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_true(rows[0].by_friend && rows[1].by_friend);
+    assert_int_equal(rows[0].r.user_id, f2);
+    fc_review_rows_clear(rows, n);
+    assert_int_equal(S->ops->reviews_of_restaurant_from(S, bravo, v, 2, rows, 2, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].r.user_id, other);
+    fc_review_rows_clear(rows, n);
+    assert_int_equal(S->ops->reviews_of_restaurant_from(S, bravo, v, 5, rows, 2, &n), FC_OK);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -895,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_may_see),
         cmocka_unit_test(test_review_visited),
         cmocka_unit_test(test_review_long_body),
+        cmocka_unit_test(test_discovery),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
