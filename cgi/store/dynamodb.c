@@ -1737,6 +1737,17 @@ static const struct fc_store_ops dynamo_ops = {
     .export_rows = dynamo_export_rows,
     .import_row = dynamo_import_row,
     .wipe = dynamo_wipe,
+    .like_put = dynamo_like_put,
+    .like_delete = dynamo_like_delete,
+    .talk_counts = dynamo_talk_counts,
+    .comment_add = dynamo_comment_add,
+    .comment_get = dynamo_comment_get,
+    .comment_delete = dynamo_comment_delete,
+    .comments_of = dynamo_comments_of,
+    .note_add = dynamo_note_add,
+    .notes_list = dynamo_notes_list,
+    .notes_unread = dynamo_notes_unread,
+    .notes_mark_read = dynamo_notes_mark_read,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

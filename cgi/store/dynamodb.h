@@ -311,4 +311,21 @@ int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written);
  * stale ones (a table written before photo items existed). */
 int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written);
 
+/* Conversation (dynamodb_talk.c); see store.h. */
+int dynamo_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant_id, int64_t user_id,
+                    int64_t now);
+int dynamo_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id);
+int dynamo_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
+                       struct fc_talk_count *out);
+int dynamo_comment_add(struct fc_store *s, struct fc_comment *c);
+int dynamo_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out);
+int dynamo_comment_delete(struct fc_store *s, int64_t id);
+int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id,
+                       int64_t viewer, struct fc_comment_row *out, int max, int *n);
+int dynamo_note_add(struct fc_store *s, struct fc_note *n);
+int dynamo_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
+                      int *n);
+int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count);
+int dynamo_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto);
+
 #endif

@@ -29,4 +29,21 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
 int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before);
 int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *out, int max, int *n);
 
+/* Conversation (sqlite_talk.c); see store.h. */
+int fc_sqlite_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant_id,
+                       int64_t user_id, int64_t now);
+int fc_sqlite_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id);
+int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
+                          struct fc_talk_count *out);
+int fc_sqlite_comment_add(struct fc_store *s, struct fc_comment *c);
+int fc_sqlite_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out);
+int fc_sqlite_comment_delete(struct fc_store *s, int64_t id);
+int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id,
+                          int64_t viewer, struct fc_comment_row *out, int max, int *n);
+int fc_sqlite_note_add(struct fc_store *s, struct fc_note *n);
+int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
+                         int *n);
+int fc_sqlite_notes_unread(struct fc_store *s, int64_t user_id, int *count);
+int fc_sqlite_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto);
+
 #endif

@@ -1,0 +1,585 @@
+/* store/dynamodb_talk: the DynamoDB side of conversation (docs/dynamodb.md "Conversation"):
+ * likes and comments on reviews, with their counts kept on the review's id item (RV#id) so a
+ * list of reviews gets them in one BatchGetItem, and notifications in one partition per
+ * recipient (N#user) ordered by id, the last one seen kept beside them. Plain data access: the
+ * rules are store/rules_talk.c's (applied here only to count the unread notifications). */
+#include "core/util.h"
+#include "store/dynamodb.h"
+#include "store/rules_talk.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct fc_dynamo *D(struct fc_store *s)
+{
+    return (struct fc_dynamo *)s;
+}
+
+static void rv_pk(char out[32], int64_t review)
+{
+    snprintf(out, 32, "RV#%" PRId64, review);
+}
+
+static void like_sk(char out[32], int64_t user)
+{
+    snprintf(out, 32, "L#%" PRId64, user);
+}
+
+static void thread_pk(char out[32], int64_t restaurant)
+{
+    snprintf(out, 32, "RC#%" PRId64, restaurant);
+}
+
+/* A comment's sort key in its restaurant's thread partition: C#review#id (prefix C#review#
+ * when id is 0: one review's comments). */
+static void thread_sk(char out[48], int64_t review, int64_t id)
+{
+    if (id)
+        snprintf(out, 48, "C#" DYNAMO_ID_FMT "#" DYNAMO_ID_FMT, (long long)review, (long long)id);
+    else
+        snprintf(out, 48, "C#" DYNAMO_ID_FMT "#", (long long)review);
+}
+
+static void comment_pk(char out[32], int64_t id)
+{
+    snprintf(out, 32, "CM#%" PRId64, id);
+}
+
+static void note_pk(char out[32], int64_t user)
+{
+    snprintf(out, 32, "N#%" PRId64, user);
+}
+
+static void note_sk(char out[32], int64_t id)
+{
+    snprintf(out, 32, "N#" DYNAMO_ID_FMT, (long long)id);
+}
+
+/* ADD n to a counter of the review's id item, on condition that the review is there. */
+static void tx_count(struct fc_dynamo *d, json_object *items, int64_t review, const char *what,
+                     int n)
+{
+    json_object *a = dynamo_tx_add(d, items, "Update");
+    char pk[32], expr[64];
+    rv_pk(pk, review);
+    json_object_object_add(a, "Key", dynamo_key(pk, "REVIEW"));
+    snprintf(expr, sizeof expr, "ADD #%s :n", what);
+    dynamo_expr(a, "UpdateExpression", expr);
+    dynamo_expr(a, "ConditionExpression", "attribute_exists(#pk)");
+    dynamo_val(a, ":n", dynamo_n(n));
+}
+
+int dynamo_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant_id, int64_t user_id,
+                    int64_t now)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *items = json_object_new_array(), *a, *it = json_object_new_object();
+    char pk[32], sk[32];
+    int rc;
+    rv_pk(pk, review_id);
+    like_sk(sk, user_id);
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s("like"));
+    dynamo_set(it, "review_id", dynamo_n(review_id));
+    dynamo_set(it, "restaurant_id", dynamo_n(restaurant_id));
+    dynamo_set(it, "user_id", dynamo_n(user_id));
+    dynamo_set(it, "created_at", dynamo_n(now));
+    a = dynamo_tx_add(d, items, "Put");
+    json_object_object_add(a, "Item", it);
+    dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
+    tx_count(d, items, review_id, "likes", 1);
+    rc = dynamo_transact(d, items);
+    json_object_put(items);
+    if (rc == DYNAMO_CANCEL)
+        return d->cancel_index == 0 ? FC_EXISTS : FC_NOTFOUND;
+    return rc;
+}
+
+int dynamo_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *items = json_object_new_array(), *a;
+    char pk[32], sk[32];
+    int rc;
+    rv_pk(pk, review_id);
+    like_sk(sk, user_id);
+    a = dynamo_tx_add(d, items, "Delete");
+    json_object_object_add(a, "Key", dynamo_key(pk, sk));
+    dynamo_expr(a, "ConditionExpression", "attribute_exists(#pk)");
+    tx_count(d, items, review_id, "likes", -1);
+    rc = dynamo_transact(d, items);
+    json_object_put(items);
+    if (rc == DYNAMO_CANCEL)
+        return FC_NOTFOUND; /* not liked, or the review is gone */
+    return rc;
+}
+
+int dynamo_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
+                       struct fc_talk_count *out)
+{
+    struct fc_dynamo *d = D(s);
+    struct dynamo_keys k;
+    json_object *found = NULL;
+    char pk[32], sk[32];
+    int rc;
+
+    for (int i = 0; i < n; i++) {
+        memset(&out[i], 0, sizeof out[i]);
+        out[i].review_id = ids[i];
+    }
+    if (n <= 0)
+        return FC_OK;
+    dynamo_keys_init(&k);
+    like_sk(sk, viewer);
+    for (int i = 0; i < n; i++) {
+        rv_pk(pk, ids[i]);
+        dynamo_keys_add(&k, pk, "REVIEW");
+        if (viewer)
+            dynamo_keys_add(&k, pk, sk);
+    }
+    rc = dynamo_batch_get(d, &k, "#likes, #comments", &found);
+    dynamo_keys_free(&k);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n; i++) {
+        json_object *it;
+        rv_pk(pk, ids[i]);
+        if ((it = dynamo_found(found, pk, "REVIEW"))) {
+            out[i].likes = (int)dynamo_get_n(it, "likes");
+            out[i].comments = (int)dynamo_get_n(it, "comments");
+        }
+        out[i].liked = viewer && dynamo_found(found, pk, sk) != NULL;
+    }
+    json_object_put(found);
+    return FC_OK;
+}
+
+static json_object *comment_item(const struct fc_comment *c, const char *pk, const char *sk)
+{
+    json_object *it = json_object_new_object();
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s("comment"));
+    dynamo_set(it, "id", dynamo_n(c->id));
+    dynamo_set(it, "review_id", dynamo_n(c->review_id));
+    dynamo_set(it, "restaurant_id", dynamo_n(c->restaurant_id));
+    dynamo_set(it, "user_id", dynamo_n(c->user_id));
+    dynamo_set(it, "body", dynamo_s(c->body));
+    dynamo_set(it, "created_at", dynamo_n(c->created_at));
+    return it;
+}
+
+static void item_comment(json_object *it, struct fc_comment *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = dynamo_get_n(it, "id");
+    c->review_id = dynamo_get_n(it, "review_id");
+    c->restaurant_id = dynamo_get_n(it, "restaurant_id");
+    c->user_id = dynamo_get_n(it, "user_id");
+    dynamo_copy_s(it, "body", c->body, sizeof c->body);
+    c->created_at = dynamo_get_n(it, "created_at");
+}
+
+/* One transaction: the comment in its restaurant's thread, its id item (CM#id, for reads and
+ * deletes by id) and the review's comment count, on condition that the review is there. */
+int dynamo_comment_add(struct fc_store *s, struct fc_comment *c)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *items, *a;
+    char pk[32], sk[48], cpk[32];
+    int rc;
+    if ((rc = dynamo_next_id(d, "comment", &c->id)))
+        return rc;
+    thread_pk(pk, c->restaurant_id);
+    thread_sk(sk, c->review_id, c->id);
+    comment_pk(cpk, c->id);
+    items = json_object_new_array();
+    a = dynamo_tx_add(d, items, "Put");
+    json_object_object_add(a, "Item", comment_item(c, pk, sk));
+    a = dynamo_tx_add(d, items, "Put");
+    json_object_object_add(a, "Item", comment_item(c, cpk, "COMMENT"));
+    tx_count(d, items, c->review_id, "comments", 1);
+    rc = dynamo_transact(d, items);
+    json_object_put(items);
+    return rc == DYNAMO_CANCEL ? FC_NOTFOUND : rc;
+}
+
+int dynamo_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out)
+{
+    json_object *it = NULL;
+    char pk[32];
+    int rc;
+    comment_pk(pk, id);
+    rc = dynamo_get(D(s), pk, "COMMENT", NULL, &it);
+    if (rc == FC_OK)
+        item_comment(it, out);
+    json_object_put(it);
+    return rc;
+}
+
+int dynamo_comment_delete(struct fc_store *s, int64_t id)
+{
+    struct fc_dynamo *d = D(s);
+    struct fc_comment c;
+    json_object *items, *a;
+    char pk[32], sk[48], cpk[32];
+    int rc = dynamo_comment_get(s, id, &c);
+    if (rc)
+        return rc;
+    thread_pk(pk, c.restaurant_id);
+    thread_sk(sk, c.review_id, c.id);
+    comment_pk(cpk, c.id);
+    items = json_object_new_array();
+    a = dynamo_tx_add(d, items, "Delete");
+    json_object_object_add(a, "Key", dynamo_key(cpk, "COMMENT"));
+    dynamo_expr(a, "ConditionExpression", "attribute_exists(#pk)");
+    a = dynamo_tx_add(d, items, "Delete");
+    json_object_object_add(a, "Key", dynamo_key(pk, sk));
+    tx_count(d, items, c.review_id, "comments", -1);
+    rc = dynamo_transact(d, items);
+    json_object_put(items);
+    if (rc == DYNAMO_CANCEL && d->cancel_index == 2) {
+        /* the review went first: the comment goes without a count to keep */
+        items = json_object_new_array();
+        a = dynamo_tx_add(d, items, "Delete");
+        json_object_object_add(a, "Key", dynamo_key(cpk, "COMMENT"));
+        a = dynamo_tx_add(d, items, "Delete");
+        json_object_object_add(a, "Key", dynamo_key(pk, sk));
+        rc = dynamo_transact(d, items);
+        json_object_put(items);
+    }
+    return rc == DYNAMO_CANCEL ? FC_NOTFOUND : rc;
+}
+
+/* The viewer's friend and block bits towards other, from their profile's sets. */
+static int rel_of(json_object *prof, int64_t other)
+{
+    int r = 0;
+    if (!prof)
+        return 0;
+    if (dynamo_ns_contains(prof, "friends", other))
+        r |= FC_REL_FRIEND;
+    if (dynamo_ns_contains(prof, "blocked", other))
+        r |= FC_REL_BLOCKED;
+    if (dynamo_ns_contains(prof, "blocked_by", other))
+        r |= FC_REL_BLOCKED_BY;
+    return r;
+}
+
+struct collect {
+    json_object *arr;
+    int max;
+};
+
+static int collect_each(void *ctx, json_object *item)
+{
+    struct collect *c = ctx;
+    json_object_array_add(c->arr, json_object_get(item));
+    return (int)json_object_array_length(c->arr) >= c->max;
+}
+
+#define PEOPLE_PROJ "#username, #display_name, #disabled, #friends, #blocked, #blocked_by"
+
+/* Query then one BatchGetItem of the authors and the viewer's profile. */
+int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id, int64_t viewer,
+                       struct fc_comment_row *out, int max, int *n)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d), *found = NULL, *me = NULL;
+    struct collect col = {json_object_new_array(), max};
+    struct dynamo_keys k;
+    char pk[32], prefix[48], upk[32];
+    int rc = FC_OK, len, kept = 0;
+
+    *n = 0;
+    thread_pk(pk, restaurant_id);
+    if (review_id)
+        thread_sk(prefix, review_id, 0);
+    else
+        fc_strlcpy(prefix, "C#", sizeof prefix);
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :c)");
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    dynamo_val(req, ":c", dynamo_s(prefix));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = max > 0 ? dynamo_each(d, "Query", req, 0, collect_each, &col) : FC_OK;
+    json_object_put(req);
+    if (rc)
+        goto out;
+    len = (int)json_object_array_length(col.arr);
+    if (!len)
+        goto out;
+    dynamo_keys_init(&k);
+    for (int i = 0; i < len; i++) {
+        dynamo_user_pk(upk, dynamo_get_n(json_object_array_get_idx(col.arr, (size_t)i), "user_id"));
+        dynamo_keys_add(&k, upk, "PROFILE");
+    }
+    if (viewer) {
+        dynamo_user_pk(upk, viewer);
+        dynamo_keys_add(&k, upk, "PROFILE");
+    }
+    rc = dynamo_batch_get(d, &k, PEOPLE_PROJ, &found);
+    dynamo_keys_free(&k);
+    if (rc)
+        goto out;
+    if (viewer) {
+        dynamo_user_pk(upk, viewer);
+        me = dynamo_found(found, upk, "PROFILE");
+    }
+    /* a thread sorts by review, then id: order the whole by id (oldest first) */
+    for (int i = 0; i < len; i++) {
+        json_object *it = json_object_array_get_idx(col.arr, (size_t)i), *u;
+        struct fc_comment_row *r = &out[kept];
+        memset(r, 0, sizeof *r);
+        item_comment(it, &r->c);
+        dynamo_user_pk(upk, r->c.user_id);
+        if (!(u = dynamo_found(found, upk, "PROFILE")))
+            continue; /* no such user any more */
+        dynamo_copy_s(u, "username", r->username, sizeof r->username);
+        dynamo_copy_s(u, "display_name", r->display_name, sizeof r->display_name);
+        r->disabled = (int)dynamo_get_n(u, "disabled");
+        r->rel = viewer ? rel_of(me, r->c.user_id) : 0;
+        kept++;
+    }
+    for (int i = 1; i < kept; i++) /* insertion sort by id: threads are short */
+        for (int j = i; j > 0 && out[j - 1].c.id > out[j].c.id; j--) {
+            struct fc_comment_row t = out[j];
+            out[j] = out[j - 1];
+            out[j - 1] = t;
+        }
+    *n = kept;
+out:
+    json_object_put(found);
+    json_object_put(col.arr);
+    return rc;
+}
+
+int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req, *it;
+    char pk[32], sk[32];
+    int rc;
+    if ((rc = dynamo_next_id(d, "note", &nt->id)))
+        return rc;
+    note_pk(pk, nt->user_id);
+    note_sk(sk, nt->id);
+    it = json_object_new_object();
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s("note"));
+    dynamo_set(it, "id", dynamo_n(nt->id));
+    dynamo_set(it, "user_id", dynamo_n(nt->user_id));
+    dynamo_set(it, "actor_id", dynamo_n(nt->actor_id));
+    dynamo_set(it, "kind", dynamo_n(nt->kind));
+    dynamo_set(it, "review_id", dynamo_n(nt->review_id));
+    dynamo_set(it, "restaurant_id", dynamo_n(nt->restaurant_id));
+    dynamo_set(it, "comment_id", dynamo_n(nt->comment_id));
+    dynamo_set(it, "created_at", dynamo_n(nt->created_at));
+    req = dynamo_req(d);
+    json_object_object_add(req, "Item", it);
+    rc = dynamo_call(d, "PutItem", req, NULL);
+    json_object_put(req);
+    return rc ? FC_ERR : FC_OK;
+}
+
+static void item_note(json_object *it, struct fc_note *nt)
+{
+    memset(nt, 0, sizeof *nt);
+    nt->id = dynamo_get_n(it, "id");
+    nt->user_id = dynamo_get_n(it, "user_id");
+    nt->actor_id = dynamo_get_n(it, "actor_id");
+    nt->kind = (int)dynamo_get_n(it, "kind");
+    nt->review_id = dynamo_get_n(it, "review_id");
+    nt->restaurant_id = dynamo_get_n(it, "restaurant_id");
+    nt->comment_id = dynamo_get_n(it, "comment_id");
+    nt->created_at = dynamo_get_n(it, "created_at");
+}
+
+/* The notes of user with ids above after (newest first, at most max) into arr. */
+static int notes_query(struct fc_dynamo *d, int64_t user, int64_t after, int max, json_object *arr)
+{
+    json_object *req = dynamo_req(d);
+    struct collect col = {arr, max};
+    char pk[32], lo[32];
+    int rc;
+    note_pk(pk, user);
+    note_sk(lo, after + 1);
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk BETWEEN :lo AND :hi");
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    dynamo_val(req, ":lo", dynamo_s(lo));
+    dynamo_val(req, ":hi", dynamo_s("N#~"));
+    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
+    json_object_object_add(req, "Limit", json_object_new_int(max));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    rc = dynamo_each(d, "Query", req, 1, collect_each, &col);
+    json_object_put(req);
+    return rc;
+}
+
+/* The notes' actors, their reviews' and comments' id items, restaurants, the recipient's
+ * profile and last seen note, in one BatchGetItem. */
+static int notes_context(struct fc_dynamo *d, int64_t user, json_object *arr, int names,
+                         json_object **found)
+{
+    struct dynamo_keys k;
+    char pk[32];
+    int len = (int)json_object_array_length(arr), rc;
+    dynamo_keys_init(&k);
+    dynamo_user_pk(pk, user);
+    dynamo_keys_add(&k, pk, "PROFILE");
+    note_pk(pk, user);
+    dynamo_keys_add(&k, pk, "SEEN");
+    for (int i = 0; i < len; i++) {
+        struct fc_note nt;
+        item_note(json_object_array_get_idx(arr, (size_t)i), &nt);
+        dynamo_user_pk(pk, nt.actor_id);
+        dynamo_keys_add(&k, pk, "PROFILE");
+        if (nt.review_id) {
+            rv_pk(pk, nt.review_id);
+            dynamo_keys_add(&k, pk, "REVIEW");
+        }
+        if (nt.comment_id) {
+            comment_pk(pk, nt.comment_id);
+            dynamo_keys_add(&k, pk, "COMMENT");
+        }
+        if (names && nt.restaurant_id) {
+            dynamo_rest_pk(pk, nt.restaurant_id);
+            dynamo_keys_add(&k, pk, "RESTAURANT");
+        }
+    }
+    rc = dynamo_batch_get(d, &k, PEOPLE_PROJ ", #v, #name, #id", found);
+    dynamo_keys_free(&k);
+    return rc;
+}
+
+/* Is a like or comment note's review (and comment) still there? */
+static int note_live(json_object *found, const struct fc_note *nt)
+{
+    char pk[32];
+    if (nt->kind == FC_NOTE_LIKE || nt->kind == FC_NOTE_COMMENT) {
+        rv_pk(pk, nt->review_id);
+        if (!dynamo_found(found, pk, "REVIEW"))
+            return 0;
+    }
+    if (nt->kind == FC_NOTE_COMMENT) {
+        comment_pk(pk, nt->comment_id);
+        if (!dynamo_found(found, pk, "COMMENT"))
+            return 0;
+    }
+    return 1;
+}
+
+static int64_t seen_of(struct fc_dynamo *d, int64_t user, int64_t *seen)
+{
+    json_object *it = NULL;
+    char pk[32];
+    int rc;
+    note_pk(pk, user);
+    rc = dynamo_get(d, pk, "SEEN", "#v", &it);
+    *seen = rc == FC_OK ? dynamo_get_n(it, "v") : 0;
+    json_object_put(it);
+    return rc == FC_NOTFOUND ? FC_OK : rc;
+}
+
+int dynamo_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max, int *n)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *arr = json_object_new_array(), *found = NULL, *me, *seen_it;
+    char pk[32];
+    int64_t seen;
+    int rc = FC_OK, len, kept = 0;
+
+    *n = 0;
+    if (max <= 0 || (rc = notes_query(d, user_id, 0, max, arr)))
+        goto out;
+    if (!(len = (int)json_object_array_length(arr)))
+        goto out;
+    if ((rc = notes_context(d, user_id, arr, 1, &found)))
+        goto out;
+    dynamo_user_pk(pk, user_id);
+    me = dynamo_found(found, pk, "PROFILE");
+    note_pk(pk, user_id);
+    seen_it = dynamo_found(found, pk, "SEEN");
+    seen = seen_it ? dynamo_get_n(seen_it, "v") : 0;
+    for (int i = 0; i < len; i++) {
+        struct fc_note_row *r = &out[kept];
+        json_object *u, *x;
+        memset(r, 0, sizeof *r);
+        item_note(json_object_array_get_idx(arr, (size_t)i), &r->n);
+        dynamo_user_pk(pk, r->n.actor_id);
+        if (!(u = dynamo_found(found, pk, "PROFILE")) || !note_live(found, &r->n))
+            continue;
+        dynamo_copy_s(u, "username", r->username, sizeof r->username);
+        dynamo_copy_s(u, "display_name", r->display_name, sizeof r->display_name);
+        r->disabled = (int)dynamo_get_n(u, "disabled");
+        r->rel = rel_of(me, r->n.actor_id);
+        dynamo_rest_pk(pk, r->n.restaurant_id);
+        if (r->n.restaurant_id && (x = dynamo_found(found, pk, "RESTAURANT")))
+            dynamo_copy_s(x, "name", r->rest_name, sizeof r->rest_name);
+        r->unread = r->n.id > seen;
+        kept++;
+    }
+    *n = kept;
+out:
+    json_object_put(found);
+    json_object_put(arr);
+    return rc;
+}
+
+/* GetItem of the last seen id, a Query of the notes after it (none: done), and one
+ * BatchGetItem of their actors and the recipient's profile for the rule. */
+int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *arr = json_object_new_array(), *found = NULL, *me;
+    char pk[32];
+    int64_t seen;
+    int rc = FC_OK, len, k = 0;
+
+    *count = 0;
+    if ((rc = (int)seen_of(d, user_id, &seen)) || (rc = notes_query(d, user_id, seen, 100, arr)))
+        goto out;
+    if (!(len = (int)json_object_array_length(arr)))
+        goto out;
+    if ((rc = notes_context(d, user_id, arr, 0, &found)))
+        goto out;
+    dynamo_user_pk(pk, user_id);
+    me = dynamo_found(found, pk, "PROFILE");
+    for (int i = 0; i < len; i++) {
+        struct fc_note nt;
+        json_object *u;
+        item_note(json_object_array_get_idx(arr, (size_t)i), &nt);
+        dynamo_user_pk(pk, nt.actor_id);
+        if ((u = dynamo_found(found, pk, "PROFILE")) && note_live(found, &nt))
+            k += fc_rules_talk_note_shown(user_id, nt.actor_id, (int)dynamo_get_n(u, "disabled"),
+                                          rel_of(me, nt.actor_id));
+    }
+    *count = k;
+out:
+    json_object_put(found);
+    json_object_put(arr);
+    return rc;
+}
+
+/* The last seen id only goes up (a condition), like SQLite's max(). */
+int dynamo_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto)
+{
+    struct fc_dynamo *d = D(s);
+    json_object *req = dynamo_req(d);
+    char pk[32];
+    int rc;
+    note_pk(pk, user_id);
+    json_object_object_add(req, "Key", dynamo_key(pk, "SEEN"));
+    dynamo_expr(req, "UpdateExpression", "SET #v = :v, #type = :t");
+    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#v) OR #v < :v");
+    dynamo_val(req, ":v", dynamo_n(upto));
+    dynamo_val(req, ":t", dynamo_s("note-seen"));
+    rc = dynamo_call(d, "UpdateItem", req, NULL);
+    json_object_put(req);
+    return rc == DYNAMO_COND ? FC_OK : rc ? FC_ERR : FC_OK;
+}
