@@ -64,12 +64,12 @@ int page_feed(struct fc_ctx *c)
                 slots[k++] = i;
             }
         snprintf(back, sizeof back, "/feed%s%s", *after ? "?after=" : "", after);
-        rc = pages_set_talk(c, "Feed", ids, ids + out.n, slots, k, 0, back);
+        rc = pages_set_talk(c, "Feed", ids, ids + out.n, slots, k, 0, back, &res);
         free(ids);
         free(slots);
         if (rc) {
             free(out.items);
-            return 500;
+            return fc_error_result(c, &res);
         }
     }
     if (out.next[0])

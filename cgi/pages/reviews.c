@@ -73,10 +73,13 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
             ids[v.n_reviews + i] = v.reviews[i].r.user_id;
         }
         snprintf(back, sizeof back, "/restaurants/%lld", (long long)id);
-        rc = pages_set_talk(c, "Reviews", ids, ids + v.n_reviews, NULL, v.n_reviews, id, back);
+        rc =
+            pages_set_talk(c, "Reviews", ids, ids + v.n_reviews, NULL, v.n_reviews, id, back, &res);
         free(ids);
-        if (rc)
+        if (rc) {
+            status = fc_error_result(c, &res);
             goto out;
+        }
     }
     if (c->logged_in) {
         if (v.friends_count) {

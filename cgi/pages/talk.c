@@ -161,15 +161,16 @@ static int page_notes_read(struct fc_ctx *c)
 }
 
 int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, const int64_t *authors,
-                   const int *slots, int n, int64_t restaurant_id, const char *back)
+                   const int *slots, int n, int64_t restaurant_id, const char *back,
+                   struct fc_svc_result *res)
 {
     struct fc_svc sv = fc_app_svc(c);
-    struct fc_svc_result res;
     struct fc_talk_count *counts;
     struct fc_comment_row *rows = NULL;
     int nrows = 0, *shown;
     int64_t me = c->logged_in ? c->user.id : 0;
 
+    fc_svc_ok(res, 200);
     if (n <= 0)
         return FC_OK;
     counts = calloc((size_t)n, sizeof *counts);
@@ -177,11 +178,11 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
     if (!counts || !shown) {
         free(counts);
         free(shown);
-        return FC_ERR;
+        return fc_svc_fail_store(&sv, res, "like and comment counts (no memory)");
     }
-    if (fc_svc_talk_counts(&sv, ids, n, counts, &res) ||
+    if (fc_svc_talk_counts(&sv, ids, n, counts, res) ||
         (restaurant_id &&
-         fc_svc_restaurant_comments(&sv, restaurant_id, ids, n, &rows, &nrows, &res))) {
+         fc_svc_restaurant_comments(&sv, restaurant_id, ids, n, &rows, &nrows, res))) {
         free(counts);
         free(shown);
         return FC_ERR;
