@@ -320,12 +320,24 @@ int dynamo_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t vi
 int dynamo_comment_add(struct fc_store *s, struct fc_comment *c);
 int dynamo_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out);
 int dynamo_comment_delete(struct fc_store *s, int64_t id);
-int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id,
-                       int64_t viewer, struct fc_comment_row *out, int max, int *n);
+int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id, int64_t viewer,
+                       struct fc_comment_row *out, int max, int *n);
 int dynamo_note_add(struct fc_store *s, struct fc_note *n);
 int dynamo_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
                       int *n);
 int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count);
 int dynamo_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto);
+/* Copies of conversation (dynamodb_copy.c calls these): the SQLite table and row of an item
+ * (NULL: not one of them; *row new), and the import of such rows, with the review counts and
+ * id counters written at the end (after the review id items). */
+const char *dynamo_talk_row(json_object *it, json_object **row);
+struct dynamo_talk_import {
+    json_object *counts; /* review id -> [likes, comments] */
+    int64_t max_comment, max_note;
+};
+int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *ti,
+                           const char *table, json_object *row);
+int dynamo_talk_import_end(struct fc_dynamo *d, struct dynamo_talk_import *ti);
+void dynamo_talk_import_free(struct dynamo_talk_import *ti);
 
 #endif

@@ -583,3 +583,204 @@ int dynamo_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto)
     json_object_put(req);
     return rc == DYNAMO_COND ? FC_OK : rc ? FC_ERR : FC_OK;
 }
+
+/* ---- copies (dynamodb_copy.c): the SQLite tables likes, comments, notes, notes_seen ---------- */
+
+static json_object *row_new(void)
+{
+    return json_object_new_object();
+}
+
+static void row_num(json_object *row, const char *col, int64_t v)
+{
+    json_object_object_add(row, col, json_object_new_int64(v));
+}
+
+const char *dynamo_talk_row(json_object *it, json_object **row)
+{
+    const char *pk = dynamo_get_s(it, "pk"), *sk = dynamo_get_s(it, "sk");
+    json_object *r;
+    *row = NULL;
+    if (strncmp(pk, "RV#", 3) == 0 && strncmp(sk, "L#", 2) == 0) {
+        r = row_new();
+        row_num(r, "review_id", dynamo_get_n(it, "review_id"));
+        row_num(r, "user_id", dynamo_get_n(it, "user_id"));
+        row_num(r, "created_at", dynamo_get_n(it, "created_at"));
+        *row = r;
+        return "likes";
+    }
+    if (strncmp(pk, "RC#", 3) == 0 && strncmp(sk, "C#", 2) == 0) {
+        struct fc_comment c;
+        item_comment(it, &c);
+        r = row_new();
+        row_num(r, "id", c.id);
+        row_num(r, "review_id", c.review_id);
+        row_num(r, "restaurant_id", c.restaurant_id);
+        row_num(r, "user_id", c.user_id);
+        json_object_object_add(r, "body", json_object_new_string(c.body));
+        row_num(r, "created_at", c.created_at);
+        *row = r;
+        return "comments";
+    }
+    if (strncmp(pk, "N#", 2) == 0 && strncmp(sk, "N#", 2) == 0) {
+        struct fc_note nt;
+        item_note(it, &nt);
+        r = row_new();
+        row_num(r, "id", nt.id);
+        row_num(r, "user_id", nt.user_id);
+        row_num(r, "actor_id", nt.actor_id);
+        row_num(r, "kind", nt.kind);
+        row_num(r, "review_id", nt.review_id);
+        row_num(r, "restaurant_id", nt.restaurant_id);
+        row_num(r, "comment_id", nt.comment_id);
+        row_num(r, "created_at", nt.created_at);
+        *row = r;
+        return "notes";
+    }
+    if (strncmp(pk, "N#", 2) == 0 && strcmp(sk, "SEEN") == 0) {
+        r = row_new();
+        row_num(r, "user_id", strtoll(pk + 2, NULL, 10));
+        row_num(r, "seen_id", dynamo_get_n(it, "v"));
+        *row = r;
+        return "notes_seen";
+    }
+    return NULL; /* not conversation; CM#: the id copy of a comment, derived */
+}
+
+static int64_t col_n(json_object *row, const char *col)
+{
+    json_object *v;
+    return json_object_object_get_ex(row, col, &v) ? json_object_get_int64(v) : 0;
+}
+
+static const char *col_s(json_object *row, const char *col)
+{
+    json_object *v;
+    const char *s = json_object_object_get_ex(row, col, &v) ? json_object_get_string(v) : NULL;
+    return s ? s : "";
+}
+
+/* Counts per review, kept until the end: "id" -> [likes, comments]. */
+static int count_add(struct dynamo_talk_import *ti, int64_t review, int which)
+{
+    char key[24];
+    json_object *pair;
+    if (!ti->counts && !(ti->counts = json_object_new_object()))
+        return FC_ERR;
+    snprintf(key, sizeof key, "%" PRId64, review);
+    if (!json_object_object_get_ex(ti->counts, key, &pair)) {
+        pair = json_object_new_array();
+        json_object_array_add(pair, json_object_new_int64(0));
+        json_object_array_add(pair, json_object_new_int64(0));
+        json_object_object_add(ti->counts, key, pair);
+    }
+    json_object *v = json_object_array_get_idx(pair, (size_t)which);
+    json_object_set_int64(v, json_object_get_int64(v) + 1);
+    return FC_OK;
+}
+
+int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *ti,
+                           const char *table, json_object *row)
+{
+    char pk[32], sk[48];
+    json_object *it;
+    if (strcmp(table, "likes") == 0) {
+        int64_t review = col_n(row, "review_id"), user = col_n(row, "user_id");
+        rv_pk(pk, review);
+        like_sk(sk, user);
+        it = json_object_new_object();
+        dynamo_set(it, "pk", dynamo_s(pk));
+        dynamo_set(it, "sk", dynamo_s(sk));
+        dynamo_set(it, "type", dynamo_s("like"));
+        dynamo_set(it, "review_id", dynamo_n(review));
+        dynamo_set(it, "restaurant_id", dynamo_n(col_n(row, "restaurant_id")));
+        dynamo_set(it, "user_id", dynamo_n(user));
+        dynamo_set(it, "created_at", dynamo_n(col_n(row, "created_at")));
+        return count_add(ti, review, 0) ? FC_ERR : dynamo_writer_put(w, it);
+    }
+    if (strcmp(table, "comments") == 0) {
+        struct fc_comment c = {0};
+        char cpk[32];
+        c.id = col_n(row, "id");
+        c.review_id = col_n(row, "review_id");
+        c.restaurant_id = col_n(row, "restaurant_id");
+        c.user_id = col_n(row, "user_id");
+        fc_strlcpy(c.body, col_s(row, "body"), sizeof c.body);
+        c.created_at = col_n(row, "created_at");
+        if (c.id > ti->max_comment)
+            ti->max_comment = c.id;
+        thread_pk(pk, c.restaurant_id);
+        thread_sk(sk, c.review_id, c.id);
+        comment_pk(cpk, c.id);
+        if (count_add(ti, c.review_id, 1) || dynamo_writer_put(w, comment_item(&c, pk, sk)))
+            return FC_ERR;
+        return dynamo_writer_put(w, comment_item(&c, cpk, "COMMENT"));
+    }
+    if (strcmp(table, "notes") == 0) {
+        int64_t id = col_n(row, "id"), user = col_n(row, "user_id");
+        if (id > ti->max_note)
+            ti->max_note = id;
+        note_pk(pk, user);
+        note_sk(sk, id);
+        it = json_object_new_object();
+        dynamo_set(it, "pk", dynamo_s(pk));
+        dynamo_set(it, "sk", dynamo_s(sk));
+        dynamo_set(it, "type", dynamo_s("note"));
+        dynamo_set(it, "id", dynamo_n(id));
+        dynamo_set(it, "user_id", dynamo_n(user));
+        dynamo_set(it, "actor_id", dynamo_n(col_n(row, "actor_id")));
+        dynamo_set(it, "kind", dynamo_n(col_n(row, "kind")));
+        dynamo_set(it, "review_id", dynamo_n(col_n(row, "review_id")));
+        dynamo_set(it, "restaurant_id", dynamo_n(col_n(row, "restaurant_id")));
+        dynamo_set(it, "comment_id", dynamo_n(col_n(row, "comment_id")));
+        dynamo_set(it, "created_at", dynamo_n(col_n(row, "created_at")));
+        return dynamo_writer_put(w, it);
+    }
+    if (strcmp(table, "notes_seen") == 0) {
+        note_pk(pk, col_n(row, "user_id"));
+        it = json_object_new_object();
+        dynamo_set(it, "pk", dynamo_s(pk));
+        dynamo_set(it, "sk", dynamo_s("SEEN"));
+        dynamo_set(it, "type", dynamo_s("note-seen"));
+        dynamo_set(it, "v", dynamo_n(col_n(row, "seen_id")));
+        return dynamo_writer_put(w, it);
+    }
+    return FC_EINVAL;
+}
+
+/* After the review id items are written: each review's counts, and the id counters. */
+int dynamo_talk_import_end(struct fc_dynamo *d, struct dynamo_talk_import *ti)
+{
+    int rc = FC_OK;
+    if (ti->counts) {
+        json_object_object_foreach(ti->counts, key, pair)
+        {
+            json_object *req = dynamo_req(d);
+            char pk[32];
+            snprintf(pk, sizeof pk, "RV#%s", key);
+            json_object_object_add(req, "Key", dynamo_key(pk, "REVIEW"));
+            dynamo_expr(req, "UpdateExpression", "SET #likes = :l, #comments = :c");
+            dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
+            dynamo_val(req, ":l",
+                       dynamo_n(json_object_get_int64(json_object_array_get_idx(pair, 0))));
+            dynamo_val(req, ":c",
+                       dynamo_n(json_object_get_int64(json_object_array_get_idx(pair, 1))));
+            rc = dynamo_call(d, "UpdateItem", req, NULL);
+            json_object_put(req);
+            if (rc == DYNAMO_COND)
+                rc = FC_OK; /* likes of a review that was not copied */
+            if (rc)
+                break;
+        }
+    }
+    if (rc == FC_OK && ((ti->max_comment && dynamo_raise_id(d, "comment", ti->max_comment)) ||
+                        (ti->max_note && dynamo_raise_id(d, "note", ti->max_note))))
+        rc = FC_ERR;
+    return rc;
+}
+
+void dynamo_talk_import_free(struct dynamo_talk_import *ti)
+{
+    json_object_put(ti->counts);
+    memset(ti, 0, sizeof *ti);
+}
