@@ -314,14 +314,17 @@ int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review
         goto out;
     dynamo_keys_init(&k);
     for (int i = 0; i < len; i++) {
-        dynamo_user_pk(upk, dynamo_get_n(json_object_array_get_idx(col.arr, (size_t)i), "user_id"));
+        json_object *it = json_object_array_get_idx(col.arr, (size_t)i);
+        dynamo_user_pk(upk, dynamo_get_n(it, "user_id"));
         dynamo_keys_add(&k, upk, "PROFILE");
+        rv_pk(upk, dynamo_get_n(it, "review_id")); /* its author, for the blocks */
+        dynamo_keys_add(&k, upk, "REVIEW");
     }
     if (viewer) {
         dynamo_user_pk(upk, viewer);
         dynamo_keys_add(&k, upk, "PROFILE");
     }
-    rc = dynamo_batch_get(d, &k, PEOPLE_PROJ, &found);
+    rc = dynamo_batch_get(d, &k, PEOPLE_PROJ ", #user_id", &found);
     dynamo_keys_free(&k);
     if (rc)
         goto out;
@@ -331,7 +334,7 @@ int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review
     }
     /* a thread sorts by review, then id: order the whole by id (oldest first) */
     for (int i = 0; i < len; i++) {
-        json_object *it = json_object_array_get_idx(col.arr, (size_t)i), *u;
+        json_object *it = json_object_array_get_idx(col.arr, (size_t)i), *u, *rv;
         struct fc_comment_row *r = &out[kept];
         memset(r, 0, sizeof *r);
         item_comment(it, &r->c);
@@ -342,6 +345,10 @@ int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review
         dynamo_copy_s(u, "display_name", r->display_name, sizeof r->display_name);
         r->disabled = (int)dynamo_get_n(u, "disabled");
         r->rel = viewer ? rel_of(me, r->c.user_id) : 0;
+        rv_pk(upk, r->c.review_id);
+        if ((rv = dynamo_found(found, upk, "REVIEW")))
+            r->author_block = (rel_of(u, dynamo_get_n(rv, "user_id")) &
+                               (FC_REL_BLOCKED | FC_REL_BLOCKED_BY)) != 0;
         kept++;
     }
     for (int i = 1; i < kept; i++) /* insertion sort by id: threads are short */

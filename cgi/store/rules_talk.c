@@ -12,9 +12,9 @@ int fc_rules_talk_may_act(int64_t viewer, int64_t author, const char *visibility
 }
 
 int fc_rules_talk_comment_shown(int review_seen, int64_t viewer, int64_t commenter,
-                                int commenter_disabled, int commenter_rel)
+                                int commenter_disabled, int commenter_rel, int author_block)
 {
-    if (!review_seen || commenter_disabled)
+    if (!review_seen || commenter_disabled || author_block)
         return 0;
     if (viewer && viewer == commenter)
         return 1;

@@ -15,10 +15,13 @@ int fc_rules_talk_may_act(int64_t viewer, int64_t author, const char *visibility
 
 /* Is a comment by commenter shown to viewer? review_seen: the viewer may see the review it is
  * on (a friends-only review's comments are seen by its author's friends only); commenter_rel:
- * the viewer's FC_REL_* bits towards the commenter. Their own, or, when no block stands
- * either way and the commenter's account is not disabled, anyone's. */
+ * the viewer's FC_REL_* bits towards the commenter; author_block: a block stands, either way,
+ * between the commenter and the review's author. Never when the commenter's account is
+ * disabled or a block stands between them and the review's author (blocking someone takes
+ * their comments off one's reviews, for everyone); else their own, or anyone's when no block
+ * stands between the viewer and them. */
 int fc_rules_talk_comment_shown(int review_seen, int64_t viewer, int64_t commenter,
-                                int commenter_disabled, int commenter_rel);
+                                int commenter_disabled, int commenter_rel, int author_block);
 
 /* May actor delete a comment by commenter on a review by review_author? The comment's author
  * and the review's author may. */

@@ -16,6 +16,12 @@
     ") + 8 * EXISTS (SELECT 1 FROM blocks tb WHERE tb.user_id = ?1 AND tb.blocked_id = " col       \
     ") + 16 * EXISTS (SELECT 1 FROM blocks tc WHERE tc.user_id = " col " AND tc.blocked_id = ?1))"
 
+/* A block either way between the comment's author and its review's. */
+#define AUTHOR_BLOCK                                                                               \
+    "EXISTS (SELECT 1 FROM reviews ar JOIN blocks ab ON (ab.user_id = c.user_id AND "              \
+    "ab.blocked_id = ar.user_id) OR (ab.user_id = ar.user_id AND ab.blocked_id = c.user_id) "      \
+    "WHERE ar.id = c.review_id)"
+
 /* A like or comment notification counts only while its review (and comment) is there. */
 #define NOTE_LIVE                                                                                  \
     "(n.kind NOT IN (1, 2) OR EXISTS (SELECT 1 FROM reviews lr WHERE lr.id = n.review_id)) AND "   \
@@ -229,10 +235,12 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
     int step, k = 0;
     const char *sql =
         review_id ? "SELECT " COMMENT_COLS ", u.username, u.display_name, u.disabled, " REL_OF(
-                        "c.user_id") " FROM comments c JOIN users u ON u.id = c.user_id WHERE "
+                        "c.user_id") ", " AUTHOR_BLOCK
+                                     " FROM comments c JOIN users u ON u.id = c.user_id WHERE "
                                      "c.review_id = ?2 ORDER BY c.id LIMIT ?3"
                   : "SELECT " COMMENT_COLS ", u.username, u.display_name, u.disabled, " REL_OF(
-                        "c.user_id") " FROM comments c JOIN users u ON u.id = c.user_id WHERE "
+                        "c.user_id") ", " AUTHOR_BLOCK
+                                     " FROM comments c JOIN users u ON u.id = c.user_id WHERE "
                                      "c.restaurant_id = ?2 ORDER BY c.id LIMIT ?3";
     *n = 0;
     if (prep(db, sql, &st))
@@ -248,6 +256,7 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
         text(st, 7, r->display_name, sizeof r->display_name);
         r->disabled = sqlite3_column_int(st, 8);
         r->rel = sqlite3_column_int(st, 9);
+        r->author_block = sqlite3_column_int(st, 10);
     }
     if (k < max && step != SQLITE_DONE) {
         fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));

@@ -196,8 +196,9 @@ struct fc_comment_row {
     struct fc_comment c;
     char username[64];
     char display_name[256];
-    int disabled; /* the author's account */
-    int rel;      /* the viewer's FC_REL_* bits towards the author */
+    int disabled;     /* the author's account */
+    int rel;          /* the viewer's FC_REL_* bits towards the author */
+    int author_block; /* a block stands, either way, between the author and the review's */
 };
 
 /* The likes and comments of one review, for a list of reviews. */
@@ -477,9 +478,10 @@ struct fc_store_ops {
     int (*comment_get)(struct fc_store *s, int64_t id, struct fc_comment *out);
     int (*comment_delete)(struct fc_store *s, int64_t id);
     /* Comments on review_id, or (review_id 0) on every review of restaurant_id, oldest first,
-     * with their authors and viewer's FC_REL_* bits towards each; at most max into out. */
-    int (*comments_of)(struct fc_store *s, int64_t restaurant_id, int64_t review_id,
-                       int64_t viewer, struct fc_comment_row *out, int max, int *n);
+     * with their authors, viewer's FC_REL_* bits towards each and whether a block stands
+     * between each and the review's author; at most max into out. */
+    int (*comments_of)(struct fc_store *s, int64_t restaurant_id, int64_t review_id, int64_t viewer,
+                       struct fc_comment_row *out, int max, int *n);
     /* Adds a notification (sets n->id). */
     int (*note_add)(struct fc_store *s, struct fc_note *n);
     /* user's notifications, newest first (at most max), each with unread set when its id is

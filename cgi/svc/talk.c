@@ -159,7 +159,7 @@ int fc_svc_comment_delete(const struct fc_svc *sv, int64_t id, struct fc_comment
     struct fc_store *s = sv->app->store;
     struct fc_review r = {0};
     int64_t me = fc_svc_actor_id(sv);
-    int seen = 0, may, rel = 0, rc;
+    int seen = 0, may, rel = 0, author_rel = 0, rc;
     struct fc_user who = {0};
 
     memset(out, 0, sizeof *out);
@@ -175,9 +175,14 @@ int fc_svc_comment_delete(const struct fc_svc *sv, int64_t id, struct fc_comment
         rc = s->ops->user_get(s, out->user_id, &who);
     if (rc == FC_OK && seen && me != who.id && s->ops->relation(s, me, who.id, &rel))
         return fc_svc_fail_store(sv, res, "comment");
+    if (rc == FC_OK && seen && who.id != r.user_id &&
+        s->ops->relation(s, who.id, r.user_id, &author_rel))
+        return fc_svc_fail_store(sv, res, "comment");
     if (rc == FC_ERR)
         return fc_svc_fail_store(sv, res, "comment");
-    if (rc != FC_OK || !fc_rules_talk_comment_shown(seen, me, who.id, who.disabled, rel))
+    if (rc != FC_OK ||
+        !fc_rules_talk_comment_shown(seen, me, who.id, who.disabled, rel,
+                                     (author_rel & (FC_REL_BLOCKED | FC_REL_BLOCKED_BY)) != 0))
         return fc_svc_fail(res, 404, "comment_not_found", NULL, "There is no such comment.");
     if (!fc_rules_talk_may_delete(me, out->user_id, r.user_id))
         return fc_svc_fail(res, 403, "forbidden", NULL,
@@ -198,7 +203,8 @@ static int keep_shown(int64_t me, struct fc_comment_row *rows, int n, const int6
         int seen = !ids;
         for (int j = 0; !seen && j < nids; j++)
             seen = ids[j] == rows[i].c.review_id;
-        if (fc_rules_talk_comment_shown(seen, me, rows[i].c.user_id, rows[i].disabled, rows[i].rel))
+        if (fc_rules_talk_comment_shown(seen, me, rows[i].c.user_id, rows[i].disabled, rows[i].rel,
+                                        rows[i].author_block))
             rows[k++] = rows[i];
     }
     return k;

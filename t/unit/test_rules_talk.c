@@ -47,16 +47,20 @@ static void test_may_act(void **state)
 static void test_comment_shown(void **state)
 {
     (void)state;
-    assert_true(fc_rules_talk_comment_shown(1, 1, 3, 0, 0));
-    assert_true(fc_rules_talk_comment_shown(1, 0, 3, 0, 0));  /* visitors see a public thread */
-    assert_false(fc_rules_talk_comment_shown(0, 1, 3, 0, F)); /* review not seen: nothing */
-    assert_false(fc_rules_talk_comment_shown(0, 3, 3, 0, 0)); /* not even one's own */
-    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, B));
-    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, BB));
-    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, B | BB));
-    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 1, F)); /* disabled commenter */
-    assert_true(fc_rules_talk_comment_shown(1, 3, 3, 0, 0));  /* one's own */
-    assert_true(fc_rules_talk_comment_shown(1, 1, 3, 0, F | RO));
+    assert_true(fc_rules_talk_comment_shown(1, 1, 3, 0, 0, 0));
+    assert_true(fc_rules_talk_comment_shown(1, 0, 3, 0, 0, 0));  /* visitors see a public thread */
+    assert_false(fc_rules_talk_comment_shown(0, 1, 3, 0, F, 0)); /* review not seen: nothing */
+    assert_false(fc_rules_talk_comment_shown(0, 3, 3, 0, 0, 0)); /* not even one's own */
+    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, B, 0));
+    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, BB, 0));
+    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, B | BB, 0));
+    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 1, F, 0)); /* disabled commenter */
+    assert_true(fc_rules_talk_comment_shown(1, 3, 3, 0, 0, 0));  /* one's own */
+    assert_true(fc_rules_talk_comment_shown(1, 1, 3, 0, F | RO, 0));
+    /* a block between the commenter and the review's author: shown to nobody */
+    assert_false(fc_rules_talk_comment_shown(1, 1, 3, 0, F, 1));
+    assert_false(fc_rules_talk_comment_shown(1, 0, 3, 0, 0, 1));
+    assert_false(fc_rules_talk_comment_shown(1, 3, 3, 0, 0, 1));
 }
 
 static void test_may_delete(void **state)

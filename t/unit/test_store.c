@@ -873,6 +873,11 @@ static void test_talk(void **state)
     assert_int_equal(S->ops->comments_of(S, r3, 0, 0, rows, 20, &n), FC_OK);
     assert_int_equal(n, 3);
     assert_int_equal(rows[2].c.id, c3.id);
+    /* tom blocked val: val's comment on tom's review carries the block, the others not */
+    assert_int_equal(rows[0].author_block + rows[2].author_block, 0);
+    assert_int_equal(rows[1].author_block, 1);
+    assert_int_equal(S->ops->comments_of(S, r3, 0, val, rows, 20, &n), FC_OK);
+    assert_int_equal(rows[1].author_block, 1);
     assert_int_equal(S->ops->comments_of(S, r3, 0, 0, rows, 2, &n), FC_OK);
     assert_true(n <= 2);
     assert_int_equal(S->ops->comment_delete(S, c1.id), FC_OK);
