@@ -35,11 +35,12 @@ extern const struct fc_route_group fc_api_group;       /* pages/api.c */
 extern const struct fc_route_group fc_instances_group; /* pages/instances.c */
 extern const struct fc_route_group fc_backups_group;   /* pages/backups.c */
 extern const struct fc_route_group fc_account_group;   /* pages/account_cognito.c */
+extern const struct fc_route_group fc_talk_group;      /* pages/talk.c */
 
 const struct fc_route_group *const fc_route_groups[] = {
-    &pages_group,      &fc_admin_group,   &fc_api_group, &fc_instances_group,
-    &fc_backups_group, &fc_account_group, NULL};
+    &pages_group,      &fc_admin_group,   &fc_api_group,  &fc_instances_group,
+    &fc_backups_group, &fc_account_group, &fc_talk_group, NULL};
 
 /* Names of the groups above, in the same order (for `forkcast routes`). */
-const char *const fc_route_group_names[] = {"pages",   "admin",   "api", "instances",
-                                            "backups", "account", NULL};
+const char *const fc_route_group_names[] = {"pages",   "admin",   "api",  "instances",
+                                            "backups", "account", "talk", NULL};

@@ -183,6 +183,10 @@ try:
     def after_review(env, resp):
         env["REVIEW"] = str((resp.json or {}).get("id", ""))
 
+    def after_comment(env, resp):
+        if resp.status == 201:
+            env["COMMENT"] = str((resp.json or {}).get("id", ""))
+
     def befriend_bruno(env):
         r = call("POST", "/api/v1/friends/requests", {"username": "ana"}, token=tok_bruno)
         assert r.status == 201, r
@@ -194,11 +198,12 @@ try:
              ("/api/v1/login", None, after_login),
              ("/api/v1/logout", logout_token, after_logout),
              ("-d '{\"stars\": 4", None, after_review),
+             ("/comments\" -H", None, after_comment),
              ("/api/v1/friends/recommend", befriend_bruno, None)]
     photo = tempfile.NamedTemporaryFile(suffix=".jpg", delete=False)
     photo.write(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64)
     photo.close()
-    env = {"BASE": BASE, "TOKEN": "", "REVIEW": "", "PHOTO": photo.name}
+    env = {"BASE": BASE, "TOKEN": "", "REVIEW": "", "COMMENT": "", "PHOTO": photo.name}
     examples = doc_examples(os.path.join(ROOT, "docs", "api.md"))
     t.ok(len(examples) >= 30, "docs/api.md has %d curl examples" % len(examples))
     for line, cmd, status, shape in examples:

@@ -102,6 +102,11 @@ try:
         assert r.status == 303, (r.status, r.text[:300])
     page = mallory.get("/restaurants/%d" % rest).text
     own_review = int(re.search(r'action="/reviews/(\d+)/edit"', page).group(1))
+    r = mallory.post("/reviews/%d/comments" % own_review, {"body": "mallory's comment"},
+                     csrf_from="/restaurants/%d" % rest)
+    assert r.status == 303, (r.status, r.text[:300])
+    own_comment = int(re.search(r'action="/comments/(\d+)/delete"',
+                                mallory.get("/restaurants/%d" % rest).text).group(1))
 
     # what fills each pattern's parameters: real ids, so a refusal cannot be a 404 in disguise
     def fill(pattern):
@@ -121,6 +126,7 @@ try:
                 ("restaurants", ":id"): str(rest),
                 ("reviews", ":id"): str(own_review),
                 ("saved", ":id"): str(rest),
+                ("comments", ":id"): str(own_comment),
                 ("instances", ":id"): "i-0123456789abcdef0",
                 ("photos", ":key"): "0" * 64 + ".jpg",
             }.get((prev, p))

@@ -118,6 +118,12 @@ FIXTURE = {
                 (11, 3, 1, 2, "meh", "", 1700001100, 1700001200, ""),
                 (12, 1, 2, 4, "Fresh", "", 1700001300, 1700001300, "")],
     "saves": [(20, 3, 2, 1700002000), (21, 1, 3, 1700002100)],
+    # conversation (sql/011_talk.sql): likes, comments, notifications, the last one seen
+    "likes": [(10, 1, 1700004000), (10, 3, 1700004100), (12, 2, 1700004200)],
+    "comments": [(60, 10, 1, 1, "Agreed!", 1700004300), (61, 10, 1, 3, "Really?", 1700004400)],
+    "notes": [(70, 2, 1, 1, 10, 1, 0, 1700004000), (71, 2, 1, 2, 10, 1, 60, 1700004300),
+              (72, 3, 1, 3, 0, 0, 0, 1700000300)],
+    "notes_seen": [(2, 70)],
     "events": [(30, 1, 1, "view", 1.0, 1700003000), (31, 1, 1, "view", 1.0, 1700003100),
                (32, 2, 1, "review", 5.0, 1700001000), (33, 3, 2, "save", 1.0, 1700002000)],
     "sessions": [("a" * 64, 1, 1700000000, 1700000500), ("b" * 64, 2, 0, 0)],
@@ -282,6 +288,13 @@ def check_copy(dl, env):
          and ("JOBKEY#ec2:i-1", "UNIQUE") in by,
          "the relation sets on profiles and the uniqueness and id items", u1)
     seq = {k[0]: int(by[k]["v"]["N"]) for k in by if k[0].startswith("SEQ#")}
+    rv10 = by.get(("RV#10", "REVIEW"), {})
+    t.ok(rv10.get("likes") == {"N": "2"} and rv10.get("comments") == {"N": "2"}
+         and by.get(("RV#12", "REVIEW"), {}).get("likes") == {"N": "1"}
+         and ("CM#61", "COMMENT") in by and ("N#2", "SEEN") in by,
+         "the reviews' like and comment counts and the comments' id items", rv10)
+    t.ok(seq.get("SEQ#comment", 0) >= 61 and seq.get("SEQ#note", 0) >= 72,
+         "and the comment and notification counters", seq)
     t.ok(seq.get("SEQ#user", 0) >= 4 and seq.get("SEQ#review", 0) >= 12
          and seq.get("SEQ#save", 0) >= 21 and seq.get("SEQ#job", 0) >= 41,
          "id counters moved past the copied ids", seq)

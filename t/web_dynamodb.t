@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """web_dynamodb.t - the web integration suites t/web.t, t/social.t, t/security_privacy.t,
-t/security_account.t, t/parity_social.t and t/discovery.t, unchanged, against the DynamoDB backend: FORKCAST_TEST_STORE=dynamodb makes t/lib/fcserver.py
+t/security_account.t, t/parity_social.t, t/discovery.t and t/talk.t, unchanged, against the DynamoDB backend: FORKCAST_TEST_STORE=dynamodb makes t/lib/fcserver.py
 give each server a dynalite of its own (t/lib/dynalite.py), create the table with `forkcast dynamodb
 create-tables` and load the demo data with `forkcast dynamodb copy`; t/social.t's direct reads
 and writes of the SQLite file go through t/lib/sqlite_mirror.py. Every line of each suite is
@@ -27,7 +27,7 @@ if why:
     t.ok(True, "web suites on DynamoDB # SKIP %s" % why)
 else:
     for p in run_suites(t, ("web.t", "social.t", "security_privacy.t", "security_account.t",
-                          "parity_social.t", "discovery.t"),
+                          "parity_social.t", "discovery.t", "talk.t"),
                         {"FORKCAST_TEST_STORE": "dynamodb"}, "DynamoDB", PRELUDE):
         for line in p.stderr.splitlines():
             if line.startswith("# sqlite mirror"):

@@ -11,6 +11,7 @@
     <span class="meta"><time datetime="<?cs var:it.Date.Iso ?>"><?cs var:it.Date ?></time><?cs if:it.Visited ?> &middot; visited in <time datetime="<?cs var:it.Visited ?>"><?cs var:it.Visited.Text ?></time><?cs /if ?></span></p>
     <?cs if:it.Body ?><p class="body"><?cs var:it.Body ?></p><?cs /if ?>
     <?cs if:it.Photo ?><img class="photo" src="/photos/<?cs var:it.Photo ?>" alt="Photo from <?cs var:it.Name ?>'s review of <?cs var:it.Restaurant ?>" loading="lazy"><?cs /if ?>
+    <?cs if:it.Talk ?><?cs call:talk(it) ?><?cs /if ?>
   </li>
 <?cs /each ?>
 </ol>

@@ -16,6 +16,7 @@
       <a href="/feed">Feed</a>
       <a href="/friends">Friends</a>
       <a href="/saved">Want to go</a>
+      <a href="/notifications"<?cs if:App.Path == "/notifications" ?> aria-current="page"<?cs /if ?>>Notifications<?cs if:App.User.Unread > 0 ?> <span class="badge"><?cs var:App.User.Unread ?> new</span><?cs /if ?></a>
       <a href="/u/<?cs var:url_escape(App.User.Username) ?>">Profile</a>
       <?cs if:App.User.Admin ?><a href="/admin">Admin</a><?cs /if ?>
       <span class="who">Hi, <?cs var:App.User.Name ?></span>

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "rec/rec.h"
 #include "store/store.h"
+#include "svc/talk.h"
 
 #include <json-c/json.h>
 
@@ -162,6 +163,12 @@ static void set_globals(struct fc_ctx *c)
         fc_set(c, "App.User.Username", c->user.username);
         fc_set(c, "App.User.Name", c->user.display_name);
         fc_set_int(c, "App.User.Admin", c->user.is_admin);
+        /* the header's "3 new": one read of the unread notifications (svc/talk.c); not when
+         * the store failed already in this request (its error page must not wait again) */
+        if (!fc_store_fault()) {
+            struct fc_svc sv = fc_app_svc(c);
+            fc_set_int(c, "App.User.Unread", fc_svc_notes_unread(&sv));
+        }
     }
     if (flash && *flash) {
         char *copy = strdup(flash);

@@ -13,6 +13,7 @@
 #include "svc/profiles.h"
 #include "svc/social.h"
 #include "store/rules.h"
+#include "svc/talk.h"
 
 #include <json-c/json.h>
 
@@ -1397,6 +1398,156 @@ static int api_similar(struct fc_ctx *c)
 #define API   FC_ROUTE_NOCSRF
 #define LOGIN (FC_ROUTE_LOGIN | FC_ROUTE_NOCSRF)
 
+/* ---- conversation: likes, comments, notifications (svc/talk.c) ----------------------------- */
+
+static json_object *talk_count_json(const struct fc_talk_count *t)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_int(o, "review_id", t->review_id);
+    add_int(o, "likes", t->likes);
+    add_int(o, "comments", t->comments);
+    add_bool(o, "liked", t->liked);
+    return o;
+}
+
+/* PUT and DELETE /api/v1/reviews/:id/like: {"review_id", "likes", "comments", "liked"}. */
+static int api_like(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_talk_count t;
+    if (fc_svc_like(&sv, arg_id(c, 0), strcmp(c->req.method, "PUT") == 0, &t, NULL, &res))
+        return fc_error_result(c, &res);
+    return send_json(c, 200, talk_count_json(&t));
+}
+
+static json_object *comment_json(struct fc_ctx *c, const struct fc_comment *cm,
+                                 const char *username, const char *display_name)
+{
+    json_object *o = json_object_new_object();
+    if (!o)
+        return NULL;
+    add_int(o, "id", cm->id);
+    add_int(o, "review_id", cm->review_id);
+    add_str(o, "body", cm->body);
+    json_object_object_add(o, "author", who_json(username, display_name));
+    add_bool(o, "mine", c->logged_in && cm->user_id == c->user.id);
+    add_time(o, "created_at", cm->created_at);
+    return o;
+}
+
+#define COMMENTS_MAX 500
+
+/* GET /api/v1/reviews/:id/comments: those the caller may see, oldest first. */
+static int api_comments(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_comment_row *rows;
+    json_object *items;
+    int n = 0;
+    if (token_ok(c))
+        return 0;
+    if (!(rows = calloc(COMMENTS_MAX, sizeof *rows)))
+        return fail500(c, "comments"), 0;
+    if (fc_svc_comments(&sv, arg_id(c, 0), rows, COMMENTS_MAX, &n, &res)) {
+        free(rows);
+        return fc_error_result(c, &res);
+    }
+    items = json_object_new_array();
+    for (int i = 0; items && i < n; i++)
+        json_object_array_add(items,
+                              comment_json(c, &rows[i].c, rows[i].username, rows[i].display_name));
+    free(rows);
+    return send_json(c, 200, wrap("items", items));
+}
+
+/* POST /api/v1/reviews/:id/comments {"body"}: 201 with the comment. */
+static int api_comment_create(struct fc_ctx *c)
+{
+    static const char *const names[] = {"body", NULL};
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_comment cm;
+    const char *body;
+    json_object *in = NULL;
+    if (read_body(c, &in) || only_fields(c, in, names) || field_str(c, in, "body", 1, &body)) {
+        json_object_put(in);
+        return 0;
+    }
+    if (fc_svc_comment_add(&sv, arg_id(c, 0), body, &cm, &res)) {
+        json_object_put(in);
+        return fc_error_result(c, &res);
+    }
+    json_object_put(in);
+    return send_json(c, 201, comment_json(c, &cm, c->user.username, c->user.display_name));
+}
+
+/* DELETE /api/v1/comments/:id */
+static int api_comment_delete(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_comment cm;
+    if (fc_svc_comment_delete(&sv, arg_id(c, 0), &cm, &res))
+        return fc_error_result(c, &res);
+    return send_none(c);
+}
+
+/* GET /api/v1/notifications: {"items": [...], "unread": n}; reading them does not mark them
+ * read (POST /api/v1/notifications/read does). */
+static int api_notes(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_note_row *rows = calloc(FC_SVC_NOTES_PAGE, sizeof *rows);
+    json_object *items, *o;
+    int n = 0;
+    if (!rows)
+        return fail500(c, "notifications"), 0;
+    if (fc_svc_notes(&sv, 0, rows, FC_SVC_NOTES_PAGE, &n, &res)) {
+        free(rows);
+        return fc_error_result(c, &res);
+    }
+    items = json_object_new_array();
+    for (int i = 0; items && i < n; i++) {
+        const struct fc_note_row *r = &rows[i];
+        json_object *it = json_object_new_object();
+        if (!it)
+            break;
+        add_int(it, "id", r->n.id);
+        add_str(it, "kind", fc_svc_note_kind(r->n.kind));
+        json_object_object_add(it, "actor", who_json(r->username, r->display_name));
+        json_object_object_add(it, "review_id",
+                               r->n.review_id ? json_object_new_int64(r->n.review_id) : NULL);
+        json_object_object_add(it, "restaurant",
+                               r->n.restaurant_id ? rest_ref_json(r->n.restaurant_id, r->rest_name)
+                                                  : NULL);
+        json_object_object_add(it, "comment_id",
+                               r->n.comment_id ? json_object_new_int64(r->n.comment_id) : NULL);
+        add_bool(it, "unread", r->unread);
+        add_time(it, "created_at", r->n.created_at);
+        json_object_array_add(items, it);
+    }
+    free(rows);
+    o = wrap("items", items);
+    if (o)
+        add_int(o, "unread", fc_svc_notes_unread(&sv));
+    return send_json(c, 200, o);
+}
+
+/* POST /api/v1/notifications/read: marks them all read. */
+static int api_notes_read(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    if (fc_svc_notes_mark_read(&sv, &res))
+        return fc_error_result(c, &res);
+    return send_none(c);
+}
+
 static const struct fc_route routes[] = {
     {"POST", "/api/v1/signup", api_signup, API},
     {"POST", "/api/v1/login", api_login, API},
@@ -1429,6 +1580,13 @@ static const struct fc_route routes[] = {
     {"DELETE", "/api/v1/saved/:id", api_save, LOGIN},
     {"GET", "/api/v1/feed", api_feed, LOGIN},
     {"GET", "/api/v1/recommendations", api_recommendations, LOGIN},
+    {"PUT", "/api/v1/reviews/:id/like", api_like, LOGIN},
+    {"DELETE", "/api/v1/reviews/:id/like", api_like, LOGIN},
+    {"GET", "/api/v1/reviews/:id/comments", api_comments, API},
+    {"POST", "/api/v1/reviews/:id/comments", api_comment_create, LOGIN},
+    {"DELETE", "/api/v1/comments/:id", api_comment_delete, LOGIN},
+    {"GET", "/api/v1/notifications", api_notes, LOGIN},
+    {"POST", "/api/v1/notifications/read", api_notes_read, LOGIN},
 };
 
 const struct fc_route_group fc_api_group = {routes, FC_ARRAY_LEN(routes)};

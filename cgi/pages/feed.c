@@ -37,6 +37,31 @@ int page_feed(struct fc_ctx *c)
         pages_node_set(n, "Key", key);
         pages_node_date(n, "Date", it->at);
     }
+    { /* the reviews' likes and comment counts, with one read (pages/talk.c) */
+        int64_t *ids = calloc(2 * (size_t)(out.n ? out.n : 1), sizeof *ids);
+        int *slots = calloc((size_t)(out.n ? out.n : 1), sizeof *slots), k = 0, rc;
+        char back[128];
+        if (!ids || !slots) {
+            free(ids);
+            free(slots);
+            free(out.items);
+            return 500;
+        }
+        for (int i = 0; i < out.n; i++)
+            if (out.items[i].kind == FC_FEED_REVIEW) {
+                ids[k] = out.items[i].id;
+                ids[out.n + k] = out.items[i].user_id;
+                slots[k++] = i;
+            }
+        snprintf(back, sizeof back, "/feed%s%s", *after ? "?after=" : "", after);
+        rc = pages_set_talk(c, "Feed", ids, ids + out.n, slots, k, 0, back, &res);
+        free(ids);
+        free(slots);
+        if (rc) {
+            free(out.items);
+            return fc_error_result(c, &res);
+        }
+    }
     if (out.next[0])
         fc_set(c, "FeedNext", out.next);
     fc_set_int(c, "FeedFirstPage", !*after);

@@ -57,6 +57,14 @@ void pages_node_int(HDF *n, const char *name, long long v);
 /* pages_set_date and pages_set_month under n. */
 void pages_node_date(HDF *n, const char *name, int64_t at);
 void pages_node_month(HDF *n, const char *name, const char *ym);
+/* The likes and comments of the reviews ids[0..n) (by authors[0..n)) listed under
+ * prefix.slots[i] (slots NULL: prefix.i) (pages/talk.c): counts with one read, and with
+ * restaurant_id the comments the viewer may see under prefix.N.Thread (the restaurant page;
+ * the feed links there). back: the page's path, where the forms come back to. A failure is
+ * in res, for fc_error_result. */
+int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, const int64_t *authors,
+                   const int *slots, int n, int64_t restaurant_id, const char *back,
+                   struct fc_svc_result *res);
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
 

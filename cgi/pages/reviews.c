@@ -64,6 +64,25 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
         snprintf(p, sizeof p, "Reviews.%d", i);
         pages_set_review(c, p, &v.reviews[i]);
     }
+    if (v.n_reviews) { /* their likes and comments (pages/talk.c) */
+        int64_t *ids = calloc(2 * (size_t)v.n_reviews, sizeof *ids);
+        char back[48];
+        int rc;
+        if (!ids)
+            goto out;
+        for (int i = 0; i < v.n_reviews; i++) {
+            ids[i] = v.reviews[i].r.id;
+            ids[v.n_reviews + i] = v.reviews[i].r.user_id;
+        }
+        snprintf(back, sizeof back, "/restaurants/%lld", (long long)id);
+        rc =
+            pages_set_talk(c, "Reviews", ids, ids + v.n_reviews, NULL, v.n_reviews, id, back, &res);
+        free(ids);
+        if (rc) {
+            status = fc_error_result(c, &res);
+            goto out;
+        }
+    }
     if (c->logged_in) {
         if (v.friends_count) {
             fc_set_int(c, "Friends.Rated", v.friends_count);

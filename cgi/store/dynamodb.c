@@ -1785,6 +1785,17 @@ static const struct fc_store_ops dynamo_ops = {
     .rest_city_centre = d_rest_city_centre,
     .rest_star_counts = dynamo_rest_star_counts,
     .reviews_of_restaurant_from = dynamo_reviews_of_restaurant_from,
+    .like_put = dynamo_like_put,
+    .like_delete = dynamo_like_delete,
+    .talk_counts = dynamo_talk_counts,
+    .comment_add = dynamo_comment_add,
+    .comment_get = dynamo_comment_get,
+    .comment_delete = dynamo_comment_delete,
+    .comments_of = dynamo_comments_of,
+    .note_add = dynamo_note_add,
+    .notes_list = dynamo_notes_list,
+    .notes_unread = dynamo_notes_unread,
+    .notes_mark_read = dynamo_notes_mark_read,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

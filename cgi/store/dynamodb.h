@@ -320,5 +320,33 @@ int dynamo_rest_centre_of(struct fc_store *s, const int64_t *ids, size_t n, doub
 int dynamo_rest_star_counts(struct fc_store *s, int64_t rid, int counts[5]);
 int dynamo_reviews_of_restaurant_from(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
                                       struct fc_review_row *out, int max, int *n);
+/* Conversation (dynamodb_talk.c); see store.h. */
+int dynamo_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant_id, int64_t user_id,
+                    int64_t now);
+int dynamo_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id);
+int dynamo_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
+                       struct fc_talk_count *out);
+int dynamo_comment_add(struct fc_store *s, struct fc_comment *c);
+int dynamo_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out);
+int dynamo_comment_delete(struct fc_store *s, int64_t id);
+int dynamo_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id, int64_t viewer,
+                       struct fc_comment_row *out, int max, int *n);
+int dynamo_note_add(struct fc_store *s, struct fc_note *n);
+int dynamo_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
+                      int *n);
+int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count);
+int dynamo_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto);
+/* Copies of conversation (dynamodb_copy.c calls these): the SQLite table and row of an item
+ * (NULL: not one of them; *row new), and the import of such rows, with the review counts and
+ * id counters written at the end (after the review id items). */
+const char *dynamo_talk_row(json_object *it, json_object **row);
+struct dynamo_talk_import {
+    json_object *counts; /* review id -> [likes, comments] */
+    int64_t max_comment, max_note;
+};
+int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *ti,
+                           const char *table, json_object *row);
+int dynamo_talk_import_end(struct fc_dynamo *d, struct dynamo_talk_import *ti);
+void dynamo_talk_import_free(struct dynamo_talk_import *ti);
 
 #endif

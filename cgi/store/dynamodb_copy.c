@@ -288,6 +288,12 @@ static int export_each(void *ctx, json_object *it)
         return job_row(c, it);
     if (strncmp(pk, "EC2#", 4) == 0)
         return strcmp(sk, "INSTANCE") == 0 ? instance_row(c, it) : instance_event_row(c, it);
+    {
+        json_object *row;
+        const char *table = dynamo_talk_row(it, &row); /* likes, comments, notifications */
+        if (table)
+            return out(c, table, row);
+    }
     return 0; /* derived: uniqueness keys, review ids, photo items, feeds, counters */
 }
 
@@ -339,6 +345,7 @@ struct dynamo_import {
     struct token *t;
     size_t nt, capt;
     int64_t max_user, max_rest, max_review, max_save, max_job, max_ec2ev;
+    struct dynamo_talk_import talk; /* likes, comments, notifications (dynamodb_talk.c) */
 };
 
 #define PUSH(arr, n, cap, val)                                                                     \
@@ -381,6 +388,7 @@ static void import_free(struct dynamo_import *im)
     free(im->t);
     free(im->e);
     free(im->c);
+    dynamo_talk_import_free(&im->talk);
     free(im);
 }
 
@@ -642,7 +650,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         im->max_ec2ev = MAX(im->max_ec2ev, e.id);
         return dynamo_writer_put(w, dynamo_instance_event_item(&e));
     }
-    return FC_EINVAL;
+    return dynamo_talk_import_row(w, &im->talk, table, row);
 }
 
 static int cmp_edge(const void *a, const void *b)
@@ -783,6 +791,8 @@ static int import_end(struct fc_dynamo *d, struct dynamo_import *im)
         rc = dynamo_writer_flush(&im->w);
     if (rc == FC_OK)
         rc = write_totals(d, im);
+    if (rc == FC_OK)
+        rc = dynamo_talk_import_end(d, &im->talk);
     for (size_t i = 0; i < im->nt && rc == FC_OK; i++) {
         json_object *req = dynamo_req(d);
         char pk[160];

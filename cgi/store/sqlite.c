@@ -1578,6 +1578,17 @@ static const struct fc_store_ops sqlite_ops = {
     .rest_city_centre = fc_sqlite_rest_city_centre,
     .rest_star_counts = fc_sqlite_rest_star_counts,
     .reviews_of_restaurant_from = s_reviews_of_restaurant_from,
+    .like_put = fc_sqlite_like_put,
+    .like_delete = fc_sqlite_like_delete,
+    .talk_counts = fc_sqlite_talk_counts,
+    .comment_add = fc_sqlite_comment_add,
+    .comment_get = fc_sqlite_comment_get,
+    .comment_delete = fc_sqlite_comment_delete,
+    .comments_of = fc_sqlite_comments_of,
+    .note_add = fc_sqlite_note_add,
+    .notes_list = fc_sqlite_notes_list,
+    .notes_unread = fc_sqlite_notes_unread,
+    .notes_mark_read = fc_sqlite_notes_mark_read,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -44,5 +44,21 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
                                  const char *text, struct fc_restaurant **out, int *n, int *total);
 int fc_sqlite_rest_city_centre(struct fc_store *s, const char *city, double *lat, double *lon);
 int fc_sqlite_rest_star_counts(struct fc_store *s, int64_t restaurant_id, int counts[5]);
+/* Conversation (sqlite_talk.c); see store.h. */
+int fc_sqlite_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant_id,
+                       int64_t user_id, int64_t now);
+int fc_sqlite_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id);
+int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
+                          struct fc_talk_count *out);
+int fc_sqlite_comment_add(struct fc_store *s, struct fc_comment *c);
+int fc_sqlite_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out);
+int fc_sqlite_comment_delete(struct fc_store *s, int64_t id);
+int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t review_id,
+                          int64_t viewer, struct fc_comment_row *out, int max, int *n);
+int fc_sqlite_note_add(struct fc_store *s, struct fc_note *n);
+int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
+                         int *n);
+int fc_sqlite_notes_unread(struct fc_store *s, int64_t user_id, int *count);
+int fc_sqlite_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto);
 
 #endif

@@ -214,6 +214,59 @@ enum fc_metric_group {
     FC_METRIC_BY_MINUTE /* one row per (minute, status): route is "" */
 };
 
+/* Conversation (docs/social.md "Conversation"): a comment on a review. */
+struct fc_comment {
+    int64_t id;
+    int64_t review_id;
+    int64_t restaurant_id; /* the review's */
+    int64_t user_id;       /* who wrote it */
+    char body[2048];       /* Limits.MaxComment (500) characters of up to 4 bytes each */
+    int64_t created_at;
+};
+
+/* A comment as lists show it: with its author and the viewer's relation to them. */
+struct fc_comment_row {
+    struct fc_comment c;
+    char username[64];
+    char display_name[256];
+    int disabled;     /* the author's account */
+    int rel;          /* the viewer's FC_REL_* bits towards the author */
+    int author_block; /* a block stands, either way, between the author and the review's */
+};
+
+/* The likes and comments of one review, for a list of reviews. */
+struct fc_talk_count {
+    int64_t review_id;
+    int likes;
+    int comments; /* all of them: a count reveals no comment (like a restaurant's average) */
+    int liked;    /* by the viewer */
+};
+
+/* A notification: actor did kind (FC_NOTE_*) to or for user. */
+enum { FC_NOTE_LIKE = 1, FC_NOTE_COMMENT = 2, FC_NOTE_REQUEST = 3, FC_NOTE_ACCEPT = 4 };
+struct fc_note {
+    int64_t id; /* increasing: a later notification has a larger id */
+    int64_t user_id;
+    int64_t actor_id;
+    int kind;
+    int64_t review_id;     /* like, comment: the review; else 0 */
+    int64_t restaurant_id; /* like, comment: the review's restaurant; else 0 */
+    int64_t comment_id;    /* comment: the comment; else 0 */
+    int64_t created_at;
+};
+
+/* A notification as the list shows it: with the actor, the recipient's relation to them, the
+ * restaurant's name and whether it is new. */
+struct fc_note_row {
+    struct fc_note n;
+    char username[64];
+    char display_name[256];
+    int disabled; /* the actor's account */
+    int rel;      /* the recipient's FC_REL_* bits towards the actor */
+    char rest_name[256];
+    int unread;
+};
+
 struct fc_store;
 struct rec_dataset;
 struct fc_job;      /* background jobs: below */
@@ -450,6 +503,40 @@ struct fc_store_ops {
     /* reviews_of_restaurant from the offset-th row on (the pages of a restaurant's reviews). */
     int (*reviews_of_restaurant_from)(struct fc_store *s, int64_t restaurant_id, int64_t viewer,
                                       int offset, struct fc_review_row *out, int max, int *n);
+    /* Conversation (store/sqlite_talk.c, store/dynamodb_talk.c): likes, comments and
+     * notifications, plain data; who may do and see what is store/rules_talk.h's business. */
+    /* user likes review (of restaurant): FC_OK, FC_EXISTS (liked already), FC_NOTFOUND (no
+     * such review). */
+    int (*like_put)(struct fc_store *s, int64_t review_id, int64_t restaurant_id, int64_t user_id,
+                    int64_t now);
+    /* FC_OK, or FC_NOTFOUND when user did not like review. */
+    int (*like_delete)(struct fc_store *s, int64_t review_id, int64_t user_id);
+    /* The like and comment counts of reviews ids[0..n) and whether viewer (0: nobody) liked
+     * each, into out[0..n) in the same order, with one read for the whole list (SQLite: one
+     * query; DynamoDB: one BatchGetItem), never one per review. */
+    int (*talk_counts)(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
+                       struct fc_talk_count *out);
+    /* Adds c (review_id, restaurant_id, user_id, body, created_at); sets c->id. FC_NOTFOUND
+     * when the review is not there. */
+    int (*comment_add)(struct fc_store *s, struct fc_comment *c);
+    int (*comment_get)(struct fc_store *s, int64_t id, struct fc_comment *out);
+    int (*comment_delete)(struct fc_store *s, int64_t id);
+    /* Comments on review_id, or (review_id 0) on every review of restaurant_id, oldest first,
+     * with their authors, viewer's FC_REL_* bits towards each and whether a block stands
+     * between each and the review's author; at most max into out. */
+    int (*comments_of)(struct fc_store *s, int64_t restaurant_id, int64_t review_id, int64_t viewer,
+                       struct fc_comment_row *out, int max, int *n);
+    /* Adds a notification (sets n->id). */
+    int (*note_add)(struct fc_store *s, struct fc_note *n);
+    /* user's notifications, newest first (at most max), each with unread set when its id is
+     * above the last one marked read. */
+    int (*notes_list)(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
+                      int *n);
+    /* How many of user's unread notifications fc_rules_talk_note_shown lets them see (at
+     * most 100): one cheap read for the header of every page. */
+    int (*notes_unread)(struct fc_store *s, int64_t user_id, int *count);
+    /* Marks user's notifications up to id upto read. */
+    int (*notes_mark_read)(struct fc_store *s, int64_t user_id, int64_t upto);
 };
 
 struct fc_store {

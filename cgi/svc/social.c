@@ -5,6 +5,7 @@
 
 #include "core/app.h"
 #include "core/util.h"
+#include "svc/talk.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +63,9 @@ int fc_svc_friend_act(const struct fc_svc *sv, const struct fc_svc_friend_in *in
     if (refusal)
         return refuse(res, refusal, in->field);
 
+    /* the other person hears of a request sent and of one accepted (svc/talk.c) */
+    if ((in->act == FC_ACT_REQUEST || in->act == FC_ACT_ACCEPT) && !(before & FC_REL_FRIEND))
+        fc_svc_note_friend(sv, u.id, (after & FC_REL_FRIEND) ? FC_NOTE_ACCEPT : FC_NOTE_REQUEST);
     switch (in->act) {
     case FC_ACT_REQUEST:
     case FC_ACT_ACCEPT:

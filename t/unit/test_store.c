@@ -1004,6 +1004,182 @@ static void test_discovery(void **state)
     assert_int_equal(n, 0);
 }
 
+/* Conversation: likes (once per person), counts for a list in one call, comments by review and
+ * by restaurant with the viewer's relation to their authors, deletes, notifications newest
+ * first with the unread ones counted by the rule (a blocked actor is not), marking read. */
+static void test_talk(void **state)
+{
+    (void)state;
+    struct fc_review r, ra;
+    struct fc_talk_count tc[3];
+    struct fc_comment c1, c2, c3, got;
+    struct fc_comment_row *rows = calloc(20, sizeof *rows);
+    struct fc_note_row *notes = calloc(20, sizeof *notes);
+    struct fc_note nt;
+    int64_t tom = mkuser("ttom"), uma = mkuser("tuma"), val = mkuser("tval"), ids[3];
+    int n, unread;
+    assert_non_null(rows);
+    assert_non_null(notes);
+    memset(&r, 0, sizeof r);
+    r.user_id = tom;
+    r.restaurant_id = r3;
+    r.stars = 5;
+    r.created_at = r.updated_at = 900;
+    assert_int_equal(S->ops->review_put(S, &r, 0), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, tom, r3, &r), FC_OK);
+    ra = r;
+    ra.body = NULL; /* r owns the text read */
+    ra.user_id = uma;
+    ra.id = 0;
+    assert_int_equal(S->ops->review_put(S, &ra, 0), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, uma, r3, &ra), FC_OK);
+
+    /* likes: once each; unlike what is not liked is FC_NOTFOUND; no review: FC_NOTFOUND */
+    assert_int_equal(S->ops->like_put(S, r.id, r3, uma, 901), FC_OK);
+    assert_int_equal(S->ops->like_put(S, r.id, r3, uma, 902), FC_EXISTS);
+    assert_int_equal(S->ops->like_put(S, r.id, r3, val, 903), FC_OK);
+    assert_int_equal(S->ops->like_put(S, 999999, r3, val, 903), FC_NOTFOUND);
+    assert_int_equal(S->ops->like_delete(S, r.id, tom), FC_NOTFOUND);
+    assert_int_equal(S->ops->like_delete(S, r.id, val), FC_OK);
+    assert_int_equal(S->ops->like_delete(S, r.id, val), FC_NOTFOUND);
+
+    /* comments */
+    memset(&c1, 0, sizeof c1);
+    c1.review_id = r.id;
+    c1.restaurant_id = r3;
+    c1.user_id = uma;
+    c1.created_at = 910;
+    snprintf(c1.body, sizeof c1.body, "Agreed, the mole is great");
+    c2 = c1;
+    c2.user_id = val;
+    c2.created_at = 911;
+    snprintf(c2.body, sizeof c2.body, "Going next week");
+    c3 = c1;
+    c3.review_id = ra.id;
+    c3.user_id = tom;
+    c3.created_at = 912;
+    assert_int_equal(S->ops->comment_add(S, &c1), FC_OK);
+    assert_int_equal(S->ops->comment_add(S, &c2), FC_OK);
+    assert_int_equal(S->ops->comment_add(S, &c3), FC_OK);
+    assert_true(c1.id > 0 && c2.id > c1.id && c3.id > c2.id);
+    got = c1;
+    got.id = 0;
+    got.review_id = 999999;
+    assert_int_equal(S->ops->comment_add(S, &got), FC_NOTFOUND);
+    assert_int_equal(S->ops->comment_get(S, c2.id, &got), FC_OK);
+    assert_int_equal(got.review_id, r.id);
+    assert_int_equal(got.restaurant_id, r3);
+    assert_int_equal(got.user_id, val);
+    assert_string_equal(got.body, "Going next week");
+    assert_int_equal(S->ops->comment_get(S, 999999, &got), FC_NOTFOUND);
+
+    /* counts of a list, in its order, with repeats and unknown ids */
+    ids[0] = ra.id;
+    ids[1] = r.id;
+    ids[2] = 999999;
+    assert_int_equal(S->ops->talk_counts(S, ids, 3, uma, tc), FC_OK);
+    assert_int_equal(tc[0].review_id, ra.id);
+    assert_int_equal(tc[0].likes, 0);
+    assert_int_equal(tc[0].comments, 1);
+    assert_int_equal(tc[1].likes, 1);
+    assert_int_equal(tc[1].comments, 2);
+    assert_true(tc[1].liked);
+    assert_int_equal(tc[2].likes + tc[2].comments + tc[2].liked, 0);
+    assert_int_equal(S->ops->talk_counts(S, ids, 3, 0, tc), FC_OK);
+    assert_false(tc[1].liked);
+
+    /* threads: one review's, and the restaurant's, oldest first, with relation bits */
+    assert_int_equal(fc_store_relate_rc(S, tom, uma, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, tom, val, FC_ACT_BLOCK, 1), FC_OK);
+    assert_int_equal(S->ops->comments_of(S, r3, r.id, tom, rows, 20, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].c.id, c1.id);
+    assert_string_equal(rows[0].username, "tuma");
+    assert_int_equal(rows[0].rel, FC_REL_FRIEND);
+    assert_int_equal(rows[1].c.id, c2.id);
+    assert_int_equal(rows[1].rel, FC_REL_BLOCKED);
+    assert_int_equal(S->ops->comments_of(S, r3, r.id, val, rows, 20, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[1].rel, 0); /* their own */
+    assert_int_equal(S->ops->comments_of(S, r3, 0, 0, rows, 20, &n), FC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(rows[2].c.id, c3.id);
+    /* tom blocked val: val's comment on tom's review carries the block, the others not */
+    assert_int_equal(rows[0].author_block + rows[2].author_block, 0);
+    assert_int_equal(rows[1].author_block, 1);
+    assert_int_equal(S->ops->comments_of(S, r3, 0, val, rows, 20, &n), FC_OK);
+    assert_int_equal(rows[1].author_block, 1);
+    assert_int_equal(S->ops->comments_of(S, r3, 0, 0, rows, 2, &n), FC_OK);
+    assert_true(n <= 2);
+    assert_int_equal(S->ops->comment_delete(S, c1.id), FC_OK);
+    assert_int_equal(S->ops->comment_delete(S, c1.id), FC_NOTFOUND);
+    assert_int_equal(S->ops->comments_of(S, r3, r.id, tom, rows, 20, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->talk_counts(S, &r.id, 1, 0, tc), FC_OK);
+    assert_int_equal(tc[0].comments, 1);
+
+    /* notifications for tom: a like by uma, a comment by val (blocked since), a request */
+    memset(&nt, 0, sizeof nt);
+    nt.user_id = tom;
+    nt.actor_id = uma;
+    nt.kind = FC_NOTE_LIKE;
+    nt.review_id = r.id;
+    nt.restaurant_id = r3;
+    nt.created_at = 920;
+    assert_int_equal(S->ops->note_add(S, &nt), FC_OK);
+    nt.actor_id = val;
+    nt.kind = FC_NOTE_COMMENT;
+    nt.comment_id = c2.id;
+    nt.created_at = 921;
+    assert_int_equal(S->ops->note_add(S, &nt), FC_OK);
+    memset(&nt, 0, sizeof nt);
+    nt.user_id = tom;
+    nt.actor_id = cy;
+    nt.kind = FC_NOTE_REQUEST;
+    nt.created_at = 922;
+    assert_int_equal(S->ops->note_add(S, &nt), FC_OK);
+    assert_int_equal(S->ops->notes_list(S, tom, notes, 20, &n), FC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(notes[0].n.kind, FC_NOTE_REQUEST);
+    assert_int_equal(notes[0].n.actor_id, cy);
+    assert_string_equal(notes[0].username, "cy");
+    assert_true(notes[0].unread);
+    assert_int_equal(notes[1].n.kind, FC_NOTE_COMMENT);
+    assert_int_equal(notes[1].rel, FC_REL_BLOCKED);
+    assert_int_equal(notes[1].n.comment_id, c2.id);
+    assert_int_equal(notes[2].n.kind, FC_NOTE_LIKE);
+    assert_string_equal(notes[2].rest_name, "Cafe 50% Tres");
+    assert_int_equal(notes[2].n.review_id, r.id);
+    assert_true(notes[0].n.id > notes[1].n.id && notes[1].n.id > notes[2].n.id);
+    /* the blocked commenter is not counted */
+    assert_int_equal(S->ops->notes_unread(S, tom, &unread), FC_OK);
+    assert_int_equal(unread, 2);
+    assert_int_equal(S->ops->notes_list(S, tom, notes, 1, &n), FC_OK);
+    assert_int_equal(n, 1);
+    /* read up to the like: two newer stay unread (one counted) */
+    assert_int_equal(S->ops->notes_list(S, tom, notes, 20, &n), FC_OK);
+    assert_int_equal(S->ops->notes_mark_read(S, tom, notes[2].n.id), FC_OK);
+    assert_int_equal(S->ops->notes_unread(S, tom, &unread), FC_OK);
+    assert_int_equal(unread, 1);
+    assert_int_equal(S->ops->notes_mark_read(S, tom, notes[0].n.id), FC_OK);
+    assert_int_equal(S->ops->notes_mark_read(S, tom, notes[2].n.id), FC_OK); /* never back */
+    assert_int_equal(S->ops->notes_unread(S, tom, &unread), FC_OK);
+    assert_int_equal(unread, 0);
+    assert_int_equal(S->ops->notes_list(S, tom, notes, 20, &n), FC_OK);
+    assert_int_equal(n, 3);
+    assert_false(notes[0].unread);
+    /* a deleted comment's notification goes with it */
+    assert_int_equal(S->ops->comment_delete(S, c2.id), FC_OK);
+    assert_int_equal(S->ops->notes_list(S, tom, notes, 20, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 0);
+    fc_review_clear(&r);
+    fc_review_clear(&ra);
+    free(rows);
+    free(notes);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1023,6 +1199,7 @@ int main(void)
         cmocka_unit_test(test_review_visited),
         cmocka_unit_test(test_review_long_body),
         cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_talk),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }

@@ -1,0 +1,246 @@
+/* pages/talk: likes and comments on reviews (forms that post and come back where they were,
+ * with a flash), the likes and comments of the restaurant page and the feed, and the
+ * notifications page. Everything goes through svc/talk.c, as the API does. */
+#include "core/route.h"
+#include "core/util.h"
+#include "pages/pages.h"
+#include "store/rules_talk.h"
+#include "svc/content.h"
+#include "svc/talk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Where a form came from (its "next" field, a local path), or the review on its restaurant's
+ * page. */
+static const char *back_to(struct fc_ctx *c, int64_t restaurant_id, int64_t review_id, char *buf,
+                           size_t n)
+{
+    const char *next = fc_form(c, "next");
+    if (*next)
+        return pages_safe_next(next);
+    snprintf(buf, n, "/restaurants/%lld#review-%lld", (long long)restaurant_id,
+             (long long)review_id);
+    return buf;
+}
+
+static int review_arg(struct fc_ctx *c, int64_t *id)
+{
+    long v;
+    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &v))
+        return FC_EINVAL;
+    *id = v;
+    return FC_OK;
+}
+
+/* POST /reviews/:id/like and /reviews/:id/unlike */
+static int like(struct fc_ctx *c, int on)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    int64_t id, rid = 0;
+    char buf[96];
+    if (review_arg(c, &id))
+        return 404;
+    if (fc_svc_like(&sv, id, on, NULL, &rid, &res))
+        return fc_error_result(c, &res);
+    return fc_redirect(c, back_to(c, rid, id, buf, sizeof buf),
+                       on ? "You like this review." : "Like taken back.");
+}
+
+static int page_like(struct fc_ctx *c)
+{
+    return like(c, 1);
+}
+
+static int page_unlike(struct fc_ctx *c)
+{
+    return like(c, 0);
+}
+
+/* POST /reviews/:id/comments. A refused comment (empty, too long) comes back on a page of its
+ * own with the field's error and what was typed (422). */
+static int page_comment_add(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_comment cm;
+    int64_t id;
+    char buf[96];
+    if (review_arg(c, &id))
+        return 404;
+    if (fc_svc_comment_add(&sv, id, fc_form(c, "body"), &cm, &res)) {
+        struct fc_review_row rv;
+        struct fc_svc_result r2;
+        if (res.status != 422 || !res.field)
+            return fc_error_result(c, &res);
+        if (fc_svc_review_get(&sv, id, &rv, &r2))
+            return fc_error_result(c, &r2);
+        pages_set_review(c, "Review", &rv);
+        fc_set(c, "Comment.Body", fc_form(c, "body"));
+        fc_set(c, "Comment.Next", pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : "/"));
+        fc_set(c, "Form.Errors.body", res.message);
+        fc_set_int(c, "Limits.MaxComment", fc_svc_comment_max_text(&sv));
+        fc_set(c, "Page.Title", "Your comment");
+        c->resp.status = res.status;
+        return fc_render(c, "comment.cs") ? 500 : 0;
+    }
+    return fc_redirect(c, back_to(c, cm.restaurant_id, id, buf, sizeof buf),
+                       "Your comment is posted.");
+}
+
+/* POST /comments/:id/delete */
+static int page_comment_delete(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_comment cm;
+    int64_t id;
+    char buf[96];
+    if (review_arg(c, &id))
+        return 404;
+    if (fc_svc_comment_delete(&sv, id, &cm, &res))
+        return fc_error_result(c, &res);
+    return fc_redirect(c, back_to(c, cm.restaurant_id, cm.review_id, buf, sizeof buf),
+                       "The comment is deleted.");
+}
+
+/* GET /notifications: newest first; viewing them marks them read. */
+static int page_notes(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_note_row *rows = calloc(FC_SVC_NOTES_PAGE, sizeof *rows);
+    int n = 0, status = 500;
+    if (!rows)
+        return 500;
+    if (fc_svc_notes(&sv, 1, rows, FC_SVC_NOTES_PAGE, &n, &res)) {
+        free(rows);
+        return fc_error_result(c, &res);
+    }
+    for (int i = 0; i < n; i++) {
+        const struct fc_note_row *r = &rows[i];
+        char p[32], k[64];
+        snprintf(p, sizeof p, "Notes.%d", i);
+#define SETK(name) snprintf(k, sizeof k, "%s.%s", p, name)
+        SETK("Kind");
+        fc_set(c, k, fc_svc_note_kind(r->n.kind));
+        SETK("Username");
+        fc_set(c, k, r->username);
+        SETK("Name");
+        fc_set(c, k, r->display_name[0] ? r->display_name : r->username);
+        SETK("RestaurantId");
+        fc_set_int(c, k, r->n.restaurant_id);
+        SETK("Restaurant");
+        fc_set(c, k, r->rest_name);
+        SETK("ReviewId");
+        fc_set_int(c, k, r->n.review_id);
+        SETK("Unread");
+        fc_set_int(c, k, r->unread);
+        SETK("Date");
+        pages_set_date(c, k, r->n.created_at);
+#undef SETK
+    }
+    /* the header counts what is unread now: nothing any more */
+    fc_set(c, "Page.Title", "Notifications");
+    status = fc_render(c, "notifications.cs") ? 500 : 0;
+    free(rows);
+    return status;
+}
+
+/* POST /notifications/read: "mark all read" */
+static int page_notes_read(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    if (fc_svc_notes_mark_read(&sv, &res))
+        return fc_error_result(c, &res);
+    return fc_redirect(c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : "/"),
+                       "All notifications are marked read.");
+}
+
+int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, const int64_t *authors,
+                   const int *slots, int n, int64_t restaurant_id, const char *back,
+                   struct fc_svc_result *res)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_talk_count *counts;
+    struct fc_comment_row *rows = NULL;
+    int nrows = 0, *shown;
+    int64_t me = c->logged_in ? c->user.id : 0;
+
+    fc_svc_ok(res, 200);
+    if (n <= 0)
+        return FC_OK;
+    counts = calloc((size_t)n, sizeof *counts);
+    shown = calloc((size_t)n, sizeof *shown);
+    if (!counts || !shown) {
+        free(counts);
+        free(shown);
+        return fc_svc_fail_store(&sv, res, "like and comment counts (no memory)");
+    }
+    if (fc_svc_talk_counts(&sv, ids, n, counts, res) ||
+        (restaurant_id &&
+         fc_svc_restaurant_comments(&sv, restaurant_id, ids, n, &rows, &nrows, res))) {
+        free(counts);
+        free(shown);
+        return FC_ERR;
+    }
+    for (int i = 0; i < n; i++) {
+        char k[96], p[64];
+        snprintf(p, sizeof p, "%s.%d", prefix, slots ? slots[i] : i);
+        snprintf(k, sizeof k, "%s.Talk", p);
+        fc_set_int(c, k, 1);
+        snprintf(k, sizeof k, "%s.TalkId", p);
+        fc_set_int(c, k, ids[i]);
+        snprintf(k, sizeof k, "%s.Likes", p);
+        fc_set_int(c, k, counts[i].likes);
+        snprintf(k, sizeof k, "%s.CommentCount", p);
+        fc_set_int(c, k, counts[i].comments);
+        snprintf(k, sizeof k, "%s.Liked", p);
+        fc_set_int(c, k, counts[i].liked);
+        snprintf(k, sizeof k, "%s.Inline", p);
+        fc_set_int(c, k, restaurant_id != 0);
+        snprintf(k, sizeof k, "%s.Back", p);
+        fc_setf(c, k, "%s#review-%lld", back, (long long)ids[i]);
+    }
+    for (int j = 0; j < nrows; j++) {
+        const struct fc_comment_row *r = &rows[j];
+        for (int i = 0; i < n; i++) {
+            char p[96], k[128];
+            if (ids[i] != r->c.review_id)
+                continue;
+            snprintf(p, sizeof p, "%s.%d.Thread.%d", prefix, slots ? slots[i] : i, shown[i]++);
+            snprintf(k, sizeof k, "%s.Id", p);
+            fc_set_int(c, k, r->c.id);
+            snprintf(k, sizeof k, "%s.Username", p);
+            fc_set(c, k, r->username);
+            snprintf(k, sizeof k, "%s.Name", p);
+            fc_set(c, k, r->display_name[0] ? r->display_name : r->username);
+            snprintf(k, sizeof k, "%s.Body", p);
+            fc_set(c, k, r->c.body);
+            snprintf(k, sizeof k, "%s.Date", p);
+            pages_set_date(c, k, r->c.created_at);
+            snprintf(k, sizeof k, "%s.CanDelete", p);
+            fc_set_int(c, k, fc_rules_talk_may_delete(me, r->c.user_id, authors[i]));
+            break;
+        }
+    }
+    fc_set_int(c, "Limits.MaxComment", fc_svc_comment_max_text(&sv));
+    free(rows);
+    free(counts);
+    free(shown);
+    return FC_OK;
+}
+
+static const struct fc_route routes[] = {
+    {"POST", "/reviews/:id/like", page_like, FC_ROUTE_LOGIN},
+    {"POST", "/reviews/:id/unlike", page_unlike, FC_ROUTE_LOGIN},
+    {"POST", "/reviews/:id/comments", page_comment_add, FC_ROUTE_LOGIN},
+    {"POST", "/comments/:id/delete", page_comment_delete, FC_ROUTE_LOGIN},
+    {"GET", "/notifications", page_notes, FC_ROUTE_LOGIN},
+    {"POST", "/notifications/read", page_notes_read, FC_ROUTE_LOGIN},
+};
+
+const struct fc_route_group fc_talk_group = {routes, FC_ARRAY_LEN(routes)};
