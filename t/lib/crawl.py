@@ -109,8 +109,16 @@ def values(cl):
 def resolved(cl):
     """PAGES with their paths filled in: a list of dicts."""
     v = values(cl)
-    return [{"who": who, "name": name, "method": method, "path": path.format(**v),
-             "form": form} for who, name, method, path, form in PAGES]
+    out = []
+    for who, name, method, path, form in PAGES:
+        path = path.format(**v)
+        # a POST is sent from the page that has its form (its CSRF token)
+        src = path if path in ("/login", "/signup") else "/"
+        if path.endswith("/review"):
+            src = path.rsplit("/", 1)[0]
+        out.append({"who": who, "name": name, "method": method, "path": path, "form": form,
+                    "src": src})
+    return out
 
 
 def fetch(cl, page):
@@ -118,7 +126,15 @@ def fetch(cl, page):
     c = cl[page["who"]]
     if page["method"] == "GET":
         return c.get(page["path"])
-    src = page["path"] if page["path"] in ("/login", "/signup") else "/"
-    if "/review" in page["path"]:
-        src = page["path"].rsplit("/", 1)[0]
-    return c.post(page["path"], page["form"], csrf_from=src)
+    return c.post(page["path"], page["form"], csrf_from=page["src"])
+
+
+def browser_env(srv):
+    """For t/browser scripts (browser.run's prepare): FC_CRAWL, the resolved page list and the
+    log-ins (the new user is signed up here)."""
+    import json
+    cl = clients(srv)
+    return {"FC_CRAWL": json.dumps({
+        "pages": resolved(cl),
+        "logins": {"user": [DEMO_USER, DEMO_PASSWORD], "admin": ["admin", DEMO_PASSWORD],
+                   "new": [NEW_USER, "enchiladas verdes"]}})}
