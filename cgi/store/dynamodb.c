@@ -1737,6 +1737,8 @@ static const struct fc_store_ops dynamo_ops = {
     .export_rows = dynamo_export_rows,
     .import_row = dynamo_import_row,
     .wipe = dynamo_wipe,
+    .reset_create = dynamo_reset_create,
+    .reset_take = dynamo_reset_take,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)
