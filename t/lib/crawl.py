@@ -33,6 +33,9 @@ PAGES = [
      {"username": "x", "email": "nope", "password": "short", "password2": "other",
       "display_name": "X"}),
     ("anon", "forgot", "GET", "/forgot", None),
+    ("anon", "reset", "GET", "/reset?token=" + "ab" * 32, None),
+    ("anon", "reset-dead-link", "POST", "/reset",
+     {"token": "ab" * 32, "password": "brand new secret", "password2": "brand new secret"}),
     ("anon", "not-found", "GET", "/no/such/page", None),
     ("anon", "restaurant-not-found", "GET", "/restaurants/999999", None),
     ("user", "home", "GET", "/", None),
@@ -62,6 +65,7 @@ PAGES = [
     ("admin", "admin-users-search", "GET", "/admin/users?q=u100", None),
     ("admin", "admin-user", "GET", "/admin/users/{user}", None),
     ("admin", "admin-confirm", "GET", "/admin/users/{user}/disable", None),
+    ("admin", "admin-reset-link", "POST", "/admin/users/{other}/reset-link", {}),
     ("admin", "admin-health", "GET", "/admin/health", None),
     ("admin", "admin-instances", "GET", "/admin/instances", None),
     ("admin", "admin-instances-launch", "GET", "/admin/instances/launch", None),
@@ -116,6 +120,8 @@ def resolved(cl):
         src = path if path in ("/login", "/signup") else "/"
         if path.endswith("/review"):
             src = path.rsplit("/", 1)[0]
+        if who == "anon" and src == "/":  # a visitor's home page has no form
+            src = "/login"
         out.append({"who": who, "name": name, "method": method, "path": path, "form": form,
                     "src": src})
     return out
