@@ -1,11 +1,14 @@
 """A local SMTP sink for the tests (Python's standard library only): accepts every mail on a
 loopback port and keeps it, so a test can read what the site sent (t/reset.t)."""
+import os
 import socketserver
 import threading
 
 
 class SmtpSink:
-    def __init__(self):
+    """spool: a folder where each mail is also written as <n>.eml (for t/browser scripts)."""
+
+    def __init__(self, spool=None):
         self.messages = []  # (mail_from, [rcpt], data as str)
         self.cond = threading.Condition()
         sink = self
@@ -40,7 +43,13 @@ class SmtpSink:
                                 break
                             data.append(l[1:] if l.startswith(b"..") else l)
                         with sink.cond:
-                            sink.messages.append((frm, rcpt, b"".join(data).decode("utf-8", "replace")))
+                            text = b"".join(data).decode("utf-8", "replace")
+                            sink.messages.append((frm, rcpt, text))
+                            if spool:
+                                tmp = os.path.join(spool, ".%d.tmp" % len(sink.messages))
+                                with open(tmp, "w") as f:
+                                    f.write(text)
+                                os.rename(tmp, os.path.join(spool, "%d.eml" % len(sink.messages)))
                             sink.cond.notify_all()
                         w(b"250 queued\r\n")
                     elif up == "QUIT":
