@@ -20,8 +20,8 @@ int fc_svc_reset_local(const struct fc_svc *sv);
 int fc_svc_reset_can_mail(const struct fc_svc *sv);
 /* An administrator makes a link for username: 200 with out filled; 401/403 not an admin;
  * 404 no such user; 409 the accounts are Cognito's. */
-int fc_svc_reset_issue(const struct fc_svc *sv, const char *username,
-                       struct fc_svc_reset_link *out, struct fc_svc_result *res);
+int fc_svc_reset_issue(const struct fc_svc *sv, const char *username, struct fc_svc_reset_link *out,
+                       struct fc_svc_result *res);
 /* A visitor at client address addr asks for a link to email: throttled per address
  * (Auth.Throttle.SignupPerAddress) and per e-mail address (Auth.Throttle.ResetPerAccount) in
  * Auth.Throttle.Window, whatever the outcome (429 past either); otherwise 200 whether or not
