@@ -3,7 +3,6 @@
  * query), never in a flash. */
 #include "pages/reset.h"
 #include "core/config.h"
-#include "core/session.h"
 #include "core/util.h"
 #include "svc/reset.h"
 
@@ -117,8 +116,7 @@ int page_reset(struct fc_ctx *c)
         }
         return fc_error_result(c, &res);
     }
-    if (c->logged_in && fc_session_end(c))
-        return 500;
+    /* the account's sessions are gone (this browser's too, if it was theirs) */
     return fc_redirect(c, "/login",
                        "Your password is changed and you are logged out everywhere. Log in with "
                        "the new one.");
