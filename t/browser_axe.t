@@ -9,4 +9,4 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 import browser  # noqa: E402
 import crawl  # noqa: E402
 
-browser.run("axe", timeout=900, prepare=crawl.browser_env).done()
+browser.run("axe", timeout=900, prepare=crawl.browser_env, env=crawl.SERVER_ENV).done()

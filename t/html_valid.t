@@ -22,7 +22,7 @@ t = TAP()
 out = os.path.join(ROOT, "build", "test-output", "html")
 shutil.rmtree(out, ignore_errors=True)
 os.makedirs(out)
-srv = Server(demo=True)
+srv = Server(demo=True, env=crawl.SERVER_ENV)
 try:
     cl = crawl.clients(srv)
     files = {}

@@ -69,6 +69,15 @@ run('words', async (browser) => {
   check((await a.textContent('.form-error')).includes('used already'), 'the link works once');
   await shot(a, '07-reset-used');
 
+  // the administrator's link, shown once on the user's admin page
+  const adm = await newPage(browser);
+  await login(adm, 'admin');
+  await adm.goto(base + '/admin/users/wendy');
+  await submit(adm, 'form[action="/admin/users/wendy/reset-link"] button');
+  const shown = await adm.inputValue('#link');
+  check(/\/reset\?token=[0-9a-f]{64}$/.test(shown), 'the admin page shows a reset link once', shown);
+  await shot(adm, '09-admin-reset-link');
+
   await login(a, 'wendy', 'a fresh password');
   const back = (await a.textContent('h1')).trim();
   check(back === 'Welcome back, Wendy', 'log-in with the new password: welcome back', back);

@@ -18,6 +18,12 @@ DEMO_USER = "u1001"
 DEMO_PASSWORD = "forkcast-demo"
 NEW_USER = "nova"
 
+# the crawled server's settings: mail set up (to a port nobody listens on: no mail is sent to
+# the addresses the crawl uses), so that /forgot shows its e-mail form
+SERVER_ENV = {"FORKCAST_MAIL_SMTP_URL": "smtp://127.0.0.1:9",
+              "FORKCAST_MAIL_FROM": "forkcast@example.com",
+              "FORKCAST_MAIL_SITEURL": "http://forkcast.test"}
+
 PAGES = [
     ("anon", "home", "GET", "/", None),
     ("anon", "restaurants", "GET", "/restaurants", None),
@@ -33,6 +39,8 @@ PAGES = [
      {"username": "x", "email": "nope", "password": "short", "password2": "other",
       "display_name": "X"}),
     ("anon", "forgot", "GET", "/forgot", None),
+    ("anon", "forgot-sent", "POST", "/forgot", {"email": "nobody@example.com"}),
+    ("anon", "forgot-error", "POST", "/forgot", {"email": "not an address"}),
     ("anon", "reset", "GET", "/reset?token=" + "ab" * 32, None),
     ("anon", "reset-dead-link", "POST", "/reset",
      {"token": "ab" * 32, "password": "brand new secret", "password2": "brand new secret"}),
