@@ -8,6 +8,7 @@ Only HTTP is used, so t/web_dynamodb.t and t/web_cognito.t run it unchanged on D
 Cognito."""
 import json
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -137,8 +138,25 @@ try:
         t.ok(r.status == 401, "and its API tokens", r.status)
         t.ok(logged_in(bob), "another account's session is untouched by the reset")
     else:
-        t.ok(True, "a password reset ends every session # SKIP local accounts have no reset "
-             "flow (/forgot sends to the administrators)")
+        # local accounts: an administrator's one-time reset link (t/reset.t covers the rest)
+        b2 = Client(srv)
+        login(b2, "ana", PW2)
+        tok2 = api_token(srv, "ana", PW2)
+        adm = Client(srv)
+        adm.post("/signup", {"username": "root", "email": "root@example.com", "password": PW,
+                             "password2": PW, "display_name": "Root"}, csrf_from="/signup")
+        srv.run_cli("user", "make-admin", "root")
+        r = adm.post("/admin/users/ana/reset-link", {}, csrf_from="/admin/users/ana")
+        m = re.search(r"reset\?token=([0-9a-f]{64})", r.text)
+        f = Client(srv)
+        r = f.post("/reset", {"token": m.group(1) if m else "", "password": PW3, "password2": PW3},
+                   csrf_from="/login")
+        t.ok(r.status == 303, "password reset with an admin's link", (r.status, r.text[:300]))
+        t.ok(session_gone(a) and session_gone(b2) and session_gone(c),
+             "a password reset ends every session of the account")
+        r = api(Client(srv), "GET", "/api/v1/me", token=tok2)
+        t.ok(r.status == 401, "and its API tokens", r.status)
+        t.ok(logged_in(bob), "another account's session is untouched by the reset")
 
     # ---- sign-up throttle per client address ----
     thr = start({"FORKCAST_AUTH_THROTTLE_SIGNUPPERADDRESS": "3",

@@ -37,7 +37,7 @@ try:
     t.ok("HttpOnly" in sc and "SameSite=Lax" in sc and "Secure" not in sc,
          "session cookie is HttpOnly, SameSite=Lax, not Secure over http", sc)
     r = b.get("/")
-    t.ok("Welcome back, Ana" in r.text, "home greets the logged-in user")
+    t.ok("Welcome, Ana" in r.text, "home greets the logged-in user")
 
     # log out, wrong password, right password (session rotated)
     r = b.post("/logout", {}, csrf_from="/")

@@ -5,14 +5,14 @@
   <section class="admin-tile">
     <h2><a href="/admin/users">Users</a></h2>
     <?cs if:Admin.Users ?>
-    <p><strong><?cs var:Admin.Users ?></strong> accounts &middot; <a href="/admin/users?role=admin"><?cs var:Admin.Admins ?> administrator<?cs if:Admin.Admins != 1 ?>s<?cs /if ?></a> &middot; <a href="/admin/users?role=disabled"><?cs var:Admin.Disabled ?> disabled</a></p>
+    <p><strong><?cs var:Admin.Users ?></strong> account<?cs if:Admin.Users != 1 ?>s<?cs /if ?> &middot; <a href="/admin/users?role=admin"><?cs var:Admin.Admins ?> administrator<?cs if:Admin.Admins != 1 ?>s<?cs /if ?></a> &middot; <a href="/admin/users?role=disabled"><?cs var:Admin.Disabled ?> disabled</a></p>
     <?cs /if ?>
     <p class="meta">Find people by name or e-mail, disable or enable accounts, grant or remove the administrator role.</p>
   </section>
   <section class="admin-tile">
     <h2><a href="/admin/health">Health and metrics</a></h2>
     <?cs if:Admin.Metrics ?>
-    <p>Last hour: <strong><?cs var:Admin.Hour.Requests ?></strong> requests &middot; <span<?cs if:Admin.Hour.Errors > 0 ?> class="bad"<?cs /if ?>><?cs var:Admin.Hour.Errors ?> server errors</span> &middot; p99 <?cs var:Admin.Hour.P99 ?> ms</p>
+    <p>Last hour: <strong><?cs var:Admin.Hour.Requests ?></strong> request<?cs if:Admin.Hour.Requests != 1 ?>s<?cs /if ?> &middot; <span<?cs if:Admin.Hour.Errors > 0 ?> class="bad"<?cs /if ?>><?cs call:count(Admin.Hour.Errors, "server error", "server errors") ?></span> &middot; p99 <?cs var:Admin.Hour.P99 ?> ms</p>
     <?cs /if ?>
     <p class="meta">Requests, status codes and latency per route, the database, AWS calls and recommendation fallbacks, with charts of the last hour.</p>
   </section>

@@ -48,7 +48,7 @@
 <section>
   <h2>Routes</h2>
   <?cs if:subcount(Health.Routes) ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Routes">
   <table class="data routes">
     <thead><tr><th scope="col">Route</th><th scope="col" class="num">Requests</th><th scope="col" class="num">2xx</th><th scope="col" class="num">3xx</th><th scope="col" class="num">4xx</th><th scope="col" class="num">5xx</th><th scope="col" class="num">p50</th><th scope="col" class="num">p90</th><th scope="col" class="num">p99</th><th scope="col" class="num">max</th></tr></thead>
     <tbody>

@@ -12,7 +12,14 @@
   <dt>Public profile</dt><dd><a href="/u/<?cs var:url_escape(Target.Username) ?>">/u/<?cs var:Target.Username ?></a></dd>
 </dl>
 <?cs set:here = "/admin/users/" + Target.Username ?>
-<p class="actions"><?cs call:admin_actions(Target, here) ?></p>
+<div class="actions"><?cs call:admin_actions(Target, here) ?></div>
+<?cs if:Target.ResetLink && !Target.Disabled ?>
+<form method="post" action="/admin/users/<?cs var:url_escape(Target.Username) ?>/reset-link">
+  <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
+  <button type="submit" class="small">Make a password reset link</button>
+  <span class="hint">for <?cs var:Target.Name ?> to choose a new password: shown to you once, to hand over yourself; it works once and expires</span>
+</form>
+<?cs /if ?>
 <?cs if:Target.Self ?><p class="meta">You cannot disable your own account or remove your own administrator role: another administrator has to do it.</p><?cs /if ?>
 <p><a href="/admin/users">&larr; All users</a></p>
 <?cs include:"footer.cs" ?>

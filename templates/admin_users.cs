@@ -15,7 +15,7 @@
 </form>
 <?cs if:Users.Total > 0 ?>
 <p class="meta">Showing <?cs var:Users.First ?>&ndash;<?cs var:Users.Last ?> of <?cs var:Users.Total ?>.</p>
-<div class="table-wrap">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Users">
 <table class="data users">
   <thead><tr><th scope="col">User</th><th scope="col">E-mail</th><th scope="col">Joined</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
   <tbody>

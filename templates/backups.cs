@@ -30,7 +30,7 @@
   <h2>Snapshots</h2>
   <?cs if:Backups.Error ?><p class="form-error" role="alert"><?cs var:Backups.Error ?></p><?cs /if ?>
   <?cs if:subcount(Backups.Snapshots) ?>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Snapshots">
   <table class="data snapshots">
     <thead><tr><th scope="col">Snapshot</th><th scope="col">Time</th><th scope="col">Files</th><th scope="col">Size</th><th scope="col">New</th><th scope="col">Restore to a folder</th></tr></thead>
     <tbody>
@@ -63,7 +63,7 @@
 <?cs if:subcount(Jobs) ?>
 <section>
   <h2>Recent jobs</h2>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Recent jobs">
   <table class="data jobs">
     <thead><tr><th scope="col">Job</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Queued</th><th scope="col">Message</th></tr></thead>
     <tbody>

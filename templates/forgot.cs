@@ -3,7 +3,18 @@
 <h1><?cs if:Form.Step == 2 ?>Choose a new password<?cs else ?>Forgot your password?<?cs /if ?></h1>
 <?cs if:Form.Notice ?><p class="flash" role="status"><?cs var:Form.Notice ?></p><?cs /if ?>
 <?cs if:Form.Error ?><p class="form-error" role="alert"><?cs var:Form.Error ?></p><?cs /if ?>
-<?cs if:!Form.Codes ?>
+<?cs if:Form.Mail ?>
+<?cs if:!Form.Sent ?>
+<p>Enter the e-mail address of your account: we will send it a link to choose a new password.</p>
+<form method="post" action="/forgot" novalidate>
+  <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
+  <label for="email">E-mail address</label>
+  <input id="email" name="email" type="email" value="<?cs var:Form.email ?>" autocomplete="email" required maxlength="254"<?cs if:Form.Errors.email ?> aria-invalid="true" aria-describedby="err-email"<?cs /if ?>>
+  <?cs call:field_error("email") ?>
+  <button type="submit">Send me a link</button>
+</form>
+<?cs /if ?>
+<?cs elif:!Form.Codes ?>
 <p>This site cannot e-mail you a code to reset your password. Ask the site's administrators for help.</p>
 <?cs elif:Form.Step == 2 ?>
 <form method="post" action="/forgot/reset" novalidate>

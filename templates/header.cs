@@ -3,7 +3,7 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><?cs var:Page.Title ?> &middot; forkcast</title>
+<title><?cs if:Page.Title ?><?cs var:Page.Title ?> &middot; <?cs /if ?>forkcast</title>
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body>

@@ -1,8 +1,8 @@
 <?cs include:"header.cs" ?>
 <?cs if:App.User.Id ?>
 <section class="hero">
-  <h1>Welcome back, <?cs var:App.User.Name ?></h1>
-  <p>You have reviewed <?cs if:Home.MyReviews ?><?cs var:Home.MyReviews ?><?cs else ?>0<?cs /if ?> restaurants.
+  <h1><?cs if:Home.New ?>Welcome<?cs else ?>Welcome back<?cs /if ?>, <?cs var:App.User.Name ?></h1>
+  <p><?cs if:Home.MyReviews > 0 ?>You have reviewed <?cs call:count(Home.MyReviews, "restaurant", "restaurants") ?>.<?cs else ?>You have not reviewed a restaurant yet.<?cs /if ?>
   <a href="/restaurants">Find a place to eat</a> or <a href="/u/<?cs var:url_escape(App.User.Username) ?>/edit">tell us what you like</a>.</p>
 </section>
 <section>
@@ -33,7 +33,7 @@
 <?cs /if ?>
 <section aria-labelledby="best-h">
   <h2 id="best-h">Best rated<?cs if:Home.City ?> in <?cs var:Home.City ?><?cs /if ?></h2>
-  <p class="meta"><?cs if:Home.City ?>Near you (your home city), <?cs /if ?>by an average that weighs how many reviews there are, so one glowing review does not top the list. <?cs var:Home.RestaurantCount ?> places to try in all: <a href="/restaurants?sort=rating<?cs if:Home.City ?>&amp;city=<?cs var:url_escape(Home.City) ?><?cs /if ?>">see more</a>.</p>
+  <p class="meta"><?cs if:Home.City ?>Near you (your home city), <?cs /if ?>by an average that weighs how many reviews there are, so one glowing review does not top the list. <?cs call:count(Home.RestaurantCount, "place", "places") ?> to try in all: <a href="/restaurants?sort=rating<?cs if:Home.City ?>&amp;city=<?cs var:url_escape(Home.City) ?><?cs /if ?>">see more</a>.</p>
   <ul class="cards"><?cs each:r = Featured ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
 </section>
 <?cs include:"footer.cs" ?>

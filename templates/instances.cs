@@ -19,7 +19,7 @@
 <p class="form-error" role="alert">Could not list the instances: <?cs var:Instances.Error ?></p>
 <?cs elif:Instances.Count > 0 ?>
 <p class="meta"><?cs var:Instances.Count ?> instance<?cs if:Instances.Count != 1 ?>s<?cs /if ?> (<?cs var:Instances.Pages ?> page<?cs if:Instances.Pages != 1 ?>s<?cs /if ?> from EC2).</p>
-<div class="table-wrap">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Instances">
 <table class="data instances">
   <thead><tr><th scope="col">Instance</th><th scope="col">Name</th><th scope="col">Type</th><th scope="col">State</th><th scope="col">Public IP</th><th scope="col">Launched</th></tr></thead>
   <tbody>
@@ -42,7 +42,7 @@
 <?cs if:subcount(Instances.Mine) ?>
 <section>
   <h2>Launched and followed by forkcast</h2>
-  <div class="table-wrap">
+  <div class="table-wrap" tabindex="0" role="region" aria-label="Instances launched by forkcast">
   <table class="data">
     <thead><tr><th scope="col">Instance</th><th scope="col">Name</th><th scope="col">State</th><th scope="col">Public IP</th><th scope="col">Status</th><th scope="col">Since</th></tr></thead>
     <tbody>

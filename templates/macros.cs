@@ -1,11 +1,13 @@
 <?cs # Shared macros: star ratings, form field errors. ?>
-<?cs def:stars(n) ?><span class="stars" aria-label="<?cs var:n ?> of 5 stars"><?cs loop:i = 1, 5, 1 ?><?cs if:i <= n ?>&#9733;<?cs else ?>&#9734;<?cs /if ?><?cs /loop ?></span><?cs /def ?>
+<?cs def:stars(n) ?><span class="stars" role="img" aria-label="<?cs var:n ?> of 5 stars"><?cs loop:i = 1, 5, 1 ?><?cs if:i <= n ?>&#9733;<?cs else ?>&#9734;<?cs /if ?><?cs /loop ?></span><?cs /def ?>
+<?cs # count(n, one, many): "1 review", "2 reviews", "0 reviews" (n empty counts as 0) ?>
+<?cs def:count(n, one, many) ?><?cs if:n ?><?cs var:n ?><?cs else ?>0<?cs /if ?> <?cs if:n == 1 ?><?cs var:one ?><?cs else ?><?cs var:many ?><?cs /if ?><?cs /def ?>
 <?cs def:field_error(name) ?><?cs if:Form.Errors[name] ?><p class="field-error" id="err-<?cs var:name ?>" role="alert"><?cs var:Form.Errors[name] ?></p><?cs /if ?><?cs /def ?>
 <?cs def:rest_card(r) ?><li class="card">
   <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
   <p class="meta"><?cs if:r.City ?><?cs var:r.City ?><?cs /if ?><?cs if:r.Price ?> &middot; <span class="price price-<?cs var:r.Price ?>"><?cs var:r.Price ?></span><?cs /if ?></p>
   <p class="meta"><?cs each:cu = r.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?></p>
-  <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs var:r.Reviews ?> reviews)<?cs else ?>No reviews yet<?cs /if ?></p>
+  <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs call:count(r.Reviews, "review", "reviews") ?>)<?cs else ?>No reviews yet<?cs /if ?></p>
   <?cs if:r.FriendsRated ?><p class="meta friends-rated">Your friends: <?cs var:r.FriendsAvg ?> from <?cs var:r.FriendsRated ?> friend<?cs if:r.FriendsRated != 1 ?>s<?cs /if ?></p><?cs /if ?>
 </li><?cs /def ?>
 <?cs def:friend_button(action, username, label, next) ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
@@ -14,9 +16,10 @@
   <input type="hidden" name="next" value="<?cs var:next ?>">
   <button type="submit" class="small<?cs if:action == "block" || action == "remove" ?> quiet<?cs /if ?>"><?cs var:label ?></button>
 </form><?cs /def ?>
+<?cs # person(p): opens the person's <li>; the caller adds its buttons and closes it with </li> ?>
 <?cs def:person(p, next) ?><li class="person">
   <a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span>
-</li><?cs /def ?>
+<?cs /def ?>
 <?cs # Likes and comments of a review (pages/talk.c): counts, like button, and on the restaurant page (Inline) the comments and a comment form; the feed links there. ?>
 <?cs def:talk(rv) ?><div class="talk" id="review-<?cs var:rv.TalkId ?>">
   <p class="talk-counts"><span class="likes"><?cs var:rv.Likes ?> like<?cs if:rv.Likes != 1 ?>s<?cs /if ?></span> &middot; <?cs if:rv.Inline ?><span class="comment-count"><?cs var:rv.CommentCount ?> comment<?cs if:rv.CommentCount != 1 ?>s<?cs /if ?></span><?cs else ?><a class="comment-count" href="/restaurants/<?cs var:rv.RestaurantId ?>#review-<?cs var:rv.TalkId ?>"><?cs var:rv.CommentCount ?> comment<?cs if:rv.CommentCount != 1 ?>s<?cs /if ?></a><?cs /if ?></p>

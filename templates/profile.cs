@@ -1,7 +1,7 @@
 <?cs include:"header.cs" ?>
 <section class="profile">
   <h1><?cs var:Profile.Name ?> <span class="meta">@<?cs var:Profile.Username ?></span></h1>
-  <?cs if:App.User.Id && !Profile.Self ?><p class="actions">
+  <?cs if:App.User.Id && !Profile.Self ?><div class="actions">
     <?cs if:Profile.Mutual > 0 ?><span class="meta"><?cs var:Profile.Mutual ?> mutual friend<?cs if:Profile.Mutual != 1 ?>s<?cs /if ?></span><?cs /if ?>
     <?cs set:next = "/u/" + Profile.Username ?>
     <?cs if:Profile.Blocked ?><?cs call:friend_button("unblock", Profile.Username, "Unblock", next) ?>
@@ -10,7 +10,7 @@
     <?cs elif:Profile.RequestOut ?><span class="meta">Friend request sent</span> <?cs call:friend_button("cancel", Profile.Username, "Cancel request", next) ?>
     <?cs else ?><?cs call:friend_button("request", Profile.Username, "Add friend", next) ?><?cs /if ?>
     <?cs if:!Profile.Blocked ?><?cs call:friend_button("block", Profile.Username, "Block", next) ?><?cs /if ?>
-  </p><?cs /if ?>
+  </div><?cs /if ?>
   <?cs if:Profile.Hidden ?>
     <p>This profile is visible to friends only.</p>
   <?cs else ?>

@@ -33,8 +33,8 @@
     <label for="body">Your review <span class="hint">(optional, at most <?cs var:Limits.MaxReview ?> characters)</span></label>
     <textarea id="body" name="body" rows="4" maxlength="<?cs var:Limits.MaxReview ?>"<?cs if:Form.Errors.body ?> aria-invalid="true" aria-describedby="err-body"<?cs /if ?>><?cs var:Mine.Body ?></textarea>
     <?cs call:field_error("body") ?>
-    <label for="visited">When you went <span class="hint">(optional: month and year)</span></label>
-    <input id="visited" name="visited" type="month" max="<?cs var:Limits.VisitedMax ?>" placeholder="YYYY-MM" value="<?cs var:Mine.Visited ?>"<?cs if:Form.Errors.visited ?> aria-invalid="true" aria-describedby="err-visited"<?cs /if ?>>
+    <label for="visited">When you went <span class="hint">(optional: month and year, e.g. 2024-05)</span></label>
+    <input id="visited" name="visited" type="month" max="<?cs var:Limits.VisitedMax ?>" value="<?cs var:Mine.Visited ?>"<?cs if:Form.Errors.visited ?> aria-invalid="true" aria-describedby="err-visited"<?cs /if ?>>
     <?cs call:field_error("visited") ?>
     <label for="photo">Photo <span class="hint">(optional: JPEG, PNG or WebP)</span></label>
     <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp"<?cs if:Form.Errors.photo ?> aria-invalid="true" aria-describedby="err-photo"<?cs /if ?>>

@@ -113,6 +113,12 @@ int fc_auth_change_password(struct fc_auth *a, const char *hash, const struct fc
                : unsupported(err);
 }
 
+int fc_auth_set_password(struct fc_auth *a, const struct fc_user *u, const char *new_password,
+                         struct fc_auth_error *err)
+{
+    return a->ops->set_password ? a->ops->set_password(a, u, new_password, err) : unsupported(err);
+}
+
 int fc_auth_has_codes(const struct fc_auth *a)
 {
     return a->ops->confirm && a->ops->resend && a->ops->forgot && a->ops->confirm_forgot;

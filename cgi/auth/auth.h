@@ -75,6 +75,10 @@ struct fc_auth_ops {
     int (*session_check)(struct fc_auth *a, const char *hash, struct fc_user *u);
     /* The session is ending (log out): revokes what the backend holds for it. */
     int (*logout)(struct fc_auth *a, const char *hash);
+    /* Sets u's password without the old one (a reset link, svc/reset.c): FC_OK, FC_EINVAL
+     * (err: the password policy) or FC_ERR. The caller ends u's sessions. */
+    int (*set_password)(struct fc_auth *a, const struct fc_user *u, const char *new_password,
+                        struct fc_auth_error *err);
 };
 
 struct fc_auth {
@@ -110,6 +114,9 @@ int fc_auth_change_password(struct fc_auth *a, const char *hash, const struct fc
                             const char *old_password, const char *new_password,
                             struct fc_auth_error *err);
 /* 1 when the backend can e-mail codes (confirm, resend, forgot, confirm_forgot). */
+/* set_password when the backend has it, else FC_AUTH_UNSUPPORTED. */
+int fc_auth_set_password(struct fc_auth *a, const struct fc_user *u, const char *new_password,
+                         struct fc_auth_error *err);
 int fc_auth_has_codes(const struct fc_auth *a);
 /* The session hooks: FC_OK when the backend has none. */
 int fc_auth_session_attach(struct fc_auth *a, const char *hash, const struct fc_user *u);

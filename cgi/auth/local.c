@@ -197,6 +197,29 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
     return FC_OK;
 }
 
+static int l_set_password(struct fc_auth *a, const struct fc_user *u, const char *new_password,
+                          struct fc_auth_error *err)
+{
+    struct local_auth *la = (struct local_auth *)a;
+    struct fc_store *s = la->store;
+    char ukey[128], h[256];
+    const char *why;
+
+    if ((why = fc_password_policy(new_password, u->username, (size_t)la->min_len))) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
+                 la->min_len);
+        fc_auth_seterr(err, "password", msg);
+        return FC_EINVAL;
+    }
+    if (fc_password_hash(new_password, &la->prm, h, sizeof h) ||
+        s->ops->user_set_password(s, u->id, h))
+        return FC_ERR;
+    user_key(u->username, ukey);
+    s->ops->fail_clear(s, ukey);
+    return FC_OK;
+}
+
 static void l_close(struct fc_auth *a)
 {
     free(a);
@@ -208,6 +231,7 @@ static const struct fc_auth_ops local_ops = {
     .signup = l_signup,
     .login = l_login,
     .change_password = l_change_password,
+    .set_password = l_set_password,
 };
 
 /* Reads the scrypt parameters from the configuration. */

@@ -58,6 +58,7 @@ struct fc_ctx {
     struct fc_user user;
     int logged_in;
     char session_hash[65];
+    int64_t session_created; /* when the session began (log-in or sign-up) */
     char anon[33];
     char csrf[65];
     char args[FC_MAX_ARGS][256];

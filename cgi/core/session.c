@@ -89,6 +89,7 @@ int fc_session_load(struct fc_ctx *c)
             s->ops->user_get(s, uid, &c->user) == FC_OK && !c->user.disabled &&
             fc_auth_session_check(c->app->auth, c->session_hash, &c->user) != FC_EAUTH) {
             c->logged_in = 1;
+            c->session_created = created;
             /* a storage that cannot be written (full, read-only) must not stop reading */
             if (now - last_seen >= 60 && s->ops->session_touch(s, c->session_hash, now))
                 fprintf(stderr, "forkcast: [%s] could not record the session's last use\n",

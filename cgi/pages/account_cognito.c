@@ -1,6 +1,7 @@
 /* pages/account_cognito: confirm a sign-up (and get a new code), reset a forgotten password,
  * change the password; with any auth backend (the local one has no e-mailed codes). */
 #include "pages/account_cognito.h"
+#include "pages/reset.h"
 #include "auth/auth.h"
 #include "core/config.h"
 #include "core/route.h"
@@ -134,6 +135,8 @@ static int page_forgot_form(struct fc_ctx *c)
 {
     if (c->logged_in)
         return fc_redirect(c, "/account/password", NULL);
+    if (pages_forgot_by_mail(c)) /* local accounts: a link by e-mail (pages/reset.c) */
+        return pages_forgot_mail_form(c);
     fc_set_int(c, "Form.Step", 1);
     return render(c, "Forgot your password?", "forgot.cs");
 }
@@ -145,6 +148,8 @@ static int page_forgot(struct fc_ctx *c)
     char dest[128], msg[300];
     int rc;
 
+    if (pages_forgot_by_mail(c))
+        return pages_forgot_mail(c);
     fc_set(c, "Page.Title", "Forgot your password?");
     fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
     fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
@@ -242,6 +247,8 @@ static const struct fc_route routes[] = {
     {"POST", "/forgot/reset", page_forgot_reset, 0},
     {"GET", "/account/password", page_password_form, FC_ROUTE_LOGIN},
     {"POST", "/account/password", page_password, FC_ROUTE_LOGIN},
+    {"GET", "/reset", page_reset_form, 0},
+    {"POST", "/reset", page_reset, 0},
 };
 
 const struct fc_route_group fc_account_group = {routes, FC_ARRAY_LEN(routes)};

@@ -5,6 +5,8 @@
 #include "core/route.h"
 #include "core/util.h"
 #include "pages/pages.h"
+#include "pages/reset.h"
+#include "svc/reset.h"
 #include "svc/admin.h"
 
 #include <math.h>
@@ -261,6 +263,7 @@ static int admin_user(struct fc_ctx *c)
     }
     set_admin_user(c, "Target", u);
     fc_set_int(c, "Target.Reviews", reviews);
+    fc_set_int(c, "Target.ResetLink", fc_svc_reset_local(&sv)); /* pages/reset.c */
     fc_setf(c, "Page.Title", "%s · Admin", u->username);
     rc = fc_render(c, "admin_user.cs") ? 500 : 0;
 out:
@@ -344,6 +347,8 @@ static int admin_action(struct fc_ctx *c)
     char path[320];
     int rc;
 
+    if (strcmp(c->args[1], "reset-link") == 0) /* pages/reset.c */
+        return pages_admin_reset_link(c);
     if (fc_svc_admin_action_parse(c->args[1], &act))
         return 404;
     u = malloc(sizeof *u);

@@ -15,7 +15,6 @@ int page_home(struct fc_ctx *c)
     const char *city = "";
     int n = 0, total = 0, mine = -1, nt = 0;
 
-    fc_set(c, "Page.Title", "forkcast");
     if (fc_svc_home(&sv, 6, &rows, &n, &total, &mine, &city, &res))
         return fc_error_result(c, &res);
     fc_set(c, "Home.City", city);
@@ -29,6 +28,10 @@ int page_home(struct fc_ctx *c)
     if (c->logged_in) {
         if (mine >= 0)
             fc_set_int(c, "Home.MyReviews", mine);
+        /* the session the sign-up began (the account and its first session made in the same
+           request), nothing reviewed yet: a welcome, not a welcome back */
+        if (mine <= 0 && llabs(c->session_created - c->user.created_at) <= 5)
+            fc_set_int(c, "Home.New", 1);
         if (pages_set_recommendations(c, "Recs", 10))
             return 500;
         /* trending among friends: what they rated 4-5 stars, most friends then most recent */

@@ -1796,6 +1796,8 @@ static const struct fc_store_ops dynamo_ops = {
     .notes_list = dynamo_notes_list,
     .notes_unread = dynamo_notes_unread,
     .notes_mark_read = dynamo_notes_mark_read,
+    .reset_create = dynamo_reset_create,
+    .reset_take = dynamo_reset_take,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

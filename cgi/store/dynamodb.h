@@ -310,6 +310,10 @@ int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written);
 /* Brings the photo items in line with the reviews: writes the missing ones, deletes the
  * stale ones (a table written before photo items existed). */
 int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written);
+/* Password reset links (dynamodb_reset.c). */
+int dynamo_reset_create(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires);
+int dynamo_reset_take(struct fc_store *s, const char *hash, int64_t now, int64_t *user_id,
+                      int64_t *expires);
 
 /* Discovery (dynamodb_discovery.c; see store.h). The search of restaurants ids[0..n) (the
  * catalog's matches) in q's order and open at q->open_at; the centre of restaurants ids. */

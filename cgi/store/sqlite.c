@@ -1589,6 +1589,8 @@ static const struct fc_store_ops sqlite_ops = {
     .notes_list = fc_sqlite_notes_list,
     .notes_unread = fc_sqlite_notes_unread,
     .notes_mark_read = fc_sqlite_notes_mark_read,
+    .reset_create = fc_sqlite_reset_create,
+    .reset_take = fc_sqlite_reset_take,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -28,6 +28,10 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
                                int *n);
 int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before);
 int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *out, int max, int *n);
+/* Password reset links (sqlite_reset.c). */
+int fc_sqlite_reset_create(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires);
+int fc_sqlite_reset_take(struct fc_store *s, const char *hash, int64_t now, int64_t *user_id,
+                         int64_t *expires);
 
 /* Restaurants as sqlite.c reads them: the columns (of restaurants r), the search's WHERE
  * clause (?1 text, ?2 cuisine, ?3 price, ?4 city) and the reader of such a row. */

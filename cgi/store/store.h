@@ -537,6 +537,14 @@ struct fc_store_ops {
     int (*notes_unread)(struct fc_store *s, int64_t user_id, int *count);
     /* Marks user's notifications up to id upto read. */
     int (*notes_mark_read)(struct fc_store *s, int64_t user_id, int64_t upto);
+    /* Password reset links (store/sqlite_reset.c, store/dynamodb_reset.c): only the token's
+     * SHA-256 (hash: 64 hex digits) is kept. reset_create stores one for user_id until
+     * expires (seconds). reset_take deletes it and gives its user when it was there and not
+     * expired at now (and its expiry), else FC_NOTFOUND: a link works once, and two requests racing
+     * with one link get it once between them. Not exported or copied: links are minutes-long. */
+    int (*reset_create)(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires);
+    int (*reset_take)(struct fc_store *s, const char *hash, int64_t now, int64_t *user_id,
+                      int64_t *expires);
 };
 
 struct fc_store {

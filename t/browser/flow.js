@@ -12,7 +12,7 @@ const { base, photo, check, shot, launch, signup } = require('./lib');
     const b = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
 
     await signup(a, 'maria');
-    check((await a.textContent('h1')).includes('Welcome back, Maria'), 'sign up lands on the home page, logged in');
+    check((await a.textContent('h1')).includes('Welcome, Maria'), 'sign up lands on the home page, logged in');
     await shot(a, '01-home-after-signup');
 
     await a.goto(base + '/u/maria/edit');

@@ -31,8 +31,10 @@ def skip_unless_ready():
         sys.exit(0)
 
 
-def run(script, timeout=300, **server_args):
-    """t/browser/<script>.js against Server(demo=True, **server_args); exits with TAP's status."""
+def run(script, timeout=300, prepare=None, **server_args):
+    """t/browser/<script>.js against Server(demo=True, **server_args); exits with TAP's status.
+    prepare(srv), when given, runs before the script and answers extra environment variables
+    for it (e.g. the page list of t/lib/crawl.py)."""
     skip_unless_ready()
     t = TAP()
     out = os.path.join(ROOT, "build", "test-output", "browser", script)
@@ -42,9 +44,10 @@ def run(script, timeout=300, **server_args):
     png(photo)
     srv = Server(demo=True, **server_args)
     try:
+        env = dict(os.environ, **(prepare(srv) if prepare else {}))
         r = subprocess.run(["node", os.path.join(ROOT, "t", "browser", script + ".js"),
                             "http://127.0.0.1:%d" % srv.port, out, photo],
-                           capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+                           capture_output=True, text=True, timeout=timeout, cwd=ROOT, env=env)
         lines = [l for l in r.stdout.splitlines() if l.startswith("{")]
         for l in lines:
             c = json.loads(l)

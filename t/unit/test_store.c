@@ -1180,6 +1180,26 @@ static void test_talk(void **state)
     free(notes);
 }
 
+/* Password reset links: stored by hash, taken once, not after they expire. */
+static void test_reset_links(void **state)
+{
+    (void)state;
+    int64_t uid = 0, exp = 0, now = fc_now();
+    const char *h1 = "1111111111111111111111111111111111111111111111111111111111111111";
+    const char *h2 = "2222222222222222222222222222222222222222222222222222222222222222";
+    assert_int_equal(S->ops->reset_create(S, h1, bob, now + 3600), FC_OK);
+    assert_int_equal(S->ops->reset_create(S, h2, cy, now - 1), FC_OK); /* expired already */
+    assert_int_equal(S->ops->reset_take(S, "nope", now, &uid, &exp), FC_NOTFOUND);
+    assert_int_equal(S->ops->reset_take(S, h2, now, &uid, &exp), FC_NOTFOUND);
+    assert_int_equal(S->ops->reset_take(S, h1, now + 3600, &uid, &exp),
+                     FC_NOTFOUND); /* at expiry */
+    assert_int_equal(S->ops->reset_create(S, h1, bob, now + 3600), FC_OK);
+    assert_int_equal(S->ops->reset_take(S, h1, now, &uid, &exp), FC_OK);
+    assert_int_equal(uid, bob);
+    assert_int_equal(exp, now + 3600);
+    assert_int_equal(S->ops->reset_take(S, h1, now, &uid, &exp), FC_NOTFOUND); /* once */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1200,6 +1220,7 @@ int main(void)
         cmocka_unit_test(test_review_long_body),
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_talk),
+        cmocka_unit_test(test_reset_links),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
