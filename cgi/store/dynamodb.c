@@ -1737,6 +1737,7 @@ static const struct fc_store_ops dynamo_ops = {
     .export_rows = dynamo_export_rows,
     .import_row = dynamo_import_row,
     .wipe = dynamo_wipe,
+    .ratings_of_user = dynamo_ratings_of_user,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -1497,6 +1497,7 @@ static const struct fc_store_ops sqlite_ops = {
     .export_rows = fc_sqlite_export_rows,
     .import_row = fc_sqlite_import_row,
     .wipe = fc_sqlite_wipe,
+    .ratings_of_user = fc_sqlite_ratings_of_user,
 };
 
 static int cmp_str(const void *a, const void *b)
