@@ -7,15 +7,18 @@
   <p class="meta"><?cs each:cu = r.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?></p>
   <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs var:r.Reviews ?> reviews)<?cs else ?>No reviews yet<?cs /if ?></p>
 </li><?cs /def ?>
-<?cs def:friend_button(action, username, label, next) ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
+<?cs def:friend_button(action, username, label, next) ?><?cs if:action == "block" || action == "remove" ?><a class="button small quiet" href="/friends/<?cs var:action ?>?username=<?cs var:url_escape(username) ?>&amp;next=<?cs var:url_escape(next) ?>"><?cs var:label ?></a><?cs else ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
   <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
   <input type="hidden" name="username" value="<?cs var:username ?>">
   <input type="hidden" name="next" value="<?cs var:next ?>">
-  <button type="submit" class="small<?cs if:action == "block" || action == "remove" ?> quiet<?cs /if ?>"><?cs var:label ?></button>
-</form><?cs /def ?>
-<?cs def:person(p, next) ?><li class="person">
-  <a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span>
-</li><?cs /def ?>
+  <button type="submit" class="small"><?cs var:label ?></button>
+</form><?cs /if ?><?cs /def ?>
+<?cs # a person in a list: person_open, then the actions (inside the card), then person_close ?>
+<?cs def:person_open(p) ?><li class="person">
+  <div class="who"><a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span></div>
+  <div class="actions"><?cs /def ?>
+<?cs def:person_close() ?></div></li><?cs /def ?>
+<?cs def:person(p, next) ?><?cs call:person_open(p) ?><?cs call:person_close() ?><?cs /def ?>
 <?cs def:review(rv) ?><li class="review<?cs if:rv.ByFriend ?> by-friend<?cs /if ?>">
   <p><?cs call:stars(rv.Stars) ?> <a href="/u/<?cs var:url_escape(rv.Username) ?>"><?cs var:rv.Name ?></a><?cs if:rv.ByFriend ?> <span class="tag">friend</span><?cs /if ?> <span class="meta"><time datetime="<?cs var:rv.Date.Iso ?>"><?cs var:rv.Date ?></time><?cs if:rv.Visited ?> &middot; visited in <time datetime="<?cs var:rv.Visited ?>"><?cs var:rv.Visited.Text ?></time><?cs /if ?></span></p>
   <?cs if:rv.Body ?><p class="body"><?cs var:rv.Body ?></p><?cs /if ?>

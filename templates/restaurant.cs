@@ -43,10 +43,7 @@
     <button type="submit"><?cs if:Mine.Id ?>Update review<?cs else ?>Post review<?cs /if ?></button>
   </form>
   <?cs if:Mine.Id ?>
-  <form method="post" action="/reviews/<?cs var:Mine.Id ?>/delete">
-    <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
-    <button type="submit" class="quiet">Delete your review</button>
-  </form>
+  <p><a class="button quiet" href="/reviews/<?cs var:Mine.Id ?>/delete">Delete your review</a></p>
   <?cs /if ?>
 <?cs else ?>
   <p><a href="/login?next=/restaurants/<?cs var:Restaurant.Id ?>">Log in</a> to review this place or save it for later.</p>

@@ -174,7 +174,8 @@ int page_review_delete(struct fc_ctx *c)
     if (fc_svc_review_delete(&sv, id, &r, &res))
         return fc_error_result(c, &res);
     snprintf(to, sizeof to, "/restaurants/%lld", (long long)r.restaurant_id);
-    return fc_redirect(c, to, "Your review is deleted.");
+    return fc_redirect(c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
+                       "Your review is deleted.");
 }
 
 /* 1 when the If-None-Match header (a list of entity tags, or "*") names the ETag "key"
