@@ -92,4 +92,27 @@ run('trust', async (browser) => {
   await shot(p, 'confirm-delete-review-nojs');
   await submit(p, '.confirm button[type=submit]');
   check((await p.textContent('body')).includes('Your review is deleted'), 'confirming deletes it');
+
+  // ---- item 6: the want-to-go list: Remove and "Been there" in each card ------------------
+  for (const id of [5, 6]) {
+    await p.goto(base + '/restaurants/' + id);
+    if (await p.locator('form[action="/restaurants/' + id + '/save"]').count())
+      await submit(p, 'form[action="/restaurants/' + id + '/save"] button');
+  }
+  check((await p.textContent('body')).includes('Your friends will see it'), 'saving says friends will see it');
+  await p.goto(base + '/saved');
+  const card5 = p.locator('li.card.saved', { has: p.locator('a[href="/restaurants/5"]') });
+  check(await card5.locator('button', { hasText: 'Been there' }).count() === 1 &&
+        await card5.locator('button', { hasText: 'Remove' }).count() === 1,
+        'each card of the list has its Been there and Remove buttons');
+  await shot(p, 'saved-list');
+  await axeAt(browser, 'u1002', base + '/saved', 'the want-to-go list');
+  await submit(p, 'li.card.saved:has(a[href="/restaurants/6"]) button:has-text("Remove")');
+  check(p.url().endsWith('/saved') && await p.locator('a[href="/restaurants/6"]').count() === 0,
+        'Remove takes it off, back on the list', p.url());
+  await submit(p, 'li.card.saved:has(a[href="/restaurants/5"]) button:has-text("Been there")');
+  check(/\/restaurants\/5#my-review$/.test(p.url()) && (await p.textContent('body')).includes('How was it?') &&
+        await p.locator('form[action="/restaurants/5/review"]').count() === 1,
+        'Been there leads to the review form for that place', p.url());
+  await shot(p, 'been-there-review-form');
 });
