@@ -18,11 +18,13 @@ static const struct fc_route pages[] = {
     {"POST", "/restaurants/:id/review", page_review_post, FC_ROUTE_LOGIN | FC_ROUTE_PHOTO},
     {"POST", "/restaurants/:id/:action", page_save, FC_ROUTE_LOGIN},
     {"POST", "/reviews/:id/edit", page_review_edit, FC_ROUTE_LOGIN | FC_ROUTE_PHOTO},
+    {"GET", "/reviews/:id/delete", page_review_delete_confirm, FC_ROUTE_LOGIN},
     {"POST", "/reviews/:id/delete", page_review_delete, FC_ROUTE_LOGIN},
     {"GET", "/photos/:key", page_photo, 0},
     {"GET", "/saved", page_saved, FC_ROUTE_LOGIN},
     {"GET", "/friends", page_friends, FC_ROUTE_LOGIN},
     {"GET", "/friends/recommend", page_friends_recommend, FC_ROUTE_LOGIN},
+    {"GET", "/friends/:action", page_friend_confirm, FC_ROUTE_LOGIN},
     {"POST", "/friends/:action", page_friend_action, FC_ROUTE_LOGIN},
     {"GET", "/feed", page_feed, FC_ROUTE_LOGIN},
 };

@@ -44,7 +44,7 @@ S3_CALLS = 2
 WORKER_ATTEMPTS = 2
 SLACK = 2.5  # seconds for the page itself (ASan build, shared machine)
 CAMPAIGN = "arn:aws:personalize:us-east-1:000000000000:campaign/forkcast-faults"
-ENGINE_WORDS = ("Rated", "Because you liked", "Popular in", "Matches your love", "Popular on")
+ENGINE_WORDS = ("Rated", "Because you liked", "Popular in", "You like", "Popular on")
 
 AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "AKIDSITEFAULTS", "AWS_SECRET_ACCESS_KEY": "site/faults+secret",

@@ -35,7 +35,7 @@ try:
     t.ok(recs and not any(int(r[0]) in reviewed for r in recs), "none of them already reviewed by the user")
     whys = [re.sub(r"<[^>]+>", "", w).strip() for _, _, w in recs]
     t.ok(all(len(w) > 8 for w in whys), "each has a reason in words", whys)
-    t.ok(any(w.startswith(("Rated", "Because you liked", "Popular in", "Matches your love")) for w in whys),
+    t.ok(any(w.startswith(("Rated", "Because you liked", "Popular in", "You like")) for w in whys),
          "reasons name friends, liked places, cities or cuisines", whys)
 
     # cold start: a new user with a profile but no history and no friends

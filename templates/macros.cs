@@ -10,16 +10,18 @@
   <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs call:count(r.Reviews, "review", "reviews") ?>)<?cs else ?>No reviews yet<?cs /if ?></p>
   <?cs if:r.FriendsRated ?><p class="meta friends-rated">Your friends: <?cs var:r.FriendsAvg ?> from <?cs var:r.FriendsRated ?> friend<?cs if:r.FriendsRated != 1 ?>s<?cs /if ?></p><?cs /if ?>
 </li><?cs /def ?>
-<?cs def:friend_button(action, username, label, next) ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
+<?cs def:friend_button(action, username, label, next) ?><?cs if:action == "block" || action == "remove" ?><a class="button small quiet" href="/friends/<?cs var:action ?>?username=<?cs var:url_escape(username) ?>&amp;next=<?cs var:url_escape(next) ?>"><?cs var:label ?></a><?cs else ?><form class="inline" method="post" action="/friends/<?cs var:action ?>">
   <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
   <input type="hidden" name="username" value="<?cs var:username ?>">
   <input type="hidden" name="next" value="<?cs var:next ?>">
-  <button type="submit" class="small<?cs if:action == "block" || action == "remove" ?> quiet<?cs /if ?>"><?cs var:label ?></button>
-</form><?cs /def ?>
-<?cs # person(p): opens the person's <li>; the caller adds its buttons and closes it with </li> ?>
-<?cs def:person(p, next) ?><li class="person">
-  <a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span>
-<?cs /def ?>
+  <button type="submit" class="small"><?cs var:label ?></button>
+</form><?cs /if ?><?cs /def ?>
+<?cs # a person in a list: person_open, then the actions (inside the card), then person_close ?>
+<?cs def:person_open(p) ?><li class="person">
+  <div class="who"><a href="/u/<?cs var:url_escape(p.Username) ?>"><?cs var:p.Name ?></a> <span class="meta">@<?cs var:p.Username ?><?cs if:p.City ?> &middot; <?cs var:p.City ?><?cs /if ?><?cs if:p.Mutual > 0 ?> &middot; <?cs var:p.Mutual ?> mutual friend<?cs if:p.Mutual != 1 ?>s<?cs /if ?><?cs /if ?></span></div>
+  <div class="actions"><?cs /def ?>
+<?cs def:person_close() ?></div></li><?cs /def ?>
+<?cs def:person(p, next) ?><?cs call:person_open(p) ?><?cs call:person_close() ?><?cs /def ?>
 <?cs # Likes and comments of a review (pages/talk.c): counts, like button, and on the restaurant page (Inline) the comments and a comment form; the feed links there. ?>
 <?cs def:talk(rv) ?><div class="talk" id="review-<?cs var:rv.TalkId ?>">
   <p class="talk-counts"><span class="likes"><?cs var:rv.Likes ?> like<?cs if:rv.Likes != 1 ?>s<?cs /if ?></span> &middot; <?cs if:rv.Inline ?><span class="comment-count"><?cs var:rv.CommentCount ?> comment<?cs if:rv.CommentCount != 1 ?>s<?cs /if ?></span><?cs else ?><a class="comment-count" href="/restaurants/<?cs var:rv.RestaurantId ?>#review-<?cs var:rv.TalkId ?>"><?cs var:rv.CommentCount ?> comment<?cs if:rv.CommentCount != 1 ?>s<?cs /if ?></a><?cs /if ?></p>
@@ -55,7 +57,7 @@
   <?cs if:rv.Photo ?><img class="photo" src="/photos/<?cs var:rv.Photo ?>" alt="Photo from <?cs var:rv.Name ?>'s review" loading="lazy"><?cs /if ?>
   <?cs if:rv.Talk ?><?cs call:talk(rv) ?><?cs /if ?>
 </li><?cs /def ?>
-<?cs def:why(r) ?><p class="why"><?cs if:r.Why == "friends" ?>Rated <?cs var:r.FriendStars ?>&#9733; by <a href="/u/<?cs var:url_escape(r.Friends.0.Username) ?>"><?cs var:r.Friends.0.Name ?></a><?cs if:r.FriendOthers > 0 ?> and <?cs var:r.FriendOthers ?> other friend<?cs if:r.FriendOthers != 1 ?>s<?cs /if ?><?cs /if ?><?cs elif:r.Why == "because" ?>Because you liked <a href="/restaurants/<?cs var:r.Because.Id ?>"><?cs var:r.Because.Name ?></a><?cs elif:r.Why == "popular-city" ?>Popular in <?cs var:r.WhyCity ?><?cs elif:r.Why == "cuisine" ?>Matches your love of <?cs var:r.WhyCuisine ?> food<?cs elif:r.Why == "personalized" ?>Picked for you from your activity<?cs else ?>Popular on forkcast<?cs /if ?></p><?cs /def ?>
+<?cs def:why(r) ?><p class="why"><?cs if:r.Why == "friends" ?>Rated <?cs var:r.FriendStars ?>&#9733; by <a href="/u/<?cs var:url_escape(r.Friends.0.Username) ?>"><?cs var:r.Friends.0.Name ?></a><?cs if:r.FriendOthers > 0 ?> and <?cs var:r.FriendOthers ?> other friend<?cs if:r.FriendOthers != 1 ?>s<?cs /if ?><?cs /if ?><?cs elif:r.Why == "because" ?>Because you liked <a href="/restaurants/<?cs var:r.Because.Id ?>"><?cs var:r.Because.Name ?></a><?cs elif:r.Why == "popular-city" ?>Popular in <?cs var:r.WhyCity ?><?cs elif:r.Why == "cuisine" ?>You like <?cs var:r.WhyCuisine ?><?cs elif:r.Why == "personalized" ?>Picked for you from your activity<?cs else ?>Popular on forkcast<?cs /if ?></p><?cs /def ?>
 <?cs def:rec_card(r) ?><li class="card">
   <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
   <?cs call:why(r) ?>

@@ -8,7 +8,7 @@
   <form class="inline" method="post" action="/restaurants/<?cs var:Restaurant.Id ?>/<?cs if:Restaurant.Saved ?>unsave<?cs else ?>save<?cs /if ?>">
     <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
     <button type="submit"><?cs if:Restaurant.Saved ?>&#10003; On your want-to-go list (remove)<?cs else ?>+ Want to go<?cs /if ?></button>
-  </form>
+  </form><?cs if:!Restaurant.Saved ?> <span class="hint">Your friends will see it.</span><?cs /if ?>
   <?cs /if ?>
   <dl>
     <dt>Address</dt><dd><?cs if:Restaurant.Address ?><?cs var:Restaurant.Address ?><?cs else ?>Not known<?cs /if ?><?cs if:Restaurant.City ?>, <?cs var:Restaurant.City ?><?cs /if ?><?cs if:Restaurant.State ?>, <?cs var:Restaurant.State ?><?cs /if ?></dd>
@@ -43,10 +43,7 @@
     <button type="submit"><?cs if:Mine.Id ?>Update review<?cs else ?>Post review<?cs /if ?></button>
   </form>
   <?cs if:Mine.Id ?>
-  <form method="post" action="/reviews/<?cs var:Mine.Id ?>/delete">
-    <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
-    <button type="submit" class="quiet">Delete your review</button>
-  </form>
+  <p><a class="button quiet" href="/reviews/<?cs var:Mine.Id ?>/delete">Delete your review</a></p>
   <?cs /if ?>
 <?cs else ?>
   <p><a href="/login?next=/restaurants/<?cs var:Restaurant.Id ?>">Log in</a> to review this place or save it for later.</p>

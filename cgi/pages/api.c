@@ -1216,6 +1216,23 @@ static int api_save(struct fc_ctx *c)
     return send_none(c);
 }
 
+/* POST /api/v1/saved/:id/been: off the want-to-go list; answers where to post the review. */
+static int api_been(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    json_object *o;
+    char to[64];
+    int64_t id = arg_id(c, 0);
+    if (fc_svc_save_been(&sv, id, &res))
+        return fc_error_result(c, &res);
+    o = json_object_new_object();
+    json_object_object_add(o, "saved", json_object_new_boolean(0));
+    snprintf(to, sizeof to, "/api/v1/restaurants/%lld/reviews", (long long)id);
+    add_str(o, "review", to);
+    return send_json(c, 200, o);
+}
+
 /* ---- feed and recommendations ------------------------------------------------------------- */
 
 static json_object *feed_item_json(const struct fc_feed_item *it)
@@ -1578,6 +1595,7 @@ static const struct fc_route routes[] = {
     {"GET", "/api/v1/saved", api_saved, LOGIN},
     {"PUT", "/api/v1/saved/:id", api_save, LOGIN},
     {"DELETE", "/api/v1/saved/:id", api_save, LOGIN},
+    {"POST", "/api/v1/saved/:id/been", api_been, LOGIN},
     {"GET", "/api/v1/feed", api_feed, LOGIN},
     {"GET", "/api/v1/recommendations", api_recommendations, LOGIN},
     {"PUT", "/api/v1/reviews/:id/like", api_like, LOGIN},

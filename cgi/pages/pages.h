@@ -18,6 +18,9 @@ int page_restaurants(struct fc_ctx *c);
 int page_restaurant(struct fc_ctx *c);
 int page_friends(struct fc_ctx *c);
 int page_friend_action(struct fc_ctx *c);
+/* pages/confirm.c: the confirmation pages of unfriend, block and a review's deletion. */
+int page_friend_confirm(struct fc_ctx *c);
+int page_review_delete_confirm(struct fc_ctx *c);
 int page_review_post(struct fc_ctx *c);
 int page_review_edit(struct fc_ctx *c);
 int page_review_delete(struct fc_ctx *c);

@@ -198,7 +198,8 @@ int page_review_delete(struct fc_ctx *c)
         return fc_error_result(c, &res);
     fc_review_clear(&r);
     snprintf(to, sizeof to, "/restaurants/%lld", (long long)r.restaurant_id);
-    return fc_redirect(c, to, "Your review is deleted.");
+    return fc_redirect(c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
+                       "Your review is deleted.");
 }
 
 /* 1 when the If-None-Match header (a list of entity tags, or "*") names the ETag "key"
@@ -264,15 +265,23 @@ int page_save(struct fc_ctx *c)
     int save = strcmp(c->args[1], "save") == 0;
     char to[64];
 
-    if (!save && strcmp(c->args[1], "unsave") != 0)
-        return 404;
     if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+        return 404;
+    if (strcmp(c->args[1], "been") == 0) { /* off the list, on to the review form */
+        if (fc_svc_save_been(&sv, id, &res))
+            return fc_error_result(c, &res);
+        snprintf(to, sizeof to, "/restaurants/%ld#my-review", id);
+        return fc_redirect(c, to, "Off your want-to-go list: you have been there. How was it?");
+    }
+    if (!save && strcmp(c->args[1], "unsave") != 0)
         return 404;
     if (fc_svc_save_set(&sv, id, save, &res))
         return fc_error_result(c, &res);
     snprintf(to, sizeof to, "/restaurants/%ld", id);
-    return fc_redirect(c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
-                       save ? "Saved to your want-to-go list." : "Removed from your list.");
+    return fc_redirect(
+        c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
+        save ? "Saved to your want-to-go list. Your friends will see it in their feed."
+             : "Removed from your list.");
 }
 
 /* GET /saved: your want-to-go list. */

@@ -26,12 +26,18 @@ struct fc_app;
 int fc_rec_open(HDF *cfg, struct fc_store *store, struct fc_rec **out);
 void fc_rec_close(struct fc_rec *r);
 
-/* Top n for a user (their profile is used even when the model does not know them yet). With
- * Personalize configured: its picks first (reason FC_REC_WHY_PERSONALIZED; places the user
- * reviewed left out, topped up by the built-in engine when short); on any error, timeout or
- * empty answer the built-in engine's, the fallback logged and counted ("rec.fallback"). */
-int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct rec_result *out,
-                    size_t *nout);
+struct fc_rec_now;
+/* How many more picks than shown are asked of the engine or Personalize, to leave out the
+ * places rated since (fc_rec_leave_out_rated). */
+#define FC_REC_ASK_MORE 10
+
+/* Top n for a user (their profile is used even when the model does not know them yet),
+ * never a place rated in now (the user's ratings as they are now, read once by the caller;
+ * NULL: none). With Personalize configured: its picks first (reason FC_REC_WHY_PERSONALIZED;
+ * topped up by the built-in engine when short); on any error, timeout or empty answer the
+ * built-in engine's, the fallback logged and counted ("rec.fallback"). */
+int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, const struct fc_rec_now *now,
+                    size_t n, struct rec_result *out, size_t *nout);
 /* "More like this". */
 int fc_rec_similar(struct fc_rec *r, int64_t item, size_t n, struct rec_result *out, size_t *nout);
 /* Rebuilds now (tests, the CLI); FC_OK or FC_ERR. */
@@ -73,5 +79,39 @@ int fc_rec_reason_now(struct rec_result *r, const struct fc_rec_named *named);
  * disabled account or an unfriending shows at once, not at the model's next rebuild.
  * FC_OK, or FC_ERR when the store failed: the reasons concerned then name no friend. */
 int fc_rec_reasons_check(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n);
+
+/* ---- what a recommendation shown now may say (rec/trust.c) ------------------------------- */
+
+/* The user as they are now: their ratings (store op ratings_of_user) and the profile's
+ * favourite cuisines (comma-separated, "" none). */
+struct fc_rec_now {
+    const struct fc_rating *rated;
+    size_t n_rated;
+    const char *favourites;
+};
+/* One list tells the same kind of reason at most this many times while a result has another
+ * true one (fc_rec_reasons_vary). */
+#define FC_REC_SAME_REASON_MAX 3
+
+/* The stars the user gave item now (0: not rated). */
+int fc_rec_stars_now(const struct fc_rec_now *now, int64_t item);
+/* Whether cuisine is one of the profile's favourites (any case, '_' read as a space). */
+int fc_rec_is_favourite(const struct fc_rec_now *now, const char *cuisine);
+/* The rule, pure: leaves out of res[0..n) every place the user rated now (a rating counts at
+ * once, whatever the model knew), keeping the order; returns how many are left. */
+size_t fc_rec_leave_out_rated(struct rec_result *res, size_t n, const struct fc_rec_now *now);
+/* The rule, pure: makes r's reason true now. because_item stays only while the user rated it 4
+ * stars or more now (a place only saved, or rated lower since, is not "liked"); a BECAUSE reason
+ * without it becomes cuisine, else popular-city, else popular. When the place (item_cuisines:
+ * its cuisines, comma-separated, NULL unknown) has a favourite cuisine of the profile, cuisine
+ * names it and a popular, popular-city or personalized reason becomes REC_WHY_CUISINE ("You
+ * like Mexican"). Returns 1 when the reason changed. */
+int fc_rec_reason_true(struct rec_result *r, const char *item_cuisines,
+                       const struct fc_rec_now *now);
+/* The rule, pure: along res[0..n) (after fc_rec_reason_true and fc_rec_reasons_check), a
+ * result whose kind of reason was already told FC_REC_SAME_REASON_MAX times tells another
+ * reason it truly has (a liked place rated 4+ now, a favourite cuisine), the one told fewer
+ * times, so a list reads as more than one kind of reason; the place and order stay. */
+void fc_rec_reasons_vary(struct rec_result *res, size_t n, const struct fc_rec_now *now);
 
 #endif

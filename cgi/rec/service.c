@@ -262,33 +262,48 @@ void fc_rec_close(struct fc_rec *r)
     free(r);
 }
 
-/* The built-in engine's top n. */
-static int builtin_for_user(struct fc_rec *r, const struct fc_user *u, size_t n,
-                            struct rec_result *out, size_t *nout)
+/* The built-in engine's top n, without the places u rated now (asked for a few more, since
+ * the model leaves out only what was rated before its build). */
+static int builtin_for_user(struct fc_rec *r, const struct fc_user *u, const struct fc_rec_now *now,
+                            size_t n, struct rec_result *out, size_t *nout)
 {
-    struct held *h = acquire(r);
+    struct held *h;
     struct rec_user p;
+    struct rec_result *all;
+    size_t ask = n + FC_REC_ASK_MORE, got = 0;
     int rc;
-    if (!h)
+    *nout = 0;
+    if (!(all = calloc(ask, sizeof *all)))
         return FC_ERR;
+    if (!(h = acquire(r))) {
+        free(all);
+        return FC_ERR;
+    }
     memset(&p, 0, sizeof p);
     p.id = u->id;
     fc_strlcpy(p.city, u->city, sizeof p.city);
     fc_strlcpy(p.price, u->price, sizeof p.price);
     fc_strlcpy(p.cuisines, u->cuisines, sizeof p.cuisines);
-    rc = rec_recommend_profile(h->model, &p, n, out, nout);
+    rc = rec_recommend_profile(h->model, &p, ask, all, &got);
     release(r, h);
+    if (rc == FC_OK) {
+        got = fc_rec_leave_out_rated(all, got, now);
+        *nout = got < n ? got : n;
+        memcpy(out, all, *nout * sizeof *out);
+    }
+    free(all);
     return rc;
 }
 
 /* Personalize's picks for u into out (reason FC_REC_WHY_PERSONALIZED), without the places u
- * reviewed. FC_OK with *nout > 0, or FC_ERR with why set. */
-static int personalize_for_user(struct fc_rec *r, const struct fc_user *u, size_t n,
-                                struct rec_result *out, size_t *nout, char *why, size_t why_len)
+ * rated now (now: read once by the caller, not a store call per item). FC_OK with *nout > 0,
+ * or FC_ERR with why set. */
+static int personalize_for_user(struct fc_rec *r, const struct fc_user *u,
+                                const struct fc_rec_now *now, size_t n, struct rec_result *out,
+                                size_t *nout, char *why, size_t why_len)
 {
     struct fc_personalize_item *items;
-    struct fc_review *rev;
-    size_t got = 0, k = 0, ask = n + 10; /* room for places already reviewed */
+    size_t got = 0, k = 0, ask = n + FC_REC_ASK_MORE; /* room for places already rated */
     int rc;
 
     *nout = 0;
@@ -297,10 +312,7 @@ static int personalize_for_user(struct fc_rec *r, const struct fc_user *u, size_
         return FC_ERR;
     }
     items = calloc(ask, sizeof *items);
-    rev = malloc(sizeof *rev);
-    if (!items || !rev) {
-        free(items);
-        free(rev);
+    if (!items) {
         snprintf(why, why_len, "out of memory");
         return FC_ERR;
     }
@@ -308,16 +320,8 @@ static int personalize_for_user(struct fc_rec *r, const struct fc_user *u, size_
     rc = fc_personalize_recommend(r->pz, u, ask, items, &got, why, why_len);
     pthread_mutex_unlock(&r->pz_lock);
     for (size_t i = 0; rc == FC_OK && i < got && k < n; i++) {
-        int seen = r->store->ops->review_get_by(r->store, u->id, items[i].item, rev);
-        if (seen == FC_OK) {
-            fc_review_clear(rev);
+        if (fc_rec_stars_now(now, items[i].item))
             continue;
-        }
-        if (seen != FC_NOTFOUND) {
-            snprintf(why, why_len, "store error while leaving out reviewed places");
-            rc = FC_ERR;
-            break;
-        }
         memset(&out[k], 0, sizeof out[k]);
         out[k].item = items[i].item;
         out[k].score = items[i].score;
@@ -329,13 +333,12 @@ static int personalize_for_user(struct fc_rec *r, const struct fc_user *u, size_
         rc = FC_ERR;
     }
     free(items);
-    free(rev);
     *nout = rc == FC_OK ? k : 0;
     return rc;
 }
 
-int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct rec_result *out,
-                    size_t *nout)
+int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, const struct fc_rec_now *now,
+                    size_t n, struct rec_result *out, size_t *nout)
 {
     struct rec_result *more;
     size_t k = 0, got = 0;
@@ -343,8 +346,8 @@ int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct 
 
     *nout = 0;
     if (!r->personalize || n == 0)
-        return builtin_for_user(r, u, n, out, nout);
-    if (personalize_for_user(r, u, n, out, &k, why, sizeof why) != FC_OK) {
+        return builtin_for_user(r, u, now, n, out, nout);
+    if (personalize_for_user(r, u, now, n, out, &k, why, sizeof why) != FC_OK) {
         pthread_mutex_lock(&r->lock);
         r->fallbacks++;
         pthread_mutex_unlock(&r->lock);
@@ -353,7 +356,7 @@ int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct 
                 " (%s): the built-in engine answers\n",
                 u->id, why);
         fc_metrics_count(r->app, "rec.fallback", 1);
-        return builtin_for_user(r, u, n, out, nout);
+        return builtin_for_user(r, u, now, n, out, nout);
     }
     if (k == n) {
         *nout = k;
@@ -361,7 +364,7 @@ int fc_rec_for_user(struct fc_rec *r, const struct fc_user *u, size_t n, struct 
     }
     /* fewer than asked: the built-in engine's best that Personalize did not give */
     more = calloc(n, sizeof *more);
-    if (!more || builtin_for_user(r, u, n, more, &got) != FC_OK)
+    if (!more || builtin_for_user(r, u, now, n, more, &got) != FC_OK)
         got = 0;
     for (size_t i = 0; i < got && k < n; i++) {
         int dup = 0;

@@ -1798,6 +1798,7 @@ static const struct fc_store_ops dynamo_ops = {
     .notes_mark_read = dynamo_notes_mark_read,
     .reset_create = dynamo_reset_create,
     .reset_take = dynamo_reset_take,
+    .ratings_of_user = dynamo_ratings_of_user,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -270,6 +270,9 @@ int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_
 int dynamo_metrics_prune(struct fc_store *s, int64_t before);
 int dynamo_store_health(struct fc_store *s, struct fc_store_check *out, int max, int *n);
 
+/* A user's own ratings (dynamodb_trust.c). */
+int dynamo_ratings_of_user(struct fc_store *s, int64_t uid, struct fc_rating *out, int max, int *n);
+
 /* Jobs, EC2 instances and Cognito session tokens (dynamodb_jobs.c). */
 json_object *dynamo_job_item(const struct fc_job *j);
 json_object *dynamo_instance_item(const struct fc_instance *in);

@@ -1591,6 +1591,7 @@ static const struct fc_store_ops sqlite_ops = {
     .notes_mark_read = fc_sqlite_notes_mark_read,
     .reset_create = fc_sqlite_reset_create,
     .reset_take = fc_sqlite_reset_take,
+    .ratings_of_user = fc_sqlite_ratings_of_user,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -121,6 +121,11 @@ struct fc_feed_item {
 
 /* Frees the bodies of items[0..n) (the feed op gives each its own, as review lists do). */
 void fc_feed_items_clear(struct fc_feed_item *items, int n);
+/* One of a user's own ratings (ratings_of_user). */
+struct fc_rating {
+    int64_t restaurant_id;
+    int stars;
+};
 
 /* A restaurant friends rated 4-5 stars. */
 struct fc_friend_rec {
@@ -545,6 +550,11 @@ struct fc_store_ops {
     int (*reset_create)(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires);
     int (*reset_take)(struct fc_store *s, const char *hash, int64_t now, int64_t *user_id,
                       int64_t *expires);
+    /* The user's own ratings (restaurant and stars), newest first, at most max, in one read
+     * (SQLite: one query; DynamoDB: one Query of the user's partition): what a recommendation
+     * shown now must leave out and what "Because you liked X" may name. */
+    int (*ratings_of_user)(struct fc_store *s, int64_t user_id, struct fc_rating *out, int max,
+                           int *n);
 };
 
 struct fc_store {
@@ -641,6 +651,10 @@ struct fc_instance_event {
     char detail[512]; /* public IP, StateReason, who asked... */
     int64_t at_ms;
 };
+
+/* The SQLite backend's recommendation-trust operations (store/sqlite_trust.c). */
+int fc_sqlite_ratings_of_user(struct fc_store *s, int64_t user_id, struct fc_rating *out, int max,
+                              int *n);
 
 /* The SQLite backend's jobs and instances operations (store/sqlite_jobs.c). */
 int fc_sqlite_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now);

@@ -60,6 +60,9 @@ int fc_svc_photo(const struct fc_svc *sv, const char *key, int want_bytes, int *
 int fc_svc_save_set(const struct fc_svc *sv, int64_t restaurant_id, int save,
                     struct fc_svc_result *res);
 /* The actor's list, newest first: *out malloc'ed for the rows there are (the caller frees). */
+/* "Been there": restaurant_id leaves the actor's want-to-go list (an "unsave" event) and the
+ * front end leads on to the review form for it; 200, or fc_svc_save_set's failures. */
+int fc_svc_save_been(const struct fc_svc *sv, int64_t restaurant_id, struct fc_svc_result *res);
 int fc_svc_save_list(const struct fc_svc *sv, struct fc_restaurant **out, int *n,
                      struct fc_svc_result *res);
 

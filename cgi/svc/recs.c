@@ -10,11 +10,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Fills out[0..) from the recommender's res[0..n): the reasons checked for the actor now
- * (fc_rec_reasons_check), the restaurants (and the "because" ones) read with one store call;
- * results whose restaurant cannot be read are left out. */
-static int fill(const struct fc_svc *sv, struct rec_result *res, size_t n, struct fc_svc_rec *out,
-                size_t *got, struct fc_svc_result *res_out)
+/* The most ratings read to check recommendations against (one query): a user with more has
+ * the older ones left out by the model already. */
+#define RATINGS_MAX 2000
+
+/* The actor as they are now (their ratings: one store read; their favourite cuisines) into
+ * now; *rated malloc'd. Anonymous: nothing rated, no favourites. FC_OK or FC_ERR. */
+static int now_of(const struct fc_svc *sv, struct fc_rec_now *now, struct fc_rating **rated)
+{
+    struct fc_store *s = sv->app->store;
+    int n = 0;
+    memset(now, 0, sizeof *now);
+    now->favourites = sv->actor ? sv->actor->cuisines : "";
+    *rated = NULL;
+    if (!sv->actor)
+        return FC_OK;
+    if (!(*rated = calloc(RATINGS_MAX, sizeof **rated)))
+        return FC_ERR;
+    if (s->ops->ratings_of_user(s, sv->actor->id, *rated, RATINGS_MAX, &n)) {
+        free(*rated);
+        *rated = NULL;
+        return FC_ERR;
+    }
+    now->rated = *rated;
+    now->n_rated = (size_t)n;
+    return FC_OK;
+}
+
+/* Fills out[0..) from the recommender's res[0..n): the places rated now left out, each reason
+ * made true now (fc_rec_reason_true: the user's ratings and favourite cuisines) and checked for
+ * the friends it names (fc_rec_reasons_check), the reasons varied (fc_rec_reasons_vary), the
+ * restaurants (and the liked ones reasons may name) read with one store call; results whose
+ * restaurant cannot be read are left out. */
+static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct rec_result *res,
+                size_t n, size_t want, struct fc_svc_rec *out, size_t *got,
+                struct fc_svc_result *res_out)
 {
     struct fc_store *s = sv->app->store;
     int64_t ids[2 * FC_SVC_RECS_MAX];
@@ -22,11 +52,25 @@ static int fill(const struct fc_svc *sv, struct rec_result *res, size_t n, struc
     struct fc_restaurant *rs;
 
     *got = 0;
+    n = fc_rec_leave_out_rated(res, n, now);
+    if (n > want)
+        n = want;
     if (n > FC_SVC_RECS_MAX)
         n = FC_SVC_RECS_MAX;
-    fc_rec_reasons_check(s, fc_svc_actor_id(sv), res, n); /* logs its failures */
     for (size_t i = 0; i < n; i++)
         ids[m++] = res[i].item;
+    if (!(rs = calloc(n ? 2 * n : 1, sizeof *rs)))
+        return fc_svc_fail_store(sv, res_out, "recommended restaurants (no memory)");
+    if (m && s->ops->rest_get_many(s, ids, m, rs) != FC_OK) {
+        free(rs);
+        return fc_svc_fail_store(sv, res_out, "recommended restaurants");
+    }
+    for (size_t i = 0; i < n; i++)
+        fc_rec_reason_true(&res[i], rs[i].id ? rs[i].cuisines : NULL, now);
+    fc_rec_reasons_check(s, fc_svc_actor_id(sv), res, n); /* logs its failures */
+    fc_rec_reasons_vary(res, n, now);
+    /* the liked places the reasons name, read with one more call */
+    m = 0;
     for (size_t i = 0; i < n; i++) {
         because[i] = -1;
         if (res[i].reason == REC_WHY_BECAUSE) {
@@ -34,9 +78,7 @@ static int fill(const struct fc_svc *sv, struct rec_result *res, size_t n, struc
             ids[m++] = res[i].because_item;
         }
     }
-    if (!(rs = malloc((size_t)(m ? m : 1) * sizeof *rs))) /* rest_get_many sets each one */
-        return fc_svc_fail_store(sv, res_out, "recommended restaurants (no memory)");
-    if (m && s->ops->rest_get_many(s, ids, m, rs) != FC_OK) {
+    if (m && s->ops->rest_get_many(s, ids, m, rs + n) != FC_OK) {
         free(rs);
         return fc_svc_fail_store(sv, res_out, "recommended restaurants");
     }
@@ -48,12 +90,12 @@ static int fill(const struct fc_svc *sv, struct rec_result *res, size_t n, struc
         o->why = res[i];
         o->rest = rs[i];
         if (res[i].reason == REC_WHY_BECAUSE) {
-            const struct fc_restaurant *b = &rs[because[i]];
+            const struct fc_restaurant *b = &rs[n + (size_t)because[i]];
             if (b->id) {
                 o->because_id = b->id;
                 fc_strlcpy(o->because_name, b->name, sizeof o->because_name);
             } else {
-                o->why.reason = REC_WHY_POPULAR;
+                o->why.reason = o->why.cuisine[0] ? REC_WHY_CUISINE : REC_WHY_POPULAR;
             }
         }
         if (res[i].reason == REC_WHY_FRIENDS) {
@@ -77,32 +119,56 @@ int fc_svc_recs_for_user(const struct fc_svc *sv, size_t n, struct fc_svc_rec *o
                          struct fc_svc_result *res)
 {
     struct rec_result r[FC_SVC_RECS_MAX];
+    struct fc_rec_now now;
+    struct fc_rating *rated = NULL;
     size_t k = 0;
+    int rc;
     fc_svc_ok(res, 200);
     *got = 0;
     if (!sv->actor)
         return fc_svc_fail(res, 401, NULL, NULL, "Log in for recommendations.");
     if (n > FC_SVC_RECS_MAX)
         n = FC_SVC_RECS_MAX;
-    if (fc_rec_for_user(sv->app->rec, sv->actor, n, r, &k))
-        return fc_svc_fail_store(sv, res, "recommendations");
-    return fill(sv, r, k, out, got, res);
+    if (now_of(sv, &now, &rated))
+        return fc_svc_fail_store(sv, res, "recommendations (your ratings)");
+    if (fc_rec_for_user(sv->app->rec, sv->actor, &now, n, r, &k))
+        rc = fc_svc_fail_store(sv, res, "recommendations");
+    else
+        rc = fill(sv, &now, r, k, n, out, got, res);
+    free(rated);
+    return rc;
 }
 
 int fc_svc_recs_similar(const struct fc_svc *sv, int64_t item, size_t n, struct fc_svc_rec *out,
                         size_t *got, struct fc_svc_result *res)
 {
-    struct rec_result r[FC_SVC_RECS_MAX];
+    struct rec_result r[FC_SVC_RECS_MAX + FC_REC_ASK_MORE];
+    struct fc_rec_now now;
+    struct fc_rating *rated = NULL;
     size_t k = 0;
     int rc;
     fc_svc_ok(res, 200);
     *got = 0;
     if (n > FC_SVC_RECS_MAX)
         n = FC_SVC_RECS_MAX;
-    rc = fc_rec_similar(sv->app->rec, item, n, r, &k);
+    if (now_of(sv, &now, &rated))
+        return fc_svc_fail_store(sv, res, "similar (your ratings)");
+    rc = fc_rec_similar(sv->app->rec, item, n + FC_REC_ASK_MORE, r, &k);
     if (rc == FC_NOTFOUND)
-        return FC_OK;
-    if (rc)
-        return fc_svc_fail_store(sv, res, "similar");
-    return fill(sv, r, k, out, got, res);
+        rc = FC_OK;
+    else if (rc)
+        rc = fc_svc_fail_store(sv, res, "similar");
+    else {
+        /* the engine's cuisine here is the one the place shares with item: "You like X" is
+         * told only of the profile's favourites (fc_rec_reason_true finds them) */
+        for (size_t i = 0; i < k; i++)
+            if (!fc_rec_is_favourite(&now, r[i].cuisine)) {
+                r[i].cuisine[0] = 0;
+                if (r[i].reason == REC_WHY_CUISINE)
+                    r[i].reason = r[i].city[0] ? REC_WHY_POPULAR_CITY : REC_WHY_POPULAR;
+            }
+        rc = fill(sv, &now, r, k, n, out, got, res);
+    }
+    free(rated);
+    return rc;
 }

@@ -1,5 +1,6 @@
-/* svc/saves: the want-to-go list: saving and unsaving a restaurant (with their events) and the
- * list itself, read into as many rows as it has (svc/content.h). */
+/* svc/saves: the want-to-go list: saving and unsaving a restaurant (with their events), "been
+ * there" (off the list, on to a review) and the list itself, read into as many rows as it has
+ * (svc/content.h). */
 #include "core/app.h"
 #include "core/util.h"
 #include "rec/personalize.h"
@@ -27,6 +28,14 @@ int fc_svc_save_set(const struct fc_svc *sv, int64_t restaurant_id, int save,
     if (rc || s->ops->event_add(s, uid, restaurant_id, save ? "save" : "unsave", 1, now))
         return fc_svc_fail_store(sv, res, save ? "save" : "unsave");
     fc_personalize_event_sv(sv, uid, restaurant_id, save ? "save" : "unsave", 1, now);
+    return FC_OK;
+}
+
+int fc_svc_save_been(const struct fc_svc *sv, int64_t restaurant_id, struct fc_svc_result *res)
+{
+    if (fc_svc_save_set(sv, restaurant_id, 0, res))
+        return FC_EINVAL;
+    fc_svc_ok(res, 200);
     return FC_OK;
 }
 

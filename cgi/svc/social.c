@@ -97,7 +97,10 @@ int fc_svc_friend_act(const struct fc_svc *sv, const struct fc_svc_friend_in *in
                  "%s is blocked: they can no longer see or contact you.", shown(&u));
         break;
     default:
-        snprintf(out->message, sizeof out->message, "%s is unblocked.", shown(&u));
+        snprintf(out->message, sizeof out->message,
+                 "%s is unblocked. You are not friends again: send a friend request if you "
+                 "want to be.",
+                 shown(&u));
         break;
     }
     /* them as the actor may see them now */

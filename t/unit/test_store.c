@@ -1200,6 +1200,55 @@ static void test_reset_links(void **state)
     assert_int_equal(S->ops->reset_take(S, h1, now, &uid, &exp), FC_NOTFOUND); /* once */
 }
 
+/* ratings_of_user: every rating of the user (restaurant, stars), newest first, with max;
+ * a rewrite changes the stars, a delete takes it out, a save is not a rating. */
+static void test_ratings_of_user(void **state)
+{
+    (void)state;
+    struct fc_rating got[4];
+    struct fc_review r, back;
+    int64_t tia = mkuser("rtia");
+    int n = -1;
+    assert_int_equal(S->ops->ratings_of_user(S, tia, got, 4, &n), FC_OK);
+    assert_int_equal(n, 0);
+    memset(&r, 0, sizeof r);
+    r.user_id = tia;
+    r.restaurant_id = r1;
+    r.stars = 5;
+    r.created_at = r.updated_at = 900;
+    assert_int_equal(S->ops->review_put(S, &r, 0), FC_OK);
+    memset(&r, 0, sizeof r);
+    r.user_id = tia;
+    r.restaurant_id = r2;
+    r.stars = 2;
+    r.created_at = r.updated_at = 901;
+    assert_int_equal(S->ops->review_put(S, &r, 0), FC_OK);
+    assert_int_equal(S->ops->save_put(S, tia, r3, 902), FC_OK);
+    assert_int_equal(S->ops->ratings_of_user(S, tia, got, 4, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(got[0].restaurant_id, r2);
+    assert_int_equal(got[0].stars, 2);
+    assert_int_equal(got[1].restaurant_id, r1);
+    assert_int_equal(got[1].stars, 5);
+    assert_int_equal(S->ops->ratings_of_user(S, tia, got, 1, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0].restaurant_id, r2);
+    /* rewritten 4 stars; r1 deleted */
+    r.stars = 4;
+    r.updated_at = 950;
+    assert_int_equal(S->ops->review_put(S, &r, 1), FC_OK);
+    assert_int_equal(S->ops->review_get_by(S, tia, r1, &back), FC_OK);
+    assert_int_equal(S->ops->review_delete(S, back.id), FC_OK);
+    fc_review_clear(&back);
+    assert_int_equal(S->ops->ratings_of_user(S, tia, got, 4, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0].restaurant_id, r2);
+    assert_int_equal(got[0].stars, 4);
+    /* another user's ratings are not these */
+    assert_int_equal(S->ops->ratings_of_user(S, mkuser("rune"), got, 4, &n), FC_OK);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1221,6 +1270,7 @@ int main(void)
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_talk),
         cmocka_unit_test(test_reset_links),
+        cmocka_unit_test(test_ratings_of_user),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
