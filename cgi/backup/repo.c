@@ -356,17 +356,7 @@ static int on_snapshot(void *ctx, const struct backup_s3_object *o)
 
     if (strlen(o->key) <= s->skip || strchr(id, '/'))
         return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        char **v = realloc(s->v, cap * sizeof(*v));
-        if (!v) {
-            s->bad = 1;
-            return 1;
-        }
-        s->v = v;
-        s->cap = cap;
-    }
-    if (!(s->v[s->n] = strdup(id))) {
+    if (fc_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v, 32) || !(s->v[s->n] = strdup(id))) {
         s->bad = 1;
         return 1;
     }

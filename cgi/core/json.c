@@ -293,14 +293,8 @@ static int scan_object(struct scan *sc)
         int nul = 0;
         if (sc->i >= sc->len || sc->s[sc->i] != '"')
             return sc->n > base ? after_comma(sc) : unexpected(sc);
-        if (sc->n == sc->cap) {
-            size_t cap = sc->cap ? sc->cap * 2 : 32;
-            struct name *v = realloc(sc->names, cap * sizeof *v);
-            if (!v)
-                return FC_ERR;
-            sc->names = v;
-            sc->cap = cap;
-        }
+        if (fc_grow(&sc->names, &sc->cap, sc->n + 1, sizeof *sc->names, 32))
+            return FC_ERR;
         if ((rc = scan_string(sc, sc->buf + sc->used, &dlen, &nul)))
             return rc;
         if (nul)

@@ -143,6 +143,28 @@ int64_t fc_now(void)
     return (int64_t)time(NULL);
 }
 
+int fc_grow(void *arrp, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap : first ? first : 1;
+    void *old, *p;
+
+    if (need <= *cap)
+        return FC_OK;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return FC_ERR;
+        n *= 2;
+    }
+    if (size && n > SIZE_MAX / size)
+        return FC_ERR;
+    memcpy(&old, arrp, sizeof old); /* arrp is a T **: read and write it as bytes */
+    if (!(p = realloc(old, n * size)))
+        return FC_ERR;
+    memcpy(arrp, &p, sizeof p);
+    *cap = n;
+    return FC_OK;
+}
+
 size_t fc_strlcpy(char *dst, const char *src, size_t n)
 {
     size_t len = strlen(src);

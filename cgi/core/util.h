@@ -47,6 +47,12 @@ size_t fc_utf8_len(const char *s);
 /* Parses a decimal integer in [min,max]; 0 on success, FC_EINVAL otherwise. */
 int fc_parse_int(const char *s, long min, long max, long *out);
 
+/* Makes the array whose pointer is at arrp (a T **, the array malloc'ed or NULL) hold at least
+ * need elements of size bytes: when *cap is short, the capacity doubles from first (or from
+ * *cap) until need fits, the array is realloc'ed and *cap set. Returns 0, or FC_ERR (on no
+ * memory or a size past SIZE_MAX) with the array and *cap as they were. */
+int fc_grow(void *arrp, size_t *cap, size_t need, size_t size, size_t first);
+
 /* Parses a UTC date "YYYY-MM-DD", with "THH:MM:SS" when a T follows it: exactly those
  * digits (no sign, no space), each field in its range, the day within its month (leap years
  * counted). Returns 0 with *out the epoch seconds and *end (when not NULL) just past what was

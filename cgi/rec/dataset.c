@@ -120,12 +120,8 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
         for (size_t t = 0; t < nt; t++) {
             uint32_t b = touched[t];
             if (cnt[b] >= (uint32_t)min_common) {
-                if (ne == cap) {
-                    void *p = realloc(edges, (cap *= 2) * sizeof *edges);
-                    if (!p)
-                        goto out;
-                    edges = p;
-                }
+                if (fc_grow(&edges, &cap, ne + 1, sizeof *edges, 64))
+                    goto out;
                 edges[ne].a = uids[a];
                 edges[ne].b = uids[b];
                 ne++;

@@ -228,7 +228,8 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
     sqlite3_stmt *st = NULL;
     struct fc_metric_row *rows = NULL;
     char sql[4096];
-    int cap = 0, r, rc = FC_ERR;
+    size_t cap = 0;
+    int r, rc = FC_ERR;
 
     *out = NULL;
     *n = 0;
@@ -245,14 +246,8 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
     sqlite3_bind_int64(st, 1, since);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         struct fc_metric_row *m;
-        if (*n == cap) {
-            struct fc_metric_row *nr;
-            cap = cap ? cap * 2 : 64;
-            nr = realloc(rows, (size_t)cap * sizeof *rows);
-            if (!nr)
-                goto out;
-            rows = nr;
-        }
+        if (fc_grow(&rows, &cap, (size_t)*n + 1, sizeof *rows, 64))
+            goto out;
         m = &rows[(*n)++];
         memset(m, 0, sizeof *m);
         m->minute = sqlite3_column_int64(st, 0);
@@ -285,7 +280,8 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     struct fc_metric_counter *ctrs = NULL;
-    int cap = 0, r, rc = FC_ERR;
+    size_t cap = 0;
+    int r, rc = FC_ERR;
 
     *out = NULL;
     *n = 0;
@@ -296,14 +292,8 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
         return FC_ERR;
     sqlite3_bind_int64(st, 1, since);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            struct fc_metric_counter *nc;
-            cap = cap ? cap * 2 : 32;
-            nc = realloc(ctrs, (size_t)cap * sizeof *ctrs);
-            if (!nc)
-                goto out;
-            ctrs = nc;
-        }
+        if (fc_grow(&ctrs, &cap, (size_t)*n + 1, sizeof *ctrs, 32))
+            goto out;
         memset(&ctrs[*n], 0, sizeof ctrs[*n]);
         col_text(st, 0, ctrs[*n].name, sizeof ctrs[*n].name);
         ctrs[*n].n = (long)sqlite3_column_int64(st, 1);
