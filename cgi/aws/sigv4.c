@@ -122,17 +122,6 @@ static int ascii_caseeq(const char *s, size_t n, const char *lit)
     return 1;
 }
 
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void put_pct(struct sbuf *b, unsigned char c)
 {
     char e[3] = {'%', hex_upper[c >> 4], hex_upper[c & 15]};
@@ -160,10 +149,10 @@ static void canon_encoded(struct sbuf *b, const char *s, size_t n, int keep_slas
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && hex_val((unsigned char)s[i + 1]) >= 0 &&
-            hex_val((unsigned char)s[i + 2]) >= 0) {
-            unsigned char d = (unsigned char)(hex_val((unsigned char)s[i + 1]) * 16 +
-                                              hex_val((unsigned char)s[i + 2]));
+        if (c == '%' && i + 2 < n && fc_hex_digit((unsigned char)s[i + 1]) >= 0 &&
+            fc_hex_digit((unsigned char)s[i + 2]) >= 0) {
+            unsigned char d = (unsigned char)(fc_hex_digit((unsigned char)s[i + 1]) * 16 +
+                                              fc_hex_digit((unsigned char)s[i + 2]));
             if (is_unreserved(d))
                 sb_putc(b, (char)d);
             else

@@ -26,6 +26,8 @@ enum {
 int fc_random(void *buf, size_t n);
 /* Writes 2n hex digits and a NUL into out (size >= 2n+1). */
 void fc_hex(char *out, const unsigned char *in, size_t n);
+/* The value of the hex digit c (either case), or -1. */
+int fc_hex_digit(int c);
 /* Decodes hex into out (at most max bytes); returns bytes written or -1. */
 int fc_unhex(unsigned char *out, size_t max, const char *hex);
 /* SHA-256 of data as 64 hex digits into out[65]. */
@@ -52,6 +54,9 @@ int fc_parse_int(const char *s, long min, long max, long *out);
  * *cap) until need fits, the array is realloc'ed and *cap set. Returns 0, or FC_ERR (on no
  * memory or a size past SIZE_MAX) with the array and *cap as they were. */
 int fc_grow(void *arrp, size_t *cap, size_t need, size_t size, size_t first);
+/* Reads the whole file at path into *data (malloc'ed, NUL-terminated; *len excludes the NUL).
+ * FC_OK, or FC_ERR with *data NULL (errno from the failing call). */
+int fc_read_file(const char *path, char **data, size_t *len);
 
 /* Parses a UTC date "YYYY-MM-DD", with "THH:MM:SS" when a T follows it: exactly those
  * digits (no sign, no space), each field in its range, the day within its month (leap years

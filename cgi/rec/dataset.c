@@ -40,6 +40,20 @@ static int64_t *distinct(const struct rec_rating *r, size_t n, int items, size_t
     return ids;
 }
 
+void rec_csr_sort_unique(size_t *off, uint32_t *v, size_t n)
+{
+    size_t o = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t a = off[r], b = off[r + 1];
+        qsort(v + a, b - a, sizeof *v, rec_cmp_u32);
+        off[r] = o;
+        for (size_t i = a; i < b; i++)
+            if (o == off[r] || v[o - 1] != v[i])
+                v[o++] = v[i];
+    }
+    off[n] = o;
+}
+
 size_t rec_lower_bound(const int64_t *a, size_t n, int64_t x)
 {
     size_t lo = 0, hi = n;
@@ -94,18 +108,7 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
         size_t u = index_of(uids, nu, d->ratings[i].user);
         uitems[uoff[u] + fill[u]++] = index_of(iids, ni, d->ratings[i].item);
     }
-    {
-        size_t o = 0;
-        for (size_t u = 0; u < nu; u++) {
-            size_t a = uoff[u], b = uoff[u + 1];
-            qsort(uitems + a, b - a, sizeof *uitems, rec_cmp_u32);
-            uoff[u] = o;
-            for (size_t x = a; x < b; x++)
-                if (o == uoff[u] || uitems[o - 1] != uitems[x])
-                    uitems[o++] = uitems[x];
-        }
-        uoff[nu] = o;
-    }
+    rec_csr_sort_unique(uoff, uitems, nu);
     /* each item's users, in user order */
     memset(fill, 0, ((nu > ni ? nu : ni) + 1) * sizeof *fill);
     for (size_t x = 0; x < uoff[nu]; x++)

@@ -966,7 +966,7 @@ out:
 static int build_adjacency(const struct imap *umap, size_t nu, const struct rec_edge *e, size_t ne,
                            size_t **off_out, uint32_t **adj_out)
 {
-    size_t *off = calloc(nu + 2, sizeof *off), *fill = calloc(nu + 1, sizeof *fill), o = 0;
+    size_t *off = calloc(nu + 2, sizeof *off), *fill = calloc(nu + 1, sizeof *fill);
     uint32_t *adj = malloc((2 * ne + 1) * sizeof *adj);
     int rc = FC_ERR;
     if (!off || !fill || !adj)
@@ -987,15 +987,7 @@ static int build_adjacency(const struct imap *umap, size_t nu, const struct rec_
         adj[off[a] + fill[a]++] = b;
         adj[off[b] + fill[b]++] = a;
     }
-    for (size_t u = 0; u < nu; u++) {
-        size_t a = off[u], b = off[u + 1];
-        qsort(adj + a, b - a, sizeof *adj, rec_cmp_u32);
-        off[u] = o;
-        for (size_t i = a; i < b; i++)
-            if (o == off[u] || adj[o - 1] != adj[i])
-                adj[o++] = adj[i];
-    }
-    off[nu] = o;
+    rec_csr_sort_unique(off, adj, nu);
     *off_out = off;
     *adj_out = adj;
     off = NULL;

@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -122,12 +123,29 @@ static void test_grow(void **state)
     free(b);
 }
 
+static void test_read_file(void **state)
+{
+    char path[] = "/tmp/fc-test-util-XXXXXX", *data = (char *)1;
+    size_t len = 0;
+    int fd = mkstemp(path);
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "a\0b\n", 4), 4);
+    close(fd);
+    assert_int_equal(fc_read_file(path, &data, &len), 0);
+    assert_int_equal(len, 4);
+    assert_memory_equal(data, "a\0b\n", 5); /* the bytes, then a NUL */
+    free(data);
+    unlink(path);
+    assert_int_equal(fc_read_file(path, &data, &len), -1); /* gone */
+    assert_null(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_human_ago),
-        cmocka_unit_test(test_grow),
-        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_human_ago),   cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_read_file),   cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_hmac_sha256),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
