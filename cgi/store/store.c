@@ -7,6 +7,7 @@
 #include "store/sqlite.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -149,4 +150,19 @@ void fc_store_fault_note(int fault)
 void fc_store_fault_clear(void)
 {
     last_fault = 0;
+}
+
+int fc_store_check_put(struct fc_store_checks *out, const char *name, int ok, const char *fmt, ...)
+{
+    struct fc_store_check *c;
+    va_list ap;
+    if (out->n >= out->max)
+        return FC_ERR;
+    c = &out->v[out->n++];
+    fc_strlcpy(c->name, name, sizeof c->name);
+    c->ok = ok;
+    va_start(ap, fmt);
+    vsnprintf(c->value, sizeof c->value, fmt, ap);
+    va_end(ap);
+    return FC_OK;
 }
