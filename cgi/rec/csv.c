@@ -5,11 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define MAX_COLS    8
 #define MAX_REPORTS 5
@@ -457,4 +459,51 @@ void rec_files_free(struct rec_files *f)
     rec_ids_free(f->users);
     rec_ids_free(f->items);
     memset(f, 0, sizeof *f);
+}
+
+FILE *rec_csv_create(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "forkcast: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+int rec_csv_out_open(struct rec_csv_out *o, const char *dir, int events)
+{
+    memset(o, 0, sizeof *o);
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "forkcast: cannot create %s: %s\n", dir, strerror(errno));
+        return FC_ERR;
+    }
+    if (!(o->items = rec_csv_create(dir, "items.csv")) ||
+        !(o->users = rec_csv_create(dir, "users.csv")) ||
+        !(o->ratings = rec_csv_create(dir, "ratings.csv")) ||
+        !(o->friends = rec_csv_create(dir, "friends.csv")) ||
+        (events && !(o->events = rec_csv_create(dir, "events.csv"))))
+        return FC_ERR;
+    return FC_OK;
+}
+
+int rec_csv_out_failed(const struct rec_csv_out *o)
+{
+    FILE *const f[] = {o->items, o->users, o->ratings, o->friends, o->events};
+    for (size_t i = 0; i < FC_ARRAY_LEN(f); i++)
+        if (f[i] && ferror(f[i]))
+            return 1;
+    return 0;
+}
+
+int rec_csv_out_close(struct rec_csv_out *o)
+{
+    FILE *const f[] = {o->items, o->users, o->ratings, o->friends, o->events};
+    int rc = FC_OK;
+    for (size_t i = 0; i < FC_ARRAY_LEN(f); i++)
+        if (f[i] && fclose(f[i]))
+            rc = FC_ERR;
+    memset(o, 0, sizeof *o);
+    return rc;
 }

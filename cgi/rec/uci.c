@@ -111,17 +111,6 @@ static struct thing *find(struct thing *t, size_t n, const char *id)
     return NULL;
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[PATH_MAX];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "forkcast: cannot write %s: %s\n", path, strerror(errno));
-    return f;
-}
-
 int rec_uci_convert(const char *dir, const char *outdir, int min_common, int stars, FILE *report)
 {
     struct ucsv c = {0};
@@ -130,7 +119,7 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
     struct rec_dataset d = {0};
     struct rec_edge *edges = NULL;
     size_t ni = 0, nu = 0, cap = 0, ne = 0, *deg = NULL, lonely = 0;
-    FILE *fi = NULL, *fu = NULL, *fr = NULL, *ff = NULL;
+    struct rec_csv_out w = {0};
     int rc = FC_ERR;
 
     if (!items || !users || rec_ids_new(&uids) || rec_ids_new(&iids))
@@ -208,36 +197,33 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
     if (rec_demo_friends(&d, min_common, &edges, &ne))
         goto out;
 
-    if (mkdir(outdir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "forkcast: cannot create %s: %s\n", outdir, strerror(errno));
+    if (rec_csv_out_open(&w, outdir, 0))
         goto out;
-    }
-    if (!(fi = open_out(outdir, "items.csv")) || !(fu = open_out(outdir, "users.csv")) ||
-        !(fr = open_out(outdir, "ratings.csv")) || !(ff = open_out(outdir, "friends.csv")))
-        goto out;
-    fprintf(fi, "item,city,price,cuisines,name\n");
+    fprintf(w.items, "item,city,price,cuisines,name\n");
     for (size_t i = 0; i < ni; i++)
-        fprintf(fi, "%s,%s,%s,%s,%s\n", items[i].id, items[i].city, items[i].price,
+        fprintf(w.items, "%s,%s,%s,%s,%s\n", items[i].id, items[i].city, items[i].price,
                 items[i].cuisines, items[i].name);
-    fprintf(fu, "user,city,price,cuisines\n");
+    fprintf(w.users, "user,city,price,cuisines\n");
     for (size_t i = 0; i < nu; i++)
-        fprintf(fu, "%s,%s,%s,%s\n", users[i].id, users[i].city, users[i].price, users[i].cuisines);
-    fprintf(fr, "user,item,rating\n");
+        fprintf(w.users, "%s,%s,%s,%s\n", users[i].id, users[i].city, users[i].price,
+                users[i].cuisines);
+    fprintf(w.ratings, "user,item,rating\n");
     for (size_t i = 0; i < d.n_ratings; i++)
-        fprintf(fr, "%s,%s,%d\n", rec_ids_name(uids, d.ratings[i].user),
+        fprintf(w.ratings, "%s,%s,%d\n", rec_ids_name(uids, d.ratings[i].user),
                 rec_ids_name(iids, d.ratings[i].item), d.ratings[i].stars);
-    fprintf(ff, "user,friend\n");
+    fprintf(w.friends, "user,friend\n");
     deg = calloc(rec_ids_count(uids) + 1, sizeof *deg);
     if (!deg)
         goto out;
     for (size_t i = 0; i < ne; i++) {
-        fprintf(ff, "%s,%s\n", rec_ids_name(uids, edges[i].a), rec_ids_name(uids, edges[i].b));
+        fprintf(w.friends, "%s,%s\n", rec_ids_name(uids, edges[i].a),
+                rec_ids_name(uids, edges[i].b));
         deg[edges[i].a]++;
         deg[edges[i].b]++;
     }
     for (size_t u = 1; u <= rec_ids_count(uids); u++)
         lonely += deg[u] == 0;
-    if (ferror(fi) || ferror(fu) || ferror(fr) || ferror(ff))
+    if (rec_csv_out_failed(&w))
         goto out;
     if (report)
         fprintf(
@@ -250,13 +236,7 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
     rc = FC_OK;
 out:
     ucsv_close(&c);
-    if (fi && fclose(fi))
-        rc = FC_ERR;
-    if (fu && fclose(fu))
-        rc = FC_ERR;
-    if (fr && fclose(fr))
-        rc = FC_ERR;
-    if (ff && fclose(ff))
+    if (rec_csv_out_close(&w))
         rc = FC_ERR;
     free(items);
     free(users);
