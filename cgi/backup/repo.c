@@ -31,6 +31,23 @@ const char *backup_object_key(const struct backup_repo *r, const char *id, char 
     return backup_key(r, rest, buf, n);
 }
 
+struct backup_req *backup_object_get(const struct backup_repo *r, const char *id,
+                                     backup_sink_fn sink, backup_reset_fn reset,
+                                     backup_done_fn done, void *ctx)
+{
+    char key[1400];
+    struct backup_req *q = backup_req_new("GET", backup_object_key(r, id, key, sizeof key), NULL);
+
+    if (q) {
+        q->sink = sink;
+        q->reset = reset;
+        q->sink_ctx = ctx;
+        q->done = done;
+        q->ctx = ctx;
+    }
+    return q;
+}
+
 /* Writes a new repository config (random id and salt, the key check when encrypted). */
 static int create_config(struct backup_repo *r, const char *material, char **text)
 {
