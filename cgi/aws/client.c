@@ -205,17 +205,9 @@ static void buf_putn(struct buf *b, const char *s, size_t n)
 {
     if (b->err)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->err = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
+    if (fc_grow(&b->p, &b->cap, b->len + n + 1, 1, 256)) {
+        b->err = 1;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;

@@ -27,15 +27,9 @@ static void p_add(struct params *p, const char *name, const char *value)
     char *nm, *val;
     if (p->err)
         return;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 16;
-        struct aws_param *v = realloc(p->v, cap * sizeof *v);
-        if (!v) {
-            p->err = 1;
-            return;
-        }
-        p->v = v;
-        p->cap = cap;
+    if (fc_grow(&p->v, &p->cap, p->n + 1, sizeof *p->v, 16)) {
+        p->err = 1;
+        return;
     }
     nm = strdup(name);
     val = strdup(value ? value : "");
@@ -182,19 +176,14 @@ static void parse_instance(const xmlNode *item, const char *reservation_id,
 /* A growing array of instances. */
 struct ilist {
     struct fc_ec2_instance *v;
-    int n, cap;
+    int n;
+    size_t cap;
 };
 
 static struct fc_ec2_instance *ilist_next(struct ilist *l)
 {
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 8;
-        struct fc_ec2_instance *v = realloc(l->v, (size_t)cap * sizeof *v);
-        if (!v)
-            return NULL;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (fc_grow(&l->v, &l->cap, (size_t)l->n + 1, sizeof *l->v, 8))
+        return NULL;
     return &l->v[l->n++];
 }
 

@@ -51,14 +51,8 @@ static int headers_addn(struct aws_headers *h, const char *name, size_t name_len
     int rc = AWS_ERR;
     char *n = NULL, *v = NULL;
 
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 16;
-        struct aws_header *p = realloc(h->v, cap * sizeof(*p));
-        if (!p)
-            goto out;
-        h->v = p;
-        h->cap = cap;
-    }
+    if (fc_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v, 16))
+        goto out;
     n = dup_trimmed(name, name_len);
     v = dup_trimmed(value, value_len);
     if (!n || !v)
@@ -148,17 +142,9 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
         st->too_big = 1;
         return 0;
     }
-    if (r->body_len + n + 1 > st->cap) {
-        size_t cap = st->cap ? st->cap : 4096;
-        while (cap < r->body_len + n + 1)
-            cap *= 2;
-        char *p = realloc(r->body, cap);
-        if (!p) {
-            st->oom = 1;
-            return 0;
-        }
-        r->body = p;
-        st->cap = cap;
+    if (fc_grow(&r->body, &st->cap, r->body_len + n + 1, 1, 4096)) {
+        st->oom = 1;
+        return 0;
     }
     memcpy(r->body + r->body_len, data, n);
     r->body_len += n;

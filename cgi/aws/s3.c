@@ -21,6 +21,23 @@ static char *key_path(const char *key)
     return path;
 }
 
+/* Sends req (method, headers and body set) to the object key of bucket; resp as for
+ * aws_request (the caller frees it). AWS_ERR when out of memory. */
+static int object_call(struct aws_client *c, struct aws_request *req, const char *bucket,
+                       const char *key, struct aws_http_response *resp, struct aws_error *err)
+{
+    char *path = key_path(key);
+    int rc;
+
+    if (!path)
+        return AWS_ERR;
+    req->bucket = bucket;
+    req->path = path;
+    rc = aws_request(c, req, resp, err);
+    free(path);
+    return rc;
+}
+
 int aws_s3_put(struct aws_client *c, const char *bucket, const char *key, const void *data,
                size_t len, const char *ctype, struct aws_error *err)
 {
@@ -29,14 +46,11 @@ int aws_s3_put(struct aws_client *c, const char *bucket, const char *key, const 
     struct sigv4_header h[2];
     struct aws_request req = {0};
     struct aws_http_response resp = {0};
-    char *path = key_path(key);
     int rc;
 
     aws_error_clear(err);
-    if (!path || !EVP_Digest(data ? data : "", len, md, NULL, EVP_sha256(), NULL)) {
-        free(path);
+    if (!EVP_Digest(data ? data : "", len, md, NULL, EVP_sha256(), NULL))
         return AWS_ERR;
-    }
     fc_hex(hash, md, 32);
     EVP_EncodeBlock((unsigned char *)b64, md, 32);
     h[0].name = "Content-Type";
@@ -44,36 +58,26 @@ int aws_s3_put(struct aws_client *c, const char *bucket, const char *key, const 
     h[1].name = "x-amz-checksum-sha256";
     h[1].value = b64;
     req.method = "PUT";
-    req.bucket = bucket;
-    req.path = path;
     req.headers = h;
     req.n_headers = 2;
     req.body = data;
     req.body_len = len;
     req.payload_hash = hash;
-    rc = aws_request(c, &req, &resp, err);
+    rc = object_call(c, &req, bucket, key, &resp, err);
     aws_http_response_free(&resp);
-    free(path);
     return rc;
 }
 
 int aws_s3_get(struct aws_client *c, const char *bucket, const char *key, char **data, size_t *len,
                struct aws_error *err)
 {
-    struct aws_request req = {0};
+    struct aws_request req = {.method = "GET"};
     struct aws_http_response resp = {0};
-    char *path = key_path(key);
     int rc;
 
     *data = NULL;
     *len = 0;
-    if (!path)
-        return AWS_ERR;
-    req.method = "GET";
-    req.bucket = bucket;
-    req.path = path;
-    rc = aws_request(c, &req, &resp, err);
-    free(path);
+    rc = object_call(c, &req, bucket, key, &resp, err);
     if (rc == AWS_OK) {
         if (!(*data = malloc(resp.body_len + 1))) {
             rc = AWS_ERR;
@@ -90,19 +94,11 @@ int aws_s3_get(struct aws_client *c, const char *bucket, const char *key, char *
 
 int aws_s3_delete(struct aws_client *c, const char *bucket, const char *key, struct aws_error *err)
 {
-    struct aws_request req = {0};
+    struct aws_request req = {.method = "DELETE"};
     struct aws_http_response resp = {0};
-    char *path = key_path(key);
-    int rc;
+    int rc = object_call(c, &req, bucket, key, &resp, err);
 
-    if (!path)
-        return AWS_ERR;
-    req.method = "DELETE";
-    req.bucket = bucket;
-    req.path = path;
-    rc = aws_request(c, &req, &resp, err);
     aws_http_response_free(&resp);
-    free(path);
     if (rc == AWS_E_HTTP && err && err->http_status == 404)
         rc = AWS_OK;
     return rc;

@@ -10,6 +10,8 @@
 
 #include "sigv4.h"
 
+#include "core/util.h"
+
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,26 +36,9 @@ static void sb_putn(struct sbuf *b, const char *s, size_t n)
 {
     if (b->err)
         return;
-    if (n > SIZE_MAX - b->len - 1) {
+    if (n > SIZE_MAX - b->len - 1 || fc_grow(&b->p, &b->cap, b->len + n + 1, 1, 64)) {
         b->err = 1;
         return;
-    }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (cap < b->len + n + 1) {
-            if (cap > SIZE_MAX / 2) {
-                b->err = 1;
-                return;
-            }
-            cap *= 2;
-        }
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->err = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
     }
     if (n)
         memcpy(b->p + b->len, s, n);
@@ -137,17 +122,6 @@ static int ascii_caseeq(const char *s, size_t n, const char *lit)
     return 1;
 }
 
-static int hex_val(unsigned char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static void put_pct(struct sbuf *b, unsigned char c)
 {
     char e[3] = {'%', hex_upper[c >> 4], hex_upper[c & 15]};
@@ -175,10 +149,10 @@ static void canon_encoded(struct sbuf *b, const char *s, size_t n, int keep_slas
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '%' && i + 2 < n && hex_val((unsigned char)s[i + 1]) >= 0 &&
-            hex_val((unsigned char)s[i + 2]) >= 0) {
-            unsigned char d = (unsigned char)(hex_val((unsigned char)s[i + 1]) * 16 +
-                                              hex_val((unsigned char)s[i + 2]));
+        if (c == '%' && i + 2 < n && fc_hex_digit((unsigned char)s[i + 1]) >= 0 &&
+            fc_hex_digit((unsigned char)s[i + 2]) >= 0) {
+            unsigned char d = (unsigned char)(fc_hex_digit((unsigned char)s[i + 1]) * 16 +
+                                              fc_hex_digit((unsigned char)s[i + 2]));
             if (is_unreserved(d))
                 sb_putc(b, (char)d);
             else
@@ -473,14 +447,8 @@ static int hl_add(struct hdr_list *l, const char *name, const char *value)
         pending_space = 0;
         sb_putc(&vb, (char)*s);
     }
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct hdr *v = realloc(l->v, cap * sizeof(*v));
-        if (!v)
-            goto out;
-        l->v = v;
-        l->cap = cap;
-    }
+    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8))
+        goto out;
     char *n = sb_take(&nb), *v = sb_take(&vb);
     if (!n || !v) {
         free(n);
@@ -572,14 +540,8 @@ static int ql_push(struct qlist *l, struct sbuf *name, struct sbuf *value)
 
     if (!n || !v)
         goto out;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        struct qpair *p = realloc(l->v, cap * sizeof(*p));
-        if (!p)
-            goto out;
-        l->v = p;
-        l->cap = cap;
-    }
+    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8))
+        goto out;
     l->v[l->n].name = n;
     l->v[l->n].value = v;
     l->n++;

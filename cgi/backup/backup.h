@@ -403,6 +403,12 @@ void backup_repo_close(struct backup_repo *r);
 const char *backup_key(const struct backup_repo *r, const char *rest, char *buf, size_t n);
 /* The key of object id. */
 const char *backup_object_key(const struct backup_repo *r, const char *id, char *buf, size_t n);
+/* A GET of object id whose 2xx body goes to sink(ctx) (reset(ctx) before each attempt) and
+ * that calls done with ctx when it ends; NULL when out of memory. Submit it with
+ * backup_xfer_submit. */
+struct backup_req *backup_object_get(const struct backup_repo *r, const char *id,
+                                     backup_sink_fn sink, backup_reset_fn reset,
+                                     backup_done_fn done, void *ctx);
 /* Loads the known-objects set, refreshing it from the bucket when the cache may be stale
  * (another epoch, an interrupted run, a new cache) or when force is 1. FC_OK or FC_ERR. */
 int backup_repo_sync_objects(struct backup_repo *r, int force);

@@ -263,16 +263,8 @@ static int mem_out(void *ctx, const void *p, size_t n)
 {
     struct membuf *b = ctx;
 
-    if (b->len + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 65536;
-        while (cap < b->len + n)
-            cap *= 2;
-        unsigned char *q = realloc(b->p, cap);
-        if (!q)
-            return -1;
-        b->p = q;
-        b->cap = cap;
-    }
+    if (fc_grow(&b->p, &b->cap, b->len + n, 1, 65536))
+        return -1;
     memcpy(b->p + b->len, p, n);
     b->len += n;
     return 0;

@@ -13,14 +13,8 @@
 
 struct backup_entry *backup_manifest_add(struct backup_manifest *m)
 {
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 256;
-        struct backup_entry *e = realloc(m->e, cap * sizeof(*e));
-        if (!e)
-            return NULL;
-        m->e = e;
-        m->cap = cap;
-    }
+    if (fc_grow(&m->e, &m->cap, m->n + 1, sizeof *m->e, 256))
+        return NULL;
     memset(&m->e[m->n], 0, sizeof(m->e[0]));
     return &m->e[m->n++];
 }

@@ -41,17 +41,8 @@ static int on_object(void *ctx, const struct backup_s3_object *o)
         return 0;
     if (p->grace > 0 && p->now - o->mtime < p->grace)
         return 0; /* maybe uploaded by a run still in progress */
-    if (p->n_doomed == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
-        char **v = realloc(p->doomed, cap * sizeof(*v));
-        if (!v) {
-            p->bad = 1;
-            return 1;
-        }
-        p->doomed = v;
-        p->cap = cap;
-    }
-    if (!(p->doomed[p->n_doomed] = strdup(o->key))) {
+    if (fc_grow(&p->doomed, &p->cap, p->n_doomed + 1, sizeof *p->doomed, 256) ||
+        !(p->doomed[p->n_doomed] = strdup(o->key))) {
         p->bad = 1;
         return 1;
     }

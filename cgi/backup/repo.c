@@ -31,6 +31,23 @@ const char *backup_object_key(const struct backup_repo *r, const char *id, char 
     return backup_key(r, rest, buf, n);
 }
 
+struct backup_req *backup_object_get(const struct backup_repo *r, const char *id,
+                                     backup_sink_fn sink, backup_reset_fn reset,
+                                     backup_done_fn done, void *ctx)
+{
+    char key[1400];
+    struct backup_req *q = backup_req_new("GET", backup_object_key(r, id, key, sizeof key), NULL);
+
+    if (q) {
+        q->sink = sink;
+        q->reset = reset;
+        q->sink_ctx = ctx;
+        q->done = done;
+        q->ctx = ctx;
+    }
+    return q;
+}
+
 /* Writes a new repository config (random id and salt, the key check when encrypted). */
 static int create_config(struct backup_repo *r, const char *material, char **text)
 {
@@ -356,17 +373,7 @@ static int on_snapshot(void *ctx, const struct backup_s3_object *o)
 
     if (strlen(o->key) <= s->skip || strchr(id, '/'))
         return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 32;
-        char **v = realloc(s->v, cap * sizeof(*v));
-        if (!v) {
-            s->bad = 1;
-            return 1;
-        }
-        s->v = v;
-        s->cap = cap;
-    }
-    if (!(s->v[s->n] = strdup(id))) {
+    if (fc_grow(&s->v, &s->cap, s->n + 1, sizeof *s->v, 32) || !(s->v[s->n] = strdup(id))) {
         s->bad = 1;
         return 1;
     }

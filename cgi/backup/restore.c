@@ -185,7 +185,7 @@ static int feed(void *ctx)
         const struct backup_entry *e = &rs->m.e[rs->next++];
         struct backup_req *r;
         struct dl *d;
-        char id[65], key[1400];
+        char id[65];
 
         if (e->type != BACKUP_FILE || !selected(rs->sel, e->path))
             continue;
@@ -222,16 +222,11 @@ static int feed(void *ctx)
             goto fail;
         }
         backup_object_id(&rs->r->cr, e->sha, id);
-        r = backup_req_new("GET", backup_object_key(rs->r, id, key, sizeof key), NULL);
+        r = backup_object_get(rs->r, id, sink, reset, dl_done, d);
         if (!r) {
             dl_free(d);
             goto fail;
         }
-        r->sink = sink;
-        r->reset = reset;
-        r->sink_ctx = d;
-        r->done = dl_done;
-        r->ctx = d;
         backup_xfer_submit(rs->r->x, r);
         return 1;
     }

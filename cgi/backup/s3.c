@@ -184,17 +184,9 @@ void backup_buf_putn(struct backup_buf *b, const char *s, size_t n)
 {
     if (b->bad)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t c = b->cap ? b->cap * 2 : 4096;
-        while (c < b->len + n + 1)
-            c *= 2;
-        char *p = realloc(b->p, c);
-        if (!p) {
-            b->bad = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = c;
+    if (fc_grow(&b->p, &b->cap, b->len + n + 1, 1, 4096)) {
+        b->bad = 1;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;

@@ -130,7 +130,6 @@ static int feed(void *ctx)
     struct verify *v = ctx;
     struct check *c;
     struct backup_req *r;
-    char key[1400];
 
     if (v->next >= v->n_deep)
         return 0;
@@ -143,17 +142,12 @@ static int feed(void *ctx)
     c->md = EVP_MD_CTX_new();
     if (!c->md || !EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) ||
         (v->r->cr.on && !(c->opener = backup_opener_new(&v->r->cr, plain_out, c))) ||
-        !(r = backup_req_new("GET", backup_object_key(v->r, c->id, key, sizeof key), NULL))) {
+        !(r = backup_object_get(v->r, c->id, sink, reset, check_done, c))) {
         EVP_MD_CTX_free(c->md);
         backup_opener_free(c->opener);
         free(c);
         return 0;
     }
-    r->sink = sink;
-    r->reset = reset;
-    r->sink_ctx = c;
-    r->done = check_done;
-    r->ctx = c;
     backup_xfer_submit(v->r->x, r);
     return 1;
 }

@@ -117,14 +117,8 @@ static int looks_like_db_name(const char *name)
 
 static int add_tmp(struct walk *w, const char *path)
 {
-    if (*w->n_tmp == w->tmp_cap) {
-        size_t cap = w->tmp_cap ? w->tmp_cap * 2 : 4;
-        char **v = realloc(*w->tmp, cap * sizeof(*v));
-        if (!v)
-            return -1;
-        *w->tmp = v;
-        w->tmp_cap = cap;
-    }
+    if (fc_grow(w->tmp, &w->tmp_cap, *w->n_tmp + 1, sizeof **w->tmp, 4))
+        return -1;
     (*w->tmp)[*w->n_tmp] = strdup(path);
     if (!(*w->tmp)[*w->n_tmp])
         return -1;
@@ -225,13 +219,8 @@ static int walk_dir(struct walk *w, const char *abs, const char *rel)
     while ((de = readdir(d))) {
         if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **v = realloc(names, cap * sizeof(*v));
-            if (!v)
-                goto out;
-            names = v;
-        }
+        if (fc_grow(&names, &cap, n + 1, sizeof *names, 64))
+            goto out;
         if (!(names[n] = strdup(de->d_name)))
             goto out;
         n++;

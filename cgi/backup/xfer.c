@@ -356,16 +356,8 @@ static int mem_append(struct backup_req *r, const char *data, size_t n, size_t l
 {
     if (n > limit - r->resp_len)
         return -1;
-    if (r->resp_len + n + 1 > r->resp_cap) {
-        size_t cap = r->resp_cap ? r->resp_cap : 4096;
-        while (cap < r->resp_len + n + 1)
-            cap *= 2;
-        char *p = realloc(r->resp, cap);
-        if (!p)
-            return -1;
-        r->resp = p;
-        r->resp_cap = cap;
-    }
+    if (fc_grow(&r->resp, &r->resp_cap, r->resp_len + n + 1, 1, 4096))
+        return -1;
     memcpy(r->resp + r->resp_len, data, n);
     r->resp_len += n;
     r->resp[r->resp_len] = '\0';

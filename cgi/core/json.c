@@ -278,6 +278,21 @@ static int after_comma(struct scan *sc)
     return unexpected(sc);
 }
 
+/* After a member or an element: a ',' (taken, with the white space after it) gives 0, the
+ * closing close (left for the caller) 1, anything else the error (< 0). */
+static int next_in(struct scan *sc, char close)
+{
+    skip_ws(sc);
+    if (sc->i < sc->len && sc->s[sc->i] == ',') {
+        sc->i++;
+        skip_ws(sc);
+        return 0;
+    }
+    if (sc->i < sc->len && sc->s[sc->i] == close)
+        return 1;
+    return unexpected(sc);
+}
+
 static int scan_object(struct scan *sc)
 {
     size_t base = sc->n, used = sc->used;
@@ -293,14 +308,8 @@ static int scan_object(struct scan *sc)
         int nul = 0;
         if (sc->i >= sc->len || sc->s[sc->i] != '"')
             return sc->n > base ? after_comma(sc) : unexpected(sc);
-        if (sc->n == sc->cap) {
-            size_t cap = sc->cap ? sc->cap * 2 : 32;
-            struct name *v = realloc(sc->names, cap * sizeof *v);
-            if (!v)
-                return FC_ERR;
-            sc->names = v;
-            sc->cap = cap;
-        }
+        if (fc_grow(&sc->names, &sc->cap, sc->n + 1, sizeof *sc->names, 32))
+            return FC_ERR;
         if ((rc = scan_string(sc, sc->buf + sc->used, &dlen, &nul)))
             return rc;
         if (nul)
@@ -312,17 +321,10 @@ static int scan_object(struct scan *sc)
         if (sc->i >= sc->len || sc->s[sc->i] != ':')
             return unexpected(sc);
         sc->i++;
-        if ((rc = scan_value(sc)))
+        if ((rc = scan_value(sc)) || (rc = next_in(sc, '}')) < 0)
             return rc;
-        skip_ws(sc);
-        if (sc->i < sc->len && sc->s[sc->i] == ',') {
-            sc->i++;
-            skip_ws(sc);
-            continue;
-        }
-        if (sc->i < sc->len && sc->s[sc->i] == '}')
+        if (rc == 1)
             break;
-        return unexpected(sc);
     }
     sc->i++; /* '}' */
     rc = check_dups(sc, base);
@@ -344,17 +346,10 @@ static int scan_array(struct scan *sc)
         if (!first && sc->i < sc->len && (sc->s[sc->i] == ']' || sc->s[sc->i] == '}'))
             return after_comma(sc);
         first = 0;
-        if ((rc = scan_value(sc)))
+        if ((rc = scan_value(sc)) || (rc = next_in(sc, ']')) < 0)
             return rc;
-        skip_ws(sc);
-        if (sc->i < sc->len && sc->s[sc->i] == ',') {
-            sc->i++;
-            skip_ws(sc);
-            continue;
-        }
-        if (sc->i < sc->len && sc->s[sc->i] == ']')
+        if (rc == 1)
             break;
-        return unexpected(sc);
     }
     sc->i++; /* ']' */
     return FC_OK;

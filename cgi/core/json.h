@@ -17,7 +17,8 @@ struct json_object;
  * member name, a member name twice in one object (compared after unescaping, at any depth),
  * nesting deeper than FC_JSON_MAX_DEPTH, and anything after the value. Returns FC_OK;
  * FC_EINVAL with why in err (a phrase such as "a single quote at offset 1", offsets from 0);
- * FC_ERR when out of memory. *out is NULL unless FC_OK. */
+ * FC_ERR when out of memory. *out is NULL unless FC_OK. Takes no json-c reference: s is only
+ * read, and *out is new (the caller's to put). */
 int fc_json_parse_strict(const char *s, size_t len, struct json_object **out, char *err,
                          size_t errsize);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,7 @@ void fc_hex(char *out, const unsigned char *in, size_t n)
     out[2 * n] = '\0';
 }
 
-static int hexval(int c)
+int fc_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -43,7 +44,7 @@ int fc_unhex(unsigned char *out, size_t max, const char *hex)
     if (n % 2 || n / 2 > max)
         return -1;
     for (size_t i = 0; i < n / 2; i++) {
-        int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+        int hi = fc_hex_digit(hex[2 * i]), lo = fc_hex_digit(hex[2 * i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         out[i] = (unsigned char)(hi << 4 | lo);
@@ -141,6 +142,54 @@ int fc_ct_streq(const char *a, const char *b)
 int64_t fc_now(void)
 {
     return (int64_t)time(NULL);
+}
+
+int fc_grow(void *arrp, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap : first ? first : 1;
+    void *old, *p;
+
+    if (need <= *cap)
+        return FC_OK;
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return FC_ERR;
+        n *= 2;
+    }
+    if (size && n > SIZE_MAX / size)
+        return FC_ERR;
+    memcpy(&old, arrp, sizeof old); /* arrp is a T **: read and write it as bytes */
+    if (!(p = realloc(old, n * size)))
+        return FC_ERR;
+    memcpy(arrp, &p, sizeof p);
+    *cap = n;
+    return FC_OK;
+}
+
+int fc_read_file(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    long n;
+    int rc = FC_ERR;
+
+    *data = NULL;
+    if (!f)
+        return FC_ERR;
+    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
+        goto out;
+    *data = malloc((size_t)n + 1);
+    if (!*data || fread(*data, 1, (size_t)n, f) != (size_t)n)
+        goto out;
+    (*data)[n] = '\0';
+    *len = (size_t)n;
+    rc = FC_OK;
+out:
+    fclose(f);
+    if (rc) {
+        free(*data);
+        *data = NULL;
+    }
+    return rc;
 }
 
 size_t fc_strlcpy(char *dst, const char *src, size_t n)

@@ -26,6 +26,8 @@ enum {
 int fc_random(void *buf, size_t n);
 /* Writes 2n hex digits and a NUL into out (size >= 2n+1). */
 void fc_hex(char *out, const unsigned char *in, size_t n);
+/* The value of the hex digit c (either case), or -1. */
+int fc_hex_digit(int c);
 /* Decodes hex into out (at most max bytes); returns bytes written or -1. */
 int fc_unhex(unsigned char *out, size_t max, const char *hex);
 /* SHA-256 of data as 64 hex digits into out[65]. */
@@ -46,6 +48,15 @@ int fc_utf8_valid(const char *s, size_t len);
 size_t fc_utf8_len(const char *s);
 /* Parses a decimal integer in [min,max]; 0 on success, FC_EINVAL otherwise. */
 int fc_parse_int(const char *s, long min, long max, long *out);
+
+/* Makes the array whose pointer is at arrp (a T **, the array malloc'ed or NULL) hold at least
+ * need elements of size bytes: when *cap is short, the capacity doubles from first (or from
+ * *cap) until need fits, the array is realloc'ed and *cap set. Returns 0, or FC_ERR (on no
+ * memory or a size past SIZE_MAX) with the array and *cap as they were. */
+int fc_grow(void *arrp, size_t *cap, size_t need, size_t size, size_t first);
+/* Reads the whole file at path into *data (malloc'ed, NUL-terminated; *len excludes the NUL).
+ * FC_OK, or FC_ERR with *data NULL (errno from the failing call). */
+int fc_read_file(const char *path, char **data, size_t *len);
 
 /* Parses a UTC date "YYYY-MM-DD", with "THH:MM:SS" when a T follows it: exactly those
  * digits (no sign, no space), each field in its range, the day within its month (leap years

@@ -15,58 +15,46 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_FIELDS 32
-
-/* One CSV file read whole; rows are split on demand (no field holds a comma or a quote). */
-struct csv {
-    FILE *f;
-    char line[4096];
-    char *field[MAX_FIELDS];
-    int nfields;
-};
-
-static int csv_open(struct csv *c, const char *dir, const char *name)
+int fc_uci_csv_open(struct fc_uci_csv *c, const char *dir, const char *name)
 {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     memset(c, 0, sizeof *c);
     c->f = fopen(path, "r");
-    if (!c->f) {
-        fprintf(stderr, "forkcast: cannot read %s: %s\n", path, strerror(errno));
-        return FC_ERR;
-    }
-    if (!fgets(c->line, sizeof c->line, c->f)) { /* header */
-        fclose(c->f);
+    if (!c->f || !fgets(c->line, sizeof c->line, c->f)) { /* the header */
+        fprintf(stderr, "forkcast: cannot read %s: %s\n", path, c->f ? "empty" : strerror(errno));
+        if (c->f)
+            fclose(c->f);
         c->f = NULL;
         return FC_ERR;
     }
     return FC_OK;
 }
 
-/* Reads the next row; 1 when there is one. Missing values ("?") become "". */
-static int csv_next(struct csv *c)
+int fc_uci_csv_next(struct fc_uci_csv *c)
 {
-    char *p, *save = NULL;
+    char *p, *tok;
     size_t n;
-    if (!fgets(c->line, sizeof c->line, c->f))
+    if (!c->f || !fgets(c->line, sizeof c->line, c->f))
         return 0;
     n = strlen(c->line);
     while (n && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
         c->line[--n] = '\0';
-    c->nfields = 0;
+    c->n = 0;
     p = c->line;
     /* strsep keeps empty fields */
-    while ((save = strsep(&p, ",")) && c->nfields < MAX_FIELDS) {
-        fc_trim(save);
-        c->field[c->nfields++] = strcmp(save, "?") == 0 ? save + 1 : save;
+    while ((tok = strsep(&p, ",")) && c->n < FC_UCI_CSV_FIELDS) {
+        fc_trim(tok);
+        c->field[c->n++] = strcmp(tok, "?") == 0 ? tok + 1 : tok;
     }
     return 1;
 }
 
-static void csv_close(struct csv *c)
+void fc_uci_csv_close(struct fc_uci_csv *c)
 {
     if (c->f)
         fclose(c->f);
+    c->f = NULL;
 }
 
 /* Copies s as UTF-8: valid UTF-8 as is, anything else read as Latin-1. */
@@ -176,7 +164,7 @@ static uint32_t fnv(const char *s)
 static int import_places(struct fc_store *s, const char *dir, struct place *places, int *np,
                          int max, struct fc_uci_counts *k)
 {
-    struct csv geo, cui, hrs;
+    struct fc_uci_csv geo, cui, hrs;
     int rc = FC_ERR;
     struct fc_restaurant *r = calloc(1, sizeof *r);
     char(*cuis)[512] = NULL, (*hours)[1024] = NULL;
@@ -184,7 +172,7 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
 
     memset(&cui, 0, sizeof cui);
     memset(&hrs, 0, sizeof hrs);
-    if (!r || csv_open(&geo, dir, "geoplaces2.csv")) {
+    if (!r || fc_uci_csv_open(&geo, dir, "geoplaces2.csv")) {
         failed(k, "reading geoplaces2.csv");
         goto out;
     }
@@ -192,20 +180,21 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
     hours = calloc((size_t)max, sizeof *hours);
     if (!cuis || !hours)
         goto out;
-    while (csv_next(&geo)) {
-        if (geo.nfields < 17 || n >= max)
+    while (fc_uci_csv_next(&geo)) {
+        if (geo.n < 17 || n >= max)
             continue;
         fc_strlcpy(places[n].ext, geo.field[0], sizeof places[n].ext);
         n++;
     }
     /* cuisines and hours of the places we keep */
-    if (csv_open(&cui, dir, "chefmozcuisine.csv") || csv_open(&hrs, dir, "chefmozhours4.csv")) {
+    if (fc_uci_csv_open(&cui, dir, "chefmozcuisine.csv") ||
+        fc_uci_csv_open(&hrs, dir, "chefmozhours4.csv")) {
         failed(k, "reading chefmozcuisine.csv and chefmozhours4.csv");
         goto out;
     }
-    while (csv_next(&cui)) {
+    while (fc_uci_csv_next(&cui)) {
         char name[128];
-        if (cui.nfields < 2)
+        if (cui.n < 2)
             continue;
         for (int i = 0; i < n; i++)
             if (strcmp(places[i].ext, cui.field[0]) == 0) {
@@ -217,10 +206,10 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
                 }
             }
     }
-    while (csv_next(&hrs)) {
+    while (fc_uci_csv_next(&hrs)) {
         char entry[256], *p;
         const char *days;
-        if (hrs.nfields < 3)
+        if (hrs.n < 3)
             continue;
         days = strcmp(hrs.field[2], "Mon;Tue;Wed;Thu;Fri;") == 0 ? "Mon-Fri"
                : strcmp(hrs.field[2], "Sat;") == 0               ? "Sat"
@@ -243,9 +232,9 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
     rewind(geo.f);
     if (!fgets(geo.line, sizeof geo.line, geo.f))
         goto out;
-    for (int i = 0; csv_next(&geo) && i < n;) {
+    for (int i = 0; fc_uci_csv_next(&geo) && i < n;) {
         char ext[64];
-        if (geo.nfields < 17)
+        if (geo.n < 17)
             continue;
         memset(r, 0, sizeof *r);
         snprintf(ext, sizeof ext, "uci:%s", geo.field[0]);
@@ -276,9 +265,9 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
     *np = n;
     rc = FC_OK;
 out:
-    csv_close(&geo);
-    csv_close(&cui);
-    csv_close(&hrs);
+    fc_uci_csv_close(&geo);
+    fc_uci_csv_close(&cui);
+    fc_uci_csv_close(&hrs);
     free(cuis);
     free(hours);
     free(r);
@@ -296,19 +285,19 @@ static int64_t place_id(const struct place *places, int n, const char *ext)
 static int import_users(struct fc_store *s, const char *dir, const char *pw,
                         const struct fc_scrypt_params *prm, struct fc_uci_counts *k)
 {
-    struct csv prof, cui;
+    struct fc_uci_csv prof, cui;
     struct fc_user *u = calloc(1, sizeof *u);
     int rc = FC_ERR, done = 0, found;
 
     memset(&cui, 0, sizeof cui);
-    if (!u || csv_open(&prof, dir, "userprofile.csv")) {
+    if (!u || fc_uci_csv_open(&prof, dir, "userprofile.csv")) {
         failed(k, "reading userprofile.csv");
         goto out;
     }
-    while (csv_next(&prof)) {
+    while (fc_uci_csv_next(&prof)) {
         char ext[64];
         uint32_t h;
-        if (prof.nfields < 18)
+        if (prof.n < 18)
             continue;
         snprintf(ext, sizeof ext, "uci:%s", prof.field[0]);
         found = s->ops->user_by_ext(s, ext, u);
@@ -334,13 +323,13 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
         fc_strlcpy(u->price, prof.field[17], sizeof u->price);
         fc_strlcpy(u->visibility, "public", sizeof u->visibility);
         /* cuisines */
-        if (csv_open(&cui, dir, "usercuisine.csv")) {
+        if (fc_uci_csv_open(&cui, dir, "usercuisine.csv")) {
             failed(k, "reading usercuisine.csv");
             goto out;
         }
-        while (csv_next(&cui)) {
+        while (fc_uci_csv_next(&cui)) {
             char name[128];
-            if (cui.nfields < 2 || strcmp(cui.field[0], prof.field[0]) != 0)
+            if (cui.n < 2 || strcmp(cui.field[0], prof.field[0]) != 0)
                 continue;
             cuisine_name(name, sizeof name, cui.field[1]);
             if (strlen(u->cuisines) + strlen(name) + 2 < sizeof u->cuisines) {
@@ -349,7 +338,7 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
                 strcat(u->cuisines, name);
             }
         }
-        csv_close(&cui);
+        fc_uci_csv_close(&cui);
         memset(&cui, 0, sizeof cui);
         if (fc_password_hash(pw, prm, u->pw_hash, sizeof u->pw_hash)) {
             failed(k, "hashing the password of user %s", prof.field[0]);
@@ -366,8 +355,8 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
     }
     rc = FC_OK;
 out:
-    csv_close(&prof);
-    csv_close(&cui);
+    fc_uci_csv_close(&prof);
+    fc_uci_csv_close(&cui);
     free(u);
     return rc;
 }
@@ -473,21 +462,21 @@ out:
 static int import_ratings(struct fc_store *s, const char *dir, const struct place *places, int np,
                           struct fc_uci_counts *k, struct pairs *seen)
 {
-    struct csv rat;
+    struct fc_uci_csv rat;
     struct fc_user *u = calloc(1, sizeof *u);
     struct fc_review rv;
     char last_user[32] = "";
     int rc = FC_ERR;
 
-    if (!u || csv_open(&rat, dir, "rating_final.csv")) {
+    if (!u || fc_uci_csv_open(&rat, dir, "rating_final.csv")) {
         free(u);
         return failed(k, "reading rating_final.csv");
     }
-    while (csv_next(&rat)) {
+    while (fc_uci_csv_next(&rat)) {
         char ext[64], key[96];
         long r, f, sv;
         int put;
-        if (rat.nfields < 5 || fc_parse_int(rat.field[2], 0, 2, &r) ||
+        if (rat.n < 5 || fc_parse_int(rat.field[2], 0, 2, &r) ||
             fc_parse_int(rat.field[3], 0, 2, &f) || fc_parse_int(rat.field[4], 0, 2, &sv)) {
             fprintf(stderr, "forkcast: skipping malformed rating row\n");
             continue;
@@ -532,7 +521,7 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
     }
     rc = FC_OK;
 out:
-    csv_close(&rat);
+    fc_uci_csv_close(&rat);
     free(u);
     return rc;
 }
@@ -583,20 +572,20 @@ out:
 
 int fc_uci_present(struct fc_store *s, const char *dir, int *present)
 {
-    struct csv prof;
+    struct fc_uci_csv prof;
     struct fc_user *u = calloc(1, sizeof *u);
     char ext[80] = "", last[64] = "";
     int rc = FC_ERR, found;
 
     *present = 0;
-    if (!u || csv_open(&prof, dir, "userprofile.csv")) {
+    if (!u || fc_uci_csv_open(&prof, dir, "userprofile.csv")) {
         free(u);
         return FC_ERR;
     }
-    while (csv_next(&prof))
-        if (prof.nfields >= 18)
+    while (fc_uci_csv_next(&prof))
+        if (prof.n >= 18)
             fc_strlcpy(last, prof.field[0], sizeof last);
-    csv_close(&prof);
+    fc_uci_csv_close(&prof);
     found = s->ops->user_by_ext(s, "demo:admin", u);
     if (found == FC_OK && last[0]) {
         snprintf(ext, sizeof ext, "uci:%s", last);

@@ -2,6 +2,8 @@
 #ifndef FC_IMPORT_UCI_H
 #define FC_IMPORT_UCI_H
 
+#include <stdio.h>
+
 #include "auth/password.h"
 #include "store/store.h"
 
@@ -15,6 +17,21 @@ struct fc_uci_counts {
     char failed[160];
     int undone;
 };
+
+/* One UCI CSV file read row by row (no field holds a comma or a quote). */
+#define FC_UCI_CSV_FIELDS 32
+struct fc_uci_csv {
+    FILE *f;
+    char line[4096];
+    char *field[FC_UCI_CSV_FIELDS]; /* the row's fields, trimmed; a missing value ("?") is "" */
+    int n;
+};
+/* Opens dir/name and reads its header: FC_OK, or FC_ERR with a message on stderr. */
+int fc_uci_csv_open(struct fc_uci_csv *c, const char *dir, const char *name);
+/* Reads the next row into c->field; 1 when there is one. */
+int fc_uci_csv_next(struct fc_uci_csv *c);
+/* Closes the file (again: nothing). */
+void fc_uci_csv_close(struct fc_uci_csv *c);
 
 /* Demo friendships: users who rated at least this many of the same restaurants. */
 #define FC_UCI_FRIEND_MIN 3

@@ -703,12 +703,6 @@ static int cmd_synth(const struct opts *o)
     return rec_synth_write(&s, o->out, stdout) ? 1 : 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static double pct(const double *sorted, size_t n, double p)
 {
     size_t i = (size_t)ceil(p * (double)n);
@@ -737,8 +731,8 @@ static int time_requests(const struct rec_model *m, size_t ids, size_t q, size_t
         sum += lat[i];
         got += r ? 0 : nres;
     }
-    qsort(lat, q, sizeof *lat, cmp_double);
-    qsort(cpu, q, sizeof *cpu, cmp_double);
+    qsort(lat, q, sizeof *lat, rec_cmp_double);
+    qsort(cpu, q, sizeof *cpu, rec_cmp_double);
     printf("%s-%zu latency over %zu %s: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms, "
            "mean %.3f ms (%.1f results each)\n",
            similar ? "similar" : "top", n, q, similar ? "random items" : "random users",

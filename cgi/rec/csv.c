@@ -5,11 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #define MAX_COLS    8
 #define MAX_REPORTS 5
@@ -243,20 +245,6 @@ static void close_reader(struct reader *r)
     free(r->line);
 }
 
-/* Makes room for one more element in *arr (capacity *cap). */
-static int grow(void **arr, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return FC_OK;
-    size_t nc = *cap ? *cap * 2 : 256;
-    void *p = realloc(*arr, nc * size);
-    if (!p)
-        return FC_ERR;
-    *arr = p;
-    *cap = nc;
-    return FC_OK;
-}
-
 static int parse_i64(const char *s, int64_t *out)
 {
     char *end;
@@ -305,7 +293,7 @@ static int load_ratings(struct rec_files *f, const char *path)
             bad_row(&r, "empty id");
             continue;
         }
-        if (grow((void **)&f->d.ratings, &cap, f->d.n_ratings, sizeof x))
+        if (fc_grow(&f->d.ratings, &cap, f->d.n_ratings + 1, sizeof x, 256))
             goto out;
         f->d.ratings[f->d.n_ratings++] = x;
     }
@@ -331,7 +319,7 @@ static int load_edges(struct rec_files *f, const char *path, struct rec_edge **a
             bad_row(&r, "expected user,user");
             continue;
         }
-        if (grow((void **)arr, &cap, *n, sizeof e))
+        if (fc_grow(arr, &cap, *n + 1, sizeof e, 256))
             goto out;
         (*arr)[(*n)++] = e;
     }
@@ -370,7 +358,7 @@ static int load_events(struct rec_files *f, const char *path)
             bad_row(&r, "bad id or timestamp");
             continue;
         }
-        if (grow((void **)&f->d.events, &cap, f->d.n_events, sizeof e))
+        if (fc_grow(&f->d.events, &cap, f->d.n_events + 1, sizeof e, 256))
             goto out;
         f->d.events[f->d.n_events++] = e;
     }
@@ -416,7 +404,7 @@ static int load_profiles(struct rec_files *f, const char *path, int users)
         name = r.ncol > 4 ? r.col[4] : "";
         if (users) {
             struct rec_user *u;
-            if (grow((void **)&f->d.users, &cap, f->d.n_users, sizeof *u))
+            if (fc_grow(&f->d.users, &cap, f->d.n_users + 1, sizeof *u, 256))
                 goto out;
             u = &f->d.users[f->d.n_users++];
             memset(u, 0, sizeof *u);
@@ -427,7 +415,7 @@ static int load_profiles(struct rec_files *f, const char *path, int users)
             fc_strlcpy(u->name, name, sizeof u->name);
         } else {
             struct rec_item *it;
-            if (grow((void **)&f->d.items, &cap, f->d.n_items, sizeof *it))
+            if (fc_grow(&f->d.items, &cap, f->d.n_items + 1, sizeof *it, 256))
                 goto out;
             it = &f->d.items[f->d.n_items++];
             memset(it, 0, sizeof *it);
@@ -471,4 +459,51 @@ void rec_files_free(struct rec_files *f)
     rec_ids_free(f->users);
     rec_ids_free(f->items);
     memset(f, 0, sizeof *f);
+}
+
+FILE *rec_csv_create(const char *dir, const char *name)
+{
+    char path[PATH_MAX];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "forkcast: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+int rec_csv_out_open(struct rec_csv_out *o, const char *dir, int events)
+{
+    memset(o, 0, sizeof *o);
+    if (mkdir(dir, 0777) && errno != EEXIST) {
+        fprintf(stderr, "forkcast: cannot create %s: %s\n", dir, strerror(errno));
+        return FC_ERR;
+    }
+    if (!(o->items = rec_csv_create(dir, "items.csv")) ||
+        !(o->users = rec_csv_create(dir, "users.csv")) ||
+        !(o->ratings = rec_csv_create(dir, "ratings.csv")) ||
+        !(o->friends = rec_csv_create(dir, "friends.csv")) ||
+        (events && !(o->events = rec_csv_create(dir, "events.csv"))))
+        return FC_ERR;
+    return FC_OK;
+}
+
+int rec_csv_out_failed(const struct rec_csv_out *o)
+{
+    FILE *const f[] = {o->items, o->users, o->ratings, o->friends, o->events};
+    for (size_t i = 0; i < FC_ARRAY_LEN(f); i++)
+        if (f[i] && ferror(f[i]))
+            return 1;
+    return 0;
+}
+
+int rec_csv_out_close(struct rec_csv_out *o)
+{
+    FILE *const f[] = {o->items, o->users, o->ratings, o->friends, o->events};
+    int rc = FC_OK;
+    for (size_t i = 0; i < FC_ARRAY_LEN(f); i++)
+        if (f[i] && fclose(f[i]))
+            rc = FC_ERR;
+    memset(o, 0, sizeof *o);
+    return rc;
 }

@@ -6,6 +6,7 @@
 #include "rec/engine.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* A table of string ids: the i-th distinct string gets the id i (1, 2, ...). */
 struct rec_ids;
@@ -42,5 +43,21 @@ struct rec_files {
 /* Reads the files in p into f (zeroed first). FC_OK, or FC_ERR with a message on stderr. */
 int rec_files_load(struct rec_files *f, const struct rec_paths *p);
 void rec_files_free(struct rec_files *f);
+
+/* Creates (or empties) dir/name for writing; NULL with a message on stderr when it cannot. */
+FILE *rec_csv_create(const char *dir, const char *name);
+
+/* The engine's CSV files being written (rec synth, rec convert-uci). */
+struct rec_csv_out {
+    FILE *items, *users, *ratings, *friends, *events; /* events NULL unless asked for */
+};
+/* Creates dir when missing and dir/{items,users,ratings,friends}.csv (and events.csv when events)
+ * into o (zeroed first). FC_OK, or FC_ERR with a message on stderr (what was opened stays in o
+ * for rec_csv_out_close). */
+int rec_csv_out_open(struct rec_csv_out *o, const char *dir, int events);
+/* 1 when a write to any of o's files failed. */
+int rec_csv_out_failed(const struct rec_csv_out *o);
+/* Closes what o holds; FC_ERR when a close failed (the last buffered writes), else FC_OK. */
+int rec_csv_out_close(struct rec_csv_out *o);
 
 #endif

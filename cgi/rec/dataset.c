@@ -5,15 +5,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_i64(const void *a, const void *b)
+int rec_cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
     return x < y ? -1 : x > y;
 }
 
-static int cmp_u32(const void *a, const void *b)
+int rec_cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int rec_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
 
@@ -26,7 +32,7 @@ static int64_t *distinct(const struct rec_rating *r, size_t n, int items, size_t
         return NULL;
     for (size_t i = 0; i < n; i++)
         ids[i] = items ? r[i].item : r[i].user;
-    qsort(ids, n, sizeof *ids, cmp_i64);
+    qsort(ids, n, sizeof *ids, rec_cmp_i64);
     for (size_t i = 0; i < n; i++)
         if (!o || ids[o - 1] != ids[i])
             ids[o++] = ids[i];
@@ -34,17 +40,36 @@ static int64_t *distinct(const struct rec_rating *r, size_t n, int items, size_t
     return ids;
 }
 
-static uint32_t index_of(const int64_t *ids, size_t n, int64_t id)
+void rec_csr_sort_unique(size_t *off, uint32_t *v, size_t n)
+{
+    size_t o = 0;
+    for (size_t r = 0; r < n; r++) {
+        size_t a = off[r], b = off[r + 1];
+        qsort(v + a, b - a, sizeof *v, rec_cmp_u32);
+        off[r] = o;
+        for (size_t i = a; i < b; i++)
+            if (o == off[r] || v[o - 1] != v[i])
+                v[o++] = v[i];
+    }
+    off[n] = o;
+}
+
+size_t rec_lower_bound(const int64_t *a, size_t n, int64_t x)
 {
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ids[mid] < id)
+        if (a[mid] < x)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (uint32_t)lo;
+    return lo;
+}
+
+static uint32_t index_of(const int64_t *ids, size_t n, int64_t id)
+{
+    return (uint32_t)rec_lower_bound(ids, n, id);
 }
 
 /* Counting co-rated items through the item -> users lists: O(sum over items of raters^2). */
@@ -83,18 +108,7 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
         size_t u = index_of(uids, nu, d->ratings[i].user);
         uitems[uoff[u] + fill[u]++] = index_of(iids, ni, d->ratings[i].item);
     }
-    {
-        size_t o = 0;
-        for (size_t u = 0; u < nu; u++) {
-            size_t a = uoff[u], b = uoff[u + 1];
-            qsort(uitems + a, b - a, sizeof *uitems, cmp_u32);
-            uoff[u] = o;
-            for (size_t x = a; x < b; x++)
-                if (o == uoff[u] || uitems[o - 1] != uitems[x])
-                    uitems[o++] = uitems[x];
-        }
-        uoff[nu] = o;
-    }
+    rec_csr_sort_unique(uoff, uitems, nu);
     /* each item's users, in user order */
     memset(fill, 0, ((nu > ni ? nu : ni) + 1) * sizeof *fill);
     for (size_t x = 0; x < uoff[nu]; x++)
@@ -116,16 +130,12 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
                     touched[nt++] = b;
             }
         }
-        qsort(touched, nt, sizeof *touched, cmp_u32);
+        qsort(touched, nt, sizeof *touched, rec_cmp_u32);
         for (size_t t = 0; t < nt; t++) {
             uint32_t b = touched[t];
             if (cnt[b] >= (uint32_t)min_common) {
-                if (ne == cap) {
-                    void *p = realloc(edges, (cap *= 2) * sizeof *edges);
-                    if (!p)
-                        goto out;
-                    edges = p;
-                }
+                if (fc_grow(&edges, &cap, ne + 1, sizeof *edges, 64))
+                    goto out;
                 edges[ne].a = uids[a];
                 edges[ne].b = uids[b];
                 ne++;

@@ -16,6 +16,52 @@
 #define F_VIEW   2
 #define MAX_TOKS 128
 
+/* Defines, for struct T ranked by WORSE(a, b) (1 when *a ranks below *b):
+ * static void PUSH(struct T *h, size_t *n, size_t k, struct T x), which keeps the k best of
+ * what was pushed in h[0..*n) as a min-heap (the worst at the root), and
+ * static int CMP_BEST(const void *, const void *), the qsort order best first. */
+#define REC_TOPK(T, WORSE, PUSH, CMP_BEST)                                                         \
+    static void PUSH(struct T *h, size_t *n, size_t k, struct T x)                                 \
+    {                                                                                              \
+        size_t i;                                                                                  \
+        if (!k)                                                                                    \
+            return;                                                                                \
+        if (*n == k) {                                                                             \
+            if (!WORSE(&h[0], &x))                                                                 \
+                return;                                                                            \
+            /* replace the root and sift down */                                                   \
+            h[0] = x;                                                                              \
+            for (i = 0;;) {                                                                        \
+                size_t l = 2 * i + 1, r = l + 1, s = i;                                            \
+                if (l < k && WORSE(&h[l], &h[s]))                                                  \
+                    s = l;                                                                         \
+                if (r < k && WORSE(&h[r], &h[s]))                                                  \
+                    s = r;                                                                         \
+                if (s == i)                                                                        \
+                    break;                                                                         \
+                struct T t = h[i];                                                                 \
+                h[i] = h[s];                                                                       \
+                h[s] = t;                                                                          \
+                i = s;                                                                             \
+            }                                                                                      \
+            return;                                                                                \
+        }                                                                                          \
+        i = (*n)++;                                                                                \
+        h[i] = x;                                                                                  \
+        while (i && WORSE(&h[i], &h[(i - 1) / 2])) {                                               \
+            struct T t = h[i];                                                                     \
+            h[i] = h[(i - 1) / 2];                                                                 \
+            h[(i - 1) / 2] = t;                                                                    \
+            i = (i - 1) / 2;                                                                       \
+        }                                                                                          \
+    }                                                                                              \
+                                                                                                   \
+    static int CMP_BEST(const void *a, const void *b)                                              \
+    {                                                                                              \
+        const struct T *x = a, *y = b;                                                             \
+        return WORSE(x, y) ? 1 : WORSE(y, x) ? -1 : 0;                                             \
+    }
+
 /* One interaction of a user with an item: the rating (0 none) and save / view flags. */
 struct entry {
     uint32_t item;
@@ -258,18 +304,6 @@ static void strtab_free(struct strtab *t)
     memset(t, 0, sizeof *t);
 }
 
-static int cmp_u32(const void *a, const void *b)
-{
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Splits a comma / semicolon list into sorted unique interned ids; returns the count. */
 static size_t intern_list(struct strtab *t, const char *s, uint32_t *ids, size_t max, int *err)
 {
@@ -283,7 +317,7 @@ static size_t intern_list(struct strtab *t, const char *s, uint32_t *ids, size_t
         if (*s)
             s++;
     }
-    qsort(ids, n, sizeof *ids, cmp_u32);
+    qsort(ids, n, sizeof *ids, rec_cmp_u32);
     for (size_t i = 0; i < n; i++)
         if (!o || ids[o - 1] != ids[i])
             ids[o++] = ids[i];
@@ -550,7 +584,7 @@ static int index_ids(struct imap *map, int64_t **ids_out, size_t *n_out, const i
     for (size_t h = 0; h <= map->mask; h++)
         if (map->vals[h] != NONE)
             ids[n++] = map->keys[h];
-    qsort(ids, n, sizeof *ids, cmp_i64);
+    qsort(ids, n, sizeof *ids, rec_cmp_i64);
     for (size_t i = 0; i < n; i++)
         imap_put(map, ids[i], (uint32_t)i);
     *ids_out = ids;
@@ -758,47 +792,8 @@ static int nb_worse(const struct nb *a, const struct nb *b)
     return a->sim < b->sim || (a->sim == b->sim && a->item > b->item);
 }
 
-static void heap_push_nb(struct nb *h, size_t *n, size_t k, struct nb x)
-{
-    size_t i;
-    if (*n == k) {
-        if (!nb_worse(&h[0], &x))
-            return;
-        /* replace the root and sift down */
-        i = 0;
-        h[0] = x;
-        for (;;) {
-            size_t l = 2 * i + 1, r = l + 1, s = i;
-            if (l < k && nb_worse(&h[l], &h[s]))
-                s = l;
-            if (r < k && nb_worse(&h[r], &h[s]))
-                s = r;
-            if (s == i)
-                break;
-            struct nb t = h[i];
-            h[i] = h[s];
-            h[s] = t;
-            i = s;
-        }
-        return;
-    }
-    i = (*n)++;
-    h[i] = x;
-    while (i && nb_worse(&h[i], &h[(i - 1) / 2])) {
-        struct nb t = h[i];
-        h[i] = h[(i - 1) / 2];
-        h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-}
+REC_TOPK(nb, nb_worse, heap_push_nb, cmp_nb_best)
 
-static int cmp_nb_best(const void *a, const void *b)
-{
-    const struct nb *x = a, *y = b;
-    return nb_worse(x, y) ? 1 : nb_worse(y, x) ? -1 : 0;
-}
-
-/* How much user u's co-occurrences count: 1 / (their interactions)^user_decay. */
 static double user_weight(const struct rec_model *m, size_t u)
 {
     size_t deg = m->row_off[u + 1] - m->row_off[u];
@@ -971,7 +966,7 @@ out:
 static int build_adjacency(const struct imap *umap, size_t nu, const struct rec_edge *e, size_t ne,
                            size_t **off_out, uint32_t **adj_out)
 {
-    size_t *off = calloc(nu + 2, sizeof *off), *fill = calloc(nu + 1, sizeof *fill), o = 0;
+    size_t *off = calloc(nu + 2, sizeof *off), *fill = calloc(nu + 1, sizeof *fill);
     uint32_t *adj = malloc((2 * ne + 1) * sizeof *adj);
     int rc = FC_ERR;
     if (!off || !fill || !adj)
@@ -992,15 +987,7 @@ static int build_adjacency(const struct imap *umap, size_t nu, const struct rec_
         adj[off[a] + fill[a]++] = b;
         adj[off[b] + fill[b]++] = a;
     }
-    for (size_t u = 0; u < nu; u++) {
-        size_t a = off[u], b = off[u + 1];
-        qsort(adj + a, b - a, sizeof *adj, cmp_u32);
-        off[u] = o;
-        for (size_t i = a; i < b; i++)
-            if (o == off[u] || adj[o - 1] != adj[i])
-                adj[o++] = adj[i];
-    }
-    off[nu] = o;
+    rec_csr_sort_unique(off, adj, nu);
     *off_out = off;
     *adj_out = adj;
     off = NULL;
@@ -1198,47 +1185,8 @@ static int pick_worse(const struct pick *a, const struct pick *b)
     return a->score < b->score || (a->score == b->score && a->id > b->id);
 }
 
-static void heap_push_pick(struct pick *h, size_t *n, size_t k, struct pick x)
-{
-    size_t i;
-    if (!k)
-        return;
-    if (*n == k) {
-        if (!pick_worse(&h[0], &x))
-            return;
-        h[0] = x;
-        for (i = 0;;) {
-            size_t l = 2 * i + 1, r = l + 1, s = i;
-            if (l < k && pick_worse(&h[l], &h[s]))
-                s = l;
-            if (r < k && pick_worse(&h[r], &h[s]))
-                s = r;
-            if (s == i)
-                break;
-            struct pick t = h[i];
-            h[i] = h[s];
-            h[s] = t;
-            i = s;
-        }
-        return;
-    }
-    i = (*n)++;
-    h[i] = x;
-    while (i && pick_worse(&h[i], &h[(i - 1) / 2])) {
-        struct pick t = h[i];
-        h[i] = h[(i - 1) / 2];
-        h[(i - 1) / 2] = t;
-        i = (i - 1) / 2;
-    }
-}
+REC_TOPK(pick, pick_worse, heap_push_pick, cmp_pick_best)
 
-static int cmp_pick_best(const void *a, const void *b)
-{
-    const struct pick *x = a, *y = b;
-    return pick_worse(x, y) ? 1 : pick_worse(y, x) ? -1 : 0;
-}
-
-/* Similarity of history item j to neighbour e, without the ignored users' interactions. */
 static double corrected_sim(const struct rec_model *m, const struct query *q, const struct cset *cs,
                             uint32_t j, const struct nb *e)
 {

@@ -139,6 +139,17 @@ const char *rec_why_name(int reason);
  * items. *out (malloc'd, sorted by a then b) gets *n edges. FC_OK or FC_ERR. */
 int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edge **out, size_t *n);
 
+/* Where x is or would go in the ascending array a[n]: the first index whose value is not
+ * below x (n when every value is). */
+size_t rec_lower_bound(const int64_t *a, size_t n, int64_t x);
+/* Sorts each row r < n of the lists v[off[r]..off[r+1]) and drops the repeats within it,
+ * moving the rows down so that they stay contiguous; off is updated (off[n] the new total). */
+void rec_csr_sort_unique(size_t *off, uint32_t *v, size_t n);
+/* qsort orders, ascending, of int64_t, uint32_t and double arrays. */
+int rec_cmp_i64(const void *a, const void *b);
+int rec_cmp_u32(const void *a, const void *b);
+int rec_cmp_double(const void *a, const void *b);
+
 /* Frees every array of d and zeroes it (for datasets whose arrays were malloc'd). */
 void rec_dataset_free(struct rec_dataset *d);
 

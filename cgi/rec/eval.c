@@ -44,12 +44,6 @@ static int cmp_pair(const void *a, const void *b)
     return x->item < y->item ? -1 : x->item > y->item;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static size_t lower_pair(const struct pair *p, size_t n, struct pair key)
 {
     size_t lo = 0, hi = n;
@@ -68,19 +62,6 @@ static int has_pair(const struct pair *p, size_t n, int64_t user, int64_t item)
     struct pair key = {user, item};
     size_t i = lower_pair(p, n, key);
     return i < n && p[i].user == user && p[i].item == item;
-}
-
-static size_t index_of(const int64_t *a, size_t n, int64_t x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* Sums of the per-user metrics of one method, and which catalogue items it showed. */
@@ -104,7 +85,7 @@ static void score_list(const struct ctx *cx, struct acc *a, const int64_t *list,
     double dcg = 0, idcg = 0;
     size_t hits = 0, k = (size_t)cx->o->k;
     for (size_t r = 0; r < n && r < k; r++) {
-        size_t ci = index_of(cx->cat, cx->n_cat, list[r]);
+        size_t ci = rec_lower_bound(cx->cat, cx->n_cat, list[r]);
         if (ci < cx->n_cat && cx->cat[ci] == list[r])
             a->seen[ci] = 1;
         if (has_pair(rel, nrel, rel[0].user, list[r])) {
@@ -162,8 +143,8 @@ static int run_fold(const struct ctx *cx, const struct rec_rating *train, size_t
         if (!fr)
             goto out;
         for (size_t i = 0; i < t.n_friends; i++) {
-            size_t a = index_of(drop, ndrop, t.friends[i].a);
-            size_t b = index_of(drop, ndrop, t.friends[i].b);
+            size_t a = rec_lower_bound(drop, ndrop, t.friends[i].a);
+            size_t b = rec_lower_bound(drop, ndrop, t.friends[i].b);
             if ((a < ndrop && drop[a] == t.friends[i].a) ||
                 (b < ndrop && drop[b] == t.friends[i].b))
                 continue;
@@ -188,7 +169,7 @@ static int run_fold(const struct ctx *cx, const struct rec_rating *train, size_t
     for (size_t i = 0; i < cx->n_cat; i++)
         pc[i].idx = i;
     for (size_t i = 0; i < ntrain; i++) {
-        size_t ci = index_of(cx->cat, cx->n_cat, train[i].item);
+        size_t ci = rec_lower_bound(cx->cat, cx->n_cat, train[i].item);
         pc[ci].n++;
         pc[ci].rel += train[i].stars >= o->relevant;
         seen[i] = (struct pair){train[i].user, train[i].item};
@@ -324,7 +305,7 @@ static int cold(const struct ctx *cx, struct acc *eng, struct acc *pop)
         goto out;
     for (size_t i = 0; i < nr; i++)
         users[i] = d->ratings[i].user;
-    qsort(users, nr, sizeof *users, cmp_i64);
+    qsort(users, nr, sizeof *users, rec_cmp_i64);
     for (size_t i = 0; i < nr; i++)
         if (!nu || users[nu - 1] != users[i])
             users[nu++] = users[i];
@@ -339,9 +320,9 @@ static int cold(const struct ctx *cx, struct acc *eng, struct acc *pop)
         size_t ndrop = 0, ntrain = 0, nrel = 0;
         for (size_t x = (size_t)f; x < nu; x += (size_t)nfolds)
             drop[ndrop++] = users[perm[x]];
-        qsort(drop, ndrop, sizeof *drop, cmp_i64);
+        qsort(drop, ndrop, sizeof *drop, rec_cmp_i64);
         for (size_t i = 0; i < nr; i++) {
-            size_t at = index_of(drop, ndrop, d->ratings[i].user);
+            size_t at = rec_lower_bound(drop, ndrop, d->ratings[i].user);
             if (at >= ndrop || drop[at] != d->ratings[i].user)
                 train[ntrain++] = d->ratings[i];
             else if (d->ratings[i].stars >= o->relevant)
@@ -381,7 +362,7 @@ int rec_eval_run(const struct rec_dataset *d, const struct rec_eval_opts *o,
         cx.cat[n++] = d->items[i].id;
     for (size_t i = 0; i < d->n_ratings; i++)
         cx.cat[n++] = d->ratings[i].item;
-    qsort(cx.cat, n, sizeof *cx.cat, cmp_i64);
+    qsort(cx.cat, n, sizeof *cx.cat, rec_cmp_i64);
     for (size_t i = 0; i < n; i++)
         if (!cx.n_cat || cx.cat[cx.n_cat - 1] != cx.cat[i])
             cx.cat[cx.n_cat++] = cx.cat[i];
@@ -404,7 +385,7 @@ int rec_eval_run(const struct rec_dataset *d, const struct rec_eval_opts *o,
             u[i] = d->ratings[i].user;
             r->n_relevant += d->ratings[i].stars >= o->relevant;
         }
-        qsort(u, d->n_ratings, sizeof *u, cmp_i64);
+        qsort(u, d->n_ratings, sizeof *u, rec_cmp_i64);
         for (size_t i = 0; i < d->n_ratings; i++)
             r->n_users += !i || u[i] != u[i - 1];
         free(u);

@@ -217,31 +217,6 @@ static const char *const FILES[] = {"interactions.csv",  "users.csv",
                                     "items.csv",         "interactions-schema.json",
                                     "users-schema.json", "items-schema.json"};
 
-/* Reads a whole file into *buf (malloc'ed). */
-static int slurp(const char *path, char **buf, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    int rc = FC_ERR;
-    *buf = NULL;
-    if (!f)
-        return FC_ERR;
-    if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-        goto out;
-    *buf = malloc((size_t)n + 1);
-    if (!*buf || fread(*buf, 1, (size_t)n, f) != (size_t)n)
-        goto out;
-    *len = (size_t)n;
-    rc = FC_OK;
-out:
-    fclose(f);
-    if (rc) {
-        free(*buf);
-        *buf = NULL;
-    }
-    return rc;
-}
-
 /* Puts the exported files under s3://bucket/prefix/. */
 static int upload(HDF *cfg, const char *dir, const char *url)
 {
@@ -282,7 +257,7 @@ static int upload(HDF *cfg, const char *dir, const char *url)
 
         snprintf(path, sizeof path, "%s/%s", dir, FILES[i]);
         snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "/" : "", FILES[i]);
-        if (slurp(path, &body, &len)) {
+        if (fc_read_file(path, &body, &len)) {
             fprintf(stderr, "forkcast: personalize: cannot read %s\n", path);
             goto out;
         }

@@ -60,22 +60,9 @@ void rec_proto_score(const int64_t *list, size_t n, const int64_t *rel, size_t n
 
 /* ---- the data in dense indices ------------------------------------------------------- */
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static uint32_t index_of(const int64_t *a, size_t n, int64_t x)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid] < x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = rec_lower_bound(a, n, x);
     return lo < n && a[lo] == x ? (uint32_t)lo : NONE;
 }
 
@@ -91,7 +78,7 @@ static int unique_ids(const int64_t *first, size_t n, size_t stride, const int64
         a[m++] = *(const int64_t *)(const void *)((const char *)first + i * stride);
     for (size_t i = 0; i < nmore; i++)
         a[m++] = *(const int64_t *)(const void *)((const char *)more + i * mstride);
-    qsort(a, m, sizeof *a, cmp_i64);
+    qsort(a, m, sizeof *a, rec_cmp_i64);
     *nout = 0;
     for (size_t i = 0; i < m; i++)
         if (!*nout || a[*nout - 1] != a[i])
@@ -1175,12 +1162,6 @@ void rec_proto_report_free(struct rec_proto_report *r)
     memset(r, 0, sizeof *r);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 static double metric_of(const struct rec_proto_metrics *m, int metric)
 {
     return metric == 0 ? m->hit : metric == 1 ? m->ndcg : m->recall;
@@ -1234,7 +1215,7 @@ int rec_proto_compare(const struct rec_proto_report *r, int sa, int a, int sb, i
         draws[t] = c ? s / (double)c : 0;
         le0 += draws[t] <= 0;
     }
-    qsort(draws, (size_t)boot, sizeof *draws, cmp_double);
+    qsort(draws, (size_t)boot, sizeof *draws, rec_cmp_double);
     out->lo = draws[(size_t)(0.025 * (boot - 1) + 0.5)];
     out->hi = draws[(size_t)(0.975 * (boot - 1) + 0.5)];
     out->p_le0 = (double)le0 / boot;

@@ -59,32 +59,29 @@ _Static_assert(sizeof(struct rec_event) == 32, "rec_event: see copy_record");
 _Static_assert(sizeof(struct rec_edge) == 16, "rec_edge: see copy_record");
 
 #define COPY_STR(f) strncpy(o->f, in->f, sizeof o->f - 1) /* and zeros to the end */
+/* Items and users have the same fields (of other sizes). */
+#define COPY_PROFILE(T)                                                                            \
+    do {                                                                                           \
+        struct T *o = (struct T *)(void *)out;                                                     \
+        const struct T *in = (const struct T *)(const void *)rec;                                  \
+        o->id = in->id;                                                                            \
+        COPY_STR(city);                                                                            \
+        COPY_STR(price);                                                                           \
+        COPY_STR(cuisines);                                                                        \
+        COPY_STR(name);                                                                            \
+    } while (0)
 
 /* Copies record field by field into the zeroed out: no padding or bytes after a string's NUL
  * (whatever the heap held) go into a snapshot. */
 static void copy_record(int part, char *out, const char *rec)
 {
     switch (part) {
-    case 0: {
-        struct rec_item *o = (struct rec_item *)(void *)out;
-        const struct rec_item *in = (const struct rec_item *)(const void *)rec;
-        o->id = in->id;
-        COPY_STR(city);
-        COPY_STR(price);
-        COPY_STR(cuisines);
-        COPY_STR(name);
+    case 0:
+        COPY_PROFILE(rec_item);
         break;
-    }
-    case 1: {
-        struct rec_user *o = (struct rec_user *)(void *)out;
-        const struct rec_user *in = (const struct rec_user *)(const void *)rec;
-        o->id = in->id;
-        COPY_STR(city);
-        COPY_STR(price);
-        COPY_STR(cuisines);
-        COPY_STR(name);
+    case 1:
+        COPY_PROFILE(rec_user);
         break;
-    }
     case 2: {
         struct rec_rating *o = (struct rec_rating *)(void *)out;
         const struct rec_rating *in = (const struct rec_rating *)(const void *)rec;

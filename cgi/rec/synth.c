@@ -2,6 +2,7 @@
  * Zipf item popularity within cities and cuisines, Pareto user activity and friend counts. */
 #include "rec/synth.h"
 #include "core/util.h"
+#include "rec/csv.h"
 #include "rec/eval.h"
 
 #include <errno.h>
@@ -120,17 +121,6 @@ static size_t zipf_index(uint64_t *rng, const double *cdf, size_t n)
     return lo < n ? lo : n - 1;
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[PATH_MAX];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "forkcast: cannot write %s: %s\n", path, strerror(errno));
-    return f;
-}
-
 struct edge32 {
     uint32_t a, b;
 };
@@ -154,7 +144,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
     struct edge32 *edges = NULL;
     size_t *rank = NULL, *nrat = NULL;
     double qcdf[NQ], asum = 0;
-    FILE *fi = NULL, *fu = NULL, *fr = NULL, *ff = NULL, *fe = NULL;
+    struct rec_csv_out w = {0};
     int rc = FC_ERR;
 
     if (!nu || !ni || o->users > UINT32_MAX / 2 || o->items > UINT32_MAX / 2) {
@@ -235,36 +225,30 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
             nrat[u] = cap;
     }
 
-    if (mkdir(dir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "forkcast: cannot create %s: %s\n", dir, strerror(errno));
+    if (rec_csv_out_open(&w, dir, o->events > 0))
         goto out;
-    }
-    if (!(fi = open_out(dir, "items.csv")) || !(fu = open_out(dir, "users.csv")) ||
-        !(fr = open_out(dir, "ratings.csv")) || !(ff = open_out(dir, "friends.csv")) ||
-        (o->events && !(fe = open_out(dir, "events.csv"))))
-        goto out;
-    fprintf(fi, "item,city,price,cuisines,name\n");
+    fprintf(w.items, "item,city,price,cuisines,name\n");
     for (size_t i = 0; i < ni; i++) {
-        fprintf(fi, "r%zu,City %u,%s,", i + 1, icity[i] + 1, PRICES[iprice[i]]);
+        fprintf(w.items, "r%zu,City %u,%s,", i + 1, icity[i] + 1, PRICES[iprice[i]]);
         for (size_t x = 0, first = 1; x < 3; x++)
             if (icui[3 * i + x] != UINT32_MAX) {
-                fprintf(fi, "%s%s", first ? "" : ";", CUISINES[icui[3 * i + x]]);
+                fprintf(w.items, "%s%s", first ? "" : ";", CUISINES[icui[3 * i + x]]);
                 first = 0;
             }
-        fprintf(fi, ",Restaurant %zu\n", i + 1);
+        fprintf(w.items, ",Restaurant %zu\n", i + 1);
     }
-    fprintf(fu, "user,city,price,cuisines\n");
+    fprintf(w.users, "user,city,price,cuisines\n");
     for (size_t u = 0; u < nu; u++) {
-        fprintf(fu, "u%zu,City %u,%s,", u + 1, ucity[u] + 1, PRICES[rec_rand(&rng) % 3]);
+        fprintf(w.users, "u%zu,City %u,%s,", u + 1, ucity[u] + 1, PRICES[rec_rand(&rng) % 3]);
         for (size_t x = 0, first = 1; x < 4; x++)
             if (ucui[4 * u + x] != UINT32_MAX) {
-                fprintf(fu, "%s%s", first ? "" : ";", CUISINES[ucui[4 * u + x]]);
+                fprintf(w.users, "%s%s", first ? "" : ";", CUISINES[ucui[4 * u + x]]);
                 first = 0;
             }
-        fputc('\n', fu);
+        fputc('\n', w.users);
     }
     /* ratings: mostly the user's city, some the user's cuisines, some anywhere */
-    fprintf(fr, "user,item,rating,timestamp\n");
+    fprintf(w.ratings, "user,item,rating,timestamp\n");
     for (size_t u = 0; u < nu; u++) {
         double bias = 0.4 * normal(&rng);
         for (size_t r = 0; r < nrat[u]; r++) {
@@ -292,18 +276,19 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
                             icui[3 * it + x] != UINT32_MAX && icui[3 * it + x] == ucui[4 * u + y];
                 stars = (int)lround(quality[it] + bias + 0.5 * match + 0.8 * normal(&rng));
                 stars = stars < 1 ? 1 : stars > 5 ? 5 : stars;
-                fprintf(fr, "u%zu,r%u,%d,%lld\n", u + 1, it + 1, stars,
+                fprintf(w.ratings, "u%zu,r%u,%d,%lld\n", u + 1, it + 1, stars,
                         1600000000LL + (long long)(rec_rand(&rng) % 150000000ULL));
                 total++;
             }
         }
     }
-    for (size_t e = 0; fe && e < o->events; e++) {
+    for (size_t e = 0; w.events && e < o->events; e++) {
         size_t u = (size_t)(rec_rand(&rng) % nu);
         uint32_t it = groups_draw(&by_city, ucity[u], &rng);
         if (it == UINT32_MAX)
             it = (uint32_t)(rec_rand(&rng) % ni);
-        fprintf(fe, "u%zu,r%u,%s,%lld\n", u + 1, it + 1, rec_rand(&rng) % 10 < 3 ? "save" : "view",
+        fprintf(w.events, "u%zu,r%u,%s,%lld\n", u + 1, it + 1,
+                rec_rand(&rng) % 10 < 3 ? "save" : "view",
                 1600000000LL + (long long)(rec_rand(&rng) % 150000000ULL));
     }
     /* friendships (Chung-Lu): each user draws deg/2 partners by their targets, 70% same city */
@@ -339,17 +324,17 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
         free(ucdf);
     }
     qsort(edges, nedges, sizeof *edges, cmp_edge);
-    fprintf(ff, "user,friend\n");
+    fprintf(w.friends, "user,friend\n");
     {
         size_t kept = 0;
         for (size_t e = 0; e < nedges; e++)
             if (!e || cmp_edge(&edges[e], &edges[e - 1])) {
-                fprintf(ff, "u%u,u%u\n", edges[e].a + 1, edges[e].b + 1);
+                fprintf(w.friends, "u%u,u%u\n", edges[e].a + 1, edges[e].b + 1);
                 kept++;
             }
         nedges = kept;
     }
-    if (ferror(fi) || ferror(fu) || ferror(fr) || ferror(ff) || (fe && ferror(fe))) {
+    if (rec_csv_out_failed(&w)) {
         fprintf(stderr, "forkcast: synth: write error in %s\n", dir);
         goto out;
     }
@@ -361,15 +346,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
             nu, ni, total, nedges, o->events, nc, (unsigned long long)o->seed, dir);
     rc = FC_OK;
 out:
-    if (fi && fclose(fi))
-        rc = FC_ERR;
-    if (fu && fclose(fu))
-        rc = FC_ERR;
-    if (fr && fclose(fr))
-        rc = FC_ERR;
-    if (ff && fclose(ff))
-        rc = FC_ERR;
-    if (fe && fclose(fe))
+    if (rec_csv_out_close(&w))
         rc = FC_ERR;
     groups_free(&by_city);
     groups_free(&by_cui);

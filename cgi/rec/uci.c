@@ -13,57 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_FIELDS 32
-#define MAX_ROWS   4096
-
-/* One UCI file read row by row (no field holds a comma or a quote; '?' is missing). */
-struct ucsv {
-    FILE *f;
-    char line[4096];
-    char *field[MAX_FIELDS];
-    int n;
-};
-
-static int ucsv_open(struct ucsv *c, const char *dir, const char *name)
-{
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    memset(c, 0, sizeof *c);
-    c->f = fopen(path, "r");
-    if (!c->f || !fgets(c->line, sizeof c->line, c->f)) {
-        fprintf(stderr, "forkcast: cannot read %s: %s\n", path, c->f ? "empty" : strerror(errno));
-        if (c->f)
-            fclose(c->f);
-        c->f = NULL;
-        return FC_ERR;
-    }
-    return FC_OK;
-}
-
-static int ucsv_next(struct ucsv *c)
-{
-    char *p, *tok;
-    size_t n;
-    if (!c->f || !fgets(c->line, sizeof c->line, c->f))
-        return 0;
-    n = strlen(c->line);
-    while (n && (c->line[n - 1] == '\n' || c->line[n - 1] == '\r'))
-        c->line[--n] = '\0';
-    c->n = 0;
-    p = c->line;
-    while ((tok = strsep(&p, ",")) && c->n < MAX_FIELDS) {
-        fc_trim(tok);
-        c->field[c->n++] = strcmp(tok, "?") == 0 ? tok + 1 : tok;
-    }
-    return 1;
-}
-
-static void ucsv_close(struct ucsv *c)
-{
-    if (c->f)
-        fclose(c->f);
-    c->f = NULL;
-}
+#define MAX_ROWS 4096
 
 /* Text as UTF-8 (Latin-1 when not valid UTF-8), commas and control characters as spaces. */
 static void clean_text(char *dst, size_t n, const char *s)
@@ -111,34 +61,23 @@ static struct thing *find(struct thing *t, size_t n, const char *id)
     return NULL;
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-    char path[PATH_MAX];
-    FILE *f;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    f = fopen(path, "w");
-    if (!f)
-        fprintf(stderr, "forkcast: cannot write %s: %s\n", path, strerror(errno));
-    return f;
-}
-
 int rec_uci_convert(const char *dir, const char *outdir, int min_common, int stars, FILE *report)
 {
-    struct ucsv c = {0};
+    struct fc_uci_csv c = {0};
     struct thing *items = calloc(MAX_ROWS, sizeof *items), *users = calloc(MAX_ROWS, sizeof *users);
     struct rec_ids *uids = NULL, *iids = NULL;
     struct rec_dataset d = {0};
     struct rec_edge *edges = NULL;
     size_t ni = 0, nu = 0, cap = 0, ne = 0, *deg = NULL, lonely = 0;
-    FILE *fi = NULL, *fu = NULL, *fr = NULL, *ff = NULL;
+    struct rec_csv_out w = {0};
     int rc = FC_ERR;
 
     if (!items || !users || rec_ids_new(&uids) || rec_ids_new(&iids))
         goto out;
     /* restaurants */
-    if (ucsv_open(&c, dir, "geoplaces2.csv"))
+    if (fc_uci_csv_open(&c, dir, "geoplaces2.csv"))
         goto out;
-    while (ucsv_next(&c) && ni < MAX_ROWS) {
+    while (fc_uci_csv_next(&c) && ni < MAX_ROWS) {
         struct thing *t = &items[ni];
         if (c.n < 17 || !c.field[0][0])
             continue;
@@ -149,19 +88,19 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
         clean_text(t->name, sizeof t->name, c.field[4]);
         ni++;
     }
-    ucsv_close(&c);
-    if (ucsv_open(&c, dir, "chefmozcuisine.csv"))
+    fc_uci_csv_close(&c);
+    if (fc_uci_csv_open(&c, dir, "chefmozcuisine.csv"))
         goto out;
-    while (ucsv_next(&c)) {
+    while (fc_uci_csv_next(&c)) {
         struct thing *t = c.n >= 2 ? find(items, ni, c.field[0]) : NULL;
         if (t)
             add_cuisine(t->cuisines, 256, c.field[1]);
     }
-    ucsv_close(&c);
+    fc_uci_csv_close(&c);
     /* users */
-    if (ucsv_open(&c, dir, "userprofile.csv"))
+    if (fc_uci_csv_open(&c, dir, "userprofile.csv"))
         goto out;
-    while (ucsv_next(&c) && nu < MAX_ROWS) {
+    while (fc_uci_csv_next(&c) && nu < MAX_ROWS) {
         struct thing *t = &users[nu];
         if (c.n < 18 || !c.field[0][0])
             continue;
@@ -170,19 +109,19 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
         fc_strlcpy(t->price, c.field[17], sizeof t->price);
         nu++;
     }
-    ucsv_close(&c);
-    if (ucsv_open(&c, dir, "usercuisine.csv"))
+    fc_uci_csv_close(&c);
+    if (fc_uci_csv_open(&c, dir, "usercuisine.csv"))
         goto out;
-    while (ucsv_next(&c)) {
+    while (fc_uci_csv_next(&c)) {
         struct thing *t = c.n >= 2 ? find(users, nu, c.field[0]) : NULL;
         if (t)
             add_cuisine(t->cuisines, 1024, c.field[1]);
     }
-    ucsv_close(&c);
+    fc_uci_csv_close(&c);
     /* ratings */
-    if (ucsv_open(&c, dir, "rating_final.csv"))
+    if (fc_uci_csv_open(&c, dir, "rating_final.csv"))
         goto out;
-    while (ucsv_next(&c)) {
+    while (fc_uci_csv_next(&c)) {
         long r, f, s;
         struct rec_rating x = {0};
         if (c.n < 5 || fc_parse_int(c.field[2], 0, 2, &r) || fc_parse_int(c.field[3], 0, 2, &f) ||
@@ -204,40 +143,37 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
         }
         d.ratings[d.n_ratings++] = x;
     }
-    ucsv_close(&c);
+    fc_uci_csv_close(&c);
     if (rec_demo_friends(&d, min_common, &edges, &ne))
         goto out;
 
-    if (mkdir(outdir, 0777) && errno != EEXIST) {
-        fprintf(stderr, "forkcast: cannot create %s: %s\n", outdir, strerror(errno));
+    if (rec_csv_out_open(&w, outdir, 0))
         goto out;
-    }
-    if (!(fi = open_out(outdir, "items.csv")) || !(fu = open_out(outdir, "users.csv")) ||
-        !(fr = open_out(outdir, "ratings.csv")) || !(ff = open_out(outdir, "friends.csv")))
-        goto out;
-    fprintf(fi, "item,city,price,cuisines,name\n");
+    fprintf(w.items, "item,city,price,cuisines,name\n");
     for (size_t i = 0; i < ni; i++)
-        fprintf(fi, "%s,%s,%s,%s,%s\n", items[i].id, items[i].city, items[i].price,
+        fprintf(w.items, "%s,%s,%s,%s,%s\n", items[i].id, items[i].city, items[i].price,
                 items[i].cuisines, items[i].name);
-    fprintf(fu, "user,city,price,cuisines\n");
+    fprintf(w.users, "user,city,price,cuisines\n");
     for (size_t i = 0; i < nu; i++)
-        fprintf(fu, "%s,%s,%s,%s\n", users[i].id, users[i].city, users[i].price, users[i].cuisines);
-    fprintf(fr, "user,item,rating\n");
+        fprintf(w.users, "%s,%s,%s,%s\n", users[i].id, users[i].city, users[i].price,
+                users[i].cuisines);
+    fprintf(w.ratings, "user,item,rating\n");
     for (size_t i = 0; i < d.n_ratings; i++)
-        fprintf(fr, "%s,%s,%d\n", rec_ids_name(uids, d.ratings[i].user),
+        fprintf(w.ratings, "%s,%s,%d\n", rec_ids_name(uids, d.ratings[i].user),
                 rec_ids_name(iids, d.ratings[i].item), d.ratings[i].stars);
-    fprintf(ff, "user,friend\n");
+    fprintf(w.friends, "user,friend\n");
     deg = calloc(rec_ids_count(uids) + 1, sizeof *deg);
     if (!deg)
         goto out;
     for (size_t i = 0; i < ne; i++) {
-        fprintf(ff, "%s,%s\n", rec_ids_name(uids, edges[i].a), rec_ids_name(uids, edges[i].b));
+        fprintf(w.friends, "%s,%s\n", rec_ids_name(uids, edges[i].a),
+                rec_ids_name(uids, edges[i].b));
         deg[edges[i].a]++;
         deg[edges[i].b]++;
     }
     for (size_t u = 1; u <= rec_ids_count(uids); u++)
         lonely += deg[u] == 0;
-    if (ferror(fi) || ferror(fu) || ferror(fr) || ferror(ff))
+    if (rec_csv_out_failed(&w))
         goto out;
     if (report)
         fprintf(
@@ -249,14 +185,8 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
             outdir);
     rc = FC_OK;
 out:
-    ucsv_close(&c);
-    if (fi && fclose(fi))
-        rc = FC_ERR;
-    if (fu && fclose(fu))
-        rc = FC_ERR;
-    if (fr && fclose(fr))
-        rc = FC_ERR;
-    if (ff && fclose(ff))
+    fc_uci_csv_close(&c);
+    if (rec_csv_out_close(&w))
         rc = FC_ERR;
     free(items);
     free(users);

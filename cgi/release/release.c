@@ -53,27 +53,6 @@ static const char *bucket_of(HDF *cfg)
     return *b ? b : fc_config_str(cfg, "Blob.S3.Bucket", "");
 }
 
-static int read_file(const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    long n;
-    int rc = FC_ERR;
-    *data = NULL;
-    if (!f)
-        return FC_ERR;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (*data = malloc((size_t)n + 1)) && fread(*data, 1, (size_t)n, f) == (size_t)n) {
-        *len = (size_t)n;
-        rc = FC_OK;
-    }
-    fclose(f);
-    if (rc) {
-        free(*data);
-        *data = NULL;
-    }
-    return rc;
-}
-
 /* A package name we write into a script and a key: forkcast_<version>_<arch>.deb, no more. */
 static int deb_name_ok(const char *name)
 {
@@ -105,7 +84,7 @@ static int cmd_upload(HDF *cfg, const char *path)
                 base);
         return 2;
     }
-    if (read_file(path, &data, &len) || len < 8 || memcmp(data, "!<arch>\n", 8) != 0) {
+    if (fc_read_file(path, &data, &len) || len < 8 || memcmp(data, "!<arch>\n", 8) != 0) {
         fprintf(stderr, "forkcast: release upload: cannot read %s as a Debian package\n", path);
         goto out;
     }

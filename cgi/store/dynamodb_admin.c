@@ -413,29 +413,6 @@ int dynamo_metrics_prune(struct fc_store *s, int64_t before)
 
 /* ---- health ---------------------------------------------------------------------------------- */
 
-/* The health figures so far: n of max in v. */
-struct checks {
-    struct fc_store_check *v;
-    int max, n;
-};
-
-/* Adds one figure: name, ok and a printf-style value; FC_ERR when out is full. */
-static int put(struct checks *out, const char *name, int ok, const char *fmt, ...) FC_PRINTF(4, 5);
-static int put(struct checks *out, const char *name, int ok, const char *fmt, ...)
-{
-    struct fc_store_check *c;
-    va_list ap;
-    if (out->n >= out->max)
-        return FC_ERR;
-    c = &out->v[out->n++];
-    fc_strlcpy(c->name, name, sizeof c->name);
-    c->ok = ok;
-    va_start(ap, fmt);
-    vsnprintf(c->value, sizeof c->value, fmt, ap);
-    va_end(ap);
-    return FC_OK;
-}
-
 static const char *jstr(json_object *o, const char *k1, const char *k2)
 {
     json_object *v;
@@ -448,7 +425,7 @@ static const char *jstr(json_object *o, const char *k1, const char *k2)
 
 int dynamo_store_health(struct fc_store *s, struct fc_store_check *v, int max, int *n)
 {
-    struct checks out = {v, max, 0};
+    struct fc_store_checks out = {v, max, 0};
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d), *resp = NULL, *t, *gsis, *ttl = NULL, *tt;
     const struct aws_endpoint *ep = aws_client_endpoint(d->c);
@@ -458,46 +435,49 @@ int dynamo_store_health(struct fc_store *s, struct fc_store_check *v, int max, i
     double ms;
 
     *n = 0;
-    if (put(&out, "Backend", 1, "DynamoDB table %s in %s (%s)", d->table, aws_client_region(d->c),
-            ep ? ep->url : "?"))
+    if (fc_store_check_put(&out, "Backend", 1, "DynamoDB table %s in %s (%s)", d->table,
+                           aws_client_region(d->c), ep ? ep->url : "?"))
         goto out;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     r = dynamo_call(d, "DescribeTable", req, &resp);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     if (r || !json_object_object_get_ex(resp, "Table", &t)) {
-        put(&out, "Table", 0, "DescribeTable failed (see the error log)");
+        fc_store_check_put(&out, "Table", 0, "DescribeTable failed (see the error log)");
     } else {
-        put(&out, "Table status", strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
-            "%s (DescribeTable took %.1f ms)", jstr(t, "TableStatus", NULL), ms);
-        put(&out, "Items (approximate, updated every few hours)", 1, "%s",
-            jstr(t, "ItemCount", NULL));
-        put(&out, "Size (approximate)", 1, "%s bytes", jstr(t, "TableSizeBytes", NULL));
-        put(&out, "Billing", 1, "%s",
-            *jstr(t, "BillingModeSummary", "BillingMode")
-                ? jstr(t, "BillingModeSummary", "BillingMode")
-                : "PROVISIONED");
+        fc_store_check_put(&out, "Table status",
+                           strcmp(jstr(t, "TableStatus", NULL), "ACTIVE") == 0,
+                           "%s (DescribeTable took %.1f ms)", jstr(t, "TableStatus", NULL), ms);
+        fc_store_check_put(&out, "Items (approximate, updated every few hours)", 1, "%s",
+                           jstr(t, "ItemCount", NULL));
+        fc_store_check_put(&out, "Size (approximate)", 1, "%s bytes",
+                           jstr(t, "TableSizeBytes", NULL));
+        fc_store_check_put(&out, "Billing", 1, "%s",
+                           *jstr(t, "BillingModeSummary", "BillingMode")
+                               ? jstr(t, "BillingModeSummary", "BillingMode")
+                               : "PROVISIONED");
         if ((gsis = dynamo_get_array(t, "GlobalSecondaryIndexes"))) {
             for (size_t k = 0; k < json_object_array_length(gsis); k++) {
                 json_object *g = json_object_array_get_idx(gsis, k);
                 char name[264];
                 snprintf(name, sizeof name, "Index %s", jstr(g, "IndexName", NULL));
-                put(&out, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0, "%s",
-                    jstr(g, "IndexStatus", NULL));
+                fc_store_check_put(&out, name, strcmp(jstr(g, "IndexStatus", NULL), "ACTIVE") == 0,
+                                   "%s", jstr(g, "IndexStatus", NULL));
             }
         }
         if (dynamo_call(d, "DescribeTimeToLive", req, &ttl) == FC_OK &&
             json_object_object_get_ex(ttl, "TimeToLiveDescription", &tt))
-            put(&out, "Time to live", strcmp(jstr(tt, "TimeToLiveStatus", NULL), "ENABLED") == 0,
+            fc_store_check_put(
+                &out, "Time to live", strcmp(jstr(tt, "TimeToLiveStatus", NULL), "ENABLED") == 0,
                 "%s on attribute %s (sessions and log-in failures expire)",
                 jstr(tt, "TimeToLiveStatus", NULL),
                 *jstr(tt, "AttributeName", NULL) ? jstr(tt, "AttributeName", NULL) : "-");
     }
     if (aws_stats_get("dynamodb", &st) == AWS_OK)
-        put(&out, "Calls by this process", st.errors == 0,
-            "%lu calls, %lu errors, %lu retries, %lu throttled, %.1f ms average", st.calls,
-            st.errors, st.retries, st.throttles,
-            st.calls ? (double)st.latency_ms / (double)st.calls : 0.0);
+        fc_store_check_put(&out, "Calls by this process", st.errors == 0,
+                           "%lu calls, %lu errors, %lu retries, %lu throttled, %.1f ms average",
+                           st.calls, st.errors, st.retries, st.throttles,
+                           st.calls ? (double)st.latency_ms / (double)st.calls : 0.0);
     rc = FC_OK;
     *n = out.n;
 out:

@@ -228,7 +228,8 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
     sqlite3_stmt *st = NULL;
     struct fc_metric_row *rows = NULL;
     char sql[4096];
-    int cap = 0, r, rc = FC_ERR;
+    size_t cap = 0;
+    int r, rc = FC_ERR;
 
     *out = NULL;
     *n = 0;
@@ -245,14 +246,8 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
     sqlite3_bind_int64(st, 1, since);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         struct fc_metric_row *m;
-        if (*n == cap) {
-            struct fc_metric_row *nr;
-            cap = cap ? cap * 2 : 64;
-            nr = realloc(rows, (size_t)cap * sizeof *rows);
-            if (!nr)
-                goto out;
-            rows = nr;
-        }
+        if (fc_grow(&rows, &cap, (size_t)*n + 1, sizeof *rows, 64))
+            goto out;
         m = &rows[(*n)++];
         memset(m, 0, sizeof *m);
         m->minute = sqlite3_column_int64(st, 0);
@@ -285,7 +280,8 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     struct fc_metric_counter *ctrs = NULL;
-    int cap = 0, r, rc = FC_ERR;
+    size_t cap = 0;
+    int r, rc = FC_ERR;
 
     *out = NULL;
     *n = 0;
@@ -296,14 +292,8 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
         return FC_ERR;
     sqlite3_bind_int64(st, 1, since);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            struct fc_metric_counter *nc;
-            cap = cap ? cap * 2 : 32;
-            nc = realloc(ctrs, (size_t)cap * sizeof *ctrs);
-            if (!nc)
-                goto out;
-            ctrs = nc;
-        }
+        if (fc_grow(&ctrs, &cap, (size_t)*n + 1, sizeof *ctrs, 32))
+            goto out;
         memset(&ctrs[*n], 0, sizeof ctrs[*n]);
         col_text(st, 0, ctrs[*n].name, sizeof ctrs[*n].name);
         ctrs[*n].n = (long)sqlite3_column_int64(st, 1);
@@ -346,29 +336,6 @@ int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before)
 
 /* ---- health ------------------------------------------------------------- */
 
-/* The health figures so far: n of max in v. */
-struct checks {
-    struct fc_store_check *v;
-    int max, n;
-};
-
-/* Adds one figure: name, ok and a printf-style value; FC_ERR when out is full. */
-static int put(struct checks *out, const char *name, int ok, const char *fmt, ...) FC_PRINTF(4, 5);
-static int put(struct checks *out, const char *name, int ok, const char *fmt, ...)
-{
-    struct fc_store_check *c;
-    va_list ap;
-    if (out->n >= out->max)
-        return FC_ERR;
-    c = &out->v[out->n++];
-    fc_strlcpy(c->name, name, sizeof c->name);
-    c->ok = ok;
-    va_start(ap, fmt);
-    vsnprintf(c->value, sizeof c->value, fmt, ap);
-    va_end(ap);
-    return FC_OK;
-}
-
 static int pragma_int(sqlite3 *db, const char *sql, long long *v)
 {
     sqlite3_stmt *st = NULL;
@@ -395,7 +362,7 @@ static void human_size(char *buf, size_t n, long long bytes)
 
 int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *v, int max, int *n)
 {
-    struct checks out = {v, max, 0};
+    struct fc_store_checks out = {v, max, 0};
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     const char *path = sqlite3_db_filename(db, "main");
@@ -406,27 +373,28 @@ int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *v, int max
     int nproblems = 0, r, rc = FC_ERR;
 
     *n = 0;
-    if (put(&out, "Backend", 1, "SQLite %s", sqlite3_libversion()))
+    if (fc_store_check_put(&out, "Backend", 1, "SQLite %s", sqlite3_libversion()))
         return FC_ERR;
     if (path && *path) {
         if (stat(path, &sb) == 0) {
             human_size(size, sizeof size, (long long)sb.st_size);
-            if (put(&out, "Database file", 1, "%s: %s", path, size))
+            if (fc_store_check_put(&out, "Database file", 1, "%s: %s", path, size))
                 return FC_ERR;
         }
         snprintf(wal, sizeof wal, "%s-wal", path);
         human_size(size, sizeof size, stat(wal, &sb) == 0 ? (long long)sb.st_size : 0);
-        if (put(&out, "Write-ahead log", 1, "%s", size))
+        if (fc_store_check_put(&out, "Write-ahead log", 1, "%s", size))
             return FC_ERR;
     }
     if (pragma_int(db, "PRAGMA page_size", &page_size) ||
         pragma_int(db, "PRAGMA page_count", &pages) ||
         pragma_int(db, "PRAGMA freelist_count", &freelist))
         return FC_ERR;
-    if (put(&out, "Pages", 1, "%lld of %lld bytes (%lld free)", pages, page_size, freelist))
+    if (fc_store_check_put(&out, "Pages", 1, "%lld of %lld bytes (%lld free)", pages, page_size,
+                           freelist))
         return FC_ERR;
     if (pragma_int(db, "SELECT count(*) FROM metrics_requests", &mrows) == FC_OK &&
-        put(&out, "Metrics rows", 1, "%lld", mrows))
+        fc_store_check_put(&out, "Metrics rows", 1, "%lld", mrows))
         return FC_ERR;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (prepare(db, "PRAGMA quick_check", &st))
@@ -443,9 +411,10 @@ int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *v, int max
         goto out;
     {
         double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-        if (nproblems ? put(&out, "Integrity (quick_check)", 0,
-                            "%d problem(s), first: %s (%.1f ms)", nproblems, first, ms)
-                      : put(&out, "Integrity (quick_check)", 1, "ok (%.1f ms)", ms))
+        if (nproblems
+                ? fc_store_check_put(&out, "Integrity (quick_check)", 0,
+                                     "%d problem(s), first: %s (%.1f ms)", nproblems, first, ms)
+                : fc_store_check_put(&out, "Integrity (quick_check)", 1, "ok (%.1f ms)", ms))
             goto out;
     }
     rc = FC_OK;

@@ -8,6 +8,7 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -185,4 +186,19 @@ void fc_feed_items_clear(struct fc_feed_item *items, int n)
         free(items[i].body);
         items[i].body = NULL;
     }
+}
+
+int fc_store_check_put(struct fc_store_checks *out, const char *name, int ok, const char *fmt, ...)
+{
+    struct fc_store_check *c;
+    va_list ap;
+    if (out->n >= out->max)
+        return FC_ERR;
+    c = &out->v[out->n++];
+    fc_strlcpy(c->name, name, sizeof c->name);
+    c->ok = ok;
+    va_start(ap, fmt);
+    vsnprintf(c->value, sizeof c->value, fmt, ap);
+    va_end(ap);
+    return FC_OK;
 }

@@ -213,6 +213,14 @@ struct fc_store_check {
     char value[1024]; /* what was found, in words (a database path, an endpoint URL...) */
     int ok;           /* 0 when the figure is a problem */
 };
+/* A backend's health figures so far: n of max in v. */
+struct fc_store_checks {
+    struct fc_store_check *v;
+    int max, n;
+};
+/* Adds one figure: name, ok and a printf-style value; FC_ERR when out is full. */
+int fc_store_check_put(struct fc_store_checks *out, const char *name, int ok, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 enum fc_metric_group {
     FC_METRIC_BY_ROUTE, /* one row per (route, status): minute is 0 */

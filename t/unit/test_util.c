@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -86,11 +88,64 @@ static void test_hmac_sha256(void **state)
     assert_string_equal(out, "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe");
 }
 
+static void test_grow(void **state)
+{
+    struct {
+        int64_t *v;
+        size_t n, cap;
+    } a = {0};
+    char *b = NULL;
+    size_t bcap = 0;
+    (void)state;
+    /* from nothing to the first capacity, then doubling, keeping what was there */
+    for (int64_t i = 0; i < 100; i++) {
+        assert_int_equal(fc_grow(&a.v, &a.cap, a.n + 1, sizeof *a.v, 16), 0);
+        a.v[a.n++] = i;
+    }
+    assert_int_equal(a.cap, 128);
+    for (int64_t i = 0; i < 100; i++)
+        assert_int_equal(a.v[i], i);
+    /* enough room already: nothing changes */
+    int64_t *same = a.v;
+    assert_int_equal(fc_grow(&a.v, &a.cap, 128, sizeof *a.v, 16), 0);
+    assert_ptr_equal(a.v, same);
+    assert_int_equal(a.cap, 128);
+    /* a need far past the capacity doubles until it fits */
+    assert_int_equal(fc_grow(&b, &bcap, 5000, 1, 256), 0);
+    assert_int_equal(bcap, 8192);
+    /* a size past SIZE_MAX fails and leaves the array as it was */
+    assert_int_equal(fc_grow(&a.v, &a.cap, SIZE_MAX / 4, sizeof *a.v, 16), -1);
+    assert_ptr_equal(a.v, same);
+    assert_int_equal(a.cap, 128);
+    assert_int_equal(fc_grow(&b, &bcap, SIZE_MAX, 1, 256), -1);
+    assert_int_equal(bcap, 8192);
+    free(a.v);
+    free(b);
+}
+
+static void test_read_file(void **state)
+{
+    char path[] = "/tmp/fc-test-util-XXXXXX", *data = (char *)1;
+    size_t len = 0;
+    int fd = mkstemp(path);
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "a\0b\n", 4), 4);
+    close(fd);
+    assert_int_equal(fc_read_file(path, &data, &len), 0);
+    assert_int_equal(len, 4);
+    assert_memory_equal(data, "a\0b\n", 5); /* the bytes, then a NUL */
+    free(data);
+    unlink(path);
+    assert_int_equal(fc_read_file(path, &data, &len), -1); /* gone */
+    assert_null(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_human_ago),
-        cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_human_ago),   cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_read_file),   cmocka_unit_test(test_sha256),
         cmocka_unit_test(test_hmac_sha256),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
