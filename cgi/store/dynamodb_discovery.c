@@ -309,8 +309,9 @@ int dynamo_reviews_of_restaurant_from(struct fc_store *s, int64_t rid, int64_t v
     rc = dynamo_reviews_of_restaurant(s, rid, viewer, all, offset + max, &got);
     if (rc == FC_OK && got > offset) {
         *n = got - offset;
-        memcpy(out, all + offset, (size_t)*n * sizeof *out);
+        memcpy(out, all + offset, (size_t)*n * sizeof *out); /* their texts move to out */
     }
+    fc_review_rows_clear(all, got < offset ? got : offset); /* the earlier pages' texts */
     free(all);
     return rc;
 }
