@@ -25,6 +25,7 @@
 <?cs if:Search.Total > 0 ?>
 <p class="meta">Showing <?cs var:Search.First ?>&ndash;<?cs var:Search.Last ?> of <?cs var:Search.Total ?>.</p>
 <ul class="cards"><?cs each:r = Results ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
+<?cs if:Map.W ?><section class="where" aria-label="Map of the results"><?cs include:"map.cs" ?></section><?cs /if ?>
 <nav class="pager" aria-label="Pages">
   <?cs if:Search.Prev ?><a rel="prev" href="/restaurants?q=<?cs var:url_escape(Search.q) ?>&amp;cuisine=<?cs var:url_escape(Search.cuisine) ?>&amp;price=<?cs var:url_escape(Search.price) ?>&amp;city=<?cs var:url_escape(Search.city) ?>&amp;page=<?cs var:Search.Prev ?>">&larr; Previous</a><?cs /if ?>
   <span>Page <?cs var:Search.Page ?> of <?cs var:Search.Pages ?></span>

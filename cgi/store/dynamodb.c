@@ -1737,6 +1737,8 @@ static const struct fc_store_ops dynamo_ops = {
     .export_rows = dynamo_export_rows,
     .import_row = dynamo_import_row,
     .wipe = dynamo_wipe,
+    .avatar_get = dynamo_avatar_get,
+    .avatar_set = dynamo_avatar_set,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

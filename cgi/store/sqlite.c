@@ -1497,6 +1497,8 @@ static const struct fc_store_ops sqlite_ops = {
     .export_rows = fc_sqlite_export_rows,
     .import_row = fc_sqlite_import_row,
     .wipe = fc_sqlite_wipe,
+    .avatar_get = fc_sqlite_avatar_get,
+    .avatar_set = fc_sqlite_avatar_set,
 };
 
 static int cmp_str(const void *a, const void *b)
