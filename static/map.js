@@ -29,13 +29,13 @@
       a.href = link.getAttribute("href");
       a.textContent = (i + 1) + ". " + link.textContent;
       m.bindPopup(a);
-      m.bindTooltip(String(i + 1), { permanent: !here, direction: "center", className: "pin-num" });
+      m.bindTooltip(String(i + 1), { permanent: !here, direction: "right", offset: [6, 0] });
       bounds.push(ll);
     });
     if (bounds.length === 1) map.setView(bounds[0], 16);
     else map.fitBounds(bounds, { padding: [24, 24] });
     var svg = figure.querySelector("svg.map");
-    if (svg) svg.hidden = true;
+    if (svg) svg.style.display = "none";
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
