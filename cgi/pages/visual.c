@@ -176,11 +176,11 @@ int pages_set_map(struct fc_ctx *c, const struct fc_restaurant *rows, int n, int
             fc_setf(c, key, "%.1f", pts[j].x);
             PIN("Y");
             fc_setf(c, key, "%.1f", pts[j].y);
-            /* the label left of pins in the right third, so that it stays in the box */
+            /* the label on the side with more room, so that it stays in the box */
             PIN("Left");
-            fc_set_int(c, key, pts[j].x > MAP_W * 2 / 3.0);
+            fc_set_int(c, key, pts[j].x > MAP_W / 2.0);
             PIN("LabelX");
-            fc_setf(c, key, "%.1f", pts[j].x > MAP_W * 2 / 3.0 ? pts[j].x - 20 : pts[j].x + 20);
+            fc_setf(c, key, "%.1f", pts[j].x > MAP_W / 2.0 ? pts[j].x - 28 : pts[j].x + 28);
             PIN("Lat");
             fc_setf(c, key, "%.6f", r->lat);
             PIN("Lon");
