@@ -321,7 +321,8 @@ try:
     t.ok("leaflet" not in r.text and "img-src 'self' data:;" in csp(r),
          "without Map.Tiles: no tile map, the usual CSP", csp(r))
 finally:
-    srv.stop()
+    reports = srv.stop()
+    t.ok(not reports, "no sanitizer reports from the FastCGI processes", "\n".join(reports)[:3000])
 
 # ---- Map.Tiles: Leaflet from our origin, the CSP widened for the tile host -----------------
 tiles = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -341,7 +342,8 @@ try:
     r = v.get("/static/style.css")
     t.ok("tile.openstreetmap.org" in csp(r), "static files get the same CSP", csp(r))
 finally:
-    srv.stop()
+    reports = srv.stop()
+    t.ok(not reports, "no sanitizer reports from the FastCGI processes", "\n".join(reports)[:3000])
 
 srv = Server(demo=False, env={"FORKCAST_MAP_TILES": "https://evil.example/\"; script-src *"})
 try:
@@ -349,5 +351,6 @@ try:
     t.ok(r.status == 200 and "evil" not in csp(r) and "script-src *" not in csp(r),
          "a Map.Tiles with quotes or ';' is refused (no tile map, CSP unchanged)", csp(r))
 finally:
-    srv.stop()
+    reports = srv.stop()
+    t.ok(not reports, "no sanitizer reports from the FastCGI processes", "\n".join(reports)[:3000])
 t.done()

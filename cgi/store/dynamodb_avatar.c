@@ -10,6 +10,18 @@ static struct fc_dynamo *D(struct fc_store *s)
     return (struct fc_dynamo *)s;
 }
 
+json_object *dynamo_avatar_item(int64_t user_id, const char *key, int64_t now)
+{
+    char pk[32];
+    json_object *item;
+    dynamo_user_pk(pk, user_id);
+    item = dynamo_key(pk, "AVATAR");
+    dynamo_set(item, "user_id", dynamo_n(user_id));
+    dynamo_set(item, "photo", dynamo_s(key));
+    dynamo_set(item, "updated_at", dynamo_n(now));
+    return item;
+}
+
 int dynamo_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t n)
 {
     json_object *it = NULL;
@@ -35,10 +47,7 @@ int dynamo_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int6
     int rc;
     dynamo_user_pk(pk, user_id);
     if (*key) {
-        json_object *item = dynamo_key(pk, "AVATAR");
-        dynamo_set(item, "photo", dynamo_s(key));
-        dynamo_set(item, "updated_at", dynamo_n(now));
-        json_object_object_add(req, "Item", item);
+        json_object_object_add(req, "Item", dynamo_avatar_item(user_id, key, now));
         rc = dynamo_call(d, "PutItem", req, NULL);
     } else {
         json_object_object_add(req, "Key", dynamo_key(pk, "AVATAR"));
