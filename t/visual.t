@@ -278,6 +278,12 @@ try:
     r = ana.get("/restaurants?city=San+Luis+Potosi")
     t.ok(len(re.findall(r'class="distance">[\d.]+ km from the centre of San Luis Potosi<',
                         r.text)) == len(cards), "... and on each card of the list")
+    # a place in her own city: its centre and its neighbours come from one read of the city
+    r = ana.get("/restaurants/%s" % cards[0])
+    t.ok(re.search(r'class="distance">[\d.]+ km from the centre of San Luis Potosi<', r.text)
+         and len(re.findall(r'class="map-pin', r.text)) == 9,
+         "a place in the user's city: the distance from its centre, the place and 8 neighbours",
+         re.findall(r'class="distance">[^<]*', r.text))
     r = v.get("/restaurants/1")
     t.ok('class="distance"' not in r.text, "a visitor with no point: no distance")
     r = v.get("/restaurants/1?near=22.1500,-100.9800")

@@ -54,8 +54,7 @@ static int restaurant_visual(struct fc_ctx *c, const struct fc_svc *sv,
     struct fc_restaurant *near = NULL, *pins;
     int n = 0, rc;
 
-    if (fc_svc_origin(sv, fc_query(c, "near"), &origin, &res) ||
-        fc_svc_neighbours(sv, &v->rest, 8, &near, &n, &res))
+    if (fc_svc_place_area(sv, &v->rest, fc_query(c, "near"), 8, &origin, &near, &n, &res))
         return fc_error_result(c, &res);
     pages_set_distance(c, "Restaurant", &origin, &v->rest);
     pages_set_gallery(c, v->reviews, v->n_reviews);

@@ -29,6 +29,12 @@ double fc_svc_distance_km(const struct fc_svc_origin *o, const struct fc_restaur
 int fc_svc_neighbours(const struct fc_svc *sv, const struct fc_restaurant *r, int max,
                       struct fc_restaurant **out, int *n, struct fc_svc_result *res);
 
+/* The restaurant page's area: the origin (as fc_svc_origin) and r's max neighbours (as
+ * fc_svc_neighbours), with one read of the city when the actor's home city is r's. */
+int fc_svc_place_area(const struct fc_svc *sv, const struct fc_restaurant *r, const char *near,
+                      int max, struct fc_svc_origin *origin, struct fc_restaurant **out, int *n,
+                      struct fc_svc_result *res);
+
 /* The gallery of a restaurant: of its reviews the viewer may see (rows, as
  * fc_svc_restaurant_reviews gives them), those carrying a photo, in the same order: their
  * indexes into idx[0..max). Returns how many. */

@@ -9,9 +9,11 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "core/map.h"
 #include "core/util.h"
 #include "core/visual.h"
+#include "svc/visual.h"
 
 static void test_initials(void **state)
 {
@@ -207,13 +209,49 @@ static void test_tile_origin(void **state)
     assert_int_equal(fc_map_tile_origin("https://t.example/{z}/{x}/{y}", o, 8), FC_EINVAL);
 }
 
+/* svc/visual's pure parts: the gallery is the rows with a photo, in order, at most max; a
+ * distance needs both positions. */
+static void test_gallery_and_distance(void **state)
+{
+    struct fc_review_row rows[5];
+    struct fc_restaurant r;
+    struct fc_svc_origin none, o;
+    int idx[5];
+    (void)state;
+    memset(rows, 0, sizeof rows);
+    strcpy(rows[1].r.photo, "a.png");
+    strcpy(rows[3].r.photo, "b.jpg");
+    strcpy(rows[4].r.photo, "c.webp");
+    assert_int_equal(fc_svc_gallery(rows, 5, idx, 5), 3);
+    assert_int_equal(idx[0], 1);
+    assert_int_equal(idx[1], 3);
+    assert_int_equal(idx[2], 4);
+    assert_int_equal(fc_svc_gallery(rows, 5, idx, 2), 2);
+    assert_int_equal(fc_svc_gallery(rows, 1, idx, 5), 0);
+
+    memset(&r, 0, sizeof r);
+    memset(&none, 0, sizeof none);
+    memset(&o, 0, sizeof o);
+    o.set = 1;
+    o.lat = 22.1565;
+    o.lon = -100.9855;
+    assert_true(fc_svc_distance_km(&o, &r) < 0); /* the place has no position */
+    r.has_coords = 1;
+    r.lat = 18.9242;
+    r.lon = -99.2216;
+    assert_true(fc_svc_distance_km(&none, &r) < 0); /* no origin */
+    assert_true(fc_svc_distance_km(NULL, &r) < 0);
+    assert_true(
+        fabs(fc_svc_distance_km(&o, &r) - fc_geo_km(22.1565, -100.9855, 18.9242, -99.2216)) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initials),    cmocka_unit_test(test_hue),
         cmocka_unit_test(test_escape),      cmocka_unit_test(test_tile_escapes),
         cmocka_unit_test(test_project),     cmocka_unit_test(test_parse_point),
-        cmocka_unit_test(test_tile_origin),
+        cmocka_unit_test(test_tile_origin), cmocka_unit_test(test_gallery_and_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
