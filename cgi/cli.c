@@ -3,6 +3,7 @@
  * (backup, ec2, ...) live beside their modules. */
 #include "auth/password.h"
 #include "core/config.h"
+#include "core/map.h"
 #include "core/route.h"
 #include "core/util.h"
 #include "import/uci.h"
@@ -234,6 +235,7 @@ static int lighttpd_conf(HDF *cfg)
         if (realpath(run, canon))
             fc_strlcpy(run, canon, sizeof run);
     }
+    fc_map_config(cfg); /* Map.TileOrigin for the CSP of static files */
     err = hdf_set_value(cfg, "hdf.loadpaths.0", path);
     if (!err)
         err = hdf_set_value(cfg, "Run.Dir", run);

@@ -21,13 +21,14 @@ setenv.set-response-header = (
   "X-Content-Type-Options" => "nosniff",
   "X-Frame-Options" => "DENY",
   "Referrer-Policy" => "same-origin",
-  "Content-Security-Policy" => "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; form-action 'self'"
+  "Content-Security-Policy" => "default-src 'self'; img-src 'self' data:<?cs if:Map.TileOrigin ?> <?cs var:Map.TileOrigin ?><?cs /if ?>; object-src 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 
-# static files are served by lighttpd itself
-alias.url = ("/static/" => "<?cs var:Root ?>/<?cs var:Static.Dir ?>/")
+# static files are served by lighttpd itself, and so is the favicon browsers ask for at the root
+alias.url = ("/static/" => "<?cs var:Root ?>/<?cs var:Static.Dir ?>/",
+             "/favicon.ico" => "<?cs var:Root ?>/<?cs var:Static.Dir ?>/favicon.ico")
 
-$HTTP["url"] !~ "^/static/" {
+$HTTP["url"] !~ "^/(static/|favicon\.ico$)" {
   fastcgi.server = ("/" => ((
     "bin-path" => "<?cs var:Run.FcgiBin ?>",
     "socket" => "<?cs var:Run.Dir ?>/forkcast.sock",

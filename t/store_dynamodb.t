@@ -141,6 +141,7 @@ FIXTURE = {
                        1700000100)],
     "ec2_instance_events": [(50, "i-1", "pending", "launched", 1700000000000),
                             (51, "i-1", "running", "1.2.3.4", 1700000050000)],
+    "avatars": [(2, "%064d.png" % 7, 1700000600)],
 }
 # feed entries the copy must derive: each review and save in every friend's feed
 FEED_ENTRIES = 6  # u2's review -> u1, u3; u3's review -> u2; u1's review -> u2; saves -> u2, u2

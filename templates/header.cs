@@ -4,13 +4,15 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><?cs if:Page.Title ?><?cs var:Page.Title ?> &middot; <?cs /if ?>forkcast</title>
+<link rel="icon" href="/favicon.ico" sizes="32x32">
+<link rel="icon" href="/static/logo.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/style.css">
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
   <nav aria-label="Main">
-    <a class="brand" href="/">forkcast</a>
+    <a class="brand" href="/"><img src="/static/logo.svg" alt="" width="28" height="28">forkcast</a>
     <a href="/restaurants">Restaurants</a>
     <?cs if:App.User.Id ?>
       <a href="/feed">Feed</a>

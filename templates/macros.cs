@@ -2,9 +2,12 @@
 <?cs def:stars(n) ?><span class="stars" role="img" aria-label="<?cs var:n ?> of 5 stars"><?cs loop:i = 1, 5, 1 ?><?cs if:i <= n ?>&#9733;<?cs else ?>&#9734;<?cs /if ?><?cs /loop ?></span><?cs /def ?>
 <?cs # count(n, one, many): "1 review", "2 reviews", "0 reviews" (n empty counts as 0) ?>
 <?cs def:count(n, one, many) ?><?cs if:n ?><?cs var:n ?><?cs else ?>0<?cs /if ?> <?cs if:n == 1 ?><?cs var:one ?><?cs else ?><?cs var:many ?><?cs /if ?><?cs /def ?>
+<?cs def:distance(r) ?><?cs if:r.Km ?><p class="distance"><?cs var:r.Km ?> km from <?cs var:r.KmFrom ?></p><?cs /if ?><?cs /def ?>
 <?cs def:field_error(name) ?><?cs if:Form.Errors[name] ?><p class="field-error" id="err-<?cs var:name ?>" role="alert"><?cs var:Form.Errors[name] ?></p><?cs /if ?><?cs /def ?>
 <?cs def:rest_card(r) ?><li class="card">
+  <img class="tile" src="/restaurants/<?cs var:r.Id ?>/tile.svg" alt="" width="64" height="64" loading="lazy">
   <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
+  <?cs call:distance(r) ?>
   <p class="meta"><?cs if:r.City ?><?cs var:r.City ?><?cs /if ?><?cs if:r.Price ?> &middot; <span class="price price-<?cs var:r.Price ?>"><?cs var:r.Price ?></span><?cs /if ?></p>
   <p class="meta"><?cs each:cu = r.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?></p>
   <p class="meta"><?cs if:r.Reviews > 0 ?><?cs call:stars(r.AvgRounded) ?> <?cs var:r.Avg ?> (<?cs call:count(r.Reviews, "review", "reviews") ?>)<?cs else ?>No reviews yet<?cs /if ?></p>
@@ -59,6 +62,7 @@
 </li><?cs /def ?>
 <?cs def:why(r) ?><p class="why"><?cs if:r.Why == "friends" ?>Rated <?cs var:r.FriendStars ?>&#9733; by <a href="/u/<?cs var:url_escape(r.Friends.0.Username) ?>"><?cs var:r.Friends.0.Name ?></a><?cs if:r.FriendOthers > 0 ?> and <?cs var:r.FriendOthers ?> other friend<?cs if:r.FriendOthers != 1 ?>s<?cs /if ?><?cs /if ?><?cs elif:r.Why == "because" ?>Because you liked <a href="/restaurants/<?cs var:r.Because.Id ?>"><?cs var:r.Because.Name ?></a><?cs elif:r.Why == "popular-city" ?>Popular in <?cs var:r.WhyCity ?><?cs elif:r.Why == "cuisine" ?>You like <?cs var:r.WhyCuisine ?><?cs elif:r.Why == "personalized" ?>Picked for you from your activity<?cs else ?>Popular on forkcast<?cs /if ?></p><?cs /def ?>
 <?cs def:rec_card(r) ?><li class="card">
+  <img class="tile" src="/restaurants/<?cs var:r.Id ?>/tile.svg" alt="" width="64" height="64" loading="lazy">
   <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
   <?cs call:why(r) ?>
   <p class="meta"><?cs if:r.City ?><?cs var:r.City ?><?cs /if ?><?cs if:r.Price ?> &middot; <?cs var:r.Price ?><?cs /if ?><?cs each:cu = r.Cuisines ?> &middot; <?cs var:cu ?><?cs /each ?></p>

@@ -1,5 +1,6 @@
 <?cs include:"header.cs" ?>
 <section class="profile">
+  <img class="avatar avatar-large" src="/u/<?cs var:url_escape(Profile.Username) ?>/avatar" alt="" width="96" height="96">
   <h1><?cs var:Profile.Name ?> <span class="meta">@<?cs var:Profile.Username ?></span></h1>
   <?cs if:App.User.Id && !Profile.Self ?><div class="actions">
     <?cs if:Profile.Mutual > 0 ?><span class="meta"><?cs var:Profile.Mutual ?> mutual friend<?cs if:Profile.Mutual != 1 ?>s<?cs /if ?></span><?cs /if ?>

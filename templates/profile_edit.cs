@@ -2,11 +2,16 @@
 <section class="narrow">
 <h1>Edit your profile</h1>
 <?cs if:subcount(Form.Errors) ?><p class="form-error" role="alert">Please correct the marked field.</p><?cs /if ?>
-<form method="post" action="/u/<?cs var:url_escape(Form.Username) ?>/edit">
+<form method="post" enctype="multipart/form-data" action="/u/<?cs var:url_escape(Form.Username) ?>/edit">
   <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
   <label for="display_name">Display name</label>
   <input id="display_name" name="display_name" value="<?cs var:Form.Name ?>" maxlength="60" required<?cs if:Form.Errors.display_name ?> aria-invalid="true" aria-describedby="err-display_name"<?cs /if ?>>
   <?cs call:field_error("display_name") ?>
+  <label for="photo">Your picture <span class="hint">(optional: JPEG, PNG or WebP; without one, your initials)</span></label>
+  <p class="avatar-edit"><img class="avatar" src="/u/<?cs var:url_escape(Form.Username) ?>/avatar" alt="Your picture now" width="48" height="48"></p>
+  <input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp"<?cs if:Form.Errors.photo ?> aria-invalid="true" aria-describedby="err-photo"<?cs /if ?>>
+  <?cs call:field_error("photo") ?>
+  <?cs if:Form.AvatarPhoto ?><label class="choice"><input type="checkbox" name="remove_photo" value="1"> Remove your picture (your initials instead)</label><?cs /if ?>
   <label for="bio">About you</label>
   <textarea id="bio" name="bio" rows="4" maxlength="1000"<?cs if:Form.Errors.bio ?> aria-invalid="true" aria-describedby="err-bio"<?cs /if ?>><?cs var:Form.Bio ?></textarea>
   <?cs call:field_error("bio") ?>

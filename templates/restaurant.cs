@@ -1,6 +1,8 @@
 <?cs include:"header.cs" ?>
 <article class="restaurant">
+  <img class="tile tile-large" src="/restaurants/<?cs var:Restaurant.Id ?>/tile.svg" alt="" width="120" height="120">
   <h1><?cs var:Restaurant.Name ?></h1>
+  <?cs call:distance(Restaurant) ?>
   <p class="meta"><?cs each:cu = Restaurant.Cuisines ?><span class="tag"><?cs var:cu ?></span> <?cs /each ?><?cs if:Restaurant.Price ?><span class="price price-<?cs var:Restaurant.Price ?>"><?cs var:Restaurant.Price ?> price</span><?cs /if ?></p>
   <p class="rating"><?cs if:Restaurant.Reviews > 0 ?><?cs call:stars(Restaurant.AvgRounded) ?> <strong><?cs var:Restaurant.Avg ?></strong> from <?cs var:Restaurant.Reviews ?> review<?cs if:Restaurant.Reviews != 1 ?>s<?cs /if ?><?cs else ?>No reviews yet.<?cs /if ?></p>
   <?cs if:Friends.Rated ?><p class="friends-rated"><strong><?cs var:Friends.Rated ?> of your friends</strong> rated this (avg <?cs call:stars(Friends.AvgRounded) ?> <?cs var:Friends.Avg ?>)</p><?cs /if ?>
@@ -18,6 +20,19 @@
     <?cs if:Restaurant.Smoking ?><dt>Smoking</dt><dd><?cs var:Restaurant.Smoking ?></dd><?cs /if ?>
   </dl>
 </article>
+
+<?cs if:subcount(Gallery) ?>
+<section class="gallery" aria-labelledby="gallery-title">
+  <h2 id="gallery-title">Photos</h2>
+  <ul class="gallery-grid"><?cs each:g = Gallery ?><li><a href="/photos/<?cs var:g.Photo ?>"><img src="/photos/<?cs var:g.Photo ?>" alt="Photo from <?cs var:g.Name ?>'s review (full size)" loading="lazy"></a></li><?cs /each ?></ul>
+</section>
+<?cs /if ?>
+<?cs if:Map.W ?>
+<section class="where" aria-labelledby="where-title">
+  <h2 id="where-title">Where it is</h2>
+  <?cs include:"map.cs" ?>
+</section>
+<?cs /if ?>
 
 <section id="my-review" class="narrow">
 <?cs if:App.User.Id ?>

@@ -53,6 +53,7 @@
 <?cs if:Search.Total > 0 ?>
 <p class="meta">Showing <?cs var:Search.First ?>&ndash;<?cs var:Search.Last ?> of <?cs var:Search.Total ?><?cs if:Search.sort == "rating" ?>, best rated first (an average that weighs how many reviews there are)<?cs elif:Search.sort == "reviews" ?>, most reviewed first<?cs elif:Search.sort == "nearest" ?>, nearest first from <?cs if:Search.NearFrom == "point" ?>the point you gave<?cs else ?>the centre of <?cs var:Search.NearFrom ?><?cs /if ?><?cs elif:Search.sort == "friends" ?>, your friends' favourites first<?cs /if ?><?cs if:Search.open ?>; open now<?cs /if ?>.</p>
 <ul class="cards"><?cs each:r = Results ?><?cs call:rest_card(r) ?><?cs /each ?></ul>
+<?cs if:Map.W ?><section class="where" aria-label="Map of the results"><?cs include:"map.cs" ?></section><?cs /if ?>
 <nav class="pager" aria-label="Pages">
   <?cs if:Search.Prev ?><a rel="prev" href="/restaurants?<?cs var:qs ?>&amp;page=<?cs var:Search.Prev ?>">&larr; Previous</a><?cs /if ?>
   <span>Page <?cs var:Search.Page ?> of <?cs var:Search.Pages ?></span>

@@ -5,6 +5,7 @@
 #include "auth/auth.h"
 #include "blob/blob.h"
 #include "core/config.h"
+#include "core/map.h"
 #include "core/metrics.h"
 #include "core/route.h"
 #include "core/secret.h"
@@ -38,6 +39,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
     if (fc_config_path(app->cfg, "Templates.Dir", "templates", app->tpl_dir, sizeof app->tpl_dir))
         return FC_ERR;
     app->tpl_check_seconds = fc_config_int(app->cfg, "Templates.CheckSeconds", 2);
+    fc_map_config(app->cfg); /* Map.Tiles checked, Map.TileOrigin for the CSP */
     app->limits.max_body = (size_t)fc_config_int(app->cfg, "Limits.MaxBody", 8 << 20);
     app->limits.max_fields = (size_t)fc_config_int(app->cfg, "Limits.MaxFields", 200);
     app->secure_cookies = fc_config_int(app->cfg, "Server.Secure", 0);
@@ -524,6 +526,7 @@ struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader rea
     }
     c->app = app;
     fc_resp_init(&c->resp);
+    c->resp.csp_img = hdf_get_value(app->cfg, "Map.TileOrigin", NULL);
     if (fc_random(rid, sizeof rid))
         memset(rid, 0, sizeof rid);
     fc_hex(c->request_id, rid, sizeof rid);

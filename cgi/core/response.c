@@ -120,9 +120,12 @@ void fc_resp_head(struct fc_response *r, STRING *out)
     string_appendf(out, "Content-Length: %d\r\n", r->body.len);
     string_append(out, "X-Content-Type-Options: nosniff\r\n"
                        "X-Frame-Options: DENY\r\n"
-                       "Referrer-Policy: same-origin\r\n"
-                       "Content-Security-Policy: default-src 'self'; img-src 'self' data:; "
-                       "object-src 'none'; frame-ancestors 'none'; form-action 'self'\r\n");
+                       "Referrer-Policy: same-origin\r\n");
+    /* img-src names the tile server only where Map.Tiles is set (core/map.c checked it) */
+    string_appendf(out,
+                   "Content-Security-Policy: default-src 'self'; img-src 'self' data:%s%s; "
+                   "object-src 'none'; frame-ancestors 'none'; form-action 'self'\r\n",
+                   r->csp_img ? " " : "", r->csp_img ? r->csp_img : "");
     if (r->headers.len)
         string_appendn(out, r->headers.buf, r->headers.len);
     string_append(out, "\r\n");

@@ -10,6 +10,8 @@ struct fc_response {
     int status;
     int sent_type; /* a Content-Type header was set */
     int cache_set; /* a Cache-Control header was set */
+    /* a tile server's origin added to the CSP's img-src (Map.TileOrigin), or NULL */
+    const char *csp_img;
     STRING headers;
     STRING body;
 };

@@ -14,6 +14,7 @@
 #include "svc/social.h"
 #include "store/rules.h"
 #include "svc/talk.h"
+#include "svc/visual.h"
 
 #include <json-c/json.h>
 
@@ -183,6 +184,23 @@ static const char *name_of(const char *display_name, const char *username)
 }
 
 /* A user's profile; the e-mail address only for the user themself. */
+/* The URL of a person's avatar (/u/NAME/avatar: the photo or the initials, as the viewer may
+ * see them), the username percent-encoded. */
+static void add_avatar_url(json_object *o, const char *username)
+{
+    char url[256];
+    size_t n = fc_strlcpy(url, "/u/", sizeof url);
+    for (const unsigned char *p = (const unsigned char *)username; *p && n + 4 < sizeof url; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p))
+            url[n++] = (char)*p;
+        else
+            n += (size_t)snprintf(url + n, sizeof url - n, "%%%02X", *p);
+    url[n] = '\0';
+    fc_strlcpy(url + n, "/avatar", sizeof url - n);
+    add_str(o, "avatar_url", url);
+}
+
 static json_object *user_json(const struct fc_user *u, int self)
 {
     json_object *o = json_object_new_object();
@@ -199,6 +217,7 @@ static json_object *user_json(const struct fc_user *u, int self)
     add_str(o, "visibility", u->visibility);
     json_object_object_add(o, "cuisines", csv_array(u->cuisines));
     add_time(o, "created_at", u->created_at);
+    add_avatar_url(o, u->username);
     return o;
 }
 
@@ -256,7 +275,26 @@ static json_object *rest_json(const struct fc_restaurant *r)
         json_object_object_add(rating, "average", NULL);
     add_int(rating, "count", r->review_count);
     json_object_object_add(o, "rating", rating);
+    {
+        char url[64];
+        snprintf(url, sizeof url, "/restaurants/%lld/tile.svg", (long long)r->id);
+        add_str(o, "tile_url", url);
+    }
+    /* set by the lists that know where from (?near=, the user's city): rest_distance */
+    json_object_object_add(o, "distance_km", NULL);
     return o;
+}
+
+/* o's distance_km from origin (null when either has no position). */
+static void rest_distance(json_object *o, const struct fc_svc_origin *origin,
+                          const struct fc_restaurant *r)
+{
+    double km = fc_svc_distance_km(origin, r);
+    if (o && km >= 0) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.2f", km);
+        json_object_object_add(o, "distance_km", json_object_new_double_s(km, buf));
+    }
 }
 
 /* {"username", "display_name"} */
@@ -678,6 +716,7 @@ static int api_user(struct fc_ctx *c)
         add_str(o, "username", p.user.username);
         add_str(o, "display_name", name_of(p.user.display_name, p.user.username));
         add_str(o, "visibility", p.user.visibility);
+        add_avatar_url(o, p.user.username);
     }
     if (o) {
         add_bool(o, "hidden", !visible);
@@ -876,10 +915,13 @@ static int api_restaurants(struct fc_ctx *c)
         .open_at = fc_query(c, "open_at"),
     };
     struct fc_svc_search_out out;
+    struct fc_svc_origin origin;
     json_object *o, *items;
 
     if (token_ok(c))
         return 0;
+    if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
+        return fc_error_result(c, &res);
     if (fc_svc_restaurant_search(&sv, &in, &out, &res))
         return fc_error_result(c, &res);
     items = json_object_new_array();
@@ -899,6 +941,7 @@ static int api_restaurants(struct fc_ctx *c)
                 json_object_object_add(f, "average", NULL);
             json_object_object_add(it, "friends", f);
         }
+        rest_distance(it, &origin, r);
         json_object_array_add(items, it);
     }
     fc_svc_search_free(&out);
@@ -930,10 +973,13 @@ static int api_restaurant(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_restaurant_view v;
+    struct fc_svc_origin origin;
     json_object *o, *f = NULL, *my = NULL;
 
     if (token_ok(c))
         return 0;
+    if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
+        return fc_error_result(c, &res);
     /* the interaction log, as the page does */
     if (fc_svc_restaurant_view(&sv, arg_id(c, 0), 0, 1, &v, &res))
         return fc_error_result(c, &res);
@@ -942,6 +988,7 @@ static int api_restaurant(struct fc_ctx *c)
         return fc_error_result(c, &res);
     }
     o = rest_json(&v.rest);
+    rest_distance(o, &origin, &v.rest);
     if (o) {
         json_object *dist = json_object_new_object(), *rating;
         for (int st = 5; dist && st >= 1; st--) {
@@ -996,6 +1043,37 @@ static int api_rest_reviews(struct fc_ctx *c)
     return 0;
 }
 
+/* GET /api/v1/restaurants/:id/photos: the gallery, the photos of the reviews the viewer may
+ * see, as the restaurant page shows them. */
+static int api_rest_photos(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    struct fc_review_row *rows = NULL;
+    int n = 0, idx[REVIEW_MAX], k;
+    json_object *items;
+
+    if (token_ok(c))
+        return 0;
+    if (fc_svc_restaurant_reviews(&sv, arg_id(c, 0), REVIEW_MAX, &rows, &n, &res))
+        return fc_error_result(c, &res);
+    k = fc_svc_gallery(rows, n, idx, REVIEW_MAX);
+    items = json_object_new_array();
+    for (int j = 0; items && j < k; j++) {
+        const struct fc_review_row *rv = &rows[idx[j]];
+        json_object *o = json_object_new_object();
+        if (!o)
+            continue;
+        json_object_object_add(o, "url", photo_json(rv->r.photo));
+        add_int(o, "review_id", rv->r.id);
+        add_str(o, "username", rv->username);
+        add_str(o, "display_name", name_of(rv->display_name, rv->username));
+        json_object_array_add(items, o);
+    }
+    free(rows);
+    return send_json(c, 200, wrap("items", items));
+}
+
 /* HDF children's values as a JSON array of strings. */
 static json_object *hdf_array(HDF *node)
 {
@@ -1030,6 +1108,46 @@ static int api_facets(struct fc_ctx *c)
     if (o)
         json_object_object_add(o, "cities", hdf_array(cities));
     return send_json(c, 200, o);
+}
+
+/* ---- avatars ------------------------------------------------------------------------------ */
+
+/* {"avatar_url", "avatar_photo"} of the actor. */
+static int send_avatar(struct fc_ctx *c, int photo)
+{
+    json_object *o = json_object_new_object();
+    if (o) {
+        add_avatar_url(o, c->user.username);
+        add_bool(o, "avatar_photo", photo);
+    }
+    return send_json(c, 200, o);
+}
+
+/* POST /api/v1/me/avatar: multipart/form-data with the file part "photo". */
+static int api_avatar_put(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    const struct fc_param *photo = fc_param_get(&c->req.form, "photo");
+    if (!photo || !photo->filename ||
+        strncasecmp(c->req.content_type, "multipart/form-data", 19) != 0) {
+        fail(c, 400, "invalid_value", "photo",
+             "Send the picture as multipart/form-data, in a file part named \"photo\".");
+        return 0;
+    }
+    if (fc_svc_avatar_set(&sv, photo->value, photo->len, &res))
+        return fc_error_result(c, &res);
+    return send_avatar(c, 1);
+}
+
+/* DELETE /api/v1/me/avatar: the initials again. */
+static int api_avatar_delete(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    struct fc_svc_result res;
+    if (fc_svc_avatar_remove(&sv, &res))
+        return fc_error_result(c, &res);
+    return send_avatar(c, 0);
 }
 
 /* ---- reviews ------------------------------------------------------------------------------ */
@@ -1588,6 +1706,9 @@ static const struct fc_route routes[] = {
     {"GET", "/api/v1/restaurants/:id", api_restaurant, API},
     {"GET", "/api/v1/restaurants/:id/reviews", api_rest_reviews, API},
     {"GET", "/api/v1/restaurants/:id/similar", api_similar, API},
+    {"GET", "/api/v1/restaurants/:id/photos", api_rest_photos, API},
+    {"POST", "/api/v1/me/avatar", api_avatar_put, LOGIN | FC_ROUTE_PHOTO},
+    {"DELETE", "/api/v1/me/avatar", api_avatar_delete, LOGIN},
     {"POST", "/api/v1/restaurants/:id/reviews", api_review_create, LOGIN | FC_ROUTE_PHOTO},
     {"GET", "/api/v1/reviews/:id", api_review_get, API},
     {"PUT", "/api/v1/reviews/:id", api_review_put, LOGIN | FC_ROUTE_PHOTO},

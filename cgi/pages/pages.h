@@ -71,4 +71,20 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
 
+/* Pictures and the map (pages/visual.c). */
+int page_tile(struct fc_ctx *c);
+int page_avatar(struct fc_ctx *c);
+struct fc_svc_origin;
+struct fc_review_row;
+/* prefix.Km and prefix.KmFrom ("the centre of X", "the chosen point") when o and r have a
+ * position. */
+void pages_set_distance(struct fc_ctx *c, const char *prefix, const struct fc_svc_origin *o,
+                        const struct fc_restaurant *r);
+/* Map.*: rows[0..n) projected for templates/map.cs (here: the id to mark, or 0), each with its
+ * distance from o (or NULL); nothing when none has coordinates. */
+int pages_set_map(struct fc_ctx *c, const struct fc_restaurant *rows, int n, int64_t here,
+                  const struct fc_svc_origin *o);
+/* Gallery.N: the photos among the reviews rows[0..n) (those the viewer may see). */
+void pages_set_gallery(struct fc_ctx *c, const struct fc_review_row *rows, int n);
+
 #endif

@@ -4,6 +4,7 @@
 #include "core/config.h"
 #include "pages/pages.h"
 #include "svc/profiles.h"
+#include "svc/visual.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,14 @@ static int render_edit(struct fc_ctx *c, const struct fc_user *u, const char *ch
         return fc_error_result(c, &res);
     set_choices(c, &ch, checked);
     fc_svc_choices_free(&ch);
+    {
+        struct fc_svc_avatar a;
+        char *none = NULL;
+        size_t len = 0;
+        if (fc_svc_avatar(&sv, u->username, 0, &a, &none, &len, &res))
+            return fc_error_result(c, &res);
+        fc_set_int(c, "Form.AvatarPhoto", a.has_photo);
+    }
     if (refused) {
         char k[64];
         snprintf(k, sizeof k, "Form.Errors.%s", refused->field);
@@ -106,6 +115,21 @@ int page_profile_edit_form(struct fc_ctx *c)
     if (fc_svc_profile_own(&sv, c->args[0], &u, &res))
         return fc_error_result(c, &res);
     return render_edit(c, &u, u.cuisines, NULL);
+}
+
+/* The form's picture: a new photo (the file part "photo"), or "remove_photo" for the
+ * initials again; nothing when neither. */
+static int avatar_form(struct fc_ctx *c, const struct fc_svc *sv, struct fc_svc_result *res)
+{
+    const struct fc_param *photo = fc_param_get(&c->req.form, "photo");
+    fc_svc_ok(res, 200);
+    if (c->args[0][0] && strcmp(c->args[0], c->user.username) != 0)
+        return FC_OK; /* someone else's profile: fc_svc_profile_edit says no */
+    if (photo && photo->filename && photo->len > 0)
+        return fc_svc_avatar_set(sv, photo->value, photo->len, res);
+    if (*fc_form(c, "remove_photo"))
+        return fc_svc_avatar_remove(sv, res);
+    return FC_OK;
 }
 
 int page_profile_edit(struct fc_ctx *c)
@@ -139,6 +163,19 @@ int page_profile_edit(struct fc_ctx *c)
         }
     }
     in.cuisines = cuisines;
+    /* the picture first: a refused one leaves the whole form unsaved */
+    if (avatar_form(c, &sv, &res) && res.field) {
+        struct fc_svc_result own;
+        if (fc_svc_profile_own(&sv, c->args[0], &u, &own) == FC_OK)
+            status = render_edit(c, &u, checked, &res);
+        else
+            status = fc_error_result(c, &own);
+        free(cuisines);
+        return status;
+    } else if (!FC_SVC_OK(&res)) {
+        free(cuisines);
+        return fc_error_result(c, &res);
+    }
     if (fc_svc_profile_edit(&sv, c->args[0], &in, &u, &res)) {
         /* a field refused: the form again with what was sent and the field's error */
         status = res.field ? render_edit(c, &u, checked, &res) : fc_error_result(c, &res);

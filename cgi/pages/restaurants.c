@@ -2,6 +2,7 @@
 #include "core/util.h"
 #include "pages/pages.h"
 #include "svc/content.h"
+#include "svc/visual.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +24,12 @@ int page_restaurants(struct fc_ctx *c)
         .open_at = fc_query(c, "open_at"),
     };
     struct fc_svc_search_out out;
+    struct fc_svc_origin origin;
     HDF *cuis = NULL, *cities = NULL;
     NEOERR *err;
 
+    if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
+        return fc_error_result(c, &res);
     if (fc_svc_restaurant_search(&sv, &in, &out, &res))
         return fc_error_result(c, &res);
     for (int i = 0; i < out.n; i++) {
@@ -39,6 +43,12 @@ int page_restaurants(struct fc_ctx *c)
             snprintf(k, sizeof k, "%s.FriendsAvg", p);
             fc_setf(c, k, "%.1f", out.rows[i].friends_avg);
         }
+        pages_set_distance(c, p, &origin, &out.rows[i]);
+    }
+    /* the map of the results on this page */
+    if (pages_set_map(c, out.rows, out.n, 0, &origin)) {
+        fc_svc_search_free(&out);
+        return 500;
     }
     fc_svc_search_free(&out);
     fc_set(c, "Search.sort", out.sort_name);

@@ -5,6 +5,7 @@
 #include "core/util.h"
 #include "pages/pages.h"
 #include "svc/content.h"
+#include "svc/visual.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,38 @@ void pages_set_review(struct fc_ctx *c, const char *p, const struct fc_review_ro
     pages_node_int(n, "Mine", c->logged_in && rv->r.user_id == c->user.id);
     pages_node_date(n, "Date", rv->r.created_at);
     pages_node_month(n, "Visited", rv->r.visited);
+}
+
+/* The restaurant page's pictures and map (svc/visual.h): its distance from the user's city or
+ * ?near=, the map of it and its neighbours, the gallery of the review photos shown. -1 when
+ * done, else the handler's answer (the error page is made). */
+static int restaurant_visual(struct fc_ctx *c, const struct fc_svc *sv,
+                             const struct fc_svc_restaurant_view *v)
+{
+    struct fc_svc_origin origin;
+    struct fc_svc_result res;
+    struct fc_restaurant *near = NULL, *pins;
+    int n = 0, rc;
+
+    if (fc_svc_place_area(sv, &v->rest, fc_query(c, "near"), 8, &origin, &near, &n, &res))
+        return fc_error_result(c, &res);
+    pages_set_distance(c, "Restaurant", &origin, &v->rest);
+    pages_set_gallery(c, v->reviews, v->n_reviews);
+    if (!(pins = calloc((size_t)n + 1, sizeof *pins))) {
+        free(near);
+        return 500;
+    }
+    pins[0] = v->rest;
+    if (n)
+        memcpy(pins + 1, near, (size_t)n * sizeof *pins);
+    {
+        /* on its own page, the neighbours' distances are from the place */
+        struct fc_svc_origin at = {.set = 1, .chosen = 1, .lat = v->rest.lat, .lon = v->rest.lon};
+        rc = pages_set_map(c, pins, n + 1, v->rest.id, &at);
+    }
+    free(pins);
+    free(near);
+    return rc ? 500 : -1;
 }
 
 /* Fills the restaurant page: restaurant, reviews the viewer may see, friends' summary, the
@@ -59,6 +92,9 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
         fc_set_int(c, "ReviewPage.Prev", v.reviews_page - 1);
     if (v.reviews_more)
         fc_set_int(c, "ReviewPage.Next", v.reviews_page + 1);
+    if ((status = restaurant_visual(c, &sv, &v)) >= 0)
+        goto out;
+    status = 500;
     for (int i = 0; i < v.n_reviews; i++) {
         char p[32];
         snprintf(p, sizeof p, "Reviews.%d", i);

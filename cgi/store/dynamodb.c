@@ -1799,6 +1799,8 @@ static const struct fc_store_ops dynamo_ops = {
     .reset_create = dynamo_reset_create,
     .reset_take = dynamo_reset_take,
     .ratings_of_user = dynamo_ratings_of_user,
+    .avatar_get = dynamo_avatar_get,
+    .avatar_set = dynamo_avatar_set,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -306,6 +306,11 @@ int dynamo_export_rows(struct fc_store *s,
                        void *ctx);
 int dynamo_import_row(struct fc_store *s, const char *table, struct json_object *row);
 int dynamo_wipe(struct fc_store *s);
+/* Avatars (dynamodb_avatar.c): the item (U#<id>, "AVATAR") with user_id, photo, updated_at
+ * (new), also for dynamodb_copy.c. */
+json_object *dynamo_avatar_item(int64_t user_id, const char *key, int64_t now);
+int dynamo_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t n);
+int dynamo_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int64_t now);
 /* Drops an unfinished import. */
 void dynamo_import_abort(struct fc_dynamo *d);
 /* Rewrites every feed from the friendships, reviews and saves (after a failed fan-out). */

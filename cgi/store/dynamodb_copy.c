@@ -268,6 +268,13 @@ static int export_each(void *ctx, json_object *it)
             return review_row(c, it);
         if (strncmp(sk, "SV#", 3) == 0)
             return nums_row(c, "saves", it, save_cols, FC_ARRAY_LEN(save_cols));
+        if (strcmp(sk, "AVATAR") == 0) { /* store/dynamodb_avatar.c */
+            json_object *row = json_object_new_object();
+            row_n(row, "user_id", dynamo_get_n(it, "user_id"));
+            row_s(row, "photo", dynamo_get_s(it, "photo"));
+            row_n(row, "updated_at", dynamo_get_n(it, "updated_at"));
+            return out(c, "avatars", row);
+        }
         return 0; /* G#RI#, G#BB#: the other side of a request or block */
     }
     if (strncmp(pk, "RST#", 4) == 0 && strcmp(sk, "RESTAURANT") == 0)
@@ -474,6 +481,9 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
     struct dynamo_writer *w = &im->w;
     if (strcmp(table, "users") == 0)
         return import_users(im, row);
+    if (strcmp(table, "avatars") == 0)
+        return dynamo_writer_put(
+            w, dynamo_avatar_item(rn(row, "user_id"), rs(row, "photo"), rn(row, "updated_at")));
     if (strcmp(table, "restaurants") == 0)
         return import_restaurants(im, row);
     if (strcmp(table, "friendships") == 0) {

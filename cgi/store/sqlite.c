@@ -1592,6 +1592,8 @@ static const struct fc_store_ops sqlite_ops = {
     .reset_create = fc_sqlite_reset_create,
     .reset_take = fc_sqlite_reset_take,
     .ratings_of_user = fc_sqlite_ratings_of_user,
+    .avatar_get = fc_sqlite_avatar_get,
+    .avatar_set = fc_sqlite_avatar_set,
 };
 
 static int cmp_str(const void *a, const void *b)

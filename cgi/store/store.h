@@ -563,6 +563,10 @@ struct fc_store_ops {
      * shown now must leave out and what "Because you liked X" may name. */
     int (*ratings_of_user)(struct fc_store *s, int64_t user_id, struct fc_rating *out, int max,
                            int *n);
+    /* avatars (store/sqlite_avatar.c, store/dynamodb_avatar.c): the blob key of a user's
+     * uploaded photo into key (at least 80 bytes; "" for none); set "" to remove it. */
+    int (*avatar_get)(struct fc_store *s, int64_t user_id, char *key, size_t n);
+    int (*avatar_set)(struct fc_store *s, int64_t user_id, const char *key, int64_t now);
 };
 
 struct fc_store {
@@ -696,6 +700,10 @@ int fc_sqlite_export_rows(struct fc_store *s,
                           void *ctx);
 int fc_sqlite_import_row(struct fc_store *s, const char *table, struct json_object *row);
 int fc_sqlite_wipe(struct fc_store *s);
+
+/* The SQLite backend's avatars (store/sqlite_avatar.c). */
+int fc_sqlite_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t n);
+int fc_sqlite_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int64_t now);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

@@ -1,11 +1,15 @@
 /* svc/profiles: showing, editing and searching profiles (see profiles.h). */
 #include "svc/profiles.h"
 
+#include "blob/blob.h"
 #include "core/app.h"
+#include "core/config.h"
 #include "core/util.h"
+#include "svc/visual.h"
 
 #include <ClearSilver.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,5 +266,82 @@ int fc_svc_profile_search(const struct fc_svc *sv, const char *q, struct fc_pers
         return fc_svc_fail_store(sv, res, "people search");
     for (int i = 0; i < *n; i++)
         fc_store_person_redact(&out[i], me);
+    return FC_OK;
+}
+
+/* ---- avatars (svc/visual.h): an uploaded photo is part of the profile's details ----------- */
+
+int fc_svc_avatar(const struct fc_svc *sv, const char *username, int want_bytes,
+                  struct fc_svc_avatar *out, char **data, size_t *len, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    struct fc_user u;
+    int64_t me = fc_svc_actor_id(sv);
+    int rel, rc;
+    char key[80];
+
+    memset(out, 0, sizeof *out);
+    *data = NULL;
+    *len = 0;
+    fc_svc_ok(res, 200);
+    if (reach(sv, username, &u, &rel, res))
+        return FC_EINVAL;
+    fc_strlcpy(out->username, u.username, sizeof out->username);
+    fc_strlcpy(out->name, u.display_name[0] ? u.display_name : u.username, sizeof out->name);
+    if (s->ops->avatar_get(s, u.id, key, sizeof key))
+        return fc_svc_fail_store(sv, res, "avatar");
+    out->has_photo = key[0] != '\0';
+    /* the photo with the bio and the city: to whom the profile rule shows them (a friends-only
+     * member's to friends and herself); everyone else gets the initials */
+    if (!key[0] || !(fc_store_profile_fields(me, u.id, u.visibility, rel) & FC_FIELD_PROFILE))
+        return FC_OK;
+    fc_strlcpy(out->photo, key, sizeof out->photo);
+    if (!want_bytes)
+        return FC_OK;
+    rc = sv->app->blob->ops->get(sv->app->blob, key, data, len);
+    if (rc == FC_NOTFOUND) { /* the photo went missing: the initials rather than an error */
+        out->photo[0] = '\0';
+        return FC_OK;
+    }
+    if (rc)
+        return fc_svc_fail_store(sv, res, "avatar photo");
+    return FC_OK;
+}
+
+int fc_svc_avatar_set(const struct fc_svc *sv, const void *data, size_t len,
+                      struct fc_svc_result *res)
+{
+    size_t max = (size_t)fc_config_int(sv->app->cfg, "Limits.MaxPhoto", 5 << 20);
+    const char *type;
+    char hash[65], key[80];
+
+    fc_svc_ok(res, 200);
+    if (!sv->actor)
+        return fc_svc_fail(res, 401, NULL, NULL, "Log in to change your picture.");
+    if (!data || !len)
+        return fc_svc_fail(res, 400, "invalid_value", "photo",
+                           "Choose a photo to upload (a file part named \"photo\").");
+    if (len > max)
+        return fc_svc_fail(res, 413, "photo_too_large", "photo",
+                           "The photo is too large (at most %zu MB).", max >> 20);
+    if (!(type = fc_image_type(data, len)))
+        return fc_svc_fail(res, 415, "unsupported_media_type", "photo",
+                           "The photo must be a JPEG, PNG or WebP image.");
+    fc_sha256_hex(hash, data, len);
+    snprintf(key, sizeof key, "%s.%s", hash, type);
+    if (sv->app->blob->ops->put(sv->app->blob, key, data, len, fc_image_mime(key)))
+        return fc_svc_fail_store(sv, res, "avatar upload");
+    if (sv->app->store->ops->avatar_set(sv->app->store, sv->actor->id, key, fc_now()))
+        return fc_svc_fail_store(sv, res, "avatar");
+    return FC_OK;
+}
+
+int fc_svc_avatar_remove(const struct fc_svc *sv, struct fc_svc_result *res)
+{
+    fc_svc_ok(res, 200);
+    if (!sv->actor)
+        return fc_svc_fail(res, 401, NULL, NULL, "Log in to change your picture.");
+    if (sv->app->store->ops->avatar_set(sv->app->store, sv->actor->id, "", fc_now()))
+        return fc_svc_fail_store(sv, res, "avatar");
     return FC_OK;
 }

@@ -1249,6 +1249,27 @@ static void test_ratings_of_user(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A member's avatar photo: none at first, set, replaced, removed; each user's own. */
+static void test_avatars(void **state)
+{
+    char key[80];
+    (void)state;
+    assert_int_equal(S->ops->avatar_get(S, ana, key, sizeof key), FC_OK);
+    assert_string_equal(key, "");
+    assert_int_equal(S->ops->avatar_set(S, ana, "aa.png", 100), FC_OK);
+    assert_int_equal(S->ops->avatar_get(S, ana, key, sizeof key), FC_OK);
+    assert_string_equal(key, "aa.png");
+    assert_int_equal(S->ops->avatar_get(S, bob, key, sizeof key), FC_OK);
+    assert_string_equal(key, "");
+    assert_int_equal(S->ops->avatar_set(S, ana, "bb.jpg", 200), FC_OK);
+    assert_int_equal(S->ops->avatar_get(S, ana, key, sizeof key), FC_OK);
+    assert_string_equal(key, "bb.jpg");
+    assert_int_equal(S->ops->avatar_set(S, ana, "", 300), FC_OK);
+    assert_int_equal(S->ops->avatar_get(S, ana, key, sizeof key), FC_OK);
+    assert_string_equal(key, "");
+    assert_int_equal(S->ops->avatar_set(S, ana, "", 400), FC_OK); /* removing none: fine */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1271,6 +1292,7 @@ int main(void)
         cmocka_unit_test(test_talk),
         cmocka_unit_test(test_reset_links),
         cmocka_unit_test(test_ratings_of_user),
+        cmocka_unit_test(test_avatars),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
