@@ -81,7 +81,7 @@ int page_review_delete_confirm(struct fc_ctx *c)
 
     if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
         return 404;
-    if (!(r = malloc(sizeof *r)))
+    if (!(r = calloc(1, sizeof *r)))
         return 500;
     if (fc_svc_review_get(&sv, id, r, &res)) {
         rc = fc_error_result(c, &res);
@@ -100,6 +100,7 @@ int page_review_delete_confirm(struct fc_ctx *c)
     snprintf(back, sizeof back, "/restaurants/%lld", (long long)r->r.restaurant_id);
     rc = render_confirm(c, "Delete your review", "Delete review", action, NULL, NULL, back);
 out:
+    fc_review_clear(&r->r);
     free(r);
     return rc;
 }

@@ -78,6 +78,7 @@ static int page_comment_add(struct fc_ctx *c)
         if (fc_svc_review_get(&sv, id, &rv, &r2))
             return fc_error_result(c, &r2);
         pages_set_review(c, "Review", &rv);
+        fc_review_clear(&rv.r);
         fc_set(c, "Comment.Body", fc_form(c, "body"));
         fc_set(c, "Comment.Next", pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : "/"));
         fc_set(c, "Form.Errors.body", res.message);

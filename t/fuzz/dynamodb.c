@@ -76,9 +76,16 @@ static void run(unsigned op, unsigned arg)
         o->rest_get(S, 132572, &r);
         break;
     case 6: {
-        struct fc_rest_query q = {arg & 1 ? "taco" : "", arg & 2 ? "Mexican" : "",
-                                  arg & 4 ? "low" : "",  arg & 8 ? "San Luis Potosi" : "",
-                                  (int)(arg >> 4) % 3,   5};
+        struct fc_rest_query q = {.text = arg & 1 ? "taco" : "",
+                                  .cuisine = arg & 2 ? "Mexican" : "",
+                                  .price = arg & 4 ? "low" : "",
+                                  .city = arg & 8 ? "San Luis Potosi" : "",
+                                  .offset = (int)(arg >> 4) % 3,
+                                  .limit = 5,
+                                  .sort = (int)(arg >> 6) % 5, /* every order, FC_SORT_* */
+                                  .viewer = 1,
+                                  .near_lat = 22.15,
+                                  .near_lon = -100.98};
         if (o->rest_search(S, &q, &found, &n, &total) == FC_OK && n > 5)
             abort();
         free(found);

@@ -30,6 +30,13 @@ PAGES = [
     ("anon", "restaurants-search", "GET", "/restaurants?q=taco", None),
     ("anon", "restaurants-none", "GET", "/restaurants?q=zzzzqqq", None),
     ("anon", "restaurants-page2", "GET", "/restaurants?page=2", None),
+    ("anon", "restaurants-best", "GET", "/restaurants?sort=rating", None),
+    ("anon", "restaurants-most-reviewed", "GET", "/restaurants?sort=reviews", None),
+    ("anon", "restaurants-nearest", "GET", "/restaurants?sort=nearest&near=22.15,-100.98", None),
+    ("anon", "restaurants-open", "GET", "/restaurants?open=1", None),
+    ("anon", "restaurants-bad-sort", "GET", "/restaurants?sort=sideways", None),
+    ("anon", "restaurants-past-end", "GET", "/restaurants?page=99", None),
+    ("anon", "restaurant-reviews-page2", "GET", "/restaurants/{busy}?page=2", None),
     ("anon", "restaurant", "GET", "/restaurants/{rid}", None),
     ("anon", "profile", "GET", "/u/{user}", None),
     ("anon", "login", "GET", "/login", None),
@@ -62,6 +69,12 @@ PAGES = [
     ("user", "friends-recommend", "GET", "/friends/recommend", None),
     ("user", "feed", "GET", "/feed", None),
     ("user", "saved", "GET", "/saved", None),
+    ("user", "restaurants-friends", "GET", "/restaurants?sort=friends", None),
+    ("user", "notifications", "GET", "/notifications", None),
+    ("user", "confirm-block", "GET", "/friends/block?username={friend}&next=/friends", None),
+    ("user", "confirm-unfriend", "GET", "/friends/remove?username={friend}&next=/friends", None),
+    ("user", "confirm-delete-review", "GET", "/reviews/{myreview}/delete", None),
+    ("user", "comment-error", "POST", "/reviews/{review}/comments", {"body": "", "next": "/"}),
     ("user", "admin-forbidden", "GET", "/admin", None),
     ("new", "home", "GET", "/", None),
     ("new", "friends", "GET", "/friends", None),
@@ -110,6 +123,13 @@ def values(cl):
     listing = cl["anon"].get("/restaurants").text
     ids = re.findall(r'href="/restaurants/(\d+)"', listing)
     v["rid"] = next((i for i in ids if i not in mine), ids[0])
+    busy = re.findall(r'href="/restaurants/(\d+)"', cl["anon"].get("/restaurants?sort=reviews").text)
+    v["busy"] = busy[0] if busy else v["rid"]
+    # a review on the busy page (its likes and comments), and the demo user's own review
+    rv = re.findall(r'id="review-(\d+)"', user.get("/restaurants/" + v["busy"]).text)
+    v["review"] = rv[0] if rv else "1"
+    own = re.findall(r'href="/reviews/(\d+)/delete"', user.get("/restaurants/" + v["mine"]).text)
+    v["myreview"] = own[0] if own else "1"
     friends = user.get("/friends").text
     names = re.findall(r'href="/u/([^"/]+)"', friends)
     names = [n for n in names if n != DEMO_USER]
