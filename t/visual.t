@@ -294,8 +294,8 @@ try:
          "?near= on the list too")
     for bad in ("91,0", "abc", "22.1", "22.1,-200", "1e999,3"):
         r = v.get("/restaurants/1?near=" + bad)
-        t.ok(r.status == 400 and "near" in r.text and "latitude" in r.text,
-             "?near=%s: 400 saying what a point is" % bad, r.status)
+        t.ok(r.status == 422 and "near" in r.text and "latitude" in r.text,
+             "?near=%s: 422 saying what a point is" % bad, r.status)
     r = call(srv, "GET", "/api/v1/restaurants/1?near=22.15,-100.98")
     t.ok(r.status == 200 and isinstance(r.json.get("distance_km"), (int, float))
          and r.json.get("tile_url") == "/restaurants/1/tile.svg",
@@ -308,7 +308,7 @@ try:
                                  for i in r.json["items"]),
          "API: the list with distance_km from the user's city", r.text[:300])
     r = call(srv, "GET", "/api/v1/restaurants?near=x")
-    t.ok(r.status == 400 and r.json["error"]["field"] == "near", "API: a bad near: 400, field near")
+    t.ok(r.status == 422 and r.json["error"]["field"] == "near", "API: a bad near: 422, field near")
 
     # every page of this feature valid HTML (SVG map, gallery, avatar form, tiles on cards)
     errs = validate({"restaurant": ana.get("/restaurants/1").text,

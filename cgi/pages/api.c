@@ -1070,7 +1070,7 @@ static int api_rest_photos(struct fc_ctx *c)
         add_str(o, "display_name", name_of(rv->display_name, rv->username));
         json_object_array_add(items, o);
     }
-    free(rows);
+    fc_review_rows_free(rows, n);
     return send_json(c, 200, wrap("items", items));
 }
 

@@ -2,8 +2,10 @@
  * the actor's review, the interaction log of a view), the search and its parameters, the
  * facets, the home page's figures and the health check (svc/content.h). */
 #include "core/app.h"
+#include "core/map.h"
 #include "core/util.h"
 #include "svc/content.h"
+#include "svc/visual.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,19 +35,6 @@ static const struct {
 };
 
 /* "lat,lon" in degrees: FC_OK or FC_EINVAL. */
-static int parse_point(const char *s, double *lat, double *lon)
-{
-    char *end;
-    *lat = strtod(s, &end);
-    if (end == s || *end != ',')
-        return FC_EINVAL;
-    s = end + 1;
-    *lon = strtod(s, &end);
-    if (end == s || *end || !(*lat >= -90 && *lat <= 90) || !(*lon >= -180 && *lon <= 180))
-        return FC_EINVAL;
-    return FC_OK;
-}
-
 /* Where nearest measures from: near=, else the centre of the city searched, else of the
  * actor's home city. */
 static int nearest_from(const struct fc_svc *sv, const struct fc_svc_search_in *in,
@@ -114,10 +103,8 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
         return fc_svc_fail(res, 422, "invalid_value", "sort",
                            "Log in to sort by your friends' rating.");
     q.viewer = fc_svc_actor_id(sv);
-    if (in->near && *in->near && parse_point(in->near, &out->near_lat, &out->near_lon))
-        return fc_svc_fail(res, 422, "invalid_value", "near",
-                           "A point is latitude,longitude in degrees (for example "
-                           "22.15,-100.98).");
+    if (in->near && *in->near && fc_map_parse_point(in->near, &out->near_lat, &out->near_lon))
+        return fc_svc_bad_near(res);
     if (in->open && *in->open && strcmp(in->open, "0") && strcmp(in->open, "1"))
         return fc_svc_fail(res, 422, "invalid_value", "open",
                            "Open must be 1 (open now) or 0 (any time).");

@@ -44,6 +44,13 @@ static void centre_of(const struct fc_restaurant *rows, int n, const char *city,
     }
 }
 
+int fc_svc_bad_near(struct fc_svc_result *res)
+{
+    return fc_svc_fail(res, 422, "invalid_value", "near",
+                       "near must be a point \"latitude,longitude\" in decimal degrees (latitude "
+                       "-90 to 90, longitude -180 to 180), e.g. near=22.15,-100.98.");
+}
+
 /* A chosen point into out; 1 when there is none (the home city's centre may apply). */
 static int chosen_point(const char *near, struct fc_svc_origin *out, struct fc_svc_result *res)
 {
@@ -52,10 +59,7 @@ static int chosen_point(const char *near, struct fc_svc_origin *out, struct fc_s
     if (!near || !*near)
         return 1;
     if (fc_map_parse_point(near, &out->lat, &out->lon))
-        return fc_svc_fail(res, 400, "invalid_parameter", "near",
-                           "near must be a point \"latitude,longitude\" in decimal degrees "
-                           "(latitude -90 to 90, longitude -180 to 180), e.g. "
-                           "near=22.15,-100.98.");
+        return fc_svc_bad_near(res);
     out->set = out->chosen = 1;
     return FC_OK;
 }

@@ -19,7 +19,13 @@ async function axe(page, what) {
 }
 
 // Whether every <img> of the page that matches selector loaded (naturalWidth > 0).
+// Every image of selector has loaded; lazy ones are scrolled into view first (a long page's
+// cards below the fold load only then).
 async function loaded(page, selector) {
+  for (const img of await page.$$(selector)) {
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction((i) => i.complete, img, { timeout: 5000 }).catch(() => {});
+  }
   return page.$$eval(selector, (imgs) => imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0));
 }
 

@@ -81,14 +81,17 @@ static void test_app_table(void **state)
                 assert_true(a->flags & FC_ROUTE_LOGIN);
             if (strncmp(a->pattern, "/admin", 6) == 0)
                 assert_true(a->flags & FC_ROUTE_ADMIN);
-            /* file uploads: only the review photo, only where a review is written (the two
-             * review forms, the API's create and update); every other route takes no file
-             * part at all */
+            /* file uploads: only a photo, only where a review is written (the two review
+             * forms, the API's create and update) or an avatar set (the profile form, the
+             * API's avatar); every other route takes no file part at all */
             if (a->flags & FC_ROUTE_PHOTO) {
                 assert_true(strcmp(a->pattern, "/restaurants/:id/review") == 0 ||
                             strcmp(a->pattern, "/reviews/:id/edit") == 0 ||
                             strcmp(a->pattern, "/api/v1/restaurants/:id/reviews") == 0 ||
-                            strcmp(a->pattern, "/api/v1/reviews/:id") == 0);
+                            strcmp(a->pattern, "/api/v1/reviews/:id") == 0 ||
+                            (strcmp(a->pattern, "/u/:username/edit") == 0 &&
+                             strcmp(a->method, "POST") == 0) ||
+                            strcmp(a->pattern, "/api/v1/me/avatar") == 0);
                 assert_string_equal(fc_route_files(a)[0], "photo");
                 assert_null(fc_route_files(a)[1]);
             } else {
