@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Want-to-go that people use (issue #16, item 6, the part without new stored fields): the
+"""Want-to-go that people use (issue #16, item 6): the
 list page removes a place and says "been there" (off the list, on to the review form for that
 place, which asks how it was), inside each card; saving says friends will see it; the API
-does the same (POST /api/v1/saved/:id/been). FORKCAST_TEST_STORE=dynamodb runs it on DynamoDB."""
+does the same (POST /api/v1/saved/:id/been). A private note per saved place (/saved, PUT
+/api/v1/saved/:id {"note"}), up to 280 characters, seen by its owner only. FORKCAST_TEST_STORE=dynamodb runs it on DynamoDB."""
 import json
 import os
 import re
@@ -47,6 +48,27 @@ try:
     t.ok(c1 and 'action="/restaurants/1/been"' in c1[0], "and its Been there button", c1)
     t.ok(not re.search(r"</li>\s*<form", page), "no button sits between the cards")
 
+    # a private note per saved place: a small form in each card, only the owner sees it
+    r = w.post("/restaurants/3/note", {"note": "ask for the window table"}, csrf_from="/saved")
+    t.ok(r.status == 303 and r.headers.get("location", "").endswith("/saved"), "the note form goes back to the list",
+         (r.status, r.headers.get("location")))
+    page = w.get("/saved").text
+    c3 = [c for c in re.findall(r'<li class="card[^"]*">(.*?)</li>', page, re.S) if 'href="/restaurants/3"' in c]
+    t.ok(c3 and 'action="/restaurants/3/note"' in c3[0] and "ask for the window table" in c3[0],
+         "the note shows in its card, in its form", c3)
+    t.ok("Note saved" in page, "with a flash", re.findall(r'<p class="flash"[^>]*>(.*?)</p>', page))
+    r = w.post("/restaurants/3/note", {"note": "x" * 281}, csrf_from="/saved")
+    t.ok(r.status == 422 and "280" in r.text and "note" in r.text.lower(), "a note over 280 characters: 422",
+         r.status)
+    t.ok("ask for the window table" in w.get("/saved").text, "and the note stays as it was")
+    r = w.post("/restaurants/4/note", {"note": "hi"}, csrf_from="/saved")
+    t.ok(r.status == 404, "a note on a place not on the list: 404", r.status)
+    o = Client(srv)
+    o.post("/signup", {"username": "ola", "email": "ola@example.com", "password": PW, "password2": PW,
+                       "display_name": "Ola"})
+    t.ok("window table" not in o.get("/saved").text and "window table" not in o.get("/restaurants/3").text,
+         "nobody else sees it")
+
     r = w.post("/restaurants/1/unsave", {"next": "/saved"}, csrf_from="/saved")
     t.ok(r.status == 303 and r.headers.get("location", "").endswith("/saved"), "Remove goes back to the list",
          (r.status, r.headers.get("location")))
@@ -65,6 +87,21 @@ try:
     # the API
     st, j, _ = api("POST", "/api/v1/login", body={"username": "wen", "password": PW})
     tok = j["token"]
+    items = lambda j: {i.get("id"): i for i in (j or {}).get("items", [])}
+    st, j, _ = api("GET", "/api/v1/saved", tok)
+    t.ok(st == 200 and items(j).get(3, {}).get("note") == "ask for the window table",
+         "GET /api/v1/saved: the owner's note with each place", j)
+    st, j, _ = api("PUT", "/api/v1/saved/3", tok, {"note": "bring cash"})
+    t.ok(st in (200, 204), "PUT /api/v1/saved/:id {note}", (st, j))
+    st, j, _ = api("GET", "/api/v1/saved", tok)
+    t.ok(items(j).get(3, {}).get("note") == "bring cash", "the note changed", j)
+    st, j, _ = api("PUT", "/api/v1/saved/3", tok, {"note": "x" * 281})
+    t.ok(st == 422 and j and j["error"].get("field") == "note", "a long note: 422 naming the field note", (st, j))
+    st, j, _ = api("PUT", "/api/v1/saved/3", tok, {"note": 5})
+    t.ok(st == 422 and j and j["error"].get("field") == "note", "a note that is not a string: 422", (st, j))
+    st, j, _ = api("POST", "/api/v1/login", body={"username": "ola", "password": PW})
+    st, j, _ = api("GET", "/api/v1/saved", j["token"])
+    t.ok(st == 200 and "bring cash" not in json.dumps(j), "another user's API list has no note of wen's", j)
     st, j, r = api("POST", "/api/v1/saved/3/been", tok)
     t.ok(st == 200 and j and j.get("saved") is False and j.get("review") == "/api/v1/restaurants/3/reviews",
          "POST /api/v1/saved/:id/been: off the list, where to post the review", (st, j))

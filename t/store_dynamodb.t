@@ -117,7 +117,8 @@ FIXTURE = {
                  "2023-10"),
                 (11, 3, 1, 2, "meh", "", 1700001100, 1700001200, ""),
                 (12, 1, 2, 4, "Fresh", "", 1700001300, 1700001300, "")],
-    "saves": [(20, 3, 2, 1700002000), (21, 1, 3, 1700002100)],
+    # with the owner's private note (sql/014_save_notes.sql), "" for none
+    "saves": [(20, 3, 2, 1700002000, "ask for the window table"), (21, 1, 3, 1700002100, "")],
     # conversation (sql/011_talk.sql): likes, comments, notifications, the last one seen
     "likes": [(10, 1, 1700004000), (10, 3, 1700004100), (12, 2, 1700004200)],
     "comments": [(60, 10, 1, 1, "Agreed!", 1700004300), (61, 10, 1, 3, "Really?", 1700004400)],
@@ -288,6 +289,10 @@ def check_copy(dl, env):
          and ("RV#12", "REVIEW") in by
          and ("JOBKEY#ec2:i-1", "UNIQUE") in by,
          "the relation sets on profiles and the uniqueness and id items", u1)
+    sv20, sv21 = by.get(("U#3", "SV#2"), {}), by.get(("U#1", "SV#3"), {})
+    t.ok(sv20.get("note") == {"S": "ask for the window table"} and sv20.get("id") == {"N": "20"}
+         and "note" not in sv21, "a save's private note on its item (none: no attribute)",
+         "%s %s" % (sv20, sv21))
     seq = {k[0]: int(by[k]["v"]["N"]) for k in by if k[0].startswith("SEQ#")}
     rv10 = by.get(("RV#10", "REVIEW"), {})
     t.ok(rv10.get("likes") == {"N": "2"} and rv10.get("comments") == {"N": "2"}

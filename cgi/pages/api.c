@@ -1313,25 +1313,47 @@ static int api_saved(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_restaurant *rows = NULL;
+    struct fc_save_note *notes = NULL;
     json_object *items;
-    int n = 0;
-    if (fc_svc_save_list(&sv, &rows, &n, &res))
+    int n = 0, nn = 0;
+    if (fc_svc_save_list(&sv, &rows, &n, &res) || fc_svc_save_notes(&sv, n, &notes, &nn, &res)) {
+        free(rows);
         return fc_error_result(c, &res);
+    }
     items = json_object_new_array();
-    for (int i = 0; items && i < n; i++)
-        json_object_array_add(items, rest_json(&rows[i]));
+    for (int i = 0; items && i < n; i++) {
+        json_object *o = rest_json(&rows[i]);
+        if (o) /* the owner's private note: this list is only ever the caller's own */
+            add_str(o, "note", fc_svc_save_note_of(notes, nn, rows[i].id));
+        json_object_array_add(items, o);
+    }
+    free(notes);
     free(rows);
     return send_json(c, 200, wrap("items", items));
 }
 
-/* PUT and DELETE /api/v1/saved/:id: save or unsave a restaurant (logged as events). */
+/* PUT and DELETE /api/v1/saved/:id: save or unsave a restaurant (logged as events); PUT
+ * {"note": "..."} also sets the owner's private note on it. */
 static int api_save(struct fc_ctx *c)
 {
+    static const char *const names[] = {"note", NULL};
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    if (fc_svc_save_set(&sv, arg_id(c, 0), strcmp(c->req.method, "PUT") == 0, &res))
-        return fc_error_result(c, &res);
-    return send_none(c);
+    json_object *in = NULL;
+    const char *note = NULL;
+    int put = strcmp(c->req.method, "PUT") == 0;
+
+    if (put &&
+        (read_body(c, &in) || only_fields(c, in, names) || field_str(c, in, "note", 0, &note)))
+        goto out;
+    if (fc_svc_save_set(&sv, arg_id(c, 0), put, &res) ||
+        (note && fc_svc_save_note_set(&sv, arg_id(c, 0), note, &res)))
+        fc_error_result(c, &res);
+    else
+        send_none(c);
+out:
+    json_object_put(in);
+    return 0;
 }
 
 /* POST /api/v1/saved/:id/been: off the want-to-go list; answers where to post the review. */

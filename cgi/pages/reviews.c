@@ -309,6 +309,11 @@ int page_save(struct fc_ctx *c)
         snprintf(to, sizeof to, "/restaurants/%ld#my-review", id);
         return fc_redirect(c, to, "Off your want-to-go list: you have been there. How was it?");
     }
+    if (strcmp(c->args[1], "note") == 0) { /* the owner's private note, from /saved */
+        if (fc_svc_save_note_set(&sv, id, fc_form(c, "note"), &res))
+            return fc_error_result(c, &res);
+        return fc_redirect(c, "/saved", "Note saved. Only you see it.");
+    }
     if (!save && strcmp(c->args[1], "unsave") != 0)
         return 404;
     if (fc_svc_save_set(&sv, id, save, &res))
@@ -326,16 +331,23 @@ int page_saved(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_restaurant *rows = NULL;
-    int n = 0, status;
-    if (fc_svc_save_list(&sv, &rows, &n, &res))
+    struct fc_save_note *notes = NULL;
+    int n = 0, nn = 0, status;
+    if (fc_svc_save_list(&sv, &rows, &n, &res) || fc_svc_save_notes(&sv, n, &notes, &nn, &res)) {
+        free(rows);
         return fc_error_result(c, &res);
+    }
     for (int i = 0; i < n; i++) {
-        char p[32];
+        char p[48];
         snprintf(p, sizeof p, "Saved.%d", i);
         pages_set_restaurant(c, p, &rows[i]);
+        snprintf(p, sizeof p, "Saved.%d.Note", i);
+        fc_set(c, p, fc_svc_save_note_of(notes, nn, rows[i].id));
     }
+    fc_set_int(c, "Page.NoteMax", FC_SAVE_NOTE_CHARS);
     fc_set(c, "Page.Title", "Want to go");
     status = fc_render(c, "saved.cs") ? 500 : 0;
+    free(notes);
     free(rows);
     return status;
 }

@@ -1801,6 +1801,8 @@ static const struct fc_store_ops dynamo_ops = {
     .ratings_of_user = dynamo_ratings_of_user,
     .avatar_get = dynamo_avatar_get,
     .avatar_set = dynamo_avatar_set,
+    .save_note_set = dynamo_save_note_set,
+    .save_notes_of_user = dynamo_save_notes_of_user,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -311,6 +311,11 @@ int dynamo_wipe(struct fc_store *s);
 json_object *dynamo_avatar_item(int64_t user_id, const char *key, int64_t now);
 int dynamo_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t n);
 int dynamo_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int64_t now);
+/* store/dynamodb_savenote.c */
+int dynamo_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaurant_id,
+                         const char *note);
+int dynamo_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
+                              int max, int *n);
 /* Drops an unfinished import. */
 void dynamo_import_abort(struct fc_dynamo *d);
 /* Rewrites every feed from the friendships, reviews and saves (after a failed fan-out). */

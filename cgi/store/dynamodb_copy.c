@@ -143,15 +143,6 @@ static int review_row(struct exp_ctx *c, json_object *it)
     return out(c, "reviews", row);
 }
 
-static int nums_row(struct exp_ctx *c, const char *table, json_object *it, const char *const *cols,
-                    size_t n)
-{
-    json_object *row = json_object_new_object();
-    for (size_t i = 0; i < n; i++)
-        row_n(row, cols[i], dynamo_get_n(it, cols[i]));
-    return out(c, table, row);
-}
-
 static int event_row(struct exp_ctx *c, json_object *it)
 {
     json_object *row = json_object_new_object();
@@ -266,8 +257,13 @@ static int export_each(void *ctx, json_object *it)
             return pair_row(c, "blocks", "user_id", "blocked_id", it);
         if (strncmp(sk, "R#", 2) == 0)
             return review_row(c, it);
-        if (strncmp(sk, "SV#", 3) == 0)
-            return nums_row(c, "saves", it, save_cols, FC_ARRAY_LEN(save_cols));
+        if (strncmp(sk, "SV#", 3) == 0) { /* with its note (store/dynamodb_savenote.c) */
+            json_object *row = json_object_new_object();
+            for (size_t i = 0; i < FC_ARRAY_LEN(save_cols); i++)
+                row_n(row, save_cols[i], dynamo_get_n(it, save_cols[i]));
+            row_s(row, "note", dynamo_get_s(it, "note"));
+            return out(c, "saves", row);
+        }
         if (strcmp(sk, "AVATAR") == 0) { /* store/dynamodb_avatar.c */
             json_object *row = json_object_new_object();
             row_n(row, "user_id", dynamo_get_n(it, "user_id"));
@@ -535,7 +531,10 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         int64_t id = rn(row, "id"), u = rn(row, "user_id"), r = rn(row, "restaurant_id");
         int64_t at = rn(row, "created_at");
         im->max_save = MAX(im->max_save, id);
-        dynamo_writer_put(w, dynamo_save_item(id, u, r, at));
+        json_object *it = dynamo_save_item(id, u, r, at);
+        if (*rs(row, "note"))
+            dynamo_set(it, "note", dynamo_s(rs(row, "note")));
+        dynamo_writer_put(w, it);
         return content(im, u, FC_FEED_SAVE, id, at, r, 0);
     }
     if (strcmp(table, "events") == 0) {

@@ -1594,6 +1594,8 @@ static const struct fc_store_ops sqlite_ops = {
     .ratings_of_user = fc_sqlite_ratings_of_user,
     .avatar_get = fc_sqlite_avatar_get,
     .avatar_set = fc_sqlite_avatar_set,
+    .save_note_set = fc_sqlite_save_note_set,
+    .save_notes_of_user = fc_sqlite_save_notes_of_user,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -288,6 +288,14 @@ struct fc_instance_event;
 struct json_object; /* bulk copies: rows as json-c objects */
 
 /* Every function returns FC_OK, FC_NOTFOUND, FC_EXISTS or FC_ERR (see core/util.h). */
+/* A private note on a saved place (a want-to-go list's), as its owner wrote it. */
+#define FC_SAVE_NOTE_CHARS 280                          /* the longest note, in characters */
+#define FC_SAVE_NOTE_SIZE  (FC_SAVE_NOTE_CHARS * 4 + 1) /* in bytes, UTF-8 */
+struct fc_save_note {
+    int64_t restaurant_id;
+    char note[FC_SAVE_NOTE_SIZE];
+};
+
 struct fc_store_ops {
     const char *name;
     void (*close)(struct fc_store *s);
@@ -567,6 +575,13 @@ struct fc_store_ops {
      * uploaded photo into key (at least 80 bytes; "" for none); set "" to remove it. */
     int (*avatar_get)(struct fc_store *s, int64_t user_id, char *key, size_t n);
     int (*avatar_set)(struct fc_store *s, int64_t user_id, const char *key, int64_t now);
+    /* private notes on saved places (store/sqlite_savenote.c, store/dynamodb_savenote.c): set
+     * user_id's note ("" clears it) on a place of the list (FC_NOTFOUND: not on the list); the
+     * notes of a user's list (those not "") into out, as many as max. */
+    int (*save_note_set)(struct fc_store *s, int64_t user_id, int64_t restaurant_id,
+                         const char *note);
+    int (*save_notes_of_user)(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
+                              int max, int *n);
 };
 
 struct fc_store {
@@ -704,6 +719,12 @@ int fc_sqlite_wipe(struct fc_store *s);
 /* The SQLite backend's avatars (store/sqlite_avatar.c). */
 int fc_sqlite_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t n);
 int fc_sqlite_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int64_t now);
+
+/* The SQLite backend's notes on saved places (store/sqlite_savenote.c). */
+int fc_sqlite_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaurant_id,
+                            const char *note);
+int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
+                                 int max, int *n);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

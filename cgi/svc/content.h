@@ -65,6 +65,15 @@ int fc_svc_save_set(const struct fc_svc *sv, int64_t restaurant_id, int save,
 int fc_svc_save_been(const struct fc_svc *sv, int64_t restaurant_id, struct fc_svc_result *res);
 int fc_svc_save_list(const struct fc_svc *sv, struct fc_restaurant **out, int *n,
                      struct fc_svc_result *res);
+/* The actor's private note on a place of their list ("" clears it): 422 (field "note") over
+ * FC_SAVE_NOTE_CHARS characters or not UTF-8, 404 when the place is not on the list. */
+int fc_svc_save_note_set(const struct fc_svc *sv, int64_t restaurant_id, const char *note,
+                         struct fc_svc_result *res);
+/* The actor's notes (only ever the actor's own), as many as max (the list's length): *out
+ * malloc'ed (the caller frees); fc_svc_save_note_of finds a place's ("" for none). */
+int fc_svc_save_notes(const struct fc_svc *sv, int max, struct fc_save_note **out, int *n,
+                      struct fc_svc_result *res);
+const char *fc_svc_save_note_of(const struct fc_save_note *notes, int n, int64_t restaurant_id);
 
 /* ---- restaurants ------------------------------------------------------------------------ */
 

@@ -1,12 +1,13 @@
 /* svc/saves: the want-to-go list: saving and unsaving a restaurant (with their events), "been
- * there" (off the list, on to a review) and the list itself, read into as many rows as it has
- * (svc/content.h). */
+ * there" (off the list, on to a review), private notes on the places, and the list itself, read
+ * into as many rows as it has (svc/content.h). */
 #include "core/app.h"
 #include "core/util.h"
 #include "rec/personalize.h"
 #include "svc/content.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define SAVES_MAX 500 /* the longest list shown */
 
@@ -68,4 +69,55 @@ int fc_svc_save_list(const struct fc_svc *sv, struct fc_restaurant **out, int *n
     }
     *out = rows;
     return FC_OK;
+}
+
+int fc_svc_save_note_set(const struct fc_svc *sv, int64_t restaurant_id, const char *note,
+                         struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int64_t uid = fc_svc_actor_id(sv);
+    size_t len = strlen(note);
+    int rc;
+
+    fc_svc_ok(res, 204);
+    if (!uid)
+        return fc_svc_fail(res, 401, NULL, NULL, "Log in to keep a list.");
+    if (!fc_utf8_valid(note, len) || fc_utf8_len(note) > FC_SAVE_NOTE_CHARS ||
+        len >= FC_SAVE_NOTE_SIZE)
+        return fc_svc_fail(res, 422, "invalid_value", "note",
+                           "A note can be at most 280 characters long.");
+    rc = s->ops->save_note_set(s, uid, restaurant_id, note);
+    if (rc == FC_NOTFOUND)
+        return fc_svc_fail(res, 404, "not_found", NULL, "That place is not on your list.");
+    if (rc)
+        return fc_svc_fail_store(sv, res, "save note");
+    return FC_OK;
+}
+
+int fc_svc_save_notes(const struct fc_svc *sv, int max, struct fc_save_note **out, int *n,
+                      struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+
+    fc_svc_ok(res, 200);
+    *out = NULL;
+    *n = 0;
+    if (max <= 0)
+        return FC_OK;
+    if (!(*out = calloc((size_t)max, sizeof **out)))
+        return fc_svc_fail_store(sv, res, "save notes (no memory)");
+    if (s->ops->save_notes_of_user(s, fc_svc_actor_id(sv), *out, max, n)) {
+        free(*out);
+        *out = NULL;
+        return fc_svc_fail_store(sv, res, "save notes");
+    }
+    return FC_OK;
+}
+
+const char *fc_svc_save_note_of(const struct fc_save_note *notes, int n, int64_t restaurant_id)
+{
+    for (int i = 0; i < n; i++)
+        if (notes[i].restaurant_id == restaurant_id)
+            return notes[i].note;
+    return "";
 }

@@ -69,6 +69,7 @@ PAGES = [
     ("user", "friends-recommend", "GET", "/friends/recommend", None),
     ("user", "feed", "GET", "/feed", None),
     ("user", "saved", "GET", "/saved", None),
+    ("user", "saved-note-error", "POST", "/restaurants/{rid}/note", {"note": "x" * 300}),
     ("user", "restaurants-friends", "GET", "/restaurants?sort=friends", None),
     ("user", "notifications", "GET", "/notifications", None),
     ("user", "confirm-block", "GET", "/friends/block?username={friend}&next=/friends", None),

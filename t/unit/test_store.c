@@ -1270,6 +1270,42 @@ static void test_avatars(void **state)
     assert_int_equal(S->ops->avatar_set(S, ana, "", 400), FC_OK); /* removing none: fine */
 }
 
+/* Private notes on saved places: only on a place of the list, each user's own, "" clears one,
+ * unsaving drops it, and the feed's copy of the save does not carry it. */
+static void test_save_notes(void **state)
+{
+    struct fc_save_note got[4];
+    int n;
+    int64_t una = mkuser("una"), vic = mkuser("vic");
+    (void)state;
+    assert_int_equal(S->ops->save_note_set(S, una, r2, "window table"), FC_NOTFOUND);
+    assert_int_equal(S->ops->save_put(S, una, r2, 1000), FC_OK);
+    assert_int_equal(S->ops->save_put(S, una, r3, 1001), FC_OK);
+    assert_int_equal(S->ops->save_notes_of_user(S, una, got, 4, &n), FC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(S->ops->save_note_set(S, una, r2, "window table"), FC_OK);
+    assert_int_equal(S->ops->save_note_set(S, una, r3, "bring cash \xc3\xa9"), FC_OK);
+    assert_int_equal(S->ops->save_note_set(S, una, r3, "bring cash"), FC_OK); /* replaced */
+    assert_int_equal(S->ops->save_notes_of_user(S, una, got, 4, &n), FC_OK);
+    assert_int_equal(n, 2);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(got[i].note,
+                            got[i].restaurant_id == r2 ? "window table" : "bring cash");
+    assert_int_equal(S->ops->save_notes_of_user(S, una, got, 1, &n), FC_OK); /* max */
+    assert_int_equal(n, 1);
+    assert_int_equal(S->ops->save_notes_of_user(S, vic, got, 4, &n), FC_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(S->ops->save_note_set(S, vic, r2, "mine"), FC_NOTFOUND);
+    assert_int_equal(S->ops->save_note_set(S, una, r2, ""), FC_OK); /* cleared */
+    assert_int_equal(S->ops->save_notes_of_user(S, una, got, 4, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(got[0].restaurant_id, r3);
+    assert_int_equal(S->ops->save_delete(S, una, r3), FC_OK); /* off the list: the note too */
+    assert_int_equal(S->ops->save_put(S, una, r3, 1002), FC_OK);
+    assert_int_equal(S->ops->save_notes_of_user(S, una, got, 4, &n), FC_OK);
+    assert_int_equal(n, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1293,6 +1329,7 @@ int main(void)
         cmocka_unit_test(test_reset_links),
         cmocka_unit_test(test_ratings_of_user),
         cmocka_unit_test(test_avatars),
+        cmocka_unit_test(test_save_notes),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
