@@ -20,7 +20,7 @@ async function login(ctx, user) {
 
 async function friendsOf(page) {
   await page.goto(base + '/friends');
-  return page.$$eval('ul.people li.person > a[href^="/u/"]', (as) => as.map((a) => a.getAttribute('href').slice(3)));
+  return page.$$eval('ul.people li.person .who > a[href^="/u/"]', (as) => as.map((a) => a.getAttribute('href').slice(3)));
 }
 
 (async () => {
@@ -53,17 +53,22 @@ async function friendsOf(page) {
     const like = mine.locator('.feed-item form button', { hasText: /like/i }).first();
     if (await like.count()) await Promise.all([mine.waitForNavigation(), like.click()]);
     else console.log('screenshots: no like button in the feed');
-    const comment = mine.locator('.feed-item form textarea, .feed-item form input[name=body]').first();
-    if (await comment.count()) {
-      await comment.fill('Going there on Friday, who is in?');
-      await Promise.all([mine.waitForNavigation(), comment.locator('xpath=ancestor::form//button[@type="submit"]').click()]);
-    } else console.log('screenshots: no comment form in the feed');
+    // comments: the feed links to each review's thread on the restaurant page
+    const thread = mine.locator('.feed-item a.comment-count').first();
+    if (await thread.count()) {
+      await Promise.all([mine.waitForNavigation(), thread.click()]);
+      const form = mine.locator('form.comment-form').first();
+      await form.locator('textarea').fill('Going there on Friday, who is in?');
+      await Promise.all([mine.waitForNavigation(), form.locator('button[type=submit]').click()]);
+    } else console.log('screenshots: no comment link in the feed');
 
     await mine.goto(base + '/');
     await mine.screenshot({ path: path.join(out, 'front.png') });
     await mine.goto(base + rest);
     await mine.waitForLoadState('networkidle');
-    await mine.screenshot({ path: path.join(out, 'restaurant.png'), fullPage: true });
+    // the top of the page: the place, its gallery and its map
+    await mine.screenshot({ path: path.join(out, 'restaurant.png'), fullPage: true,
+                            clip: { x: 0, y: 0, width: 1280, height: 1500 } });
     await mine.goto(base + '/feed');
     await mine.screenshot({ path: path.join(out, 'feed.png') });
     console.log(`screenshots: ${out}/front.png, restaurant.png, feed.png`);
