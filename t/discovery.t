@@ -155,8 +155,8 @@ try:
     t.ok(got == [r["id"] for r in exp] and j["near"]["from"] == "point",
          "API sort=nearest&near=: by distance from the point, places without coordinates last")
     st, j = call("/api/v1/restaurants?sort=nearest&near=22.1565,-100.9855")
-    t.ok(all(abs(x["km"] - km(P[0], P[1], x["location"]["lat"], x["location"]["lon"])) < 0.051 for x in j["items"]),
-         "API: km is the distance from the point")
+    t.ok(all(abs(x["distance_km"] - km(P[0], P[1], x["location"]["lat"], x["location"]["lon"])) < 0.051 for x in j["items"]),
+         "API: distance_km is the distance from the point")
     cv = [r for r in withc if r["city"] == "Cuernavaca"]
     cen = (sum(r["location"]["lat"] for r in cv) / len(cv), sum(r["location"]["lon"] for r in cv) / len(cv))
     exp = sorted(cv, key=lambda r: (km(cen[0], cen[1], r["location"]["lat"], r["location"]["lon"]), name_key(r)))

@@ -924,6 +924,7 @@ static int api_restaurants(struct fc_ctx *c)
         return fc_error_result(c, &res);
     if (fc_svc_restaurant_search(&sv, &in, &out, &res))
         return fc_error_result(c, &res);
+    struct fc_svc_origin by = {.set = out.has_near, .lat = out.near_lat, .lon = out.near_lon};
     items = json_object_new_array();
     for (int i = 0; items && i < out.n; i++) {
         const struct fc_restaurant *r = &out.rows[i];
@@ -931,8 +932,6 @@ static int api_restaurants(struct fc_ctx *c)
         if (it && json_object_object_get_ex(it, "rating", &rating))
             add_avg(rating, "bayesian",
                     fc_rules_bayes(lround(r->avg_stars * r->review_count), r->review_count));
-        if (it && out.sort == FC_SORT_NEAREST && r->has_coords)
-            add_avg(it, "km", fc_geo_km(out.near_lat, out.near_lon, r->lat, r->lon));
         if (it && out.sort == FC_SORT_FRIENDS && (f = json_object_new_object())) {
             add_int(f, "count", r->friends_count);
             if (r->friends_count)
@@ -941,7 +940,9 @@ static int api_restaurants(struct fc_ctx *c)
                 json_object_object_add(f, "average", NULL);
             json_object_object_add(it, "friends", f);
         }
-        rest_distance(it, &origin, r);
+        /* one distance: sorted by it, from the sort's point (near, the city's or the home
+         * city's centre); otherwise from near or the home city */
+        rest_distance(it, out.sort == FC_SORT_NEAREST ? &by : &origin, r);
         json_object_array_add(items, it);
     }
     fc_svc_search_free(&out);

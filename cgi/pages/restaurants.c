@@ -32,6 +32,11 @@ int page_restaurants(struct fc_ctx *c)
         return fc_error_result(c, &res);
     if (fc_svc_restaurant_search(&sv, &in, &out, &res))
         return fc_error_result(c, &res);
+    /* sorted by distance: the distances from the sort's point, as the API gives them */
+    struct fc_svc_origin by = {.set = out.has_near, .lat = out.near_lat, .lon = out.near_lon};
+    by.chosen = out.has_near && out.near_from && strcmp(out.near_from, "point") == 0;
+    if (out.has_near && out.near_from && !by.chosen)
+        fc_strlcpy(by.city, out.near_from, sizeof by.city);
     for (int i = 0; i < out.n; i++) {
         char p[32];
         snprintf(p, sizeof p, "Results.%d", i);
@@ -43,7 +48,7 @@ int page_restaurants(struct fc_ctx *c)
             snprintf(k, sizeof k, "%s.FriendsAvg", p);
             fc_setf(c, k, "%.1f", out.rows[i].friends_avg);
         }
-        pages_set_distance(c, p, &origin, &out.rows[i]);
+        pages_set_distance(c, p, out.sort == FC_SORT_NEAREST ? &by : &origin, &out.rows[i]);
     }
     /* the map of the results on this page */
     if (pages_set_map(c, out.rows, out.n, 0, &origin)) {

@@ -17,11 +17,11 @@ struct fc_svc_origin {
     char city[384];
 };
 
-/* near ("lat,lon", or NULL/"" for none) when given (400, field "near", when malformed), else
- * the centre of the actor's home city: the mean of that city's restaurants' coordinates. */
 /* The refusal of a near= that is not a point "latitude,longitude" in degrees: 422 naming near,
  * the same for the search's nearest sort and the distances (fc_map_parse_point reads it). */
 int fc_svc_bad_near(struct fc_svc_result *res);
+/* near ("lat,lon", or NULL/"" for none) when given (fc_svc_bad_near when malformed), else the
+ * centre of the actor's home city: the mean of that city's restaurants' coordinates. */
 int fc_svc_origin(const struct fc_svc *sv, const char *near, struct fc_svc_origin *out,
                   struct fc_svc_result *res);
 /* Kilometres from o to r, or -1 when either has no position. */
