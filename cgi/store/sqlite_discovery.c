@@ -79,6 +79,11 @@ int fc_sqlite_discovery_functions(sqlite3 *db)
     " u.id = rv.user_id WHERE f.user_id = ?10 AND u.disabled = 0 GROUP BY rv.restaurant_id) fr"    \
     " ON fr.rid = r.id"
 
+/* The same without the friends' figures (every order but FC_SORT_FRIENDS): the friends'
+ * aggregate reads all their reviews, which a page sorted otherwise does not show. */
+#define SORT_FROM_PLAIN                                                                            \
+    " FROM restaurants r LEFT JOIN restaurant_stats st ON st.restaurant_id = r.id"
+
 #define BAYES   "fc_bayes(coalesce(st.stars, 0), coalesce(st.reviews, 0))"
 #define BY_NAME "r.name COLLATE NOCASE, r.id"
 
@@ -136,9 +141,11 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
     st = NULL;
     sqlite3_free(sql);
     /* the page */
-    if (!(sql = sqlite3_mprintf("SELECT %s, coalesce(fr.n, 0), coalesce(fr.avg, 0)" SORT_FROM
-                                "%s" OPEN_WHERE " ORDER BY %s LIMIT ?5 OFFSET ?6",
-                                fc_sqlite_rest_cols, fc_sqlite_rest_where, order_by(q->sort))) ||
+    if (!(sql = sqlite3_mprintf(
+              "SELECT %s, %s%s%s" OPEN_WHERE " ORDER BY %s LIMIT ?5 OFFSET ?6", fc_sqlite_rest_cols,
+              q->sort == FC_SORT_FRIENDS ? "coalesce(fr.n, 0), coalesce(fr.avg, 0)" : "0, 0",
+              q->sort == FC_SORT_FRIENDS ? SORT_FROM : SORT_FROM_PLAIN, fc_sqlite_rest_where,
+              order_by(q->sort))) ||
         sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
         fail_log(db, "restaurant search");
         goto out;
