@@ -69,6 +69,40 @@ try:
     t.ok("window table" not in o.get("/saved").text and "window table" not in o.get("/restaurants/3").text,
          "nobody else sees it")
 
+    # "keep my want-to-go list private" (profile form and API): friends' feeds (web and API)
+    # drop wen's saves at read time; the owner's /saved is unaffected; off shows them again
+    w.post("/friends/request", {"username": "ola"}, csrf_from="/friends")
+    o.post("/friends/accept", {"username": "wen"}, csrf_from="/friends")
+    r = w.post("/restaurants/5/save", {}, csrf_from="/restaurants/5")
+    _, j, _ = api("POST", "/api/v1/login", body={"username": "ola", "password": PW})
+    otok = j["token"]
+    _, j, _ = api("POST", "/api/v1/login", body={"username": "wen", "password": PW})
+    wtok = j["token"]
+    api_saves = lambda: [i for i in (api("GET", "/api/v1/feed", otok)[1] or {}).get("items", [])
+                         if i.get("kind") == "save"]
+    t.ok("wants to go to" in o.get("/feed").text and api_saves(), "a friend sees the save (web and API)")
+    form = {"display_name": "Wen", "visibility": "public", "saves_private": "1"}
+    r = w.post("/u/wen/edit", form, csrf_from="/u/wen/edit")
+    t.ok(r.status == 303, "the profile form takes saves_private", r.status)
+    t.ok('name="saves_private" value="1" checked' in w.get("/u/wen/edit").text, "and shows it checked")
+    t.ok("wants to go to" not in o.get("/feed").text, "private: no saved item of wen in a friend's feed")
+    t.ok(api_saves() == [], "nor in the friend's API feed", api_saves())
+    t.ok('href="/restaurants/5"' in w.get("/saved").text, "the owner's /saved still lists it")
+    page = w.post("/restaurants/6/save", {}, csrf_from="/restaurants/6") and w.get("/restaurants/6").text
+    t.ok("only you see your list" in page.lower() and "friends will see" not in page.lower(),
+         "saving says only you see the list", re.findall(r'<p class="flash"[^>]*>(.*?)</p>', page))
+    w.post("/restaurants/6/unsave", {}, csrf_from="/restaurants/6")
+    st, j, _ = api("PATCH", "/api/v1/me", wtok, {"saves_private": False})
+    t.ok(st == 200 and j.get("saves_private") is False, "PATCH /api/v1/me {saves_private: false}", (st, j))
+    t.ok("wants to go to" in o.get("/feed").text and api_saves(), "off: the save is back in the feed")
+    st, j, _ = api("PATCH", "/api/v1/me", wtok, {"saves_private": True})
+    t.ok(st == 200 and j.get("saves_private") is True and api_saves() == [], "the API turns it on", (st, j))
+    st, j, _ = api("PATCH", "/api/v1/me", wtok, {"saves_private": "yes"})
+    t.ok(st == 422 and j["error"].get("field") == "saves_private", "not a boolean: 422", (st, j))
+    st, j, _ = api("GET", "/api/v1/users/wen", otok)
+    t.ok("saves_private" not in json.dumps(j), "others are told nothing about it", j)
+    w.post("/restaurants/5/unsave", {}, csrf_from="/restaurants/5")
+
     r = w.post("/restaurants/1/unsave", {"next": "/saved"}, csrf_from="/saved")
     t.ok(r.status == 303 and r.headers.get("location", "").endswith("/saved"), "Remove goes back to the list",
          (r.status, r.headers.get("location")))

@@ -92,15 +92,16 @@ def items(dl, table, prefix=None):
 # ---- the fixture: a SQLite store with rows in every table ---------------------------------------
 
 FIXTURE = {
+    # the last column: saves_private (sql/015_saves_private.sql)
     "users": [
         (1, "ana", "ana@example.com", "h1", None, "Ana", "bio 1", "Cuernavaca", "Mexican", "low",
-         "public", 1, 0, 1700000001, None),
+         "public", 1, 0, 1700000001, None, 0),
         (2, "Bea", "bea@Example.com", "h2", "x:2", "Bea Ü", "", "San Luis Potosi", "", "",
-         "friends", 0, 0, 1700000002, "cognito:sub-bea"),
+         "friends", 0, 0, 1700000002, "cognito:sub-bea", 1),
         (3, "cy", "cy@example.com", "h3", None, "Cy", "", "", "Japanese,Bar", "high", "public",
-         0, 1, 1700000003, None),
+         0, 1, 1700000003, None, 0),
         (4, "dee", "dee@example.com", "h4", None, "", "", "", "", "", "public", 0, 0, 1700000004,
-         None),
+         None, 0),
     ],
     "restaurants": [
         (1, "t:1", "Taqueria Uno", "Calle 1", "Cuernavaca", "Morelos", "Mexico", 18.91, -99.23,
@@ -390,7 +391,8 @@ def check_aws_cli(dl, env, fresh):
                        json.dumps({"pk": {"S": "U#2"}, "sk": {"S": "PROFILE"}}))
     it = out.get("Item", {})
     t.ok(rc == 0 and it.get("username") == {"S": "Bea"} and it.get("display_name") == {"S": "Bea Ü"}
-         and it.get("visibility") == {"S": "friends"} and it.get("created_at") == {"N": "1700000002"},
+         and it.get("visibility") == {"S": "friends"} and it.get("created_at") == {"N": "1700000002"}
+         and it.get("saves_private") == {"N": "1"},
          name + ": get-item of a user", "%s %s" % (out, err))
     rc, out, err = aws(env, "query", "--table-name", table, "--index-name", "gsi1",
                        "--key-condition-expression", "gsi1pk = :p", "--expression-attribute-values",

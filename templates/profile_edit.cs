@@ -41,6 +41,10 @@
     <label class="choice"><input type="radio" name="visibility" value="friends"<?cs if:Form.Visibility == "friends" ?> checked<?cs /if ?>> Friends only</label>
   </fieldset>
   <?cs call:field_error("visibility") ?>
+  <fieldset>
+    <legend>Your want-to-go list</legend>
+    <label class="choice"><input type="checkbox" name="saves_private" value="1"<?cs if:Form.SavesPrivate ?> checked<?cs /if ?>> Keep my want-to-go list private (friends don't see your saves in their feed)</label>
+  </fieldset>
   <button type="submit">Save</button>
 </form>
 <p><a href="/account/password">Change your password</a></p>

@@ -10,7 +10,7 @@
   <form class="inline" method="post" action="/restaurants/<?cs var:Restaurant.Id ?>/<?cs if:Restaurant.Saved ?>unsave<?cs else ?>save<?cs /if ?>">
     <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
     <button type="submit"><?cs if:Restaurant.Saved ?>&#10003; On your want-to-go list (remove)<?cs else ?>+ Want to go<?cs /if ?></button>
-  </form><?cs if:!Restaurant.Saved ?> <span class="hint">Your friends will see it.</span><?cs /if ?>
+  </form><?cs if:!Restaurant.Saved ?> <span class="hint"><?cs if:Restaurant.SavesPrivate ?>Only you see your list.<?cs else ?>Your friends will see it.<?cs /if ?></span><?cs /if ?>
   <?cs /if ?>
   <dl>
     <dt>Address</dt><dd><?cs if:Restaurant.Address ?><?cs var:Restaurant.Address ?><?cs else ?>Not known<?cs /if ?><?cs if:Restaurant.City ?>, <?cs var:Restaurant.City ?><?cs /if ?><?cs if:Restaurant.State ?>, <?cs var:Restaurant.State ?><?cs /if ?></dd>

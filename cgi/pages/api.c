@@ -215,6 +215,8 @@ static json_object *user_json(const struct fc_user *u, int self)
     add_str(o, "city", u->city);
     add_str(o, "price", u->price);
     add_str(o, "visibility", u->visibility);
+    if (self)
+        add_bool(o, "saves_private", u->saves_private);
     json_object_object_add(o, "cuisines", csv_array(u->cuisines));
     add_time(o, "created_at", u->created_at);
     add_avatar_url(o, u->username);
@@ -661,8 +663,8 @@ static int read_cuisines(struct fc_ctx *c, json_object *v, const char ***names, 
 /* PATCH /api/v1/me: the fields sent change, under the profile form's rules. */
 static int api_me_patch(struct fc_ctx *c)
 {
-    static const char *const names[] = {"display_name", "bio",      "city", "price",
-                                        "visibility",   "cuisines", NULL};
+    static const char *const names[] = {"display_name", "bio",      "city",          "price",
+                                        "visibility",   "cuisines", "saves_private", NULL};
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_profile_edit e = {0};
@@ -675,6 +677,10 @@ static int api_me_patch(struct fc_ctx *c)
         field_str(c, in, "bio", 0, &e.bio) || field_str(c, in, "city", 0, &e.city) ||
         field_str(c, in, "price", 0, &e.price) || field_str(c, in, "visibility", 0, &e.visibility))
         goto out;
+    e.saves_private = -1;
+    if (field_bool(c, in, "saves_private", &e.saves_private))
+        goto out;
+    e.set_saves_private = e.saves_private >= 0;
     if (json_object_object_get_ex(in, "cuisines", &cu)) {
         if (read_cuisines(c, cu, &cuisines, &e.ncuisines))
             goto out;

@@ -86,6 +86,7 @@ static int render_edit(struct fc_ctx *c, const struct fc_user *u, const char *ch
     struct fc_svc_choices ch;
     fc_set(c, "Page.Title", "Edit your profile");
     pages_set_user(c, "Form", u);
+    fc_set_int(c, "Form.SavesPrivate", u->saves_private);
     if (fc_svc_profile_cuisines(&sv, &ch, &res))
         return fc_error_result(c, &res);
     set_choices(c, &ch, checked);
@@ -143,6 +144,8 @@ int page_profile_edit(struct fc_ctx *c)
         .price = fc_form(c, "price"),
         .visibility = fc_form(c, "visibility"),
         .set_cuisines = 1,
+        .set_saves_private = 1,
+        .saves_private = *fc_form(c, "saves_private") != '\0',
     };
     const char **cuisines = calloc(c->req.form.n + 1, sizeof *cuisines);
     char checked[sizeof((struct fc_user *)0)->cuisines] = "";

@@ -126,6 +126,7 @@ static int restaurant_view(struct fc_ctx *c, int64_t id, const struct fc_svc_rev
             fc_set_int(c, "Friends.AvgRounded", (long long)(v.friends_avg + 0.5));
         }
         fc_set_int(c, "Restaurant.Saved", v.saved);
+        fc_set_int(c, "Restaurant.SavesPrivate", c->user.saves_private);
         if (draft) {
             char k[64];
             fc_set_int(c, "Mine.Stars", draft->stars);
@@ -321,8 +322,10 @@ int page_save(struct fc_ctx *c)
     snprintf(to, sizeof to, "/restaurants/%ld", id);
     return fc_redirect(
         c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
-        save ? "Saved to your want-to-go list. Your friends will see it in their feed."
-             : "Removed from your list.");
+        !save ? "Removed from your list."
+        : c->user.saves_private
+            ? "Saved to your want-to-go list. Only you see your list."
+            : "Saved to your want-to-go list. Your friends will see it in their feed.");
 }
 
 /* GET /saved: your want-to-go list. */

@@ -755,6 +755,7 @@ void dynamo_item_user(json_object *it, struct fc_user *u)
     dynamo_copy_s(it, "cuisines", u->cuisines, sizeof u->cuisines);
     dynamo_copy_s(it, "price", u->price, sizeof u->price);
     dynamo_copy_s(it, "visibility", u->visibility, sizeof u->visibility);
+    u->saves_private = dynamo_get_n(it, "saves_private") != 0;
     u->is_admin = (int)dynamo_get_n(it, "is_admin");
     u->disabled = (int)dynamo_get_n(it, "disabled");
     u->created_at = dynamo_get_n(it, "created_at");
@@ -786,6 +787,7 @@ json_object *dynamo_user_item(const struct fc_user *u)
     dynamo_set(it, "cuisines", dynamo_s(u->cuisines));
     dynamo_set(it, "price", dynamo_s(u->price));
     dynamo_set(it, "visibility", dynamo_s(u->visibility[0] ? u->visibility : "public"));
+    dynamo_set(it, "saves_private", dynamo_n(u->saves_private != 0));
     dynamo_set(it, "is_admin", dynamo_n(u->is_admin));
     dynamo_set(it, "disabled", dynamo_n(u->disabled));
     dynamo_set(it, "created_at", dynamo_n(u->created_at));
@@ -955,13 +957,15 @@ static int d_user_update_profile(struct fc_store *s, const struct fc_user *u)
     int rc;
     dynamo_expr(req, "UpdateExpression",
                 "SET #display_name = :dn, #bio = :bio, #city = :city, "
-                "#cuisines = :cu, #price = :price, #visibility = :vis, #gsi2sk = :g2");
+                "#cuisines = :cu, #price = :price, #visibility = :vis, #saves_private = :sp, "
+                "#gsi2sk = :g2");
     dynamo_val(req, ":dn", dynamo_s(u->display_name));
     dynamo_val(req, ":bio", dynamo_s(u->bio));
     dynamo_val(req, ":city", dynamo_s(u->city));
     dynamo_val(req, ":cu", dynamo_s(u->cuisines));
     dynamo_val(req, ":price", dynamo_s(u->price));
     dynamo_val(req, ":vis", dynamo_s(u->visibility));
+    dynamo_val(req, ":sp", dynamo_n(u->saves_private != 0));
     user_sort_key(sk2, sizeof sk2, u->display_name, u->id);
     dynamo_val(req, ":g2", dynamo_s(sk2));
     rc = update_profile_item(d, req, u->id);

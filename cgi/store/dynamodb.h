@@ -182,7 +182,7 @@ void dynamo_sleep_ms(long ms);
 /* The profile attributes (not the relation sets) as a projection. */
 #define DYNAMO_USER_PROJ                                                                           \
     "#id, #username, #email, #pw_hash, #ext_id, #display_name, #bio, #city, #cuisines, #price, "   \
-    "#visibility, #is_admin, #disabled, #created_at, #auth_id"
+    "#visibility, #is_admin, #disabled, #created_at, #auth_id, #saves_private"
 void dynamo_item_user(json_object *it, struct fc_user *u);
 /* The user profile item of u (with its search and index attributes). */
 json_object *dynamo_user_item(const struct fc_user *u);

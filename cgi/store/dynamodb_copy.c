@@ -94,6 +94,7 @@ static int user_row(struct exp_ctx *c, json_object *it)
     row_n(row, "is_admin", dynamo_get_n(it, "is_admin"));
     row_n(row, "disabled", dynamo_get_n(it, "disabled"));
     row_n(row, "created_at", dynamo_get_n(it, "created_at"));
+    row_n(row, "saves_private", dynamo_get_n(it, "saves_private"));
     return out(c, "users", row);
 }
 
@@ -428,6 +429,7 @@ static int import_users(struct dynamo_import *im, json_object *row)
     fc_strlcpy(u->cuisines, rs(row, "cuisines"), sizeof u->cuisines);
     fc_strlcpy(u->price, rs(row, "price"), sizeof u->price);
     fc_strlcpy(u->visibility, rs(row, "visibility"), sizeof u->visibility);
+    u->saves_private = rn(row, "saves_private") != 0;
     u->is_admin = (int)rn(row, "is_admin");
     u->disabled = (int)rn(row, "disabled");
     u->created_at = rn(row, "created_at");

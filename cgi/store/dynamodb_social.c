@@ -2033,8 +2033,8 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
         }
         if (ni)
             rc = dynamo_batch_get(d, &keys,
-                                  "#id, #username, #display_name, #disabled, #name, #stars, "
-                                  "#body, #photo, #visited, #created_at",
+                                  "#id, #username, #display_name, #disabled, #saves_private, "
+                                  "#name, #stars, #body, #photo, #visited, #created_at",
                                   &found);
         dynamo_keys_free(&keys);
         for (size_t i = 0; i < ni && rc == FC_OK && k < max; i++) {
@@ -2053,7 +2053,8 @@ int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *afte
                 if (!rv || dynamo_get_n(rv, "id") != dynamo_get_n(e, "id"))
                     continue; /* deleted since (or its entry is stale) */
             }
-            if (!au || dynamo_get_n(au, "disabled") || !rest)
+            if (!au || dynamo_get_n(au, "disabled") || !rest ||
+                !fc_rules_feed_shown(kind, dynamo_get_n(au, "saves_private") != 0))
                 continue;
             memset(it, 0, sizeof *it);
             it->kind = kind;

@@ -106,3 +106,8 @@ double fc_rules_bayes(long stars_sum, long count)
     return (FC_RULES_BAYES_PRIOR * FC_RULES_BAYES_WEIGHT + (double)stars_sum) /
            (double)(FC_RULES_BAYES_WEIGHT + count);
 }
+
+int fc_rules_feed_shown(int kind, int saves_private)
+{
+    return !(kind == FC_FEED_SAVE && saves_private);
+}

@@ -63,4 +63,9 @@ int fc_rules_friendship_change(int before, int after);
 #define FC_RULES_BAYES_WEIGHT 5
 double fc_rules_bayes(long stars_sum, long count);
 
+/* Does a friend's feed show an item of kind (FC_FEED_*) by an author whose want-to-go list
+ * is private (saves_private) or not? Applied when the feed is read (both backends), so that
+ * turning the setting off shows the saves again. */
+int fc_rules_feed_shown(int kind, int saves_private);
+
 #endif

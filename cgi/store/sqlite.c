@@ -82,7 +82,7 @@ enum {
 
 #define USER_COLS                                                                                  \
     "id, username, email, pw_hash, coalesce(ext_id,''), display_name, bio, city, cuisines, "       \
-    "price, visibility, is_admin, disabled, created_at, coalesce(auth_id,'')"
+    "price, visibility, is_admin, disabled, created_at, coalesce(auth_id,''), saves_private"
 
 #define REST_COLS                                                                                  \
     "r.id, coalesce(r.ext_id,''), r.name, r.address, r.city, r.state, r.country, r.lat, "          \
@@ -155,7 +155,7 @@ static const char *const SQL[Q__COUNT] = {
     [Q_USER_LINK_AUTH] = "UPDATE users SET auth_id = ?2 WHERE id = ?1 AND auth_id IS NULL AND "
                          "NOT EXISTS (SELECT 1 FROM users WHERE ext_id = ?2)",
     [Q_USER_UPDATE] = "UPDATE users SET display_name = ?, bio = ?, city = ?, cuisines = ?, "
-                      "price = ?, visibility = ? WHERE id = ?",
+                      "price = ?, visibility = ?, saves_private = ? WHERE id = ?",
     [Q_USER_SET_PW] = "UPDATE users SET pw_hash = ? WHERE id = ?",
     [Q_USER_SET_FLAGS] = "UPDATE users SET is_admin = ?, disabled = ? WHERE id = ?",
     [Q_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) "
@@ -282,7 +282,8 @@ static const char *const SQL[Q__COUNT] = {
         "fi.item_id LEFT JOIN saves s ON fi.kind = 2 AND s.id = fi.item_id JOIN restaurants x "
         "ON x.id = "
         "coalesce(r.restaurant_id, s.restaurant_id) WHERE fi.viewer_id = ?1 AND (fi.at, "
-        "fi.kind, fi.item_id) < (?2, ?3, ?4) AND u.disabled = 0 ORDER BY fi.at DESC, fi.kind "
+        "fi.kind, fi.item_id) < (?2, ?3, ?4) AND u.disabled = 0 AND fc_feed_shown(fi.kind, "
+        "u.saves_private) ORDER BY fi.at DESC, fi.kind "
         "DESC, fi.item_id DESC LIMIT ?5",
     [Q_FRIENDS_RECOMMEND] =
         "SELECT x.id, x.name, x.city, count(*) AS n, avg(r.stars), max(r.created_at) AS latest, "
@@ -424,6 +425,7 @@ static void row_user(sqlite3_stmt *st, struct fc_user *u)
     u->disabled = sqlite3_column_int(st, 12);
     u->created_at = sqlite3_column_int64(st, 13);
     col_text(st, 14, u->auth_id, sizeof u->auth_id);
+    u->saves_private = sqlite3_column_int(st, 15);
 }
 
 /* Steps a one-row query into a user. */
@@ -536,7 +538,8 @@ static int s_user_update_profile(struct fc_store *s, const struct fc_user *u)
     bind_text(st, 4, u->cuisines);
     bind_text(st, 5, u->price);
     bind_text(st, 6, u->visibility);
-    sqlite3_bind_int64(st, 7, u->id);
+    sqlite3_bind_int(st, 7, u->saves_private != 0);
+    sqlite3_bind_int64(st, 8, u->id);
     return step_done(s, st);
 }
 
@@ -1708,6 +1711,14 @@ static void sql_may_see(sqlite3_context *cx, int argc, sqlite3_value **argv)
                                         sqlite3_value_int(argv[4])));
 }
 
+/* fc_feed_shown(kind, saves_private): fc_rules_feed_shown for the feed query. */
+static void sql_feed_shown(sqlite3_context *cx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlite3_result_int(cx,
+                       fc_rules_feed_shown(sqlite3_value_int(argv[0]), sqlite3_value_int(argv[1])));
+}
+
 int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
 {
     struct sqlite_store *ss = calloc(1, sizeof *ss);
@@ -1724,7 +1735,9 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
     }
     sqlite3_busy_timeout(ss->db, 5000);
     if (sqlite3_create_function(ss->db, "fc_may_see", 5, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                                sql_may_see, NULL, NULL) != SQLITE_OK) {
+                                sql_may_see, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(ss->db, "fc_feed_shown", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                NULL, sql_feed_shown, NULL, NULL) != SQLITE_OK) {
         fprintf(stderr, "forkcast: %s: %s\n", path, sqlite3_errmsg(ss->db));
         goto out;
     }

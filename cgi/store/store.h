@@ -23,6 +23,7 @@ struct fc_user {
     int is_admin;
     int disabled;
     int64_t created_at;
+    int saves_private; /* 1: the want-to-go list is theirs alone (no saves in friends' feeds) */
 };
 
 struct fc_restaurant {

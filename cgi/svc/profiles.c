@@ -222,6 +222,8 @@ int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
         fc_strlcpy(u->price, in->price, sizeof u->price);
     if (in->visibility)
         fc_strlcpy(u->visibility, in->visibility, sizeof u->visibility);
+    if (in->set_saves_private)
+        u->saves_private = in->saves_private != 0;
 
     if (in->display_name &&
         (!*in->display_name || !fits(in->display_name, NAME_MAX_CHARS, sizeof u->display_name)))

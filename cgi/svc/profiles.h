@@ -38,6 +38,8 @@ struct fc_svc_profile_edit {
     const char *const *cuisines; /* ncuisines names from fc_svc_profile_cuisines; a name given
                                   * twice counts once */
     size_t ncuisines;
+    int set_saves_private; /* 0: saves_private keeps its value */
+    int saves_private;     /* 1: keep the want-to-go list private (no saves in friends' feeds) */
 };
 
 /* The member called username, for the actor to edit: 404 (as fc_svc_profile_get), 403 when it

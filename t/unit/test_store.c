@@ -437,6 +437,25 @@ static void test_saves_events_feed(void **state)
     fc_feed_items_clear(it, n);
     assert_int_equal(n, 1);
     assert_int_equal(it[0].restaurant_id, r3);
+    { /* a private want-to-go list: the feed read leaves out gus's saves, and only them */
+        struct fc_user u;
+        assert_int_equal(S->ops->user_get(S, gus, &u), FC_OK);
+        assert_int_equal(u.saves_private, 0);
+        u.saves_private = 1;
+        assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+        assert_int_equal(S->ops->user_get(S, gus, &u), FC_OK);
+        assert_int_equal(u.saves_private, 1);
+        assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
+        fc_feed_items_clear(it, n);
+        assert_int_equal(n, 2);
+        assert_int_equal(it[0].kind, FC_FEED_REVIEW);
+        assert_int_equal(it[1].kind, FC_FEED_REVIEW);
+        u.saves_private = 0;
+        assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+        assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
+        fc_feed_items_clear(it, n);
+        assert_int_equal(n, 3); /* off: the save is back */
+    }
     assert_int_equal(S->ops->friends_recommend(S, fay, fr, 5, &n), FC_OK);
     assert_int_equal(n, 2);
     assert_string_equal(fr[0].who, "gus D");
