@@ -34,7 +34,7 @@ ENGINE_WORDS = ("Rated", "Because you liked", "Popular in", "You like", "Popular
 
 t = TAP()
 d = PersonalizeDouble(campaign_arn=CAMPAIGN, filter_arn=FILTER, tracking_id=TRACKER)
-d.slow_seconds = 6.0  # well past TimeoutMs below
+d.slow_seconds = 9.0  # well past TimeoutMs below
 env = d.env()
 env.update({
     "FORKCAST_REC_BACKEND": "personalize",
@@ -42,7 +42,7 @@ env.update({
     "FORKCAST_REC_PERSONALIZE_CAMPAIGNARN": CAMPAIGN,
     "FORKCAST_REC_PERSONALIZE_FILTERARN": FILTER,
     "FORKCAST_REC_PERSONALIZE_TRACKINGID": TRACKER,
-    "FORKCAST_REC_PERSONALIZE_TIMEOUTMS": "2000",  # 300 by default; ASan, t/run in parallel
+    "FORKCAST_REC_PERSONALIZE_TIMEOUTMS": "3500",  # 300 by default; ASan, t/run in parallel (2000 timed out on a loaded fresh Debian)
     "FORKCAST_REC_PERSONALIZE_BREAKERFAILURES": "3",
     "FORKCAST_REC_PERSONALIZE_BREAKERSECONDS": "2",
     "FORKCAST_METRICS_FLUSHSECONDS": "0",
@@ -263,7 +263,7 @@ try:
         return took
 
     took = fallback_case("slow", "slower than TimeoutMs")
-    t.ok(took < 4.5, "the page did not wait for the slow answer (%.2f s, double sleeps %.1f s)"
+    t.ok(took < 7.0, "the page did not wait for the slow answer (%.2f s, double sleeps %.1f s)"
          % (took, d.slow_seconds))
     fallback_case("error", "answering 500")
     fallback_case("notfound", "answering 404 ResourceNotFoundException")

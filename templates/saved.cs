@@ -11,7 +11,7 @@
     <input type="hidden" name="csrf" value="<?cs var:App.Csrf ?>">
     <label for="note-<?cs var:r.Id ?>">Note (only you see it)</label>
     <textarea id="note-<?cs var:r.Id ?>" name="note" rows="2" maxlength="<?cs var:Page.NoteMax ?>"><?cs var:r.Note ?></textarea>
-    <button type="submit" class="small quiet" aria-label="Save the note on <?cs var:r.Name ?>">Save note</button>
+    <button type="submit" class="small quiet" aria-label="Save note on <?cs var:r.Name ?>">Save note</button>
   </form>
   <div class="actions">
     <form class="inline" method="post" action="/restaurants/<?cs var:r.Id ?>/been">
