@@ -107,6 +107,13 @@ run('trust', async (browser) => {
         'each card of the list has its Been there and Remove buttons');
   await shot(p, 'saved-list');
   await axeAt(browser, 'u1002', base + '/saved', 'the want-to-go list');
+  await card5.locator('textarea[name=note]').fill('Ask for the table on the patio');
+  await submit(p, 'li.card.saved:has(a[href="/restaurants/5"]) button:has-text("Save note")');
+  check((await p.textContent('.flash')).includes('Only you see it') &&
+        (await p.locator('li.card.saved:has(a[href="/restaurants/5"]) textarea[name=note]').inputValue()) ===
+          'Ask for the table on the patio',
+        'a private note on a saved place is kept, and says only you see it');
+  await shot(p, 'saved-note');
   await submit(p, 'li.card.saved:has(a[href="/restaurants/6"]) button:has-text("Remove")');
   check(p.url().endsWith('/saved') && await p.locator('a[href="/restaurants/6"]').count() === 0,
         'Remove takes it off, back on the list', p.url());
@@ -115,4 +122,14 @@ run('trust', async (browser) => {
         await p.locator('form[action="/restaurants/5/review"]').count() === 1,
         'Been there leads to the review form for that place', p.url());
   await shot(p, 'been-there-review-form');
+
+  // ---- item 6: the list kept private (profile setting) ---------------------------------------
+  await p.goto(base + '/u/u1002/edit');
+  await p.check('input[name=saves_private]');
+  await submit(p, 'form button[type=submit]:has-text("Save")');
+  await p.goto(base + '/restaurants/7');
+  await submit(p, 'form[action="/restaurants/7/save"] button');
+  check((await p.textContent('body')).includes('Only you see your list'),
+        'with the list kept private, saving says only you see it');
+  await shot(p, 'saved-private');
 });
