@@ -20,7 +20,8 @@ static void test_known_distances(void **state)
     assert_true(fabs(fc_geo_km(0, 0, 0, 90) - 10007.54) < 0.1);
     /* antipodes: half the circumference, no NaN from rounding */
     assert_true(fabs(fc_geo_km(0, 0, 0, 180) - 20015.09) < 0.1);
-    /* San Luis Potosi centre to Cuernavaca centre: about 404 km as the crow flies (the haversine of any other tool) */
+    /* San Luis Potosi centre to Cuernavaca centre: about 404 km as the crow flies (the haversine of
+     * any other tool) */
     double d = fc_geo_km(22.1565, -100.9855, 18.9242, -99.2216);
     assert_true(d > 400 && d < 408);
     /* symmetric */
