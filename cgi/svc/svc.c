@@ -12,18 +12,29 @@ void fc_svc_ok(struct fc_svc_result *res, int status)
     res->status = status;
 }
 
-int fc_svc_fail(struct fc_svc_result *res, int status, const char *code, const char *field,
-                const char *fmt, ...)
+/* res as status, code and field with the message fmt; FC_EINVAL. */
+static int vfail(struct fc_svc_result *res, int status, const char *code, const char *field,
+                 const char *fmt, va_list ap) FC_PRINTF(5, 0);
+static int vfail(struct fc_svc_result *res, int status, const char *code, const char *field,
+                 const char *fmt, va_list ap)
 {
-    va_list ap;
     res->status = status;
     res->code = code;
     res->field = field;
     res->retry_after = 0;
-    va_start(ap, fmt);
     vsnprintf(res->message, sizeof res->message, fmt, ap);
-    va_end(ap);
     return FC_EINVAL;
+}
+
+int fc_svc_fail(struct fc_svc_result *res, int status, const char *code, const char *field,
+                const char *fmt, ...)
+{
+    va_list ap;
+    int rc;
+    va_start(ap, fmt);
+    rc = vfail(res, status, code, field, fmt, ap);
+    va_end(ap);
+    return rc;
 }
 
 int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const char *what)
@@ -41,14 +52,11 @@ int fc_svc_fail_store(const struct fc_svc *sv, struct fc_svc_result *res, const 
 int fc_svc_not_configured(struct fc_svc_result *res, const char *fmt, ...)
 {
     va_list ap;
-    res->status = 503;
-    res->code = FC_SVC_NOT_CONFIGURED;
-    res->field = NULL;
-    res->retry_after = 0;
+    int rc;
     va_start(ap, fmt);
-    vsnprintf(res->message, sizeof res->message, fmt, ap);
+    rc = vfail(res, 503, FC_SVC_NOT_CONFIGURED, NULL, fmt, ap);
     va_end(ap);
-    return FC_EINVAL;
+    return rc;
 }
 
 int fc_svc_is_not_configured(const struct fc_svc_result *res)
