@@ -62,6 +62,19 @@ static int no_review(struct fc_svc_result *res)
     return fc_svc_fail(res, 404, "review_not_found", NULL, "There is no such review.");
 }
 
+/* The review id the logged-in actor likes or comments on: 401 when logged out, 404 when it is
+ * not there or not theirs to act on. */
+static int review_to_act_on(const struct fc_svc *sv, int64_t id, struct fc_review *r,
+                            struct fc_svc_result *res)
+{
+    int seen, may;
+    if (!fc_svc_actor_id(sv))
+        return fc_svc_fail(res, 401, NULL, NULL, "Log in first.");
+    if (review_for(sv, id, r, &seen, &may, res))
+        return FC_ERR;
+    return may ? FC_OK : no_review(res);
+}
+
 /* Leaves a notification for whom the rule names (a failure is logged, not the action's). */
 static void notify(const struct fc_svc *sv, int64_t to, int kind, const struct fc_review *r,
                    int64_t comment_id)
@@ -90,15 +103,11 @@ int fc_svc_like(const struct fc_svc *sv, int64_t review_id, int on, struct fc_ta
     struct fc_store *s = sv->app->store;
     struct fc_review r;
     int64_t me = fc_svc_actor_id(sv);
-    int seen, may, rc;
+    int rc;
 
     fc_svc_ok(res, 200);
-    if (!me)
-        return fc_svc_fail(res, 401, NULL, NULL, "Log in first.");
-    if (review_for(sv, review_id, &r, &seen, &may, res))
-        return FC_ERR;
-    if (!may)
-        return no_review(res);
+    if ((rc = review_to_act_on(sv, review_id, &r, res)))
+        return rc;
     if (restaurant_id)
         *restaurant_id = r.restaurant_id;
     rc = on ? s->ops->like_put(s, r.id, r.restaurant_id, me, fc_now())
@@ -120,17 +129,13 @@ int fc_svc_comment_add(const struct fc_svc *sv, int64_t review_id, const char *b
     struct fc_store *s = sv->app->store;
     struct fc_review r;
     int64_t me = fc_svc_actor_id(sv);
-    int max = fc_svc_comment_max_text(sv), seen, may, rc;
+    int max = fc_svc_comment_max_text(sv), rc;
     const char *p = body ? body : "";
 
     memset(out, 0, sizeof *out);
     fc_svc_ok(res, 201);
-    if (!me)
-        return fc_svc_fail(res, 401, NULL, NULL, "Log in first.");
-    if (review_for(sv, review_id, &r, &seen, &may, res))
-        return FC_ERR;
-    if (!may)
-        return no_review(res);
+    if ((rc = review_to_act_on(sv, review_id, &r, res)))
+        return rc;
     while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
         p++;
     if (!*p)
