@@ -69,36 +69,30 @@ static struct fc_svc_rec *rec_array(size_t n)
     return malloc((n ? n : 1) * sizeof(struct fc_svc_rec));
 }
 
-int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)
+/* The viewer's recommendations (item 0) or those like item under prefix.N. */
+static int set_recs(struct fc_ctx *c, const char *prefix, int64_t item, size_t n)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_rec *recs = rec_array(n);
     size_t got = 0;
+    int rc;
     if (!recs)
         return FC_ERR;
-    if (fc_svc_recs_for_user(&sv, n, recs, &got, &res)) {
-        free(recs);
-        return FC_ERR;
-    }
-    set_results(c, prefix, recs, got);
+    rc = item ? fc_svc_recs_similar(&sv, item, n, recs, &got, &res)
+              : fc_svc_recs_for_user(&sv, n, recs, &got, &res);
+    if (rc == FC_OK)
+        set_results(c, prefix, recs, got);
     free(recs);
-    return FC_OK;
+    return rc ? FC_ERR : FC_OK;
+}
+
+int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)
+{
+    return set_recs(c, prefix, 0, n);
 }
 
 int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t n)
 {
-    struct fc_svc sv = fc_app_svc(c);
-    struct fc_svc_result res;
-    struct fc_svc_rec *recs = rec_array(n);
-    size_t got = 0;
-    if (!recs)
-        return FC_ERR;
-    if (fc_svc_recs_similar(&sv, item, n, recs, &got, &res)) {
-        free(recs);
-        return FC_ERR;
-    }
-    set_results(c, prefix, recs, got);
-    free(recs);
-    return FC_OK;
+    return set_recs(c, prefix, item, n);
 }
