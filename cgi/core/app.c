@@ -126,17 +126,35 @@ void fc_setf(struct fc_ctx *c, const char *key, const char *fmt, ...)
 
 void fc_set_int(struct fc_ctx *c, const char *key, long long v)
 {
-    /* without printf's machinery: pages set dozens of numbers (ids, stars, counts) each */
-    char buf[24], *p = buf + sizeof buf - 1;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    *p = '\0';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--p = '-';
-    fc_set(c, key, p);
+    char buf[24];
+    fc_set(c, key, fc_lltoa(buf, v));
+}
+
+/* fc_set under a key made by kfmt. */
+static void vsetk(struct fc_ctx *c, const char *value, const char *kfmt, va_list ap)
+    FC_PRINTF(3, 0);
+static void vsetk(struct fc_ctx *c, const char *value, const char *kfmt, va_list ap)
+{
+    char key[256];
+    vsnprintf(key, sizeof key, kfmt, ap);
+    fc_set(c, key, value);
+}
+
+void fc_setk(struct fc_ctx *c, const char *value, const char *kfmt, ...)
+{
+    va_list ap;
+    va_start(ap, kfmt);
+    vsetk(c, value, kfmt, ap);
+    va_end(ap);
+}
+
+void fc_setk_int(struct fc_ctx *c, long long v, const char *kfmt, ...)
+{
+    char buf[24];
+    va_list ap;
+    va_start(ap, kfmt);
+    vsetk(c, fc_lltoa(buf, v), kfmt, ap);
+    va_end(ap);
 }
 
 const char *fc_form(struct fc_ctx *c, const char *name)

@@ -108,6 +108,9 @@ int fc_redirect(struct fc_ctx *c, const char *path, const char *flash);
 void fc_set(struct fc_ctx *c, const char *key, const char *value);
 void fc_setf(struct fc_ctx *c, const char *key, const char *fmt, ...) FC_PRINTF(3, 4);
 void fc_set_int(struct fc_ctx *c, const char *key, long long v);
+/* fc_set and fc_set_int under a printf-style key ("Rows.%d.Name", i). */
+void fc_setk(struct fc_ctx *c, const char *value, const char *kfmt, ...) FC_PRINTF(3, 4);
+void fc_setk_int(struct fc_ctx *c, long long v, const char *kfmt, ...) FC_PRINTF(3, 4);
 /* Form value (POST body) or "" */
 const char *fc_form(struct fc_ctx *c, const char *name);
 /* Query value or "" */

@@ -351,3 +351,17 @@ const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n)
     }
     return buf;
 }
+
+char *fc_lltoa(char buf[24], long long v)
+{
+    char *p = buf + 23;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}

@@ -10,36 +10,12 @@
 #include "svc/admin.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 /* ---- helpers ------------------------------------------------------------ */
-
-/* fc_set with a printf-style key. */
-static void kset(struct fc_ctx *c, const char *value, const char *kfmt, ...) FC_PRINTF(3, 4);
-static void kset(struct fc_ctx *c, const char *value, const char *kfmt, ...)
-{
-    char key[256];
-    va_list ap;
-    va_start(ap, kfmt);
-    vsnprintf(key, sizeof key, kfmt, ap);
-    va_end(ap);
-    fc_set(c, key, value);
-}
-
-static void kseti(struct fc_ctx *c, long long v, const char *kfmt, ...) FC_PRINTF(3, 4);
-static void kseti(struct fc_ctx *c, long long v, const char *kfmt, ...)
-{
-    char key[256];
-    va_list ap;
-    va_start(ap, kfmt);
-    vsnprintf(key, sizeof key, kfmt, ap);
-    va_end(ap);
-    fc_set_int(c, key, v);
-}
 
 /* Milliseconds with a precision that suits their size. */
 static void fmt_ms(char *buf, size_t n, double ms)
@@ -59,15 +35,15 @@ static const char *admin_next(const char *next, const char *dflt)
 static void set_admin_user(struct fc_ctx *c, const char *p, const struct fc_user *u)
 {
     char k[256];
-    kseti(c, u->id, "%s.Id", p);
-    kset(c, u->username, "%s.Username", p);
-    kset(c, u->display_name[0] ? u->display_name : u->username, "%s.Name", p);
-    kset(c, u->email, "%s.Email", p);
-    kset(c, u->city, "%s.City", p);
-    kset(c, u->visibility, "%s.Visibility", p);
-    kseti(c, u->is_admin, "%s.Admin", p);
-    kseti(c, u->disabled, "%s.Disabled", p);
-    kseti(c, u->id == c->user.id, "%s.Self", p);
+    fc_setk_int(c, u->id, "%s.Id", p);
+    fc_setk(c, u->username, "%s.Username", p);
+    fc_setk(c, u->display_name[0] ? u->display_name : u->username, "%s.Name", p);
+    fc_setk(c, u->email, "%s.Email", p);
+    fc_setk(c, u->city, "%s.City", p);
+    fc_setk(c, u->visibility, "%s.Visibility", p);
+    fc_setk_int(c, u->is_admin, "%s.Admin", p);
+    fc_setk_int(c, u->disabled, "%s.Disabled", p);
+    fc_setk_int(c, u->id == c->user.id, "%s.Self", p);
     snprintf(k, sizeof k, "%s.Created", p);
     pages_set_date(c, k, u->created_at);
 }
@@ -80,17 +56,17 @@ static void set_agg(struct fc_ctx *c, const char *p, const struct fc_svc_admin_a
         double q;
     } pct[] = {{"P50", 0.50}, {"P90", 0.90}, {"P99", 0.99}};
     char v[32];
-    kseti(c, a->all.count, "%s.Count", p);
+    fc_setk_int(c, a->all.count, "%s.Count", p);
     for (int k = 2; k <= 5; k++)
-        kseti(c, a->cls[k], "%s.C%dxx", p, k);
+        fc_setk_int(c, a->cls[k], "%s.C%dxx", p, k);
     for (size_t k = 0; k < FC_ARRAY_LEN(pct); k++) {
         fmt_ms(v, sizeof v, fc_metrics_percentile(a->all.hist, pct[k].q, a->all.max_ms));
-        kset(c, v, "%s.%s", p, pct[k].key);
+        fc_setk(c, v, "%s.%s", p, pct[k].key);
     }
     fmt_ms(v, sizeof v, a->all.count ? a->all.sum_ms / (double)a->all.count : 0);
-    kset(c, v, "%s.Mean", p);
+    fc_setk(c, v, "%s.Mean", p);
     fmt_ms(v, sizeof v, a->all.max_ms);
-    kset(c, v, "%s.Max", p);
+    fc_setk(c, v, "%s.Max", p);
 }
 
 /* A round axis maximum at or above v (1, 2 or 5 times a power of ten). */
@@ -130,20 +106,20 @@ static void set_chart(struct fc_ctx *c, int idx, const char *id, const char *tit
     top = nice_max(peak);
     if (!decimals && top < 2) /* whole numbers: keep the half-way line on one */
         top = 2;
-    kset(c, id, "Health.Charts.%d.Id", idx);
-    kset(c, title, "Health.Charts.%d.Title", idx);
-    kset(c, unit, "Health.Charts.%d.Unit", idx);
+    fc_setk(c, id, "Health.Charts.%d.Id", idx);
+    fc_setk(c, title, "Health.Charts.%d.Title", idx);
+    fc_setk(c, unit, "Health.Charts.%d.Unit", idx);
     snprintf(buf, sizeof buf, "%.*f", decimals && top < 10 ? decimals : 0, top);
-    kset(c, buf, "Health.Charts.%d.Top", idx);
+    fc_setk(c, buf, "Health.Charts.%d.Top", idx);
     snprintf(buf, sizeof buf, "%.*f", (decimals && top < 10) || fmod(top, 2) != 0 ? 1 : 0, top / 2);
-    kset(c, buf, "Health.Charts.%d.Half", idx);
+    fc_setk(c, buf, "Health.Charts.%d.Half", idx);
     if (peak_at >= 0) {
         time_t t = (time_t)((first_minute + peak_at) * 60);
         struct tm tm;
         gmtime_r(&t, &tm);
         strftime(when, sizeof when, "%H:%M", &tm);
         snprintf(buf, sizeof buf, "%.*f %s at %s UTC", decimals, peak, unit, when);
-        kset(c, buf, "Health.Charts.%d.Peak", idx);
+        fc_setk(c, buf, "Health.Charts.%d.Peak", idx);
     }
     for (int i = 0; i < FC_SVC_ADMIN_MINUTES; i++) {
         double h;
@@ -158,18 +134,18 @@ static void set_chart(struct fc_ctx *c, int idx, const char *id, const char *tit
         gmtime_r(&t, &tm);
         strftime(when, sizeof when, "%H:%M", &tm);
         snprintf(buf, sizeof buf, "%.1f", PLOT_X0 + i * slot + 1);
-        kset(c, buf, "Health.Charts.%d.Bars.%d.X", idx, nbars);
+        fc_setk(c, buf, "Health.Charts.%d.Bars.%d.X", idx, nbars);
         snprintf(buf, sizeof buf, "%.1f", slot - 2);
-        kset(c, buf, "Health.Charts.%d.Bars.%d.W", idx, nbars);
+        fc_setk(c, buf, "Health.Charts.%d.Bars.%d.W", idx, nbars);
         snprintf(buf, sizeof buf, "%.1f", PLOT_Y0 + PLOT_H - h);
-        kset(c, buf, "Health.Charts.%d.Bars.%d.Y", idx, nbars);
+        fc_setk(c, buf, "Health.Charts.%d.Bars.%d.Y", idx, nbars);
         snprintf(buf, sizeof buf, "%.1f", h);
-        kset(c, buf, "Health.Charts.%d.Bars.%d.H", idx, nbars);
+        fc_setk(c, buf, "Health.Charts.%d.Bars.%d.H", idx, nbars);
         snprintf(buf, sizeof buf, "%s UTC: %.*f %s", when, decimals, v[i], unit);
-        kset(c, buf, "Health.Charts.%d.Bars.%d.Label", idx, nbars);
+        fc_setk(c, buf, "Health.Charts.%d.Bars.%d.Label", idx, nbars);
         nbars++;
     }
-    kseti(c, nbars, "Health.Charts.%d.NBars", idx);
+    fc_setk_int(c, nbars, "Health.Charts.%d.NBars", idx);
 }
 
 /* ---- dashboard ---------------------------------------------------------- */
@@ -401,21 +377,21 @@ static void set_counters(struct fc_ctx *c, const struct fc_metric_counter *ctrs,
                 continue;
             }
         }
-        kset(c, name, "Health.Counters.%d.Name", nother);
-        kseti(c, ctrs[i].n, "Health.Counters.%d.Value", nother);
+        fc_setk(c, name, "Health.Counters.%d.Name", nother);
+        fc_setk_int(c, ctrs[i].n, "Health.Counters.%d.Value", nother);
         nother++;
     }
     fc_set_int(c, "Health.RecFallback", fallback);
     fc_set_int(c, "Health.StoreErrors", store_errors);
     for (int k = 0; k < nsvc; k++) {
         char v[32];
-        kset(c, svcs[k], "Health.Aws.%d.Service", k);
-        kseti(c, vals[k][0], "Health.Aws.%d.Calls", k);
-        kseti(c, vals[k][1], "Health.Aws.%d.Errors", k);
-        kseti(c, vals[k][2], "Health.Aws.%d.Retries", k);
-        kseti(c, vals[k][3], "Health.Aws.%d.Throttles", k);
+        fc_setk(c, svcs[k], "Health.Aws.%d.Service", k);
+        fc_setk_int(c, vals[k][0], "Health.Aws.%d.Calls", k);
+        fc_setk_int(c, vals[k][1], "Health.Aws.%d.Errors", k);
+        fc_setk_int(c, vals[k][2], "Health.Aws.%d.Retries", k);
+        fc_setk_int(c, vals[k][3], "Health.Aws.%d.Throttles", k);
         fmt_ms(v, sizeof v, vals[k][0] ? (double)vals[k][4] / (double)vals[k][0] : 0);
-        kset(c, v, "Health.Aws.%d.AvgMs", k);
+        fc_setk(c, v, "Health.Aws.%d.AvgMs", k);
     }
     fc_set_int(c, "Health.AwsServices", nsvc);
 }
@@ -457,14 +433,14 @@ static int admin_health(struct fc_ctx *c)
         for (int i = 0; i < sum->nroutes; i++) {
             char p[64];
             snprintf(p, sizeof p, "Health.Routes.%d", i);
-            kset(c, sum->routes[i].all.route, "%s.Route", p);
+            fc_setk(c, sum->routes[i].all.route, "%s.Route", p);
             set_agg(c, p, &sum->routes[i]);
         }
         set_agg(c, "Health.Total", &sum->total);
         for (int i = 0; i < sum->nstatuses; i++) {
-            kseti(c, sum->statuses[i].status, "Health.Statuses.%d.Code", i);
-            kseti(c, sum->statuses[i].count, "Health.Statuses.%d.Count", i);
-            kseti(c, sum->statuses[i].status / 100, "Health.Statuses.%d.Class", i);
+            fc_setk_int(c, sum->statuses[i].status, "Health.Statuses.%d.Code", i);
+            fc_setk_int(c, sum->statuses[i].count, "Health.Statuses.%d.Count", i);
+            fc_setk_int(c, sum->statuses[i].status / 100, "Health.Statuses.%d.Class", i);
         }
         set_counters(c, h.counters, h.ncounters);
 
@@ -481,9 +457,9 @@ static int admin_health(struct fc_ctx *c)
         fc_set_int(c, "Health.Metrics", 1);
     }
     for (int i = 0; i < h.nchecks; i++) {
-        kset(c, h.checks[i].name, "Health.Store.%d.Name", i);
-        kset(c, h.checks[i].value, "Health.Store.%d.Value", i);
-        kseti(c, h.checks[i].ok, "Health.Store.%d.Ok", i);
+        fc_setk(c, h.checks[i].name, "Health.Store.%d.Name", i);
+        fc_setk(c, h.checks[i].value, "Health.Store.%d.Value", i);
+        fc_setk_int(c, h.checks[i].ok, "Health.Store.%d.Ok", i);
     }
     fc_set(c, "Page.Title", "Health · Admin");
     rc = fc_render(c, "admin_health.cs") ? 500 : 0;

@@ -49,17 +49,8 @@ void pages_node_set(HDF *n, const char *name, const char *value)
 
 void pages_node_int(HDF *n, const char *name, long long v)
 {
-    /* as fc_set_int: without printf's machinery */
-    char buf[24], *p = buf + sizeof buf - 1;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    *p = '\0';
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0)
-        *--p = '-';
-    pages_node_set(n, name, p);
+    char buf[24];
+    pages_node_set(n, name, fc_lltoa(buf, v));
 }
 
 /* pages_set_list under n's child name: name.0, name.1, ... (made at the first item). */

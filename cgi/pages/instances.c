@@ -10,7 +10,6 @@
 #include "pages/pages.h"
 #include "svc/instances.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,17 +23,6 @@ static const char *const STATES[] = {"pending", "running",       "stopping",
                                      "stopped", "shutting-down", "terminated"};
 
 /* ---- helpers ------------------------------------------------------------------- */
-
-static void kset(struct fc_ctx *c, const char *value, const char *kfmt, ...) FC_PRINTF(3, 4);
-static void kset(struct fc_ctx *c, const char *value, const char *kfmt, ...)
-{
-    char key[256];
-    va_list ap;
-    va_start(ap, kfmt);
-    vsnprintf(key, sizeof key, kfmt, ap);
-    va_end(ap);
-    fc_set(c, key, value);
-}
 
 /* 1 when res is EC2's answer (or that it is not configured), which a form shows in place; else
  * the error page answers it. */
@@ -53,7 +41,7 @@ static void set_time_ms(struct fc_ctx *c, const char *prefix, int64_t at_ms)
     strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
     fc_set(c, prefix, buf);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    kset(c, buf, "%s.Iso", prefix);
+    fc_setk(c, buf, "%s.Iso", prefix);
 }
 
 /* 32 random hex digits: one form's submission id. */
@@ -107,15 +95,15 @@ static int inst_list(struct fc_ctx *c)
     fc_set(c, "Instances.State", in.state);
     fc_set(c, "Instances.Tag", in.tag);
     for (size_t i = 0; i < FC_ARRAY_LEN(STATES); i++)
-        kset(c, STATES[i], "Instances.States.%zu", i);
+        fc_setk(c, STATES[i], "Instances.States.%zu", i);
     if (out.listed) {
         for (int i = 0; i < out.n; i++) {
-            kset(c, out.live[i].id, "Instances.List.%d.Id", i);
-            kset(c, out.live[i].name, "Instances.List.%d.Name", i);
-            kset(c, out.live[i].type, "Instances.List.%d.Type", i);
-            kset(c, out.live[i].state, "Instances.List.%d.State", i);
-            kset(c, out.live[i].public_ip, "Instances.List.%d.PublicIp", i);
-            kset(c, out.live[i].launch_time, "Instances.List.%d.LaunchTime", i);
+            fc_setk(c, out.live[i].id, "Instances.List.%d.Id", i);
+            fc_setk(c, out.live[i].name, "Instances.List.%d.Name", i);
+            fc_setk(c, out.live[i].type, "Instances.List.%d.Type", i);
+            fc_setk(c, out.live[i].state, "Instances.List.%d.State", i);
+            fc_setk(c, out.live[i].public_ip, "Instances.List.%d.PublicIp", i);
+            fc_setk(c, out.live[i].launch_time, "Instances.List.%d.LaunchTime", i);
         }
         fc_set_int(c, "Instances.Count", out.n);
         fc_set_int(c, "Instances.Pages", out.pages);
@@ -124,12 +112,12 @@ static int inst_list(struct fc_ctx *c)
     for (int i = 0; i < out.nmine; i++) {
         const struct fc_instance *m = &out.mine[i];
         char k[64];
-        kset(c, m->instance_id, "Instances.Mine.%d.Id", i);
-        kset(c, m->name, "Instances.Mine.%d.Name", i);
-        kset(c, m->state, "Instances.Mine.%d.State", i);
-        kset(c, m->public_ip, "Instances.Mine.%d.PublicIp", i);
-        kset(c, m->status, "Instances.Mine.%d.Status", i);
-        kset(c, m->message, "Instances.Mine.%d.Message", i);
+        fc_setk(c, m->instance_id, "Instances.Mine.%d.Id", i);
+        fc_setk(c, m->name, "Instances.Mine.%d.Name", i);
+        fc_setk(c, m->state, "Instances.Mine.%d.State", i);
+        fc_setk(c, m->public_ip, "Instances.Mine.%d.PublicIp", i);
+        fc_setk(c, m->status, "Instances.Mine.%d.Status", i);
+        fc_setk(c, m->message, "Instances.Mine.%d.Message", i);
         snprintf(k, sizeof k, "Instances.Mine.%d.Created", i);
         set_time_ms(c, k, m->created_at * 1000);
     }
@@ -199,7 +187,7 @@ struct launch_req {
 
 static void form_error(struct fc_ctx *c, int *bad, const char *field, const char *msg)
 {
-    kset(c, msg, "Form.Errors.%s", field);
+    fc_setk(c, msg, "Form.Errors.%s", field);
     *bad = 1;
 }
 
@@ -324,7 +312,7 @@ static void launch_token(struct fc_ctx *c, const char *nonce, char out[65])
 static void refill_launch(struct fc_ctx *c)
 {
     for (size_t i = 0; i < FC_ARRAY_LEN(LAUNCH_FIELDS); i++)
-        kset(c, fc_form(c, LAUNCH_FIELDS[i]), "Form.%s", LAUNCH_FIELDS[i]);
+        fc_setk(c, fc_form(c, LAUNCH_FIELDS[i]), "Form.%s", LAUNCH_FIELDS[i]);
 }
 
 static int inst_launch(struct fc_ctx *c)
@@ -393,7 +381,7 @@ static void set_actions(struct fc_ctx *c, const char *state)
             continue;
         fc_strlcpy(list, by_state[i].actions, sizeof list);
         for (char *a = strtok_r(list, " ", &save); a; a = strtok_r(NULL, " ", &save), k++)
-            kset(c, a, "Instance.Actions.%d", k);
+            fc_setk(c, a, "Instance.Actions.%d", k);
     }
 }
 
@@ -431,8 +419,8 @@ static void set_view(struct fc_ctx *c, const char *id, const struct fc_svc_insta
         char k[64];
         snprintf(k, sizeof k, "Instance.History.%d.At", i);
         set_time_ms(c, k, v->history[i].at_ms);
-        kset(c, v->history[i].state, "Instance.History.%d.State", i);
-        kset(c, v->history[i].detail, "Instance.History.%d.Detail", i);
+        fc_setk(c, v->history[i].state, "Instance.History.%d.State", i);
+        fc_setk(c, v->history[i].detail, "Instance.History.%d.Detail", i);
     }
 }
 
