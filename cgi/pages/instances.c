@@ -59,18 +59,6 @@ static int valid_nonce(const char *s)
     return strlen(s) == 32 && strspn(s, "0123456789abcdef") == 32;
 }
 
-/* Text fit for a single-line field: at most max bytes, valid UTF-8, no control characters. */
-static int field_ok(const char *s, size_t max)
-{
-    size_t n = strlen(s);
-    if (n > max || !fc_utf8_valid(s, n))
-        return 0;
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20)
-            return 0;
-    return 1;
-}
-
 /* ---- list --------------------------------------------------------------------- */
 
 static int inst_list(struct fc_ctx *c)
@@ -206,7 +194,7 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
     memset(r, 0, sizeof *r);
     if (!*image)
         form_error(c, &bad, "image_id", "Give the AMI id (ami-...).");
-    else if (!field_ok(image, 64) || strchr(image, ' '))
+    else if (!fc_svc_instance_field_ok(image, 64) || strchr(image, ' '))
         form_error(c, &bad, "image_id", "An AMI id is short and has no spaces (ami-...).");
     if (!*type)
         form_error(c, &bad, "instance_type", "Give an instance type, such as t3.micro.");
@@ -215,11 +203,11 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
         form_error(c, &bad, "instance_type", "An instance type looks like t3.micro.");
     if (fc_parse_int(fc_form(c, "count"), 1, FC_EC2_MAX_COUNT, &count))
         form_error(c, &bad, "count", "Launch between 1 and 20 instances.");
-    if (!field_ok(key, 255))
+    if (!fc_svc_instance_field_ok(key, 255))
         form_error(c, &bad, "key_name", "A key pair name has at most 255 characters.");
-    if (*subnet && (!field_ok(subnet, 64) || strncmp(subnet, "subnet-", 7)))
+    if (*subnet && (!fc_svc_instance_field_ok(subnet, 64) || strncmp(subnet, "subnet-", 7)))
         form_error(c, &bad, "subnet_id", "A subnet id looks like subnet-0123456789abcdef0.");
-    if (!field_ok(name, 255))
+    if (!fc_svc_instance_field_ok(name, 255))
         form_error(c, &bad, "name", "The name has at most 255 characters, on one line.");
     if (strlen(ud) > MAX_USER_DATA || !fc_utf8_valid(ud, strlen(ud)))
         form_error(c, &bad, "user_data", "User data is limited to 16 KB of text.");
@@ -268,7 +256,7 @@ static int parse_launch(struct fc_ctx *c, struct launch_req *r)
         save = NULL;
         for (char *g = strtok_r(r->groupbuf, ", \r\n\t", &save); g;
              g = strtok_r(NULL, ", \r\n\t", &save)) {
-            if (ng >= MAX_GROUPS || !field_ok(g, 255)) {
+            if (ng >= MAX_GROUPS || !fc_svc_instance_field_ok(g, 255)) {
                 form_error(c, &bad, "security_groups",
                            "At most 16 security groups (ids sg-... "
                            "or names), separated by commas.");
@@ -424,26 +412,36 @@ static void set_view(struct fc_ctx *c, const char *id, const struct fc_svc_insta
     }
 }
 
-static int inst_page(struct fc_ctx *c)
+/* Instance.*: the instance the path names, as the store knows it (and EC2, when live). FC_OK,
+ * or FC_ERR with the handler's answer in *status (500, or the error page's). */
+static int set_instance(struct fc_ctx *c, int live, int *status)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    const char *id = c->args[0];
     struct fc_svc_instance_view *v = calloc(1, sizeof *v);
-    int rc;
-    if (!v)
-        return 500;
-    if (fc_svc_instance_get(&sv, id, 1, v, &res)) {
-        rc = fc_error_result(c, &res);
-        goto out;
+    int rc = FC_ERR;
+    if (!v) {
+        *status = 500;
+        return FC_ERR;
     }
-    set_view(c, id, v);
-    fc_setf(c, "Page.Title", "Instance %s", id);
-    rc = fc_render(c, "instances_view.cs") ? 500 : 0;
-out:
+    if (fc_svc_instance_get(&sv, c->args[0], live, v, &res))
+        *status = fc_error_result(c, &res);
+    else {
+        set_view(c, c->args[0], v);
+        rc = FC_OK;
+    }
     fc_svc_instance_view_free(v);
     free(v);
     return rc;
+}
+
+static int inst_page(struct fc_ctx *c)
+{
+    int rc;
+    if (set_instance(c, 1, &rc))
+        return rc;
+    fc_setf(c, "Page.Title", "Instance %s", c->args[0]);
+    return fc_render(c, "instances_view.cs") ? 500 : 0;
 }
 
 /* GET /admin/instances/:id/status: what the store knows, as JSON (polled by instances.js). */
@@ -563,24 +561,12 @@ static int render_confirm(struct fc_ctx *c, int k, const char *nonce, int status
 
 static int inst_confirm(struct fc_ctx *c)
 {
-    struct fc_svc sv = fc_app_svc(c);
-    struct fc_svc_result res;
-    const char *id = c->args[0];
-    struct fc_svc_instance_view *v;
     int k = find_action(c->args[1]), rc;
     if (k < 0)
         return 404;
-    if (!(v = calloc(1, sizeof *v)))
-        return 500;
-    if (fc_svc_instance_get(&sv, id, 0, v, &res))
-        rc = fc_error_result(c, &res);
-    else {
-        set_view(c, id, v);
-        rc = render_confirm(c, k, NULL, 200);
-    }
-    fc_svc_instance_view_free(v);
-    free(v);
-    return rc;
+    if (set_instance(c, 0, &rc))
+        return rc;
+    return render_confirm(c, k, NULL, 200);
 }
 
 static int inst_action(struct fc_ctx *c)
@@ -589,48 +575,33 @@ static int inst_action(struct fc_ctx *c)
     struct fc_svc_result res;
     const char *id = c->args[0], *nonce = fc_form(c, "nonce");
     int check = strcmp(fc_form(c, "do"), "check") == 0;
-    struct fc_svc_instance_view *v = NULL;
     char msg[800], path[300];
-    int k = find_action(c->args[1]), status = 500;
+    int k = find_action(c->args[1]), status;
     enum fc_ec2_action a;
 
     if (k < 0)
         return 404;
-    if (!(v = calloc(1, sizeof *v)))
-        return 500;
-    if (fc_svc_instance_get(&sv, id, 0, v, &res)) {
-        status = fc_error_result(c, &res);
-        goto out;
-    }
-    set_view(c, id, v);
+    if (set_instance(c, 0, &status))
+        return status;
     a = ACTIONS[k].a;
     if (!valid_nonce(nonce)) {
         fc_set(c, "Confirm.Refused", "This form is missing its submission id: confirm again.");
-        status = render_confirm(c, k, NULL, 400);
-        goto out;
+        return render_confirm(c, k, NULL, 400);
     }
     if (fc_svc_instance_act(&sv, id, a, nonce, check, &res)) {
-        if (!aws_answer(&res)) {
-            status = fc_error_result(c, &res);
-            goto out;
-        }
+        if (!aws_answer(&res))
+            return fc_error_result(c, &res);
         fc_set(c, "Confirm.Refused", res.message);
-        status = render_confirm(c, k, nonce, res.status);
-        goto out;
+        return render_confirm(c, k, nonce, res.status);
     }
     if (check) {
         fc_set(c, "Confirm.CheckOk", res.message);
-        status = render_confirm(c, k, nonce, 200);
-        goto out;
+        return render_confirm(c, k, nonce, 200);
     }
     snprintf(msg, sizeof msg, "%s %s.%s", ACTIONS[k].doing, id,
              *fc_ec2_action_target(a) ? " This page follows it." : "");
     snprintf(path, sizeof path, "/admin/instances/%s", id);
-    status = fc_redirect(c, path, msg);
-out:
-    fc_svc_instance_view_free(v);
-    free(v);
-    return status;
+    return fc_redirect(c, path, msg);
 }
 
 static const struct fc_route routes[] = {

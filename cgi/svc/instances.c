@@ -67,8 +67,7 @@ static int dry_run_result(const struct fc_svc *sv, int rc, const struct aws_erro
     return FC_OK;
 }
 
-/* Text fit for a single-line field: at most max bytes, valid UTF-8, no control characters. */
-static int field_ok(const char *s, size_t max)
+int fc_svc_instance_field_ok(const char *s, size_t max)
 {
     size_t n = strlen(s);
     if (n > max || !fc_utf8_valid(s, n))
@@ -122,7 +121,7 @@ int fc_svc_instance_list(const struct fc_svc *sv, const struct fc_svc_instance_l
     if (*state && !known)
         return fc_svc_fail(res, 400, "invalid_value", "state",
                            "Unknown state: choose one from the list.");
-    if (!field_ok(tag, 300))
+    if (!fc_svc_instance_field_ok(tag, 300))
         return fc_svc_fail(res, 400, "invalid_value", "tag",
                            "The tag filter is too long or has control characters.");
     if (*state) {

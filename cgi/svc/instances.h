@@ -75,4 +75,8 @@ int fc_svc_instance_act(const struct fc_svc *sv, const char *id, enum fc_ec2_act
  * yet: forkcast release upload). */
 int fc_svc_instance_app_host_data(const struct fc_svc *sv, STRING *out, struct fc_svc_result *res);
 
+/* 1 when s fits a single-line field of EC2 (a name, an id, a tag): at most max bytes, valid
+ * UTF-8, no control characters. */
+int fc_svc_instance_field_ok(const char *s, size_t max);
+
 #endif
