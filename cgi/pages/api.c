@@ -468,15 +468,6 @@ static int field_bool(struct fc_ctx *c, json_object *in, const char *name, int *
     return FC_OK;
 }
 
-/* The i-th path argument as a positive id, or 0. */
-static int64_t arg_id(struct fc_ctx *c, int i)
-{
-    long id;
-    if (i >= c->nargs || fc_parse_int(c->args[i], 1, 0x7fffffffL, &id))
-        return 0;
-    return id;
-}
-
 /* ---- accounts ----------------------------------------------------------------------------- */
 
 /* {"token", "token_type", "user"} for a fresh session of u. */
@@ -907,30 +898,16 @@ static int api_block(struct fc_ctx *c)
 /* GET /api/v1/restaurants?q=&cuisine=&price=&city=&page=&sort=&near=&open=&open_at= */
 static int api_restaurants(struct fc_ctx *c)
 {
-    struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    struct fc_svc_search_in in = {
-        .text = fc_query(c, "q"),
-        .cuisine = fc_query(c, "cuisine"),
-        .price = fc_query(c, "price"),
-        .city = fc_query(c, "city"),
-        .page = fc_query(c, "page"),
-        .sort = fc_query(c, "sort"),
-        .near = fc_query(c, "near"),
-        .open = fc_query(c, "open"),
-        .open_at = fc_query(c, "open_at"),
-    };
+    struct fc_svc_search_in in;
     struct fc_svc_search_out out;
-    struct fc_svc_origin origin;
+    struct fc_svc_origin origin, by;
     json_object *o, *items;
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
+    if (pages_search(c, &in, &out, &origin, &by, &res))
         return fc_error_result(c, &res);
-    if (fc_svc_restaurant_search(&sv, &in, &out, &res))
-        return fc_error_result(c, &res);
-    struct fc_svc_origin by = {.set = out.has_near, .lat = out.near_lat, .lon = out.near_lon};
     items = json_object_new_array();
     for (int i = 0; items && i < out.n; i++) {
         const struct fc_restaurant *r = &out.rows[i];
@@ -988,7 +965,7 @@ static int api_restaurant(struct fc_ctx *c)
     if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
         return fc_error_result(c, &res);
     /* the interaction log, as the page does */
-    if (fc_svc_restaurant_view(&sv, arg_id(c, 0), 0, 1, &v, &res))
+    if (fc_svc_restaurant_view(&sv, pages_arg_id(c, 0), 0, 1, &v, &res))
         return fc_error_result(c, &res);
     if (fc_svc_restaurant_stars(&sv, v.rest.id, v.stars, &res)) {
         fc_svc_restaurant_view_free(&v);
@@ -1036,8 +1013,8 @@ static int api_rest_reviews(struct fc_ctx *c)
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_restaurant_reviews_page(&sv, arg_id(c, 0), fc_query(c, "page"), &rows, &n, &page,
-                                       &more, &res))
+    if (fc_svc_restaurant_reviews_page(&sv, pages_arg_id(c, 0), fc_query(c, "page"), &rows, &n,
+                                       &page, &more, &res))
         return fc_error_result(c, &res);
     o = wrap("items", review_rows_json(c, rows, n));
     if (o) {
@@ -1062,7 +1039,7 @@ static int api_rest_photos(struct fc_ctx *c)
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_restaurant_reviews(&sv, arg_id(c, 0), REVIEW_MAX, &rows, &n, &res))
+    if (fc_svc_restaurant_reviews(&sv, pages_arg_id(c, 0), REVIEW_MAX, &rows, &n, &res))
         return fc_error_result(c, &res);
     k = fc_svc_gallery(rows, n, idx, REVIEW_MAX);
     items = json_object_new_array();
@@ -1236,24 +1213,32 @@ static int send_review(struct fc_ctx *c, int status, const struct fc_review *r)
 }
 
 /* POST /api/v1/restaurants/:id/reviews: your review of a restaurant; when you reviewed it
- * already, that review is rewritten (200), as on the web. */
-static int api_review_create(struct fc_ctx *c)
+ * already, that review is rewritten (200), as on the web.
+ * PUT /api/v1/reviews/:id {"stars", "body", "visited", "remove_photo"} (or multipart with a
+ * photo): rewrites your review. */
+static int api_review_write(struct fc_ctx *c)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_review_in in = {0};
     struct fc_review r = {0};
     json_object *in_json = NULL;
+    int64_t id = pages_arg_id(c, 0);
+    int update = strcmp(c->req.method, "PUT") == 0;
 
-    in.restaurant_id = arg_id(c, 0);
-    if (!in.restaurant_id)
-        fail(c, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
-    else if (read_review(c, 0, &in_json, &in))
+    if (update)
+        in.review_id = id;
+    else
+        in.restaurant_id = id;
+    if (!id)
+        fail(c, 404, update ? "review_not_found" : "restaurant_not_found", NULL,
+             update ? "There is no such review." : "There is no such restaurant.");
+    else if (read_review(c, update, &in_json, &in))
         ;
     else if (fc_svc_review_write(&sv, &in, &r, &res))
         fc_error_result(c, &res);
     else
-        send_review(c, res.status, &r);
+        send_review(c, update ? 200 : res.status, &r);
     fc_review_clear(&r);
     json_object_put(in_json);
     return 0;
@@ -1269,35 +1254,11 @@ static int api_review_get(struct fc_ctx *c)
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_review_get(&sv, arg_id(c, 0), &row, &res))
+    if (fc_svc_review_get(&sv, pages_arg_id(c, 0), &row, &res))
         return fc_error_result(c, &res);
     o = review_json(c, &row.r, row.username, row.display_name, row.rest_name, row.by_friend);
     fc_review_clear(&row.r);
     return send_json(c, 200, o);
-}
-
-/* PUT /api/v1/reviews/:id {"stars", "body", "visited", "remove_photo"} (or multipart with a
- * photo): rewrites your review. */
-static int api_review_put(struct fc_ctx *c)
-{
-    struct fc_svc sv = fc_app_svc(c);
-    struct fc_svc_result res;
-    struct fc_svc_review_in in = {0};
-    struct fc_review r = {0};
-    json_object *in_json = NULL;
-
-    in.review_id = arg_id(c, 0);
-    if (!in.review_id)
-        fail(c, 404, "review_not_found", NULL, "There is no such review.");
-    else if (read_review(c, 1, &in_json, &in))
-        ;
-    else if (fc_svc_review_write(&sv, &in, &r, &res))
-        fc_error_result(c, &res);
-    else
-        send_review(c, 200, &r);
-    fc_review_clear(&r);
-    json_object_put(in_json);
-    return 0;
 }
 
 /* DELETE /api/v1/reviews/:id */
@@ -1306,7 +1267,7 @@ static int api_review_delete(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_review r;
-    if (fc_svc_review_delete(&sv, arg_id(c, 0), &r, &res))
+    if (fc_svc_review_delete(&sv, pages_arg_id(c, 0), &r, &res))
         return fc_error_result(c, &res);
     fc_review_clear(&r);
     return send_none(c);
@@ -1353,8 +1314,8 @@ static int api_save(struct fc_ctx *c)
     if (put &&
         (read_body(c, &in) || only_fields(c, in, names) || field_str(c, in, "note", 0, &note)))
         goto out;
-    if (fc_svc_save_set(&sv, arg_id(c, 0), put, &res) ||
-        (note && fc_svc_save_note_set(&sv, arg_id(c, 0), note, &res)))
+    if (fc_svc_save_set(&sv, pages_arg_id(c, 0), put, &res) ||
+        (note && fc_svc_save_note_set(&sv, pages_arg_id(c, 0), note, &res)))
         fc_error_result(c, &res);
     else
         send_none(c);
@@ -1370,7 +1331,7 @@ static int api_been(struct fc_ctx *c)
     struct fc_svc_result res;
     json_object *o;
     char to[64];
-    int64_t id = arg_id(c, 0);
+    int64_t id = pages_arg_id(c, 0);
     if (fc_svc_save_been(&sv, id, &res))
         return fc_error_result(c, &res);
     o = json_object_new_object();
@@ -1541,7 +1502,7 @@ static int api_similar(struct fc_ctx *c)
     size_t n = 0, got = 0;
     if (token_ok(c))
         return 0;
-    if (fc_svc_restaurant_get(&sv, arg_id(c, 0), &r, &res))
+    if (fc_svc_restaurant_get(&sv, pages_arg_id(c, 0), &r, &res))
         return fc_error_result(c, &res);
     if (limit_param(c, &n))
         return 0;
@@ -1582,7 +1543,7 @@ static int api_like(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_talk_count t;
-    if (fc_svc_like(&sv, arg_id(c, 0), strcmp(c->req.method, "PUT") == 0, &t, NULL, &res))
+    if (fc_svc_like(&sv, pages_arg_id(c, 0), strcmp(c->req.method, "PUT") == 0, &t, NULL, &res))
         return fc_error_result(c, &res);
     return send_json(c, 200, talk_count_json(&t));
 }
@@ -1616,7 +1577,7 @@ static int api_comments(struct fc_ctx *c)
         return 0;
     if (!(rows = calloc(COMMENTS_MAX, sizeof *rows)))
         return fail500(c, "comments"), 0;
-    if (fc_svc_comments(&sv, arg_id(c, 0), rows, COMMENTS_MAX, &n, &res)) {
+    if (fc_svc_comments(&sv, pages_arg_id(c, 0), rows, COMMENTS_MAX, &n, &res)) {
         free(rows);
         return fc_error_result(c, &res);
     }
@@ -1641,7 +1602,7 @@ static int api_comment_create(struct fc_ctx *c)
         json_object_put(in);
         return 0;
     }
-    if (fc_svc_comment_add(&sv, arg_id(c, 0), body, &cm, &res)) {
+    if (fc_svc_comment_add(&sv, pages_arg_id(c, 0), body, &cm, &res)) {
         json_object_put(in);
         return fc_error_result(c, &res);
     }
@@ -1655,7 +1616,7 @@ static int api_comment_delete(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_comment cm;
-    if (fc_svc_comment_delete(&sv, arg_id(c, 0), &cm, &res))
+    if (fc_svc_comment_delete(&sv, pages_arg_id(c, 0), &cm, &res))
         return fc_error_result(c, &res);
     return send_none(c);
 }
@@ -1738,9 +1699,9 @@ static const struct fc_route routes[] = {
     {"GET", "/api/v1/restaurants/:id/photos", api_rest_photos, API},
     {"POST", "/api/v1/me/avatar", api_avatar_put, LOGIN | FC_ROUTE_PHOTO},
     {"DELETE", "/api/v1/me/avatar", api_avatar_delete, LOGIN},
-    {"POST", "/api/v1/restaurants/:id/reviews", api_review_create, LOGIN | FC_ROUTE_PHOTO},
+    {"POST", "/api/v1/restaurants/:id/reviews", api_review_write, LOGIN | FC_ROUTE_PHOTO},
     {"GET", "/api/v1/reviews/:id", api_review_get, API},
-    {"PUT", "/api/v1/reviews/:id", api_review_put, LOGIN | FC_ROUTE_PHOTO},
+    {"PUT", "/api/v1/reviews/:id", api_review_write, LOGIN | FC_ROUTE_PHOTO},
     {"DELETE", "/api/v1/reviews/:id", api_review_delete, LOGIN},
     {"GET", "/api/v1/saved", api_saved, LOGIN},
     {"PUT", "/api/v1/saved/:id", api_save, LOGIN},

@@ -1,6 +1,9 @@
-/* pages/common: turning records into HDF page data, shared by every page. */
+/* pages/common: turning records into HDF page data, and reading the request parameters that
+ * several pages (and the API) read alike. */
 #include "pages/pages.h"
 #include "core/util.h"
+#include "svc/content.h"
+#include "svc/visual.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,4 +193,37 @@ void pages_set_month_now(struct fc_ctx *c, const char *name)
     gmtime_r(&t, &tm);
     strftime(buf, sizeof buf, "%Y-%m", &tm);
     fc_set(c, name, buf);
+}
+
+int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_search_out *out,
+                 struct fc_svc_origin *origin, struct fc_svc_origin *by, struct fc_svc_result *res)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    *in = (struct fc_svc_search_in){
+        .text = fc_query(c, "q"),
+        .cuisine = fc_query(c, "cuisine"),
+        .price = fc_query(c, "price"),
+        .city = fc_query(c, "city"),
+        .page = fc_query(c, "page"),
+        .sort = fc_query(c, "sort"),
+        .near = fc_query(c, "near"),
+        .open = fc_query(c, "open"),
+        .open_at = fc_query(c, "open_at"),
+    };
+    if (fc_svc_origin(&sv, in->near, origin, res) || fc_svc_restaurant_search(&sv, in, out, res))
+        return FC_ERR;
+    /* sorted by distance: the distances from the sort's point */
+    *by = (struct fc_svc_origin){.set = out->has_near, .lat = out->near_lat, .lon = out->near_lon};
+    by->chosen = out->has_near && out->near_from && strcmp(out->near_from, "point") == 0;
+    if (out->has_near && out->near_from && !by->chosen)
+        fc_strlcpy(by->city, out->near_from, sizeof by->city);
+    return FC_OK;
+}
+
+int64_t pages_arg_id(struct fc_ctx *c, int i)
+{
+    long id;
+    if (i >= c->nargs || fc_parse_int(c->args[i], 1, 0x7fffffffL, &id))
+        return 0;
+    return id;
 }

@@ -76,10 +76,10 @@ int page_review_delete_confirm(struct fc_ctx *c)
     struct fc_svc_result res;
     struct fc_review_row *r;
     char action[64], back[64];
-    long id;
+    int64_t id;
     int rc;
 
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (!(r = calloc(1, sizeof *r)))
         return 500;
@@ -96,7 +96,7 @@ int page_review_delete_confirm(struct fc_ctx *c)
             "Your %d-star review%s goes for good, from the restaurant's page, your profile and "
             "your friends' feeds. This cannot be undone.",
             r->r.stars, r->r.photo[0] ? " and its photo" : "");
-    snprintf(action, sizeof action, "/reviews/%ld/delete", id);
+    snprintf(action, sizeof action, "/reviews/%lld/delete", (long long)id);
     snprintf(back, sizeof back, "/restaurants/%lld", (long long)r->r.restaurant_id);
     rc = render_confirm(c, "Delete your review", "Delete review", action, NULL, NULL, back);
 out:

@@ -68,13 +68,23 @@ void pages_node_month(HDF *n, const char *name, const char *ym);
 int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, const int64_t *authors,
                    const int *slots, int n, int64_t restaurant_id, const char *back,
                    struct fc_svc_result *res);
+struct fc_svc_search_in;
+struct fc_svc_search_out;
+struct fc_svc_origin;
+/* The restaurant search of the query string (q, cuisine, price, city, page, sort, near, open,
+ * open_at) into in and out, with the origin of distances (near, or the viewer's city) and by,
+ * the sort's own point (a nearest sort's distances are from it): the list page and GET
+ * /api/v1/restaurants search alike. A failure is in res (out then needs no freeing). */
+int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_search_out *out,
+                 struct fc_svc_origin *origin, struct fc_svc_origin *by, struct fc_svc_result *res);
+/* The i-th path argument (":id") as a positive id, or 0. */
+int64_t pages_arg_id(struct fc_ctx *c, int i);
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
 
 /* Pictures and the map (pages/visual.c). */
 int page_tile(struct fc_ctx *c);
 int page_avatar(struct fc_ctx *c);
-struct fc_svc_origin;
 struct fc_review_row;
 /* prefix.Km and prefix.KmFrom ("the centre of X", "the chosen point") when o and r have a
  * position. */

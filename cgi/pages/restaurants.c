@@ -12,31 +12,14 @@ int page_restaurants(struct fc_ctx *c)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    struct fc_svc_search_in in = {
-        .text = fc_query(c, "q"),
-        .cuisine = fc_query(c, "cuisine"),
-        .price = fc_query(c, "price"),
-        .city = fc_query(c, "city"),
-        .page = fc_query(c, "page"),
-        .sort = fc_query(c, "sort"),
-        .near = fc_query(c, "near"),
-        .open = fc_query(c, "open"),
-        .open_at = fc_query(c, "open_at"),
-    };
+    struct fc_svc_search_in in;
     struct fc_svc_search_out out;
-    struct fc_svc_origin origin;
+    struct fc_svc_origin origin, by;
     HDF *cuis = NULL, *cities = NULL;
     NEOERR *err;
 
-    if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
+    if (pages_search(c, &in, &out, &origin, &by, &res))
         return fc_error_result(c, &res);
-    if (fc_svc_restaurant_search(&sv, &in, &out, &res))
-        return fc_error_result(c, &res);
-    /* sorted by distance: the distances from the sort's point, as the API gives them */
-    struct fc_svc_origin by = {.set = out.has_near, .lat = out.near_lat, .lon = out.near_lon};
-    by.chosen = out.has_near && out.near_from && strcmp(out.near_from, "point") == 0;
-    if (out.has_near && out.near_from && !by.chosen)
-        fc_strlcpy(by.city, out.near_from, sizeof by.city);
     for (int i = 0; i < out.n; i++) {
         char p[32];
         snprintf(p, sizeof p, "Results.%d", i);
@@ -90,8 +73,8 @@ int page_restaurants(struct fc_ctx *c)
 
 int page_restaurant(struct fc_ctx *c)
 {
-    long id;
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    int64_t id;
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     /* the interaction log: a logged-in view of an existing restaurant */
     return pages_restaurant_view(c, id, 1);

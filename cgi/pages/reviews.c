@@ -202,22 +202,18 @@ static int review_write(struct fc_ctx *c, struct fc_svc_review_in *in)
  * one: one review per person and restaurant). */
 int page_review_post(struct fc_ctx *c)
 {
-    struct fc_svc_review_in in = {0};
-    long id;
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    struct fc_svc_review_in in = {.restaurant_id = pages_arg_id(c, 0)};
+    if (!in.restaurant_id)
         return 404;
-    in.restaurant_id = id;
     return review_write(c, &in);
 }
 
 /* POST /reviews/:id/edit */
 int page_review_edit(struct fc_ctx *c)
 {
-    struct fc_svc_review_in in = {0};
-    long id;
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    struct fc_svc_review_in in = {.review_id = pages_arg_id(c, 0)};
+    if (!in.review_id)
         return 404;
-    in.review_id = id;
     return review_write(c, &in);
 }
 
@@ -227,9 +223,9 @@ int page_review_delete(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_review r;
-    long id;
+    int64_t id;
     char to[64];
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_review_delete(&sv, id, &r, &res))
         return fc_error_result(c, &res);
@@ -298,16 +294,16 @@ int page_save(struct fc_ctx *c)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    long id;
+    int64_t id;
     int save = strcmp(c->args[1], "save") == 0;
     char to[64];
 
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (strcmp(c->args[1], "been") == 0) { /* off the list, on to the review form */
         if (fc_svc_save_been(&sv, id, &res))
             return fc_error_result(c, &res);
-        snprintf(to, sizeof to, "/restaurants/%ld#my-review", id);
+        snprintf(to, sizeof to, "/restaurants/%lld#my-review", (long long)id);
         return fc_redirect(c, to, "Off your want-to-go list: you have been there. How was it?");
     }
     if (strcmp(c->args[1], "note") == 0) { /* the owner's private note, from /saved */
@@ -319,7 +315,7 @@ int page_save(struct fc_ctx *c)
         return 404;
     if (fc_svc_save_set(&sv, id, save, &res))
         return fc_error_result(c, &res);
-    snprintf(to, sizeof to, "/restaurants/%ld", id);
+    snprintf(to, sizeof to, "/restaurants/%lld", (long long)id);
     return fc_redirect(
         c, pages_safe_next(*fc_form(c, "next") ? fc_form(c, "next") : to),
         !save ? "Removed from your list."

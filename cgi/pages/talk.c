@@ -25,15 +25,6 @@ static const char *back_to(struct fc_ctx *c, int64_t restaurant_id, int64_t revi
     return buf;
 }
 
-static int review_arg(struct fc_ctx *c, int64_t *id)
-{
-    long v;
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &v))
-        return FC_EINVAL;
-    *id = v;
-    return FC_OK;
-}
-
 /* POST /reviews/:id/like and /reviews/:id/unlike */
 static int like(struct fc_ctx *c, int on)
 {
@@ -41,7 +32,7 @@ static int like(struct fc_ctx *c, int on)
     struct fc_svc_result res;
     int64_t id, rid = 0;
     char buf[96];
-    if (review_arg(c, &id))
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_like(&sv, id, on, NULL, &rid, &res))
         return fc_error_result(c, &res);
@@ -68,7 +59,7 @@ static int page_comment_add(struct fc_ctx *c)
     struct fc_comment cm;
     int64_t id;
     char buf[96];
-    if (review_arg(c, &id))
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_comment_add(&sv, id, fc_form(c, "body"), &cm, &res)) {
         struct fc_review_row rv;
@@ -99,7 +90,7 @@ static int page_comment_delete(struct fc_ctx *c)
     struct fc_comment cm;
     int64_t id;
     char buf[96];
-    if (review_arg(c, &id))
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_comment_delete(&sv, id, &cm, &res))
         return fc_error_result(c, &res);
@@ -189,42 +180,35 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
         return FC_ERR;
     }
     for (int i = 0; i < n; i++) {
-        char k[96], p[64];
+        char p[64], to[512];
+        HDF *node;
         snprintf(p, sizeof p, "%s.%d", prefix, slots ? slots[i] : i);
-        snprintf(k, sizeof k, "%s.Talk", p);
-        fc_set_int(c, k, 1);
-        snprintf(k, sizeof k, "%s.TalkId", p);
-        fc_set_int(c, k, ids[i]);
-        snprintf(k, sizeof k, "%s.Likes", p);
-        fc_set_int(c, k, counts[i].likes);
-        snprintf(k, sizeof k, "%s.CommentCount", p);
-        fc_set_int(c, k, counts[i].comments);
-        snprintf(k, sizeof k, "%s.Liked", p);
-        fc_set_int(c, k, counts[i].liked);
-        snprintf(k, sizeof k, "%s.Inline", p);
-        fc_set_int(c, k, restaurant_id != 0);
-        snprintf(k, sizeof k, "%s.Back", p);
-        fc_setf(c, k, "%s#review-%lld", back, (long long)ids[i]);
+        node = pages_node(c, p);
+        pages_node_int(node, "Talk", 1);
+        pages_node_int(node, "TalkId", ids[i]);
+        pages_node_int(node, "Likes", counts[i].likes);
+        pages_node_int(node, "CommentCount", counts[i].comments);
+        pages_node_int(node, "Liked", counts[i].liked);
+        pages_node_int(node, "Inline", restaurant_id != 0);
+        snprintf(to, sizeof to, "%s#review-%lld", back, (long long)ids[i]);
+        pages_node_set(node, "Back", to);
     }
     for (int j = 0; j < nrows; j++) {
         const struct fc_comment_row *r = &rows[j];
         for (int i = 0; i < n; i++) {
-            char p[96], k[128];
+            char p[96];
+            HDF *node;
             if (ids[i] != r->c.review_id)
                 continue;
             snprintf(p, sizeof p, "%s.%d.Thread.%d", prefix, slots ? slots[i] : i, shown[i]++);
-            snprintf(k, sizeof k, "%s.Id", p);
-            fc_set_int(c, k, r->c.id);
-            snprintf(k, sizeof k, "%s.Username", p);
-            fc_set(c, k, r->username);
-            snprintf(k, sizeof k, "%s.Name", p);
-            fc_set(c, k, r->display_name[0] ? r->display_name : r->username);
-            snprintf(k, sizeof k, "%s.Body", p);
-            fc_set(c, k, r->c.body);
-            snprintf(k, sizeof k, "%s.Date", p);
-            pages_set_date(c, k, r->c.created_at);
-            snprintf(k, sizeof k, "%s.CanDelete", p);
-            fc_set_int(c, k, fc_rules_talk_may_delete(me, r->c.user_id, authors[i]));
+            node = pages_node(c, p);
+            pages_node_int(node, "Id", r->c.id);
+            pages_node_set(node, "Username", r->username);
+            pages_node_set(node, "Name", r->display_name[0] ? r->display_name : r->username);
+            pages_node_set(node, "Body", r->c.body);
+            pages_node_date(node, "Date", r->c.created_at);
+            pages_node_int(node, "CanDelete",
+                           fc_rules_talk_may_delete(me, r->c.user_id, authors[i]));
             break;
         }
     }

@@ -63,8 +63,8 @@ int page_tile(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     STRING svg;
-    long id;
-    if (fc_parse_int(c->args[0], 1, 0x7fffffffL, &id))
+    int64_t id;
+    if (!(id = pages_arg_id(c, 0)))
         return 404;
     string_init(&svg);
     if (fc_svc_tile(&sv, id, &svg, &res)) {
