@@ -8,30 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static void keep_fields(struct fc_ctx *c, const char *const *names, size_t n)
-{
-    char k[64];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(k, sizeof k, "Form.%s", names[i]);
-        fc_set(c, k, fc_form(c, names[i]));
-    }
-}
-
-/* Re-renders a form with a field's error and a 4xx status. */
-static int form_error(struct fc_ctx *c, int status, const char *tpl,
-                      const struct fc_auth_error *err)
-{
-    char k[64];
-    c->resp.status = status;
-    if (err->field[0]) {
-        snprintf(k, sizeof k, "Form.Errors.%s", err->field);
-        fc_set(c, k, err->message);
-    } else {
-        fc_set(c, "Form.Error", err->message);
-    }
-    return fc_render(c, tpl) ? 500 : 0;
-}
-
 /* Starts the session and gives it what the auth backend got at log-in (Cognito's tokens). */
 static int begin_session(struct fc_ctx *c, const struct fc_user *u)
 {
@@ -68,29 +44,29 @@ int page_signup(struct fc_ctx *c)
 
     fc_set(c, "Page.Title", "Sign up");
     fc_set_int(c, "Form.MinLength", hdf_get_int_value(c->app->cfg, "Auth.Password.MinLength", 10));
-    keep_fields(c, fields, FC_ARRAY_LEN(fields));
+    pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (strcmp(in.password, fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};
-        return form_error(c, 400, "signup.cs", &e);
+        return pages_form_error(c, 400, "signup.cs", &e);
     }
     if (fc_utf8_len(in.display_name) > 60) {
         struct fc_auth_error e = {"display_name", "Display name is too long (at most 60)"};
-        return form_error(c, 400, "signup.cs", &e);
+        return pages_form_error(c, 400, "signup.cs", &e);
     }
     rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, &u, &err, &retry_after);
     if (rc == FC_EINVAL)
-        return form_error(c, 400, "signup.cs", &err);
+        return pages_form_error(c, 400, "signup.cs", &err);
     if (rc == FC_EXISTS)
-        return form_error(c, 409, "signup.cs", &err);
+        return pages_form_error(c, 409, "signup.cs", &err);
     if (rc == FC_ETHROTTLE) {
         if (retry_after > 0)
             fc_resp_header(&c->resp, "Retry-After", "%d", retry_after);
-        return form_error(c, 429, "signup.cs", &err);
+        return pages_form_error(c, 429, "signup.cs", &err);
     }
     if (rc == FC_AUTH_CONFIRM)
         return pages_to_confirm(c, in.username, err.message);
     if (rc == FC_ERR && err.message[0]) /* the auth service failed and said how */
-        return form_error(c, 503, "signup.cs", &err);
+        return pages_form_error(c, 503, "signup.cs", &err);
     if (rc)
         return 500;
     if (begin_session(c, &u))
@@ -117,10 +93,10 @@ int page_login(struct fc_ctx *c)
 
     fc_set(c, "Page.Title", "Log in");
     fc_set(c, "Form.next", next);
-    keep_fields(c, fields, FC_ARRAY_LEN(fields));
+    pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (!*fc_form(c, "username") || !*fc_form(c, "password")) {
         struct fc_auth_error e = {"username", "Enter your username and password"};
-        return form_error(c, 400, "login.cs", &e);
+        return pages_form_error(c, 400, "login.cs", &e);
     }
     rc = c->app->auth->ops->login(c->app->auth, fc_form(c, "username"), fc_form(c, "password"),
                                   c->req.remote_addr, &u, &err);
@@ -128,17 +104,17 @@ int page_login(struct fc_ctx *c)
     case FC_OK:
         break;
     case FC_EAUTH:
-        return form_error(c, 401, "login.cs", &err);
+        return pages_form_error(c, 401, "login.cs", &err);
     case FC_ETHROTTLE:
-        return form_error(c, 429, "login.cs", &err);
+        return pages_form_error(c, 429, "login.cs", &err);
     case FC_EDISABLED:
-        return form_error(c, 403, "login.cs", &err);
+        return pages_form_error(c, 403, "login.cs", &err);
     case FC_AUTH_CONFIRM:
         return pages_to_confirm(c, fc_form(c, "username"), err.message);
     default:
         /* the auth service (Cognito) failed and said how: the form again, 503 */
         if (rc == FC_ERR && err.message[0])
-            return form_error(c, 503, "login.cs", &err);
+            return pages_form_error(c, 503, "login.cs", &err);
         return 500;
     }
     if (begin_session(c, &u))

@@ -1,6 +1,7 @@
 /* pages/account_cognito: confirm a sign-up (and get a new code), reset a forgotten password,
  * change the password; with any auth backend (the local one has no e-mailed codes). */
 #include "pages/account_cognito.h"
+#include "pages/pages.h"
 #include "pages/reset.h"
 #include "auth/auth.h"
 #include "core/config.h"
@@ -23,15 +24,6 @@ int pages_to_confirm(struct fc_ctx *c, const char *username, const char *flash)
     snprintf(path, sizeof path, "/confirm?username=%s", strlen(esc) < 300 ? esc : "");
     free(esc);
     return fc_redirect(c, path, flash);
-}
-
-static void keep(struct fc_ctx *c, const char *const *names, size_t n)
-{
-    char k[64];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(k, sizeof k, "Form.%s", names[i]);
-        fc_set(c, k, fc_form(c, names[i]));
-    }
 }
 
 /* The status of an auth error for a form. */
@@ -58,17 +50,12 @@ static int status_of(int rc)
 /* Re-renders tpl with err on its field (or on the form) and the status of rc. */
 static int form_error(struct fc_ctx *c, int rc, const char *tpl, const struct fc_auth_error *err)
 {
-    char k[64];
-    c->resp.status = status_of(rc);
-    if (c->resp.status == 500)
+    int status = status_of(rc);
+    if (status == 500) {
+        c->resp.status = 500;
         return 500;
-    if (err->field[0]) {
-        snprintf(k, sizeof k, "Form.Errors.%s", err->field);
-        fc_set(c, k, err->message);
-    } else {
-        fc_set(c, "Form.Error", err->message);
     }
-    return fc_render(c, tpl) ? 500 : 0;
+    return pages_form_error(c, status, tpl, err);
 }
 
 static int render(struct fc_ctx *c, const char *title, const char *tpl)
@@ -99,7 +86,7 @@ static int page_confirm(struct fc_ctx *c)
 
     fc_set(c, "Page.Title", "Confirm your account");
     fc_set_int(c, "Form.Codes", 1);
-    keep(c, fields, FC_ARRAY_LEN(fields));
+    pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     rc = fc_auth_confirm(c->app->auth, fc_form(c, "username"), fc_form(c, "code"), &err);
     if (rc == FC_OK)
         return fc_redirect(c, "/login", "Your account is confirmed. Log in to start.");
@@ -117,7 +104,7 @@ static int page_confirm_resend(struct fc_ctx *c)
 
     fc_set(c, "Page.Title", "Confirm your account");
     fc_set_int(c, "Form.Codes", 1);
-    keep(c, fields, FC_ARRAY_LEN(fields));
+    pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     rc = fc_auth_resend(c->app->auth, fc_form(c, "username"), dest, &err);
     if (rc == FC_EXISTS)
         return fc_redirect(c, "/login", err.message);
@@ -154,7 +141,7 @@ static int page_forgot(struct fc_ctx *c)
     fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
     fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
     fc_set_int(c, "Form.Step", 1);
-    keep(c, fields, FC_ARRAY_LEN(fields));
+    pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     rc = fc_auth_forgot(c->app->auth, fc_form(c, "username"), dest, &err);
     if (rc == FC_AUTH_CONFIRM)
         return pages_to_confirm(c, fc_form(c, "username"), err.message);
@@ -180,7 +167,7 @@ static int page_forgot_reset(struct fc_ctx *c)
     fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
     fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
     fc_set_int(c, "Form.Step", 2);
-    keep(c, fields, FC_ARRAY_LEN(fields));
+    pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (strcmp(fc_form(c, "password"), fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};
         return form_error(c, FC_EINVAL, "forgot.cs", &e);

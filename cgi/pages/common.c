@@ -1,6 +1,7 @@
 /* pages/common: turning records into HDF page data, and reading the request parameters that
  * several pages (and the API) read alike. */
 #include "pages/pages.h"
+#include "auth/auth.h"
 #include "core/util.h"
 #include "svc/content.h"
 #include "svc/visual.h"
@@ -226,4 +227,26 @@ int64_t pages_arg_id(struct fc_ctx *c, int i)
     if (i >= c->nargs || fc_parse_int(c->args[i], 1, 0x7fffffffL, &id))
         return 0;
     return id;
+}
+
+void pages_form_keep(struct fc_ctx *c, const char *const *names, size_t n)
+{
+    char k[64];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(k, sizeof k, "Form.%s", names[i]);
+        fc_set(c, k, fc_form(c, names[i]));
+    }
+}
+
+int pages_form_error(struct fc_ctx *c, int status, const char *tpl, const struct fc_auth_error *err)
+{
+    char k[64];
+    c->resp.status = status;
+    if (err->field[0]) {
+        snprintf(k, sizeof k, "Form.Errors.%s", err->field);
+        fc_set(c, k, err->message);
+    } else {
+        fc_set(c, "Form.Error", err->message);
+    }
+    return fc_render(c, tpl) ? 500 : 0;
 }

@@ -79,6 +79,13 @@ int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_se
                  struct fc_svc_origin *origin, struct fc_svc_origin *by, struct fc_svc_result *res);
 /* The i-th path argument (":id") as a positive id, or 0. */
 int64_t pages_arg_id(struct fc_ctx *c, int i);
+/* Form.<name> for each of names[0..n): what was typed, for the form shown again. */
+void pages_form_keep(struct fc_ctx *c, const char *const *names, size_t n);
+struct fc_auth_error;
+/* Renders the form tpl again with status and err on its field (Form.Errors.<field>) or on the
+ * whole form (Form.Error). */
+int pages_form_error(struct fc_ctx *c, int status, const char *tpl,
+                     const struct fc_auth_error *err);
 /* A local path that is safe to redirect to after log-in, or "/". */
 const char *pages_safe_next(const char *next);
 
