@@ -250,3 +250,18 @@ int pages_form_error(struct fc_ctx *c, int status, const char *tpl, const struct
     }
     return fc_render(c, tpl) ? 500 : 0;
 }
+
+HDF *pages_set_friend_rec(struct fc_ctx *c, const char *prefix, const struct fc_friend_rec *r)
+{
+    HDF *n = pages_node(c, prefix);
+    char avg[32];
+    snprintf(avg, sizeof avg, "%.1f", r->avg);
+    pages_node_int(n, "Id", r->restaurant_id);
+    pages_node_set(n, "Name", r->name);
+    pages_node_set(n, "City", r->city);
+    pages_node_int(n, "Friends", r->friends);
+    pages_node_set(n, "Avg", avg);
+    pages_node_int(n, "AvgRounded", (long long)(r->avg + 0.5));
+    pages_node_set(n, "Who", r->who);
+    return n;
+}

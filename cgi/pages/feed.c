@@ -80,23 +80,9 @@ int page_friends_recommend(struct fc_ctx *c)
     if (fc_svc_friends_recommend(&sv, &recs, &n, &res))
         return fc_error_result(c, &res);
     for (int i = 0; i < n; i++) {
-        char k[64];
-        snprintf(k, sizeof k, "Recs.%d.Id", i);
-        fc_set_int(c, k, recs[i].restaurant_id);
-        snprintf(k, sizeof k, "Recs.%d.Name", i);
-        fc_set(c, k, recs[i].name);
-        snprintf(k, sizeof k, "Recs.%d.City", i);
-        fc_set(c, k, recs[i].city);
-        snprintf(k, sizeof k, "Recs.%d.Friends", i);
-        fc_set_int(c, k, recs[i].friends);
-        snprintf(k, sizeof k, "Recs.%d.Avg", i);
-        fc_setf(c, k, "%.1f", recs[i].avg);
-        snprintf(k, sizeof k, "Recs.%d.AvgRounded", i);
-        fc_set_int(c, k, (long long)(recs[i].avg + 0.5));
-        snprintf(k, sizeof k, "Recs.%d.Who", i);
-        fc_set(c, k, recs[i].who);
-        snprintf(k, sizeof k, "Recs.%d.Date", i);
-        pages_set_date(c, k, recs[i].latest);
+        char p[32];
+        snprintf(p, sizeof p, "Recs.%d", i);
+        pages_node_date(pages_set_friend_rec(c, p, &recs[i]), "Date", recs[i].latest);
     }
     fc_set(c, "Page.Title", "Friends recommend");
     status = fc_render(c, "friends_recommend.cs") ? 500 : 0;

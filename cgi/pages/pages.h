@@ -47,6 +47,9 @@ int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t
 
 /* Puts a restaurant's fields under prefix (e.g. "Restaurant" or "Results.3"). */
 void pages_set_restaurant(struct fc_ctx *c, const char *prefix, const struct fc_restaurant *r);
+/* Puts a restaurant friends recommend (Id, Name, City, Friends, Avg, AvgRounded, Who) under
+ * prefix ("Friends recommend" and the home page's trending list); returns its node. */
+HDF *pages_set_friend_rec(struct fc_ctx *c, const char *prefix, const struct fc_friend_rec *r);
 /* Puts a user's public profile fields under prefix. */
 void pages_set_user(struct fc_ctx *c, const char *prefix, const struct fc_user *u);
 /* Splits a comma-separated list into prefix.0, prefix.1, ... */

@@ -12,17 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Where a form came from (its "next" field, a local path), or the review on its restaurant's
- * page. */
-static const char *back_to(struct fc_ctx *c, int64_t restaurant_id, int64_t review_id, char *buf,
-                           size_t n)
+/* 303 with flash to where a form came from (its "next" field, a local path), or to the review
+ * on its restaurant's page. */
+static int go_back(struct fc_ctx *c, int64_t restaurant_id, int64_t review_id, const char *flash)
 {
     const char *next = fc_form(c, "next");
+    char buf[96];
     if (*next)
-        return pages_safe_next(next);
-    snprintf(buf, n, "/restaurants/%lld#review-%lld", (long long)restaurant_id,
+        return fc_redirect(c, pages_safe_next(next), flash);
+    snprintf(buf, sizeof buf, "/restaurants/%lld#review-%lld", (long long)restaurant_id,
              (long long)review_id);
-    return buf;
+    return fc_redirect(c, buf, flash);
 }
 
 /* POST /reviews/:id/like and /reviews/:id/unlike */
@@ -31,13 +31,11 @@ static int like(struct fc_ctx *c, int on)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     int64_t id, rid = 0;
-    char buf[96];
     if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_like(&sv, id, on, NULL, &rid, &res))
         return fc_error_result(c, &res);
-    return fc_redirect(c, back_to(c, rid, id, buf, sizeof buf),
-                       on ? "You like this review." : "Like taken back.");
+    return go_back(c, rid, id, on ? "You like this review." : "Like taken back.");
 }
 
 static int page_like(struct fc_ctx *c)
@@ -58,7 +56,6 @@ static int page_comment_add(struct fc_ctx *c)
     struct fc_svc_result res;
     struct fc_comment cm;
     int64_t id;
-    char buf[96];
     if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_comment_add(&sv, id, fc_form(c, "body"), &cm, &res)) {
@@ -78,8 +75,7 @@ static int page_comment_add(struct fc_ctx *c)
         c->resp.status = res.status;
         return fc_render(c, "comment.cs") ? 500 : 0;
     }
-    return fc_redirect(c, back_to(c, cm.restaurant_id, id, buf, sizeof buf),
-                       "Your comment is posted.");
+    return go_back(c, cm.restaurant_id, id, "Your comment is posted.");
 }
 
 /* POST /comments/:id/delete */
@@ -89,13 +85,11 @@ static int page_comment_delete(struct fc_ctx *c)
     struct fc_svc_result res;
     struct fc_comment cm;
     int64_t id;
-    char buf[96];
     if (!(id = pages_arg_id(c, 0)))
         return 404;
     if (fc_svc_comment_delete(&sv, id, &cm, &res))
         return fc_error_result(c, &res);
-    return fc_redirect(c, back_to(c, cm.restaurant_id, cm.review_id, buf, sizeof buf),
-                       "The comment is deleted.");
+    return go_back(c, cm.restaurant_id, cm.review_id, "The comment is deleted.");
 }
 
 /* GET /notifications: newest first; viewing them marks them read. */
