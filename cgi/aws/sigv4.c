@@ -400,21 +400,21 @@ static int canonical_path(const struct target *t, unsigned flags, struct sbuf *b
     return b->err ? -1 : 0;
 }
 
-/* ---- headers ------------------------------------------------------------ */
+/* ---- name/value lists (headers and query pairs) -------------------------- */
 
-struct hdr {
-    char *name;  /* lower-cased */
-    char *value; /* trimmed, inner runs of blanks collapsed to one space */
-    size_t idx;  /* position, to keep same-name values in order */
+struct pair {
+    char *name;  /* header: lower-cased; query: canonical (encoded) */
+    char *value; /* header: trimmed, inner runs of blanks collapsed to one space */
+    size_t idx;  /* position, to keep same-name headers in order */
 };
 
-struct hdr_list {
-    struct hdr *v;
+struct pair_list {
+    struct pair *v;
     size_t n;
     size_t cap;
 };
 
-static void hl_free(struct hdr_list *l)
+static void pl_free(struct pair_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].name);
@@ -424,15 +424,39 @@ static void hl_free(struct hdr_list *l)
     memset(l, 0, sizeof(*l));
 }
 
+/* Append a pair, taking ownership of both sbufs' strings. */
+static int pl_push(struct pair_list *l, struct sbuf *name, struct sbuf *value)
+{
+    int rc = -1;
+    char *n = sb_take(name), *v = sb_take(value);
+
+    if (!n || !v)
+        goto out;
+    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8))
+        goto out;
+    l->v[l->n].name = n;
+    l->v[l->n].value = v;
+    l->v[l->n].idx = l->n;
+    l->n++;
+    n = v = NULL; /* owned by l now */
+    rc = 0;
+out:
+    free(n);
+    free(v);
+    return rc;
+}
+
+/* ---- headers ------------------------------------------------------------ */
+
 /* Add a header; name and value are copied and canonicalised. A value with
  * a control character other than tab (CR, LF, ...) is refused. */
-static int hl_add(struct hdr_list *l, const char *name, const char *value)
+static int hl_add(struct pair_list *l, const char *name, const char *value)
 {
     struct sbuf nb = {0}, vb = {0};
-    int rc = -1, pending_space = 0;
+    int pending_space = 0;
 
     if (!is_token(name) || !value)
-        goto out;
+        return -1;
     for (const char *s = name; *s; s++)
         sb_putc(&nb, (char)ascii_lower((unsigned char)*s));
     for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
@@ -441,34 +465,22 @@ static int hl_add(struct hdr_list *l, const char *name, const char *value)
             continue;
         }
         if (*s < 0x20 || *s == 0x7f)
-            goto out;
+            goto bad;
         if (pending_space)
             sb_putc(&vb, ' ');
         pending_space = 0;
         sb_putc(&vb, (char)*s);
     }
-    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8))
-        goto out;
-    char *n = sb_take(&nb), *v = sb_take(&vb);
-    if (!n || !v) {
-        free(n);
-        free(v);
-        goto out;
-    }
-    l->v[l->n].name = n;
-    l->v[l->n].value = v;
-    l->v[l->n].idx = l->n;
-    l->n++;
-    rc = 0;
-out:
+    return pl_push(l, &nb, &vb);
+bad:
     sb_free(&nb);
     sb_free(&vb);
-    return rc;
+    return -1;
 }
 
 static int hdr_cmp(const void *a, const void *b)
 {
-    const struct hdr *x = a, *y = b;
+    const struct pair *x = a, *y = b;
     int c = strcmp(x->name, y->name);
 
     if (c)
@@ -476,7 +488,7 @@ static int hdr_cmp(const void *a, const void *b)
     return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static int hl_find(const struct hdr_list *l, const char *lname)
+static int hl_find(const struct pair_list *l, const char *lname)
 {
     for (size_t i = 0; i < l->n; i++)
         if (!strcmp(l->v[i].name, lname))
@@ -486,7 +498,7 @@ static int hl_find(const struct hdr_list *l, const char *lname)
 
 /* Sort l and write the canonical headers ("name:v1,v2\n" each) to ch and
  * the signed header list ("a;b") to sh. */
-static int canonical_headers(struct hdr_list *l, struct sbuf *ch, struct sbuf *sh)
+static int canonical_headers(struct pair_list *l, struct sbuf *ch, struct sbuf *sh)
 {
     if (l->n)
         qsort(l->v, l->n, sizeof(*l->v), hdr_cmp);
@@ -511,51 +523,9 @@ static int canonical_headers(struct hdr_list *l, struct sbuf *ch, struct sbuf *s
 
 /* ---- query -------------------------------------------------------------- */
 
-struct qpair {
-    char *name; /* canonical (encoded) */
-    char *value;
-};
-
-struct qlist {
-    struct qpair *v;
-    size_t n;
-    size_t cap;
-};
-
-static void ql_free(struct qlist *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].name);
-        free(l->v[i].value);
-    }
-    free(l->v);
-    memset(l, 0, sizeof(*l));
-}
-
-/* Append a pair, taking ownership of both sbufs' strings. */
-static int ql_push(struct qlist *l, struct sbuf *name, struct sbuf *value)
-{
-    int rc = -1;
-    char *n = sb_take(name), *v = sb_take(value);
-
-    if (!n || !v)
-        goto out;
-    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8))
-        goto out;
-    l->v[l->n].name = n;
-    l->v[l->n].value = v;
-    l->n++;
-    n = v = NULL; /* owned by l now */
-    rc = 0;
-out:
-    free(n);
-    free(v);
-    return rc;
-}
-
 /* Parse an encoded query string ("a=1&b&c=") into canonical pairs. Empty
  * "&&" segments are ignored; a name without '=' gets an empty value. */
-static int ql_parse(struct qlist *l, const char *q, size_t n)
+static int ql_parse(struct pair_list *l, const char *q, size_t n)
 {
     size_t i = 0;
 
@@ -570,7 +540,7 @@ static int ql_parse(struct qlist *l, const char *q, size_t n)
             canon_encoded(&nb, q + i, name_end - i, 0);
             if (eq)
                 canon_encoded(&vb, eq + 1, j - name_end - 1, 0);
-            if (ql_push(l, &nb, &vb))
+            if (pl_push(l, &nb, &vb))
                 return -1;
         }
         i = j + 1;
@@ -579,24 +549,24 @@ static int ql_parse(struct qlist *l, const char *q, size_t n)
 }
 
 /* Append a pair given as raw (unencoded) text. */
-static int ql_add_raw(struct qlist *l, const char *name, const char *value)
+static int ql_add_raw(struct pair_list *l, const char *name, const char *value)
 {
     struct sbuf nb = {0}, vb = {0};
 
     uri_encode(&nb, name, strlen(name), 0);
     uri_encode(&vb, value, strlen(value), 0);
-    return ql_push(l, &nb, &vb);
+    return pl_push(l, &nb, &vb);
 }
 
 static int qpair_cmp(const void *a, const void *b)
 {
-    const struct qpair *x = a, *y = b;
+    const struct pair *x = a, *y = b;
     int c = strcmp(x->name, y->name);
 
     return c ? c : strcmp(x->value, y->value);
 }
 
-static int ql_canonical(struct qlist *l, struct sbuf *b)
+static int ql_canonical(struct pair_list *l, struct sbuf *b)
 {
     if (l->n)
         qsort(l->v, l->n, sizeof(*l->v), qpair_cmp);
@@ -616,7 +586,7 @@ static const char *const presign_params[] = {
     "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature",
 };
 
-static int ql_has_presign_param(const struct qlist *l)
+static int ql_has_presign_param(const struct pair_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         for (size_t k = 0; k < sizeof(presign_params) / sizeof(presign_params[0]); k++)
@@ -685,8 +655,8 @@ static int sign_request(const struct sigv4_request *req, const struct sigv4_cred
     struct target t;
     struct sbuf host = {0}, path = {0}, cq = {0}, ch = {0}, sh = {0};
     struct sbuf creq = {0}, sts = {0}, scope = {0}, tmp = {0};
-    struct hdr_list hl = {0};
-    struct qlist ql = {0};
+    struct pair_list hl = {0};
+    struct pair_list ql = {0};
     char payload_hash[65], creq_hash[65], datestamp[9];
     const char *hash;
     int has_token, sign_token_header;
@@ -867,8 +837,8 @@ out:
     sb_free(&sts);
     sb_free(&scope);
     sb_free(&tmp);
-    hl_free(&hl);
-    ql_free(&ql);
+    pl_free(&hl);
+    pl_free(&ql);
     return rc;
 }
 
