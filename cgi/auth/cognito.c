@@ -616,15 +616,6 @@ static void sync_admin(struct cognito_auth *ca, struct fc_user *u, const struct 
 
 /* ---- the interface -------------------------------------------------------------------------- */
 
-static void user_key(const char *username, char out[128])
-{
-    char lower[64];
-    fc_strlcpy(lower, username, sizeof lower);
-    for (char *p = lower; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    snprintf(out, 128, "user:%s", lower);
-}
-
 static int revoke_refresh(struct cognito_auth *ca, const char *refresh)
 {
     struct fc_auth_error e;
@@ -650,28 +641,18 @@ static int c_login(struct fc_auth *a, const char *username, const char *password
     json_object *params = json_object_new_object(), *req, *resp = NULL;
     char ukey[128], akey[128];
     struct tokens t;
-    int ucount = 0, acount = 0, rc = FC_ERR;
+    int rc = FC_ERR;
     int64_t now = fc_now();
 
     memset(&t, 0, sizeof t);
     tokens_clear(&ca->pending);
     if (!idc || !params)
         goto out;
-    user_key(username, ukey);
-    snprintf(akey, sizeof akey, "addr:%s", addr ? addr : "");
-    if (s->ops->fail_count(s, ukey, now - ca->window, &ucount) ||
-        s->ops->fail_count(s, akey, now - ca->window, &acount))
+    rc = fc_auth_login_throttle(s, username, addr, ca->window, ca->per_account, ca->per_address,
+                                now, ukey, akey, err);
+    if (rc)
         goto out;
-    if (ucount >= ca->per_account || acount >= ca->per_address) {
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "Too many failed log-ins. Wait %d minutes and try again, or reset your "
-                 "password.",
-                 (ca->window + 59) / 60);
-        fc_auth_seterr(err, "", msg);
-        rc = FC_ETHROTTLE;
-        goto out;
-    }
+    rc = FC_ERR;
     add_str(params, "USERNAME", username);
     add_str(params, "PASSWORD", password);
     req = new_req(ca, username, params);
