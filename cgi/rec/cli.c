@@ -290,6 +290,15 @@ out:
     return rc ? 1 : 0;
 }
 
+/* Says why an evaluation (rc) failed and frees its files; the exit status, 1. */
+static int eval_failed(int rc, struct rec_files *f)
+{
+    fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
+            rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
+    rec_files_free(f);
+    return 1;
+}
+
 static void print_row(const char *name, const struct rec_eval_metrics *x)
 {
     printf("%-22s %10.4f %9.4f %14.4f %10.4f %7zu\n", name, x->hit, x->ndcg, x->precision,
@@ -311,13 +320,8 @@ static int cmd_eval_legacy(const struct opts *o)
         parse_int(o->k, "-k", 1, 1000, &e.k) ||
         parse_int(o->relevant, "--relevant", 1, 5, &e.relevant) || load(o, &f))
         return 2;
-    rc = rec_eval_run(&f.d, &e, &r);
-    if (rc) {
-        fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
-                rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
-        rec_files_free(&f);
-        return 1;
-    }
+    if ((rc = rec_eval_run(&f.d, &e, &r)))
+        return eval_failed(rc, &f);
     printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
            r.n_items);
     if (e.loo)
@@ -504,13 +508,8 @@ static int cmd_eval(const struct opts *o)
         rec_files_free(&f);
         return 1;
     }
-    rc = rec_proto_run(&f.d, &e, &r);
-    if (rc) {
-        fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
-                rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
-        rec_files_free(&f);
-        return 1;
-    }
+    if ((rc = rec_proto_run(&f.d, &e, &r)))
+        return eval_failed(rc, &f);
     printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
            r.n_items);
     if (e.loo)
