@@ -11,6 +11,7 @@
 #include <ClearSilver.h>
 
 #include "aws/client.h"
+#include "core/buf.h"
 
 /* ---- settings (docs/backup.md) -------------------------------------------- */
 
@@ -209,17 +210,8 @@ int backup_req_content_md5(struct backup_req *r, const void *body, size_t len);
 int backup_xml_text(const char *body, size_t len, const char *root_name, const char *name,
                     char *out, size_t n);
 
-/* A growing string (bad = 1 after an allocation failure). */
-struct backup_buf {
-    char *p;
-    size_t len;
-    size_t cap;
-    int bad;
-};
-void backup_buf_putn(struct backup_buf *b, const char *s, size_t n);
-void backup_buf_puts(struct backup_buf *b, const char *s);
-/* Appends s with XML escaping. */
-void backup_buf_xml(struct backup_buf *b, const char *s);
+/* Appends s to b with XML escaping. */
+void backup_buf_xml(struct fc_buf *b, const char *s);
 
 /* Parses an ISO 8601 time ("2024-05-01T10:00:00.000Z": what follows the seconds is ignored);
  * 0 when s is not one. */

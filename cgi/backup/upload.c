@@ -442,24 +442,24 @@ static void complete_done(struct backup_req *r)
 
 static void submit_complete(struct backup_upjob *j)
 {
-    struct backup_buf b = {0};
+    struct fc_buf b = {0};
     struct backup_req *r = NULL;
     char num[32], *eid = aws_uri_encode(j->upload_id, 0), *q = NULL;
 
-    backup_buf_puts(&b, "<CompleteMultipartUpload "
-                        "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    fc_buf_puts(&b, "<CompleteMultipartUpload "
+                    "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     for (int i = 0; i < j->nparts; i++) {
         snprintf(num, sizeof num, "%d", i + 1);
-        backup_buf_puts(&b, "<Part><PartNumber>");
-        backup_buf_puts(&b, num);
-        backup_buf_puts(&b, "</PartNumber><ETag>");
+        fc_buf_puts(&b, "<Part><PartNumber>");
+        fc_buf_puts(&b, num);
+        fc_buf_puts(&b, "</PartNumber><ETag>");
         backup_buf_xml(&b, j->etags[i]);
-        backup_buf_puts(&b, "</ETag><ChecksumSHA256>");
-        backup_buf_puts(&b, j->sums[i]);
-        backup_buf_puts(&b, "</ChecksumSHA256></Part>");
+        fc_buf_puts(&b, "</ETag><ChecksumSHA256>");
+        fc_buf_puts(&b, j->sums[i]);
+        fc_buf_puts(&b, "</ChecksumSHA256></Part>");
     }
-    backup_buf_puts(&b, "</CompleteMultipartUpload>");
-    if (!eid || b.bad || asprintf(&q, "uploadId=%s", eid) < 0 ||
+    fc_buf_puts(&b, "</CompleteMultipartUpload>");
+    if (!eid || b.err || asprintf(&q, "uploadId=%s", eid) < 0 ||
         !(r = backup_req_new("POST", j->key, q)) ||
         backup_req_header(r, "Content-Type", "application/xml") ||
         backup_req_content_md5(r, b.p, b.len)) {
