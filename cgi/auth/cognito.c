@@ -103,6 +103,19 @@ static const char *policy_detail(const char *message)
     return message && *message ? message : "it does not follow the rules";
 }
 
+/* The messages several Cognito errors share. */
+static const char WRONG_PASSWORD[] = "Wrong username or password";
+static const char WRONG_CODE[] = "That code is wrong. Check the e-mail we sent and try again.";
+static const char SESSION_ENDED[] = "Your session has ended. Log in again.";
+static const char CONFIRMED_ALREADY[] = "This account is already confirmed: log in.";
+
+/* Sets err's field and message; returns rc. */
+static int say(struct fc_auth_error *err, const char *field, const char *message, int rc)
+{
+    fc_auth_seterr(err, field, message);
+    return rc;
+}
+
 int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *message,
                          struct fc_auth_error *err)
 {
@@ -112,67 +125,48 @@ int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *me
         code = "";
     if (has(message, "secret hash")) /* SECRET_HASH missing or wrong: our configuration */
         return FC_ERR;
-    if (!strcmp(code, "UsernameExistsException")) {
-        fc_auth_seterr(err, "username", "That username is taken; choose another");
-        return FC_EXISTS;
-    }
+    if (!strcmp(code, "UsernameExistsException"))
+        return say(err, "username", "That username is taken; choose another", FC_EXISTS);
     if (!strcmp(code, "TooManyRequestsException") ||
-        !strcmp(code, "TooManyFailedAttemptsException")) {
-        fc_auth_seterr(err, "", "Too many requests right now. Wait a minute and try again.");
-        return FC_ETHROTTLE;
-    }
-    if (!strcmp(code, "LimitExceededException")) {
-        fc_auth_seterr(err, "",
-                       "Too many attempts for this account. Wait a while (up to an hour) and try "
-                       "again.");
-        return FC_ETHROTTLE;
-    }
-    if (!strcmp(code, "CodeMismatchException")) {
-        fc_auth_seterr(err, "code", "That code is wrong. Check the e-mail we sent and try again.");
-        return FC_EINVAL;
-    }
-    if (!strcmp(code, "ExpiredCodeException")) {
-        fc_auth_seterr(err, "code", "That code has expired. Ask for a new one.");
-        return FC_EINVAL;
-    }
-    if (!strcmp(code, "UserNotConfirmedException")) {
-        fc_auth_seterr(err, "",
-                       "Confirm your account first: enter the code we e-mailed you when you "
-                       "signed up.");
-        return FC_AUTH_CONFIRM;
-    }
+        !strcmp(code, "TooManyFailedAttemptsException"))
+        return say(err, "", "Too many requests right now. Wait a minute and try again.",
+                   FC_ETHROTTLE);
+    if (!strcmp(code, "LimitExceededException"))
+        return say(err, "",
+                   "Too many attempts for this account. Wait a while (up to an hour) and try "
+                   "again.",
+                   FC_ETHROTTLE);
+    if (!strcmp(code, "CodeMismatchException"))
+        return say(err, "code", WRONG_CODE, FC_EINVAL);
+    if (!strcmp(code, "ExpiredCodeException"))
+        return say(err, "code", "That code has expired. Ask for a new one.", FC_EINVAL);
+    if (!strcmp(code, "UserNotConfirmedException"))
+        return say(err, "",
+                   "Confirm your account first: enter the code we e-mailed you when you "
+                   "signed up.",
+                   FC_AUTH_CONFIRM);
     if (!strcmp(code, "NotAuthorizedException")) {
-        if (has(message, "disabled")) {
-            fc_auth_seterr(err, "", "This account is disabled. Contact the site's administrators.");
-            return FC_EDISABLED;
-        }
-        if (has(message, "attempts exceeded")) {
-            fc_auth_seterr(err, "",
-                           "Too many failed log-ins. Wait a few minutes and try again, or reset "
-                           "your password.");
-            return FC_ETHROTTLE;
-        }
+        if (has(message, "disabled"))
+            return say(err, "", "This account is disabled. Contact the site's administrators.",
+                       FC_EDISABLED);
+        if (has(message, "attempts exceeded"))
+            return say(err, "",
+                       "Too many failed log-ins. Wait a few minutes and try again, or reset "
+                       "your password.",
+                       FC_ETHROTTLE);
         switch (op) {
         case FC_COGNITO_LOGIN:
-            fc_auth_seterr(err, "password", "Wrong username or password");
-            return FC_EAUTH;
+            return say(err, "password", WRONG_PASSWORD, FC_EAUTH);
         case FC_COGNITO_CHANGE_PASSWORD:
-            fc_auth_seterr(err, "old_password", "Your current password is wrong");
-            return FC_EAUTH;
+            return say(err, "old_password", "Your current password is wrong", FC_EAUTH);
         case FC_COGNITO_CONFIRM:
-            if (has(message, "CONFIRMED")) {
-                fc_auth_seterr(err, "", "This account is already confirmed: log in.");
-                return FC_EXISTS;
-            }
-            fc_auth_seterr(err, "code",
-                           "That code is wrong. Check the e-mail we sent and try again.");
-            return FC_EINVAL;
+            if (has(message, "CONFIRMED"))
+                return say(err, "", CONFIRMED_ALREADY, FC_EXISTS);
+            return say(err, "code", WRONG_CODE, FC_EINVAL);
         case FC_COGNITO_SIGNUP:
-            fc_auth_seterr(err, "", "This site does not accept new accounts right now.");
-            return FC_EINVAL;
+            return say(err, "", "This site does not accept new accounts right now.", FC_EINVAL);
         default:
-            fc_auth_seterr(err, "", "Your session has ended. Log in again.");
-            return FC_EAUTH;
+            return say(err, "", SESSION_ENDED, FC_EAUTH);
         }
     }
     if (!strcmp(code, "UserNotFoundException")) {
@@ -182,60 +176,44 @@ int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *me
             return FC_OK; /* as if a code was sent: do not tell who has an account */
         case FC_COGNITO_CONFIRM:
         case FC_COGNITO_CONFIRM_FORGOT:
-            fc_auth_seterr(err, "code",
-                           "That code is wrong. Check the e-mail we sent and try again.");
-            return FC_EINVAL;
+            return say(err, "code", WRONG_CODE, FC_EINVAL);
         case FC_COGNITO_LOGIN:
-            fc_auth_seterr(err, "password", "Wrong username or password");
-            return FC_EAUTH;
+            return say(err, "password", WRONG_PASSWORD, FC_EAUTH);
         default:
-            fc_auth_seterr(err, "", "Your session has ended. Log in again.");
-            return FC_EAUTH;
+            return say(err, "", SESSION_ENDED, FC_EAUTH);
         }
     }
     if (!strcmp(code, "InvalidPasswordException")) {
-        if (op == FC_COGNITO_LOGIN) {
-            fc_auth_seterr(err, "password", "Wrong username or password");
-            return FC_EAUTH;
-        }
+        if (op == FC_COGNITO_LOGIN)
+            return say(err, "password", WRONG_PASSWORD, FC_EAUTH);
         snprintf(msg, sizeof msg, "Choose a stronger password: %s", policy_detail(message));
-        fc_auth_seterr(err, "password", msg);
-        return FC_EINVAL;
+        return say(err, "password", msg, FC_EINVAL);
     }
-    if (!strcmp(code, "PasswordResetRequiredException")) {
-        fc_auth_seterr(err, "",
-                       "You must choose a new password first: use \"Forgot your password?\" "
-                       "below.");
-        return FC_EAUTH;
-    }
+    if (!strcmp(code, "PasswordResetRequiredException"))
+        return say(err, "",
+                   "You must choose a new password first: use \"Forgot your password?\" "
+                   "below.",
+                   FC_EAUTH);
     if (!strcmp(code, "UserLambdaValidationException")) {
         snprintf(msg, sizeof msg, "The sign-in service refused this: %s", message ? message : "");
-        fc_auth_seterr(err, "", msg);
-        return FC_EINVAL;
+        return say(err, "", msg, FC_EINVAL);
     }
     if (!strcmp(code, "InvalidParameterException")) {
-        if (op == FC_COGNITO_RESEND && has(message, "already confirmed")) {
-            fc_auth_seterr(err, "", "This account is already confirmed: log in.");
-            return FC_EXISTS;
-        }
-        if (op == FC_COGNITO_FORGOT && (has(message, "verified") || has(message, "registered"))) {
-            fc_auth_seterr(err, "username",
-                           "This account has no confirmed e-mail address to send a code to. "
-                           "Contact the site's administrators.");
-            return FC_EINVAL;
-        }
-        if (op == FC_COGNITO_SIGNUP && has(message, "email")) {
-            fc_auth_seterr(err, "email", "Enter an e-mail address like name@example.com");
-            return FC_EINVAL;
-        }
+        if (op == FC_COGNITO_RESEND && has(message, "already confirmed"))
+            return say(err, "", CONFIRMED_ALREADY, FC_EXISTS);
+        if (op == FC_COGNITO_FORGOT && (has(message, "verified") || has(message, "registered")))
+            return say(err, "username",
+                       "This account has no confirmed e-mail address to send a code to. "
+                       "Contact the site's administrators.",
+                       FC_EINVAL);
+        if (op == FC_COGNITO_SIGNUP && has(message, "email"))
+            return say(err, "email", "Enter an e-mail address like name@example.com", FC_EINVAL);
         if (has(message, "password")) {
             snprintf(msg, sizeof msg, "Choose another password: %s", message);
-            fc_auth_seterr(err, "password", msg);
-            return FC_EINVAL;
+            return say(err, "password", msg, FC_EINVAL);
         }
         snprintf(msg, sizeof msg, "Check what you entered: %s", message ? message : "");
-        fc_auth_seterr(err, "", msg);
-        return FC_EINVAL;
+        return say(err, "", msg, FC_EINVAL);
     }
     return FC_ERR;
 }
