@@ -395,6 +395,9 @@ void backup_repo_close(struct backup_repo *r);
 const char *backup_key(const struct backup_repo *r, const char *rest, char *buf, size_t n);
 /* The key of object id. */
 const char *backup_object_key(const struct backup_repo *r, const char *id, char *buf, size_t n);
+/* The object id of an object's key (its last part, after the last '/'), or NULL when that is not
+ * 64 characters long. */
+const char *backup_object_id_of(const char *key);
 /* A GET of object id whose 2xx body goes to sink(ctx) (reset(ctx) before each attempt) and
  * that calls done with ctx when it ends; NULL when out of memory. Submit it with
  * backup_xfer_submit. */
@@ -498,6 +501,13 @@ int backup_up_room(const struct backup_uploader *u);
 int backup_up_start(struct backup_uploader *u, struct backup_upjob *j);
 /* Submits the next multipart part if the budget allows; 1 when it did. */
 int backup_up_feed(struct backup_uploader *u);
+/* A job for file src (size bytes, SHA-256 sha) to key, taking over mem (the whole file, or
+ * NULL) and part_sha (its parts' hashes, or NULL); done(j, ok) with ctx when it ends. NULL when
+ * out of memory (mem and part_sha freed). */
+struct backup_upjob *backup_upjob_new(const char *key, const char *src, const char *sha,
+                                      uint64_t size, unsigned char *mem,
+                                      unsigned char (*part_sha)[32],
+                                      void (*done)(struct backup_upjob *j, int ok), void *ctx);
 void backup_upjob_free(struct backup_upjob *j);
 /* The part size of a multipart upload of size bytes. */
 uint64_t backup_up_part_size(const struct backup_uploader *u, uint64_t size);
