@@ -119,32 +119,37 @@ static int say(struct fc_auth_error *err, const char *field, const char *message
 int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *message,
                          struct fc_auth_error *err)
 {
+    /* the errors that mean the same whatever the operation and the message */
+    static const struct {
+        const char *code, *field, *message;
+        int rc;
+    } fixed[] = {
+        {"UsernameExistsException", "username", "That username is taken; choose another",
+         FC_EXISTS},
+        {"TooManyRequestsException", "",
+         "Too many requests right now. Wait a minute and try again.", FC_ETHROTTLE},
+        {"TooManyFailedAttemptsException", "",
+         "Too many requests right now. Wait a minute and try again.", FC_ETHROTTLE},
+        {"LimitExceededException", "",
+         "Too many attempts for this account. Wait a while (up to an hour) and try again.",
+         FC_ETHROTTLE},
+        {"CodeMismatchException", "code", WRONG_CODE, FC_EINVAL},
+        {"ExpiredCodeException", "code", "That code has expired. Ask for a new one.", FC_EINVAL},
+        {"UserNotConfirmedException", "",
+         "Confirm your account first: enter the code we e-mailed you when you signed up.",
+         FC_AUTH_CONFIRM},
+        {"PasswordResetRequiredException", "",
+         "You must choose a new password first: use \"Forgot your password?\" below.", FC_EAUTH},
+    };
     char msg[256];
     fc_auth_seterr(err, "", "");
     if (!code)
         code = "";
     if (has(message, "secret hash")) /* SECRET_HASH missing or wrong: our configuration */
         return FC_ERR;
-    if (!strcmp(code, "UsernameExistsException"))
-        return say(err, "username", "That username is taken; choose another", FC_EXISTS);
-    if (!strcmp(code, "TooManyRequestsException") ||
-        !strcmp(code, "TooManyFailedAttemptsException"))
-        return say(err, "", "Too many requests right now. Wait a minute and try again.",
-                   FC_ETHROTTLE);
-    if (!strcmp(code, "LimitExceededException"))
-        return say(err, "",
-                   "Too many attempts for this account. Wait a while (up to an hour) and try "
-                   "again.",
-                   FC_ETHROTTLE);
-    if (!strcmp(code, "CodeMismatchException"))
-        return say(err, "code", WRONG_CODE, FC_EINVAL);
-    if (!strcmp(code, "ExpiredCodeException"))
-        return say(err, "code", "That code has expired. Ask for a new one.", FC_EINVAL);
-    if (!strcmp(code, "UserNotConfirmedException"))
-        return say(err, "",
-                   "Confirm your account first: enter the code we e-mailed you when you "
-                   "signed up.",
-                   FC_AUTH_CONFIRM);
+    for (size_t i = 0; i < FC_ARRAY_LEN(fixed); i++)
+        if (!strcmp(code, fixed[i].code))
+            return say(err, fixed[i].field, fixed[i].message, fixed[i].rc);
     if (!strcmp(code, "NotAuthorizedException")) {
         if (has(message, "disabled"))
             return say(err, "", "This account is disabled. Contact the site's administrators.",
@@ -189,11 +194,6 @@ int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *me
         snprintf(msg, sizeof msg, "Choose a stronger password: %s", policy_detail(message));
         return say(err, "password", msg, FC_EINVAL);
     }
-    if (!strcmp(code, "PasswordResetRequiredException"))
-        return say(err, "",
-                   "You must choose a new password first: use \"Forgot your password?\" "
-                   "below.",
-                   FC_EAUTH);
     if (!strcmp(code, "UserLambdaValidationException")) {
         snprintf(msg, sizeof msg, "The sign-in service refused this: %s", message ? message : "");
         return say(err, "", msg, FC_EINVAL);
