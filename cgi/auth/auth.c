@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "core/util.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,36 @@ void fc_auth_close(struct fc_auth *a)
 {
     if (a)
         a->ops->close(a);
+}
+
+void fc_auth_user_key(const char *username, char out[128])
+{
+    char lower[64];
+    fc_strlcpy(lower, username, sizeof lower);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    snprintf(out, 128, "user:%s", lower);
+}
+
+int fc_auth_login_throttle(struct fc_store *s, const char *username, const char *addr, int window,
+                           int per_account, int per_address, int64_t now, char ukey[128],
+                           char akey[128], struct fc_auth_error *err)
+{
+    int ucount = 0, acount = 0;
+    char msg[256];
+
+    fc_auth_user_key(username, ukey);
+    snprintf(akey, 128, "addr:%s", addr ? addr : "");
+    if (s->ops->fail_count(s, ukey, now - window, &ucount) ||
+        s->ops->fail_count(s, akey, now - window, &acount))
+        return FC_ERR;
+    if (ucount < per_account && acount < per_address)
+        return FC_OK;
+    snprintf(msg, sizeof msg,
+             "Too many failed log-ins. Wait %d minutes and try again, or reset your password.",
+             (window + 59) / 60);
+    fc_auth_seterr(err, "", msg);
+    return FC_ETHROTTLE;
 }
 
 void fc_auth_seterr(struct fc_auth_error *e, const char *field, const char *msg)

@@ -128,5 +128,13 @@ int fc_auth_check_username(const char *u, struct fc_auth_error *err);
 int fc_auth_check_email(const char *e, struct fc_auth_error *err);
 /* Sets err's field and message. */
 void fc_auth_seterr(struct fc_auth_error *err, const char *field, const char *message);
+/* The throttle key of an account into out: "user:" + the lower-cased username. */
+void fc_auth_user_key(const char *username, char out[128]);
+/* The log-in throttle of both backends: the keys of the account (ukey) and of the address (akey);
+ * FC_ETHROTTLE (err set) when either had too many failures in the last window seconds, FC_ERR
+ * when the store fails, else FC_OK. */
+int fc_auth_login_throttle(struct fc_store *s, const char *username, const char *addr, int window,
+                           int per_account, int per_address, int64_t now, char ukey[128],
+                           char akey[128], struct fc_auth_error *err);
 
 #endif

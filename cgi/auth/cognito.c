@@ -103,76 +103,75 @@ static const char *policy_detail(const char *message)
     return message && *message ? message : "it does not follow the rules";
 }
 
+/* The messages several Cognito errors share. */
+static const char WRONG_PASSWORD[] = "Wrong username or password";
+static const char WRONG_CODE[] = "That code is wrong. Check the e-mail we sent and try again.";
+static const char SESSION_ENDED[] = "Your session has ended. Log in again.";
+static const char CONFIRMED_ALREADY[] = "This account is already confirmed: log in.";
+
+/* Sets err's field and message; returns rc. */
+static int say(struct fc_auth_error *err, const char *field, const char *message, int rc)
+{
+    fc_auth_seterr(err, field, message);
+    return rc;
+}
+
 int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *message,
                          struct fc_auth_error *err)
 {
+    /* the errors that mean the same whatever the operation and the message */
+    static const struct {
+        const char *code, *field, *message;
+        int rc;
+    } fixed[] = {
+        {"UsernameExistsException", "username", "That username is taken; choose another",
+         FC_EXISTS},
+        {"TooManyRequestsException", "",
+         "Too many requests right now. Wait a minute and try again.", FC_ETHROTTLE},
+        {"TooManyFailedAttemptsException", "",
+         "Too many requests right now. Wait a minute and try again.", FC_ETHROTTLE},
+        {"LimitExceededException", "",
+         "Too many attempts for this account. Wait a while (up to an hour) and try again.",
+         FC_ETHROTTLE},
+        {"CodeMismatchException", "code", WRONG_CODE, FC_EINVAL},
+        {"ExpiredCodeException", "code", "That code has expired. Ask for a new one.", FC_EINVAL},
+        {"UserNotConfirmedException", "",
+         "Confirm your account first: enter the code we e-mailed you when you signed up.",
+         FC_AUTH_CONFIRM},
+        {"PasswordResetRequiredException", "",
+         "You must choose a new password first: use \"Forgot your password?\" below.", FC_EAUTH},
+    };
     char msg[256];
     fc_auth_seterr(err, "", "");
     if (!code)
         code = "";
     if (has(message, "secret hash")) /* SECRET_HASH missing or wrong: our configuration */
         return FC_ERR;
-    if (!strcmp(code, "UsernameExistsException")) {
-        fc_auth_seterr(err, "username", "That username is taken; choose another");
-        return FC_EXISTS;
-    }
-    if (!strcmp(code, "TooManyRequestsException") ||
-        !strcmp(code, "TooManyFailedAttemptsException")) {
-        fc_auth_seterr(err, "", "Too many requests right now. Wait a minute and try again.");
-        return FC_ETHROTTLE;
-    }
-    if (!strcmp(code, "LimitExceededException")) {
-        fc_auth_seterr(err, "",
-                       "Too many attempts for this account. Wait a while (up to an hour) and try "
-                       "again.");
-        return FC_ETHROTTLE;
-    }
-    if (!strcmp(code, "CodeMismatchException")) {
-        fc_auth_seterr(err, "code", "That code is wrong. Check the e-mail we sent and try again.");
-        return FC_EINVAL;
-    }
-    if (!strcmp(code, "ExpiredCodeException")) {
-        fc_auth_seterr(err, "code", "That code has expired. Ask for a new one.");
-        return FC_EINVAL;
-    }
-    if (!strcmp(code, "UserNotConfirmedException")) {
-        fc_auth_seterr(err, "",
-                       "Confirm your account first: enter the code we e-mailed you when you "
-                       "signed up.");
-        return FC_AUTH_CONFIRM;
-    }
+    for (size_t i = 0; i < FC_ARRAY_LEN(fixed); i++)
+        if (!strcmp(code, fixed[i].code))
+            return say(err, fixed[i].field, fixed[i].message, fixed[i].rc);
     if (!strcmp(code, "NotAuthorizedException")) {
-        if (has(message, "disabled")) {
-            fc_auth_seterr(err, "", "This account is disabled. Contact the site's administrators.");
-            return FC_EDISABLED;
-        }
-        if (has(message, "attempts exceeded")) {
-            fc_auth_seterr(err, "",
-                           "Too many failed log-ins. Wait a few minutes and try again, or reset "
-                           "your password.");
-            return FC_ETHROTTLE;
-        }
+        if (has(message, "disabled"))
+            return say(err, "", "This account is disabled. Contact the site's administrators.",
+                       FC_EDISABLED);
+        if (has(message, "attempts exceeded"))
+            return say(err, "",
+                       "Too many failed log-ins. Wait a few minutes and try again, or reset "
+                       "your password.",
+                       FC_ETHROTTLE);
         switch (op) {
         case FC_COGNITO_LOGIN:
-            fc_auth_seterr(err, "password", "Wrong username or password");
-            return FC_EAUTH;
+            return say(err, "password", WRONG_PASSWORD, FC_EAUTH);
         case FC_COGNITO_CHANGE_PASSWORD:
-            fc_auth_seterr(err, "old_password", "Your current password is wrong");
-            return FC_EAUTH;
+            return say(err, "old_password", "Your current password is wrong", FC_EAUTH);
         case FC_COGNITO_CONFIRM:
-            if (has(message, "CONFIRMED")) {
-                fc_auth_seterr(err, "", "This account is already confirmed: log in.");
-                return FC_EXISTS;
-            }
-            fc_auth_seterr(err, "code",
-                           "That code is wrong. Check the e-mail we sent and try again.");
-            return FC_EINVAL;
+            if (has(message, "CONFIRMED"))
+                return say(err, "", CONFIRMED_ALREADY, FC_EXISTS);
+            return say(err, "code", WRONG_CODE, FC_EINVAL);
         case FC_COGNITO_SIGNUP:
-            fc_auth_seterr(err, "", "This site does not accept new accounts right now.");
-            return FC_EINVAL;
+            return say(err, "", "This site does not accept new accounts right now.", FC_EINVAL);
         default:
-            fc_auth_seterr(err, "", "Your session has ended. Log in again.");
-            return FC_EAUTH;
+            return say(err, "", SESSION_ENDED, FC_EAUTH);
         }
     }
     if (!strcmp(code, "UserNotFoundException")) {
@@ -182,60 +181,39 @@ int fc_cognito_map_error(enum fc_cognito_op op, const char *code, const char *me
             return FC_OK; /* as if a code was sent: do not tell who has an account */
         case FC_COGNITO_CONFIRM:
         case FC_COGNITO_CONFIRM_FORGOT:
-            fc_auth_seterr(err, "code",
-                           "That code is wrong. Check the e-mail we sent and try again.");
-            return FC_EINVAL;
+            return say(err, "code", WRONG_CODE, FC_EINVAL);
         case FC_COGNITO_LOGIN:
-            fc_auth_seterr(err, "password", "Wrong username or password");
-            return FC_EAUTH;
+            return say(err, "password", WRONG_PASSWORD, FC_EAUTH);
         default:
-            fc_auth_seterr(err, "", "Your session has ended. Log in again.");
-            return FC_EAUTH;
+            return say(err, "", SESSION_ENDED, FC_EAUTH);
         }
     }
     if (!strcmp(code, "InvalidPasswordException")) {
-        if (op == FC_COGNITO_LOGIN) {
-            fc_auth_seterr(err, "password", "Wrong username or password");
-            return FC_EAUTH;
-        }
+        if (op == FC_COGNITO_LOGIN)
+            return say(err, "password", WRONG_PASSWORD, FC_EAUTH);
         snprintf(msg, sizeof msg, "Choose a stronger password: %s", policy_detail(message));
-        fc_auth_seterr(err, "password", msg);
-        return FC_EINVAL;
-    }
-    if (!strcmp(code, "PasswordResetRequiredException")) {
-        fc_auth_seterr(err, "",
-                       "You must choose a new password first: use \"Forgot your password?\" "
-                       "below.");
-        return FC_EAUTH;
+        return say(err, "password", msg, FC_EINVAL);
     }
     if (!strcmp(code, "UserLambdaValidationException")) {
         snprintf(msg, sizeof msg, "The sign-in service refused this: %s", message ? message : "");
-        fc_auth_seterr(err, "", msg);
-        return FC_EINVAL;
+        return say(err, "", msg, FC_EINVAL);
     }
     if (!strcmp(code, "InvalidParameterException")) {
-        if (op == FC_COGNITO_RESEND && has(message, "already confirmed")) {
-            fc_auth_seterr(err, "", "This account is already confirmed: log in.");
-            return FC_EXISTS;
-        }
-        if (op == FC_COGNITO_FORGOT && (has(message, "verified") || has(message, "registered"))) {
-            fc_auth_seterr(err, "username",
-                           "This account has no confirmed e-mail address to send a code to. "
-                           "Contact the site's administrators.");
-            return FC_EINVAL;
-        }
-        if (op == FC_COGNITO_SIGNUP && has(message, "email")) {
-            fc_auth_seterr(err, "email", "Enter an e-mail address like name@example.com");
-            return FC_EINVAL;
-        }
+        if (op == FC_COGNITO_RESEND && has(message, "already confirmed"))
+            return say(err, "", CONFIRMED_ALREADY, FC_EXISTS);
+        if (op == FC_COGNITO_FORGOT && (has(message, "verified") || has(message, "registered")))
+            return say(err, "username",
+                       "This account has no confirmed e-mail address to send a code to. "
+                       "Contact the site's administrators.",
+                       FC_EINVAL);
+        if (op == FC_COGNITO_SIGNUP && has(message, "email"))
+            return say(err, "email", "Enter an e-mail address like name@example.com", FC_EINVAL);
         if (has(message, "password")) {
             snprintf(msg, sizeof msg, "Choose another password: %s", message);
-            fc_auth_seterr(err, "password", msg);
-            return FC_EINVAL;
+            return say(err, "password", msg, FC_EINVAL);
         }
         snprintf(msg, sizeof msg, "Check what you entered: %s", message ? message : "");
-        fc_auth_seterr(err, "", msg);
-        return FC_EINVAL;
+        return say(err, "", msg, FC_EINVAL);
     }
     return FC_ERR;
 }
@@ -616,15 +594,6 @@ static void sync_admin(struct cognito_auth *ca, struct fc_user *u, const struct 
 
 /* ---- the interface -------------------------------------------------------------------------- */
 
-static void user_key(const char *username, char out[128])
-{
-    char lower[64];
-    fc_strlcpy(lower, username, sizeof lower);
-    for (char *p = lower; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    snprintf(out, 128, "user:%s", lower);
-}
-
 static int revoke_refresh(struct cognito_auth *ca, const char *refresh)
 {
     struct fc_auth_error e;
@@ -650,28 +619,18 @@ static int c_login(struct fc_auth *a, const char *username, const char *password
     json_object *params = json_object_new_object(), *req, *resp = NULL;
     char ukey[128], akey[128];
     struct tokens t;
-    int ucount = 0, acount = 0, rc = FC_ERR;
+    int rc = FC_ERR;
     int64_t now = fc_now();
 
     memset(&t, 0, sizeof t);
     tokens_clear(&ca->pending);
     if (!idc || !params)
         goto out;
-    user_key(username, ukey);
-    snprintf(akey, sizeof akey, "addr:%s", addr ? addr : "");
-    if (s->ops->fail_count(s, ukey, now - ca->window, &ucount) ||
-        s->ops->fail_count(s, akey, now - ca->window, &acount))
+    rc = fc_auth_login_throttle(s, username, addr, ca->window, ca->per_account, ca->per_address,
+                                now, ukey, akey, err);
+    if (rc)
         goto out;
-    if (ucount >= ca->per_account || acount >= ca->per_address) {
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "Too many failed log-ins. Wait %d minutes and try again, or reset your "
-                 "password.",
-                 (ca->window + 59) / 60);
-        fc_auth_seterr(err, "", msg);
-        rc = FC_ETHROTTLE;
-        goto out;
-    }
+    rc = FC_ERR;
     add_str(params, "USERNAME", username);
     add_str(params, "PASSWORD", password);
     req = new_req(ca, username, params);

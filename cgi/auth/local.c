@@ -45,16 +45,6 @@ int fc_auth_check_email(const char *e, struct fc_auth_error *err)
     return FC_OK;
 }
 
-/* The throttle key of an account: "user:" + the lower-cased username. */
-static void user_key(const char *username, char out[128])
-{
-    char lower[64];
-    fc_strlcpy(lower, username, sizeof lower);
-    for (char *p = lower; *p; p++)
-        *p = (char)tolower((unsigned char)*p);
-    snprintf(out, 128, "user:%s", lower);
-}
-
 static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_user *out,
                     struct fc_auth_error *err)
 {
@@ -107,23 +97,13 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
     struct local_auth *la = (struct local_auth *)a;
     struct fc_store *s = la->store;
     char akey[128], ukey[128];
-    int acount = 0, ucount = 0, rc, ok;
+    int rc, ok;
     int64_t now = fc_now();
 
-    user_key(username, ukey);
-    snprintf(akey, sizeof akey, "addr:%s", addr ? addr : "");
-    if (s->ops->fail_count(s, ukey, now - la->window, &ucount) ||
-        s->ops->fail_count(s, akey, now - la->window, &acount))
-        return FC_ERR;
-    if (ucount >= la->per_account || acount >= la->per_address) {
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "Too many failed log-ins. Wait %d minutes and try again, or reset your "
-                 "password.",
-                 (la->window + 59) / 60);
-        fc_auth_seterr(err, "", msg);
-        return FC_ETHROTTLE;
-    }
+    rc = fc_auth_login_throttle(s, username, addr, la->window, la->per_account, la->per_address,
+                                now, ukey, akey, err);
+    if (rc)
+        return rc;
     rc = s->ops->user_by_name(s, username, out);
     if (rc == FC_ERR)
         return FC_ERR;
@@ -166,7 +146,7 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
     int64_t now = fc_now();
 
     (void)hash;
-    user_key(u->username, ukey);
+    fc_auth_user_key(u->username, ukey);
     if (s->ops->user_get(s, u->id, &cur) || s->ops->fail_count(s, ukey, now - la->window, &count))
         return FC_ERR;
     if (count >= la->per_account) {
@@ -215,7 +195,7 @@ static int l_set_password(struct fc_auth *a, const struct fc_user *u, const char
     if (fc_password_hash(new_password, &la->prm, h, sizeof h) ||
         s->ops->user_set_password(s, u->id, h))
         return FC_ERR;
-    user_key(u->username, ukey);
+    fc_auth_user_key(u->username, ukey);
     s->ops->fail_clear(s, ukey);
     return FC_OK;
 }

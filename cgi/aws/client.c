@@ -1,5 +1,6 @@
 /* aws/client: signed AWS calls with retries (full-jitter backoff), protocol helpers, counters. */
 #include "aws/client.h"
+#include "core/buf.h"
 #include "core/util.h"
 
 #include <stdio.h>
@@ -194,35 +195,10 @@ int aws_client_credentials(struct aws_client *c, const struct aws_creds **out,
 
 /* ---- helpers ------------------------------------------------------------ */
 
-struct buf {
-    char *p;
-    size_t len;
-    size_t cap;
-    int err;
-};
-
-static void buf_putn(struct buf *b, const char *s, size_t n)
-{
-    if (b->err)
-        return;
-    if (fc_grow(&b->p, &b->cap, b->len + n + 1, 1, 256)) {
-        b->err = 1;
-        return;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void buf_puts(struct buf *b, const char *s)
-{
-    buf_putn(b, s, strlen(s));
-}
-
 /* Percent-encodes s: RFC 3986 unreserved bytes kept, '/' kept when keep_slash. With form,
  * a space becomes '+' (application/x-www-form-urlencoded, as botocore's urlencode writes query
  * bodies; moto rebuilds the body that way to check the signature). */
-static void buf_encode_mode(struct buf *b, const char *s, int keep_slash, int form)
+static void buf_encode_mode(struct fc_buf *b, const char *s, int keep_slash, int form)
 {
     static const char hex[] = "0123456789ABCDEF";
 
@@ -230,33 +206,33 @@ static void buf_encode_mode(struct buf *b, const char *s, int keep_slash, int fo
         unsigned char ch = (unsigned char)*s;
         if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
             ch == '-' || ch == '.' || ch == '_' || ch == '~' || (keep_slash && ch == '/')) {
-            buf_putn(b, (const char *)&ch, 1);
+            fc_buf_putn(b, (const char *)&ch, 1);
         } else if (form && ch == ' ') {
-            buf_putn(b, "+", 1);
+            fc_buf_putn(b, "+", 1);
         } else {
             char e[3] = {'%', hex[ch >> 4], hex[ch & 15]};
-            buf_putn(b, e, 3);
+            fc_buf_putn(b, e, 3);
         }
     }
 }
 
-static void buf_encode(struct buf *b, const char *s, int keep_slash)
+static void buf_encode(struct fc_buf *b, const char *s, int keep_slash)
 {
     buf_encode_mode(b, s, keep_slash, 0);
 }
 
-static void buf_form(struct buf *b, const char *s)
+static void buf_form(struct fc_buf *b, const char *s)
 {
     buf_encode_mode(b, s, 0, 1);
 }
 
 char *aws_uri_encode(const char *s, int keep_slash)
 {
-    struct buf b = {0};
+    struct fc_buf b = {0};
 
     if (!s)
         return NULL;
-    buf_putn(&b, "", 0);
+    fc_buf_putn(&b, "", 0);
     buf_encode(&b, s, keep_slash);
     if (b.err) {
         free(b.p);
@@ -292,7 +268,7 @@ int aws_s3_bucket_ok(const char *b)
 /* The request URL: endpoint (with the bucket as host label or first path segment), path,
  * query. */
 static int build_url(const struct aws_client *c, const char *bucket, const char *path,
-                     const char *query, struct buf *b)
+                     const char *query, struct fc_buf *b)
 {
     const char *url = c->ep.url;
     const char *host = strstr(url, "://") + 3;
@@ -303,24 +279,24 @@ static int build_url(const struct aws_client *c, const char *bucket, const char 
         if (!aws_s3_bucket_ok(bucket))
             return AWS_ERR;
         if (!c->ep.overridden && bucket_virtual_ok(bucket)) {
-            buf_putn(b, url, (size_t)(host - url));
-            buf_puts(b, bucket);
-            buf_puts(b, ".");
-            buf_puts(b, host);
+            fc_buf_putn(b, url, (size_t)(host - url));
+            fc_buf_puts(b, bucket);
+            fc_buf_puts(b, ".");
+            fc_buf_puts(b, host);
         } else {
-            buf_puts(b, url);
-            buf_puts(b, "/");
-            buf_puts(b, bucket);
+            fc_buf_puts(b, url);
+            fc_buf_puts(b, "/");
+            fc_buf_puts(b, bucket);
             if (!path || !strcmp(path, "/"))
                 path = ""; /* "/bucket", as botocore sends bucket operations */
         }
     } else {
-        buf_puts(b, url);
+        fc_buf_puts(b, url);
     }
-    buf_puts(b, path ? path : "/");
+    fc_buf_puts(b, path ? path : "/");
     if (query && *query) {
-        buf_puts(b, "?");
-        buf_puts(b, query);
+        fc_buf_puts(b, "?");
+        fc_buf_puts(b, query);
     }
     return b->err ? AWS_ERR : AWS_OK;
 }
@@ -328,7 +304,7 @@ static int build_url(const struct aws_client *c, const char *bucket, const char 
 char *aws_client_url(const struct aws_client *c, const char *bucket, const char *path,
                      const char *query)
 {
-    struct buf url = {0};
+    struct fc_buf url = {0};
     if (!c || build_url(c, bucket, path, query, &url)) {
         free(url.p);
         return NULL;
@@ -429,7 +405,7 @@ int aws_request(struct aws_client *c, const struct aws_request *req, struct aws_
                 struct aws_error *err)
 {
     struct aws_error local;
-    struct buf url = {0};
+    struct fc_buf url = {0};
     struct sigv4_header hdrs[MAX_CALLER_HEADERS + OWN_HEADERS + SIGV4_MAX_OUT_HEADERS];
     struct sigv4_signed sig = {0};
     char payload_hash[65], invocation[37], attempt_hdr[64];
@@ -623,7 +599,7 @@ static int json_request(struct aws_client *c, const char *method, const char *pa
 {
     struct sigv4_header hdrs[2];
     struct aws_http_response r = {0};
-    struct buf p = {0}, q = {0};
+    struct fc_buf p = {0}, q = {0};
     const char *body = NULL, *qmark;
     size_t n = 0;
     int rc;
@@ -649,9 +625,9 @@ static int json_request(struct aws_client *c, const char *method, const char *pa
     if (target)
         hdrs[n++] = (struct sigv4_header){"X-Amz-Target", target};
     qmark = strchr(path, '?');
-    buf_putn(&p, path, qmark ? (size_t)(qmark - path) : strlen(path));
+    fc_buf_putn(&p, path, qmark ? (size_t)(qmark - path) : strlen(path));
     if (qmark)
-        buf_puts(&q, qmark + 1);
+        fc_buf_puts(&q, qmark + 1);
     if (p.err || q.err) {
         rc = AWS_ERR;
         goto out;
@@ -699,7 +675,7 @@ int aws_query_call(struct aws_client *c, const char *action, const char *version
     static const struct sigv4_header ct = {"Content-Type",
                                            "application/x-www-form-urlencoded; charset=utf-8"};
     struct aws_http_response r = {0};
-    struct buf body = {0};
+    struct fc_buf body = {0};
     int rc;
 
     if (resp)
@@ -709,9 +685,9 @@ int aws_query_call(struct aws_client *c, const char *action, const char *version
         aws_error_set(err, "InvalidArgument", "bad query call");
         return AWS_ERR;
     }
-    buf_puts(&body, "Action=");
+    fc_buf_puts(&body, "Action=");
     buf_form(&body, action);
-    buf_puts(&body, "&Version=");
+    fc_buf_puts(&body, "&Version=");
     buf_form(&body, version);
     for (size_t i = 0; i < n_params; i++) {
         if (!params[i].name || !params[i].value) {
@@ -720,9 +696,9 @@ int aws_query_call(struct aws_client *c, const char *action, const char *version
             aws_error_set(err, "InvalidArgument", "bad query parameter");
             return AWS_ERR;
         }
-        buf_puts(&body, "&");
+        fc_buf_puts(&body, "&");
         buf_form(&body, params[i].name);
-        buf_puts(&body, "=");
+        fc_buf_puts(&body, "=");
         buf_form(&body, params[i].value);
     }
     if (body.err) {
@@ -759,7 +735,7 @@ int aws_query_call(struct aws_client *c, const char *action, const char *version
 int aws_presign(struct aws_client *c, const char *method, const char *bucket, const char *path,
                 unsigned expires, char **url, struct aws_error *err)
 {
-    struct buf u = {0};
+    struct fc_buf u = {0};
     struct sigv4_signed sig = {0};
     const struct aws_creds *creds = NULL;
     struct sigv4_credentials sc;

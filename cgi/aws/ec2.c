@@ -705,15 +705,11 @@ const char *fc_ec2_strerror(int rc, const struct aws_error *err, char *buf, size
 
 void fc_ec2_wait_opts_load(HDF *cfg, struct fc_ec2_wait_opts *o)
 {
-    o->first_ms = aws_config_int(cfg, "EC2.Wait.FirstMs", 1000);
-    o->cap_ms = aws_config_int(cfg, "EC2.Wait.CapMs", 15000);
+    o->first_ms = aws_config_int_min(cfg, "EC2.Wait.FirstMs", 1000, 1);
+    o->cap_ms = aws_config_int_min(cfg, "EC2.Wait.CapMs", 15000, o->first_ms);
     o->timeout_s = aws_config_int(cfg, "EC2.Wait.TimeoutSeconds", 600);
     o->not_found_s = aws_config_int(cfg, "EC2.Wait.NotFoundSeconds", 120);
     o->public_ip_s = aws_config_int(cfg, "EC2.Wait.PublicIpSeconds", 60);
-    if (o->first_ms < 1)
-        o->first_ms = 1;
-    if (o->cap_ms < o->first_ms)
-        o->cap_ms = o->first_ms;
 }
 
 int64_t fc_ec2_wait_delay_ms(const struct fc_ec2_wait_opts *o, int n, uint32_t rnd)

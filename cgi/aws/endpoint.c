@@ -63,6 +63,12 @@ int aws_config_int(HDF *cfg, const char *key, int def)
     return (int)n;
 }
 
+int aws_config_int_min(HDF *cfg, const char *key, int def, int min)
+{
+    int n = aws_config_int(cfg, key, def);
+    return n < min ? min : n;
+}
+
 /* ---- region ------------------------------------------------------------- */
 
 static const char *nonempty(const char *s)

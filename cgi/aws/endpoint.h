@@ -61,6 +61,8 @@ int aws_endpoint_resolve(HDF *cfg, const struct aws_service *svc, const char *re
  * $FORKCAST_<KEY> (so keys not yet in conf/forkcast.hdf can be set from the environment),
  * else def. Values that are not integers give def. cfg may be NULL. */
 int aws_config_int(HDF *cfg, const char *key, int def);
+/* aws_config_int, raised to min when below it. */
+int aws_config_int_min(HDF *cfg, const char *key, int def, int min);
 /* String setting key, looked up like aws_config_int. Returns def when unset. */
 const char *aws_config_str(HDF *cfg, const char *key, const char *def);
 

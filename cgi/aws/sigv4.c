@@ -10,6 +10,7 @@
 
 #include "sigv4.h"
 
+#include "core/buf.h"
 #include "core/util.h"
 
 #include <limits.h>
@@ -22,61 +23,6 @@
 #include <openssl/hmac.h>
 
 #define ALGORITHM "AWS4-HMAC-SHA256"
-
-/* ---- growable string ---------------------------------------------------- */
-
-struct sbuf {
-    char *p;
-    size_t len;
-    size_t cap;
-    int err;
-};
-
-static void sb_putn(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->err)
-        return;
-    if (n > SIZE_MAX - b->len - 1 || fc_grow(&b->p, &b->cap, b->len + n + 1, 1, 64)) {
-        b->err = 1;
-        return;
-    }
-    if (n)
-        memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_puts(struct sbuf *b, const char *s)
-{
-    sb_putn(b, s, strlen(s));
-}
-
-static void sb_putc(struct sbuf *b, char c)
-{
-    sb_putn(b, &c, 1);
-}
-
-/* Hand the string over to the caller (NULL on earlier failure). */
-static char *sb_take(struct sbuf *b)
-{
-    char *p = NULL;
-
-    if (!b->err) {
-        sb_putn(b, "", 0); /* make sure something is allocated */
-        if (!b->err)
-            p = b->p;
-    }
-    if (!p)
-        free(b->p);
-    memset(b, 0, sizeof(*b));
-    return p;
-}
-
-static void sb_free(struct sbuf *b)
-{
-    free(b->p);
-    memset(b, 0, sizeof(*b));
-}
 
 /* ---- character classes and encoding ------------------------------------ */
 
@@ -122,20 +68,20 @@ static int ascii_caseeq(const char *s, size_t n, const char *lit)
     return 1;
 }
 
-static void put_pct(struct sbuf *b, unsigned char c)
+static void put_pct(struct fc_buf *b, unsigned char c)
 {
     char e[3] = {'%', hex_upper[c >> 4], hex_upper[c & 15]};
-    sb_putn(b, e, 3);
+    fc_buf_putn(b, e, 3);
 }
 
 /* Percent-encode every byte outside the unreserved set (and '/' unless
  * keep_slash). A '%' in the input is encoded too. */
-static void uri_encode(struct sbuf *b, const char *s, size_t n, int keep_slash)
+static void uri_encode(struct fc_buf *b, const char *s, size_t n, int keep_slash)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (is_unreserved(c) || (keep_slash && c == '/'))
-            sb_putc(b, (char)c);
+            fc_buf_putc(b, (char)c);
         else
             put_pct(b, c);
     }
@@ -145,7 +91,7 @@ static void uri_encode(struct sbuf *b, const char *s, size_t n, int keep_slash)
  * unreserved bytes are decoded, other escapes upper-cased, bytes outside
  * the unreserved set (and '/' unless keep_slash) encoded. The decoded
  * meaning never changes (an escaped '/' stays escaped). */
-static void canon_encoded(struct sbuf *b, const char *s, size_t n, int keep_slash)
+static void canon_encoded(struct fc_buf *b, const char *s, size_t n, int keep_slash)
 {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -154,12 +100,12 @@ static void canon_encoded(struct sbuf *b, const char *s, size_t n, int keep_slas
             unsigned char d = (unsigned char)(fc_hex_digit((unsigned char)s[i + 1]) * 16 +
                                               fc_hex_digit((unsigned char)s[i + 2]));
             if (is_unreserved(d))
-                sb_putc(b, (char)d);
+                fc_buf_putc(b, (char)d);
             else
                 put_pct(b, d);
             i += 2;
         } else if (is_unreserved(c) || (keep_slash && c == '/')) {
-            sb_putc(b, (char)c);
+            fc_buf_putc(b, (char)c);
         } else {
             put_pct(b, c);
         }
@@ -306,7 +252,7 @@ static int parse_target(const struct sigv4_request *req, struct target *t)
 
 /* Host header value from the authority: host lower-cased, default port for
  * the scheme dropped (what botocore and HTTP clients send). */
-static int host_value(const struct target *t, struct sbuf *b)
+static int host_value(const struct target *t, struct fc_buf *b)
 {
     const char *a = t->authority;
     size_t n = t->authority_len, host_len = n, port_len = 0;
@@ -334,14 +280,14 @@ static int host_value(const struct target *t, struct sbuf *b)
                 return -1;
     }
     for (size_t i = 0; i < host_len; i++)
-        sb_putc(b, (char)ascii_lower((unsigned char)a[i]));
+        fc_buf_putc(b, (char)ascii_lower((unsigned char)a[i]));
     if (port_len &&
         !(ascii_caseeq(t->scheme, t->scheme_len, "http") && port_len == 2 &&
           !memcmp(port, "80", 2)) &&
         !(ascii_caseeq(t->scheme, t->scheme_len, "https") && port_len == 3 &&
           !memcmp(port, "443", 3))) {
-        sb_putc(b, ':');
-        sb_putn(b, port, port_len);
+        fc_buf_putc(b, ':');
+        fc_buf_putn(b, port, port_len);
     }
     return b->err ? -1 : 0;
 }
@@ -354,14 +300,14 @@ struct segment {
 /* Canonical URI. S3: the wire path encoded once, as is. Others: remove
  * empty and "." segments, let ".." drop its parent (as botocore does),
  * then URI-encode the wire form again. */
-static int canonical_path(const struct target *t, unsigned flags, struct sbuf *b)
+static int canonical_path(const struct target *t, unsigned flags, struct fc_buf *b)
 {
     const char *p = t->path;
     size_t n = t->path_len, nseg = 0, max = 1;
     struct segment *segs = NULL;
 
     if (!n) {
-        sb_putc(b, '/');
+        fc_buf_putc(b, '/');
         return b->err ? -1 : 0;
     }
     if (flags & SIGV4_NO_DOUBLE_ENCODE) {
@@ -388,33 +334,33 @@ static int canonical_path(const struct target *t, unsigned flags, struct sbuf *b
         }
         i = j + 1;
     }
-    sb_putc(b, '/'); /* paths always start with '/' here */
+    fc_buf_putc(b, '/'); /* paths always start with '/' here */
     for (size_t k = 0; k < nseg; k++) {
         if (k)
-            sb_putc(b, '/');
+            fc_buf_putc(b, '/');
         uri_encode(b, segs[k].s, segs[k].n, 0);
     }
     if (nseg && p[n - 1] == '/')
-        sb_putc(b, '/');
+        fc_buf_putc(b, '/');
     free(segs);
     return b->err ? -1 : 0;
 }
 
-/* ---- headers ------------------------------------------------------------ */
+/* ---- name/value lists (headers and query pairs) -------------------------- */
 
-struct hdr {
-    char *name;  /* lower-cased */
-    char *value; /* trimmed, inner runs of blanks collapsed to one space */
-    size_t idx;  /* position, to keep same-name values in order */
+struct pair {
+    char *name;  /* header: lower-cased; query: canonical (encoded) */
+    char *value; /* header: trimmed, inner runs of blanks collapsed to one space */
+    size_t idx;  /* position, to keep same-name headers in order */
 };
 
-struct hdr_list {
-    struct hdr *v;
+struct pair_list {
+    struct pair *v;
     size_t n;
     size_t cap;
 };
 
-static void hl_free(struct hdr_list *l)
+static void pl_free(struct pair_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].name);
@@ -424,119 +370,11 @@ static void hl_free(struct hdr_list *l)
     memset(l, 0, sizeof(*l));
 }
 
-/* Add a header; name and value are copied and canonicalised. A value with
- * a control character other than tab (CR, LF, ...) is refused. */
-static int hl_add(struct hdr_list *l, const char *name, const char *value)
-{
-    struct sbuf nb = {0}, vb = {0};
-    int rc = -1, pending_space = 0;
-
-    if (!is_token(name) || !value)
-        goto out;
-    for (const char *s = name; *s; s++)
-        sb_putc(&nb, (char)ascii_lower((unsigned char)*s));
-    for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
-        if (*s == ' ' || *s == '\t') {
-            pending_space = vb.len > 0;
-            continue;
-        }
-        if (*s < 0x20 || *s == 0x7f)
-            goto out;
-        if (pending_space)
-            sb_putc(&vb, ' ');
-        pending_space = 0;
-        sb_putc(&vb, (char)*s);
-    }
-    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8))
-        goto out;
-    char *n = sb_take(&nb), *v = sb_take(&vb);
-    if (!n || !v) {
-        free(n);
-        free(v);
-        goto out;
-    }
-    l->v[l->n].name = n;
-    l->v[l->n].value = v;
-    l->v[l->n].idx = l->n;
-    l->n++;
-    rc = 0;
-out:
-    sb_free(&nb);
-    sb_free(&vb);
-    return rc;
-}
-
-static int hdr_cmp(const void *a, const void *b)
-{
-    const struct hdr *x = a, *y = b;
-    int c = strcmp(x->name, y->name);
-
-    if (c)
-        return c;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-static int hl_find(const struct hdr_list *l, const char *lname)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (!strcmp(l->v[i].name, lname))
-            return 1;
-    return 0;
-}
-
-/* Sort l and write the canonical headers ("name:v1,v2\n" each) to ch and
- * the signed header list ("a;b") to sh. */
-static int canonical_headers(struct hdr_list *l, struct sbuf *ch, struct sbuf *sh)
-{
-    if (l->n)
-        qsort(l->v, l->n, sizeof(*l->v), hdr_cmp);
-    for (size_t i = 0; i < l->n; i++) {
-        if (i && !strcmp(l->v[i].name, l->v[i - 1].name)) {
-            sb_putc(ch, ',');
-        } else {
-            if (i) {
-                sb_putc(ch, '\n');
-                sb_putc(sh, ';');
-            }
-            sb_puts(ch, l->v[i].name);
-            sb_putc(ch, ':');
-            sb_puts(sh, l->v[i].name);
-        }
-        sb_puts(ch, l->v[i].value);
-    }
-    if (l->n)
-        sb_putc(ch, '\n');
-    return ch->err || sh->err ? -1 : 0;
-}
-
-/* ---- query -------------------------------------------------------------- */
-
-struct qpair {
-    char *name; /* canonical (encoded) */
-    char *value;
-};
-
-struct qlist {
-    struct qpair *v;
-    size_t n;
-    size_t cap;
-};
-
-static void ql_free(struct qlist *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].name);
-        free(l->v[i].value);
-    }
-    free(l->v);
-    memset(l, 0, sizeof(*l));
-}
-
-/* Append a pair, taking ownership of both sbufs' strings. */
-static int ql_push(struct qlist *l, struct sbuf *name, struct sbuf *value)
+/* Append a pair, taking ownership of both buffers' strings. */
+static int pl_push(struct pair_list *l, struct fc_buf *name, struct fc_buf *value)
 {
     int rc = -1;
-    char *n = sb_take(name), *v = sb_take(value);
+    char *n = fc_buf_take(name), *v = fc_buf_take(value);
 
     if (!n || !v)
         goto out;
@@ -544,6 +382,7 @@ static int ql_push(struct qlist *l, struct sbuf *name, struct sbuf *value)
         goto out;
     l->v[l->n].name = n;
     l->v[l->n].value = v;
+    l->v[l->n].idx = l->n;
     l->n++;
     n = v = NULL; /* owned by l now */
     rc = 0;
@@ -553,9 +392,86 @@ out:
     return rc;
 }
 
+/* ---- headers ------------------------------------------------------------ */
+
+/* Add a header; name and value are copied and canonicalised. A value with
+ * a control character other than tab (CR, LF, ...) is refused. */
+static int hl_add(struct pair_list *l, const char *name, const char *value)
+{
+    struct fc_buf nb = {0}, vb = {0};
+    int pending_space = 0;
+
+    if (!is_token(name) || !value)
+        return -1;
+    for (const char *s = name; *s; s++)
+        fc_buf_putc(&nb, (char)ascii_lower((unsigned char)*s));
+    for (const unsigned char *s = (const unsigned char *)value; *s; s++) {
+        if (*s == ' ' || *s == '\t') {
+            pending_space = vb.len > 0;
+            continue;
+        }
+        if (*s < 0x20 || *s == 0x7f)
+            goto bad;
+        if (pending_space)
+            fc_buf_putc(&vb, ' ');
+        pending_space = 0;
+        fc_buf_putc(&vb, (char)*s);
+    }
+    return pl_push(l, &nb, &vb);
+bad:
+    fc_buf_free(&nb);
+    fc_buf_free(&vb);
+    return -1;
+}
+
+static int hdr_cmp(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+
+    if (c)
+        return c;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int hl_find(const struct pair_list *l, const char *lname)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->v[i].name, lname))
+            return 1;
+    return 0;
+}
+
+/* Sort l and write the canonical headers ("name:v1,v2\n" each) to ch and
+ * the signed header list ("a;b") to sh. */
+static int canonical_headers(struct pair_list *l, struct fc_buf *ch, struct fc_buf *sh)
+{
+    if (l->n)
+        qsort(l->v, l->n, sizeof(*l->v), hdr_cmp);
+    for (size_t i = 0; i < l->n; i++) {
+        if (i && !strcmp(l->v[i].name, l->v[i - 1].name)) {
+            fc_buf_putc(ch, ',');
+        } else {
+            if (i) {
+                fc_buf_putc(ch, '\n');
+                fc_buf_putc(sh, ';');
+            }
+            fc_buf_puts(ch, l->v[i].name);
+            fc_buf_putc(ch, ':');
+            fc_buf_puts(sh, l->v[i].name);
+        }
+        fc_buf_puts(ch, l->v[i].value);
+    }
+    if (l->n)
+        fc_buf_putc(ch, '\n');
+    return ch->err || sh->err ? -1 : 0;
+}
+
+/* ---- query -------------------------------------------------------------- */
+
 /* Parse an encoded query string ("a=1&b&c=") into canonical pairs. Empty
  * "&&" segments are ignored; a name without '=' gets an empty value. */
-static int ql_parse(struct qlist *l, const char *q, size_t n)
+static int ql_parse(struct pair_list *l, const char *q, size_t n)
 {
     size_t i = 0;
 
@@ -564,13 +480,13 @@ static int ql_parse(struct qlist *l, const char *q, size_t n)
         while (j < n && q[j] != '&')
             j++;
         if (j > i) {
-            struct sbuf nb = {0}, vb = {0};
+            struct fc_buf nb = {0}, vb = {0};
             const char *eq = memchr(q + i, '=', j - i);
             size_t name_end = eq ? (size_t)(eq - q) : j;
             canon_encoded(&nb, q + i, name_end - i, 0);
             if (eq)
                 canon_encoded(&vb, eq + 1, j - name_end - 1, 0);
-            if (ql_push(l, &nb, &vb))
+            if (pl_push(l, &nb, &vb))
                 return -1;
         }
         i = j + 1;
@@ -579,33 +495,33 @@ static int ql_parse(struct qlist *l, const char *q, size_t n)
 }
 
 /* Append a pair given as raw (unencoded) text. */
-static int ql_add_raw(struct qlist *l, const char *name, const char *value)
+static int ql_add_raw(struct pair_list *l, const char *name, const char *value)
 {
-    struct sbuf nb = {0}, vb = {0};
+    struct fc_buf nb = {0}, vb = {0};
 
     uri_encode(&nb, name, strlen(name), 0);
     uri_encode(&vb, value, strlen(value), 0);
-    return ql_push(l, &nb, &vb);
+    return pl_push(l, &nb, &vb);
 }
 
 static int qpair_cmp(const void *a, const void *b)
 {
-    const struct qpair *x = a, *y = b;
+    const struct pair *x = a, *y = b;
     int c = strcmp(x->name, y->name);
 
     return c ? c : strcmp(x->value, y->value);
 }
 
-static int ql_canonical(struct qlist *l, struct sbuf *b)
+static int ql_canonical(struct pair_list *l, struct fc_buf *b)
 {
     if (l->n)
         qsort(l->v, l->n, sizeof(*l->v), qpair_cmp);
     for (size_t i = 0; i < l->n; i++) {
         if (i)
-            sb_putc(b, '&');
-        sb_puts(b, l->v[i].name);
-        sb_putc(b, '=');
-        sb_puts(b, l->v[i].value);
+            fc_buf_putc(b, '&');
+        fc_buf_puts(b, l->v[i].name);
+        fc_buf_putc(b, '=');
+        fc_buf_puts(b, l->v[i].value);
     }
     return b->err ? -1 : 0;
 }
@@ -616,7 +532,7 @@ static const char *const presign_params[] = {
     "X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature",
 };
 
-static int ql_has_presign_param(const struct qlist *l)
+static int ql_has_presign_param(const struct pair_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
         for (size_t k = 0; k < sizeof(presign_params) / sizeof(presign_params[0]); k++)
@@ -683,10 +599,10 @@ static int sign_request(const struct sigv4_request *req, const struct sigv4_cred
 {
     int rc = -1;
     struct target t;
-    struct sbuf host = {0}, path = {0}, cq = {0}, ch = {0}, sh = {0};
-    struct sbuf creq = {0}, sts = {0}, scope = {0}, tmp = {0};
-    struct hdr_list hl = {0};
-    struct qlist ql = {0};
+    struct fc_buf host = {0}, path = {0}, cq = {0}, ch = {0}, sh = {0};
+    struct fc_buf creq = {0}, sts = {0}, scope = {0}, tmp = {0};
+    struct pair_list hl = {0};
+    struct pair_list ql = {0};
     char payload_hash[65], creq_hash[65], datestamp[9];
     const char *hash;
     int has_token, sign_token_header;
@@ -751,12 +667,12 @@ static int sign_request(const struct sigv4_request *req, const struct sigv4_cred
     if (canonical_headers(&hl, &ch, &sh))
         goto out;
 
-    sb_puts(&scope, datestamp);
-    sb_putc(&scope, '/');
-    sb_puts(&scope, req->region);
-    sb_putc(&scope, '/');
-    sb_puts(&scope, req->service);
-    sb_puts(&scope, "/aws4_request");
+    fc_buf_puts(&scope, datestamp);
+    fc_buf_putc(&scope, '/');
+    fc_buf_puts(&scope, req->region);
+    fc_buf_putc(&scope, '/');
+    fc_buf_puts(&scope, req->service);
+    fc_buf_puts(&scope, "/aws4_request");
     if (scope.err)
         goto out;
 
@@ -773,9 +689,9 @@ static int sign_request(const struct sigv4_request *req, const struct sigv4_cred
         } while (expires);
         if (ql_has_presign_param(&ql))
             goto out;
-        sb_puts(&tmp, creds->access_key_id);
-        sb_putc(&tmp, '/');
-        sb_puts(&tmp, scope.p);
+        fc_buf_puts(&tmp, creds->access_key_id);
+        fc_buf_putc(&tmp, '/');
+        fc_buf_puts(&tmp, scope.p);
         if (tmp.err || ql_add_raw(&ql, "X-Amz-Algorithm", ALGORITHM) ||
             ql_add_raw(&ql, "X-Amz-Credential", tmp.p) ||
             ql_add_raw(&ql, "X-Amz-Date", out->amz_date) ||
@@ -784,65 +700,65 @@ static int sign_request(const struct sigv4_request *req, const struct sigv4_cred
             (has_token && !(req->flags & SIGV4_TOKEN_AFTER) &&
              ql_add_raw(&ql, "X-Amz-Security-Token", creds->session_token)))
             goto out;
-        sb_free(&tmp);
+        fc_buf_free(&tmp);
     }
     if (ql_canonical(&ql, &cq))
         goto out;
 
     /* Canonical request, string to sign, signature. */
-    sb_puts(&creq, req->method);
-    sb_putc(&creq, '\n');
-    sb_puts(&creq, path.p);
-    sb_putc(&creq, '\n');
-    sb_putn(&creq, cq.p ? cq.p : "", cq.len);
-    sb_putc(&creq, '\n');
-    sb_putn(&creq, ch.p ? ch.p : "", ch.len);
-    sb_putc(&creq, '\n');
-    sb_puts(&creq, sh.p ? sh.p : "");
-    sb_putc(&creq, '\n');
-    sb_puts(&creq, hash);
+    fc_buf_puts(&creq, req->method);
+    fc_buf_putc(&creq, '\n');
+    fc_buf_puts(&creq, path.p);
+    fc_buf_putc(&creq, '\n');
+    fc_buf_putn(&creq, cq.p ? cq.p : "", cq.len);
+    fc_buf_putc(&creq, '\n');
+    fc_buf_putn(&creq, ch.p ? ch.p : "", ch.len);
+    fc_buf_putc(&creq, '\n');
+    fc_buf_puts(&creq, sh.p ? sh.p : "");
+    fc_buf_putc(&creq, '\n');
+    fc_buf_puts(&creq, hash);
     if (creq.err || sigv4_sha256_hex(creq.p, creq.len, creq_hash))
         goto out;
 
-    sb_puts(&sts, ALGORITHM "\n");
-    sb_puts(&sts, out->amz_date);
-    sb_putc(&sts, '\n');
-    sb_puts(&sts, scope.p);
-    sb_putc(&sts, '\n');
-    sb_puts(&sts, creq_hash);
+    fc_buf_puts(&sts, ALGORITHM "\n");
+    fc_buf_puts(&sts, out->amz_date);
+    fc_buf_putc(&sts, '\n');
+    fc_buf_puts(&sts, scope.p);
+    fc_buf_putc(&sts, '\n');
+    fc_buf_puts(&sts, creq_hash);
     if (sts.err || compute_signature(creds->secret_access_key, datestamp, req->region, req->service,
                                      sts.p, out->signature))
         goto out;
 
     /* Outputs. */
     if (presign) {
-        sb_putn(&tmp, t.scheme, t.scheme_len);
-        sb_puts(&tmp, "://");
-        sb_putn(&tmp, t.authority, t.authority_len);
+        fc_buf_putn(&tmp, t.scheme, t.scheme_len);
+        fc_buf_puts(&tmp, "://");
+        fc_buf_putn(&tmp, t.authority, t.authority_len);
         if (t.path_len)
-            sb_putn(&tmp, t.path, t.path_len);
+            fc_buf_putn(&tmp, t.path, t.path_len);
         else
-            sb_putc(&tmp, '/');
-        sb_putc(&tmp, '?');
-        sb_puts(&tmp, cq.p);
-        sb_puts(&tmp, "&X-Amz-Signature=");
-        sb_puts(&tmp, out->signature);
+            fc_buf_putc(&tmp, '/');
+        fc_buf_putc(&tmp, '?');
+        fc_buf_puts(&tmp, cq.p);
+        fc_buf_puts(&tmp, "&X-Amz-Signature=");
+        fc_buf_puts(&tmp, out->signature);
         if (has_token && (req->flags & SIGV4_TOKEN_AFTER)) {
-            sb_puts(&tmp, "&X-Amz-Security-Token=");
+            fc_buf_puts(&tmp, "&X-Amz-Security-Token=");
             uri_encode(&tmp, creds->session_token, strlen(creds->session_token), 0);
         }
-        if (!(out->url = sb_take(&tmp)))
+        if (!(out->url = fc_buf_take(&tmp)))
             goto out;
     } else {
-        sb_puts(&tmp, ALGORITHM " Credential=");
-        sb_puts(&tmp, creds->access_key_id);
-        sb_putc(&tmp, '/');
-        sb_puts(&tmp, scope.p);
-        sb_puts(&tmp, ", SignedHeaders=");
-        sb_puts(&tmp, sh.p);
-        sb_puts(&tmp, ", Signature=");
-        sb_puts(&tmp, out->signature);
-        if (!(out->authorization = sb_take(&tmp)))
+        fc_buf_puts(&tmp, ALGORITHM " Credential=");
+        fc_buf_puts(&tmp, creds->access_key_id);
+        fc_buf_putc(&tmp, '/');
+        fc_buf_puts(&tmp, scope.p);
+        fc_buf_puts(&tmp, ", SignedHeaders=");
+        fc_buf_puts(&tmp, sh.p);
+        fc_buf_puts(&tmp, ", Signature=");
+        fc_buf_puts(&tmp, out->signature);
+        if (!(out->authorization = fc_buf_take(&tmp)))
             goto out;
         if (add_out_header(out, "X-Amz-Date", out->amz_date) ||
             ((req->flags & SIGV4_ADD_CONTENT_SHA256) &&
@@ -851,24 +767,25 @@ static int sign_request(const struct sigv4_request *req, const struct sigv4_cred
             add_out_header(out, "Authorization", out->authorization))
             goto out;
     }
-    if (!(out->canonical_request = sb_take(&creq)) || !(out->string_to_sign = sb_take(&sts)) ||
-        !(out->credential_scope = sb_take(&scope)) || !(out->signed_headers = sb_take(&sh)))
+    if (!(out->canonical_request = fc_buf_take(&creq)) ||
+        !(out->string_to_sign = fc_buf_take(&sts)) ||
+        !(out->credential_scope = fc_buf_take(&scope)) || !(out->signed_headers = fc_buf_take(&sh)))
         goto out;
     rc = 0;
 out:
     if (rc)
         sigv4_signed_free(out);
-    sb_free(&host);
-    sb_free(&path);
-    sb_free(&cq);
-    sb_free(&ch);
-    sb_free(&sh);
-    sb_free(&creq);
-    sb_free(&sts);
-    sb_free(&scope);
-    sb_free(&tmp);
-    hl_free(&hl);
-    ql_free(&ql);
+    fc_buf_free(&host);
+    fc_buf_free(&path);
+    fc_buf_free(&cq);
+    fc_buf_free(&ch);
+    fc_buf_free(&sh);
+    fc_buf_free(&creq);
+    fc_buf_free(&sts);
+    fc_buf_free(&scope);
+    fc_buf_free(&tmp);
+    pl_free(&hl);
+    pl_free(&ql);
     return rc;
 }
 

@@ -11,6 +11,7 @@
 #include <ClearSilver.h>
 
 #include "aws/client.h"
+#include "core/buf.h"
 
 /* ---- settings (docs/backup.md) -------------------------------------------- */
 
@@ -209,17 +210,8 @@ int backup_req_content_md5(struct backup_req *r, const void *body, size_t len);
 int backup_xml_text(const char *body, size_t len, const char *root_name, const char *name,
                     char *out, size_t n);
 
-/* A growing string (bad = 1 after an allocation failure). */
-struct backup_buf {
-    char *p;
-    size_t len;
-    size_t cap;
-    int bad;
-};
-void backup_buf_putn(struct backup_buf *b, const char *s, size_t n);
-void backup_buf_puts(struct backup_buf *b, const char *s);
-/* Appends s with XML escaping. */
-void backup_buf_xml(struct backup_buf *b, const char *s);
+/* Appends s to b with XML escaping. */
+void backup_buf_xml(struct fc_buf *b, const char *s);
 
 /* Parses an ISO 8601 time ("2024-05-01T10:00:00.000Z": what follows the seconds is ignored);
  * 0 when s is not one. */
@@ -403,6 +395,9 @@ void backup_repo_close(struct backup_repo *r);
 const char *backup_key(const struct backup_repo *r, const char *rest, char *buf, size_t n);
 /* The key of object id. */
 const char *backup_object_key(const struct backup_repo *r, const char *id, char *buf, size_t n);
+/* The object id of an object's key (its last part, after the last '/'), or NULL when that is not
+ * 64 characters long. */
+const char *backup_object_id_of(const char *key);
 /* A GET of object id whose 2xx body goes to sink(ctx) (reset(ctx) before each attempt) and
  * that calls done with ctx when it ends; NULL when out of memory. Submit it with
  * backup_xfer_submit. */
@@ -506,6 +501,13 @@ int backup_up_room(const struct backup_uploader *u);
 int backup_up_start(struct backup_uploader *u, struct backup_upjob *j);
 /* Submits the next multipart part if the budget allows; 1 when it did. */
 int backup_up_feed(struct backup_uploader *u);
+/* A job for file src (size bytes, SHA-256 sha) to key, taking over mem (the whole file, or
+ * NULL) and part_sha (its parts' hashes, or NULL); done(j, ok) with ctx when it ends. NULL when
+ * out of memory (mem and part_sha freed). */
+struct backup_upjob *backup_upjob_new(const char *key, const char *src, const char *sha,
+                                      uint64_t size, unsigned char *mem,
+                                      unsigned char (*part_sha)[32],
+                                      void (*done)(struct backup_upjob *j, int ok), void *ctx);
 void backup_upjob_free(struct backup_upjob *j);
 /* The part size of a multipart upload of size bytes. */
 uint64_t backup_up_part_size(const struct backup_uploader *u, uint64_t size);

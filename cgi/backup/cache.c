@@ -111,6 +111,30 @@ static int exec(struct backup_cache *c, const char *sql)
     return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK ? FC_OK : FC_ERR;
 }
 
+/* Runs the bound statement st once and resets it for the next use: FC_OK or FC_ERR. */
+static int step_reset(sqlite3_stmt *st)
+{
+    int rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Runs the one-off statement sql with the text parameters a (?1) and b (?2, when not NULL). */
+static int exec_text(struct backup_cache *c, const char *sql, const char *a, const char *b)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = FC_ERR;
+
+    if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+        if (b)
+            sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int backup_cache_begin(struct backup_cache *c)
 {
     if (c->in_tx)
@@ -155,18 +179,7 @@ const char *backup_cache_meta_get(struct backup_cache *c, const char *k, char *b
 
 int backup_cache_meta_set(struct backup_cache *c, const char *k, const char *v)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
-
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO meta(k,v) VALUES(?,?)", -1, &st, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_text(st, 1, k, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, v, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_DONE)
-            rc = FC_OK;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return exec_text(c, "INSERT OR REPLACE INTO meta(k,v) VALUES(?,?)", k, v);
 }
 
 int backup_cache_load_index(struct backup_cache *c, struct backup_map *m)
@@ -205,7 +218,6 @@ int backup_cache_index_put(struct backup_cache *c, const char *path,
                            const struct backup_index_entry *e)
 {
     sqlite3_stmt *st = c->index_put;
-    int rc;
 
     sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)e->size);
@@ -213,9 +225,7 @@ int backup_cache_index_put(struct backup_cache *c, const char *path,
     sqlite3_bind_int64(st, 4, e->ctime_ns);
     sqlite3_bind_int64(st, 5, (sqlite3_int64)e->ino);
     sqlite3_bind_text(st, 6, e->sha, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    sqlite3_reset(st);
-    return rc;
+    return step_reset(st);
 }
 
 int backup_cache_load_objects(struct backup_cache *c, struct backup_map *m)
@@ -239,24 +249,18 @@ out:
 int backup_cache_object_put(struct backup_cache *c, const char *id, uint64_t size)
 {
     sqlite3_stmt *st = c->object_put;
-    int rc;
 
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, (sqlite3_int64)size);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    sqlite3_reset(st);
-    return rc;
+    return step_reset(st);
 }
 
 int backup_cache_object_del(struct backup_cache *c, const char *id)
 {
     sqlite3_stmt *st = c->object_del;
-    int rc;
 
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    sqlite3_reset(st);
-    return rc;
+    return step_reset(st);
 }
 
 int backup_cache_objects_clear(struct backup_cache *c)
@@ -330,36 +334,19 @@ int backup_cache_mpu_part(struct backup_cache *c, const char *id, int part, cons
                           const char *sum)
 {
     sqlite3_stmt *st = c->part_put;
-    int rc;
 
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, part);
     sqlite3_bind_text(st, 3, etag, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, sum, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    sqlite3_reset(st);
-    return rc;
+    return step_reset(st);
 }
 
 int backup_cache_mpu_del(struct backup_cache *c, const char *id)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
-
-    if (sqlite3_prepare_v2(c->db, "DELETE FROM mpu_parts WHERE id=?1; ", -1, &st, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (rc == FC_OK &&
-        sqlite3_prepare_v2(c->db, "DELETE FROM mpu WHERE id=?1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    if (exec_text(c, "DELETE FROM mpu_parts WHERE id=?1; ", id, NULL))
+        return FC_ERR;
+    return exec_text(c, "DELETE FROM mpu WHERE id=?1", id, NULL);
 }
 
 int backup_cache_mpu_each(struct backup_cache *c,
@@ -424,28 +411,10 @@ int backup_cache_summary_get(struct backup_cache *c, const char *id, char **json
 
 int backup_cache_summary_put(struct backup_cache *c, const char *id, const char *json)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
-
-    if (sqlite3_prepare_v2(c->db, "INSERT OR REPLACE INTO summaries(id,json) VALUES(?,?)", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return exec_text(c, "INSERT OR REPLACE INTO summaries(id,json) VALUES(?,?)", id, json);
 }
 
 int backup_cache_summary_del(struct backup_cache *c, const char *id)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
-
-    if (sqlite3_prepare_v2(c->db, "DELETE FROM summaries WHERE id=?", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        rc = sqlite3_step(st) == SQLITE_DONE ? FC_OK : FC_ERR;
-    }
-    sqlite3_finalize(st);
-    return rc;
+    return exec_text(c, "DELETE FROM summaries WHERE id=?", id, NULL);
 }

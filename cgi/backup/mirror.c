@@ -106,33 +106,17 @@ static int feed(void *ctx)
             mi->unreadable++;
             continue;
         }
-        j = calloc(1, sizeof(*j));
-        if (!j) {
-            free(content);
-            free(part_sha);
-            mi->failures++;
-            return 0;
-        }
-        j->fd = -1;
         if (mi->o->prefix[0])
             snprintf(key, sizeof key, "%s/%s", mi->o->prefix, e->path);
         else
             snprintf(key, sizeof key, "%s", e->path);
-        j->key = strdup(key);
-        j->src = strdup(e->src);
-        j->mem = content;
-        j->part_sha = part_sha;
-        j->size = size;
-        fc_strlcpy(j->sha, e->sha, sizeof j->sha);
-        snprintf(jid_src, sizeof jid_src, "%s\n%s", key, e->sha);
-        fc_sha256_hex(j->journal, jid_src, strlen(jid_src));
-        j->done = job_done;
-        j->ctx = mi;
-        if (!j->key || !j->src) {
-            backup_upjob_free(j);
+        j = backup_upjob_new(key, e->src, e->sha, size, content, part_sha, job_done, mi);
+        if (!j) {
             mi->failures++;
             return 0;
         }
+        snprintf(jid_src, sizeof jid_src, "%s\n%s", key, e->sha);
+        fc_sha256_hex(j->journal, jid_src, strlen(jid_src));
         n = backup_up_start(&mi->u, j);
         if (n > 0)
             return n;

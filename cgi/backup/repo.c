@@ -31,6 +31,14 @@ const char *backup_object_key(const struct backup_repo *r, const char *id, char 
     return backup_key(r, rest, buf, n);
 }
 
+const char *backup_object_id_of(const char *key)
+{
+    const char *id = strrchr(key, '/');
+
+    id = id ? id + 1 : key;
+    return strlen(id) == 64 ? id : NULL;
+}
+
 struct backup_req *backup_object_get(const struct backup_repo *r, const char *id,
                                      backup_sink_fn sink, backup_reset_fn reset,
                                      backup_done_fn done, void *ctx)
@@ -307,10 +315,9 @@ struct list_ctx {
 static int on_object(void *ctx, const struct backup_s3_object *o)
 {
     struct list_ctx *l = ctx;
-    const char *id = strrchr(o->key, '/');
+    const char *id = backup_object_id_of(o->key);
 
-    id = id ? id + 1 : o->key;
-    if (strlen(id) != 64)
+    if (!id)
         return 0;
     if (backup_map_put(l->m, id, (void *)(uintptr_t)(o->size + 1), NULL) ||
         backup_cache_object_put(l->r->cache, id, o->size)) {

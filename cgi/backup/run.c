@@ -119,30 +119,15 @@ static int feed(void *ctx)
             run->pr.bytes_done += e->size;
             continue;
         }
-        j = calloc(1, sizeof(*j));
+        j = backup_upjob_new(backup_object_key(run->r, id, key, sizeof key), e->src, e->sha,
+                             e->size, content, part_sha, job_done, run);
         if (!j || backup_map_put(&run->sched, id, NULL, NULL)) {
-            free(j);
-            free(content);
-            free(part_sha);
-            run->failures++;
-            return 0;
-        }
-        j->fd = -1;
-        j->key = strdup(backup_object_key(run->r, id, key, sizeof key));
-        j->src = strdup(e->src);
-        j->mem = content;
-        j->part_sha = part_sha;
-        j->size = e->size;
-        fc_strlcpy(j->sha, e->sha, sizeof j->sha);
-        fc_strlcpy(j->journal, id, sizeof j->journal);
-        j->encrypt = run->r->cr.on;
-        j->done = job_done;
-        j->ctx = run;
-        if (!j->key || !j->src) {
             backup_upjob_free(j);
             run->failures++;
             return 0;
         }
+        fc_strlcpy(j->journal, id, sizeof j->journal);
+        j->encrypt = run->r->cr.on;
         n = backup_up_start(&run->u, j);
         if (n > 0)
             return n;

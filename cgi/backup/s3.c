@@ -180,46 +180,28 @@ time_t backup_parse_iso_time(const char *s)
     return t;
 }
 
-void backup_buf_putn(struct backup_buf *b, const char *s, size_t n)
-{
-    if (b->bad)
-        return;
-    if (fc_grow(&b->p, &b->cap, b->len + n + 1, 1, 4096)) {
-        b->bad = 1;
-        return;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-void backup_buf_puts(struct backup_buf *b, const char *s)
-{
-    backup_buf_putn(b, s, strlen(s));
-}
-
 /* Appends s with XML escaping. */
-void backup_buf_xml(struct backup_buf *b, const char *s)
+void backup_buf_xml(struct fc_buf *b, const char *s)
 {
     for (; *s; s++) {
         switch (*s) {
         case '&':
-            backup_buf_puts(b, "&amp;");
+            fc_buf_puts(b, "&amp;");
             break;
         case '<':
-            backup_buf_puts(b, "&lt;");
+            fc_buf_puts(b, "&lt;");
             break;
         case '>':
-            backup_buf_puts(b, "&gt;");
+            fc_buf_puts(b, "&gt;");
             break;
         case '"':
-            backup_buf_puts(b, "&quot;");
+            fc_buf_puts(b, "&quot;");
             break;
         case '\'':
-            backup_buf_puts(b, "&apos;");
+            fc_buf_puts(b, "&apos;");
             break;
         default:
-            backup_buf_putn(b, s, 1);
+            fc_buf_putn(b, s, 1);
         }
     }
 }
@@ -319,21 +301,21 @@ int backup_s3_delete_many(struct backup_xfer *x, char **keys, size_t n, char *er
 {
     for (size_t at = 0; at < n; at += DELETE_BATCH) {
         size_t end = at + DELETE_BATCH < n ? at + DELETE_BATCH : n;
-        struct backup_buf body = {0};
+        struct fc_buf body = {0};
         struct backup_req *r;
         xmlDoc *doc;
         xmlNode *root;
 
-        backup_buf_puts(
+        fc_buf_puts(
             &body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
                    "<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
         for (size_t i = at; i < end; i++) {
-            backup_buf_puts(&body, "<Object><Key>");
+            fc_buf_puts(&body, "<Object><Key>");
             backup_buf_xml(&body, keys[i]);
-            backup_buf_puts(&body, "</Key></Object>");
+            fc_buf_puts(&body, "</Key></Object>");
         }
-        backup_buf_puts(&body, "</Delete>");
-        r = body.bad ? NULL : backup_req_new("POST", NULL, "delete");
+        fc_buf_puts(&body, "</Delete>");
+        r = body.err ? NULL : backup_req_new("POST", NULL, "delete");
         if (!r || backup_req_header(r, "Content-Type", "application/xml") ||
             backup_req_content_md5(r, body.p, body.len) || add_checksum(r, body.p, body.len)) {
             snprintf(err, errlen, "out of memory");

@@ -72,6 +72,20 @@ static int read_full(int fd, void *buf, size_t n, uint64_t off)
     return 0;
 }
 
+/* Reads what comes (at most n bytes) from fd into buf and adds it to md: the bytes read (0 at
+ * the end), or -1 on an error. */
+static ssize_t read_hash(int fd, void *buf, size_t n, EVP_MD_CTX *md)
+{
+    ssize_t got;
+
+    do
+        got = read(fd, buf, n);
+    while (got < 0 && errno == EINTR);
+    if (got > 0 && !EVP_DigestUpdate(md, buf, (size_t)got))
+        return -1;
+    return got;
+}
+
 int backup_hash_file(const char *path, uint64_t small, char sha[65], unsigned char **keep,
                      uint64_t *size)
 {
@@ -113,15 +127,10 @@ int backup_hash_file(const char *path, uint64_t small, char sha[65], unsigned ch
             keeping = 0;
             continue;
         }
-        do
-            got = read(fd, at, room);
-        while (got < 0 && errno == EINTR);
-        if (got < 0)
+        if ((got = read_hash(fd, at, room, md)) < 0)
             goto out;
         if (got == 0)
             break;
-        if (!EVP_DigestUpdate(md, at, (size_t)got))
-            goto out;
         total += (uint64_t)got;
     }
     if (!EVP_DigestFinal_ex(md, digest, NULL))
@@ -169,15 +178,10 @@ static void *hash_pass(void *arg)
         size_t want = HASH_CHUNK;
         if (h->part_size && h->part_size - in_part < want)
             want = (size_t)(h->part_size - in_part);
-        do
-            got = read(fd, buf, want);
-        while (got < 0 && errno == EINTR);
-        if (got < 0)
+        if ((got = read_hash(fd, buf, want, md)) < 0)
             goto out;
         if (got == 0)
             break;
-        if (!EVP_DigestUpdate(md, buf, (size_t)got))
-            goto out;
         h->size += (uint64_t)got;
         in_part += (uint64_t)got;
         if (h->part_size && in_part == h->part_size) {
@@ -442,24 +446,24 @@ static void complete_done(struct backup_req *r)
 
 static void submit_complete(struct backup_upjob *j)
 {
-    struct backup_buf b = {0};
+    struct fc_buf b = {0};
     struct backup_req *r = NULL;
     char num[32], *eid = aws_uri_encode(j->upload_id, 0), *q = NULL;
 
-    backup_buf_puts(&b, "<CompleteMultipartUpload "
-                        "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    fc_buf_puts(&b, "<CompleteMultipartUpload "
+                    "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     for (int i = 0; i < j->nparts; i++) {
         snprintf(num, sizeof num, "%d", i + 1);
-        backup_buf_puts(&b, "<Part><PartNumber>");
-        backup_buf_puts(&b, num);
-        backup_buf_puts(&b, "</PartNumber><ETag>");
+        fc_buf_puts(&b, "<Part><PartNumber>");
+        fc_buf_puts(&b, num);
+        fc_buf_puts(&b, "</PartNumber><ETag>");
         backup_buf_xml(&b, j->etags[i]);
-        backup_buf_puts(&b, "</ETag><ChecksumSHA256>");
-        backup_buf_puts(&b, j->sums[i]);
-        backup_buf_puts(&b, "</ChecksumSHA256></Part>");
+        fc_buf_puts(&b, "</ETag><ChecksumSHA256>");
+        fc_buf_puts(&b, j->sums[i]);
+        fc_buf_puts(&b, "</ChecksumSHA256></Part>");
     }
-    backup_buf_puts(&b, "</CompleteMultipartUpload>");
-    if (!eid || b.bad || asprintf(&q, "uploadId=%s", eid) < 0 ||
+    fc_buf_puts(&b, "</CompleteMultipartUpload>");
+    if (!eid || b.err || asprintf(&q, "uploadId=%s", eid) < 0 ||
         !(r = backup_req_new("POST", j->key, q)) ||
         backup_req_header(r, "Content-Type", "application/xml") ||
         backup_req_content_md5(r, b.p, b.len)) {
@@ -707,6 +711,34 @@ static int start_multipart(struct backup_uploader *u, struct backup_upjob *j)
         free(m.sums);
     }
     return submit_create(u, j);
+}
+
+struct backup_upjob *backup_upjob_new(const char *key, const char *src, const char *sha,
+                                      uint64_t size, unsigned char *mem,
+                                      unsigned char (*part_sha)[32],
+                                      void (*done)(struct backup_upjob *j, int ok), void *ctx)
+{
+    struct backup_upjob *j = calloc(1, sizeof(*j));
+
+    if (!j) {
+        free(mem);
+        free(part_sha);
+        return NULL;
+    }
+    j->fd = -1;
+    j->key = strdup(key);
+    j->src = strdup(src);
+    j->mem = mem;
+    j->part_sha = part_sha;
+    j->size = size;
+    fc_strlcpy(j->sha, sha, sizeof j->sha);
+    j->done = done;
+    j->ctx = ctx;
+    if (!j->key || !j->src) {
+        backup_upjob_free(j);
+        return NULL;
+    }
+    return j;
 }
 
 int backup_up_start(struct backup_uploader *u, struct backup_upjob *j)

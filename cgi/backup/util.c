@@ -89,30 +89,18 @@ int backup_opts_load(HDF *cfg, struct backup_opts *o)
 
 int backup_parse_size(const char *s, uint64_t *out)
 {
+    static const char units[] = "KMGT"; /* 1024^1 .. 1024^4 */
     char *end;
+    const char *unit;
     unsigned long long v;
     uint64_t mul = 1;
 
     if (!s || !isdigit((unsigned char)*s))
         return -1;
     v = strtoull(s, &end, 10);
-    switch (toupper((unsigned char)*end)) {
-    case 'K':
-        mul = 1ull << 10;
+    if (*end && (unit = strchr(units, toupper((unsigned char)*end)))) {
+        mul = 1ull << (10 * (size_t)(unit - units + 1));
         end++;
-        break;
-    case 'M':
-        mul = 1ull << 20;
-        end++;
-        break;
-    case 'G':
-        mul = 1ull << 30;
-        end++;
-        break;
-    case 'T':
-        mul = 1ull << 40;
-        end++;
-        break;
     }
     if (mul > 1 && (!strcmp(end, "iB") || !strcmp(end, "B")))
         end += strlen(end);

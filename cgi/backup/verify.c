@@ -38,12 +38,9 @@ static void want_free(void *p)
 static int on_object(void *ctx, const struct backup_s3_object *o)
 {
     struct verify *v = ctx;
-    const char *id = strrchr(o->key, '/');
+    const char *id = backup_object_id_of(o->key);
 
-    id = id ? id + 1 : o->key;
-    if (strlen(id) != 64)
-        return 0;
-    return backup_map_put(&v->present, id, (void *)(uintptr_t)(o->size + 1), NULL) ? 1 : 0;
+    return id && backup_map_put(&v->present, id, (void *)(uintptr_t)(o->size + 1), NULL) ? 1 : 0;
 }
 
 /* A download being hashed. */

@@ -60,16 +60,53 @@ struct opts {
     struct rec_weights w;
 };
 
-static int parse_u64(const char *s, const char *what, unsigned long long max,
-                     unsigned long long *out)
+/* Parses the value s of option what into *out, a whole number in min..max (min 0: no range
+ * message); a NULL s (the option not given) leaves *out as it is. FC_OK or FC_EINVAL (message on
+ * stderr). */
+static int parse_u64(const char *s, const char *what, unsigned long long min,
+                     unsigned long long max, unsigned long long *out)
 {
     char *end;
+    if (!s)
+        return FC_OK;
     errno = 0;
-    *out = s ? strtoull(s, &end, 10) : 0;
-    if (!s || errno || end == s || *end || *out > max || s[0] == '-') {
+    *out = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *out > max || s[0] == '-') {
         fprintf(stderr, "forkcast: rec: %s must be a whole number up to %llu\n", what, max);
         return FC_EINVAL;
     }
+    if (*out < min) {
+        fprintf(stderr, "forkcast: rec: %s must be %llu..%llu\n", what, min, max);
+        return FC_EINVAL;
+    }
+    return FC_OK;
+}
+
+/* parse_u64 into an int, a uint64_t or a size_t. */
+static int parse_int(const char *s, const char *what, int min, int max, int *out)
+{
+    unsigned long long v = (unsigned long long)*out;
+    if (parse_u64(s, what, (unsigned long long)min, (unsigned long long)max, &v))
+        return FC_EINVAL;
+    *out = (int)v;
+    return FC_OK;
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+    unsigned long long v = *out;
+    if (parse_u64(s, "--seed", 0, UINT64_MAX, &v))
+        return FC_EINVAL;
+    *out = v;
+    return FC_OK;
+}
+
+static int parse_size(const char *s, const char *what, unsigned long long max, size_t *out)
+{
+    unsigned long long v = *out;
+    if (parse_u64(s, what, 0, max, &v))
+        return FC_EINVAL;
+    *out = (size_t)v;
     return FC_OK;
 }
 
@@ -224,7 +261,7 @@ static int cmd_top(const struct opts *o, int similar)
         fprintf(stderr, "forkcast: rec: %s ID is required\n", similar ? "--item" : "--user");
         return 2;
     }
-    if ((o->n && parse_u64(o->n, "-n", 100000, &n)) || load(o, &f))
+    if (parse_u64(o->n, "-n", 0, 100000, &n) || load(o, &f))
         return 2;
     rc = rec_model_build(&f.d, &o->w, &m);
     if (rc) {
@@ -253,6 +290,15 @@ out:
     return rc ? 1 : 0;
 }
 
+/* Says why an evaluation (rc) failed and frees its files; the exit status, 1. */
+static int eval_failed(int rc, struct rec_files *f)
+{
+    fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
+            rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
+    rec_files_free(f);
+    return 1;
+}
+
 static void print_row(const char *name, const struct rec_eval_metrics *x)
 {
     printf("%-22s %10.4f %9.4f %14.4f %10.4f %7zu\n", name, x->hit, x->ndcg, x->precision,
@@ -264,46 +310,18 @@ static int cmd_eval_legacy(const struct opts *o)
     struct rec_files f;
     struct rec_eval_opts e;
     struct rec_eval_report r;
-    unsigned long long v;
     int rc;
 
     rec_eval_defaults(&e);
     e.w = o->w;
     e.loo = o->loo;
-    if (o->folds) {
-        if (parse_u64(o->folds, "--folds", 100, &v) || v < 2)
-            return fprintf(stderr, "forkcast: rec: --folds must be 2..100\n"), 2;
-        e.folds = (int)v;
-    }
-    if (o->seed) {
-        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
-            return 2;
-        e.seed = v;
-    }
-    if (o->demo) {
-        if (parse_u64(o->demo, "--demo-friends", 1000, &v) || v < 1)
-            return fprintf(stderr, "forkcast: rec: --demo-friends must be 1..1000\n"), 2;
-        e.demo_friends = (int)v;
-    }
-    if (o->k) {
-        if (parse_u64(o->k, "-k", 1000, &v) || v < 1)
-            return 2;
-        e.k = (int)v;
-    }
-    if (o->relevant) {
-        if (parse_u64(o->relevant, "--relevant", 5, &v) || v < 1)
-            return fprintf(stderr, "forkcast: rec: --relevant must be 1..5\n"), 2;
-        e.relevant = (int)v;
-    }
-    if (load(o, &f))
+    if (parse_int(o->folds, "--folds", 2, 100, &e.folds) || parse_seed(o->seed, &e.seed) ||
+        parse_int(o->demo, "--demo-friends", 1, 1000, &e.demo_friends) ||
+        parse_int(o->k, "-k", 1, 1000, &e.k) ||
+        parse_int(o->relevant, "--relevant", 1, 5, &e.relevant) || load(o, &f))
         return 2;
-    rc = rec_eval_run(&f.d, &e, &r);
-    if (rc) {
-        fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
-                rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
-        rec_files_free(&f);
-        return 1;
-    }
+    if ((rc = rec_eval_run(&f.d, &e, &r)))
+        return eval_failed(rc, &f);
     printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
            r.n_items);
     if (e.loo)
@@ -434,47 +452,21 @@ static int cmd_eval(const struct opts *o)
     struct rec_files f;
     struct rec_proto_opts e;
     struct rec_proto_report r;
-    unsigned long long v, boot = 2000;
+    unsigned long long boot = 2000;
     int stars = REC_UCI_OVERALL, rc, best = -1, ca = -1, cb = -1, sa = 0, sb = 0;
 
     rec_proto_defaults(&e);
     e.w = o->w;
     e.loo = o->loo;
     e.quick = o->quick;
-    if (o->folds) {
-        if (parse_u64(o->folds, "--folds", REC_PROTO_MAX_FOLDS, &v) || v < 2)
-            return fprintf(stderr, "forkcast: rec: --folds must be 2..%d\n", REC_PROTO_MAX_FOLDS),
-                   2;
-        e.folds = (int)v;
-    }
-    if (o->inner) {
-        if (parse_u64(o->inner, "--inner", REC_PROTO_MAX_FOLDS, &v) || v < 2)
-            return fprintf(stderr, "forkcast: rec: --inner must be 2..%d\n", REC_PROTO_MAX_FOLDS),
-                   2;
-        e.inner = (int)v;
-    }
-    if (o->seed) {
-        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
-            return 2;
-        e.seed = v;
-    }
-    if (o->demo) {
-        if (parse_u64(o->demo, "--demo-friends", 1000, &v))
-            return 2;
-        e.demo_friends = (int)v;
-    }
-    if (o->k) {
-        if (parse_u64(o->k, "-k", 64, &v) || v < 1)
-            return fprintf(stderr, "forkcast: rec: -k must be 1..64\n"), 2;
-        e.k = (int)v;
-    }
-    if (o->relevant) {
-        if (parse_u64(o->relevant, "--relevant", 5, &v) || v < 1)
-            return fprintf(stderr, "forkcast: rec: --relevant must be 1..5\n"), 2;
-        e.relevant = (int)v;
-    }
-    if (o->boot && (parse_u64(o->boot, "--boot", 1000000, &boot) || boot < 1))
-        return fprintf(stderr, "forkcast: rec: --boot must be 1..1000000\n"), 2;
+    if (parse_int(o->folds, "--folds", 2, REC_PROTO_MAX_FOLDS, &e.folds) ||
+        parse_int(o->inner, "--inner", 2, REC_PROTO_MAX_FOLDS, &e.inner) ||
+        parse_seed(o->seed, &e.seed) ||
+        parse_int(o->demo, "--demo-friends", 0, 1000, &e.demo_friends) ||
+        parse_int(o->k, "-k", 1, 64, &e.k) ||
+        parse_int(o->relevant, "--relevant", 1, 5, &e.relevant) ||
+        parse_u64(o->boot, "--boot", 1, 1000000, &boot))
+        return 2;
     if (o->stars) {
         if (strcmp(o->stars, "overall") == 0)
             stars = REC_UCI_OVERALL;
@@ -516,13 +508,8 @@ static int cmd_eval(const struct opts *o)
         rec_files_free(&f);
         return 1;
     }
-    rc = rec_proto_run(&f.d, &e, &r);
-    if (rc) {
-        fprintf(stderr, "forkcast: rec: evaluation failed%s\n",
-                rc == FC_EINVAL ? " (no ratings, or bad weights)" : "");
-        rec_files_free(&f);
-        return 1;
-    }
+    if ((rc = rec_proto_run(&f.d, &e, &r)))
+        return eval_failed(rc, &f);
     printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
            r.n_items);
     if (e.loo)
@@ -592,29 +579,16 @@ static int cmd_tune(const struct opts *o)
     struct rec_files f;
     struct rec_proto_opts e;
     struct rec_weights w;
-    unsigned long long v;
     const char *key;
     int stars = REC_UCI_OVERALL, rc;
 
     rec_proto_defaults(&e);
     e.w = o->w;
     e.quick = o->quick;
-    if (o->inner) {
-        if (parse_u64(o->inner, "--inner", REC_PROTO_MAX_FOLDS, &v) || v < 2)
-            return fprintf(stderr, "forkcast: rec: --inner must be 2..%d\n", REC_PROTO_MAX_FOLDS),
-                   2;
-        e.inner = (int)v;
-    }
-    if (o->seed) {
-        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
-            return 2;
-        e.seed = v;
-    }
-    if (o->demo) {
-        if (parse_u64(o->demo, "--demo-friends", 1000, &v))
-            return 2;
-        e.demo_friends = (int)v;
-    }
+    if (parse_int(o->inner, "--inner", 2, REC_PROTO_MAX_FOLDS, &e.inner) ||
+        parse_seed(o->seed, &e.seed) ||
+        parse_int(o->demo, "--demo-friends", 0, 1000, &e.demo_friends))
+        return 2;
     if (o->stars) {
         if (strcmp(o->stars, "blended") == 0)
             stars = REC_UCI_BLENDED;
@@ -646,7 +620,7 @@ static int cmd_friends(const struct opts *o)
     struct rec_edge *e = NULL;
     size_t n = 0;
     unsigned long long mc = REC_UCI_MIN_COMMON;
-    if ((o->mincommon && parse_u64(o->mincommon, "--min-common", 1000, &mc)) || load(o, &f))
+    if (parse_u64(o->mincommon, "--min-common", 0, 1000, &mc) || load(o, &f))
         return 2;
     if (rec_demo_friends(&f.d, (int)mc, &e, &n)) {
         rec_files_free(&f);
@@ -665,41 +639,18 @@ static int cmd_friends(const struct opts *o)
 static int cmd_synth(const struct opts *o)
 {
     struct rec_synth_opts s = {100000, 10000, 2000000, 50, 0, 1};
-    unsigned long long v;
+    unsigned long long friends = (unsigned long long)s.friends;
     if (!o->out) {
         fprintf(stderr, "forkcast: rec: synth needs --out DIR\n");
         return 2;
     }
-    if (o->users) {
-        if (parse_u64(o->users, "--users", 100000000, &v))
-            return 2;
-        s.users = v;
-    }
-    if (o->items) {
-        if (parse_u64(o->items, "--items", 100000000, &v))
-            return 2;
-        s.items = v;
-    }
-    if (o->ratings) {
-        if (parse_u64(o->ratings, "--ratings", 2000000000, &v))
-            return 2;
-        s.ratings = v;
-    }
-    if (o->friends) {
-        if (parse_u64(o->friends, "--friends", 100000, &v))
-            return 2;
-        s.friends = (double)v;
-    }
-    if (o->events) {
-        if (parse_u64(o->events, "--events", 2000000000, &v))
-            return 2;
-        s.events = v;
-    }
-    if (o->seed) {
-        if (parse_u64(o->seed, "--seed", UINT64_MAX, &v))
-            return 2;
-        s.seed = v;
-    }
+    if (parse_size(o->users, "--users", 100000000, &s.users) ||
+        parse_size(o->items, "--items", 100000000, &s.items) ||
+        parse_size(o->ratings, "--ratings", 2000000000, &s.ratings) ||
+        parse_u64(o->friends, "--friends", 0, 100000, &friends) ||
+        parse_size(o->events, "--events", 2000000000, &s.events) || parse_seed(o->seed, &s.seed))
+        return 2;
+    s.friends = (double)friends;
     return rec_synth_write(&s, o->out, stdout) ? 1 : 0;
 }
 
@@ -760,9 +711,8 @@ static int cmd_bench(const struct opts *o)
     uint64_t rng;
     int rc = 1;
 
-    if ((o->queries && parse_u64(o->queries, "--queries", 100000000, &q)) ||
-        (o->n && parse_u64(o->n, "-n", 100000, &n)) ||
-        (o->seed && parse_u64(o->seed, "--seed", UINT64_MAX, &seed)))
+    if (parse_u64(o->queries, "--queries", 0, 100000000, &q) ||
+        parse_u64(o->n, "-n", 0, 100000, &n) || parse_u64(o->seed, "--seed", 0, UINT64_MAX, &seed))
         return 2;
     t0 = now_s(CLOCK_MONOTONIC);
     if (load(o, &f))
@@ -859,7 +809,7 @@ int fc_rec_cli(int argc, char **argv)
             fprintf(stderr, "forkcast: rec: usage: forkcast rec convert-uci DIR OUTDIR\n");
             return 2;
         }
-        if (o.mincommon && parse_u64(o.mincommon, "--min-common", 1000, &mc))
+        if (parse_u64(o.mincommon, "--min-common", 0, 1000, &mc))
             return 2;
         if (o.stars && strcmp(o.stars, "blended") != 0 && strcmp(o.stars, "overall") != 0) {
             fprintf(stderr, "forkcast: rec: --stars must be overall or blended\n");

@@ -257,115 +257,113 @@ static int parse_i64(const char *s, int64_t *out)
     return FC_OK;
 }
 
-static int load_ratings(struct rec_files *f, const char *path)
+/* Adds what row r of a file says to f (a malformed row is reported and skipped): FC_OK, or
+ * FC_ERR when out of memory. *cap is the capacity of the array the file's rows go into; arg is
+ * the loader's own. */
+typedef int (*row_fn)(struct rec_files *f, struct reader *r, size_t *cap, void *arg);
+
+/* Reads every row of the file at path through row. */
+static int load_csv(struct rec_files *f, const char *path, row_fn row, void *arg)
 {
     struct reader r;
     size_t cap = 0;
-    int rc = FC_ERR;
+    int rc = FC_OK;
     if (open_reader(&r, path, &f->skipped))
         return FC_ERR;
-    while (next_row(&r)) {
-        struct rec_rating x = {0};
-        char *end;
-        double stars;
-        if (r.ncol < 3) {
-            if (!(is_header(&r)))
-                bad_row(&r, "expected user,item,rating");
-            continue;
-        }
-        stars = strtod(r.col[2], &end);
-        if (end == r.col[2] || *end) {
-            if (r.rowno != 1) /* a header line */
-                bad_row(&r, "rating is not a number");
-            continue;
-        }
-        if (!(stars >= 0.5 && stars < 5.5)) {
-            bad_row(&r, "rating outside 1..5");
-            continue;
-        }
-        x.stars = (int)floor(stars + 0.5);
-        if (r.ncol > 3 && r.len[3] && parse_i64(r.col[3], &x.at)) {
-            bad_row(&r, "timestamp is not an integer");
-            continue;
-        }
-        if (rec_ids_intern(f->users, r.col[0], r.len[0], &x.user) ||
-            rec_ids_intern(f->items, r.col[1], r.len[1], &x.item)) {
-            bad_row(&r, "empty id");
-            continue;
-        }
-        if (fc_grow(&f->d.ratings, &cap, f->d.n_ratings + 1, sizeof x, 256))
-            goto out;
-        f->d.ratings[f->d.n_ratings++] = x;
-    }
-    rc = FC_OK;
-out:
+    while (rc == FC_OK && next_row(&r))
+        rc = row(f, &r, &cap, arg);
     close_reader(&r);
     return rc;
 }
 
-static int load_edges(struct rec_files *f, const char *path, struct rec_edge **arr, size_t *n)
+static int rating_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
 {
-    struct reader r;
-    size_t cap = 0;
-    int rc = FC_ERR;
-    if (open_reader(&r, path, &f->skipped))
-        return FC_ERR;
-    while (next_row(&r)) {
-        struct rec_edge e;
-        if (is_header(&r))
-            continue;
-        if (r.ncol < 2 || rec_ids_intern(f->users, r.col[0], r.len[0], &e.a) ||
-            rec_ids_intern(f->users, r.col[1], r.len[1], &e.b)) {
-            bad_row(&r, "expected user,user");
-            continue;
-        }
-        if (fc_grow(arr, &cap, *n + 1, sizeof e, 256))
-            goto out;
-        (*arr)[(*n)++] = e;
+    struct rec_rating x = {0};
+    char *end;
+    double stars;
+    (void)arg;
+    if (r->ncol < 3) {
+        if (!(is_header(r)))
+            bad_row(r, "expected user,item,rating");
+        return FC_OK;
     }
-    rc = FC_OK;
-out:
-    close_reader(&r);
-    return rc;
+    stars = strtod(r->col[2], &end);
+    if (end == r->col[2] || *end) {
+        if (r->rowno != 1) /* a header line */
+            bad_row(r, "rating is not a number");
+        return FC_OK;
+    }
+    if (!(stars >= 0.5 && stars < 5.5)) {
+        bad_row(r, "rating outside 1..5");
+        return FC_OK;
+    }
+    x.stars = (int)floor(stars + 0.5);
+    if (r->ncol > 3 && r->len[3] && parse_i64(r->col[3], &x.at)) {
+        bad_row(r, "timestamp is not an integer");
+        return FC_OK;
+    }
+    if (rec_ids_intern(f->users, r->col[0], r->len[0], &x.user) ||
+        rec_ids_intern(f->items, r->col[1], r->len[1], &x.item)) {
+        bad_row(r, "empty id");
+        return FC_OK;
+    }
+    if (fc_grow(&f->d.ratings, cap, f->d.n_ratings + 1, sizeof x, 256))
+        return FC_ERR;
+    f->d.ratings[f->d.n_ratings++] = x;
+    return FC_OK;
 }
 
-static int load_events(struct rec_files *f, const char *path)
+/* The array an edge file (friends, blocks) fills. */
+struct edges {
+    struct rec_edge **arr;
+    size_t *n;
+};
+
+static int edge_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
 {
-    struct reader r;
-    size_t cap = 0;
-    int rc = FC_ERR;
-    if (open_reader(&r, path, &f->skipped))
-        return FC_ERR;
-    while (next_row(&r)) {
-        struct rec_event e = {0};
-        if (is_header(&r))
-            continue;
-        if (r.ncol < 3) {
-            bad_row(&r, "expected user,item,view|save");
-            continue;
-        }
-        if (strcasecmp(r.col[2], "view") == 0)
-            e.type = REC_EV_VIEW;
-        else if (strcasecmp(r.col[2], "save") == 0)
-            e.type = REC_EV_SAVE;
-        else {
-            bad_row(&r, "event type is not view or save");
-            continue;
-        }
-        if ((r.ncol > 3 && r.len[3] && parse_i64(r.col[3], &e.at)) ||
-            rec_ids_intern(f->users, r.col[0], r.len[0], &e.user) ||
-            rec_ids_intern(f->items, r.col[1], r.len[1], &e.item)) {
-            bad_row(&r, "bad id or timestamp");
-            continue;
-        }
-        if (fc_grow(&f->d.events, &cap, f->d.n_events + 1, sizeof e, 256))
-            goto out;
-        f->d.events[f->d.n_events++] = e;
+    struct edges *to = arg;
+    struct rec_edge e;
+    if (is_header(r))
+        return FC_OK;
+    if (r->ncol < 2 || rec_ids_intern(f->users, r->col[0], r->len[0], &e.a) ||
+        rec_ids_intern(f->users, r->col[1], r->len[1], &e.b)) {
+        bad_row(r, "expected user,user");
+        return FC_OK;
     }
-    rc = FC_OK;
-out:
-    close_reader(&r);
-    return rc;
+    if (fc_grow(to->arr, cap, *to->n + 1, sizeof e, 256))
+        return FC_ERR;
+    (*to->arr)[(*to->n)++] = e;
+    return FC_OK;
+}
+
+static int event_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
+{
+    struct rec_event e = {0};
+    (void)arg;
+    if (is_header(r))
+        return FC_OK;
+    if (r->ncol < 3) {
+        bad_row(r, "expected user,item,view|save");
+        return FC_OK;
+    }
+    if (strcasecmp(r->col[2], "view") == 0)
+        e.type = REC_EV_VIEW;
+    else if (strcasecmp(r->col[2], "save") == 0)
+        e.type = REC_EV_SAVE;
+    else {
+        bad_row(r, "event type is not view or save");
+        return FC_OK;
+    }
+    if ((r->ncol > 3 && r->len[3] && parse_i64(r->col[3], &e.at)) ||
+        rec_ids_intern(f->users, r->col[0], r->len[0], &e.user) ||
+        rec_ids_intern(f->items, r->col[1], r->len[1], &e.item)) {
+        bad_row(r, "bad id or timestamp");
+        return FC_OK;
+    }
+    if (fc_grow(&f->d.events, cap, f->d.n_events + 1, sizeof e, 256))
+        return FC_ERR;
+    f->d.events[f->d.n_events++] = e;
+    return FC_OK;
 }
 
 /* cuisines "a;b;c" -> "a,b,c"; a list too long is cut after its last whole name */
@@ -381,69 +379,63 @@ static void copy_cuisines(char *dst, size_t n, const char *src)
             *p = ',';
 }
 
-/* items (users == 0) or users (users == 1): id,city,price,cuisines[,name] */
-static int load_profiles(struct rec_files *f, const char *path, int users)
+/* items (*arg 0) or users (*arg 1): id,city,price,cuisines[,name] */
+static int profile_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
 {
-    struct reader r;
-    size_t cap = 0;
-    int rc = FC_ERR;
-    if (open_reader(&r, path, &f->skipped))
-        return FC_ERR;
-    while (next_row(&r)) {
-        int64_t id;
-        const char *city, *price, *cuis, *name;
-        if (is_header(&r))
-            continue;
-        if (r.ncol < 2 || rec_ids_intern(users ? f->users : f->items, r.col[0], r.len[0], &id)) {
-            bad_row(&r, "expected id,city,price,cuisines");
-            continue;
-        }
-        city = r.col[1];
-        price = r.ncol > 2 ? r.col[2] : "";
-        cuis = r.ncol > 3 ? r.col[3] : "";
-        name = r.ncol > 4 ? r.col[4] : "";
-        if (users) {
-            struct rec_user *u;
-            if (fc_grow(&f->d.users, &cap, f->d.n_users + 1, sizeof *u, 256))
-                goto out;
-            u = &f->d.users[f->d.n_users++];
-            memset(u, 0, sizeof *u);
-            u->id = id;
-            fc_strlcpy(u->city, city, sizeof u->city);
-            fc_strlcpy(u->price, price, sizeof u->price);
-            copy_cuisines(u->cuisines, sizeof u->cuisines, cuis);
-            fc_strlcpy(u->name, name, sizeof u->name);
-        } else {
-            struct rec_item *it;
-            if (fc_grow(&f->d.items, &cap, f->d.n_items + 1, sizeof *it, 256))
-                goto out;
-            it = &f->d.items[f->d.n_items++];
-            memset(it, 0, sizeof *it);
-            it->id = id;
-            fc_strlcpy(it->city, city, sizeof it->city);
-            fc_strlcpy(it->price, price, sizeof it->price);
-            copy_cuisines(it->cuisines, sizeof it->cuisines, cuis);
-            fc_strlcpy(it->name, name, sizeof it->name);
-        }
+    int users = *(const int *)arg;
+    int64_t id;
+    const char *city, *price, *cuis, *name;
+    if (is_header(r))
+        return FC_OK;
+    if (r->ncol < 2 || rec_ids_intern(users ? f->users : f->items, r->col[0], r->len[0], &id)) {
+        bad_row(r, "expected id,city,price,cuisines");
+        return FC_OK;
     }
-    rc = FC_OK;
-out:
-    close_reader(&r);
-    return rc;
+    city = r->col[1];
+    price = r->ncol > 2 ? r->col[2] : "";
+    cuis = r->ncol > 3 ? r->col[3] : "";
+    name = r->ncol > 4 ? r->col[4] : "";
+    if (users) {
+        struct rec_user *u;
+        if (fc_grow(&f->d.users, cap, f->d.n_users + 1, sizeof *u, 256))
+            return FC_ERR;
+        u = &f->d.users[f->d.n_users++];
+        memset(u, 0, sizeof *u);
+        u->id = id;
+        fc_strlcpy(u->city, city, sizeof u->city);
+        fc_strlcpy(u->price, price, sizeof u->price);
+        copy_cuisines(u->cuisines, sizeof u->cuisines, cuis);
+        fc_strlcpy(u->name, name, sizeof u->name);
+    } else {
+        struct rec_item *it;
+        if (fc_grow(&f->d.items, cap, f->d.n_items + 1, sizeof *it, 256))
+            return FC_ERR;
+        it = &f->d.items[f->d.n_items++];
+        memset(it, 0, sizeof *it);
+        it->id = id;
+        fc_strlcpy(it->city, city, sizeof it->city);
+        fc_strlcpy(it->price, price, sizeof it->price);
+        copy_cuisines(it->cuisines, sizeof it->cuisines, cuis);
+        fc_strlcpy(it->name, name, sizeof it->name);
+    }
+    return FC_OK;
 }
 
 int rec_files_load(struct rec_files *f, const struct rec_paths *p)
 {
+    struct edges friends = {&f->d.friends, &f->d.n_friends},
+                 blocks = {&f->d.blocks, &f->d.n_blocks};
     memset(f, 0, sizeof *f);
     if (rec_ids_new(&f->users) || rec_ids_new(&f->items))
         goto fail;
     /* profiles first, so their ids come first and in file order */
-    if ((p->items && load_profiles(f, p->items, 0)) || (p->users && load_profiles(f, p->users, 1)))
+    if ((p->items && load_csv(f, p->items, profile_row, &(int){0})) ||
+        (p->users && load_csv(f, p->users, profile_row, &(int){1})))
         goto fail;
-    if ((p->ratings && load_ratings(f, p->ratings)) ||
-        (p->friends && load_edges(f, p->friends, &f->d.friends, &f->d.n_friends)) ||
-        (p->blocks && load_edges(f, p->blocks, &f->d.blocks, &f->d.n_blocks)) ||
-        (p->events && load_events(f, p->events)))
+    if ((p->ratings && load_csv(f, p->ratings, rating_row, NULL)) ||
+        (p->friends && load_csv(f, p->friends, edge_row, &friends)) ||
+        (p->blocks && load_csv(f, p->blocks, edge_row, &blocks)) ||
+        (p->events && load_csv(f, p->events, event_row, NULL)))
         goto fail;
     if (f->skipped > MAX_REPORTS)
         fprintf(stderr, "forkcast: %zu malformed rows skipped in all\n", f->skipped);

@@ -592,12 +592,75 @@ static int index_ids(struct imap *map, int64_t **ids_out, size_t *n_out, const i
     return FC_OK;
 }
 
+/* The profile rows of one side (items or users) of a data set: n rows of size bytes from base,
+ * each with an int64_t id and the strings city, price and cuisines at the offsets given. */
+struct profile_rows {
+    const char *base;
+    size_t n, size, id, city, price, cuisines;
+};
+
+/* One side's city, price and cuisine lists (cui_off[0..n], *cui_out) by the model's index of
+ * map: the last profile row for an id wins; lists are counted then filled. */
+static int build_side(struct rec_model *m, const struct imap *map, size_t n,
+                      const struct profile_rows *r, uint32_t *city, uint8_t *price,
+                      uint32_t *cui_off, uint32_t **cui_out)
+{
+    uint32_t toks[MAX_TOKS], *cui = NULL, *last = malloc((n + 1) * sizeof *last);
+    size_t n_cui = 0, cap = 0;
+    int err = 0;
+
+    if (!last)
+        return FC_ERR;
+    memset(last, 0xff, (n + 1) * sizeof *last);
+    for (size_t i = 0; i < r->n; i++) {
+        int64_t id;
+        memcpy(&id, r->base + i * r->size + r->id, sizeof id);
+        last[imap_get(map, id)] = (uint32_t)i;
+    }
+    err = fc_grow(&cui, &cap, 1, sizeof *cui, 1024) != FC_OK;
+    for (size_t x = 0; !err && x < n; x++) {
+        const char *row = last[x] == NONE ? NULL : r->base + last[x] * r->size;
+        size_t k;
+        cui_off[x] = (uint32_t)n_cui;
+        if (!row)
+            continue;
+        city[x] = strtab_intern(&m->cities, row + r->city, strnlen(row + r->city, 64), &err);
+        price[x] = parse_price(row + r->price);
+        k = intern_list(&m->cuisines, row + r->cuisines, toks, MAX_TOKS, &err);
+        if (err || fc_grow(&cui, &cap, n_cui + k, sizeof *cui, 1024)) {
+            err = 1;
+            break;
+        }
+        memcpy(cui + n_cui, toks, k * sizeof *toks);
+        n_cui += k;
+    }
+    cui_off[n] = (uint32_t)n_cui;
+    free(last);
+    *cui_out = cui;
+    return err ? FC_ERR : FC_OK;
+}
+
 /* Items' and users' city, price and cuisines. */
 static int build_profiles(struct rec_model *m, const struct rec_dataset *d)
 {
-    uint32_t toks[MAX_TOKS];
-    size_t n_item_cui = 0, n_user_cui = 0, cap_i = 1024, cap_u = 1024;
-    int err = 0;
+    const struct profile_rows items = {
+        (const char *)d->items,
+        d->n_items,
+        sizeof *d->items,
+        offsetof(struct rec_item, id),
+        offsetof(struct rec_item, city),
+        offsetof(struct rec_item, price),
+        offsetof(struct rec_item, cuisines),
+    };
+    const struct profile_rows users = {
+        (const char *)d->users,
+        d->n_users,
+        sizeof *d->users,
+        offsetof(struct rec_user, id),
+        offsetof(struct rec_user, city),
+        offsetof(struct rec_user, price),
+        offsetof(struct rec_user, cuisines),
+    };
 
     m->item_city = malloc((m->n_items + 1) * sizeof *m->item_city);
     m->user_city = malloc((m->n_users + 1) * sizeof *m->user_city);
@@ -610,79 +673,11 @@ static int build_profiles(struct rec_model *m, const struct rec_dataset *d)
         return FC_ERR;
     memset(m->item_city, 0xff, (m->n_items + 1) * sizeof *m->item_city);
     memset(m->user_city, 0xff, (m->n_users + 1) * sizeof *m->user_city);
-
-    /* per item: the last profile row for that id wins; lists are counted then filled */
-    {
-        uint32_t *last = malloc((m->n_items + 1) * sizeof *last);
-        if (!last)
-            return FC_ERR;
-        memset(last, 0xff, (m->n_items + 1) * sizeof *last);
-        for (size_t i = 0; i < d->n_items; i++)
-            last[imap_get(&m->imap, d->items[i].id)] = (uint32_t)i;
-        m->item_cui = malloc(cap_i * sizeof *m->item_cui);
-        for (size_t x = 0; m->item_cui && x < m->n_items; x++) {
-            const struct rec_item *it = last[x] == NONE ? NULL : &d->items[last[x]];
-            size_t k = 0;
-            m->item_cui_off[x] = (uint32_t)n_item_cui;
-            if (!it)
-                continue;
-            m->item_city[x] = strtab_intern(&m->cities, it->city, strnlen(it->city, 64), &err);
-            m->item_price[x] = parse_price(it->price);
-            k = intern_list(&m->cuisines, it->cuisines, toks, MAX_TOKS, &err);
-            while (n_item_cui + k > cap_i) {
-                void *p = realloc(m->item_cui, (cap_i *= 2) * sizeof *m->item_cui);
-                if (!p) {
-                    err = 1;
-                    break;
-                }
-                m->item_cui = p;
-            }
-            if (err)
-                break;
-            memcpy(m->item_cui + n_item_cui, toks, k * sizeof *toks);
-            n_item_cui += k;
-        }
-        m->item_cui_off[m->n_items] = (uint32_t)n_item_cui;
-        free(last);
-        if (!m->item_cui || err)
-            return FC_ERR;
-    }
-    {
-        uint32_t *last = malloc((m->n_users + 1) * sizeof *last);
-        if (!last)
-            return FC_ERR;
-        memset(last, 0xff, (m->n_users + 1) * sizeof *last);
-        for (size_t i = 0; i < d->n_users; i++)
-            last[imap_get(&m->umap, d->users[i].id)] = (uint32_t)i;
-        m->user_cui = malloc(cap_u * sizeof *m->user_cui);
-        for (size_t x = 0; m->user_cui && x < m->n_users; x++) {
-            const struct rec_user *u = last[x] == NONE ? NULL : &d->users[last[x]];
-            size_t k;
-            m->user_cui_off[x] = (uint32_t)n_user_cui;
-            if (!u)
-                continue;
-            m->user_city[x] = strtab_intern(&m->cities, u->city, strnlen(u->city, 64), &err);
-            m->user_price[x] = parse_price(u->price);
-            k = intern_list(&m->cuisines, u->cuisines, toks, MAX_TOKS, &err);
-            while (n_user_cui + k > cap_u) {
-                void *p = realloc(m->user_cui, (cap_u *= 2) * sizeof *m->user_cui);
-                if (!p) {
-                    err = 1;
-                    break;
-                }
-                m->user_cui = p;
-            }
-            if (err)
-                break;
-            memcpy(m->user_cui + n_user_cui, toks, k * sizeof *toks);
-            n_user_cui += k;
-        }
-        m->user_cui_off[m->n_users] = (uint32_t)n_user_cui;
-        free(last);
-        if (!m->user_cui || err)
-            return FC_ERR;
-    }
-    return FC_OK;
+    if (build_side(m, &m->imap, m->n_items, &items, m->item_city, m->item_price, m->item_cui_off,
+                   &m->item_cui))
+        return FC_ERR;
+    return build_side(m, &m->umap, m->n_users, &users, m->user_city, m->user_price, m->user_cui_off,
+                      &m->user_cui);
 }
 
 /* A raw interaction before merging: the newest rating of a (user, item) pair wins. */

@@ -30,14 +30,10 @@ void fc_personalize_cfg_load(HDF *cfg, struct fc_personalize_cfg *pc)
     cfg_str(cfg, "Rec.Personalize.RecommenderArn", pc->recommender_arn, sizeof pc->recommender_arn);
     cfg_str(cfg, "Rec.Personalize.FilterArn", pc->filter_arn, sizeof pc->filter_arn);
     cfg_str(cfg, "Rec.Personalize.TrackingId", pc->tracking_id, sizeof pc->tracking_id);
-    pc->timeout_ms = aws_config_int(cfg, "Rec.Personalize.TimeoutMs", 300);
+    pc->timeout_ms = aws_config_int_min(cfg, "Rec.Personalize.TimeoutMs", 300, 1);
     pc->breaker_failures = aws_config_int(cfg, "Rec.Personalize.BreakerFailures", 3);
-    pc->breaker_seconds = aws_config_int(cfg, "Rec.Personalize.BreakerSeconds", 30);
+    pc->breaker_seconds = aws_config_int_min(cfg, "Rec.Personalize.BreakerSeconds", 30, 0);
     pc->context = aws_config_int(cfg, "Rec.Personalize.Context", 0);
-    if (pc->timeout_ms < 1)
-        pc->timeout_ms = 1;
-    if (pc->breaker_seconds < 0)
-        pc->breaker_seconds = 0;
 }
 
 int fc_personalize_enabled(HDF *cfg)

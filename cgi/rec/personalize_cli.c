@@ -106,6 +106,19 @@ static void put_field(FILE *f, const char *v, int list)
     fputc('"', f);
 }
 
+/* A row of users.csv or items.csv: ID,CITY,PRICE,CUISINES. */
+static void put_profile(FILE *f, int64_t id, const char *city, const char *price,
+                        const char *cuisines)
+{
+    fprintf(f, "%" PRId64 ",", id);
+    put_field(f, city, 0);
+    fputc(',', f);
+    put_field(f, price, 0);
+    fputc(',', f);
+    put_field(f, cuisines, 1);
+    fputc('\n', f);
+}
+
 static FILE *create(const char *dir, const char *name, char *path, size_t n)
 {
     FILE *f;
@@ -164,30 +177,16 @@ static int write_datasets(const struct rec_dataset *d, const char *dir, int view
     if (!(f = create(dir, "users.csv", path, sizeof path)))
         goto out;
     fputs("USER_ID,CITY,PRICE,CUISINES\n", f);
-    for (size_t i = 0; i < d->n_users; i++, k->users++) {
-        fprintf(f, "%" PRId64 ",", d->users[i].id);
-        put_field(f, d->users[i].city, 0);
-        fputc(',', f);
-        put_field(f, d->users[i].price, 0);
-        fputc(',', f);
-        put_field(f, d->users[i].cuisines, 1);
-        fputc('\n', f);
-    }
+    for (size_t i = 0; i < d->n_users; i++, k->users++)
+        put_profile(f, d->users[i].id, d->users[i].city, d->users[i].price, d->users[i].cuisines);
     if (finish(&f, path))
         goto out;
 
     if (!(f = create(dir, "items.csv", path, sizeof path)))
         goto out;
     fputs("ITEM_ID,CITY,PRICE,CUISINES\n", f);
-    for (size_t i = 0; i < d->n_items; i++, k->items++) {
-        fprintf(f, "%" PRId64 ",", d->items[i].id);
-        put_field(f, d->items[i].city, 0);
-        fputc(',', f);
-        put_field(f, d->items[i].price, 0);
-        fputc(',', f);
-        put_field(f, d->items[i].cuisines, 1);
-        fputc('\n', f);
-    }
+    for (size_t i = 0; i < d->n_items; i++, k->items++)
+        put_profile(f, d->items[i].id, d->items[i].city, d->items[i].price, d->items[i].cuisines);
     if (finish(&f, path))
         goto out;
 

@@ -722,15 +722,27 @@ struct grid {
 
 static int grid_add(struct grid *g, const double *p)
 {
-    if (g->n == g->cap) {
-        size_t nc = g->cap ? 2 * g->cap : 64;
-        void *x = realloc(g->p, nc * sizeof *g->p);
-        if (!x)
-            return FC_ERR;
-        g->p = x;
-        g->cap = nc;
-    }
+    if (fc_grow(&g->p, &g->cap, g->n + 1, sizeof *g->p, 64))
+        return FC_ERR;
     memcpy(g->p[g->n++], p, sizeof *g->p);
+    return FC_OK;
+}
+
+/* Repeats the grid's points once for each of the nlk values lk of the last parameter (all
+ * ratings or only liked ones), in that order. */
+static int grid_times_liked(struct grid *g, const double *lk, size_t nlk)
+{
+    size_t n = g->n;
+    for (size_t i = 0; i < n; i++)
+        g->p[i][MAX_PAR - 1] = lk[0];
+    for (size_t a = 1; a < nlk; a++)
+        for (size_t i = 0; i < n; i++) {
+            double p[MAX_PAR];
+            memcpy(p, g->p[i], sizeof p);
+            p[MAX_PAR - 1] = lk[a];
+            if (grid_add(g, p))
+                return FC_ERR;
+        }
     return FC_OK;
 }
 
@@ -747,57 +759,46 @@ static int grid_make(const struct env *e, int model, struct grid *g, const doubl
     static const double en_pop[] = {0, 0.02, 0.2}, en_kind[] = {0, 1}, en_beta[] = {0.3, 0.5, 0.7};
     static const double en_bin[] = {1, 2}, en_neu[] = {0, 2}, en_shr[] = {0, 5};
     static const double en_con[] = {0, 0.1, 0.25, 0.5}, en_soc[] = {0, 0.1, 0.25};
-    const double *lk = quick ? liked_q : liked;
-    size_t nlk = quick ? 1 : 2;
     memset(g, 0, sizeof *g);
     switch (model) {
     case REC_PM_POP:
     case REC_PM_CITYPOP:
-        for (size_t a = 0; a < nlk; a++) {
-            p[MAX_PAR - 1] = lk[a];
+        if (grid_add(g, p))
+            return FC_ERR;
+        break;
+    case REC_PM_ITEMKNN:
+        EACH(kk, knn_k) EACH(h, knn_h)
+        {
+            if (quick && (kk_i % 2 || h_i % 2))
+                continue;
+            p[0] = knn_k[kk_i];
+            p[1] = knn_h[h_i];
             if (grid_add(g, p))
                 return FC_ERR;
         }
-        return FC_OK;
-    case REC_PM_ITEMKNN:
-        for (size_t a = 0; a < nlk; a++)
-            EACH(kk, knn_k) EACH(h, knn_h)
-            {
-                if (quick && (kk_i % 2 || h_i % 2))
-                    continue;
-                p[0] = knn_k[kk_i];
-                p[1] = knn_h[h_i];
-                p[MAX_PAR - 1] = lk[a];
-                if (grid_add(g, p))
-                    return FC_ERR;
-            }
-        return FC_OK;
+        break;
     case REC_PM_RP3:
-        for (size_t a = 0; a < nlk; a++)
-            EACH(al, rp_a) EACH(be, rp_b) EACH(kk, rp_k)
-            {
-                if (quick && (be_i % 2 || kk_i))
-                    continue;
-                p[0] = rp_a[al_i];
-                p[1] = rp_b[be_i];
-                p[2] = rp_k[kk_i];
-                p[MAX_PAR - 1] = lk[a];
-                if (grid_add(g, p))
-                    return FC_ERR;
-            }
-        return FC_OK;
+        EACH(al, rp_a) EACH(be, rp_b) EACH(kk, rp_k)
+        {
+            if (quick && (be_i % 2 || kk_i))
+                continue;
+            p[0] = rp_a[al_i];
+            p[1] = rp_b[be_i];
+            p[2] = rp_k[kk_i];
+            if (grid_add(g, p))
+                return FC_ERR;
+        }
+        break;
     case REC_PM_EASE:
-        for (size_t a = 0; a < nlk; a++)
-            EACH(l, ease_l)
-            {
-                if (quick && l_i % 3)
-                    continue;
-                p[0] = ease_l[l_i];
-                p[MAX_PAR - 1] = lk[a];
-                if (grid_add(g, p))
-                    return FC_ERR;
-            }
-        return FC_OK;
+        EACH(l, ease_l)
+        {
+            if (quick && l_i % 3)
+                continue;
+            p[0] = ease_l[l_i];
+            if (grid_add(g, p))
+                return FC_ERR;
+        }
+        break;
     case REC_PM_ENGINE:
         if (!base) { /* stage 1: the collaborative part, side weights as given */
             EACH(po, en_pop)
@@ -835,6 +836,8 @@ static int grid_make(const struct env *e, int model, struct grid *g, const doubl
     default:
         return FC_OK; /* REC_PM_ENGINE_DEF: nothing to choose */
     }
+    return quick ? grid_times_liked(g, liked_q, FC_ARRAY_LEN(liked_q))
+                 : grid_times_liked(g, liked, FC_ARRAY_LEN(liked));
 }
 
 static void describe(int model, const double *p, char *buf, size_t n)

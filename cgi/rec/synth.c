@@ -121,6 +121,19 @@ static size_t zipf_index(uint64_t *rng, const double *cdf, size_t n)
     return lo < n ? lo : n - 1;
 }
 
+/* Fills out[0..m) with k <= m cuisines drawn from the Zipf law qcdf (of NQ); a repeat, and every
+ * slot past k, is UINT32_MAX. */
+static void pick_cuisines(uint64_t *rng, const double *qcdf, size_t k, uint32_t *out, size_t m)
+{
+    for (size_t x = 0; x < m; x++) {
+        uint32_t q = x < k ? (uint32_t)zipf_index(rng, qcdf, NQ) : UINT32_MAX;
+        for (size_t y = 0; y < x; y++)
+            if (out[y] == q)
+                q = UINT32_MAX;
+        out[x] = q;
+    }
+}
+
 struct edge32 {
     uint32_t a, b;
 };
@@ -189,13 +202,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
         icity[i] = (uint32_t)zipf_index(&rng, city_cdf, nc);
         iprice[i] = (uint8_t)(rec_rand(&rng) % 3);
         quality[i] = 3.4 + 0.7 * normal(&rng);
-        for (size_t x = 0; x < 3; x++) {
-            uint32_t q = x < k ? (uint32_t)zipf_index(&rng, qcdf, NQ) : UINT32_MAX;
-            for (size_t y = 0; y < x; y++)
-                if (icui[3 * i + y] == q)
-                    q = UINT32_MAX;
-            icui[3 * i + x] = q;
-        }
+        pick_cuisines(&rng, qcdf, k, icui + 3 * i, 3);
     }
     if (groups_make(&by_city, nc, icity, 1, ni, ipop) ||
         groups_make(&by_cui, NQ, icui, 3, ni, ipop))
@@ -204,13 +211,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
     for (size_t u = 0; u < nu; u++) {
         size_t k = 1 + rec_rand(&rng) % 4;
         ucity[u] = (uint32_t)zipf_index(&rng, city_cdf, nc);
-        for (size_t x = 0; x < 4; x++) {
-            uint32_t q = x < k ? (uint32_t)zipf_index(&rng, qcdf, NQ) : UINT32_MAX;
-            for (size_t y = 0; y < x; y++)
-                if (ucui[4 * u + y] == q)
-                    q = UINT32_MAX;
-            ucui[4 * u + x] = q;
-        }
+        pick_cuisines(&rng, qcdf, k, ucui + 4 * u, 4);
         act[u] = pareto(&rng, 1.0, 2.2);
         asum += act[u];
         deg[u] = pareto(&rng, o->friends * 1.2 / 2.2, 2.2);

@@ -61,6 +61,23 @@ static struct thing *find(struct thing *t, size_t n, const char *id)
     return NULL;
 }
 
+/* Adds the cuisines of file (rows id,cuisine) to the things t[0..n) they name, each list kept
+ * within max bytes. FC_OK, or FC_ERR when the file cannot be read. */
+static int load_cuisines(const char *dir, const char *file, struct thing *t, size_t n, size_t max)
+{
+    struct fc_uci_csv c = {0};
+
+    if (fc_uci_csv_open(&c, dir, file))
+        return FC_ERR;
+    while (fc_uci_csv_next(&c)) {
+        struct thing *x = c.n >= 2 ? find(t, n, c.field[0]) : NULL;
+        if (x)
+            add_cuisine(x->cuisines, max, c.field[1]);
+    }
+    fc_uci_csv_close(&c);
+    return FC_OK;
+}
+
 int rec_uci_convert(const char *dir, const char *outdir, int min_common, int stars, FILE *report)
 {
     struct fc_uci_csv c = {0};
@@ -89,14 +106,8 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
         ni++;
     }
     fc_uci_csv_close(&c);
-    if (fc_uci_csv_open(&c, dir, "chefmozcuisine.csv"))
+    if (load_cuisines(dir, "chefmozcuisine.csv", items, ni, 256))
         goto out;
-    while (fc_uci_csv_next(&c)) {
-        struct thing *t = c.n >= 2 ? find(items, ni, c.field[0]) : NULL;
-        if (t)
-            add_cuisine(t->cuisines, 256, c.field[1]);
-    }
-    fc_uci_csv_close(&c);
     /* users */
     if (fc_uci_csv_open(&c, dir, "userprofile.csv"))
         goto out;
@@ -110,14 +121,8 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
         nu++;
     }
     fc_uci_csv_close(&c);
-    if (fc_uci_csv_open(&c, dir, "usercuisine.csv"))
+    if (load_cuisines(dir, "usercuisine.csv", users, nu, 1024))
         goto out;
-    while (fc_uci_csv_next(&c)) {
-        struct thing *t = c.n >= 2 ? find(users, nu, c.field[0]) : NULL;
-        if (t)
-            add_cuisine(t->cuisines, 1024, c.field[1]);
-    }
-    fc_uci_csv_close(&c);
     /* ratings */
     if (fc_uci_csv_open(&c, dir, "rating_final.csv"))
         goto out;

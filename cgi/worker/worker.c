@@ -56,18 +56,12 @@ static uint32_t real_rand(void *ctx)
 void fc_worker_opts_load(HDF *cfg, struct fc_worker_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->poll_ms = aws_config_int(cfg, "Worker.PollMs", 500);
-    o->lease_ms = aws_config_int(cfg, "Worker.LeaseSeconds", 120) * 1000;
-    o->max_attempts = aws_config_int(cfg, "Worker.MaxAttempts", 8);
+    o->poll_ms = aws_config_int_min(cfg, "Worker.PollMs", 500, 10);
+    o->lease_ms = aws_config_int_min(cfg, "Worker.LeaseSeconds", 120, 1) * 1000;
+    o->max_attempts = aws_config_int_min(cfg, "Worker.MaxAttempts", 8, 1);
     o->retry_base_ms = aws_config_int(cfg, "Worker.RetryBaseMs", 2000);
     o->retry_cap_ms = aws_config_int(cfg, "Worker.RetryCapMs", 300000);
     o->keep_days = aws_config_int(cfg, "Worker.KeepDays", 30);
-    if (o->poll_ms < 10)
-        o->poll_ms = 10;
-    if (o->lease_ms < 1000)
-        o->lease_ms = 1000;
-    if (o->max_attempts < 1)
-        o->max_attempts = 1;
 }
 
 int fc_worker_new(HDF *cfg, struct fc_store *s, const struct fc_worker_opts *o,

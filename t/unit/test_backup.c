@@ -512,7 +512,7 @@ static void test_xml(void **state)
         "<UploadId>VXBsb2FkIElE</UploadId></InitiateMultipartUploadResult>";
     static const char err200[] = "<Error><Code>InternalError</Code><Message>x</Message></Error>";
     char out[64];
-    struct backup_buf b = {0};
+    struct fc_buf b = {0};
 
     (void)state;
     assert_int_equal(backup_xml_text(init, strlen(init), "InitiateMultipartUploadResult",
@@ -523,9 +523,9 @@ static void test_xml(void **state)
     assert_int_equal(backup_xml_text(err200, strlen(err200), "Error", "Code", out, sizeof out), 0);
     assert_string_equal(out, "InternalError");
     assert_int_equal(backup_xml_text("not xml", 7, "Error", "Code", out, sizeof out), -1);
-    backup_buf_puts(&b, "<Key>");
+    fc_buf_puts(&b, "<Key>");
     backup_buf_xml(&b, "a&b<c>\"d'");
-    backup_buf_puts(&b, "</Key>");
+    fc_buf_puts(&b, "</Key>");
     assert_string_equal(b.p, "<Key>a&amp;b&lt;c&gt;&quot;d&apos;</Key>");
     free(b.p);
     assert_int_equal(backup_parse_iso_time("2026-03-01T10:00:00.000Z"), 1772359200);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/util.h"
 
 static void test_human_ago(void **state)
@@ -123,6 +124,40 @@ static void test_grow(void **state)
     free(b);
 }
 
+/* fc_buf: appends grow it and keep it NUL-terminated; take hands the string over ("" when
+ * nothing was appended) and empties the buffer. */
+static void test_buf(void **state)
+{
+    struct fc_buf b = {0};
+    char big[1000], *p;
+
+    (void)state;
+    p = fc_buf_take(&b);
+    assert_non_null(p);
+    assert_string_equal(p, "");
+    free(p);
+    memset(big, 'x', sizeof big);
+    fc_buf_puts(&b, "ab");
+    fc_buf_putc(&b, 'c');
+    fc_buf_putn(&b, "d\0e", 3);
+    assert_int_equal(b.len, 6);
+    assert_memory_equal(b.p, "abcd\0e", 7);
+    for (int i = 0; i < 5; i++)
+        fc_buf_putn(&b, big, sizeof big);
+    assert_int_equal(b.len, 5006);
+    assert_int_equal(b.p[b.len], '\0');
+    assert_int_equal(b.err, 0);
+    p = fc_buf_take(&b);
+    assert_int_equal(b.len, 0);
+    assert_null(b.p);
+    assert_int_equal(p[5005], 'x');
+    free(p);
+    fc_buf_puts(&b, "gone");
+    fc_buf_free(&b);
+    assert_null(b.p);
+    assert_int_equal(b.len, 0);
+}
+
 static void test_read_file(void **state)
 {
     char path[] = "/tmp/fc-test-util-XXXXXX", *data = (char *)1;
@@ -144,9 +179,9 @@ static void test_read_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_human_ago),   cmocka_unit_test(test_grow),
-        cmocka_unit_test(test_read_file),   cmocka_unit_test(test_sha256),
-        cmocka_unit_test(test_hmac_sha256),
+        cmocka_unit_test(test_human_ago), cmocka_unit_test(test_grow),
+        cmocka_unit_test(test_read_file), cmocka_unit_test(test_buf),
+        cmocka_unit_test(test_sha256),    cmocka_unit_test(test_hmac_sha256),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
