@@ -372,6 +372,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "forkcast: no user named '%s'\n", argv[i + 2]);
             goto out;
         }
+        fc_user_clear(&u); /* its id and name are what counts */
         if (store->ops->user_set_flags(store, u.id, 1, u.disabled))
             goto out;
         printf("%s is now an admin\n", u.username);

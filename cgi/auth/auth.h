@@ -37,7 +37,9 @@ struct fc_auth_ops {
     const char *name;
     void (*close)(struct fc_auth *a);
     /* Creates the account. FC_OK (out filled: log the user in), FC_AUTH_CONFIRM (out filled:
-     * confirm first), FC_EINVAL or FC_EXISTS (err says which field and why) or FC_ERR. */
+     * confirm first), FC_EINVAL or FC_EXISTS (err says which field and why) or FC_ERR. out
+     * (and login's) is passed zeroed and may hold text whatever the answer: the caller
+     * clears it (fc_user_clear). */
     int (*signup)(struct fc_auth *a, const struct fc_signup *in, struct fc_user *out,
                   struct fc_auth_error *err);
     /* Checks credentials from client address addr. FC_OK (out filled), FC_AUTH_CONFIRM,

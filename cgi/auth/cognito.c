@@ -536,6 +536,7 @@ static int ensure_profile(struct cognito_auth *ca, const char *sub, const char *
     /* A local account (from before the site moved to Cognito, or imported) whose e-mail the
      * pool has verified is this person's: link it rather than start a second profile. Not
      * one that already belongs to a pool user. */
+    memset(&other, 0, sizeof other);
     if (email_verified && email && *email && s->ops->user_by_email(s, email, &other) == FC_OK &&
         !other.auth_id[0] && strncmp(other.ext_id, "cognito:", 8) != 0) {
         rc = s->ops->user_link_auth(s, other.id, ext);
@@ -543,9 +544,10 @@ static int ensure_profile(struct cognito_auth *ca, const char *sub, const char *
             fc_strlcpy(other.auth_id, ext, sizeof other.auth_id);
             fprintf(stderr, "forkcast: cognito: linked the local account %s to %s\n",
                     other.username, ext);
-            *out = other;
+            *out = other; /* takes its text */
             return FC_OK;
         }
+        fc_user_clear(&other);
         if (rc != FC_EXISTS)
             return rc;
         /* linked meanwhile by a concurrent first log-in: take what it made */
@@ -553,6 +555,7 @@ static int ensure_profile(struct cognito_auth *ca, const char *sub, const char *
         if (rc != FC_NOTFOUND)
             return rc;
     }
+    fc_user_clear(&other); /* a pool user's already */
     memset(&u, 0, sizeof u);
     fc_strlcpy(u.ext_id, ext, sizeof u.ext_id);
     if (fc_auth_check_username(username, &e) == FC_OK)
@@ -570,7 +573,9 @@ static int ensure_profile(struct cognito_auth *ca, const char *sub, const char *
         rc = s->ops->user_create(s, &u);
         if (rc != FC_EXISTS)
             break;
-        if (s->ops->user_by_name(s, u.username, &other) == FC_OK) {
+        int taken = s->ops->user_by_name(s, u.username, &other) == FC_OK;
+        fc_user_clear(&other);
+        if (taken) {
             char base[40];
             fc_strlcpy(base, username, 24);
             snprintf(u.username, sizeof u.username, "%s-%.6s", base, sub);
@@ -859,13 +864,15 @@ static int c_confirm_forgot(struct fc_auth *a, const char *username, const char 
         rc = FC_ERR;
     /* a reset password ends the sessions forkcast holds for that user: the profile of that
      * name, when it is a pool user's (made by Cognito, or a local account linked to one) */
-    if (rc == FC_OK && s->ops->user_by_name(s, username, &u) == FC_OK &&
-        (!strncmp(u.ext_id, "cognito:", 8) || !strncmp(u.auth_id, "cognito:", 8)) &&
-        s->ops->session_delete_user(s, u.id))
-        fprintf(stderr,
-                "forkcast: cognito: the sessions of user %lld could not be ended after "
-                "a password reset\n",
-                (long long)u.id);
+    if (rc == FC_OK && s->ops->user_by_name(s, username, &u) == FC_OK) {
+        fc_user_clear(&u); /* its identities are what counts */
+        if ((!strncmp(u.ext_id, "cognito:", 8) || !strncmp(u.auth_id, "cognito:", 8)) &&
+            s->ops->session_delete_user(s, u.id))
+            fprintf(stderr,
+                    "forkcast: cognito: the sessions of user %lld could not be ended after "
+                    "a password reset\n",
+                    (long long)u.id);
+    }
     return rc;
 }
 

@@ -147,7 +147,10 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
 
     (void)hash;
     fc_auth_user_key(u->username, ukey);
-    if (s->ops->user_get(s, u->id, &cur) || s->ops->fail_count(s, ukey, now - la->window, &count))
+    if (s->ops->user_get(s, u->id, &cur))
+        return FC_ERR;
+    fc_user_clear(&cur); /* its password hash and name are what counts */
+    if (s->ops->fail_count(s, ukey, now - la->window, &count))
         return FC_ERR;
     if (count >= la->per_account) {
         fc_auth_seterr(err, "", "Too many wrong passwords. Wait a few minutes and try again.");

@@ -632,6 +632,7 @@ void fc_app_after(struct fc_ctx *c)
     }
     fc_request_free(&c->req);
     fc_resp_free(&c->resp);
+    fc_user_clear(&c->user);
     hdf_destroy(&c->hdf);
     free(c);
 }

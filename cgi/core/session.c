@@ -100,6 +100,7 @@ int fc_session_load(struct fc_ctx *c)
         if (rc == FC_OK)
             s->ops->session_delete(s, c->session_hash);
         c->session_hash[0] = '\0';
+        fc_user_clear(&c->user);
         memset(&c->user, 0, sizeof c->user);
         if (!api)
             fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, fc_session_cookie_flags(c));
@@ -122,7 +123,13 @@ int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char to
     if (s->ops->session_create(s, hash, user->id, fc_now()))
         return FC_ERR;
     memcpy(c->session_hash, hash, sizeof hash);
-    c->user = *user;
+    if (user != &c->user) {
+        fc_user_clear(&c->user);
+        if (fc_user_copy(&c->user, user)) {
+            memset(&c->user, 0, sizeof c->user);
+            return FC_ERR;
+        }
+    }
     c->logged_in = 1;
     fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
     return FC_OK;
@@ -142,14 +149,13 @@ int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
 int fc_session_restart(struct fc_ctx *c)
 {
     struct fc_store *s = c->app->store;
-    struct fc_user u = c->user;
 
-    if (!c->logged_in || s->ops->session_delete_user(s, u.id))
+    if (!c->logged_in || s->ops->session_delete_user(s, c->user.id))
         return FC_ERR;
     c->session_hash[0] = '\0'; /* deleted with the others */
-    if (fc_session_begin(c, &u))
+    if (fc_session_begin(c, &c->user))
         return FC_ERR;
-    if (fc_auth_session_attach(c->app->auth, c->session_hash, &u)) {
+    if (fc_auth_session_attach(c->app->auth, c->session_hash, &c->user)) {
         fc_session_end(c);
         return FC_ERR;
     }
@@ -164,6 +170,7 @@ int fc_session_end(struct fc_ctx *c)
         rc = s->ops->session_delete(s, c->session_hash);
     c->session_hash[0] = '\0';
     c->logged_in = 0;
+    fc_user_clear(&c->user);
     memset(&c->user, 0, sizeof c->user);
     fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, fc_session_cookie_flags(c));
     return rc;

@@ -11,7 +11,8 @@
 /* Loads the session named by the request's cookie into c (user, logged_in, csrf). An expired,
  * unknown or disabled-user session is dropped. FC_OK or FC_ERR (store failure). */
 int fc_session_load(struct fc_ctx *c);
-/* Starts a fresh session for user (the old one, if any, is deleted: rotation at log-in). */
+/* Starts a fresh session for user (the old one, if any, is deleted: rotation at log-in).
+ * c->user becomes a copy of *user with its own text (user is the caller's still). */
 int fc_session_begin(struct fc_ctx *c, const struct fc_user *user);
 /* Starts a session for user without a cookie and returns its token (JSON API bearer token). */
 int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char token[65]);

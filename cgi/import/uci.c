@@ -287,6 +287,7 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
 {
     struct fc_uci_csv prof, cui;
     struct fc_user *u = calloc(1, sizeof *u);
+    char cuisines[2048]; /* comma-separated, as many as fit */
     int rc = FC_ERR, done = 0, found;
 
     memset(&cui, 0, sizeof cui);
@@ -302,6 +303,7 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
         snprintf(ext, sizeof ext, "uci:%s", prof.field[0]);
         found = s->ops->user_by_ext(s, ext, u);
         if (found == FC_OK) {
+            fc_user_clear(u);
             k->users_existing++;
             continue;
         }
@@ -323,6 +325,7 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
         fc_strlcpy(u->price, prof.field[17], sizeof u->price);
         fc_strlcpy(u->visibility, "public", sizeof u->visibility);
         /* cuisines */
+        cuisines[0] = '\0';
         if (fc_uci_csv_open(&cui, dir, "usercuisine.csv")) {
             failed(k, "reading usercuisine.csv");
             goto out;
@@ -332,14 +335,18 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
             if (cui.n < 2 || strcmp(cui.field[0], prof.field[0]) != 0)
                 continue;
             cuisine_name(name, sizeof name, cui.field[1]);
-            if (strlen(u->cuisines) + strlen(name) + 2 < sizeof u->cuisines) {
-                if (u->cuisines[0])
-                    strcat(u->cuisines, ",");
-                strcat(u->cuisines, name);
+            if (strlen(cuisines) + strlen(name) + 2 < sizeof cuisines) {
+                if (cuisines[0])
+                    strcat(cuisines, ",");
+                strcat(cuisines, name);
             }
         }
         fc_uci_csv_close(&cui);
         memset(&cui, 0, sizeof cui);
+        if (fc_user_set_cuisines(u, cuisines)) {
+            failed(k, "out of memory");
+            goto out;
+        }
         if (fc_password_hash(pw, prm, u->pw_hash, sizeof u->pw_hash)) {
             failed(k, "hashing the password of user %s", prof.field[0]);
             goto out;
@@ -349,6 +356,7 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
             failed(k, "adding user %s", prof.field[0]);
             goto out;
         }
+        fc_user_clear(u);
         k->users_new++;
         if (++done % 20 == 0)
             fprintf(stderr, "forkcast: imported %d users...\n", done);
@@ -357,6 +365,8 @@ static int import_users(struct fc_store *s, const char *dir, const char *pw,
 out:
     fc_uci_csv_close(&prof);
     fc_uci_csv_close(&cui);
+    if (u)
+        fc_user_clear(u);
     free(u);
     return rc;
 }
@@ -367,6 +377,7 @@ static int import_admin(struct fc_store *s, const char *pw, const struct fc_scry
     struct fc_user u;
     int found = s->ops->user_by_ext(s, "demo:admin", &u);
     if (found == FC_OK) {
+        fc_user_clear(&u);
         k->users_existing++;
         return FC_OK;
     }
@@ -485,6 +496,7 @@ static int import_ratings(struct fc_store *s, const char *dir, const struct plac
             int found;
             snprintf(ext, sizeof ext, "uci:%s", rat.field[0]);
             found = s->ops->user_by_ext(s, ext, u);
+            fc_user_clear(u); /* its id is what counts */
             if (found == FC_NOTFOUND) {
                 failed(k, "importing a rating by %s, who is not in userprofile.csv", rat.field[0]);
                 goto out;
@@ -587,9 +599,11 @@ int fc_uci_present(struct fc_store *s, const char *dir, int *present)
             fc_strlcpy(last, prof.field[0], sizeof last);
     fc_uci_csv_close(&prof);
     found = s->ops->user_by_ext(s, "demo:admin", u);
+    fc_user_clear(u); /* whether there is one is what counts */
     if (found == FC_OK && last[0]) {
         snprintf(ext, sizeof ext, "uci:%s", last);
         found = s->ops->user_by_ext(s, ext, u);
+        fc_user_clear(u);
     }
     if (found == FC_OK || found == FC_NOTFOUND) {
         *present = found == FC_OK && last[0];

@@ -29,7 +29,8 @@ int page_signup_form(struct fc_ctx *c)
     return fc_render(c, "signup.cs") ? 500 : 0;
 }
 
-int page_signup(struct fc_ctx *c)
+/* page_signup with the user the sign-up fills (u: the caller clears it). */
+static int signup(struct fc_ctx *c, struct fc_user *u)
 {
     static const char *const fields[] = {"username", "email", "display_name"};
     struct fc_signup in = {
@@ -39,7 +40,6 @@ int page_signup(struct fc_ctx *c)
         .display_name = fc_form(c, "display_name"),
     };
     struct fc_auth_error err = {"", ""};
-    struct fc_user u;
     int rc, retry_after;
 
     fc_set(c, "Page.Title", "Sign up");
@@ -53,7 +53,7 @@ int page_signup(struct fc_ctx *c)
         struct fc_auth_error e = {"display_name", "Display name is too long (at most 60)"};
         return pages_form_error(c, 400, "signup.cs", &e);
     }
-    rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, &u, &err, &retry_after);
+    rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, u, &err, &retry_after);
     if (rc == FC_EINVAL)
         return pages_form_error(c, 400, "signup.cs", &err);
     if (rc == FC_EXISTS)
@@ -69,9 +69,17 @@ int page_signup(struct fc_ctx *c)
         return pages_form_error(c, 503, "signup.cs", &err);
     if (rc)
         return 500;
-    if (begin_session(c, &u))
+    if (begin_session(c, u))
         return 500;
     return fc_redirect(c, "/", "Welcome to forkcast! Tell us what you like on your profile.");
+}
+
+int page_signup(struct fc_ctx *c)
+{
+    struct fc_user u = {0};
+    int status = signup(c, &u);
+    fc_user_clear(&u);
+    return status;
 }
 
 int page_login_form(struct fc_ctx *c)
@@ -83,11 +91,11 @@ int page_login_form(struct fc_ctx *c)
     return fc_render(c, "login.cs") ? 500 : 0;
 }
 
-int page_login(struct fc_ctx *c)
+/* page_login with the user the log-in fills (u: the caller clears it). */
+static int login(struct fc_ctx *c, struct fc_user *u)
 {
     static const char *const fields[] = {"username"};
     struct fc_auth_error err = {"", ""};
-    struct fc_user u;
     const char *next = pages_safe_next(fc_form(c, "next"));
     int rc;
 
@@ -99,7 +107,7 @@ int page_login(struct fc_ctx *c)
         return pages_form_error(c, 400, "login.cs", &e);
     }
     rc = c->app->auth->ops->login(c->app->auth, fc_form(c, "username"), fc_form(c, "password"),
-                                  c->req.remote_addr, &u, &err);
+                                  c->req.remote_addr, u, &err);
     switch (rc) {
     case FC_OK:
         break;
@@ -117,9 +125,17 @@ int page_login(struct fc_ctx *c)
             return pages_form_error(c, 503, "login.cs", &err);
         return 500;
     }
-    if (begin_session(c, &u))
+    if (begin_session(c, u))
         return 500;
     return fc_redirect(c, next, NULL);
+}
+
+int page_login(struct fc_ctx *c)
+{
+    struct fc_user u = {0};
+    int status = login(c, &u);
+    fc_user_clear(&u);
+    return status;
 }
 
 int page_logout(struct fc_ctx *c)

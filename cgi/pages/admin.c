@@ -243,6 +243,7 @@ static int admin_user(struct fc_ctx *c)
     fc_setf(c, "Page.Title", "%s · Admin", u->username);
     rc = fc_render(c, "admin_user.cs") ? 500 : 0;
 out:
+    fc_user_clear(u);
     free(u);
     return rc;
 }
@@ -309,6 +310,7 @@ static int admin_confirm(struct fc_ctx *c)
     fc_set(c, "Page.Title", a->button);
     rc = fc_render(c, "admin_confirm.cs") ? 500 : 0;
 out:
+    fc_user_clear(u);
     free(u);
     return rc;
 }
@@ -337,6 +339,7 @@ static int admin_action(struct fc_ctx *c)
     snprintf(path, sizeof path, "/admin/users/%s", u->username);
     rc = fc_redirect(c, admin_next(fc_form(c, "next"), path), res.message);
 out:
+    fc_user_clear(u);
     free(u);
     return rc;
 }

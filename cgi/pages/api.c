@@ -497,7 +497,7 @@ static int api_signup(struct fc_ctx *c)
     static const char *const names[] = {"username", "email", "password", "display_name", NULL};
     struct fc_signup s = {0};
     struct fc_auth_error err = {"", ""};
-    struct fc_user u;
+    struct fc_user u = {0};
     json_object *in = NULL;
     int rc, retry_after;
 
@@ -535,14 +535,16 @@ static int api_signup(struct fc_ctx *c)
         /* the new member as stored (created_at...), read as themself */
         struct fc_svc sv = fc_app_svc(c);
         struct fc_svc_result res;
-        struct fc_user self = u;
+        struct fc_user self = u; /* takes u's text: u is read again */
         sv.actor = &self;
         if (fc_svc_profile_own(&sv, NULL, &u, &res))
             fc_error_result(c, &res);
         else
             send_token(c, 201, &u);
+        fc_user_clear(&self);
     }
 out:
+    fc_user_clear(&u);
     json_object_put(in);
     return 0;
 }
@@ -553,7 +555,7 @@ static int api_login(struct fc_ctx *c)
     static const char *const names[] = {"username", "password", NULL};
     struct fc_auth_error err = {"", ""};
     const char *name, *pw;
-    struct fc_user u;
+    struct fc_user u = {0};
     json_object *in = NULL;
     int rc;
 
@@ -590,6 +592,7 @@ static int api_login(struct fc_ctx *c)
         fail500(c, "login");
     }
 out:
+    fc_user_clear(&u);
     json_object_put(in);
     return 0;
 }
@@ -614,9 +617,11 @@ static int send_me(struct fc_ctx *c)
     struct fc_svc_result res;
     struct fc_svc_profile p;
     json_object *o;
-    if (fc_svc_profile_get(&sv, c->user.username, &p, &res))
+    int rc = fc_svc_profile_get(&sv, c->user.username, &p, &res);
+    o = rc ? NULL : user_json(&p.user, 1);
+    fc_user_clear(&p.user);
+    if (rc)
         return fc_error_result(c, &res);
-    o = user_json(&p.user, 1);
     if (o)
         add_int(o, "review_count", p.review_count);
     return send_json(c, 200, o);
@@ -660,7 +665,7 @@ static int api_me_patch(struct fc_ctx *c)
     struct fc_svc_result res;
     struct fc_svc_profile_edit e = {0};
     const char **cuisines = NULL;
-    struct fc_user u;
+    struct fc_user u = {0};
     json_object *in = NULL, *cu = NULL;
 
     if (read_body(c, &in) || only_fields(c, in, names) ||
@@ -682,9 +687,12 @@ static int api_me_patch(struct fc_ctx *c)
         fc_error_result(c, &res);
         goto out;
     }
-    c->user = u;
+    fc_user_clear(&c->user);
+    c->user = u; /* the context's user takes u's text */
+    memset(&u, 0, sizeof u);
     send_me(c);
 out:
+    fc_user_clear(&u);
     free(cuisines);
     json_object_put(in);
     return 0;
@@ -701,8 +709,10 @@ static int api_user(struct fc_ctx *c)
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_profile_get(&sv, c->args[0], &p, &res))
+    if (fc_svc_profile_get(&sv, c->args[0], &p, &res)) {
+        fc_user_clear(&p.user);
         return fc_error_result(c, &res);
+    }
     visible = (p.fields & FC_FIELD_PROFILE) != 0;
     if (visible) {
         o = user_json(&p.user, 0);
@@ -727,6 +737,7 @@ static int api_user(struct fc_ctx *c)
         }
         json_object_object_add(o, "relation", r);
     }
+    fc_user_clear(&p.user);
     return send_json(c, 200, o);
 }
 
@@ -738,11 +749,13 @@ static int api_user_reviews(struct fc_ctx *c)
     struct fc_svc_profile p;
     struct fc_review_row *rows = NULL;
     json_object *o;
-    int n = 0;
+    int n = 0, rc;
 
     if (token_ok(c))
         return 0;
-    if (fc_svc_profile_get(&sv, c->args[0], &p, &res))
+    rc = fc_svc_profile_get(&sv, c->args[0], &p, &res);
+    fc_user_clear(&p.user); /* who they are and what may be seen is what counts */
+    if (rc)
         return fc_error_result(c, &res);
     rows = malloc(REVIEW_MAX * sizeof *rows);
     if (!rows) {

@@ -65,6 +65,7 @@ int page_friend_confirm(struct fc_ctx *c)
                         block ? "/friends/block" : "/friends/remove", "username", p->user.username,
                         next);
 out:
+    fc_user_clear(&p->user);
     free(p);
     return rc;
 }

@@ -20,8 +20,10 @@ int page_profile(struct fc_ctx *c)
     struct fc_review_row *rows = NULL;
     int n = 0, status = 500;
 
-    if (fc_svc_profile_get(&sv, c->args[0], &p, &res))
-        return fc_error_result(c, &res);
+    if (fc_svc_profile_get(&sv, c->args[0], &p, &res)) {
+        status = fc_error_result(c, &res);
+        goto out;
+    }
     fc_setf(c, "Page.Title", "%s", p.user.display_name[0] ? p.user.display_name : p.user.username);
     fc_set_int(c, "Profile.Self", p.self);
     fc_set(c, "Profile.Username", p.user.username);
@@ -34,11 +36,14 @@ int page_profile(struct fc_ctx *c)
         fc_set_int(c, "Profile.Mutual", p.mutual);
     if (!(p.fields & FC_FIELD_PROFILE)) {
         fc_set_int(c, "Profile.Hidden", 1);
-        return fc_render(c, "profile.cs") ? 500 : 0;
+        status = fc_render(c, "profile.cs") ? 500 : 0;
+        goto out;
     }
     pages_set_user(c, "Profile", &p.user);
-    if (!(p.fields & FC_FIELD_REVIEWS))
-        return fc_render(c, "profile.cs") ? 500 : 0;
+    if (!(p.fields & FC_FIELD_REVIEWS)) {
+        status = fc_render(c, "profile.cs") ? 500 : 0;
+        goto out;
+    }
     fc_set_int(c, "Profile.ReviewCount", p.review_count);
     rows = malloc(REVIEW_MAX * sizeof *rows);
     if (!rows)
@@ -55,6 +60,7 @@ int page_profile(struct fc_ctx *c)
     status = fc_render(c, "profile.cs") ? 500 : 0;
 out:
     fc_review_rows_free(rows, n);
+    fc_user_clear(&p.user);
     return status;
 }
 
@@ -113,9 +119,13 @@ int page_profile_edit_form(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_user u;
+    int status;
     if (fc_svc_profile_own(&sv, c->args[0], &u, &res))
-        return fc_error_result(c, &res);
-    return render_edit(c, &u, u.cuisines, NULL);
+        status = fc_error_result(c, &res);
+    else
+        status = render_edit(c, &u, u.cuisines, NULL);
+    fc_user_clear(&u);
+    return status;
 }
 
 /* The form's picture: a new photo (the file part "photo"), or "remove_photo" for the
@@ -148,7 +158,7 @@ int page_profile_edit(struct fc_ctx *c)
         .saves_private = *fc_form(c, "saves_private") != '\0',
     };
     const char **cuisines = calloc(c->req.form.n + 1, sizeof *cuisines);
-    char checked[sizeof((struct fc_user *)0)->cuisines] = "";
+    char checked[FC_SVC_CUISINES_MAX] = "";
     struct fc_user u;
     int status;
 
@@ -173,6 +183,7 @@ int page_profile_edit(struct fc_ctx *c)
             status = render_edit(c, &u, checked, &res);
         else
             status = fc_error_result(c, &own);
+        fc_user_clear(&u);
         free(cuisines);
         return status;
     } else if (!FC_SVC_OK(&res)) {
@@ -187,6 +198,7 @@ int page_profile_edit(struct fc_ctx *c)
         snprintf(to, sizeof to, "/u/%s", u.username);
         status = fc_redirect(c, to, "Profile saved.");
     }
+    fc_user_clear(&u);
     free(cuisines);
     return status;
 }

@@ -463,6 +463,8 @@ static int cmd_recommend(HDF *cfg, int argc, char **argv)
 out:
     fc_personalize_close(p);
     fc_store_close(s);
+    if (u)
+        fc_user_clear(u);
     free(u);
     return rc;
 }

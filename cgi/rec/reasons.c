@@ -38,6 +38,7 @@ static int named_now(struct fc_store *s, int64_t viewer, int64_t id, struct fc_r
 {
     struct fc_user u;
     int rc = s->ops->user_get(s, id, &u);
+    fc_user_clear(&u); /* whether they are there is what counts */
     memset(f, 0, sizeof *f);
     if (rc == FC_NOTFOUND)
         return FC_OK;

@@ -283,7 +283,7 @@ static int builtin_for_user(struct fc_rec *r, const struct fc_user *u, const str
     p.id = u->id;
     fc_strlcpy(p.city, u->city, sizeof p.city);
     fc_strlcpy(p.price, u->price, sizeof p.price);
-    fc_strlcpy(p.cuisines, u->cuisines, sizeof p.cuisines);
+    fc_strlcpy(p.cuisines, u->cuisines ? u->cuisines : "", sizeof p.cuisines);
     rc = rec_recommend_profile(h->model, &p, ask, all, &got);
     release(r, h);
     if (rc == FC_OK) {

@@ -740,7 +740,7 @@ int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *
 
 /* ---- users ----------------------------------------------------------------------------------- */
 
-void dynamo_item_user(json_object *it, struct fc_user *u)
+int dynamo_item_user(json_object *it, struct fc_user *u)
 {
     memset(u, 0, sizeof *u);
     u->id = dynamo_get_n(it, "id");
@@ -750,15 +750,19 @@ void dynamo_item_user(json_object *it, struct fc_user *u)
     dynamo_copy_s(it, "ext_id", u->ext_id, sizeof u->ext_id);
     dynamo_copy_s(it, "auth_id", u->auth_id, sizeof u->auth_id);
     dynamo_copy_s(it, "display_name", u->display_name, sizeof u->display_name);
-    dynamo_copy_s(it, "bio", u->bio, sizeof u->bio);
     dynamo_copy_s(it, "city", u->city, sizeof u->city);
-    dynamo_copy_s(it, "cuisines", u->cuisines, sizeof u->cuisines);
     dynamo_copy_s(it, "price", u->price, sizeof u->price);
     dynamo_copy_s(it, "visibility", u->visibility, sizeof u->visibility);
     u->saves_private = dynamo_get_n(it, "saves_private") != 0;
     u->is_admin = (int)dynamo_get_n(it, "is_admin");
     u->disabled = (int)dynamo_get_n(it, "disabled");
     u->created_at = dynamo_get_n(it, "created_at");
+    if (fc_user_set_bio(u, dynamo_get_s(it, "bio")) ||
+        fc_user_set_cuisines(u, dynamo_get_s(it, "cuisines"))) {
+        fc_user_clear(u);
+        return FC_ERR;
+    }
+    return FC_OK;
 }
 
 /* The users index's sort key: display name, then id (people lists' order). */
@@ -860,7 +864,9 @@ static int user_by_id(struct fc_dynamo *d, int64_t id, struct fc_user *out)
     dynamo_user_pk(pk, id);
     rc = dynamo_get(d, pk, "PROFILE", DYNAMO_USER_PROJ, &it);
     if (rc == FC_OK)
-        dynamo_item_user(it, out);
+        rc = dynamo_item_user(it, out);
+    else
+        memset(out, 0, sizeof *out); /* nothing to free */
     json_object_put(it);
     return rc;
 }
@@ -876,8 +882,10 @@ static int user_by_unique(struct fc_dynamo *d, const char *pk, struct fc_user *o
     json_object *it;
     int64_t uid;
     int rc = dynamo_get(d, pk, "UNIQUE", "#uid", &it);
-    if (rc)
+    if (rc) {
+        memset(out, 0, sizeof *out); /* nothing to free */
         return rc;
+    }
     uid = dynamo_get_n(it, "uid");
     json_object_put(it);
     return user_by_id(d, uid, out);
@@ -894,8 +902,10 @@ static int d_user_by_name(struct fc_store *s, const char *name, struct fc_user *
 static int d_user_by_ext(struct fc_store *s, const char *ext, struct fc_user *out)
 {
     char pk[320];
-    if (!ext || !*ext)
+    if (!ext || !*ext) {
+        memset(out, 0, sizeof *out);
         return FC_NOTFOUND;
+    }
     snprintf(pk, sizeof pk, "UEXT#%s", ext);
     return user_by_unique(D(s), pk, out);
 }

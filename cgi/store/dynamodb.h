@@ -183,7 +183,9 @@ void dynamo_sleep_ms(long ms);
 #define DYNAMO_USER_PROJ                                                                           \
     "#id, #username, #email, #pw_hash, #ext_id, #display_name, #bio, #city, #cuisines, #price, "   \
     "#visibility, #is_admin, #disabled, #created_at, #auth_id, #saves_private"
-void dynamo_item_user(json_object *it, struct fc_user *u);
+/* Fills u (overwritten) from an item, its bio and cuisines malloc'ed: FC_OK, or FC_ERR (no
+ * memory) with nothing in u to free. */
+int dynamo_item_user(json_object *it, struct fc_user *u);
 /* The user profile item of u (with its search and index attributes). */
 json_object *dynamo_user_item(const struct fc_user *u);
 void dynamo_item_rest(json_object *it, struct fc_restaurant *r);

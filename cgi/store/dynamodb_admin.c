@@ -59,7 +59,9 @@ static int usearch_each(void *ctx, json_object *it)
         c->lname = nl;
         c->cap = cap;
     }
-    dynamo_item_user(it, &c->u[c->n]);
+    if (dynamo_item_user(it, &c->u[c->n]))
+        return FC_ERR;
+    fc_user_clear(&c->u[c->n]); /* the console's rows carry no bio or cuisines */
     dynamo_lower(c->lname[c->n], sizeof c->lname[c->n], c->u[c->n].username);
     c->n++;
     return 0;

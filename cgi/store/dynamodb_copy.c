@@ -424,15 +424,18 @@ static int import_users(struct dynamo_import *im, json_object *row)
     fc_strlcpy(u->ext_id, rs(row, "ext_id"), sizeof u->ext_id);
     fc_strlcpy(u->auth_id, rs(row, "auth_id"), sizeof u->auth_id);
     fc_strlcpy(u->display_name, rs(row, "display_name"), sizeof u->display_name);
-    fc_strlcpy(u->bio, rs(row, "bio"), sizeof u->bio);
     fc_strlcpy(u->city, rs(row, "city"), sizeof u->city);
-    fc_strlcpy(u->cuisines, rs(row, "cuisines"), sizeof u->cuisines);
     fc_strlcpy(u->price, rs(row, "price"), sizeof u->price);
     fc_strlcpy(u->visibility, rs(row, "visibility"), sizeof u->visibility);
     u->saves_private = rn(row, "saves_private") != 0;
     u->is_admin = (int)rn(row, "is_admin");
     u->disabled = (int)rn(row, "disabled");
     u->created_at = rn(row, "created_at");
+    if (fc_user_set_bio(u, rs(row, "bio")) || fc_user_set_cuisines(u, rs(row, "cuisines"))) {
+        fc_user_clear(u);
+        free(u);
+        return FC_ERR;
+    }
     im->max_user = MAX(im->max_user, u->id);
     dynamo_writer_put(&im->w, dynamo_user_item(u));
     unique_put(im, "UNAME#", u->username, "uid", u->id, 1);
@@ -441,6 +444,7 @@ static int import_users(struct dynamo_import *im, json_object *row)
         unique_put(im, "UEXT#", u->ext_id, "uid", u->id, 0);
     if (u->auth_id[0])
         unique_put(im, "UEXT#", u->auth_id, "uid", u->id, 0);
+    fc_user_clear(u);
     free(u);
     return FC_OK;
 }

@@ -407,7 +407,8 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
-static void row_user(sqlite3_stmt *st, struct fc_user *u)
+/* FC_OK, or FC_ERR (no memory) with nothing in u to free. */
+static int row_user(sqlite3_stmt *st, struct fc_user *u)
 {
     memset(u, 0, sizeof *u);
     u->id = sqlite3_column_int64(st, 0);
@@ -416,9 +417,7 @@ static void row_user(sqlite3_stmt *st, struct fc_user *u)
     col_text(st, 3, u->pw_hash, sizeof u->pw_hash);
     col_text(st, 4, u->ext_id, sizeof u->ext_id);
     col_text(st, 5, u->display_name, sizeof u->display_name);
-    col_text(st, 6, u->bio, sizeof u->bio);
     col_text(st, 7, u->city, sizeof u->city);
-    col_text(st, 8, u->cuisines, sizeof u->cuisines);
     col_text(st, 9, u->price, sizeof u->price);
     col_text(st, 10, u->visibility, sizeof u->visibility);
     u->is_admin = sqlite3_column_int(st, 11);
@@ -426,18 +425,24 @@ static void row_user(sqlite3_stmt *st, struct fc_user *u)
     u->created_at = sqlite3_column_int64(st, 13);
     col_text(st, 14, u->auth_id, sizeof u->auth_id);
     u->saves_private = sqlite3_column_int(st, 15);
+    if (!(u->bio = col_dup(st, 6)) || !(u->cuisines = col_dup(st, 8))) {
+        fc_user_clear(u);
+        return FC_ERR;
+    }
+    return FC_OK;
 }
 
-/* Steps a one-row query into a user. */
+/* Steps a one-row query into a user (zeroed when there is none: nothing to free). */
 static int one_user(struct fc_store *s, sqlite3_stmt *st, struct fc_user *out)
 {
     int rc = sqlite3_step(st), r;
     if (rc == SQLITE_ROW) {
-        row_user(st, out);
-        r = FC_OK;
+        r = row_user(st, out);
     } else if (rc == SQLITE_DONE) {
+        memset(out, 0, sizeof *out);
         r = FC_NOTFOUND;
     } else {
+        memset(out, 0, sizeof *out);
         fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
         note_fault(s);
         r = FC_ERR;

@@ -75,9 +75,11 @@ void fc_store_user_redact(struct fc_user *u, unsigned fields)
     if (!(fields & FC_FIELD_NAME))
         u->display_name[0] = '\0';
     if (!(fields & FC_FIELD_PROFILE)) {
-        u->bio[0] = '\0';
+        if (u->bio)
+            u->bio[0] = '\0';
         u->city[0] = '\0';
-        u->cuisines[0] = '\0';
+        if (u->cuisines)
+            u->cuisines[0] = '\0';
         u->price[0] = '\0';
     }
 }
@@ -154,6 +156,42 @@ void fc_store_fault_clear(void)
 }
 
 /* ---- owned text of records ------------------------------------------------------------------ */
+
+void fc_user_clear(struct fc_user *u)
+{
+    free(u->bio);
+    free(u->cuisines);
+    u->bio = u->cuisines = NULL;
+}
+
+static int set_owned(char **field, const char *v)
+{
+    free(*field);
+    *field = strdup(v ? v : "");
+    return *field ? FC_OK : FC_ERR;
+}
+
+int fc_user_set_bio(struct fc_user *u, const char *v)
+{
+    return set_owned(&u->bio, v);
+}
+
+int fc_user_set_cuisines(struct fc_user *u, const char *v)
+{
+    return set_owned(&u->cuisines, v);
+}
+
+int fc_user_copy(struct fc_user *dst, const struct fc_user *src)
+{
+    *dst = *src;
+    dst->bio = dst->cuisines = NULL;
+    if ((src->bio && set_owned(&dst->bio, src->bio)) ||
+        (src->cuisines && set_owned(&dst->cuisines, src->cuisines))) {
+        fc_user_clear(dst);
+        return FC_ERR;
+    }
+    return FC_OK;
+}
 
 void fc_review_clear(struct fc_review *r)
 {

@@ -7,6 +7,13 @@
 
 #include <ClearSilver.h>
 
+/* A member. bio and cuisines are malloc'ed, owned by the record (fc_user_clear): never NULL in
+ * a record a store read filled (but the admin search's rows, which carry neither); a writer's
+ * NULL stores "". The other text fields are fixed buffers no smaller than what is accepted
+ * into them: the sign-up checks (auth/local.c: username 3-32 characters of [A-Za-z0-9._-],
+ * e-mail at most 254 bytes) and the profile's (svc/profiles.c: display name 60 characters,
+ * city 80, at most 4 bytes each), price and visibility from fixed lists; imports and Cognito
+ * cut longer values to them. */
 struct fc_user {
     int64_t id;
     char username[64];
@@ -15,16 +22,27 @@ struct fc_user {
     char ext_id[64];  /* the identity the account was made with (import id, cognito:<sub>) */
     char auth_id[64]; /* a sign-in identity linked later (cognito:<sub>), or "" */
     char display_name[256];
-    char bio[4096];
+    char *bio;
     char city[384];
-    char cuisines[2048]; /* comma-separated */
-    char price[16];      /* low | medium | high | "" */
+    char *cuisines; /* comma-separated */
+    char price[16]; /* low | medium | high | "" */
     char visibility[16];
     int is_admin;
     int disabled;
     int64_t created_at;
     int saves_private; /* 1: the want-to-go list is theirs alone (no saves in friends' feeds) */
 };
+
+/* Frees a user's bio and cuisines (the record itself is the caller's); both NULL after it.
+ * Safe on a zeroed record. */
+void fc_user_clear(struct fc_user *u);
+/* Set u->bio / u->cuisines to a copy of v (NULL: ""), freeing the one it had (u zeroed or
+ * filled before). FC_OK, or FC_ERR (no memory: the field is NULL). */
+int fc_user_set_bio(struct fc_user *u, const char *v);
+int fc_user_set_cuisines(struct fc_user *u, const char *v);
+/* *dst = *src with its own copies of the owned text (dst is overwritten, not cleared: clear it
+ * first if it held a user). FC_ERR (no memory): dst holds nothing to free. */
+int fc_user_copy(struct fc_user *dst, const struct fc_user *src);
 
 struct fc_restaurant {
     int64_t id;
@@ -310,6 +328,8 @@ struct fc_store_ops {
 
     /* users */
     int (*user_create)(struct fc_store *s, struct fc_user *u); /* sets u->id */
+    /* The user reads overwrite *out (clear it first if it held a user): on FC_OK it has its
+     * own bio and cuisines (fc_user_clear); otherwise it is zeroed, with nothing to free. */
     int (*user_get)(struct fc_store *s, int64_t id, struct fc_user *out);
     int (*user_by_name)(struct fc_store *s, const char *username, struct fc_user *out);
     /* The user whose ext_id or auth_id is ext_id. */
@@ -426,7 +446,7 @@ struct fc_store_ops {
 
     /* admin console */
     /* Users matching q ordered by username: at most q->limit into out (caller-sized), *total
-     * the count of all matches. */
+     * the count of all matches. The rows carry no bio or cuisines (NULL). */
     int (*user_search)(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
                        int *n, int *total);
     /* Ends every session of a user (when the account is disabled). */

@@ -212,6 +212,8 @@ int fc_svc_admin_users(const struct fc_svc *sv, const struct fc_svc_admin_users_
 
 void fc_svc_admin_users_free(struct fc_svc_admin_users *out)
 {
+    for (int i = 0; out->users && i < out->n; i++)
+        fc_user_clear(&out->users[i]);
     free(out->users);
     out->users = NULL;
     out->n = 0;
@@ -233,6 +235,7 @@ int fc_svc_admin_user(const struct fc_svc *sv, const char *username, struct fc_u
 {
     struct fc_store *s;
 
+    memset(out, 0, sizeof *out);
     *reviews = 0;
     if (fc_svc_admin_check(sv, res))
         return FC_EINVAL;
@@ -292,6 +295,8 @@ int fc_svc_admin_act(const struct fc_svc *sv, const char *username, enum fc_svc_
     char msg[sizeof res->message];
     int admin, disabled, rc = FC_EINVAL;
 
+    if (target)
+        memset(target, 0, sizeof *target);
     if (fc_svc_admin_check(sv, res))
         return FC_EINVAL;
     s = sv->app->store;
@@ -300,8 +305,11 @@ int fc_svc_admin_act(const struct fc_svc *sv, const char *username, enum fc_svc_
         return fc_svc_fail(res, 500, NULL, NULL, "Out of memory.");
     if (load_target(sv, username, u, res))
         goto out;
-    if (target)
-        *target = *u;
+    if (target && fc_user_copy(target, u)) {
+        memset(target, 0, sizeof *target);
+        rc = fc_svc_fail(res, 500, NULL, NULL, "Out of memory.");
+        goto out;
+    }
     who = u->display_name[0] ? u->display_name : u->username;
     why = fc_svc_admin_refusal(sv->actor, a, u);
     if (why) {
@@ -357,6 +365,7 @@ int fc_svc_admin_act(const struct fc_svc *sv, const char *username, enum fc_svc_
     fc_strlcpy(res->message, msg, sizeof res->message);
     rc = FC_OK;
 out:
+    fc_user_clear(u);
     free(u);
     return rc;
 }

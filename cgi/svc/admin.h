@@ -77,7 +77,8 @@ int fc_svc_admin_users(const struct fc_svc *sv, const struct fc_svc_admin_users_
                        struct fc_svc_admin_users *out, struct fc_svc_result *res);
 void fc_svc_admin_users_free(struct fc_svc_admin_users *out);
 
-/* One user and the number of their reviews: 404 when no user has that name. */
+/* One user and the number of their reviews: 404 when no user has that name. *out owns its
+ * text: fc_user_clear(out) after, whatever the result. */
 int fc_svc_admin_user(const struct fc_svc *sv, const char *username, struct fc_user *out,
                       int *reviews, struct fc_svc_result *res);
 
@@ -96,7 +97,8 @@ const char *fc_svc_admin_refusal(const struct fc_user *actor, enum fc_svc_admin_
                                  const struct fc_user *target);
 /* Does a to the user named username: 404 no such user, 409 refused (the actor's own account);
  * disabling ends the user's sessions. On success res->message says what was done (or that
- * nothing needed doing) and *target (may be NULL) is the user as they were before. */
+ * nothing needed doing) and *target (may be NULL) is the user as they were before, with its own
+ * text: fc_user_clear(target) after, whatever the result. */
 int fc_svc_admin_act(const struct fc_svc *sv, const char *username, enum fc_svc_admin_action a,
                      struct fc_user *target, struct fc_svc_result *res);
 

@@ -19,7 +19,8 @@
 #define QUERY_MAX      60
 
 /* The member called username as the actor may reach them: 404 for nobody, a disabled account
- * (but to admins) and someone who blocked the actor; *rel the actor's bits towards them. */
+ * (but to admins) and someone who blocked the actor; *rel the actor's bits towards them. u is
+ * overwritten; it holds text to free (fc_user_clear) only when this answers FC_OK. */
 static int reach(const struct fc_svc *sv, const char *username, struct fc_user *u, int *rel,
                  struct fc_svc_result *res)
 {
@@ -29,13 +30,17 @@ static int reach(const struct fc_svc *sv, const char *username, struct fc_user *
     *rel = 0;
     if (rc == FC_ERR)
         return fc_svc_fail_store(sv, res, "user");
-    if (rc == FC_NOTFOUND || (u->disabled && !(sv->actor && sv->actor->is_admin)))
+    if (rc == FC_NOTFOUND)
         return fc_svc_fail(res, 404, "user_not_found", NULL, "There is no user by that name.");
-    if (me && me != u->id && s->ops->relation(s, me, u->id, rel))
-        return fc_svc_fail_store(sv, res, "relation");
-    if (*rel & FC_REL_BLOCKED_BY) /* someone who blocked you is not there for you */
-        return fc_svc_fail(res, 404, "user_not_found", NULL, "There is no user by that name.");
-    return FC_OK;
+    if (u->disabled && !(sv->actor && sv->actor->is_admin))
+        rc = fc_svc_fail(res, 404, "user_not_found", NULL, "There is no user by that name.");
+    else if (me && me != u->id && s->ops->relation(s, me, u->id, rel))
+        rc = fc_svc_fail_store(sv, res, "relation");
+    else if (*rel & FC_REL_BLOCKED_BY) /* someone who blocked you is not there for you */
+        rc = fc_svc_fail(res, 404, "user_not_found", NULL, "There is no user by that name.");
+    if (rc)
+        fc_user_clear(u);
+    return rc;
 }
 
 int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
@@ -76,6 +81,7 @@ int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_
                        struct fc_svc_result *res)
 {
     int rel;
+    memset(out, 0, sizeof *out);
     fc_svc_ok(res, 200);
     if (!sv->actor)
         return fc_svc_fail(res, 401, NULL, NULL, "Log in to edit your profile.");
@@ -206,7 +212,7 @@ int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
     static const char *const visibilities[] = {"public", "friends", NULL};
     struct fc_store *s = sv->app->store;
     struct fc_user *u = out;
-    char cuisines[sizeof u->cuisines];
+    char cuisines[FC_SVC_CUISINES_MAX];
     int bad = 0;
 
     if (fc_svc_profile_own(sv, username, u, res))
@@ -214,8 +220,8 @@ int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
     /* what was asked goes into *out before the checks: a refused form shows it again */
     if (in->display_name)
         fc_strlcpy(u->display_name, in->display_name, sizeof u->display_name);
-    if (in->bio)
-        fc_strlcpy(u->bio, in->bio, sizeof u->bio);
+    if (in->bio && fc_user_set_bio(u, in->bio))
+        return fc_svc_fail_store(sv, res, "profile (no memory)");
     if (in->city)
         fc_strlcpy(u->city, in->city, sizeof u->city);
     if (in->price)
@@ -229,7 +235,7 @@ int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
         (!*in->display_name || !fits(in->display_name, NAME_MAX_CHARS, sizeof u->display_name)))
         bad = fc_svc_fail(res, 422, "invalid_value", "display_name",
                           "Display name must be 1 to %d characters.", NAME_MAX_CHARS);
-    else if (in->bio && !fits(in->bio, BIO_MAX_CHARS, sizeof u->bio))
+    else if (in->bio && !fits(in->bio, BIO_MAX_CHARS, 4 * BIO_MAX_CHARS + 1))
         bad = fc_svc_fail(res, 422, "invalid_value", "bio",
                           "Bio is too long (at most %d characters).", BIO_MAX_CHARS);
     else if (in->city && !fits(in->city, CITY_MAX_CHARS, sizeof u->city))
@@ -243,8 +249,8 @@ int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
                           "Visibility must be \"public\" or \"friends\".");
     else if (in->set_cuisines) {
         bad = read_cuisines(sv, in, cuisines, sizeof cuisines, res);
-        if (!bad)
-            fc_strlcpy(u->cuisines, cuisines, sizeof u->cuisines);
+        if (!bad && fc_user_set_cuisines(u, cuisines))
+            return fc_svc_fail_store(sv, res, "profile (no memory)");
     }
     if (bad)
         return bad;
@@ -288,6 +294,7 @@ int fc_svc_avatar(const struct fc_svc *sv, const char *username, int want_bytes,
     fc_svc_ok(res, 200);
     if (reach(sv, username, &u, &rel, res))
         return FC_EINVAL;
+    fc_user_clear(&u); /* its name, id and visibility are what counts */
     fc_strlcpy(out->username, u.username, sizeof out->username);
     fc_strlcpy(out->name, u.display_name[0] ? u.display_name : u.username, sizeof out->name);
     if (s->ops->avatar_get(s, u.id, key, sizeof key))

@@ -8,6 +8,10 @@
 
 #include <stddef.h>
 
+/* The most bytes of a profile's cuisines (comma-separated, with the NUL): more is "Too many
+ * cuisines" (422). */
+#define FC_SVC_CUISINES_MAX 2048
+
 /* A member's profile as the actor may see it. */
 struct fc_svc_profile {
     struct fc_user user; /* blanked outside fields (fc_store_user_redact) */
@@ -19,7 +23,8 @@ struct fc_svc_profile {
 };
 
 /* The profile of username: 404 for nobody by that name, a disabled account (but to admins) and
- * someone who blocked the actor. */
+ * someone who blocked the actor. out->user owns its text: fc_user_clear(&out->user) after,
+ * whatever the result. */
 int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
                        struct fc_svc_result *res);
 /* The newest reviews of p's member the actor may see, at most max into out (none when the
@@ -43,7 +48,8 @@ struct fc_svc_profile_edit {
 };
 
 /* The member called username, for the actor to edit: 404 (as fc_svc_profile_get), 403 when it
- * is someone else's profile. username NULL: the actor's own. */
+ * is someone else's profile. username NULL: the actor's own. *out is overwritten and owns its
+ * text: fc_user_clear(out) after, whatever the result (the same for fc_svc_profile_edit). */
 int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_user *out,
                        struct fc_svc_result *res);
 /* Applies in to the actor's profile username (NULL: their own) and stores it; 422 naming the

@@ -21,7 +21,7 @@ static int now_of(const struct fc_svc *sv, struct fc_rec_now *now, struct fc_rat
     struct fc_store *s = sv->app->store;
     int n = 0;
     memset(now, 0, sizeof *now);
-    now->favourites = sv->actor ? sv->actor->cuisines : "";
+    now->favourites = sv->actor && sv->actor->cuisines ? sv->actor->cuisines : "";
     *rated = NULL;
     if (!sv->actor)
         return FC_OK;
@@ -101,7 +101,9 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
         if (res[i].reason == REC_WHY_FRIENDS) {
             for (int f = 0; f < res[i].n_friends && f < 3; f++) {
                 struct fc_user u;
-                if (s->ops->user_get(s, res[i].friend_ids[f], &u) != FC_OK || u.disabled)
+                int found = s->ops->user_get(s, res[i].friend_ids[f], &u) == FC_OK;
+                fc_user_clear(&u); /* the names are what counts */
+                if (!found || u.disabled)
                     continue;
                 fc_strlcpy(o->names[o->n_names].username, u.username, sizeof o->names[0].username);
                 fc_strlcpy(o->names[o->n_names].display_name, u.display_name,

@@ -57,6 +57,7 @@ int fc_svc_reset_issue(const struct fc_svc *sv, const char *username, struct fc_
                            "This site's accounts are Cognito's: people reset their password "
                            "with the code Cognito e-mails them (Forgot your password?).");
     rc = s->ops->user_by_name(s, username, &u);
+    fc_user_clear(&u); /* its id and name are what counts */
     if (rc == FC_NOTFOUND)
         return fc_svc_fail(res, 404, "not_found", NULL, "No such user.");
     if (rc)
@@ -133,6 +134,7 @@ int fc_svc_reset_forgot(const struct fc_svc *sv, const char *email, const char *
     if (err)
         return fc_svc_fail_store(sv, res, "the reset link throttle");
     rc = s->ops->user_by_email(s, email, &u);
+    fc_user_clear(&u); /* its id and name are what counts */
     if (rc && rc != FC_NOTFOUND)
         return fc_svc_fail_store(sv, res, "finding the account");
     fc_svc_ok(res, 200);
@@ -183,6 +185,7 @@ int fc_svc_reset_use(const struct fc_svc *sv, const char *token, const char *pas
     if (rc)
         return fc_svc_fail_store(sv, res, "reading the reset link");
     rc = s->ops->user_get(s, uid, &u);
+    fc_user_clear(&u); /* its id and name are what counts */
     if (rc == FC_NOTFOUND || (rc == FC_OK && u.disabled))
         return fc_svc_fail(res, 404, "invalid_link", NULL,
                            "This reset link was used already or has expired. Ask for a new one.");

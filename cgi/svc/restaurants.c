@@ -362,8 +362,11 @@ int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **feature
 int fc_svc_health(const struct fc_svc *sv, struct fc_svc_result *res)
 {
     struct fc_user u;
+    int rc;
     fc_svc_ok(res, 200);
-    if (sv->app->store->ops->user_get(sv->app->store, 0, &u) == FC_ERR)
+    rc = sv->app->store->ops->user_get(sv->app->store, 0, &u);
+    fc_user_clear(&u);
+    if (rc == FC_ERR)
         return fc_svc_fail(res, 503, "unavailable", NULL, "store unavailable");
     return FC_OK;
 }

@@ -194,8 +194,10 @@ int fc_svc_review_get(const struct fc_svc *sv, int64_t id, struct fc_review_row 
     fc_svc_ok(res, 200);
     memset(out, 0, sizeof *out);
     rc = id > 0 ? s->ops->review_get(s, id, &out->r) : FC_NOTFOUND;
-    if (rc == FC_OK)
+    if (rc == FC_OK) {
         rc = s->ops->user_get(s, out->r.user_id, &author);
+        fc_user_clear(&author); /* who they are is what counts */
+    }
     if (rc == FC_OK)
         rc = s->ops->rest_get(s, out->r.restaurant_id, &rest);
     if (rc == FC_OK && viewer && viewer != author.id &&

@@ -54,6 +54,7 @@ int fc_svc_friend_act(const struct fc_svc *sv, const struct fc_svc_friend_in *in
     if (in->act > FC_ACT_UNBLOCK)
         return fc_svc_fail(res, 404, NULL, NULL, "There is no such action.");
     rc = s->ops->user_by_name(s, in->username ? in->username : "", &u);
+    fc_user_clear(&u); /* its id and state are what counts */
     if (rc == FC_ERR)
         return fc_svc_fail_store(sv, res, "user");
     if (rc == FC_NOTFOUND || u.disabled)

@@ -44,8 +44,10 @@ static int review_for(const struct fc_svc *sv, int64_t id, struct fc_review *r, 
     rc = id > 0 ? s->ops->review_get(s, id, r) : FC_NOTFOUND;
     if (rc == FC_OK)
         fc_review_clear(r); /* its text is not needed here */
-    if (rc == FC_OK)
+    if (rc == FC_OK) {
         rc = s->ops->user_get(s, r->user_id, &author);
+        fc_user_clear(&author); /* who they are is what counts */
+    }
     if (rc == FC_OK && me && me != author.id && s->ops->relation(s, me, author.id, &rel))
         rc = FC_ERR;
     if (rc == FC_ERR)
@@ -178,8 +180,10 @@ int fc_svc_comment_delete(const struct fc_svc *sv, int64_t id, struct fc_comment
         return fc_svc_fail_store(sv, res, "comment");
     if (rc == FC_OK && review_for(sv, out->review_id, &r, &seen, &may, res))
         return FC_ERR;
-    if (rc == FC_OK && seen)
+    if (rc == FC_OK && seen) {
         rc = s->ops->user_get(s, out->user_id, &who);
+        fc_user_clear(&who);
+    }
     if (rc == FC_OK && seen && me != who.id && s->ops->relation(s, me, who.id, &rel))
         return fc_svc_fail_store(sv, res, "comment");
     if (rc == FC_OK && seen && who.id != r.user_id &&

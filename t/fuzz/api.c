@@ -123,6 +123,7 @@ static void make_admin(void)
     if (app.store->ops->user_by_name(app.store, "fuzzer", &u) ||
         app.store->ops->user_set_flags(app.store, u.id, 1, 0))
         abort();
+    fc_user_clear(&u);
 }
 
 /* Logs the harness user in with the log-in form: session cookie and CSRF token. */

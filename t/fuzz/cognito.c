@@ -193,6 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o->session_check(auth, SESSION_HASH, &u);
         break;
     }
+    fc_user_clear(&u);
     if (!memchr(err.message, '\0', sizeof err.message) ||
         !memchr(err.field, '\0', sizeof err.field))
         abort();

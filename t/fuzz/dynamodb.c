@@ -61,12 +61,15 @@ static void run(unsigned op, unsigned arg)
     switch (op) {
     case 0:
         o->user_get(S, 1001, &u);
+        fc_user_clear(&u);
         break;
     case 1:
         o->user_by_name(S, "u1001", &u);
+        fc_user_clear(&u);
         break;
     case 2:
         o->user_by_ext(S, "cognito-sub-1", &u);
+        fc_user_clear(&u);
         break;
     case 3:
         o->session_get(S, "6b1d0e0b1f4c4e2f9a7c3d5e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9012345", &a,

@@ -100,6 +100,7 @@ static void d_user(struct fc_store *s, FILE *f, const void *arg)
         fprintf(f, " %" PRId64 " %s %s %s %s|%s|%s|%s|%s|%s %d %d %" PRId64, u.id, u.username,
                 u.email, u.pw_hash, u.ext_id, u.display_name, u.bio, u.city, u.cuisines,
                 u.visibility, u.is_admin, u.disabled, u.created_at);
+    fc_user_clear(&u);
 }
 
 static void d_people(struct fc_store *s, FILE *f, const void *arg)
@@ -429,12 +430,13 @@ static void make_world(void)
         snprintf(u.display_name, sizeof u.display_name, "%s", DISPLAY[i]);
         snprintf(u.pw_hash, sizeof u.pw_hash, "hash-%d", i);
         snprintf(u.city, sizeof u.city, "%s", i % 2 ? "Cuernavaca" : "San Luis Potosi");
-        snprintf(u.cuisines, sizeof u.cuisines, "%s", i % 3 ? "Mexican" : "Japanese,Bar");
+        assert_int_equal(fc_user_set_cuisines(&u, i % 3 ? "Mexican" : "Japanese,Bar"), FC_OK);
         snprintf(u.visibility, sizeof u.visibility, "%s", i % 4 == 0 ? "friends" : "public");
         if (i % 3 == 0)
             snprintf(u.ext_id, sizeof u.ext_id, "x:%d", i);
         u.created_at = clock_t0 + i;
         BOTH("user_create", S_->ops->user_create(S_, &u));
+        fc_user_clear(&u);
         uid[i] = u.id;
     }
     for (int i = 1; i <= NR; i++) {
@@ -615,19 +617,21 @@ static void random_op(int step)
         break;
     }
     case 17: {
-        struct fc_user u;
-        BOTH(what, S_->ops->user_get(S_, A, &u));
+        struct fc_user u = {0}; /* each read clears the one before */
+        BOTH(what, (fc_user_clear(&u), S_->ops->user_get(S_, A, &u)));
         snprintf(u.visibility, sizeof u.visibility, "%s", pick(2) ? "public" : "friends");
         if (pick(2))
             snprintf(u.display_name, sizeof u.display_name, "%s %d", DISPLAY[a], step % 3);
         BOTH(what, S_->ops->user_update_profile(S_, &u));
+        fc_user_clear(&u);
         break;
     }
     case 18:
         if (pick(4) == 0) {
-            struct fc_user u;
-            BOTH(what, S_->ops->user_get(S_, A, &u));
+            struct fc_user u = {0};
+            BOTH(what, (fc_user_clear(&u), S_->ops->user_get(S_, A, &u)));
             BOTH(what, S_->ops->user_set_flags(S_, A, u.is_admin, !u.disabled));
+            fc_user_clear(&u);
         }
         break;
     default:

@@ -75,9 +75,9 @@ static void fill_user(struct fc_user *u)
     strcpy(u->username, "olga");
     strcpy(u->email, "olga@example.com");
     strcpy(u->display_name, "Olga");
-    strcpy(u->bio, "bio");
+    assert_int_equal(fc_user_set_bio(u, "bio"), FC_OK);
     strcpy(u->city, "Cuernavaca");
-    strcpy(u->cuisines, "Mexican,Japanese");
+    assert_int_equal(fc_user_set_cuisines(u, "Mexican,Japanese"), FC_OK);
     strcpy(u->price, "low");
     strcpy(u->visibility, "friends");
 }
@@ -99,10 +99,14 @@ static void test_user_redact(void **state)
     assert_string_equal(u.city, "");
     assert_string_equal(u.cuisines, "");
     assert_string_equal(u.price, "");
+    fc_user_clear(&u);
     fill_user(&u);
     fc_store_user_redact(&u, 0);
     assert_string_equal(u.display_name, "");
     assert_string_equal(u.username, "olga");
+    fc_user_clear(&u);
+    fc_store_user_redact(&u, 0); /* a record without text */
+    assert_null(u.bio);
 }
 
 static void test_person_redact(void **state)
@@ -222,6 +226,7 @@ static int64_t mkuser(struct fc_store *s, const char *name)
     snprintf(u.ext_id, sizeof u.ext_id, "%s-ext", name);
     strcpy(u.pw_hash, "x");
     assert_int_equal(s->ops->user_create(s, &u), FC_OK);
+    fc_user_clear(&u);
     return u.id;
 }
 

@@ -22,7 +22,7 @@ static int64_t ana, bob, cy, r1, r2, r3;
 
 static int64_t mkuser(const char *name)
 {
-    struct fc_user u;
+    struct fc_user u = {0};
     memset(&u, 0, sizeof u);
     snprintf(u.username, sizeof u.username, "%s", name);
     snprintf(u.email, sizeof u.email, "%s@example.com", name);
@@ -111,10 +111,11 @@ static void test_store_health_figures(void **state)
 static void test_users(void **state)
 {
     (void)state;
-    struct fc_user u;
+    struct fc_user u = {0};
     assert_int_equal(S->ops->user_by_name(S, "ANA", &u), FC_OK); /* case-insensitive */
     assert_int_equal(u.id, ana);
     assert_string_equal(u.email, "ana@example.com");
+    fc_user_clear(&u);
     memset(&u, 0, sizeof u);
     snprintf(u.username, sizeof u.username, "Ana");
     snprintf(u.email, sizeof u.email, "other@example.com");
@@ -122,13 +123,16 @@ static void test_users(void **state)
     snprintf(u.username, sizeof u.username, "ana-2");
     snprintf(u.email, sizeof u.email, "ANA@example.com");
     assert_int_equal(S->ops->user_create(S, &u), FC_EXISTS);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, 999999, &u), FC_NOTFOUND);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, ana, &u), FC_OK);
-    snprintf(u.bio, sizeof u.bio, "hola");
-    snprintf(u.cuisines, sizeof u.cuisines, "Mexican,Japanese");
+    assert_int_equal(fc_user_set_bio(&u, "hola"), FC_OK);
+    assert_int_equal(fc_user_set_cuisines(&u, "Mexican,Japanese"), FC_OK);
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     assert_int_equal(S->ops->user_set_flags(S, ana, 1, 0), FC_OK);
     assert_int_equal(S->ops->user_set_password(S, ana, "newhash"), FC_OK);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, ana, &u), FC_OK);
     assert_string_equal(u.bio, "hola");
     assert_string_equal(u.cuisines, "Mexican,Japanese");
@@ -136,11 +140,15 @@ static void test_users(void **state)
     assert_int_equal(u.is_admin, 1);
 
     /* by e-mail (case-insensitive), and linking an outside identity once */
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_by_email(S, "BOB@example.com", &u), FC_OK);
     assert_int_equal(u.id, bob);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_by_email(S, "nobody@example.com", &u), FC_NOTFOUND);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_by_ext(S, "cognito:sub-1", &u), FC_NOTFOUND);
     assert_int_equal(S->ops->user_link_auth(S, bob, "cognito:sub-1"), FC_OK);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_by_ext(S, "cognito:sub-1", &u), FC_OK);
     assert_int_equal(u.id, bob);
     assert_string_equal(u.auth_id, "cognito:sub-1");
@@ -149,10 +157,13 @@ static void test_users(void **state)
     assert_int_equal(S->ops->user_link_auth(S, cy, "cognito:sub-1"), FC_EXISTS);
     assert_int_equal(S->ops->user_link_auth(S, cy, "bob-ext"), FC_EXISTS);
     assert_int_equal(S->ops->user_link_auth(S, 999999, "cognito:sub-3"), FC_EXISTS);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_by_ext(S, "bob-ext", &u), FC_OK); /* still found by ext_id */
     assert_int_equal(u.id, bob);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, cy, &u), FC_OK);
     assert_string_equal(u.auth_id, "");
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_by_ext(S, "cognito:sub-2", &u), FC_NOTFOUND);
 }
 
@@ -246,7 +257,7 @@ static void test_reviews_and_privacy(void **state)
     struct fc_review rv;
     struct fc_review_row rows[10];
     struct fc_restaurant r;
-    struct fc_user u;
+    struct fc_user u = {0};
     int n, count;
     double avg;
     put_review(bob, r1, 5, 1000);
@@ -279,6 +290,7 @@ static void test_reviews_and_privacy(void **state)
     assert_int_equal(count, 1);
     assert_true(avg > 4.9);
     /* friends-only: cy can't see bob's review, ana (friend) can, bob himself can */
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, bob, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
@@ -300,6 +312,7 @@ static void test_reviews_and_privacy(void **state)
     assert_int_equal(n, 0);
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    fc_user_clear(&u);
     /* blocks hide both ways */
     assert_int_equal(fc_store_relate_rc(S, cy, bob, FC_ACT_BLOCK, 20), FC_OK);
     assert_int_equal(S->ops->reviews_of_restaurant(S, r1, bob, rows, 10, &n), FC_OK);
@@ -438,11 +451,13 @@ static void test_saves_events_feed(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(it[0].restaurant_id, r3);
     { /* a private want-to-go list: the feed read leaves out gus's saves, and only them */
-        struct fc_user u;
+        struct fc_user u = {0};
+        fc_user_clear(&u);
         assert_int_equal(S->ops->user_get(S, gus, &u), FC_OK);
         assert_int_equal(u.saves_private, 0);
         u.saves_private = 1;
         assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+        fc_user_clear(&u);
         assert_int_equal(S->ops->user_get(S, gus, &u), FC_OK);
         assert_int_equal(u.saves_private, 1);
         assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
@@ -452,6 +467,7 @@ static void test_saves_events_feed(void **state)
         assert_int_equal(it[1].kind, FC_FEED_REVIEW);
         u.saves_private = 0;
         assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+        fc_user_clear(&u);
         assert_int_equal(S->ops->feed(S, fay, NULL, it, 10, &n), FC_OK);
         fc_feed_items_clear(it, n);
         assert_int_equal(n, 3); /* off: the save is back */
@@ -593,7 +609,7 @@ static void test_reviews_with_photo(void **state)
     const char *Q = "2222222222222222222222222222222222222222222222222222222222222222.png";
     int64_t pat = mkuser("pat"), quin = mkuser("quin"), rae = mkuser("rae");
     struct fc_review out[4], rv;
-    struct fc_user u;
+    struct fc_user u = {0};
     int n;
 
     put_photo_review(pat, r2, P, 3000);
@@ -615,6 +631,7 @@ static void test_reviews_with_photo(void **state)
 
     /* friends only: the friend and the author, no one else */
     assert_int_equal(fc_store_relate_rc(S, pat, rae, FC_ACT_BEFRIEND, 3001), FC_OK);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, pat, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
@@ -649,6 +666,7 @@ static void test_reviews_with_photo(void **state)
         fc_review_clear(&out[i_]);
     assert_int_equal(n, 1);
     assert_int_equal(out[0].user_id, quin);
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, quin, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
@@ -659,6 +677,7 @@ static void test_reviews_with_photo(void **state)
     assert_int_equal(out[0].user_id, pat);
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    fc_user_clear(&u);
 
     /* a rewrite with another photo moves it; one without a photo drops it */
     put_photo_review(pat, r2, Q, 3020);
@@ -692,15 +711,17 @@ static void test_reviews_with_photo(void **state)
 static void test_people_relation(void **state)
 {
     struct fc_person p[10];
-    struct fc_user u;
+    struct fc_user u = {0};
     int n;
     int64_t kim = mkuser("kim"), lou = mkuser("lou"), mia = mkuser("mia"), ned = mkuser("ned");
     (void)state;
     /* kim: friends-only with a city */
+    fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, kim, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
     snprintf(u.city, sizeof u.city, "Tepoztlan");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    fc_user_clear(&u);
     /* lou is kim's friend, mia lou's friend (kim suggested to mia), ned asks kim */
     assert_int_equal(fc_store_relate_rc(S, kim, lou, FC_ACT_BEFRIEND, 1), FC_OK);
     assert_int_equal(fc_store_relate_rc(S, lou, mia, FC_ACT_BEFRIEND, 1), FC_OK);
@@ -894,6 +915,74 @@ static void test_review_long_body(void **state)
     assert_string_equal(got.body, "");
     fc_review_clear(&got);
     free(body);
+}
+
+/* A user's bio and cuisines are sized to their data too: text longer than the fixed buffers
+ * held (4,096 and 2,048 bytes) comes back whole from every read, a writer's NULL stores "",
+ * and a read that finds nobody leaves nothing to free. */
+static void test_user_long_text(void **state)
+{
+    (void)state;
+    enum { LEN = 6000 };
+    struct fc_user u = {0}, copy;
+    char *bio = malloc(LEN + 1), *cuisines = malloc(LEN / 2 + 1);
+    int64_t id = mkuser("ltext");
+    assert_non_null(bio);
+    assert_non_null(cuisines);
+    for (int i = 0; i < LEN; i++)
+        bio[i] = (char)('a' + i % 26);
+    bio[LEN] = '\0';
+    for (int i = 0; i < LEN / 2; i++)
+        cuisines[i] = i % 8 == 7 ? ',' : (char)('A' + i % 26);
+    cuisines[LEN / 2] = '\0';
+    assert_true(sizeof(struct fc_user) < 2048);
+    assert_int_equal(S->ops->user_get(S, id, &u), FC_OK);
+    assert_string_equal(u.bio, ""); /* made with a NULL bio */
+    assert_string_equal(u.cuisines, "");
+    assert_int_equal(fc_user_set_bio(&u, bio), FC_OK);
+    assert_int_equal(fc_user_set_cuisines(&u, cuisines), FC_OK);
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    fc_user_clear(&u);
+    assert_null(u.bio);
+    assert_null(u.cuisines);
+    assert_int_equal(S->ops->user_get(S, id, &u), FC_OK);
+    assert_string_equal(u.bio, bio);
+    assert_string_equal(u.cuisines, cuisines);
+    assert_int_equal(fc_user_copy(&copy, &u), FC_OK); /* a deep copy */
+    assert_true(copy.bio != u.bio);
+    fc_user_clear(&u);
+    assert_string_equal(copy.bio, bio);
+    assert_string_equal(copy.cuisines, cuisines);
+    fc_user_clear(&copy);
+    assert_int_equal(S->ops->user_by_name(S, "LTEXT", &u), FC_OK);
+    assert_string_equal(u.bio, bio);
+    fc_user_clear(&u);
+    assert_int_equal(S->ops->user_by_email(S, "ltext@example.com", &u), FC_OK);
+    assert_string_equal(u.cuisines, cuisines);
+    fc_user_clear(&u);
+    assert_int_equal(S->ops->user_by_ext(S, "ltext-ext", &u), FC_OK);
+    assert_string_equal(u.bio, bio);
+    /* a writer's NULL stores "" */
+    fc_user_clear(&u);
+    assert_int_equal(S->ops->user_get(S, id, &u), FC_OK);
+    free(u.bio);
+    u.bio = NULL;
+    assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
+    fc_user_clear(&u);
+    assert_int_equal(S->ops->user_get(S, id, &u), FC_OK);
+    assert_string_equal(u.bio, "");
+    assert_string_equal(u.cuisines, cuisines);
+    fc_user_clear(&u);
+    /* nobody: zeroed, nothing to free */
+    memset(&u, 0xff, sizeof u);
+    assert_int_equal(S->ops->user_get(S, 999999, &u), FC_NOTFOUND);
+    assert_null(u.bio);
+    memset(&u, 0xff, sizeof u);
+    assert_int_equal(S->ops->user_by_name(S, "nobody-at-all", &u), FC_NOTFOUND);
+    assert_null(u.cuisines);
+    fc_user_clear(&u);
+    free(bio);
+    free(cuisines);
 }
 
 /* Discovery (issue #16): a restaurant with coordinates, hours and a state. */
@@ -1343,6 +1432,7 @@ int main(void)
         cmocka_unit_test(test_may_see),
         cmocka_unit_test(test_review_visited),
         cmocka_unit_test(test_review_long_body),
+        cmocka_unit_test(test_user_long_text),
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_talk),
         cmocka_unit_test(test_reset_links),

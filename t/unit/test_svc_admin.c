@@ -109,6 +109,7 @@ static void test_role_checked_in_the_service(void **state)
         REFUSED(fc_svc_admin_users(&sv, &uin, &users, &res));
         fc_svc_admin_users_free(&users);
         REFUSED(fc_svc_admin_user(&sv, "cat", &u, &reviews, &res));
+        fc_user_clear(&u);
         REFUSED(fc_svc_admin_act(&sv, "cat", FC_SVC_ADMIN_DISABLE, NULL, &res));
         REFUSED(fc_svc_admin_act(&sv, "bob", FC_SVC_ADMIN_MAKE_ADMIN, NULL, &res));
         REFUSED(fc_svc_admin_health(&sv, "1h", &h, &res));
@@ -133,8 +134,10 @@ static void test_role_checked_in_the_service(void **state)
         struct fc_user u;
         assert_int_equal(app.store->ops->user_by_name(app.store, "cat", &u), FC_OK);
         assert_int_equal(u.disabled, 0);
+        fc_user_clear(&u);
         assert_int_equal(app.store->ops->user_by_name(app.store, "bob", &u), FC_OK);
         assert_int_equal(u.is_admin, 0);
+        fc_user_clear(&u);
     }
 }
 
@@ -169,9 +172,12 @@ static void test_account_actions(void **state)
     assert_int_equal(fc_svc_admin_act(&sv, "cat", FC_SVC_ADMIN_DISABLE, &before, &res), FC_OK);
     assert_int_equal(res.status, 200);
     assert_int_equal(before.disabled, 0);
+    assert_string_equal(before.username, "cat");
+    fc_user_clear(&before);
     assert_non_null(strstr(res.message, "is disabled"));
     assert_int_equal(app.store->ops->user_by_name(app.store, "cat", &u), FC_OK);
     assert_int_equal(u.disabled, 1);
+    fc_user_clear(&u);
     assert_int_equal(app.store->ops->session_get(app.store, "hcat", &uid, &created, &seen),
                      FC_NOTFOUND);
     assert_int_equal(fc_svc_admin_act(&sv, "cat", FC_SVC_ADMIN_DISABLE, NULL, &res), FC_OK);
@@ -179,6 +185,7 @@ static void test_account_actions(void **state)
     assert_int_equal(fc_svc_admin_act(&sv, "cat", FC_SVC_ADMIN_ENABLE, NULL, &res), FC_OK);
     assert_int_equal(app.store->ops->user_by_name(app.store, "cat", &u), FC_OK);
     assert_int_equal(u.disabled, 0);
+    fc_user_clear(&u);
 }
 
 static void test_users_and_health(void **state)
