@@ -360,18 +360,18 @@ out:
     return rc;
 }
 
-int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
+int dynamo_count(struct fc_dynamo *d, json_object *req, int *n)
 {
     json_object *resp = NULL, *lek, *c;
+    int64_t total = 0;
     int pages = 0, rc;
-    *n = 0;
     json_object_object_add(req, "Select", json_object_new_string("COUNT"));
     json_object_object_del(req, "ExclusiveStartKey");
     for (;;) {
         if ((rc = dynamo_call(d, "Query", req, &resp)))
             break;
         if (json_object_object_get_ex(resp, "Count", &c))
-            *n += json_object_get_int64(c);
+            total += json_object_get_int64(c);
         if (!json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
             break;
         if ((rc = dynamo_page_next(d, "Query", req, lek, ++pages)))
@@ -381,6 +381,56 @@ int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
         resp = NULL;
     }
     json_object_put(resp);
+    if (rc == FC_OK)
+        *n = (int)total;
+    return rc;
+}
+
+void dynamo_consistent(struct fc_dynamo *d, json_object *req)
+{
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+}
+
+json_object *dynamo_query_prefix(struct fc_dynamo *d, const char *index, const char *pk,
+                                 const char *prefix)
+{
+    json_object *req = dynamo_req(d);
+    char cond[128] = "#pk = :pk";
+    if (prefix)
+        snprintf(cond, sizeof cond, "#pk = :pk AND begins_with(#%s, :pre)", index ? index : "sk");
+    if (index)
+        json_object_object_add(req, "IndexName", json_object_new_string(index));
+    dynamo_expr(req, "KeyConditionExpression", cond);
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    if (prefix)
+        dynamo_val(req, ":pre", dynamo_s(prefix));
+    dynamo_consistent(d, req);
+    return req;
+}
+
+void dynamo_newest(json_object *req, int max)
+{
+    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
+    json_object_object_add(req, "Limit", json_object_new_int(max));
+}
+
+static int del_each(void *ctx, json_object *it)
+{
+    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
+}
+
+int dynamo_delete_found(struct fc_dynamo *d, const char *op, json_object *req)
+{
+    struct dynamo_writer w;
+    int rc;
+    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
+    dynamo_writer_init(&w, d);
+    rc = dynamo_each(d, op, req, 0, del_each, &w);
+    if (rc == FC_OK)
+        rc = dynamo_writer_flush(&w);
+    dynamo_writer_free(&w);
+    json_object_put(req);
     return rc;
 }
 
@@ -437,6 +487,22 @@ void dynamo_sleep_ms(long ms)
         ;
 }
 
+/* What round (from 0) of a batch call left unprocessed (left, borrowed; NULL or empty: nothing)
+ * goes again: *again a new reference to it, after a backoff; FC_ERR (logged: "what
+ * unprocessed") past 8 rounds. */
+static int batch_again(const char *what, int round, json_object *left, json_object **again)
+{
+    if (!left || json_object_array_length(left) == 0)
+        return FC_OK;
+    if (round >= 8) {
+        fprintf(stderr, "forkcast: dynamodb: %s unprocessed\n", what);
+        return FC_ERR;
+    }
+    *again = json_object_get(left);
+    dynamo_sleep_ms(25L << round);
+    return FC_OK;
+}
+
 int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
                      json_object **found)
 {
@@ -456,8 +522,7 @@ int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *pro
             json_object *tr = json_object_new_object(), *resp = NULL, *x, *items;
             json_object_object_add(tr, "Keys", keys);
             keys = NULL;
-            if (d->consistent)
-                json_object_object_add(tr, "ConsistentRead", json_object_new_boolean(1));
+            dynamo_consistent(d, tr);
             if (projection)
                 dynamo_expr(tr, "ProjectionExpression", proj);
             json_object_object_add(ri, d->table, tr);
@@ -470,16 +535,9 @@ int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *pro
                     found_add(*found, json_object_array_get_idx(items, i));
             }
             if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedKeys", &x) &&
-                json_object_object_get_ex(x, d->table, &x) && (x = dynamo_get_array(x, "Keys")) &&
-                json_object_array_length(x) > 0) {
-                if (round >= 8) {
-                    fprintf(stderr, "forkcast: dynamodb: BatchGetItem left keys unprocessed\n");
-                    rc = FC_ERR;
-                } else {
-                    keys = json_object_get(x);
-                    dynamo_sleep_ms(25L << round);
-                }
-            }
+                json_object_object_get_ex(x, d->table, &x))
+                rc = batch_again("BatchGetItem left keys", round, dynamo_get_array(x, "Keys"),
+                                 &keys);
             json_object_put(resp);
             json_object_put(req);
             if (rc)
@@ -528,16 +586,9 @@ int dynamo_writer_flush(struct dynamo_writer *w)
         reqs = NULL;
         json_object_object_add(req, "RequestItems", ri);
         rc = dynamo_call(w->d, "BatchWriteItem", req, &resp);
-        if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedItems", &x) &&
-            (x = dynamo_get_array(x, w->d->table)) && json_object_array_length(x) > 0) {
-            if (round >= 8) {
-                fprintf(stderr, "forkcast: dynamodb: BatchWriteItem left items unprocessed\n");
-                rc = FC_ERR;
-            } else {
-                reqs = json_object_get(x);
-                dynamo_sleep_ms(25L << round);
-            }
-        }
+        if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedItems", &x))
+            rc = batch_again("BatchWriteItem left items", round, dynamo_get_array(x, w->d->table),
+                             &reqs);
         json_object_put(resp);
         json_object_put(req);
         if (rc)
@@ -720,8 +771,7 @@ int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *
     int rc;
     *item = NULL;
     json_object_object_add(req, "Key", dynamo_key(pk, sk));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     if (projection)
         dynamo_expr(req, "ProjectionExpression", projection);
     rc = dynamo_call(d, "GetItem", req, &resp);
@@ -1162,53 +1212,24 @@ static int d_fail_count(struct fc_store *s, const char *key, int64_t since, int 
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d);
     char pk[400], from[32];
-    long n = 0;
     int rc;
     snprintf(pk, sizeof pk, "FAIL#%s", key);
     snprintf(from, sizeof from, DYNAMO_TIME_FMT, (long long)(since > 0 ? since : 0));
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":from", dynamo_s(from));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_count(d, req, &n);
+    dynamo_consistent(d, req);
+    rc = dynamo_count(d, req, count);
     json_object_put(req);
-    if (rc == FC_OK)
-        *count = (int)n;
     return rc;
-}
-
-struct del_ctx {
-    struct dynamo_writer *w;
-};
-
-static int del_each(void *ctx, json_object *it)
-{
-    struct del_ctx *c = ctx;
-    return dynamo_writer_del(c->w, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
 }
 
 static int d_fail_clear(struct fc_store *s, const char *key)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    struct dynamo_writer w;
-    struct del_ctx c = {&w};
     char pk[400];
-    int rc;
     snprintf(pk, sizeof pk, "FAIL#%s", key);
-    dynamo_writer_init(&w, d);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk");
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_each(d, "Query", req, 0, del_each, &c);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Query", dynamo_query_prefix(d, NULL, pk, NULL));
 }
 
 /* ---- restaurants ----------------------------------------------------------------------------- */

@@ -125,9 +125,22 @@ int dynamo_page_next(struct fc_dynamo *d, const char *op, json_object *req, json
  * runs and removed at the end). */
 int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
                 dynamo_item_fn fn, void *ctx);
-/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n;
- * borrows req. */
-int dynamo_count(struct fc_dynamo *d, json_object *req, long *n);
+/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n
+ * (set on FC_OK only); borrows req. */
+int dynamo_count(struct fc_dynamo *d, json_object *req, int *n);
+/* Sets ConsistentRead on a read of the table or of a local index (borrows req) when
+ * Store.DynamoDB.ConsistentRead is on. */
+void dynamo_consistent(struct fc_dynamo *d, json_object *req);
+/* A Query (new) of partition pk for the items whose sort key begins with prefix (NULL: every
+ * item): the table's #sk, or on index ("lsi1": a local index, its sort key the attribute of that
+ * name); read as dynamo_consistent says. The placeholders it uses are :pk and :pre. */
+json_object *dynamo_query_prefix(struct fc_dynamo *d, const char *index, const char *pk,
+                                 const char *prefix);
+/* Newest first and at most max items: ScanIndexForward false, Limit max (borrows req). */
+void dynamo_newest(json_object *req, int max);
+/* Deletes every item that op ("Query" or "Scan") finds with req (taken: put here), in
+ * BatchWriteItem calls; FC_OK or the first error. */
+int dynamo_delete_found(struct fc_dynamo *d, const char *op, json_object *req);
 
 /* A set of keys to read with BatchGetItem (duplicates dropped). */
 struct dynamo_keys {

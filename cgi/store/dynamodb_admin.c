@@ -122,31 +122,17 @@ out:
 
 /* ---- sessions of a user ---------------------------------------------------------------------- */
 
-static int del_each(void *ctx, json_object *it)
-{
-    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
-}
-
 int dynamo_session_delete_user(struct fc_store *s, int64_t user_id)
 {
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d);
-    struct dynamo_writer w;
     char g1[48];
-    int rc;
     /* the user's sessions are one partition of gsi1 */
     snprintf(g1, sizeof g1, "USESS#%" PRId64, user_id);
     json_object_object_add(req, "IndexName", json_object_new_string("gsi1"));
     dynamo_expr(req, "KeyConditionExpression", "#gsi1pk = :p");
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
     dynamo_val(req, ":p", dynamo_s(g1));
-    dynamo_writer_init(&w, d);
-    rc = dynamo_each(d, "Query", req, 0, del_each, &w);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Query", req);
 }
 
 /* ---- metrics --------------------------------------------------------------------------------- */
@@ -321,8 +307,7 @@ static int metrics_read(struct fc_dynamo *d, int64_t since, struct mq *c)
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
     dynamo_val(req, ":pk", dynamo_s("METRICS"));
     dynamo_val(req, ":from", dynamo_s(from));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Query", req, 0, mq_each, c);
     json_object_put(req);
     return rc;
@@ -391,24 +376,15 @@ int dynamo_metrics_prune(struct fc_store *s, int64_t before)
 {
     struct fc_dynamo *d = D(s);
     json_object *req;
-    struct dynamo_writer w;
     char to[32];
-    int rc;
     if (before <= 0)
         return FC_OK;
     req = dynamo_req(d);
     snprintf(to, sizeof to, DYNAMO_TIME_FMT, (long long)before);
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk < :to");
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
     dynamo_val(req, ":pk", dynamo_s("METRICS"));
     dynamo_val(req, ":to", dynamo_s(to));
-    dynamo_writer_init(&w, d);
-    rc = dynamo_each(d, "Query", req, 0, del_each, &w);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Query", req);
 }
 
 /* ---- health ---------------------------------------------------------------------------------- */
@@ -612,8 +588,7 @@ int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
     dynamo_val(req, ":u", dynamo_s("U#"));
     dynamo_val(req, ":r", dynamo_s("RST#"));
     dynamo_val(req, ":e", dynamo_s("EV#"));
-    if (dy->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(dy, req);
     rc = dynamo_each(dy, "Scan", req, 0, load_each, &l);
     json_object_put(req);
     if (rc)

@@ -311,8 +311,7 @@ int dynamo_export_rows(struct fc_store *s,
     int rc;
     dynamo_expr(req, "FilterExpression", "NOT begins_with(#pk, :feed)");
     dynamo_val(req, ":feed", dynamo_s("FEED#"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Scan", req, 0, export_each, &c);
     json_object_put(req);
     return rc ? rc : c.stop;
@@ -863,25 +862,10 @@ void dynamo_import_abort(struct fc_dynamo *d)
 
 /* ---- emptying, rebuilding feeds -------------------------------------------------------------- */
 
-static int wipe_each(void *ctx, json_object *it)
-{
-    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
-}
-
 int dynamo_wipe(struct fc_store *s)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    struct dynamo_writer w;
-    int rc;
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
-    dynamo_writer_init(&w, d);
-    rc = dynamo_each(d, "Scan", req, 0, wipe_each, &w);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Scan", dynamo_req(d));
 }
 
 struct feeds_ctx {
@@ -921,8 +905,7 @@ int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written)
     /* every friendship, review, save and feed entry in one scan; stale entries go first */
     dynamo_expr(req, "ProjectionExpression",
                 "#pk, #sk, #user_id, #other_id, #id, #created_at, #restaurant_id, #stars");
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Scan", req, 0, feeds_each, &c);
     if (rc == FC_OK)
         rc = dynamo_writer_flush(&del);
@@ -987,8 +970,7 @@ int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written)
     /* one scan: every review and photo item; then the items no review wants go and the
      * missing ones are written (those in place stay: their photos keep being served) */
     dynamo_expr(req, "ProjectionExpression", "#pk, #sk, #id, #user_id, #restaurant_id, #photo");
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Scan", req, 0, photos_each, &c);
     if (rc == FC_OK) {
         json_object_object_foreach(c.have, key, val)

@@ -679,15 +679,9 @@ int dynamo_instance_events(struct fc_store *s, const char *instance_id,
     if (max <= 0)
         return FC_OK;
     /* the last max lines (newest first), then put back in time order */
-    req = dynamo_req(d);
     snprintf(pk, sizeof pk, "EC2#%s", instance_id);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :ev)");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":ev", dynamo_s("EV#"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    req = dynamo_query_prefix(d, NULL, pk, "EV#");
+    dynamo_newest(req, max);
     rc = dynamo_each(d, "Query", req, 0, ev_each, &c);
     json_object_put(req);
     if (rc)

@@ -314,8 +314,7 @@ int dynamo_feed_backfill(struct fc_dynamo *d, int64_t author, int64_t reader, in
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":a", dynamo_s("R#"));
     dynamo_val(req, ":b", dynamo_s("SV$"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Query", req, 0, backfill_each, &b);
     if (rc == FC_OK)
         rc = dynamo_writer_flush(&w);
@@ -464,20 +463,13 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
 int dynamo_review_count_user(struct fc_store *s, int64_t uid, int *count)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
+    json_object *req;
     char pk[32];
-    long n = 0;
     int rc;
     dynamo_user_pk(pk, uid);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :r)");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":r", dynamo_s("R#"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_count(d, req, &n);
+    req = dynamo_query_prefix(d, NULL, pk, "R#");
+    rc = dynamo_count(d, req, count);
     json_object_put(req);
-    if (rc == FC_OK)
-        *count = (int)n;
     return rc;
 }
 
@@ -1078,8 +1070,7 @@ int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t vie
     req = dynamo_req(d);
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk");
     dynamo_val(req, ":pk", dynamo_s(pk));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     if ((rc = dynamo_each(d, "Query", req, 0, cap_each, &pc)) || !refs.n)
         goto out;
     /* 2. one BatchGetItem: those reviews, their authors, the viewer's relation sets */
@@ -1607,13 +1598,8 @@ int dynamo_people(struct fc_store *s, enum fc_person_list which, int64_t v, stru
     case FC_LIST_REQ_OUT: {
         char pk[32];
         dynamo_user_pk(pk, v);
-        req = dynamo_req(d);
-        dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :p)");
+        req = dynamo_query_prefix(d, NULL, pk, which == FC_LIST_REQ_IN ? "G#RI#" : "G#RO#");
         dynamo_expr(req, "ProjectionExpression", "#other_id, #created_at");
-        dynamo_val(req, ":pk", dynamo_s(pk));
-        dynamo_val(req, ":p", dynamo_s(which == FC_LIST_REQ_IN ? "G#RI#" : "G#RO#"));
-        if (d->consistent)
-            json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
         if ((rc = dynamo_each(d, "Query", req, 0, req_each, &rq)))
             goto out;
         if ((rc = people_of(d, rq.ids, rq.at, rq.n, w.prof, 1, &ps, &np)))
@@ -1873,16 +1859,9 @@ int dynamo_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant *
     if (!(c.rid = calloc((size_t)max, sizeof *c.rid)))
         goto out;
     dynamo_user_pk(pk, uid);
-    req = dynamo_req(d);
-    json_object_object_add(req, "IndexName", json_object_new_string("lsi1"));
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#lsi1, :v)");
+    req = dynamo_query_prefix(d, "lsi1", pk, "V#");
     dynamo_expr(req, "ProjectionExpression", "#restaurant_id");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":v", dynamo_s("V#"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_newest(req, max);
     if ((rc = dynamo_each(d, "Query", req, 0, saves_each, &c)))
         goto out;
     for (int i = 0; i < c.n; i++) {
@@ -1952,21 +1931,14 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
 int dynamo_event_count(struct fc_store *s, int64_t uid, const char *type, int *count)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
+    json_object *req;
     char pk[32], pre[128];
-    long n = 0;
     int rc;
     snprintf(pk, sizeof pk, "EV#%" PRId64, uid);
     snprintf(pre, sizeof pre, "%s#", type);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :t)");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":t", dynamo_s(pre));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_count(d, req, &n);
+    req = dynamo_query_prefix(d, NULL, pk, pre);
+    rc = dynamo_count(d, req, count);
     json_object_put(req);
-    if (rc == FC_OK)
-        *count = (int)n;
     return rc;
 }
 

@@ -419,10 +419,8 @@ static int notes_query(struct fc_dynamo *d, int64_t user, int64_t after, int max
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":lo", dynamo_s(lo));
     dynamo_val(req, ":hi", dynamo_s("N#~"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_newest(req, max);
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Query", req, 1, collect_each, &col);
     json_object_put(req);
     return rc;
