@@ -386,6 +386,15 @@ int dynamo_count(struct fc_dynamo *d, json_object *req, int *n)
     return rc;
 }
 
+int dynamo_search_over(struct fc_dynamo *d, long *seen, const char *what, const char *unit)
+{
+    if (++*seen <= d->search_max)
+        return 0;
+    fprintf(stderr, "forkcast: dynamodb: %s stopped after %d %s (Store.DynamoDB.SearchMaxItems)\n",
+            what, d->search_max, unit);
+    return 1;
+}
+
 void dynamo_consistent(struct fc_dynamo *d, json_object *req)
 {
     if (d->consistent)
@@ -817,14 +826,61 @@ static void user_sort_key(char *out, size_t n, const char *display_name, int64_t
     snprintf(out, n, "%s\x01" DYNAMO_ID_FMT, display_name, (long long)id);
 }
 
-json_object *dynamo_user_item(const struct fc_user *u)
+json_object *dynamo_item_new(const char *pk, const char *sk, const char *type)
 {
     json_object *it = json_object_new_object();
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s(type));
+    return it;
+}
+
+void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *p = (const char *)rec + f[i].off;
+        int64_t v;
+        int iv;
+        if (f[i].kind == 's') {
+            dynamo_set(item, f[i].name, dynamo_s(p));
+            continue;
+        }
+        if (f[i].size == sizeof v) {
+            memcpy(&v, p, sizeof v);
+        } else {
+            memcpy(&iv, p, sizeof iv);
+            v = iv;
+        }
+        dynamo_set(item, f[i].name, dynamo_n(v));
+    }
+}
+
+void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *p = (char *)rec + f[i].off;
+        int64_t v;
+        int iv;
+        if (f[i].kind == 's') {
+            dynamo_copy_s(item, f[i].name, p, f[i].size);
+            continue;
+        }
+        v = dynamo_get_n(item, f[i].name);
+        if (f[i].size == sizeof v) {
+            memcpy(p, &v, sizeof v);
+        } else {
+            iv = (int)v;
+            memcpy(p, &iv, sizeof iv);
+        }
+    }
+}
+
+json_object *dynamo_user_item(const struct fc_user *u)
+{
+    json_object *it;
     char pk[32], sk2[600];
     dynamo_user_pk(pk, u->id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("PROFILE"));
-    dynamo_set(it, "type", dynamo_s("user"));
+    it = dynamo_item_new(pk, "PROFILE", "user");
     dynamo_set(it, "id", dynamo_n(u->id));
     dynamo_set(it, "username", dynamo_s(u->username));
     dynamo_set(it, "email", dynamo_s(u->email));
@@ -1060,13 +1116,11 @@ static int64_t session_ttl(struct fc_dynamo *d, int64_t created, int64_t last_se
 json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
                                  int64_t created, int64_t last_seen)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[160], g1[48];
     snprintf(pk, sizeof pk, "S#%s", hash);
     snprintf(g1, sizeof g1, "USESS#%" PRId64, uid);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("SESSION"));
-    dynamo_set(it, "type", dynamo_s("session"));
+    it = dynamo_item_new(pk, "SESSION", "session");
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "created_at", dynamo_n(created));
     dynamo_set(it, "last_seen", dynamo_n(last_seen));
@@ -1082,15 +1136,13 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
                          unsigned char out[32])
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = json_object_new_object(), *resp = NULL, *item;
+    json_object *req = dynamo_req(d), *it = dynamo_item_new("SITE", "SECRET", "site_secret");
+    json_object *resp = NULL, *item;
     char hex[65];
     const char *v;
     int rc;
 
     fc_hex(hex, candidate, 32);
-    dynamo_set(it, "pk", dynamo_s("SITE"));
-    dynamo_set(it, "sk", dynamo_s("SECRET"));
-    dynamo_set(it, "type", dynamo_s("site_secret"));
     dynamo_set(it, "value", dynamo_s(hex));
     json_object_object_add(req, "Item", it);
     dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
@@ -1181,14 +1233,12 @@ static int d_session_delete(struct fc_store *s, const char *hash)
 
 json_object *dynamo_failure_item(const char *key, int64_t now)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[400], sk[64], rnd[17];
     snprintf(pk, sizeof pk, "FAIL#%s", key);
     dynamo_rand_hex(rnd);
     snprintf(sk, sizeof sk, DYNAMO_TIME_FMT "#%s", (long long)(now > 0 ? now : 0), rnd);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("failure"));
+    it = dynamo_item_new(pk, sk, "failure");
     dynamo_set(it, "key", dynamo_s(key));
     dynamo_set(it, "at", dynamo_n(now));
     /* failures older than a day are of no use to any window: DynamoDB deletes them */
@@ -1289,12 +1339,10 @@ static json_object *cuisine_set(const char *cuisines)
 
 json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int64_t sum)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], low[512], g2[32];
     dynamo_rest_pk(pk, r->id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("RESTAURANT"));
-    dynamo_set(it, "type", dynamo_s("restaurant"));
+    it = dynamo_item_new(pk, "RESTAURANT", "restaurant");
     dynamo_set(it, "id", dynamo_n(r->id));
     dynamo_set(it, "ext_id", dynamo_s(r->ext_id));
     dynamo_set(it, "name", dynamo_s(r->name));
@@ -1486,13 +1534,8 @@ static int set_has(json_object *it, const char *name, const char *value)
 static int cat_each(void *ctx, json_object *it)
 {
     struct cat_ctx *c = ctx;
-    if (++c->seen > c->d->search_max) {
-        fprintf(stderr,
-                "forkcast: dynamodb: restaurant search stopped after %d items "
-                "(Store.DynamoDB.SearchMaxItems)\n",
-                c->d->search_max);
+    if (dynamo_search_over(c->d, &c->seen, "restaurant search", "items"))
         return 1;
-    }
     if (c->cuisines) {
         json_object *v = attr(it, "cuis", "SS");
         const char *city = dynamo_get_s(it, "city");
@@ -1512,14 +1555,8 @@ static int cat_each(void *ctx, json_object *it)
         return 0;
     if (c->q->city && *c->q->city && strcmp(dynamo_get_s(it, "city"), c->q->city))
         return 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 256;
-        struct cat_row *nr = realloc(c->rows, cap * sizeof *nr);
-        if (!nr)
-            return FC_ERR;
-        c->rows = nr;
-        c->cap = cap;
-    }
+    if (fc_grow(&c->rows, &c->cap, c->n + 1, sizeof *c->rows, 256))
+        return FC_ERR;
     c->rows[c->n].id = dynamo_get_n(it, "id");
     c->rows[c->n].lname = strdup(dynamo_get_s(it, "lname"));
     if (!c->rows[c->n].lname)

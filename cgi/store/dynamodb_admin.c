@@ -32,13 +32,8 @@ struct usearch {
 static int usearch_each(void *ctx, json_object *it)
 {
     struct usearch *c = ctx;
-    if (++c->seen > c->d->search_max) {
-        fprintf(stderr,
-                "forkcast: dynamodb: user search stopped after %d users "
-                "(Store.DynamoDB.SearchMaxItems)\n",
-                c->d->search_max);
+    if (dynamo_search_over(c->d, &c->seen, "user search", "users"))
         return 1;
-    }
     if (c->text[0] && !dynamo_icontains(dynamo_get_s(it, "username"), c->text) &&
         !dynamo_icontains(dynamo_get_s(it, "display_name"), c->text) &&
         !dynamo_icontains(dynamo_get_s(it, "email"), c->text))
@@ -228,7 +223,8 @@ struct mq {
     int counters; /* 1: read counters, 0: request rows */
     struct fc_metric_row *rows;
     struct fc_metric_counter *ctrs;
-    int n, cap;
+    int n;
+    size_t cap;
 };
 
 static int mq_each(void *ctx, json_object *it)
@@ -244,14 +240,8 @@ static int mq_each(void *ctx, json_object *it)
         for (i = 0; i < c->n && strcmp(c->ctrs[i].name, name); i++)
             ;
         if (i == c->n) {
-            if (c->n == c->cap) {
-                int cap = c->cap ? 2 * c->cap : 32;
-                struct fc_metric_counter *nc = realloc(c->ctrs, (size_t)cap * sizeof *nc);
-                if (!nc)
-                    return FC_ERR;
-                c->ctrs = nc;
-                c->cap = cap;
-            }
+            if (fc_grow(&c->ctrs, &c->cap, (size_t)c->n + 1, sizeof *c->ctrs, 32))
+                return FC_ERR;
             memset(&c->ctrs[i], 0, sizeof c->ctrs[i]);
             fc_strlcpy(c->ctrs[i].name, name, sizeof c->ctrs[i].name);
             c->n++;
@@ -268,14 +258,8 @@ static int mq_each(void *ctx, json_object *it)
                 strcmp(c->rows[i].route, route) == 0)
                 break;
         if (i == c->n) {
-            if (c->n == c->cap) {
-                int cap = c->cap ? 2 * c->cap : 64;
-                struct fc_metric_row *nr = realloc(c->rows, (size_t)cap * sizeof *nr);
-                if (!nr)
-                    return FC_ERR;
-                c->rows = nr;
-                c->cap = cap;
-            }
+            if (fc_grow(&c->rows, &c->cap, (size_t)c->n + 1, sizeof *c->rows, 64))
+                return FC_ERR;
             memset(&c->rows[i], 0, sizeof c->rows[i]);
             c->rows[i].minute = minute;
             c->rows[i].status = status;
@@ -298,6 +282,25 @@ static int mq_each(void *ctx, json_object *it)
 }
 
 /* Reads the METRICS partition from minute since on. */
+static int cmp_metric(const void *a, const void *b)
+{
+    const struct fc_metric_row *x = a, *y = b;
+    int c;
+    if (x->minute != y->minute)
+        return x->minute < y->minute ? -1 : 1;
+    if ((c = strcmp(x->route, y->route)))
+        return c;
+    return (x->status > y->status) - (x->status < y->status);
+}
+
+static int cmp_counter(const void *a, const void *b)
+{
+    return strcmp(((const struct fc_metric_counter *)a)->name,
+                  ((const struct fc_metric_counter *)b)->name);
+}
+
+/* Reads the request rows (or the counters: c->counters) since since into c, sorted; on an
+ * error nothing is kept (c->rows, c->ctrs NULL, c->n 0). */
 static int metrics_read(struct fc_dynamo *d, int64_t since, struct mq *c)
 {
     json_object *req = dynamo_req(d);
@@ -310,66 +313,38 @@ static int metrics_read(struct fc_dynamo *d, int64_t since, struct mq *c)
     dynamo_consistent(d, req);
     rc = dynamo_each(d, "Query", req, 0, mq_each, c);
     json_object_put(req);
+    if (rc) {
+        free(c->rows);
+        free(c->ctrs);
+        c->rows = NULL;
+        c->ctrs = NULL;
+        c->n = 0;
+    } else if (c->n > 1 && c->counters) {
+        qsort(c->ctrs, (size_t)c->n, sizeof *c->ctrs, cmp_counter);
+    } else if (c->n > 1) {
+        qsort(c->rows, (size_t)c->n, sizeof *c->rows, cmp_metric);
+    }
     return rc;
-}
-
-static int cmp_metric(const void *a, const void *b)
-{
-    const struct fc_metric_row *x = a, *y = b;
-    int c;
-    if (x->minute != y->minute)
-        return x->minute < y->minute ? -1 : 1;
-    if ((c = strcmp(x->route, y->route)))
-        return c;
-    return (x->status > y->status) - (x->status < y->status);
 }
 
 int dynamo_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
                          struct fc_metric_row **out, int *n)
 {
-    struct mq c;
-    int rc;
-    memset(&c, 0, sizeof c);
-    c.group = group;
-    *out = NULL;
-    *n = 0;
-    rc = metrics_read(D(s), since, &c);
-    if (rc) {
-        free(c.rows);
-        return rc;
-    }
-    if ((size_t)c.n > 1)
-        qsort(c.rows, (size_t)c.n, sizeof *c.rows, cmp_metric);
+    struct mq c = {.group = group};
+    int rc = metrics_read(D(s), since, &c);
     *out = c.rows;
     *n = c.n;
-    return FC_OK;
-}
-
-static int cmp_counter(const void *a, const void *b)
-{
-    return strcmp(((const struct fc_metric_counter *)a)->name,
-                  ((const struct fc_metric_counter *)b)->name);
+    return rc;
 }
 
 int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
                             int *n)
 {
-    struct mq c;
-    int rc;
-    memset(&c, 0, sizeof c);
-    c.counters = 1;
-    *out = NULL;
-    *n = 0;
-    rc = metrics_read(D(s), since, &c);
-    if (rc) {
-        free(c.ctrs);
-        return rc;
-    }
-    if ((size_t)c.n > 1)
-        qsort(c.ctrs, (size_t)c.n, sizeof *c.ctrs, cmp_counter);
+    struct mq c = {.counters = 1};
+    int rc = metrics_read(D(s), since, &c);
     *out = c.ctrs;
     *n = c.n;
-    return FC_OK;
+    return rc;
 }
 
 int dynamo_metrics_prune(struct fc_store *s, int64_t before)
@@ -472,14 +447,8 @@ struct grow {
 
 static void *grow_next(struct grow *g)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 256;
-        void *na = realloc(g->a, cap * g->elem);
-        if (!na)
-            return NULL;
-        g->a = na;
-        g->cap = cap;
-    }
+    if (fc_grow(&g->a, &g->cap, g->n + 1, g->elem, 256))
+        return NULL;
     memset((char *)g->a + g->n * g->elem, 0, g->elem);
     return (char *)g->a + g->n++ * g->elem;
 }

@@ -566,7 +566,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
     if (strcmp(table, "login_failures") == 0)
         return dynamo_writer_put(w, dynamo_failure_item(rs(row, "key"), rn(row, "at")));
     if (strcmp(table, "metrics_requests") == 0 || strcmp(table, "metrics_counters") == 0) {
-        json_object *it = json_object_new_object();
+        json_object *it;
         char sk[200];
         int req = table[8] == 'r';
         int64_t minute = rn(row, "minute");
@@ -577,9 +577,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         else
             snprintf(sk, sizeof sk, DYNAMO_TIME_FMT "#C#%s", (long long)(minute > 0 ? minute : 0),
                      rs(row, "name"));
-        dynamo_set(it, "pk", dynamo_s("METRICS"));
-        dynamo_set(it, "sk", dynamo_s(sk));
-        dynamo_set(it, "type", dynamo_s(req ? "metric" : "counter"));
+        it = dynamo_item_new("METRICS", sk, req ? "metric" : "counter");
         dynamo_set(it, "minute", dynamo_n(minute));
         if (req) {
             dynamo_set(it, "route", dynamo_s(rs(row, "route")));

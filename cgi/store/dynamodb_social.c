@@ -139,13 +139,11 @@ int dynamo_item_review(json_object *it, struct fc_review *r)
 
 json_object *dynamo_review_item(const struct fc_review *r)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[32], buf[64];
     dynamo_user_pk(pk, r->user_id);
     review_sk(sk, r->restaurant_id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("review"));
+    it = dynamo_item_new(pk, sk, "review");
     dynamo_set(it, "id", dynamo_n(r->id));
     dynamo_set(it, "user_id", dynamo_n(r->user_id));
     dynamo_set(it, "restaurant_id", dynamo_n(r->restaurant_id));
@@ -170,12 +168,10 @@ json_object *dynamo_review_item(const struct fc_review *r)
 
 json_object *dynamo_photo_item(const char *photo, int64_t id, int64_t uid, int64_t rid)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[DYNAMO_PHOTO_PK], sk[32];
     dynamo_photo_keys(pk, sk, photo, id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("photo"));
+    it = dynamo_item_new(pk, sk, "photo");
     dynamo_set(it, "id", dynamo_n(id));
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
@@ -185,13 +181,11 @@ json_object *dynamo_photo_item(const char *photo, int64_t id, int64_t uid, int64
 json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, int64_t author,
                               int64_t restaurant, int stars)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[64], l[72];
     feed_pk(pk, reader);
     dynamo_feed_sk(sk, sizeof sk, at, kind, id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("feed"));
+    it = dynamo_item_new(pk, sk, "feed");
     dynamo_set(it, "kind", dynamo_n(kind));
     dynamo_set(it, "id", dynamo_n(id));
     dynamo_set(it, "at", dynamo_n(at));
@@ -210,13 +204,11 @@ json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, 
 
 json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[32], l[64];
     dynamo_user_pk(pk, uid);
     save_sk(sk, rid);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("save"));
+    it = dynamo_item_new(pk, sk, "save");
     dynamo_set(it, "id", dynamo_n(id));
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
@@ -378,12 +370,10 @@ static void tx_photo(struct fc_dynamo *d, json_object *items, const char *old, c
 
 json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32];
     snprintf(pk, sizeof pk, "RV#%" PRId64, id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("REVIEW"));
-    dynamo_set(it, "type", dynamo_s("review-id"));
+    it = dynamo_item_new(pk, "REVIEW", "review-id");
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
     return it;
@@ -1240,13 +1230,11 @@ int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
 
 json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int64_t at)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[40];
     dynamo_user_pk(pk, user);
     graph_sk(sk, kind, other);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("relation"));
+    it = dynamo_item_new(pk, sk, "relation");
     dynamo_set(it, "user_id", dynamo_n(user));
     dynamo_set(it, "other_id", dynamo_n(other));
     dynamo_set(it, "created_at", dynamo_n(at));
@@ -1647,13 +1635,8 @@ static int search_each(void *ctx, json_object *it)
 {
     struct search_ctx *c = ctx;
     int64_t id = dynamo_get_n(it, "id");
-    if (++c->seen > c->d->search_max) {
-        fprintf(stderr,
-                "forkcast: dynamodb: people search stopped after %d users "
-                "(Store.DynamoDB.SearchMaxItems)\n",
-                c->d->search_max);
+    if (dynamo_search_over(c->d, &c->seen, "people search", "users"))
         return 1;
-    }
     if (id == c->v->id || dynamo_get_n(it, "disabled") || ids_has(&c->v->blocked_by, id))
         return 0;
     if (!dynamo_icontains(dynamo_get_s(it, "username"), c->q) &&
@@ -1891,14 +1874,12 @@ out:
 json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
                                const char *suffix)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[160];
     snprintf(pk, sizeof pk, "EV#%" PRId64, uid);
     snprintf(sk, sizeof sk, "%s#" DYNAMO_TIME_FMT "#%s", type, (long long)(at > 0 ? at : 0),
              suffix);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("event"));
+    it = dynamo_item_new(pk, sk, "event");
     dynamo_set(it, "event", dynamo_s(type));
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
