@@ -360,18 +360,18 @@ out:
     return rc;
 }
 
-int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
+int dynamo_count(struct fc_dynamo *d, json_object *req, int *n)
 {
     json_object *resp = NULL, *lek, *c;
+    int64_t total = 0;
     int pages = 0, rc;
-    *n = 0;
     json_object_object_add(req, "Select", json_object_new_string("COUNT"));
     json_object_object_del(req, "ExclusiveStartKey");
     for (;;) {
         if ((rc = dynamo_call(d, "Query", req, &resp)))
             break;
         if (json_object_object_get_ex(resp, "Count", &c))
-            *n += json_object_get_int64(c);
+            total += json_object_get_int64(c);
         if (!json_object_object_get_ex(resp, "LastEvaluatedKey", &lek))
             break;
         if ((rc = dynamo_page_next(d, "Query", req, lek, ++pages)))
@@ -381,6 +381,65 @@ int dynamo_count(struct fc_dynamo *d, json_object *req, long *n)
         resp = NULL;
     }
     json_object_put(resp);
+    if (rc == FC_OK)
+        *n = (int)total;
+    return rc;
+}
+
+int dynamo_search_over(struct fc_dynamo *d, long *seen, const char *what, const char *unit)
+{
+    if (++*seen <= d->search_max)
+        return 0;
+    fprintf(stderr, "forkcast: dynamodb: %s stopped after %d %s (Store.DynamoDB.SearchMaxItems)\n",
+            what, d->search_max, unit);
+    return 1;
+}
+
+void dynamo_consistent(struct fc_dynamo *d, json_object *req)
+{
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+}
+
+json_object *dynamo_query_prefix(struct fc_dynamo *d, const char *index, const char *pk,
+                                 const char *prefix)
+{
+    json_object *req = dynamo_req(d);
+    char cond[128] = "#pk = :pk";
+    if (prefix)
+        snprintf(cond, sizeof cond, "#pk = :pk AND begins_with(#%s, :pre)", index ? index : "sk");
+    if (index)
+        json_object_object_add(req, "IndexName", json_object_new_string(index));
+    dynamo_expr(req, "KeyConditionExpression", cond);
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    if (prefix)
+        dynamo_val(req, ":pre", dynamo_s(prefix));
+    dynamo_consistent(d, req);
+    return req;
+}
+
+void dynamo_newest(json_object *req, int max)
+{
+    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
+    json_object_object_add(req, "Limit", json_object_new_int(max));
+}
+
+static int del_each(void *ctx, json_object *it)
+{
+    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
+}
+
+int dynamo_delete_found(struct fc_dynamo *d, const char *op, json_object *req)
+{
+    struct dynamo_writer w;
+    int rc;
+    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
+    dynamo_writer_init(&w, d);
+    rc = dynamo_each(d, op, req, 0, del_each, &w);
+    if (rc == FC_OK)
+        rc = dynamo_writer_flush(&w);
+    dynamo_writer_free(&w);
+    json_object_put(req);
     return rc;
 }
 
@@ -437,6 +496,22 @@ void dynamo_sleep_ms(long ms)
         ;
 }
 
+/* What round (from 0) of a batch call left unprocessed (left, borrowed; NULL or empty: nothing)
+ * goes again: *again a new reference to it, after a backoff; FC_ERR (logged: "what
+ * unprocessed") past 8 rounds. */
+static int batch_again(const char *what, int round, json_object *left, json_object **again)
+{
+    if (!left || json_object_array_length(left) == 0)
+        return FC_OK;
+    if (round >= 8) {
+        fprintf(stderr, "forkcast: dynamodb: %s unprocessed\n", what);
+        return FC_ERR;
+    }
+    *again = json_object_get(left);
+    dynamo_sleep_ms(25L << round);
+    return FC_OK;
+}
+
 int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
                      json_object **found)
 {
@@ -456,8 +531,7 @@ int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *pro
             json_object *tr = json_object_new_object(), *resp = NULL, *x, *items;
             json_object_object_add(tr, "Keys", keys);
             keys = NULL;
-            if (d->consistent)
-                json_object_object_add(tr, "ConsistentRead", json_object_new_boolean(1));
+            dynamo_consistent(d, tr);
             if (projection)
                 dynamo_expr(tr, "ProjectionExpression", proj);
             json_object_object_add(ri, d->table, tr);
@@ -470,16 +544,9 @@ int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *pro
                     found_add(*found, json_object_array_get_idx(items, i));
             }
             if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedKeys", &x) &&
-                json_object_object_get_ex(x, d->table, &x) && (x = dynamo_get_array(x, "Keys")) &&
-                json_object_array_length(x) > 0) {
-                if (round >= 8) {
-                    fprintf(stderr, "forkcast: dynamodb: BatchGetItem left keys unprocessed\n");
-                    rc = FC_ERR;
-                } else {
-                    keys = json_object_get(x);
-                    dynamo_sleep_ms(25L << round);
-                }
-            }
+                json_object_object_get_ex(x, d->table, &x))
+                rc = batch_again("BatchGetItem left keys", round, dynamo_get_array(x, "Keys"),
+                                 &keys);
             json_object_put(resp);
             json_object_put(req);
             if (rc)
@@ -528,16 +595,9 @@ int dynamo_writer_flush(struct dynamo_writer *w)
         reqs = NULL;
         json_object_object_add(req, "RequestItems", ri);
         rc = dynamo_call(w->d, "BatchWriteItem", req, &resp);
-        if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedItems", &x) &&
-            (x = dynamo_get_array(x, w->d->table)) && json_object_array_length(x) > 0) {
-            if (round >= 8) {
-                fprintf(stderr, "forkcast: dynamodb: BatchWriteItem left items unprocessed\n");
-                rc = FC_ERR;
-            } else {
-                reqs = json_object_get(x);
-                dynamo_sleep_ms(25L << round);
-            }
-        }
+        if (rc == FC_OK && json_object_object_get_ex(resp, "UnprocessedItems", &x))
+            rc = batch_again("BatchWriteItem left items", round, dynamo_get_array(x, w->d->table),
+                             &reqs);
         json_object_put(resp);
         json_object_put(req);
         if (rc)
@@ -720,8 +780,7 @@ int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *
     int rc;
     *item = NULL;
     json_object_object_add(req, "Key", dynamo_key(pk, sk));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     if (projection)
         dynamo_expr(req, "ProjectionExpression", projection);
     rc = dynamo_call(d, "GetItem", req, &resp);
@@ -771,14 +830,61 @@ static void user_sort_key(char *out, size_t n, const char *display_name, int64_t
     snprintf(out, n, "%s\x01" DYNAMO_ID_FMT, display_name, (long long)id);
 }
 
-json_object *dynamo_user_item(const struct fc_user *u)
+json_object *dynamo_item_new(const char *pk, const char *sk, const char *type)
 {
     json_object *it = json_object_new_object();
+    dynamo_set(it, "pk", dynamo_s(pk));
+    dynamo_set(it, "sk", dynamo_s(sk));
+    dynamo_set(it, "type", dynamo_s(type));
+    return it;
+}
+
+void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *p = (const char *)rec + f[i].off;
+        int64_t v;
+        int iv;
+        if (f[i].kind == 's') {
+            dynamo_set(item, f[i].name, dynamo_s(p));
+            continue;
+        }
+        if (f[i].size == sizeof v) {
+            memcpy(&v, p, sizeof v);
+        } else {
+            memcpy(&iv, p, sizeof iv);
+            v = iv;
+        }
+        dynamo_set(item, f[i].name, dynamo_n(v));
+    }
+}
+
+void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *p = (char *)rec + f[i].off;
+        int64_t v;
+        int iv;
+        if (f[i].kind == 's') {
+            dynamo_copy_s(item, f[i].name, p, f[i].size);
+            continue;
+        }
+        v = dynamo_get_n(item, f[i].name);
+        if (f[i].size == sizeof v) {
+            memcpy(p, &v, sizeof v);
+        } else {
+            iv = (int)v;
+            memcpy(p, &iv, sizeof iv);
+        }
+    }
+}
+
+json_object *dynamo_user_item(const struct fc_user *u)
+{
+    json_object *it;
     char pk[32], sk2[600];
     dynamo_user_pk(pk, u->id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("PROFILE"));
-    dynamo_set(it, "type", dynamo_s("user"));
+    it = dynamo_item_new(pk, "PROFILE", "user");
     dynamo_set(it, "id", dynamo_n(u->id));
     dynamo_set(it, "username", dynamo_s(u->username));
     dynamo_set(it, "email", dynamo_s(u->email));
@@ -1020,13 +1126,11 @@ static int64_t session_ttl(struct fc_dynamo *d, int64_t created, int64_t last_se
 json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
                                  int64_t created, int64_t last_seen)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[160], g1[48];
     snprintf(pk, sizeof pk, "S#%s", hash);
     snprintf(g1, sizeof g1, "USESS#%" PRId64, uid);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("SESSION"));
-    dynamo_set(it, "type", dynamo_s("session"));
+    it = dynamo_item_new(pk, "SESSION", "session");
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "created_at", dynamo_n(created));
     dynamo_set(it, "last_seen", dynamo_n(last_seen));
@@ -1042,15 +1146,13 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
                          unsigned char out[32])
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = json_object_new_object(), *resp = NULL, *item;
+    json_object *req = dynamo_req(d), *it = dynamo_item_new("SITE", "SECRET", "site_secret");
+    json_object *resp = NULL, *item;
     char hex[65];
     const char *v;
     int rc;
 
     fc_hex(hex, candidate, 32);
-    dynamo_set(it, "pk", dynamo_s("SITE"));
-    dynamo_set(it, "sk", dynamo_s("SECRET"));
-    dynamo_set(it, "type", dynamo_s("site_secret"));
     dynamo_set(it, "value", dynamo_s(hex));
     json_object_object_add(req, "Item", it);
     dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
@@ -1141,14 +1243,12 @@ static int d_session_delete(struct fc_store *s, const char *hash)
 
 json_object *dynamo_failure_item(const char *key, int64_t now)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[400], sk[64], rnd[17];
     snprintf(pk, sizeof pk, "FAIL#%s", key);
     dynamo_rand_hex(rnd);
     snprintf(sk, sizeof sk, DYNAMO_TIME_FMT "#%s", (long long)(now > 0 ? now : 0), rnd);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("failure"));
+    it = dynamo_item_new(pk, sk, "failure");
     dynamo_set(it, "key", dynamo_s(key));
     dynamo_set(it, "at", dynamo_n(now));
     /* failures older than a day are of no use to any window: DynamoDB deletes them */
@@ -1172,53 +1272,24 @@ static int d_fail_count(struct fc_store *s, const char *key, int64_t since, int 
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d);
     char pk[400], from[32];
-    long n = 0;
     int rc;
     snprintf(pk, sizeof pk, "FAIL#%s", key);
     snprintf(from, sizeof from, DYNAMO_TIME_FMT, (long long)(since > 0 ? since : 0));
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":from", dynamo_s(from));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_count(d, req, &n);
+    dynamo_consistent(d, req);
+    rc = dynamo_count(d, req, count);
     json_object_put(req);
-    if (rc == FC_OK)
-        *count = (int)n;
     return rc;
-}
-
-struct del_ctx {
-    struct dynamo_writer *w;
-};
-
-static int del_each(void *ctx, json_object *it)
-{
-    struct del_ctx *c = ctx;
-    return dynamo_writer_del(c->w, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
 }
 
 static int d_fail_clear(struct fc_store *s, const char *key)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    struct dynamo_writer w;
-    struct del_ctx c = {&w};
     char pk[400];
-    int rc;
     snprintf(pk, sizeof pk, "FAIL#%s", key);
-    dynamo_writer_init(&w, d);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk");
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_each(d, "Query", req, 0, del_each, &c);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Query", dynamo_query_prefix(d, NULL, pk, NULL));
 }
 
 /* ---- restaurants ----------------------------------------------------------------------------- */
@@ -1278,12 +1349,10 @@ static json_object *cuisine_set(const char *cuisines)
 
 json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int64_t sum)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], low[512], g2[32];
     dynamo_rest_pk(pk, r->id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("RESTAURANT"));
-    dynamo_set(it, "type", dynamo_s("restaurant"));
+    it = dynamo_item_new(pk, "RESTAURANT", "restaurant");
     dynamo_set(it, "id", dynamo_n(r->id));
     dynamo_set(it, "ext_id", dynamo_s(r->ext_id));
     dynamo_set(it, "name", dynamo_s(r->name));
@@ -1475,13 +1544,8 @@ static int set_has(json_object *it, const char *name, const char *value)
 static int cat_each(void *ctx, json_object *it)
 {
     struct cat_ctx *c = ctx;
-    if (++c->seen > c->d->search_max) {
-        fprintf(stderr,
-                "forkcast: dynamodb: restaurant search stopped after %d items "
-                "(Store.DynamoDB.SearchMaxItems)\n",
-                c->d->search_max);
+    if (dynamo_search_over(c->d, &c->seen, "restaurant search", "items"))
         return 1;
-    }
     if (c->cuisines) {
         json_object *v = attr(it, "cuis", "SS");
         const char *city = dynamo_get_s(it, "city");
@@ -1501,14 +1565,8 @@ static int cat_each(void *ctx, json_object *it)
         return 0;
     if (c->q->city && *c->q->city && strcmp(dynamo_get_s(it, "city"), c->q->city))
         return 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 256;
-        struct cat_row *nr = realloc(c->rows, cap * sizeof *nr);
-        if (!nr)
-            return FC_ERR;
-        c->rows = nr;
-        c->cap = cap;
-    }
+    if (fc_grow(&c->rows, &c->cap, c->n + 1, sizeof *c->rows, 256))
+        return FC_ERR;
     c->rows[c->n].id = dynamo_get_n(it, "id");
     c->rows[c->n].lname = strdup(dynamo_get_s(it, "lname"));
     if (!c->rows[c->n].lname)

@@ -125,9 +125,25 @@ int dynamo_page_next(struct fc_dynamo *d, const char *op, json_object *req, json
  * runs and removed at the end). */
 int dynamo_each(struct fc_dynamo *d, const char *op, json_object *req, int max_pages,
                 dynamo_item_fn fn, void *ctx);
-/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n;
- * borrows req. */
-int dynamo_count(struct fc_dynamo *d, json_object *req, long *n);
+/* Counts the items of a Query (Select COUNT, every page, guarded like dynamo_each) into *n
+ * (set on FC_OK only); borrows req. */
+int dynamo_count(struct fc_dynamo *d, json_object *req, int *n);
+/* Sets ConsistentRead on a read of the table or of a local index (borrows req) when
+ * Store.DynamoDB.ConsistentRead is on. */
+void dynamo_consistent(struct fc_dynamo *d, json_object *req);
+/* A Query (new) of partition pk for the items whose sort key begins with prefix (NULL: every
+ * item): the table's #sk, or on index ("lsi1": a local index, its sort key the attribute of that
+ * name); read as dynamo_consistent says. The placeholders it uses are :pk and :pre. */
+json_object *dynamo_query_prefix(struct fc_dynamo *d, const char *index, const char *pk,
+                                 const char *prefix);
+/* Counts an item a search reads (*seen): 1 past Store.DynamoDB.SearchMaxItems, logged ("what
+ * stopped after N unit"), to stop; else 0. */
+int dynamo_search_over(struct fc_dynamo *d, long *seen, const char *what, const char *unit);
+/* Newest first and at most max items: ScanIndexForward false, Limit max (borrows req). */
+void dynamo_newest(json_object *req, int max);
+/* Deletes every item that op ("Query" or "Scan") finds with req (taken: put here), in
+ * BatchWriteItem calls; FC_OK or the first error. */
+int dynamo_delete_found(struct fc_dynamo *d, const char *op, json_object *req);
 
 /* A set of keys to read with BatchGetItem (duplicates dropped). */
 struct dynamo_keys {
@@ -178,6 +194,26 @@ void dynamo_sleep_ms(long ms);
 
 /* dynamo_item_X(it, out) read an item (borrowed) into a record; dynamo_X_item(...) build a new
  * item (the caller puts it, or hands it to dynamo_writer_put or a Put's "Item", which take it). */
+
+/* A new item with its key (pk, sk) and its "type" attribute, to fill with dynamo_set. */
+json_object *dynamo_item_new(const char *pk, const char *sk, const char *type);
+
+/* A field of a record kept as the attribute name: a string (a char array) or a number (an int
+ * or int64_t), at offset off, size bytes. A table of them reads and writes the plain part of a
+ * record's item, both ways from one list. */
+struct dynamo_field {
+    const char *name;
+    char kind; /* 's' or 'n' */
+    size_t off, size;
+};
+#define DYNAMO_FIELD(kind, type, member, name)                                                     \
+    {                                                                                              \
+        name, kind, offsetof(type, member), sizeof(((type *)0)->member)                            \
+    }
+/* Sets item[f.name] from rec for each of the n fields (borrows item). */
+void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_field *f, size_t n);
+/* Reads each of the n fields of rec from item (borrowed): "" / 0 when absent. */
+void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n);
 
 /* The profile attributes (not the relation sets) as a projection. */
 #define DYNAMO_USER_PROJ                                                                           \

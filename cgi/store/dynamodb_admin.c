@@ -32,13 +32,8 @@ struct usearch {
 static int usearch_each(void *ctx, json_object *it)
 {
     struct usearch *c = ctx;
-    if (++c->seen > c->d->search_max) {
-        fprintf(stderr,
-                "forkcast: dynamodb: user search stopped after %d users "
-                "(Store.DynamoDB.SearchMaxItems)\n",
-                c->d->search_max);
+    if (dynamo_search_over(c->d, &c->seen, "user search", "users"))
         return 1;
-    }
     if (c->text[0] && !dynamo_icontains(dynamo_get_s(it, "username"), c->text) &&
         !dynamo_icontains(dynamo_get_s(it, "display_name"), c->text) &&
         !dynamo_icontains(dynamo_get_s(it, "email"), c->text))
@@ -124,31 +119,17 @@ out:
 
 /* ---- sessions of a user ---------------------------------------------------------------------- */
 
-static int del_each(void *ctx, json_object *it)
-{
-    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
-}
-
 int dynamo_session_delete_user(struct fc_store *s, int64_t user_id)
 {
     struct fc_dynamo *d = D(s);
     json_object *req = dynamo_req(d);
-    struct dynamo_writer w;
     char g1[48];
-    int rc;
     /* the user's sessions are one partition of gsi1 */
     snprintf(g1, sizeof g1, "USESS#%" PRId64, user_id);
     json_object_object_add(req, "IndexName", json_object_new_string("gsi1"));
     dynamo_expr(req, "KeyConditionExpression", "#gsi1pk = :p");
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
     dynamo_val(req, ":p", dynamo_s(g1));
-    dynamo_writer_init(&w, d);
-    rc = dynamo_each(d, "Query", req, 0, del_each, &w);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Query", req);
 }
 
 /* ---- metrics --------------------------------------------------------------------------------- */
@@ -244,7 +225,8 @@ struct mq {
     int counters; /* 1: read counters, 0: request rows */
     struct fc_metric_row *rows;
     struct fc_metric_counter *ctrs;
-    int n, cap;
+    int n;
+    size_t cap;
 };
 
 static int mq_each(void *ctx, json_object *it)
@@ -260,14 +242,8 @@ static int mq_each(void *ctx, json_object *it)
         for (i = 0; i < c->n && strcmp(c->ctrs[i].name, name); i++)
             ;
         if (i == c->n) {
-            if (c->n == c->cap) {
-                int cap = c->cap ? 2 * c->cap : 32;
-                struct fc_metric_counter *nc = realloc(c->ctrs, (size_t)cap * sizeof *nc);
-                if (!nc)
-                    return FC_ERR;
-                c->ctrs = nc;
-                c->cap = cap;
-            }
+            if (fc_grow(&c->ctrs, &c->cap, (size_t)c->n + 1, sizeof *c->ctrs, 32))
+                return FC_ERR;
             memset(&c->ctrs[i], 0, sizeof c->ctrs[i]);
             fc_strlcpy(c->ctrs[i].name, name, sizeof c->ctrs[i].name);
             c->n++;
@@ -284,14 +260,8 @@ static int mq_each(void *ctx, json_object *it)
                 strcmp(c->rows[i].route, route) == 0)
                 break;
         if (i == c->n) {
-            if (c->n == c->cap) {
-                int cap = c->cap ? 2 * c->cap : 64;
-                struct fc_metric_row *nr = realloc(c->rows, (size_t)cap * sizeof *nr);
-                if (!nr)
-                    return FC_ERR;
-                c->rows = nr;
-                c->cap = cap;
-            }
+            if (fc_grow(&c->rows, &c->cap, (size_t)c->n + 1, sizeof *c->rows, 64))
+                return FC_ERR;
             memset(&c->rows[i], 0, sizeof c->rows[i]);
             c->rows[i].minute = minute;
             c->rows[i].status = status;
@@ -314,22 +284,6 @@ static int mq_each(void *ctx, json_object *it)
 }
 
 /* Reads the METRICS partition from minute since on. */
-static int metrics_read(struct fc_dynamo *d, int64_t since, struct mq *c)
-{
-    json_object *req = dynamo_req(d);
-    char from[32];
-    int rc;
-    snprintf(from, sizeof from, DYNAMO_TIME_FMT, (long long)(since > 0 ? since : 0));
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
-    dynamo_val(req, ":pk", dynamo_s("METRICS"));
-    dynamo_val(req, ":from", dynamo_s(from));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_each(d, "Query", req, 0, mq_each, c);
-    json_object_put(req);
-    return rc;
-}
-
 static int cmp_metric(const void *a, const void *b)
 {
     const struct fc_metric_row *x = a, *y = b;
@@ -341,76 +295,73 @@ static int cmp_metric(const void *a, const void *b)
     return (x->status > y->status) - (x->status < y->status);
 }
 
-int dynamo_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
-                         struct fc_metric_row **out, int *n)
-{
-    struct mq c;
-    int rc;
-    memset(&c, 0, sizeof c);
-    c.group = group;
-    *out = NULL;
-    *n = 0;
-    rc = metrics_read(D(s), since, &c);
-    if (rc) {
-        free(c.rows);
-        return rc;
-    }
-    if ((size_t)c.n > 1)
-        qsort(c.rows, (size_t)c.n, sizeof *c.rows, cmp_metric);
-    *out = c.rows;
-    *n = c.n;
-    return FC_OK;
-}
-
 static int cmp_counter(const void *a, const void *b)
 {
     return strcmp(((const struct fc_metric_counter *)a)->name,
                   ((const struct fc_metric_counter *)b)->name);
 }
 
+/* Reads the request rows (or the counters: c->counters) since since into c, sorted; on an
+ * error nothing is kept (c->rows, c->ctrs NULL, c->n 0). */
+static int metrics_read(struct fc_dynamo *d, int64_t since, struct mq *c)
+{
+    json_object *req = dynamo_req(d);
+    char from[32];
+    int rc;
+    snprintf(from, sizeof from, DYNAMO_TIME_FMT, (long long)(since > 0 ? since : 0));
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk >= :from");
+    dynamo_val(req, ":pk", dynamo_s("METRICS"));
+    dynamo_val(req, ":from", dynamo_s(from));
+    dynamo_consistent(d, req);
+    rc = dynamo_each(d, "Query", req, 0, mq_each, c);
+    json_object_put(req);
+    if (rc) {
+        free(c->rows);
+        free(c->ctrs);
+        c->rows = NULL;
+        c->ctrs = NULL;
+        c->n = 0;
+    } else if (c->n > 1 && c->counters) {
+        qsort(c->ctrs, (size_t)c->n, sizeof *c->ctrs, cmp_counter);
+    } else if (c->n > 1) {
+        qsort(c->rows, (size_t)c->n, sizeof *c->rows, cmp_metric);
+    }
+    return rc;
+}
+
+int dynamo_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
+                         struct fc_metric_row **out, int *n)
+{
+    struct mq c = {.group = group};
+    int rc = metrics_read(D(s), since, &c);
+    *out = c.rows;
+    *n = c.n;
+    return rc;
+}
+
 int dynamo_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
                             int *n)
 {
-    struct mq c;
-    int rc;
-    memset(&c, 0, sizeof c);
-    c.counters = 1;
-    *out = NULL;
-    *n = 0;
-    rc = metrics_read(D(s), since, &c);
-    if (rc) {
-        free(c.ctrs);
-        return rc;
-    }
-    if ((size_t)c.n > 1)
-        qsort(c.ctrs, (size_t)c.n, sizeof *c.ctrs, cmp_counter);
+    struct mq c = {.counters = 1};
+    int rc = metrics_read(D(s), since, &c);
     *out = c.ctrs;
     *n = c.n;
-    return FC_OK;
+    return rc;
 }
 
 int dynamo_metrics_prune(struct fc_store *s, int64_t before)
 {
     struct fc_dynamo *d = D(s);
     json_object *req;
-    struct dynamo_writer w;
     char to[32];
-    int rc;
     if (before <= 0)
         return FC_OK;
     req = dynamo_req(d);
     snprintf(to, sizeof to, DYNAMO_TIME_FMT, (long long)before);
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk < :to");
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
     dynamo_val(req, ":pk", dynamo_s("METRICS"));
     dynamo_val(req, ":to", dynamo_s(to));
-    dynamo_writer_init(&w, d);
-    rc = dynamo_each(d, "Query", req, 0, del_each, &w);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Query", req);
 }
 
 /* ---- health ---------------------------------------------------------------------------------- */
@@ -498,14 +449,8 @@ struct grow {
 
 static void *grow_next(struct grow *g)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? 2 * g->cap : 256;
-        void *na = realloc(g->a, cap * g->elem);
-        if (!na)
-            return NULL;
-        g->a = na;
-        g->cap = cap;
-    }
+    if (fc_grow(&g->a, &g->cap, g->n + 1, g->elem, 256))
+        return NULL;
     memset((char *)g->a + g->n * g->elem, 0, g->elem);
     return (char *)g->a + g->n++ * g->elem;
 }
@@ -614,8 +559,7 @@ int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
     dynamo_val(req, ":u", dynamo_s("U#"));
     dynamo_val(req, ":r", dynamo_s("RST#"));
     dynamo_val(req, ":e", dynamo_s("EV#"));
-    if (dy->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(dy, req);
     rc = dynamo_each(dy, "Scan", req, 0, load_each, &l);
     json_object_put(req);
     if (rc)

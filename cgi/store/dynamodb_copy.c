@@ -311,8 +311,7 @@ int dynamo_export_rows(struct fc_store *s,
     int rc;
     dynamo_expr(req, "FilterExpression", "NOT begins_with(#pk, :feed)");
     dynamo_val(req, ":feed", dynamo_s("FEED#"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Scan", req, 0, export_each, &c);
     json_object_put(req);
     return rc ? rc : c.stop;
@@ -571,7 +570,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
     if (strcmp(table, "login_failures") == 0)
         return dynamo_writer_put(w, dynamo_failure_item(rs(row, "key"), rn(row, "at")));
     if (strcmp(table, "metrics_requests") == 0 || strcmp(table, "metrics_counters") == 0) {
-        json_object *it = json_object_new_object();
+        json_object *it;
         char sk[200];
         int req = table[8] == 'r';
         int64_t minute = rn(row, "minute");
@@ -582,9 +581,7 @@ static int import_one(struct fc_dynamo *d, struct dynamo_import *im, const char 
         else
             snprintf(sk, sizeof sk, DYNAMO_TIME_FMT "#C#%s", (long long)(minute > 0 ? minute : 0),
                      rs(row, "name"));
-        dynamo_set(it, "pk", dynamo_s("METRICS"));
-        dynamo_set(it, "sk", dynamo_s(sk));
-        dynamo_set(it, "type", dynamo_s(req ? "metric" : "counter"));
+        it = dynamo_item_new("METRICS", sk, req ? "metric" : "counter");
         dynamo_set(it, "minute", dynamo_n(minute));
         if (req) {
             dynamo_set(it, "route", dynamo_s(rs(row, "route")));
@@ -867,25 +864,10 @@ void dynamo_import_abort(struct fc_dynamo *d)
 
 /* ---- emptying, rebuilding feeds -------------------------------------------------------------- */
 
-static int wipe_each(void *ctx, json_object *it)
-{
-    return dynamo_writer_del(ctx, dynamo_get_s(it, "pk"), dynamo_get_s(it, "sk"));
-}
-
 int dynamo_wipe(struct fc_store *s)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    struct dynamo_writer w;
-    int rc;
-    dynamo_expr(req, "ProjectionExpression", "#pk, #sk");
-    dynamo_writer_init(&w, d);
-    rc = dynamo_each(d, "Scan", req, 0, wipe_each, &w);
-    if (rc == FC_OK)
-        rc = dynamo_writer_flush(&w);
-    dynamo_writer_free(&w);
-    json_object_put(req);
-    return rc;
+    return dynamo_delete_found(d, "Scan", dynamo_req(d));
 }
 
 struct feeds_ctx {
@@ -925,8 +907,7 @@ int dynamo_rebuild_feeds(struct fc_dynamo *d, long *deleted, long *written)
     /* every friendship, review, save and feed entry in one scan; stale entries go first */
     dynamo_expr(req, "ProjectionExpression",
                 "#pk, #sk, #user_id, #other_id, #id, #created_at, #restaurant_id, #stars");
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Scan", req, 0, feeds_each, &c);
     if (rc == FC_OK)
         rc = dynamo_writer_flush(&del);
@@ -991,8 +972,7 @@ int dynamo_rebuild_photos(struct fc_dynamo *d, long *deleted, long *written)
     /* one scan: every review and photo item; then the items no review wants go and the
      * missing ones are written (those in place stay: their photos keep being served) */
     dynamo_expr(req, "ProjectionExpression", "#pk, #sk, #id, #user_id, #restaurant_id, #photo");
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Scan", req, 0, photos_each, &c);
     if (rc == FC_OK) {
         json_object_object_foreach(c.have, key, val)

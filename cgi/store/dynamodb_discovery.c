@@ -71,14 +71,8 @@ struct fr_ctx {
 static int fr_each(void *ctx, json_object *it)
 {
     struct fr_ctx *c = ctx;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        struct fr_entry *ne = realloc(c->e, cap * sizeof *ne);
-        if (!ne)
-            return FC_ERR;
-        c->e = ne;
-        c->cap = cap;
-    }
+    if (fc_grow(&c->e, &c->cap, c->n + 1, sizeof *c->e, 64))
+        return FC_ERR;
     c->e[c->n].rid = dynamo_get_n(it, "restaurant_id");
     c->e[c->n].uid = dynamo_get_n(it, "user_id");
     c->e[c->n].stars = (int)dynamo_get_n(it, "stars");

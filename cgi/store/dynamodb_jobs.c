@@ -40,52 +40,45 @@ static void due_sk(char *out, size_t n, int64_t due, int64_t id)
     snprintf(out, n, DUE_FMT, (long long)due, (long long)id);
 }
 
+/* A job's attributes (its item also has the keys and index attributes of dynamo_job_item). */
+#define JOB_FIELD(kind, member, name) DYNAMO_FIELD(kind, struct fc_job, member, name)
+static const struct dynamo_field job_fields[] = {
+    JOB_FIELD('n', id, "id"),
+    JOB_FIELD('s', type, "job_type"),
+    JOB_FIELD('s', dedupe_key, "dedupe_key"),
+    JOB_FIELD('s', state, "state"),
+    JOB_FIELD('s', payload, "payload"),
+    JOB_FIELD('s', progress, "progress"),
+    JOB_FIELD('s', message, "message"),
+    JOB_FIELD('n', attempts, "attempts"),
+    JOB_FIELD('n', max_attempts, "max_attempts"),
+    JOB_FIELD('n', runs, "runs"),
+    JOB_FIELD('n', run_at_ms, "run_at_ms"),
+    JOB_FIELD('s', worker, "worker"),
+    JOB_FIELD('n', lease_until_ms, "lease_until_ms"),
+    JOB_FIELD('n', created_at, "created_at"),
+    JOB_FIELD('n', updated_at, "updated_at"),
+    JOB_FIELD('n', finished_at, "finished_at"),
+};
+
 static void item_job(json_object *it, struct fc_job *j)
 {
     memset(j, 0, sizeof *j);
-    j->id = dynamo_get_n(it, "id");
-    dynamo_copy_s(it, "job_type", j->type, sizeof j->type);
-    dynamo_copy_s(it, "dedupe_key", j->dedupe_key, sizeof j->dedupe_key);
-    dynamo_copy_s(it, "state", j->state, sizeof j->state);
-    dynamo_copy_s(it, "payload", j->payload, sizeof j->payload);
-    dynamo_copy_s(it, "progress", j->progress, sizeof j->progress);
-    dynamo_copy_s(it, "message", j->message, sizeof j->message);
-    j->attempts = (int)dynamo_get_n(it, "attempts");
-    j->max_attempts = (int)dynamo_get_n(it, "max_attempts");
-    j->runs = (int)dynamo_get_n(it, "runs");
-    j->run_at_ms = dynamo_get_n(it, "run_at_ms");
-    dynamo_copy_s(it, "worker", j->worker, sizeof j->worker);
-    j->lease_until_ms = dynamo_get_n(it, "lease_until_ms");
-    j->created_at = dynamo_get_n(it, "created_at");
-    j->updated_at = dynamo_get_n(it, "updated_at");
-    j->finished_at = dynamo_get_n(it, "finished_at");
+    dynamo_fields_get(it, j, job_fields, FC_ARRAY_LEN(job_fields));
 }
 
 /* The job's item (exported for copies). */
 json_object *dynamo_job_item(const struct fc_job *j)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], g[48];
     job_pk(pk, j->id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("JOB"));
-    dynamo_set(it, "type", dynamo_s("job"));
-    dynamo_set(it, "id", dynamo_n(j->id));
-    dynamo_set(it, "job_type", dynamo_s(j->type));
-    dynamo_set(it, "dedupe_key", dynamo_s(j->dedupe_key));
-    dynamo_set(it, "state", dynamo_s(j->state));
-    dynamo_set(it, "payload", dynamo_s(j->payload[0] ? j->payload : "{}"));
-    dynamo_set(it, "progress", dynamo_s(j->progress[0] ? j->progress : "{}"));
-    dynamo_set(it, "message", dynamo_s(j->message));
-    dynamo_set(it, "attempts", dynamo_n(j->attempts));
-    dynamo_set(it, "max_attempts", dynamo_n(j->max_attempts));
-    dynamo_set(it, "runs", dynamo_n(j->runs));
-    dynamo_set(it, "run_at_ms", dynamo_n(j->run_at_ms));
-    dynamo_set(it, "worker", dynamo_s(j->worker));
-    dynamo_set(it, "lease_until_ms", dynamo_n(j->lease_until_ms));
-    dynamo_set(it, "created_at", dynamo_n(j->created_at));
-    dynamo_set(it, "updated_at", dynamo_n(j->updated_at));
-    dynamo_set(it, "finished_at", dynamo_n(j->finished_at));
+    it = dynamo_item_new(pk, "JOB", "job");
+    dynamo_fields_set(it, j, job_fields, FC_ARRAY_LEN(job_fields));
+    if (!j->payload[0])
+        dynamo_set(it, "payload", dynamo_s("{}"));
+    if (!j->progress[0])
+        dynamo_set(it, "progress", dynamo_s("{}"));
     dynamo_set(it, "gsi1pk", dynamo_s("JOBLIST"));
     snprintf(g, sizeof g, DYNAMO_ID_FMT, (long long)j->id);
     dynamo_set(it, "gsi1sk", dynamo_s(g));
@@ -426,49 +419,28 @@ int dynamo_job_prune(struct fc_store *s, int64_t before, int *n)
 
 /* Instance items: EC2#id / INSTANCE, all in gsi1 partition EC2LIST by creation time; their
  * history in the same partition: EC2#id / EV#at_ms#id. */
+#define INST_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_instance, member, #member)
+static const struct dynamo_field instance_fields[] = {
+    INST_FIELD('s', instance_id),   INST_FIELD('s', name),       INST_FIELD('s', image_id),
+    INST_FIELD('s', instance_type), INST_FIELD('s', state),      INST_FIELD('s', public_ip),
+    INST_FIELD('s', private_ip),    INST_FIELD('s', subnet_id),  INST_FIELD('s', launch_time),
+    INST_FIELD('s', client_token),  INST_FIELD('s', status),     INST_FIELD('s', message),
+    INST_FIELD('n', launched_by),   INST_FIELD('n', created_at), INST_FIELD('n', updated_at),
+};
+
 static void item_instance(json_object *it, struct fc_instance *in)
 {
     memset(in, 0, sizeof *in);
-    dynamo_copy_s(it, "instance_id", in->instance_id, sizeof in->instance_id);
-    dynamo_copy_s(it, "name", in->name, sizeof in->name);
-    dynamo_copy_s(it, "image_id", in->image_id, sizeof in->image_id);
-    dynamo_copy_s(it, "instance_type", in->instance_type, sizeof in->instance_type);
-    dynamo_copy_s(it, "state", in->state, sizeof in->state);
-    dynamo_copy_s(it, "public_ip", in->public_ip, sizeof in->public_ip);
-    dynamo_copy_s(it, "private_ip", in->private_ip, sizeof in->private_ip);
-    dynamo_copy_s(it, "subnet_id", in->subnet_id, sizeof in->subnet_id);
-    dynamo_copy_s(it, "launch_time", in->launch_time, sizeof in->launch_time);
-    dynamo_copy_s(it, "client_token", in->client_token, sizeof in->client_token);
-    dynamo_copy_s(it, "status", in->status, sizeof in->status);
-    dynamo_copy_s(it, "message", in->message, sizeof in->message);
-    in->launched_by = dynamo_get_n(it, "launched_by");
-    in->created_at = dynamo_get_n(it, "created_at");
-    in->updated_at = dynamo_get_n(it, "updated_at");
+    dynamo_fields_get(it, in, instance_fields, FC_ARRAY_LEN(instance_fields));
 }
 
 json_object *dynamo_instance_item(const struct fc_instance *in)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[64], g[96];
     snprintf(pk, sizeof pk, "EC2#%s", in->instance_id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("INSTANCE"));
-    dynamo_set(it, "type", dynamo_s("instance"));
-    dynamo_set(it, "instance_id", dynamo_s(in->instance_id));
-    dynamo_set(it, "name", dynamo_s(in->name));
-    dynamo_set(it, "image_id", dynamo_s(in->image_id));
-    dynamo_set(it, "instance_type", dynamo_s(in->instance_type));
-    dynamo_set(it, "state", dynamo_s(in->state));
-    dynamo_set(it, "public_ip", dynamo_s(in->public_ip));
-    dynamo_set(it, "private_ip", dynamo_s(in->private_ip));
-    dynamo_set(it, "subnet_id", dynamo_s(in->subnet_id));
-    dynamo_set(it, "launch_time", dynamo_s(in->launch_time));
-    dynamo_set(it, "client_token", dynamo_s(in->client_token));
-    dynamo_set(it, "status", dynamo_s(in->status));
-    dynamo_set(it, "message", dynamo_s(in->message));
-    dynamo_set(it, "launched_by", dynamo_n(in->launched_by));
-    dynamo_set(it, "created_at", dynamo_n(in->created_at));
-    dynamo_set(it, "updated_at", dynamo_n(in->updated_at));
+    it = dynamo_item_new(pk, "INSTANCE", "instance");
+    dynamo_fields_set(it, in, instance_fields, FC_ARRAY_LEN(instance_fields));
     dynamo_set(it, "gsi1pk", dynamo_s("EC2LIST"));
     snprintf(g, sizeof g, DYNAMO_TIME_FMT "#%s",
              (long long)(in->created_at > 0 ? in->created_at : 0), in->instance_id);
@@ -548,14 +520,8 @@ static int inst_each(void *ctx, json_object *it)
     struct inst_ctx *c = ctx;
     if (c->token && strcmp(dynamo_get_s(it, "client_token"), c->token))
         return 0;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 16;
-        struct fc_instance *nv = realloc(c->v, cap * sizeof *nv);
-        if (!nv)
-            return FC_ERR;
-        c->v = nv;
-        c->cap = cap;
-    }
+    if (fc_grow(&c->v, &c->cap, c->n + 1, sizeof *c->v, 16))
+        return FC_ERR;
     item_instance(it, &c->v[c->n++]);
     return 0;
 }
@@ -613,21 +579,21 @@ int dynamo_instance_list(struct fc_store *s, struct fc_instance *out, int max, i
     return instances(D(s), NULL, 1, out, max, n);
 }
 
+#define EVENT_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_instance_event, member, #member)
+static const struct dynamo_field event_fields[] = {
+    EVENT_FIELD('n', id),     EVENT_FIELD('s', instance_id), EVENT_FIELD('s', state),
+    EVENT_FIELD('s', detail), EVENT_FIELD('n', at_ms),
+};
+
 json_object *dynamo_instance_event_item(const struct fc_instance_event *e)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[64], sk[64];
     snprintf(pk, sizeof pk, "EC2#%s", e->instance_id);
     snprintf(sk, sizeof sk, "EV#%015lld#" DYNAMO_ID_FMT, (long long)(e->at_ms > 0 ? e->at_ms : 0),
              (long long)e->id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("instance-event"));
-    dynamo_set(it, "id", dynamo_n(e->id));
-    dynamo_set(it, "instance_id", dynamo_s(e->instance_id));
-    dynamo_set(it, "state", dynamo_s(e->state));
-    dynamo_set(it, "detail", dynamo_s(e->detail));
-    dynamo_set(it, "at_ms", dynamo_n(e->at_ms));
+    it = dynamo_item_new(pk, sk, "instance-event");
+    dynamo_fields_set(it, e, event_fields, FC_ARRAY_LEN(event_fields));
     return it;
 }
 
@@ -659,11 +625,7 @@ static int ev_each(void *ctx, json_object *it)
     struct ev_ctx *c = ctx;
     struct fc_instance_event *e = &c->out[c->n++];
     memset(e, 0, sizeof *e);
-    e->id = dynamo_get_n(it, "id");
-    dynamo_copy_s(it, "instance_id", e->instance_id, sizeof e->instance_id);
-    dynamo_copy_s(it, "state", e->state, sizeof e->state);
-    dynamo_copy_s(it, "detail", e->detail, sizeof e->detail);
-    e->at_ms = dynamo_get_n(it, "at_ms");
+    dynamo_fields_get(it, e, event_fields, FC_ARRAY_LEN(event_fields));
     return c->n >= c->max ? 1 : 0;
 }
 
@@ -679,15 +641,9 @@ int dynamo_instance_events(struct fc_store *s, const char *instance_id,
     if (max <= 0)
         return FC_OK;
     /* the last max lines (newest first), then put back in time order */
-    req = dynamo_req(d);
     snprintf(pk, sizeof pk, "EC2#%s", instance_id);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :ev)");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":ev", dynamo_s("EV#"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    req = dynamo_query_prefix(d, NULL, pk, "EV#");
+    dynamo_newest(req, max);
     rc = dynamo_each(d, "Query", req, 0, ev_each, &c);
     json_object_put(req);
     if (rc)

@@ -14,14 +14,12 @@ static struct fc_dynamo *D(struct fc_store *s)
 int dynamo_reset_create(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = json_object_new_object();
+    json_object *req = dynamo_req(d), *it;
     char pk[160];
     int rc;
 
     snprintf(pk, sizeof pk, "RESET#%s", hash);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("RESET"));
-    dynamo_set(it, "type", dynamo_s("reset"));
+    it = dynamo_item_new(pk, "RESET", "reset");
     dynamo_set(it, "user_id", dynamo_n(user_id));
     dynamo_set(it, "expires_at", dynamo_n(expires));
     dynamo_set(it, "ttl", dynamo_n(expires)); /* DynamoDB deletes it some time after */

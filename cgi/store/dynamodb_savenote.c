@@ -63,14 +63,9 @@ int dynamo_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_sav
     if (max <= 0)
         return FC_OK;
     dynamo_user_pk(pk, user_id);
-    req = dynamo_req(d);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :sv)");
+    req = dynamo_query_prefix(d, NULL, pk, "SV#");
     dynamo_expr(req, "FilterExpression", "attribute_exists(#note)");
     dynamo_expr(req, "ProjectionExpression", "#restaurant_id, #note");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":sv", dynamo_s("SV#"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
     rc = dynamo_each(d, "Query", req, 0, notes_each, &c);
     json_object_put(req);
     *n = c.n;

@@ -139,13 +139,11 @@ int dynamo_item_review(json_object *it, struct fc_review *r)
 
 json_object *dynamo_review_item(const struct fc_review *r)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[32], buf[64];
     dynamo_user_pk(pk, r->user_id);
     review_sk(sk, r->restaurant_id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("review"));
+    it = dynamo_item_new(pk, sk, "review");
     dynamo_set(it, "id", dynamo_n(r->id));
     dynamo_set(it, "user_id", dynamo_n(r->user_id));
     dynamo_set(it, "restaurant_id", dynamo_n(r->restaurant_id));
@@ -170,12 +168,10 @@ json_object *dynamo_review_item(const struct fc_review *r)
 
 json_object *dynamo_photo_item(const char *photo, int64_t id, int64_t uid, int64_t rid)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[DYNAMO_PHOTO_PK], sk[32];
     dynamo_photo_keys(pk, sk, photo, id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("photo"));
+    it = dynamo_item_new(pk, sk, "photo");
     dynamo_set(it, "id", dynamo_n(id));
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
@@ -185,13 +181,11 @@ json_object *dynamo_photo_item(const char *photo, int64_t id, int64_t uid, int64
 json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, int64_t author,
                               int64_t restaurant, int stars)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[64], l[72];
     feed_pk(pk, reader);
     dynamo_feed_sk(sk, sizeof sk, at, kind, id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("feed"));
+    it = dynamo_item_new(pk, sk, "feed");
     dynamo_set(it, "kind", dynamo_n(kind));
     dynamo_set(it, "id", dynamo_n(id));
     dynamo_set(it, "at", dynamo_n(at));
@@ -210,13 +204,11 @@ json_object *dynamo_feed_item(int64_t reader, int kind, int64_t id, int64_t at, 
 
 json_object *dynamo_save_item(int64_t id, int64_t uid, int64_t rid, int64_t at)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[32], l[64];
     dynamo_user_pk(pk, uid);
     save_sk(sk, rid);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("save"));
+    it = dynamo_item_new(pk, sk, "save");
     dynamo_set(it, "id", dynamo_n(id));
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
@@ -314,8 +306,7 @@ int dynamo_feed_backfill(struct fc_dynamo *d, int64_t author, int64_t reader, in
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":a", dynamo_s("R#"));
     dynamo_val(req, ":b", dynamo_s("SV$"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Query", req, 0, backfill_each, &b);
     if (rc == FC_OK)
         rc = dynamo_writer_flush(&w);
@@ -379,12 +370,10 @@ static void tx_photo(struct fc_dynamo *d, json_object *items, const char *old, c
 
 json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32];
     snprintf(pk, sizeof pk, "RV#%" PRId64, id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s("REVIEW"));
-    dynamo_set(it, "type", dynamo_s("review-id"));
+    it = dynamo_item_new(pk, "REVIEW", "review-id");
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
     return it;
@@ -464,20 +453,13 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
 int dynamo_review_count_user(struct fc_store *s, int64_t uid, int *count)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
+    json_object *req;
     char pk[32];
-    long n = 0;
     int rc;
     dynamo_user_pk(pk, uid);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :r)");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":r", dynamo_s("R#"));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_count(d, req, &n);
+    req = dynamo_query_prefix(d, NULL, pk, "R#");
+    rc = dynamo_count(d, req, count);
     json_object_put(req);
-    if (rc == FC_OK)
-        *count = (int)n;
     return rc;
 }
 
@@ -1078,8 +1060,7 @@ int dynamo_reviews_with_photo(struct fc_store *s, const char *photo, int64_t vie
     req = dynamo_req(d);
     dynamo_expr(req, "KeyConditionExpression", "#pk = :pk");
     dynamo_val(req, ":pk", dynamo_s(pk));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_consistent(d, req);
     if ((rc = dynamo_each(d, "Query", req, 0, cap_each, &pc)) || !refs.n)
         goto out;
     /* 2. one BatchGetItem: those reviews, their authors, the viewer's relation sets */
@@ -1249,13 +1230,11 @@ int dynamo_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
 
 json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int64_t at)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[40];
     dynamo_user_pk(pk, user);
     graph_sk(sk, kind, other);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("relation"));
+    it = dynamo_item_new(pk, sk, "relation");
     dynamo_set(it, "user_id", dynamo_n(user));
     dynamo_set(it, "other_id", dynamo_n(other));
     dynamo_set(it, "created_at", dynamo_n(at));
@@ -1607,13 +1586,8 @@ int dynamo_people(struct fc_store *s, enum fc_person_list which, int64_t v, stru
     case FC_LIST_REQ_OUT: {
         char pk[32];
         dynamo_user_pk(pk, v);
-        req = dynamo_req(d);
-        dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :p)");
+        req = dynamo_query_prefix(d, NULL, pk, which == FC_LIST_REQ_IN ? "G#RI#" : "G#RO#");
         dynamo_expr(req, "ProjectionExpression", "#other_id, #created_at");
-        dynamo_val(req, ":pk", dynamo_s(pk));
-        dynamo_val(req, ":p", dynamo_s(which == FC_LIST_REQ_IN ? "G#RI#" : "G#RO#"));
-        if (d->consistent)
-            json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
         if ((rc = dynamo_each(d, "Query", req, 0, req_each, &rq)))
             goto out;
         if ((rc = people_of(d, rq.ids, rq.at, rq.n, w.prof, 1, &ps, &np)))
@@ -1661,13 +1635,8 @@ static int search_each(void *ctx, json_object *it)
 {
     struct search_ctx *c = ctx;
     int64_t id = dynamo_get_n(it, "id");
-    if (++c->seen > c->d->search_max) {
-        fprintf(stderr,
-                "forkcast: dynamodb: people search stopped after %d users "
-                "(Store.DynamoDB.SearchMaxItems)\n",
-                c->d->search_max);
+    if (dynamo_search_over(c->d, &c->seen, "people search", "users"))
         return 1;
-    }
     if (id == c->v->id || dynamo_get_n(it, "disabled") || ids_has(&c->v->blocked_by, id))
         return 0;
     if (!dynamo_icontains(dynamo_get_s(it, "username"), c->q) &&
@@ -1873,16 +1842,9 @@ int dynamo_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant *
     if (!(c.rid = calloc((size_t)max, sizeof *c.rid)))
         goto out;
     dynamo_user_pk(pk, uid);
-    req = dynamo_req(d);
-    json_object_object_add(req, "IndexName", json_object_new_string("lsi1"));
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#lsi1, :v)");
+    req = dynamo_query_prefix(d, "lsi1", pk, "V#");
     dynamo_expr(req, "ProjectionExpression", "#restaurant_id");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":v", dynamo_s("V#"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_newest(req, max);
     if ((rc = dynamo_each(d, "Query", req, 0, saves_each, &c)))
         goto out;
     for (int i = 0; i < c.n; i++) {
@@ -1912,14 +1874,12 @@ out:
 json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
                                const char *suffix)
 {
-    json_object *it = json_object_new_object();
+    json_object *it;
     char pk[32], sk[160];
     snprintf(pk, sizeof pk, "EV#%" PRId64, uid);
     snprintf(sk, sizeof sk, "%s#" DYNAMO_TIME_FMT "#%s", type, (long long)(at > 0 ? at : 0),
              suffix);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("event"));
+    it = dynamo_item_new(pk, sk, "event");
     dynamo_set(it, "event", dynamo_s(type));
     dynamo_set(it, "user_id", dynamo_n(uid));
     dynamo_set(it, "restaurant_id", dynamo_n(rid));
@@ -1952,21 +1912,14 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
 int dynamo_event_count(struct fc_store *s, int64_t uid, const char *type, int *count)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
+    json_object *req;
     char pk[32], pre[128];
-    long n = 0;
     int rc;
     snprintf(pk, sizeof pk, "EV#%" PRId64, uid);
     snprintf(pre, sizeof pre, "%s#", type);
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#sk, :t)");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":t", dynamo_s(pre));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    rc = dynamo_count(d, req, &n);
+    req = dynamo_query_prefix(d, NULL, pk, pre);
+    rc = dynamo_count(d, req, count);
     json_object_put(req);
-    if (rc == FC_OK)
-        *count = (int)n;
     return rc;
 }
 

@@ -75,14 +75,12 @@ int dynamo_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant_id
                     int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *items = json_object_new_array(), *a, *it = json_object_new_object();
+    json_object *items = json_object_new_array(), *a, *it;
     char pk[32], sk[32];
     int rc;
     rv_pk(pk, review_id);
     like_sk(sk, user_id);
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("like"));
+    it = dynamo_item_new(pk, sk, "like");
     dynamo_set(it, "review_id", dynamo_n(review_id));
     dynamo_set(it, "restaurant_id", dynamo_n(restaurant_id));
     dynamo_set(it, "user_id", dynamo_n(user_id));
@@ -159,10 +157,7 @@ int dynamo_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t vi
 
 static json_object *comment_item(const struct fc_comment *c, const char *pk, const char *sk)
 {
-    json_object *it = json_object_new_object();
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("comment"));
+    json_object *it = dynamo_item_new(pk, sk, "comment");
     dynamo_set(it, "id", dynamo_n(c->id));
     dynamo_set(it, "review_id", dynamo_n(c->review_id));
     dynamo_set(it, "restaurant_id", dynamo_n(c->restaurant_id));
@@ -374,10 +369,7 @@ int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
         return rc;
     note_pk(pk, nt->user_id);
     note_sk(sk, nt->id);
-    it = json_object_new_object();
-    dynamo_set(it, "pk", dynamo_s(pk));
-    dynamo_set(it, "sk", dynamo_s(sk));
-    dynamo_set(it, "type", dynamo_s("note"));
+    it = dynamo_item_new(pk, sk, "note");
     dynamo_set(it, "id", dynamo_n(nt->id));
     dynamo_set(it, "user_id", dynamo_n(nt->user_id));
     dynamo_set(it, "actor_id", dynamo_n(nt->actor_id));
@@ -419,10 +411,8 @@ static int notes_query(struct fc_dynamo *d, int64_t user, int64_t after, int max
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":lo", dynamo_s(lo));
     dynamo_val(req, ":hi", dynamo_s("N#~"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_newest(req, max);
+    dynamo_consistent(d, req);
     rc = dynamo_each(d, "Query", req, 1, collect_each, &col);
     json_object_put(req);
     return rc;
@@ -695,10 +685,7 @@ int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *t
         int64_t review = col_n(row, "review_id"), user = col_n(row, "user_id");
         rv_pk(pk, review);
         like_sk(sk, user);
-        it = json_object_new_object();
-        dynamo_set(it, "pk", dynamo_s(pk));
-        dynamo_set(it, "sk", dynamo_s(sk));
-        dynamo_set(it, "type", dynamo_s("like"));
+        it = dynamo_item_new(pk, sk, "like");
         dynamo_set(it, "review_id", dynamo_n(review));
         dynamo_set(it, "restaurant_id", dynamo_n(col_n(row, "restaurant_id")));
         dynamo_set(it, "user_id", dynamo_n(user));
@@ -729,10 +716,7 @@ int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *t
             ti->max_note = id;
         note_pk(pk, user);
         note_sk(sk, id);
-        it = json_object_new_object();
-        dynamo_set(it, "pk", dynamo_s(pk));
-        dynamo_set(it, "sk", dynamo_s(sk));
-        dynamo_set(it, "type", dynamo_s("note"));
+        it = dynamo_item_new(pk, sk, "note");
         dynamo_set(it, "id", dynamo_n(id));
         dynamo_set(it, "user_id", dynamo_n(user));
         dynamo_set(it, "actor_id", dynamo_n(col_n(row, "actor_id")));
@@ -745,10 +729,7 @@ int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *t
     }
     if (strcmp(table, "notes_seen") == 0) {
         note_pk(pk, col_n(row, "user_id"));
-        it = json_object_new_object();
-        dynamo_set(it, "pk", dynamo_s(pk));
-        dynamo_set(it, "sk", dynamo_s("SEEN"));
-        dynamo_set(it, "type", dynamo_s("note-seen"));
+        it = dynamo_item_new(pk, "SEEN", "note-seen");
         dynamo_set(it, "v", dynamo_n(col_n(row, "seen_id")));
         return dynamo_writer_put(w, it);
     }

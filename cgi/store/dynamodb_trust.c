@@ -36,16 +36,9 @@ int dynamo_ratings_of_user(struct fc_store *s, int64_t uid, struct fc_rating *ou
     if (max <= 0)
         return FC_OK;
     dynamo_user_pk(pk, uid);
-    req = dynamo_req(d);
-    json_object_object_add(req, "IndexName", json_object_new_string("lsi1"));
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#lsi1, :t)");
+    req = dynamo_query_prefix(d, "lsi1", pk, "T#");
     dynamo_expr(req, "ProjectionExpression", "#restaurant_id, #stars");
-    dynamo_val(req, ":pk", dynamo_s(pk));
-    dynamo_val(req, ":t", dynamo_s("T#"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    dynamo_newest(req, max);
     rc = dynamo_each(d, "Query", req, 0, rating_each, &c);
     json_object_put(req);
     if (rc == FC_OK)

@@ -16,6 +16,15 @@ int fc_sqlite_exec(struct fc_store *s, const char *sql);
 /* The connection behind a SQLite store, for the backend's own modules (sqlite_*.c). */
 sqlite3 *fc_sqlite_db(struct fc_store *s);
 
+/* Statement helpers for those modules (sqlite_stmt.c). fc_sqlite_fail logs "forkcast: sqlite
+ * <what>: <the connection's error>"; fc_sqlite_prepare prepares sql, or logs, sets *st NULL
+ * and returns FC_ERR; fc_sqlite_text copies text column i into dst of size n ("" for NULL);
+ * fc_sqlite_finish ends an operation: logs when rc is FC_ERR, finalizes st, returns rc. */
+void fc_sqlite_fail(sqlite3 *db, const char *what);
+int fc_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what);
+void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n);
+int fc_sqlite_finish(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what);
+
 /* Admin console operations (sqlite_admin.c); see store.h. */
 int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
                           int *n, int *total);

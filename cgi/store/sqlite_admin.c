@@ -12,18 +12,7 @@
 
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "forkcast: sqlite prepare (admin): %s\n", sqlite3_errmsg(db));
-        *st = NULL;
-        return FC_ERR;
-    }
-    return FC_OK;
-}
-
-static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    fc_strlcpy(dst, t ? (const char *)t : "", n);
+    return fc_sqlite_prepare(db, sql, st, "prepare (admin)");
 }
 
 /* t with LIKE's wildcards escaped by '\' (malloc'ed), or NULL. */
@@ -83,11 +72,11 @@ int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, str
             struct fc_user *u = &out[*n];
             memset(u, 0, sizeof *u);
             u->id = sqlite3_column_int64(st, 0);
-            col_text(st, 1, u->username, sizeof u->username);
-            col_text(st, 2, u->email, sizeof u->email);
-            col_text(st, 3, u->display_name, sizeof u->display_name);
-            col_text(st, 4, u->city, sizeof u->city);
-            col_text(st, 5, u->visibility, sizeof u->visibility);
+            fc_sqlite_text(st, 1, u->username, sizeof u->username);
+            fc_sqlite_text(st, 2, u->email, sizeof u->email);
+            fc_sqlite_text(st, 3, u->display_name, sizeof u->display_name);
+            fc_sqlite_text(st, 4, u->city, sizeof u->city);
+            fc_sqlite_text(st, 5, u->visibility, sizeof u->visibility);
             u->is_admin = sqlite3_column_int(st, 6);
             u->disabled = sqlite3_column_int(st, 7);
             u->created_at = sqlite3_column_int64(st, 8);
@@ -98,11 +87,8 @@ int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, str
     }
     rc = FC_OK;
 out:
-    if (rc)
-        fprintf(stderr, "forkcast: user search: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
     free(text);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "user search");
 }
 
 int fc_sqlite_session_delete_user(struct fc_store *s, int64_t user_id)
@@ -115,10 +101,7 @@ int fc_sqlite_session_delete_user(struct fc_store *s, int64_t user_id)
     sqlite3_bind_int64(st, 1, user_id);
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = FC_OK;
-    else
-        fprintf(stderr, "forkcast: session delete: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "session delete");
 }
 
 /* ---- metrics ------------------------------------------------------------ */
@@ -221,15 +204,29 @@ out:
     return rc;
 }
 
+/* The end of a read of rows into a growing array (*arrp, a T **) of *n: FC_OK when r (the
+ * last step) is SQLITE_DONE, else FC_ERR with the array freed, *arrp NULL and *n 0. */
+static int rows_end(sqlite3 *db, sqlite3_stmt *st, int r, void *arrp, int *n, const char *what)
+{
+    int rc = r == SQLITE_DONE ? FC_OK : FC_ERR;
+    if (rc) {
+        void *arr;
+        memcpy(&arr, arrp, sizeof arr);
+        free(arr);
+        memset(arrp, 0, sizeof arr);
+        *n = 0;
+    }
+    return fc_sqlite_finish(db, st, rc, what);
+}
+
 int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
                             struct fc_metric_row **out, int *n)
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    struct fc_metric_row *rows = NULL;
     char sql[4096];
     size_t cap = 0;
-    int r, rc = FC_ERR;
+    int r;
 
     *out = NULL;
     *n = 0;
@@ -246,12 +243,12 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
     sqlite3_bind_int64(st, 1, since);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
         struct fc_metric_row *m;
-        if (fc_grow(&rows, &cap, (size_t)*n + 1, sizeof *rows, 64))
-            goto out;
-        m = &rows[(*n)++];
+        if (fc_grow(out, &cap, (size_t)*n + 1, sizeof **out, 64))
+            break;
+        m = &(*out)[(*n)++];
         memset(m, 0, sizeof *m);
         m->minute = sqlite3_column_int64(st, 0);
-        col_text(st, 1, m->route, sizeof m->route);
+        fc_sqlite_text(st, 1, m->route, sizeof m->route);
         m->status = sqlite3_column_int(st, 2);
         m->count = (long)sqlite3_column_int64(st, 3);
         m->sum_ms = sqlite3_column_double(st, 4);
@@ -259,19 +256,7 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
         for (int b = 0; b < FC_METRIC_BUCKETS; b++)
             m->hist[b] = (long)sqlite3_column_int64(st, 6 + b);
     }
-    if (r != SQLITE_DONE)
-        goto out;
-    rc = FC_OK;
-out:
-    if (rc) {
-        fprintf(stderr, "forkcast: metrics query: %s\n", sqlite3_errmsg(db));
-        free(rows);
-        rows = NULL;
-        *n = 0;
-    }
-    sqlite3_finalize(st);
-    *out = rows;
-    return rc;
+    return rows_end(db, st, r, out, n, "metrics query");
 }
 
 int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
@@ -279,9 +264,8 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    struct fc_metric_counter *ctrs = NULL;
     size_t cap = 0;
-    int r, rc = FC_ERR;
+    int r;
 
     *out = NULL;
     *n = 0;
@@ -292,26 +276,15 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
         return FC_ERR;
     sqlite3_bind_int64(st, 1, since);
     while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        if (fc_grow(&ctrs, &cap, (size_t)*n + 1, sizeof *ctrs, 32))
-            goto out;
-        memset(&ctrs[*n], 0, sizeof ctrs[*n]);
-        col_text(st, 0, ctrs[*n].name, sizeof ctrs[*n].name);
-        ctrs[*n].n = (long)sqlite3_column_int64(st, 1);
-        (*n)++;
+        struct fc_metric_counter *c;
+        if (fc_grow(out, &cap, (size_t)*n + 1, sizeof **out, 32))
+            break;
+        c = &(*out)[(*n)++];
+        memset(c, 0, sizeof *c);
+        fc_sqlite_text(st, 0, c->name, sizeof c->name);
+        c->n = (long)sqlite3_column_int64(st, 1);
     }
-    if (r != SQLITE_DONE)
-        goto out;
-    rc = FC_OK;
-out:
-    if (rc) {
-        fprintf(stderr, "forkcast: metrics counters: %s\n", sqlite3_errmsg(db));
-        free(ctrs);
-        ctrs = NULL;
-        *n = 0;
-    }
-    sqlite3_finalize(st);
-    *out = ctrs;
-    return rc;
+    return rows_end(db, st, r, out, n, "metrics counters");
 }
 
 int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before)
@@ -420,8 +393,5 @@ int fc_sqlite_store_health(struct fc_store *s, struct fc_store_check *v, int max
     rc = FC_OK;
     *n = out.n;
 out:
-    if (rc)
-        fprintf(stderr, "forkcast: store health: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "store health");
 }

@@ -17,17 +17,13 @@ int fc_sqlite_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t 
     sqlite3_bind_int64(st, 1, user_id);
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        fc_strlcpy(key, t ? (const char *)t : "", n);
+        fc_sqlite_text(st, 0, key, n);
         rc = FC_OK;
     } else if (r == SQLITE_DONE) {
         rc = FC_OK;
     }
 out:
-    if (rc)
-        fprintf(stderr, "forkcast: sqlite avatar_get: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "avatar_get");
 }
 
 int fc_sqlite_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int64_t now)
@@ -51,8 +47,5 @@ int fc_sqlite_avatar_set(struct fc_store *s, int64_t user_id, const char *key, i
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = FC_OK;
 out:
-    if (rc)
-        fprintf(stderr, "forkcast: sqlite avatar_set: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "avatar_set");
 }

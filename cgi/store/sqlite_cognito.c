@@ -10,12 +10,7 @@
 
 static int prepare(struct fc_store *s, const char *sql, sqlite3_stmt **st)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(db));
-        return FC_ERR;
-    }
-    return FC_OK;
+    return fc_sqlite_prepare(fc_sqlite_db(s), sql, st, "session tokens");
 }
 
 int fc_sqlite_session_tokens_put(struct fc_store *s, const char *hash, const char *sealed,
@@ -39,7 +34,7 @@ int fc_sqlite_session_tokens_put(struct fc_store *s, const char *hash, const cha
     else if (step == SQLITE_CONSTRAINT)
         rc = FC_NOTFOUND; /* no such session */
     else
-        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(fc_sqlite_db(s)));
+        fc_sqlite_fail(fc_sqlite_db(s), "session tokens");
 out:
     sqlite3_finalize(st);
     return rc;
@@ -66,7 +61,7 @@ int fc_sqlite_session_tokens_get(struct fc_store *s, const char *hash, char **se
         *updated_at = sqlite3_column_int64(st, 2);
         rc = FC_OK;
     } else {
-        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(fc_sqlite_db(s)));
+        fc_sqlite_fail(fc_sqlite_db(s), "session tokens");
     }
 out:
     sqlite3_finalize(st);

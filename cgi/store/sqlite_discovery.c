@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fail_log(sqlite3 *db, const char *what)
-{
-    fprintf(stderr, "forkcast: sqlite: %s: %s\n", what, sqlite3_errmsg(db));
-}
-
 /* fc_bayes(stars_sum, count): fc_rules_bayes */
 static void sql_bayes(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
@@ -128,12 +123,12 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
     if (!(sql = sqlite3_mprintf("SELECT count(*) FROM restaurants r%s" OPEN_WHERE,
                                 fc_sqlite_rest_where)) ||
         sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail_log(db, "restaurant count");
+        fc_sqlite_fail(db, "restaurant count");
         goto out;
     }
     bind_query(st, q, text);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        fail_log(db, "restaurant count");
+        fc_sqlite_fail(db, "restaurant count");
         goto out;
     }
     *total = sqlite3_column_int(st, 0);
@@ -147,7 +142,7 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
               q->sort == FC_SORT_FRIENDS ? SORT_FROM : SORT_FROM_PLAIN, fc_sqlite_rest_where,
               order_by(q->sort))) ||
         sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail_log(db, "restaurant search");
+        fc_sqlite_fail(db, "restaurant search");
         goto out;
     }
     if (!(rows = calloc((size_t)(limit > 0 ? limit : 1), sizeof *rows)))
@@ -165,7 +160,7 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
         cnt++;
     }
     if (cnt < limit && step != SQLITE_DONE) {
-        fail_log(db, "restaurant search");
+        fc_sqlite_fail(db, "restaurant search");
         goto out;
     }
     *out = rows;
@@ -184,16 +179,14 @@ int fc_sqlite_rest_city_centre(struct fc_store *s, const char *city, double *lat
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     int rc = FC_ERR;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT count(*), avg(lat), avg(lon) FROM restaurants WHERE city = ?1 "
-                           "AND lat IS NOT NULL AND lon IS NOT NULL",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fail_log(db, "city centre");
+    if (fc_sqlite_prepare(db,
+                          "SELECT count(*), avg(lat), avg(lon) FROM restaurants WHERE city = ?1 "
+                          "AND lat IS NOT NULL AND lon IS NOT NULL",
+                          &st, "city centre"))
         return FC_ERR;
-    }
     sqlite3_bind_text(st, 1, city ? city : "", -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        fail_log(db, "city centre");
+        fc_sqlite_fail(db, "city centre");
         goto out;
     }
     rc = FC_NOTFOUND;
@@ -213,13 +206,11 @@ int fc_sqlite_rest_star_counts(struct fc_store *s, int64_t rid, int counts[5])
     sqlite3_stmt *st = NULL;
     int step;
     memset(counts, 0, 5 * sizeof *counts);
-    if (sqlite3_prepare_v2(db,
-                           "SELECT stars, count(*) FROM reviews WHERE restaurant_id = ?1 "
-                           "GROUP BY stars",
-                           -1, &st, NULL) != SQLITE_OK) {
-        fail_log(db, "star counts");
+    if (fc_sqlite_prepare(db,
+                          "SELECT stars, count(*) FROM reviews WHERE restaurant_id = ?1 "
+                          "GROUP BY stars",
+                          &st, "star counts"))
         return FC_ERR;
-    }
     sqlite3_bind_int64(st, 1, rid);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int stars = sqlite3_column_int(st, 0);
@@ -228,7 +219,7 @@ int fc_sqlite_rest_star_counts(struct fc_store *s, int64_t rid, int counts[5])
     }
     sqlite3_finalize(st);
     if (step != SQLITE_DONE) {
-        fail_log(db, "star counts");
+        fc_sqlite_fail(db, "star counts");
         return FC_ERR;
     }
     return FC_OK;

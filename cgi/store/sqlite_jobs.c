@@ -9,23 +9,7 @@
 
 static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "forkcast: sqlite prepare (jobs): %s\n", sqlite3_errmsg(db));
-        *st = NULL;
-        return FC_ERR;
-    }
-    return FC_OK;
-}
-
-static void col_text(sqlite3_stmt *st, int i, char *dst, size_t n)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    fc_strlcpy(dst, t ? (const char *)t : "", n);
-}
-
-static void fail_log(sqlite3 *db, const char *what)
-{
-    fprintf(stderr, "forkcast: %s: %s\n", what, sqlite3_errmsg(db));
+    return fc_sqlite_prepare(db, sql, st, "prepare (jobs)");
 }
 
 /* ---- jobs --------------------------------------------------------------- */
@@ -41,17 +25,17 @@ static void job_row(sqlite3_stmt *st, struct fc_job *j)
 {
     memset(j, 0, sizeof *j);
     j->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, j->type, sizeof j->type);
-    col_text(st, 2, j->dedupe_key, sizeof j->dedupe_key);
-    col_text(st, 3, j->state, sizeof j->state);
-    col_text(st, 4, j->payload, sizeof j->payload);
-    col_text(st, 5, j->progress, sizeof j->progress);
-    col_text(st, 6, j->message, sizeof j->message);
+    fc_sqlite_text(st, 1, j->type, sizeof j->type);
+    fc_sqlite_text(st, 2, j->dedupe_key, sizeof j->dedupe_key);
+    fc_sqlite_text(st, 3, j->state, sizeof j->state);
+    fc_sqlite_text(st, 4, j->payload, sizeof j->payload);
+    fc_sqlite_text(st, 5, j->progress, sizeof j->progress);
+    fc_sqlite_text(st, 6, j->message, sizeof j->message);
     j->attempts = sqlite3_column_int(st, 7);
     j->max_attempts = sqlite3_column_int(st, 8);
     j->runs = sqlite3_column_int(st, 9);
     j->run_at_ms = sqlite3_column_int64(st, 10);
-    col_text(st, 11, j->worker, sizeof j->worker);
+    fc_sqlite_text(st, 11, j->worker, sizeof j->worker);
     j->lease_until_ms = sqlite3_column_int64(st, 12);
     j->created_at = sqlite3_column_int64(st, 13);
     j->updated_at = sqlite3_column_int64(st, 14);
@@ -68,7 +52,7 @@ static int job_one(sqlite3 *db, sqlite3_stmt *st, struct fc_job *out, const char
     }
     if (r == SQLITE_DONE)
         return FC_NOTFOUND;
-    fail_log(db, what);
+    fc_sqlite_fail(db, what);
     return FC_ERR;
 }
 
@@ -133,7 +117,7 @@ int fc_sqlite_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now)
         rc = fc_sqlite_job_by_key(s, key, j);
         rc = rc == FC_OK ? FC_EXISTS : FC_ERR;
     } else {
-        fail_log(db, "job enqueue");
+        fc_sqlite_fail(db, "job enqueue");
     }
     sqlite3_finalize(st);
     return rc;
@@ -197,10 +181,7 @@ int fc_sqlite_job_update(struct fc_store *s, const struct fc_job *j, int64_t now
     sqlite3_bind_text(st, 9, j->worker, -1, SQLITE_STATIC);
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = sqlite3_changes(db) == 1 ? FC_OK : FC_NOTFOUND;
-    else
-        fail_log(db, "job update");
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "job update");
 }
 
 int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, struct fc_job *out,
@@ -224,11 +205,8 @@ int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, 
     if (r == SQLITE_DONE || r == SQLITE_ROW) {
         *n = k;
         rc = FC_OK;
-    } else {
-        fail_log(db, "job list");
     }
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "job list");
 }
 
 int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms)
@@ -249,11 +227,8 @@ int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms
             *at_ms = sqlite3_column_int64(st, 0);
             rc = FC_OK;
         }
-    } else {
-        fail_log(db, "job next due");
     }
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "job next due");
 }
 
 int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
@@ -268,11 +243,8 @@ int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
     if (sqlite3_step(st) == SQLITE_DONE) {
         *n = sqlite3_changes(db);
         rc = FC_OK;
-    } else {
-        fail_log(db, "job prune");
     }
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "job prune");
 }
 
 /* ---- EC2 instances -------------------------------------------------------- */
@@ -284,18 +256,18 @@ int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
 static void instance_row(sqlite3_stmt *st, struct fc_instance *in)
 {
     memset(in, 0, sizeof *in);
-    col_text(st, 0, in->instance_id, sizeof in->instance_id);
-    col_text(st, 1, in->name, sizeof in->name);
-    col_text(st, 2, in->image_id, sizeof in->image_id);
-    col_text(st, 3, in->instance_type, sizeof in->instance_type);
-    col_text(st, 4, in->state, sizeof in->state);
-    col_text(st, 5, in->public_ip, sizeof in->public_ip);
-    col_text(st, 6, in->private_ip, sizeof in->private_ip);
-    col_text(st, 7, in->subnet_id, sizeof in->subnet_id);
-    col_text(st, 8, in->launch_time, sizeof in->launch_time);
-    col_text(st, 9, in->client_token, sizeof in->client_token);
-    col_text(st, 10, in->status, sizeof in->status);
-    col_text(st, 11, in->message, sizeof in->message);
+    fc_sqlite_text(st, 0, in->instance_id, sizeof in->instance_id);
+    fc_sqlite_text(st, 1, in->name, sizeof in->name);
+    fc_sqlite_text(st, 2, in->image_id, sizeof in->image_id);
+    fc_sqlite_text(st, 3, in->instance_type, sizeof in->instance_type);
+    fc_sqlite_text(st, 4, in->state, sizeof in->state);
+    fc_sqlite_text(st, 5, in->public_ip, sizeof in->public_ip);
+    fc_sqlite_text(st, 6, in->private_ip, sizeof in->private_ip);
+    fc_sqlite_text(st, 7, in->subnet_id, sizeof in->subnet_id);
+    fc_sqlite_text(st, 8, in->launch_time, sizeof in->launch_time);
+    fc_sqlite_text(st, 9, in->client_token, sizeof in->client_token);
+    fc_sqlite_text(st, 10, in->status, sizeof in->status);
+    fc_sqlite_text(st, 11, in->message, sizeof in->message);
     in->launched_by = sqlite3_column_int64(st, 12);
     in->created_at = sqlite3_column_int64(st, 13);
     in->updated_at = sqlite3_column_int64(st, 14);
@@ -310,7 +282,7 @@ static int instance_rows(sqlite3 *db, sqlite3_stmt *st, struct fc_instance *out,
     while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW)
         instance_row(st, &out[k++]);
     if (r != SQLITE_DONE && r != SQLITE_ROW) {
-        fail_log(db, what);
+        fc_sqlite_fail(db, what);
         return FC_ERR;
     }
     *n = k;
@@ -346,10 +318,7 @@ int fc_sqlite_instance_put(struct fc_store *s, const struct fc_instance *in, int
     sqlite3_bind_int64(st, 14, now);
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = FC_OK;
-    else
-        fail_log(db, "instance put");
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "instance put");
 }
 
 int fc_sqlite_instance_get(struct fc_store *s, const char *instance_id, struct fc_instance *out)
@@ -366,11 +335,8 @@ int fc_sqlite_instance_get(struct fc_store *s, const char *instance_id, struct f
         rc = FC_OK;
     } else if (r == SQLITE_DONE) {
         rc = FC_NOTFOUND;
-    } else {
-        fail_log(db, "instance get");
     }
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "instance get");
 }
 
 int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
@@ -430,11 +396,8 @@ int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e
     if (sqlite3_step(st) == SQLITE_DONE) {
         e->id = sqlite3_last_insert_rowid(db);
         rc = FC_OK;
-    } else {
-        fail_log(db, "instance event add");
     }
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "instance event add");
 }
 
 int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
@@ -458,17 +421,14 @@ int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
         struct fc_instance_event *e = &out[k++];
         memset(e, 0, sizeof *e);
         e->id = sqlite3_column_int64(st, 0);
-        col_text(st, 1, e->instance_id, sizeof e->instance_id);
-        col_text(st, 2, e->state, sizeof e->state);
-        col_text(st, 3, e->detail, sizeof e->detail);
+        fc_sqlite_text(st, 1, e->instance_id, sizeof e->instance_id);
+        fc_sqlite_text(st, 2, e->state, sizeof e->state);
+        fc_sqlite_text(st, 3, e->detail, sizeof e->detail);
         e->at_ms = sqlite3_column_int64(st, 4);
     }
     if (r == SQLITE_DONE || r == SQLITE_ROW) {
         *n = k;
         rc = FC_OK;
-    } else {
-        fail_log(db, "instance events");
     }
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "instance events");
 }

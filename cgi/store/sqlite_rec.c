@@ -8,12 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void text(sqlite3_stmt *st, int i, char *dst, size_t n)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    fc_strlcpy(dst, t ? (const char *)t : "", n);
-}
-
 /* Runs sql and calls row() for each row into a growing array of elem bytes. */
 static int scan(sqlite3 *db, const char *sql, size_t elem, void **arr, size_t *n,
                 void (*row)(sqlite3_stmt *st, void *out))
@@ -24,10 +18,8 @@ static int scan(sqlite3 *db, const char *sql, size_t elem, void **arr, size_t *n
     char *a = NULL;
     *arr = NULL;
     *n = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "forkcast: rec load: %s\n", sqlite3_errmsg(db));
+    if (fc_sqlite_prepare(db, sql, &st, "rec load"))
         goto out;
-    }
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (*n == cap) {
             char *na;
@@ -59,20 +51,20 @@ static void row_item(sqlite3_stmt *st, void *o)
 {
     struct rec_item *it = o;
     it->id = sqlite3_column_int64(st, 0);
-    text(st, 1, it->city, sizeof it->city);
-    text(st, 2, it->price, sizeof it->price);
-    text(st, 3, it->cuisines, sizeof it->cuisines);
-    text(st, 4, it->name, sizeof it->name);
+    fc_sqlite_text(st, 1, it->city, sizeof it->city);
+    fc_sqlite_text(st, 2, it->price, sizeof it->price);
+    fc_sqlite_text(st, 3, it->cuisines, sizeof it->cuisines);
+    fc_sqlite_text(st, 4, it->name, sizeof it->name);
 }
 
 static void row_user(sqlite3_stmt *st, void *o)
 {
     struct rec_user *u = o;
     u->id = sqlite3_column_int64(st, 0);
-    text(st, 1, u->city, sizeof u->city);
-    text(st, 2, u->price, sizeof u->price);
-    text(st, 3, u->cuisines, sizeof u->cuisines);
-    text(st, 4, u->name, sizeof u->name);
+    fc_sqlite_text(st, 1, u->city, sizeof u->city);
+    fc_sqlite_text(st, 2, u->price, sizeof u->price);
+    fc_sqlite_text(st, 3, u->cuisines, sizeof u->cuisines);
+    fc_sqlite_text(st, 4, u->name, sizeof u->name);
 }
 
 static void row_rating(sqlite3_stmt *st, void *o)

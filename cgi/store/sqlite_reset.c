@@ -7,12 +7,7 @@
 
 static int run(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "forkcast: sqlite prepare (reset): %s\n", sqlite3_errmsg(db));
-        *st = NULL;
-        return FC_ERR;
-    }
-    return FC_OK;
+    return fc_sqlite_prepare(db, sql, st, "prepare (reset)");
 }
 
 int fc_sqlite_reset_create(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires)

@@ -21,10 +21,7 @@ int fc_sqlite_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaur
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = sqlite3_changes(db) ? FC_OK : FC_NOTFOUND;
 out:
-    if (rc && rc != FC_NOTFOUND)
-        fprintf(stderr, "forkcast: sqlite save_note_set: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "save_note_set");
 }
 
 int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
@@ -43,16 +40,12 @@ int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_
     sqlite3_bind_int64(st, 1, user_id);
     sqlite3_bind_int(st, 2, max);
     while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < max) {
-        const unsigned char *t = sqlite3_column_text(st, 1);
         out[*n].restaurant_id = sqlite3_column_int64(st, 0);
-        fc_strlcpy(out[*n].note, t ? (const char *)t : "", sizeof out[*n].note);
+        fc_sqlite_text(st, 1, out[*n].note, sizeof out[*n].note);
         (*n)++;
     }
     if (r == SQLITE_DONE || r == SQLITE_ROW)
         rc = FC_OK;
 out:
-    if (rc)
-        fprintf(stderr, "forkcast: sqlite save_notes_of_user: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "save_notes_of_user");
 }

@@ -29,17 +29,7 @@
 
 static int prep(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 {
-    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
-        return FC_ERR;
-    }
-    return FC_OK;
-}
-
-static void text(sqlite3_stmt *st, int i, char *dst, size_t n)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    fc_strlcpy(dst, t ? (const char *)t : "", n);
+    return fc_sqlite_prepare(db, sql, st, "talk");
 }
 
 /* Steps a statement that writes; FC_OK, FC_EXISTS (a constraint), FC_ERR. Finalizes it. */
@@ -49,11 +39,21 @@ static int run(sqlite3 *db, sqlite3_stmt *st)
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         out = FC_EXISTS;
     else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
+        fc_sqlite_fail(db, "talk");
         out = FC_ERR;
     }
     sqlite3_finalize(st);
     return out;
+}
+
+/* The end of a read of up to max rows: k read, step the last sqlite3_step. *n = k and FC_OK, or
+ * FC_ERR (logged) when the rows stopped on an error. Finalizes st. */
+static int rows_end(sqlite3 *db, sqlite3_stmt *st, int k, int max, int step, int *n)
+{
+    int rc = k < max && step != SQLITE_DONE ? FC_ERR : FC_OK;
+    if (rc == FC_OK)
+        *n = k;
+    return fc_sqlite_finish(db, st, rc, "talk");
 }
 
 static int review_exists(sqlite3 *db, int64_t id, int *yes)
@@ -151,7 +151,7 @@ int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t
             }
     }
     if (step != SQLITE_DONE) {
-        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
+        fc_sqlite_fail(db, "talk");
         goto out;
     }
     rc = FC_OK;
@@ -193,7 +193,7 @@ static void row_comment(sqlite3_stmt *st, struct fc_comment *c)
     c->review_id = sqlite3_column_int64(st, 1);
     c->restaurant_id = sqlite3_column_int64(st, 2);
     c->user_id = sqlite3_column_int64(st, 3);
-    text(st, 4, c->body, sizeof c->body);
+    fc_sqlite_text(st, 4, c->body, sizeof c->body);
     c->created_at = sqlite3_column_int64(st, 5);
 }
 
@@ -232,7 +232,7 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st;
-    int step, k = 0;
+    int step = SQLITE_DONE, k = 0;
     const char *sql =
         review_id ? "SELECT " COMMENT_COLS ", u.username, u.display_name, u.disabled, " REL_OF(
                         "c.user_id") ", " AUTHOR_BLOCK
@@ -252,20 +252,13 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
         struct fc_comment_row *r = &out[k++];
         memset(r, 0, sizeof *r);
         row_comment(st, &r->c);
-        text(st, 6, r->username, sizeof r->username);
-        text(st, 7, r->display_name, sizeof r->display_name);
+        fc_sqlite_text(st, 6, r->username, sizeof r->username);
+        fc_sqlite_text(st, 7, r->display_name, sizeof r->display_name);
         r->disabled = sqlite3_column_int(st, 8);
         r->rel = sqlite3_column_int(st, 9);
         r->author_block = sqlite3_column_int(st, 10);
     }
-    if (k < max && step != SQLITE_DONE) {
-        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return FC_ERR;
-    }
-    sqlite3_finalize(st);
-    *n = k;
-    return FC_OK;
+    return rows_end(db, st, k, max, step, n);
 }
 
 int fc_sqlite_note_add(struct fc_store *s, struct fc_note *nt)
@@ -321,21 +314,14 @@ int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row
         r->n.restaurant_id = sqlite3_column_int64(st, 5);
         r->n.comment_id = sqlite3_column_int64(st, 6);
         r->n.created_at = sqlite3_column_int64(st, 7);
-        text(st, 8, r->username, sizeof r->username);
-        text(st, 9, r->display_name, sizeof r->display_name);
+        fc_sqlite_text(st, 8, r->username, sizeof r->username);
+        fc_sqlite_text(st, 9, r->display_name, sizeof r->display_name);
         r->disabled = sqlite3_column_int(st, 10);
         r->rel = sqlite3_column_int(st, 11);
-        text(st, 12, r->rest_name, sizeof r->rest_name);
+        fc_sqlite_text(st, 12, r->rest_name, sizeof r->rest_name);
         r->unread = sqlite3_column_int(st, 13);
     }
-    if (k < max && step != SQLITE_DONE) {
-        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return FC_ERR;
-    }
-    sqlite3_finalize(st);
-    *n = k;
-    return FC_OK;
+    return rows_end(db, st, k, max, step, n);
 }
 
 /* One query over the unread ones only (index notes_user from the last seen id); the rule is

@@ -30,8 +30,5 @@ int fc_sqlite_ratings_of_user(struct fc_store *s, int64_t user_id, struct fc_rat
     if (r == SQLITE_DONE)
         rc = FC_OK;
 out:
-    if (rc)
-        fprintf(stderr, "forkcast: sqlite ratings of user: %s\n", sqlite3_errmsg(db));
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_finish(db, st, rc, "ratings of user");
 }

@@ -141,7 +141,7 @@ static void test_paging_bounded(void **state)
     struct fc_feed_item feed[4];
     json_object *req = dynamo_req(d), *x;
     int items = 0, n = -1;
-    long count = -1;
+    int count = -1;
     (void)state;
     assert_int_equal(d->max_pages, 10000);
 
