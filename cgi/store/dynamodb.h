@@ -316,6 +316,9 @@ int dynamo_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaurant
                          const char *note);
 int dynamo_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                               int max, int *n);
+/* store/dynamodb_sessionuser: a session and its user in one BatchGetItem. */
+int dynamo_session_user_get(struct fc_store *s, const char *hash, int64_t user_id, int64_t *created,
+                            int64_t *last_seen, struct fc_user *u);
 /* Drops an unfinished import. */
 void dynamo_import_abort(struct fc_dynamo *d);
 /* Rewrites every feed from the friendships, reviews and saves (after a failed fan-out). */

@@ -1599,6 +1599,7 @@ static const struct fc_store_ops sqlite_ops = {
     .avatar_set = fc_sqlite_avatar_set,
     .save_note_set = fc_sqlite_save_note_set,
     .save_notes_of_user = fc_sqlite_save_notes_of_user,
+    .session_user_get = fc_sqlite_session_user_get,
 };
 
 static int cmp_str(const void *a, const void *b)

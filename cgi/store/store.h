@@ -583,6 +583,15 @@ struct fc_store_ops {
                          const char *note);
     int (*save_notes_of_user)(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                               int max, int *n);
+    /* A session and its user, read together for every request (core/session.c; the cookie
+     * names the user: docs/security.md). FC_OK when the session of hash exists and belongs to
+     * user_id: *created, *last_seen and *u (u->id 0 when the user is gone); FC_NOTFOUND when
+     * there is no such session or it belongs to someone else (a cookie naming another user
+     * authenticates no one); FC_ERR. DynamoDB: one BatchGetItem of both items
+     * (store/dynamodb_sessionuser.c); SQLite: session_get and user_get
+     * (store/sqlite_sessionuser.c). */
+    int (*session_user_get)(struct fc_store *s, const char *hash, int64_t user_id, int64_t *created,
+                            int64_t *last_seen, struct fc_user *u);
 };
 
 struct fc_store {
@@ -726,6 +735,10 @@ int fc_sqlite_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaur
                             const char *note);
 int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                                  int max, int *n);
+
+/* The SQLite backend's session with its user (store/sqlite_sessionuser.c). */
+int fc_sqlite_session_user_get(struct fc_store *s, const char *hash, int64_t user_id,
+                               int64_t *created, int64_t *last_seen, struct fc_user *u);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

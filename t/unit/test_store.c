@@ -168,8 +168,20 @@ static void test_sessions_and_failures(void **state)
     assert_int_equal(S->ops->session_touch(S, "h1", 200), FC_OK);
     assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_OK);
     assert_int_equal(seen, 200);
+    /* the session with its user, as the cookie names them: only the session's own user */
+    struct fc_user su;
+    assert_int_equal(S->ops->session_user_get(S, "h1", bob, &created, &seen, &su), FC_OK);
+    assert_int_equal(su.id, bob);
+    assert_string_equal(su.username, "bob");
+    assert_int_equal(created, 100);
+    assert_int_equal(seen, 200);
+    assert_int_equal(S->ops->session_user_get(S, "h1", cy, &created, &seen, &su), FC_NOTFOUND);
+    assert_int_equal(su.id, 0);
+    assert_int_equal(S->ops->session_user_get(S, "h1", 999999, &created, &seen, &su), FC_NOTFOUND);
+    assert_int_equal(S->ops->session_user_get(S, "nope", bob, &created, &seen, &su), FC_NOTFOUND);
     assert_int_equal(S->ops->session_delete(S, "h1"), FC_OK);
     assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_NOTFOUND);
+    assert_int_equal(S->ops->session_user_get(S, "h1", bob, &created, &seen, &su), FC_NOTFOUND);
     /* every session of a user at once (a password change, a disabled account): web sessions
      * and API tokens alike are session rows; another user's stay */
     assert_int_equal(S->ops->session_create(S, "web-bob", bob, 100), FC_OK);
@@ -1191,6 +1203,28 @@ static void test_talk(void **state)
     assert_int_equal(S->ops->comment_delete(S, c2.id), FC_OK);
     assert_int_equal(S->ops->notes_list(S, tom, notes, 20, &n), FC_OK);
     assert_int_equal(n, 2);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 0);
+    /* more unread than DynamoDB's first read of the header's count holds (20) */
+    int64_t many[30];
+    for (int i = 0; i < 30; i++) {
+        memset(&nt, 0, sizeof nt);
+        nt.user_id = uma;
+        nt.actor_id = cy;
+        nt.kind = FC_NOTE_REQUEST;
+        nt.created_at = 930 + i;
+        assert_int_equal(S->ops->note_add(S, &nt), FC_OK);
+        many[i] = nt.id;
+    }
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 30);
+    assert_int_equal(S->ops->notes_mark_read(S, uma, many[4]), FC_OK);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 25);
+    assert_int_equal(S->ops->notes_mark_read(S, uma, many[14]), FC_OK);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 15);
+    assert_int_equal(S->ops->notes_mark_read(S, uma, many[29]), FC_OK);
     assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
     assert_int_equal(unread, 0);
     fc_review_clear(&r);
