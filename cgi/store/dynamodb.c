@@ -1808,6 +1808,7 @@ static const struct fc_store_ops dynamo_ops = {
     .save_note_set = dynamo_save_note_set,
     .save_notes_of_user = dynamo_save_notes_of_user,
     .session_user_get = dynamo_session_user_get,
+    .rest_view_get = dynamo_rest_view_get,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -592,6 +592,16 @@ struct fc_store_ops {
      * (store/sqlite_sessionuser.c). */
     int (*session_user_get)(struct fc_store *s, const char *hash, int64_t user_id, int64_t *created,
                             int64_t *last_seen, struct fc_user *u);
+    /* The restaurant page's reads for viewer (0: a visitor, the restaurant alone): restaurant
+     * rid into *rest (FC_NOTFOUND: none), whether viewer saved it, their own review of it into
+     * *mine (mine->id 0: none; the caller clears it) and their friends' rating as
+     * friends_rating gives it. DynamoDB: one BatchGetItem of the restaurant and the viewer's
+     * profile, save and review, then the friends' reviews when there are friends
+     * (store/dynamodb_restview.c); SQLite: rest_get, friends_rating, save_exists and
+     * review_get_by (store/sqlite_restview.c). */
+    int (*rest_view_get)(struct fc_store *s, int64_t rid, int64_t viewer,
+                         struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                         int *friends_count, double *friends_avg);
 };
 
 struct fc_store {
@@ -739,6 +749,11 @@ int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_
 /* The SQLite backend's session with its user (store/sqlite_sessionuser.c). */
 int fc_sqlite_session_user_get(struct fc_store *s, const char *hash, int64_t user_id,
                                int64_t *created, int64_t *last_seen, struct fc_user *u);
+
+/* The SQLite backend's restaurant page reads (store/sqlite_restview.c). */
+int fc_sqlite_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
+                            struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                            int *friends_count, double *friends_avg);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

@@ -216,21 +216,25 @@ int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews,
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (fc_svc_restaurant_get(sv, id, &out->rest, res))
-        return FC_EINVAL;
-    if (max_reviews > 0 && reviews_of(sv, id, max_reviews, &out->reviews, &out->n_reviews, res))
-        return FC_EINVAL;
-    if (uid) {
-        if (s->ops->friends_rating(s, uid, id, &out->friends_count, &out->friends_avg) ||
-            s->ops->save_exists(s, uid, id, &out->saved) ||
-            (rc = s->ops->review_get_by(s, uid, id, &out->mine)) == FC_ERR) {
-            fc_svc_restaurant_view_free(out);
-            return fc_svc_fail_store(sv, res, "restaurant extras");
-        }
-        out->has_mine = rc == FC_OK;
-        if (log)
-            log_view(sv, id);
+    fc_svc_ok(res, 200);
+    /* the restaurant and, for a logged-in actor, their save, review and friends' rating: one
+     * store operation (one call on DynamoDB) */
+    rc = id > 0 ? s->ops->rest_view_get(s, id, uid, &out->rest, &out->saved, &out->mine,
+                                        &out->friends_count, &out->friends_avg)
+                : FC_NOTFOUND;
+    if (rc == FC_NOTFOUND)
+        return fc_svc_fail(res, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
+    if (rc) {
+        fc_svc_restaurant_view_free(out);
+        return fc_svc_fail_store(sv, res, uid ? "restaurant extras" : "restaurant");
     }
+    out->has_mine = out->mine.id != 0;
+    if (max_reviews > 0 && reviews_of(sv, id, max_reviews, &out->reviews, &out->n_reviews, res)) {
+        fc_svc_restaurant_view_free(out);
+        return FC_EINVAL;
+    }
+    if (uid && log)
+        log_view(sv, id);
     return FC_OK;
 }
 

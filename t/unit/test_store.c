@@ -290,6 +290,33 @@ static void test_reviews_and_privacy(void **state)
     assert_int_equal(S->ops->friends_rating(S, ana, r1, &count, &avg), FC_OK);
     assert_int_equal(count, 1);
     assert_true(avg > 4.9);
+    /* the restaurant page's reads in one operation: the same answers */
+    {
+        int saved = -1;
+        memset(&r, 0, sizeof r);
+        assert_int_equal(S->ops->rest_view_get(S, r1, ana, &r, &saved, &rv, &count, &avg), FC_OK);
+        assert_int_equal(r.id, r1);
+        assert_string_equal(r.name, "Taqueria Uno");
+        assert_int_equal(r.review_count, 2);
+        assert_int_equal(saved, 0);
+        assert_int_equal(rv.id, 0); /* ana wrote none */
+        assert_int_equal(count, 1);
+        assert_true(avg > 4.9);
+        assert_int_equal(S->ops->save_put(S, bob, r1, 30), FC_OK);
+        assert_int_equal(S->ops->rest_view_get(S, r1, bob, &r, &saved, &rv, &count, &avg), FC_OK);
+        assert_int_equal(saved, 1);
+        assert_true(rv.id > 0);
+        assert_int_equal(rv.stars, 5);
+        assert_string_equal(rv.body, "review 5");
+        fc_review_clear(&rv);
+        assert_int_equal(count, 0); /* bob's friend ana wrote none */
+        assert_int_equal(S->ops->save_delete(S, bob, r1), FC_OK);
+        assert_int_equal(S->ops->rest_view_get(S, r1, 0, &r, &saved, &rv, &count, &avg), FC_OK);
+        assert_int_equal(r.id, r1);
+        assert_int_equal(saved + count + (int)rv.id, 0);
+        assert_int_equal(S->ops->rest_view_get(S, 999999, ana, &r, &saved, &rv, &count, &avg),
+                         FC_NOTFOUND);
+    }
     /* friends-only: cy can't see bob's review, ana (friend) can, bob himself can */
     assert_int_equal(S->ops->user_get(S, bob, &u), FC_OK);
     snprintf(u.visibility, sizeof u.visibility, "friends");
