@@ -28,6 +28,16 @@ int page_restaurants(struct fc_ctx *c)
     HDF *cuis = NULL, *cities = NULL;
     NEOERR *err;
 
+    /* the filters' choices (cuisines, cities) come with the search: one read on DynamoDB */
+    err = hdf_get_node(c->hdf, "Choices.Cuisines", &cuis);
+    if (!err)
+        err = hdf_get_node(c->hdf, "Choices.Cities", &cities);
+    if (err) {
+        nerr_ignore(&err);
+        return 500;
+    }
+    in.facet_cuisines = cuis;
+    in.facet_cities = cities;
     if (fc_svc_origin(&sv, fc_query(c, "near"), &origin, &res))
         return fc_error_result(c, &res);
     if (fc_svc_restaurant_search(&sv, &in, &out, &res))
@@ -76,15 +86,6 @@ int page_restaurants(struct fc_ctx *c)
         fc_set_int(c, "Search.Prev", out.page - 1);
     if (out.page < out.pages)
         fc_set_int(c, "Search.Next", out.page + 1);
-    err = hdf_get_node(c->hdf, "Choices.Cuisines", &cuis);
-    if (!err)
-        err = hdf_get_node(c->hdf, "Choices.Cities", &cities);
-    if (err) {
-        nerr_ignore(&err);
-        return 500;
-    }
-    if (fc_svc_restaurant_facets(&sv, cuis, cities, &res))
-        return fc_error_result(c, &res);
     return fc_render(c, "restaurants.cs") ? 500 : 0;
 }
 

@@ -1443,6 +1443,7 @@ struct cat_ctx {
     size_t n, cap;
     long seen;
     json_object *cuisines, *cities; /* facets: name -> null */
+    int facets_only;                /* rest_facets: no search */
 };
 
 static int cmp_cat(const void *a, const void *b)
@@ -1481,7 +1482,8 @@ static int cat_each(void *ctx, json_object *it)
                                    json_object_get_string(json_object_array_get_idx(v, i)), NULL);
         if (*city)
             json_object_object_add(c->cities, city, NULL);
-        return 0;
+        if (c->facets_only)
+            return 0;
     }
     if (c->text[0] && !strstr(dynamo_get_s(it, "lname"), c->text))
         return 0;
@@ -1562,6 +1564,8 @@ out:
     return rc;
 }
 
+static int facet_out(json_object *set, HDF *node);
+
 static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
                          struct fc_restaurant **out, int *n, int *total)
 {
@@ -1580,7 +1584,14 @@ static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     c.q = q;
     dynamo_lower(c.text, sizeof c.text, q->text ? q->text : "");
     dynamo_keys_init(&keys);
+    if (q->facet_cuisines || q->facet_cities) { /* the list page's choices, from the same read */
+        c.cuisines = json_object_new_object();
+        c.cities = json_object_new_object();
+    }
     if ((rc = catalog(d, &c)))
+        goto out;
+    if (c.cuisines && ((q->facet_cuisines && (rc = facet_out(c.cuisines, q->facet_cuisines))) ||
+                       (q->facet_cities && (rc = facet_out(c.cities, q->facet_cities)))))
         goto out;
     if (q->sort != FC_SORT_NAME || q->open_at) {
         rc = sorted_search(s, &c, q, out, n, total);
@@ -1615,6 +1626,8 @@ out:
         free(c.rows[i].lname);
     free(c.rows);
     free(rows);
+    json_object_put(c.cuisines);
+    json_object_put(c.cities);
     json_object_put(found);
     dynamo_keys_free(&keys);
     return rc;
@@ -1663,6 +1676,7 @@ static int d_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities)
     c.d = d;
     c.cuisines = json_object_new_object();
     c.cities = json_object_new_object();
+    c.facets_only = 1;
     rc = catalog(d, &c);
     if (rc == FC_OK && cuisines)
         rc = facet_out(c.cuisines, cuisines);

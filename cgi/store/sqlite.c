@@ -856,6 +856,8 @@ static void bind_rest_query(sqlite3_stmt *st, const struct fc_rest_query *q, con
     bind_text(st, 4, q->city);
 }
 
+static int s_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities);
+
 static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
                          struct fc_restaurant **out, int *n, int *total)
 {
@@ -867,6 +869,9 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     *out = NULL;
     *n = 0;
     if (!text)
+        goto out;
+    if ((q->facet_cuisines || q->facet_cities) &&
+        s_rest_facets(s, q->facet_cuisines, q->facet_cities))
         goto out;
     if (q->sort != FC_SORT_NAME || q->open_at) {
         rc = fc_sqlite_rest_search_sorted(s, q, text, out, n, total);

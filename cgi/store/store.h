@@ -167,6 +167,9 @@ struct fc_rest_query {
     int64_t viewer;            /* FC_SORT_FRIENDS: whose friends (0: nobody's) */
     double near_lat, near_lon; /* FC_SORT_NEAREST: from where (degrees) */
     int64_t open_at;           /* only places open at this unix time (core/hours.h); 0: any */
+    /* when set, rest_search also fills them as rest_facets does (the list page's choices):
+     * on DynamoDB from the same read of the catalog */
+    HDF *facet_cuisines, *facet_cities;
 };
 
 /* Orders of a restaurant search; ties go by name (ASCII case-insensitive), then id. */

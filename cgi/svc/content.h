@@ -85,6 +85,9 @@ struct fc_svc_search_in {
     /* discovery: sort ("", name, rating, reviews, nearest, friends), near ("lat,lon"), open
      * ("", "0" or "1": open now), open_at (unix time: open then) */
     const char *sort, *near, *open, *open_at;
+    /* when set, the catalog's cuisines and cities as rest_facets gives them (the list page's
+     * choices; one read with the search on DynamoDB) */
+    HDF *facet_cuisines, *facet_cities;
 };
 
 struct fc_svc_search_out {

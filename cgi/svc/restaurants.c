@@ -75,6 +75,8 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
         .price = in->price ? in->price : "",
         .city = in->city ? in->city : "",
         .limit = FC_SVC_SEARCH_PER_PAGE,
+        .facet_cuisines = in->facet_cuisines,
+        .facet_cities = in->facet_cities,
     };
     const char *sort = in->sort && *in->sort ? in->sort : "name";
     long page = 1, at = 0;
