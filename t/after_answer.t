@@ -6,7 +6,8 @@ the same through the JSON API) arrives well before DELAY, and the slow write is 
 afterwards:
   - the metrics flush (TransactWriteItems of the METRICS partition): GET /restaurants and
     GET /api/v1/restaurants; their request rows reach the store;
-  - the interaction log of a logged-in view (PutItem of a view event): GET /restaurants/:id
+  - the interaction log of a logged-in view (TransactWriteItems of a view event and the
+    recommender's version): GET /restaurants/:id
     and GET /api/v1/restaurants/:id; the view events reach the store;
   - the Personalize PutEvents job of a review (Rec.Personalize.TrackingId set): a review by
     the form and one through the API; the two jobs reach the store.
@@ -159,7 +160,7 @@ def main():
                 ("view, API", rids[1],
                  lambda: api(srv, "GET", "/api/v1/restaurants/%d" % rids[1], token=tok))):
             before = views(dl, uid, rid)
-            slow(dl, "PutItem", b"view#")
+            slow(dl, "TransactWriteItems", b"view#")
             check(dl, name, req, 200, lambda r=rid, b=before: views(dl, uid, r) > b,
                   "the view is logged")
 

@@ -87,12 +87,50 @@ try:
          and "domain" not in a and "secure" not in a and a.get("max-age") == "2592000",
          "session cookie: HttpOnly, SameSite, Path=/, host-only, Max-Age = Session.MaxAge, "
          "no Secure over plain http", sc.get("fc_session"))
-    tok = ana.cookies["fc_session"]
-    t.ok(re.fullmatch(r"[0-9a-f]{64}", tok), "the session id is 256 random bits in hex")
+    cookie = ana.cookies["fc_session"]
     db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"))
+    ana_id = db.execute("SELECT id FROM users WHERE username = 'ana'").fetchone()[0]
+    m = re.fullmatch(r"([0-9]+)\.([0-9a-f]{64})", cookie)
+    t.ok(m and int(m.group(1)) == ana_id,
+         "the session cookie is the user's id and a token of 256 random bits in hex", cookie)
+    tok = m.group(2) if m else ""
     hashes = [h for (h,) in db.execute("SELECT token_hash FROM sessions")]
-    t.ok(hashlib.sha256(tok.encode()).hexdigest() in hashes and tok not in hashes,
+    t.ok(hashlib.sha256(tok.encode()).hexdigest() in hashes and tok not in hashes and
+         hashlib.sha256(cookie.encode()).hexdigest() not in hashes,
          "only the token's SHA-256 is stored")
+
+    # ---- the user id in the cookie is no credential: the token is ----
+    fred, _ = signup(srv, "fred")
+    fred_id, fred_tok = fred.cookies["fc_session"].split(".")
+    for forged, what in (("%s.%s" % (fred_id, tok), "ana's token with fred's id"),
+                         ("%d.%s" % (ana_id, fred_tok), "fred's token with ana's id"),
+                         ("%d.%s" % (ana_id + 1000, tok), "ana's token with an id nobody has")):
+        f = Client(srv)
+        f.cookies["fc_session"] = forged
+        r = f.get("/")
+        t.ok(r.status == 200 and 'action="/logout"' not in r.text and
+             "Max-Age=0" in (set_cookies(r).get("fc_session") or ""),
+             "a forged user id logs no one in: %s gets the anonymous view, cookie cleared" % what,
+             (r.status, set_cookies(r)))
+    t.ok(logged_in(ana) and logged_in(fred), "and the real sessions still work")
+    for bad in ("0." + tok, "-1." + tok, "1" * 19 + "." + tok, "x." + tok, "%d." % ana_id,
+                "%d.%s" % (ana_id, tok[:63]), "%d.%s." % (ana_id, tok), "." + tok, "1.2." + tok):
+        f = Client(srv)
+        f.cookies["fc_session"] = bad
+        r = f.get("/feed")
+        t.ok(r.status == 303 and 'action="/logout"' not in r.text,
+             "a malformed session cookie is a logged-out visitor, never an error: %r" % bad,
+             r.status)
+    # a cookie issued before the user id was in it (the token alone) still works, and comes
+    # back in today's form for what is left of its life
+    f = Client(srv)
+    f.cookies["fc_session"] = tok
+    r = f.get("/")
+    a = attrs(set_cookies(r).get("fc_session", ""))
+    t.ok('action="/logout"' in r.text and f.cookies.get("fc_session") == cookie and
+         0 < int(a.get("max-age") or 0) <= 2592000,
+         "an old cookie (the token alone) keeps its session and is reissued as id.token",
+         (f.cookies.get("fc_session"), set_cookies(r)))
     fl = attrs(sc.get("fc_flash", "fc_flash=x; HttpOnly; Path=/; SameSite=Lax"))
     t.ok(fl.get("httponly") and fl.get("path") == "/", "the flash cookie is HttpOnly too")
 
@@ -147,7 +185,7 @@ try:
     t.ok(not logged_in(replay) and replay.get("/feed").status == 303 and
          replay.get("/u/ana/edit").status == 303,
          "the logged-out cookie replayed gets the anonymous view")
-    h2 = hashlib.sha256(kept["fc_session"].encode()).hexdigest()
+    h2 = hashlib.sha256(kept["fc_session"].split(".")[-1].encode()).hexdigest()
     t.ok(db.execute("SELECT count(*) FROM sessions WHERE token_hash = ?", (h2,)).fetchone()[0] == 0,
          "log-out deletes the session row")
     replay.cookies = dict(kept)
@@ -275,7 +313,7 @@ try:
         t.ok('action="/logout"' not in r.text and "Max-Age=0" in (set_cookies(r).get("fc_session") or ""),
              "a session idle longer than Session.IdleTimeout is over (anonymous view, cookie cleared)")
         sdb = sqlite3.connect(os.path.join(short.dir, "forkcast.db"))
-        h = hashlib.sha256(kept["fc_session"].encode()).hexdigest()
+        h = hashlib.sha256(kept["fc_session"].split(".")[-1].encode()).hexdigest()
         t.ok(sdb.execute("SELECT count(*) FROM sessions WHERE token_hash = ?", (h,)).fetchone()[0] == 0,
              "and its row is deleted")
         sdb.close()

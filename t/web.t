@@ -31,7 +31,8 @@ try:
     t.ok(r.status == 303 and r.getheader("Location") == "/", "sign up redirects home", r.status)
     cookie = r.getheader("Set-Cookie") or ""
     first_session = b.cookies.get("fc_session")
-    t.ok(first_session and len(first_session) == 64, "session cookie is a 256-bit token")
+    t.ok(first_session and re.fullmatch(r"[1-9][0-9]*\.[0-9a-f]{64}", first_session),
+         "session cookie is the user's id and a 256-bit token", first_session)
     setcookies = [v for k, v in r.getheaders() if k.lower() == "set-cookie"]
     sc = [v for v in setcookies if v.startswith("fc_session=")][0]
     t.ok("HttpOnly" in sc and "SameSite=Lax" in sc and "Secure" not in sc,

@@ -63,30 +63,71 @@ static void token_hash(const struct fc_ctx *c, const char *tok, char out[65])
     fc_sha256_hex(out, msg, sizeof msg);
 }
 
+/* A session token as the client sent it: "<user id>.<token>" (what the site issues: the id
+ * lets the store read the session and its user together; the 64-digit token is the secret)
+ * or, as issued before, the token alone (*uid 0). NULL when it is neither. */
+static const char *token_of(const char *v, int64_t *uid)
+{
+    const char *dot;
+    int64_t id = 0;
+
+    *uid = 0;
+    if (!v)
+        return NULL;
+    if (strlen(v) == 64)
+        return v;
+    dot = strchr(v, '.');
+    if (!dot || dot == v || dot - v > 18 || strlen(dot + 1) != 64 || *v == '0')
+        return NULL;
+    for (const char *p = v; p < dot; p++) {
+        if (*p < '0' || *p > '9')
+            return NULL;
+        id = id * 10 + (*p - '0');
+    }
+    *uid = id;
+    return dot + 1;
+}
+
+/* The session cookie's value for user id uid and token tok. */
+static void cookie_value(char out[FC_SESSION_COOKIE_MAX], int64_t uid, const char *tok)
+{
+    snprintf(out, FC_SESSION_COOKIE_MAX, "%lld.%s", (long long)uid, tok);
+}
+
 int fc_session_load(struct fc_ctx *c)
 {
     struct fc_store *s = c->app->store;
     int api = fc_session_is_api(c);
-    const char *tok = api ? NULL : fc_param(&c->req.cookies, FC_SESSION_COOKIE);
-    int64_t uid, created, last_seen, now = fc_now();
+    const char *raw = api ? NULL : fc_param(&c->req.cookies, FC_SESSION_COOKIE), *tok;
+    int64_t uid = 0, hint, created, last_seen, now = fc_now();
+    int64_t max_age = fc_config_int(c->app->cfg, "Session.MaxAge", 2592000);
     int rc;
 
     /* the JSON API ignores cookies (so no CSRF is possible there): bearer tokens only */
     if (api && strncasecmp(c->req.authorization, "Bearer ", 7) == 0)
-        tok = c->req.authorization + 7;
+        raw = c->req.authorization + 7;
 
     c->logged_in = 0;
     c->session_hash[0] = '\0';
-    if (tok && strlen(tok) == 64) {
+    tok = token_of(raw, &hint);
+    if (tok) {
         token_hash(c, tok, c->session_hash);
-        rc = s->ops->session_get(s, c->session_hash, &uid, &created, &last_seen);
+        if (hint) {
+            /* one read of the session and its user (the session must be the named user's) */
+            rc = s->ops->session_user_get(s, c->session_hash, hint, &created, &last_seen, &c->user);
+            uid = hint;
+        } else {
+            rc = s->ops->session_get(s, c->session_hash, &uid, &created, &last_seen);
+            if (rc == FC_OK && s->ops->user_get(s, uid, &c->user) != FC_OK)
+                memset(&c->user, 0, sizeof c->user);
+        }
         if (rc == FC_ERR)
             return FC_ERR;
-        if (rc == FC_OK &&
+        if (rc == FC_OK && c->user.id == uid && uid > 0 &&
             !fc_session_expired(created, last_seen, now,
                                 fc_config_int(c->app->cfg, "Session.IdleTimeout", 604800),
-                                fc_config_int(c->app->cfg, "Session.MaxAge", 2592000)) &&
-            s->ops->user_get(s, uid, &c->user) == FC_OK && !c->user.disabled &&
+                                max_age) &&
+            !c->user.disabled &&
             fc_auth_session_check(c->app->auth, c->session_hash, &c->user) != FC_EAUTH) {
             c->logged_in = 1;
             c->session_created = created;
@@ -94,6 +135,14 @@ int fc_session_load(struct fc_ctx *c)
             if (now - last_seen >= 60 && s->ops->session_touch(s, c->session_hash, now))
                 fprintf(stderr, "forkcast: [%s] could not record the session's last use\n",
                         c->request_id);
+            if (!hint && !api && max_age - (now - created) > 0) {
+                /* a cookie from before user ids were in it: the same session, reissued in
+                 * today's form for what is left of its life */
+                char v[FC_SESSION_COOKIE_MAX];
+                cookie_value(v, uid, tok);
+                fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, v, (long)(max_age - (now - created)),
+                               fc_session_cookie_flags(c));
+            }
             fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
             return FC_OK;
         }
@@ -102,9 +151,9 @@ int fc_session_load(struct fc_ctx *c)
         c->session_hash[0] = '\0';
         fc_user_clear(&c->user);
         memset(&c->user, 0, sizeof c->user);
-        if (!api)
-            fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, fc_session_cookie_flags(c));
     }
+    if (raw && !api)
+        fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, "", 0, fc_session_cookie_flags(c));
     return api ? FC_OK : anon_binding(c);
 }
 
@@ -137,10 +186,11 @@ int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char to
 
 int fc_session_begin(struct fc_ctx *c, const struct fc_user *user)
 {
-    char token[65];
+    char token[65], v[FC_SESSION_COOKIE_MAX];
     if (fc_session_begin_token(c, user, token))
         return FC_ERR;
-    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, token,
+    cookie_value(v, user->id, token);
+    fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, v,
                    fc_config_int(c->app->cfg, "Session.MaxAge", 2592000),
                    fc_session_cookie_flags(c));
     return FC_OK;

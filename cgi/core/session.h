@@ -1,5 +1,6 @@
-/* session: server-side sessions (cookie holds a random token, the store holds its hash)
- * and the CSRF token bound to the session or, before log-in, to an anonymous cookie. */
+/* session: server-side sessions (the cookie holds the user's id and a random token, the store
+ * holds the token's hash) and the CSRF token bound to the session or, before log-in, to an
+ * anonymous cookie. */
 #ifndef FC_SESSION_H
 #define FC_SESSION_H
 
@@ -7,6 +8,8 @@
 
 #define FC_SESSION_COOKIE "fc_session"
 #define FC_ANON_COOKIE    "fc_anon"
+/* The session cookie's value: "<user id>.<64 hex digits>" and its NUL. */
+#define FC_SESSION_COOKIE_MAX 96
 
 /* Loads the session named by the request's cookie into c (user, logged_in, csrf). An expired,
  * unknown or disabled-user session is dropped. FC_OK or FC_ERR (store failure). */

@@ -919,7 +919,7 @@ static int api_restaurants(struct fc_ctx *c)
 
     if (token_ok(c))
         return 0;
-    if (pages_search(c, &in, &out, &origin, &by, &res))
+    if (pages_search(c, 0, &in, &out, &origin, &by, &res))
         return fc_error_result(c, &res);
     items = json_object_new_array();
     for (int i = 0; items && i < out.n; i++) {
@@ -1071,12 +1071,12 @@ static int api_rest_photos(struct fc_ctx *c)
     return send_json(c, 200, wrap("items", items));
 }
 
-/* HDF children's values as a JSON array of strings. */
-static json_object *hdf_array(HDF *node)
+/* A new JSON array of l's strings. */
+static json_object *strlist_array(const struct fc_strlist *l)
 {
     json_object *a = json_object_new_array();
-    for (HDF *ch = hdf_obj_child(node); a && ch; ch = hdf_obj_next(ch))
-        json_object_array_add(a, json_object_new_string(hdf_obj_value(ch)));
+    for (size_t i = 0; a && i < l->n; i++)
+        json_object_array_add(a, json_object_new_string(l->v[i]));
     return a;
 }
 
@@ -1085,26 +1085,23 @@ static int api_facets(struct fc_ctx *c)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    HDF *cuis = NULL, *cities = NULL;
-    json_object *o;
-    NEOERR *err;
+    struct fc_strlist cuis, cities;
+    json_object *o = NULL;
+    int status;
 
     if (token_ok(c))
         return 0;
-    err = hdf_get_node(c->hdf, "Facets.Cuisines", &cuis);
-    if (!err)
-        err = hdf_get_node(c->hdf, "Facets.Cities", &cities);
-    if (err) {
-        nerr_ignore(&err);
-        fail500(c, "facets");
-        return 0;
+    if (fc_svc_restaurant_facets(&sv, &cuis, &cities, &res))
+        status = fc_error_result(c, &res);
+    else {
+        o = wrap("cuisines", strlist_array(&cuis));
+        if (o)
+            json_object_object_add(o, "cities", strlist_array(&cities));
+        status = send_json(c, 200, o);
     }
-    if (fc_svc_restaurant_facets(&sv, cuis, cities, &res))
-        return fc_error_result(c, &res);
-    o = wrap("cuisines", hdf_array(cuis));
-    if (o)
-        json_object_object_add(o, "cities", hdf_array(cities));
-    return send_json(c, 200, o);
+    fc_strlist_free(&cuis);
+    fc_strlist_free(&cities);
+    return status;
 }
 
 /* ---- avatars ------------------------------------------------------------------------------ */

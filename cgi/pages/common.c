@@ -196,8 +196,9 @@ void pages_set_month_now(struct fc_ctx *c, const char *name)
     fc_set(c, name, buf);
 }
 
-int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_search_out *out,
-                 struct fc_svc_origin *origin, struct fc_svc_origin *by, struct fc_svc_result *res)
+int pages_search(struct fc_ctx *c, int facets, struct fc_svc_search_in *in,
+                 struct fc_svc_search_out *out, struct fc_svc_origin *origin,
+                 struct fc_svc_origin *by, struct fc_svc_result *res)
 {
     struct fc_svc sv = fc_app_svc(c);
     *in = (struct fc_svc_search_in){
@@ -210,6 +211,7 @@ int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_se
         .near = fc_query(c, "near"),
         .open = fc_query(c, "open"),
         .open_at = fc_query(c, "open_at"),
+        .facets = facets,
     };
     if (fc_svc_origin(&sv, in->near, origin, res) || fc_svc_restaurant_search(&sv, in, out, res))
         return FC_ERR;
@@ -219,6 +221,12 @@ int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_se
     if (out->has_near && out->near_from && !by->chosen)
         fc_strlcpy(by->city, out->near_from, sizeof by->city);
     return FC_OK;
+}
+
+void pages_set_strlist(struct fc_ctx *c, const char *prefix, const struct fc_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        fc_setk(c, l->v[i], "%s.%zu", prefix, i);
 }
 
 int64_t pages_arg_id(struct fc_ctx *c, int i)

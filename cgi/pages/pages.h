@@ -77,9 +77,13 @@ struct fc_svc_origin;
 /* The restaurant search of the query string (q, cuisine, price, city, page, sort, near, open,
  * open_at) into in and out, with the origin of distances (near, or the viewer's city) and by,
  * the sort's own point (a nearest sort's distances are from it): the list page and GET
- * /api/v1/restaurants search alike. A failure is in res (out then needs no freeing). */
-int pages_search(struct fc_ctx *c, struct fc_svc_search_in *in, struct fc_svc_search_out *out,
-                 struct fc_svc_origin *origin, struct fc_svc_origin *by, struct fc_svc_result *res);
+ * /api/v1/restaurants search alike; facets 1: the filters' choices too (out's cuisines and
+ * cities). A failure is in res (out then needs no freeing). */
+int pages_search(struct fc_ctx *c, int facets, struct fc_svc_search_in *in,
+                 struct fc_svc_search_out *out, struct fc_svc_origin *origin,
+                 struct fc_svc_origin *by, struct fc_svc_result *res);
+/* Sets each string of l as prefix.0, prefix.1... */
+void pages_set_strlist(struct fc_ctx *c, const char *prefix, const struct fc_strlist *l);
 /* The i-th path argument (":id") as a positive id, or 0. */
 int64_t pages_arg_id(struct fc_ctx *c, int i);
 /* Form.<name> for each of names[0..n): what was typed, for the form shown again. */

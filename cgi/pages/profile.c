@@ -65,7 +65,7 @@ out:
 }
 
 /* Cuisine choices for the form, checked when chosen (comma-separated) has them. */
-static int set_choices(struct fc_ctx *c, const struct fc_svc_choices *ch, const char *chosen)
+static int set_choices(struct fc_ctx *c, const struct fc_strlist *ch, const char *chosen)
 {
     char k[64];
     for (size_t i = 0; i < ch->n; i++) {
@@ -89,14 +89,14 @@ static int render_edit(struct fc_ctx *c, const struct fc_user *u, const char *ch
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
-    struct fc_svc_choices ch;
+    struct fc_strlist ch;
     fc_set(c, "Page.Title", "Edit your profile");
     pages_set_user(c, "Form", u);
     fc_set_int(c, "Form.SavesPrivate", u->saves_private);
     if (fc_svc_profile_cuisines(&sv, &ch, &res))
         return fc_error_result(c, &res);
     set_choices(c, &ch, checked);
-    fc_svc_choices_free(&ch);
+    fc_strlist_free(&ch);
     {
         struct fc_svc_avatar a;
         char *none = NULL;

@@ -10,15 +10,13 @@
 
 int page_restaurants(struct fc_ctx *c)
 {
-    struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_search_in in;
     struct fc_svc_search_out out;
     struct fc_svc_origin origin, by;
-    HDF *cuis = NULL, *cities = NULL;
-    NEOERR *err;
 
-    if (pages_search(c, &in, &out, &origin, &by, &res))
+    /* the filters' choices (cuisines, cities) come with the search: one read on DynamoDB */
+    if (pages_search(c, 1, &in, &out, &origin, &by, &res))
         return fc_error_result(c, &res);
     for (int i = 0; i < out.n; i++) {
         char p[32];
@@ -34,6 +32,8 @@ int page_restaurants(struct fc_ctx *c)
         pages_set_distance(c, p, out.sort == FC_SORT_NEAREST ? &by : &origin, &out.rows[i]);
     }
     /* the map of the results on this page */
+    pages_set_strlist(c, "Choices.Cuisines", &out.cuisines);
+    pages_set_strlist(c, "Choices.Cities", &out.cities);
     if (pages_set_map(c, out.rows, out.n, 0, &origin)) {
         fc_svc_search_free(&out);
         return 500;
@@ -59,15 +59,6 @@ int page_restaurants(struct fc_ctx *c)
         fc_set_int(c, "Search.Prev", out.page - 1);
     if (out.page < out.pages)
         fc_set_int(c, "Search.Next", out.page + 1);
-    err = hdf_get_node(c->hdf, "Choices.Cuisines", &cuis);
-    if (!err)
-        err = hdf_get_node(c->hdf, "Choices.Cities", &cities);
-    if (err) {
-        nerr_ignore(&err);
-        return 500;
-    }
-    if (fc_svc_restaurant_facets(&sv, cuis, cities, &res))
-        return fc_error_result(c, &res);
     return fc_render(c, "restaurants.cs") ? 500 : 0;
 }
 

@@ -1522,6 +1522,7 @@ struct cat_ctx {
     size_t n, cap;
     long seen;
     json_object *cuisines, *cities; /* facets: name -> null */
+    int facets_only;                /* rest_facets: no search */
 };
 
 static int cmp_cat(const void *a, const void *b)
@@ -1555,7 +1556,8 @@ static int cat_each(void *ctx, json_object *it)
                                    json_object_get_string(json_object_array_get_idx(v, i)), NULL);
         if (*city)
             json_object_object_add(c->cities, city, NULL);
-        return 0;
+        if (c->facets_only)
+            return 0;
     }
     if (c->text[0] && !strstr(dynamo_get_s(it, "lname"), c->text))
         return 0;
@@ -1630,6 +1632,8 @@ out:
     return rc;
 }
 
+static int facet_out(json_object *set, struct fc_strlist *l);
+
 static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
                          struct fc_restaurant **out, int *n, int *total)
 {
@@ -1648,7 +1652,14 @@ static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     c.q = q;
     dynamo_lower(c.text, sizeof c.text, q->text ? q->text : "");
     dynamo_keys_init(&keys);
+    if (q->facet_cuisines || q->facet_cities) { /* the list page's choices, from the same read */
+        c.cuisines = json_object_new_object();
+        c.cities = json_object_new_object();
+    }
     if ((rc = catalog(d, &c)))
+        goto out;
+    if (c.cuisines && ((q->facet_cuisines && (rc = facet_out(c.cuisines, q->facet_cuisines))) ||
+                       (q->facet_cities && (rc = facet_out(c.cities, q->facet_cities)))))
         goto out;
     if (q->sort != FC_SORT_NAME || q->open_at) {
         rc = sorted_search(s, &c, q, out, n, total);
@@ -1683,6 +1694,8 @@ out:
         free(c.rows[i].lname);
     free(c.rows);
     free(rows);
+    json_object_put(c.cuisines);
+    json_object_put(c.cities);
     json_object_put(found);
     dynamo_keys_free(&keys);
     return rc;
@@ -1693,8 +1706,8 @@ static int cmp_strp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Writes the names of set (an object used as a set) sorted as node.0, node.1... */
-static int facet_out(json_object *set, HDF *node)
+/* Appends the names of set (an object used as a set) to l, sorted. */
+static int facet_out(json_object *set, struct fc_strlist *l)
 {
     size_t n = (size_t)json_object_object_length(set), i = 0;
     const char **names = calloc(n ? n : 1, sizeof *names);
@@ -1708,21 +1721,13 @@ static int facet_out(json_object *set, HDF *node)
     }
     if (n > 1)
         qsort(names, n, sizeof *names, cmp_strp);
-    for (i = 0; i < n && rc == FC_OK; i++) {
-        char key[24];
-        NEOERR *err;
-        snprintf(key, sizeof key, "%zu", i);
-        err = hdf_set_value(node, key, names[i]);
-        if (err) {
-            nerr_ignore(&err);
-            rc = FC_ERR;
-        }
-    }
+    for (i = 0; i < n && rc == FC_OK; i++)
+        rc = fc_strlist_add(l, names[i]);
     free(names);
     return rc;
 }
 
-static int d_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities)
+static int d_rest_facets(struct fc_store *s, struct fc_strlist *cuisines, struct fc_strlist *cities)
 {
     struct fc_dynamo *d = D(s);
     struct cat_ctx c;
@@ -1731,6 +1736,7 @@ static int d_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities)
     c.d = d;
     c.cuisines = json_object_new_object();
     c.cities = json_object_new_object();
+    c.facets_only = 1;
     rc = catalog(d, &c);
     if (rc == FC_OK && cuisines)
         rc = facet_out(c.cuisines, cuisines);
@@ -1875,6 +1881,8 @@ static const struct fc_store_ops dynamo_ops = {
     .avatar_set = dynamo_avatar_set,
     .save_note_set = dynamo_save_note_set,
     .save_notes_of_user = dynamo_save_notes_of_user,
+    .session_user_get = dynamo_session_user_get,
+    .rest_view_get = dynamo_rest_view_get,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -354,6 +354,18 @@ int dynamo_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaurant
                          const char *note);
 int dynamo_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                               int max, int *n);
+/* store/dynamodb_sessionuser: a session and its user in one BatchGetItem. */
+int dynamo_session_user_get(struct fc_store *s, const char *hash, int64_t user_id, int64_t *created,
+                            int64_t *last_seen, struct fc_user *u);
+/* store/dynamodb_restview: the restaurant page's reads in one BatchGetItem. */
+int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
+                         struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                         int *friends_count, double *friends_avg);
+/* The friends' rating of restaurant rid (dynamo_friends_rating) from found, which holds the
+ * viewer's profile (relation sets) and the restaurant (review_count); adds the friends' items
+ * to found. */
+int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid, json_object *found,
+                               int *count, double *avg);
 /* Drops an unfinished import. */
 void dynamo_import_abort(struct fc_dynamo *d);
 /* Rewrites every feed from the friendships, reviews and saves (after a failed fan-out). */

@@ -1124,11 +1124,39 @@ static int rating_each(void *ctx, json_object *it)
 int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count, double *avg)
 {
     struct fc_dynamo *d = D(s);
+    struct dynamo_keys k;
+    json_object *found = NULL;
+    char vpk[32], rpk[32];
+    int rc;
+
+    *count = 0;
+    *avg = 0;
+    if (!viewer)
+        return FC_OK; /* nobody's friends */
+    dynamo_keys_init(&k);
+    dynamo_user_pk(vpk, viewer);
+    dynamo_rest_pk(rpk, rid);
+    dynamo_keys_add(&k, vpk, "PROFILE");
+    dynamo_keys_add(&k, rpk, "RESTAURANT");
+    rc = dynamo_batch_get(d, &k,
+                          "#id, #friends, #blocked, #blocked_by, #req_out, "
+                          "#req_in, #review_count",
+                          &found);
+    dynamo_keys_free(&k);
+    if (rc == FC_OK)
+        rc = dynamo_friends_rating_from(d, viewer, rid, found, count, avg);
+    json_object_put(found);
+    return rc;
+}
+
+int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid, json_object *found,
+                               int *count, double *avg)
+{
     struct viewer v;
     struct rev_list l = {0};
     struct rating_ctx c = {&v, &l};
     struct dynamo_keys k;
-    json_object *found = NULL, *lek = NULL;
+    json_object *lek = NULL;
     char vpk[32], rpk[32], sk[32];
     int rc, n = 0, pages = 0;
     long sum = 0;
@@ -1136,19 +1164,11 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
     *count = 0;
     *avg = 0;
     memset(&v, 0, sizeof v);
-    if (!viewer)
-        return FC_OK; /* nobody's friends */
     dynamo_keys_init(&k);
     dynamo_user_pk(vpk, viewer);
     dynamo_rest_pk(rpk, rid);
     review_sk(sk, rid);
-    dynamo_keys_add(&k, vpk, "PROFILE");
-    dynamo_keys_add(&k, rpk, "RESTAURANT");
-    if ((rc = dynamo_batch_get(d, &k,
-                               "#id, #friends, #blocked, #blocked_by, #req_out, "
-                               "#req_in, #review_count",
-                               &found)) ||
-        (rc = viewer_from(&v, viewer, dynamo_found(found, vpk, "PROFILE"))))
+    if ((rc = viewer_from(&v, viewer, dynamo_found(found, vpk, "PROFILE"))))
         goto out;
     if (!v.friends.n)
         goto out;
@@ -1159,8 +1179,6 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
             goto out;
     } else {
         json_object *more = NULL;
-        dynamo_keys_free(&k);
-        dynamo_keys_init(&k);
         for (long i = 0; i < v.friends.n; i++) {
             char pk[32];
             dynamo_user_pk(pk, v.friends.v[i]);
@@ -1191,7 +1209,6 @@ int dynamo_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *
     *count = n;
     *avg = n ? (double)sum / n : 0.0;
 out:
-    json_object_put(found);
     json_object_put(lek);
     rev_list_free(&l);
     dynamo_keys_free(&k);
@@ -1901,12 +1918,28 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
     dynamo_rand_hex(rnd);
     snprintf(suffix, sizeof suffix, "%016llx%.4s",
              (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec, rnd);
-    json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    if (rc == FC_OK)
-        dynamo_bump(d);
-    return rc;
+    if (d->batch) { /* an import: the recommender's version is bumped once at its end */
+        json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
+        rc = dynamo_call(d, "PutItem", req, NULL);
+        json_object_put(req);
+        if (rc == FC_OK)
+            dynamo_bump(d);
+        return rc;
+    }
+    /* the event and the recommender's version (dynamo_bump's ADD) in one call */
+    {
+        json_object *items = json_object_new_array(), *put, *up;
+        json_object_put(req);
+        put = dynamo_tx_add(d, items, "Put");
+        json_object_object_add(put, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
+        up = dynamo_tx_add(d, items, "Update");
+        json_object_object_add(up, "Key", dynamo_key("META", "RECVER"));
+        dynamo_expr(up, "UpdateExpression", "ADD #v :one");
+        dynamo_val(up, ":one", dynamo_n(1));
+        rc = dynamo_transact(d, items);
+        json_object_put(items);
+    }
+    return rc == FC_OK ? FC_OK : FC_ERR;
 }
 
 int dynamo_event_count(struct fc_store *s, int64_t uid, const char *type, int *count)

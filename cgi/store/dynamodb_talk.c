@@ -471,18 +471,6 @@ static int note_live(json_object *found, const struct fc_note *nt)
     return 1;
 }
 
-static int64_t seen_of(struct fc_dynamo *d, int64_t user, int64_t *seen)
-{
-    json_object *it = NULL;
-    char pk[32];
-    int rc;
-    note_pk(pk, user);
-    rc = dynamo_get(d, pk, "SEEN", "#v", &it);
-    *seen = rc == FC_OK ? dynamo_get_n(it, "v") : 0;
-    json_object_put(it);
-    return rc == FC_NOTFOUND ? FC_OK : rc;
-}
-
 int dynamo_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max, int *n)
 {
     struct fc_dynamo *d = D(s);
@@ -528,19 +516,65 @@ out:
     return rc;
 }
 
-/* GetItem of the last seen id, a Query of the notes after it (none: done), and one
- * BatchGetItem of their actors and the recipient's profile for the rule. */
+/* The newest notes of the header's unread count read with the last seen id (below). */
+#define UNREAD_FIRST 20
+
+struct unread_top {
+    json_object *arr; /* the notes after the last seen id, newest first */
+    int64_t seen;
+    int notes;   /* notes read (seen or not) */
+    int stopped; /* a note at or below the last seen id was reached */
+};
+
+static int unread_top_each(void *ctx, json_object *it)
+{
+    struct unread_top *u = ctx;
+    const char *sk = dynamo_get_s(it, "sk");
+    if (sk && strcmp(sk, "SEEN") == 0) {
+        u->seen = dynamo_get_n(it, "v");
+        return 0;
+    }
+    u->notes++;
+    if (dynamo_get_n(it, "id") <= u->seen) {
+        u->stopped = 1;
+        return 1;
+    }
+    json_object_array_add(u->arr, json_object_get(it));
+    return 0;
+}
+
+/* One Query of the recipient's partition from its top: "SEEN" sorts after every "N#id", so
+ * newest first it gives the last seen id, then the newest notes (usually none after it: done,
+ * one call). When the UNREAD_FIRST newest are all unread, a Query of the notes after the last
+ * seen id (at most 100). Then one BatchGetItem of their actors and the recipient's profile for
+ * the rule. */
 int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count)
 {
     struct fc_dynamo *d = D(s);
-    json_object *arr = json_object_new_array(), *found = NULL, *me;
+    json_object *arr = json_object_new_array(), *found = NULL, *me, *req = dynamo_req(d);
+    struct unread_top top = {arr, 0, 0, 0};
     char pk[32];
-    int64_t seen;
     int rc = FC_OK, len, k = 0;
 
     *count = 0;
-    if ((rc = (int)seen_of(d, user_id, &seen)) || (rc = notes_query(d, user_id, seen, 100, arr)))
+    note_pk(pk, user_id);
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND #sk BETWEEN :lo AND :hi");
+    dynamo_val(req, ":pk", dynamo_s(pk));
+    dynamo_val(req, ":lo", dynamo_s("N#"));
+    dynamo_val(req, ":hi", dynamo_s("SEEN"));
+    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
+    json_object_object_add(req, "Limit", json_object_new_int(UNREAD_FIRST + 1));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    if ((rc = dynamo_each(d, "Query", req, 1, unread_top_each, &top)))
         goto out;
+    if (!top.stopped && top.notes >= UNREAD_FIRST) {
+        /* more unread than the first read holds (a page ends at Limit items) */
+        json_object_put(arr);
+        top.arr = arr = json_object_new_array();
+        if ((rc = notes_query(d, user_id, top.seen, 100, arr)))
+            goto out;
+    }
     if (!(len = (int)json_object_array_length(arr)))
         goto out;
     if ((rc = notes_context(d, user_id, arr, 0, &found)))
@@ -558,6 +592,7 @@ int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count)
     }
     *count = k;
 out:
+    json_object_put(req);
     json_object_put(found);
     json_object_put(arr);
     return rc;

@@ -861,6 +861,9 @@ static void bind_rest_query(sqlite3_stmt *st, const struct fc_rest_query *q, con
     bind_text(st, 4, q->city);
 }
 
+static int s_rest_facets(struct fc_store *s, struct fc_strlist *cuisines,
+                         struct fc_strlist *cities);
+
 static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
                          struct fc_restaurant **out, int *n, int *total)
 {
@@ -872,6 +875,9 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     *out = NULL;
     *n = 0;
     if (!text)
+        goto out;
+    if ((q->facet_cuisines || q->facet_cities) &&
+        s_rest_facets(s, q->facet_cuisines, q->facet_cities))
         goto out;
     if (q->sort != FC_SORT_NAME || q->open_at) {
         rc = fc_sqlite_rest_search_sorted(s, q, text, out, n, total);
@@ -909,19 +915,14 @@ out:
     return rc;
 }
 
-static int list_into(struct fc_store *s, int q, HDF *node)
+static int list_into(struct fc_store *s, int q, struct fc_strlist *l)
 {
     sqlite3_stmt *st = Q(s, q);
-    int i = 0, step;
+    int step;
     if (!st)
         return FC_ERR;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        char key[16];
-        NEOERR *err;
-        snprintf(key, sizeof key, "%d", i++);
-        err = hdf_set_value(node, key, (const char *)sqlite3_column_text(st, 0));
-        if (err) {
-            nerr_ignore(&err);
+        if (fc_strlist_add(l, (const char *)sqlite3_column_text(st, 0))) {
             sqlite3_reset(st);
             return FC_ERR;
         }
@@ -930,7 +931,7 @@ static int list_into(struct fc_store *s, int q, HDF *node)
     return step == SQLITE_DONE ? FC_OK : FC_ERR;
 }
 
-static int s_rest_facets(struct fc_store *s, HDF *cuisines, HDF *cities)
+static int s_rest_facets(struct fc_store *s, struct fc_strlist *cuisines, struct fc_strlist *cities)
 {
     if (cuisines && list_into(s, Q_REST_CUISINES, cuisines))
         return FC_ERR;
@@ -1604,6 +1605,8 @@ static const struct fc_store_ops sqlite_ops = {
     .avatar_set = fc_sqlite_avatar_set,
     .save_note_set = fc_sqlite_save_note_set,
     .save_notes_of_user = fc_sqlite_save_notes_of_user,
+    .session_user_get = fc_sqlite_session_user_get,
+    .rest_view_get = fc_sqlite_rest_view_get,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -193,6 +193,37 @@ int fc_user_copy(struct fc_user *dst, const struct fc_user *src)
     return FC_OK;
 }
 
+int fc_strlist_add(struct fc_strlist *l, const char *str)
+{
+    char *copy = strdup(str ? str : "");
+    /* the array doubles each time n reaches a power of two (8 at first) */
+    if (copy && l->n >= 8 && (l->n & (l->n - 1)) == 0) {
+        char **v = realloc(l->v, 2 * l->n * sizeof *v);
+        if (v)
+            l->v = v;
+        else {
+            free(copy);
+            copy = NULL;
+        }
+    } else if (copy && !l->v && !(l->v = malloc(8 * sizeof *l->v))) {
+        free(copy);
+        copy = NULL;
+    }
+    if (!copy)
+        return FC_ERR;
+    l->v[l->n++] = copy;
+    return FC_OK;
+}
+
+void fc_strlist_free(struct fc_strlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
 void fc_review_clear(struct fc_review *r)
 {
     free(r->body);

@@ -174,6 +174,17 @@ enum fc_person_list {
     FC_LIST_BLOCKED
 };
 
+/* A list of strings, each malloc'ed and owned by the list (fc_strlist_free): the catalog's
+ * cuisines or cities. Zeroed is empty. */
+struct fc_strlist {
+    char **v;
+    size_t n;
+};
+/* Appends a copy of str. FC_OK, or FC_ERR (no memory: the list is as it was). */
+int fc_strlist_add(struct fc_strlist *l, const char *str);
+/* Frees the strings and the array; the list is empty after it. */
+void fc_strlist_free(struct fc_strlist *l);
+
 struct fc_rest_query {
     const char *text;    /* name substring, or "" */
     const char *cuisine; /* exact cuisine, or "" */
@@ -185,6 +196,9 @@ struct fc_rest_query {
     int64_t viewer;            /* FC_SORT_FRIENDS: whose friends (0: nobody's) */
     double near_lat, near_lon; /* FC_SORT_NEAREST: from where (degrees) */
     int64_t open_at;           /* only places open at this unix time (core/hours.h); 0: any */
+    /* when set, rest_search also fills them as rest_facets does (the list page's choices):
+     * on DynamoDB from the same read of the catalog */
+    struct fc_strlist *facet_cuisines, *facet_cities;
 };
 
 /* Orders of a restaurant search; ties go by name (ASCII case-insensitive), then id. */
@@ -371,8 +385,9 @@ struct fc_store_ops {
      * *total the count of all matches. */
     int (*rest_search)(struct fc_store *s, const struct fc_rest_query *q,
                        struct fc_restaurant **out, int *n, int *total);
-    /* Distinct cuisines and cities, as HDF children "0", "1"... under node */
-    int (*rest_facets)(struct fc_store *s, HDF *cuisines, HDF *cities);
+    /* The distinct cuisines and cities of the catalog, sorted, appended to each list given
+     * (NULL: not wanted); on failure the lists may hold part of them (the caller frees) */
+    int (*rest_facets)(struct fc_store *s, struct fc_strlist *cuisines, struct fc_strlist *cities);
 
     /* reviews */
     /* Writes r keyed by (user, restaurant); an existing review is replaced only when
@@ -603,6 +618,25 @@ struct fc_store_ops {
                          const char *note);
     int (*save_notes_of_user)(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                               int max, int *n);
+    /* A session and its user, read together for every request (core/session.c; the cookie
+     * names the user: docs/security.md). FC_OK when the session of hash exists and belongs to
+     * user_id: *created, *last_seen and *u (u->id 0 when the user is gone); FC_NOTFOUND when
+     * there is no such session or it belongs to someone else (a cookie naming another user
+     * authenticates no one); FC_ERR. DynamoDB: one BatchGetItem of both items
+     * (store/dynamodb_sessionuser.c); SQLite: session_get and user_get
+     * (store/sqlite_sessionuser.c). */
+    int (*session_user_get)(struct fc_store *s, const char *hash, int64_t user_id, int64_t *created,
+                            int64_t *last_seen, struct fc_user *u);
+    /* The restaurant page's reads for viewer (0: a visitor, the restaurant alone): restaurant
+     * rid into *rest (FC_NOTFOUND: none), whether viewer saved it, their own review of it into
+     * *mine (mine->id 0: none; the caller clears it) and their friends' rating as
+     * friends_rating gives it. DynamoDB: one BatchGetItem of the restaurant and the viewer's
+     * profile, save and review, then the friends' reviews when there are friends
+     * (store/dynamodb_restview.c); SQLite: rest_get, friends_rating, save_exists and
+     * review_get_by (store/sqlite_restview.c). */
+    int (*rest_view_get)(struct fc_store *s, int64_t rid, int64_t viewer,
+                         struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                         int *friends_count, double *friends_avg);
 };
 
 struct fc_store {
@@ -746,6 +780,15 @@ int fc_sqlite_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaur
                             const char *note);
 int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                                  int max, int *n);
+
+/* The SQLite backend's session with its user (store/sqlite_sessionuser.c). */
+int fc_sqlite_session_user_get(struct fc_store *s, const char *hash, int64_t user_id,
+                               int64_t *created, int64_t *last_seen, struct fc_user *u);
+
+/* The SQLite backend's restaurant page reads (store/sqlite_restview.c). */
+int fc_sqlite_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
+                            struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                            int *friends_count, double *friends_avg);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

@@ -85,6 +85,9 @@ struct fc_svc_search_in {
     /* discovery: sort ("", name, rating, reviews, nearest, friends), near ("lat,lon"), open
      * ("", "0" or "1": open now), open_at (unix time: open then) */
     const char *sort, *near, *open, *open_at;
+    /* 1: also the catalog's cuisines and cities into out (the list page's choices; one read
+     * with the search on DynamoDB) */
+    int facets;
 };
 
 struct fc_svc_search_out {
@@ -97,6 +100,7 @@ struct fc_svc_search_out {
     const char *near_from; /* "point" (near=) or the city whose centre it is (in's or the
                             * actor's) */
     int64_t open_at;       /* 0, or the time places had to be open */
+    struct fc_strlist cuisines, cities; /* in->facets: the filters' choices, sorted */
 };
 
 /* Checks the parameters and searches: 400 naming the one at fault for page (not a whole number
@@ -106,9 +110,10 @@ struct fc_svc_search_out {
 int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search_in *in,
                              struct fc_svc_search_out *out, struct fc_svc_result *res);
 void fc_svc_search_free(struct fc_svc_search_out *out);
-/* The cuisines and cities restaurants have, as HDF children "0", "1"... (the store's form). */
-int fc_svc_restaurant_facets(const struct fc_svc *sv, HDF *cuisines, HDF *cities,
-                             struct fc_svc_result *res);
+/* The cuisines and cities restaurants have, sorted, into the lists (emptied first; the caller
+ * frees them, also on failure). */
+int fc_svc_restaurant_facets(const struct fc_svc *sv, struct fc_strlist *cuisines,
+                             struct fc_strlist *cities, struct fc_svc_result *res);
 /* Restaurant id (404). */
 int fc_svc_restaurant_get(const struct fc_svc *sv, int64_t id, struct fc_restaurant *out,
                           struct fc_svc_result *res);

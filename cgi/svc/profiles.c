@@ -92,58 +92,20 @@ int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_
     return FC_OK;
 }
 
-void fc_svc_choices_free(struct fc_svc_choices *ch)
-{
-    for (size_t i = 0; i < ch->n; i++)
-        free(ch->v[i]);
-    free(ch->v);
-    ch->v = NULL;
-    ch->n = 0;
-}
-
-int fc_svc_profile_cuisines(const struct fc_svc *sv, struct fc_svc_choices *out,
+int fc_svc_profile_cuisines(const struct fc_svc *sv, struct fc_strlist *out,
                             struct fc_svc_result *res)
 {
-    struct fc_store *s = sv->app->store;
-    HDF *hdf = NULL, *node = NULL;
-    NEOERR *err;
-    size_t n = 0;
-    int rc = FC_ERR;
-
-    out->v = NULL;
-    out->n = 0;
+    *out = (struct fc_strlist){0};
     fc_svc_ok(res, 200);
-    err = hdf_init(&hdf);
-    if (!err)
-        err = hdf_get_node(hdf, "Cuisines", &node);
-    if (err) {
-        nerr_ignore(&err);
-        goto out;
-    }
-    if (s->ops->rest_facets(s, node, NULL))
-        goto out;
-    for (HDF *ch = hdf_obj_child(node); ch; ch = hdf_obj_next(ch))
-        n++;
-    out->v = calloc(n ? n : 1, sizeof *out->v);
-    if (!out->v)
-        goto out;
-    for (HDF *ch = hdf_obj_child(node); ch; ch = hdf_obj_next(ch)) {
-        if (!(out->v[out->n] = strdup(hdf_obj_value(ch))))
-            goto out;
-        out->n++;
-    }
-    rc = FC_OK;
-out:
-    hdf_destroy(&hdf);
-    if (rc) {
-        fc_svc_choices_free(out);
+    if (sv->app->store->ops->rest_facets(sv->app->store, out, NULL)) {
+        fc_strlist_free(out);
         return fc_svc_fail_store(sv, res, "cuisines");
     }
     return FC_OK;
 }
 
 /* 1 when name is one of the choices. */
-static int chosen_from(const struct fc_svc_choices *ch, const char *name)
+static int chosen_from(const struct fc_strlist *ch, const char *name)
 {
     for (size_t i = 0; i < ch->n; i++)
         if (strcmp(ch->v[i], name) == 0)
@@ -165,7 +127,7 @@ static int csv_has(const char *csv, const char *name)
 static int read_cuisines(const struct fc_svc *sv, const struct fc_svc_profile_edit *in, char *out,
                          size_t size, struct fc_svc_result *res)
 {
-    struct fc_svc_choices ch;
+    struct fc_strlist ch;
     int rc = FC_OK;
     if (fc_svc_profile_cuisines(sv, &ch, res))
         return FC_ERR;
@@ -186,7 +148,7 @@ static int read_cuisines(const struct fc_svc *sv, const struct fc_svc_profile_ed
             strcat(out, name);
         }
     }
-    fc_svc_choices_free(&ch);
+    fc_strlist_free(&ch);
     return rc;
 }
 

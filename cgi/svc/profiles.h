@@ -61,13 +61,8 @@ int fc_svc_profile_edit(const struct fc_svc *sv, const char *username,
 
 /* The cuisines a profile may choose from (every cuisine a restaurant has), in the order the
  * store gives them. */
-struct fc_svc_choices {
-    char **v;
-    size_t n;
-};
-int fc_svc_profile_cuisines(const struct fc_svc *sv, struct fc_svc_choices *out,
+int fc_svc_profile_cuisines(const struct fc_svc *sv, struct fc_strlist *out,
                             struct fc_svc_result *res);
-void fc_svc_choices_free(struct fc_svc_choices *ch);
 
 /* People whose username or display name contains q (1 to 60 characters; 400 otherwise),
  * minus those who blocked the actor; at most max into out, each blanked as the profile rule

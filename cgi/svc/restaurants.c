@@ -75,6 +75,8 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
         .price = in->price ? in->price : "",
         .city = in->city ? in->city : "",
         .limit = FC_SVC_SEARCH_PER_PAGE,
+        .facet_cuisines = in->facets ? &out->cuisines : NULL,
+        .facet_cities = in->facets ? &out->cities : NULL,
     };
     const char *sort = in->sort && *in->sort ? in->sort : "name";
     long page = 1, at = 0;
@@ -118,8 +120,10 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
     q.open_at = at ? at : in->open && strcmp(in->open, "1") == 0 ? fc_now() : 0;
     out->open_at = q.open_at;
     q.offset = (int)(page - 1) * FC_SVC_SEARCH_PER_PAGE;
-    if (s->ops->rest_search(s, &q, &out->rows, &out->n, &out->total))
+    if (s->ops->rest_search(s, &q, &out->rows, &out->n, &out->total)) {
+        fc_svc_search_free(out);
         return fc_svc_fail_store(sv, res, "restaurant search");
+    }
     out->page = (int)page;
     out->per_page = FC_SVC_SEARCH_PER_PAGE;
     out->pages = (out->total + FC_SVC_SEARCH_PER_PAGE - 1) / FC_SVC_SEARCH_PER_PAGE;
@@ -139,12 +143,16 @@ void fc_svc_search_free(struct fc_svc_search_out *out)
     free(out->rows);
     out->rows = NULL;
     out->n = 0;
+    fc_strlist_free(&out->cuisines);
+    fc_strlist_free(&out->cities);
 }
 
-int fc_svc_restaurant_facets(const struct fc_svc *sv, HDF *cuisines, HDF *cities,
-                             struct fc_svc_result *res)
+int fc_svc_restaurant_facets(const struct fc_svc *sv, struct fc_strlist *cuisines,
+                             struct fc_strlist *cities, struct fc_svc_result *res)
 {
     fc_svc_ok(res, 200);
+    *cuisines = (struct fc_strlist){0};
+    *cities = (struct fc_strlist){0};
     if (sv->app->store->ops->rest_facets(sv->app->store, cuisines, cities))
         return fc_svc_fail_store(sv, res, "facets");
     return FC_OK;
@@ -216,21 +224,25 @@ int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews,
     int rc;
 
     memset(out, 0, sizeof *out);
-    if (fc_svc_restaurant_get(sv, id, &out->rest, res))
-        return FC_EINVAL;
-    if (max_reviews > 0 && reviews_of(sv, id, max_reviews, &out->reviews, &out->n_reviews, res))
-        return FC_EINVAL;
-    if (uid) {
-        if (s->ops->friends_rating(s, uid, id, &out->friends_count, &out->friends_avg) ||
-            s->ops->save_exists(s, uid, id, &out->saved) ||
-            (rc = s->ops->review_get_by(s, uid, id, &out->mine)) == FC_ERR) {
-            fc_svc_restaurant_view_free(out);
-            return fc_svc_fail_store(sv, res, "restaurant extras");
-        }
-        out->has_mine = rc == FC_OK;
-        if (log)
-            log_view(sv, id);
+    fc_svc_ok(res, 200);
+    /* the restaurant and, for a logged-in actor, their save, review and friends' rating: one
+     * store operation (one call on DynamoDB) */
+    rc = id > 0 ? s->ops->rest_view_get(s, id, uid, &out->rest, &out->saved, &out->mine,
+                                        &out->friends_count, &out->friends_avg)
+                : FC_NOTFOUND;
+    if (rc == FC_NOTFOUND)
+        return fc_svc_fail(res, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
+    if (rc) {
+        fc_svc_restaurant_view_free(out);
+        return fc_svc_fail_store(sv, res, uid ? "restaurant extras" : "restaurant");
     }
+    out->has_mine = out->mine.id != 0;
+    if (max_reviews > 0 && reviews_of(sv, id, max_reviews, &out->reviews, &out->n_reviews, res)) {
+        fc_svc_restaurant_view_free(out);
+        return FC_EINVAL;
+    }
+    if (uid && log)
+        log_view(sv, id);
     return FC_OK;
 }
 

@@ -84,7 +84,7 @@ class _Handler(BaseHTTPRequestHandler):
             step = None
         if step is not None:
             status = step.get("status", 500)
-            dl._log(op, attempt, status, inv, arrived, fault=True)
+            dl._log(op, attempt, status, inv, arrived, fault=True, body=body)
             if step.get("delay"):
                 time.sleep(step["delay"])
             out = step.get("body")
@@ -109,7 +109,7 @@ class _Handler(BaseHTTPRequestHandler):
                 raw, ctype = json.dumps(obj).encode(), "application/x-amz-json-1.0"
             else:
                 status, raw, ctype = dl._forward(target, body, dict(self.headers))
-        dl._log(op, attempt, status, inv, arrived)
+        dl._log(op, attempt, status, inv, arrived, body=body)
         self._send(status, raw, ctype)
 
     def do_GET(self):
@@ -152,6 +152,7 @@ class Dynalite:
         self.slow_released = 0  # slow answers ({"forward": True, "delay": s}) whose delay ran out
         self.calls = collections.Counter()
         self.requests = []
+        self.keep_bodies = False  # True: each logged request keeps its body ("body")
         self.ttl = {}
         self.keys = {}
         self.local = threading.local()
@@ -234,12 +235,14 @@ class Dynalite:
                 return step
         return None
 
-    def _log(self, op, attempt, status, invocation, arrived, fault=False):
+    def _log(self, op, attempt, status, invocation, arrived, fault=False, body=None):
         with self.flock:
             self.calls[op] += 1
-            self.requests.append({"op": op, "attempt": attempt, "status": status,
-                                  "invocation": invocation, "fault": fault,
-                                  "time": arrived})
+            r = {"op": op, "attempt": attempt, "status": status, "invocation": invocation,
+                 "fault": fault, "time": arrived}
+            if self.keep_bodies:
+                r["body"] = body
+            self.requests.append(r)
 
     def reset_log(self):
         with self.flock:

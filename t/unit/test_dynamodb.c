@@ -263,17 +263,15 @@ static void d_search(struct fc_store *s, FILE *f, const void *arg)
 
 static void d_facets(struct fc_store *s, FILE *f, const void *arg)
 {
-    HDF *a, *b;
+    struct fc_strlist a = {0}, b = {0};
     (void)arg;
-    hdf_init(&a);
-    hdf_init(&b);
-    fprintf(f, "rc=%d", s->ops->rest_facets(s, a, b));
-    for (HDF *h = hdf_obj_child(a); h; h = hdf_obj_next(h))
-        fprintf(f, " c:%s", hdf_obj_value(h));
-    for (HDF *h = hdf_obj_child(b); h; h = hdf_obj_next(h))
-        fprintf(f, " t:%s", hdf_obj_value(h));
-    hdf_destroy(&a);
-    hdf_destroy(&b);
+    fprintf(f, "rc=%d", s->ops->rest_facets(s, &a, &b));
+    for (size_t i = 0; i < a.n; i++)
+        fprintf(f, " c:%s", a.v[i]);
+    for (size_t i = 0; i < b.n; i++)
+        fprintf(f, " t:%s", b.v[i]);
+    fc_strlist_free(&a);
+    fc_strlist_free(&b);
 }
 
 static void d_user_search(struct fc_store *s, FILE *f, const void *arg)

@@ -179,8 +179,20 @@ static void test_sessions_and_failures(void **state)
     assert_int_equal(S->ops->session_touch(S, "h1", 200), FC_OK);
     assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_OK);
     assert_int_equal(seen, 200);
+    /* the session with its user, as the cookie names them: only the session's own user */
+    struct fc_user su;
+    assert_int_equal(S->ops->session_user_get(S, "h1", bob, &created, &seen, &su), FC_OK);
+    assert_int_equal(su.id, bob);
+    assert_string_equal(su.username, "bob");
+    assert_int_equal(created, 100);
+    assert_int_equal(seen, 200);
+    assert_int_equal(S->ops->session_user_get(S, "h1", cy, &created, &seen, &su), FC_NOTFOUND);
+    assert_int_equal(su.id, 0);
+    assert_int_equal(S->ops->session_user_get(S, "h1", 999999, &created, &seen, &su), FC_NOTFOUND);
+    assert_int_equal(S->ops->session_user_get(S, "nope", bob, &created, &seen, &su), FC_NOTFOUND);
     assert_int_equal(S->ops->session_delete(S, "h1"), FC_OK);
     assert_int_equal(S->ops->session_get(S, "h1", &uid, &created, &seen), FC_NOTFOUND);
+    assert_int_equal(S->ops->session_user_get(S, "h1", bob, &created, &seen, &su), FC_NOTFOUND);
     /* every session of a user at once (a password change, a disabled account): web sessions
      * and API tokens alike are session rows; another user's stay */
     assert_int_equal(S->ops->session_create(S, "web-bob", bob, 100), FC_OK);
@@ -215,7 +227,7 @@ static void test_restaurants(void **state)
     struct fc_restaurant *rows = NULL, r;
     struct fc_rest_query q = {.text = "", .cuisine = "", .price = "", .city = "", .limit = 10};
     int n, total;
-    HDF *h;
+    struct fc_strlist facets = {0};
     assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
     assert_int_equal(total, 3);
     assert_string_equal(rows[0].name, "Cafe 50% Tres"); /* by name */
@@ -244,11 +256,28 @@ static void test_restaurants(void **state)
     assert_int_equal(S->ops->rest_get(S, r2, &r), FC_OK);
     assert_string_equal(r.cuisines, "Japanese");
     assert_int_equal(S->ops->rest_get(S, 424242, &r), FC_NOTFOUND);
-    hdf_init(&h);
-    assert_int_equal(S->ops->rest_facets(S, h, NULL), FC_OK);
-    assert_string_equal(hdf_get_value(h, "0", ""), "Cafeteria");
-    assert_null(hdf_get_value(h, "3", NULL));
-    hdf_destroy(&h);
+    assert_int_equal(S->ops->rest_facets(S, &facets, NULL), FC_OK);
+    assert_int_equal(facets.n, 3);
+    assert_string_equal(facets.v[0], "Cafeteria");
+    /* a search asked for the choices gives the same ones (on DynamoDB from its own read) */
+    struct fc_strlist sc = {0}, scities = {0}, cities = {0};
+    assert_int_equal(S->ops->rest_facets(S, NULL, &cities), FC_OK);
+    q.facet_cuisines = &sc;
+    q.facet_cities = &scities;
+    q.offset = 0;
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    free(rows);
+    assert_int_equal(sc.n, facets.n);
+    for (size_t i = 0; i < sc.n; i++)
+        assert_string_equal(sc.v[i], facets.v[i]);
+    assert_true(cities.n >= 1);
+    assert_int_equal(scities.n, cities.n);
+    for (size_t i = 0; i < cities.n; i++)
+        assert_string_equal(scities.v[i], cities.v[i]);
+    fc_strlist_free(&facets);
+    fc_strlist_free(&cities);
+    fc_strlist_free(&sc);
+    fc_strlist_free(&scities);
 }
 
 static void test_reviews_and_privacy(void **state)
@@ -289,6 +318,33 @@ static void test_reviews_and_privacy(void **state)
     assert_int_equal(S->ops->friends_rating(S, ana, r1, &count, &avg), FC_OK);
     assert_int_equal(count, 1);
     assert_true(avg > 4.9);
+    /* the restaurant page's reads in one operation: the same answers */
+    {
+        int saved = -1;
+        memset(&r, 0, sizeof r);
+        assert_int_equal(S->ops->rest_view_get(S, r1, ana, &r, &saved, &rv, &count, &avg), FC_OK);
+        assert_int_equal(r.id, r1);
+        assert_string_equal(r.name, "Taqueria Uno");
+        assert_int_equal(r.review_count, 2);
+        assert_int_equal(saved, 0);
+        assert_int_equal(rv.id, 0); /* ana wrote none */
+        assert_int_equal(count, 1);
+        assert_true(avg > 4.9);
+        assert_int_equal(S->ops->save_put(S, bob, r1, 30), FC_OK);
+        assert_int_equal(S->ops->rest_view_get(S, r1, bob, &r, &saved, &rv, &count, &avg), FC_OK);
+        assert_int_equal(saved, 1);
+        assert_true(rv.id > 0);
+        assert_int_equal(rv.stars, 5);
+        assert_string_equal(rv.body, "review 5");
+        fc_review_clear(&rv);
+        assert_int_equal(count, 0); /* bob's friend ana wrote none */
+        assert_int_equal(S->ops->save_delete(S, bob, r1), FC_OK);
+        assert_int_equal(S->ops->rest_view_get(S, r1, 0, &r, &saved, &rv, &count, &avg), FC_OK);
+        assert_int_equal(r.id, r1);
+        assert_int_equal(saved + count + (int)rv.id, 0);
+        assert_int_equal(S->ops->rest_view_get(S, 999999, ana, &r, &saved, &rv, &count, &avg),
+                         FC_NOTFOUND);
+    }
     /* friends-only: cy can't see bob's review, ana (friend) can, bob himself can */
     fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, bob, &u), FC_OK);
@@ -1280,6 +1336,28 @@ static void test_talk(void **state)
     assert_int_equal(S->ops->comment_delete(S, c2.id), FC_OK);
     assert_int_equal(S->ops->notes_list(S, tom, notes, 20, &n), FC_OK);
     assert_int_equal(n, 2);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 0);
+    /* more unread than DynamoDB's first read of the header's count holds (20) */
+    int64_t many[30];
+    for (int i = 0; i < 30; i++) {
+        memset(&nt, 0, sizeof nt);
+        nt.user_id = uma;
+        nt.actor_id = cy;
+        nt.kind = FC_NOTE_REQUEST;
+        nt.created_at = 930 + i;
+        assert_int_equal(S->ops->note_add(S, &nt), FC_OK);
+        many[i] = nt.id;
+    }
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 30);
+    assert_int_equal(S->ops->notes_mark_read(S, uma, many[4]), FC_OK);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 25);
+    assert_int_equal(S->ops->notes_mark_read(S, uma, many[14]), FC_OK);
+    assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
+    assert_int_equal(unread, 15);
+    assert_int_equal(S->ops->notes_mark_read(S, uma, many[29]), FC_OK);
     assert_int_equal(S->ops->notes_unread(S, uma, &unread), FC_OK);
     assert_int_equal(unread, 0);
     fc_review_clear(&r);
