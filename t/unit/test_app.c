@@ -114,7 +114,7 @@ static int teardown(void **state)
 /* Signs up name; returns the session cookie header value ("fc_session=...") in out. */
 static void signup(const char *name, char *out, size_t n)
 {
-    char anon[64], csrf[65], body[512], cookie[128], tok[80];
+    char anon[64], csrf[65], body[512], cookie[128], tok[96];
     char *r = req("GET", "/signup", NULL, NULL);
     assert_int_equal(status_of(r), 200);
     assert_true(cookie_of(r, "fc_anon", anon, sizeof anon));
@@ -128,7 +128,10 @@ static void signup(const char *name, char *out, size_t n)
     r = req("POST", "/signup", cookie, body);
     assert_int_equal(status_of(r), 303);
     assert_true(cookie_of(r, "fc_session", tok, sizeof tok));
-    assert_int_equal(strlen(tok), 64);
+    /* "<user id>.<token>": the token is 64 hex digits */
+    assert_non_null(strchr(tok, '.'));
+    assert_true(strspn(tok, "0123456789") == (size_t)(strchr(tok, '.') - tok));
+    assert_int_equal(strlen(strchr(tok, '.') + 1), 64);
     assert_non_null(strstr(r, "HttpOnly"));
     assert_non_null(strstr(r, "SameSite=Lax"));
     snprintf(out, n, "fc_session=%s", tok);

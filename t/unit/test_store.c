@@ -186,6 +186,7 @@ static void test_sessions_and_failures(void **state)
     assert_string_equal(su.username, "bob");
     assert_int_equal(created, 100);
     assert_int_equal(seen, 200);
+    fc_user_clear(&su);
     assert_int_equal(S->ops->session_user_get(S, "h1", cy, &created, &seen, &su), FC_NOTFOUND);
     assert_int_equal(su.id, 0);
     assert_int_equal(S->ops->session_user_get(S, "h1", 999999, &created, &seen, &su), FC_NOTFOUND);
