@@ -77,6 +77,7 @@ enum {
     Q_EVENT_COUNT,
     Q_FEED,
     Q_FRIENDS_RECOMMEND,
+    Q_FRIENDS_TRENDING,
     Q__COUNT
 };
 
@@ -291,6 +292,18 @@ static const char *const SQL[Q__COUNT] = {
         "f.friend_id AND r.stars >= 4 JOIN users u ON u.id = r.user_id JOIN restaurants x ON "
         "x.id = r.restaurant_id WHERE f.user_id = ?1 AND u.disabled = 0 GROUP BY x.id ORDER BY "
         "n DESC, latest DESC, x.id LIMIT ?2",
+    /* the same from w: the ?3 latest 4-5 star friends' reviews, read newest first along the
+       viewer's feed (its primary key: "+fi.kind" so that the kind is a filter, not a key
+       that would sort), whoever wrote them; then the enabled authors', ordered by restaurant
+       and author so that the names are joined in author order as above */
+    [Q_FRIENDS_TRENDING] =
+        "SELECT x.id, x.name, x.city, count(*) AS n, avg(a.stars), max(a.at) AS latest, "
+        "group_concat(a.name, ', ') FROM (SELECT w.rid, w.stars, w.at, u.display_name AS name "
+        "FROM (SELECT r.restaurant_id AS rid, r.user_id AS uid, r.stars, fi.at FROM feed_items "
+        "fi JOIN reviews r ON r.id = fi.item_id WHERE fi.viewer_id = ?1 AND +fi.kind = 1 AND "
+        "r.stars >= 4 ORDER BY fi.at DESC, fi.kind DESC, fi.item_id DESC LIMIT ?3) w JOIN users "
+        "u ON u.id = w.uid WHERE u.disabled = 0 ORDER BY w.rid, w.uid) a JOIN restaurants x ON "
+        "x.id = a.rid GROUP BY x.id ORDER BY n DESC, latest DESC, x.id LIMIT ?2",
 };
 
 struct sqlite_store {
@@ -1468,14 +1481,16 @@ static void row_friend_rec(sqlite3_stmt *st, void *dst)
     col_text(st, 6, f->who, sizeof f->who);
 }
 
-static int s_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
-                               int *n)
+static int s_friends_recommend(struct fc_store *s, int64_t v, int window, struct fc_friend_rec *out,
+                               int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_FRIENDS_RECOMMEND);
+    sqlite3_stmt *st = Q(s, window > 0 ? Q_FRIENDS_TRENDING : Q_FRIENDS_RECOMMEND);
     if (!st)
         return FC_ERR;
     sqlite3_bind_int64(st, 1, v);
     sqlite3_bind_int(st, 2, max);
+    if (window > 0)
+        sqlite3_bind_int(st, 3, window);
     return rows_into(s, st, out, sizeof *out, max, n, row_friend_rec);
 }
 
