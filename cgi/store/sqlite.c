@@ -1741,10 +1741,22 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
     if (!ss)
         return FC_ERR;
     ss->base.ops = &sqlite_ops;
-    /* before SQLite initialises itself; SQLITE_MISUSE (already initialised) is harmless */
+    /* before SQLite initialises itself; SQLITE_MISUSE (already initialised) is harmless.
+       No memory statistics: nothing reads them (no sqlite3_status, no heap limit), and
+       keeping them takes a global mutex around every SQLite malloc and free. */
     sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL);
-    if (sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* NOMUTEX (SQLite's multi-thread mode for this connection: no mutex around each call on
+       it, ~300K instructions a restaurant page): a store, and so its connection, is only ever
+       used by one thread. The FastCGI loop is single-threaded (one request at a time per
+       process); the recommender's refresher thread (rec/service.c) and fc_rec_refresh open
+       their own store and close it themselves; the backup's hashing thread (backup/upload.c)
+       reads files, not SQLite. SQLite's global mutexes (page cache, the unix VFS's file
+       list) stay on, so connections in different threads stay safe. A store shared between
+       threads would need a lock of its own. */
+    if (sqlite3_open_v2(path, &ss->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         fprintf(stderr, "forkcast: cannot open %s: %s\n", path, sqlite3_errmsg(ss->db));
         goto out;
     }
