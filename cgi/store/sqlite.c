@@ -306,10 +306,16 @@ static const char *const SQL[Q__COUNT] = {
         "x.id = a.rid GROUP BY x.id ORDER BY n DESC, latest DESC, x.id LIMIT ?2",
 };
 
+#define CACHED_MAX 8 /* fc_sqlite_cached's statements */
+
 struct sqlite_store {
     struct fc_store base;
     sqlite3 *db;
     sqlite3_stmt *stmt[Q__COUNT];
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cached[CACHED_MAX];
 };
 
 static sqlite3 *DB(struct fc_store *s)
@@ -1509,6 +1515,8 @@ static void s_close(struct fc_store *s)
     struct sqlite_store *ss = (struct sqlite_store *)s;
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(ss->stmt[i]);
+    for (int i = 0; i < CACHED_MAX; i++)
+        sqlite3_finalize(ss->cached[i].st);
     sqlite3_close(ss->db);
     free(ss);
 }
@@ -1790,4 +1798,29 @@ out:
 sqlite3 *fc_sqlite_db(struct fc_store *s)
 {
     return DB(s);
+}
+
+sqlite3_stmt *fc_sqlite_cached(struct fc_store *s, const char *sql)
+{
+    struct sqlite_store *ss = (struct sqlite_store *)s;
+    int i = 0;
+    while (i < CACHED_MAX && ss->cached[i].sql && ss->cached[i].sql != sql)
+        i++;
+    if (i == CACHED_MAX) {
+        fprintf(stderr, "forkcast: sqlite: more than %d cached statements\n", CACHED_MAX);
+        return NULL;
+    }
+    if (!ss->cached[i].sql) {
+        if (sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &ss->cached[i].st,
+                               NULL) != SQLITE_OK) {
+            fprintf(stderr, "forkcast: sqlite prepare: %s\n", sqlite3_errmsg(ss->db));
+            sqlite3_finalize(ss->cached[i].st);
+            ss->cached[i].st = NULL;
+            return NULL;
+        }
+        ss->cached[i].sql = sql;
+    }
+    sqlite3_reset(ss->cached[i].st);
+    sqlite3_clear_bindings(ss->cached[i].st);
+    return ss->cached[i].st;
 }

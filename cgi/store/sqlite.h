@@ -15,6 +15,10 @@ int fc_sqlite_exec(struct fc_store *s, const char *sql);
 
 /* The connection behind a SQLite store, for the backend's own modules (sqlite_*.c). */
 sqlite3 *fc_sqlite_db(struct fc_store *s);
+/* A read statement prepared once per connection (sql: a string literal, known by its
+ * address; at most a few, for the reads of every page), reset and unbound, ready to bind;
+ * NULL (logged) when it cannot be. The caller resets it when done, never finalizes it. */
+sqlite3_stmt *fc_sqlite_cached(struct fc_store *s, const char *sql);
 
 /* Admin console operations (sqlite_admin.c); see store.h. */
 int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
