@@ -2120,7 +2120,7 @@ static int rec_each(void *ctx, json_object *it)
     c->e[c->n].at = dynamo_get_n(it, "at");
     c->e[c->n].stars = (int)dynamo_get_n(it, "stars");
     c->n++;
-    return 0;
+    return c->n >= c->max; /* 1: enough, no further page asked for */
 }
 
 static int cmp_rec_entry(const void *a, const void *b)
