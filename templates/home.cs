@@ -23,7 +23,7 @@
 <?cs if:subcount(Trending) ?>
 <section aria-labelledby="trending-h">
   <h2 id="trending-h">Trending among your friends</h2>
-  <p class="meta">Places your friends rated 4 or 5 stars, the most friends first. <a href="/friends/recommend">All of them</a>.</p>
+  <p class="meta">Places your friends rated 4 or 5 stars lately (their latest 200 such reviews), the most friends first. <a href="/friends/recommend">All time</a>.</p>
   <ul class="cards"><?cs each:r = Trending ?><li class="card">
     <a class="card-title" href="/restaurants/<?cs var:r.Id ?>"><?cs var:r.Name ?></a>
     <p class="meta"><?cs var:r.City ?></p>

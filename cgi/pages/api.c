@@ -1409,7 +1409,7 @@ static int api_friends_recommend(struct fc_ctx *c)
     struct fc_friend_rec *recs = NULL;
     json_object *items;
     int n = 0;
-    if (fc_svc_friends_recommend(&sv, &recs, &n, &res))
+    if (fc_svc_friends_recommend(&sv, 0, &recs, &n, &res))
         return fc_error_result(c, &res);
     items = json_object_new_array();
     for (int i = 0; items && i < n; i++) {

@@ -77,7 +77,7 @@ int page_friends_recommend(struct fc_ctx *c)
     struct fc_svc_result res;
     struct fc_friend_rec *recs = NULL;
     int n = 0, status;
-    if (fc_svc_friends_recommend(&sv, &recs, &n, &res))
+    if (fc_svc_friends_recommend(&sv, 0, &recs, &n, &res))
         return fc_error_result(c, &res);
     for (int i = 0; i < n; i++) {
         char p[32];

@@ -34,8 +34,9 @@ int page_home(struct fc_ctx *c)
             fc_set_int(c, "Home.New", 1);
         if (pages_set_recommendations(c, "Recs", 10))
             return 500;
-        /* trending among friends: what they rated 4-5 stars, most friends then most recent */
-        if (fc_svc_friends_recommend(&sv, &trend, &nt, &res))
+        /* trending among friends: what they rated 4-5 stars in their latest such reviews, most
+           friends then most recent */
+        if (fc_svc_friends_recommend(&sv, FC_SVC_TRENDING_WINDOW, &trend, &nt, &res))
             return fc_error_result(c, &res);
         for (int i = 0; i < nt && i < 6; i++) {
             char k[64];

@@ -288,8 +288,8 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
 int dynamo_event_count(struct fc_store *s, int64_t uid, const char *type, int *count);
 int dynamo_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
                 struct fc_feed_item *out, int max, int *n);
-int dynamo_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
-                             int *n);
+int dynamo_friends_recommend(struct fc_store *s, int64_t v, int window, struct fc_friend_rec *out,
+                             int max, int *n);
 /* Writes (del = 0) or deletes the feed entries of author's reviews and saves in reader's feed
  * (a friendship begins or ends). */
 int dynamo_feed_backfill(struct fc_dynamo *d, int64_t author, int64_t reader, int del);

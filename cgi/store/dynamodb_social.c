@@ -2085,13 +2085,13 @@ struct rec_entry {
 struct rec_ctx {
     struct fc_dynamo *d;
     struct rec_entry *e;
-    size_t n, cap;
+    size_t n, cap, max; /* max: how many to read */
 };
 
 static int rec_each(void *ctx, json_object *it)
 {
     struct rec_ctx *c = ctx;
-    if (c->n >= (size_t)c->d->search_max)
+    if (c->n >= c->max)
         return 1;
     if (c->n == c->cap) {
         size_t cap = c->cap ? 2 * c->cap : 64;
@@ -2106,7 +2106,7 @@ static int rec_each(void *ctx, json_object *it)
     c->e[c->n].at = dynamo_get_n(it, "at");
     c->e[c->n].stars = (int)dynamo_get_n(it, "stars");
     c->n++;
-    return 0;
+    return c->n >= c->max; /* 1: enough, no further page asked for */
 }
 
 static int cmp_rec_entry(const void *a, const void *b)
@@ -2127,11 +2127,11 @@ static int cmp_friend_rec(const void *a, const void *b)
     return (x->restaurant_id > y->restaurant_id) - (x->restaurant_id < y->restaurant_id);
 }
 
-int dynamo_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
-                             int *n)
+int dynamo_friends_recommend(struct fc_store *s, int64_t v, int window, struct fc_friend_rec *out,
+                             int max, int *n)
 {
     struct fc_dynamo *d = D(s);
-    struct rec_ctx c = {d, NULL, 0, 0};
+    struct rec_ctx c = {d, NULL, 0, 0, (size_t)d->search_max};
     struct dynamo_keys k;
     struct fc_friend_rec *g = NULL;
     json_object *req = NULL, *au = NULL, *rest = NULL;
@@ -2150,6 +2150,14 @@ int dynamo_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec
     dynamo_expr(req, "ProjectionExpression", "#restaurant_id, #user_id, #at, #stars");
     dynamo_val(req, ":pk", dynamo_s(pk));
     dynamo_val(req, ":k", dynamo_s("K#"));
+    if (window > 0) {
+        /* the window latest: lsi1 is K# then the feed's sort key (time, kind, id), read
+           backwards, a page at most the window long */
+        if ((size_t)window < c.max)
+            c.max = (size_t)window;
+        json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
+        json_object_object_add(req, "Limit", json_object_new_int((int)c.max));
+    }
     if ((rc = dynamo_each(d, "Query", req, 0, rec_each, &c)))
         goto out;
     for (size_t i = 0; i < c.n; i++) {

@@ -77,6 +77,7 @@ enum {
     Q_EVENT_COUNT,
     Q_FEED,
     Q_FRIENDS_RECOMMEND,
+    Q_FRIENDS_TRENDING,
     Q__COUNT
 };
 
@@ -291,12 +292,30 @@ static const char *const SQL[Q__COUNT] = {
         "f.friend_id AND r.stars >= 4 JOIN users u ON u.id = r.user_id JOIN restaurants x ON "
         "x.id = r.restaurant_id WHERE f.user_id = ?1 AND u.disabled = 0 GROUP BY x.id ORDER BY "
         "n DESC, latest DESC, x.id LIMIT ?2",
+    /* the same from w: the ?3 latest 4-5 star friends' reviews, read newest first along the
+       viewer's feed (its primary key: "+fi.kind" so that the kind is a filter, not a key
+       that would sort), whoever wrote them; then the enabled authors', ordered by restaurant
+       and author so that the names are joined in author order as above */
+    [Q_FRIENDS_TRENDING] =
+        "SELECT x.id, x.name, x.city, count(*) AS n, avg(a.stars), max(a.at) AS latest, "
+        "group_concat(a.name, ', ') FROM (SELECT w.rid, w.stars, w.at, u.display_name AS name "
+        "FROM (SELECT r.restaurant_id AS rid, r.user_id AS uid, r.stars, fi.at FROM feed_items "
+        "fi JOIN reviews r ON r.id = fi.item_id WHERE fi.viewer_id = ?1 AND +fi.kind = 1 AND "
+        "r.stars >= 4 ORDER BY fi.at DESC, fi.kind DESC, fi.item_id DESC LIMIT ?3) w JOIN users "
+        "u ON u.id = w.uid WHERE u.disabled = 0 ORDER BY w.rid, w.uid) a JOIN restaurants x ON "
+        "x.id = a.rid GROUP BY x.id ORDER BY n DESC, latest DESC, x.id LIMIT ?2",
 };
+
+#define CACHED_MAX 8 /* fc_sqlite_cached's statements */
 
 struct sqlite_store {
     struct fc_store base;
     sqlite3 *db;
     sqlite3_stmt *stmt[Q__COUNT];
+    struct {
+        const char *sql;
+        sqlite3_stmt *st;
+    } cached[CACHED_MAX];
 };
 
 static sqlite3 *DB(struct fc_store *s)
@@ -1474,14 +1493,16 @@ static void row_friend_rec(sqlite3_stmt *st, void *dst)
     col_text(st, 6, f->who, sizeof f->who);
 }
 
-static int s_friends_recommend(struct fc_store *s, int64_t v, struct fc_friend_rec *out, int max,
-                               int *n)
+static int s_friends_recommend(struct fc_store *s, int64_t v, int window, struct fc_friend_rec *out,
+                               int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_FRIENDS_RECOMMEND);
+    sqlite3_stmt *st = Q(s, window > 0 ? Q_FRIENDS_TRENDING : Q_FRIENDS_RECOMMEND);
     if (!st)
         return FC_ERR;
     sqlite3_bind_int64(st, 1, v);
     sqlite3_bind_int(st, 2, max);
+    if (window > 0)
+        sqlite3_bind_int(st, 3, window);
     return rows_into(s, st, out, sizeof *out, max, n, row_friend_rec);
 }
 
@@ -1500,6 +1521,8 @@ static void s_close(struct fc_store *s)
     struct sqlite_store *ss = (struct sqlite_store *)s;
     for (int i = 0; i < Q__COUNT; i++)
         sqlite3_finalize(ss->stmt[i]);
+    for (int i = 0; i < CACHED_MAX; i++)
+        sqlite3_finalize(ss->cached[i].st);
     sqlite3_close(ss->db);
     free(ss);
 }
@@ -1734,10 +1757,22 @@ int fc_sqlite_open(const char *path, const char *sql_dir, struct fc_store **out)
     if (!ss)
         return FC_ERR;
     ss->base.ops = &sqlite_ops;
-    /* before SQLite initialises itself; SQLITE_MISUSE (already initialised) is harmless */
+    /* before SQLite initialises itself; SQLITE_MISUSE (already initialised) is harmless.
+       No memory statistics: nothing reads them (no sqlite3_status, no heap limit), and
+       keeping them takes a global mutex around every SQLite malloc and free. */
     sqlite3_config(SQLITE_CONFIG_LOG, on_sqlite_log, NULL);
-    if (sqlite3_open_v2(path, &ss->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    /* NOMUTEX (SQLite's multi-thread mode for this connection: no mutex around each call on
+       it, ~300K instructions a restaurant page): a store, and so its connection, is only ever
+       used by one thread. The FastCGI loop is single-threaded (one request at a time per
+       process); the recommender's refresher thread (rec/service.c) and fc_rec_refresh open
+       their own store and close it themselves; the backup's hashing thread (backup/upload.c)
+       reads files, not SQLite. SQLite's global mutexes (page cache, the unix VFS's file
+       list) stay on, so connections in different threads stay safe. A store shared between
+       threads would need a lock of its own. */
+    if (sqlite3_open_v2(path, &ss->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         fprintf(stderr, "forkcast: cannot open %s: %s\n", path, sqlite3_errmsg(ss->db));
         goto out;
     }
@@ -1771,4 +1806,29 @@ out:
 sqlite3 *fc_sqlite_db(struct fc_store *s)
 {
     return DB(s);
+}
+
+sqlite3_stmt *fc_sqlite_cached(struct fc_store *s, const char *sql)
+{
+    struct sqlite_store *ss = (struct sqlite_store *)s;
+    int i = 0;
+    while (i < CACHED_MAX && ss->cached[i].sql && ss->cached[i].sql != sql)
+        i++;
+    if (i == CACHED_MAX) {
+        fprintf(stderr, "forkcast: sqlite: more than %d cached statements\n", CACHED_MAX);
+        return NULL;
+    }
+    if (!ss->cached[i].sql) {
+        if (sqlite3_prepare_v3(ss->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &ss->cached[i].st,
+                               NULL) != SQLITE_OK) {
+            fprintf(stderr, "forkcast: sqlite prepare: %s\n", sqlite3_errmsg(ss->db));
+            sqlite3_finalize(ss->cached[i].st);
+            ss->cached[i].st = NULL;
+            return NULL;
+        }
+        ss->cached[i].sql = sql;
+    }
+    sqlite3_reset(ss->cached[i].st);
+    sqlite3_clear_bindings(ss->cached[i].st);
+    return ss->cached[i].st;
 }

@@ -15,6 +15,10 @@ int fc_sqlite_exec(struct fc_store *s, const char *sql);
 
 /* The connection behind a SQLite store, for the backend's own modules (sqlite_*.c). */
 sqlite3 *fc_sqlite_db(struct fc_store *s);
+/* A read statement prepared once per connection (sql: a string literal, known by its
+ * address; at most a few, for the reads of every page), reset and unbound, ready to bind;
+ * NULL (logged) when it cannot be. The caller resets it when done, never finalizes it. */
+sqlite3_stmt *fc_sqlite_cached(struct fc_store *s, const char *sql);
 
 /* Statement helpers for those modules (sqlite_stmt.c). fc_sqlite_fail logs "forkcast: sqlite
  * <what>: <the connection's error>"; fc_sqlite_prepare prepares sql, or logs, sets *st NULL

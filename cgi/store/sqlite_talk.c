@@ -131,13 +131,13 @@ int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t
     }
     if (n <= 0)
         return FC_OK;
+    /* cached (fc_sqlite_cached): feed and restaurant pages ask this each time */
     if (!(json = ids_json(ids, n)) ||
-        prep(db,
-             "SELECT j.value, (SELECT count(*) FROM likes l WHERE l.review_id = j.value), "
-             "(SELECT count(*) FROM comments c WHERE c.review_id = j.value), EXISTS (SELECT 1 "
-             "FROM likes m WHERE m.review_id = j.value AND m.user_id = ?2) FROM (SELECT DISTINCT "
-             "value FROM json_each(?1)) j",
-             &st))
+        !(st = fc_sqlite_cached(
+              s, "SELECT j.value, (SELECT count(*) FROM likes l WHERE l.review_id = j.value), "
+                 "(SELECT count(*) FROM comments c WHERE c.review_id = j.value), EXISTS (SELECT "
+                 "1 FROM likes m WHERE m.review_id = j.value AND m.user_id = ?2) FROM (SELECT "
+                 "DISTINCT value FROM json_each(?1)) j")))
         goto out;
     sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, viewer);
@@ -156,7 +156,10 @@ int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t
     }
     rc = FC_OK;
 out:
-    sqlite3_finalize(st);
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st); /* json is freed */
+    }
     free(json);
     return rc;
 }
@@ -243,7 +246,8 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
                                      " FROM comments c JOIN users u ON u.id = c.user_id WHERE "
                                      "c.restaurant_id = ?2 ORDER BY c.id LIMIT ?3";
     *n = 0;
-    if (prep(db, sql, &st))
+    /* cached (fc_sqlite_cached): restaurant pages ask this each time */
+    if (!(st = fc_sqlite_cached(s, sql)))
         return FC_ERR;
     sqlite3_bind_int64(st, 1, viewer);
     sqlite3_bind_int64(st, 2, review_id ? review_id : restaurant_id);
@@ -258,7 +262,14 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
         r->rel = sqlite3_column_int(st, 9);
         r->author_block = sqlite3_column_int(st, 10);
     }
-    return rows_end(db, st, k, max, step, n);
+    if (k < max && step != SQLITE_DONE) {
+        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
+        sqlite3_reset(st);
+        return FC_ERR;
+    }
+    sqlite3_reset(st);
+    *n = k;
+    return FC_OK;
 }
 
 int fc_sqlite_note_add(struct fc_store *s, struct fc_note *nt)
@@ -328,22 +339,22 @@ int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row
  * applied to each row here, as the DynamoDB backend does. */
 int fc_sqlite_notes_unread(struct fc_store *s, int64_t user_id, int *count)
 {
-    sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st;
     int step, k = 0;
     *count = 0;
-    if (prep(db,
-             "SELECT n.actor_id, u.disabled, " REL_OF(
-                 "n.actor_id") " FROM notes n JOIN users u ON u.id = n.actor_id WHERE n.user_id "
-                               "= ?1 AND n.id > coalesce((SELECT seen_id FROM notes_seen WHERE "
-                               "user_id = ?1), 0) AND " NOTE_LIVE " ORDER BY n.id DESC LIMIT 100",
-             &st))
+    /* cached (fc_sqlite_cached): every logged-in page's header asks this */
+    if (!(st = fc_sqlite_cached(
+              s, "SELECT n.actor_id, u.disabled, " REL_OF(
+                     "n.actor_id") " FROM notes n JOIN users u ON u.id = n.actor_id WHERE "
+                                   "n.user_id = ?1 AND n.id > coalesce((SELECT seen_id FROM "
+                                   "notes_seen WHERE user_id = ?1), 0) AND " NOTE_LIVE
+                                   " ORDER BY n.id DESC LIMIT 100")))
         return FC_ERR;
     sqlite3_bind_int64(st, 1, user_id);
     while ((step = sqlite3_step(st)) == SQLITE_ROW)
         k += fc_rules_talk_note_shown(user_id, sqlite3_column_int64(st, 0),
                                       sqlite3_column_int(st, 1), sqlite3_column_int(st, 2));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (step != SQLITE_DONE)
         return FC_ERR;
     *count = k;

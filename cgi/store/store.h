@@ -449,9 +449,12 @@ struct fc_store_ops {
     /* friends' reviews and saves, newest first, strictly after cursor (NULL: from the top) */
     int (*feed)(struct fc_store *s, int64_t viewer, const struct fc_feed_cursor *after,
                 struct fc_feed_item *out, int max, int *n);
-    /* restaurants the viewer's friends rated 4-5 stars, by number of friends then recency */
-    int (*friends_recommend)(struct fc_store *s, int64_t viewer, struct fc_friend_rec *out, int max,
-                             int *n);
+    /* restaurants the viewer's friends rated 4-5 stars, by number of friends then recency;
+     * window > 0: only from the window most recent such reviews (the viewer's feed order:
+     * time, then id, newest first), authors disabled since still taking their place in it;
+     * window <= 0: from all of them */
+    int (*friends_recommend)(struct fc_store *s, int64_t viewer, int window,
+                             struct fc_friend_rec *out, int max, int *n);
 
     /* recommender input: everything the model is built from (rec/engine.h), malloc'ed;
      * free with rec_dataset_free */

@@ -189,9 +189,14 @@ void fc_svc_feed_cursor_format(char *out, size_t size, const struct fc_feed_item
 int fc_svc_feed(const struct fc_svc *sv, const char *after, struct fc_svc_feed_out *out,
                 struct fc_svc_result *res);
 void fc_svc_feed_free(struct fc_svc_feed_out *out);
-/* Restaurants the actor's friends rated 4-5 stars; *out malloc'ed. */
-int fc_svc_friends_recommend(const struct fc_svc *sv, struct fc_friend_rec **out, int *n,
-                             struct fc_svc_result *res);
+/* How many of the friends' latest 4-5 star reviews the home page's "Trending among your
+ * friends" is made from (docs/social.md): recent, and a bounded read whatever the number of
+ * friends or of their reviews. */
+#define FC_SVC_TRENDING_WINDOW 200
+/* Restaurants the actor's friends rated 4-5 stars, from the window latest such reviews
+ * (window <= 0: all of them); *out malloc'ed. */
+int fc_svc_friends_recommend(const struct fc_svc *sv, int window, struct fc_friend_rec **out,
+                             int *n, struct fc_svc_result *res);
 
 /* ---- recommendations -------------------------------------------------------------------- */
 

@@ -66,14 +66,14 @@ void fc_svc_feed_free(struct fc_svc_feed_out *out)
     out->n = 0;
 }
 
-int fc_svc_friends_recommend(const struct fc_svc *sv, struct fc_friend_rec **out, int *n,
-                             struct fc_svc_result *res)
+int fc_svc_friends_recommend(const struct fc_svc *sv, int window, struct fc_friend_rec **out,
+                             int *n, struct fc_svc_result *res)
 {
     fc_svc_ok(res, 200);
     *n = 0;
     if (!(*out = calloc(FRIENDS_RECOMMEND_MAX, sizeof **out)))
         return fc_svc_fail_store(sv, res, "friends recommend (no memory)");
-    if (sv->app->store->ops->friends_recommend(sv->app->store, fc_svc_actor_id(sv), *out,
+    if (sv->app->store->ops->friends_recommend(sv->app->store, fc_svc_actor_id(sv), window, *out,
                                                FRIENDS_RECOMMEND_MAX, n)) {
         free(*out);
         *out = NULL;

@@ -261,7 +261,9 @@ int fc_svc_restaurant_comments(const struct fc_svc *sv, int64_t restaurant_id, c
     fc_svc_ok(res, 200);
     if (n <= 0)
         return FC_OK;
-    if (!(*out = calloc(THREAD_MAX, sizeof **out)))
+    /* not calloc: room for THREAD_MAX rows is 1.2 MB, and zeroing it cost more than the rest
+       of the page's store reads; both backends' comments_of zero each row they fill */
+    if (!(*out = malloc(THREAD_MAX * sizeof **out)))
         return fc_svc_fail_store(sv, res, "comments");
     if (s->ops->comments_of(s, restaurant_id, 0, fc_svc_actor_id(sv), *out, THREAD_MAX, nout)) {
         free(*out);

@@ -159,7 +159,7 @@ static void run(unsigned op, unsigned arg)
         break;
     }
     case 22:
-        o->friends_recommend(S, 1001, recs, MAXROWS, &n);
+        o->friends_recommend(S, 1001, arg & 1 ? 3 : 0, recs, MAXROWS, &n);
         break;
     case 23:
         memset(&ds, 0, sizeof ds);

@@ -206,7 +206,7 @@ static void d_recommend(struct fc_store *s, FILE *f, const void *arg)
 {
     const struct pair *p = arg;
     struct fc_friend_rec v[16];
-    int n = 0, rc = s->ops->friends_recommend(s, p->a, v, p->n, &n);
+    int n = 0, rc = s->ops->friends_recommend(s, p->a, (int)p->b, v, p->n, &n);
     fprintf(f, "rc=%d n=%d", rc, n);
     for (int i = 0; i < n; i++)
         fprintf(f, " | r%" PRId64 " %s %s %d %.4f %" PRId64 " %s", v[i].restaurant_id, v[i].name,
@@ -509,6 +509,8 @@ static void compare_all(const char *when)
         same("feed by pages of 8", d_feed, &p);
         p = (struct pair){viewer, 0, 16, NULL};
         same("friends recommend", d_recommend, &p);
+        p = (struct pair){viewer, 3, 16, NULL}; /* b: the window */
+        same("friends recommend, the 3 latest", d_recommend, &p);
         p = (struct pair){viewer, 0, 16, NULL};
         same("saves", d_saves, &p);
         for (int u = 1; u <= NU; u++) {

@@ -529,12 +529,49 @@ static void test_saves_events_feed(void **state)
         fc_feed_items_clear(it, n);
         assert_int_equal(n, 3); /* off: the save is back */
     }
-    assert_int_equal(S->ops->friends_recommend(S, fay, fr, 5, &n), FC_OK);
+    assert_int_equal(S->ops->friends_recommend(S, fay, 0, fr, 5, &n), FC_OK);
     assert_int_equal(n, 2);
     assert_string_equal(fr[0].who, "gus D");
     assert_int_equal(S->ops->save_delete(S, gus, r2), FC_OK);
     assert_int_equal(S->ops->save_exists(S, gus, r2, &yes), FC_OK);
     assert_false(yes);
+}
+
+/* Friends recommend over a window: only the window most recent 4-5 star friends' reviews
+ * count (older ones and low ratings left out, low ratings not taking a place in it); window 0
+ * is all of them. */
+static void test_friends_recommend_window(void **state)
+{
+    (void)state;
+    struct fc_friend_rec fr[5];
+    int n;
+    int64_t wfa = mkuser("wfa"), wjo = mkuser("wjo"), wki = mkuser("wki");
+    assert_int_equal(fc_store_relate_rc(S, wfa, wjo, FC_ACT_BEFRIEND, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, wfa, wki, FC_ACT_BEFRIEND, 1), FC_OK);
+    put_review(wjo, r1, 5, 100); /* old: outside a window of 2 */
+    put_review(wki, r3, 4, 400);
+    put_review(wjo, r2, 4, 500);
+    put_review(wki, r2, 5, 600);
+    put_review(wki, r1, 2, 700); /* the latest, but not 4-5 stars */
+    assert_int_equal(S->ops->friends_recommend(S, wfa, 0, fr, 5, &n), FC_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(fr[0].restaurant_id, r2);
+    assert_int_equal(fr[0].friends, 2);
+    assert_int_equal(fr[1].restaurant_id, r3);
+    assert_int_equal(fr[2].restaurant_id, r1);
+    assert_int_equal(fr[2].latest, 100);
+    assert_int_equal(S->ops->friends_recommend(S, wfa, 2, fr, 5, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(fr[0].restaurant_id, r2);
+    assert_int_equal(fr[0].friends, 2);
+    assert_int_equal(fr[0].latest, 600);
+    assert_true(fr[0].avg > 4.49 && fr[0].avg < 4.51);
+    assert_string_equal(fr[0].who, "wjo D, wki D");
+    assert_int_equal(S->ops->friends_recommend(S, wfa, 3, fr, 5, &n), FC_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(fr[1].restaurant_id, r3);
+    assert_int_equal(S->ops->friends_recommend(S, wfa, 3, fr, 1, &n), FC_OK);
+    assert_int_equal(n, 1); /* max still cuts the list */
 }
 
 /* Several restaurants in one call: in the order asked, repeats allowed, unknown ids marked
@@ -1504,6 +1541,7 @@ int main(void)
         cmocka_unit_test(test_friends),
         cmocka_unit_test(test_relation_set),
         cmocka_unit_test(test_saves_events_feed),
+        cmocka_unit_test(test_friends_recommend_window),
         cmocka_unit_test(test_rest_get_many),
         cmocka_unit_test(test_feed_follows_writes),
         cmocka_unit_test(test_reviews_with_photo),
