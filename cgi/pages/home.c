@@ -39,21 +39,9 @@ int page_home(struct fc_ctx *c)
         if (fc_svc_friends_recommend(&sv, FC_SVC_TRENDING_WINDOW, &trend, &nt, &res))
             return fc_error_result(c, &res);
         for (int i = 0; i < nt && i < 6; i++) {
-            char k[64];
-            snprintf(k, sizeof k, "Trending.%d.Id", i);
-            fc_set_int(c, k, trend[i].restaurant_id);
-            snprintf(k, sizeof k, "Trending.%d.Name", i);
-            fc_set(c, k, trend[i].name);
-            snprintf(k, sizeof k, "Trending.%d.City", i);
-            fc_set(c, k, trend[i].city);
-            snprintf(k, sizeof k, "Trending.%d.Friends", i);
-            fc_set_int(c, k, trend[i].friends);
-            snprintf(k, sizeof k, "Trending.%d.Avg", i);
-            fc_setf(c, k, "%.1f", trend[i].avg);
-            snprintf(k, sizeof k, "Trending.%d.AvgRounded", i);
-            fc_set_int(c, k, (long long)(trend[i].avg + 0.5));
-            snprintf(k, sizeof k, "Trending.%d.Who", i);
-            fc_set(c, k, trend[i].who);
+            char p[32];
+            snprintf(p, sizeof p, "Trending.%d", i);
+            pages_set_friend_rec(c, p, &trend[i]);
         }
         free(trend);
     }
