@@ -56,7 +56,6 @@ static void run(unsigned op, unsigned arg)
     int64_t a = 0, b = 0, c = 0;
     double avg = 0;
     char *sealed = NULL;
-    HDF *h = NULL;
 
     switch (op) {
     case 0:
@@ -98,11 +97,10 @@ static void run(unsigned op, unsigned arg)
         break;
     }
     case 7: {
-        HDF *cu = NULL, *ci = NULL;
-        if (hdf_init(&h) || hdf_get_node(h, "Cuisines", &cu) || hdf_get_node(h, "Cities", &ci))
-            abort();
-        o->rest_facets(S, cu, ci);
-        hdf_destroy(&h);
+        struct fc_strlist cu = {0}, ci = {0};
+        o->rest_facets(S, &cu, &ci);
+        fc_strlist_free(&cu);
+        fc_strlist_free(&ci);
         break;
     }
     case 8:
