@@ -302,6 +302,18 @@ def main():
         uid, rids = seed(srv, me)
         # the session (and anonymous CSRF) cookies; never a one-time flash message
         cookie = "; ".join("%s=%s" % kv for kv in me.cookies.items() if kv[0] != "fc_flash")
+        base_me = base_cookie = None
+        if baseline:
+            # the baseline logs in itself: its build may write (and read) the session cookie in
+            # another form; its logged-in feed is checked like this build's
+            base_me = Client(baseline)
+            r = base_me.request("POST", "/login", form={"username": "bench", "password": PASSWORD,
+                                                        "csrf": base_me.csrf("/login")})
+            if r.status != 303 or "fc_session" not in base_me.cookies:
+                raise SystemExit("bench-web: log-in on the baseline failed: %d" % r.status)
+            check_page(base_me, "/feed", 'class="feed-item"')
+            base_cookie = "; ".join("%s=%s" % kv for kv in base_me.cookies.items()
+                                    if kv[0] != "fc_flash")
         db = sqlite3.connect(os.path.join(srv.dir, "forkcast.db"))
         busiest = db.execute("SELECT restaurant_id FROM reviews GROUP BY 1 ORDER BY count(*) DESC"
                              " LIMIT 1").fetchone()[0]
@@ -336,7 +348,7 @@ def main():
         # every server's processes parse their templates and load their caches before the runs
         for server in [x for x in (baseline, ceil) if x]:
             warm = Client(server)
-            warm.cookies = dict(me.cookies)
+            warm.cookies = dict(base_me.cookies if server is baseline else me.cookies)
             for name, path in targets[1:]:
                 for _ in range(10):
                     warm.get(path if server is baseline else "/ceiling?bytes=%d" % sizes[name])
@@ -352,7 +364,7 @@ def main():
                 runs.append(wrk(procs, srv, name, path, c, cookie, "bench-get.lua"))
                 if baseline and name in sizes:
                     # the same page on the baseline build, at once (before/after, same load)
-                    runs.append(wrk(base_procs, baseline, name + " (base)", path, c, cookie,
+                    runs.append(wrk(base_procs, baseline, name + " (base)", path, c, base_cookie,
                                     "bench-get.lua"))
                 if ceil and name in sizes:
                     # right after the page, the ceiling with a body of the page's size
