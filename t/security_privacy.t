@@ -19,7 +19,7 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from fcserver import Client, Server, TAP, multipart  # noqa: E402
+from fcserver import Client, Server, TAP, multipart, signup_with_token  # noqa: E402
 
 t = TAP()
 srv = Server(demo=True, env={"FORKCAST_LIMITS_MAXPHOTO": "20000"})
@@ -31,14 +31,7 @@ CITY = "olga-city-5d1e"
 
 
 def signup(name):
-    c = Client(srv)
-    r = c.post("/signup", {"username": name, "email": name + "@example.com", "password": PW,
-                           "password2": PW, "display_name": name.capitalize()}, csrf_from="/signup")
-    assert r.status == 303, (name, r.status, r.text[:300])
-    r = c.request("POST", "/api/v1/login", body=json.dumps({"username": name, "password": PW}).encode(),
-                  headers={"Content-Type": "application/json"})
-    c.token = json.loads(r.text)["token"]
-    return c
+    return signup_with_token(srv, name, PW)
 
 
 def friend_action(c, action, name):

@@ -4,6 +4,7 @@ import fcntl
 import glob
 import hashlib
 import http.client
+import json
 import os
 import re
 import shutil
@@ -293,6 +294,22 @@ class Client:
         if "csrf" not in form:
             form["csrf"] = self.csrf(csrf_from or path)
         return self.request("POST", path, form=form)
+
+
+def signup_with_token(server, name, password):
+    """A new account name (display name Name) made through the sign-up form: a Client logged in
+    on the web (its cookies) with an API token of the same account (.token) and .name."""
+    c = Client(server)
+    r = c.post("/signup", {"username": name, "email": name + "@example.com", "password": password,
+                           "password2": password, "display_name": name.capitalize()},
+               csrf_from="/signup")
+    assert r.status == 303, (name, r.status, r.text[:300])
+    r = c.request("POST", "/api/v1/login",
+                  body=json.dumps({"username": name, "password": password}).encode(),
+                  headers={"Content-Type": "application/json"})
+    c.token = json.loads(r.text)["token"]
+    c.name = name
+    return c
 
 
 class TAP:
