@@ -195,21 +195,8 @@ int fc_user_copy(struct fc_user *dst, const struct fc_user *src)
 
 int fc_strlist_add(struct fc_strlist *l, const char *str)
 {
-    char *copy = strdup(str ? str : "");
-    /* the array doubles each time n reaches a power of two (8 at first) */
-    if (copy && l->n >= 8 && (l->n & (l->n - 1)) == 0) {
-        char **v = realloc(l->v, 2 * l->n * sizeof *v);
-        if (v)
-            l->v = v;
-        else {
-            free(copy);
-            copy = NULL;
-        }
-    } else if (copy && !l->v && !(l->v = malloc(8 * sizeof *l->v))) {
-        free(copy);
-        copy = NULL;
-    }
-    if (!copy)
+    char *copy;
+    if (fc_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v, 8) || !(copy = strdup(str ? str : "")))
         return FC_ERR;
     l->v[l->n++] = copy;
     return FC_OK;
@@ -221,7 +208,7 @@ void fc_strlist_free(struct fc_strlist *l)
         free(l->v[i]);
     free(l->v);
     l->v = NULL;
-    l->n = 0;
+    l->n = l->cap = 0;
 }
 
 void fc_review_clear(struct fc_review *r)

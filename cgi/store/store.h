@@ -178,7 +178,7 @@ enum fc_person_list {
  * cuisines or cities. Zeroed is empty. */
 struct fc_strlist {
     char **v;
-    size_t n;
+    size_t n, cap;
 };
 /* Appends a copy of str. FC_OK, or FC_ERR (no memory: the list is as it was). */
 int fc_strlist_add(struct fc_strlist *l, const char *str);
