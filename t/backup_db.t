@@ -78,11 +78,12 @@ def kv(out, key):
 def batches_now():
     c = sqlite3.connect(db, timeout=30)
     try:
-        return c.execute("SELECT batches FROM counter").fetchone()[0]
-    except sqlite3.OperationalError:  # not created yet
+        row = c.execute("SELECT batches FROM counter").fetchone()
+    except sqlite3.OperationalError:  # the table is not created yet
         return 0
     finally:
         c.close()
+    return row[0] if row else 0  # the writer creates the table, then inserts its row
 
 
 def check(restored, floor):
