@@ -346,9 +346,10 @@ try:
          "UsernameExistsException: 409 on the username field, e-mail kept", r.status)
     r = g.post("/signup", {"username": "lia", "email": "lia@example.com",
                            "password": "tacos al pastor!", "password2": "tacos al pastor!"})
-    t.ok(r.status == 400 and "Choose a stronger password: Password must have numeric" in r.text
+    t.ok(r.status == 422 and "Choose a stronger password: Password must have numeric" in r.text
          and 'value="lia"' in r.text and 'value="lia@example.com"' in r.text,
-         "InvalidPasswordException: 400 on the password field, fields kept", r.status)
+         "InvalidPasswordException: 422 (the API's invalid_value) on the password field, fields kept",
+         r.status)
     n = len(cl.calls_of("SignUp"))
     cl.fault("SignUp", "TooManyRequestsException", "Rate exceeded", times=10)
     r = g.post("/signup", {"username": "max", "email": "max@example.com", "password": PW,

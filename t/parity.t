@@ -208,6 +208,32 @@ try:
     rw, ra = w.get("/restaurants?price=low"), call("GET", "/api/v1/restaurants?price=low", token=ta)
     t.ok(rw.status == ra.status == 200, "a good price: 200 on both")
 
+    # 9b. sign-up: refused input gets the same status and field on both; a 60-character name of
+    # 4-byte characters (240 bytes) is accepted whole on both
+    for name, fields, field in (
+            ("a display name of 61 characters", {"display_name": "x" * 61}, "display_name"),
+            ("a username with a space", {"username": "two words"}, "username"),
+            ("an e-mail address without @", {"email": "nobody"}, "email")):
+        form = {"username": "newbie", "email": "newbie@example.com", "password": PW,
+                "display_name": "Newbie"}
+        form.update(fields)
+        rw = Client(srv).post("/signup", dict(form, password2=PW))
+        ra = call("POST", "/api/v1/signup", form)
+        err = (ra.json or {}).get("error") or {}
+        t.ok(rw.status == ra.status and 400 <= rw.status < 500 and err.get("field") == field
+             and field_of_page(rw.text) == field,
+             "sign-up with %s: web %d, API %d, field %s on both" % (name, rw.status, ra.status, field),
+             "%r / %s" % (ra, field_of_page(rw.text)))
+    taco = "\U0001F32E" * 60
+    rw = Client(srv).post("/signup", {"username": "tacoweb", "email": "tw@example.com", "password": PW,
+                                      "password2": PW, "display_name": taco})
+    ra = call("POST", "/api/v1/signup", {"username": "tacoapi", "email": "ta@example.com",
+                                         "password": PW, "display_name": taco})
+    names = [(call("GET", "/api/v1/users/" + u, token=ta).json or {}).get("display_name")
+             for u in ("tacoweb", "tacoapi")]
+    same("sign-up with 60 four-byte characters: web %d, API %d, stored whole" % (rw.status, ra.status),
+         rw, ra, names[0] == taco, names[1] == taco)
+
     # 10. a read-only store: 503 with Retry-After on both, nothing stored (Store.SQLite.ReadOnly;
     # FORKCAST_TEST_STORE=dynamodb runs the rest of this file on DynamoDB)
     if srv.store != "sqlite":

@@ -369,11 +369,11 @@ try:
         c = Client(srv)
         r = c.post("/signup", {"username": uname, "email": "u%d@example.com" % len(bad), "password": PW,
                                "password2": PW}, csrf_from="/signup")
-        if r.status != 400 or db.execute("SELECT count(*) FROM users WHERE username = ?",
+        if r.status != 422 or db.execute("SELECT count(*) FROM users WHERE username = ?",
                                          (uname,)).fetchone()[0]:
             bad.append((uname[:20], r.status))
     t.ok(not bad, "sign-up: usernames with markup, quotes, spaces, NUL, 200 characters or "
-         "non-ASCII are refused with a 400", bad)
+         "non-ASCII are refused with a 422 (as the API's invalid_value)", bad)
 
     # ---- the JSON API ----
     problems = []

@@ -81,6 +81,10 @@ int fc_auth_signup(struct fc_auth *a, const struct fc_signup *in, const char *ad
     int n = 0;
 
     *retry_after = 0;
+    if (in->display_name && fc_utf8_len(in->display_name) > FC_AUTH_DISPLAY_NAME_MAX) {
+        fc_auth_seterr(err, "display_name", "Display name is too long (at most 60)");
+        return FC_EINVAL;
+    }
     if (s) {
         /* the log-in failures' table keeps the attempts, under their own key */
         snprintf(key, sizeof key, "signup:%s", addr ? addr : "");

@@ -128,6 +128,8 @@ int fc_auth_logout(struct fc_auth *a, const char *hash);
 /* Shared validation: FC_OK or FC_EINVAL with err filled. */
 int fc_auth_check_username(const char *u, struct fc_auth_error *err);
 int fc_auth_check_email(const char *e, struct fc_auth_error *err);
+/* The longest display name, in characters (sign-up and profile edit). */
+#define FC_AUTH_DISPLAY_NAME_MAX 60
 /* Sets err's field and message. */
 void fc_auth_seterr(struct fc_auth_error *err, const char *field, const char *message);
 /* The throttle key of an account into out: "user:" + the lower-cased username. */

@@ -49,13 +49,9 @@ static int signup(struct fc_ctx *c, struct fc_user *u)
         struct fc_auth_error e = {"password2", "The two passwords differ"};
         return pages_form_error(c, 400, "signup.cs", &e);
     }
-    if (fc_utf8_len(in.display_name) > 60) {
-        struct fc_auth_error e = {"display_name", "Display name is too long (at most 60)"};
-        return pages_form_error(c, 400, "signup.cs", &e);
-    }
     rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, u, &err, &retry_after);
-    if (rc == FC_EINVAL)
-        return pages_form_error(c, 400, "signup.cs", &err);
+    if (rc == FC_EINVAL) /* the API's invalid_value */
+        return pages_form_error(c, 422, "signup.cs", &err);
     if (rc == FC_EXISTS)
         return pages_form_error(c, 409, "signup.cs", &err);
     if (rc == FC_ETHROTTLE) {

@@ -506,11 +506,6 @@ static int api_signup(struct fc_ctx *c)
         field_str(c, in, "password", 1, &s.password) ||
         field_str(c, in, "display_name", 0, &s.display_name))
         goto out;
-    if (s.display_name &&
-        (fc_utf8_len(s.display_name) > 60 || strlen(s.display_name) >= sizeof u.display_name)) {
-        fail(c, 422, "invalid_value", "display_name", "Display name is too long (at most 60).");
-        goto out;
-    }
     rc = fc_auth_signup(c->app->auth, &s, c->req.remote_addr, &u, &err, &retry_after);
     if (rc == FC_AUTH_CONFIRM) {
         json_object *o = json_object_new_object();

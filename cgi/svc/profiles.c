@@ -1,6 +1,7 @@
 /* svc/profiles: showing, editing and searching profiles (see profiles.h). */
 #include "svc/profiles.h"
 
+#include "auth/auth.h"
 #include "blob/blob.h"
 #include "core/app.h"
 #include "core/config.h"
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NAME_MAX_CHARS 60
+#define NAME_MAX_CHARS FC_AUTH_DISPLAY_NAME_MAX
 #define BIO_MAX_CHARS  1000
 #define CITY_MAX_CHARS 80
 #define QUERY_MAX      60
