@@ -365,3 +365,11 @@ char *fc_lltoa(char buf[24], long long v)
         *--p = '-';
     return p;
 }
+
+const char *fc_xml_entity(int c)
+{
+    static const char *const ent[] = {
+        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+    };
+    return c >= 0 && c < (int)FC_ARRAY_LEN(ent) ? ent[c] : NULL;
+}

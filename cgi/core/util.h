@@ -70,5 +70,8 @@ const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n);
 /* v in decimal at the end of buf, without printf's machinery (pages set dozens of numbers:
  * ids, stars, counts). Returns where it starts in buf. */
 char *fc_lltoa(char buf[24], long long v);
+/* The entity that stands for c in XML and HTML text and attributes ("&amp;", "&lt;", "&gt;",
+ * "&quot;", "&#39;"), or NULL when c stands for itself. */
+const char *fc_xml_entity(int c);
 
 #endif
