@@ -73,5 +73,8 @@ char *fc_lltoa(char buf[24], long long v);
 /* The entity that stands for c in XML and HTML text and attributes ("&amp;", "&lt;", "&gt;",
  * "&quot;", "&#39;"), or NULL when c stands for itself. */
 const char *fc_xml_entity(int c);
+/* names[v] for an enum value v, from a table of n names indexed by value (designated
+ * initializers; gaps are NULL), or dflt when v has no name there. */
+const char *fc_enum_name(const char *const *names, size_t n, int v, const char *dflt);
 
 #endif

@@ -511,19 +511,12 @@ static int weights_valid(const struct rec_weights *w)
 
 const char *rec_why_name(int reason)
 {
-    switch (reason) {
-    case REC_WHY_FRIENDS:
-        return "friends";
-    case REC_WHY_BECAUSE:
-        return "because";
-    case REC_WHY_POPULAR_CITY:
-        return "popular-city";
-    case REC_WHY_CUISINE:
-        return "cuisine";
-    case REC_WHY_POPULAR:
-        return "popular";
-    }
-    return "none";
+    static const char *const names[] = {
+        [REC_WHY_FRIENDS] = "friends",           [REC_WHY_BECAUSE] = "because",
+        [REC_WHY_POPULAR_CITY] = "popular-city", [REC_WHY_CUISINE] = "cuisine",
+        [REC_WHY_POPULAR] = "popular",
+    };
+    return fc_enum_name(names, FC_ARRAY_LEN(names), reason, "none");
 }
 
 /* ---- build -------------------------------------------------------------------------- */
