@@ -8,6 +8,9 @@
 
 #define FC_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define FC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* -1, 0 or 1 as a is less than, equal to or greater than b, for sort comparators (a macro: any
+ * arithmetic type; a and b are read twice). */
+#define FC_CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
 /* Error codes shared by the store, auth and request layers. */
 enum {

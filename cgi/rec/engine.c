@@ -684,11 +684,10 @@ struct raw {
 static int cmp_raw(const void *a, const void *b)
 {
     const struct raw *x = a, *y = b;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+    int c = FC_CMP(x->item, y->item);
+    if (!c)
+        c = FC_CMP(x->at, y->at);
+    return c ? c : FC_CMP(x->seq, y->seq);
 }
 
 /* Users' interaction rows: ratings and events merged per (user, item), sorted by item. */
@@ -890,9 +889,8 @@ static int cmp_pop_desc(const void *a, const void *b, void *ctx)
 {
     const double *pop = ctx;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (pop[x] != pop[y])
-        return pop[x] > pop[y] ? -1 : 1;
-    return x < y ? -1 : x > y;
+    int c = FC_CMP(pop[y], pop[x]); /* the most popular first */
+    return c ? c : FC_CMP(x, y);
 }
 
 /* The most popular items overall, per city and per cuisine (candidates for every request). */
