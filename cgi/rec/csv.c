@@ -379,6 +379,18 @@ static void copy_cuisines(char *dst, size_t n, const char *src)
             *p = ',';
 }
 
+/* Sets the struct rec_item or rec_user *p (the same fields, of other sizes: a macro) to
+ * profile_row's locals id, city, price, cuis and name. */
+#define SET_PROFILE(p)                                                                             \
+    do {                                                                                           \
+        memset((p), 0, sizeof *(p));                                                               \
+        (p)->id = id;                                                                              \
+        fc_strlcpy((p)->city, city, sizeof(p)->city);                                              \
+        fc_strlcpy((p)->price, price, sizeof(p)->price);                                           \
+        copy_cuisines((p)->cuisines, sizeof(p)->cuisines, cuis);                                   \
+        fc_strlcpy((p)->name, name, sizeof(p)->name);                                              \
+    } while (0)
+
 /* items (*arg 0) or users (*arg 1): id,city,price,cuisines[,name] */
 static int profile_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
 {
@@ -400,23 +412,13 @@ static int profile_row(struct rec_files *f, struct reader *r, size_t *cap, void 
         if (fc_grow(&f->d.users, cap, f->d.n_users + 1, sizeof *u, 256))
             return FC_ERR;
         u = &f->d.users[f->d.n_users++];
-        memset(u, 0, sizeof *u);
-        u->id = id;
-        fc_strlcpy(u->city, city, sizeof u->city);
-        fc_strlcpy(u->price, price, sizeof u->price);
-        copy_cuisines(u->cuisines, sizeof u->cuisines, cuis);
-        fc_strlcpy(u->name, name, sizeof u->name);
+        SET_PROFILE(u);
     } else {
         struct rec_item *it;
         if (fc_grow(&f->d.items, cap, f->d.n_items + 1, sizeof *it, 256))
             return FC_ERR;
         it = &f->d.items[f->d.n_items++];
-        memset(it, 0, sizeof *it);
-        it->id = id;
-        fc_strlcpy(it->city, city, sizeof it->city);
-        fc_strlcpy(it->price, price, sizeof it->price);
-        copy_cuisines(it->cuisines, sizeof it->cuisines, cuis);
-        fc_strlcpy(it->name, name, sizeof it->name);
+        SET_PROFILE(it);
     }
     return FC_OK;
 }
