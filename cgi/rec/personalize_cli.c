@@ -362,10 +362,7 @@ static int cmd_resend(HDF *cfg, int argc, char **argv)
     int n = 0, again = 0, before = 0, rc = 1;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
-            fc_parse_int(argv[i + 1], 1, 100000, &limit) == FC_OK) {
-            i++;
-        } else {
+        if (!fc_cliopt_long(argc, argv, &i, "--limit", 1, 100000, &limit)) {
             usage(stderr);
             return 2;
         }
@@ -423,9 +420,8 @@ static int cmd_recommend(HDF *cfg, int argc, char **argv)
     int rc = 1;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-n") == 0 && i + 1 < argc &&
-            fc_parse_int(argv[i + 1], 1, 100, &n) == FC_OK) {
-            i++;
+        if (fc_cliopt_long(argc, argv, &i, "-n", 1, 100, &n)) {
+            continue;
         } else if (!name && argv[i][0] != '-') {
             name = argv[i];
         } else {
