@@ -27,16 +27,12 @@ void aws_creds_clear(struct aws_creds *c)
 
 const char *aws_creds_source_name(int source)
 {
-    switch (source) {
-    case AWS_CREDS_ENV:
-        return "env";
-    case AWS_CREDS_FILE:
-        return "file";
-    case AWS_CREDS_IMDS:
-        return "imds";
-    default:
-        return "none";
-    }
+    static const char *const names[] = {
+        [AWS_CREDS_ENV] = "env",
+        [AWS_CREDS_FILE] = "file",
+        [AWS_CREDS_IMDS] = "imds",
+    };
+    return fc_enum_name(names, FC_ARRAY_LEN(names), source, "none");
 }
 
 static int is_true(const char *s)

@@ -184,25 +184,11 @@ time_t backup_parse_iso_time(const char *s)
 void backup_buf_xml(struct fc_buf *b, const char *s)
 {
     for (; *s; s++) {
-        switch (*s) {
-        case '&':
-            fc_buf_puts(b, "&amp;");
-            break;
-        case '<':
-            fc_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            fc_buf_puts(b, "&gt;");
-            break;
-        case '"':
-            fc_buf_puts(b, "&quot;");
-            break;
-        case '\'':
-            fc_buf_puts(b, "&apos;");
-            break;
-        default:
+        const char *ent = fc_xml_entity((unsigned char)*s);
+        if (ent)
+            fc_buf_puts(b, ent);
+        else
             fc_buf_putn(b, s, 1);
-        }
     }
 }
 

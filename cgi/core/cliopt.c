@@ -1,5 +1,6 @@
 /* cliopt: options on either side of a subcommand (restic, git and the AWS CLI accept both). */
 #include "core/cliopt.h"
+#include "core/util.h"
 
 #include <string.h>
 
@@ -30,4 +31,13 @@ int fc_cliopt_hoist(int argc, char **argv, const char *const *valued)
         argv[1] = cmd;
     }
     return at;
+}
+
+int fc_cliopt_long(int argc, char **argv, int *i, const char *name, long min, long max, long *out)
+{
+    if (strcmp(argv[*i], name) != 0 || *i + 1 >= argc ||
+        fc_parse_int(argv[*i + 1], min, max, out) != FC_OK)
+        return 0;
+    ++*i;
+    return 1;
 }

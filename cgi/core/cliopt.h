@@ -10,5 +10,9 @@
  * family parses as before. "--" ends the options: nothing after it is looked at. Returns the
  * subcommand's old index, or 0 when there is none (argv unchanged). */
 int fc_cliopt_hoist(int argc, char **argv, const char *const *valued);
+/* 1 when argv[*i] is the option name and the argument after it a whole number in [min,max]:
+ * then *out is that number and *i the value's index (the caller's loop steps past it); else 0,
+ * nothing changed. */
+int fc_cliopt_long(int argc, char **argv, int *i, const char *name, long min, long max, long *out);
 
 #endif

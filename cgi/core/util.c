@@ -365,3 +365,16 @@ char *fc_lltoa(char buf[24], long long v)
         *--p = '-';
     return p;
 }
+
+const char *fc_xml_entity(int c)
+{
+    static const char *const ent[] = {
+        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+    };
+    return c >= 0 && c < (int)FC_ARRAY_LEN(ent) ? ent[c] : NULL;
+}
+
+const char *fc_enum_name(const char *const *names, size_t n, int v, const char *dflt)
+{
+    return v >= 0 && (size_t)v < n && names[v] ? names[v] : dflt;
+}

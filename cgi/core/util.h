@@ -8,6 +8,9 @@
 
 #define FC_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define FC_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* -1, 0 or 1 as a is less than, equal to or greater than b, for sort comparators (a macro: any
+ * arithmetic type; a and b are read twice). */
+#define FC_CMP(a, b) (((a) > (b)) - ((a) < (b)))
 
 /* Error codes shared by the store, auth and request layers. */
 enum {
@@ -70,5 +73,11 @@ const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n);
 /* v in decimal at the end of buf, without printf's machinery (pages set dozens of numbers:
  * ids, stars, counts). Returns where it starts in buf. */
 char *fc_lltoa(char buf[24], long long v);
+/* The entity that stands for c in XML and HTML text and attributes ("&amp;", "&lt;", "&gt;",
+ * "&quot;", "&#39;"), or NULL when c stands for itself. */
+const char *fc_xml_entity(int c);
+/* names[v] for an enum value v, from a table of n names indexed by value (designated
+ * initializers; gaps are NULL), or dflt when v has no name there. */
+const char *fc_enum_name(const char *const *names, size_t n, int v, const char *dflt);
 
 #endif

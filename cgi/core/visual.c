@@ -83,25 +83,11 @@ void fc_visual_xml_escape(STRING *out, const char *s)
             p += cl ? cl : 1;
             continue;
         }
-        switch (*p) {
-        case '&':
-            string_append(out, "&amp;");
-            break;
-        case '<':
-            string_append(out, "&lt;");
-            break;
-        case '>':
-            string_append(out, "&gt;");
-            break;
-        case '"':
-            string_append(out, "&quot;");
-            break;
-        case '\'':
-            string_append(out, "&#39;");
-            break;
-        default:
+        const char *ent = fc_xml_entity(*p);
+        if (ent)
+            string_append(out, ent);
+        else
             string_appendn(out, (const char *)p, cl);
-        }
         p += cl;
     }
 }

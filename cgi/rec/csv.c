@@ -276,6 +276,17 @@ static int load_csv(struct rec_files *f, const char *path, row_fn row, void *arg
     return rc;
 }
 
+/* Appends the record x (size bytes) to the array at arrp (a T **) of *n records, capacity *cap. */
+static int append(void *arrp, size_t *n, size_t *cap, const void *x, size_t size)
+{
+    char *arr;
+    if (fc_grow(arrp, cap, *n + 1, size, 256))
+        return FC_ERR;
+    memcpy(&arr, arrp, sizeof arr); /* read as bytes, as fc_grow does */
+    memcpy(arr + (*n)++ * size, x, size);
+    return FC_OK;
+}
+
 static int rating_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
 {
     struct rec_rating x = {0};
@@ -307,10 +318,7 @@ static int rating_row(struct rec_files *f, struct reader *r, size_t *cap, void *
         bad_row(r, "empty id");
         return FC_OK;
     }
-    if (fc_grow(&f->d.ratings, cap, f->d.n_ratings + 1, sizeof x, 256))
-        return FC_ERR;
-    f->d.ratings[f->d.n_ratings++] = x;
-    return FC_OK;
+    return append(&f->d.ratings, &f->d.n_ratings, cap, &x, sizeof x);
 }
 
 /* The array an edge file (friends, blocks) fills. */
@@ -330,10 +338,7 @@ static int edge_row(struct rec_files *f, struct reader *r, size_t *cap, void *ar
         bad_row(r, "expected user,user");
         return FC_OK;
     }
-    if (fc_grow(to->arr, cap, *to->n + 1, sizeof e, 256))
-        return FC_ERR;
-    (*to->arr)[(*to->n)++] = e;
-    return FC_OK;
+    return append(to->arr, to->n, cap, &e, sizeof e);
 }
 
 static int event_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
@@ -360,10 +365,7 @@ static int event_row(struct rec_files *f, struct reader *r, size_t *cap, void *a
         bad_row(r, "bad id or timestamp");
         return FC_OK;
     }
-    if (fc_grow(&f->d.events, cap, f->d.n_events + 1, sizeof e, 256))
-        return FC_ERR;
-    f->d.events[f->d.n_events++] = e;
-    return FC_OK;
+    return append(&f->d.events, &f->d.n_events, cap, &e, sizeof e);
 }
 
 /* cuisines "a;b;c" -> "a,b,c"; a list too long is cut after its last whole name */
@@ -378,6 +380,18 @@ static void copy_cuisines(char *dst, size_t n, const char *src)
         if (*p == ';')
             *p = ',';
 }
+
+/* Sets the struct rec_item or rec_user *p (the same fields, of other sizes: a macro) to
+ * profile_row's locals id, city, price, cuis and name. */
+#define SET_PROFILE(p)                                                                             \
+    do {                                                                                           \
+        memset((p), 0, sizeof *(p));                                                               \
+        (p)->id = id;                                                                              \
+        fc_strlcpy((p)->city, city, sizeof(p)->city);                                              \
+        fc_strlcpy((p)->price, price, sizeof(p)->price);                                           \
+        copy_cuisines((p)->cuisines, sizeof(p)->cuisines, cuis);                                   \
+        fc_strlcpy((p)->name, name, sizeof(p)->name);                                              \
+    } while (0)
 
 /* items (*arg 0) or users (*arg 1): id,city,price,cuisines[,name] */
 static int profile_row(struct rec_files *f, struct reader *r, size_t *cap, void *arg)
@@ -396,29 +410,13 @@ static int profile_row(struct rec_files *f, struct reader *r, size_t *cap, void 
     cuis = r->ncol > 3 ? r->col[3] : "";
     name = r->ncol > 4 ? r->col[4] : "";
     if (users) {
-        struct rec_user *u;
-        if (fc_grow(&f->d.users, cap, f->d.n_users + 1, sizeof *u, 256))
-            return FC_ERR;
-        u = &f->d.users[f->d.n_users++];
-        memset(u, 0, sizeof *u);
-        u->id = id;
-        fc_strlcpy(u->city, city, sizeof u->city);
-        fc_strlcpy(u->price, price, sizeof u->price);
-        copy_cuisines(u->cuisines, sizeof u->cuisines, cuis);
-        fc_strlcpy(u->name, name, sizeof u->name);
-    } else {
-        struct rec_item *it;
-        if (fc_grow(&f->d.items, cap, f->d.n_items + 1, sizeof *it, 256))
-            return FC_ERR;
-        it = &f->d.items[f->d.n_items++];
-        memset(it, 0, sizeof *it);
-        it->id = id;
-        fc_strlcpy(it->city, city, sizeof it->city);
-        fc_strlcpy(it->price, price, sizeof it->price);
-        copy_cuisines(it->cuisines, sizeof it->cuisines, cuis);
-        fc_strlcpy(it->name, name, sizeof it->name);
+        struct rec_user u;
+        SET_PROFILE(&u);
+        return append(&f->d.users, &f->d.n_users, cap, &u, sizeof u);
     }
-    return FC_OK;
+    struct rec_item it;
+    SET_PROFILE(&it);
+    return append(&f->d.items, &f->d.n_items, cap, &it, sizeof it);
 }
 
 int rec_files_load(struct rec_files *f, const struct rec_paths *p)

@@ -8,19 +8,19 @@
 int rec_cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
+    return FC_CMP(x, y);
 }
 
 int rec_cmp_u32(const void *a, const void *b)
 {
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return x < y ? -1 : x > y;
+    return FC_CMP(x, y);
 }
 
 int rec_cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
+    return FC_CMP(x, y);
 }
 
 /* Sorted unique ids of one column of the ratings. */

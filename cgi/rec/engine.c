@@ -511,19 +511,12 @@ static int weights_valid(const struct rec_weights *w)
 
 const char *rec_why_name(int reason)
 {
-    switch (reason) {
-    case REC_WHY_FRIENDS:
-        return "friends";
-    case REC_WHY_BECAUSE:
-        return "because";
-    case REC_WHY_POPULAR_CITY:
-        return "popular-city";
-    case REC_WHY_CUISINE:
-        return "cuisine";
-    case REC_WHY_POPULAR:
-        return "popular";
-    }
-    return "none";
+    static const char *const names[] = {
+        [REC_WHY_FRIENDS] = "friends",           [REC_WHY_BECAUSE] = "because",
+        [REC_WHY_POPULAR_CITY] = "popular-city", [REC_WHY_CUISINE] = "cuisine",
+        [REC_WHY_POPULAR] = "popular",
+    };
+    return fc_enum_name(names, FC_ARRAY_LEN(names), reason, "none");
 }
 
 /* ---- build -------------------------------------------------------------------------- */
@@ -691,11 +684,10 @@ struct raw {
 static int cmp_raw(const void *a, const void *b)
 {
     const struct raw *x = a, *y = b;
-    if (x->item != y->item)
-        return x->item < y->item ? -1 : 1;
-    if (x->at != y->at)
-        return x->at < y->at ? -1 : 1;
-    return x->seq < y->seq ? -1 : x->seq > y->seq;
+    int c = FC_CMP(x->item, y->item);
+    if (!c)
+        c = FC_CMP(x->at, y->at);
+    return c ? c : FC_CMP(x->seq, y->seq);
 }
 
 /* Users' interaction rows: ratings and events merged per (user, item), sorted by item. */
@@ -897,9 +889,8 @@ static int cmp_pop_desc(const void *a, const void *b, void *ctx)
 {
     const double *pop = ctx;
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    if (pop[x] != pop[y])
-        return pop[x] > pop[y] ? -1 : 1;
-    return x < y ? -1 : x > y;
+    int c = FC_CMP(pop[y], pop[x]); /* the most popular first */
+    return c ? c : FC_CMP(x, y);
 }
 
 /* The most popular items overall, per city and per cuisine (candidates for every request). */

@@ -39,9 +39,8 @@ struct pair {
 static int cmp_pair(const void *a, const void *b)
 {
     const struct pair *x = a, *y = b;
-    if (x->user != y->user)
-        return x->user < y->user ? -1 : 1;
-    return x->item < y->item ? -1 : x->item > y->item;
+    int c = FC_CMP(x->user, y->user);
+    return c ? c : FC_CMP(x->item, y->item);
 }
 
 static size_t lower_pair(const struct pair *p, size_t n, struct pair key)
@@ -109,11 +108,10 @@ struct popcount {
 static int cmp_popcount(const void *a, const void *b)
 {
     const struct popcount *x = a, *y = b;
-    if (x->n != y->n)
-        return x->n > y->n ? -1 : 1;
-    if (x->rel != y->rel)
-        return x->rel > y->rel ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    int c = FC_CMP(y->n, x->n); /* the most first */
+    if (!c)
+        c = FC_CMP(y->rel, x->rel);
+    return c ? c : FC_CMP(x->idx, y->idx);
 }
 
 /* Trains on train (ratings), then scores every user of rel (relevant held-out pairs, sorted)

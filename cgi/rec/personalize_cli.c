@@ -146,15 +146,8 @@ struct counts {
     size_t interactions, reviews, saves, views, users, items;
 };
 
-static int write_datasets(const struct rec_dataset *d, const char *dir, int views, struct counts *k)
+static void put_interactions(FILE *f, const struct rec_dataset *d, int views, struct counts *k)
 {
-    char path[PATH_MAX];
-    FILE *f = NULL;
-    int rc = FC_ERR;
-
-    memset(k, 0, sizeof *k);
-    if (!(f = create(dir, "interactions.csv", path, sizeof path)))
-        goto out;
     fputs("USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE\n", f);
     for (size_t i = 0; i < d->n_ratings; i++, k->reviews++)
         fprintf(f, "%" PRId64 ",%" PRId64 ",%" PRId64 ",review,%d\n", d->ratings[i].user,
@@ -171,50 +164,60 @@ static int write_datasets(const struct rec_dataset *d, const char *dir, int view
                 e->type == REC_EV_SAVE ? "save" : "view");
     }
     k->interactions = k->reviews + k->saves + k->views;
-    if (finish(&f, path))
-        goto out;
+}
 
-    if (!(f = create(dir, "users.csv", path, sizeof path)))
-        goto out;
+static void put_users(FILE *f, const struct rec_dataset *d, int views, struct counts *k)
+{
+    (void)views;
     fputs("USER_ID,CITY,PRICE,CUISINES\n", f);
     for (size_t i = 0; i < d->n_users; i++, k->users++)
         put_profile(f, d->users[i].id, d->users[i].city, d->users[i].price, d->users[i].cuisines);
-    if (finish(&f, path))
-        goto out;
+}
 
-    if (!(f = create(dir, "items.csv", path, sizeof path)))
-        goto out;
+static void put_items(FILE *f, const struct rec_dataset *d, int views, struct counts *k)
+{
+    (void)views;
     fputs("ITEM_ID,CITY,PRICE,CUISINES\n", f);
     for (size_t i = 0; i < d->n_items; i++, k->items++)
         put_profile(f, d->items[i].id, d->items[i].city, d->items[i].price, d->items[i].cuisines);
-    if (finish(&f, path))
-        goto out;
-
-    if (!(f = create(dir, "interactions-schema.json", path, sizeof path)))
-        goto out;
-    fputs(INTERACTIONS_SCHEMA, f);
-    if (finish(&f, path))
-        goto out;
-    if (!(f = create(dir, "users-schema.json", path, sizeof path)))
-        goto out;
-    fprintf(f, META_SCHEMA, "Users", "USER_ID");
-    if (finish(&f, path))
-        goto out;
-    if (!(f = create(dir, "items-schema.json", path, sizeof path)))
-        goto out;
-    fprintf(f, META_SCHEMA, "Items", "ITEM_ID");
-    if (finish(&f, path))
-        goto out;
-    rc = FC_OK;
-out:
-    if (f)
-        fclose(f);
-    return rc;
 }
 
-static const char *const FILES[] = {"interactions.csv",  "users.csv",
-                                    "items.csv",         "interactions-schema.json",
-                                    "users-schema.json", "items-schema.json"};
+/* The exported files, in order: a CSV file's rows (put), or a schema: META_SCHEMA for record
+ * with its id field, INTERACTIONS_SCHEMA without. */
+static const struct out_file {
+    const char *name;
+    void (*put)(FILE *f, const struct rec_dataset *d, int views, struct counts *k);
+    const char *record, *id;
+} FILES[] = {
+    {"interactions.csv", put_interactions, NULL, NULL},
+    {"users.csv", put_users, NULL, NULL},
+    {"items.csv", put_items, NULL, NULL},
+    {"interactions-schema.json", NULL, NULL, NULL},
+    {"users-schema.json", NULL, "Users", "USER_ID"},
+    {"items-schema.json", NULL, "Items", "ITEM_ID"},
+};
+
+static int write_datasets(const struct rec_dataset *d, const char *dir, int views, struct counts *k)
+{
+    char path[PATH_MAX];
+    FILE *f;
+
+    memset(k, 0, sizeof *k);
+    for (size_t i = 0; i < FC_ARRAY_LEN(FILES); i++) {
+        const struct out_file *o = &FILES[i];
+        if (!(f = create(dir, o->name, path, sizeof path)))
+            return FC_ERR;
+        if (o->put)
+            o->put(f, d, views, k);
+        else if (o->record)
+            fprintf(f, META_SCHEMA, o->record, o->id);
+        else
+            fputs(INTERACTIONS_SCHEMA, f);
+        if (finish(&f, path))
+            return FC_ERR;
+    }
+    return FC_OK;
+}
 
 /* Puts the exported files under s3://bucket/prefix/. */
 static int upload(HDF *cfg, const char *dir, const char *url)
@@ -247,15 +250,15 @@ static int upload(HDF *cfg, const char *dir, const char *url)
     }
     for (size_t i = 0; i < FC_ARRAY_LEN(FILES); i++) {
         struct sigv4_header ct = {"Content-Type",
-                                  strstr(FILES[i], ".json") ? "application/json" : "text/csv"};
+                                  strstr(FILES[i].name, ".json") ? "application/json" : "text/csv"};
         struct aws_http_response resp = {0};
         struct aws_error err;
         char path[PATH_MAX], key[1024], *enc, *body = NULL;
         size_t len = 0;
         int arc;
 
-        snprintf(path, sizeof path, "%s/%s", dir, FILES[i]);
-        snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "/" : "", FILES[i]);
+        snprintf(path, sizeof path, "%s/%s", dir, FILES[i].name);
+        snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "/" : "", FILES[i].name);
         if (fc_read_file(path, &body, &len)) {
             fprintf(stderr, "forkcast: personalize: cannot read %s\n", path);
             goto out;
@@ -362,10 +365,7 @@ static int cmd_resend(HDF *cfg, int argc, char **argv)
     int n = 0, again = 0, before = 0, rc = 1;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
-            fc_parse_int(argv[i + 1], 1, 100000, &limit) == FC_OK) {
-            i++;
-        } else {
+        if (!fc_cliopt_long(argc, argv, &i, "--limit", 1, 100000, &limit)) {
             usage(stderr);
             return 2;
         }
@@ -423,9 +423,8 @@ static int cmd_recommend(HDF *cfg, int argc, char **argv)
     int rc = 1;
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-n") == 0 && i + 1 < argc &&
-            fc_parse_int(argv[i + 1], 1, 100, &n) == FC_OK) {
-            i++;
+        if (fc_cliopt_long(argc, argv, &i, "-n", 1, 100, &n)) {
+            continue;
         } else if (!name && argv[i][0] != '-') {
             name = argv[i];
         } else {

@@ -71,6 +71,17 @@ _Static_assert(sizeof(struct rec_edge) == 16, "rec_edge: see copy_record");
         COPY_STR(name);                                                                            \
     } while (0)
 
+/* Ratings and events have the same fields but one: stars or type (what). */
+#define COPY_ACTION(T, what)                                                                       \
+    do {                                                                                           \
+        struct T *o = (struct T *)(void *)out;                                                     \
+        const struct T *in = (const struct T *)(const void *)rec;                                  \
+        o->user = in->user;                                                                        \
+        o->item = in->item;                                                                        \
+        o->what = in->what;                                                                        \
+        o->at = in->at;                                                                            \
+    } while (0)
+
 /* Copies record field by field into the zeroed out: no padding or bytes after a string's NUL
  * (whatever the heap held) go into a snapshot. */
 static void copy_record(int part, char *out, const char *rec)
@@ -82,24 +93,12 @@ static void copy_record(int part, char *out, const char *rec)
     case 1:
         COPY_PROFILE(rec_user);
         break;
-    case 2: {
-        struct rec_rating *o = (struct rec_rating *)(void *)out;
-        const struct rec_rating *in = (const struct rec_rating *)(const void *)rec;
-        o->user = in->user;
-        o->item = in->item;
-        o->stars = in->stars;
-        o->at = in->at;
+    case 2:
+        COPY_ACTION(rec_rating, stars);
         break;
-    }
-    case 3: {
-        struct rec_event *o = (struct rec_event *)(void *)out;
-        const struct rec_event *in = (const struct rec_event *)(const void *)rec;
-        o->user = in->user;
-        o->item = in->item;
-        o->type = in->type;
-        o->at = in->at;
+    case 3:
+        COPY_ACTION(rec_event, type);
         break;
-    }
     default: {
         struct rec_edge *o = (struct rec_edge *)(void *)out;
         const struct rec_edge *in = (const struct rec_edge *)(const void *)rec;

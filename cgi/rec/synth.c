@@ -141,9 +141,8 @@ struct edge32 {
 static int cmp_edge(const void *x, const void *y)
 {
     const struct edge32 *a = x, *b = y;
-    if (a->a != b->a)
-        return a->a < b->a ? -1 : 1;
-    return a->b < b->b ? -1 : a->b > b->b;
+    int c = FC_CMP(a->a, b->a);
+    return c ? c : FC_CMP(a->b, b->b);
 }
 
 int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *report)

@@ -155,10 +155,7 @@ static int create_tables(HDF *cfg, int argc, char **argv)
     static const char *const indexes[] = {"gsi1", "gsi2", "lsi1"};
 
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc &&
-            fc_parse_int(argv[i + 1], 1, 86400, &timeout) == FC_OK) {
-            i++;
-        } else {
+        if (!fc_cliopt_long(argc, argv, &i, "--timeout", 1, 86400, &timeout)) {
             usage(stderr);
             return 2;
         }

@@ -18,18 +18,13 @@ int fc_svc_comment_max_text(const struct fc_svc *sv)
 
 const char *fc_svc_note_kind(int kind)
 {
-    switch (kind) {
-    case FC_NOTE_LIKE:
-        return "like";
-    case FC_NOTE_COMMENT:
-        return "comment";
-    case FC_NOTE_REQUEST:
-        return "request";
-    case FC_NOTE_ACCEPT:
-        return "accept";
-    default:
-        return "other";
-    }
+    static const char *const names[] = {
+        [FC_NOTE_LIKE] = "like",
+        [FC_NOTE_COMMENT] = "comment",
+        [FC_NOTE_REQUEST] = "request",
+        [FC_NOTE_ACCEPT] = "accept",
+    };
+    return fc_enum_name(names, FC_ARRAY_LEN(names), kind, "other");
 }
 
 /* The review id and its author, with whether the actor may see it (*seen) and may act on it. */

@@ -5,6 +5,7 @@
 #include "core/app.h"
 #include "core/geo.h"
 #include "core/map.h"
+#include "core/util.h"
 #include "core/visual.h"
 #include "svc/content.h"
 
@@ -96,9 +97,8 @@ struct near_row {
 static int by_km(const void *a, const void *b)
 {
     const struct near_row *x = a, *y = b;
-    if (x->km != y->km)
-        return x->km < y->km ? -1 : 1;
-    return x->i - y->i;
+    int c = FC_CMP(x->km, y->km);
+    return c ? c : FC_CMP(x->i, y->i);
 }
 
 /* The max rows of rows[0..nrows) nearest to r (r left out), nearest first, malloc'ed. */

@@ -102,10 +102,7 @@ static int cmd_list(struct fc_store *s, int argc, char **argv)
             state = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json = 1;
-        else if (strcmp(argv[i], "--limit") == 0 && i + 1 < argc &&
-                 fc_parse_int(argv[i + 1], 1, 1000, &limit) == FC_OK)
-            i++;
-        else {
+        else if (!fc_cliopt_long(argc, argv, &i, "--limit", 1, 1000, &limit)) {
             usage(stderr);
             return 2;
         }
@@ -192,9 +189,8 @@ static int cmd_enqueue(struct fc_store *s, int argc, char **argv)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
             key = argv[++i];
-        else if (strcmp(argv[i], "--delay-ms") == 0 && i + 1 < argc &&
-                 fc_parse_int(argv[i + 1], 0, 86400000L, &delay) == FC_OK)
-            i++;
+        else if (fc_cliopt_long(argc, argv, &i, "--delay-ms", 0, 86400000L, &delay))
+            continue;
         else if (!type && argv[i][0] != '-')
             type = argv[i];
         else if (argv[i][0] != '-')

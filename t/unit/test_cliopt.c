@@ -62,10 +62,31 @@ static void test_hoist(void **state)
     }
 }
 
+static void test_long(void **state)
+{
+    char *argv[] = {"list", "--limit", "20", "--limit", "0", "--limit"};
+    long v = 7;
+    int i = 1;
+    (void)state;
+    assert_int_equal(fc_cliopt_long(6, argv, &i, "--limit", 1, 100, &v), 1);
+    assert_int_equal(i, 2); /* at the value: the loop's i++ steps past it */
+    assert_int_equal(v, 20);
+    i = 3; /* out of range: not taken */
+    assert_int_equal(fc_cliopt_long(6, argv, &i, "--limit", 1, 100, &v), 0);
+    assert_int_equal(i, 3);
+    assert_int_equal(v, 20);
+    i = 5; /* no value */
+    assert_int_equal(fc_cliopt_long(6, argv, &i, "--limit", 1, 100, &v), 0);
+    i = 0; /* another word */
+    assert_int_equal(fc_cliopt_long(6, argv, &i, "--limit", 1, 100, &v), 0);
+    assert_int_equal(i, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hoist),
+        cmocka_unit_test(test_long),
     };
     return cmocka_run_group_tests_name("cliopt", tests, NULL, NULL);
 }

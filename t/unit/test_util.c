@@ -176,12 +176,28 @@ static void test_read_file(void **state)
     assert_null(data);
 }
 
+static void test_names(void **state)
+{
+    static const char *const names[] = {[1] = "one", [3] = "three"};
+    (void)state;
+    assert_string_equal(fc_enum_name(names, FC_ARRAY_LEN(names), 1, "?"), "one");
+    assert_string_equal(fc_enum_name(names, FC_ARRAY_LEN(names), 3, "?"), "three");
+    assert_string_equal(fc_enum_name(names, FC_ARRAY_LEN(names), 2, "?"), "?"); /* a gap */
+    assert_string_equal(fc_enum_name(names, FC_ARRAY_LEN(names), 4, "?"), "?");
+    assert_string_equal(fc_enum_name(names, FC_ARRAY_LEN(names), -1, "?"), "?");
+    assert_string_equal(fc_xml_entity('\''), "&#39;");
+    assert_string_equal(fc_xml_entity('&'), "&amp;");
+    assert_null(fc_xml_entity('a'));
+    assert_null(fc_xml_entity(0xe9));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_human_ago), cmocka_unit_test(test_grow),
         cmocka_unit_test(test_read_file), cmocka_unit_test(test_buf),
         cmocka_unit_test(test_sha256),    cmocka_unit_test(test_hmac_sha256),
+        cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
