@@ -75,6 +75,9 @@ unsigned fc_visual_hue(const char *text)
 
 void fc_visual_xml_escape(STRING *out, const char *s)
 {
+    static const char *const entity[128] = {
+        ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
+    };
     const unsigned char *p = (const unsigned char *)(s ? s : "");
     while (*p) {
         int cl = utf8_char(p);
@@ -83,25 +86,10 @@ void fc_visual_xml_escape(STRING *out, const char *s)
             p += cl ? cl : 1;
             continue;
         }
-        switch (*p) {
-        case '&':
-            string_append(out, "&amp;");
-            break;
-        case '<':
-            string_append(out, "&lt;");
-            break;
-        case '>':
-            string_append(out, "&gt;");
-            break;
-        case '"':
-            string_append(out, "&quot;");
-            break;
-        case '\'':
-            string_append(out, "&#39;");
-            break;
-        default:
+        if (*p < 0x80 && entity[*p])
+            string_append(out, entity[*p]);
+        else
             string_appendn(out, (const char *)p, cl);
-        }
         p += cl;
     }
 }
