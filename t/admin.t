@@ -198,6 +198,9 @@ try:
     r = adm.get("/admin/health")
     page = r.text
     t.ok(r.status == 200 and "<svg" in page, "health page renders with SVG charts", r.status)
+    m = re.search(r'<time datetime="(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\d)Z">([^<]*)</time>', page)
+    t.ok(m and m.group(3) == "%s %s UTC" % (m.group(1), m.group(2)),
+         "health page: the time it was made, as text in UTC", m and m.group(0))
     t.ok(data_count(page, "route", "/restaurants") >= 7, "route /restaurants counted >= 7 times",
          data_count(page, "route", "/restaurants"))
     t.ok(data_count(page, "status", "404") >= 3, "404s counted", data_count(page, "status", "404"))

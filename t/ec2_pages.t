@@ -352,6 +352,11 @@ def main():
     t.ok(s.get("following") is True and s.get("state") == "pending" and s.get("public_ip") == ""
          and history_states(s)[:1] == ["pending"],
          "the JSON status says pending, following, launched (worker not started yet)", s)
+    h0 = (s.get("history") or [{}])[0]
+    t.ok(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", h0.get("at") or "")
+         and h0.get("at") == time.strftime("%Y-%m-%d %H:%M:%S UTC",
+                                           time.gmtime(h0.get("at_ms", 0) // 1000)),
+         "its history's times: at_ms, and as text in UTC", h0)
 
     # the same form again, then at the same time from two browsers
     r = adm.post("/admin/instances/launch", form)

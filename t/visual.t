@@ -189,6 +189,11 @@ try:
          "friends-only profile: a stranger gets the initials, not the photo", r.status)
     r = ana.get("/u/ana/avatar")
     t.ok(r.data == pic, "... and ana herself the photo")
+    etag = r.getheader("ETag") or ""
+    r = ana.request("GET", "/u/ana/avatar", headers={"If-None-Match": etag})
+    t.ok(etag.startswith('"') and r.status == 304 and not r.data
+         and r.getheader("ETag") == etag and "private" in (r.getheader("Cache-Control") or ""),
+         "... revalidated by its ETag: a 304, private", (etag, r.status, r.getheader("Cache-Control")))
     r = v.request("GET", "/u/ana/avatar", headers={"If-None-Match": "*"})
     t.ok("no-cache" in (r.getheader("Cache-Control") or "") and "private" in
          (r.getheader("Cache-Control") or ""),

@@ -293,16 +293,25 @@ static int next_in(struct scan *sc, char close)
     return unexpected(sc);
 }
 
+/* Past the opening '{' or '[' and the white space after it: 1 (the closing close taken too)
+ * when the object or array is empty, else 0. */
+static int opened_empty(struct scan *sc, char close)
+{
+    sc->i++;
+    skip_ws(sc);
+    if (sc->i < sc->len && sc->s[sc->i] == close) {
+        sc->i++;
+        return 1;
+    }
+    return 0;
+}
+
 static int scan_object(struct scan *sc)
 {
     size_t base = sc->n, used = sc->used;
     int rc;
-    sc->i++; /* '{' */
-    skip_ws(sc);
-    if (sc->i < sc->len && sc->s[sc->i] == '}') {
-        sc->i++;
+    if (opened_empty(sc, '}'))
         return FC_OK;
-    }
     for (;;) {
         size_t start = sc->i, dlen;
         int nul = 0;
@@ -336,12 +345,8 @@ static int scan_object(struct scan *sc)
 static int scan_array(struct scan *sc)
 {
     int rc, first = 1;
-    sc->i++; /* '[' */
-    skip_ws(sc);
-    if (sc->i < sc->len && sc->s[sc->i] == ']') {
-        sc->i++;
+    if (opened_empty(sc, ']'))
         return FC_OK;
-    }
     for (;;) {
         if (!first && sc->i < sc->len && (sc->s[sc->i] == ']' || sc->s[sc->i] == '}'))
             return after_comma(sc);

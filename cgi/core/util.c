@@ -352,6 +352,15 @@ const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n)
     return buf;
 }
 
+const char *fc_utc_text(int64_t t, char *buf, size_t n)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(buf, n, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    return buf;
+}
+
 char *fc_lltoa(char buf[24], long long v)
 {
     char *p = buf + 23;

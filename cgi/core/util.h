@@ -70,6 +70,8 @@ int fc_parse_utc_date(const char *s, time_t *out, const char **end);
  * "12 d ago", and the UTC date (YYYY-MM-DD) past 90 days or in the future; "-" when t is 0.
  * Returns buf. */
 const char *fc_human_ago(int64_t now, int64_t t, char *buf, size_t n);
+/* t (epoch seconds) as "2024-05-01 12:00:03 UTC" into buf; returns buf. */
+const char *fc_utc_text(int64_t t, char *buf, size_t n);
 /* v in decimal at the end of buf, without printf's machinery (pages set dozens of numbers:
  * ids, stars, counts). Returns where it starts in buf. */
 char *fc_lltoa(char buf[24], long long v);

@@ -405,6 +405,7 @@ static int admin_health(struct fc_ctx *c)
     struct fc_svc_admin_health h;
     struct fc_svc_result res;
     double series[FC_SVC_ADMIN_MINUTES];
+    char when[32];
     int rc;
 
     if (fc_svc_admin_health(&sv, fc_query(c, "window"), &h, &res)) {
@@ -420,14 +421,7 @@ static int admin_health(struct fc_ctx *c)
     fc_set_int(c, "Health.FlushSeconds", h.flush_seconds);
     fc_set_int(c, "Health.KeepHours", h.keep_hours);
     pages_set_date(c, "Health.Now", h.now);
-    {
-        char when[32];
-        time_t t = (time_t)h.now;
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-        fc_set(c, "Health.NowText", when);
-    }
+    fc_set(c, "Health.NowText", fc_utc_text(h.now, when, sizeof when));
     if (h.flush_failed)
         fc_set(c, "Health.FlushError", "This process could not write its metrics to the store.");
     if (h.has_metrics) {

@@ -27,15 +27,9 @@ const struct fc_route_group fc_backups_group = {routes, FC_ARRAY_LEN(routes)};
 
 static void set_time(struct fc_ctx *c, const char *key, int64_t t)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
     char buf[40];
-
-    if (!t)
-        return;
-    gmtime_r(&tt, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    fc_set(c, key, buf);
+    if (t)
+        fc_set(c, key, fc_utc_text(t, buf, sizeof buf));
 }
 
 /* The latest backup or restore under Status. */

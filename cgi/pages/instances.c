@@ -37,9 +37,8 @@ static void set_time_ms(struct fc_ctx *c, const char *prefix, int64_t at_ms)
     time_t t = (time_t)(at_ms / 1000);
     struct tm tm;
     char buf[40];
+    fc_set(c, prefix, fc_utc_text(at_ms / 1000, buf, sizeof buf));
     gmtime_r(&t, &tm);
-    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-    fc_set(c, prefix, buf);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
     fc_setk(c, buf, "%s.Iso", prefix);
 }
@@ -486,11 +485,8 @@ static int inst_status(struct fc_ctx *c)
     for (int i = 0; i < v->nhistory; i++) {
         const struct fc_instance_event *ev = &v->history[i];
         json_object *e = json_object_new_object();
-        time_t t = (time_t)(ev->at_ms / 1000);
-        struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
-        json_object_object_add(e, "at", json_object_new_string(when));
+        json_object_object_add(
+            e, "at", json_object_new_string(fc_utc_text(ev->at_ms / 1000, when, sizeof when)));
         json_object_object_add(e, "at_ms", json_object_new_int64(ev->at_ms));
         json_object_object_add(e, "state", json_object_new_string(ev->state));
         json_object_object_add(e, "detail", json_object_new_string(ev->detail));

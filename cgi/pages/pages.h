@@ -99,6 +99,12 @@ const char *pages_safe_next(const char *next);
 /* Pictures and the map (pages/visual.c). */
 int page_tile(struct fc_ctx *c);
 int page_avatar(struct fc_ctx *c);
+/* 1 when the request's If-None-Match names the ETag "key" (or is "*"). */
+int pages_etag_fresh(struct fc_ctx *c, const char *key);
+/* Answers a photo of the blob store (a review's, an avatar): "private, no-cache" (who may see it
+ * changes) with its content-addressed key as the ETag; a 304 when data is NULL, else the bytes
+ * (data freed). */
+int pages_send_photo(struct fc_ctx *c, const char *key, char *data, size_t len);
 struct fc_review_row;
 /* prefix.Km and prefix.KmFrom ("the centre of X", "the chosen point") when o and r have a
  * position. */

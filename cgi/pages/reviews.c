@@ -235,29 +235,6 @@ int page_review_delete(struct fc_ctx *c)
                        "Your review is deleted.");
 }
 
-/* 1 when the If-None-Match header (a list of entity tags, or "*") names the ETag "key"
- * (weakly or strongly: the comparison of RFC 9110 13.1.2 is weak). */
-static int etag_listed(const char *header, const char *key)
-{
-    size_t klen = strlen(key);
-    const char *p = header ? header : "";
-    while (*p) {
-        const char *end;
-        while (*p == ' ' || *p == '\t' || *p == ',')
-            p++;
-        if (*p == '*')
-            return 1;
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
-        if (*p != '"' || !(end = strchr(p + 1, '"')))
-            return 0;
-        if ((size_t)(end - p - 1) == klen && strncmp(p + 1, key, klen) == 0)
-            return 1;
-        p = end + 1;
-    }
-    return 0;
-}
-
 /* GET /photos/:key: a review photo from the blob store, only to a viewer who may see at least
  * one review carrying it (the store's rule for every review list: reviews_with_photo); to
  * anyone else, and once no review carries it, a 404 as for a photo that does not exist. */
@@ -268,7 +245,7 @@ int page_photo(struct fc_ctx *c)
     const char *key = c->args[0];
     char *data = NULL;
     size_t len = 0;
-    int n = 0, fresh = etag_listed(c->req.if_none_match, key);
+    int n = 0, fresh = pages_etag_fresh(c, key);
     if (fc_svc_photo(&sv, key, !fresh, &n, &data, &len, &res))
         return res.status == 404 ? 404 : fc_error_result(c, &res);
     /* Who may see a photo changes (friends-only, blocks, deleted reviews), so the answer
@@ -277,16 +254,7 @@ int page_photo(struct fc_ctx *c)
      * every time (also for the next person on a shared browser). The bytes under a key never
      * change (content-addressed), so the key is the ETag, and a viewer still allowed gets a
      * 304 without the bytes. */
-    fc_resp_header(&c->resp, "Cache-Control", "private, no-cache");
-    fc_resp_header(&c->resp, "ETag", "\"%s\"", key);
-    if (fresh) {
-        c->resp.status = 304;
-        return 0;
-    }
-    fc_resp_header(&c->resp, "Content-Type", "%s", fc_image_mime(key));
-    string_appendn(&c->resp.body, data, (int)len);
-    free(data);
-    return 0;
+    return pages_send_photo(c, key, fresh ? NULL : data, len);
 }
 
 /* POST /restaurants/:id/save and /unsave */

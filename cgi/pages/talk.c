@@ -153,7 +153,7 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
     struct fc_svc sv = fc_app_svc(c);
     struct fc_talk_count *counts;
     struct fc_comment_row *rows = NULL;
-    int nrows = 0, *shown;
+    int nrows = 0, *shown, rc = FC_ERR;
     int64_t me = c->logged_in ? c->user.id : 0;
 
     fc_svc_ok(res, 200);
@@ -162,17 +162,13 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
     counts = calloc((size_t)n, sizeof *counts);
     shown = calloc((size_t)n, sizeof *shown);
     if (!counts || !shown) {
-        free(counts);
-        free(shown);
-        return fc_svc_fail_store(&sv, res, "like and comment counts (no memory)");
+        fc_svc_fail_store(&sv, res, "like and comment counts (no memory)");
+        goto out;
     }
     if (fc_svc_talk_counts(&sv, ids, n, counts, res) ||
         (restaurant_id &&
-         fc_svc_restaurant_comments(&sv, restaurant_id, ids, n, &rows, &nrows, res))) {
-        free(counts);
-        free(shown);
-        return FC_ERR;
-    }
+         fc_svc_restaurant_comments(&sv, restaurant_id, ids, n, &rows, &nrows, res)))
+        goto out;
     /* each field through its record's HDF node (docs/bench.md "Records set through their
        HDF node"): one walk from the root per review and per comment, not one per field */
     for (int i = 0; i < n; i++) {
@@ -208,10 +204,12 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
         }
     }
     fc_set_int(c, "Limits.MaxComment", fc_svc_comment_max_text(&sv));
+    rc = FC_OK;
+out:
     free(rows);
     free(counts);
     free(shown);
-    return FC_OK;
+    return rc;
 }
 
 static const struct fc_route routes[] = {

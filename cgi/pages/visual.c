@@ -18,34 +18,52 @@
 #define MAP_PAD     28
 #define GALLERY_MAX 24
 
-/* 1 when the If-None-Match header lists the entity tag tag (with its quotes), or is "*". */
-static int etag_match(const char *header, const char *tag)
+/* The If-None-Match header is a list of entity tags, or "*"; the comparison is weak (RFC 9110
+ * 13.1.2). */
+int pages_etag_fresh(struct fc_ctx *c, const char *key)
 {
-    const char *p = header ? header : "";
-    size_t n = strlen(tag);
+    size_t klen = strlen(key);
+    const char *p = c->req.if_none_match ? c->req.if_none_match : "";
     while (*p) {
-        while (*p == ' ' || *p == ',' || *p == '\t')
+        const char *end;
+        while (*p == ' ' || *p == '\t' || *p == ',')
             p++;
         if (*p == '*')
             return 1;
         if (strncmp(p, "W/", 2) == 0)
             p += 2;
-        if (strncmp(p, tag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+        if (*p != '"' || !(end = strchr(p + 1, '"')))
+            return 0;
+        if ((size_t)(end - p - 1) == klen && strncmp(p + 1, key, klen) == 0)
             return 1;
-        p += strcspn(p, ",");
+        p = end + 1;
     }
+    return 0;
+}
+
+int pages_send_photo(struct fc_ctx *c, const char *key, char *data, size_t len)
+{
+    fc_resp_header(&c->resp, "Cache-Control", "private, no-cache");
+    fc_resp_header(&c->resp, "ETag", "\"%s\"", key);
+    if (!data) {
+        c->resp.status = 304;
+        return 0;
+    }
+    fc_resp_header(&c->resp, "Content-Type", "%s", fc_image_mime(key));
+    string_appendn(&c->resp.body, data, (int)len);
+    free(data);
     return 0;
 }
 
 /* Answers svg (an SVG document) with the ETag of its bytes and cache, or a 304. */
 static int send_svg(struct fc_ctx *c, STRING *svg, const char *cache)
 {
-    char hash[65], tag[40];
+    char hash[65];
     fc_sha256_hex(hash, svg->buf ? svg->buf : "", (size_t)svg->len);
-    snprintf(tag, sizeof tag, "\"%.32s\"", hash);
+    hash[32] = '\0';
     fc_resp_header(&c->resp, "Cache-Control", "%s", cache);
-    fc_resp_header(&c->resp, "ETag", "%s", tag);
-    if (etag_match(c->req.if_none_match, tag)) {
+    fc_resp_header(&c->resp, "ETag", "\"%s\"", hash);
+    if (pages_etag_fresh(c, hash)) {
         c->resp.status = 304;
         string_clear(svg);
         return 0;
@@ -82,31 +100,19 @@ int page_avatar(struct fc_ctx *c)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_svc_avatar a;
-    char *data = NULL, tag[100];
+    char *data = NULL;
     size_t len = 0;
     STRING svg;
 
     if (fc_svc_avatar(&sv, c->args[0], 0, &a, &data, &len, &res))
         return res.status == 404 ? 404 : fc_error_result(c, &res);
     if (a.photo[0]) {
-        /* content-addressed: the key is the ETag */
-        snprintf(tag, sizeof tag, "\"%s\"", a.photo);
-        if (etag_match(c->req.if_none_match, tag)) {
-            fc_resp_header(&c->resp, "Cache-Control", "private, no-cache");
-            fc_resp_header(&c->resp, "ETag", "%s", tag);
-            c->resp.status = 304;
-            return 0;
-        }
+        if (pages_etag_fresh(c, a.photo))
+            return pages_send_photo(c, a.photo, NULL, 0);
         if (fc_svc_avatar(&sv, c->args[0], 1, &a, &data, &len, &res))
             return res.status == 404 ? 404 : fc_error_result(c, &res);
-        if (data) {
-            fc_resp_header(&c->resp, "Cache-Control", "private, no-cache");
-            fc_resp_header(&c->resp, "ETag", "%s", tag);
-            fc_resp_header(&c->resp, "Content-Type", "%s", fc_image_mime(a.photo));
-            string_appendn(&c->resp.body, data, (int)len);
-            free(data);
-            return 0;
-        }
+        if (data)
+            return pages_send_photo(c, a.photo, data, len);
         /* the photo went missing meanwhile: the initials */
     }
     string_init(&svg);

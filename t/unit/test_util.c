@@ -1,4 +1,5 @@
 /* Unit tests: core/util.c: fc_human_ago, the times of the command line's lists for people;
+ * fc_utc_text, the admin pages' times;
  * fc_sha256_hex and fc_hmac_hex against the standards' test vectors (FIPS 180-2, RFC 4231). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,6 +39,14 @@ static void test_human_ago(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_string_equal(fc_human_ago(now, now - cases[i].ago, buf, sizeof buf), cases[i].want);
     assert_string_equal(fc_human_ago(now, 0, buf, sizeof buf), "-"); /* never */
+}
+
+static void test_utc_text(void **state)
+{
+    char buf[40];
+    (void)state;
+    assert_string_equal(fc_utc_text(1796601600 + 3723, buf, sizeof buf), "2026-12-07 01:02:03 UTC");
+    assert_string_equal(fc_utc_text(0, buf, sizeof buf), "1970-01-01 00:00:00 UTC");
 }
 
 static void test_sha256(void **state)
@@ -194,10 +203,10 @@ static void test_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_human_ago), cmocka_unit_test(test_grow),
-        cmocka_unit_test(test_read_file), cmocka_unit_test(test_buf),
-        cmocka_unit_test(test_sha256),    cmocka_unit_test(test_hmac_sha256),
-        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_human_ago),   cmocka_unit_test(test_utc_text),
+        cmocka_unit_test(test_grow),        cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_buf),         cmocka_unit_test(test_sha256),
+        cmocka_unit_test(test_hmac_sha256), cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
