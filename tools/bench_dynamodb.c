@@ -55,8 +55,10 @@ static int restaurant_page(struct bench *b, int *items)
     struct fc_review mine;
     int count, rc;
     double avg;
-    if ((rc = b->s->ops->rest_get(b->s, b->restaurant, &r)) ||
-        (rc = b->s->ops->reviews_of_restaurant(b->s, b->restaurant, b->viewer, rows, 50, items)))
+    if ((rc = b->s->ops->rest_get(b->s, b->restaurant, &r)))
+        return rc;
+    fc_restaurant_clear(&r);
+    if ((rc = b->s->ops->reviews_of_restaurant(b->s, b->restaurant, b->viewer, rows, 50, items)))
         return rc;
     fc_review_rows_clear(rows, *items);
     if ((rc = b->s->ops->friends_rating(b->s, b->viewer, b->restaurant, &count, &avg)))

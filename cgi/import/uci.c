@@ -233,27 +233,34 @@ static int import_places(struct fc_store *s, const char *dir, struct place *plac
     if (!fgets(geo.line, sizeof geo.line, geo.f))
         goto out;
     for (int i = 0; fc_uci_csv_next(&geo) && i < n;) {
-        char ext[64];
+        char ext[64], text[256]; /* name, address, url: cut as before */
         if (geo.n < 17)
             continue;
+        fc_restaurant_clear(r);
         memset(r, 0, sizeof *r);
         snprintf(ext, sizeof ext, "uci:%s", geo.field[0]);
         fc_strlcpy(r->ext_id, ext, sizeof r->ext_id);
         r->lat = atof(geo.field[1]);
         r->lon = atof(geo.field[2]);
         r->has_coords = *geo.field[1] && *geo.field[2];
-        to_utf8(r->name, sizeof r->name, geo.field[4]);
-        to_utf8(r->address, sizeof r->address, geo.field[5]);
-        fc_strlcpy(r->city, fc_uci_city(geo.field[6], r->lat, r->lon), sizeof r->city);
+        to_utf8(text, sizeof text, geo.field[4]);
+        if (fc_restaurant_set_name(r, text))
+            goto out;
+        to_utf8(text, sizeof text, geo.field[5]);
+        if (fc_restaurant_set_address(r, text) ||
+            fc_restaurant_set_city(r, fc_uci_city(geo.field[6], r->lat, r->lon)))
+            goto out;
         to_utf8(r->state, sizeof r->state, geo.field[7]);
         to_utf8(r->country, sizeof r->country, geo.field[8]);
         cuisine_name(r->alcohol, sizeof r->alcohol, geo.field[11]);
         fc_strlcpy(r->smoking, geo.field[12], sizeof r->smoking);
         fc_strlcpy(r->price, geo.field[15], sizeof r->price);
+        text[0] = '\0';
         if (strcmp(geo.field[16], "no") != 0)
-            to_utf8(r->url, sizeof r->url, geo.field[16]);
-        fc_strlcpy(r->cuisines, cuis[i], sizeof r->cuisines);
-        fc_strlcpy(r->hours, hours[i], sizeof r->hours);
+            to_utf8(text, sizeof text, geo.field[16]);
+        if (fc_restaurant_set_url(r, text) || fc_restaurant_set_cuisines(r, cuis[i]) ||
+            fc_restaurant_set_hours(r, hours[i]))
+            goto out;
         if (s->ops->rest_upsert(s, r)) {
             failed(k, "writing restaurant %s", r->ext_id);
             goto out;
@@ -270,6 +277,8 @@ out:
     fc_uci_csv_close(&hrs);
     free(cuis);
     free(hours);
+    if (r)
+        fc_restaurant_clear(r);
     free(r);
     return rc;
 }

@@ -1210,11 +1210,13 @@ static int send_review(struct fc_ctx *c, int status, const struct fc_review *r)
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
     struct fc_restaurant rest;
+    json_object *o;
     if (fc_svc_restaurant_get(&sv, r->restaurant_id, &rest, &res))
         return fc_error_result(c, &res);
     fc_resp_header(&c->resp, "Location", "/api/v1/reviews/%" PRId64, r->id);
-    return send_json(c, status,
-                     review_json(c, r, c->user.username, c->user.display_name, rest.name, 0));
+    o = review_json(c, r, c->user.username, c->user.display_name, rest.name, 0);
+    fc_restaurant_clear(&rest);
+    return send_json(c, status, o);
 }
 
 /* POST /api/v1/restaurants/:id/reviews: your review of a restaurant; when you reviewed it
@@ -1290,7 +1292,7 @@ static int api_saved(struct fc_ctx *c)
     json_object *items;
     int n = 0, nn = 0;
     if (fc_svc_save_list(&sv, &rows, &n, &res) || fc_svc_save_notes(&sv, n, &notes, &nn, &res)) {
-        free(rows);
+        fc_restaurants_free(rows, n);
         return fc_error_result(c, &res);
     }
     items = json_object_new_array();
@@ -1301,7 +1303,7 @@ static int api_saved(struct fc_ctx *c)
         json_object_array_add(items, o);
     }
     free(notes);
-    free(rows);
+    fc_restaurants_free(rows, n);
     return send_json(c, 200, wrap("items", items));
 }
 
@@ -1463,6 +1465,7 @@ static int send_recs(struct fc_ctx *c, struct fc_svc_rec *recs, size_t n)
     json_object *items = json_object_new_array();
     for (size_t i = 0; items && i < n; i++)
         json_object_array_add(items, rec_json(&recs[i]));
+    fc_svc_recs_clear(recs, n);
     free(recs);
     return send_json(c, 200, wrap("items", items));
 }
@@ -1509,6 +1512,7 @@ static int api_similar(struct fc_ctx *c)
         return 0;
     if (fc_svc_restaurant_get(&sv, pages_arg_id(c, 0), &r, &res))
         return fc_error_result(c, &res);
+    fc_restaurant_clear(&r); /* its id is what counts */
     if (limit_param(c, &n))
         return 0;
     if (!(recs = calloc(FC_SVC_RECS_MAX, sizeof *recs))) {

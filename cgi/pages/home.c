@@ -23,7 +23,7 @@ int page_home(struct fc_ctx *c)
         snprintf(p, sizeof p, "Featured.%d", i);
         pages_set_restaurant(c, p, &rows[i]);
     }
-    free(rows);
+    fc_restaurants_free(rows, n);
     fc_set_int(c, "Home.RestaurantCount", total);
     if (c->logged_in) {
         if (mine >= 0)

@@ -83,6 +83,7 @@ static int set_recs(struct fc_ctx *c, const char *prefix, int64_t item, size_t n
               : fc_svc_recs_for_user(&sv, n, recs, &got, &res);
     if (rc == FC_OK)
         set_results(c, prefix, recs, got);
+    fc_svc_recs_clear(recs, got);
     free(recs);
     return rc ? FC_ERR : FC_OK;
 }

@@ -47,10 +47,10 @@ static int restaurant_visual(struct fc_ctx *c, const struct fc_svc *sv,
     pages_set_distance(c, "Restaurant", &origin, &v->rest);
     pages_set_gallery(c, v->reviews, v->n_reviews);
     if (!(pins = calloc((size_t)n + 1, sizeof *pins))) {
-        free(near);
+        fc_restaurants_free(near, n);
         return 500;
     }
-    pins[0] = v->rest;
+    pins[0] = v->rest; /* borrowed: pins is freed alone */
     if (n)
         memcpy(pins + 1, near, (size_t)n * sizeof *pins);
     {
@@ -59,7 +59,7 @@ static int restaurant_visual(struct fc_ctx *c, const struct fc_svc *sv,
         rc = pages_set_map(c, pins, n + 1, v->rest.id, &at);
     }
     free(pins);
-    free(near);
+    fc_restaurants_free(near, n);
     return rc ? 500 : -1;
 }
 
@@ -301,7 +301,7 @@ int page_saved(struct fc_ctx *c)
     struct fc_save_note *notes = NULL;
     int n = 0, nn = 0, status;
     if (fc_svc_save_list(&sv, &rows, &n, &res) || fc_svc_save_notes(&sv, n, &notes, &nn, &res)) {
-        free(rows);
+        fc_restaurants_free(rows, n);
         return fc_error_result(c, &res);
     }
     for (int i = 0; i < n; i++) {
@@ -315,6 +315,6 @@ int page_saved(struct fc_ctx *c)
     fc_set(c, "Page.Title", "Want to go");
     status = fc_render(c, "saved.cs") ? 500 : 0;
     free(notes);
-    free(rows);
+    fc_restaurants_free(rows, n);
     return status;
 }

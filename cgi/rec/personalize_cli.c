@@ -456,6 +456,8 @@ static int cmd_recommend(HDF *cfg, int argc, char **argv)
         int known = r && s->ops->rest_get(s, items[i].item, r) == FC_OK;
         printf("%" PRId64 "\t%.4f\t%s\n", items[i].item, items[i].score,
                known ? r->name : "(not a restaurant here)");
+        if (r)
+            fc_restaurant_clear(r);
         free(r);
     }
     rc = 0;

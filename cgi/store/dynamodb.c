@@ -1294,28 +1294,32 @@ static int d_fail_clear(struct fc_store *s, const char *key)
 
 /* ---- restaurants ----------------------------------------------------------------------------- */
 
-void dynamo_item_rest(json_object *it, struct fc_restaurant *r)
+int dynamo_item_rest(json_object *it, struct fc_restaurant *r)
 {
     int64_t count = dynamo_get_n(it, "review_count");
     memset(r, 0, sizeof *r);
     r->id = dynamo_get_n(it, "id");
     dynamo_copy_s(it, "ext_id", r->ext_id, sizeof r->ext_id);
-    dynamo_copy_s(it, "name", r->name, sizeof r->name);
-    dynamo_copy_s(it, "address", r->address, sizeof r->address);
-    dynamo_copy_s(it, "city", r->city, sizeof r->city);
     dynamo_copy_s(it, "state", r->state, sizeof r->state);
     dynamo_copy_s(it, "country", r->country, sizeof r->country);
     r->has_coords = dynamo_has(it, "lat") && dynamo_has(it, "lon");
     r->lat = dynamo_get_d(it, "lat");
     r->lon = dynamo_get_d(it, "lon");
     dynamo_copy_s(it, "price", r->price, sizeof r->price);
-    dynamo_copy_s(it, "cuisines", r->cuisines, sizeof r->cuisines);
-    dynamo_copy_s(it, "hours", r->hours, sizeof r->hours);
     dynamo_copy_s(it, "alcohol", r->alcohol, sizeof r->alcohol);
     dynamo_copy_s(it, "smoking", r->smoking, sizeof r->smoking);
-    dynamo_copy_s(it, "url", r->url, sizeof r->url);
     r->review_count = (int)count;
     r->avg_stars = count > 0 ? (double)dynamo_get_n(it, "stars_sum") / (double)count : 0.0;
+    if (fc_restaurant_set_name(r, dynamo_get_s(it, "name")) ||
+        fc_restaurant_set_address(r, dynamo_get_s(it, "address")) ||
+        fc_restaurant_set_city(r, dynamo_get_s(it, "city")) ||
+        fc_restaurant_set_cuisines(r, dynamo_get_s(it, "cuisines")) ||
+        fc_restaurant_set_hours(r, dynamo_get_s(it, "hours")) ||
+        fc_restaurant_set_url(r, dynamo_get_s(it, "url"))) {
+        fc_restaurant_clear(r);
+        return FC_ERR;
+    }
+    return FC_OK;
 }
 
 /* The restaurant's cuisines as a string set (new; trimmed, no empties, no duplicates): NULL
@@ -1356,7 +1360,7 @@ json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int6
     dynamo_set(it, "id", dynamo_n(r->id));
     dynamo_set(it, "ext_id", dynamo_s(r->ext_id));
     dynamo_set(it, "name", dynamo_s(r->name));
-    dynamo_lower(low, sizeof low, r->name);
+    dynamo_lower(low, sizeof low, r->name ? r->name : "");
     dynamo_set(it, "lname", dynamo_s(low));
     dynamo_set(it, "address", dynamo_s(r->address));
     dynamo_set(it, "city", dynamo_s(r->city));
@@ -1401,7 +1405,7 @@ static int rest_update(struct fc_dynamo *d, const struct fc_restaurant *r)
     dynamo_expr(req, "UpdateExpression", expr);
     dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
     dynamo_val(req, ":name", dynamo_s(r->name));
-    dynamo_lower(low, sizeof low, r->name);
+    dynamo_lower(low, sizeof low, r->name ? r->name : "");
     dynamo_val(req, ":lname", dynamo_s(low));
     dynamo_val(req, ":address", dynamo_s(r->address));
     dynamo_val(req, ":city", dynamo_s(r->city));
@@ -1476,9 +1480,10 @@ static int d_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
     char pk[32];
     int rc;
     dynamo_rest_pk(pk, id);
+    memset(out, 0, sizeof *out);
     rc = dynamo_get(D(s), pk, "RESTAURANT", NULL, &it);
     if (rc == FC_OK)
-        dynamo_item_rest(it, out);
+        rc = dynamo_item_rest(it, out);
     json_object_put(it);
     return rc;
 }
@@ -1491,7 +1496,7 @@ static int d_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct
     dynamo_keys_init(&keys);
     for (int i = 0; i < n; i++) {
         char pk[32];
-        out[i].id = 0;
+        memset(&out[i], 0, sizeof out[i]);
         dynamo_rest_pk(pk, ids[i]);
         dynamo_keys_add(&keys, pk, "RESTAURANT");
     }
@@ -1501,10 +1506,15 @@ static int d_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct
         json_object *it;
         dynamo_rest_pk(pk, ids[i]);
         if ((it = dynamo_found(found, pk, "RESTAURANT")))
-            dynamo_item_rest(it, &out[i]);
+            rc = dynamo_item_rest(it, &out[i]);
+        else
+            rc = fc_restaurant_fill(&out[i]); /* no restaurant: "" text */
     }
     json_object_put(found);
     dynamo_keys_free(&keys);
+    if (rc)
+        for (int i = 0; i < n; i++)
+            fc_restaurant_clear(&out[i]);
     return rc;
 }
 
@@ -1683,8 +1693,11 @@ static int d_rest_search(struct fc_store *s, const struct fc_rest_query *q,
         char pk[32];
         json_object *it;
         dynamo_rest_pk(pk, c.rows[i].id);
-        if ((it = dynamo_found(found, pk, "RESTAURANT")))
-            dynamo_item_rest(it, &rows[cnt++]);
+        if ((it = dynamo_found(found, pk, "RESTAURANT"))) {
+            if ((rc = dynamo_item_rest(it, &rows[cnt])))
+                goto out;
+            cnt++;
+        }
     }
     *out = rows;
     rows = NULL;
@@ -1693,7 +1706,7 @@ out:
     for (size_t i = 0; i < c.n; i++)
         free(c.rows[i].lname);
     free(c.rows);
-    free(rows);
+    fc_restaurants_free(rows, cnt);
     json_object_put(c.cuisines);
     json_object_put(c.cities);
     json_object_put(found);

@@ -224,7 +224,8 @@ void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *
 int dynamo_item_user(json_object *it, struct fc_user *u);
 /* The user profile item of u (with its search and index attributes). */
 json_object *dynamo_user_item(const struct fc_user *u);
-void dynamo_item_rest(json_object *it, struct fc_restaurant *r);
+/* FC_OK, or FC_ERR (no memory) with nothing in r to free. */
+int dynamo_item_rest(json_object *it, struct fc_restaurant *r);
 json_object *dynamo_rest_item(const struct fc_restaurant *r, int64_t count, int64_t sum);
 int dynamo_item_review(json_object *it, struct fc_review *r); /* FC_ERR: no memory */
 json_object *dynamo_review_item(const struct fc_review *r);

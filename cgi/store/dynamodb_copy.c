@@ -455,23 +455,27 @@ static int import_restaurants(struct dynamo_import *im, json_object *row)
         return FC_ERR;
     r->id = rn(row, "id");
     fc_strlcpy(r->ext_id, rs(row, "ext_id"), sizeof r->ext_id);
-    fc_strlcpy(r->name, rs(row, "name"), sizeof r->name);
-    fc_strlcpy(r->address, rs(row, "address"), sizeof r->address);
-    fc_strlcpy(r->city, rs(row, "city"), sizeof r->city);
+    if (fc_restaurant_set_name(r, rs(row, "name")) ||
+        fc_restaurant_set_address(r, rs(row, "address")) ||
+        fc_restaurant_set_city(r, rs(row, "city")) ||
+        fc_restaurant_set_cuisines(r, rs(row, "cuisines")) ||
+        fc_restaurant_set_hours(r, rs(row, "hours")) || fc_restaurant_set_url(r, rs(row, "url"))) {
+        fc_restaurant_clear(r);
+        free(r);
+        return FC_ERR;
+    }
     fc_strlcpy(r->state, rs(row, "state"), sizeof r->state);
     fc_strlcpy(r->country, rs(row, "country"), sizeof r->country);
     r->has_coords = !rnull(row, "lat") && !rnull(row, "lon");
     r->lat = rd(row, "lat");
     r->lon = rd(row, "lon");
     fc_strlcpy(r->price, rs(row, "price"), sizeof r->price);
-    fc_strlcpy(r->cuisines, rs(row, "cuisines"), sizeof r->cuisines);
-    fc_strlcpy(r->hours, rs(row, "hours"), sizeof r->hours);
     fc_strlcpy(r->alcohol, rs(row, "alcohol"), sizeof r->alcohol);
     fc_strlcpy(r->smoking, rs(row, "smoking"), sizeof r->smoking);
-    fc_strlcpy(r->url, rs(row, "url"), sizeof r->url);
     im->max_rest = MAX(im->max_rest, r->id);
     dynamo_writer_put(&im->w, dynamo_rest_item(r, 0, 0));
     unique_put(im, "REXT#", r->ext_id, "rid", r->id, 0);
+    fc_restaurant_clear(r);
     free(r);
     return FC_OK;
 }

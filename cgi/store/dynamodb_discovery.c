@@ -23,7 +23,8 @@ static struct fc_dynamo *D(struct fc_store *s)
     return (struct fc_dynamo *)s;
 }
 
-/* The restaurants of ids[0..n) (whole items), into *out (malloc'ed), *m of them. */
+/* The restaurants of ids[0..n) (whole items), into *out (fc_restaurants_free(*out, *m)), *m of
+ * them; on failure nothing is left to free. */
 static int read_all(struct fc_dynamo *d, const int64_t *ids, size_t n, struct fc_restaurant **out,
                     size_t *m)
 {
@@ -46,13 +47,21 @@ static int read_all(struct fc_dynamo *d, const int64_t *ids, size_t n, struct fc
         char pk[32];
         json_object *it;
         dynamo_rest_pk(pk, ids[i]);
-        if ((it = dynamo_found(found, pk, "RESTAURANT")))
-            dynamo_item_rest(it, &(*out)[(*m)++]);
+        if ((it = dynamo_found(found, pk, "RESTAURANT"))) {
+            if ((rc = dynamo_item_rest(it, &(*out)[*m])))
+                goto out;
+            (*m)++;
+        }
     }
     rc = FC_OK;
 out:
     json_object_put(found);
     dynamo_keys_free(&k);
+    if (rc) {
+        fc_restaurants_free(*out, (int)*m);
+        *out = NULL;
+        *m = 0;
+    }
     return rc;
 }
 
@@ -220,17 +229,20 @@ int dynamo_rest_sorted(struct fc_store *s, const struct fc_rest_query *q, const 
     }
     if (k > 1)
         qsort(keys, k, sizeof *keys, cmp_key);
-    for (size_t i = off; i < k && cnt < limit; i++)
-        rows[cnt++] = *keys[i].r;
+    for (size_t i = off; i < k && cnt < limit; i++) { /* the row's text moves to the page */
+        struct fc_restaurant *r = &all[keys[i].r - all];
+        rows[cnt++] = *r;
+        r->name = r->address = r->city = r->cuisines = r->hours = r->url = NULL;
+    }
     *total = (int)k;
     *out = rows;
     rows = NULL;
     *nout = cnt;
     rc = FC_OK;
 out:
-    free(all);
+    fc_restaurants_free(all, (int)m);
     free(keys);
-    free(rows);
+    fc_restaurants_free(rows, cnt);
     return rc;
 }
 
@@ -255,7 +267,7 @@ int dynamo_rest_centre_of(struct fc_store *s, const int64_t *ids, size_t n, doub
             rc = FC_OK;
         }
     }
-    free(all);
+    fc_restaurants_free(all, (int)m);
     return rc;
 }
 

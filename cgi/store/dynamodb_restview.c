@@ -19,6 +19,7 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
     int rc;
 
     memset(mine, 0, sizeof *mine);
+    memset(rest, 0, sizeof *rest);
     *saved = *friends_count = 0;
     *friends_avg = 0;
     if (!viewer)
@@ -40,7 +41,8 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
         rc = FC_NOTFOUND;
         goto out;
     }
-    dynamo_item_rest(it, rest);
+    if ((rc = dynamo_item_rest(it, rest)))
+        goto out;
     *saved = dynamo_found(found, vpk, ssk) != NULL;
     if ((it = dynamo_found(found, vpk, rsk)) && dynamo_item_review(it, mine)) {
         fc_review_clear(mine);
@@ -54,6 +56,8 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
         rc = FC_ERR;
     }
 out:
+    if (rc)
+        fc_restaurant_clear(rest);
     json_object_put(found);
     return rc;
 }

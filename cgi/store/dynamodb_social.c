@@ -1875,8 +1875,15 @@ int dynamo_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant *
         char rpk[32];
         json_object *it;
         dynamo_rest_pk(rpk, c.rid[i]);
-        if ((it = dynamo_found(found, rpk, "RESTAURANT")))
-            dynamo_item_rest(it, &out[(*n)++]);
+        if ((it = dynamo_found(found, rpk, "RESTAURANT"))) {
+            if ((rc = dynamo_item_rest(it, &out[*n]))) {
+                for (int j = 0; j < *n; j++)
+                    fc_restaurant_clear(&out[j]);
+                *n = 0;
+                goto out;
+            }
+            (*n)++;
+        }
     }
 out:
     free(c.rid);

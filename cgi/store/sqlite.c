@@ -739,7 +739,7 @@ static int s_rest_upsert(struct fc_store *s, struct fc_restaurant *r)
     sqlite3_bind_int64(st, 1, r->id);
     if (step_done(s, st))
         goto out;
-    list = strdup(r->cuisines);
+    list = strdup(r->cuisines ? r->cuisines : "");
     if (!list)
         goto out;
     for (char *c = strtok_r(list, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
@@ -764,37 +764,45 @@ out:
     return rc;
 }
 
-static void row_rest(sqlite3_stmt *st, struct fc_restaurant *r)
+/* FC_OK, or FC_ERR (no memory) with nothing in r to free. */
+static int row_rest(sqlite3_stmt *st, struct fc_restaurant *r)
 {
     memset(r, 0, sizeof *r);
     r->id = sqlite3_column_int64(st, 0);
     col_text(st, 1, r->ext_id, sizeof r->ext_id);
-    col_text(st, 2, r->name, sizeof r->name);
-    col_text(st, 3, r->address, sizeof r->address);
-    col_text(st, 4, r->city, sizeof r->city);
     col_text(st, 5, r->state, sizeof r->state);
     col_text(st, 6, r->country, sizeof r->country);
     r->has_coords = sqlite3_column_type(st, 7) != SQLITE_NULL;
     r->lat = sqlite3_column_double(st, 7);
     r->lon = sqlite3_column_double(st, 8);
     col_text(st, 9, r->price, sizeof r->price);
-    col_text(st, 10, r->cuisines, sizeof r->cuisines);
-    col_text(st, 11, r->hours, sizeof r->hours);
     col_text(st, 12, r->alcohol, sizeof r->alcohol);
     col_text(st, 13, r->smoking, sizeof r->smoking);
-    col_text(st, 14, r->url, sizeof r->url);
     r->avg_stars = sqlite3_column_double(st, 15);
     r->review_count = sqlite3_column_int(st, 16);
+    if (!(r->name = col_dup(st, 2)) || !(r->address = col_dup(st, 3)) ||
+        !(r->city = col_dup(st, 4)) || !(r->cuisines = col_dup(st, 10)) ||
+        !(r->hours = col_dup(st, 11)) || !(r->url = col_dup(st, 14))) {
+        fc_restaurant_clear(r);
+        return FC_ERR;
+    }
+    return FC_OK;
 }
 
-void fc_sqlite_rest_row(sqlite3_stmt *st, struct fc_restaurant *r)
+int fc_sqlite_rest_row(sqlite3_stmt *st, struct fc_restaurant *r)
 {
-    row_rest(st, r);
+    return row_rest(st, r);
 }
 
-static void row_rest_v(sqlite3_stmt *st, void *dst)
+static int row_rest_v(sqlite3_stmt *st, void *dst)
 {
-    row_rest(st, dst);
+    return row_rest(st, dst);
+}
+
+static void clear_rests(void *out, int k)
+{
+    for (int i = 0; i < k; i++)
+        fc_restaurant_clear((struct fc_restaurant *)out + i);
 }
 
 static int s_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
@@ -804,10 +812,10 @@ static int s_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
     if (!st)
         return FC_ERR;
     sqlite3_bind_int64(st, 1, id);
+    memset(out, 0, sizeof *out);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        row_rest(st, out);
-        r = FC_OK;
+        r = row_rest(st, out);
     } else if (rc != SQLITE_DONE) {
         r = FC_ERR;
     }
@@ -824,7 +832,7 @@ static int s_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct
     int step, rc = FC_ERR;
 
     for (int i = 0; i < n; i++)
-        out[i].id = 0;
+        memset(&out[i], 0, sizeof out[i]);
     if (n <= 0)
         return FC_OK;
     cap = (size_t)n * 21 + 3;
@@ -839,20 +847,31 @@ static int s_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct
         goto out;
     sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        row_rest(st, &r);
+        if (row_rest(st, &r))
+            goto out;
         for (int i = 0; i < n; i++)
-            if (ids[i] == r.id)
-                out[i] = r;
+            if (ids[i] == r.id && !out[i].id && fc_restaurant_copy(&out[i], &r)) {
+                fc_restaurant_clear(&r);
+                goto out;
+            }
+        fc_restaurant_clear(&r);
     }
     if (step != SQLITE_DONE) {
         fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
         goto out;
     }
+    /* the ids that are no restaurant: "" text */
+    for (int i = 0; i < n; i++)
+        if (!out[i].id && fc_restaurant_fill(&out[i]))
+            goto out;
     rc = FC_OK;
 out:
     if (st)
         sqlite3_reset(st);
     free(json);
+    if (rc)
+        for (int i = 0; i < n; i++)
+            fc_restaurant_clear(&out[i]);
     return rc;
 }
 
@@ -919,8 +938,13 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     bind_rest_query(st, q, text);
     sqlite3_bind_int(st, 5, q->limit);
     sqlite3_bind_int(st, 6, q->offset);
-    while ((step = sqlite3_step(st)) == SQLITE_ROW && cnt < q->limit)
-        row_rest(st, &rows[cnt++]);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW && cnt < q->limit) {
+        if (row_rest(st, &rows[cnt])) {
+            sqlite3_reset(st);
+            goto out;
+        }
+        cnt++;
+    }
     sqlite3_reset(st);
     if (step != SQLITE_DONE && step != SQLITE_ROW)
         goto out;
@@ -929,7 +953,7 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
     *n = cnt;
     rc = FC_OK;
 out:
-    free(rows);
+    fc_restaurants_free(rows, cnt);
     free(text);
     return rc;
 }
@@ -1414,7 +1438,7 @@ static int s_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant
         return FC_ERR;
     sqlite3_bind_int64(st, 1, uid);
     sqlite3_bind_int(st, 2, max);
-    return rows_into(s, st, out, sizeof *out, max, n, row_rest_v);
+    return owned_rows_into(s, st, out, sizeof *out, max, n, row_rest_v, clear_rests);
 }
 
 static int s_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,

@@ -50,7 +50,7 @@ int fc_sqlite_reset_take(struct fc_store *s, const char *hash, int64_t now, int6
  * clause (?1 text, ?2 cuisine, ?3 price, ?4 city) and the reader of such a row. */
 extern const char fc_sqlite_rest_cols[];
 extern const char fc_sqlite_rest_where[];
-void fc_sqlite_rest_row(sqlite3_stmt *st, struct fc_restaurant *r);
+int fc_sqlite_rest_row(sqlite3_stmt *st, struct fc_restaurant *r);
 
 /* Discovery (sqlite_discovery.c): the SQL functions fc_bayes, fc_km and fc_open_at (the pure
  * functions of store/rules.h, core/geo.h and core/hours.h), registered on a connection (an

@@ -154,7 +154,8 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
     sqlite3_bind_double(st, 9, q->near_lon);
     sqlite3_bind_int64(st, 10, q->viewer);
     while (cnt < limit && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        fc_sqlite_rest_row(st, &rows[cnt]);
+        if (fc_sqlite_rest_row(st, &rows[cnt]))
+            goto out;
         rows[cnt].friends_count = sqlite3_column_int(st, 17);
         rows[cnt].friends_avg = sqlite3_column_double(st, 18);
         cnt++;
@@ -170,7 +171,7 @@ int fc_sqlite_rest_search_sorted(struct fc_store *s, const struct fc_rest_query 
 out:
     sqlite3_finalize(st);
     sqlite3_free(sql);
-    free(rows);
+    fc_restaurants_free(rows, cnt);
     return rc;
 }
 

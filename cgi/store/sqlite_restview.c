@@ -17,12 +17,16 @@ int fc_sqlite_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
     if ((rc = s->ops->rest_get(s, rid, rest)) || !viewer)
         return rc;
     if (s->ops->friends_rating(s, viewer, rid, friends_count, friends_avg) ||
-        s->ops->save_exists(s, viewer, rid, saved))
+        s->ops->save_exists(s, viewer, rid, saved)) {
+        fc_restaurant_clear(rest);
         return FC_ERR;
+    }
     rc = s->ops->review_get_by(s, viewer, rid, mine);
     if (rc == FC_NOTFOUND) {
         memset(mine, 0, sizeof *mine);
         return FC_OK;
     }
+    if (rc != FC_OK)
+        fc_restaurant_clear(rest);
     return rc == FC_OK ? FC_OK : FC_ERR;
 }

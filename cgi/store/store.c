@@ -193,6 +193,79 @@ int fc_user_copy(struct fc_user *dst, const struct fc_user *src)
     return FC_OK;
 }
 
+void fc_restaurant_clear(struct fc_restaurant *r)
+{
+    free(r->name);
+    free(r->address);
+    free(r->city);
+    free(r->cuisines);
+    free(r->hours);
+    free(r->url);
+    r->name = r->address = r->city = r->cuisines = r->hours = r->url = NULL;
+}
+
+void fc_restaurants_free(struct fc_restaurant *rows, int n)
+{
+    for (int i = 0; rows && i < n; i++)
+        fc_restaurant_clear(&rows[i]);
+    free(rows);
+}
+
+int fc_restaurant_set_name(struct fc_restaurant *r, const char *v)
+{
+    return set_owned(&r->name, v);
+}
+
+int fc_restaurant_set_address(struct fc_restaurant *r, const char *v)
+{
+    return set_owned(&r->address, v);
+}
+
+int fc_restaurant_set_city(struct fc_restaurant *r, const char *v)
+{
+    return set_owned(&r->city, v);
+}
+
+int fc_restaurant_set_cuisines(struct fc_restaurant *r, const char *v)
+{
+    return set_owned(&r->cuisines, v);
+}
+
+int fc_restaurant_set_hours(struct fc_restaurant *r, const char *v)
+{
+    return set_owned(&r->hours, v);
+}
+
+int fc_restaurant_set_url(struct fc_restaurant *r, const char *v)
+{
+    return set_owned(&r->url, v);
+}
+
+int fc_restaurant_fill(struct fc_restaurant *r)
+{
+    char **f[] = {&r->name, &r->address, &r->city, &r->cuisines, &r->hours, &r->url};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (!*f[i] && set_owned(f[i], ""))
+            return FC_ERR;
+    return FC_OK;
+}
+
+int fc_restaurant_copy(struct fc_restaurant *dst, const struct fc_restaurant *src)
+{
+    *dst = *src;
+    dst->name = dst->address = dst->city = dst->cuisines = dst->hours = dst->url = NULL;
+    if ((src->name && set_owned(&dst->name, src->name)) ||
+        (src->address && set_owned(&dst->address, src->address)) ||
+        (src->city && set_owned(&dst->city, src->city)) ||
+        (src->cuisines && set_owned(&dst->cuisines, src->cuisines)) ||
+        (src->hours && set_owned(&dst->hours, src->hours)) ||
+        (src->url && set_owned(&dst->url, src->url))) {
+        fc_restaurant_clear(dst);
+        return FC_ERR;
+    }
+    return FC_OK;
+}
+
 int fc_strlist_add(struct fc_strlist *l, const char *str)
 {
     char *copy;

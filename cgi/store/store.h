@@ -44,22 +44,26 @@ int fc_user_set_cuisines(struct fc_user *u, const char *v);
  * first if it held a user). FC_ERR (no memory): dst holds nothing to free. */
 int fc_user_copy(struct fc_user *dst, const struct fc_user *src);
 
+/* A restaurant. name, address, city, cuisines, hours and url are malloc'ed, owned by the record
+ * (fc_restaurant_clear; an array of them: fc_restaurants_free): never NULL in a record a store
+ * read filled; a writer's NULL stores "". The other text fields are short codes from the
+ * import (its to_utf8/fc_strlcpy cut longer values to them). */
 struct fc_restaurant {
     int64_t id;
     char ext_id[64];
-    char name[256];
-    char address[256];
-    char city[384];
+    char *name;
+    char *address;
+    char *city;
     char state[128];
     char country[64];
     double lat, lon;
     int has_coords;
     char price[16];
-    char cuisines[512]; /* comma-separated */
-    char hours[1024];   /* "Mon-Fri 08:00-21:00; Sat ..." */
+    char *cuisines; /* comma-separated */
+    char *hours;    /* "Mon-Fri 08:00-21:00; Sat ..." */
     char alcohol[64];
     char smoking[64];
-    char url[256];
+    char *url;
     /* aggregates, filled on reads */
     double avg_stars;
     int review_count;
@@ -67,6 +71,26 @@ struct fc_restaurant {
     int friends_count;
     double friends_avg;
 };
+
+/* Frees a restaurant's owned text (the record itself is the caller's); all NULL after it. Safe on
+ * a zeroed record. */
+void fc_restaurant_clear(struct fc_restaurant *r);
+/* fc_restaurant_clear on rows[0..n), then free(rows). rows may be NULL. */
+void fc_restaurants_free(struct fc_restaurant *rows, int n);
+/* Set one owned text field to a copy of v (NULL: ""), freeing the one it had (r zeroed or
+ * filled before). FC_OK, or FC_ERR (no memory: the field is NULL). */
+int fc_restaurant_set_name(struct fc_restaurant *r, const char *v);
+int fc_restaurant_set_address(struct fc_restaurant *r, const char *v);
+int fc_restaurant_set_city(struct fc_restaurant *r, const char *v);
+int fc_restaurant_set_cuisines(struct fc_restaurant *r, const char *v);
+int fc_restaurant_set_hours(struct fc_restaurant *r, const char *v);
+int fc_restaurant_set_url(struct fc_restaurant *r, const char *v);
+/* Gives every owned text field that is NULL the empty string (a record built by hand before a
+ * write, or one a read filled). FC_OK, or FC_ERR (no memory). */
+int fc_restaurant_fill(struct fc_restaurant *r);
+/* *dst = *src with its own copies of the owned text (dst is overwritten, not cleared: clear it
+ * first if it held a restaurant). FC_ERR (no memory): dst holds nothing to free. */
+int fc_restaurant_copy(struct fc_restaurant *dst, const struct fc_restaurant *src);
 
 struct fc_review {
     int64_t id;
@@ -376,13 +400,16 @@ struct fc_store_ops {
 
     /* restaurants */
     int (*rest_upsert)(struct fc_store *s, struct fc_restaurant *r); /* by ext_id; sets id */
+    /* The restaurant reads overwrite *out (clear it first if it held a restaurant): on FC_OK it
+     * has its own text (fc_restaurant_clear); otherwise it is zeroed, with nothing to free. */
     int (*rest_get)(struct fc_store *s, int64_t id, struct fc_restaurant *out);
     /* The restaurants of ids[0..n) into out[0..n), in the same order, with one read (SQLite:
      * one query; DynamoDB: BatchGetItem) instead of n; out[i].id is 0 when ids[i] is no
-     * restaurant. Repeated ids are allowed. */
+     * restaurant (and its text ""). Repeated ids are allowed. On FC_OK the caller clears every
+     * out[i]; otherwise out holds nothing to free. */
     int (*rest_get_many)(struct fc_store *s, const int64_t *ids, int n, struct fc_restaurant *out);
-    /* Matching restaurants in q->sort's order: *out is malloc'ed (caller frees), *n rows,
-     * *total the count of all matches. */
+    /* Matching restaurants in q->sort's order: *out is malloc'ed (fc_restaurants_free(*out,
+     * *n)), *n rows, *total the count of all matches. */
     int (*rest_search)(struct fc_store *s, const struct fc_rest_query *q,
                        struct fc_restaurant **out, int *n, int *total);
     /* The distinct cuisines and cities of the catalog, sorted, appended to each list given

@@ -59,7 +59,8 @@ int fc_svc_photo(const struct fc_svc *sv, const char *key, int want_bytes, int *
 /* Saves (save 1) or unsaves restaurant id for the actor; logs the event. 404: no restaurant. */
 int fc_svc_save_set(const struct fc_svc *sv, int64_t restaurant_id, int save,
                     struct fc_svc_result *res);
-/* The actor's list, newest first: *out malloc'ed for the rows there are (the caller frees). */
+/* The actor's list, newest first: *out malloc'ed for the rows there are
+ * (fc_restaurants_free(*out, *n)). */
 /* "Been there": restaurant_id leaves the actor's want-to-go list (an "unsave" event) and the
  * front end leads on to the review form for it; 200, or fc_svc_save_set's failures. */
 int fc_svc_save_been(const struct fc_svc *sv, int64_t restaurant_id, struct fc_svc_result *res);
@@ -114,13 +115,13 @@ void fc_svc_search_free(struct fc_svc_search_out *out);
  * frees them, also on failure). */
 int fc_svc_restaurant_facets(const struct fc_svc *sv, struct fc_strlist *cuisines,
                              struct fc_strlist *cities, struct fc_svc_result *res);
-/* Restaurant id (404). */
+/* Restaurant id (404); on FC_OK the caller clears *out (fc_restaurant_clear). */
 int fc_svc_restaurant_get(const struct fc_svc *sv, int64_t id, struct fc_restaurant *out,
                           struct fc_svc_result *res);
 
 /* A restaurant as its page shows it to the actor. */
 struct fc_svc_restaurant_view {
-    struct fc_restaurant rest;
+    struct fc_restaurant rest;     /* its text freed by fc_svc_restaurant_view_free */
     struct fc_review_row *reviews; /* malloc'ed: fc_svc_restaurant_view_free */
     int n_reviews;
     /* for a logged-in actor: */
@@ -163,9 +164,9 @@ void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v);
  * with their bodies: fc_review_rows_free(*out, *n). */
 int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
                               struct fc_review_row **out, int *n, struct fc_svc_result *res);
-/* The home page: up to max featured restaurants (malloc'ed): the best rated (Bayesian) in
- * *city (the actor's home city when restaurants are there; else "", all), how many there are
- * in all, and the actor's review count (-1 when unknown or a visitor). */
+/* The home page: up to max featured restaurants (fc_restaurants_free(*featured, *n)): the best
+ * rated (Bayesian) in *city (the actor's home city when restaurants are there; else "", all),
+ * how many there are in all, and the actor's review count (-1 when unknown or a visitor). */
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,
                 int *total, int *my_reviews, const char **city, struct fc_svc_result *res);
 /* The load balancers' health check: 200, or 503 when the store does not answer. */
@@ -204,9 +205,9 @@ int fc_svc_friends_recommend(const struct fc_svc *sv, int window, struct fc_frie
 
 /* One recommendation, with what its reason needs to be worded. */
 struct fc_svc_rec {
-    struct rec_result why; /* the reason (fc_rec_reasons_check applied) */
-    struct fc_restaurant rest;
-    int64_t because_id; /* REC_WHY_BECAUSE: the restaurant it is like (its name below) */
+    struct rec_result why;     /* the reason (fc_rec_reasons_check applied) */
+    struct fc_restaurant rest; /* its text freed by fc_svc_recs_clear */
+    int64_t because_id;        /* REC_WHY_BECAUSE: the restaurant it is like (its name below) */
     char because_name[256];
     int n_names; /* REC_WHY_FRIENDS: up to 3 friends to name, best-rating first */
     struct {
@@ -215,11 +216,14 @@ struct fc_svc_rec {
     } names[3];
 };
 
-/* Up to n (at most FC_SVC_RECS_MAX) picks for the actor into out (caller-sized), *got. */
+/* Up to n (at most FC_SVC_RECS_MAX) picks for the actor into out (caller-sized), *got; the
+ * caller frees their restaurants' text with fc_svc_recs_clear(out, *got). */
 int fc_svc_recs_for_user(const struct fc_svc *sv, size_t n, struct fc_svc_rec *out, size_t *got,
                          struct fc_svc_result *res);
 /* "More like this" for restaurant item (none when the recommender does not know it). */
 int fc_svc_recs_similar(const struct fc_svc *sv, int64_t item, size_t n, struct fc_svc_rec *out,
                         size_t *got, struct fc_svc_result *res);
+/* Frees the restaurants' text of out[0..n). */
+void fc_svc_recs_clear(struct fc_svc_rec *out, size_t n);
 
 #endif

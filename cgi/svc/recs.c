@@ -79,7 +79,7 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
         }
     }
     if (m && s->ops->rest_get_many(s, ids, m, rs + n) != FC_OK) {
-        free(rs);
+        fc_restaurants_free(rs, (int)n);
         return fc_svc_fail_store(sv, res_out, "recommended restaurants");
     }
     for (size_t i = 0; i < n; i++) {
@@ -88,7 +88,8 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
             continue; /* deleted since the model was built */
         memset(o, 0, sizeof *o);
         o->why = res[i];
-        o->rest = rs[i];
+        o->rest = rs[i]; /* its text moves to out */
+        memset(&rs[i], 0, sizeof rs[i]);
         if (res[i].reason == REC_WHY_BECAUSE) {
             const struct fc_restaurant *b = &rs[n + (size_t)because[i]];
             if (b->id) {
@@ -113,8 +114,14 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
         }
         (*got)++;
     }
-    free(rs);
+    fc_restaurants_free(rs, (int)(n + (size_t)m));
     return FC_OK;
+}
+
+void fc_svc_recs_clear(struct fc_svc_rec *out, size_t n)
+{
+    for (size_t i = 0; out && i < n; i++)
+        fc_restaurant_clear(&out[i].rest);
 }
 
 int fc_svc_recs_for_user(const struct fc_svc *sv, size_t n, struct fc_svc_rec *out, size_t *got,

@@ -140,7 +140,7 @@ int fc_svc_restaurant_search(const struct fc_svc *sv, const struct fc_svc_search
 
 void fc_svc_search_free(struct fc_svc_search_out *out)
 {
-    free(out->rows);
+    fc_restaurants_free(out->rows, out->n);
     out->rows = NULL;
     out->n = 0;
     fc_strlist_free(&out->cuisines);
@@ -213,6 +213,7 @@ int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
     *n = 0;
     if (fc_svc_restaurant_get(sv, id, &r, res))
         return FC_EINVAL;
+    fc_restaurant_clear(&r); /* that it is there is what counts */
     return reviews_of(sv, id, max, out, n, res);
 }
 
@@ -293,6 +294,7 @@ int fc_svc_restaurant_reviews_page(const struct fc_svc *sv, int64_t id, const ch
     *n = 0;
     if (fc_svc_restaurant_get(sv, id, &r, res))
         return FC_EINVAL;
+    fc_restaurant_clear(&r); /* that it is there is what counts */
     return reviews_page_of(sv, id, page_text, out, n, page, more, res);
 }
 
@@ -331,6 +333,7 @@ void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v)
     v->reviews = NULL;
     v->n_reviews = 0;
     fc_review_clear(&v->mine);
+    fc_restaurant_clear(&v->rest);
 }
 
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,
@@ -353,17 +356,18 @@ int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **feature
         int ln = 0, lt = 0;
         q.city = sv->actor->city;
         if (s->ops->rest_search(s, &q, &local, &ln, &lt)) {
-            free(*featured);
+            fc_restaurants_free(*featured, *n);
             *featured = NULL;
+            *n = 0;
             return fc_svc_fail_store(sv, res, "featured restaurants");
         }
         if (ln > 0) {
-            free(*featured);
+            fc_restaurants_free(*featured, *n);
             *featured = local;
             *n = ln;
             *city = sv->actor->city;
         } else {
-            free(local);
+            fc_restaurants_free(local, ln);
         }
     }
     if (fc_svc_actor_id(sv) && s->ops->review_count_user(s, fc_svc_actor_id(sv), &count) == FC_OK)

@@ -132,6 +132,7 @@ int fc_svc_review_write(const struct fc_svc *sv, const struct fc_svc_review_in *
                                "There is no such restaurant.");
         if (rc)
             return fc_svc_fail_store(sv, res, "restaurant");
+        fc_restaurant_clear(&rest); /* that it is there is what counts */
     }
     /* the restaurant, also for a front end that shows a refused form again */
     r->restaurant_id = have_old ? old.restaurant_id : in->restaurant_id;
@@ -198,8 +199,12 @@ int fc_svc_review_get(const struct fc_svc *sv, int64_t id, struct fc_review_row 
         rc = s->ops->user_get(s, out->r.user_id, &author);
         fc_user_clear(&author); /* who they are is what counts */
     }
-    if (rc == FC_OK)
+    if (rc == FC_OK) {
         rc = s->ops->rest_get(s, out->r.restaurant_id, &rest);
+        if (rc == FC_OK)
+            fc_strlcpy(out->rest_name, rest.name, sizeof out->rest_name);
+        fc_restaurant_clear(&rest); /* its name is what counts */
+    }
     if (rc == FC_OK && viewer && viewer != author.id &&
         s->ops->relation(s, viewer, author.id, &rel))
         rc = FC_ERR;
@@ -214,7 +219,6 @@ int fc_svc_review_get(const struct fc_svc *sv, int64_t id, struct fc_review_row 
         return fc_svc_fail(res, 404, "review_not_found", NULL, "There is no such review.");
     fc_strlcpy(out->username, author.username, sizeof out->username);
     fc_strlcpy(out->display_name, author.display_name, sizeof out->display_name);
-    fc_strlcpy(out->rest_name, rest.name, sizeof out->rest_name);
     out->by_friend = (rel & FC_REL_FRIEND) != 0;
     return FC_OK;
 }

@@ -24,6 +24,7 @@ int fc_svc_save_set(const struct fc_svc *sv, int64_t restaurant_id, int save,
         return fc_svc_fail(res, 401, NULL, NULL, "Log in to keep a list.");
     if (fc_svc_restaurant_get(sv, restaurant_id, &r, res))
         return FC_EINVAL;
+    fc_restaurant_clear(&r); /* that it is there is what counts */
     rc = save ? s->ops->save_put(s, uid, restaurant_id, now)
               : s->ops->save_delete(s, uid, restaurant_id);
     if (rc || s->ops->event_add(s, uid, restaurant_id, save ? "save" : "unsave", 1, now))
@@ -51,7 +52,7 @@ int fc_svc_save_list(const struct fc_svc *sv, struct fc_restaurant **out, int *n
     *out = NULL;
     *n = 0;
     /* most lists are short: read into a small buffer, and again into a larger one only while
-     * the list fills it (a restaurant record is some 3 kB; 500 of them were 1.5 MB a request) */
+     * the list fills it (500 rows were 1.5 MB a request when a record held its text) */
     for (;;) {
         struct fc_restaurant *more = realloc(rows, (size_t)cap * sizeof *rows);
         if (!more) {
@@ -61,10 +62,13 @@ int fc_svc_save_list(const struct fc_svc *sv, struct fc_restaurant **out, int *n
         rows = more;
         if (s->ops->saves_of_user(s, fc_svc_actor_id(sv), rows, cap, n)) {
             free(rows);
+            *n = 0;
             return fc_svc_fail_store(sv, res, "saved list");
         }
         if (*n < cap || cap == SAVES_MAX)
             break;
+        for (int i = 0; i < *n; i++) /* read again, larger */
+            fc_restaurant_clear(&rows[i]);
         cap = cap * 4 > SAVES_MAX ? SAVES_MAX : cap * 4;
     }
     *out = rows;

@@ -16,7 +16,7 @@
  * the demo data has (San Luis Potosi: 85). */
 #define CITY_MAX 400
 
-/* The restaurants of city (at most CITY_MAX), malloc'ed into *out. */
+/* The restaurants of city (at most CITY_MAX) into *out: fc_restaurants_free(*out, *n). */
 static int city_rows(const struct fc_svc *sv, const char *city, struct fc_restaurant **out, int *n)
 {
     struct fc_rest_query q = {
@@ -78,7 +78,7 @@ int fc_svc_origin(const struct fc_svc *sv, const char *near, struct fc_svc_origi
     if (city_rows(sv, sv->actor->city, &rows, &n))
         return fc_svc_fail_store(sv, res, "city centre");
     centre_of(rows, n, sv->actor->city, out);
-    free(rows);
+    fc_restaurants_free(rows, n);
     return FC_OK;
 }
 
@@ -101,9 +101,10 @@ static int by_km(const void *a, const void *b)
     return c ? c : FC_CMP(x->i, y->i);
 }
 
-/* The max rows of rows[0..nrows) nearest to r (r left out), nearest first, malloc'ed. */
-static int nearest_of(const struct fc_restaurant *r, const struct fc_restaurant *rows, int nrows,
-                      int max, struct fc_restaurant **out, int *n)
+/* The max rows of rows[0..nrows) nearest to r (r left out), nearest first, malloc'ed; their
+ * text moves from rows to *out. */
+static int nearest_of(const struct fc_restaurant *r, struct fc_restaurant *rows, int nrows, int max,
+                      struct fc_restaurant **out, int *n)
 {
     struct near_row *order = NULL;
     int k = 0;
@@ -127,8 +128,10 @@ static int nearest_of(const struct fc_restaurant *r, const struct fc_restaurant 
         free(order);
         return FC_ERR;
     }
-    for (int j = 0; j < k; j++)
+    for (int j = 0; j < k; j++) {
         (*out)[j] = rows[order[j].i];
+        memset(&rows[order[j].i], 0, sizeof rows[0]);
+    }
     *n = k;
     free(order);
     return FC_OK;
@@ -148,7 +151,7 @@ int fc_svc_neighbours(const struct fc_svc *sv, const struct fc_restaurant *r, in
     if (city_rows(sv, r->city, &rows, &nrows))
         return fc_svc_fail_store(sv, res, "neighbours");
     rc = nearest_of(r, rows, nrows, max, out, n);
-    free(rows);
+    fc_restaurants_free(rows, nrows);
     return rc ? fc_svc_fail_store(sv, res, "neighbours (no memory)") : FC_OK;
 }
 
@@ -176,7 +179,7 @@ int fc_svc_place_area(const struct fc_svc *sv, const struct fc_restaurant *r, co
         return fc_svc_fail_store(sv, res, "city centre and neighbours");
     centre_of(rows, nrows, r->city, origin);
     rc = nearest_of(r, rows, nrows, max, out, n);
-    free(rows);
+    fc_restaurants_free(rows, nrows);
     return rc ? fc_svc_fail_store(sv, res, "neighbours (no memory)") : FC_OK;
 }
 
@@ -192,7 +195,10 @@ int fc_svc_gallery(const struct fc_review_row *rows, int n, int *idx, int max)
 int fc_svc_tile(const struct fc_svc *sv, int64_t id, STRING *svg, struct fc_svc_result *res)
 {
     struct fc_restaurant r;
+    int rc;
     if (fc_svc_restaurant_get(sv, id, &r, res))
         return FC_EINVAL;
-    return fc_visual_tile_svg(svg, r.name, r.cuisines);
+    rc = fc_visual_tile_svg(svg, r.name, r.cuisines);
+    fc_restaurant_clear(&r);
+    return rc;
 }

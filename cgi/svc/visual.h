@@ -28,7 +28,8 @@ int fc_svc_origin(const struct fc_svc *sv, const char *near, struct fc_svc_origi
 double fc_svc_distance_km(const struct fc_svc_origin *o, const struct fc_restaurant *r);
 
 /* Up to max restaurants nearest to r (r itself left out, only those with coordinates, in r's
- * city), nearest first; *out malloc'ed (caller frees). None when r has no coordinates. */
+ * city), nearest first; *out malloc'ed (fc_restaurants_free(*out, *n)). None when r has no
+ * coordinates. */
 int fc_svc_neighbours(const struct fc_svc *sv, const struct fc_restaurant *r, int max,
                       struct fc_restaurant **out, int *n, struct fc_svc_result *res);
 

@@ -178,7 +178,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
                                 "\"password\":\"tacos al pastor\"}";
     struct fc_restaurant r;
     HDF *cfg;
-    char *resp, *t;
+    char *resp, *t, name[32];
     (void)argc;
     (void)argv;
     setenv("FORKCAST_AUTH_SCRYPT_LOGN", "4", 1);
@@ -199,9 +199,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     for (int i = 0; i < 3; i++) {
         memset(&r, 0, sizeof r);
         snprintf(r.ext_id, sizeof r.ext_id, "13257%d", i);
-        snprintf(r.name, sizeof r.name, "Tacos %d", i);
-        strcpy(r.city, "San Luis Potosi");
-        strcpy(r.cuisines, i ? "Mexican,Bar" : "Mexican");
+        snprintf(name, sizeof name, "Tacos %d", i);
+        r.name = name; /* borrowed: r is not cleared */
+        r.city = (char *)"San Luis Potosi";
+        r.cuisines = (char *)(i ? "Mexican,Bar" : "Mexican");
         strcpy(r.price, "low");
         if (app.store->ops->rest_upsert(app.store, &r))
             abort();

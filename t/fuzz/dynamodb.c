@@ -79,6 +79,7 @@ static void run(unsigned op, unsigned arg)
         break;
     case 5:
         o->rest_get(S, 132572, &r);
+        fc_restaurant_clear(&r);
         break;
     case 6: {
         struct fc_rest_query q = {.text = arg & 1 ? "taco" : "",
@@ -93,7 +94,7 @@ static void run(unsigned op, unsigned arg)
                                   .near_lon = -100.98};
         if (o->rest_search(S, &q, &found, &n, &total) == FC_OK && n > 5)
             abort();
-        free(found);
+        fc_restaurants_free(found, n);
         break;
     }
     case 7: {
@@ -145,7 +146,9 @@ static void run(unsigned op, unsigned arg)
         o->save_exists(S, 1001, 132572, &yes);
         break;
     case 19:
-        o->saves_of_user(S, 1001, rests, MAXROWS, &n);
+        if (o->saves_of_user(S, 1001, rests, MAXROWS, &n) == FC_OK)
+            for (int i = 0; i < n; i++)
+                fc_restaurant_clear(&rests[i]);
         break;
     case 20:
         o->event_count(S, 1001, "review", &count);

@@ -227,8 +227,10 @@ static void d_saves(struct fc_store *s, FILE *f, const void *arg)
     struct fc_restaurant v[16];
     int n = 0, rc = s->ops->saves_of_user(s, p->a, v, p->n, &n), c = -1;
     fprintf(f, "rc=%d n=%d", rc, n);
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         rest_line(f, &v[i]);
+        fc_restaurant_clear(&v[i]);
+    }
     for (int r = 1; r <= NR; r++) {
         int yes = -1;
         rc = s->ops->save_exists(s, p->a, rid[r], &yes);
@@ -247,6 +249,7 @@ static void d_rest(struct fc_store *s, FILE *f, const void *arg)
         fprintf(f, "rc=%d", rc);
         if (rc == FC_OK)
             rest_line(f, &x);
+        fc_restaurant_clear(&x);
     }
 }
 
@@ -258,7 +261,7 @@ static void d_search(struct fc_store *s, FILE *f, const void *arg)
     fprintf(f, "rc=%d n=%d total=%d", rc, n, total);
     for (int i = 0; i < n; i++)
         rest_line(f, &v[i]);
-    free(v);
+    fc_restaurants_free(v, n);
 }
 
 static void d_facets(struct fc_store *s, FILE *f, const void *arg)
@@ -439,18 +442,22 @@ static void make_world(void)
     }
     for (int i = 1; i <= NR; i++) {
         struct fc_restaurant r;
+        char addr[32];
         memset(&r, 0, sizeof r);
         snprintf(r.ext_id, sizeof r.ext_id, "%s", rs[i].ext);
-        snprintf(r.name, sizeof r.name, "%s", rs[i].name);
-        snprintf(r.city, sizeof r.city, "%s", rs[i].city);
         snprintf(r.price, sizeof r.price, "%s", rs[i].price);
-        snprintf(r.cuisines, sizeof r.cuisines, "%s", rs[i].cuisines);
-        snprintf(r.hours, sizeof r.hours, "Mon-Fri 08:00-21:00");
-        snprintf(r.address, sizeof r.address, "Calle %d", i);
+        snprintf(addr, sizeof addr, "Calle %d", i);
+        assert_int_equal(fc_restaurant_set_name(&r, rs[i].name) ||
+                             fc_restaurant_set_city(&r, rs[i].city) ||
+                             fc_restaurant_set_cuisines(&r, rs[i].cuisines) ||
+                             fc_restaurant_set_hours(&r, "Mon-Fri 08:00-21:00") ||
+                             fc_restaurant_set_address(&r, addr),
+                         FC_OK);
         r.has_coords = rs[i].coords;
         r.lat = 18.9 + i / 100.0;
         r.lon = -99.2 - i / 1000.0;
         BOTH("rest_upsert", S_->ops->rest_upsert(S_, &r));
+        fc_restaurant_clear(&r);
         rid[i] = r.id;
     }
 }

@@ -40,10 +40,10 @@ static int64_t mkrest(const char *ext, const char *name, const char *city, const
     struct fc_restaurant r;
     memset(&r, 0, sizeof r);
     snprintf(r.ext_id, sizeof r.ext_id, "%s", ext);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.city, sizeof r.city, "%s", city);
     snprintf(r.price, sizeof r.price, "low");
-    snprintf(r.cuisines, sizeof r.cuisines, "%s", cuisines);
+    r.name = (char *)name; /* borrowed: r is not cleared; address, hours, url NULL store "" */
+    r.city = (char *)city;
+    r.cuisines = (char *)cuisines;
     assert_int_equal(S->ops->rest_upsert(S, &r), FC_OK);
     return r.id;
 }
@@ -232,18 +232,19 @@ static void test_restaurants(void **state)
     assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
     assert_int_equal(total, 3);
     assert_string_equal(rows[0].name, "Cafe 50% Tres"); /* by name */
-    free(rows);
+    assert_string_equal(rows[0].hours, "");             /* written NULL: "" */
+    fc_restaurants_free(rows, n);
     q.text = "50%";
     assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
     assert_int_equal(total, 1); /* % is literal */
-    free(rows);
+    fc_restaurants_free(rows, n);
     q.text = "";
     q.cuisine = "Seafood";
     q.city = "Cuernavaca";
     assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rows[0].id, r2);
-    free(rows);
+    fc_restaurants_free(rows, n);
     q.cuisine = "";
     q.city = "";
     q.limit = 2;
@@ -251,12 +252,14 @@ static void test_restaurants(void **state)
     assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(total, 3);
-    free(rows);
+    fc_restaurants_free(rows, n);
     /* upsert by ext id changes in place */
     assert_int_equal(mkrest("t:2", "Sushi Dos", "Cuernavaca", "Japanese"), r2);
     assert_int_equal(S->ops->rest_get(S, r2, &r), FC_OK);
     assert_string_equal(r.cuisines, "Japanese");
+    fc_restaurant_clear(&r);
     assert_int_equal(S->ops->rest_get(S, 424242, &r), FC_NOTFOUND);
+    assert_null(r.name); /* nothing to free */
     assert_int_equal(S->ops->rest_facets(S, &facets, NULL), FC_OK);
     assert_int_equal(facets.n, 3);
     assert_string_equal(facets.v[0], "Cafeteria");
@@ -267,7 +270,7 @@ static void test_restaurants(void **state)
     q.facet_cities = &scities;
     q.offset = 0;
     assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
-    free(rows);
+    fc_restaurants_free(rows, n);
     assert_int_equal(sc.n, facets.n);
     for (size_t i = 0; i < sc.n; i++)
         assert_string_equal(sc.v[i], facets.v[i]);
@@ -293,6 +296,7 @@ static void test_reviews_and_privacy(void **state)
     put_review(bob, r1, 5, 1000);
     put_review(cy, r1, 2, 2000);
     assert_int_equal(S->ops->rest_get(S, r1, &r), FC_OK);
+    fc_restaurant_clear(&r);
     assert_int_equal(r.review_count, 2);
     assert_true(r.avg_stars > 3.4 && r.avg_stars < 3.6);
     /* one review per user and restaurant */
@@ -327,12 +331,14 @@ static void test_reviews_and_privacy(void **state)
         assert_int_equal(r.id, r1);
         assert_string_equal(r.name, "Taqueria Uno");
         assert_int_equal(r.review_count, 2);
+        fc_restaurant_clear(&r);
         assert_int_equal(saved, 0);
         assert_int_equal(rv.id, 0); /* ana wrote none */
         assert_int_equal(count, 1);
         assert_true(avg > 4.9);
         assert_int_equal(S->ops->save_put(S, bob, r1, 30), FC_OK);
         assert_int_equal(S->ops->rest_view_get(S, r1, bob, &r, &saved, &rv, &count, &avg), FC_OK);
+        fc_restaurant_clear(&r);
         assert_int_equal(saved, 1);
         assert_true(rv.id > 0);
         assert_int_equal(rv.stars, 5);
@@ -342,6 +348,7 @@ static void test_reviews_and_privacy(void **state)
         assert_int_equal(S->ops->save_delete(S, bob, r1), FC_OK);
         assert_int_equal(S->ops->rest_view_get(S, r1, 0, &r, &saved, &rv, &count, &avg), FC_OK);
         assert_int_equal(r.id, r1);
+        fc_restaurant_clear(&r);
         assert_int_equal(saved + count + (int)rv.id, 0);
         assert_int_equal(S->ops->rest_view_get(S, 999999, ana, &r, &saved, &rv, &count, &avg),
                          FC_NOTFOUND);
@@ -483,6 +490,7 @@ static void test_saves_events_feed(void **state)
     assert_int_equal(S->ops->saves_of_user(S, gus, rs, 5, &n), FC_OK);
     assert_int_equal(n, 1);
     assert_int_equal(rs[0].id, r2);
+    fc_restaurant_clear(&rs[0]);
     assert_int_equal(S->ops->event_add(S, gus, r2, "save", 1, 300), FC_OK);
     assert_int_equal(S->ops->event_count(S, gus, "save", &count), FC_OK);
     assert_int_equal(count, 1);
@@ -594,6 +602,10 @@ static void test_rest_get_many(void **state)
     assert_string_equal(out[2].cuisines, one.cuisines);
     assert_int_equal(out[2].review_count, one.review_count);
     assert_int_equal((int)(out[2].avg_stars * 100), (int)(one.avg_stars * 100));
+    assert_string_equal(out[1].name, ""); /* no restaurant: "" text, never NULL */
+    for (int i = 0; i < 4; i++)
+        fc_restaurant_clear(&out[i]);
+    fc_restaurant_clear(&one);
     assert_int_equal(S->ops->rest_get_many(S, ids, 0, out), FC_OK);
 }
 
@@ -609,14 +621,17 @@ static void test_feed_follows_writes(void **state)
     int64_t hal = mkuser("hal"), ivy = mkuser("ivy"), jo = mkuser("jo");
     int64_t r4 = mkrest("t:4", "Fonda Cuatro", "Cuernavaca", "Mexican");
     assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    fc_restaurant_clear(&r);
     assert_int_equal(r.review_count, 0);
     put_review(ivy, r4, 4, 500);
     put_review(jo, r4, 1, 501);
     assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    fc_restaurant_clear(&r);
     assert_int_equal(r.review_count, 2);
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 250);
     put_review(ivy, r4, 5, 502); /* a second review of the place replaces the first */
     assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    fc_restaurant_clear(&r);
     assert_int_equal(r.review_count, 2);
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 300);
     assert_int_equal(S->ops->feed(S, hal, NULL, it, 10, &n), FC_OK);
@@ -653,6 +668,7 @@ static void test_feed_follows_writes(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(it[0].user_id, ivy);
     assert_int_equal(S->ops->rest_get(S, r4, &r), FC_OK);
+    fc_restaurant_clear(&r);
     assert_int_equal(r.review_count, 1);
     assert_int_equal((int)(r.avg_stars * 100 + 0.5), 500);
     assert_int_equal(fc_store_relate_rc(S, hal, ivy, FC_ACT_REMOVE, 0), FC_OK);
@@ -1085,10 +1101,10 @@ static int64_t mkplace(const char *ext, const char *name, double lat, double lon
     struct fc_restaurant r;
     memset(&r, 0, sizeof r);
     snprintf(r.ext_id, sizeof r.ext_id, "%s", ext);
-    snprintf(r.name, sizeof r.name, "%s", name);
-    snprintf(r.city, sizeof r.city, "Discoville");
     snprintf(r.state, sizeof r.state, "Morelos");
-    snprintf(r.hours, sizeof r.hours, "%s", hours);
+    r.name = (char *)name; /* borrowed: r is not cleared */
+    r.city = (char *)"Discoville";
+    r.hours = (char *)hours;
     r.has_coords = lat != 0;
     r.lat = lat;
     r.lon = lon;
@@ -1122,7 +1138,7 @@ static int disco(int sort, int64_t viewer, int64_t open_at, int64_t ids[8], int 
             disco_first_avg = rows[0].friends_avg;
         }
     }
-    free(rows);
+    fc_restaurants_free(rows, n);
     return n;
 }
 
@@ -1530,6 +1546,131 @@ static void test_save_notes(void **state)
     assert_int_equal(n, 0);
 }
 
+/* A restaurant's text is sized to its data: name, address, city, cuisines, hours and url longer
+ * than the fixed buffers the record once held (256, 256, 384, 512, 1,024 and 256 bytes) come
+ * back whole from every read (rest_get, rest_get_many, rest_search, saves_of_user,
+ * rest_view_get), a copy is deep, a writer's NULL stores "", and a read that finds nothing
+ * leaves nothing to free. */
+static void test_rest_long_text(void **state)
+{
+    (void)state;
+    enum { HOURS = 3000, CUIS = 1500, ADDR = 700, URL = 900, NAME = 400, CITY = 450 };
+    struct fc_restaurant r = {0}, copy, *rows = NULL, many[2];
+    struct fc_rest_query q = {.text = "", .cuisine = "", .price = "", .limit = 5};
+    char *hours = malloc(HOURS + 1), *cuis = malloc(CUIS + 1), *addr = malloc(ADDR + 1),
+         *url = malloc(URL + 1), *name = malloc(NAME + 1), *city = malloc(CITY + 1);
+    struct fc_review mine;
+    int64_t id, ids[2], una = mkuser("longtext");
+    int n, total, saved, count;
+    double avg;
+    assert_true(hours && cuis && addr && url && name && city);
+    for (int i = 0; i < HOURS; i++) /* "Mon 08:00-09:00; Mon 08:00-09:00; ..." */
+        hours[i] = "Mon 08:00-09:00; "[i % 17];
+    hours[HOURS] = '\0';
+    for (int i = 0; i < CUIS; i++) /* distinct cuisines of 9 letters */
+        cuis[i] = i % 10 == 9 ? ',' : (char)('a' + (i / 10 + i % 10) % 26);
+    cuis[CUIS] = '\0';
+    memset(addr, 'A', ADDR);
+    addr[ADDR] = '\0';
+    snprintf(url, URL + 1, "https://example.com/");
+    memset(url + 20, 'u', URL - 20);
+    url[URL] = '\0';
+    snprintf(name, NAME + 1, "Long Place ");
+    memset(name + 11, 'n', NAME - 11);
+    name[NAME] = '\0';
+    snprintf(city, CITY + 1, "Longtown ");
+    memset(city + 9, 'c', CITY - 9);
+    city[CITY] = '\0';
+    q.city = city;
+    assert_true(sizeof(struct fc_restaurant) < 1024);
+
+    snprintf(r.ext_id, sizeof r.ext_id, "t:long");
+    assert_int_equal(fc_restaurant_set_name(&r, name), FC_OK);
+    assert_int_equal(fc_restaurant_set_address(&r, addr), FC_OK);
+    assert_int_equal(fc_restaurant_set_city(&r, city), FC_OK);
+    assert_int_equal(fc_restaurant_set_cuisines(&r, cuis), FC_OK);
+    assert_int_equal(fc_restaurant_set_hours(&r, hours), FC_OK);
+    assert_int_equal(fc_restaurant_set_url(&r, url), FC_OK);
+    assert_int_equal(S->ops->rest_upsert(S, &r), FC_OK);
+    id = r.id;
+    fc_restaurant_clear(&r);
+    assert_null(r.hours);
+
+    assert_int_equal(S->ops->rest_get(S, id, &r), FC_OK);
+    assert_string_equal(r.hours, hours);
+    assert_string_equal(r.cuisines, cuis);
+    assert_string_equal(r.address, addr);
+    assert_string_equal(r.url, url);
+    assert_string_equal(r.name, name);
+    assert_string_equal(r.city, city);
+    assert_int_equal(fc_restaurant_copy(&copy, &r), FC_OK); /* a deep copy */
+    assert_true(copy.hours != r.hours && copy.name != r.name);
+    fc_restaurant_clear(&r);
+    assert_string_equal(copy.hours, hours);
+    assert_string_equal(copy.city, city);
+    fc_restaurant_clear(&copy);
+
+    ids[0] = id;
+    ids[1] = 999999;
+    assert_int_equal(S->ops->rest_get_many(S, ids, 2, many), FC_OK);
+    assert_string_equal(many[0].hours, hours);
+    assert_string_equal(many[0].cuisines, cuis);
+    assert_string_equal(many[1].hours, "");
+    fc_restaurant_clear(&many[0]);
+    fc_restaurant_clear(&many[1]);
+
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].hours, hours);
+    assert_string_equal(rows[0].url, url);
+    fc_restaurants_free(rows, n);
+    q.sort = FC_SORT_RATING; /* the other way a search reads its rows */
+    assert_int_equal(S->ops->rest_search(S, &q, &rows, &n, &total), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].address, addr);
+    assert_string_equal(rows[0].hours, hours);
+    fc_restaurants_free(rows, n);
+
+    assert_int_equal(S->ops->save_put(S, una, id, 100), FC_OK);
+    assert_int_equal(S->ops->saves_of_user(S, una, &r, 1, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(r.hours, hours);
+    fc_restaurant_clear(&r);
+    assert_int_equal(S->ops->rest_view_get(S, id, una, &r, &saved, &mine, &count, &avg), FC_OK);
+    assert_int_equal(saved, 1);
+    assert_string_equal(r.hours, hours);
+    assert_string_equal(r.name, name);
+    fc_restaurant_clear(&r);
+    fc_review_clear(&mine);
+    assert_int_equal(S->ops->save_delete(S, una, id), FC_OK);
+
+    /* a writer's NULL stores "" (the upsert by ext_id rewrites the place) */
+    snprintf(r.ext_id, sizeof r.ext_id, "t:long");
+    assert_int_equal(fc_restaurant_set_name(&r, name), FC_OK);
+    assert_int_equal(fc_restaurant_set_city(&r, city), FC_OK);
+    assert_int_equal(S->ops->rest_upsert(S, &r), FC_OK);
+    assert_int_equal(r.id, id);
+    fc_restaurant_clear(&r);
+    assert_int_equal(S->ops->rest_get(S, id, &r), FC_OK);
+    assert_string_equal(r.hours, "");
+    assert_string_equal(r.cuisines, "");
+    assert_string_equal(r.url, "");
+    assert_string_equal(r.name, name);
+    fc_restaurant_clear(&r);
+    /* nothing: zeroed, nothing to free */
+    memset(&r, 0xff, sizeof r);
+    assert_int_equal(S->ops->rest_get(S, 999999, &r), FC_NOTFOUND);
+    assert_null(r.hours);
+    assert_null(r.name);
+    fc_restaurants_free(NULL, 3);
+    free(hours);
+    free(cuis);
+    free(addr);
+    free(url);
+    free(name);
+    free(city);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1556,6 +1697,7 @@ int main(void)
         cmocka_unit_test(test_ratings_of_user),
         cmocka_unit_test(test_avatars),
         cmocka_unit_test(test_save_notes),
+        cmocka_unit_test(test_rest_long_text),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
