@@ -317,11 +317,8 @@ struct fc_pagecache *fc_pagecache_open(HDF *cfg, struct fc_store *store)
     long cap = fc_config_int(cfg, "Cache.PageBytes", 4 << 20);
     if (cap <= 0)
         return NULL;
-    if (!store->ops->content_version) {
-        fprintf(stderr, "forkcast: page cache off: the %s store has no content version\n",
-                store->ops->name);
-        return NULL;
-    }
+    if (!store->ops->content_version)
+        return NULL; /* DynamoDB: no global version (docs/dynamodb.md) */
     if (strcmp(fc_config_str(cfg, "Rec.Backend", "builtin"), "builtin") != 0) {
         /* Personalize's picks change without a write here */
         fprintf(stderr, "forkcast: page cache off: recommendations from Rec.Backend %s\n",
