@@ -188,6 +188,30 @@ try:
     small = None
     t.ok(not reports, "small server: no sanitizer reports", "\n".join(reports)[:3000])
 
+    # a new recommender model (rebuilt after a view, every Rec.RefreshSeconds) renders the
+    # home page again: its picks may have changed, though no shown table was written
+    rec = Server(demo=True, env={"FORKCAST_SERVER_PROCS": "1", "FORKCAST_REC_REFRESHSECONDS": "1"})
+    try:
+        h = Client(rec)
+        h.post("/login", {"username": "u1001", "password": "forkcast-demo"}, csrf_from="/login")
+        h.cookies.pop("fc_flash", None)
+        h.get("/")
+        t.ok(cache(h.get("/")) == "hit", "home cached")
+        h.get("/restaurants/7")  # a view: the interaction log moves the model's data version
+        seen = []
+        for _ in range(40):
+            time.sleep(0.5)
+            seen.append(cache(h.get("/")))
+            if seen[-1] == "miss":
+                break
+        t.ok(seen[-1] == "miss" and cache(h.get("/")) == "hit",
+             "after the view, the next model makes the home page render again (then it is kept)",
+             seen)
+    finally:
+        reports = rec.stop()
+        rec.cleanup()
+    t.ok(not reports, "rec server: no sanitizer reports", "\n".join(reports)[:3000])
+
     off = Server(demo=True, env={"FORKCAST_SERVER_PROCS": "1", "FORKCAST_CACHE_PAGEBYTES": "0"})
     o = Client(off)
     r1, r2 = o.get("/restaurants/1"), o.get("/restaurants/1")
