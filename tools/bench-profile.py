@@ -60,8 +60,8 @@ OUT = os.path.join(ROOT, "build", "bench", "profile.json")
 SECONDS = float(os.environ.get("BENCH_PROFILE_SECONDS", "3"))
 TOOLS = os.environ.get("BENCH_PROFILE_TOOLS", "perf,callgrind").split(",")
 FREQ = 2000
-STAGES = ["FastCGI I/O", "request parsing", "session lookup", "store queries", "handler: HDF", "rendering",
-          "response write", "access log", "metrics", "deferred work", "freeing", "other"]
+STAGES = ["FastCGI I/O", "request parsing", "session lookup", "page cache", "store queries",
+          "handler: HDF", "rendering", "response write", "access log", "metrics", "deferred work", "freeing", "other"]
 ACCESS_LOG_FNS = {"strftime", "gmtime_r", "__fprintf_chk", "fprintf", "time", "time_syscall"}
 WRITE_FNS = {"fc_resp_serialize", "fc_resp_head", "fc_resp_header", "bench_write", "fcgi_write"}
 FREE_FNS = {"hdf_destroy", "_dealloc_hdf", "fc_request_free", "fc_resp_free", "free",
@@ -156,6 +156,9 @@ def stages(path, n):
         "store queries": store_page,
         "handler: HDF": sum(answer[f] for f in handlers) - store_page - render,
         "rendering": render,
+        # the page cache's look-up (the content version's read, the key), a hit's copy and a
+        # miss's keeping of the page
+        "page cache": inc("fc_pagecache_begin") + inc("fc_pagecache_end"),
         "response write": sum(v for f, v in answer.items() if f in WRITE_FNS),
         "access log": sum(v for f, v in answer.items() if f in ACCESS_LOG_FNS),
         "metrics": after.get("fc_metrics_request", 0),
@@ -223,6 +226,9 @@ def perf_stage(stack):
                 return "access log"
             if g in WRITE_FNS or g == "fcgi_write" or g.startswith("FCGX_"):
                 return "response write"
+            if g.startswith("fc_pagecache_") or "fc_pagecache_begin" in inner[:2] or \
+                    "fc_pagecache_end" in inner[:2]:
+                return "page cache"
             if g == "dispatch" or g.startswith("page_") or g in ("fc_error", "fc_render"):
                 if "fc_tmplcache_render" in inner:
                     return "rendering"
@@ -313,22 +319,25 @@ def main():
         if "callgrind" in tools:
             print("callgrind: %d requests per page in-process; instructions (Ir) per request"
                   % N)
-        drivers = [("", drv)]
+        # each page twice: as a repeat view (the page cache on: the first request renders, the
+        # others are hits) and cold (Cache.PageBytes = 0: every request renders)
+        drivers = [("", drv, {}), (" cold", drv, {"FORKCAST_CACHE_PAGEBYTES": "0"})]
         if BASELINE:
             drivers.append((" (base)", os.path.join(os.path.dirname(os.path.abspath(BASELINE)),
-                                                    "bench_handle")))
+                                                    "bench_handle"), {}))
         for page in PAGES if "callgrind" in tools else []:
-            for tag, binary in drivers:
-                out = os.path.join(tmp, "callgrind.%s%s.out" % (page, tag.strip(" ()")))
+            for tag, binary, extra in drivers:
+                env_run = dict(env, **extra)
+                out = os.path.join(tmp, "callgrind.%s%s.out" % (page, tag.strip(" ()").replace(" ", "-")))
                 # the wall time outside valgrind, for scale (and a check of the answer: 200)
-                plain = subprocess.run([binary, str(N), paths[page], cookie], env=env,
+                plain = subprocess.run([binary, str(N), paths[page], cookie], env=env_run,
                                        capture_output=True, text=True)
                 if plain.returncode:
                     raise SystemExit("bench-profile: %s%s: %s%s" % (page, tag, plain.stdout,
                                                                    plain.stderr))
                 subprocess.run(["valgrind", "--tool=callgrind", "--toggle-collect=fc_app_handle",
                                 "--callgrind-out-file=" + out, binary, str(N), paths[page],
-                                cookie], env=env, capture_output=True, text=True, check=True)
+                                cookie], env=env_run, capture_output=True, text=True, check=True)
                 r = stages(out, N)
                 r["path"], r["driver"] = paths[page], plain.stdout.strip()
                 res["callgrind"][page + tag] = r

@@ -23,7 +23,10 @@ lighttpd from the same configuration runs it on the same data folder, and each p
 followed by the same run against it, "(base)" rows: before and after side by side in one run),
 BENCH_REPEAT (1: each page's runs, with its baseline and ceiling runs, are repeated this many
 times in turn and a summary of the medians is printed: on a shared machine one run's req/s
-moves by a factor of two), BENCH_OUT."""
+moves by a factor of two), BENCH_COLD (1: each page also on a third lighttpd running this build
+with Cache.PageBytes = 0 on the same data, "cold" rows: every request renders, as a first view
+does; the plain rows repeat one URL with one session, so after the first request they are the
+page cache's hits), BENCH_OUT."""
 import datetime
 import http.client
 import json
@@ -52,6 +55,7 @@ CEILING = os.environ.get("BENCH_CEILING", "1") != "0"
 LOGINS = int(os.environ.get("BENCH_LOGINS", "5"))
 BASELINE = os.environ.get("BENCH_BASELINE", "")
 REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "1")))
+COLD = os.environ.get("BENCH_COLD", "1") != "0"
 OUT = os.environ.get("BENCH_OUT", os.path.join(ROOT, "build", "bench", "bench.json"))
 TICK = os.sysconf("SC_CLK_TCK")
 PASSWORD = "tacos al pastor 1"
@@ -240,12 +244,12 @@ class Baseline:
     program on srv's data folder (database, secret: the same sessions work), on a port and a
     run folder (socket) of its own; it writes to the same access log."""
 
-    def __init__(self, srv, fcgibin):
+    def __init__(self, srv, fcgibin, extra_env=None):
         self.dir = srv.dir  # the access log wrk() reads
         self.port = free_port()
         run = tempfile.mkdtemp(prefix="fc-base-")
         env = dict(srv.env, FORKCAST_SERVER_PORT=str(self.port),
-                   FORKCAST_SERVER_FCGIBIN=os.path.abspath(fcgibin))
+                   FORKCAST_SERVER_FCGIBIN=os.path.abspath(fcgibin), **(extra_env or {}))
         conf = subprocess.run([srv.cli, "lighttpd-conf"], env=env, capture_output=True,
                               text=True, check=True).stdout
         conf = conf.replace(os.path.realpath(os.path.join(srv.dir, "run")), run)
@@ -288,7 +292,7 @@ def main():
     scrypt = {k: configured("Auth.Scrypt." + k) for k in ("LogN", "R", "P")}
     env.update({"FORKCAST_AUTH_SCRYPT_" + k.upper(): v for k, v in scrypt.items()})
     srv = Server(demo=True, build="build", env=env)
-    ceil = baseline = None
+    ceil = baseline = cold = None
     static_file = None
     try:
         if CEILING:
@@ -297,6 +301,11 @@ def main():
         if BASELINE:
             baseline = Baseline(srv, BASELINE)
             base_procs = Procs(baseline)
+        if COLD:
+            # this build without the page cache: every request renders (a first view)
+            cold = Baseline(srv, os.path.join(ROOT, "build", "forkcast.fcgi"),
+                            {"FORKCAST_CACHE_PAGEBYTES": "0"})
+            cold_procs = Procs(cold)
         procs = Procs(srv)
         me = Client(srv)
         uid, rids = seed(srv, me)
@@ -346,7 +355,7 @@ def main():
         log("%d CPUs, load %.2f; %d FastCGI processes; %g s per run; feed page %d bytes"
             % (info["cpus"], info["loadavg_before"][0], info["fastcgi_processes"], SECONDS, size))
         # every server's processes parse their templates and load their caches before the runs
-        for server in [x for x in (baseline, ceil) if x]:
+        for server in [x for x in (baseline, ceil, cold) if x]:
             warm = Client(server)
             warm.cookies = dict(base_me.cookies if server is baseline else me.cookies)
             for name, path in targets[1:]:
@@ -361,7 +370,11 @@ def main():
         runs, ceilings = [], []
         for name, path in [t for t in targets for _ in range(REPEAT if t[0] in sizes else 1)]:
             for c in CONNS:
+                first = len(runs)
                 runs.append(wrk(procs, srv, name, path, c, cookie, "bench-get.lua"))
+                if cold and name in sizes:
+                    runs.append(wrk(cold_procs, cold, name + " cold", path, c, cookie,
+                                    "bench-get.lua"))
                 if baseline and name in sizes:
                     # the same page on the baseline build, at once (before/after, same load)
                     runs.append(wrk(base_procs, baseline, name + " (base)", path, c, base_cookie,
@@ -371,7 +384,7 @@ def main():
                     ceilings.append(wrk(ceil_procs, ceil, "ceiling " + name,
                                         "/ceiling?bytes=%d" % sizes[name], c, cookie,
                                         "bench-get.lua"))
-                    for r in runs[-2 if baseline else -1:]:
+                    for r in runs[first:]:
                         r["ratio_to_ceiling"] = (r["rps"] / ceilings[-1]["rps"]
                                                  if ceilings[-1]["rps"] else None)
                         r["ceiling_index"] = len(ceilings) - 1
@@ -421,8 +434,9 @@ def main():
     finally:
         if static_file and os.path.exists(static_file):
             os.unlink(static_file)
-        if baseline:
-            baseline.stop()
+        for b in (baseline, cold):
+            if b:
+                b.stop()
         for s in (ceil, srv):
             if s:
                 s.stop()
@@ -479,11 +493,11 @@ def print_table(res):
         "srv p50", "statuses"))
     log("%-18s %5s %9s %8s %8s %7s %7s %9s %8s %9s" % ("", "", "", "", "", "", "", "ms/req",
                                                         "ms", ""))
-    based = any(r["target"].endswith(" (base)") for r in res["web"])
+    # the ceiling run after the last of the page's runs (its cold and baseline runs)
+    last = {r["ceiling_index"]: id(r) for r in res["web"] if "ceiling_index" in r}
     for r in res["web"] + res["write"]:
         rows = [r]
-        # the ceiling run after the page's (and its baseline's) run
-        if "ceiling_index" in r and (r["target"].endswith(" (base)") or not based):
+        if "ceiling_index" in r and last[r["ceiling_index"]] == id(r):
             rows.append(res["ceiling"][r["ceiling_index"]])
         for x in rows:
             page = x["target"] not in ("static",) and not x["target"].startswith("ceiling")

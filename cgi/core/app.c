@@ -7,6 +7,7 @@
 #include "core/config.h"
 #include "core/map.h"
 #include "core/metrics.h"
+#include "core/pagecache.h"
 #include "core/route.h"
 #include "core/secret.h"
 #include "core/session.h"
@@ -74,6 +75,7 @@ int fc_app_init(struct fc_app *app, const char *config_path)
         return FC_ERR;
     }
     fc_rec_set_app(app->rec, app);
+    app->pc = fc_pagecache_open(app->cfg, app->store);
     if (fc_auth_open(app->cfg, app->store, &app->auth)) {
         fprintf(stderr, "forkcast: cannot start the auth backend\n");
         return FC_ERR;
@@ -101,6 +103,7 @@ void fc_app_free(struct fc_app *app)
     if (app->access_log && app->access_log != stderr)
         fclose(app->access_log);
     fc_tmplcache_free(app->tpls);
+    fc_pagecache_free(app->pc);
     hdf_destroy(&app->cfg);
     memset(app, 0, sizeof *app);
 }
@@ -480,9 +483,14 @@ static void dispatch(struct fc_ctx *c)
         file_field_error(c, stray->name);
         return;
     }
+    /* a page kept for this viewer and session, valid still (core/pagecache.c) */
+    if ((route->flags & FC_ROUTE_CACHE) && fc_pagecache_begin(c))
+        return;
     status = route->fn(c);
     if (status)
         fc_error(c, status, hdf_get_value(c->hdf, "Error.Message", NULL));
+    if (route->flags & FC_ROUTE_CACHE)
+        fc_pagecache_end(c);
 }
 
 /* The 400 message for a field that is not text (NUL, another control character, bytes
@@ -630,6 +638,7 @@ void fc_app_after(struct fc_ctx *c)
         c->after[i].fn(c->app, c->after[i].arg);
         free(c->after[i].arg);
     }
+    fc_pagecache_req_free(&c->pcache);
     fc_request_free(&c->req);
     fc_resp_free(&c->resp);
     fc_user_clear(&c->user);

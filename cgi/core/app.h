@@ -8,6 +8,7 @@
 
 #include <ClearSilver.h>
 
+#include "core/pagecache.h"
 #include "core/proxy.h"
 #include "core/request.h"
 #include "core/response.h"
@@ -37,6 +38,7 @@ struct fc_app {
     FILE *access_log;
     struct fc_tmplcache *tpls; /* parsed templates (core/tmplcache.c), made on first use */
     int tpl_check_seconds;     /* Templates.CheckSeconds: files re-checked at most this often */
+    struct fc_pagecache *pc;   /* rendered pages (core/pagecache.c), NULL when off */
 };
 
 #define FC_MAX_ARGS  4
@@ -68,6 +70,7 @@ struct fc_ctx {
     double ms;         /* server time until the response was written, for metrics */
     struct fc_after after[FC_MAX_AFTER]; /* fc_app_defer's work, in order */
     int nafter;
+    struct fc_pagecache_req pcache; /* what the page cache did with this request */
 };
 
 /* Loads config, opens the store and auth backend, reads or creates the secret. */

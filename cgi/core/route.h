@@ -13,6 +13,7 @@ enum {
     FC_ROUTE_ADMIN = 2,  /* must be an admin (else 403) */
     FC_ROUTE_NOCSRF = 4, /* POST without CSRF check (JSON API with bearer tokens) */
     FC_ROUTE_PHOTO = 8,  /* the form may upload the review photo: a file part named "photo" */
+    FC_ROUTE_CACHE = 16, /* GET: the page may be kept per viewer and session (core/pagecache.c) */
 };
 
 struct fc_route {
@@ -32,6 +33,15 @@ int fc_route_match(const struct fc_route *table, size_t n, const char *method, c
 /* The fields route's form may send as file parts (its uploads, from its flags), NULL-terminated;
  * every other field is text, and a file part for it is refused before the handler runs. */
 const char *const *fc_route_files(const struct fc_route *route);
+
+/* What a cached route still does when its page comes from the cache (core/pagecache.c): fn(c)
+ * for the route of that pattern, its answer ignored. */
+struct fc_route_hit {
+    const char *pattern;
+    fc_handler fn;
+};
+/* The routes' work on a hit (cgi/route.c), ended by {NULL, NULL}. */
+extern const struct fc_route_hit fc_route_hits[];
 
 /* A page family's routes (each family keeps its table beside its handlers). */
 struct fc_route_group {

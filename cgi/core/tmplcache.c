@@ -211,9 +211,10 @@ NEOERR *fc_tmplcache_get(struct fc_tmplcache *tc, const char *name, HDF *fallbac
             ref->kept = t;
             return STATUS_OK;
         }
-        if (t)
+        if (t) {
+            tc->stats.reparses++;
             entry_drop(t);
-        else if (tc->n < TC_MAX)
+        } else if (tc->n < TC_MAX)
             t = &tc->t[tc->n++];
     }
     if (!t) {

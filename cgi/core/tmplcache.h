@@ -23,9 +23,11 @@ struct fc_tmplcache_ref {
 
 /* What a cache did so far (for tests and measurements). */
 struct fc_tmplcache_stats {
-    long parses; /* templates parsed (successfully or not) */
-    long checks; /* freshness checks of a kept template (each stats all its files) */
-    long hits;   /* gets answered with a kept parse */
+    long parses;   /* templates parsed (successfully or not) */
+    long checks;   /* freshness checks of a kept template (each stats all its files) */
+    long hits;     /* gets answered with a kept parse */
+    long reparses; /* kept templates parsed again (a file changed, a render failed): what a page
+                    * looks like may have changed (core/pagecache.c) */
 };
 
 /* An empty cache for the templates under dir, parsed with html escaping. A kept template's

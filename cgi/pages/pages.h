@@ -16,6 +16,8 @@ int page_profile_edit_form(struct fc_ctx *c);
 int page_profile_edit(struct fc_ctx *c);
 int page_restaurants(struct fc_ctx *c);
 int page_restaurant(struct fc_ctx *c);
+/* The restaurant page's work when its page comes from the page cache: the view it logs. */
+int page_restaurant_hit(struct fc_ctx *c);
 int page_friends(struct fc_ctx *c);
 int page_friend_action(struct fc_ctx *c);
 /* pages/confirm.c: the confirmation pages of unfriend, block and a review's deletion. */

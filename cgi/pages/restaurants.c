@@ -70,3 +70,13 @@ int page_restaurant(struct fc_ctx *c)
     /* the interaction log: a logged-in view of an existing restaurant */
     return pages_restaurant_view(c, id, 1);
 }
+
+int page_restaurant_hit(struct fc_ctx *c)
+{
+    struct fc_svc sv = fc_app_svc(c);
+    int64_t id = pages_arg_id(c, 0);
+    /* the view page_restaurant logs when it renders (fc_svc_restaurant_view's log) */
+    if (id)
+        fc_svc_restaurant_viewed(&sv, id);
+    return 0;
+}

@@ -1654,6 +1654,7 @@ static const struct fc_store_ops sqlite_ops = {
     .save_notes_of_user = fc_sqlite_save_notes_of_user,
     .session_user_get = fc_sqlite_session_user_get,
     .rest_view_get = fc_sqlite_rest_view_get,
+    .content_version = fc_sqlite_content_version,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -77,5 +77,7 @@ int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row
                          int *n);
 int fc_sqlite_notes_unread(struct fc_store *s, int64_t user_id, int *count);
 int fc_sqlite_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto);
+/* The content version (sqlite_version.c); see store.h. */
+int fc_sqlite_content_version(struct fc_store *s, int64_t *version);
 
 #endif

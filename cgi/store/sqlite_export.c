@@ -29,12 +29,13 @@ static const char *const ORDER[] = {
     "ec2_instance_events",
 };
 
-/* Not copied: bookkeeping and what is derived from other tables. */
+/* Not copied: bookkeeping (content_version: each database's own) and what is derived from other
+ * tables. */
 static int skipped(const char *table)
 {
     return strcmp(table, "schema_version") == 0 || strcmp(table, "restaurant_cuisines") == 0 ||
            strcmp(table, "feed_items") == 0 || strcmp(table, "restaurant_stats") == 0 ||
-           strncmp(table, "sqlite_", 7) == 0;
+           strcmp(table, "content_version") == 0 || strncmp(table, "sqlite_", 7) == 0;
 }
 
 static int rank(const char *table)

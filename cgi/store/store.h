@@ -667,6 +667,12 @@ struct fc_store_ops {
     int (*rest_view_get)(struct fc_store *s, int64_t rid, int64_t viewer,
                          struct fc_restaurant *rest, int *saved, struct fc_review *mine,
                          int *friends_count, double *friends_avg);
+    /* The content version (core/pagecache.c): a number that changes with every write of a row
+     * a page may show, by any process on any host, read cheaply before each cached page.
+     * SQLite: a one-row table moved by triggers (sql/016_content_version.sql,
+     * store/sqlite_version.c). NULL where the backend has no such number (DynamoDB): the page
+     * cache is off there. */
+    int (*content_version)(struct fc_store *s, int64_t *version);
 };
 
 struct fc_store {

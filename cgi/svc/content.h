@@ -160,6 +160,9 @@ int fc_svc_restaurant_reviews_page(const struct fc_svc *sv, int64_t id, const ch
 int fc_svc_restaurant_view(const struct fc_svc *sv, int64_t id, int max_reviews, int log_view,
                            struct fc_svc_restaurant_view *out, struct fc_svc_result *res);
 void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v);
+/* The view fc_svc_restaurant_view logs for a logged-in actor (after the answer), alone: for
+ * the page of restaurant id answered from the page cache (core/pagecache.c). */
+void fc_svc_restaurant_viewed(const struct fc_svc *sv, int64_t id);
 /* Up to max reviews of restaurant id the actor may see (404: no restaurant); *out malloc'ed
  * with their bodies: fc_review_rows_free(*out, *n). */
 int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,

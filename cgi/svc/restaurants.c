@@ -187,6 +187,12 @@ static void log_view(const struct fc_svc *sv, int64_t id)
     fc_svc_defer(sv, view_after, v);
 }
 
+void fc_svc_restaurant_viewed(const struct fc_svc *sv, int64_t id)
+{
+    if (fc_svc_actor_id(sv))
+        log_view(sv, id);
+}
+
 /* The reviews of restaurant id (known to exist) the actor may see: fc_svc_restaurant_reviews's
  * read, without reading the restaurant again. */
 static int reviews_of(const struct fc_svc *sv, int64_t id, int max, struct fc_review_row **out,

@@ -1671,6 +1671,40 @@ static void test_rest_long_text(void **state)
     free(city);
 }
 
+/* The page cache's content version (core/pagecache.c): every write of what a page shows moves
+ * it; a session's use and a view (the interaction log) do not. A backend without it (DynamoDB)
+ * has no operation: the cache is off there. */
+static void test_content_version(void **state)
+{
+    int64_t v0, v, wes;
+    (void)state;
+    if (!S->ops->content_version) {
+        assert_string_equal(S->ops->name, "dynamodb");
+        return;
+    }
+    assert_int_equal(S->ops->content_version(S, &v0), FC_OK);
+    wes = mkuser("wes");
+    assert_int_equal(S->ops->content_version(S, &v), FC_OK);
+    assert_true(v > v0);
+    v0 = v;
+    assert_int_equal(S->ops->session_create(S, "cv-session", wes, 1000), FC_OK);
+    assert_int_equal(S->ops->session_touch(S, "cv-session", 2000), FC_OK);
+    assert_int_equal(S->ops->event_add(S, wes, r1, "view", 1, 2000), FC_OK);
+    assert_int_equal(S->ops->content_version(S, &v), FC_OK);
+    assert_true(v == v0);
+    put_review(wes, r1, 4, 3000);
+    assert_int_equal(S->ops->content_version(S, &v), FC_OK);
+    assert_true(v > v0);
+    v0 = v;
+    assert_int_equal(S->ops->save_put(S, wes, r2, 3001), FC_OK);
+    assert_int_equal(S->ops->content_version(S, &v), FC_OK);
+    assert_true(v > v0);
+    v0 = v;
+    assert_int_equal(S->ops->avatar_set(S, wes, "avatar-key", 3002), FC_OK);
+    assert_int_equal(S->ops->content_version(S, &v), FC_OK);
+    assert_true(v > v0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1698,6 +1732,7 @@ int main(void)
         cmocka_unit_test(test_avatars),
         cmocka_unit_test(test_save_notes),
         cmocka_unit_test(test_rest_long_text),
+        cmocka_unit_test(test_content_version),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
