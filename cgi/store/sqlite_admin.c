@@ -58,8 +58,7 @@ int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, str
         goto out;
     if (prepare(db, "SELECT count(*) FROM users" ADMIN_USER_WHERE, &st))
         goto out;
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, (int)q->role);
+    fc_sqlite_bind(st, "ti", text, (int)q->role);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto out;
     *total = sqlite3_column_int(st, 0);
@@ -71,10 +70,7 @@ int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, str
                     " ORDER BY username COLLATE NOCASE, id LIMIT ?3 OFFSET ?4",
                     &st))
             goto out;
-        sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, (int)q->role);
-        sqlite3_bind_int(st, 3, q->limit);
-        sqlite3_bind_int(st, 4, q->offset > 0 ? q->offset : 0);
+        fc_sqlite_bind(st, "tiii", text, (int)q->role, q->limit, q->offset > 0 ? q->offset : 0);
         if (fc_sqlite_rows(db, st, admin_user_cols, FC_ARRAY_LEN(admin_user_cols), out, sizeof *out,
                            q->limit, n, "user search"))
             goto out;

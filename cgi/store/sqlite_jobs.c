@@ -103,14 +103,8 @@ int fc_sqlite_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now)
                 "'queued', ?, '{}', ?, ?, ?, ?, ?)",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, j->type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, j->dedupe_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, j->payload[0] ? j->payload : "{}", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, j->message, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, j->max_attempts > 0 ? j->max_attempts : 0);
-    sqlite3_bind_int64(st, 6, j->run_at_ms);
-    sqlite3_bind_int64(st, 7, now);
-    sqlite3_bind_int64(st, 8, now);
+    fc_sqlite_bind(st, "ttttilll", j->type, j->dedupe_key, j->payload[0] ? j->payload : "{}",
+                   j->message, j->max_attempts > 0 ? j->max_attempts : 0, j->run_at_ms, now, now);
     r = sqlite3_step(st);
     if (r == SQLITE_DONE) {
         id = sqlite3_last_insert_rowid(db);
@@ -146,11 +140,7 @@ int fc_sqlite_job_claim(struct fc_store *s, const char *types, const char *worke
                 "RETURNING " JOB_COLS,
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, types ? types : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now_ms);
-    sqlite3_bind_int64(st, 4, lease_ms);
-    sqlite3_bind_int64(st, 5, now_ms / 1000);
+    fc_sqlite_bind(st, "ttlll", types ? types : "", worker, now_ms, lease_ms, now_ms / 1000);
     rc = job_one(db, st, out, "job claim");
     if (rc == FC_OK && sqlite3_step(st) != SQLITE_DONE) /* finish the statement */
         rc = FC_ERR;
@@ -174,15 +164,8 @@ int fc_sqlite_job_update(struct fc_store *s, const struct fc_job *j, int64_t now
                 "ELSE 0 END WHERE id = ?8 AND state = 'running' AND worker = ?9",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, j->state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, j->progress[0] ? j->progress : "{}", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, j->message, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, j->attempts);
-    sqlite3_bind_int64(st, 5, j->run_at_ms);
-    sqlite3_bind_int64(st, 6, j->lease_until_ms);
-    sqlite3_bind_int64(st, 7, now);
-    sqlite3_bind_int64(st, 8, j->id);
-    sqlite3_bind_text(st, 9, j->worker, -1, SQLITE_STATIC);
+    fc_sqlite_bind(st, "tttillllt", j->state, j->progress[0] ? j->progress : "{}", j->message,
+                   j->attempts, j->run_at_ms, j->lease_until_ms, now, j->id, j->worker);
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = sqlite3_changes(db) == 1 ? FC_OK : FC_NOTFOUND;
     return fc_sqlite_finish(db, st, rc, "job update");
@@ -201,9 +184,7 @@ int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, 
                 "state = ?2) ORDER BY id DESC LIMIT ?3",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, state ? state : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, max);
+    fc_sqlite_bind(st, "tti", type ? type : "", state ? state : "", max);
     rc = fc_sqlite_rows(db, st, job_cols, FC_ARRAY_LEN(job_cols), out, sizeof *out, max, n,
                         "job list");
     sqlite3_finalize(st);
@@ -337,8 +318,7 @@ int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
                 "created_at, instance_id LIMIT ?",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, client_token, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, max);
+    fc_sqlite_bind(st, "ti", client_token, max);
     return instance_rows(db, st, out, max, n, "instance by token");
 }
 
@@ -368,10 +348,7 @@ int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e
                 "(?, ?, ?, ?)",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, e->instance_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, e->state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, e->detail, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, e->at_ms);
+    fc_sqlite_bind(st, "tttl", e->instance_id, e->state, e->detail, e->at_ms);
     if (sqlite3_step(st) == SQLITE_DONE) {
         e->id = sqlite3_last_insert_rowid(db);
         rc = FC_OK;
@@ -400,8 +377,7 @@ int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
                 "?2) ORDER BY at_ms, id",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, max);
+    fc_sqlite_bind(st, "ti", instance_id, max);
     rc = fc_sqlite_rows(db, st, event_cols, FC_ARRAY_LEN(event_cols), out, sizeof *out, max, n,
                         "instance events");
     sqlite3_finalize(st);

@@ -1,10 +1,11 @@
 /* store/sqlite_stmt: the statement helpers the SQLite backend's modules (sqlite_*.c) share:
- * preparing with the failure logged, a text column into a buffer, a row into a struct by a
- * table of its columns (one row, or up to max of them), and the end of an operation (log a failure,
- * finalize). */
+ * preparing with the failure logged, binding parameters from a list of their types, a text
+ * column into a buffer, a row into a struct by a table of its columns (one row, or up to max of
+ * them), and the end of an operation (log a failure, finalize). */
 #include "core/util.h"
 #include "store/sqlite.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +22,26 @@ int fc_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const cha
         return FC_ERR;
     }
     return FC_OK;
+}
+
+void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    for (int i = 0; types[i]; i++) {
+        switch (types[i]) {
+        case 'l':
+            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+            break;
+        case 'i':
+            sqlite3_bind_int(st, i + 1, va_arg(ap, int));
+            break;
+        case 't':
+            sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_STATIC);
+            break;
+        }
+    }
+    va_end(ap);
 }
 
 void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n)
@@ -75,6 +96,22 @@ int fc_sqlite_rows(sqlite3 *db, sqlite3_stmt *st, const struct fc_sqlite_col *co
     }
     *n = k;
     return FC_OK;
+}
+
+int fc_sqlite_list(sqlite3 *db, const char *sql, int64_t id, const struct fc_sqlite_col *cols,
+                   size_t ncols, void *out, size_t elem, int max, int *n, const char *what)
+{
+    sqlite3_stmt *st;
+    int rc;
+    *n = 0;
+    if (max <= 0)
+        return FC_OK;
+    if (fc_sqlite_prepare(db, sql, &st, what))
+        return FC_ERR;
+    fc_sqlite_bind(st, "li", id, max);
+    rc = fc_sqlite_rows(db, st, cols, ncols, out, elem, max, n, what);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int fc_sqlite_finish(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what)

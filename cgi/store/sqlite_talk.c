@@ -72,9 +72,7 @@ int fc_sqlite_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant
         return FC_NOTFOUND;
     if (prep(db, "INSERT INTO likes (review_id, user_id, created_at) VALUES (?, ?, ?)", &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, review_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, now);
+    fc_sqlite_bind(st, "lll", review_id, user_id, now);
     return run(db, st);
 }
 
@@ -85,8 +83,7 @@ int fc_sqlite_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id
     int rc;
     if (prep(db, "DELETE FROM likes WHERE review_id = ? AND user_id = ?", &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, review_id);
-    sqlite3_bind_int64(st, 2, user_id);
+    fc_sqlite_bind(st, "ll", review_id, user_id);
     if ((rc = run(db, st)))
         return rc;
     return sqlite3_changes(db) ? FC_OK : FC_NOTFOUND;
@@ -129,8 +126,7 @@ int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t
                  "1 FROM likes m WHERE m.review_id = j.value AND m.user_id = ?2) FROM (SELECT "
                  "DISTINCT value FROM json_each(?1)) j")))
         goto out;
-    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, viewer);
+    fc_sqlite_bind(st, "tl", json, viewer);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         for (int i = 0; i < n; i++)
@@ -168,11 +164,7 @@ int fc_sqlite_comment_add(struct fc_store *s, struct fc_comment *c)
              "VALUES (?, ?, ?, ?, ?)",
              &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, c->review_id);
-    sqlite3_bind_int64(st, 2, c->restaurant_id);
-    sqlite3_bind_int64(st, 3, c->user_id);
-    sqlite3_bind_text(st, 4, c->body, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, c->created_at);
+    fc_sqlite_bind(st, "llltl", c->review_id, c->restaurant_id, c->user_id, c->body, c->created_at);
     if ((rc = run(db, st)))
         return rc == FC_EXISTS ? FC_NOTFOUND : rc; /* a foreign key: the user or review */
     c->id = sqlite3_last_insert_rowid(db);
@@ -243,9 +235,7 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
     /* cached (fc_sqlite_cached): restaurant pages ask this each time */
     if (!(st = fc_sqlite_cached(s, sql)))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, viewer);
-    sqlite3_bind_int64(st, 2, review_id ? review_id : restaurant_id);
-    sqlite3_bind_int(st, 3, max);
+    fc_sqlite_bind(st, "lli", viewer, review_id ? review_id : restaurant_id, max);
     rc = fc_sqlite_rows(db, st, comment_row_cols, FC_ARRAY_LEN(comment_row_cols), out, sizeof *out,
                         max, n, "talk");
     sqlite3_reset(st);
@@ -262,13 +252,8 @@ int fc_sqlite_note_add(struct fc_store *s, struct fc_note *nt)
              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
              &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, nt->user_id);
-    sqlite3_bind_int64(st, 2, nt->actor_id);
-    sqlite3_bind_int(st, 3, nt->kind);
-    sqlite3_bind_int64(st, 4, nt->review_id);
-    sqlite3_bind_int64(st, 5, nt->restaurant_id);
-    sqlite3_bind_int64(st, 6, nt->comment_id);
-    sqlite3_bind_int64(st, 7, nt->created_at);
+    fc_sqlite_bind(st, "llillll", nt->user_id, nt->actor_id, nt->kind, nt->review_id,
+                   nt->restaurant_id, nt->comment_id, nt->created_at);
     if ((rc = run(db, st)))
         return rc;
     nt->id = sqlite3_last_insert_rowid(db);
@@ -287,26 +272,16 @@ static const struct fc_sqlite_col note_row_cols[] = {
 int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
                          int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st;
-    int rc;
-    *n = 0;
-    if (prep(db,
-             "SELECT n.id, n.user_id, n.actor_id, n.kind, n.review_id, n.restaurant_id, "
-             "n.comment_id, n.created_at, u.username, u.display_name, u.disabled, " REL_OF(
-                 "n.actor_id") ", coalesce(x.name, ''), n.id > coalesce((SELECT seen_id FROM "
-                               "notes_seen WHERE user_id = ?1), 0) FROM notes n JOIN users u ON "
-                               "u.id = n.actor_id LEFT JOIN restaurants x ON x.id = "
-                               "n.restaurant_id WHERE n.user_id = ?1 AND " NOTE_LIVE
-                               " ORDER BY n.id DESC LIMIT ?2",
-             &st))
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, max);
-    rc = fc_sqlite_rows(db, st, note_row_cols, FC_ARRAY_LEN(note_row_cols), out, sizeof *out, max,
-                        n, "talk");
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_list(
+        fc_sqlite_db(s),
+        "SELECT n.id, n.user_id, n.actor_id, n.kind, n.review_id, n.restaurant_id, "
+        "n.comment_id, n.created_at, u.username, u.display_name, u.disabled, " REL_OF(
+            "n.actor_id") ", coalesce(x.name, ''), n.id > coalesce((SELECT seen_id FROM "
+                          "notes_seen WHERE user_id = ?1), 0) FROM notes n JOIN users u ON "
+                          "u.id = n.actor_id LEFT JOIN restaurants x ON x.id = "
+                          "n.restaurant_id WHERE n.user_id = ?1 AND " NOTE_LIVE
+                          " ORDER BY n.id DESC LIMIT ?2",
+        user_id, note_row_cols, FC_ARRAY_LEN(note_row_cols), out, sizeof *out, max, n, "talk");
 }
 
 /* One query over the unread ones only (index notes_user from the last seen id); the rule is
@@ -344,7 +319,6 @@ int fc_sqlite_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto)
              "UPDATE SET seen_id = max(seen_id, excluded.seen_id)",
              &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, upto);
+    fc_sqlite_bind(st, "ll", user_id, upto);
     return run(db, st);
 }
