@@ -1416,14 +1416,16 @@ static int cmp_by_mutual(const void *a, const void *b)
     return cmp_by_name(a, b);
 }
 
+/* The profile attributes a person in a list shows. */
+#define PERSON_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_person, member, #member)
+static const struct dynamo_field person_fields[] = {
+    PERSON_FIELD('n', id), PERSON_FIELD('s', username), PERSON_FIELD('s', display_name),
+    PERSON_FIELD('s', city), PERSON_FIELD('s', visibility)};
+
 static void person_from(json_object *it, struct fc_person *p)
 {
     memset(p, 0, sizeof *p);
-    p->id = dynamo_get_n(it, "id");
-    dynamo_copy_s(it, "username", p->username, sizeof p->username);
-    dynamo_copy_s(it, "display_name", p->display_name, sizeof p->display_name);
-    dynamo_copy_s(it, "city", p->city, sizeof p->city);
-    dynamo_copy_s(it, "visibility", p->visibility, sizeof p->visibility);
+    dynamo_fields_get(it, p, person_fields, FC_ARRAY_LEN(person_fields));
 }
 
 /* Reads the profiles of ids (with order values, or NULL) into a malloc'ed array of people,
