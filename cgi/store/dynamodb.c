@@ -466,6 +466,13 @@ void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk)
     json_object_array_add(k->list, dynamo_key(pk, sk));
 }
 
+void dynamo_keys_add_user(struct dynamo_keys *k, int64_t uid)
+{
+    char pk[32];
+    dynamo_user_pk(pk, uid);
+    dynamo_keys_add(k, pk, "PROFILE");
+}
+
 void dynamo_keys_free(struct dynamo_keys *k)
 {
     json_object_put(k->list);

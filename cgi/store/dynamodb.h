@@ -152,6 +152,8 @@ struct dynamo_keys {
 };
 void dynamo_keys_init(struct dynamo_keys *k);
 void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk);
+/* Adds the key of user uid's profile item. */
+void dynamo_keys_add_user(struct dynamo_keys *k, int64_t uid);
 void dynamo_keys_free(struct dynamo_keys *k);
 /* Reads every key (100 per call, unprocessed keys again) with projection (NULL: whole items)
  * into *found (new: the caller puts it), an object from "pk\x1fsk" to the item. */
