@@ -466,6 +466,13 @@ void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk)
     json_object_array_add(k->list, dynamo_key(pk, sk));
 }
 
+void dynamo_keys_add_user(struct dynamo_keys *k, int64_t uid)
+{
+    char pk[32];
+    dynamo_user_pk(pk, uid);
+    dynamo_keys_add(k, pk, "PROFILE");
+}
+
 void dynamo_keys_free(struct dynamo_keys *k)
 {
     json_object_put(k->list);
@@ -799,23 +806,21 @@ int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *
 
 /* ---- users ----------------------------------------------------------------------------------- */
 
+/* A user's plain attributes (the profile item's; bio and cuisines are heap strings, visibility
+ * has a default and saves_private is a flag: by hand). */
+#define USER_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_user, member, #member)
+static const struct dynamo_field user_fields[] = {
+    USER_FIELD('n', id),           USER_FIELD('s', username), USER_FIELD('s', email),
+    USER_FIELD('s', pw_hash),      USER_FIELD('s', ext_id),   USER_FIELD('s', auth_id),
+    USER_FIELD('s', display_name), USER_FIELD('s', city),     USER_FIELD('s', price),
+    USER_FIELD('n', is_admin),     USER_FIELD('n', disabled), USER_FIELD('n', created_at)};
+
 int dynamo_item_user(json_object *it, struct fc_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->id = dynamo_get_n(it, "id");
-    dynamo_copy_s(it, "username", u->username, sizeof u->username);
-    dynamo_copy_s(it, "email", u->email, sizeof u->email);
-    dynamo_copy_s(it, "pw_hash", u->pw_hash, sizeof u->pw_hash);
-    dynamo_copy_s(it, "ext_id", u->ext_id, sizeof u->ext_id);
-    dynamo_copy_s(it, "auth_id", u->auth_id, sizeof u->auth_id);
-    dynamo_copy_s(it, "display_name", u->display_name, sizeof u->display_name);
-    dynamo_copy_s(it, "city", u->city, sizeof u->city);
-    dynamo_copy_s(it, "price", u->price, sizeof u->price);
+    dynamo_fields_get(it, u, user_fields, FC_ARRAY_LEN(user_fields));
     dynamo_copy_s(it, "visibility", u->visibility, sizeof u->visibility);
     u->saves_private = dynamo_get_n(it, "saves_private") != 0;
-    u->is_admin = (int)dynamo_get_n(it, "is_admin");
-    u->disabled = (int)dynamo_get_n(it, "disabled");
-    u->created_at = dynamo_get_n(it, "created_at");
     if (fc_user_set_bio(u, dynamo_get_s(it, "bio")) ||
         fc_user_set_cuisines(u, dynamo_get_s(it, "cuisines"))) {
         fc_user_clear(u);
@@ -879,41 +884,69 @@ void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *
     }
 }
 
+int dynamo_get_fields(struct fc_dynamo *d, const char *pk, const char *sk,
+                      const struct dynamo_field *f, size_t nf, void *rec, size_t size)
+{
+    json_object *it;
+    int rc = dynamo_get(d, pk, sk, NULL, &it);
+    if (rc == FC_OK) {
+        memset(rec, 0, size);
+        dynamo_fields_get(it, rec, f, nf);
+    }
+    json_object_put(it);
+    return rc;
+}
+
+struct rows_ctx {
+    const struct dynamo_field *f;
+    size_t nf, elem;
+    char *out;
+    int n, max;
+};
+
+static int rows_each(void *ctx, json_object *it)
+{
+    struct rows_ctx *c = ctx;
+    char *rec = c->out + (size_t)c->n++ * c->elem;
+    memset(rec, 0, c->elem);
+    dynamo_fields_get(it, rec, c->f, c->nf);
+    return c->n >= c->max ? 1 : 0;
+}
+
+int dynamo_rows(struct fc_dynamo *d, const char *op, json_object *req, const struct dynamo_field *f,
+                size_t nf, void *out, size_t elem, int max, int *n)
+{
+    struct rows_ctx c = {f, nf, elem, out, 0, max};
+    int rc = max > 0 ? dynamo_each(d, op, req, 0, rows_each, &c) : FC_OK;
+    json_object_put(req);
+    *n = rc == FC_OK ? c.n : 0;
+    return rc;
+}
+
 json_object *dynamo_user_item(const struct fc_user *u)
 {
     json_object *it;
     char pk[32], sk2[600];
     dynamo_user_pk(pk, u->id);
     it = dynamo_item_new(pk, "PROFILE", "user");
-    dynamo_set(it, "id", dynamo_n(u->id));
-    dynamo_set(it, "username", dynamo_s(u->username));
-    dynamo_set(it, "email", dynamo_s(u->email));
-    dynamo_set(it, "pw_hash", dynamo_s(u->pw_hash));
-    dynamo_set(it, "ext_id", dynamo_s(u->ext_id));
-    dynamo_set(it, "auth_id", dynamo_s(u->auth_id));
-    dynamo_set(it, "display_name", dynamo_s(u->display_name));
+    dynamo_fields_set(it, u, user_fields, FC_ARRAY_LEN(user_fields));
     dynamo_set(it, "bio", dynamo_s(u->bio));
-    dynamo_set(it, "city", dynamo_s(u->city));
     dynamo_set(it, "cuisines", dynamo_s(u->cuisines));
-    dynamo_set(it, "price", dynamo_s(u->price));
     dynamo_set(it, "visibility", dynamo_s(u->visibility[0] ? u->visibility : "public"));
     dynamo_set(it, "saves_private", dynamo_n(u->saves_private != 0));
-    dynamo_set(it, "is_admin", dynamo_n(u->is_admin));
-    dynamo_set(it, "disabled", dynamo_n(u->disabled));
-    dynamo_set(it, "created_at", dynamo_n(u->created_at));
     dynamo_set(it, "gsi2pk", dynamo_s("USERS"));
     user_sort_key(sk2, sizeof sk2, u->display_name, u->id);
     dynamo_set(it, "gsi2sk", dynamo_s(sk2));
     return it;
 }
 
-/* Adds a Put of a uniqueness item (pk -> uid) that must not exist yet. */
-static void tx_unique(struct fc_dynamo *d, json_object *items, const char *pk, int64_t uid)
+void dynamo_tx_unique(struct fc_dynamo *d, json_object *items, const char *pk, const char *attr,
+                      int64_t id)
 {
     json_object *a = dynamo_tx_add(d, items, "Put"), *it = json_object_new_object();
     dynamo_set(it, "pk", dynamo_s(pk));
     dynamo_set(it, "sk", dynamo_s("UNIQUE"));
-    dynamo_set(it, "uid", dynamo_n(uid));
+    dynamo_set(it, attr, dynamo_n(id));
     json_object_object_add(a, "Item", it);
     dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
 }
@@ -932,17 +965,17 @@ static int d_user_create(struct fc_store *s, struct fc_user *u)
     items = json_object_new_array();
     dynamo_lower(low, sizeof low, u->username);
     snprintf(key, sizeof key, "UNAME#%s", low);
-    tx_unique(d, items, key, id);
+    dynamo_tx_unique(d, items, key, "uid", id);
     dynamo_lower(low, sizeof low, u->email);
     snprintf(key, sizeof key, "EMAIL#%s", low);
-    tx_unique(d, items, key, id);
+    dynamo_tx_unique(d, items, key, "uid", id);
     if (u->ext_id[0]) {
         snprintf(key, sizeof key, "UEXT#%s", u->ext_id);
-        tx_unique(d, items, key, id);
+        dynamo_tx_unique(d, items, key, "uid", id);
     }
     if (u->auth_id[0]) {
         snprintf(key, sizeof key, "UEXT#%s", u->auth_id);
-        tx_unique(d, items, key, id);
+        dynamo_tx_unique(d, items, key, "uid", id);
     }
     u->id = id;
     u->created_at = created;
@@ -1034,7 +1067,7 @@ static int d_user_link_auth(struct fc_store *s, int64_t id, const char *auth_id)
     int rc;
 
     snprintf(key, sizeof key, "UEXT#%s", auth_id);
-    tx_unique(d, items, key, id);
+    dynamo_tx_unique(d, items, key, "uid", id);
     a = dynamo_tx_add(d, items, "Update");
     dynamo_user_pk(pk, id);
     json_object_object_add(a, "Key", dynamo_key(pk, "PROFILE"));

@@ -152,6 +152,8 @@ struct dynamo_keys {
 };
 void dynamo_keys_init(struct dynamo_keys *k);
 void dynamo_keys_add(struct dynamo_keys *k, const char *pk, const char *sk);
+/* Adds the key of user uid's profile item. */
+void dynamo_keys_add_user(struct dynamo_keys *k, int64_t uid);
 void dynamo_keys_free(struct dynamo_keys *k);
 /* Reads every key (100 per call, unprocessed keys again) with projection (NULL: whole items)
  * into *found (new: the caller puts it), an object from "pk\x1fsk" to the item. */
@@ -214,6 +216,19 @@ struct dynamo_field {
 void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_field *f, size_t n);
 /* Reads each of the n fields of rec from item (borrowed): "" / 0 when absent. */
 void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n);
+/* Runs req (op "Query" or "Scan"; freed here) into out: at most max items of elem bytes, each
+ * zeroed and read by the nf fields f; *n the items read. FC_OK (also for max <= 0, without a
+ * call) or an error, *n 0. */
+/* GetItem of (pk, sk) read into rec (size bytes, zeroed) by the nf fields f: FC_OK,
+ * FC_NOTFOUND (rec untouched) or FC_ERR. */
+int dynamo_get_fields(struct fc_dynamo *d, const char *pk, const char *sk,
+                      const struct dynamo_field *f, size_t nf, void *rec, size_t size);
+/* Adds to the transaction items a Put of the uniqueness item (pk, "UNIQUE") whose attribute
+ * attr is id, on condition that there is none yet. */
+void dynamo_tx_unique(struct fc_dynamo *d, json_object *items, const char *pk, const char *attr,
+                      int64_t id);
+int dynamo_rows(struct fc_dynamo *d, const char *op, json_object *req, const struct dynamo_field *f,
+                size_t nf, void *out, size_t elem, int max, int *n);
 
 /* The profile attributes (not the relation sets) as a projection. */
 #define DYNAMO_USER_PROJ                                                                           \

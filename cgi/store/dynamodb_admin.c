@@ -459,48 +459,60 @@ struct load {
     struct grow items, users, ratings, events, views, friends, blocks;
 };
 
+/* The attributes of a restaurant, a profile, a review and a save or view read into the
+ * recommender's records (an event's type is its sort key's). */
+static const struct dynamo_field item_fields[] = {
+    DYNAMO_FIELD('n', struct rec_item, id, "id"), DYNAMO_FIELD('s', struct rec_item, city, "city"),
+    DYNAMO_FIELD('s', struct rec_item, price, "price"),
+    DYNAMO_FIELD('s', struct rec_item, cuisines, "cuisines"),
+    DYNAMO_FIELD('s', struct rec_item, name, "name")};
+static const struct dynamo_field user_fields[] = {
+    DYNAMO_FIELD('n', struct rec_user, id, "id"), DYNAMO_FIELD('s', struct rec_user, city, "city"),
+    DYNAMO_FIELD('s', struct rec_user, price, "price"),
+    DYNAMO_FIELD('s', struct rec_user, cuisines, "cuisines"),
+    DYNAMO_FIELD('s', struct rec_user, name, "display_name")};
+static const struct dynamo_field rating_fields[] = {
+    DYNAMO_FIELD('n', struct rec_rating, user, "user_id"),
+    DYNAMO_FIELD('n', struct rec_rating, item, "restaurant_id"),
+    DYNAMO_FIELD('n', struct rec_rating, stars, "stars"),
+    DYNAMO_FIELD('n', struct rec_rating, at, "created_at")};
+static const struct dynamo_field event_fields[] = {
+    DYNAMO_FIELD('n', struct rec_event, user, "user_id"),
+    DYNAMO_FIELD('n', struct rec_event, item, "restaurant_id"),
+    DYNAMO_FIELD('n', struct rec_event, at, "created_at")};
+
+/* A new record of g read from it by the n fields f; NULL when out of memory. */
+static void *load_fields(struct grow *g, json_object *it, const struct dynamo_field *f, size_t n)
+{
+    void *x = grow_next(g);
+    if (x)
+        dynamo_fields_get(it, x, f, n);
+    return x;
+}
+
 static int load_each(void *ctx, json_object *it)
 {
     struct load *l = ctx;
     const char *pk = dynamo_get_s(it, "pk"), *sk = dynamo_get_s(it, "sk");
     if (strcmp(sk, "RESTAURANT") == 0 && strncmp(pk, "RST#", 4) == 0) {
-        struct rec_item *x = grow_next(&l->items);
-        if (!x)
+        if (!load_fields(&l->items, it, item_fields, FC_ARRAY_LEN(item_fields)))
             return FC_ERR;
-        x->id = dynamo_get_n(it, "id");
-        dynamo_copy_s(it, "city", x->city, sizeof x->city);
-        dynamo_copy_s(it, "price", x->price, sizeof x->price);
-        dynamo_copy_s(it, "cuisines", x->cuisines, sizeof x->cuisines);
-        dynamo_copy_s(it, "name", x->name, sizeof x->name);
     } else if (strncmp(pk, "U#", 2) != 0 && strncmp(pk, "EV#", 3) != 0) {
         return 0;
     } else if (strcmp(sk, "PROFILE") == 0) {
-        struct rec_user *x;
         if (dynamo_get_n(it, "disabled"))
             return 0;
-        if (!(x = grow_next(&l->users)))
+        if (!load_fields(&l->users, it, user_fields, FC_ARRAY_LEN(user_fields)))
             return FC_ERR;
-        x->id = dynamo_get_n(it, "id");
-        dynamo_copy_s(it, "city", x->city, sizeof x->city);
-        dynamo_copy_s(it, "price", x->price, sizeof x->price);
-        dynamo_copy_s(it, "cuisines", x->cuisines, sizeof x->cuisines);
-        dynamo_copy_s(it, "display_name", x->name, sizeof x->name);
     } else if (strncmp(sk, "R#", 2) == 0) {
-        struct rec_rating *x = grow_next(&l->ratings);
-        if (!x)
+        if (!load_fields(&l->ratings, it, rating_fields, FC_ARRAY_LEN(rating_fields)))
             return FC_ERR;
-        x->user = dynamo_get_n(it, "user_id");
-        x->item = dynamo_get_n(it, "restaurant_id");
-        x->stars = (int)dynamo_get_n(it, "stars");
-        x->at = dynamo_get_n(it, "created_at");
     } else if (strncmp(sk, "SV#", 3) == 0 || strncmp(sk, "view#", 5) == 0) {
-        struct rec_event *x = grow_next(sk[0] == 'S' ? &l->events : &l->views);
+        struct rec_event *x = load_fields(sk[0] == 'S' ? &l->events : &l->views, it, event_fields,
+                                          FC_ARRAY_LEN(event_fields));
         if (!x)
             return FC_ERR;
-        x->user = dynamo_get_n(it, "user_id");
-        x->item = dynamo_get_n(it, "restaurant_id");
         x->type = sk[0] == 'S' ? REC_EV_SAVE : REC_EV_VIEW;
-        x->at = dynamo_get_n(it, "created_at");
     } else if (strncmp(sk, "G#F#", 4) == 0 || strncmp(sk, "G#B#", 4) == 0) {
         int64_t a = dynamo_get_n(it, "user_id"), b = dynamo_get_n(it, "other_id");
         struct rec_edge *x;
@@ -582,18 +594,15 @@ int dynamo_rec_load(struct fc_store *s, struct rec_dataset *d)
         qsort(l.items.a, l.items.n, l.items.elem, cmp_item_id);
     if (l.users.n > 1)
         qsort(l.users.a, l.users.n, l.users.elem, cmp_user_id);
-    d->items = l.items.a;
-    d->n_items = l.items.n;
-    d->users = l.users.a;
-    d->n_users = l.users.n;
-    d->ratings = l.ratings.a;
-    d->n_ratings = l.ratings.n;
-    d->events = l.events.a;
-    d->n_events = l.events.n;
-    d->friends = l.friends.a;
-    d->n_friends = l.friends.n;
-    d->blocks = l.blocks.a;
-    d->n_blocks = l.blocks.n;
+/* the dataset's array f (and its count n_f) is what l gathered in its f */
+#define TAKE(f) (d->f = l.f.a, d->n_##f = l.f.n)
+    TAKE(items);
+    TAKE(users);
+    TAKE(ratings);
+    TAKE(events);
+    TAKE(friends);
+    TAKE(blocks);
+#undef TAKE
     return FC_OK;
 out:
     free(l.items.a);

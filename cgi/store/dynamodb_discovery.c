@@ -116,11 +116,8 @@ static int friends_ratings(struct fc_dynamo *d, int64_t viewer, struct fc_restau
     dynamo_val(req, ":review", dynamo_n(FC_FEED_REVIEW));
     if ((rc = dynamo_each(d, "Query", req, 0, fr_each, &c)))
         goto out;
-    for (size_t i = 0; i < c.n; i++) {
-        char upk[32];
-        dynamo_user_pk(upk, c.e[i].uid);
-        dynamo_keys_add(&k, upk, "PROFILE");
-    }
+    for (size_t i = 0; i < c.n; i++)
+        dynamo_keys_add_user(&k, c.e[i].uid);
     if (c.n && (rc = dynamo_batch_get(d, &k, "#disabled", &au)))
         goto out;
     if (n > 1)

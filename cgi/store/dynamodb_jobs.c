@@ -92,15 +92,10 @@ json_object *dynamo_job_item(const struct fc_job *j)
 
 int dynamo_job_get(struct fc_store *s, int64_t id, struct fc_job *out)
 {
-    json_object *it;
     char pk[32];
-    int rc;
     job_pk(pk, id);
-    rc = dynamo_get(D(s), pk, "JOB", NULL, &it);
-    if (rc == FC_OK)
-        item_job(it, out);
-    json_object_put(it);
-    return rc;
+    return dynamo_get_fields(D(s), pk, "JOB", job_fields, FC_ARRAY_LEN(job_fields), out,
+                             sizeof *out);
 }
 
 int dynamo_job_by_key(struct fc_store *s, const char *key, struct fc_job *out)
@@ -124,7 +119,7 @@ int dynamo_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now)
 {
     struct fc_dynamo *d = D(s);
     struct fc_job n;
-    json_object *items, *a, *it;
+    json_object *items, *a;
     int64_t id;
     int rc;
 
@@ -147,13 +142,7 @@ int dynamo_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now)
     if (n.dedupe_key[0]) {
         char pk[256];
         snprintf(pk, sizeof pk, "JOBKEY#%s", n.dedupe_key);
-        a = dynamo_tx_add(d, items, "Put");
-        it = json_object_new_object();
-        dynamo_set(it, "pk", dynamo_s(pk));
-        dynamo_set(it, "sk", dynamo_s("UNIQUE"));
-        dynamo_set(it, "jid", dynamo_n(id));
-        json_object_object_add(a, "Item", it);
-        dynamo_expr(a, "ConditionExpression", "attribute_not_exists(#pk)");
+        dynamo_tx_unique(d, items, pk, "jid", id);
     }
     a = dynamo_tx_add(d, items, "Put");
     json_object_object_add(a, "Item", dynamo_job_item(&n));
@@ -450,15 +439,10 @@ json_object *dynamo_instance_item(const struct fc_instance *in)
 
 int dynamo_instance_get(struct fc_store *s, const char *instance_id, struct fc_instance *out)
 {
-    json_object *it;
     char pk[64];
-    int rc;
     snprintf(pk, sizeof pk, "EC2#%s", instance_id);
-    rc = dynamo_get(D(s), pk, "INSTANCE", NULL, &it);
-    if (rc == FC_OK)
-        item_instance(it, out);
-    json_object_put(it);
-    return rc;
+    return dynamo_get_fields(D(s), pk, "INSTANCE", instance_fields, FC_ARRAY_LEN(instance_fields),
+                             out, sizeof *out);
 }
 
 int dynamo_instance_put(struct fc_store *s, const struct fc_instance *in, int64_t now)
@@ -615,46 +599,24 @@ int dynamo_instance_event_add(struct fc_store *s, struct fc_instance_event *e)
     return rc;
 }
 
-struct ev_ctx {
-    struct fc_instance_event *out;
-    int n, max;
-};
-
-static int ev_each(void *ctx, json_object *it)
-{
-    struct ev_ctx *c = ctx;
-    struct fc_instance_event *e = &c->out[c->n++];
-    memset(e, 0, sizeof *e);
-    dynamo_fields_get(it, e, event_fields, FC_ARRAY_LEN(event_fields));
-    return c->n >= c->max ? 1 : 0;
-}
-
 int dynamo_instance_events(struct fc_store *s, const char *instance_id,
                            struct fc_instance_event *out, int max, int *n)
 {
-    struct fc_dynamo *d = D(s);
-    struct ev_ctx c = {out, 0, max};
     json_object *req;
     char pk[64];
     int rc;
-    *n = 0;
-    if (max <= 0)
-        return FC_OK;
     /* the last max lines (newest first), then put back in time order */
     snprintf(pk, sizeof pk, "EC2#%s", instance_id);
-    req = dynamo_query_prefix(d, NULL, pk, "EV#");
+    req = dynamo_query_prefix(D(s), NULL, pk, "EV#");
     dynamo_newest(req, max);
-    rc = dynamo_each(d, "Query", req, 0, ev_each, &c);
-    json_object_put(req);
-    if (rc)
-        return rc;
-    for (int i = 0; i < c.n / 2; i++) {
+    rc = dynamo_rows(D(s), "Query", req, event_fields, FC_ARRAY_LEN(event_fields), out, sizeof *out,
+                     max, n);
+    for (int i = 0; i < *n / 2; i++) {
         struct fc_instance_event t = out[i];
-        out[i] = out[c.n - 1 - i];
-        out[c.n - 1 - i] = t;
+        out[i] = out[*n - 1 - i];
+        out[*n - 1 - i] = t;
     }
-    *n = c.n;
-    return FC_OK;
+    return rc;
 }
 
 /* ---- Cognito tokens of a session ------------------------------------------------------------- */

@@ -34,40 +34,20 @@ int dynamo_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaurant
     return rc == DYNAMO_COND ? FC_NOTFOUND : rc;
 }
 
-struct notes_ctx {
-    struct fc_save_note *out;
-    int n, max;
-};
-
-static int notes_each(void *ctx, json_object *it)
-{
-    struct notes_ctx *c = ctx;
-    if (c->n >= c->max)
-        return 1;
-    c->out[c->n].restaurant_id = dynamo_get_n(it, "restaurant_id");
-    dynamo_copy_s(it, "note", c->out[c->n].note, sizeof c->out[c->n].note);
-    c->n++;
-    return 0;
-}
+static const struct dynamo_field note_fields[] = {
+    DYNAMO_FIELD('n', struct fc_save_note, restaurant_id, "restaurant_id"),
+    DYNAMO_FIELD('s', struct fc_save_note, note, "note")};
 
 int dynamo_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                               int max, int *n)
 {
-    struct fc_dynamo *d = D(s);
-    struct notes_ctx c = {out, 0, max};
     json_object *req;
     char pk[32];
-    int rc;
 
-    *n = 0;
-    if (max <= 0)
-        return FC_OK;
     dynamo_user_pk(pk, user_id);
-    req = dynamo_query_prefix(d, NULL, pk, "SV#");
+    req = dynamo_query_prefix(D(s), NULL, pk, "SV#");
     dynamo_expr(req, "FilterExpression", "attribute_exists(#note)");
     dynamo_expr(req, "ProjectionExpression", "#restaurant_id, #note");
-    rc = dynamo_each(d, "Query", req, 0, notes_each, &c);
-    json_object_put(req);
-    *n = c.n;
-    return rc;
+    return dynamo_rows(D(s), "Query", req, note_fields, FC_ARRAY_LEN(note_fields), out, sizeof *out,
+                       max, n);
 }

@@ -1416,14 +1416,16 @@ static int cmp_by_mutual(const void *a, const void *b)
     return cmp_by_name(a, b);
 }
 
+/* The profile attributes a person in a list shows. */
+#define PERSON_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_person, member, #member)
+static const struct dynamo_field person_fields[] = {
+    PERSON_FIELD('n', id), PERSON_FIELD('s', username), PERSON_FIELD('s', display_name),
+    PERSON_FIELD('s', city), PERSON_FIELD('s', visibility)};
+
 static void person_from(json_object *it, struct fc_person *p)
 {
     memset(p, 0, sizeof *p);
-    p->id = dynamo_get_n(it, "id");
-    dynamo_copy_s(it, "username", p->username, sizeof p->username);
-    dynamo_copy_s(it, "display_name", p->display_name, sizeof p->display_name);
-    dynamo_copy_s(it, "city", p->city, sizeof p->city);
-    dynamo_copy_s(it, "visibility", p->visibility, sizeof p->visibility);
+    dynamo_fields_get(it, p, person_fields, FC_ARRAY_LEN(person_fields));
 }
 
 /* Reads the profiles of ids (with order values, or NULL) into a malloc'ed array of people,
@@ -1440,11 +1442,8 @@ static int people_of(struct fc_dynamo *d, const int64_t *ids, const int64_t *ord
     if (!nids)
         return FC_OK;
     dynamo_keys_init(&k);
-    for (long i = 0; i < nids; i++) {
-        char pk[32];
-        dynamo_user_pk(pk, ids[i]);
-        dynamo_keys_add(&k, pk, "PROFILE");
-    }
+    for (long i = 0; i < nids; i++)
+        dynamo_keys_add_user(&k, ids[i]);
     rc = dynamo_batch_get(d, &k, PERSON_PROJ, &found);
     dynamo_keys_free(&k);
     if (rc)
@@ -1509,11 +1508,8 @@ static int suggest(struct fc_dynamo *d, struct viewer *v, struct fc_person *out,
     *n = 0;
     dynamo_keys_init(&keys);
     /* the friends' own friend sets */
-    for (long i = 0; i < v->friends.n; i++) {
-        char pk[32];
-        dynamo_user_pk(pk, v->friends.v[i]);
-        dynamo_keys_add(&keys, pk, "PROFILE");
-    }
+    for (long i = 0; i < v->friends.n; i++)
+        dynamo_keys_add_user(&keys, v->friends.v[i]);
     if ((rc = dynamo_batch_get(d, &keys, "#id, #friends", &found)))
         goto out;
     json_object_object_foreach(found, key, val)
@@ -2167,11 +2163,8 @@ int dynamo_friends_recommend(struct fc_store *s, int64_t v, int window, struct f
     }
     if ((rc = dynamo_each(d, "Query", req, 0, rec_each, &c)))
         goto out;
-    for (size_t i = 0; i < c.n; i++) {
-        char upk[32];
-        dynamo_user_pk(upk, c.e[i].uid);
-        dynamo_keys_add(&k, upk, "PROFILE");
-    }
+    for (size_t i = 0; i < c.n; i++)
+        dynamo_keys_add_user(&k, c.e[i].uid);
     if ((rc = dynamo_batch_get(d, &k, "#display_name, #disabled", &au)))
         goto out;
     if (c.n > 1)

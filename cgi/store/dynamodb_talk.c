@@ -155,27 +155,23 @@ int dynamo_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t vi
     return FC_OK;
 }
 
+/* A comment's attributes (its items also have the keys of comment_item's callers). */
+#define COMMENT_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_comment, member, #member)
+static const struct dynamo_field comment_fields[] = {
+    COMMENT_FIELD('n', id),      COMMENT_FIELD('n', review_id), COMMENT_FIELD('n', restaurant_id),
+    COMMENT_FIELD('n', user_id), COMMENT_FIELD('s', body),      COMMENT_FIELD('n', created_at)};
+
 static json_object *comment_item(const struct fc_comment *c, const char *pk, const char *sk)
 {
     json_object *it = dynamo_item_new(pk, sk, "comment");
-    dynamo_set(it, "id", dynamo_n(c->id));
-    dynamo_set(it, "review_id", dynamo_n(c->review_id));
-    dynamo_set(it, "restaurant_id", dynamo_n(c->restaurant_id));
-    dynamo_set(it, "user_id", dynamo_n(c->user_id));
-    dynamo_set(it, "body", dynamo_s(c->body));
-    dynamo_set(it, "created_at", dynamo_n(c->created_at));
+    dynamo_fields_set(it, c, comment_fields, FC_ARRAY_LEN(comment_fields));
     return it;
 }
 
 static void item_comment(json_object *it, struct fc_comment *c)
 {
     memset(c, 0, sizeof *c);
-    c->id = dynamo_get_n(it, "id");
-    c->review_id = dynamo_get_n(it, "review_id");
-    c->restaurant_id = dynamo_get_n(it, "restaurant_id");
-    c->user_id = dynamo_get_n(it, "user_id");
-    dynamo_copy_s(it, "body", c->body, sizeof c->body);
-    c->created_at = dynamo_get_n(it, "created_at");
+    dynamo_fields_get(it, c, comment_fields, FC_ARRAY_LEN(comment_fields));
 }
 
 /* One transaction: the comment in its restaurant's thread, its id item (CM#id, for reads and
@@ -204,15 +200,10 @@ int dynamo_comment_add(struct fc_store *s, struct fc_comment *c)
 
 int dynamo_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out)
 {
-    json_object *it = NULL;
     char pk[32];
-    int rc;
     comment_pk(pk, id);
-    rc = dynamo_get(D(s), pk, "COMMENT", NULL, &it);
-    if (rc == FC_OK)
-        item_comment(it, out);
-    json_object_put(it);
-    return rc;
+    return dynamo_get_fields(D(s), pk, "COMMENT", comment_fields, FC_ARRAY_LEN(comment_fields), out,
+                             sizeof *out);
 }
 
 int dynamo_comment_delete(struct fc_store *s, int64_t id)
@@ -359,6 +350,13 @@ out:
     return rc;
 }
 
+/* A notification's attributes (its item N#user / N#id). */
+#define NOTE_FIELD(kind, member) DYNAMO_FIELD(kind, struct fc_note, member, #member)
+static const struct dynamo_field note_fields[] = {
+    NOTE_FIELD('n', id),         NOTE_FIELD('n', user_id),   NOTE_FIELD('n', actor_id),
+    NOTE_FIELD('n', kind),       NOTE_FIELD('n', review_id), NOTE_FIELD('n', restaurant_id),
+    NOTE_FIELD('n', comment_id), NOTE_FIELD('n', created_at)};
+
 int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
 {
     struct fc_dynamo *d = D(s);
@@ -370,14 +368,7 @@ int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
     note_pk(pk, nt->user_id);
     note_sk(sk, nt->id);
     it = dynamo_item_new(pk, sk, "note");
-    dynamo_set(it, "id", dynamo_n(nt->id));
-    dynamo_set(it, "user_id", dynamo_n(nt->user_id));
-    dynamo_set(it, "actor_id", dynamo_n(nt->actor_id));
-    dynamo_set(it, "kind", dynamo_n(nt->kind));
-    dynamo_set(it, "review_id", dynamo_n(nt->review_id));
-    dynamo_set(it, "restaurant_id", dynamo_n(nt->restaurant_id));
-    dynamo_set(it, "comment_id", dynamo_n(nt->comment_id));
-    dynamo_set(it, "created_at", dynamo_n(nt->created_at));
+    dynamo_fields_set(it, nt, note_fields, FC_ARRAY_LEN(note_fields));
     req = dynamo_req(d);
     json_object_object_add(req, "Item", it);
     rc = dynamo_call(d, "PutItem", req, NULL);
@@ -388,14 +379,7 @@ int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
 static void item_note(json_object *it, struct fc_note *nt)
 {
     memset(nt, 0, sizeof *nt);
-    nt->id = dynamo_get_n(it, "id");
-    nt->user_id = dynamo_get_n(it, "user_id");
-    nt->actor_id = dynamo_get_n(it, "actor_id");
-    nt->kind = (int)dynamo_get_n(it, "kind");
-    nt->review_id = dynamo_get_n(it, "review_id");
-    nt->restaurant_id = dynamo_get_n(it, "restaurant_id");
-    nt->comment_id = dynamo_get_n(it, "comment_id");
-    nt->created_at = dynamo_get_n(it, "created_at");
+    dynamo_fields_get(it, nt, note_fields, FC_ARRAY_LEN(note_fields));
 }
 
 /* The notes of user with ids above after (newest first, at most max) into arr. */
@@ -419,9 +403,9 @@ static int notes_query(struct fc_dynamo *d, int64_t user, int64_t after, int max
 }
 
 /* The notes' actors, their reviews' and comments' id items, restaurants, the recipient's
- * profile and last seen note, in one BatchGetItem. */
+ * profile (*me, within *found) and last seen note, in one BatchGetItem. */
 static int notes_context(struct fc_dynamo *d, int64_t user, json_object *arr, int names,
-                         json_object **found)
+                         json_object **found, json_object **me)
 {
     struct dynamo_keys k;
     char pk[32];
@@ -451,6 +435,8 @@ static int notes_context(struct fc_dynamo *d, int64_t user, json_object *arr, in
     }
     rc = dynamo_batch_get(d, &k, PEOPLE_PROJ ", #v, #name, #id", found);
     dynamo_keys_free(&k);
+    dynamo_user_pk(pk, user);
+    *me = rc ? NULL : dynamo_found(*found, pk, "PROFILE");
     return rc;
 }
 
@@ -484,10 +470,8 @@ int dynamo_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *o
         goto out;
     if (!(len = (int)json_object_array_length(arr)))
         goto out;
-    if ((rc = notes_context(d, user_id, arr, 1, &found)))
+    if ((rc = notes_context(d, user_id, arr, 1, &found, &me)))
         goto out;
-    dynamo_user_pk(pk, user_id);
-    me = dynamo_found(found, pk, "PROFILE");
     note_pk(pk, user_id);
     seen_it = dynamo_found(found, pk, "SEEN");
     seen = seen_it ? dynamo_get_n(seen_it, "v") : 0;
@@ -577,10 +561,8 @@ int dynamo_notes_unread(struct fc_store *s, int64_t user_id, int *count)
     }
     if (!(len = (int)json_object_array_length(arr)))
         goto out;
-    if ((rc = notes_context(d, user_id, arr, 0, &found)))
+    if ((rc = notes_context(d, user_id, arr, 0, &found, &me)))
         goto out;
-    dynamo_user_pk(pk, user_id);
-    me = dynamo_found(found, pk, "PROFILE");
     for (int i = 0; i < len; i++) {
         struct fc_note nt;
         json_object *u;
@@ -628,6 +610,20 @@ static void row_num(json_object *row, const char *col, int64_t v)
     json_object_object_add(row, col, json_object_new_int64(v));
 }
 
+/* The copy's row of the fields of item it (their attribute names are the columns). */
+static json_object *fields_row(json_object *it, const struct dynamo_field *f, size_t n)
+{
+    json_object *r = row_new();
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].kind == 's')
+            json_object_object_add(r, f[i].name,
+                                   json_object_new_string(dynamo_get_s(it, f[i].name)));
+        else
+            row_num(r, f[i].name, dynamo_get_n(it, f[i].name));
+    }
+    return r;
+}
+
 const char *dynamo_talk_row(json_object *it, json_object **row)
 {
     const char *pk = dynamo_get_s(it, "pk"), *sk = dynamo_get_s(it, "sk");
@@ -642,31 +638,11 @@ const char *dynamo_talk_row(json_object *it, json_object **row)
         return "likes";
     }
     if (strncmp(pk, "RC#", 3) == 0 && strncmp(sk, "C#", 2) == 0) {
-        struct fc_comment c;
-        item_comment(it, &c);
-        r = row_new();
-        row_num(r, "id", c.id);
-        row_num(r, "review_id", c.review_id);
-        row_num(r, "restaurant_id", c.restaurant_id);
-        row_num(r, "user_id", c.user_id);
-        json_object_object_add(r, "body", json_object_new_string(c.body));
-        row_num(r, "created_at", c.created_at);
-        *row = r;
+        *row = fields_row(it, comment_fields, FC_ARRAY_LEN(comment_fields));
         return "comments";
     }
     if (strncmp(pk, "N#", 2) == 0 && strncmp(sk, "N#", 2) == 0) {
-        struct fc_note nt;
-        item_note(it, &nt);
-        r = row_new();
-        row_num(r, "id", nt.id);
-        row_num(r, "user_id", nt.user_id);
-        row_num(r, "actor_id", nt.actor_id);
-        row_num(r, "kind", nt.kind);
-        row_num(r, "review_id", nt.review_id);
-        row_num(r, "restaurant_id", nt.restaurant_id);
-        row_num(r, "comment_id", nt.comment_id);
-        row_num(r, "created_at", nt.created_at);
-        *row = r;
+        *row = fields_row(it, note_fields, FC_ARRAY_LEN(note_fields));
         return "notes";
     }
     if (strncmp(pk, "N#", 2) == 0 && strcmp(sk, "SEEN") == 0) {

@@ -133,7 +133,7 @@ _Static_assert(FC_REL_FRIEND == 1 && FC_REL_REQ_OUT == 2 && FC_REL_REQ_IN == 4 &
                    FC_REL_BLOCKED == 8 && FC_REL_BLOCKED_BY == 16,
                "PERSON_REL spells the FC_REL_* bits");
 
-/* A person's columns after id, name, city and mutual count (row_person). */
+/* A person's columns after id, name, city and mutual count (person_cols). */
 #define PERSON_TAIL "u.visibility, " PERSON_REL
 
 #define PERSON_COLS                                                                                \
@@ -426,24 +426,21 @@ static void bind_text(sqlite3_stmt *st, int i, const char *v)
     sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
 }
 
+/* The columns of USER_COLS read into a struct fc_user (bio and cuisines by row_user). */
+#define USER_COL(kind, member) FC_SQLITE_COL(kind, struct fc_user, member)
+static const struct fc_sqlite_col user_cols[] = {
+    USER_COL('n', id),           USER_COL('s', username),   USER_COL('s', email),
+    USER_COL('s', pw_hash),      USER_COL('s', ext_id),     USER_COL('s', display_name),
+    FC_SQLITE_SKIP /* bio */,    USER_COL('s', city),       FC_SQLITE_SKIP /* cuisines */,
+    USER_COL('s', price),        USER_COL('s', visibility), USER_COL('n', is_admin),
+    USER_COL('n', disabled),     USER_COL('n', created_at), USER_COL('s', auth_id),
+    USER_COL('n', saves_private)};
+
 /* FC_OK, or FC_ERR (no memory) with nothing in u to free. */
 static int row_user(sqlite3_stmt *st, struct fc_user *u)
 {
     memset(u, 0, sizeof *u);
-    u->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, u->username, sizeof u->username);
-    col_text(st, 2, u->email, sizeof u->email);
-    col_text(st, 3, u->pw_hash, sizeof u->pw_hash);
-    col_text(st, 4, u->ext_id, sizeof u->ext_id);
-    col_text(st, 5, u->display_name, sizeof u->display_name);
-    col_text(st, 7, u->city, sizeof u->city);
-    col_text(st, 9, u->price, sizeof u->price);
-    col_text(st, 10, u->visibility, sizeof u->visibility);
-    u->is_admin = sqlite3_column_int(st, 11);
-    u->disabled = sqlite3_column_int(st, 12);
-    u->created_at = sqlite3_column_int64(st, 13);
-    col_text(st, 14, u->auth_id, sizeof u->auth_id);
-    u->saves_private = sqlite3_column_int(st, 15);
+    fc_sqlite_cols(st, 0, user_cols, FC_ARRAY_LEN(user_cols), u);
     if (!(u->bio = col_dup(st, 6)) || !(u->cuisines = col_dup(st, 8))) {
         fc_user_clear(u);
         return FC_ERR;
@@ -1100,6 +1097,15 @@ static int rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t ele
     return FC_OK;
 }
 
+/* rows_into for rows read by a table of cols. */
+static int cols_into(struct fc_store *s, sqlite3_stmt *st, const struct fc_sqlite_col *cols,
+                     size_t ncols, void *out, size_t elem, int max, int *n)
+{
+    int rc = fc_sqlite_rows(DB(s), st, cols, ncols, out, elem, max, n, "rows");
+    sqlite3_reset(st);
+    return rc;
+}
+
 /* rows_into for rows owning text: row() gives dst what clear(out, k) frees, and may fail
  * (no memory). On failure nothing is left to free. */
 static int owned_rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t elem, int max,
@@ -1344,21 +1350,16 @@ out:
     return tx_end(s, own, rc);
 }
 
-static void row_person(sqlite3_stmt *st, void *dst)
-{
-    struct fc_person *p = dst;
-    p->id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, p->username, sizeof p->username);
-    col_text(st, 2, p->display_name, sizeof p->display_name);
-    col_text(st, 3, p->city, sizeof p->city);
-    p->mutual = sqlite3_column_int(st, 4);
-    col_text(st, 5, p->visibility, sizeof p->visibility);
-    p->rel = sqlite3_column_int(st, 6);
-}
+/* The columns of PERSON_COLS, read into a struct fc_person. */
+#define PERSON_COL(kind, member) FC_SQLITE_COL(kind, struct fc_person, member)
+static const struct fc_sqlite_col person_cols[] = {
+    PERSON_COL('n', id),   PERSON_COL('s', username), PERSON_COL('s', display_name),
+    PERSON_COL('s', city), PERSON_COL('n', mutual),   PERSON_COL('s', visibility),
+    PERSON_COL('n', rel)};
 
 static int person_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_person *out, int max, int *n)
 {
-    return rows_into(s, st, out, sizeof *out, max, n, row_person);
+    return cols_into(s, st, person_cols, FC_ARRAY_LEN(person_cols), out, sizeof *out, max, n);
 }
 
 static int s_people(struct fc_store *s, enum fc_person_list which, int64_t v, struct fc_person *out,
@@ -1505,17 +1506,14 @@ static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *af
     return owned_rows_into(s, st, out, sizeof *out, max, n, row_feed, clear_feed);
 }
 
-static void row_friend_rec(sqlite3_stmt *st, void *dst)
-{
-    struct fc_friend_rec *f = dst;
-    f->restaurant_id = sqlite3_column_int64(st, 0);
-    col_text(st, 1, f->name, sizeof f->name);
-    col_text(st, 2, f->city, sizeof f->city);
-    f->friends = sqlite3_column_int(st, 3);
-    f->avg = sqlite3_column_double(st, 4);
-    f->latest = sqlite3_column_int64(st, 5);
-    col_text(st, 6, f->who, sizeof f->who);
-}
+#define FREC_COL(kind, member) FC_SQLITE_COL(kind, struct fc_friend_rec, member)
+static const struct fc_sqlite_col friend_rec_cols[] = {FREC_COL('n', restaurant_id),
+                                                       FREC_COL('s', name),
+                                                       FREC_COL('s', city),
+                                                       FREC_COL('n', friends),
+                                                       FREC_COL('d', avg),
+                                                       FREC_COL('n', latest),
+                                                       FREC_COL('s', who)};
 
 static int s_friends_recommend(struct fc_store *s, int64_t v, int window, struct fc_friend_rec *out,
                                int max, int *n)
@@ -1527,7 +1525,8 @@ static int s_friends_recommend(struct fc_store *s, int64_t v, int window, struct
     sqlite3_bind_int(st, 2, max);
     if (window > 0)
         sqlite3_bind_int(st, 3, window);
-    return rows_into(s, st, out, sizeof *out, max, n, row_friend_rec);
+    return cols_into(s, st, friend_rec_cols, FC_ARRAY_LEN(friend_rec_cols), out, sizeof *out, max,
+                     n);
 }
 
 static int s_batch_begin(struct fc_store *s)

@@ -3,6 +3,7 @@
 #define FC_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 
 #include "store/store.h"
 
@@ -28,6 +29,38 @@ void fc_sqlite_fail(sqlite3 *db, const char *what);
 int fc_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what);
 void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n);
 int fc_sqlite_finish(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what);
+
+/* Binds the parameters 1, 2, ... of st to the arguments, one for each letter of types: 'l' an
+ * int64_t, 'i' an int, 't' a string (bound without a copy: it must last while st runs). */
+void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...);
+
+/* A column of a result row and the struct member it is read into (fc_sqlite_cols): kind 'n'
+ * an integer (int or int64_t, by the member's size), 'd' a double, 's' text into a char
+ * array ("" for NULL); kind 0 (FC_SQLITE_SKIP) passes the column over. */
+struct fc_sqlite_col {
+    char kind;
+    size_t off, size;
+};
+#define FC_SQLITE_COL(kind, type, member)                                                          \
+    {                                                                                              \
+        kind, offsetof(type, member), sizeof(((type *)0)->member)                                  \
+    }
+#define FC_SQLITE_SKIP                                                                             \
+    {                                                                                              \
+        0, 0, 0                                                                                    \
+    }
+/* Reads the columns first, first + 1, ... of st's row into rec, one for each of the n cols. */
+void fc_sqlite_cols(sqlite3_stmt *st, int first, const struct fc_sqlite_col *cols, size_t n,
+                    void *rec);
+/* Steps st into out: at most max rows of elem bytes, each zeroed and read by cols (ncols,
+ * from column 0); *n the rows read. FC_OK, or FC_ERR (logged as what) when a step fails. The
+ * caller resets or finalizes st. */
+int fc_sqlite_rows(sqlite3 *db, sqlite3_stmt *st, const struct fc_sqlite_col *cols, size_t ncols,
+                   void *out, size_t elem, int max, int *n, const char *what);
+/* The rows of one owner: prepares sql, binds ?1 to id and ?2 to max, reads the rows as
+ * fc_sqlite_rows does and finalizes (none asked: no query). */
+int fc_sqlite_list(sqlite3 *db, const char *sql, int64_t id, const struct fc_sqlite_col *cols,
+                   size_t ncols, void *out, size_t elem, int max, int *n, const char *what);
 
 /* Admin console operations (sqlite_admin.c); see store.h. */
 int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,

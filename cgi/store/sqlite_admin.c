@@ -37,13 +37,20 @@ static char *like_escape(const char *t)
     "?1 || '%' ESCAPE '\\' OR email LIKE '%' || ?1 || '%' ESCAPE '\\') AND (?2 = 0 OR (?2 = 1 "    \
     "AND is_admin = 1) OR (?2 = 2 AND disabled = 1))"
 
+/* The columns of ADMIN_USER_COLS, read into a struct fc_user. */
+#define USER_COL(kind, member) FC_SQLITE_COL(kind, struct fc_user, member)
+static const struct fc_sqlite_col admin_user_cols[] = {
+    USER_COL('n', id),           USER_COL('s', username), USER_COL('s', email),
+    USER_COL('s', display_name), USER_COL('s', city),     USER_COL('s', visibility),
+    USER_COL('n', is_admin),     USER_COL('n', disabled), USER_COL('n', created_at)};
+
 int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
                           int *n, int *total)
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     char *text = like_escape(q->text ? q->text : "");
-    int rc = FC_ERR, r;
+    int rc = FC_ERR;
 
     *n = 0;
     *total = 0;
@@ -51,8 +58,7 @@ int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, str
         goto out;
     if (prepare(db, "SELECT count(*) FROM users" ADMIN_USER_WHERE, &st))
         goto out;
-    sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, (int)q->role);
+    fc_sqlite_bind(st, "ti", text, (int)q->role);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto out;
     *total = sqlite3_column_int(st, 0);
@@ -64,25 +70,9 @@ int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, str
                     " ORDER BY username COLLATE NOCASE, id LIMIT ?3 OFFSET ?4",
                     &st))
             goto out;
-        sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, (int)q->role);
-        sqlite3_bind_int(st, 3, q->limit);
-        sqlite3_bind_int(st, 4, q->offset > 0 ? q->offset : 0);
-        while ((r = sqlite3_step(st)) == SQLITE_ROW && *n < q->limit) {
-            struct fc_user *u = &out[*n];
-            memset(u, 0, sizeof *u);
-            u->id = sqlite3_column_int64(st, 0);
-            fc_sqlite_text(st, 1, u->username, sizeof u->username);
-            fc_sqlite_text(st, 2, u->email, sizeof u->email);
-            fc_sqlite_text(st, 3, u->display_name, sizeof u->display_name);
-            fc_sqlite_text(st, 4, u->city, sizeof u->city);
-            fc_sqlite_text(st, 5, u->visibility, sizeof u->visibility);
-            u->is_admin = sqlite3_column_int(st, 6);
-            u->disabled = sqlite3_column_int(st, 7);
-            u->created_at = sqlite3_column_int64(st, 8);
-            (*n)++;
-        }
-        if (r != SQLITE_DONE && r != SQLITE_ROW)
+        fc_sqlite_bind(st, "tiii", text, (int)q->role, q->limit, q->offset > 0 ? q->offset : 0);
+        if (fc_sqlite_rows(db, st, admin_user_cols, FC_ARRAY_LEN(admin_user_cols), out, sizeof *out,
+                           q->limit, n, "user search"))
             goto out;
     }
     rc = FC_OK;

@@ -24,10 +24,7 @@ int fc_sqlite_session_tokens_put(struct fc_store *s, const char *hash, const cha
                 "sealed = ?2, access_exp = ?3, updated_at = ?4",
                 &st))
         goto out;
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, sealed, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, access_exp);
-    sqlite3_bind_int64(st, 4, now);
+    fc_sqlite_bind(st, "ttll", hash, sealed, access_exp, now);
     step = sqlite3_step(st);
     if (step == SQLITE_DONE)
         rc = FC_OK;

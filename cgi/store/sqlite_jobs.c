@@ -21,25 +21,29 @@ static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
 /* ?1 is a comma-separated list of types, or '' for any */
 #define TYPE_IN "(?1 = '' OR instr(',' || ?1 || ',', ',' || type || ',') > 0)"
 
+/* The columns of JOB_COLS, read into a struct fc_job. */
+#define JOB_COL(kind, member) FC_SQLITE_COL(kind, struct fc_job, member)
+static const struct fc_sqlite_col job_cols[] = {JOB_COL('n', id),
+                                                JOB_COL('s', type),
+                                                JOB_COL('s', dedupe_key),
+                                                JOB_COL('s', state),
+                                                JOB_COL('s', payload),
+                                                JOB_COL('s', progress),
+                                                JOB_COL('s', message),
+                                                JOB_COL('n', attempts),
+                                                JOB_COL('n', max_attempts),
+                                                JOB_COL('n', runs),
+                                                JOB_COL('n', run_at_ms),
+                                                JOB_COL('s', worker),
+                                                JOB_COL('n', lease_until_ms),
+                                                JOB_COL('n', created_at),
+                                                JOB_COL('n', updated_at),
+                                                JOB_COL('n', finished_at)};
+
 static void job_row(sqlite3_stmt *st, struct fc_job *j)
 {
     memset(j, 0, sizeof *j);
-    j->id = sqlite3_column_int64(st, 0);
-    fc_sqlite_text(st, 1, j->type, sizeof j->type);
-    fc_sqlite_text(st, 2, j->dedupe_key, sizeof j->dedupe_key);
-    fc_sqlite_text(st, 3, j->state, sizeof j->state);
-    fc_sqlite_text(st, 4, j->payload, sizeof j->payload);
-    fc_sqlite_text(st, 5, j->progress, sizeof j->progress);
-    fc_sqlite_text(st, 6, j->message, sizeof j->message);
-    j->attempts = sqlite3_column_int(st, 7);
-    j->max_attempts = sqlite3_column_int(st, 8);
-    j->runs = sqlite3_column_int(st, 9);
-    j->run_at_ms = sqlite3_column_int64(st, 10);
-    fc_sqlite_text(st, 11, j->worker, sizeof j->worker);
-    j->lease_until_ms = sqlite3_column_int64(st, 12);
-    j->created_at = sqlite3_column_int64(st, 13);
-    j->updated_at = sqlite3_column_int64(st, 14);
-    j->finished_at = sqlite3_column_int64(st, 15);
+    fc_sqlite_cols(st, 0, job_cols, FC_ARRAY_LEN(job_cols), j);
 }
 
 /* Runs a statement that returns at most one job. */
@@ -99,14 +103,8 @@ int fc_sqlite_job_enqueue(struct fc_store *s, struct fc_job *j, int64_t now)
                 "'queued', ?, '{}', ?, ?, ?, ?, ?)",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, j->type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, j->dedupe_key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, j->payload[0] ? j->payload : "{}", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, j->message, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, j->max_attempts > 0 ? j->max_attempts : 0);
-    sqlite3_bind_int64(st, 6, j->run_at_ms);
-    sqlite3_bind_int64(st, 7, now);
-    sqlite3_bind_int64(st, 8, now);
+    fc_sqlite_bind(st, "ttttilll", j->type, j->dedupe_key, j->payload[0] ? j->payload : "{}",
+                   j->message, j->max_attempts > 0 ? j->max_attempts : 0, j->run_at_ms, now, now);
     r = sqlite3_step(st);
     if (r == SQLITE_DONE) {
         id = sqlite3_last_insert_rowid(db);
@@ -142,11 +140,7 @@ int fc_sqlite_job_claim(struct fc_store *s, const char *types, const char *worke
                 "RETURNING " JOB_COLS,
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, types ? types : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, worker, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now_ms);
-    sqlite3_bind_int64(st, 4, lease_ms);
-    sqlite3_bind_int64(st, 5, now_ms / 1000);
+    fc_sqlite_bind(st, "ttlll", types ? types : "", worker, now_ms, lease_ms, now_ms / 1000);
     rc = job_one(db, st, out, "job claim");
     if (rc == FC_OK && sqlite3_step(st) != SQLITE_DONE) /* finish the statement */
         rc = FC_ERR;
@@ -170,15 +164,8 @@ int fc_sqlite_job_update(struct fc_store *s, const struct fc_job *j, int64_t now
                 "ELSE 0 END WHERE id = ?8 AND state = 'running' AND worker = ?9",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, j->state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, j->progress[0] ? j->progress : "{}", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, j->message, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, j->attempts);
-    sqlite3_bind_int64(st, 5, j->run_at_ms);
-    sqlite3_bind_int64(st, 6, j->lease_until_ms);
-    sqlite3_bind_int64(st, 7, now);
-    sqlite3_bind_int64(st, 8, j->id);
-    sqlite3_bind_text(st, 9, j->worker, -1, SQLITE_STATIC);
+    fc_sqlite_bind(st, "tttillllt", j->state, j->progress[0] ? j->progress : "{}", j->message,
+                   j->attempts, j->run_at_ms, j->lease_until_ms, now, j->id, j->worker);
     if (sqlite3_step(st) == SQLITE_DONE)
         rc = sqlite3_changes(db) == 1 ? FC_OK : FC_NOTFOUND;
     return fc_sqlite_finish(db, st, rc, "job update");
@@ -189,7 +176,7 @@ int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, 
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    int k = 0, r = SQLITE_DONE, rc = FC_ERR;
+    int rc;
 
     *n = 0;
     if (prepare(db,
@@ -197,16 +184,11 @@ int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, 
                 "state = ?2) ORDER BY id DESC LIMIT ?3",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, type ? type : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, state ? state : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, max);
-    while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW)
-        job_row(st, &out[k++]);
-    if (r == SQLITE_DONE || r == SQLITE_ROW) {
-        *n = k;
-        rc = FC_OK;
-    }
-    return fc_sqlite_finish(db, st, rc, "job list");
+    fc_sqlite_bind(st, "tti", type ? type : "", state ? state : "", max);
+    rc = fc_sqlite_rows(db, st, job_cols, FC_ARRAY_LEN(job_cols), out, sizeof *out, max, n,
+                        "job list");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms)
@@ -253,40 +235,23 @@ int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
     "instance_id, name, image_id, instance_type, state, public_ip, private_ip, subnet_id, "        \
     "launch_time, client_token, status, message, launched_by, created_at, updated_at"
 
-static void instance_row(sqlite3_stmt *st, struct fc_instance *in)
-{
-    memset(in, 0, sizeof *in);
-    fc_sqlite_text(st, 0, in->instance_id, sizeof in->instance_id);
-    fc_sqlite_text(st, 1, in->name, sizeof in->name);
-    fc_sqlite_text(st, 2, in->image_id, sizeof in->image_id);
-    fc_sqlite_text(st, 3, in->instance_type, sizeof in->instance_type);
-    fc_sqlite_text(st, 4, in->state, sizeof in->state);
-    fc_sqlite_text(st, 5, in->public_ip, sizeof in->public_ip);
-    fc_sqlite_text(st, 6, in->private_ip, sizeof in->private_ip);
-    fc_sqlite_text(st, 7, in->subnet_id, sizeof in->subnet_id);
-    fc_sqlite_text(st, 8, in->launch_time, sizeof in->launch_time);
-    fc_sqlite_text(st, 9, in->client_token, sizeof in->client_token);
-    fc_sqlite_text(st, 10, in->status, sizeof in->status);
-    fc_sqlite_text(st, 11, in->message, sizeof in->message);
-    in->launched_by = sqlite3_column_int64(st, 12);
-    in->created_at = sqlite3_column_int64(st, 13);
-    in->updated_at = sqlite3_column_int64(st, 14);
-}
+/* The columns of INSTANCE_COLS, read into a struct fc_instance. */
+#define INST_COL(kind, member) FC_SQLITE_COL(kind, struct fc_instance, member)
+static const struct fc_sqlite_col instance_cols[] = {
+    INST_COL('s', instance_id),   INST_COL('s', name),       INST_COL('s', image_id),
+    INST_COL('s', instance_type), INST_COL('s', state),      INST_COL('s', public_ip),
+    INST_COL('s', private_ip),    INST_COL('s', subnet_id),  INST_COL('s', launch_time),
+    INST_COL('s', client_token),  INST_COL('s', status),     INST_COL('s', message),
+    INST_COL('n', launched_by),   INST_COL('n', created_at), INST_COL('n', updated_at)};
 
-/* Reads every row of st into out (at most max). */
+/* Reads every row of st into out (at most max) and finalizes st. */
 static int instance_rows(sqlite3 *db, sqlite3_stmt *st, struct fc_instance *out, int max, int *n,
                          const char *what)
 {
-    int k = 0, r = SQLITE_DONE;
-    *n = 0;
-    while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW)
-        instance_row(st, &out[k++]);
-    if (r != SQLITE_DONE && r != SQLITE_ROW) {
-        fc_sqlite_fail(db, what);
-        return FC_ERR;
-    }
-    *n = k;
-    return FC_OK;
+    int rc = fc_sqlite_rows(db, st, instance_cols, FC_ARRAY_LEN(instance_cols), out, sizeof *out,
+                            max, n, what);
+    sqlite3_finalize(st);
+    return rc;
 }
 
 int fc_sqlite_instance_put(struct fc_store *s, const struct fc_instance *in, int64_t now)
@@ -331,7 +296,8 @@ int fc_sqlite_instance_get(struct fc_store *s, const char *instance_id, struct f
     sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
     r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
-        instance_row(st, out);
+        memset(out, 0, sizeof *out);
+        fc_sqlite_cols(st, 0, instance_cols, FC_ARRAY_LEN(instance_cols), out);
         rc = FC_OK;
     } else if (r == SQLITE_DONE) {
         rc = FC_NOTFOUND;
@@ -344,7 +310,6 @@ int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    int rc;
     *n = 0;
     if (!client_token || !*client_token)
         return FC_OK;
@@ -353,18 +318,14 @@ int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
                 "created_at, instance_id LIMIT ?",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, client_token, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, max);
-    rc = instance_rows(db, st, out, max, n, "instance by token");
-    sqlite3_finalize(st);
-    return rc;
+    fc_sqlite_bind(st, "ti", client_token, max);
+    return instance_rows(db, st, out, max, n, "instance by token");
 }
 
 int fc_sqlite_instance_list(struct fc_store *s, struct fc_instance *out, int max, int *n)
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    int rc;
     *n = 0;
     if (prepare(db,
                 "SELECT " INSTANCE_COLS " FROM ec2_instances ORDER BY created_at DESC, "
@@ -372,9 +333,7 @@ int fc_sqlite_instance_list(struct fc_store *s, struct fc_instance *out, int max
                 &st))
         return FC_ERR;
     sqlite3_bind_int(st, 1, max);
-    rc = instance_rows(db, st, out, max, n, "instance list");
-    sqlite3_finalize(st);
-    return rc;
+    return instance_rows(db, st, out, max, n, "instance list");
 }
 
 int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e)
@@ -389,10 +348,7 @@ int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e
                 "(?, ?, ?, ?)",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, e->instance_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, e->state, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, e->detail, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, e->at_ms);
+    fc_sqlite_bind(st, "tttl", e->instance_id, e->state, e->detail, e->at_ms);
     if (sqlite3_step(st) == SQLITE_DONE) {
         e->id = sqlite3_last_insert_rowid(db);
         rc = FC_OK;
@@ -400,12 +356,18 @@ int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e
     return fc_sqlite_finish(db, st, rc, "instance event add");
 }
 
+/* The columns of the events query, read into a struct fc_instance_event. */
+#define EVENT_COL(kind, member) FC_SQLITE_COL(kind, struct fc_instance_event, member)
+static const struct fc_sqlite_col event_cols[] = {EVENT_COL('n', id), EVENT_COL('s', instance_id),
+                                                  EVENT_COL('s', state), EVENT_COL('s', detail),
+                                                  EVENT_COL('n', at_ms)};
+
 int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
                               struct fc_instance_event *out, int max, int *n)
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    int k = 0, r = SQLITE_DONE, rc = FC_ERR;
+    int rc;
 
     *n = 0;
     /* the last max lines, put back in time order */
@@ -415,20 +377,9 @@ int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
                 "?2) ORDER BY at_ms, id",
                 &st))
         return FC_ERR;
-    sqlite3_bind_text(st, 1, instance_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, max);
-    while (k < max && (r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_instance_event *e = &out[k++];
-        memset(e, 0, sizeof *e);
-        e->id = sqlite3_column_int64(st, 0);
-        fc_sqlite_text(st, 1, e->instance_id, sizeof e->instance_id);
-        fc_sqlite_text(st, 2, e->state, sizeof e->state);
-        fc_sqlite_text(st, 3, e->detail, sizeof e->detail);
-        e->at_ms = sqlite3_column_int64(st, 4);
-    }
-    if (r == SQLITE_DONE || r == SQLITE_ROW) {
-        *n = k;
-        rc = FC_OK;
-    }
-    return fc_sqlite_finish(db, st, rc, "instance events");
+    fc_sqlite_bind(st, "ti", instance_id, max);
+    rc = fc_sqlite_rows(db, st, event_cols, FC_ARRAY_LEN(event_cols), out, sizeof *out, max, n,
+                        "instance events");
+    sqlite3_finalize(st);
+    return rc;
 }

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Runs sql and calls row() for each row into a growing array of elem bytes. */
-static int scan(sqlite3 *db, const char *sql, size_t elem, void **arr, size_t *n,
-                void (*row)(sqlite3_stmt *st, void *out))
+/* Runs sql and reads each row by cols (n of them) into a growing array of elem bytes. */
+static int scan(sqlite3 *db, const char *sql, const struct fc_sqlite_col *cols, size_t ncols,
+                size_t elem, void **arr, size_t *n)
 {
     sqlite3_stmt *st = NULL;
     size_t cap = 0;
@@ -30,7 +30,7 @@ static int scan(sqlite3 *db, const char *sql, size_t elem, void **arr, size_t *n
             a = na;
         }
         memset(a + *n * elem, 0, elem);
-        row(st, a + *n * elem);
+        fc_sqlite_cols(st, 0, cols, ncols, a + *n * elem);
         (*n)++;
     }
     if (step != SQLITE_DONE)
@@ -47,50 +47,28 @@ out:
     return rc;
 }
 
-static void row_item(sqlite3_stmt *st, void *o)
-{
-    struct rec_item *it = o;
-    it->id = sqlite3_column_int64(st, 0);
-    fc_sqlite_text(st, 1, it->city, sizeof it->city);
-    fc_sqlite_text(st, 2, it->price, sizeof it->price);
-    fc_sqlite_text(st, 3, it->cuisines, sizeof it->cuisines);
-    fc_sqlite_text(st, 4, it->name, sizeof it->name);
-}
+/* The columns of each scan, in the order its SELECT names them. */
+#define COL(kind, type, member) FC_SQLITE_COL(kind, struct type, member)
+static const struct fc_sqlite_col item_cols[] = {
+    COL('n', rec_item, id), COL('s', rec_item, city), COL('s', rec_item, price),
+    COL('s', rec_item, cuisines), COL('s', rec_item, name)};
+static const struct fc_sqlite_col user_cols[] = {
+    COL('n', rec_user, id), COL('s', rec_user, city), COL('s', rec_user, price),
+    COL('s', rec_user, cuisines), COL('s', rec_user, name)};
+static const struct fc_sqlite_col rating_cols[] = {
+    COL('n', rec_rating, user), COL('n', rec_rating, item), COL('n', rec_rating, stars),
+    COL('n', rec_rating, at)};
+static const struct fc_sqlite_col event_cols[] = {
+    COL('n', rec_event, user), COL('n', rec_event, item), COL('n', rec_event, type),
+    COL('n', rec_event, at)};
+static const struct fc_sqlite_col edge_cols[] = {COL('n', rec_edge, a), COL('n', rec_edge, b)};
 
-static void row_user(sqlite3_stmt *st, void *o)
-{
-    struct rec_user *u = o;
-    u->id = sqlite3_column_int64(st, 0);
-    fc_sqlite_text(st, 1, u->city, sizeof u->city);
-    fc_sqlite_text(st, 2, u->price, sizeof u->price);
-    fc_sqlite_text(st, 3, u->cuisines, sizeof u->cuisines);
-    fc_sqlite_text(st, 4, u->name, sizeof u->name);
-}
-
-static void row_rating(sqlite3_stmt *st, void *o)
-{
-    struct rec_rating *r = o;
-    r->user = sqlite3_column_int64(st, 0);
-    r->item = sqlite3_column_int64(st, 1);
-    r->stars = sqlite3_column_int(st, 2);
-    r->at = sqlite3_column_int64(st, 3);
-}
-
-static void row_event(sqlite3_stmt *st, void *o)
-{
-    struct rec_event *e = o;
-    e->user = sqlite3_column_int64(st, 0);
-    e->item = sqlite3_column_int64(st, 1);
-    e->type = sqlite3_column_int(st, 2);
-    e->at = sqlite3_column_int64(st, 3);
-}
-
-static void row_edge(sqlite3_stmt *st, void *o)
-{
-    struct rec_edge *e = o;
-    e->a = sqlite3_column_int64(st, 0);
-    e->b = sqlite3_column_int64(st, 1);
-}
+/* Scans sql by cols into the dataset d's array field (and its count n_field), via p: FC_OK or
+ * FC_ERR. */
+#define SCAN(sql, cols, field)                                                                     \
+    (scan(db, sql, cols, FC_ARRAY_LEN(cols), sizeof *d->field, &p, &d->n_##field)                  \
+         ? FC_ERR                                                                                  \
+         : (d->field = p, FC_OK))
 
 int fc_sqlite_rec_load(struct fc_store *s, struct rec_dataset *d)
 {
@@ -101,34 +79,20 @@ int fc_sqlite_rec_load(struct fc_store *s, struct rec_dataset *d)
     if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return FC_ERR;
     /* one read transaction: a consistent snapshot */
-    if (scan(db, "SELECT id, city, price, cuisines, name FROM restaurants", sizeof *d->items, &p,
-             &d->n_items, row_item))
-        goto out;
-    d->items = p;
-    if (scan(db, "SELECT id, city, price, cuisines, display_name FROM users WHERE disabled = 0",
-             sizeof *d->users, &p, &d->n_users, row_user))
-        goto out;
-    d->users = p;
-    if (scan(db, "SELECT user_id, restaurant_id, stars, created_at FROM reviews",
-             sizeof *d->ratings, &p, &d->n_ratings, row_rating))
-        goto out;
-    d->ratings = p;
-    /* saves still on the list, and views (repeated views of one place count once) */
-    if (scan(db,
-             "SELECT user_id, restaurant_id, 2, created_at FROM saves UNION ALL "
+    if (SCAN("SELECT id, city, price, cuisines, name FROM restaurants", item_cols, items) ||
+        SCAN("SELECT id, city, price, cuisines, display_name FROM users WHERE disabled = 0",
+             user_cols, users) ||
+        SCAN("SELECT user_id, restaurant_id, stars, created_at FROM reviews", rating_cols,
+             ratings) ||
+        /* saves still on the list, and views (repeated views of one place count once) */
+        SCAN("SELECT user_id, restaurant_id, 2, created_at FROM saves UNION ALL "
              "SELECT user_id, restaurant_id, 1, max(created_at) FROM events WHERE type = 'view' "
              "GROUP BY user_id, restaurant_id",
-             sizeof *d->events, &p, &d->n_events, row_event))
+             event_cols, events) ||
+        SCAN("SELECT user_id, friend_id FROM friendships WHERE user_id < friend_id", edge_cols,
+             friends) ||
+        SCAN("SELECT user_id, blocked_id FROM blocks", edge_cols, blocks))
         goto out;
-    d->events = p;
-    if (scan(db, "SELECT user_id, friend_id FROM friendships WHERE user_id < friend_id",
-             sizeof *d->friends, &p, &d->n_friends, row_edge))
-        goto out;
-    d->friends = p;
-    if (scan(db, "SELECT user_id, blocked_id FROM blocks", sizeof *d->blocks, &p, &d->n_blocks,
-             row_edge))
-        goto out;
-    d->blocks = p;
     rc = FC_OK;
 out:
     sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

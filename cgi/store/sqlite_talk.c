@@ -46,16 +46,6 @@ static int run(sqlite3 *db, sqlite3_stmt *st)
     return out;
 }
 
-/* The end of a read of up to max rows: k read, step the last sqlite3_step. *n = k and FC_OK, or
- * FC_ERR (logged) when the rows stopped on an error. Finalizes st. */
-static int rows_end(sqlite3 *db, sqlite3_stmt *st, int k, int max, int step, int *n)
-{
-    int rc = k < max && step != SQLITE_DONE ? FC_ERR : FC_OK;
-    if (rc == FC_OK)
-        *n = k;
-    return fc_sqlite_finish(db, st, rc, "talk");
-}
-
 static int review_exists(sqlite3 *db, int64_t id, int *yes)
 {
     sqlite3_stmt *st;
@@ -82,9 +72,7 @@ int fc_sqlite_like_put(struct fc_store *s, int64_t review_id, int64_t restaurant
         return FC_NOTFOUND;
     if (prep(db, "INSERT INTO likes (review_id, user_id, created_at) VALUES (?, ?, ?)", &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, review_id);
-    sqlite3_bind_int64(st, 2, user_id);
-    sqlite3_bind_int64(st, 3, now);
+    fc_sqlite_bind(st, "lll", review_id, user_id, now);
     return run(db, st);
 }
 
@@ -95,8 +83,7 @@ int fc_sqlite_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id
     int rc;
     if (prep(db, "DELETE FROM likes WHERE review_id = ? AND user_id = ?", &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, review_id);
-    sqlite3_bind_int64(st, 2, user_id);
+    fc_sqlite_bind(st, "ll", review_id, user_id);
     if ((rc = run(db, st)))
         return rc;
     return sqlite3_changes(db) ? FC_OK : FC_NOTFOUND;
@@ -139,8 +126,7 @@ int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t
                  "1 FROM likes m WHERE m.review_id = j.value AND m.user_id = ?2) FROM (SELECT "
                  "DISTINCT value FROM json_each(?1)) j")))
         goto out;
-    sqlite3_bind_text(st, 1, json, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, viewer);
+    fc_sqlite_bind(st, "tl", json, viewer);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(st, 0);
         for (int i = 0; i < n; i++)
@@ -178,27 +164,25 @@ int fc_sqlite_comment_add(struct fc_store *s, struct fc_comment *c)
              "VALUES (?, ?, ?, ?, ?)",
              &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, c->review_id);
-    sqlite3_bind_int64(st, 2, c->restaurant_id);
-    sqlite3_bind_int64(st, 3, c->user_id);
-    sqlite3_bind_text(st, 4, c->body, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 5, c->created_at);
+    fc_sqlite_bind(st, "llltl", c->review_id, c->restaurant_id, c->user_id, c->body, c->created_at);
     if ((rc = run(db, st)))
         return rc == FC_EXISTS ? FC_NOTFOUND : rc; /* a foreign key: the user or review */
     c->id = sqlite3_last_insert_rowid(db);
     return FC_OK;
 }
 
-static void row_comment(sqlite3_stmt *st, struct fc_comment *c)
-{
-    memset(c, 0, sizeof *c);
-    c->id = sqlite3_column_int64(st, 0);
-    c->review_id = sqlite3_column_int64(st, 1);
-    c->restaurant_id = sqlite3_column_int64(st, 2);
-    c->user_id = sqlite3_column_int64(st, 3);
-    fc_sqlite_text(st, 4, c->body, sizeof c->body);
-    c->created_at = sqlite3_column_int64(st, 5);
-}
+/* The columns of COMMENT_COLS, read into a struct fc_comment; in a list, with the author's
+ * (u.username, u.display_name, u.disabled, REL_OF, AUTHOR_BLOCK) after them. */
+#define COMMENT_COL(kind, member) FC_SQLITE_COL(kind, struct fc_comment, member)
+static const struct fc_sqlite_col comment_cols[] = {
+    COMMENT_COL('n', id),      COMMENT_COL('n', review_id), COMMENT_COL('n', restaurant_id),
+    COMMENT_COL('n', user_id), COMMENT_COL('s', body),      COMMENT_COL('n', created_at)};
+#define ROW_COL(kind, member) FC_SQLITE_COL(kind, struct fc_comment_row, member)
+static const struct fc_sqlite_col comment_row_cols[] = {
+    ROW_COL('n', c.id),      ROW_COL('n', c.review_id),  ROW_COL('n', c.restaurant_id),
+    ROW_COL('n', c.user_id), ROW_COL('s', c.body),       ROW_COL('n', c.created_at),
+    ROW_COL('s', username),  ROW_COL('s', display_name), ROW_COL('n', disabled),
+    ROW_COL('n', rel),       ROW_COL('n', author_block)};
 
 #define COMMENT_COLS "c.id, c.review_id, c.restaurant_id, c.user_id, c.body, c.created_at"
 
@@ -211,8 +195,10 @@ int fc_sqlite_comment_get(struct fc_store *s, int64_t id, struct fc_comment *out
         return FC_ERR;
     sqlite3_bind_int64(st, 1, id);
     rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        row_comment(st, out);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        fc_sqlite_cols(st, 0, comment_cols, FC_ARRAY_LEN(comment_cols), out);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? FC_OK : rc == SQLITE_DONE ? FC_NOTFOUND : FC_ERR;
 }
@@ -235,7 +221,7 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st;
-    int step = SQLITE_DONE, k = 0;
+    int rc;
     const char *sql =
         review_id ? "SELECT " COMMENT_COLS ", u.username, u.display_name, u.disabled, " REL_OF(
                         "c.user_id") ", " AUTHOR_BLOCK
@@ -249,27 +235,11 @@ int fc_sqlite_comments_of(struct fc_store *s, int64_t restaurant_id, int64_t rev
     /* cached (fc_sqlite_cached): restaurant pages ask this each time */
     if (!(st = fc_sqlite_cached(s, sql)))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, viewer);
-    sqlite3_bind_int64(st, 2, review_id ? review_id : restaurant_id);
-    sqlite3_bind_int(st, 3, max);
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_comment_row *r = &out[k++];
-        memset(r, 0, sizeof *r);
-        row_comment(st, &r->c);
-        fc_sqlite_text(st, 6, r->username, sizeof r->username);
-        fc_sqlite_text(st, 7, r->display_name, sizeof r->display_name);
-        r->disabled = sqlite3_column_int(st, 8);
-        r->rel = sqlite3_column_int(st, 9);
-        r->author_block = sqlite3_column_int(st, 10);
-    }
-    if (k < max && step != SQLITE_DONE) {
-        fprintf(stderr, "forkcast: sqlite talk: %s\n", sqlite3_errmsg(db));
-        sqlite3_reset(st);
-        return FC_ERR;
-    }
+    fc_sqlite_bind(st, "lli", viewer, review_id ? review_id : restaurant_id, max);
+    rc = fc_sqlite_rows(db, st, comment_row_cols, FC_ARRAY_LEN(comment_row_cols), out, sizeof *out,
+                        max, n, "talk");
     sqlite3_reset(st);
-    *n = k;
-    return FC_OK;
+    return rc;
 }
 
 int fc_sqlite_note_add(struct fc_store *s, struct fc_note *nt)
@@ -282,57 +252,36 @@ int fc_sqlite_note_add(struct fc_store *s, struct fc_note *nt)
              "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
              &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, nt->user_id);
-    sqlite3_bind_int64(st, 2, nt->actor_id);
-    sqlite3_bind_int(st, 3, nt->kind);
-    sqlite3_bind_int64(st, 4, nt->review_id);
-    sqlite3_bind_int64(st, 5, nt->restaurant_id);
-    sqlite3_bind_int64(st, 6, nt->comment_id);
-    sqlite3_bind_int64(st, 7, nt->created_at);
+    fc_sqlite_bind(st, "llillll", nt->user_id, nt->actor_id, nt->kind, nt->review_id,
+                   nt->restaurant_id, nt->comment_id, nt->created_at);
     if ((rc = run(db, st)))
         return rc;
     nt->id = sqlite3_last_insert_rowid(db);
     return FC_OK;
 }
 
+/* The columns of the notifications list, read into a struct fc_note_row. */
+#define NOTE_COL(kind, member) FC_SQLITE_COL(kind, struct fc_note_row, member)
+static const struct fc_sqlite_col note_row_cols[] = {
+    NOTE_COL('n', n.id),         NOTE_COL('n', n.user_id),    NOTE_COL('n', n.actor_id),
+    NOTE_COL('n', n.kind),       NOTE_COL('n', n.review_id),  NOTE_COL('n', n.restaurant_id),
+    NOTE_COL('n', n.comment_id), NOTE_COL('n', n.created_at), NOTE_COL('s', username),
+    NOTE_COL('s', display_name), NOTE_COL('n', disabled),     NOTE_COL('n', rel),
+    NOTE_COL('s', rest_name),    NOTE_COL('n', unread)};
+
 int fc_sqlite_notes_list(struct fc_store *s, int64_t user_id, struct fc_note_row *out, int max,
                          int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st;
-    int step = SQLITE_DONE, k = 0;
-    *n = 0;
-    if (prep(db,
-             "SELECT n.id, n.user_id, n.actor_id, n.kind, n.review_id, n.restaurant_id, "
-             "n.comment_id, n.created_at, u.username, u.display_name, u.disabled, " REL_OF(
-                 "n.actor_id") ", coalesce(x.name, ''), n.id > coalesce((SELECT seen_id FROM "
-                               "notes_seen WHERE user_id = ?1), 0) FROM notes n JOIN users u ON "
-                               "u.id = n.actor_id LEFT JOIN restaurants x ON x.id = "
-                               "n.restaurant_id WHERE n.user_id = ?1 AND " NOTE_LIVE
-                               " ORDER BY n.id DESC LIMIT ?2",
-             &st))
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int(st, 2, max);
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_note_row *r = &out[k++];
-        memset(r, 0, sizeof *r);
-        r->n.id = sqlite3_column_int64(st, 0);
-        r->n.user_id = sqlite3_column_int64(st, 1);
-        r->n.actor_id = sqlite3_column_int64(st, 2);
-        r->n.kind = sqlite3_column_int(st, 3);
-        r->n.review_id = sqlite3_column_int64(st, 4);
-        r->n.restaurant_id = sqlite3_column_int64(st, 5);
-        r->n.comment_id = sqlite3_column_int64(st, 6);
-        r->n.created_at = sqlite3_column_int64(st, 7);
-        fc_sqlite_text(st, 8, r->username, sizeof r->username);
-        fc_sqlite_text(st, 9, r->display_name, sizeof r->display_name);
-        r->disabled = sqlite3_column_int(st, 10);
-        r->rel = sqlite3_column_int(st, 11);
-        fc_sqlite_text(st, 12, r->rest_name, sizeof r->rest_name);
-        r->unread = sqlite3_column_int(st, 13);
-    }
-    return rows_end(db, st, k, max, step, n);
+    return fc_sqlite_list(
+        fc_sqlite_db(s),
+        "SELECT n.id, n.user_id, n.actor_id, n.kind, n.review_id, n.restaurant_id, "
+        "n.comment_id, n.created_at, u.username, u.display_name, u.disabled, " REL_OF(
+            "n.actor_id") ", coalesce(x.name, ''), n.id > coalesce((SELECT seen_id FROM "
+                          "notes_seen WHERE user_id = ?1), 0) FROM notes n JOIN users u ON "
+                          "u.id = n.actor_id LEFT JOIN restaurants x ON x.id = "
+                          "n.restaurant_id WHERE n.user_id = ?1 AND " NOTE_LIVE
+                          " ORDER BY n.id DESC LIMIT ?2",
+        user_id, note_row_cols, FC_ARRAY_LEN(note_row_cols), out, sizeof *out, max, n, "talk");
 }
 
 /* One query over the unread ones only (index notes_user from the last seen id); the rule is
@@ -370,7 +319,6 @@ int fc_sqlite_notes_mark_read(struct fc_store *s, int64_t user_id, int64_t upto)
              "UPDATE SET seen_id = max(seen_id, excluded.seen_id)",
              &st))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, upto);
+    fc_sqlite_bind(st, "ll", user_id, upto);
     return run(db, st);
 }
