@@ -1077,27 +1077,8 @@ static int s_review_delete(struct fc_store *s, int64_t id)
     return step_done(s, st);
 }
 
-/* Steps st into out (at most max rows of elem bytes, each filled by row()), resets st and
+/* Steps st into out (at most max rows of elem bytes, read by a table of cols), resets st and
  * sets *n. FC_OK, or FC_ERR (logged) when stepping fails. */
-static int rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t elem, int max, int *n,
-                     void (*row)(sqlite3_stmt *st, void *dst))
-{
-    int step = SQLITE_DONE, k = 0;
-    while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        void *dst = (char *)out + (size_t)k++ * elem;
-        memset(dst, 0, elem);
-        row(st, dst);
-    }
-    sqlite3_reset(st);
-    if (k < max && step != SQLITE_DONE) {
-        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
-        return FC_ERR;
-    }
-    *n = k;
-    return FC_OK;
-}
-
-/* rows_into for rows read by a table of cols. */
 static int cols_into(struct fc_store *s, sqlite3_stmt *st, const struct fc_sqlite_col *cols,
                      size_t ncols, void *out, size_t elem, int max, int *n)
 {
@@ -1106,7 +1087,7 @@ static int cols_into(struct fc_store *s, sqlite3_stmt *st, const struct fc_sqlit
     return rc;
 }
 
-/* rows_into for rows owning text: row() gives dst what clear(out, k) frees, and may fail
+/* Steps st into out as cols_into does, for rows owning text: row() gives dst what clear(out, k) frees, and may fail
  * (no memory). On failure nothing is left to free. */
 static int owned_rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t elem, int max,
                            int *n, int (*row)(sqlite3_stmt *st, void *dst),
