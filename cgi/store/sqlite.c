@@ -1087,8 +1087,8 @@ static int cols_into(struct fc_store *s, sqlite3_stmt *st, const struct fc_sqlit
     return rc;
 }
 
-/* Steps st into out as cols_into does, for rows owning text: row() gives dst what clear(out, k) frees, and may fail
- * (no memory). On failure nothing is left to free. */
+/* Steps st into out as cols_into does, for rows owning text: row() gives dst what clear(out, k)
+ * frees, and may fail (no memory). On failure nothing is left to free. */
 static int owned_rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size_t elem, int max,
                            int *n, int (*row)(sqlite3_stmt *st, void *dst),
                            void (*clear)(void *out, int k))
