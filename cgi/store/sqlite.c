@@ -1630,6 +1630,8 @@ static const struct fc_store_ops sqlite_ops = {
     .save_notes_of_user = fc_sqlite_save_notes_of_user,
     .session_user_get = fc_sqlite_session_user_get,
     .rest_view_get = fc_sqlite_rest_view_get,
+    .reviews_by_user_seen = fc_sqlite_reviews_by_user_seen,
+    .rest_page_get = fc_sqlite_rest_page_get,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -18,6 +18,22 @@
 #define CITY_MAX_CHARS 80
 #define QUERY_MAX      60
 
+/* Whether usernames a and b are the same name (ASCII case-insensitive, like the stores'
+ * uniqueness: SQLite's NOCASE). */
+static int same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
 /* The member called username as the actor may reach them: 404 for nobody, a disabled account
  * (but to admins) and someone who blocked the actor; *rel the actor's bits towards them. u is
  * overwritten; it holds text to free (fc_user_clear) only when this answers FC_OK. */
@@ -26,8 +42,12 @@ static int reach(const struct fc_svc *sv, const char *username, struct fc_user *
 {
     struct fc_store *s = sv->app->store;
     int64_t me = fc_svc_actor_id(sv);
-    int rc = s->ops->user_by_name(s, username ? username : "", u);
+    int rc;
     *rel = 0;
+    /* the actor's own: the user the session read this request (no store read) */
+    if (sv->actor && username && same_name(username, sv->actor->username))
+        return fc_user_copy(u, sv->actor) ? fc_svc_fail_store(sv, res, "user (no memory)") : FC_OK;
+    rc = s->ops->user_by_name(s, username ? username : "", u);
     if (rc == FC_ERR)
         return fc_svc_fail_store(sv, res, "user");
     if (rc == FC_NOTFOUND)
@@ -60,6 +80,37 @@ int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_
     if ((out->fields & FC_FIELD_REVIEWS) &&
         s->ops->review_count_user(s, out->user.id, &out->review_count))
         return fc_svc_fail_store(sv, res, "review count");
+    fc_store_user_redact(&out->user, out->fields);
+    return FC_OK;
+}
+
+int fc_svc_profile_page(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
+                        struct fc_review_row *rows, int max, int *n, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int64_t me = fc_svc_actor_id(sv);
+
+    memset(out, 0, sizeof *out);
+    *n = 0;
+    fc_svc_ok(res, 200);
+    if (reach(sv, username, &out->user, &out->rel, res))
+        return FC_EINVAL;
+    out->self = me && me == out->user.id;
+    out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
+    if (me && !out->self && s->ops->mutual_count(s, me, out->user.id, &out->mutual))
+        return fc_svc_fail_store(sv, res, "mutual count");
+    /* the reviews and their count in one operation: reach() has read the author and the
+       relation, and the rule is checked here, as reviews_by_user checks it (a disabled
+       account, shown to admins: its count, no reviews) */
+    if (out->fields & FC_FIELD_REVIEWS) {
+        int rc =
+            fc_store_may_see(me, out->user.id, out->user.visibility, out->user.disabled, out->rel)
+                ? s->ops->reviews_by_user_seen(s, &out->user, me, (out->rel & FC_REL_FRIEND) != 0,
+                                               rows, max, n, &out->review_count)
+                : s->ops->review_count_user(s, out->user.id, &out->review_count);
+        if (rc)
+            return fc_svc_fail_store(sv, res, "reviews by user");
+    }
     fc_store_user_redact(&out->user, out->fields);
     return FC_OK;
 }
