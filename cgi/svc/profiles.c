@@ -36,16 +36,18 @@ static int same_name(const char *a, const char *b)
 
 /* The member called username as the actor may reach them: 404 for nobody, a disabled account
  * (but to admins) and someone who blocked the actor; *rel the actor's bits towards them. u is
- * overwritten; it holds text to free (fc_user_clear) only when this answers FC_OK. */
-static int reach(const struct fc_svc *sv, const char *username, struct fc_user *u, int *rel,
-                 struct fc_svc_result *res)
+ * overwritten; it holds text to free (fc_user_clear) only when this answers FC_OK. actor_stored:
+ * the actor is the user as the store holds it (read by the session check of this request, not
+ * the record a sign-up or log-in began the session with), so their own profile is not read
+ * again. */
+static int reach(const struct fc_svc *sv, const char *username, int actor_stored, struct fc_user *u,
+                 int *rel, struct fc_svc_result *res)
 {
     struct fc_store *s = sv->app->store;
     int64_t me = fc_svc_actor_id(sv);
     int rc;
     *rel = 0;
-    /* the actor's own: the user the session read this request (no store read) */
-    if (sv->actor && username && same_name(username, sv->actor->username))
+    if (actor_stored && sv->actor && username && same_name(username, sv->actor->username))
         return fc_user_copy(u, sv->actor) ? fc_svc_fail_store(sv, res, "user (no memory)") : FC_OK;
     rc = s->ops->user_by_name(s, username ? username : "", u);
     if (rc == FC_ERR)
@@ -71,7 +73,7 @@ int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_
 
     memset(out, 0, sizeof *out);
     fc_svc_ok(res, 200);
-    if (reach(sv, username, &out->user, &out->rel, res))
+    if (reach(sv, username, 0, &out->user, &out->rel, res))
         return FC_EINVAL;
     out->self = me && me == out->user.id;
     out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
@@ -93,7 +95,7 @@ int fc_svc_profile_page(const struct fc_svc *sv, const char *username, struct fc
     memset(out, 0, sizeof *out);
     *n = 0;
     fc_svc_ok(res, 200);
-    if (reach(sv, username, &out->user, &out->rel, res))
+    if (reach(sv, username, 1, &out->user, &out->rel, res))
         return FC_EINVAL;
     out->self = me && me == out->user.id;
     out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
@@ -136,7 +138,7 @@ int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_
     fc_svc_ok(res, 200);
     if (!sv->actor)
         return fc_svc_fail(res, 401, NULL, NULL, "Log in to edit your profile.");
-    if (reach(sv, username ? username : sv->actor->username, out, &rel, res))
+    if (reach(sv, username ? username : sv->actor->username, 0, out, &rel, res))
         return FC_EINVAL;
     if (out->id != sv->actor->id)
         return fc_svc_fail(res, 403, NULL, NULL, "You can only edit your own profile.");
@@ -305,7 +307,7 @@ int fc_svc_avatar(const struct fc_svc *sv, const char *username, int want_bytes,
     *data = NULL;
     *len = 0;
     fc_svc_ok(res, 200);
-    if (reach(sv, username, &u, &rel, res))
+    if (reach(sv, username, 0, &u, &rel, res))
         return FC_EINVAL;
     fc_user_clear(&u); /* its name, id and visibility are what counts */
     fc_strlcpy(out->username, u.username, sizeof out->username);
