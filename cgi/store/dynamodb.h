@@ -363,18 +363,21 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
                          int *friends_count, double *friends_avg);
 /* dynamo_rest_view_get for a logged-in viewer, with the items it read (the restaurant, the
  * viewer's profile, save and review, the friends' reviews) into *found (new, the caller puts
- * it; NULL unless FC_OK): what the reviews' read needs (dynamo_reviews_of_restaurant_in). */
+ * it; NULL unless FC_OK): what the reviews' read needs (dynamo_reviews_of_restaurant_in).
+ * friends_count NULL: the friends' rating is not read (the caller has it from the reviews). */
 int dynamo_rest_view_read(struct fc_store *s, int64_t rid, int64_t viewer,
                           struct fc_restaurant *rest, int *saved, struct fc_review *mine,
                           int *friends_count, double *friends_avg, json_object **found);
 /* dynamo_reviews_of_restaurant with context (NULL: read here), the items of the restaurant
  * and the viewer's profile and own review of it as dynamo_rest_view_read gives them (items
  * are added to it); stars (NULL: not asked) the star counts of every review when the whole
- * index was read (*stars_counted 1), else untouched and *stars_counted 0
- * (dynamodb_social.c). */
+ * index was read (*stars_counted 1), else untouched and *stars_counted 0; friends_count (NULL:
+ * not asked) the viewer's friends' rating as dynamo_friends_rating gives it, from the same
+ * friends' reviews (dynamodb_social.c). */
 int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t viewer,
                                     json_object *context, struct fc_review_row *out, int max,
-                                    int *n, int stars[5], int *stars_counted);
+                                    int *n, int stars[5], int *stars_counted, int *friends_count,
+                                    double *friends_avg);
 /* store/dynamodb_restpage: the restaurant page's reads in one operation. */
 int dynamo_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
                          struct fc_rest_page *out, struct fc_review_row *rows, int max, int *n);

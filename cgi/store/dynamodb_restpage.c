@@ -41,18 +41,27 @@ int dynamo_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int of
     *n = 0;
     if (offset < 0)
         offset = 0;
-    rc = viewer ? dynamo_rest_view_read(s, rid, viewer, &out->rest, &out->saved, &out->mine,
-                                        &out->friends_count, &out->friends_avg, &found)
+    /* the friends' rating comes with the reviews' read of the friends' reviews */
+    rc = viewer ? dynamo_rest_view_read(s, rid, viewer, &out->rest, &out->saved, &out->mine, NULL,
+                                        NULL, &found)
                 : visitor_context(d, rid, &out->rest, &found);
     if (rc)
         return rc;
+    if (max <= 0) { /* no reviews asked: the friends' rating on its own */
+        if (viewer && (rc = dynamo_friends_rating_from(d, viewer, rid, found, &out->friends_count,
+                                                       &out->friends_avg)))
+            goto out;
+        rc = s->ops->rest_star_counts(s, rid, out->stars);
+        goto out;
+    }
     /* the friends-first order is made from the whole list: read up to the page's end */
-    if (max > 0 && !(all = calloc((size_t)offset + (size_t)max, sizeof *all))) {
+    if (!(all = calloc((size_t)offset + (size_t)max, sizeof *all))) {
         rc = FC_ERR;
         goto out;
     }
     if ((rc = dynamo_reviews_of_restaurant_in(d, rid, viewer, found, all, offset + max, &got,
-                                              out->stars, &counted)))
+                                              out->stars, &counted, &out->friends_count,
+                                              &out->friends_avg)))
         goto out;
     if (got > offset) {
         *n = got - offset;

@@ -37,8 +37,11 @@ int dynamo_rest_view_read(struct fc_store *s, int64_t rid, int64_t viewer,
     int rc;
 
     memset(mine, 0, sizeof *mine);
-    *saved = *friends_count = 0;
-    *friends_avg = 0;
+    *saved = 0;
+    if (friends_count) {
+        *friends_count = 0;
+        *friends_avg = 0;
+    }
     *found_out = NULL;
     dynamo_rest_pk(rpk, rid);
     dynamo_user_pk(vpk, viewer);
@@ -65,7 +68,8 @@ int dynamo_rest_view_read(struct fc_store *s, int64_t rid, int64_t viewer,
         rc = FC_ERR;
         goto out;
     }
-    if ((rc = dynamo_friends_rating_from(d, viewer, rid, found, friends_count, friends_avg))) {
+    if (friends_count &&
+        (rc = dynamo_friends_rating_from(d, viewer, rid, found, friends_count, friends_avg))) {
         fc_review_clear(mine);
         memset(mine, 0, sizeof *mine);
         rc = FC_ERR;

@@ -838,12 +838,14 @@ static json_object *author_of(json_object *found, const struct cand *c)
 int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
                                  struct fc_review_row *out, int max, int *n)
 {
-    return dynamo_reviews_of_restaurant_in(D(s), rid, viewer, NULL, out, max, n, NULL, NULL);
+    return dynamo_reviews_of_restaurant_in(D(s), rid, viewer, NULL, out, max, n, NULL, NULL, NULL,
+                                           NULL);
 }
 
 int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t viewer,
                                     json_object *context, struct fc_review_row *out, int max,
-                                    int *n, int stars[5], int *stars_counted)
+                                    int *n, int stars[5], int *stars_counted, int *friends_count,
+                                    double *friends_avg)
 {
     struct viewer v;
     struct rev_list rows = {0}, friends = {0}, others = {0};
@@ -917,6 +919,21 @@ int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t vi
     }
     if ((rc = fetch_authors(d, found, &friends, 0, friends.n)))
         goto out;
+    /* the friends' rating (dynamo_friends_rating_from) from the same friends' reviews: the
+       disabled ones do not count */
+    if (friends_count) {
+        long sum = 0;
+        int fn = 0;
+        for (size_t i = 0; i < friends.n; i++) {
+            json_object *au = author_of(found, &friends.c[i]);
+            if (!au || dynamo_get_n(au, "disabled"))
+                continue;
+            fn++;
+            sum += (long)dynamo_get_n(friends.c[i].it, "stars");
+        }
+        *friends_count = fn;
+        *friends_avg = fn ? (double)sum / fn : 0.0;
+    }
     for (size_t i = 0; i < friends.n; i++)
         if (visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
                     author_of(found, &friends.c[i])) &&

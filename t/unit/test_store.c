@@ -367,6 +367,13 @@ static void test_reviews_and_privacy(void **state)
         assert_int_equal(S->ops->rest_star_counts(S, r1, stars), FC_OK);
         assert_memory_equal(pg.stars, stars, sizeof stars);
         assert_int_equal(pg.stars[4] + pg.stars[1], 2);
+        /* no rows asked: the rest all the same */
+        assert_int_equal(S->ops->rest_page_get(S, r1, ana, 0, &pg, rows, 0, &n), FC_OK);
+        assert_int_equal(n, 0);
+        assert_int_equal(pg.saved, 1);
+        assert_int_equal(pg.friends_count, 1);
+        assert_true(pg.friends_avg > 4.9);
+        assert_memory_equal(pg.stars, stars, sizeof stars);
         /* from an offset; the author's own review in it */
         assert_int_equal(S->ops->rest_page_get(S, r1, bob, 1, &pg, rows, 10, &n), FC_OK);
         assert_true(pg.mine.id > 0);
