@@ -156,8 +156,10 @@ static void d_reviews_of(struct fc_store *s, FILE *f, const void *arg)
             review_row(f, &v[i]);
         fc_review_rows_clear(v, n);
         if (rc == FC_OK)
-            fprintf(f, " r%" PRId64 " saved=%d mine=%" PRId64 " %d %.4f stars=%d,%d,%d,%d,%d",
-                    pg.rest.id, pg.saved, pg.mine.id, pg.friends_count, pg.friends_avg, pg.stars[0],
+            /* (ids of reviews differ between the two stores: the review by what it holds) */
+            fprintf(f, " r%" PRId64 " saved=%d mine=%d:%d '%s' %d %.4f stars=%d,%d,%d,%d,%d",
+                    pg.rest.id, pg.saved, pg.mine.id != 0, pg.mine.stars,
+                    pg.mine.body ? pg.mine.body : "", pg.friends_count, pg.friends_avg, pg.stars[0],
                     pg.stars[1], pg.stars[2], pg.stars[3], pg.stars[4]);
         fc_review_clear(&pg.mine);
     }
