@@ -15,7 +15,8 @@ int page_home(struct fc_ctx *c)
     const char *city = "";
     int n = 0, total = 0, mine = -1, nt = 0;
 
-    if (fc_svc_home(&sv, 6, &rows, &n, &total, &mine, &city, &res))
+    /* the viewer's review count comes with their recommendations (one read less) */
+    if (fc_svc_home(&sv, 6, &rows, &n, &total, NULL, &city, &res))
         return fc_error_result(c, &res);
     fc_set(c, "Home.City", city);
     for (int i = 0; i < n; i++) {
@@ -26,14 +27,14 @@ int page_home(struct fc_ctx *c)
     fc_restaurants_free(rows, n);
     fc_set_int(c, "Home.RestaurantCount", total);
     if (c->logged_in) {
+        if (pages_set_recommendations(c, "Recs", 10, &mine))
+            return 500;
         if (mine >= 0)
             fc_set_int(c, "Home.MyReviews", mine);
         /* the session the sign-up began (the account and its first session made in the same
            request), nothing reviewed yet: a welcome, not a welcome back */
         if (mine <= 0 && llabs(c->session_created - c->user.created_at) <= 5)
             fc_set_int(c, "Home.New", 1);
-        if (pages_set_recommendations(c, "Recs", 10))
-            return 500;
         /* trending among friends: what they rated 4-5 stars in their latest such reviews, most
            friends then most recent */
         if (fc_svc_friends_recommend(&sv, FC_SVC_TRENDING_WINDOW, &trend, &nt, &res))

@@ -42,8 +42,9 @@ void pages_set_date(struct fc_ctx *c, const char *prefix, int64_t at);
 void pages_set_month(struct fc_ctx *c, const char *prefix, const char *ym);
 /* Puts the current month (UTC) "YYYY-MM" as name (the latest month of a visit). */
 void pages_set_month_now(struct fc_ctx *c, const char *name);
-/* Recommendations for the logged-in user under prefix.N (restaurant + Why). */
-int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n);
+/* Recommendations for the logged-in user under prefix.N (restaurant + Why); *reviews (when
+ * not NULL) their review count, -1 when unknown (read with the ratings the picks need). */
+int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n, int *reviews);
 /* "More like this" for a restaurant under prefix.N. */
 int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t n);
 

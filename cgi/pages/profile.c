@@ -20,7 +20,12 @@ int page_profile(struct fc_ctx *c)
     struct fc_review_row *rows = NULL;
     int n = 0, status = 500;
 
-    if (fc_svc_profile_get(&sv, c->args[0], &p, &res)) {
+    memset(&p, 0, sizeof p);
+    rows = malloc(REVIEW_MAX * sizeof *rows);
+    if (!rows)
+        goto out;
+    /* the profile, its reviews and their count */
+    if (fc_svc_profile_page(&sv, c->args[0], &p, rows, REVIEW_MAX, &n, &res)) {
         status = fc_error_result(c, &res);
         goto out;
     }
@@ -45,13 +50,6 @@ int page_profile(struct fc_ctx *c)
         goto out;
     }
     fc_set_int(c, "Profile.ReviewCount", p.review_count);
-    rows = malloc(REVIEW_MAX * sizeof *rows);
-    if (!rows)
-        goto out;
-    if (fc_svc_profile_reviews(&sv, &p, rows, REVIEW_MAX, &n, &res)) {
-        status = fc_error_result(c, &res);
-        goto out;
-    }
     for (int i = 0; i < n; i++) {
         char k[32];
         snprintf(k, sizeof k, "Reviews.%d", i);

@@ -69,8 +69,9 @@ static struct fc_svc_rec *rec_array(size_t n)
     return malloc((n ? n : 1) * sizeof(struct fc_svc_rec));
 }
 
-/* The viewer's recommendations (item 0) or those like item under prefix.N. */
-static int set_recs(struct fc_ctx *c, const char *prefix, int64_t item, size_t n)
+/* The viewer's recommendations (item 0) or those like item under prefix.N; *reviews (when not
+ * NULL, item 0) the viewer's review count (fc_svc_recs_for_user_counted). */
+static int set_recs(struct fc_ctx *c, const char *prefix, int64_t item, size_t n, int *reviews)
 {
     struct fc_svc sv = fc_app_svc(c);
     struct fc_svc_result res;
@@ -80,7 +81,7 @@ static int set_recs(struct fc_ctx *c, const char *prefix, int64_t item, size_t n
     if (!recs)
         return FC_ERR;
     rc = item ? fc_svc_recs_similar(&sv, item, n, recs, &got, &res)
-              : fc_svc_recs_for_user(&sv, n, recs, &got, &res);
+              : fc_svc_recs_for_user_counted(&sv, n, recs, &got, reviews, &res);
     if (rc == FC_OK)
         set_results(c, prefix, recs, got);
     fc_svc_recs_clear(recs, got);
@@ -88,12 +89,12 @@ static int set_recs(struct fc_ctx *c, const char *prefix, int64_t item, size_t n
     return rc ? FC_ERR : FC_OK;
 }
 
-int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n)
+int pages_set_recommendations(struct fc_ctx *c, const char *prefix, size_t n, int *reviews)
 {
-    return set_recs(c, prefix, 0, n);
+    return set_recs(c, prefix, 0, n, reviews);
 }
 
 int pages_set_similar(struct fc_ctx *c, const char *prefix, int64_t item, size_t n)
 {
-    return set_recs(c, prefix, item, n);
+    return set_recs(c, prefix, item, n, NULL);
 }

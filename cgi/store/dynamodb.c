@@ -1929,6 +1929,8 @@ static const struct fc_store_ops dynamo_ops = {
     .save_notes_of_user = dynamo_save_notes_of_user,
     .session_user_get = dynamo_session_user_get,
     .rest_view_get = dynamo_rest_view_get,
+    .reviews_by_user_seen = dynamo_reviews_by_user_seen,
+    .rest_page_get = dynamo_rest_page_get,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -377,6 +377,26 @@ int dynamo_session_user_get(struct fc_store *s, const char *hash, int64_t user_i
 int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
                          struct fc_restaurant *rest, int *saved, struct fc_review *mine,
                          int *friends_count, double *friends_avg);
+/* dynamo_rest_view_get for a logged-in viewer, with the items it read (the restaurant, the
+ * viewer's profile, save and review, the friends' reviews) into *found (new, the caller puts
+ * it; NULL unless FC_OK): what the reviews' read needs (dynamo_reviews_of_restaurant_in).
+ * friends_count NULL: the friends' rating is not read (the caller has it from the reviews). */
+int dynamo_rest_view_read(struct fc_store *s, int64_t rid, int64_t viewer,
+                          struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                          int *friends_count, double *friends_avg, json_object **found);
+/* dynamo_reviews_of_restaurant with context (NULL: read here), the items of the restaurant
+ * and the viewer's profile and own review of it as dynamo_rest_view_read gives them (items
+ * are added to it); stars (NULL: not asked) the star counts of every review when the whole
+ * index was read (*stars_counted 1), else untouched and *stars_counted 0; friends_count (NULL:
+ * not asked) the viewer's friends' rating as dynamo_friends_rating gives it, from the same
+ * friends' reviews (dynamodb_social.c). */
+int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t viewer,
+                                    json_object *context, struct fc_review_row *out, int max,
+                                    int *n, int stars[5], int *stars_counted, int *friends_count,
+                                    double *friends_avg);
+/* store/dynamodb_restpage: the restaurant page's reads in one operation. */
+int dynamo_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
+                         struct fc_rest_page *out, struct fc_review_row *rows, int max, int *n);
 /* The friends' rating of restaurant rid (dynamo_friends_rating) from found, which holds the
  * viewer's profile (relation sets) and the restaurant (review_count); adds the friends' items
  * to found. */
@@ -431,5 +451,16 @@ int dynamo_talk_import_row(struct dynamo_writer *w, struct dynamo_talk_import *t
                            const char *table, json_object *row);
 int dynamo_talk_import_end(struct fc_dynamo *d, struct dynamo_talk_import *ti);
 void dynamo_talk_import_free(struct dynamo_talk_import *ti);
+
+/* uid's reviews newest first (one lsi1 Query, then their restaurants' names in one
+ * BatchGetItem), as rows marked by_friend = is_friend, without the author's names (the caller
+ * has them); *read_all 1 when the Query read every review of uid (fewer than max). Whether the
+ * viewer may see them is the caller's check (dynamodb_social.c). */
+int dynamo_author_reviews(struct fc_dynamo *d, int64_t uid, int is_friend,
+                          struct fc_review_row *out, int max, int *n, int *read_all);
+/* store/dynamodb_userreviews: the profile page's reviews with their count. */
+int dynamo_reviews_by_user_seen(struct fc_store *s, const struct fc_user *author, int64_t viewer,
+                                int is_friend, struct fc_review_row *out, int max, int *n,
+                                int *total);
 
 #endif

@@ -12,6 +12,24 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
                          struct fc_restaurant *rest, int *saved, struct fc_review *mine,
                          int *friends_count, double *friends_avg)
 {
+    json_object *found = NULL;
+    int rc;
+    if (!viewer) {
+        memset(mine, 0, sizeof *mine);
+        *saved = *friends_count = 0;
+        *friends_avg = 0;
+        return s->ops->rest_get(s, rid, rest);
+    }
+    rc = dynamo_rest_view_read(s, rid, viewer, rest, saved, mine, friends_count, friends_avg,
+                               &found);
+    json_object_put(found);
+    return rc;
+}
+
+int dynamo_rest_view_read(struct fc_store *s, int64_t rid, int64_t viewer,
+                          struct fc_restaurant *rest, int *saved, struct fc_review *mine,
+                          int *friends_count, double *friends_avg, json_object **found_out)
+{
     struct fc_dynamo *d = (struct fc_dynamo *)s;
     struct dynamo_keys k;
     json_object *found = NULL, *it;
@@ -20,10 +38,12 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
 
     memset(mine, 0, sizeof *mine);
     memset(rest, 0, sizeof *rest);
-    *saved = *friends_count = 0;
-    *friends_avg = 0;
-    if (!viewer)
-        return s->ops->rest_get(s, rid, rest);
+    *saved = 0;
+    if (friends_count) {
+        *friends_count = 0;
+        *friends_avg = 0;
+    }
+    *found_out = NULL;
     dynamo_rest_pk(rpk, rid);
     dynamo_user_pk(vpk, viewer);
     snprintf(ssk, sizeof ssk, "SV#%" PRId64, rid);
@@ -50,14 +70,18 @@ int dynamo_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
         rc = FC_ERR;
         goto out;
     }
-    if ((rc = dynamo_friends_rating_from(d, viewer, rid, found, friends_count, friends_avg))) {
+    if (friends_count &&
+        (rc = dynamo_friends_rating_from(d, viewer, rid, found, friends_count, friends_avg))) {
         fc_review_clear(mine);
         memset(mine, 0, sizeof *mine);
         rc = FC_ERR;
     }
 out:
-    if (rc)
+    if (rc == FC_OK) {
+        *found_out = found;
+    } else {
         fc_restaurant_clear(rest);
-    json_object_put(found);
+        json_object_put(found);
+    }
     return rc;
 }

@@ -784,12 +784,18 @@ static int restaurant_reviews(struct fc_dynamo *d, int64_t rid, int limit, json_
 struct sort_ctx {
     const struct viewer *v;
     struct rev_list *friends, *others;
+    int *stars; /* non-NULL: counts every review's stars (the whole index is read) */
 };
 
 static int sort_review(void *ctx, json_object *it)
 {
     struct sort_ctx *c = ctx;
     int64_t author = dynamo_get_n(it, "user_id");
+    if (c->stars) {
+        int64_t st = dynamo_get_n(it, "stars");
+        if (st >= 1 && st <= 5)
+            c->stars[st - 1]++;
+    }
     if (ids_has(&c->v->friends, author))
         return cand_add(c->friends, it, 1);
     if (ids_has(&c->v->blocked, author) || ids_has(&c->v->blocked_by, author))
@@ -832,10 +838,18 @@ static json_object *author_of(json_object *found, const struct cand *c)
 int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
                                  struct fc_review_row *out, int max, int *n)
 {
-    struct fc_dynamo *d = D(s);
+    return dynamo_reviews_of_restaurant_in(D(s), rid, viewer, NULL, out, max, n, NULL, NULL, NULL,
+                                           NULL);
+}
+
+int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t viewer,
+                                    json_object *context, struct fc_review_row *out, int max,
+                                    int *n, int stars[5], int *stars_counted, int *friends_count,
+                                    double *friends_avg)
+{
     struct viewer v;
     struct rev_list rows = {0}, friends = {0}, others = {0};
-    struct sort_ctx sc = {&v, &friends, &others};
+    struct sort_ctx sc = {&v, &friends, &others, NULL};
     struct dynamo_keys k;
     json_object *found = NULL, *lek = NULL, *rest;
     char rpk[32], vpk[32], sk[32], rest_name[256] = "";
@@ -843,21 +857,28 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
     size_t done = 0;
 
     *n = 0;
+    if (stars_counted)
+        *stars_counted = 0;
     memset(&v, 0, sizeof v);
     if (max <= 0)
         return FC_OK;
-    /* 1. the viewer (friends, blocks) and the restaurant (name, number of reviews) */
     dynamo_keys_init(&k);
+    /* 1. the viewer (friends, blocks) and the restaurant (name, number of reviews): the
+       caller's context when it has read them, else one BatchGetItem */
     dynamo_rest_pk(rpk, rid);
     dynamo_user_pk(vpk, viewer);
     review_sk(sk, rid);
-    dynamo_keys_add(&k, rpk, "RESTAURANT");
-    if (viewer) {
-        dynamo_keys_add(&k, vpk, "PROFILE");
-        dynamo_keys_add(&k, vpk, sk); /* the viewer's own review, strongly consistent */
+    if (context) {
+        found = json_object_get(context);
+    } else {
+        dynamo_keys_add(&k, rpk, "RESTAURANT");
+        if (viewer) {
+            dynamo_keys_add(&k, vpk, "PROFILE");
+            dynamo_keys_add(&k, vpk, sk); /* the viewer's own review, strongly consistent */
+        }
+        if ((rc = dynamo_batch_get(d, &k, NULL, &found)))
+            goto out;
     }
-    if ((rc = dynamo_batch_get(d, &k, NULL, &found)))
-        goto out;
     rest = dynamo_found(found, rpk, "RESTAURANT");
     dynamo_copy_s(rest, "name", rest_name, sizeof rest_name);
     if ((rc = viewer_from(&v, viewer, viewer ? dynamo_found(found, vpk, "PROFILE") : NULL)))
@@ -865,8 +886,16 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
     /* 2. the friends' reviews: the whole restaurant index when that is cheap, else by key */
     whole = whole_partition(d, dynamo_get_n(rest, "review_count"), v.friends.n);
     if (whole) {
+        /* every review of the restaurant passes by: their stars too, when asked */
+        if (stars) {
+            memset(stars, 0, 5 * sizeof *stars);
+            sc.stars = stars;
+        }
         if ((rc = restaurant_reviews(d, rid, 0, &lek, &pages, sort_review, &sc)))
             goto out;
+        sc.stars = NULL;
+        if (stars_counted)
+            *stars_counted = stars != NULL;
     } else if (v.friends.n) {
         json_object *more = NULL;
         dynamo_keys_free(&k);
@@ -890,6 +919,21 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
     }
     if ((rc = fetch_authors(d, found, &friends, 0, friends.n)))
         goto out;
+    /* the friends' rating (dynamo_friends_rating_from) from the same friends' reviews: the
+       disabled ones do not count */
+    if (friends_count) {
+        long sum = 0;
+        int fn = 0;
+        for (size_t i = 0; i < friends.n; i++) {
+            json_object *au = author_of(found, &friends.c[i]);
+            if (!au || dynamo_get_n(au, "disabled"))
+                continue;
+            fn++;
+            sum += (long)dynamo_get_n(friends.c[i].it, "stars");
+        }
+        *friends_count = fn;
+        *friends_avg = fn ? (double)sum / fn : 0.0;
+    }
     for (size_t i = 0; i < friends.n; i++)
         if (visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
                     author_of(found, &friends.c[i])) &&
@@ -961,16 +1005,61 @@ static int cap_each(void *ctx, json_object *it)
     return (long)c->l->n >= c->max ? 1 : 0;
 }
 
+int dynamo_author_reviews(struct fc_dynamo *d, int64_t uid, int is_friend,
+                          struct fc_review_row *out, int max, int *n, int *read_all)
+{
+    struct dynamo_keys k;
+    struct rev_list l = {0};
+    struct cap_ctx c = {&l, max};
+    json_object *req, *found = NULL;
+    char apk[32];
+    int rc;
+
+    *n = 0;
+    *read_all = 0;
+    if (max <= 0)
+        return FC_OK;
+    /* the author's reviews, newest first, from lsi1 */
+    dynamo_user_pk(apk, uid);
+    dynamo_keys_init(&k);
+    req = dynamo_req(d);
+    json_object_object_add(req, "IndexName", json_object_new_string("lsi1"));
+    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#lsi1, :t)");
+    dynamo_val(req, ":pk", dynamo_s(apk));
+    dynamo_val(req, ":t", dynamo_s("T#"));
+    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
+    json_object_object_add(req, "Limit", json_object_new_int(max));
+    if (d->consistent)
+        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
+    if ((rc = dynamo_each(d, "Query", req, 0, cap_each, &c)))
+        goto out;
+    /* fewer than max: the Query went to the end of them */
+    *read_all = (long)l.n < max;
+    for (size_t i = 0; i < l.n; i++) {
+        char rpk[32];
+        dynamo_rest_pk(rpk, dynamo_get_n(l.c[i].it, "restaurant_id"));
+        dynamo_keys_add(&k, rpk, "RESTAURANT");
+        l.c[i].by_friend = is_friend;
+    }
+    if ((rc = dynamo_batch_get(d, &k, "#name", &found)))
+        goto out;
+    rc = fill_rows(&l, found, NULL, 0, out, max, n);
+out:
+    json_object_put(req);
+    json_object_put(found);
+    rev_list_free(&l);
+    dynamo_keys_free(&k);
+    return rc;
+}
+
 int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
                            struct fc_review_row *out, int max, int *n)
 {
     struct fc_dynamo *d = D(s);
     struct dynamo_keys k;
-    struct rev_list l = {0};
-    struct cap_ctx c = {&l, max};
-    json_object *found = NULL, *req = NULL, *author, *rest = NULL;
+    json_object *found = NULL, *author;
     char apk[32], vpk[32], sk[40];
-    int rc, is_friend = 0, ok, rel = 0;
+    int rc, ok, rel = 0, all;
 
     *n = 0;
     if (max <= 0)
@@ -999,41 +1088,18 @@ int dynamo_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
         graph_sk(sk, "BB", uid);
         rel |= dynamo_found(found, vpk, sk) ? FC_REL_BLOCKED_BY : 0;
     }
-    is_friend = (rel & FC_REL_FRIEND) != 0;
     ok = author && fc_store_may_see(viewer, uid, dynamo_get_s(author, "visibility"),
                                     dynamo_get_n(author, "disabled") != 0, rel);
     if (!ok)
         goto out;
-    /* the author's reviews, newest first, from lsi1 */
-    req = dynamo_req(d);
-    json_object_object_add(req, "IndexName", json_object_new_string("lsi1"));
-    dynamo_expr(req, "KeyConditionExpression", "#pk = :pk AND begins_with(#lsi1, :t)");
-    dynamo_val(req, ":pk", dynamo_s(apk));
-    dynamo_val(req, ":t", dynamo_s("T#"));
-    json_object_object_add(req, "ScanIndexForward", json_object_new_boolean(0));
-    json_object_object_add(req, "Limit", json_object_new_int(max));
-    if (d->consistent)
-        json_object_object_add(req, "ConsistentRead", json_object_new_boolean(1));
-    if ((rc = dynamo_each(d, "Query", req, 0, cap_each, &c)))
+    if ((rc = dynamo_author_reviews(d, uid, (rel & FC_REL_FRIEND) != 0, out, max, n, &all)))
         goto out;
-    dynamo_keys_free(&k);
-    dynamo_keys_init(&k);
-    for (size_t i = 0; i < l.n; i++) {
-        char rpk[32];
-        dynamo_rest_pk(rpk, dynamo_get_n(l.c[i].it, "restaurant_id"));
-        dynamo_keys_add(&k, rpk, "RESTAURANT");
-        l.c[i].by_friend = is_friend;
+    for (int i = 0; i < *n; i++) {
+        dynamo_copy_s(author, "username", out[i].username, sizeof out[i].username);
+        dynamo_copy_s(author, "display_name", out[i].display_name, sizeof out[i].display_name);
     }
-    if ((rc = dynamo_batch_get(d, &k, "#name", &rest)))
-        goto out;
-    merge_found(found, rest);
-    rest = NULL;
-    rc = fill_rows(&l, found, NULL, 0, out, max, n);
 out:
-    json_object_put(req);
     json_object_put(found);
-    json_object_put(rest);
-    rev_list_free(&l);
     dynamo_keys_free(&k);
     return rc;
 }

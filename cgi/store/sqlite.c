@@ -1635,6 +1635,8 @@ static const struct fc_store_ops sqlite_ops = {
     .session_user_get = fc_sqlite_session_user_get,
     .rest_view_get = fc_sqlite_rest_view_get,
     .content_version = fc_sqlite_content_version,
+    .reviews_by_user_seen = fc_sqlite_reviews_by_user_seen,
+    .rest_page_get = fc_sqlite_rest_page_get,
 };
 
 static int cmp_str(const void *a, const void *b)

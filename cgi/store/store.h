@@ -353,6 +353,16 @@ struct fc_save_note {
     char note[FC_SAVE_NOTE_SIZE];
 };
 
+/* The restaurant page's reads besides its reviews (rest_page_get). */
+struct fc_rest_page {
+    struct fc_restaurant rest;
+    int saved;             /* the viewer saved it */
+    struct fc_review mine; /* the viewer's review of it (id 0: none) */
+    int friends_count;     /* the viewer's friends' rating (friends_rating) */
+    double friends_avg;
+    int stars[5]; /* how many reviews gave 1..5 stars (rest_star_counts) */
+};
+
 struct fc_store_ops {
     const char *name;
     void (*close)(struct fc_store *s);
@@ -673,6 +683,25 @@ struct fc_store_ops {
      * store/sqlite_version.c). NULL where the backend has no such number (DynamoDB): the page
      * cache is off there. */
     int (*content_version)(struct fc_store *s, int64_t *version);
+    /* The profile page's reviews: reviews_by_user's rows of author for viewer, when the caller
+     * has already checked that viewer may see author's reviews (fc_store_may_see with the
+     * author as read and their relation; is_friend: viewer is author's friend), and *total
+     * author's review count (review_count_user). DynamoDB: the author and the relation are not
+     * read again; the count comes from the reviews' own Query when it read all of them
+     * (store/dynamodb_userreviews.c); SQLite: reviews_by_user and review_count_user
+     * (store/sqlite_userreviews.c). */
+    int (*reviews_by_user_seen)(struct fc_store *s, const struct fc_user *author, int64_t viewer,
+                                int is_friend, struct fc_review_row *out, int max, int *n,
+                                int *total);
+    /* The restaurant page in one operation: rest_view_get's answers into out (the caller clears
+     * out->rest and out->mine; on any failure, FC_NOTFOUND included, out holds nothing to free),
+     * reviews_of_restaurant_from's rows (from
+     * offset, at most max; the caller clears them) and rest_star_counts's counts. DynamoDB:
+     * rest_view_get's BatchGetItem is the reviews' context too, and the star counts come from
+     * the reviews' Query when it reads the whole index (store/dynamodb_restpage.c); SQLite:
+     * the three operations (store/sqlite_restpage.c). */
+    int (*rest_page_get)(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
+                         struct fc_rest_page *out, struct fc_review_row *rows, int max, int *n);
 };
 
 struct fc_store {
@@ -825,6 +854,15 @@ int fc_sqlite_session_user_get(struct fc_store *s, const char *hash, int64_t use
 int fc_sqlite_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,
                             struct fc_restaurant *rest, int *saved, struct fc_review *mine,
                             int *friends_count, double *friends_avg);
+
+/* The SQLite backend's profile reviews with their count (store/sqlite_userreviews.c). */
+int fc_sqlite_reviews_by_user_seen(struct fc_store *s, const struct fc_user *author, int64_t viewer,
+                                   int is_friend, struct fc_review_row *out, int max, int *n,
+                                   int *total);
+
+/* The SQLite backend's restaurant page (store/sqlite_restpage.c). */
+int fc_sqlite_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
+                            struct fc_rest_page *out, struct fc_review_row *rows, int max, int *n);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

@@ -169,7 +169,8 @@ int fc_svc_restaurant_reviews(const struct fc_svc *sv, int64_t id, int max,
                               struct fc_review_row **out, int *n, struct fc_svc_result *res);
 /* The home page: up to max featured restaurants (fc_restaurants_free(*featured, *n)): the best
  * rated (Bayesian) in *city (the actor's home city when restaurants are there; else "", all),
- * how many there are in all, and the actor's review count (-1 when unknown or a visitor). */
+ * how many there are in all, and the actor's review count (-1 when unknown or a visitor;
+ * my_reviews NULL: not read, the page has it from fc_svc_recs_for_user_counted). */
 int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **featured, int *n,
                 int *total, int *my_reviews, const char **city, struct fc_svc_result *res);
 /* The load balancers' health check: 200, or 503 when the store does not answer. */
@@ -223,6 +224,11 @@ struct fc_svc_rec {
  * caller frees their restaurants' text with fc_svc_recs_clear(out, *got). */
 int fc_svc_recs_for_user(const struct fc_svc *sv, size_t n, struct fc_svc_rec *out, size_t *got,
                          struct fc_svc_result *res);
+/* fc_svc_recs_for_user, and *reviews the actor's review count (their ratings, which the picks
+ * read anyway: no store read more unless they have more than the most it reads; -1 when
+ * unknown): the home page's figure with one read less. */
+int fc_svc_recs_for_user_counted(const struct fc_svc *sv, size_t n, struct fc_svc_rec *out,
+                                 size_t *got, int *reviews, struct fc_svc_result *res);
 /* "More like this" for restaurant item (none when the recommender does not know it). */
 int fc_svc_recs_similar(const struct fc_svc *sv, int64_t item, size_t n, struct fc_svc_rec *out,
                         size_t *got, struct fc_svc_result *res);

@@ -19,16 +19,38 @@
 #define CITY_MAX_CHARS 80
 #define QUERY_MAX      60
 
+/* Whether usernames a and b are the same name (ASCII case-insensitive, like the stores'
+ * uniqueness: SQLite's NOCASE). */
+static int same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+        if (x >= 'A' && x <= 'Z')
+            x = (unsigned char)(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z')
+            y = (unsigned char)(y - 'A' + 'a');
+        if (x != y)
+            return 0;
+    }
+    return *a == *b;
+}
+
 /* The member called username as the actor may reach them: 404 for nobody, a disabled account
  * (but to admins) and someone who blocked the actor; *rel the actor's bits towards them. u is
- * overwritten; it holds text to free (fc_user_clear) only when this answers FC_OK. */
-static int reach(const struct fc_svc *sv, const char *username, struct fc_user *u, int *rel,
-                 struct fc_svc_result *res)
+ * overwritten; it holds text to free (fc_user_clear) only when this answers FC_OK. actor_stored:
+ * the actor is the user as the store holds it (read by the session check of this request, not
+ * the record a sign-up or log-in began the session with), so their own profile is not read
+ * again. */
+static int reach(const struct fc_svc *sv, const char *username, int actor_stored, struct fc_user *u,
+                 int *rel, struct fc_svc_result *res)
 {
     struct fc_store *s = sv->app->store;
     int64_t me = fc_svc_actor_id(sv);
-    int rc = s->ops->user_by_name(s, username ? username : "", u);
+    int rc;
     *rel = 0;
+    if (actor_stored && sv->actor && username && same_name(username, sv->actor->username))
+        return fc_user_copy(u, sv->actor) ? fc_svc_fail_store(sv, res, "user (no memory)") : FC_OK;
+    rc = s->ops->user_by_name(s, username ? username : "", u);
     if (rc == FC_ERR)
         return fc_svc_fail_store(sv, res, "user");
     if (rc == FC_NOTFOUND)
@@ -52,7 +74,7 @@ int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_
 
     memset(out, 0, sizeof *out);
     fc_svc_ok(res, 200);
-    if (reach(sv, username, &out->user, &out->rel, res))
+    if (reach(sv, username, 0, &out->user, &out->rel, res))
         return FC_EINVAL;
     out->self = me && me == out->user.id;
     out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
@@ -61,6 +83,37 @@ int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_
     if ((out->fields & FC_FIELD_REVIEWS) &&
         s->ops->review_count_user(s, out->user.id, &out->review_count))
         return fc_svc_fail_store(sv, res, "review count");
+    fc_store_user_redact(&out->user, out->fields);
+    return FC_OK;
+}
+
+int fc_svc_profile_page(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
+                        struct fc_review_row *rows, int max, int *n, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int64_t me = fc_svc_actor_id(sv);
+
+    memset(out, 0, sizeof *out);
+    *n = 0;
+    fc_svc_ok(res, 200);
+    if (reach(sv, username, 1, &out->user, &out->rel, res))
+        return FC_EINVAL;
+    out->self = me && me == out->user.id;
+    out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
+    if (me && !out->self && s->ops->mutual_count(s, me, out->user.id, &out->mutual))
+        return fc_svc_fail_store(sv, res, "mutual count");
+    /* the reviews and their count in one operation: reach() has read the author and the
+       relation, and the rule is checked here, as reviews_by_user checks it (a disabled
+       account, shown to admins: its count, no reviews) */
+    if (out->fields & FC_FIELD_REVIEWS) {
+        int rc =
+            fc_store_may_see(me, out->user.id, out->user.visibility, out->user.disabled, out->rel)
+                ? s->ops->reviews_by_user_seen(s, &out->user, me, (out->rel & FC_REL_FRIEND) != 0,
+                                               rows, max, n, &out->review_count)
+                : s->ops->review_count_user(s, out->user.id, &out->review_count);
+        if (rc)
+            return fc_svc_fail_store(sv, res, "reviews by user");
+    }
     fc_store_user_redact(&out->user, out->fields);
     return FC_OK;
 }
@@ -86,7 +139,7 @@ int fc_svc_profile_own(const struct fc_svc *sv, const char *username, struct fc_
     fc_svc_ok(res, 200);
     if (!sv->actor)
         return fc_svc_fail(res, 401, NULL, NULL, "Log in to edit your profile.");
-    if (reach(sv, username ? username : sv->actor->username, out, &rel, res))
+    if (reach(sv, username ? username : sv->actor->username, 0, out, &rel, res))
         return FC_EINVAL;
     if (out->id != sv->actor->id)
         return fc_svc_fail(res, 403, NULL, NULL, "You can only edit your own profile.");
@@ -255,7 +308,7 @@ int fc_svc_avatar(const struct fc_svc *sv, const char *username, int want_bytes,
     *data = NULL;
     *len = 0;
     fc_svc_ok(res, 200);
-    if (reach(sv, username, &u, &rel, res))
+    if (reach(sv, username, 0, &u, &rel, res))
         return FC_EINVAL;
     fc_user_clear(&u); /* its name, id and visibility are what counts */
     fc_strlcpy(out->username, u.username, sizeof out->username);

@@ -27,6 +27,11 @@ struct fc_svc_profile {
  * whatever the result. */
 int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
                        struct fc_svc_result *res);
+/* The profile page: fc_svc_profile_get and fc_svc_profile_reviews (at most max rows into rows,
+ * *n of them; the caller frees them with fc_review_rows_clear whatever the result) with the
+ * reviews and their count read in one store operation (reviews_by_user_seen). */
+int fc_svc_profile_page(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
+                        struct fc_review_row *rows, int max, int *n, struct fc_svc_result *res);
 /* The newest reviews of p's member the actor may see, at most max into out (none when the
  * profile rule hides them). */
 int fc_svc_profile_reviews(const struct fc_svc *sv, const struct fc_svc_profile *p,

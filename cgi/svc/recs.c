@@ -127,6 +127,13 @@ void fc_svc_recs_clear(struct fc_svc_rec *out, size_t n)
 int fc_svc_recs_for_user(const struct fc_svc *sv, size_t n, struct fc_svc_rec *out, size_t *got,
                          struct fc_svc_result *res)
 {
+    return fc_svc_recs_for_user_counted(sv, n, out, got, NULL, res);
+}
+
+int fc_svc_recs_for_user_counted(const struct fc_svc *sv, size_t n, struct fc_svc_rec *out,
+                                 size_t *got, int *reviews, struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
     struct rec_result r[FC_SVC_RECS_MAX];
     struct fc_rec_now now;
     struct fc_rating *rated = NULL;
@@ -134,12 +141,18 @@ int fc_svc_recs_for_user(const struct fc_svc *sv, size_t n, struct fc_svc_rec *o
     int rc;
     fc_svc_ok(res, 200);
     *got = 0;
+    if (reviews)
+        *reviews = -1;
     if (!sv->actor)
         return fc_svc_fail(res, 401, NULL, NULL, "Log in for recommendations.");
     if (n > FC_SVC_RECS_MAX)
         n = FC_SVC_RECS_MAX;
     if (now_of(sv, &now, &rated))
         return fc_svc_fail_store(sv, res, "recommendations (your ratings)");
+    /* the ratings are the actor's reviews: all of them unless the read stopped at its most */
+    if (reviews && (now.n_rated < RATINGS_MAX ||
+                    s->ops->review_count_user(s, sv->actor->id, reviews) != FC_OK))
+        *reviews = now.n_rated < RATINGS_MAX ? (int)now.n_rated : -1;
     if (fc_rec_for_user(sv->app->rec, sv->actor, &now, n, r, &k))
         rc = fc_svc_fail_store(sv, res, "recommendations");
     else

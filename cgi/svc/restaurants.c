@@ -317,20 +317,59 @@ int fc_svc_restaurant_view_page(const struct fc_svc *sv, int64_t id, const char 
                                 int log_it, struct fc_svc_restaurant_view *out,
                                 struct fc_svc_result *res)
 {
-    int rc;
-    if (fc_svc_restaurant_view(sv, id, 0, 0, out, res))
-        return FC_EINVAL;
-    if ((rc = reviews_page_of(sv, id, page_text, &out->reviews, &out->n_reviews, &out->reviews_page,
-                              &out->reviews_more, res)))
-        goto fail;
-    if ((rc = fc_svc_restaurant_stars(sv, id, out->stars, res)))
-        goto fail;
-    if (log_it && fc_svc_actor_id(sv))
+    struct fc_store *s = sv->app->store;
+    int64_t uid = fc_svc_actor_id(sv);
+    struct fc_rest_page pg;
+    long page = 1;
+    int got = 0, rc;
+
+    memset(out, 0, sizeof *out);
+    fc_svc_ok(res, 200);
+    if (page_text && *page_text && fc_parse_int(page_text, 1, FC_SVC_REVIEWS_MAX_PAGE, &page)) {
+        /* no such restaurant comes first (404), then the bad page (400) */
+        if (fc_svc_restaurant_view(sv, id, 0, 0, out, res))
+            return FC_EINVAL;
+        fc_svc_restaurant_view_free(out);
+        return fc_svc_fail(res, 400, "invalid_parameter", "page",
+                           "The page of reviews must be a whole number from 1 to %d.",
+                           FC_SVC_REVIEWS_MAX_PAGE);
+    }
+    if (id <= 0)
+        return fc_svc_fail(res, 404, "restaurant_not_found", NULL, "There is no such restaurant.");
+    /* one row more than the page says whether another follows */
+    if (!(out->reviews = calloc(FC_SVC_REVIEWS_PER_PAGE + 1, sizeof *out->reviews)))
+        return fc_svc_fail_store(sv, res, "reviews of restaurant (no memory)");
+    /* the restaurant, the actor's save, review and friends' rating, the page of reviews and
+       the star counts: one store operation (on DynamoDB they share their reads) */
+    rc = s->ops->rest_page_get(s, id, uid, (int)(page - 1) * FC_SVC_REVIEWS_PER_PAGE, &pg,
+                               out->reviews, FC_SVC_REVIEWS_PER_PAGE + 1, &got);
+    if (rc) {
+        fc_svc_restaurant_view_free(out);
+        if (rc == FC_NOTFOUND)
+            return fc_svc_fail(res, 404, "restaurant_not_found", NULL,
+                               "There is no such restaurant.");
+        return fc_svc_fail_store(sv, res, uid ? "restaurant extras" : "restaurant");
+    }
+    out->rest = pg.rest;
+    out->saved = pg.saved;
+    out->mine = pg.mine; /* its text moves to out */
+    out->has_mine = out->mine.id != 0;
+    out->friends_count = pg.friends_count;
+    out->friends_avg = pg.friends_avg;
+    memcpy(out->stars, pg.stars, sizeof out->stars);
+    out->n_reviews = got;
+    if (page > 1 && got == 0) {
+        fc_svc_restaurant_view_free(out);
+        return fc_svc_fail(res, 404, "page_not_found", "page",
+                           "There is no page %ld of this restaurant's reviews.", page);
+    }
+    out->reviews_more = got > FC_SVC_REVIEWS_PER_PAGE;
+    out->n_reviews = out->reviews_more ? FC_SVC_REVIEWS_PER_PAGE : got;
+    fc_review_rows_clear(out->reviews + out->n_reviews, got - out->n_reviews); /* look-ahead */
+    out->reviews_page = (int)page;
+    if (log_it && uid)
         log_view(sv, id);
     return FC_OK;
-fail:
-    fc_svc_restaurant_view_free(out);
-    return rc;
 }
 
 void fc_svc_restaurant_view_free(struct fc_svc_restaurant_view *v)
@@ -351,7 +390,8 @@ int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **feature
     int count = 0, all = 0;
 
     fc_svc_ok(res, 200);
-    *my_reviews = -1;
+    if (my_reviews)
+        *my_reviews = -1;
     *city = "";
     /* how many in all; then the best rated of the actor's city, when it has places */
     if (s->ops->rest_search(s, &q, featured, n, &all))
@@ -376,7 +416,8 @@ int fc_svc_home(const struct fc_svc *sv, int max, struct fc_restaurant **feature
             fc_restaurants_free(local, ln);
         }
     }
-    if (fc_svc_actor_id(sv) && s->ops->review_count_user(s, fc_svc_actor_id(sv), &count) == FC_OK)
+    if (my_reviews && fc_svc_actor_id(sv) &&
+        s->ops->review_count_user(s, fc_svc_actor_id(sv), &count) == FC_OK)
         *my_reviews = count;
     return FC_OK;
 }

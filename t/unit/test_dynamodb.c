@@ -146,6 +146,23 @@ static void d_reviews_of(struct fc_store *s, FILE *f, const void *arg)
     fc_review_rows_clear(v, n);
     rc = s->ops->friends_rating(s, p->b, p->a, &count, &avg);
     fprintf(f, " rating rc=%d %d %.4f", rc, count, avg);
+    /* the restaurant page's one operation (on SQLite the separate reads): the same answers */
+    {
+        struct fc_rest_page pg;
+        n = 0;
+        rc = s->ops->rest_page_get(s, p->a, p->b, 0, &pg, v, p->n, &n);
+        fprintf(f, " page rc=%d n=%d", rc, n);
+        for (int i = 0; i < n; i++)
+            review_row(f, &v[i]);
+        fc_review_rows_clear(v, n);
+        if (rc == FC_OK)
+            /* (ids of reviews differ between the two stores: the review by what it holds) */
+            fprintf(f, " r%" PRId64 " saved=%d mine=%d:%d '%s' %d %.4f stars=%d,%d,%d,%d,%d",
+                    pg.rest.id, pg.saved, pg.mine.id != 0, pg.mine.stars,
+                    pg.mine.body ? pg.mine.body : "", pg.friends_count, pg.friends_avg, pg.stars[0],
+                    pg.stars[1], pg.stars[2], pg.stars[3], pg.stars[4]);
+        fc_review_clear(&pg.mine);
+    }
 }
 
 static void d_reviews_by(struct fc_store *s, FILE *f, const void *arg)
@@ -159,6 +176,25 @@ static void d_reviews_by(struct fc_store *s, FILE *f, const void *arg)
     fc_review_rows_clear(v, n);
     rc = s->ops->review_count_user(s, p->a, &c);
     fprintf(f, " count rc=%d %d", rc, c);
+    /* the profile page's operation, its rule checked as svc/profiles.c checks it */
+    {
+        struct fc_user u;
+        int rel = 0, total = -1;
+        if (s->ops->user_get(s, p->a, &u) == FC_OK) {
+            if (p->b && p->b != p->a)
+                s->ops->relation(s, p->b, p->a, &rel);
+            n = 0;
+            rc = fc_store_may_see(p->b, p->a, u.visibility, u.disabled, rel)
+                     ? s->ops->reviews_by_user_seen(s, &u, p->b, (rel & FC_REL_FRIEND) != 0, v,
+                                                    p->n, &n, &total)
+                     : -9;
+            fprintf(f, " seen rc=%d n=%d total=%d", rc, n, total);
+            for (int i = 0; i < n; i++)
+                review_row(f, &v[i]);
+            fc_review_rows_clear(v, n);
+            fc_user_clear(&u);
+        }
+    }
 }
 
 /* The reviews carrying photo p->q that viewer p->b may see (at most p->n). */

@@ -353,6 +353,56 @@ static void test_reviews_and_privacy(void **state)
         assert_int_equal(S->ops->rest_view_get(S, 999999, ana, &r, &saved, &rv, &count, &avg),
                          FC_NOTFOUND);
     }
+    /* the whole restaurant page in one operation: the same answers as the three reads */
+    {
+        struct fc_rest_page pg;
+        int stars[5];
+        assert_int_equal(S->ops->save_put(S, ana, r1, 31), FC_OK);
+        assert_int_equal(S->ops->rest_page_get(S, r1, ana, 0, &pg, rows, 10, &n), FC_OK);
+        assert_int_equal(pg.rest.id, r1);
+        assert_string_equal(pg.rest.name, "Taqueria Uno");
+        assert_int_equal(pg.saved, 1);
+        assert_int_equal(pg.mine.id, 0);
+        assert_int_equal(pg.friends_count, 1);
+        assert_true(pg.friends_avg > 4.9);
+        assert_int_equal(n, 2); /* friends first */
+        assert_int_equal(rows[0].r.user_id, bob);
+        assert_int_equal(rows[0].by_friend, 1);
+        assert_string_equal(rows[0].rest_name, "Taqueria Uno");
+        assert_int_equal(rows[1].r.user_id, cy);
+        fc_review_rows_clear(rows, n);
+        assert_int_equal(S->ops->rest_star_counts(S, r1, stars), FC_OK);
+        assert_memory_equal(pg.stars, stars, sizeof stars);
+        assert_int_equal(pg.stars[4] + pg.stars[1], 2);
+        /* no rows asked: the rest all the same */
+        assert_int_equal(S->ops->rest_page_get(S, r1, ana, 0, &pg, rows, 0, &n), FC_OK);
+        assert_int_equal(n, 0);
+        assert_int_equal(pg.saved, 1);
+        assert_int_equal(pg.friends_count, 1);
+        assert_true(pg.friends_avg > 4.9);
+        assert_memory_equal(pg.stars, stars, sizeof stars);
+        /* from an offset; the author's own review in it */
+        assert_int_equal(S->ops->rest_page_get(S, r1, bob, 1, &pg, rows, 10, &n), FC_OK);
+        assert_true(pg.mine.id > 0);
+        assert_int_equal(pg.mine.stars, 5);
+        fc_review_clear(&pg.mine);
+        assert_int_equal(pg.saved, 0);
+        assert_int_equal(n, 1);
+        fc_review_rows_clear(rows, n);
+        assert_memory_equal(pg.stars, stars, sizeof stars);
+        /* a visitor; past the end; no such restaurant */
+        assert_int_equal(S->ops->rest_page_get(S, r1, 0, 0, &pg, rows, 1, &n), FC_OK);
+        assert_int_equal(pg.rest.id, r1);
+        assert_int_equal(pg.saved + pg.friends_count + (int)pg.mine.id, 0);
+        assert_int_equal(n, 1);
+        fc_review_rows_clear(rows, n);
+        assert_memory_equal(pg.stars, stars, sizeof stars);
+        assert_int_equal(S->ops->rest_page_get(S, r1, 0, 5, &pg, rows, 10, &n), FC_OK);
+        assert_int_equal(n, 0);
+        assert_int_equal(S->ops->rest_page_get(S, 999999, ana, 0, &pg, rows, 10, &n), FC_NOTFOUND);
+        assert_int_equal(S->ops->rest_page_get(S, 999999, 0, 0, &pg, rows, 10, &n), FC_NOTFOUND);
+        assert_int_equal(S->ops->save_delete(S, ana, r1), FC_OK);
+    }
     /* friends-only: cy can't see bob's review, ana (friend) can, bob himself can */
     fc_user_clear(&u);
     assert_int_equal(S->ops->user_get(S, bob, &u), FC_OK);
@@ -374,6 +424,39 @@ static void test_reviews_and_privacy(void **state)
     assert_int_equal(S->ops->reviews_by_user(S, bob, cy, rows, 10, &n), FC_OK);
     fc_review_rows_clear(rows, n);
     assert_int_equal(n, 0);
+    /* the profile page's reviews with their count, the author and the rule checked by the
+       caller: the rows reviews_by_user gives, and review_count_user's count */
+    {
+        int total = -1;
+        assert_int_equal(S->ops->reviews_by_user_seen(S, &u, ana, 1, rows, 10, &n, &total), FC_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(total, 1);
+        assert_int_equal(rows[0].r.user_id, bob);
+        assert_int_equal(rows[0].r.stars, 5);
+        assert_string_equal(rows[0].username, u.username);
+        assert_string_equal(rows[0].rest_name, "Taqueria Uno");
+        assert_int_equal(rows[0].by_friend, 1);
+        fc_review_rows_clear(rows, n);
+        assert_int_equal(S->ops->reviews_by_user_seen(S, &u, bob, 0, rows, 10, &n, &total), FC_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(total, 1);
+        assert_int_equal(rows[0].by_friend, 0);
+        fc_review_rows_clear(rows, n);
+        /* fewer rows asked than there are: the count is still all of them */
+        put_review(bob, r2, 2, 1500);
+        assert_int_equal(S->ops->reviews_by_user_seen(S, &u, bob, 0, rows, 1, &n, &total), FC_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(total, 2);
+        assert_int_equal(rows[0].r.restaurant_id, r2); /* the newest */
+        fc_review_rows_clear(rows, n);
+        assert_int_equal(S->ops->reviews_by_user_seen(S, &u, bob, 0, rows, 10, &n, &total), FC_OK);
+        assert_int_equal(n, 2);
+        assert_int_equal(total, 2);
+        fc_review_rows_clear(rows, n);
+        assert_int_equal(S->ops->review_get_by(S, bob, r2, &rv), FC_OK);
+        fc_review_clear(&rv);
+        assert_int_equal(S->ops->review_delete(S, rv.id), FC_OK);
+    }
     snprintf(u.visibility, sizeof u.visibility, "public");
     assert_int_equal(S->ops->user_update_profile(S, &u), FC_OK);
     fc_user_clear(&u);
