@@ -80,8 +80,7 @@ out:
     free(all);
     json_object_put(found);
     if (rc) { /* nothing to free on failure */
-        fc_review_clear(&out->mine);
-        fc_restaurant_clear(&out->rest);
+        fc_rest_page_clear(out);
         memset(out, 0, sizeof *out);
     }
     return rc;

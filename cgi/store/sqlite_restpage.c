@@ -20,8 +20,7 @@ int fc_sqlite_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int
         *n = 0;
     }
     if (rc) { /* nothing to free on failure */
-        fc_review_clear(&out->mine);
-        fc_restaurant_clear(&out->rest);
+        fc_rest_page_clear(out);
         memset(out, 0, sizeof *out);
     }
     return rc;

@@ -290,6 +290,12 @@ void fc_review_clear(struct fc_review *r)
     r->body = NULL;
 }
 
+void fc_rest_page_clear(struct fc_rest_page *pg)
+{
+    fc_restaurant_clear(&pg->rest);
+    fc_review_clear(&pg->mine);
+}
+
 int fc_review_set_body(struct fc_review *r, const char *body)
 {
     free(r->body);

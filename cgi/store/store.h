@@ -362,6 +362,8 @@ struct fc_rest_page {
     double friends_avg;
     int stars[5]; /* how many reviews gave 1..5 stars (rest_star_counts) */
 };
+/* Frees the text of the page's restaurant and review (the record itself is the caller's). */
+void fc_rest_page_clear(struct fc_rest_page *pg);
 
 struct fc_store_ops {
     const char *name;

@@ -161,7 +161,8 @@ static void d_reviews_of(struct fc_store *s, FILE *f, const void *arg)
                     pg.rest.id, pg.saved, pg.mine.id != 0, pg.mine.stars,
                     pg.mine.body ? pg.mine.body : "", pg.friends_count, pg.friends_avg, pg.stars[0],
                     pg.stars[1], pg.stars[2], pg.stars[3], pg.stars[4]);
-        fc_review_clear(&pg.mine);
+        if (rc == FC_OK)
+            fc_rest_page_clear(&pg);
     }
 }
 

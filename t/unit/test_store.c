@@ -371,6 +371,7 @@ static void test_reviews_and_privacy(void **state)
         assert_string_equal(rows[0].rest_name, "Taqueria Uno");
         assert_int_equal(rows[1].r.user_id, cy);
         fc_review_rows_clear(rows, n);
+        fc_rest_page_clear(&pg);
         assert_int_equal(S->ops->rest_star_counts(S, r1, stars), FC_OK);
         assert_memory_equal(pg.stars, stars, sizeof stars);
         assert_int_equal(pg.stars[4] + pg.stars[1], 2);
@@ -381,15 +382,16 @@ static void test_reviews_and_privacy(void **state)
         assert_int_equal(pg.friends_count, 1);
         assert_true(pg.friends_avg > 4.9);
         assert_memory_equal(pg.stars, stars, sizeof stars);
+        fc_rest_page_clear(&pg);
         /* from an offset; the author's own review in it */
         assert_int_equal(S->ops->rest_page_get(S, r1, bob, 1, &pg, rows, 10, &n), FC_OK);
         assert_true(pg.mine.id > 0);
         assert_int_equal(pg.mine.stars, 5);
-        fc_review_clear(&pg.mine);
         assert_int_equal(pg.saved, 0);
         assert_int_equal(n, 1);
         fc_review_rows_clear(rows, n);
         assert_memory_equal(pg.stars, stars, sizeof stars);
+        fc_rest_page_clear(&pg);
         /* a visitor; past the end; no such restaurant */
         assert_int_equal(S->ops->rest_page_get(S, r1, 0, 0, &pg, rows, 1, &n), FC_OK);
         assert_int_equal(pg.rest.id, r1);
@@ -397,8 +399,10 @@ static void test_reviews_and_privacy(void **state)
         assert_int_equal(n, 1);
         fc_review_rows_clear(rows, n);
         assert_memory_equal(pg.stars, stars, sizeof stars);
+        fc_rest_page_clear(&pg);
         assert_int_equal(S->ops->rest_page_get(S, r1, 0, 5, &pg, rows, 10, &n), FC_OK);
         assert_int_equal(n, 0);
+        fc_rest_page_clear(&pg);
         assert_int_equal(S->ops->rest_page_get(S, 999999, ana, 0, &pg, rows, 10, &n), FC_NOTFOUND);
         assert_int_equal(S->ops->rest_page_get(S, 999999, 0, 0, &pg, rows, 10, &n), FC_NOTFOUND);
         assert_int_equal(S->ops->save_delete(S, ana, r1), FC_OK);
