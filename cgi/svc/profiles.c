@@ -66,20 +66,34 @@ static int reach(const struct fc_svc *sv, const char *username, int actor_stored
     return rc;
 }
 
-int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
-                       struct fc_svc_result *res)
+/* The opening of a profile read (fc_svc_profile_get, fc_svc_profile_page): the user as the
+ * actor may reach them (reach's own_ok), the relation, the fields the actor may see, and the
+ * friends in common. FC_OK, or the result's code. */
+static int profile_open(const struct fc_svc *sv, const char *username, int own_ok,
+                        struct fc_svc_profile *out, struct fc_svc_result *res)
 {
     struct fc_store *s = sv->app->store;
     int64_t me = fc_svc_actor_id(sv);
 
     memset(out, 0, sizeof *out);
     fc_svc_ok(res, 200);
-    if (reach(sv, username, 0, &out->user, &out->rel, res))
+    if (reach(sv, username, own_ok, &out->user, &out->rel, res))
         return FC_EINVAL;
     out->self = me && me == out->user.id;
     out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
     if (me && !out->self && s->ops->mutual_count(s, me, out->user.id, &out->mutual))
         return fc_svc_fail_store(sv, res, "mutual count");
+    return FC_OK;
+}
+
+int fc_svc_profile_get(const struct fc_svc *sv, const char *username, struct fc_svc_profile *out,
+                       struct fc_svc_result *res)
+{
+    struct fc_store *s = sv->app->store;
+    int rc;
+
+    if ((rc = profile_open(sv, username, 0, out, res)))
+        return rc;
     if ((out->fields & FC_FIELD_REVIEWS) &&
         s->ops->review_count_user(s, out->user.id, &out->review_count))
         return fc_svc_fail_store(sv, res, "review count");
@@ -92,25 +106,19 @@ int fc_svc_profile_page(const struct fc_svc *sv, const char *username, struct fc
 {
     struct fc_store *s = sv->app->store;
     int64_t me = fc_svc_actor_id(sv);
+    int rc;
 
-    memset(out, 0, sizeof *out);
     *n = 0;
-    fc_svc_ok(res, 200);
-    if (reach(sv, username, 1, &out->user, &out->rel, res))
-        return FC_EINVAL;
-    out->self = me && me == out->user.id;
-    out->fields = fc_store_profile_fields(me, out->user.id, out->user.visibility, out->rel);
-    if (me && !out->self && s->ops->mutual_count(s, me, out->user.id, &out->mutual))
-        return fc_svc_fail_store(sv, res, "mutual count");
+    if ((rc = profile_open(sv, username, 1, out, res)))
+        return rc;
     /* the reviews and their count in one operation: reach() has read the author and the
        relation, and the rule is checked here, as reviews_by_user checks it (a disabled
        account, shown to admins: its count, no reviews) */
     if (out->fields & FC_FIELD_REVIEWS) {
-        int rc =
-            fc_store_may_see(me, out->user.id, out->user.visibility, out->user.disabled, out->rel)
-                ? s->ops->reviews_by_user_seen(s, &out->user, me, (out->rel & FC_REL_FRIEND) != 0,
-                                               rows, max, n, &out->review_count)
-                : s->ops->review_count_user(s, out->user.id, &out->review_count);
+        rc = fc_store_may_see(me, out->user.id, out->user.visibility, out->user.disabled, out->rel)
+                 ? s->ops->reviews_by_user_seen(s, &out->user, me, (out->rel & FC_REL_FRIEND) != 0,
+                                                rows, max, n, &out->review_count)
+                 : s->ops->review_count_user(s, out->user.id, &out->review_count);
         if (rc)
             return fc_svc_fail_store(sv, res, "reviews by user");
     }
