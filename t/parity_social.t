@@ -26,12 +26,7 @@ def signup(name):
 
 
 def api(c, method, path, body=None):
-    h = {"Authorization": "Bearer " + c.token}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    return c.request(method, "/api/v1" + path, body=data, headers=h)
+    return c.api(method, "/api/v1" + path, body)
 
 
 def outcome(r):

@@ -49,11 +49,7 @@ def login(name):
 
 
 def api(c, method, path, body=None):
-    h = {"Authorization": "Bearer " + c.token}
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    r = c.request(method, path, body=data, headers=h)
+    r = c.api(method, path, body)
     return r.status, (json.loads(r.text) if r.text.strip().startswith("{") else None)
 
 

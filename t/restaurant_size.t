@@ -37,11 +37,7 @@ class LongServer(Server):
 
 
 def api(c, method, path, body=None):
-    h = {"Authorization": "Bearer " + c.token}
-    data = None
-    if body is not None:
-        data, h["Content-Type"] = json.dumps(body).encode(), "application/json"
-    r = c.request(method, path, body=data, headers=h)
+    r = c.api(method, path, body)
     try:
         return r.status, json.loads(r.text)
     except ValueError:

@@ -26,12 +26,7 @@ def signup(name):
 
 
 def api(c, method, path, body=None):
-    h = {"Authorization": "Bearer " + c.token} if c is not None else {}
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        h["Content-Type"] = "application/json"
-    return (c or Client(srv)).request(method, "/api/v1" + path, body=data, headers=h)
+    return (c or Client(srv)).api(method, "/api/v1" + path, body)
 
 
 def j(r):
