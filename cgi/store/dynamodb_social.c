@@ -835,6 +835,23 @@ static json_object *author_of(json_object *found, const struct cand *c)
     return dynamo_found(found, pk, "PROFILE");
 }
 
+/* The rating of the reviews in l whose authors (in found, fetch_authors) are not disabled: how
+ * many and their average stars. */
+static void enabled_rating(json_object *found, const struct rev_list *l, int *count, double *avg)
+{
+    long sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        json_object *au = author_of(found, &l->c[i]);
+        if (!au || dynamo_get_n(au, "disabled"))
+            continue;
+        n++;
+        sum += (long)dynamo_get_n(l->c[i].it, "stars");
+    }
+    *count = n;
+    *avg = n ? (double)sum / n : 0.0;
+}
+
 int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
                                  struct fc_review_row *out, int max, int *n)
 {
@@ -922,17 +939,7 @@ int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t vi
     /* the friends' rating (dynamo_friends_rating_from) from the same friends' reviews: the
        disabled ones do not count */
     if (friends_count) {
-        long sum = 0;
-        int fn = 0;
-        for (size_t i = 0; i < friends.n; i++) {
-            json_object *au = author_of(found, &friends.c[i]);
-            if (!au || dynamo_get_n(au, "disabled"))
-                continue;
-            fn++;
-            sum += (long)dynamo_get_n(friends.c[i].it, "stars");
-        }
-        *friends_count = fn;
-        *friends_avg = fn ? (double)sum / fn : 0.0;
+        enabled_rating(found, &friends, friends_count, friends_avg);
     }
     for (size_t i = 0; i < friends.n; i++)
         if (visible(viewer, &v.friends, &v.blocked, &v.blocked_by,
@@ -1224,8 +1231,7 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
     struct dynamo_keys k;
     json_object *lek = NULL;
     char vpk[32], rpk[32], sk[32];
-    int rc, n = 0, pages = 0;
-    long sum = 0;
+    int rc, pages = 0;
 
     *count = 0;
     *avg = 0;
@@ -1265,15 +1271,7 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
     /* disabled friends do not count */
     if ((rc = fetch_authors(d, found, &l, 0, l.n)))
         goto out;
-    for (size_t i = 0; i < l.n; i++) {
-        json_object *au = author_of(found, &l.c[i]);
-        if (!au || dynamo_get_n(au, "disabled"))
-            continue;
-        n++;
-        sum += (long)dynamo_get_n(l.c[i].it, "stars");
-    }
-    *count = n;
-    *avg = n ? (double)sum / n : 0.0;
+    enabled_rating(found, &l, count, avg);
 out:
     json_object_put(lek);
     rev_list_free(&l);
