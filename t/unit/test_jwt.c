@@ -1,5 +1,6 @@
-/* Unit tests: RS256 JWT verification (auth/jwt.c) with keys made here: claims, alg confusion,
- * wrong keys, tampering, time checks with leeway, and the JWKS cache's re-fetch and its cap. */
+/* Unit tests: RS256 JWT verification (auth/jwt.c) with fixed test keys (jwt_test_keys.h): claims,
+ * alg confusion, wrong keys, tampering, time checks with leeway, and the JWKS cache's re-fetch and
+ * its cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 
 #include "auth/jwt.h"
 #include "core/util.h"
+#include "jwt_test_keys.h"
 
 #define ISS    "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST"
 #define CLIENT "client123"
@@ -625,9 +627,12 @@ static void test_b64url(void **state)
     free(out);
 }
 
-static EVP_PKEY *rsa(unsigned bits)
+/* One of jwt_test_keys.h's keys. */
+static EVP_PKEY *rsa(const char *pem)
 {
-    EVP_PKEY *k = EVP_RSA_gen(bits);
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
     assert_non_null(k);
     return k;
 }
@@ -648,9 +653,9 @@ int main(void)
         cmocka_unit_test(test_b64url),
     };
     int rc;
-    key1 = rsa(2048);
-    key2 = rsa(2048);
-    key_small = rsa(1024);
+    key1 = rsa(JWT_TEST_KEY1);
+    key2 = rsa(JWT_TEST_KEY2);
+    key_small = rsa(JWT_TEST_KEY_SMALL);
     rc = cmocka_run_group_tests_name("jwt", tests, NULL, NULL);
     EVP_PKEY_free(key1);
     EVP_PKEY_free(key2);
