@@ -711,8 +711,7 @@ static int build_rows(struct rec_model *m, const struct rec_dataset *d)
             m->row_off[imap_get(&m->umap, d->events[i].user) + 1]++;
         else
             m->n_skipped++;
-    for (size_t u = 0; u < m->n_users; u++)
-        m->row_off[u + 1] += m->row_off[u];
+    rec_csr_offsets(m->row_off, m->n_users);
     total = m->row_off[m->n_users];
     raw = malloc((total + 1) * sizeof *raw);
     if (!raw)
@@ -822,8 +821,7 @@ static int build_neighbors(struct rec_model *m)
     /* transpose: users of each item, with the interaction value */
     for (size_t x = 0; x < total; x++)
         col_off[m->rows[x].item + 1]++;
-    for (size_t i = 0; i < ni; i++)
-        col_off[i + 1] += col_off[i];
+    rec_csr_offsets(col_off, ni);
     for (size_t u = 0; u < nu; u++) {
         double wu = user_weight(m, u);
         for (size_t x = m->row_off[u]; x < m->row_off[u + 1]; x++) {
@@ -964,8 +962,7 @@ static int build_adjacency(const struct imap *umap, size_t nu, const struct rec_
         off[a + 1]++;
         off[b + 1]++;
     }
-    for (size_t u = 0; u < nu; u++)
-        off[u + 1] += off[u];
+    rec_csr_offsets(off, nu);
     for (size_t i = 0; i < ne; i++) {
         uint32_t a = imap_get(umap, e[i].a), b = imap_get(umap, e[i].b);
         if (a == b)

@@ -193,8 +193,7 @@ static int split_users(const uint32_t *ru, const uint32_t *ri, const uint8_t *rs
         if (!mask || mask[r])
             off[ru[r] + 1]++;
     }
-    for (size_t u = 0; u < nu; u++)
-        off[u + 1] += off[u];
+    rec_csr_offsets(off, nu);
     for (size_t r = 0; r < nr; r++)
         if (!mask || mask[r])
             by[off[ru[r]] + fill[ru[r]]++] = (uint32_t)r;
@@ -300,10 +299,8 @@ static int split_init(const struct env *e, const uint8_t *role, struct split *s)
         else if (role[r] == 2 && e->rs[r] >= e->o->relevant)
             s->toff[e->ru[r] + 1]++;
     }
-    for (size_t u = 0; u < e->nu; u++) {
-        s->off[u + 1] += s->off[u];
-        s->toff[u + 1] += s->toff[u];
-    }
+    rec_csr_offsets(s->off, e->nu);
+    rec_csr_offsets(s->toff, e->nu);
     for (size_t r = 0; r < e->nr; r++) {
         uint32_t u = e->ru[r];
         if (role[r] == 1) {

@@ -53,8 +53,7 @@ static int groups_make(struct groups *g, size_t ngroups, const uint32_t *group, 
         for (size_t k = 0; k < per; k++)
             if (group[m * per + k] != UINT32_MAX)
                 g->off[group[m * per + k] + 1]++;
-    for (size_t c = 0; c < ngroups; c++)
-        g->off[c + 1] += g->off[c];
+    rec_csr_offsets(g->off, ngroups);
     g->member = malloc((g->off[ngroups] + 1) * sizeof *g->member);
     g->cdf = malloc((g->off[ngroups] + 1) * sizeof *g->cdf);
     if (!g->member || !g->cdf)
