@@ -132,17 +132,23 @@ static size_t pow2_at_least(size_t n)
     return c;
 }
 
+/* The n slots of an open-addressing table, all NONE (empty); NULL when out of memory. */
+static uint32_t *empty_slots(size_t n)
+{
+    uint32_t *slot = malloc(n * sizeof *slot);
+    if (slot)
+        memset(slot, 0xff, n * sizeof *slot);
+    return slot;
+}
+
 static int imap_init(struct imap *m, size_t n)
 {
     size_t cap = pow2_at_least(2 * n + 1);
     m->keys = malloc(cap * sizeof *m->keys);
-    m->vals = malloc(cap * sizeof *m->vals);
+    m->vals = empty_slots(cap);
     m->mask = cap - 1;
     m->used = 0;
-    if (!m->keys || !m->vals)
-        return FC_ERR;
-    memset(m->vals, 0xff, cap * sizeof *m->vals);
-    return FC_OK;
+    return m->keys && m->vals ? FC_OK : FC_ERR;
 }
 
 static void imap_free(struct imap *m)
@@ -266,14 +272,13 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, size_t len, int *
         if (nk)
             t->key = nk;
         free(t->slot);
-        t->slot = calloc(2 * cap, sizeof *t->slot);
+        t->slot = empty_slots(2 * cap);
         if (!nn || !nk || !t->slot) {
             *err = 1;
             return NONE;
         }
         t->cap = cap;
         t->mask = 2 * cap - 1;
-        memset(t->slot, 0xff, 2 * cap * sizeof *t->slot);
         for (uint32_t i = 0; i < t->n; i++) {
             for (h = str_hash(t->key[i]) & t->mask; t->slot[h] != NONE; h = (h + 1) & t->mask)
                 ;
@@ -1099,15 +1104,12 @@ struct cset {
 static int cset_init(struct cset *s, size_t cap)
 {
     size_t slots = pow2_at_least(2 * cap + 1);
-    s->slot = malloc(slots * sizeof *s->slot);
+    s->slot = empty_slots(slots);
     s->c = malloc((cap + 1) * sizeof *s->c);
     s->mask = slots - 1;
     s->n = 0;
     s->cap = cap;
-    if (!s->slot || !s->c)
-        return FC_ERR;
-    memset(s->slot, 0xff, slots * sizeof *s->slot);
-    return FC_OK;
+    return s->slot && s->c ? FC_OK : FC_ERR;
 }
 
 static void cset_free(struct cset *s)
