@@ -85,6 +85,11 @@ struct fc_svc_origin;
 int pages_search(struct fc_ctx *c, int facets, struct fc_svc_search_in *in,
                  struct fc_svc_search_out *out, struct fc_svc_origin *origin,
                  struct fc_svc_origin *by, struct fc_svc_result *res);
+/* A numbered list's pager under prefix: Total, Page, Pages, First and Last (the rows shown,
+ * counted from 1) and Prev and Next where there is such a page (the restaurant search, the
+ * admin's list of users). */
+void pages_set_pager(struct fc_ctx *c, const char *prefix, long total, long page, long pages,
+                     long first, long last);
 /* Sets each string of l as prefix.0, prefix.1... */
 void pages_set_strlist(struct fc_ctx *c, const char *prefix, const struct fc_strlist *l);
 /* The i-th path argument (":id") as a positive id, or 0. */
