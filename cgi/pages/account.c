@@ -20,6 +20,15 @@ static int begin_session(struct fc_ctx *c, const struct fc_user *u)
     return FC_OK;
 }
 
+/* Runs step (the sign-up or the log-in) with a user for it to fill, cleared after. */
+static int with_user(struct fc_ctx *c, int (*step)(struct fc_ctx *c, struct fc_user *u))
+{
+    struct fc_user u = {0};
+    int status = step(c, &u);
+    fc_user_clear(&u);
+    return status;
+}
+
 int page_signup_form(struct fc_ctx *c)
 {
     if (c->logged_in)
@@ -72,10 +81,7 @@ static int signup(struct fc_ctx *c, struct fc_user *u)
 
 int page_signup(struct fc_ctx *c)
 {
-    struct fc_user u = {0};
-    int status = signup(c, &u);
-    fc_user_clear(&u);
-    return status;
+    return with_user(c, signup);
 }
 
 int page_login_form(struct fc_ctx *c)
@@ -128,10 +134,7 @@ static int login(struct fc_ctx *c, struct fc_user *u)
 
 int page_login(struct fc_ctx *c)
 {
-    struct fc_user u = {0};
-    int status = login(c, &u);
-    fc_user_clear(&u);
-    return status;
+    return with_user(c, login);
 }
 
 int page_logout(struct fc_ctx *c)
