@@ -2,7 +2,6 @@
 #include "auth/auth.h"
 #include "core/session.h"
 #include "core/util.h"
-#include "pages/account_cognito.h"
 #include "pages/pages.h"
 
 #include <stdio.h>

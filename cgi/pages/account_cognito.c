@@ -1,8 +1,6 @@
 /* pages/account_cognito: confirm a sign-up (and get a new code), reset a forgotten password,
  * change the password; with any auth backend (the local one has no e-mailed codes). */
-#include "pages/account_cognito.h"
 #include "pages/pages.h"
-#include "pages/reset.h"
 #include "auth/auth.h"
 #include "core/config.h"
 #include "core/route.h"

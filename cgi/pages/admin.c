@@ -5,7 +5,6 @@
 #include "core/route.h"
 #include "core/util.h"
 #include "pages/pages.h"
-#include "pages/reset.h"
 #include "svc/reset.h"
 #include "svc/admin.h"
 

@@ -20,6 +20,20 @@ int page_restaurant(struct fc_ctx *c);
 int page_restaurant_hit(struct fc_ctx *c);
 int page_friends(struct fc_ctx *c);
 int page_friend_action(struct fc_ctx *c);
+/* pages/account_cognito.c: 303 to the confirm page for username, with a flash message (sign-up
+ * and log-in of an account that is not confirmed yet). Returns 0. Its routes (confirm a
+ * sign-up, forgot password, change password) are fc_account_group. */
+int pages_to_confirm(struct fc_ctx *c, const char *username, const char *flash);
+/* pages/reset.c: password reset links on the web (svc/reset.c). POST
+ * /admin/users/:username/reset-link: the link, shown once. */
+int pages_admin_reset_link(struct fc_ctx *c);
+/* 1 when /forgot mails links (local accounts with Mail.SMTP.* set); then these answer it. */
+int pages_forgot_by_mail(struct fc_ctx *c);
+int pages_forgot_mail_form(struct fc_ctx *c);
+int pages_forgot_mail(struct fc_ctx *c);
+/* GET and POST /reset?token=... */
+int page_reset_form(struct fc_ctx *c);
+int page_reset(struct fc_ctx *c);
 /* pages/confirm.c: the confirmation pages of unfriend, block and a review's deletion. */
 int page_friend_confirm(struct fc_ctx *c);
 int page_review_delete_confirm(struct fc_ctx *c);
