@@ -128,6 +128,11 @@ int fc_auth_logout(struct fc_auth *a, const char *hash);
 /* Shared validation: FC_OK or FC_EINVAL with err filled. */
 int fc_auth_check_username(const char *u, struct fc_auth_error *err);
 int fc_auth_check_email(const char *e, struct fc_auth_error *err);
+/* The password policy of both backends (fc_password_policy: at least min_len characters, not
+ * the username...): FC_OK, or FC_EINVAL with err on "password" saying why and what the policy
+ * asks. */
+int fc_auth_check_password(const char *password, const char *username, int min_len,
+                           struct fc_auth_error *err);
 /* The longest display name, in characters (sign-up and profile edit). */
 #define FC_AUTH_DISPLAY_NAME_MAX 60
 /* Sets err's field and message. */

@@ -2,7 +2,6 @@
  * verified here (auth/jwt.c) and kept sealed in the session record, refreshed server-side. */
 #include "auth/cognito.h"
 #include "auth/jwt.h"
-#include "auth/password.h"
 #include "aws/client.h"
 #include "core/config.h"
 #include "core/secret.h"
@@ -691,19 +690,15 @@ static int c_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
 {
     struct cognito_auth *ca = (struct cognito_auth *)a;
     json_object *req, *resp = NULL, *attrs, *email;
-    const char *why, *sub;
+    const char *sub;
     char dest[128], msg[256];
     int rc;
 
     if ((rc = fc_auth_check_username(in->username, err)) ||
         (rc = fc_auth_check_email(in->email, err)))
         return rc;
-    if ((why = fc_password_policy(in->password, in->username, (size_t)ca->min_len))) {
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 ca->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(in->password, in->username, ca->min_len, err))
         return FC_EINVAL;
-    }
     /* a local account (from before Cognito, or the demo data) keeps its name */
     if (ca->store->ops->user_by_name(ca->store, in->username, out) == FC_OK) {
         fc_auth_seterr(err, "username", "That username is taken; choose another");
@@ -842,18 +837,13 @@ static int c_confirm_forgot(struct fc_auth *a, const char *username, const char 
     struct fc_store *s = ca->store;
     json_object *req, *resp = NULL;
     struct fc_user u;
-    const char *why;
-    char c[17], msg[256];
+    char c[17];
     int rc;
 
     if ((rc = need_username(username, err)) || (rc = clean_code(code, c, err)))
         return rc;
-    if ((why = fc_password_policy(password, username, (size_t)ca->min_len))) {
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 ca->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(password, username, ca->min_len, err))
         return FC_EINVAL;
-    }
     if (!(req = new_req(ca, username, NULL)))
         return FC_ERR;
     add_str(req, "ConfirmationCode", c);
@@ -886,16 +876,10 @@ static int c_change_password(struct fc_auth *a, const char *hash, const struct f
     struct fc_user cur = *u;
     json_object *req, *resp = NULL;
     struct tokens t;
-    const char *why;
-    char msg[256];
     int rc;
 
-    if ((why = fc_password_policy(new_password, u->username, (size_t)ca->min_len))) {
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 ca->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(new_password, u->username, ca->min_len, err))
         return FC_EINVAL;
-    }
     if (strcmp(old_password, new_password) == 0) {
         fc_auth_seterr(err, "password", "The new password is the same as the current one");
         return FC_EINVAL;

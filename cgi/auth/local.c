@@ -45,24 +45,30 @@ int fc_auth_check_email(const char *e, struct fc_auth_error *err)
     return FC_OK;
 }
 
+int fc_auth_check_password(const char *password, const char *username, int min_len,
+                           struct fc_auth_error *err)
+{
+    const char *why = fc_password_policy(password, username, (size_t)min_len);
+    char msg[256];
+    if (!why)
+        return FC_OK;
+    snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why, min_len);
+    fc_auth_seterr(err, "password", msg);
+    return FC_EINVAL;
+}
+
 static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_user *out,
                     struct fc_auth_error *err)
 {
     struct local_auth *la = (struct local_auth *)a;
-    const char *why;
     struct fc_user u;
     int rc;
 
     if ((rc = fc_auth_check_username(in->username, err)) ||
         (rc = fc_auth_check_email(in->email, err)))
         return rc;
-    if ((why = fc_password_policy(in->password, in->username, (size_t)la->min_len))) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 la->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(in->password, in->username, la->min_len, err))
         return FC_EINVAL;
-    }
     memset(&u, 0, sizeof u);
     fc_strlcpy(u.username, in->username, sizeof u.username);
     fc_strlcpy(u.email, in->email, sizeof u.email);
@@ -141,7 +147,6 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
     struct fc_store *s = la->store;
     struct fc_user cur;
     char ukey[128], h[256];
-    const char *why;
     int count = 0;
     int64_t now = fc_now();
 
@@ -162,13 +167,8 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
         fc_auth_seterr(err, "old_password", "Your current password is wrong");
         return FC_EAUTH;
     }
-    if ((why = fc_password_policy(new_password, cur.username, (size_t)la->min_len))) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 la->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(new_password, cur.username, la->min_len, err))
         return FC_EINVAL;
-    }
     if (strcmp(old_password, new_password) == 0) {
         fc_auth_seterr(err, "password", "The new password is the same as the current one");
         return FC_EINVAL;
@@ -186,15 +186,9 @@ static int l_set_password(struct fc_auth *a, const struct fc_user *u, const char
     struct local_auth *la = (struct local_auth *)a;
     struct fc_store *s = la->store;
     char ukey[128], h[256];
-    const char *why;
 
-    if ((why = fc_password_policy(new_password, u->username, (size_t)la->min_len))) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 la->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(new_password, u->username, la->min_len, err))
         return FC_EINVAL;
-    }
     if (fc_password_hash(new_password, &la->prm, h, sizeof h) ||
         s->ops->user_set_password(s, u->id, h))
         return FC_ERR;
