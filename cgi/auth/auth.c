@@ -154,6 +154,11 @@ int fc_auth_set_password(struct fc_auth *a, const struct fc_user *u, const char 
     return a->ops->set_password ? a->ops->set_password(a, u, new_password, err) : unsupported(err);
 }
 
+int fc_auth_password_min(HDF *cfg)
+{
+    return fc_config_int(cfg, "Auth.Password.MinLength", 10);
+}
+
 int fc_auth_has_codes(const struct fc_auth *a)
 {
     return a->ops->confirm && a->ops->resend && a->ops->forgot && a->ops->confirm_forgot;

@@ -128,6 +128,9 @@ int fc_auth_logout(struct fc_auth *a, const char *hash);
 /* Shared validation: FC_OK or FC_EINVAL with err filled. */
 int fc_auth_check_username(const char *u, struct fc_auth_error *err);
 int fc_auth_check_email(const char *e, struct fc_auth_error *err);
+/* The shortest password both backends accept and the forms ask for: Auth.Password.MinLength
+ * (10 when unset). */
+int fc_auth_password_min(HDF *cfg);
 /* The password policy of both backends (fc_password_policy: at least min_len characters, not
  * the username...): FC_OK, or FC_EINVAL with err on "password" saying why and what the policy
  * asks. */

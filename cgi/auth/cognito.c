@@ -1148,7 +1148,7 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
                sizeof ca->admin_group);
     ca->leeway = cfg_int(cfg, "Auth.Cognito.Leeway", 30);
     ca->refresh_margin = cfg_int(cfg, "Auth.Cognito.RefreshMargin", 300);
-    ca->min_len = fc_config_int(cfg, "Auth.Password.MinLength", 10);
+    ca->min_len = fc_auth_password_min(cfg);
     ca->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
     ca->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
     ca->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);

@@ -230,7 +230,7 @@ int fc_auth_local_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     la->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
     la->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
     la->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);
-    la->min_len = fc_config_int(cfg, "Auth.Password.MinLength", 10);
+    la->min_len = fc_auth_password_min(cfg);
     if (fc_password_hash("not a real password", &la->prm, la->dummy_hash, sizeof la->dummy_hash)) {
         free(la);
         return FC_ERR;

@@ -2,7 +2,6 @@
  * change the password; with any auth backend (the local one has no e-mailed codes). */
 #include "pages/pages.h"
 #include "auth/auth.h"
-#include "core/config.h"
 #include "core/route.h"
 #include "core/session.h"
 #include "core/util.h"
@@ -59,7 +58,7 @@ static int form_error(struct fc_ctx *c, int rc, const char *tpl, const struct fc
 static int render(struct fc_ctx *c, const char *title, const char *tpl)
 {
     fc_set(c, "Page.Title", title);
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
+    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
     fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
     return fc_render(c, tpl) ? 500 : 0;
 }
@@ -136,7 +135,7 @@ static int page_forgot(struct fc_ctx *c)
     if (pages_forgot_by_mail(c))
         return pages_forgot_mail(c);
     fc_set(c, "Page.Title", "Forgot your password?");
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
+    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
     fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
     fc_set_int(c, "Form.Step", 1);
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
@@ -162,7 +161,7 @@ static int page_forgot_reset(struct fc_ctx *c)
     int rc;
 
     fc_set(c, "Page.Title", "Choose a new password");
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
+    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
     fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
     fc_set_int(c, "Form.Step", 2);
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
@@ -205,7 +204,7 @@ static int page_password(struct fc_ctx *c)
     int rc;
 
     fc_set(c, "Page.Title", "Change your password");
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
+    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
     if (strcmp(fc_form(c, "password"), fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};
         return form_error(c, FC_EINVAL, "password.cs", &e);
