@@ -32,8 +32,7 @@ int page_signup_form(struct fc_ctx *c)
 {
     if (c->logged_in)
         return fc_redirect(c, "/", NULL);
-    fc_set(c, "Page.Title", "Sign up");
-    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
+    pages_set_password_form(c, "Sign up");
     return fc_render(c, "signup.cs") ? 500 : 0;
 }
 
@@ -50,8 +49,7 @@ static int signup(struct fc_ctx *c, struct fc_user *u)
     struct fc_auth_error err = {"", ""};
     int rc, retry_after;
 
-    fc_set(c, "Page.Title", "Sign up");
-    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
+    pages_set_password_form(c, "Sign up");
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (strcmp(in.password, fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};

@@ -260,6 +260,12 @@ void pages_form_keep(struct fc_ctx *c, const char *const *names, size_t n)
     }
 }
 
+void pages_set_password_form(struct fc_ctx *c, const char *title)
+{
+    fc_set(c, "Page.Title", title);
+    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
+}
+
 int pages_form_error(struct fc_ctx *c, int status, const char *tpl, const struct fc_auth_error *err)
 {
     char k[64];

@@ -110,6 +110,9 @@ void pages_set_strlist(struct fc_ctx *c, const char *prefix, const struct fc_str
 int64_t pages_arg_id(struct fc_ctx *c, int i);
 /* Form.<name> for each of names[0..n): what was typed, for the form shown again. */
 void pages_form_keep(struct fc_ctx *c, const char *const *names, size_t n);
+/* Page.Title and Form.MinLength (fc_auth_password_min): a page with a new-password field
+ * (sign-up, change password, forgot password, a reset link). */
+void pages_set_password_form(struct fc_ctx *c, const char *title);
 struct fc_auth_error;
 /* Renders the form tpl again with status and err on its field (Form.Errors.<field>) or on the
  * whole form (Form.Error). */

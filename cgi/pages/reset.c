@@ -3,7 +3,6 @@
  * is only ever in the link and the form's hidden field: never logged (the access log has the path
  * without its query), never in a flash. */
 #include "pages/pages.h"
-#include "auth/auth.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "svc/reset.h"
@@ -88,9 +87,8 @@ int pages_forgot_mail(struct fc_ctx *c)
 
 static int reset_render(struct fc_ctx *c, const char *token)
 {
-    fc_set(c, "Page.Title", "Choose a new password");
+    pages_set_password_form(c, "Choose a new password");
     fc_set(c, "Form.token", token);
-    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
     return fc_render(c, "reset.cs") ? 500 : 0;
 }
 
