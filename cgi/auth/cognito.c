@@ -44,7 +44,8 @@ struct cognito_auth {
     char client_secret[256];
     char issuer[512];
     char admin_group[128];
-    int leeway, refresh_margin, min_len, window, per_account, per_address;
+    struct fc_auth_throttle throttle;
+    int leeway, refresh_margin, min_len;
     unsigned char key[32]; /* seals the tokens kept in the store */
     int key_pending;       /* the site's key is the store's, which has not answered yet */
     HDF *cfg;
@@ -630,8 +631,7 @@ static int c_login(struct fc_auth *a, const char *username, const char *password
     tokens_clear(&ca->pending);
     if (!idc || !params)
         goto out;
-    rc = fc_auth_login_throttle(s, username, addr, ca->window, ca->per_account, ca->per_address,
-                                now, ukey, akey, err);
+    rc = fc_auth_login_throttle(s, &ca->throttle, username, addr, now, ukey, akey, err);
     if (rc)
         goto out;
     rc = FC_ERR;
@@ -1149,9 +1149,7 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     ca->leeway = cfg_int(cfg, "Auth.Cognito.Leeway", 30);
     ca->refresh_margin = cfg_int(cfg, "Auth.Cognito.RefreshMargin", 300);
     ca->min_len = fc_auth_password_min(cfg);
-    ca->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
-    ca->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
-    ca->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);
+    fc_auth_throttle_read(cfg, &ca->throttle);
     jc.url = url;
     jc.refetch_interval = cfg_int(cfg, "Auth.Cognito.JwksRefetchInterval", 60);
     jc.max_age = cfg_int(cfg, "Auth.Cognito.JwksMaxAge", 86400);

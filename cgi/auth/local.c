@@ -13,7 +13,8 @@ struct local_auth {
     struct fc_auth base;
     struct fc_store *store;
     struct fc_scrypt_params prm;
-    int window, per_account, per_address, min_len;
+    struct fc_auth_throttle throttle;
+    int min_len;
     char dummy_hash[256]; /* verified against for unknown users, so timing tells nothing */
 };
 
@@ -106,8 +107,7 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
     int rc, ok;
     int64_t now = fc_now();
 
-    rc = fc_auth_login_throttle(s, username, addr, la->window, la->per_account, la->per_address,
-                                now, ukey, akey, err);
+    rc = fc_auth_login_throttle(s, &la->throttle, username, addr, now, ukey, akey, err);
     if (rc)
         return rc;
     rc = s->ops->user_by_name(s, username, out);
@@ -155,9 +155,9 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
     if (s->ops->user_get(s, u->id, &cur))
         return FC_ERR;
     fc_user_clear(&cur); /* its password hash and name are what counts */
-    if (s->ops->fail_count(s, ukey, now - la->window, &count))
+    if (s->ops->fail_count(s, ukey, now - la->throttle.window, &count))
         return FC_ERR;
-    if (count >= la->per_account) {
+    if (count >= la->throttle.per_account) {
         fc_auth_seterr(err, "", "Too many wrong passwords. Wait a few minutes and try again.");
         return FC_ETHROTTLE;
     }
@@ -227,9 +227,7 @@ int fc_auth_local_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     la->base.ops = &local_ops;
     la->store = store;
     fc_auth_scrypt_params(cfg, &la->prm);
-    la->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
-    la->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
-    la->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);
+    fc_auth_throttle_read(cfg, &la->throttle);
     la->min_len = fc_auth_password_min(cfg);
     if (fc_password_hash("not a real password", &la->prm, la->dummy_hash, sizeof la->dummy_hash)) {
         free(la);
