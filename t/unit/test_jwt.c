@@ -621,6 +621,22 @@ static void test_b64url(void **state)
         free(e);
     }
     assert_int_equal(fc_jwt_b64url_decode("+/==", 4, &out, &n), FC_EINVAL);
+    /* a NUL or a byte past ASCII (\301) is no digit either */
+    assert_int_equal(fc_jwt_b64url_decode("YQ\0A", 4, &out, &n), FC_EINVAL);
+    assert_int_equal(fc_jwt_b64url_decode("YQ\301A", 4, &out, &n), FC_EINVAL);
+    /* every digit, its value its place: 0..63 in order are the bytes 00 10 83 ... f3 df bf */
+    {
+        static const char digits[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        assert_int_equal(fc_jwt_b64url_decode(digits, 64, &out, &n), FC_OK);
+        assert_int_equal(n, 48);
+        assert_memory_equal(out, "\x00\x10\x83", 3);
+        assert_memory_equal(out + 45, "\xf3\xdf\xbf", 3);
+        e = fc_jwt_b64url_encode(out, n);
+        assert_string_equal(e, digits);
+        free(e);
+        free(out);
+    }
     assert_int_equal(fc_jwt_b64url_decode("abcde", 5, &out, &n), FC_EINVAL);
     assert_int_equal(fc_jwt_b64url_decode("YQ==", 4, &out, &n), FC_OK);
     assert_string_equal((char *)out, "a");
