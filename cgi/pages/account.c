@@ -53,7 +53,7 @@ static int signup(struct fc_ctx *c, struct fc_user *u)
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (strcmp(in.password, fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};
-        return pages_form_error(c, 400, "signup.cs", &e);
+        return pages_form_error(c, 422, "signup.cs", &e);
     }
     rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, u, &err, &retry_after);
     if (rc == FC_EINVAL) /* the API's invalid_value */
@@ -103,7 +103,9 @@ static int login(struct fc_ctx *c, struct fc_user *u)
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (!*fc_form(c, "username") || !*fc_form(c, "password")) {
         struct fc_auth_error e = {"username", "Enter your username and password"};
-        return pages_form_error(c, 400, "login.cs", &e);
+        if (*fc_form(c, "username"))
+            fc_strlcpy(e.field, "password", sizeof e.field);
+        return pages_form_error(c, 422, "login.cs", &e); /* as the API's invalid_value */
     }
     rc = c->app->auth->ops->login(c->app->auth, fc_form(c, "username"), fc_form(c, "password"),
                                   c->req.remote_addr, u, &err);

@@ -27,8 +27,8 @@ int pages_to_confirm(struct fc_ctx *c, const char *username, const char *flash)
 static int status_of(int rc)
 {
     switch (rc) {
-    case FC_EINVAL:
-        return 400;
+    case FC_EINVAL: /* the API's invalid_value */
+        return 422;
     case FC_EAUTH:
         return 401;
     case FC_EDISABLED:
