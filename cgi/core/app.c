@@ -539,6 +539,8 @@ struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader rea
     struct timespec t0;
     unsigned char rid[8];
     STRING out;
+    const char *body;
+    size_t body_len;
     NEOERR *err;
     int rc;
 
@@ -603,15 +605,15 @@ write:
     fc_resp_header(&c->resp, "X-Request-Id", "%s", c->request_id);
     if (!c->resp.cache_set)
         fc_resp_header(&c->resp, "Cache-Control", "no-store");
-    if (strcmp(c->req.method, "HEAD") == 0) {
-        string_clear(&c->resp.body);
-        string_init(&c->resp.body);
-    }
-    /* the head, then the body where it was rendered: no copy of the page into out */
+    if (strcmp(c->req.method, "HEAD") == 0)
+        fc_resp_body_clear(&c->resp);
+    /* the head, then the body where it was rendered (or where the page cache keeps it): no
+     * copy of the page into out */
     fc_resp_head(&c->resp, &out);
     writer(wctx, out.buf, (size_t)out.len);
-    if (c->resp.body.len)
-        writer(wctx, c->resp.body.buf, (size_t)c->resp.body.len);
+    body = fc_resp_body(&c->resp, &body_len);
+    if (body_len)
+        writer(wctx, body, body_len);
     access_log(c, &t0);
     string_clear(&out);
     return c;

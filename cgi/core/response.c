@@ -17,6 +17,26 @@ void fc_resp_free(struct fc_response *r)
 {
     string_clear(&r->headers);
     string_clear(&r->body);
+    r->lent = NULL;
+    r->lent_len = 0;
+}
+
+const char *fc_resp_body(const struct fc_response *r, size_t *len)
+{
+    if (r->lent) {
+        *len = r->lent_len;
+        return r->lent;
+    }
+    *len = r->body.len > 0 ? (size_t)r->body.len : 0;
+    return r->body.buf;
+}
+
+void fc_resp_body_clear(struct fc_response *r)
+{
+    string_clear(&r->body);
+    string_init(&r->body);
+    r->lent = NULL;
+    r->lent_len = 0;
 }
 
 void fc_resp_header(struct fc_response *r, const char *name, const char *fmt, ...)
@@ -114,10 +134,12 @@ const char *fc_status_text(int s)
 
 void fc_resp_head(struct fc_response *r, STRING *out)
 {
+    size_t len;
+    fc_resp_body(r, &len);
     string_appendf(out, "Status: %d %s\r\n", r->status, fc_status_text(r->status));
-    if (!r->sent_type && r->body.len)
+    if (!r->sent_type && len)
         string_append(out, "Content-Type: text/html; charset=utf-8\r\n");
-    string_appendf(out, "Content-Length: %d\r\n", r->body.len);
+    string_appendf(out, "Content-Length: %zu\r\n", len);
     string_append(out, "X-Content-Type-Options: nosniff\r\n"
                        "X-Frame-Options: DENY\r\n"
                        "Referrer-Policy: same-origin\r\n");
