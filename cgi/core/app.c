@@ -16,6 +16,7 @@
 #include "rec/rec.h"
 #include "store/store.h"
 #include "svc/talk.h"
+#include "svc/views.h"
 
 #include <json-c/json.h>
 
@@ -76,6 +77,8 @@ int fc_app_init(struct fc_app *app, const char *config_path)
     }
     fc_rec_set_app(app->rec, app);
     app->pc = fc_pagecache_open(app->cfg, app->store);
+    /* a repeat view within the window is not logged again (svc/restaurants.c) */
+    app->views = fc_views_new(fc_config_int(app->cfg, "Rec.ViewRepeatSeconds", 1800));
     if (fc_auth_open(app->cfg, app->store, &app->auth)) {
         fprintf(stderr, "forkcast: cannot start the auth backend\n");
         return FC_ERR;
@@ -104,6 +107,7 @@ void fc_app_free(struct fc_app *app)
         fclose(app->access_log);
     fc_tmplcache_free(app->tpls);
     fc_pagecache_free(app->pc);
+    fc_views_free(app->views);
     hdf_destroy(&app->cfg);
     memset(app, 0, sizeof *app);
 }
