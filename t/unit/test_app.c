@@ -240,6 +240,31 @@ static void test_session_rules(void **state)
     assert_string_equal(x, y);
 }
 
+/* fc_csrf_token (through the process's memo) gives fc_csrf_compute's token every time: for
+ * another key, for bindings that share a slot in turn, for the empty binding. */
+static void test_csrf_memo(void **state)
+{
+    static const char *bindings[] = {"abc", "abd", "", "0123456789abcdef0123456789abcdef"};
+    unsigned char k1[32] = {1}, k2[32] = {2};
+    char want[65], got[65], name[16];
+    (void)state;
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+            for (int k = 0; k < 2; k++) {
+                fc_csrf_compute(k ? k2 : k1, bindings[i], want);
+                fc_csrf_token(k ? k2 : k1, bindings[i], got);
+                assert_string_equal(got, want);
+            }
+    /* more bindings than slots, twice over: every answer still the HMAC's */
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 300; i++) {
+            snprintf(name, sizeof name, "s%d", i);
+            fc_csrf_compute(k1, name, want);
+            fc_csrf_token(k1, name, got);
+            assert_string_equal(got, want);
+        }
+}
+
 static void test_duplicate_and_bad_signup(void **state)
 {
     (void)state;
@@ -402,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_signup_profile_escape_logout),
         cmocka_unit_test(test_other_profile_edit_forbidden),
         cmocka_unit_test(test_session_rules),
+        cmocka_unit_test(test_csrf_memo),
         cmocka_unit_test(test_duplicate_and_bad_signup),
         cmocka_unit_test(test_templates_kept_and_reloaded),
         cmocka_unit_test(test_work_after_the_answer),
