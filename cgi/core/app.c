@@ -108,6 +108,7 @@ void fc_app_free(struct fc_app *app)
     fc_tmplcache_free(app->tpls);
     fc_pagecache_free(app->pc);
     fc_views_free(app->views);
+    free(app->spare_ctx);
     hdf_destroy(&app->cfg);
     memset(app, 0, sizeof *app);
 }
@@ -559,7 +560,7 @@ static void request_id_bytes(unsigned char rid[8])
 struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,
                              fc_body_writer writer, void *wctx)
 {
-    struct fc_ctx *c = calloc(1, sizeof *c);
+    struct fc_ctx *c = app->spare_ctx ? app->spare_ctx : malloc(sizeof *c);
     struct timespec t0;
     unsigned char rid[8];
     STRING out;
@@ -576,6 +577,8 @@ struct fc_ctx *fc_app_answer(struct fc_app *app, char **envp, fc_body_reader rea
         writer(wctx, oom, sizeof oom - 1);
         return NULL;
     }
+    app->spare_ctx = NULL;
+    memset(c, 0, sizeof *c);
     c->app = app;
     fc_resp_init(&c->resp);
     c->resp.csp_img = hdf_get_value(app->cfg, "Map.TileOrigin", NULL);
@@ -668,7 +671,10 @@ void fc_app_after(struct fc_ctx *c)
     fc_resp_free(&c->resp);
     fc_user_clear(&c->user);
     hdf_destroy(&c->hdf);
-    free(c);
+    if (!c->app->spare_ctx)
+        c->app->spare_ctx = c;
+    else
+        free(c);
 }
 
 void fc_app_handle(struct fc_app *app, char **envp, fc_body_reader reader, void *rctx,

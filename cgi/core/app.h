@@ -41,6 +41,7 @@ struct fc_app {
     int tpl_check_seconds;     /* Templates.CheckSeconds: files re-checked at most this often */
     struct fc_pagecache *pc;   /* rendered pages (core/pagecache.c), NULL when off */
     struct fc_views *views;    /* the views logged lately (svc/views.c), NULL: log each one */
+    struct fc_ctx *spare_ctx;  /* the last request's context, for the next one */
 };
 
 #define FC_MAX_ARGS  4
