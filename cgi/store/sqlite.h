@@ -3,6 +3,7 @@
 #define FC_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "store/store.h"
@@ -31,8 +32,11 @@ void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n);
 int fc_sqlite_finish(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what);
 
 /* Binds the parameters 1, 2, ... of st to the arguments, one for each letter of types: 'l' an
- * int64_t, 'i' an int, 't' a string (bound without a copy: it must last while st runs). */
+ * int64_t, 'i' an int, 'd' a double, 't' a string (bound without a copy: it must last while st
+ * runs), 's' a string copied, NULL as ""; '-' takes no argument and leaves its parameter
+ * unbound (NULL). fc_sqlite_vbind: the same from a va_list. */
 void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...);
+void fc_sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap);
 
 /* A column of a result row and the struct member it is read into (fc_sqlite_cols): kind 'n'
  * an integer (int or int64_t, by the member's size), 'd' a double, 's' text into a char

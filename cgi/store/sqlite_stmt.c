@@ -24,10 +24,9 @@ int fc_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const cha
     return FC_OK;
 }
 
-void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
+void fc_sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap)
 {
-    va_list ap;
-    va_start(ap, types);
+    const char *t;
     for (int i = 0; types[i]; i++) {
         switch (types[i]) {
         case 'l':
@@ -36,11 +35,25 @@ void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
         case 'i':
             sqlite3_bind_int(st, i + 1, va_arg(ap, int));
             break;
+        case 'd':
+            sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+            break;
         case 't':
             sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_STATIC);
             break;
+        case 's':
+            t = va_arg(ap, const char *);
+            sqlite3_bind_text(st, i + 1, t ? t : "", -1, SQLITE_TRANSIENT);
+            break;
         }
     }
+}
+
+void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    fc_sqlite_vbind(st, types, ap);
     va_end(ap);
 }
 
