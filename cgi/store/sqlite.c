@@ -7,7 +7,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -761,24 +760,14 @@ static int s_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct
     sqlite3_stmt *st = NULL;
     struct fc_restaurant r;
     char *json = NULL;
-    size_t len = 0, cap;
     int step, rc = FC_ERR;
 
     for (int i = 0; i < n; i++)
         memset(&out[i], 0, sizeof out[i]);
     if (n <= 0)
         return FC_OK;
-    cap = (size_t)n * 21 + 3;
-    if (!(json = malloc(cap)))
+    if (!(json = fc_sqlite_ids_json(ids, n)) || !(st = QB(s, Q_REST_GET_MANY, "t", json)))
         goto out;
-    json[len++] = '[';
-    for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
-    json[len++] = ']';
-    json[len] = '\0';
-    if (!(st = Q(s, Q_REST_GET_MANY)))
-        goto out;
-    sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (row_rest(st, &r))
             goto out;

@@ -37,6 +37,9 @@ int fc_sqlite_finish(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what);
  * unbound (NULL). fc_sqlite_vbind: the same from a va_list. */
 void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...);
 void fc_sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap);
+/* The n ids as a JSON array ("[1,2]", malloc'ed) for a parameter read by json_each; NULL when
+ * out of memory. */
+char *fc_sqlite_ids_json(const int64_t *ids, int n);
 
 /* A column of a result row and the struct member it is read into (fc_sqlite_cols): kind 'n'
  * an integer (int or int64_t, by the member's size), 'd' a double, 's' text into a char

@@ -1,12 +1,15 @@
 /* store/sqlite_stmt: the statement helpers the SQLite backend's modules (sqlite_*.c) share:
- * preparing with the failure logged, binding parameters from a list of their types, a text
- * column into a buffer, a row into a struct by a table of its columns (one row, or up to max of
- * them), and the end of an operation (log a failure, finalize). */
+ * preparing with the failure logged, binding parameters from a list of their types, a list of
+ * ids as JSON (for json_each), a text column into a buffer, a row into a struct by a table of
+ * its columns (one row, or up to max of them), and the end of an operation (log a failure,
+ * finalize). */
 #include "core/util.h"
 #include "store/sqlite.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void fc_sqlite_fail(sqlite3 *db, const char *what)
@@ -55,6 +58,20 @@ void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
     va_start(ap, types);
     fc_sqlite_vbind(st, types, ap);
     va_end(ap);
+}
+
+char *fc_sqlite_ids_json(const int64_t *ids, int n)
+{
+    size_t cap = (size_t)(n > 0 ? n : 0) * 21 + 3, len = 0;
+    char *json = malloc(cap);
+    if (!json)
+        return NULL;
+    json[len++] = '[';
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
+    json[len++] = ']';
+    json[len] = '\0';
+    return json;
 }
 
 void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n)
