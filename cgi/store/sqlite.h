@@ -69,6 +69,17 @@ int fc_sqlite_rows(sqlite3 *db, sqlite3_stmt *st, const struct fc_sqlite_col *co
 int fc_sqlite_list(sqlite3 *db, const char *sql, int64_t id, const struct fc_sqlite_col *cols,
                    size_t ncols, void *out, size_t elem, int max, int *n, const char *what);
 
+/* fc_sqlite_list with other parameters: prepares sql, binds its parameters to the arguments
+ * (types, as fc_sqlite_bind), reads the rows as fc_sqlite_rows does and finalizes. */
+int fc_sqlite_select(sqlite3 *db, const char *sql, const struct fc_sqlite_col *cols, size_t ncols,
+                     void *out, size_t elem, int max, int *n, const char *what, const char *types,
+                     ...);
+/* Runs sql, which returns no rows, with its parameters bound to the arguments (types, as
+ * fc_sqlite_bind), and finalizes it: FC_OK, or FC_ERR (logged as what); *changes (when not
+ * NULL) is then the number of rows it changed. */
+int fc_sqlite_do(sqlite3 *db, const char *sql, int *changes, const char *what, const char *types,
+                 ...);
+
 /* Admin console operations (sqlite_admin.c); see store.h. */
 int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,
                           int *n, int *total);

@@ -131,14 +131,44 @@ int fc_sqlite_rows(sqlite3 *db, sqlite3_stmt *st, const struct fc_sqlite_col *co
 int fc_sqlite_list(sqlite3 *db, const char *sql, int64_t id, const struct fc_sqlite_col *cols,
                    size_t ncols, void *out, size_t elem, int max, int *n, const char *what)
 {
-    sqlite3_stmt *st;
-    int rc;
     *n = 0;
     if (max <= 0)
         return FC_OK;
+    return fc_sqlite_select(db, sql, cols, ncols, out, elem, max, n, what, "li", id, max);
+}
+
+int fc_sqlite_do(sqlite3 *db, const char *sql, int *changes, const char *what, const char *types,
+                 ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+    int rc = FC_ERR;
     if (fc_sqlite_prepare(db, sql, &st, what))
         return FC_ERR;
-    fc_sqlite_bind(st, "li", id, max);
+    va_start(ap, types);
+    fc_sqlite_vbind(st, types, ap);
+    va_end(ap);
+    if (sqlite3_step(st) == SQLITE_DONE) {
+        if (changes)
+            *changes = sqlite3_changes(db);
+        rc = FC_OK;
+    }
+    return fc_sqlite_finish(db, st, rc, what);
+}
+
+int fc_sqlite_select(sqlite3 *db, const char *sql, const struct fc_sqlite_col *cols, size_t ncols,
+                     void *out, size_t elem, int max, int *n, const char *what, const char *types,
+                     ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+    int rc;
+    *n = 0;
+    if (fc_sqlite_prepare(db, sql, &st, what))
+        return FC_ERR;
+    va_start(ap, types);
+    fc_sqlite_vbind(st, types, ap);
+    va_end(ap);
     rc = fc_sqlite_rows(db, st, cols, ncols, out, elem, max, n, what);
     sqlite3_finalize(st);
     return rc;
