@@ -1156,12 +1156,34 @@ static int64_t session_ttl(struct fc_dynamo *d, int64_t created, int64_t last_se
     return a < b ? a : b;
 }
 
+void dynamo_session_pk(char out[160], const char *hash)
+{
+    snprintf(out, 160, "S#%s", hash);
+}
+
+int dynamo_session_get(struct fc_dynamo *d, const char *hash, const char *projection,
+                       json_object **item)
+{
+    char pk[160];
+    dynamo_session_pk(pk, hash);
+    return dynamo_get(d, pk, "SESSION", projection, item);
+}
+
+json_object *dynamo_session_req(struct fc_dynamo *d, const char *hash)
+{
+    json_object *req = dynamo_req(d);
+    char pk[160];
+    dynamo_session_pk(pk, hash);
+    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
+    return req;
+}
+
 json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
                                  int64_t created, int64_t last_seen)
 {
     json_object *it;
     char pk[160], g1[48];
-    snprintf(pk, sizeof pk, "S#%s", hash);
+    dynamo_session_pk(pk, hash);
     snprintf(g1, sizeof g1, "USESS#%" PRId64, uid);
     it = dynamo_item_new(pk, "SESSION", "session");
     dynamo_set(it, "user_id", dynamo_n(uid));
@@ -1224,10 +1246,7 @@ static int d_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
                          int64_t *last_seen)
 {
     json_object *it;
-    char pk[160];
-    int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    rc = dynamo_get(D(s), pk, "SESSION", "#user_id, #created_at, #last_seen", &it);
+    int rc = dynamo_session_get(D(s), hash, "#user_id, #created_at, #last_seen", &it);
     if (rc == FC_OK) {
         *uid = dynamo_get_n(it, "user_id");
         *created = dynamo_get_n(it, "created_at");
@@ -1240,14 +1259,11 @@ static int d_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
 static int d_session_touch(struct fc_store *s, const char *hash, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it;
-    char pk[160];
-    int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
+    json_object *req = NULL, *it;
     /* the TTL depends on the creation time: read it (a touch happens at most once a minute) */
-    rc = dynamo_get(d, pk, "SESSION", "#created_at", &it);
+    int rc = dynamo_session_get(d, hash, "#created_at", &it);
     if (rc == FC_OK) {
-        json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
+        req = dynamo_session_req(d, hash);
         dynamo_expr(req, "UpdateExpression", "SET #last_seen = :now, #ttl = :ttl");
         dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
         dynamo_val(req, ":now", dynamo_n(now));
@@ -1262,12 +1278,8 @@ static int d_session_touch(struct fc_store *s, const char *hash, int64_t now)
 static int d_session_delete(struct fc_store *s, const char *hash)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    char pk[160];
-    int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
-    rc = dynamo_call(d, "DeleteItem", req, NULL);
+    json_object *req = dynamo_session_req(d, hash);
+    int rc = dynamo_call(d, "DeleteItem", req, NULL);
     json_object_put(req);
     return rc;
 }

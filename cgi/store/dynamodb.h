@@ -264,6 +264,13 @@ json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int6
 /* An interaction (sort key type#time#suffix, suffix unique). */
 json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
                                const char *suffix);
+/* A session's partition key, S#<hash> (its sort key: SESSION); the session item of hash (the
+ * attributes of projection), as dynamo_get reads it; a request (dynamo_req) with the session
+ * item's Key, for UpdateItem or DeleteItem. */
+void dynamo_session_pk(char out[160], const char *hash);
+int dynamo_session_get(struct fc_dynamo *d, const char *hash, const char *projection,
+                       json_object **item);
+json_object *dynamo_session_req(struct fc_dynamo *d, const char *hash);
 json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
                                  int64_t created, int64_t last_seen);
 json_object *dynamo_failure_item(const char *key, int64_t at);

@@ -810,20 +810,10 @@ static int import_end(struct fc_dynamo *d, struct dynamo_import *im)
     if (rc == FC_OK)
         rc = dynamo_talk_import_end(d, &im->talk);
     for (size_t i = 0; i < im->nt && rc == FC_OK; i++) {
-        json_object *req = dynamo_req(d);
-        char pk[160];
-        snprintf(pk, sizeof pk, "S#%s", im->t[i].hash);
-        json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
-        dynamo_expr(req, "UpdateExpression",
-                    "SET #sealed = :s, #access_exp = :e, #tokens_updated_at = :u");
-        dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
-        dynamo_val(req, ":s", dynamo_s(im->t[i].sealed));
-        dynamo_val(req, ":e", dynamo_n(im->t[i].exp));
-        dynamo_val(req, ":u", dynamo_n(im->t[i].upd));
-        rc = dynamo_call(d, "UpdateItem", req, NULL);
-        if (rc == DYNAMO_COND)
+        rc = dynamo_session_tokens_put(&d->base, im->t[i].hash, im->t[i].sealed, im->t[i].exp,
+                                       im->t[i].upd);
+        if (rc == FC_NOTFOUND)
             rc = FC_OK; /* tokens of a session that was not copied */
-        json_object_put(req);
     }
     if (rc == FC_OK && ((im->max_user && dynamo_raise_id(d, "user", im->max_user)) ||
                         (im->max_rest && dynamo_raise_id(d, "restaurant", im->max_rest)) ||

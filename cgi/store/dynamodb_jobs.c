@@ -627,11 +627,8 @@ int dynamo_session_tokens_put(struct fc_store *s, const char *hash, const char *
                               int64_t access_exp, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    char pk[160];
+    json_object *req = dynamo_session_req(d, hash);
     int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
     dynamo_expr(req, "UpdateExpression",
                 "SET #sealed = :s, #access_exp = :e, #tokens_updated_at = :now");
     dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
@@ -647,11 +644,9 @@ int dynamo_session_tokens_get(struct fc_store *s, const char *hash, char **seale
                               int64_t *access_exp, int64_t *updated_at)
 {
     json_object *it;
-    char pk[160];
     int rc;
     *sealed = NULL;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    rc = dynamo_get(D(s), pk, "SESSION", "#sealed, #access_exp, #tokens_updated_at", &it);
+    rc = dynamo_session_get(D(s), hash, "#sealed, #access_exp, #tokens_updated_at", &it);
     if (rc == FC_OK) {
         if (!dynamo_has(it, "sealed"))
             rc = FC_NOTFOUND;
