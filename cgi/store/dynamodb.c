@@ -1339,6 +1339,12 @@ static int d_fail_clear(struct fc_store *s, const char *key)
 
 /* ---- restaurants ----------------------------------------------------------------------------- */
 
+/* dynamo_get_s for fc_restaurant_set_texts. */
+static const char *item_text(void *it, const char *name)
+{
+    return dynamo_get_s(it, name);
+}
+
 int dynamo_item_rest(json_object *it, struct fc_restaurant *r)
 {
     int64_t count = dynamo_get_n(it, "review_count");
@@ -1355,12 +1361,7 @@ int dynamo_item_rest(json_object *it, struct fc_restaurant *r)
     dynamo_copy_s(it, "smoking", r->smoking, sizeof r->smoking);
     r->review_count = (int)count;
     r->avg_stars = count > 0 ? (double)dynamo_get_n(it, "stars_sum") / (double)count : 0.0;
-    if (fc_restaurant_set_name(r, dynamo_get_s(it, "name")) ||
-        fc_restaurant_set_address(r, dynamo_get_s(it, "address")) ||
-        fc_restaurant_set_city(r, dynamo_get_s(it, "city")) ||
-        fc_restaurant_set_cuisines(r, dynamo_get_s(it, "cuisines")) ||
-        fc_restaurant_set_hours(r, dynamo_get_s(it, "hours")) ||
-        fc_restaurant_set_url(r, dynamo_get_s(it, "url"))) {
+    if (fc_restaurant_set_texts(r, item_text, it)) {
         fc_restaurant_clear(r);
         return FC_ERR;
     }

@@ -448,6 +448,12 @@ static int import_users(struct dynamo_import *im, json_object *row)
     return FC_OK;
 }
 
+/* rs for fc_restaurant_set_texts. */
+static const char *row_text(void *row, const char *col)
+{
+    return rs(row, col);
+}
+
 static int import_restaurants(struct dynamo_import *im, json_object *row)
 {
     struct fc_restaurant *r = calloc(1, sizeof *r);
@@ -455,11 +461,7 @@ static int import_restaurants(struct dynamo_import *im, json_object *row)
         return FC_ERR;
     r->id = rn(row, "id");
     fc_strlcpy(r->ext_id, rs(row, "ext_id"), sizeof r->ext_id);
-    if (fc_restaurant_set_name(r, rs(row, "name")) ||
-        fc_restaurant_set_address(r, rs(row, "address")) ||
-        fc_restaurant_set_city(r, rs(row, "city")) ||
-        fc_restaurant_set_cuisines(r, rs(row, "cuisines")) ||
-        fc_restaurant_set_hours(r, rs(row, "hours")) || fc_restaurant_set_url(r, rs(row, "url"))) {
+    if (fc_restaurant_set_texts(r, row_text, row)) {
         fc_restaurant_clear(r);
         free(r);
         return FC_ERR;
