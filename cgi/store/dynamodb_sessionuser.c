@@ -19,7 +19,7 @@ int dynamo_session_user_get(struct fc_store *s, const char *hash, int64_t user_i
     memset(u, 0, sizeof *u);
     if (user_id <= 0)
         return FC_NOTFOUND;
-    dynamo_session_pk(spk, hash);
+    snprintf(spk, sizeof spk, "S#%s", hash);
     dynamo_user_pk(upk, user_id);
     dynamo_keys_init(&k);
     dynamo_keys_add(&k, spk, "SESSION");
