@@ -195,17 +195,15 @@ int fc_user_copy(struct fc_user *dst, const struct fc_user *src)
 }
 
 /* The owned text fields of a restaurant, by their names (their attributes' in the stores). */
+#define REST_TEXT(member)                                                                          \
+    {                                                                                              \
+        offsetof(struct fc_restaurant, member), #member                                            \
+    }
 static const struct {
-    const char *name;
     size_t off;
-} rest_texts[] = {
-    {"name", offsetof(struct fc_restaurant, name)},
-    {"address", offsetof(struct fc_restaurant, address)},
-    {"city", offsetof(struct fc_restaurant, city)},
-    {"cuisines", offsetof(struct fc_restaurant, cuisines)},
-    {"hours", offsetof(struct fc_restaurant, hours)},
-    {"url", offsetof(struct fc_restaurant, url)},
-};
+    const char *name;
+} rest_texts[] = {REST_TEXT(name),     REST_TEXT(address), REST_TEXT(city),
+                  REST_TEXT(cuisines), REST_TEXT(hours),   REST_TEXT(url)};
 
 /* r's owned text field i (of rest_texts). */
 static char **rest_text(struct fc_restaurant *r, size_t i)
