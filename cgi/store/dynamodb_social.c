@@ -379,6 +379,25 @@ json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid)
     return it;
 }
 
+/* A user's review item (upk, sk) and their profile, in one BatchGetItem: *found for the caller
+ * to put, *old and *prof in it (NULL when absent). */
+static int review_and_profile(struct fc_dynamo *d, const char *upk, const char *sk,
+                              json_object **found, json_object **old, json_object **prof)
+{
+    struct dynamo_keys k;
+    int rc;
+    dynamo_keys_init(&k);
+    dynamo_keys_add(&k, upk, sk);
+    dynamo_keys_add(&k, upk, "PROFILE");
+    rc = dynamo_batch_get(d, &k, NULL, found);
+    dynamo_keys_free(&k);
+    if (rc)
+        return rc;
+    *old = dynamo_found(*found, upk, sk);
+    *prof = dynamo_found(*found, upk, "PROFILE");
+    return FC_OK;
+}
+
 int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
 {
     struct fc_dynamo *d = D(s);
@@ -388,18 +407,10 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
     dynamo_user_pk(upk, r->user_id);
     review_sk(sk, r->restaurant_id);
     for (int tries = 0; tries < 3; tries++) {
-        struct dynamo_keys k;
         json_object *found = NULL, *old, *prof, *items, *a;
         struct fc_review nr, ov;
-        dynamo_keys_init(&k);
-        dynamo_keys_add(&k, upk, sk);
-        dynamo_keys_add(&k, upk, "PROFILE");
-        rc = dynamo_batch_get(d, &k, NULL, &found);
-        dynamo_keys_free(&k);
-        if (rc)
+        if ((rc = review_and_profile(d, upk, sk, &found, &old, &prof)))
             return rc;
-        old = dynamo_found(found, upk, sk);
-        prof = dynamo_found(found, upk, "PROFILE");
         if (!prof || (old && !overwrite)) {
             json_object_put(found);
             return FC_EXISTS; /* no such user (a foreign key in SQL), or already reviewed */
@@ -513,7 +524,6 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     int64_t uid, rid;
     int rc = review_where(d, id, &uid, &rid);
     char upk[32], sk[32], ppk[32];
-    struct dynamo_keys k;
     json_object *found = NULL, *old, *prof, *items, *a;
     struct fc_review ov;
 
@@ -522,15 +532,8 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     dynamo_user_pk(upk, uid);
     review_sk(sk, rid);
     snprintf(ppk, sizeof ppk, "RV#%" PRId64, id);
-    dynamo_keys_init(&k);
-    dynamo_keys_add(&k, upk, sk);
-    dynamo_keys_add(&k, upk, "PROFILE");
-    rc = dynamo_batch_get(d, &k, NULL, &found);
-    dynamo_keys_free(&k);
-    if (rc)
+    if ((rc = review_and_profile(d, upk, sk, &found, &old, &prof)))
         return rc;
-    old = dynamo_found(found, upk, sk);
-    prof = dynamo_found(found, upk, "PROFILE");
     items = json_object_new_array();
     if (old) {
         rc = dynamo_item_review(old, &ov);
@@ -609,14 +612,8 @@ static int cand_add(struct rev_list *l, json_object *it, int by_friend)
     for (size_t i = 0; i < l->n; i++)
         if (l->c[i].id == id)
             return FC_OK;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 32;
-        struct cand *nc = realloc(l->c, cap * sizeof *nc);
-        if (!nc)
-            return FC_ERR;
-        l->c = nc;
-        l->cap = cap;
-    }
+    if (fc_grow(&l->c, &l->cap, l->n + 1, sizeof *l->c, 32))
+        return FC_ERR;
     l->c[l->n].it = json_object_get(it);
     l->c[l->n].created = dynamo_get_n(it, "created_at");
     l->c[l->n].id = id;
@@ -859,6 +856,34 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
                                            NULL);
 }
 
+/* The viewer's friends' reviews of a restaurant (its review sort key sk), each read by its key in
+ * one BatchGetItem (the attributes of projection; NULL: all) and added to l. */
+static int friends_reviews_by_key(struct fc_dynamo *d, const struct viewer *v, const char *sk,
+                                  const char *projection, struct rev_list *l)
+{
+    struct dynamo_keys k;
+    json_object *more = NULL;
+    int rc;
+    dynamo_keys_init(&k);
+    for (long i = 0; i < v->friends.n; i++) {
+        char pk[32];
+        dynamo_user_pk(pk, v->friends.v[i]);
+        dynamo_keys_add(&k, pk, sk);
+    }
+    rc = dynamo_batch_get(d, &k, projection, &more);
+    dynamo_keys_free(&k);
+    if (rc)
+        return rc;
+    json_object_object_foreach(more, key, val)
+    {
+        (void)key;
+        if ((rc = cand_add(l, val, 1)))
+            break;
+    }
+    json_object_put(more);
+    return rc;
+}
+
 int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t viewer,
                                     json_object *context, struct fc_review_row *out, int max,
                                     int *n, int stars[5], int *stars_counted, int *friends_count,
@@ -913,26 +938,8 @@ int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t vi
         sc.stars = NULL;
         if (stars_counted)
             *stars_counted = stars != NULL;
-    } else if (v.friends.n) {
-        json_object *more = NULL;
-        dynamo_keys_free(&k);
-        dynamo_keys_init(&k);
-        for (long i = 0; i < v.friends.n; i++) {
-            char pk[32];
-            dynamo_user_pk(pk, v.friends.v[i]);
-            dynamo_keys_add(&k, pk, sk);
-        }
-        if ((rc = dynamo_batch_get(d, &k, NULL, &more)))
-            goto out;
-        json_object_object_foreach(more, key, val)
-        {
-            (void)key;
-            if ((rc = cand_add(&friends, val, 1)))
-                break;
-        }
-        json_object_put(more);
-        if (rc)
-            goto out;
+    } else if (v.friends.n && (rc = friends_reviews_by_key(d, &v, sk, NULL, &friends))) {
+        goto out;
     }
     if ((rc = fetch_authors(d, found, &friends, 0, friends.n)))
         goto out;
@@ -1228,7 +1235,6 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
     struct viewer v;
     struct rev_list l = {0};
     struct rating_ctx c = {&v, &l};
-    struct dynamo_keys k;
     json_object *lek = NULL;
     char vpk[32], rpk[32], sk[32];
     int rc, pages = 0;
@@ -1236,7 +1242,6 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
     *count = 0;
     *avg = 0;
     memset(&v, 0, sizeof v);
-    dynamo_keys_init(&k);
     dynamo_user_pk(vpk, viewer);
     dynamo_rest_pk(rpk, rid);
     review_sk(sk, rid);
@@ -1249,24 +1254,8 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
                         v.friends.n)) {
         if ((rc = restaurant_reviews(d, rid, 0, &lek, &pages, rating_each, &c)))
             goto out;
-    } else {
-        json_object *more = NULL;
-        for (long i = 0; i < v.friends.n; i++) {
-            char pk[32];
-            dynamo_user_pk(pk, v.friends.v[i]);
-            dynamo_keys_add(&k, pk, sk);
-        }
-        if ((rc = dynamo_batch_get(d, &k, "#id, #stars, #user_id, #created_at", &more)))
-            goto out;
-        json_object_object_foreach(more, key, val)
-        {
-            (void)key;
-            if ((rc = cand_add(&l, val, 1)))
-                break;
-        }
-        json_object_put(more);
-        if (rc)
-            goto out;
+    } else if ((rc = friends_reviews_by_key(d, &v, sk, "#id, #stars, #user_id, #created_at", &l))) {
+        goto out;
     }
     /* disabled friends do not count */
     if ((rc = fetch_authors(d, found, &l, 0, l.n)))
@@ -1275,7 +1264,6 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
 out:
     json_object_put(lek);
     rev_list_free(&l);
-    dynamo_keys_free(&k);
     viewer_free(&v);
     return rc;
 }
@@ -2160,14 +2148,8 @@ static int rec_each(void *ctx, json_object *it)
     struct rec_ctx *c = ctx;
     if (c->n >= c->max)
         return 1;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        struct rec_entry *ne = realloc(c->e, cap * sizeof *ne);
-        if (!ne)
-            return FC_ERR;
-        c->e = ne;
-        c->cap = cap;
-    }
+    if (fc_grow(&c->e, &c->cap, c->n + 1, sizeof *c->e, 64))
+        return FC_ERR;
     c->e[c->n].rid = dynamo_get_n(it, "restaurant_id");
     c->e[c->n].uid = dynamo_get_n(it, "user_id");
     c->e[c->n].at = dynamo_get_n(it, "at");
