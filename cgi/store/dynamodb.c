@@ -780,6 +780,18 @@ void dynamo_rest_pk(char out[32], int64_t id)
     snprintf(out, 32, "RST#%" PRId64, id);
 }
 
+int dynamo_put(struct fc_dynamo *d, json_object *item, const char *condition)
+{
+    json_object *req = dynamo_req(d);
+    int rc;
+    json_object_object_add(req, "Item", item);
+    if (condition)
+        dynamo_expr(req, "ConditionExpression", condition);
+    rc = dynamo_call(d, "PutItem", req, NULL);
+    json_object_put(req);
+    return rc;
+}
+
 int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
                json_object **item)
 {
@@ -1201,7 +1213,7 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
                          unsigned char out[32])
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = dynamo_item_new("SITE", "SECRET", "site_secret");
+    json_object *req, *it = dynamo_item_new("SITE", "SECRET", "site_secret");
     json_object *resp = NULL, *item;
     char hex[65];
     const char *v;
@@ -1209,10 +1221,7 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
 
     fc_hex(hex, candidate, 32);
     dynamo_set(it, "value", dynamo_s(hex));
-    json_object_object_add(req, "Item", it);
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
+    rc = dynamo_put(d, it, "attribute_not_exists(#pk)");
     OPENSSL_cleanse(hex, sizeof hex);
     if (rc != FC_OK && rc != DYNAMO_COND)
         return FC_ERR;
@@ -1233,12 +1242,8 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
 static int d_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    int rc;
-    json_object_object_add(req, "Item", dynamo_session_item(d, hash, uid, now, now));
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
+    int rc =
+        dynamo_put(d, dynamo_session_item(d, hash, uid, now, now), "attribute_not_exists(#pk)");
     return rc == DYNAMO_COND ? FC_EXISTS : rc;
 }
 
@@ -1303,13 +1308,7 @@ json_object *dynamo_failure_item(const char *key, int64_t now)
 
 static int d_fail_record(struct fc_store *s, const char *key, int64_t now)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    int rc;
-    json_object_object_add(req, "Item", dynamo_failure_item(key, now));
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    return rc;
+    return dynamo_put(D(s), dynamo_failure_item(key, now), NULL);
 }
 
 static int d_fail_count(struct fc_store *s, const char *key, int64_t since, int *count)

@@ -99,6 +99,9 @@ int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_obje
  * caller puts it), FC_NOTFOUND or FC_ERR. */
 int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
                json_object **item);
+/* PutItem of item (taken), under condition when not NULL (DYNAMO_COND when it does not
+ * hold): dynamo_call's result. */
+int dynamo_put(struct fc_dynamo *d, json_object *item, const char *condition);
 
 /* Appends a TransactWriteItems action (kind "Put", "Update", "Delete" or "ConditionCheck") to
  * the array items (borrowed) and returns its body (TableName set; borrowed from items) to fill

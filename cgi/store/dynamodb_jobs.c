@@ -583,20 +583,12 @@ json_object *dynamo_instance_event_item(const struct fc_instance_event *e)
 
 int dynamo_instance_event_add(struct fc_store *s, struct fc_instance_event *e)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req;
-    int64_t id;
     int rc;
     if (!e->instance_id[0])
         return FC_EINVAL;
-    if ((rc = dynamo_next_id(d, "ec2event", &id)))
+    if ((rc = dynamo_next_id(D(s), "ec2event", &e->id)))
         return rc;
-    e->id = id;
-    req = dynamo_req(d);
-    json_object_object_add(req, "Item", dynamo_instance_event_item(e));
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    return rc;
+    return dynamo_put(D(s), dynamo_instance_event_item(e), NULL);
 }
 
 int dynamo_instance_events(struct fc_store *s, const char *instance_id,

@@ -1785,7 +1785,7 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
 {
     struct fc_dynamo *d = D(s);
     struct dynamo_keys k;
-    json_object *found = NULL, *req = NULL, *prof;
+    json_object *found = NULL, *prof;
     char pk[32], sk[32], rpk[32];
     int64_t id;
     int rc;
@@ -1808,10 +1808,7 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
     }
     if ((rc = dynamo_next_id(d, "save", &id)))
         goto out;
-    req = dynamo_req(d);
-    json_object_object_add(req, "Item", dynamo_save_item(id, uid, rid, now));
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
+    rc = dynamo_put(d, dynamo_save_item(id, uid, rid, now), "attribute_not_exists(#pk)");
     if (rc == DYNAMO_COND) {
         rc = FC_OK;
         goto out;
@@ -1821,7 +1818,6 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
     fanout(d, prof, FC_FEED_SAVE, id, now, uid, rid, 0, 0);
     dynamo_bump(d);
 out:
-    json_object_put(req);
     json_object_put(found);
     dynamo_keys_free(&k);
     return rc;
@@ -1964,7 +1960,6 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
                      int64_t at)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
     struct timespec ts;
     char rnd[17], suffix[40];
     int rc;
@@ -1974,9 +1969,7 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
     snprintf(suffix, sizeof suffix, "%016llx%.4s",
              (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec, rnd);
     if (d->batch) { /* an import: the recommender's version is bumped once at its end */
-        json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
-        rc = dynamo_call(d, "PutItem", req, NULL);
-        json_object_put(req);
+        rc = dynamo_put(d, dynamo_event_item(uid, rid, type, value, at, suffix), NULL);
         if (rc == FC_OK)
             dynamo_bump(d);
         return rc;
@@ -1984,7 +1977,6 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
     /* the event and the recommender's version (dynamo_bump's ADD) in one call */
     {
         json_object *items = json_object_new_array(), *put, *up;
-        json_object_put(req);
         put = dynamo_tx_add(d, items, "Put");
         json_object_object_add(put, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
         up = dynamo_tx_add(d, items, "Update");

@@ -360,7 +360,7 @@ static const struct dynamo_field note_fields[] = {
 int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req, *it;
+    json_object *it;
     char pk[32], sk[32];
     int rc;
     if ((rc = dynamo_next_id(d, "note", &nt->id)))
@@ -369,11 +369,7 @@ int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
     note_sk(sk, nt->id);
     it = dynamo_item_new(pk, sk, "note");
     dynamo_fields_set(it, nt, note_fields, FC_ARRAY_LEN(note_fields));
-    req = dynamo_req(d);
-    json_object_object_add(req, "Item", it);
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    return rc ? FC_ERR : FC_OK;
+    return dynamo_put(d, it, NULL) ? FC_ERR : FC_OK;
 }
 
 static void item_note(json_object *it, struct fc_note *nt)
