@@ -829,8 +829,7 @@ static const struct dynamo_field user_fields[] = {
 
 int dynamo_item_user(json_object *it, struct fc_user *u)
 {
-    memset(u, 0, sizeof *u);
-    dynamo_fields_get(it, u, user_fields, FC_ARRAY_LEN(user_fields));
+    dynamo_record_get(it, u, sizeof *u, user_fields, FC_ARRAY_LEN(user_fields));
     dynamo_copy_s(it, "visibility", u->visibility, sizeof u->visibility);
     u->saves_private = dynamo_get_n(it, "saves_private") != 0;
     if (fc_user_set_bio(u, dynamo_get_s(it, "bio")) ||
@@ -876,6 +875,14 @@ void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_f
     }
 }
 
+json_object *dynamo_item_of(const char *pk, const char *sk, const char *type, const void *rec,
+                            const struct dynamo_field *f, size_t n)
+{
+    json_object *it = dynamo_item_new(pk, sk, type);
+    dynamo_fields_set(it, rec, f, n);
+    return it;
+}
+
 void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -896,14 +903,20 @@ void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *
     }
 }
 
+void dynamo_record_get(json_object *item, void *rec, size_t size, const struct dynamo_field *f,
+                       size_t n)
+{
+    memset(rec, 0, size);
+    dynamo_fields_get(item, rec, f, n);
+}
+
 int dynamo_get_fields(struct fc_dynamo *d, const char *pk, const char *sk,
                       const struct dynamo_field *f, size_t nf, void *rec, size_t size)
 {
     json_object *it;
     int rc = dynamo_get(d, pk, sk, NULL, &it);
     if (rc == FC_OK) {
-        memset(rec, 0, size);
-        dynamo_fields_get(it, rec, f, nf);
+        dynamo_record_get(it, rec, size, f, nf);
     }
     json_object_put(it);
     return rc;
@@ -920,8 +933,7 @@ static int rows_each(void *ctx, json_object *it)
 {
     struct rows_ctx *c = ctx;
     char *rec = c->out + (size_t)c->n++ * c->elem;
-    memset(rec, 0, c->elem);
-    dynamo_fields_get(it, rec, c->f, c->nf);
+    dynamo_record_get(it, rec, c->elem, c->f, c->nf);
     return c->n >= c->max ? 1 : 0;
 }
 
@@ -940,8 +952,7 @@ json_object *dynamo_user_item(const struct fc_user *u)
     json_object *it;
     char pk[32], sk2[600];
     dynamo_user_pk(pk, u->id);
-    it = dynamo_item_new(pk, "PROFILE", "user");
-    dynamo_fields_set(it, u, user_fields, FC_ARRAY_LEN(user_fields));
+    it = dynamo_item_of(pk, "PROFILE", "user", u, user_fields, FC_ARRAY_LEN(user_fields));
     dynamo_set(it, "bio", dynamo_s(u->bio));
     dynamo_set(it, "cuisines", dynamo_s(u->cuisines));
     dynamo_set(it, "visibility", dynamo_s(u->visibility[0] ? u->visibility : "public"));

@@ -217,8 +217,14 @@ struct dynamo_field {
     }
 /* Sets item[f.name] from rec for each of the n fields (borrows item). */
 void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_field *f, size_t n);
+/* A new item (dynamo_item_new) with the n fields of rec set. */
+json_object *dynamo_item_of(const char *pk, const char *sk, const char *type, const void *rec,
+                            const struct dynamo_field *f, size_t n);
 /* Reads each of the n fields of rec from item (borrowed): "" / 0 when absent. */
 void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n);
+/* rec (size bytes) zeroed, then its n fields read from item as dynamo_fields_get does. */
+void dynamo_record_get(json_object *item, void *rec, size_t size, const struct dynamo_field *f,
+                       size_t n);
 /* Runs req (op "Query" or "Scan"; freed here) into out: at most max items of elem bytes, each
  * zeroed and read by the nf fields f; *n the items read. FC_OK (also for max <= 0, without a
  * call) or an error, *n 0. */

@@ -63,8 +63,7 @@ static const struct dynamo_field job_fields[] = {
 
 static void item_job(json_object *it, struct fc_job *j)
 {
-    memset(j, 0, sizeof *j);
-    dynamo_fields_get(it, j, job_fields, FC_ARRAY_LEN(job_fields));
+    dynamo_record_get(it, j, sizeof *j, job_fields, FC_ARRAY_LEN(job_fields));
 }
 
 /* The job's item (exported for copies). */
@@ -73,8 +72,7 @@ json_object *dynamo_job_item(const struct fc_job *j)
     json_object *it;
     char pk[32], g[48];
     job_pk(pk, j->id);
-    it = dynamo_item_new(pk, "JOB", "job");
-    dynamo_fields_set(it, j, job_fields, FC_ARRAY_LEN(job_fields));
+    it = dynamo_item_of(pk, "JOB", "job", j, job_fields, FC_ARRAY_LEN(job_fields));
     if (!j->payload[0])
         dynamo_set(it, "payload", dynamo_s("{}"));
     if (!j->progress[0])
@@ -419,8 +417,7 @@ static const struct dynamo_field instance_fields[] = {
 
 static void item_instance(json_object *it, struct fc_instance *in)
 {
-    memset(in, 0, sizeof *in);
-    dynamo_fields_get(it, in, instance_fields, FC_ARRAY_LEN(instance_fields));
+    dynamo_record_get(it, in, sizeof *in, instance_fields, FC_ARRAY_LEN(instance_fields));
 }
 
 json_object *dynamo_instance_item(const struct fc_instance *in)
@@ -428,8 +425,8 @@ json_object *dynamo_instance_item(const struct fc_instance *in)
     json_object *it;
     char pk[64], g[96];
     snprintf(pk, sizeof pk, "EC2#%s", in->instance_id);
-    it = dynamo_item_new(pk, "INSTANCE", "instance");
-    dynamo_fields_set(it, in, instance_fields, FC_ARRAY_LEN(instance_fields));
+    it = dynamo_item_of(pk, "INSTANCE", "instance", in, instance_fields,
+                        FC_ARRAY_LEN(instance_fields));
     dynamo_set(it, "gsi1pk", dynamo_s("EC2LIST"));
     snprintf(g, sizeof g, DYNAMO_TIME_FMT "#%s",
              (long long)(in->created_at > 0 ? in->created_at : 0), in->instance_id);
@@ -571,14 +568,11 @@ static const struct dynamo_field event_fields[] = {
 
 json_object *dynamo_instance_event_item(const struct fc_instance_event *e)
 {
-    json_object *it;
     char pk[64], sk[64];
     snprintf(pk, sizeof pk, "EC2#%s", e->instance_id);
     snprintf(sk, sizeof sk, "EV#%015lld#" DYNAMO_ID_FMT, (long long)(e->at_ms > 0 ? e->at_ms : 0),
              (long long)e->id);
-    it = dynamo_item_new(pk, sk, "instance-event");
-    dynamo_fields_set(it, e, event_fields, FC_ARRAY_LEN(event_fields));
-    return it;
+    return dynamo_item_of(pk, sk, "instance-event", e, event_fields, FC_ARRAY_LEN(event_fields));
 }
 
 int dynamo_instance_event_add(struct fc_store *s, struct fc_instance_event *e)

@@ -1476,8 +1476,7 @@ static const struct dynamo_field person_fields[] = {
 
 static void person_from(json_object *it, struct fc_person *p)
 {
-    memset(p, 0, sizeof *p);
-    dynamo_fields_get(it, p, person_fields, FC_ARRAY_LEN(person_fields));
+    dynamo_record_get(it, p, sizeof *p, person_fields, FC_ARRAY_LEN(person_fields));
 }
 
 /* Reads the profiles of ids (with order values, or NULL) into a malloc'ed array of people,
