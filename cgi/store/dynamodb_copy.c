@@ -55,6 +55,26 @@ static void row_n(json_object *row, const char *col, int64_t v)
     json_object_object_add(row, col, json_object_new_int64(v));
 }
 
+/* The item's attributes of the n names into row under the same names: strings (kind 's') or
+ * numbers ('n'). */
+static void row_copy(json_object *row, json_object *it, char kind, const char *const *names,
+                     size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (kind == 's')
+            row_s(row, names[i], dynamo_get_s(it, names[i]));
+        else
+            row_n(row, names[i], dynamo_get_n(it, names[i]));
+    }
+}
+
+/* The item's string attribute col into row, SQL NULL when empty (a unique key it may lack). */
+static void row_s_null(json_object *row, json_object *it, const char *col)
+{
+    const char *v = dynamo_get_s(it, col);
+    json_object_object_add(row, col, *v ? json_object_new_string(v) : NULL);
+}
+
 /* ---- export ---------------------------------------------------------------------------------- */
 
 struct exp_ctx {
@@ -80,21 +100,12 @@ static int user_row(struct exp_ctx *c, json_object *it)
     json_object *row = json_object_new_object();
     static const char *const text[] = {"username", "email",    "pw_hash", "display_name", "bio",
                                        "city",     "cuisines", "price",   "visibility"};
+    static const char *const num[] = {"is_admin", "disabled", "created_at", "saves_private"};
     row_n(row, "id", dynamo_get_n(it, "id"));
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
-    if (*dynamo_get_s(it, "ext_id"))
-        row_s(row, "ext_id", dynamo_get_s(it, "ext_id"));
-    else
-        json_object_object_add(row, "ext_id", NULL);
-    if (*dynamo_get_s(it, "auth_id"))
-        row_s(row, "auth_id", dynamo_get_s(it, "auth_id"));
-    else
-        json_object_object_add(row, "auth_id", NULL);
-    row_n(row, "is_admin", dynamo_get_n(it, "is_admin"));
-    row_n(row, "disabled", dynamo_get_n(it, "disabled"));
-    row_n(row, "created_at", dynamo_get_n(it, "created_at"));
-    row_n(row, "saves_private", dynamo_get_n(it, "saves_private"));
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
+    row_s_null(row, it, "ext_id");
+    row_s_null(row, it, "auth_id");
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
     return out(c, "users", row);
 }
 
@@ -105,12 +116,8 @@ static int rest_row(struct exp_ctx *c, json_object *it)
                                        "country", "price",   "cuisines", "hours",
                                        "alcohol", "smoking", "url"};
     row_n(row, "id", dynamo_get_n(it, "id"));
-    if (*dynamo_get_s(it, "ext_id"))
-        row_s(row, "ext_id", dynamo_get_s(it, "ext_id"));
-    else
-        json_object_object_add(row, "ext_id", NULL);
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
+    row_s_null(row, it, "ext_id");
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
     if (dynamo_has(it, "lat") && dynamo_has(it, "lon")) {
         json_object_object_add(row, "lat", json_object_new_double(dynamo_get_d(it, "lat")));
         json_object_object_add(row, "lon", json_object_new_double(dynamo_get_d(it, "lon")));
@@ -136,11 +143,9 @@ static int review_row(struct exp_ctx *c, json_object *it)
     json_object *row = json_object_new_object();
     static const char *const num[] = {"id",    "user_id",    "restaurant_id",
                                       "stars", "created_at", "updated_at"};
-    for (size_t i = 0; i < FC_ARRAY_LEN(num); i++)
-        row_n(row, num[i], dynamo_get_n(it, num[i]));
-    row_s(row, "body", dynamo_get_s(it, "body"));
-    row_s(row, "photo", dynamo_get_s(it, "photo"));
-    row_s(row, "visited", dynamo_get_s(it, "visited"));
+    static const char *const text[] = {"body", "photo", "visited"};
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
     return out(c, "reviews", row);
 }
 
@@ -205,14 +210,9 @@ static int job_row(struct exp_ctx *c, json_object *it)
                                       "runs",       "run_at_ms",  "lease_until_ms",
                                       "created_at", "updated_at", "finished_at"};
     row_s(row, "type", dynamo_get_s(it, "job_type"));
-    if (*dynamo_get_s(it, "dedupe_key"))
-        row_s(row, "dedupe_key", dynamo_get_s(it, "dedupe_key"));
-    else
-        json_object_object_add(row, "dedupe_key", NULL);
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
-    for (size_t i = 0; i < FC_ARRAY_LEN(num); i++)
-        row_n(row, num[i], dynamo_get_n(it, num[i]));
+    row_s_null(row, it, "dedupe_key");
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
     return out(c, "jobs", row);
 }
 
@@ -223,10 +223,8 @@ static int instance_row(struct exp_ctx *c, json_object *it)
                                        "state",       "public_ip",    "private_ip", "subnet_id",
                                        "launch_time", "client_token", "status",     "message"};
     static const char *const num[] = {"launched_by", "created_at", "updated_at"};
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
-    for (size_t i = 0; i < FC_ARRAY_LEN(num); i++)
-        row_n(row, num[i], dynamo_get_n(it, num[i]));
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
     return out(c, "ec2_instances", row);
 }
 
