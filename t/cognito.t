@@ -167,7 +167,7 @@ try:
     code = cl.code(pool, "ana")
     wrong = "000000" if code != "000000" else "111111"
     r = b.post("/confirm", {"username": "ana", "code": wrong})
-    t.ok(r.status == 400 and "That code is wrong" in r.text and 'value="ana"' in r.text
+    t.ok(r.status == 422 and "That code is wrong" in r.text and 'value="ana"' in r.text
          and 'value="%s"' % wrong in r.text and 'id="err-code"' in r.text,
          "CodeMismatchException: 400, message on the code field, what was typed kept", r.status)
     cl.fault("ConfirmSignUp", "LimitExceededException",
@@ -267,11 +267,11 @@ try:
          and 'id="err-old_password"' in r.text, "change password: wrong current one", r.status)
     r = b.post("/account/password", {"old_password": PW, "password": "enchiladas verdes",
                                       "password2": "enchiladas verdes"})
-    t.ok(r.status == 400 and "Password must have numeric characters" in r.text
+    t.ok(r.status == 422 and "Password must have numeric characters" in r.text
          and 'id="err-password"' in r.text,
          "InvalidPasswordException: the pool's policy on the new-password field", r.status)
     r = b.post("/account/password", {"old_password": PW, "password": PW2, "password2": PW3})
-    t.ok(r.status == 400 and "The two passwords differ" in r.text, "the two passwords differ")
+    t.ok(r.status == 422 and "The two passwords differ" in r.text, "the two passwords differ")
     r = b.post("/account/password", {"old_password": PW, "password": PW2, "password2": PW2})
     cp = cl.calls_of("ChangePassword")[-1][0]
     t.ok(r.status == 303 and "Your password is changed" in follow(b, r).text
@@ -316,11 +316,11 @@ try:
     wrong = "000000" if code != "000000" else "111111"
     r = f.post("/forgot/reset", {"username": "ana", "code": wrong, "password": PW3,
                                  "password2": PW3}, csrf_from="/forgot")
-    t.ok(r.status == 400 and "That code is wrong" in r.text and 'value="ana"' in r.text,
+    t.ok(r.status == 422 and "That code is wrong" in r.text and 'value="ana"' in r.text,
          "reset with a wrong code: 400 on the code field", r.status)
     r = f.post("/forgot/reset", {"username": "ana", "code": code, "password": "chiles en nogada",
                                  "password2": "chiles en nogada"}, csrf_from="/forgot")
-    t.ok(r.status == 400 and "Password must have numeric characters" in r.text
+    t.ok(r.status == 422 and "Password must have numeric characters" in r.text
          and 'value="%s"' % code in r.text, "reset with a weak password: 400, code kept", r.status)
     cl.fault("ConfirmForgotPassword", "LimitExceededException", "Attempt limit exceeded", times=10)
     r = f.post("/forgot/reset", {"username": "ana", "code": code, "password": PW3,
@@ -491,7 +491,7 @@ try:
     t.ok(r.status == 401 and "Your current password is wrong" in r.text,
          "local change password: wrong current one", r.status)
     r = b.post("/account/password", {"old_password": PW, "password": "short", "password2": "short"})
-    t.ok(r.status == 400 and "Password is too short" in r.text, "local: too short", r.status)
+    t.ok(r.status == 422 and "Password is too short" in r.text, "local: too short", r.status)
     r = b.post("/account/password", {"old_password": PW, "password": PW2, "password2": PW2})
     t.ok(r.status == 303, "local: password changed", r.status)
     b.post("/logout", {}, csrf_from="/")

@@ -224,6 +224,20 @@ try:
              and field_of_page(rw.text) == field,
              "sign-up with %s: web %d, API %d, field %s on both" % (name, rw.status, ra.status, field),
              "%r / %s" % (ra, field_of_page(rw.text)))
+    rw = Client(srv).post("/signup", {"username": "newbie", "email": "newbie@example.com",
+                                      "password": PW, "password2": PW + "x",
+                                      "display_name": "Newbie"})
+    t.ok(rw.status == 422 and field_of_page(rw.text) == "password2",
+         "sign-up on the web with two different passwords: 422 on password2, as a refused value",
+         "%d %s" % (rw.status, field_of_page(rw.text)))
+    # 9c. log-in without a password: the same status and field on both
+    rw = Client(srv).post("/login", {"username": "u1001", "password": ""}, csrf_from="/login")
+    ra = call("POST", "/api/v1/login", {"username": "u1001", "password": ""})
+    err = (ra.json or {}).get("error") or {}
+    t.ok(rw.status == ra.status == 422 and err.get("field") == "password"
+         and field_of_page(rw.text) == "password",
+         "log-in without a password: web %d, API %d, field password on both" % (rw.status, ra.status),
+         "%r / %s" % (ra, field_of_page(rw.text)))
     taco = "\U0001F32E" * 60
     rw = Client(srv).post("/signup", {"username": "tacoweb", "email": "tw@example.com", "password": PW,
                                       "password2": PW, "display_name": taco})

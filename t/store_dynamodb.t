@@ -242,22 +242,54 @@ def check_proxy(dl, env):
         dl.call("DeleteItem", {"TableName": table, "Key": key(k)})
 
 
-def check_suites(dl, env):
-    for table, binary, name, extra in (
-            ("contract", "test_store", "contract suite on DynamoDB", {}),
-            ("parity", "test_dynamodb", "SQLite/DynamoDB parity", {}),
-            # reviews of a restaurant read per friend by key, not from its whole index
-            ("parity_keys", "test_dynamodb", "SQLite/DynamoDB parity, reviews by key",
-             {"FORKCAST_STORE_DYNAMODB_REVIEWSPERPAGE": "1", "FC_PARITY_SEED": "2"})):
-        e = dict(env, FORKCAST_STORE_DYNAMODB_TABLE=table, FORKCAST_STORE_BACKEND="dynamodb",
-                 **extra)
+SUITES = (
+    ("contract", "test_store", "contract suite on DynamoDB", {}),
+    ("parity", "test_dynamodb", "SQLite/DynamoDB parity", {}),
+    # reviews of a restaurant read per friend by key, not from its whole index
+    ("parity_keys", "test_dynamodb", "SQLite/DynamoDB parity, reviews by key",
+     {"FORKCAST_STORE_DYNAMODB_REVIEWSPERPAGE": "1", "FC_PARITY_SEED": "2"}))
+
+
+def start_suites():
+    """Starts the cmocka suites against DynamoDB, each on a dynalite and in a folder of its own,
+    all at once: they wait on dynalite's answers more than they compute, and the checks below
+    run meanwhile. finish_suites reports them."""
+    runs = []
+    for table, binary, name, extra in SUITES:
+        dl = Dynalite(log=os.path.join(TMP, "dynalite-%s.log" % table))
+        e = dict(base_env(dl, table), FORKCAST_STORE_BACKEND="dynamodb",
+                 FORKCAST_DATA_DIR=os.path.join(TMP, table), **extra)
+        os.makedirs(e["FORKCAST_DATA_DIR"])
         p = forkcast(e, "dynamodb", "create-tables")
         if p.returncode:
-            t.ok(False, "%s: table" % name, p.stderr)
+            runs.append((name, dl, None, p.stderr, None))
             continue
-        p = subprocess.run([os.path.join(ROOT, "build", "asan", "t", binary)], env=e,
-                           capture_output=True, text=True, timeout=1800, cwd=ROOT)
-        relay(name, p)
+        # output to files, not pipes: a suite never blocks on a full pipe
+        out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+        proc = subprocess.Popen([os.path.join(ROOT, "build", "asan", "t", binary)], env=e,
+                                stdout=out, stderr=err, text=True, cwd=ROOT)
+        runs.append((name, dl, proc, out, err))
+    return runs
+
+
+def finish_suites(runs):
+    for name, dl, proc, out, err in runs:
+        if proc is None:
+            t.ok(False, "%s: table" % name, out)
+            dl.stop()
+            continue
+        try:
+            proc.wait(timeout=1800)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        out.seek(0)
+        err.seek(0)
+        relay(name, subprocess.CompletedProcess(proc.args, proc.returncode, out.read(),
+                                                err.read()))
+        out.close()
+        err.close()
+        dl.stop()
 
 
 def check_copy(dl, env):
@@ -666,11 +698,18 @@ def main():
     if not os.access(CLI, os.X_OK):
         t.ok(False, "forkcast built", "missing %s: run make asan" % CLI)
         return
+    runs = start_suites()
+    try:
+        checks()
+    finally:
+        finish_suites(runs)
+
+
+def checks():
     with Dynalite(log=os.path.join(TMP, "dynalite.log")) as dl:
         env = base_env(dl, "store_test")
         check_create_tables(dl, env)
         check_proxy(dl, env)
-        check_suites(dl, env)
         back, fresh = check_copy(dl, env)
         check_aws_cli(dl, env, fresh)
         data, lite = check_import(dl, env)

@@ -17,7 +17,7 @@
   <input id="password" name="password" type="password" autocomplete="new-password" required<?cs if:Form.Errors.password ?> aria-invalid="true" aria-describedby="err-password"<?cs /if ?>>
   <?cs call:field_error("password") ?>
   <label for="password2">Password again</label>
-  <input id="password2" name="password2" type="password" autocomplete="new-password" required>
+  <input id="password2" name="password2" type="password" autocomplete="new-password" required<?cs if:Form.Errors.password2 ?> aria-invalid="true" aria-describedby="err-password2"<?cs /if ?>>
   <?cs call:field_error("password2") ?>
   <button type="submit">Sign up</button>
 </form>

@@ -45,8 +45,15 @@ void fc_auth_user_key(const char *username, char out[128])
     snprintf(out, 128, "user:%s", lower);
 }
 
-int fc_auth_login_throttle(struct fc_store *s, const char *username, const char *addr, int window,
-                           int per_account, int per_address, int64_t now, char ukey[128],
+void fc_auth_throttle_read(HDF *cfg, struct fc_auth_throttle *t)
+{
+    t->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
+    t->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
+    t->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);
+}
+
+int fc_auth_login_throttle(struct fc_store *s, const struct fc_auth_throttle *t,
+                           const char *username, const char *addr, int64_t now, char ukey[128],
                            char akey[128], struct fc_auth_error *err)
 {
     int ucount = 0, acount = 0;
@@ -54,14 +61,14 @@ int fc_auth_login_throttle(struct fc_store *s, const char *username, const char 
 
     fc_auth_user_key(username, ukey);
     snprintf(akey, 128, "addr:%s", addr ? addr : "");
-    if (s->ops->fail_count(s, ukey, now - window, &ucount) ||
-        s->ops->fail_count(s, akey, now - window, &acount))
+    if (s->ops->fail_count(s, ukey, now - t->window, &ucount) ||
+        s->ops->fail_count(s, akey, now - t->window, &acount))
         return FC_ERR;
-    if (ucount < per_account && acount < per_address)
+    if (ucount < t->per_account && acount < t->per_address)
         return FC_OK;
     snprintf(msg, sizeof msg,
              "Too many failed log-ins. Wait %d minutes and try again, or reset your password.",
-             (window + 59) / 60);
+             (t->window + 59) / 60);
     fc_auth_seterr(err, "", msg);
     return FC_ETHROTTLE;
 }
@@ -152,6 +159,11 @@ int fc_auth_set_password(struct fc_auth *a, const struct fc_user *u, const char 
                          struct fc_auth_error *err)
 {
     return a->ops->set_password ? a->ops->set_password(a, u, new_password, err) : unsupported(err);
+}
+
+int fc_auth_password_min(HDF *cfg)
+{
+    return fc_config_int(cfg, "Auth.Password.MinLength", 10);
 }
 
 int fc_auth_has_codes(const struct fc_auth *a)

@@ -128,17 +128,32 @@ int fc_auth_logout(struct fc_auth *a, const char *hash);
 /* Shared validation: FC_OK or FC_EINVAL with err filled. */
 int fc_auth_check_username(const char *u, struct fc_auth_error *err);
 int fc_auth_check_email(const char *e, struct fc_auth_error *err);
+/* The shortest password both backends accept and the forms ask for: Auth.Password.MinLength
+ * (10 when unset). */
+int fc_auth_password_min(HDF *cfg);
+/* The password policy of both backends (fc_password_policy: at least min_len characters, not
+ * the username...): FC_OK, or FC_EINVAL with err on "password" saying why and what the policy
+ * asks. */
+int fc_auth_check_password(const char *password, const char *username, int min_len,
+                           struct fc_auth_error *err);
 /* The longest display name, in characters (sign-up and profile edit). */
 #define FC_AUTH_DISPLAY_NAME_MAX 60
 /* Sets err's field and message. */
 void fc_auth_seterr(struct fc_auth_error *err, const char *field, const char *message);
 /* The throttle key of an account into out: "user:" + the lower-cased username. */
 void fc_auth_user_key(const char *username, char out[128]);
-/* The log-in throttle of both backends: the keys of the account (ukey) and of the address (akey);
- * FC_ETHROTTLE (err set) when either had too many failures in the last window seconds, FC_ERR
- * when the store fails, else FC_OK. */
-int fc_auth_login_throttle(struct fc_store *s, const char *username, const char *addr, int window,
-                           int per_account, int per_address, int64_t now, char ukey[128],
+/* The log-in throttle's settings: the failures allowed per account and per client address in
+ * the last window seconds. */
+struct fc_auth_throttle {
+    int window, per_account, per_address;
+};
+/* Reads them from Auth.Throttle.Window, PerAccount and PerAddress (900, 5 and 30 when unset). */
+void fc_auth_throttle_read(HDF *cfg, struct fc_auth_throttle *t);
+/* The log-in throttle of both backends (settings t): the keys of the account (ukey) and of the
+ * address (akey); FC_ETHROTTLE (err set) when either had too many failures in the last window
+ * seconds, FC_ERR when the store fails, else FC_OK. */
+int fc_auth_login_throttle(struct fc_store *s, const struct fc_auth_throttle *t,
+                           const char *username, const char *addr, int64_t now, char ukey[128],
                            char akey[128], struct fc_auth_error *err);
 
 #endif

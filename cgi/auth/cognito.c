@@ -2,7 +2,6 @@
  * verified here (auth/jwt.c) and kept sealed in the session record, refreshed server-side. */
 #include "auth/cognito.h"
 #include "auth/jwt.h"
-#include "auth/password.h"
 #include "aws/client.h"
 #include "core/config.h"
 #include "core/secret.h"
@@ -45,7 +44,8 @@ struct cognito_auth {
     char client_secret[256];
     char issuer[512];
     char admin_group[128];
-    int leeway, refresh_margin, min_len, window, per_account, per_address;
+    struct fc_auth_throttle throttle;
+    int leeway, refresh_margin, min_len;
     unsigned char key[32]; /* seals the tokens kept in the store */
     int key_pending;       /* the site's key is the store's, which has not answered yet */
     HDF *cfg;
@@ -631,8 +631,7 @@ static int c_login(struct fc_auth *a, const char *username, const char *password
     tokens_clear(&ca->pending);
     if (!idc || !params)
         goto out;
-    rc = fc_auth_login_throttle(s, username, addr, ca->window, ca->per_account, ca->per_address,
-                                now, ukey, akey, err);
+    rc = fc_auth_login_throttle(s, &ca->throttle, username, addr, now, ukey, akey, err);
     if (rc)
         goto out;
     rc = FC_ERR;
@@ -691,19 +690,15 @@ static int c_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_use
 {
     struct cognito_auth *ca = (struct cognito_auth *)a;
     json_object *req, *resp = NULL, *attrs, *email;
-    const char *why, *sub;
+    const char *sub;
     char dest[128], msg[256];
     int rc;
 
     if ((rc = fc_auth_check_username(in->username, err)) ||
         (rc = fc_auth_check_email(in->email, err)))
         return rc;
-    if ((why = fc_password_policy(in->password, in->username, (size_t)ca->min_len))) {
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 ca->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(in->password, in->username, ca->min_len, err))
         return FC_EINVAL;
-    }
     /* a local account (from before Cognito, or the demo data) keeps its name */
     if (ca->store->ops->user_by_name(ca->store, in->username, out) == FC_OK) {
         fc_auth_seterr(err, "username", "That username is taken; choose another");
@@ -842,18 +837,13 @@ static int c_confirm_forgot(struct fc_auth *a, const char *username, const char 
     struct fc_store *s = ca->store;
     json_object *req, *resp = NULL;
     struct fc_user u;
-    const char *why;
-    char c[17], msg[256];
+    char c[17];
     int rc;
 
     if ((rc = need_username(username, err)) || (rc = clean_code(code, c, err)))
         return rc;
-    if ((why = fc_password_policy(password, username, (size_t)ca->min_len))) {
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 ca->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(password, username, ca->min_len, err))
         return FC_EINVAL;
-    }
     if (!(req = new_req(ca, username, NULL)))
         return FC_ERR;
     add_str(req, "ConfirmationCode", c);
@@ -886,16 +876,10 @@ static int c_change_password(struct fc_auth *a, const char *hash, const struct f
     struct fc_user cur = *u;
     json_object *req, *resp = NULL;
     struct tokens t;
-    const char *why;
-    char msg[256];
     int rc;
 
-    if ((why = fc_password_policy(new_password, u->username, (size_t)ca->min_len))) {
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 ca->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(new_password, u->username, ca->min_len, err))
         return FC_EINVAL;
-    }
     if (strcmp(old_password, new_password) == 0) {
         fc_auth_seterr(err, "password", "The new password is the same as the current one");
         return FC_EINVAL;
@@ -1164,10 +1148,8 @@ int fc_cognito_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
                sizeof ca->admin_group);
     ca->leeway = cfg_int(cfg, "Auth.Cognito.Leeway", 30);
     ca->refresh_margin = cfg_int(cfg, "Auth.Cognito.RefreshMargin", 300);
-    ca->min_len = fc_config_int(cfg, "Auth.Password.MinLength", 10);
-    ca->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
-    ca->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
-    ca->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);
+    ca->min_len = fc_auth_password_min(cfg);
+    fc_auth_throttle_read(cfg, &ca->throttle);
     jc.url = url;
     jc.refetch_interval = cfg_int(cfg, "Auth.Cognito.JwksRefetchInterval", 60);
     jc.max_age = cfg_int(cfg, "Auth.Cognito.JwksMaxAge", 86400);

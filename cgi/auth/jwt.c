@@ -32,19 +32,14 @@ struct fc_jwks {
 
 /* ---- base64url ------------------------------------------------------------------------------ */
 
+/* RFC 4648 section 5's alphabet, for both directions: a digit's value is its place. */
+static const char b64url_digits[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 static int b64url_val(unsigned char ch)
 {
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    if (ch == '-')
-        return 62;
-    if (ch == '_')
-        return 63;
-    return -1;
+    const char *p = ch ? strchr(b64url_digits, ch) : NULL;
+    return p ? (int)(p - b64url_digits) : -1;
 }
 
 int fc_jwt_b64url_decode(const char *in, size_t n, unsigned char **out, size_t *len)
@@ -85,7 +80,7 @@ int fc_jwt_b64url_decode(const char *in, size_t n, unsigned char **out, size_t *
 
 char *fc_jwt_b64url_encode(const void *in, size_t n)
 {
-    static const char A[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *A = b64url_digits;
     const unsigned char *s = in;
     char *out = malloc(n / 3 * 4 + 5), *o = out;
     size_t i = 0;

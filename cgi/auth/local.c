@@ -13,7 +13,8 @@ struct local_auth {
     struct fc_auth base;
     struct fc_store *store;
     struct fc_scrypt_params prm;
-    int window, per_account, per_address, min_len;
+    struct fc_auth_throttle throttle;
+    int min_len;
     char dummy_hash[256]; /* verified against for unknown users, so timing tells nothing */
 };
 
@@ -45,24 +46,30 @@ int fc_auth_check_email(const char *e, struct fc_auth_error *err)
     return FC_OK;
 }
 
+int fc_auth_check_password(const char *password, const char *username, int min_len,
+                           struct fc_auth_error *err)
+{
+    const char *why = fc_password_policy(password, username, (size_t)min_len);
+    char msg[256];
+    if (!why)
+        return FC_OK;
+    snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why, min_len);
+    fc_auth_seterr(err, "password", msg);
+    return FC_EINVAL;
+}
+
 static int l_signup(struct fc_auth *a, const struct fc_signup *in, struct fc_user *out,
                     struct fc_auth_error *err)
 {
     struct local_auth *la = (struct local_auth *)a;
-    const char *why;
     struct fc_user u;
     int rc;
 
     if ((rc = fc_auth_check_username(in->username, err)) ||
         (rc = fc_auth_check_email(in->email, err)))
         return rc;
-    if ((why = fc_password_policy(in->password, in->username, (size_t)la->min_len))) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 la->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(in->password, in->username, la->min_len, err))
         return FC_EINVAL;
-    }
     memset(&u, 0, sizeof u);
     fc_strlcpy(u.username, in->username, sizeof u.username);
     fc_strlcpy(u.email, in->email, sizeof u.email);
@@ -100,8 +107,7 @@ static int l_login(struct fc_auth *a, const char *username, const char *password
     int rc, ok;
     int64_t now = fc_now();
 
-    rc = fc_auth_login_throttle(s, username, addr, la->window, la->per_account, la->per_address,
-                                now, ukey, akey, err);
+    rc = fc_auth_login_throttle(s, &la->throttle, username, addr, now, ukey, akey, err);
     if (rc)
         return rc;
     rc = s->ops->user_by_name(s, username, out);
@@ -141,7 +147,6 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
     struct fc_store *s = la->store;
     struct fc_user cur;
     char ukey[128], h[256];
-    const char *why;
     int count = 0;
     int64_t now = fc_now();
 
@@ -150,9 +155,9 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
     if (s->ops->user_get(s, u->id, &cur))
         return FC_ERR;
     fc_user_clear(&cur); /* its password hash and name are what counts */
-    if (s->ops->fail_count(s, ukey, now - la->window, &count))
+    if (s->ops->fail_count(s, ukey, now - la->throttle.window, &count))
         return FC_ERR;
-    if (count >= la->per_account) {
+    if (count >= la->throttle.per_account) {
         fc_auth_seterr(err, "", "Too many wrong passwords. Wait a few minutes and try again.");
         return FC_ETHROTTLE;
     }
@@ -162,13 +167,8 @@ static int l_change_password(struct fc_auth *a, const char *hash, const struct f
         fc_auth_seterr(err, "old_password", "Your current password is wrong");
         return FC_EAUTH;
     }
-    if ((why = fc_password_policy(new_password, cur.username, (size_t)la->min_len))) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 la->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(new_password, cur.username, la->min_len, err))
         return FC_EINVAL;
-    }
     if (strcmp(old_password, new_password) == 0) {
         fc_auth_seterr(err, "password", "The new password is the same as the current one");
         return FC_EINVAL;
@@ -186,15 +186,9 @@ static int l_set_password(struct fc_auth *a, const struct fc_user *u, const char
     struct local_auth *la = (struct local_auth *)a;
     struct fc_store *s = la->store;
     char ukey[128], h[256];
-    const char *why;
 
-    if ((why = fc_password_policy(new_password, u->username, (size_t)la->min_len))) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s (at least %d characters, not your username)", why,
-                 la->min_len);
-        fc_auth_seterr(err, "password", msg);
+    if (fc_auth_check_password(new_password, u->username, la->min_len, err))
         return FC_EINVAL;
-    }
     if (fc_password_hash(new_password, &la->prm, h, sizeof h) ||
         s->ops->user_set_password(s, u->id, h))
         return FC_ERR;
@@ -233,10 +227,8 @@ int fc_auth_local_open(HDF *cfg, struct fc_store *store, struct fc_auth **out)
     la->base.ops = &local_ops;
     la->store = store;
     fc_auth_scrypt_params(cfg, &la->prm);
-    la->window = fc_config_int(cfg, "Auth.Throttle.Window", 900);
-    la->per_account = fc_config_int(cfg, "Auth.Throttle.PerAccount", 5);
-    la->per_address = fc_config_int(cfg, "Auth.Throttle.PerAddress", 30);
-    la->min_len = fc_config_int(cfg, "Auth.Password.MinLength", 10);
+    fc_auth_throttle_read(cfg, &la->throttle);
+    la->min_len = fc_auth_password_min(cfg);
     if (fc_password_hash("not a real password", &la->prm, la->dummy_hash, sizeof la->dummy_hash)) {
         free(la);
         return FC_ERR;

@@ -519,6 +519,19 @@ int backup_hash_file_parts(const char *path, uint64_t part_size, uint64_t expect
  * content. 0 or -1 (errno set). */
 int backup_hash_file(const char *path, uint64_t small, char sha[65], unsigned char **keep,
                      uint64_t *size);
+/* Hashes the file of entry e for an upload by u into e->sha: part by part too (*part_sha) when
+ * it will go up in parts (at least u's threshold and not encrypted), else whole, its content
+ * kept in *content when it is small. *size gets the size read. 0, or -1 when it cannot be read. */
+int backup_up_hash(const struct backup_uploader *u, struct backup_entry *e, unsigned char **content,
+                   unsigned char (**part_sha)[32], uint64_t *size);
+/* What to do with file entry e, for backup_up_feed_files: 0 with *j a job to start, 0 with *j
+ * NULL to pass e over, or -1 to count a failure and start nothing more. */
+typedef int (*backup_up_file_fn)(void *ctx, struct backup_entry *e, struct backup_upjob **j);
+/* A transfer engine's feed that uploads the files of m: the next multipart part when there is
+ * one to send, else, while there is room and *failures is 0, the file entries m->e[*next...]
+ * through file(ctx, ...), starting each job it makes. Returns what a backup_feed_fn returns. */
+int backup_up_feed_files(struct backup_uploader *u, struct backup_manifest *m, size_t *next,
+                         int *failures, backup_up_file_fn file, void *ctx);
 
 /* ---- the commands ---------------------------------------------------------- */
 

@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SMALL_FILE (1u << 20)
-
 struct remote {
     uint64_t size;
     time_t mtime;
@@ -72,55 +70,45 @@ static int needs_upload(const struct backup_entry *e, const struct remote *r)
     return !r || r->size != e->size || e->mtime_ns > (int64_t)r->mtime * 1000000000;
 }
 
+/* A file for backup_up_feed_files: uploaded when `aws s3 sync` would copy it. */
+static int mirror_file(void *ctx, struct backup_entry *e, struct backup_upjob **out)
+{
+    struct mirror *mi = ctx;
+    struct backup_upjob *j;
+    unsigned char *content = NULL, (*part_sha)[32] = NULL;
+    char key[1400], jid_src[1500];
+    uint64_t size = 0;
+
+    if (!needs_upload(e, backup_map_get(&mi->remote, e->path))) {
+        mi->unchanged++;
+        mi->pr.files_done++;
+        mi->pr.bytes_done += e->size;
+        return 0;
+    }
+    /* The content hash signs the body and is its x-amz-checksum-sha256. */
+    if (backup_up_hash(&mi->u, e, &content, &part_sha, &size)) {
+        backup_msg("forkcast: backup: cannot read %s (skipped)", e->src);
+        mi->unreadable++;
+        return 0;
+    }
+    if (mi->o->prefix[0])
+        snprintf(key, sizeof key, "%s/%s", mi->o->prefix, e->path);
+    else
+        snprintf(key, sizeof key, "%s", e->path);
+    j = backup_upjob_new(key, e->src, e->sha, size, content, part_sha, job_done, mi);
+    if (!j)
+        return -1;
+    snprintf(jid_src, sizeof jid_src, "%s\n%s", key, e->sha);
+    fc_sha256_hex(j->journal, jid_src, strlen(jid_src));
+    *out = j;
+    return 0;
+}
+
 static int feed(void *ctx)
 {
     struct mirror *mi = ctx;
 
-    for (;;) {
-        struct backup_entry *e;
-        struct backup_upjob *j;
-        unsigned char *content = NULL, (*part_sha)[32] = NULL;
-        char key[1400], jid_src[1500];
-        uint64_t size = 0;
-        int n;
-
-        if (backup_up_feed(&mi->u))
-            return 1;
-        if (!backup_up_room(&mi->u) || mi->next >= mi->m.n || mi->failures)
-            return 0;
-        e = &mi->m.e[mi->next++];
-        if (e->type != BACKUP_FILE)
-            continue;
-        if (!needs_upload(e, backup_map_get(&mi->remote, e->path))) {
-            mi->unchanged++;
-            mi->pr.files_done++;
-            mi->pr.bytes_done += e->size;
-            continue;
-        }
-        /* The content hash signs the body and is its x-amz-checksum-sha256. */
-        if (e->size >= mi->u.threshold
-                ? backup_hash_file_parts(e->src, backup_up_part_size(&mi->u, e->size), e->size,
-                                         e->sha, &part_sha, &size)
-                : backup_hash_file(e->src, SMALL_FILE, e->sha, &content, &size)) {
-            backup_msg("forkcast: backup: cannot read %s (skipped)", e->src);
-            mi->unreadable++;
-            continue;
-        }
-        if (mi->o->prefix[0])
-            snprintf(key, sizeof key, "%s/%s", mi->o->prefix, e->path);
-        else
-            snprintf(key, sizeof key, "%s", e->path);
-        j = backup_upjob_new(key, e->src, e->sha, size, content, part_sha, job_done, mi);
-        if (!j) {
-            mi->failures++;
-            return 0;
-        }
-        snprintf(jid_src, sizeof jid_src, "%s\n%s", key, e->sha);
-        fc_sha256_hex(j->journal, jid_src, strlen(jid_src));
-        n = backup_up_start(&mi->u, j);
-        if (n > 0)
-            return n;
-    }
+    return backup_up_feed_files(&mi->u, &mi->m, &mi->next, &mi->failures, mirror_file, mi);
 }
 
 int backup_cmd_mirror(HDF *cfg, struct backup_opts *o, const struct backup_run_args *a)

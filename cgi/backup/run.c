@@ -8,9 +8,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Files up to this size are read once: hashed and uploaded from memory. */
-#define SMALL_FILE (1u << 20)
-
 struct run {
     struct backup_repo *r;
     struct backup_opts *o;
@@ -51,87 +48,75 @@ static int index_hit(const struct backup_index_entry *ie, const struct backup_en
            ie->ctime_ns == e->ctime_ns && ie->ino == e->ino;
 }
 
+/* A file for backup_up_feed_files: hashed unless the index knows it, uploaded unless the
+ * bucket has its object (or this run sends it already). */
+static int run_file(void *ctx, struct backup_entry *e, struct backup_upjob **out)
+{
+    struct run *run = ctx;
+    struct backup_upjob *j;
+    unsigned char *content = NULL, (*part_sha)[32] = NULL;
+    char id[65], key[1200];
+    uintptr_t want;
+
+    if (!e->sha[0]) {
+        const struct backup_index_entry *ie = e->is_db ? NULL : backup_map_get(&run->index, e->src);
+        if (index_hit(ie, e)) {
+            fc_strlcpy(e->sha, ie->sha, sizeof e->sha);
+            e->indexed = 1;
+        } else {
+            uint64_t size = 0;
+            run->hashed++;
+            if (backup_up_hash(&run->u, e, &content, &part_sha, &size)) {
+                backup_msg("forkcast: backup: cannot read %s (skipped)", e->src);
+                run->unreadable++;
+                e->type = 0; /* dropped from the snapshot */
+                run->m.files--;
+                run->m.bytes -= e->size;
+                return 0;
+            }
+            if (size != e->size) {
+                /* Changed while being read: back up what was read, hash it again next
+                 * time. */
+                run->m.bytes += size - e->size;
+                run->pr.bytes_total += size - e->size;
+                e->size = size;
+            } else if (!e->is_db) {
+                struct backup_index_entry ie2 = {e->size, e->mtime_ns, e->ctime_ns, e->ino, ""};
+                fc_strlcpy(ie2.sha, e->sha, sizeof ie2.sha);
+                backup_cache_index_put(run->r->cache, e->src, &ie2);
+            }
+        }
+    }
+    backup_object_id(&run->r->cr, e->sha, id);
+    /* Known with the size it must have (an emulator may keep a partial object from an
+     * interrupted PUT: that one is sent again). */
+    want = (run->r->cr.on ? backup_enc_size(e->size) : e->size) + 1;
+    if ((uintptr_t)backup_map_get(&run->r->objects, id) == want ||
+        backup_map_has(&run->sched, id)) {
+        free(content);
+        free(part_sha);
+        run->pr.files_done++;
+        run->pr.bytes_done += e->size;
+        return 0;
+    }
+    j = backup_upjob_new(backup_object_key(run->r, id, key, sizeof key), e->src, e->sha, e->size,
+                         content, part_sha, job_done, run);
+    if (!j || backup_map_put(&run->sched, id, NULL, NULL)) {
+        backup_upjob_free(j);
+        return -1;
+    }
+    fc_strlcpy(j->journal, id, sizeof j->journal);
+    j->encrypt = run->r->cr.on;
+    *out = j;
+    return 0;
+}
+
 /* The engine's feed: the next multipart part, else the next file that needs uploading. */
 static int feed(void *ctx)
 {
     struct run *run = ctx;
 
-    for (;;) {
-        struct backup_entry *e;
-        struct backup_upjob *j;
-        unsigned char *content = NULL, (*part_sha)[32] = NULL;
-        char id[65], key[1200];
-        uintptr_t want;
-        int n;
-
-        if (backup_up_feed(&run->u))
-            return 1;
-        if (!backup_up_room(&run->u) || run->next >= run->m.n || run->failures)
-            return 0;
-        e = &run->m.e[run->next++];
-        if (e->type != BACKUP_FILE)
-            continue;
-        if (!e->sha[0]) {
-            const struct backup_index_entry *ie =
-                e->is_db ? NULL : backup_map_get(&run->index, e->src);
-            if (index_hit(ie, e)) {
-                fc_strlcpy(e->sha, ie->sha, sizeof e->sha);
-                e->indexed = 1;
-            } else {
-                uint64_t size = 0;
-                int hr;
-                run->hashed++;
-                if (e->size >= run->u.threshold && !run->r->cr.on)
-                    hr = backup_hash_file_parts(e->src, backup_up_part_size(&run->u, e->size),
-                                                e->size, e->sha, &part_sha, &size);
-                else
-                    hr = backup_hash_file(e->src, SMALL_FILE, e->sha, &content, &size);
-                if (hr) {
-                    backup_msg("forkcast: backup: cannot read %s (skipped)", e->src);
-                    run->unreadable++;
-                    e->type = 0; /* dropped from the snapshot */
-                    run->m.files--;
-                    run->m.bytes -= e->size;
-                    continue;
-                }
-                if (size != e->size) {
-                    /* Changed while being read: back up what was read, hash it again next
-                     * time. */
-                    run->m.bytes += size - e->size;
-                    run->pr.bytes_total += size - e->size;
-                    e->size = size;
-                } else if (!e->is_db) {
-                    struct backup_index_entry ie2 = {e->size, e->mtime_ns, e->ctime_ns, e->ino, ""};
-                    fc_strlcpy(ie2.sha, e->sha, sizeof ie2.sha);
-                    backup_cache_index_put(run->r->cache, e->src, &ie2);
-                }
-            }
-        }
-        backup_object_id(&run->r->cr, e->sha, id);
-        /* Known with the size it must have (an emulator may keep a partial object from an
-         * interrupted PUT: that one is sent again). */
-        want = (run->r->cr.on ? backup_enc_size(e->size) : e->size) + 1;
-        if ((uintptr_t)backup_map_get(&run->r->objects, id) == want ||
-            backup_map_has(&run->sched, id)) {
-            free(content);
-            free(part_sha);
-            run->pr.files_done++;
-            run->pr.bytes_done += e->size;
-            continue;
-        }
-        j = backup_upjob_new(backup_object_key(run->r, id, key, sizeof key), e->src, e->sha,
-                             e->size, content, part_sha, job_done, run);
-        if (!j || backup_map_put(&run->sched, id, NULL, NULL)) {
-            backup_upjob_free(j);
-            run->failures++;
-            return 0;
-        }
-        fc_strlcpy(j->journal, id, sizeof j->journal);
-        j->encrypt = run->r->cr.on;
-        n = backup_up_start(&run->u, j);
-        if (n > 0)
-            return n;
-    }
+    return backup_up_feed_files(&run->u, &run->m, &run->next, &run->failures, run_file, run);
 }
 
 /* Aborts journaled multipart uploads that this run did not need (their files changed or

@@ -13,6 +13,8 @@
 #include <openssl/evp.h>
 
 #define HASH_CHUNK (1u << 20)
+/* Files up to this size are read once: hashed and uploaded from memory. */
+#define SMALL_FILE (1u << 20)
 
 void backup_uploader_init(struct backup_uploader *u, struct backup_xfer *x,
                           struct backup_cache *cache, const struct backup_crypto *cr,
@@ -757,4 +759,40 @@ int backup_up_start(struct backup_uploader *u, struct backup_upjob *j)
         return start_multipart(u, j);
     j->stored = j->encrypt ? backup_enc_size(j->size) : j->size;
     return start_single(u, j);
+}
+
+int backup_up_hash(const struct backup_uploader *u, struct backup_entry *e, unsigned char **content,
+                   unsigned char (**part_sha)[32], uint64_t *size)
+{
+    if (e->size >= u->threshold && !u->cr->on)
+        return backup_hash_file_parts(e->src, backup_up_part_size(u, e->size), e->size, e->sha,
+                                      part_sha, size);
+    return backup_hash_file(e->src, SMALL_FILE, e->sha, content, size);
+}
+
+int backup_up_feed_files(struct backup_uploader *u, struct backup_manifest *m, size_t *next,
+                         int *failures, backup_up_file_fn file, void *ctx)
+{
+    for (;;) {
+        struct backup_entry *e;
+        struct backup_upjob *j = NULL;
+        int n;
+
+        if (backup_up_feed(u))
+            return 1;
+        if (!backup_up_room(u) || *next >= m->n || *failures)
+            return 0;
+        e = &m->e[(*next)++];
+        if (e->type != BACKUP_FILE)
+            continue;
+        if (file(ctx, e, &j)) {
+            (*failures)++;
+            return 0;
+        }
+        if (!j)
+            continue;
+        n = backup_up_start(u, j);
+        if (n > 0)
+            return n;
+    }
 }

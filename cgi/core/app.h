@@ -19,6 +19,7 @@ struct fc_auth;
 struct fc_blob;
 struct fc_rec;
 struct fc_tmplcache;
+struct fc_views;
 
 struct fc_app {
     HDF *cfg;
@@ -39,6 +40,8 @@ struct fc_app {
     struct fc_tmplcache *tpls; /* parsed templates (core/tmplcache.c), made on first use */
     int tpl_check_seconds;     /* Templates.CheckSeconds: files re-checked at most this often */
     struct fc_pagecache *pc;   /* rendered pages (core/pagecache.c), NULL when off */
+    struct fc_views *views;    /* the views logged lately (svc/views.c), NULL: log each one */
+    struct fc_ctx *spare_ctx;  /* the last request's context, for the next one */
 };
 
 #define FC_MAX_ARGS  4

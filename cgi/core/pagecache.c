@@ -21,6 +21,8 @@ struct entry {
     size_t size; /* bytes charged to the cache: this block */
     size_t key_len, headers_len, body_len;
     int sent_type, cache_set;
+    int lent;    /* loans of it not given back (fc_pagecache_borrow) */
+    int dropped; /* out of the cache while lent: freed when the last loan is given back */
     char *key, *headers, *body; /* inside this block, after the struct */
 };
 
@@ -80,7 +82,10 @@ static void drop(struct fc_pagecache *pc, struct entry *e)
     unlink_entry(pc, e);
     pc->stats.used -= e->size;
     pc->stats.entries--;
-    free(e);
+    if (e->lent)
+        e->dropped = 1; /* lent: freed when the last loan is given back */
+    else
+        free(e);
 }
 
 static void flush(struct fc_pagecache *pc)
@@ -96,7 +101,7 @@ void fc_pagecache_free(struct fc_pagecache *pc)
     if (!pc)
         return;
     while (pc->head)
-        drop(pc, pc->head);
+        drop(pc, pc->head); /* an entry still lent is freed when it is given back */
     free(pc);
 }
 
@@ -114,8 +119,9 @@ static int same_stamp(const struct fc_pagecache_stamp *a, const struct fc_pageca
            a->tpl_parses == b->tpl_parses;
 }
 
-int fc_pagecache_find(struct fc_pagecache *pc, const char *key, size_t key_len,
-                      const struct fc_pagecache_stamp *stamp, struct fc_pagecache_page *out)
+/* The entry kept under key, valid under stamp (made the most recently used), or NULL. */
+static struct entry *find_entry(struct fc_pagecache *pc, const char *key, size_t key_len,
+                                const struct fc_pagecache_stamp *stamp)
 {
     uint64_t h = hash_of(key, key_len);
     if (!pc->stamped || !same_stamp(&pc->stamp, stamp)) {
@@ -130,17 +136,52 @@ int fc_pagecache_find(struct fc_pagecache *pc, const char *key, size_t key_len,
             unlink_entry(pc, e);
             push_front(pc, e);
         }
-        out->headers = e->headers;
-        out->headers_len = e->headers_len;
-        out->body = e->body;
-        out->body_len = e->body_len;
-        out->sent_type = e->sent_type;
-        out->cache_set = e->cache_set;
         pc->stats.hits++;
-        return 1;
+        return e;
     }
     pc->stats.misses++;
-    return 0;
+    return NULL;
+}
+
+static void page_of_entry(const struct entry *e, struct fc_pagecache_page *out)
+{
+    out->headers = e->headers;
+    out->headers_len = e->headers_len;
+    out->body = e->body;
+    out->body_len = e->body_len;
+    out->sent_type = e->sent_type;
+    out->cache_set = e->cache_set;
+}
+
+int fc_pagecache_find(struct fc_pagecache *pc, const char *key, size_t key_len,
+                      const struct fc_pagecache_stamp *stamp, struct fc_pagecache_page *out)
+{
+    struct entry *e = find_entry(pc, key, key_len, stamp);
+    if (!e)
+        return 0;
+    page_of_entry(e, out);
+    return 1;
+}
+
+int fc_pagecache_borrow(struct fc_pagecache *pc, const char *key, size_t key_len,
+                        const struct fc_pagecache_stamp *stamp, struct fc_pagecache_page *out,
+                        struct fc_pagecache_loan **loan)
+{
+    struct entry *e = find_entry(pc, key, key_len, stamp);
+    *loan = NULL;
+    if (!e)
+        return 0;
+    page_of_entry(e, out);
+    e->lent++;
+    *loan = (struct fc_pagecache_loan *)e;
+    return 1;
+}
+
+void fc_pagecache_give_back(struct fc_pagecache_loan *loan)
+{
+    struct entry *e = (struct entry *)loan;
+    if (e && --e->lent == 0 && e->dropped)
+        free(e);
 }
 
 int fc_pagecache_put(struct fc_pagecache *pc, const char *key, size_t key_len,
@@ -257,7 +298,8 @@ int fc_pagecache_begin(struct fc_ctx *c)
     if ((flash && *flash) || sets_cookie(&c->resp) || fc_store_fault() ||
         stamp_now(c->app, &c->pcache.stamp) || make_key(c))
         return 0;
-    if (!fc_pagecache_find(pc, c->pcache.key, c->pcache.key_len, &c->pcache.stamp, &page)) {
+    if (!fc_pagecache_borrow(pc, c->pcache.key, c->pcache.key_len, &c->pcache.stamp, &page,
+                             &c->pcache.loan)) {
         c->pcache.state = FC_PAGECACHE_MISS;
         return 0;
     }
@@ -265,19 +307,20 @@ int fc_pagecache_begin(struct fc_ctx *c)
     c->resp.status = 200;
     string_clear(&c->resp.headers);
     string_init(&c->resp.headers);
-    string_clear(&c->resp.body);
-    string_init(&c->resp.body);
-    if ((page.headers_len &&
-         string_appendn(&c->resp.headers, page.headers, (int)page.headers_len)) ||
-        string_appendn(&c->resp.body, page.body, (int)page.body_len)) {
+    fc_resp_body_clear(&c->resp);
+    if (page.headers_len && string_appendn(&c->resp.headers, page.headers, (int)page.headers_len)) {
         /* no memory for the copy: render it */
         string_clear(&c->resp.headers);
         string_init(&c->resp.headers);
-        string_clear(&c->resp.body);
-        string_init(&c->resp.body);
+        fc_pagecache_give_back(c->pcache.loan);
+        c->pcache.loan = NULL;
         c->pcache.state = FC_PAGECACHE_BYPASS;
         return 0;
     }
+    /* the body is written from the cache's entry, not copied: the request holds it until
+     * fc_pagecache_req_free (an eviction or a flush meanwhile frees it only then) */
+    c->resp.lent = page.body;
+    c->resp.lent_len = page.body_len;
     c->resp.sent_type = page.sent_type;
     c->resp.cache_set = page.cache_set;
     /* what the page does besides rendering (the restaurant page's view for the recommender) */
@@ -310,6 +353,8 @@ void fc_pagecache_req_free(struct fc_pagecache_req *r)
 {
     free(r->key);
     r->key = NULL;
+    fc_pagecache_give_back(r->loan);
+    r->loan = NULL;
 }
 
 struct fc_pagecache *fc_pagecache_open(HDF *cfg, struct fc_store *store)

@@ -55,6 +55,15 @@ struct fc_pagecache_page {
  * cache's drops every entry first (they were rendered under another one). */
 int fc_pagecache_find(struct fc_pagecache *pc, const char *key, size_t key_len,
                       const struct fc_pagecache_stamp *stamp, struct fc_pagecache_page *out);
+/* fc_pagecache_find, but the page stays valid until fc_pagecache_give_back(*loan), also when
+ * it is evicted or flushed meanwhile or the cache is freed (it is then freed on the give-back):
+ * a hit's body is written from the cache without a copy. *loan is NULL when nothing is found. */
+struct fc_pagecache_loan;
+int fc_pagecache_borrow(struct fc_pagecache *pc, const char *key, size_t key_len,
+                        const struct fc_pagecache_stamp *stamp, struct fc_pagecache_page *out,
+                        struct fc_pagecache_loan **loan);
+/* Ends a loan of fc_pagecache_borrow; NULL is a no-op. */
+void fc_pagecache_give_back(struct fc_pagecache_loan *loan);
 /* Keeps a copy of page under key, rendered under stamp (read before it was rendered), evicting
  * the least recently used pages to stay within the cap. Nothing is kept when the stamp is not
  * the cache's (it moved since), or the page alone is over the cap. FC_OK or FC_ERR. */
@@ -69,10 +78,12 @@ struct fc_pagecache_req {
     char *key; /* malloc'd while the request may keep its page */
     size_t key_len;
     struct fc_pagecache_stamp stamp;
+    struct fc_pagecache_loan *loan; /* a hit: the page the response writes (c->resp.lent) */
 };
 enum { FC_PAGECACHE_NONE = 0, FC_PAGECACHE_HIT, FC_PAGECACHE_MISS, FC_PAGECACHE_BYPASS };
-/* Before the handler: answers from the cache when it can (1: c->resp is the page and the
- * route's work on a hit has run), else 0 (the handler runs, and fc_pagecache_end may keep its
+/* Before the handler: answers from the cache when it can (1: c->resp is the page, its body
+ * lent from the cache's entry until fc_pagecache_req_free, and the route's work on a hit has
+ * run), else 0 (the handler runs, and fc_pagecache_end may keep its
  * page). A request with a flash cookie, one whose response sets a cookie already (a new
  * visitor's binding, a session cookie reissued or dropped), or one in which the store failed,
  * neither reads nor keeps a page. */
@@ -80,7 +91,7 @@ int fc_pagecache_begin(struct fc_ctx *c);
 /* After the handler: keeps the page when it is a 200 that sets no cookie and the store did not
  * fail; adds the X-Forkcast-Cache header (hit, miss, bypass) for the routes that may cache. */
 void fc_pagecache_end(struct fc_ctx *c);
-/* Frees what the request held (its key). */
+/* Frees what the request held (its key) and gives back the entry a hit lent its body from. */
 void fc_pagecache_req_free(struct fc_pagecache_req *r);
 
 #endif

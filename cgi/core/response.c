@@ -17,25 +17,68 @@ void fc_resp_free(struct fc_response *r)
 {
     string_clear(&r->headers);
     string_clear(&r->body);
+    r->lent = NULL;
+    r->lent_len = 0;
+}
+
+const char *fc_resp_body(const struct fc_response *r, size_t *len)
+{
+    if (r->lent) {
+        *len = r->lent_len;
+        return r->lent;
+    }
+    *len = r->body.len > 0 ? (size_t)r->body.len : 0;
+    return r->body.buf;
+}
+
+void fc_resp_body_clear(struct fc_response *r)
+{
+    string_clear(&r->body);
+    string_init(&r->body);
+    r->lent = NULL;
+    r->lent_len = 0;
+}
+
+/* Appends "name: value\r\n" to the headers. */
+static void header_line(struct fc_response *r, const char *name, const char *value)
+{
+    string_append(&r->headers, name);
+    string_appendn(&r->headers, ": ", 2);
+    string_append(&r->headers, value);
+    string_appendn(&r->headers, "\r\n", 2);
 }
 
 void fc_resp_header(struct fc_response *r, const char *name, const char *fmt, ...)
 {
     char value[2048];
+    const char *v = value;
     va_list ap;
     size_t o = 0;
     va_start(ap, fmt);
-    vsnprintf(value, sizeof value, fmt, ap);
+    /* a fixed value and a lone "%s" (most headers) need no formatting */
+    if (!strchr(fmt, '%'))
+        v = fmt;
+    else if (strcmp(fmt, "%s") == 0) {
+        if (!(v = va_arg(ap, const char *)))
+            v = "(null)"; /* what vsnprintf writes */
+    } else
+        vsnprintf(value, sizeof value, fmt, ap);
     va_end(ap);
-    for (size_t i = 0; value[i]; i++)
-        if (value[i] != '\r' && value[i] != '\n')
-            value[o++] = value[i];
-    value[o] = '\0';
+    if (v != value && (strlen(v) >= sizeof value || strpbrk(v, "\r\n"))) {
+        fc_strlcpy(value, v, sizeof value); /* as vsnprintf would have cut it */
+        v = value;
+    }
+    if (v == value) {
+        for (size_t i = 0; value[i]; i++)
+            if (value[i] != '\r' && value[i] != '\n')
+                value[o++] = value[i];
+        value[o] = '\0';
+    }
     if (strcasecmp(name, "Content-Type") == 0)
         r->sent_type = 1;
     if (strcasecmp(name, "Cache-Control") == 0)
         r->cache_set = 1;
-    string_appendf(&r->headers, "%s: %s\r\n", name, value);
+    header_line(r, name, v);
 }
 
 void fc_resp_redirect(struct fc_response *r, int status, const char *location)
@@ -114,18 +157,30 @@ const char *fc_status_text(int s)
 
 void fc_resp_head(struct fc_response *r, STRING *out)
 {
-    string_appendf(out, "Status: %d %s\r\n", r->status, fc_status_text(r->status));
-    if (!r->sent_type && r->body.len)
+    size_t len;
+    char num[24];
+    fc_resp_body(r, &len);
+    /* appended piece by piece: no printf-style formatting per response */
+    string_append(out, "Status: ");
+    string_append(out, fc_lltoa(num, r->status));
+    string_append(out, " ");
+    string_append(out, fc_status_text(r->status));
+    string_append(out, "\r\n");
+    if (!r->sent_type && len)
         string_append(out, "Content-Type: text/html; charset=utf-8\r\n");
-    string_appendf(out, "Content-Length: %d\r\n", r->body.len);
-    string_append(out, "X-Content-Type-Options: nosniff\r\n"
+    string_append(out, "Content-Length: ");
+    string_append(out, fc_lltoa(num, (long long)len));
+    string_append(out, "\r\n"
+                       "X-Content-Type-Options: nosniff\r\n"
                        "X-Frame-Options: DENY\r\n"
-                       "Referrer-Policy: same-origin\r\n");
+                       "Referrer-Policy: same-origin\r\n"
+                       "Content-Security-Policy: default-src 'self'; img-src 'self' data:");
     /* img-src names the tile server only where Map.Tiles is set (core/map.c checked it) */
-    string_appendf(out,
-                   "Content-Security-Policy: default-src 'self'; img-src 'self' data:%s%s; "
-                   "object-src 'none'; frame-ancestors 'none'; form-action 'self'\r\n",
-                   r->csp_img ? " " : "", r->csp_img ? r->csp_img : "");
+    if (r->csp_img) {
+        string_append(out, " ");
+        string_append(out, r->csp_img);
+    }
+    string_append(out, "; object-src 'none'; frame-ancestors 'none'; form-action 'self'\r\n");
     if (r->headers.len)
         string_appendn(out, r->headers.buf, r->headers.len);
     string_append(out, "\r\n");

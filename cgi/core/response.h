@@ -14,6 +14,10 @@ struct fc_response {
     const char *csp_img;
     STRING headers;
     STRING body;
+    /* a body lent by the page cache (a kept page, core/pagecache.c), written instead of body
+     * when set: valid while the request holds the page, i.e. until fc_app_after */
+    const char *lent;
+    size_t lent_len;
 };
 
 void fc_resp_init(struct fc_response *r);
@@ -28,8 +32,12 @@ void fc_resp_cookie(struct fc_response *r, const char *name, const char *value, 
                     int flags);
 /* The status line's reason phrase. */
 const char *fc_status_text(int status);
+/* The body to write: the lent one when set, else r->body; its length into *len. */
+const char *fc_resp_body(const struct fc_response *r, size_t *len);
+/* Empties the body (the own one and a lent one), as for a HEAD. */
+void fc_resp_body_clear(struct fc_response *r);
 /* The response's head (CGI-style "Status:" header, headers, blank line) into out; the body
- * (r->body) is written after it as it is, without a copy into out. */
+ * (fc_resp_body) is written after it as it is, without a copy into out. */
 void fc_resp_head(struct fc_response *r, STRING *out);
 
 #endif

@@ -4,6 +4,8 @@
 #include "core/config.h"
 #include "core/util.h"
 
+#include <openssl/crypto.h>
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +21,39 @@ void fc_csrf_compute(const unsigned char secret[32], const char *binding, char o
     char msg[128];
     snprintf(msg, sizeof msg, "csrf:%s", binding);
     fc_hmac_hex(out, secret, 32, msg, strlen(msg));
+}
+
+/* The CSRF tokens computed lately, by binding (a session's hash, a visitor's anonymous id): a
+ * token is an HMAC (~14K instructions), and a process sees the same few bindings request after
+ * request (every page of a session, a page cache hit too). Each slot holds the key it was
+ * computed with, so it never answers for another key (tests run apps with different ones).
+ * Per process, used on the request thread only; the value is the HMAC's, only not recomputed. */
+#define CSRF_MEMO_SLOTS 64
+static struct {
+    unsigned char secret[32];
+    char binding[65], token[65];
+} csrf_memo[CSRF_MEMO_SLOTS];
+
+/* fc_csrf_compute through the memo (session.h). */
+void fc_csrf_token(const unsigned char secret[32], const char *binding, char out[65])
+{
+    size_t n = strlen(binding);
+    unsigned h = 0;
+    for (size_t i = 0; i < n && i < 8; i++)
+        h = h * 31 + (unsigned char)binding[i];
+    h %= CSRF_MEMO_SLOTS;
+    if (n && n < sizeof csrf_memo[h].binding &&
+        CRYPTO_memcmp(csrf_memo[h].secret, secret, 32) == 0 &&
+        fc_ct_streq(csrf_memo[h].binding, binding)) {
+        memcpy(out, csrf_memo[h].token, 65);
+        return;
+    }
+    fc_csrf_compute(secret, binding, out);
+    if (n && n < sizeof csrf_memo[h].binding) {
+        memcpy(csrf_memo[h].secret, secret, 32);
+        memcpy(csrf_memo[h].binding, binding, n + 1);
+        memcpy(csrf_memo[h].token, out, 65);
+    }
 }
 
 int fc_session_cookie_flags(const struct fc_ctx *c)
@@ -39,7 +74,7 @@ static int anon_binding(struct fc_ctx *c)
         fc_hex(c->anon, raw, sizeof raw);
         fc_resp_cookie(&c->resp, FC_ANON_COOKIE, c->anon, -1, fc_session_cookie_flags(c));
     }
-    fc_csrf_compute(c->app->secret, c->anon, c->csrf);
+    fc_csrf_token(c->app->secret, c->anon, c->csrf);
     return FC_OK;
 }
 
@@ -143,7 +178,7 @@ int fc_session_load(struct fc_ctx *c)
                 fc_resp_cookie(&c->resp, FC_SESSION_COOKIE, v, (long)(max_age - (now - created)),
                                fc_session_cookie_flags(c));
             }
-            fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
+            fc_csrf_token(c->app->secret, c->session_hash, c->csrf);
             return FC_OK;
         }
         if (rc == FC_OK)
@@ -180,7 +215,7 @@ int fc_session_begin_token(struct fc_ctx *c, const struct fc_user *user, char to
         }
     }
     c->logged_in = 1;
-    fc_csrf_compute(c->app->secret, c->session_hash, c->csrf);
+    fc_csrf_token(c->app->secret, c->session_hash, c->csrf);
     return FC_OK;
 }
 

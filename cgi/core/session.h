@@ -38,5 +38,8 @@ int fc_session_expired(int64_t created, int64_t last_seen, int64_t now, int64_t 
                        int64_t max_age);
 /* HMAC-SHA256(secret, "csrf:" binding) as hex into out[65]. */
 void fc_csrf_compute(const unsigned char secret[32], const char *binding, char out[65]);
+/* The same token, from the process's memo of the bindings seen lately when it has it there
+ * (computed with this secret), else computed and kept: what requests use. */
+void fc_csrf_token(const unsigned char secret[32], const char *binding, char out[65]);
 
 #endif

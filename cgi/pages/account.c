@@ -2,7 +2,6 @@
 #include "auth/auth.h"
 #include "core/session.h"
 #include "core/util.h"
-#include "pages/account_cognito.h"
 #include "pages/pages.h"
 
 #include <stdio.h>
@@ -20,12 +19,20 @@ static int begin_session(struct fc_ctx *c, const struct fc_user *u)
     return FC_OK;
 }
 
+/* Runs step (the sign-up or the log-in) with a user for it to fill, cleared after. */
+static int with_user(struct fc_ctx *c, int (*step)(struct fc_ctx *c, struct fc_user *u))
+{
+    struct fc_user u = {0};
+    int status = step(c, &u);
+    fc_user_clear(&u);
+    return status;
+}
+
 int page_signup_form(struct fc_ctx *c)
 {
     if (c->logged_in)
         return fc_redirect(c, "/", NULL);
-    fc_set(c, "Page.Title", "Sign up");
-    fc_set_int(c, "Form.MinLength", hdf_get_int_value(c->app->cfg, "Auth.Password.MinLength", 10));
+    pages_set_password_form(c, "Sign up");
     return fc_render(c, "signup.cs") ? 500 : 0;
 }
 
@@ -42,12 +49,11 @@ static int signup(struct fc_ctx *c, struct fc_user *u)
     struct fc_auth_error err = {"", ""};
     int rc, retry_after;
 
-    fc_set(c, "Page.Title", "Sign up");
-    fc_set_int(c, "Form.MinLength", hdf_get_int_value(c->app->cfg, "Auth.Password.MinLength", 10));
+    pages_set_password_form(c, "Sign up");
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (strcmp(in.password, fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};
-        return pages_form_error(c, 400, "signup.cs", &e);
+        return pages_form_error(c, 422, "signup.cs", &e);
     }
     rc = fc_auth_signup(c->app->auth, &in, c->req.remote_addr, u, &err, &retry_after);
     if (rc == FC_EINVAL) /* the API's invalid_value */
@@ -72,10 +78,7 @@ static int signup(struct fc_ctx *c, struct fc_user *u)
 
 int page_signup(struct fc_ctx *c)
 {
-    struct fc_user u = {0};
-    int status = signup(c, &u);
-    fc_user_clear(&u);
-    return status;
+    return with_user(c, signup);
 }
 
 int page_login_form(struct fc_ctx *c)
@@ -100,7 +103,9 @@ static int login(struct fc_ctx *c, struct fc_user *u)
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (!*fc_form(c, "username") || !*fc_form(c, "password")) {
         struct fc_auth_error e = {"username", "Enter your username and password"};
-        return pages_form_error(c, 400, "login.cs", &e);
+        if (*fc_form(c, "username"))
+            fc_strlcpy(e.field, "password", sizeof e.field);
+        return pages_form_error(c, 422, "login.cs", &e); /* as the API's invalid_value */
     }
     rc = c->app->auth->ops->login(c->app->auth, fc_form(c, "username"), fc_form(c, "password"),
                                   c->req.remote_addr, u, &err);
@@ -128,10 +133,7 @@ static int login(struct fc_ctx *c, struct fc_user *u)
 
 int page_login(struct fc_ctx *c)
 {
-    struct fc_user u = {0};
-    int status = login(c, &u);
-    fc_user_clear(&u);
-    return status;
+    return with_user(c, login);
 }
 
 int page_logout(struct fc_ctx *c)

@@ -1,10 +1,7 @@
 /* pages/account_cognito: confirm a sign-up (and get a new code), reset a forgotten password,
  * change the password; with any auth backend (the local one has no e-mailed codes). */
-#include "pages/account_cognito.h"
 #include "pages/pages.h"
-#include "pages/reset.h"
 #include "auth/auth.h"
-#include "core/config.h"
 #include "core/route.h"
 #include "core/session.h"
 #include "core/util.h"
@@ -30,8 +27,8 @@ int pages_to_confirm(struct fc_ctx *c, const char *username, const char *flash)
 static int status_of(int rc)
 {
     switch (rc) {
-    case FC_EINVAL:
-        return 400;
+    case FC_EINVAL: /* the API's invalid_value */
+        return 422;
     case FC_EAUTH:
         return 401;
     case FC_EDISABLED:
@@ -58,11 +55,17 @@ static int form_error(struct fc_ctx *c, int rc, const char *tpl, const struct fc
     return pages_form_error(c, status, tpl, err);
 }
 
+/* The title and what the account forms show: the password's minimum length, and whether the
+ * backend e-mails codes (forgot.cs asks for one when it does). */
+static void set_form(struct fc_ctx *c, const char *title)
+{
+    pages_set_password_form(c, title);
+    fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
+}
+
 static int render(struct fc_ctx *c, const char *title, const char *tpl)
 {
-    fc_set(c, "Page.Title", title);
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
-    fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
+    set_form(c, title);
     return fc_render(c, tpl) ? 500 : 0;
 }
 
@@ -137,9 +140,7 @@ static int page_forgot(struct fc_ctx *c)
 
     if (pages_forgot_by_mail(c))
         return pages_forgot_mail(c);
-    fc_set(c, "Page.Title", "Forgot your password?");
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
-    fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
+    set_form(c, "Forgot your password?");
     fc_set_int(c, "Form.Step", 1);
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     rc = fc_auth_forgot(c->app->auth, fc_form(c, "username"), dest, &err);
@@ -163,9 +164,7 @@ static int page_forgot_reset(struct fc_ctx *c)
     struct fc_auth_error err = {"", ""};
     int rc;
 
-    fc_set(c, "Page.Title", "Choose a new password");
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
-    fc_set_int(c, "Form.Codes", fc_auth_has_codes(c->app->auth));
+    set_form(c, "Choose a new password");
     fc_set_int(c, "Form.Step", 2);
     pages_form_keep(c, fields, FC_ARRAY_LEN(fields));
     if (strcmp(fc_form(c, "password"), fc_form(c, "password2")) != 0) {
@@ -206,8 +205,7 @@ static int page_password(struct fc_ctx *c)
     struct fc_auth_error err = {"", ""};
     int rc;
 
-    fc_set(c, "Page.Title", "Change your password");
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
+    pages_set_password_form(c, "Change your password");
     if (strcmp(fc_form(c, "password"), fc_form(c, "password2")) != 0) {
         struct fc_auth_error e = {"password2", "The two passwords differ"};
         return form_error(c, FC_EINVAL, "password.cs", &e);

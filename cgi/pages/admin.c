@@ -5,7 +5,6 @@
 #include "core/route.h"
 #include "core/util.h"
 #include "pages/pages.h"
-#include "pages/reset.h"
 #include "svc/reset.h"
 #include "svc/admin.h"
 
@@ -207,15 +206,8 @@ static int admin_users(struct fc_ctx *c)
     fc_set(c, "Users.Here", here);
     fc_set(c, "Users.Query", in.text);
     fc_set(c, "Users.Role", out.role);
-    fc_set_int(c, "Users.Total", out.total);
-    fc_set_int(c, "Users.Page", out.page);
-    fc_set_int(c, "Users.Pages", out.pages);
-    fc_set_int(c, "Users.First", out.n ? out.offset + 1 : 0);
-    fc_set_int(c, "Users.Last", out.offset + out.n);
-    if (out.page > 1)
-        fc_set_int(c, "Users.Prev", out.page - 1);
-    if (out.page < out.pages)
-        fc_set_int(c, "Users.Next", out.page + 1);
+    pages_set_pager(c, "Users", out.total, out.page, out.pages, out.n ? out.offset + 1 : 0,
+                    out.offset + out.n);
     fc_set(c, "Page.Title", "Users · Admin");
     rc = fc_render(c, "admin_users.cs") ? 500 : 0;
 out:

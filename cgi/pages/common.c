@@ -223,6 +223,20 @@ int pages_search(struct fc_ctx *c, int facets, struct fc_svc_search_in *in,
     return FC_OK;
 }
 
+void pages_set_pager(struct fc_ctx *c, const char *prefix, long total, long page, long pages,
+                     long first, long last)
+{
+    fc_setk_int(c, total, "%s.Total", prefix);
+    fc_setk_int(c, page, "%s.Page", prefix);
+    fc_setk_int(c, pages, "%s.Pages", prefix);
+    fc_setk_int(c, first, "%s.First", prefix);
+    fc_setk_int(c, last, "%s.Last", prefix);
+    if (page > 1)
+        fc_setk_int(c, page - 1, "%s.Prev", prefix);
+    if (page < pages)
+        fc_setk_int(c, page + 1, "%s.Next", prefix);
+}
+
 void pages_set_strlist(struct fc_ctx *c, const char *prefix, const struct fc_strlist *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -244,6 +258,12 @@ void pages_form_keep(struct fc_ctx *c, const char *const *names, size_t n)
         snprintf(k, sizeof k, "Form.%s", names[i]);
         fc_set(c, k, fc_form(c, names[i]));
     }
+}
+
+void pages_set_password_form(struct fc_ctx *c, const char *title)
+{
+    fc_set(c, "Page.Title", title);
+    fc_set_int(c, "Form.MinLength", fc_auth_password_min(c->app->cfg));
 }
 
 int pages_form_error(struct fc_ctx *c, int status, const char *tpl, const struct fc_auth_error *err)

@@ -20,6 +20,20 @@ int page_restaurant(struct fc_ctx *c);
 int page_restaurant_hit(struct fc_ctx *c);
 int page_friends(struct fc_ctx *c);
 int page_friend_action(struct fc_ctx *c);
+/* pages/account_cognito.c: 303 to the confirm page for username, with a flash message (sign-up
+ * and log-in of an account that is not confirmed yet). Returns 0. Its routes (confirm a
+ * sign-up, forgot password, change password) are fc_account_group. */
+int pages_to_confirm(struct fc_ctx *c, const char *username, const char *flash);
+/* pages/reset.c: password reset links on the web (svc/reset.c). POST
+ * /admin/users/:username/reset-link: the link, shown once. */
+int pages_admin_reset_link(struct fc_ctx *c);
+/* 1 when /forgot mails links (local accounts with Mail.SMTP.* set); then these answer it. */
+int pages_forgot_by_mail(struct fc_ctx *c);
+int pages_forgot_mail_form(struct fc_ctx *c);
+int pages_forgot_mail(struct fc_ctx *c);
+/* GET and POST /reset?token=... */
+int page_reset_form(struct fc_ctx *c);
+int page_reset(struct fc_ctx *c);
 /* pages/confirm.c: the confirmation pages of unfriend, block and a review's deletion. */
 int page_friend_confirm(struct fc_ctx *c);
 int page_review_delete_confirm(struct fc_ctx *c);
@@ -85,12 +99,20 @@ struct fc_svc_origin;
 int pages_search(struct fc_ctx *c, int facets, struct fc_svc_search_in *in,
                  struct fc_svc_search_out *out, struct fc_svc_origin *origin,
                  struct fc_svc_origin *by, struct fc_svc_result *res);
+/* A numbered list's pager under prefix: Total, Page, Pages, First and Last (the rows shown,
+ * counted from 1) and Prev and Next where there is such a page (the restaurant search, the
+ * admin's list of users). */
+void pages_set_pager(struct fc_ctx *c, const char *prefix, long total, long page, long pages,
+                     long first, long last);
 /* Sets each string of l as prefix.0, prefix.1... */
 void pages_set_strlist(struct fc_ctx *c, const char *prefix, const struct fc_strlist *l);
 /* The i-th path argument (":id") as a positive id, or 0. */
 int64_t pages_arg_id(struct fc_ctx *c, int i);
 /* Form.<name> for each of names[0..n): what was typed, for the form shown again. */
 void pages_form_keep(struct fc_ctx *c, const char *const *names, size_t n);
+/* Page.Title and Form.MinLength (fc_auth_password_min): a page with a new-password field
+ * (sign-up, change password, forgot password, a reset link). */
+void pages_set_password_form(struct fc_ctx *c, const char *title);
 struct fc_auth_error;
 /* Renders the form tpl again with status and err on its field (Form.Errors.<field>) or on the
  * whole form (Form.Error). */

@@ -1,7 +1,8 @@
-/* pages/reset: password reset links on the web (see pages/reset.h). The token is only ever in
- * the link and the form's hidden field: never logged (the access log has the path without its
- * query), never in a flash. */
-#include "pages/reset.h"
+/* pages/reset: password reset links on the web (svc/reset.c): the administrator's "make a
+ * link" answer, /forgot by e-mail for local accounts, and /reset where a link is used. The token
+ * is only ever in the link and the form's hidden field: never logged (the access log has the path
+ * without its query), never in a flash. */
+#include "pages/pages.h"
 #include "core/config.h"
 #include "core/util.h"
 #include "svc/reset.h"
@@ -86,9 +87,8 @@ int pages_forgot_mail(struct fc_ctx *c)
 
 static int reset_render(struct fc_ctx *c, const char *token)
 {
-    fc_set(c, "Page.Title", "Choose a new password");
+    pages_set_password_form(c, "Choose a new password");
     fc_set(c, "Form.token", token);
-    fc_set_int(c, "Form.MinLength", fc_config_int(c->app->cfg, "Auth.Password.MinLength", 10));
     return fc_render(c, "reset.cs") ? 500 : 0;
 }
 

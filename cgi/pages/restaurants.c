@@ -50,15 +50,7 @@ int page_restaurants(struct fc_ctx *c)
     fc_set(c, "Search.cuisine", in.cuisine);
     fc_set(c, "Search.price", in.price);
     fc_set(c, "Search.city", in.city);
-    fc_set_int(c, "Search.Total", out.total);
-    fc_set_int(c, "Search.Page", out.page);
-    fc_set_int(c, "Search.Pages", out.pages);
-    fc_set_int(c, "Search.First", out.first);
-    fc_set_int(c, "Search.Last", out.last);
-    if (out.page > 1)
-        fc_set_int(c, "Search.Prev", out.page - 1);
-    if (out.page < out.pages)
-        fc_set_int(c, "Search.Next", out.page + 1);
+    pages_set_pager(c, "Search", out.total, out.page, out.pages, out.first, out.last);
     return fc_render(c, "restaurants.cs") ? 500 : 0;
 }
 

@@ -299,6 +299,21 @@ static int eval_failed(int rc, struct rec_files *f)
     return 1;
 }
 
+/* The first line of an evaluation's report: the data's size and how it was split (per_user:
+ * the ratings of each user dealt into the folds, else the ratings as a whole). */
+static void print_eval_head(size_t ratings, size_t users, size_t items, int per_user, int loo,
+                            int folds, uint64_t seed)
+{
+    printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", ratings, users, items);
+    if (loo)
+        printf("%sleave-one-out, seed %llu\n", per_user ? "per-user " : "",
+               (unsigned long long)seed);
+    else if (per_user)
+        printf("per-user %d-fold split, seed %llu\n", folds, (unsigned long long)seed);
+    else
+        printf("%d-fold cross-validation, seed %llu\n", folds, (unsigned long long)seed);
+}
+
 static void print_row(const char *name, const struct rec_eval_metrics *x)
 {
     printf("%-22s %10.4f %9.4f %14.4f %10.4f %7zu\n", name, x->hit, x->ndcg, x->precision,
@@ -322,12 +337,7 @@ static int cmd_eval_legacy(const struct opts *o)
         return 2;
     if ((rc = rec_eval_run(&f.d, &e, &r)))
         return eval_failed(rc, &f);
-    printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
-           r.n_items);
-    if (e.loo)
-        printf("leave-one-out, seed %llu\n", (unsigned long long)e.seed);
-    else
-        printf("%d-fold cross-validation, seed %llu\n", e.folds, (unsigned long long)e.seed);
+    print_eval_head(r.n_ratings, r.n_users, r.n_items, 0, e.loo, e.folds, e.seed);
     printf("relevant = rating >= %d of 5 (%zu ratings); metrics @%d averaged over users with a "
            "relevant held-out rating\n",
            e.relevant, r.n_relevant, e.k);
@@ -510,12 +520,7 @@ static int cmd_eval(const struct opts *o)
     }
     if ((rc = rec_proto_run(&f.d, &e, &r)))
         return eval_failed(rc, &f);
-    printf("forkcast rec eval: %zu ratings, %zu users, %zu items; ", r.n_ratings, r.n_users,
-           r.n_items);
-    if (e.loo)
-        printf("per-user leave-one-out, seed %llu\n", (unsigned long long)e.seed);
-    else
-        printf("per-user %d-fold split, seed %llu\n", e.folds, (unsigned long long)e.seed);
+    print_eval_head(r.n_ratings, r.n_users, r.n_items, 1, e.loo, e.folds, e.seed);
     if (o->uci)
         printf("stars: %s\n", stars == REC_UCI_OVERALL
                                   ? "the UCI overall rating, 0/1/2 -> 1/3/5"

@@ -40,6 +40,12 @@ static int64_t *distinct(const struct rec_rating *r, size_t n, int items, size_t
     return ids;
 }
 
+void rec_csr_offsets(size_t *off, size_t n)
+{
+    for (size_t r = 0; r < n; r++)
+        off[r + 1] += off[r];
+}
+
 void rec_csr_sort_unique(size_t *off, uint32_t *v, size_t n)
 {
     size_t o = 0;
@@ -102,8 +108,7 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
     /* each user's distinct items */
     for (size_t i = 0; i < nr; i++)
         uoff[index_of(uids, nu, d->ratings[i].user) + 1]++;
-    for (size_t u = 0; u < nu; u++)
-        uoff[u + 1] += uoff[u];
+    rec_csr_offsets(uoff, nu);
     for (size_t i = 0; i < nr; i++) {
         size_t u = index_of(uids, nu, d->ratings[i].user);
         uitems[uoff[u] + fill[u]++] = index_of(iids, ni, d->ratings[i].item);
@@ -113,8 +118,7 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
     memset(fill, 0, ((nu > ni ? nu : ni) + 1) * sizeof *fill);
     for (size_t x = 0; x < uoff[nu]; x++)
         ioff[uitems[x] + 1]++;
-    for (size_t i = 0; i < ni; i++)
-        ioff[i + 1] += ioff[i];
+    rec_csr_offsets(ioff, ni);
     for (size_t u = 0; u < nu; u++)
         for (size_t x = uoff[u]; x < uoff[u + 1]; x++)
             iusers[ioff[uitems[x]] + fill[uitems[x]]++] = (uint32_t)u;

@@ -132,17 +132,23 @@ static size_t pow2_at_least(size_t n)
     return c;
 }
 
+/* The n slots of an open-addressing table, all NONE (empty); NULL when out of memory. */
+static uint32_t *empty_slots(size_t n)
+{
+    uint32_t *slot = malloc(n * sizeof *slot);
+    if (slot)
+        memset(slot, 0xff, n * sizeof *slot);
+    return slot;
+}
+
 static int imap_init(struct imap *m, size_t n)
 {
     size_t cap = pow2_at_least(2 * n + 1);
     m->keys = malloc(cap * sizeof *m->keys);
-    m->vals = malloc(cap * sizeof *m->vals);
+    m->vals = empty_slots(cap);
     m->mask = cap - 1;
     m->used = 0;
-    if (!m->keys || !m->vals)
-        return FC_ERR;
-    memset(m->vals, 0xff, cap * sizeof *m->vals);
-    return FC_OK;
+    return m->keys && m->vals ? FC_OK : FC_ERR;
 }
 
 static void imap_free(struct imap *m)
@@ -266,14 +272,13 @@ static uint32_t strtab_intern(struct strtab *t, const char *s, size_t len, int *
         if (nk)
             t->key = nk;
         free(t->slot);
-        t->slot = calloc(2 * cap, sizeof *t->slot);
+        t->slot = empty_slots(2 * cap);
         if (!nn || !nk || !t->slot) {
             *err = 1;
             return NONE;
         }
         t->cap = cap;
         t->mask = 2 * cap - 1;
-        memset(t->slot, 0xff, 2 * cap * sizeof *t->slot);
         for (uint32_t i = 0; i < t->n; i++) {
             for (h = str_hash(t->key[i]) & t->mask; t->slot[h] != NONE; h = (h + 1) & t->mask)
                 ;
@@ -711,8 +716,7 @@ static int build_rows(struct rec_model *m, const struct rec_dataset *d)
             m->row_off[imap_get(&m->umap, d->events[i].user) + 1]++;
         else
             m->n_skipped++;
-    for (size_t u = 0; u < m->n_users; u++)
-        m->row_off[u + 1] += m->row_off[u];
+    rec_csr_offsets(m->row_off, m->n_users);
     total = m->row_off[m->n_users];
     raw = malloc((total + 1) * sizeof *raw);
     if (!raw)
@@ -822,8 +826,7 @@ static int build_neighbors(struct rec_model *m)
     /* transpose: users of each item, with the interaction value */
     for (size_t x = 0; x < total; x++)
         col_off[m->rows[x].item + 1]++;
-    for (size_t i = 0; i < ni; i++)
-        col_off[i + 1] += col_off[i];
+    rec_csr_offsets(col_off, ni);
     for (size_t u = 0; u < nu; u++) {
         double wu = user_weight(m, u);
         for (size_t x = m->row_off[u]; x < m->row_off[u + 1]; x++) {
@@ -964,8 +967,7 @@ static int build_adjacency(const struct imap *umap, size_t nu, const struct rec_
         off[a + 1]++;
         off[b + 1]++;
     }
-    for (size_t u = 0; u < nu; u++)
-        off[u + 1] += off[u];
+    rec_csr_offsets(off, nu);
     for (size_t i = 0; i < ne; i++) {
         uint32_t a = imap_get(umap, e[i].a), b = imap_get(umap, e[i].b);
         if (a == b)
@@ -1102,15 +1104,12 @@ struct cset {
 static int cset_init(struct cset *s, size_t cap)
 {
     size_t slots = pow2_at_least(2 * cap + 1);
-    s->slot = malloc(slots * sizeof *s->slot);
+    s->slot = empty_slots(slots);
     s->c = malloc((cap + 1) * sizeof *s->c);
     s->mask = slots - 1;
     s->n = 0;
     s->cap = cap;
-    if (!s->slot || !s->c)
-        return FC_ERR;
-    memset(s->slot, 0xff, slots * sizeof *s->slot);
-    return FC_OK;
+    return s->slot && s->c ? FC_OK : FC_ERR;
 }
 
 static void cset_free(struct cset *s)

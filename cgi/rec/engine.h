@@ -142,6 +142,9 @@ int rec_demo_friends(const struct rec_dataset *d, int min_common, struct rec_edg
 /* Where x is or would go in the ascending array a[n]: the first index whose value is not
  * below x (n when every value is). */
 size_t rec_lower_bound(const int64_t *a, size_t n, int64_t x);
+/* Turns the row sizes of a compressed-rows index, counted into off[1..n], into where each row
+ * starts: off[r] is the first index of row r and off[n] the total (off[0] stays 0). */
+void rec_csr_offsets(size_t *off, size_t n);
 /* Sorts each row r < n of the lists v[off[r]..off[r+1]) and drops the repeats within it,
  * moving the rows down so that they stay contiguous; off is updated (off[n] the new total). */
 void rec_csr_sort_unique(size_t *off, uint32_t *v, size_t n);

@@ -32,6 +32,13 @@ static void usage(FILE *f)
           f);
 }
 
+/* The usage on stderr; the exit status of a usage error, 2. */
+static int usage_error(void)
+{
+    usage(stderr);
+    return 2;
+}
+
 /* ---- the datasets ------------------------------------------------------------------------- */
 
 static const char INTERACTIONS_SCHEMA[] =
@@ -319,14 +326,11 @@ static int cmd_export(HDF *cfg, int argc, char **argv)
         } else if (strcmp(argv[i], "--views") == 0) {
             views = 1;
         } else {
-            usage(stderr);
-            return 2;
+            return usage_error();
         }
     }
-    if (!dir) {
-        usage(stderr);
-        return 2;
-    }
+    if (!dir)
+        return usage_error();
     if (mkdir(dir, 0755) && errno != EEXIST) {
         fprintf(stderr, "forkcast: personalize: cannot create %s: %s\n", dir, strerror(errno));
         return 1;
@@ -364,12 +368,9 @@ static int cmd_resend(HDF *cfg, int argc, char **argv)
     long limit = 1000;
     int n = 0, again = 0, before = 0, rc = 1;
 
-    for (int i = 1; i < argc; i++) {
-        if (!fc_cliopt_long(argc, argv, &i, "--limit", 1, 100000, &limit)) {
-            usage(stderr);
-            return 2;
-        }
-    }
+    for (int i = 1; i < argc; i++)
+        if (!fc_cliopt_long(argc, argv, &i, "--limit", 1, 100000, &limit))
+            return usage_error();
     if (fc_store_open(cfg, &s)) {
         fprintf(stderr, "forkcast: personalize: cannot open the store\n");
         return 1;
@@ -428,14 +429,11 @@ static int cmd_recommend(HDF *cfg, int argc, char **argv)
         } else if (!name && argv[i][0] != '-') {
             name = argv[i];
         } else {
-            usage(stderr);
-            return 2;
+            return usage_error();
         }
     }
-    if (!name) {
-        usage(stderr);
-        return 2;
-    }
+    if (!name)
+        return usage_error();
     u = calloc(1, sizeof *u);
     if (!u || fc_store_open(cfg, &s)) {
         fprintf(stderr, "forkcast: personalize: cannot open the store\n");
@@ -476,10 +474,8 @@ static const char *const valued[] = {"--out", "--upload", "--limit", "-n", NULL}
 int fc_personalize_cli(HDF *cfg, int argc, char **argv)
 {
     fc_cliopt_hoist(argc, argv, valued);
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
+    if (argc < 2)
+        return usage_error();
     if (strcmp(argv[1], "export") == 0)
         return cmd_export(cfg, argc - 1, argv + 1);
     if (strcmp(argv[1], "resend") == 0)
@@ -490,6 +486,5 @@ int fc_personalize_cli(HDF *cfg, int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    usage(stderr);
-    return 2;
+    return usage_error();
 }

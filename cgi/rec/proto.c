@@ -193,8 +193,7 @@ static int split_users(const uint32_t *ru, const uint32_t *ri, const uint8_t *rs
         if (!mask || mask[r])
             off[ru[r] + 1]++;
     }
-    for (size_t u = 0; u < nu; u++)
-        off[u + 1] += off[u];
+    rec_csr_offsets(off, nu);
     for (size_t r = 0; r < nr; r++)
         if (!mask || mask[r])
             by[off[ru[r]] + fill[ru[r]]++] = (uint32_t)r;
@@ -300,10 +299,8 @@ static int split_init(const struct env *e, const uint8_t *role, struct split *s)
         else if (role[r] == 2 && e->rs[r] >= e->o->relevant)
             s->toff[e->ru[r] + 1]++;
     }
-    for (size_t u = 0; u < e->nu; u++) {
-        s->off[u + 1] += s->off[u];
-        s->toff[u + 1] += s->toff[u];
-    }
+    rec_csr_offsets(s->off, e->nu);
+    rec_csr_offsets(s->toff, e->nu);
     for (size_t r = 0; r < e->nr; r++) {
         uint32_t u = e->ru[r];
         if (role[r] == 1) {
@@ -333,6 +330,18 @@ out:
     return rc;
 }
 
+/* t's ratings: the training ratings of split s (t->ratings malloc'ed). FC_OK or FC_ERR. */
+static int training_ratings(const struct env *e, const struct split *s, struct rec_dataset *t)
+{
+    t->ratings = malloc((e->nr + 1) * sizeof *t->ratings);
+    if (!t->ratings)
+        return FC_ERR;
+    for (size_t r = 0; r < e->nr; r++)
+        if (s->role[r] == 1)
+            t->ratings[t->n_ratings++] = e->d->ratings[r];
+    return FC_OK;
+}
+
 /* Demo friendships from the training ratings (computed once per split, for the engine). */
 static int split_friends(const struct env *e, struct split *s)
 {
@@ -340,12 +349,8 @@ static int split_friends(const struct env *e, struct split *s)
     int rc = FC_ERR;
     if (s->has_friends || e->o->demo_friends <= 0)
         return FC_OK;
-    t.ratings = malloc((e->nr + 1) * sizeof *t.ratings);
-    if (!t.ratings)
+    if (training_ratings(e, s, &t))
         return FC_ERR;
-    for (size_t r = 0; r < e->nr; r++)
-        if (s->role[r] == 1)
-            t.ratings[t.n_ratings++] = e->d->ratings[r];
     if (rec_demo_friends(&t, e->o->demo_friends, &s->friends, &s->n_friends) == FC_OK) {
         s->has_friends = 1;
         rc = FC_OK;
@@ -469,12 +474,8 @@ static int fit_engine(const struct env *e, struct split *s, int side, const stru
 {
     struct rec_dataset t = {0};
     int rc = FC_ERR;
-    t.ratings = malloc((e->nr + 1) * sizeof *t.ratings);
-    if (!t.ratings)
+    if (training_ratings(e, s, &t))
         return FC_ERR;
-    for (size_t r = 0; r < e->nr; r++)
-        if (s->role[r] == 1)
-            t.ratings[t.n_ratings++] = e->d->ratings[r];
     if (side) {
         t.items = e->d->items;
         t.n_items = e->d->n_items;

@@ -53,8 +53,7 @@ static int groups_make(struct groups *g, size_t ngroups, const uint32_t *group, 
         for (size_t k = 0; k < per; k++)
             if (group[m * per + k] != UINT32_MAX)
                 g->off[group[m * per + k] + 1]++;
-    for (size_t c = 0; c < ngroups; c++)
-        g->off[c + 1] += g->off[c];
+    rec_csr_offsets(g->off, ngroups);
     g->member = malloc((g->off[ngroups] + 1) * sizeof *g->member);
     g->cdf = malloc((g->off[ngroups] + 1) * sizeof *g->cdf);
     if (!g->member || !g->cdf)
@@ -78,24 +77,6 @@ fail:
     return FC_ERR;
 }
 
-/* A member of group c drawn by weight; UINT32_MAX when the group is empty. */
-static uint32_t groups_draw(const struct groups *g, size_t c, uint64_t *rng)
-{
-    size_t lo = g->off[c], hi = g->off[c + 1];
-    double u;
-    if (lo == hi)
-        return UINT32_MAX;
-    u = rec_rand_unit(rng) * g->cdf[hi - 1];
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (g->cdf[mid] <= u)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return g->member[lo < g->off[c + 1] ? lo : g->off[c + 1] - 1];
-}
-
 static double normal(uint64_t *rng)
 {
     double u = rec_rand_unit(rng), v = rec_rand_unit(rng);
@@ -107,7 +88,8 @@ static double pareto(uint64_t *rng, double xm, double alpha)
     return xm / pow(1.0 - rec_rand_unit(rng), 1.0 / alpha);
 }
 
-static size_t zipf_index(uint64_t *rng, const double *cdf, size_t n)
+/* An index in [0, n) drawn by the weights whose running sums are cdf[0..n) (n > 0). */
+static size_t cdf_draw(uint64_t *rng, const double *cdf, size_t n)
 {
     double u = rec_rand_unit(rng) * cdf[n - 1];
     size_t lo = 0, hi = n;
@@ -121,12 +103,21 @@ static size_t zipf_index(uint64_t *rng, const double *cdf, size_t n)
     return lo < n ? lo : n - 1;
 }
 
+/* A member of group c drawn by weight; UINT32_MAX when the group is empty. */
+static uint32_t groups_draw(const struct groups *g, size_t c, uint64_t *rng)
+{
+    size_t lo = g->off[c], hi = g->off[c + 1];
+    if (lo == hi)
+        return UINT32_MAX;
+    return g->member[lo + cdf_draw(rng, g->cdf + lo, hi - lo)];
+}
+
 /* Fills out[0..m) with k <= m cuisines drawn from the Zipf law qcdf (of NQ); a repeat, and every
  * slot past k, is UINT32_MAX. */
 static void pick_cuisines(uint64_t *rng, const double *qcdf, size_t k, uint32_t *out, size_t m)
 {
     for (size_t x = 0; x < m; x++) {
-        uint32_t q = x < k ? (uint32_t)zipf_index(rng, qcdf, NQ) : UINT32_MAX;
+        uint32_t q = x < k ? (uint32_t)cdf_draw(rng, qcdf, NQ) : UINT32_MAX;
         for (size_t y = 0; y < x; y++)
             if (out[y] == q)
                 q = UINT32_MAX;
@@ -198,7 +189,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
         size_t k = 1 + (rec_rand(&rng) % 3 == 0) + (rec_rand(&rng) % 6 == 0);
         ipop[i] = 1.0 / pow((double)(rank[i] + 1), 0.8);
         gcdf[i] = (i ? gcdf[i - 1] : 0) + ipop[i];
-        icity[i] = (uint32_t)zipf_index(&rng, city_cdf, nc);
+        icity[i] = (uint32_t)cdf_draw(&rng, city_cdf, nc);
         iprice[i] = (uint8_t)(rec_rand(&rng) % 3);
         quality[i] = 3.4 + 0.7 * normal(&rng);
         pick_cuisines(&rng, qcdf, k, icui + 3 * i, 3);
@@ -209,7 +200,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
     /* users: city, 1-4 cuisines, activity and friend target from Pareto laws */
     for (size_t u = 0; u < nu; u++) {
         size_t k = 1 + rec_rand(&rng) % 4;
-        ucity[u] = (uint32_t)zipf_index(&rng, city_cdf, nc);
+        ucity[u] = (uint32_t)cdf_draw(&rng, city_cdf, nc);
         pick_cuisines(&rng, qcdf, k, ucui + 4 * u, 4);
         act[u] = pareto(&rng, 1.0, 2.2);
         asum += act[u];
@@ -261,7 +252,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
                 else if (p < 0.8 && q != UINT32_MAX)
                     it = groups_draw(&by_cui, q, &rng);
                 else
-                    it = (uint32_t)zipf_index(&rng, gcdf, ni);
+                    it = (uint32_t)cdf_draw(&rng, gcdf, ni);
                 if (it != UINT32_MAX && mark[it] == u + 1)
                     it = UINT32_MAX;
             }
@@ -304,7 +295,7 @@ int rec_synth_write(const struct rec_synth_opts *o, const char *dir, FILE *repor
             size_t draws = (size_t)(deg[u] / 2 + rec_rand_unit(&rng));
             for (size_t k = 0; k < draws; k++) {
                 uint32_t v = rec_rand_unit(&rng) < 0.7 ? groups_draw(&friends_city, ucity[u], &rng)
-                                                       : (uint32_t)zipf_index(&rng, ucdf, nu);
+                                                       : (uint32_t)cdf_draw(&rng, ucdf, nu);
                 if (v == UINT32_MAX || v == u)
                     continue;
                 if (nedges == ecap) {

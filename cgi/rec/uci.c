@@ -78,6 +78,61 @@ static int load_cuisines(const char *dir, const char *file, struct thing *t, siz
     return FC_OK;
 }
 
+/* Where a UCI table keeps what the CSV files need of a thing, a restaurant or a user (field
+ * numbers; -1: not there, the city then from the latitude and longitude, fields 1 and 2). */
+struct layout {
+    const char *file;     /* the table */
+    const char *cuisines; /* its (id, cuisine) rows */
+    size_t cuisines_max;  /* bytes of a thing's cuisine list */
+    int min_fields, city, price, name;
+};
+
+static const struct layout RESTAURANTS = {
+    .file = "geoplaces2.csv",
+    .cuisines = "chefmozcuisine.csv",
+    .cuisines_max = 256,
+    .min_fields = 17,
+    .city = 6,
+    .price = 15,
+    .name = 4,
+};
+
+static const struct layout USERS = {
+    .file = "userprofile.csv",
+    .cuisines = "usercuisine.csv",
+    .cuisines_max = 1024,
+    .min_fields = 18,
+    .city = -1,
+    .price = 17,
+    .name = -1,
+};
+
+/* Reads the things of the table l into t[0..MAX_ROWS) (*n of them, rows without an id
+ * skipped), then their cuisines. FC_OK, or FC_ERR when a file cannot be read. */
+static int load_things(const char *dir, const struct layout *l, struct thing *t, size_t *n)
+{
+    struct fc_uci_csv c = {0};
+
+    if (fc_uci_csv_open(&c, dir, l->file))
+        return FC_ERR;
+    while (fc_uci_csv_next(&c) && *n < MAX_ROWS) {
+        struct thing *x = &t[*n];
+        if (c.n < l->min_fields || !c.field[0][0])
+            continue;
+        fc_strlcpy(x->id, c.field[0], sizeof x->id);
+        fc_strlcpy(
+            x->city,
+            fc_uci_city(l->city >= 0 ? c.field[l->city] : "", atof(c.field[1]), atof(c.field[2])),
+            sizeof x->city);
+        fc_strlcpy(x->price, c.field[l->price], sizeof x->price);
+        if (l->name >= 0)
+            clean_text(x->name, sizeof x->name, c.field[l->name]);
+        (*n)++;
+    }
+    fc_uci_csv_close(&c);
+    return load_cuisines(dir, l->cuisines, t, *n, l->cuisines_max);
+}
+
 int rec_uci_convert(const char *dir, const char *outdir, int min_common, int stars, FILE *report)
 {
     struct fc_uci_csv c = {0};
@@ -91,37 +146,7 @@ int rec_uci_convert(const char *dir, const char *outdir, int min_common, int sta
 
     if (!items || !users || rec_ids_new(&uids) || rec_ids_new(&iids))
         goto out;
-    /* restaurants */
-    if (fc_uci_csv_open(&c, dir, "geoplaces2.csv"))
-        goto out;
-    while (fc_uci_csv_next(&c) && ni < MAX_ROWS) {
-        struct thing *t = &items[ni];
-        if (c.n < 17 || !c.field[0][0])
-            continue;
-        fc_strlcpy(t->id, c.field[0], sizeof t->id);
-        fc_strlcpy(t->city, fc_uci_city(c.field[6], atof(c.field[1]), atof(c.field[2])),
-                   sizeof t->city);
-        fc_strlcpy(t->price, c.field[15], sizeof t->price);
-        clean_text(t->name, sizeof t->name, c.field[4]);
-        ni++;
-    }
-    fc_uci_csv_close(&c);
-    if (load_cuisines(dir, "chefmozcuisine.csv", items, ni, 256))
-        goto out;
-    /* users */
-    if (fc_uci_csv_open(&c, dir, "userprofile.csv"))
-        goto out;
-    while (fc_uci_csv_next(&c) && nu < MAX_ROWS) {
-        struct thing *t = &users[nu];
-        if (c.n < 18 || !c.field[0][0])
-            continue;
-        fc_strlcpy(t->id, c.field[0], sizeof t->id);
-        fc_strlcpy(t->city, fc_uci_city("", atof(c.field[1]), atof(c.field[2])), sizeof t->city);
-        fc_strlcpy(t->price, c.field[17], sizeof t->price);
-        nu++;
-    }
-    fc_uci_csv_close(&c);
-    if (load_cuisines(dir, "usercuisine.csv", users, nu, 1024))
+    if (load_things(dir, &RESTAURANTS, items, &ni) || load_things(dir, &USERS, users, &nu))
         goto out;
     /* ratings */
     if (fc_uci_csv_open(&c, dir, "rating_final.csv"))

@@ -27,6 +27,7 @@ enum {
     Q_USER_SET_FLAGS,
     Q_SESS_INSERT,
     Q_SESS_GET,
+    Q_SESS_USER_GET,
     Q_SESS_TOUCH,
     Q_SESS_DELETE,
     Q_FAIL_INSERT,
@@ -162,6 +163,10 @@ static const char *const SQL[Q__COUNT] = {
     [Q_SESS_INSERT] = "INSERT INTO sessions (token_hash, user_id, created_at, last_seen) "
                       "VALUES (?,?,?,?)",
     [Q_SESS_GET] = "SELECT user_id, created_at, last_seen FROM sessions WHERE token_hash = ?",
+    /* the session's columns renamed so that USER_COLS's names are the user's alone */
+    [Q_SESS_USER_GET] = "SELECT " USER_COLS ", s_user, s_created, s_seen FROM (SELECT user_id AS "
+                        "s_user, created_at AS s_created, last_seen AS s_seen FROM sessions WHERE "
+                        "token_hash = ?) LEFT JOIN users ON users.id = s_user",
     [Q_SESS_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
     [Q_SESS_DELETE] = "DELETE FROM sessions WHERE token_hash = ?",
     [Q_FAIL_INSERT] = "INSERT INTO login_failures (key, at) VALUES (?,?)",
@@ -603,6 +608,33 @@ static int s_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
         *last_seen = sqlite3_column_int64(st, 2);
         r = FC_OK;
     } else if (rc != SQLITE_DONE) {
+        note_fault(s);
+        r = FC_ERR;
+    }
+    sqlite3_reset(st);
+    return r;
+}
+
+/* The session and its user in one statement (one read transaction, not two): the columns
+ * after the user's are the session's owner, creation and last use; the user's are NULL when
+ * the owner is gone. */
+static int s_session_user_get(struct fc_store *s, const char *hash, int64_t user_id,
+                              int64_t *created, int64_t *last_seen, struct fc_user *u)
+{
+    sqlite3_stmt *st = QB(s, Q_SESS_USER_GET, "s", hash);
+    int ncols = (int)FC_ARRAY_LEN(user_cols), rc, r = FC_NOTFOUND;
+    memset(u, 0, sizeof *u);
+    if (!st)
+        return FC_ERR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_int64(st, ncols) == user_id) {
+            *created = sqlite3_column_int64(st, ncols + 1);
+            *last_seen = sqlite3_column_int64(st, ncols + 2);
+            r = sqlite3_column_type(st, 0) == SQLITE_NULL ? FC_OK : row_user(st, u);
+        }
+    } else if (rc != SQLITE_DONE) {
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
         note_fault(s);
         r = FC_ERR;
     }
@@ -1421,7 +1453,7 @@ static const struct fc_store_ops sqlite_ops = {
     .avatar_set = fc_sqlite_avatar_set,
     .save_note_set = fc_sqlite_save_note_set,
     .save_notes_of_user = fc_sqlite_save_notes_of_user,
-    .session_user_get = fc_sqlite_session_user_get,
+    .session_user_get = s_session_user_get,
     .rest_view_get = fc_sqlite_rest_view_get,
     .content_version = fc_sqlite_content_version,
     .reviews_by_user_seen = fc_sqlite_reviews_by_user_seen,

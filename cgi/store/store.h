@@ -669,8 +669,8 @@ struct fc_store_ops {
      * user_id: *created, *last_seen and *u (u->id 0 when the user is gone); FC_NOTFOUND when
      * there is no such session or it belongs to someone else (a cookie naming another user
      * authenticates no one); FC_ERR. DynamoDB: one BatchGetItem of both items
-     * (store/dynamodb_sessionuser.c); SQLite: session_get and user_get
-     * (store/sqlite_sessionuser.c). */
+     * (store/dynamodb_sessionuser.c); SQLite: one SELECT of the session LEFT JOIN its user
+     * (store/sqlite.c). */
     int (*session_user_get)(struct fc_store *s, const char *hash, int64_t user_id, int64_t *created,
                             int64_t *last_seen, struct fc_user *u);
     /* The restaurant page's reads for viewer (0: a visitor, the restaurant alone): restaurant
@@ -851,10 +851,6 @@ int fc_sqlite_save_note_set(struct fc_store *s, int64_t user_id, int64_t restaur
                             const char *note);
 int fc_sqlite_save_notes_of_user(struct fc_store *s, int64_t user_id, struct fc_save_note *out,
                                  int max, int *n);
-
-/* The SQLite backend's session with its user (store/sqlite_sessionuser.c). */
-int fc_sqlite_session_user_get(struct fc_store *s, const char *hash, int64_t user_id,
-                               int64_t *created, int64_t *last_seen, struct fc_user *u);
 
 /* The SQLite backend's restaurant page reads (store/sqlite_restview.c). */
 int fc_sqlite_rest_view_get(struct fc_store *s, int64_t rid, int64_t viewer,

@@ -5,6 +5,7 @@
 #include "core/map.h"
 #include "core/util.h"
 #include "svc/content.h"
+#include "svc/views.h"
 #include "svc/visual.h"
 
 #include <stdio.h>
@@ -169,20 +170,29 @@ static void view_after(struct fc_app *app, void *arg)
     const struct pending_view *v = arg;
     if (app->store->ops->event_add(app->store, v->user_id, v->restaurant_id, "view", 1, v->at))
         fprintf(stderr, "forkcast: [%s] could not log a view\n", v->request_id);
+    else
+        fc_views_note(app->views, v->user_id, v->restaurant_id, v->at);
 }
 
-/* The interaction log of a logged-in view of restaurant id, after the answer. */
+/* The interaction log of a logged-in view of restaurant id, after the answer. The rule: a view
+ * of a place the viewer viewed within Rec.ViewRepeatSeconds (30 minutes), as far as this
+ * process logged it (svc/views.c), is a repeat and is not logged again: the recommender counts
+ * a viewer's views of one place once anyway (a flag, store/sqlite_rec.c), so a reload or a
+ * return to the page adds nothing for it but a write per request. */
 static void log_view(const struct fc_svc *sv, int64_t id)
 {
-    struct pending_view *v = calloc(1, sizeof *v);
-    if (!v) {
+    struct pending_view *v;
+    int64_t now = fc_now();
+    if (fc_views_repeat(sv->app->views, fc_svc_actor_id(sv), id, now))
+        return;
+    if (!(v = calloc(1, sizeof *v))) {
         fprintf(stderr, "forkcast: [%s] could not log a view (no memory)\n",
                 sv->request_id ? sv->request_id : "-");
         return;
     }
     v->user_id = fc_svc_actor_id(sv);
     v->restaurant_id = id;
-    v->at = fc_now();
+    v->at = now;
     fc_strlcpy(v->request_id, sv->request_id ? sv->request_id : "-", sizeof v->request_id);
     fc_svc_defer(sv, view_after, v);
 }

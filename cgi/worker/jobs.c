@@ -76,6 +76,14 @@ void fc_job_types(char *out, size_t n)
         add_type(out, n, registered[i]->type);
 }
 
+int fc_job_store_keeps(const struct fc_store *s, const char *who)
+{
+    if (s->ops->job_enqueue && s->ops->job_claim)
+        return 1;
+    fprintf(stderr, "forkcast: %sthe %s store keeps no jobs\n", who, s->ops->name);
+    return 0;
+}
+
 int fc_job_enqueue(struct fc_store *s, const char *type, json_object *payload,
                    const char *dedupe_key, int64_t delay_ms, int64_t *id)
 {
@@ -88,10 +96,8 @@ int fc_job_enqueue(struct fc_store *s, const char *type, json_object *payload,
         *id = 0;
     if (!t)
         return FC_EINVAL;
-    if (!s->ops->job_enqueue) {
-        fprintf(stderr, "forkcast: the %s store keeps no jobs\n", s->ops->name);
+    if (!fc_job_store_keeps(s, ""))
         return FC_ERR;
-    }
     j = calloc(1, sizeof *j);
     if (!j)
         return FC_ERR;

@@ -23,6 +23,10 @@
 int fc_job_enqueue(struct fc_store *s, const char *type, json_object *payload,
                    const char *dedupe_key, int64_t delay_ms, int64_t *id);
 
+/* 1 when store s keeps jobs (it can queue and claim them); else 0, said on stderr as
+ * "forkcast: <who>the <name> store keeps no jobs" (who: "" or a prefix such as "worker: "). */
+int fc_job_store_keeps(const struct fc_store *s, const char *who);
+
 /* Milliseconds since the epoch (the jobs' clock). */
 int64_t fc_job_now_ms(void);
 

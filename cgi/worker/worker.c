@@ -71,10 +71,8 @@ int fc_worker_new(HDF *cfg, struct fc_store *s, const struct fc_worker_opts *o,
     char all[1024], *save = NULL, *t;
 
     *out = NULL;
-    if (!s->ops->job_claim) {
-        fprintf(stderr, "forkcast: worker: the %s store keeps no jobs\n", s->ops->name);
+    if (!fc_job_store_keeps(s, "worker: "))
         return FC_ERR;
-    }
     w = calloc(1, sizeof *w);
     if (!w)
         return FC_ERR;

@@ -128,13 +128,15 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class Dynalite:
-    def __init__(self, log=None):
+    def __init__(self, log=None, path=None):
+        """path: a LevelDB folder to keep the tables in (it may hold tables already: a copy of
+        a prepared one); None: in memory."""
         self.port = free_port()
         self.backend_url = "http://127.0.0.1:%d" % self.port
         self.logf = open(log or os.devnull, "w")
         self.proc = subprocess.Popen(
             [BIN, "--host", "127.0.0.1", "--port", str(self.port), "--createTableMs", "20",
-             "--deleteTableMs", "20", "--updateTableMs", "20"],
+             "--deleteTableMs", "20", "--updateTableMs", "20"] + (["--path", path] if path else []),
             stdout=self.logf, stderr=subprocess.STDOUT, cwd=ROOT)
         deadline = time.time() + 30
         while True:

@@ -98,9 +98,8 @@ class Server:
             self.env.update(self.dynalite.env("forkcast"))
             self.env["FORKCAST_STORE_BACKEND"] = "dynamodb"
         elif self.store == "dynamodb":
-            from dynalite import Dynalite
-            self.dynalite = Dynalite(log=os.path.join(self.dir, "dynalite.log"))
-            self.env.update(self.dynalite.env("forkcast"))
+            # started below, once the test's env is known: the demo table may come from the
+            # run's cache (_demo_dynalite)
             self.env["FORKCAST_STORE_BACKEND"] = "dynamodb"
         if self.auth == "cognito":
             self._start_cognito()
@@ -110,14 +109,27 @@ class Server:
         LIVE.append(self)
         if self.shared_dynalite:
             pass
-        elif self.dynalite:
+        elif self.store == "dynamodb":
+            from dynalite import Dynalite
+            direct = os.environ.get("FORKCAST_TEST_DYNAMODB_IMPORT") == "direct"
+            cached = demo and not direct and self._demo_dynalite()
+            self.dynalite = Dynalite(log=os.path.join(self.dir, "dynalite.log"), path=cached)
+            # the test's own env still wins over the dynalite's (a fault proxy, a table name)
+            self.env.update(self.dynalite.env("forkcast"))
+            self.env.update(env or {})
             try:
-                self.run_cli("dynamodb", "create-tables")
-                if demo and os.environ.get("FORKCAST_TEST_DYNAMODB_IMPORT") == "direct":
+                if demo and not direct:
+                    self._demo_db()  # the SQLite file too (t/lib/sqlite_mirror.py, copies)
+                if cached:
+                    pass
+                elif demo and direct:
+                    self.run_cli("dynamodb", "create-tables")
                     self.run_cli("import-uci")
                 elif demo:
-                    self._demo_db()
+                    self.run_cli("dynamodb", "create-tables")
                     self.run_cli("dynamodb", "copy", "--from", "sqlite", "--to", "dynamodb")
+                else:
+                    self.run_cli("dynamodb", "create-tables")
             except Exception:
                 self.dynalite.stop()
                 raise
@@ -180,6 +192,43 @@ class Server:
                 os.rename(path, db)
                 shutil.rmtree(tmp, ignore_errors=True)
         shutil.copyfile(db, full["FORKCAST_STORE_SQLITE_PATH"])
+
+    def _demo_dynalite(self):
+        """The demo table (create-tables + `dynamodb copy` of the demo database) as a dynalite
+        LevelDB folder: t/run builds it once per run in FORKCAST_TEST_CACHE, keyed as the demo
+        database plus the Store.DynamoDB settings, and each server starts its dynalite on a
+        copy in its own folder (returned). None without the cache or with a wrapper (the
+        server's CLI then fills an in-memory dynalite itself, as valgrind.t checks)."""
+        from dynalite import Dynalite
+        cache = os.environ.get("FORKCAST_TEST_CACHE")
+        if not cache or self.wrapper:
+            return None
+        h = hashlib.sha256(demo_key(self.cli, self.env).encode())
+        for k in sorted(self.env):
+            if k.startswith("FORKCAST_STORE_DYNAMODB_"):
+                h.update(("%s=%s\0" % (k, self.env[k])).encode())
+        key = h.hexdigest()[:16]
+        src = os.path.join(cache, "dynalite-%s" % key)
+        with open(os.path.join(cache, "dynalite-%s.lock" % key), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # one test builds it, the others wait and copy
+            if not os.path.isdir(src):
+                tmp = tempfile.mkdtemp(prefix="dynalite-", dir=cache)
+                db = os.path.join(tmp, "db")
+                saved = self.env
+                with Dynalite(log=os.path.join(tmp, "dynalite.log"), path=db) as d:
+                    self.env = dict(saved, **d.env("forkcast"))
+                    self.env["FORKCAST_STORE_SQLITE_PATH"] = os.path.join(tmp, "forkcast.db")
+                    try:
+                        self._demo_db()
+                        self.run_cli("dynamodb", "create-tables")
+                        self.run_cli("dynamodb", "copy", "--from", "sqlite", "--to", "dynamodb")
+                    finally:
+                        self.env = saved
+                os.rename(db, src)
+                shutil.rmtree(tmp, ignore_errors=True)
+        dst = os.path.join(self.dir, "dynalite-db")
+        shutil.copytree(src, dst)
+        return dst
 
     def _start_cognito(self):
         from cognito import CognitoLocal

@@ -45,7 +45,7 @@ static long wr(void *ctx, const char *b, size_t n)
 /* Sends one request; returns the raw response (caller frees). */
 static char *req(const char *method, const char *uri, const char *cookie, const char *body)
 {
-    char e_method[32], e_uri[512], e_cookie[512], e_len[64], *q;
+    char e_method[32], e_uri[2048], e_cookie[512], e_len[64], *q;
     char e_qs[512] = "QUERY_STRING=";
     char *env[] = {e_method,
                    e_uri,
@@ -240,6 +240,31 @@ static void test_session_rules(void **state)
     assert_string_equal(x, y);
 }
 
+/* fc_csrf_token (through the process's memo) gives fc_csrf_compute's token every time: for
+ * another key, for bindings that share a slot in turn, for the empty binding. */
+static void test_csrf_memo(void **state)
+{
+    static const char *bindings[] = {"abc", "abd", "", "0123456789abcdef0123456789abcdef"};
+    unsigned char k1[32] = {1}, k2[32] = {2};
+    char want[65], got[65], name[16];
+    (void)state;
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < sizeof bindings / sizeof *bindings; i++)
+            for (int k = 0; k < 2; k++) {
+                fc_csrf_compute(k ? k2 : k1, bindings[i], want);
+                fc_csrf_token(k ? k2 : k1, bindings[i], got);
+                assert_string_equal(got, want);
+            }
+    /* more bindings than slots, twice over: every answer still the HMAC's */
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 300; i++) {
+            snprintf(name, sizeof name, "s%d", i);
+            fc_csrf_compute(k1, name, want);
+            fc_csrf_token(k1, name, got);
+            assert_string_equal(got, want);
+        }
+}
+
 static void test_duplicate_and_bad_signup(void **state)
 {
     (void)state;
@@ -371,6 +396,51 @@ static void test_work_after_the_answer(void **state)
     free(out.data);
 }
 
+/* The last line of the access log into out. */
+static void last_log_line(char *out, size_t n)
+{
+    char path[128], line[4096];
+    FILE *f;
+    snprintf(path, sizeof path, "%s/access.log", dir);
+    assert_non_null(f = fopen(path, "r"));
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f))
+        snprintf(out, n, "%s", line);
+    fclose(f);
+}
+
+/* One line per request: "TIME ID user=N METHOD PATH STATUS MSms", a long path whole. */
+static void test_access_log(void **state)
+{
+    char line[4096], uri[1300], want[1400];
+    const char *p;
+    (void)state;
+    free(req("GET", "/healthz", NULL, NULL));
+    last_log_line(line, sizeof line);
+    /* 2026-12-07T22:56:25Z d11ec4d9cb819029 user=0 GET /healthz 200 0.4ms */
+    assert_int_equal(strlen(line) > 21 && line[4] == '-' && line[10] == 'T' && line[19] == 'Z' &&
+                         line[20] == ' ',
+                     1);
+    p = line + 21;
+    assert_int_equal(strspn(p, "0123456789abcdef"), 16);
+    p += 16;
+    assert_int_equal(strncmp(p, " user=0 GET /healthz 200 ", 25), 0);
+    p += 25;
+    assert_true(strspn(p, "0123456789") >= 1);
+    p += strspn(p, "0123456789");
+    assert_true(p[0] == '.' && p[1] >= '0' && p[1] <= '9');
+    assert_string_equal(p + 2, "ms\n");
+    /* a path longer than the line's buffer */
+    strcpy(uri, "/");
+    memset(uri + 1, 'x', 1200);
+    uri[1201] = '\0';
+    free(req("GET", uri, NULL, NULL));
+    last_log_line(line, sizeof line);
+    snprintf(want, sizeof want, " user=0 GET %s 404 ", uri);
+    assert_non_null(strstr(line, want));
+    assert_non_null(strstr(line, "ms\n"));
+}
+
 /* fc_set_int writes the decimal text of every long long, the extremes included. */
 static void test_set_int(void **state)
 {
@@ -402,10 +472,12 @@ int main(void)
         cmocka_unit_test(test_signup_profile_escape_logout),
         cmocka_unit_test(test_other_profile_edit_forbidden),
         cmocka_unit_test(test_session_rules),
+        cmocka_unit_test(test_csrf_memo),
         cmocka_unit_test(test_duplicate_and_bad_signup),
         cmocka_unit_test(test_templates_kept_and_reloaded),
         cmocka_unit_test(test_work_after_the_answer),
         cmocka_unit_test(test_set_int),
+        cmocka_unit_test(test_access_log),
     };
     return cmocka_run_group_tests_name("app", tests, setup, teardown);
 }

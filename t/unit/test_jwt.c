@@ -1,5 +1,6 @@
-/* Unit tests: RS256 JWT verification (auth/jwt.c) with keys made here: claims, alg confusion,
- * wrong keys, tampering, time checks with leeway, and the JWKS cache's re-fetch and its cap. */
+/* Unit tests: RS256 JWT verification (auth/jwt.c) with fixed test keys (jwt_test_keys.h): claims,
+ * alg confusion, wrong keys, tampering, time checks with leeway, and the JWKS cache's re-fetch and
+ * its cap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 
 #include "auth/jwt.h"
 #include "core/util.h"
+#include "jwt_test_keys.h"
 
 #define ISS    "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_TEST"
 #define CLIENT "client123"
@@ -619,15 +621,34 @@ static void test_b64url(void **state)
         free(e);
     }
     assert_int_equal(fc_jwt_b64url_decode("+/==", 4, &out, &n), FC_EINVAL);
+    /* a NUL or a byte past ASCII (\301) is no digit either */
+    assert_int_equal(fc_jwt_b64url_decode("YQ\0A", 4, &out, &n), FC_EINVAL);
+    assert_int_equal(fc_jwt_b64url_decode("YQ\301A", 4, &out, &n), FC_EINVAL);
+    /* every digit, its value its place: 0..63 in order are the bytes 00 10 83 ... f3 df bf */
+    {
+        static const char digits[] =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        assert_int_equal(fc_jwt_b64url_decode(digits, 64, &out, &n), FC_OK);
+        assert_int_equal(n, 48);
+        assert_memory_equal(out, "\x00\x10\x83", 3);
+        assert_memory_equal(out + 45, "\xf3\xdf\xbf", 3);
+        e = fc_jwt_b64url_encode(out, n);
+        assert_string_equal(e, digits);
+        free(e);
+        free(out);
+    }
     assert_int_equal(fc_jwt_b64url_decode("abcde", 5, &out, &n), FC_EINVAL);
     assert_int_equal(fc_jwt_b64url_decode("YQ==", 4, &out, &n), FC_OK);
     assert_string_equal((char *)out, "a");
     free(out);
 }
 
-static EVP_PKEY *rsa(unsigned bits)
+/* One of jwt_test_keys.h's keys. */
+static EVP_PKEY *rsa(const char *pem)
 {
-    EVP_PKEY *k = EVP_RSA_gen(bits);
+    BIO *b = BIO_new_mem_buf(pem, -1);
+    EVP_PKEY *k = b ? PEM_read_bio_PrivateKey(b, NULL, NULL, NULL) : NULL;
+    BIO_free(b);
     assert_non_null(k);
     return k;
 }
@@ -648,9 +669,9 @@ int main(void)
         cmocka_unit_test(test_b64url),
     };
     int rc;
-    key1 = rsa(2048);
-    key2 = rsa(2048);
-    key_small = rsa(1024);
+    key1 = rsa(JWT_TEST_KEY1);
+    key2 = rsa(JWT_TEST_KEY2);
+    key_small = rsa(JWT_TEST_KEY_SMALL);
     rc = cmocka_run_group_tests_name("jwt", tests, NULL, NULL);
     EVP_PKEY_free(key1);
     EVP_PKEY_free(key2);

@@ -140,6 +140,49 @@ static void test_over_cap_never_kept(void **state)
     fc_pagecache_free(pc);
 }
 
+/* A borrowed page stays readable (ASan: not freed) while it is lent, whatever happens to the
+ * cache meanwhile, and is freed on the give-back (LeakSanitizer: not leaked). */
+static void test_borrow_outlives_drop(void **state)
+{
+    char body[1000];
+    struct fc_pagecache *pc = fc_pagecache_new(2500);
+    struct fc_pagecache_page p, a, b, out;
+    struct fc_pagecache_stamp s2 = S1;
+    struct fc_pagecache_loan *la, *lb, *lc, *none;
+    (void)state;
+    memset(body, 'a', sizeof body);
+    p = page_of(body, sizeof body);
+    has(pc, "-", &S1);
+    fc_pagecache_put(pc, "a", 1, &S1, &p);
+    assert_int_equal(fc_pagecache_borrow(pc, "nope", 4, &S1, &out, &none), 0);
+    assert_null(none);
+    fc_pagecache_give_back(none); /* a no-op */
+    assert_int_equal(fc_pagecache_borrow(pc, "a", 1, &S1, &a, &la), 1);
+    assert_non_null(la);
+    assert_int_equal(a.body_len, 1000);
+    /* evicted while lent (two more pages do not fit beside it) */
+    memset(body, 'b', sizeof body);
+    fc_pagecache_put(pc, "b", 1, &S1, &p);
+    fc_pagecache_put(pc, "c", 1, &S1, &p);
+    assert_int_equal(has(pc, "a", &S1), 0);
+    assert_true(a.body[0] == 'a' && a.body[999] == 'a');
+    /* flushed by a new stamp while lent, twice over */
+    assert_int_equal(fc_pagecache_borrow(pc, "c", 1, &S1, &b, &lb), 1);
+    assert_int_equal(fc_pagecache_borrow(pc, "c", 1, &S1, &out, &lc), 1);
+    s2.version++;
+    assert_int_equal(has(pc, "c", &s2), 0);
+    fc_pagecache_give_back(lc);
+    assert_true(b.body[0] == 'b' && b.body[999] == 'b'); /* one loan still out */
+    fc_pagecache_give_back(la);
+    /* the cache freed while lent: the page is freed on the give-back */
+    fc_pagecache_put(pc, "d", 1, &s2, &p);
+    assert_int_equal(fc_pagecache_borrow(pc, "d", 1, &s2, &out, &lc), 1);
+    fc_pagecache_free(pc);
+    assert_true(out.body[0] == 'b' && out.body_len == 1000);
+    fc_pagecache_give_back(lc);
+    fc_pagecache_give_back(lb);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_stamp_drops_all),
         cmocka_unit_test(test_cap_lru),
         cmocka_unit_test(test_over_cap_never_kept),
+        cmocka_unit_test(test_borrow_outlives_drop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
