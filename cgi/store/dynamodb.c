@@ -780,6 +780,18 @@ void dynamo_rest_pk(char out[32], int64_t id)
     snprintf(out, 32, "RST#%" PRId64, id);
 }
 
+int dynamo_put(struct fc_dynamo *d, json_object *item, const char *condition)
+{
+    json_object *req = dynamo_req(d);
+    int rc;
+    json_object_object_add(req, "Item", item);
+    if (condition)
+        dynamo_expr(req, "ConditionExpression", condition);
+    rc = dynamo_call(d, "PutItem", req, NULL);
+    json_object_put(req);
+    return rc;
+}
+
 int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
                json_object **item)
 {
@@ -817,8 +829,7 @@ static const struct dynamo_field user_fields[] = {
 
 int dynamo_item_user(json_object *it, struct fc_user *u)
 {
-    memset(u, 0, sizeof *u);
-    dynamo_fields_get(it, u, user_fields, FC_ARRAY_LEN(user_fields));
+    dynamo_record_get(it, u, sizeof *u, user_fields, FC_ARRAY_LEN(user_fields));
     dynamo_copy_s(it, "visibility", u->visibility, sizeof u->visibility);
     u->saves_private = dynamo_get_n(it, "saves_private") != 0;
     if (fc_user_set_bio(u, dynamo_get_s(it, "bio")) ||
@@ -864,6 +875,14 @@ void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_f
     }
 }
 
+json_object *dynamo_item_of(const char *pk, const char *sk, const char *type, const void *rec,
+                            const struct dynamo_field *f, size_t n)
+{
+    json_object *it = dynamo_item_new(pk, sk, type);
+    dynamo_fields_set(it, rec, f, n);
+    return it;
+}
+
 void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -884,14 +903,20 @@ void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *
     }
 }
 
+void dynamo_record_get(json_object *item, void *rec, size_t size, const struct dynamo_field *f,
+                       size_t n)
+{
+    memset(rec, 0, size);
+    dynamo_fields_get(item, rec, f, n);
+}
+
 int dynamo_get_fields(struct fc_dynamo *d, const char *pk, const char *sk,
                       const struct dynamo_field *f, size_t nf, void *rec, size_t size)
 {
     json_object *it;
     int rc = dynamo_get(d, pk, sk, NULL, &it);
     if (rc == FC_OK) {
-        memset(rec, 0, size);
-        dynamo_fields_get(it, rec, f, nf);
+        dynamo_record_get(it, rec, size, f, nf);
     }
     json_object_put(it);
     return rc;
@@ -908,8 +933,7 @@ static int rows_each(void *ctx, json_object *it)
 {
     struct rows_ctx *c = ctx;
     char *rec = c->out + (size_t)c->n++ * c->elem;
-    memset(rec, 0, c->elem);
-    dynamo_fields_get(it, rec, c->f, c->nf);
+    dynamo_record_get(it, rec, c->elem, c->f, c->nf);
     return c->n >= c->max ? 1 : 0;
 }
 
@@ -928,8 +952,7 @@ json_object *dynamo_user_item(const struct fc_user *u)
     json_object *it;
     char pk[32], sk2[600];
     dynamo_user_pk(pk, u->id);
-    it = dynamo_item_new(pk, "PROFILE", "user");
-    dynamo_fields_set(it, u, user_fields, FC_ARRAY_LEN(user_fields));
+    it = dynamo_item_of(pk, "PROFILE", "user", u, user_fields, FC_ARRAY_LEN(user_fields));
     dynamo_set(it, "bio", dynamo_s(u->bio));
     dynamo_set(it, "cuisines", dynamo_s(u->cuisines));
     dynamo_set(it, "visibility", dynamo_s(u->visibility[0] ? u->visibility : "public"));
@@ -1156,12 +1179,34 @@ static int64_t session_ttl(struct fc_dynamo *d, int64_t created, int64_t last_se
     return a < b ? a : b;
 }
 
+void dynamo_session_pk(char out[160], const char *hash)
+{
+    snprintf(out, 160, "S#%s", hash);
+}
+
+int dynamo_session_get(struct fc_dynamo *d, const char *hash, const char *projection,
+                       json_object **item)
+{
+    char pk[160];
+    dynamo_session_pk(pk, hash);
+    return dynamo_get(d, pk, "SESSION", projection, item);
+}
+
+json_object *dynamo_session_req(struct fc_dynamo *d, const char *hash)
+{
+    json_object *req = dynamo_req(d);
+    char pk[160];
+    dynamo_session_pk(pk, hash);
+    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
+    return req;
+}
+
 json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
                                  int64_t created, int64_t last_seen)
 {
     json_object *it;
     char pk[160], g1[48];
-    snprintf(pk, sizeof pk, "S#%s", hash);
+    dynamo_session_pk(pk, hash);
     snprintf(g1, sizeof g1, "USESS#%" PRId64, uid);
     it = dynamo_item_new(pk, "SESSION", "session");
     dynamo_set(it, "user_id", dynamo_n(uid));
@@ -1179,7 +1224,7 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
                          unsigned char out[32])
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it = dynamo_item_new("SITE", "SECRET", "site_secret");
+    json_object *req, *it = dynamo_item_new("SITE", "SECRET", "site_secret");
     json_object *resp = NULL, *item;
     char hex[65];
     const char *v;
@@ -1187,10 +1232,7 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
 
     fc_hex(hex, candidate, 32);
     dynamo_set(it, "value", dynamo_s(hex));
-    json_object_object_add(req, "Item", it);
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
+    rc = dynamo_put(d, it, "attribute_not_exists(#pk)");
     OPENSSL_cleanse(hex, sizeof hex);
     if (rc != FC_OK && rc != DYNAMO_COND)
         return FC_ERR;
@@ -1211,12 +1253,8 @@ static int d_site_secret(struct fc_store *s, const unsigned char candidate[32],
 static int d_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    int rc;
-    json_object_object_add(req, "Item", dynamo_session_item(d, hash, uid, now, now));
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
+    int rc =
+        dynamo_put(d, dynamo_session_item(d, hash, uid, now, now), "attribute_not_exists(#pk)");
     return rc == DYNAMO_COND ? FC_EXISTS : rc;
 }
 
@@ -1224,10 +1262,7 @@ static int d_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
                          int64_t *last_seen)
 {
     json_object *it;
-    char pk[160];
-    int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    rc = dynamo_get(D(s), pk, "SESSION", "#user_id, #created_at, #last_seen", &it);
+    int rc = dynamo_session_get(D(s), hash, "#user_id, #created_at, #last_seen", &it);
     if (rc == FC_OK) {
         *uid = dynamo_get_n(it, "user_id");
         *created = dynamo_get_n(it, "created_at");
@@ -1240,14 +1275,11 @@ static int d_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
 static int d_session_touch(struct fc_store *s, const char *hash, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it;
-    char pk[160];
-    int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
+    json_object *req = NULL, *it;
     /* the TTL depends on the creation time: read it (a touch happens at most once a minute) */
-    rc = dynamo_get(d, pk, "SESSION", "#created_at", &it);
+    int rc = dynamo_session_get(d, hash, "#created_at", &it);
     if (rc == FC_OK) {
-        json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
+        req = dynamo_session_req(d, hash);
         dynamo_expr(req, "UpdateExpression", "SET #last_seen = :now, #ttl = :ttl");
         dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
         dynamo_val(req, ":now", dynamo_n(now));
@@ -1262,12 +1294,8 @@ static int d_session_touch(struct fc_store *s, const char *hash, int64_t now)
 static int d_session_delete(struct fc_store *s, const char *hash)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    char pk[160];
-    int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
-    rc = dynamo_call(d, "DeleteItem", req, NULL);
+    json_object *req = dynamo_session_req(d, hash);
+    int rc = dynamo_call(d, "DeleteItem", req, NULL);
     json_object_put(req);
     return rc;
 }
@@ -1291,13 +1319,7 @@ json_object *dynamo_failure_item(const char *key, int64_t now)
 
 static int d_fail_record(struct fc_store *s, const char *key, int64_t now)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    int rc;
-    json_object_object_add(req, "Item", dynamo_failure_item(key, now));
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    return rc;
+    return dynamo_put(D(s), dynamo_failure_item(key, now), NULL);
 }
 
 static int d_fail_count(struct fc_store *s, const char *key, int64_t since, int *count)
@@ -1327,6 +1349,12 @@ static int d_fail_clear(struct fc_store *s, const char *key)
 
 /* ---- restaurants ----------------------------------------------------------------------------- */
 
+/* dynamo_get_s for fc_restaurant_set_texts. */
+static const char *item_text(void *it, const char *name)
+{
+    return dynamo_get_s(it, name);
+}
+
 int dynamo_item_rest(json_object *it, struct fc_restaurant *r)
 {
     int64_t count = dynamo_get_n(it, "review_count");
@@ -1343,12 +1371,7 @@ int dynamo_item_rest(json_object *it, struct fc_restaurant *r)
     dynamo_copy_s(it, "smoking", r->smoking, sizeof r->smoking);
     r->review_count = (int)count;
     r->avg_stars = count > 0 ? (double)dynamo_get_n(it, "stars_sum") / (double)count : 0.0;
-    if (fc_restaurant_set_name(r, dynamo_get_s(it, "name")) ||
-        fc_restaurant_set_address(r, dynamo_get_s(it, "address")) ||
-        fc_restaurant_set_city(r, dynamo_get_s(it, "city")) ||
-        fc_restaurant_set_cuisines(r, dynamo_get_s(it, "cuisines")) ||
-        fc_restaurant_set_hours(r, dynamo_get_s(it, "hours")) ||
-        fc_restaurant_set_url(r, dynamo_get_s(it, "url"))) {
+    if (fc_restaurant_set_texts(r, item_text, it)) {
         fc_restaurant_clear(r);
         return FC_ERR;
     }

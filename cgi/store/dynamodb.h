@@ -99,6 +99,9 @@ int dynamo_call(struct fc_dynamo *d, const char *op, json_object *req, json_obje
  * caller puts it), FC_NOTFOUND or FC_ERR. */
 int dynamo_get(struct fc_dynamo *d, const char *pk, const char *sk, const char *projection,
                json_object **item);
+/* PutItem of item (taken), under condition when not NULL (DYNAMO_COND when it does not
+ * hold): dynamo_call's result. */
+int dynamo_put(struct fc_dynamo *d, json_object *item, const char *condition);
 
 /* Appends a TransactWriteItems action (kind "Put", "Update", "Delete" or "ConditionCheck") to
  * the array items (borrowed) and returns its body (TableName set; borrowed from items) to fill
@@ -214,8 +217,14 @@ struct dynamo_field {
     }
 /* Sets item[f.name] from rec for each of the n fields (borrows item). */
 void dynamo_fields_set(json_object *item, const void *rec, const struct dynamo_field *f, size_t n);
+/* A new item (dynamo_item_new) with the n fields of rec set. */
+json_object *dynamo_item_of(const char *pk, const char *sk, const char *type, const void *rec,
+                            const struct dynamo_field *f, size_t n);
 /* Reads each of the n fields of rec from item (borrowed): "" / 0 when absent. */
 void dynamo_fields_get(json_object *item, void *rec, const struct dynamo_field *f, size_t n);
+/* rec (size bytes) zeroed, then its n fields read from item as dynamo_fields_get does. */
+void dynamo_record_get(json_object *item, void *rec, size_t size, const struct dynamo_field *f,
+                       size_t n);
 /* Runs req (op "Query" or "Scan"; freed here) into out: at most max items of elem bytes, each
  * zeroed and read by the nf fields f; *n the items read. FC_OK (also for max <= 0, without a
  * call) or an error, *n 0. */
@@ -264,6 +273,13 @@ json_object *dynamo_rel_item(int64_t user, const char *kind, int64_t other, int6
 /* An interaction (sort key type#time#suffix, suffix unique). */
 json_object *dynamo_event_item(int64_t uid, int64_t rid, const char *type, double value, int64_t at,
                                const char *suffix);
+/* A session's partition key, S#<hash> (its sort key: SESSION); the session item of hash (the
+ * attributes of projection), as dynamo_get reads it; a request (dynamo_req) with the session
+ * item's Key, for UpdateItem or DeleteItem. */
+void dynamo_session_pk(char out[160], const char *hash);
+int dynamo_session_get(struct fc_dynamo *d, const char *hash, const char *projection,
+                       json_object **item);
+json_object *dynamo_session_req(struct fc_dynamo *d, const char *hash);
 json_object *dynamo_session_item(struct fc_dynamo *d, const char *hash, int64_t uid,
                                  int64_t created, int64_t last_seen);
 json_object *dynamo_failure_item(const char *key, int64_t at);

@@ -42,17 +42,15 @@ int dynamo_avatar_get(struct fc_store *s, int64_t user_id, char *key, size_t n)
 int dynamo_avatar_set(struct fc_store *s, int64_t user_id, const char *key, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
+    json_object *req;
     char pk[32];
     int rc;
     dynamo_user_pk(pk, user_id);
-    if (*key) {
-        json_object_object_add(req, "Item", dynamo_avatar_item(user_id, key, now));
-        rc = dynamo_call(d, "PutItem", req, NULL);
-    } else {
-        json_object_object_add(req, "Key", dynamo_key(pk, "AVATAR"));
-        rc = dynamo_call(d, "DeleteItem", req, NULL);
-    }
+    if (*key)
+        return dynamo_put(d, dynamo_avatar_item(user_id, key, now), NULL);
+    req = dynamo_req(d);
+    json_object_object_add(req, "Key", dynamo_key(pk, "AVATAR"));
+    rc = dynamo_call(d, "DeleteItem", req, NULL);
     json_object_put(req);
     return rc;
 }

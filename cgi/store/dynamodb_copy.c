@@ -55,6 +55,26 @@ static void row_n(json_object *row, const char *col, int64_t v)
     json_object_object_add(row, col, json_object_new_int64(v));
 }
 
+/* The item's attributes of the n names into row under the same names: strings (kind 's') or
+ * numbers ('n'). */
+static void row_copy(json_object *row, json_object *it, char kind, const char *const *names,
+                     size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (kind == 's')
+            row_s(row, names[i], dynamo_get_s(it, names[i]));
+        else
+            row_n(row, names[i], dynamo_get_n(it, names[i]));
+    }
+}
+
+/* The item's string attribute col into row, SQL NULL when empty (a unique key it may lack). */
+static void row_s_null(json_object *row, json_object *it, const char *col)
+{
+    const char *v = dynamo_get_s(it, col);
+    json_object_object_add(row, col, *v ? json_object_new_string(v) : NULL);
+}
+
 /* ---- export ---------------------------------------------------------------------------------- */
 
 struct exp_ctx {
@@ -80,21 +100,12 @@ static int user_row(struct exp_ctx *c, json_object *it)
     json_object *row = json_object_new_object();
     static const char *const text[] = {"username", "email",    "pw_hash", "display_name", "bio",
                                        "city",     "cuisines", "price",   "visibility"};
+    static const char *const num[] = {"is_admin", "disabled", "created_at", "saves_private"};
     row_n(row, "id", dynamo_get_n(it, "id"));
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
-    if (*dynamo_get_s(it, "ext_id"))
-        row_s(row, "ext_id", dynamo_get_s(it, "ext_id"));
-    else
-        json_object_object_add(row, "ext_id", NULL);
-    if (*dynamo_get_s(it, "auth_id"))
-        row_s(row, "auth_id", dynamo_get_s(it, "auth_id"));
-    else
-        json_object_object_add(row, "auth_id", NULL);
-    row_n(row, "is_admin", dynamo_get_n(it, "is_admin"));
-    row_n(row, "disabled", dynamo_get_n(it, "disabled"));
-    row_n(row, "created_at", dynamo_get_n(it, "created_at"));
-    row_n(row, "saves_private", dynamo_get_n(it, "saves_private"));
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
+    row_s_null(row, it, "ext_id");
+    row_s_null(row, it, "auth_id");
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
     return out(c, "users", row);
 }
 
@@ -105,12 +116,8 @@ static int rest_row(struct exp_ctx *c, json_object *it)
                                        "country", "price",   "cuisines", "hours",
                                        "alcohol", "smoking", "url"};
     row_n(row, "id", dynamo_get_n(it, "id"));
-    if (*dynamo_get_s(it, "ext_id"))
-        row_s(row, "ext_id", dynamo_get_s(it, "ext_id"));
-    else
-        json_object_object_add(row, "ext_id", NULL);
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
+    row_s_null(row, it, "ext_id");
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
     if (dynamo_has(it, "lat") && dynamo_has(it, "lon")) {
         json_object_object_add(row, "lat", json_object_new_double(dynamo_get_d(it, "lat")));
         json_object_object_add(row, "lon", json_object_new_double(dynamo_get_d(it, "lon")));
@@ -136,11 +143,9 @@ static int review_row(struct exp_ctx *c, json_object *it)
     json_object *row = json_object_new_object();
     static const char *const num[] = {"id",    "user_id",    "restaurant_id",
                                       "stars", "created_at", "updated_at"};
-    for (size_t i = 0; i < FC_ARRAY_LEN(num); i++)
-        row_n(row, num[i], dynamo_get_n(it, num[i]));
-    row_s(row, "body", dynamo_get_s(it, "body"));
-    row_s(row, "photo", dynamo_get_s(it, "photo"));
-    row_s(row, "visited", dynamo_get_s(it, "visited"));
+    static const char *const text[] = {"body", "photo", "visited"};
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
     return out(c, "reviews", row);
 }
 
@@ -205,14 +210,9 @@ static int job_row(struct exp_ctx *c, json_object *it)
                                       "runs",       "run_at_ms",  "lease_until_ms",
                                       "created_at", "updated_at", "finished_at"};
     row_s(row, "type", dynamo_get_s(it, "job_type"));
-    if (*dynamo_get_s(it, "dedupe_key"))
-        row_s(row, "dedupe_key", dynamo_get_s(it, "dedupe_key"));
-    else
-        json_object_object_add(row, "dedupe_key", NULL);
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
-    for (size_t i = 0; i < FC_ARRAY_LEN(num); i++)
-        row_n(row, num[i], dynamo_get_n(it, num[i]));
+    row_s_null(row, it, "dedupe_key");
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
     return out(c, "jobs", row);
 }
 
@@ -223,10 +223,8 @@ static int instance_row(struct exp_ctx *c, json_object *it)
                                        "state",       "public_ip",    "private_ip", "subnet_id",
                                        "launch_time", "client_token", "status",     "message"};
     static const char *const num[] = {"launched_by", "created_at", "updated_at"};
-    for (size_t i = 0; i < FC_ARRAY_LEN(text); i++)
-        row_s(row, text[i], dynamo_get_s(it, text[i]));
-    for (size_t i = 0; i < FC_ARRAY_LEN(num); i++)
-        row_n(row, num[i], dynamo_get_n(it, num[i]));
+    row_copy(row, it, 's', text, FC_ARRAY_LEN(text));
+    row_copy(row, it, 'n', num, FC_ARRAY_LEN(num));
     return out(c, "ec2_instances", row);
 }
 
@@ -448,6 +446,12 @@ static int import_users(struct dynamo_import *im, json_object *row)
     return FC_OK;
 }
 
+/* rs for fc_restaurant_set_texts. */
+static const char *row_text(void *row, const char *col)
+{
+    return rs(row, col);
+}
+
 static int import_restaurants(struct dynamo_import *im, json_object *row)
 {
     struct fc_restaurant *r = calloc(1, sizeof *r);
@@ -455,11 +459,7 @@ static int import_restaurants(struct dynamo_import *im, json_object *row)
         return FC_ERR;
     r->id = rn(row, "id");
     fc_strlcpy(r->ext_id, rs(row, "ext_id"), sizeof r->ext_id);
-    if (fc_restaurant_set_name(r, rs(row, "name")) ||
-        fc_restaurant_set_address(r, rs(row, "address")) ||
-        fc_restaurant_set_city(r, rs(row, "city")) ||
-        fc_restaurant_set_cuisines(r, rs(row, "cuisines")) ||
-        fc_restaurant_set_hours(r, rs(row, "hours")) || fc_restaurant_set_url(r, rs(row, "url"))) {
+    if (fc_restaurant_set_texts(r, row_text, row)) {
         fc_restaurant_clear(r);
         free(r);
         return FC_ERR;
@@ -810,20 +810,10 @@ static int import_end(struct fc_dynamo *d, struct dynamo_import *im)
     if (rc == FC_OK)
         rc = dynamo_talk_import_end(d, &im->talk);
     for (size_t i = 0; i < im->nt && rc == FC_OK; i++) {
-        json_object *req = dynamo_req(d);
-        char pk[160];
-        snprintf(pk, sizeof pk, "S#%s", im->t[i].hash);
-        json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
-        dynamo_expr(req, "UpdateExpression",
-                    "SET #sealed = :s, #access_exp = :e, #tokens_updated_at = :u");
-        dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
-        dynamo_val(req, ":s", dynamo_s(im->t[i].sealed));
-        dynamo_val(req, ":e", dynamo_n(im->t[i].exp));
-        dynamo_val(req, ":u", dynamo_n(im->t[i].upd));
-        rc = dynamo_call(d, "UpdateItem", req, NULL);
-        if (rc == DYNAMO_COND)
+        rc = dynamo_session_tokens_put(&d->base, im->t[i].hash, im->t[i].sealed, im->t[i].exp,
+                                       im->t[i].upd);
+        if (rc == FC_NOTFOUND)
             rc = FC_OK; /* tokens of a session that was not copied */
-        json_object_put(req);
     }
     if (rc == FC_OK && ((im->max_user && dynamo_raise_id(d, "user", im->max_user)) ||
                         (im->max_rest && dynamo_raise_id(d, "restaurant", im->max_rest)) ||

@@ -63,8 +63,7 @@ static const struct dynamo_field job_fields[] = {
 
 static void item_job(json_object *it, struct fc_job *j)
 {
-    memset(j, 0, sizeof *j);
-    dynamo_fields_get(it, j, job_fields, FC_ARRAY_LEN(job_fields));
+    dynamo_record_get(it, j, sizeof *j, job_fields, FC_ARRAY_LEN(job_fields));
 }
 
 /* The job's item (exported for copies). */
@@ -73,8 +72,7 @@ json_object *dynamo_job_item(const struct fc_job *j)
     json_object *it;
     char pk[32], g[48];
     job_pk(pk, j->id);
-    it = dynamo_item_new(pk, "JOB", "job");
-    dynamo_fields_set(it, j, job_fields, FC_ARRAY_LEN(job_fields));
+    it = dynamo_item_of(pk, "JOB", "job", j, job_fields, FC_ARRAY_LEN(job_fields));
     if (!j->payload[0])
         dynamo_set(it, "payload", dynamo_s("{}"));
     if (!j->progress[0])
@@ -419,8 +417,7 @@ static const struct dynamo_field instance_fields[] = {
 
 static void item_instance(json_object *it, struct fc_instance *in)
 {
-    memset(in, 0, sizeof *in);
-    dynamo_fields_get(it, in, instance_fields, FC_ARRAY_LEN(instance_fields));
+    dynamo_record_get(it, in, sizeof *in, instance_fields, FC_ARRAY_LEN(instance_fields));
 }
 
 json_object *dynamo_instance_item(const struct fc_instance *in)
@@ -428,8 +425,8 @@ json_object *dynamo_instance_item(const struct fc_instance *in)
     json_object *it;
     char pk[64], g[96];
     snprintf(pk, sizeof pk, "EC2#%s", in->instance_id);
-    it = dynamo_item_new(pk, "INSTANCE", "instance");
-    dynamo_fields_set(it, in, instance_fields, FC_ARRAY_LEN(instance_fields));
+    it = dynamo_item_of(pk, "INSTANCE", "instance", in, instance_fields,
+                        FC_ARRAY_LEN(instance_fields));
     dynamo_set(it, "gsi1pk", dynamo_s("EC2LIST"));
     snprintf(g, sizeof g, DYNAMO_TIME_FMT "#%s",
              (long long)(in->created_at > 0 ? in->created_at : 0), in->instance_id);
@@ -571,32 +568,21 @@ static const struct dynamo_field event_fields[] = {
 
 json_object *dynamo_instance_event_item(const struct fc_instance_event *e)
 {
-    json_object *it;
     char pk[64], sk[64];
     snprintf(pk, sizeof pk, "EC2#%s", e->instance_id);
     snprintf(sk, sizeof sk, "EV#%015lld#" DYNAMO_ID_FMT, (long long)(e->at_ms > 0 ? e->at_ms : 0),
              (long long)e->id);
-    it = dynamo_item_new(pk, sk, "instance-event");
-    dynamo_fields_set(it, e, event_fields, FC_ARRAY_LEN(event_fields));
-    return it;
+    return dynamo_item_of(pk, sk, "instance-event", e, event_fields, FC_ARRAY_LEN(event_fields));
 }
 
 int dynamo_instance_event_add(struct fc_store *s, struct fc_instance_event *e)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req;
-    int64_t id;
     int rc;
     if (!e->instance_id[0])
         return FC_EINVAL;
-    if ((rc = dynamo_next_id(d, "ec2event", &id)))
+    if ((rc = dynamo_next_id(D(s), "ec2event", &e->id)))
         return rc;
-    e->id = id;
-    req = dynamo_req(d);
-    json_object_object_add(req, "Item", dynamo_instance_event_item(e));
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    return rc;
+    return dynamo_put(D(s), dynamo_instance_event_item(e), NULL);
 }
 
 int dynamo_instance_events(struct fc_store *s, const char *instance_id,
@@ -627,11 +613,8 @@ int dynamo_session_tokens_put(struct fc_store *s, const char *hash, const char *
                               int64_t access_exp, int64_t now)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
-    char pk[160];
+    json_object *req = dynamo_session_req(d, hash);
     int rc;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    json_object_object_add(req, "Key", dynamo_key(pk, "SESSION"));
     dynamo_expr(req, "UpdateExpression",
                 "SET #sealed = :s, #access_exp = :e, #tokens_updated_at = :now");
     dynamo_expr(req, "ConditionExpression", "attribute_exists(#pk)");
@@ -647,11 +630,9 @@ int dynamo_session_tokens_get(struct fc_store *s, const char *hash, char **seale
                               int64_t *access_exp, int64_t *updated_at)
 {
     json_object *it;
-    char pk[160];
     int rc;
     *sealed = NULL;
-    snprintf(pk, sizeof pk, "S#%s", hash);
-    rc = dynamo_get(D(s), pk, "SESSION", "#sealed, #access_exp, #tokens_updated_at", &it);
+    rc = dynamo_session_get(D(s), hash, "#sealed, #access_exp, #tokens_updated_at", &it);
     if (rc == FC_OK) {
         if (!dynamo_has(it, "sealed"))
             rc = FC_NOTFOUND;

@@ -13,8 +13,7 @@ static struct fc_dynamo *D(struct fc_store *s)
 
 int dynamo_reset_create(struct fc_store *s, const char *hash, int64_t user_id, int64_t expires)
 {
-    struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d), *it;
+    json_object *it;
     char pk[160];
     int rc;
 
@@ -23,10 +22,7 @@ int dynamo_reset_create(struct fc_store *s, const char *hash, int64_t user_id, i
     dynamo_set(it, "user_id", dynamo_n(user_id));
     dynamo_set(it, "expires_at", dynamo_n(expires));
     dynamo_set(it, "ttl", dynamo_n(expires)); /* DynamoDB deletes it some time after */
-    json_object_object_add(req, "Item", it);
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
+    rc = dynamo_put(D(s), it, "attribute_not_exists(#pk)");
     return rc == DYNAMO_COND ? FC_EXISTS : rc;
 }
 

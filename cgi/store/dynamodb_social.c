@@ -379,6 +379,25 @@ json_object *dynamo_pointer_item(int64_t id, int64_t uid, int64_t rid)
     return it;
 }
 
+/* A user's review item (upk, sk) and their profile, in one BatchGetItem: *found for the caller
+ * to put, *old and *prof in it (NULL when absent). */
+static int review_and_profile(struct fc_dynamo *d, const char *upk, const char *sk,
+                              json_object **found, json_object **old, json_object **prof)
+{
+    struct dynamo_keys k;
+    int rc;
+    dynamo_keys_init(&k);
+    dynamo_keys_add(&k, upk, sk);
+    dynamo_keys_add(&k, upk, "PROFILE");
+    rc = dynamo_batch_get(d, &k, NULL, found);
+    dynamo_keys_free(&k);
+    if (rc)
+        return rc;
+    *old = dynamo_found(*found, upk, sk);
+    *prof = dynamo_found(*found, upk, "PROFILE");
+    return FC_OK;
+}
+
 int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
 {
     struct fc_dynamo *d = D(s);
@@ -388,18 +407,10 @@ int dynamo_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
     dynamo_user_pk(upk, r->user_id);
     review_sk(sk, r->restaurant_id);
     for (int tries = 0; tries < 3; tries++) {
-        struct dynamo_keys k;
         json_object *found = NULL, *old, *prof, *items, *a;
         struct fc_review nr, ov;
-        dynamo_keys_init(&k);
-        dynamo_keys_add(&k, upk, sk);
-        dynamo_keys_add(&k, upk, "PROFILE");
-        rc = dynamo_batch_get(d, &k, NULL, &found);
-        dynamo_keys_free(&k);
-        if (rc)
+        if ((rc = review_and_profile(d, upk, sk, &found, &old, &prof)))
             return rc;
-        old = dynamo_found(found, upk, sk);
-        prof = dynamo_found(found, upk, "PROFILE");
         if (!prof || (old && !overwrite)) {
             json_object_put(found);
             return FC_EXISTS; /* no such user (a foreign key in SQL), or already reviewed */
@@ -513,7 +524,6 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     int64_t uid, rid;
     int rc = review_where(d, id, &uid, &rid);
     char upk[32], sk[32], ppk[32];
-    struct dynamo_keys k;
     json_object *found = NULL, *old, *prof, *items, *a;
     struct fc_review ov;
 
@@ -522,15 +532,8 @@ int dynamo_review_delete(struct fc_store *s, int64_t id)
     dynamo_user_pk(upk, uid);
     review_sk(sk, rid);
     snprintf(ppk, sizeof ppk, "RV#%" PRId64, id);
-    dynamo_keys_init(&k);
-    dynamo_keys_add(&k, upk, sk);
-    dynamo_keys_add(&k, upk, "PROFILE");
-    rc = dynamo_batch_get(d, &k, NULL, &found);
-    dynamo_keys_free(&k);
-    if (rc)
+    if ((rc = review_and_profile(d, upk, sk, &found, &old, &prof)))
         return rc;
-    old = dynamo_found(found, upk, sk);
-    prof = dynamo_found(found, upk, "PROFILE");
     items = json_object_new_array();
     if (old) {
         rc = dynamo_item_review(old, &ov);
@@ -609,14 +612,8 @@ static int cand_add(struct rev_list *l, json_object *it, int by_friend)
     for (size_t i = 0; i < l->n; i++)
         if (l->c[i].id == id)
             return FC_OK;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 32;
-        struct cand *nc = realloc(l->c, cap * sizeof *nc);
-        if (!nc)
-            return FC_ERR;
-        l->c = nc;
-        l->cap = cap;
-    }
+    if (fc_grow(&l->c, &l->cap, l->n + 1, sizeof *l->c, 32))
+        return FC_ERR;
     l->c[l->n].it = json_object_get(it);
     l->c[l->n].created = dynamo_get_n(it, "created_at");
     l->c[l->n].id = id;
@@ -859,6 +856,34 @@ int dynamo_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer
                                            NULL);
 }
 
+/* The viewer's friends' reviews of a restaurant (its review sort key sk), each read by its key in
+ * one BatchGetItem (the attributes of projection; NULL: all) and added to l. */
+static int friends_reviews_by_key(struct fc_dynamo *d, const struct viewer *v, const char *sk,
+                                  const char *projection, struct rev_list *l)
+{
+    struct dynamo_keys k;
+    json_object *more = NULL;
+    int rc;
+    dynamo_keys_init(&k);
+    for (long i = 0; i < v->friends.n; i++) {
+        char pk[32];
+        dynamo_user_pk(pk, v->friends.v[i]);
+        dynamo_keys_add(&k, pk, sk);
+    }
+    rc = dynamo_batch_get(d, &k, projection, &more);
+    dynamo_keys_free(&k);
+    if (rc)
+        return rc;
+    json_object_object_foreach(more, key, val)
+    {
+        (void)key;
+        if ((rc = cand_add(l, val, 1)))
+            break;
+    }
+    json_object_put(more);
+    return rc;
+}
+
 int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t viewer,
                                     json_object *context, struct fc_review_row *out, int max,
                                     int *n, int stars[5], int *stars_counted, int *friends_count,
@@ -913,26 +938,8 @@ int dynamo_reviews_of_restaurant_in(struct fc_dynamo *d, int64_t rid, int64_t vi
         sc.stars = NULL;
         if (stars_counted)
             *stars_counted = stars != NULL;
-    } else if (v.friends.n) {
-        json_object *more = NULL;
-        dynamo_keys_free(&k);
-        dynamo_keys_init(&k);
-        for (long i = 0; i < v.friends.n; i++) {
-            char pk[32];
-            dynamo_user_pk(pk, v.friends.v[i]);
-            dynamo_keys_add(&k, pk, sk);
-        }
-        if ((rc = dynamo_batch_get(d, &k, NULL, &more)))
-            goto out;
-        json_object_object_foreach(more, key, val)
-        {
-            (void)key;
-            if ((rc = cand_add(&friends, val, 1)))
-                break;
-        }
-        json_object_put(more);
-        if (rc)
-            goto out;
+    } else if (v.friends.n && (rc = friends_reviews_by_key(d, &v, sk, NULL, &friends))) {
+        goto out;
     }
     if ((rc = fetch_authors(d, found, &friends, 0, friends.n)))
         goto out;
@@ -1228,7 +1235,6 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
     struct viewer v;
     struct rev_list l = {0};
     struct rating_ctx c = {&v, &l};
-    struct dynamo_keys k;
     json_object *lek = NULL;
     char vpk[32], rpk[32], sk[32];
     int rc, pages = 0;
@@ -1236,7 +1242,6 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
     *count = 0;
     *avg = 0;
     memset(&v, 0, sizeof v);
-    dynamo_keys_init(&k);
     dynamo_user_pk(vpk, viewer);
     dynamo_rest_pk(rpk, rid);
     review_sk(sk, rid);
@@ -1249,24 +1254,8 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
                         v.friends.n)) {
         if ((rc = restaurant_reviews(d, rid, 0, &lek, &pages, rating_each, &c)))
             goto out;
-    } else {
-        json_object *more = NULL;
-        for (long i = 0; i < v.friends.n; i++) {
-            char pk[32];
-            dynamo_user_pk(pk, v.friends.v[i]);
-            dynamo_keys_add(&k, pk, sk);
-        }
-        if ((rc = dynamo_batch_get(d, &k, "#id, #stars, #user_id, #created_at", &more)))
-            goto out;
-        json_object_object_foreach(more, key, val)
-        {
-            (void)key;
-            if ((rc = cand_add(&l, val, 1)))
-                break;
-        }
-        json_object_put(more);
-        if (rc)
-            goto out;
+    } else if ((rc = friends_reviews_by_key(d, &v, sk, "#id, #stars, #user_id, #created_at", &l))) {
+        goto out;
     }
     /* disabled friends do not count */
     if ((rc = fetch_authors(d, found, &l, 0, l.n)))
@@ -1275,7 +1264,6 @@ int dynamo_friends_rating_from(struct fc_dynamo *d, int64_t viewer, int64_t rid,
 out:
     json_object_put(lek);
     rev_list_free(&l);
-    dynamo_keys_free(&k);
     viewer_free(&v);
     return rc;
 }
@@ -1488,8 +1476,7 @@ static const struct dynamo_field person_fields[] = {
 
 static void person_from(json_object *it, struct fc_person *p)
 {
-    memset(p, 0, sizeof *p);
-    dynamo_fields_get(it, p, person_fields, FC_ARRAY_LEN(person_fields));
+    dynamo_record_get(it, p, sizeof *p, person_fields, FC_ARRAY_LEN(person_fields));
 }
 
 /* Reads the profiles of ids (with order values, or NULL) into a malloc'ed array of people,
@@ -1797,7 +1784,7 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
 {
     struct fc_dynamo *d = D(s);
     struct dynamo_keys k;
-    json_object *found = NULL, *req = NULL, *prof;
+    json_object *found = NULL, *prof;
     char pk[32], sk[32], rpk[32];
     int64_t id;
     int rc;
@@ -1820,10 +1807,7 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
     }
     if ((rc = dynamo_next_id(d, "save", &id)))
         goto out;
-    req = dynamo_req(d);
-    json_object_object_add(req, "Item", dynamo_save_item(id, uid, rid, now));
-    dynamo_expr(req, "ConditionExpression", "attribute_not_exists(#pk)");
-    rc = dynamo_call(d, "PutItem", req, NULL);
+    rc = dynamo_put(d, dynamo_save_item(id, uid, rid, now), "attribute_not_exists(#pk)");
     if (rc == DYNAMO_COND) {
         rc = FC_OK;
         goto out;
@@ -1833,7 +1817,6 @@ int dynamo_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
     fanout(d, prof, FC_FEED_SAVE, id, now, uid, rid, 0, 0);
     dynamo_bump(d);
 out:
-    json_object_put(req);
     json_object_put(found);
     dynamo_keys_free(&k);
     return rc;
@@ -1976,7 +1959,6 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
                      int64_t at)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req = dynamo_req(d);
     struct timespec ts;
     char rnd[17], suffix[40];
     int rc;
@@ -1986,9 +1968,7 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
     snprintf(suffix, sizeof suffix, "%016llx%.4s",
              (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec, rnd);
     if (d->batch) { /* an import: the recommender's version is bumped once at its end */
-        json_object_object_add(req, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
-        rc = dynamo_call(d, "PutItem", req, NULL);
-        json_object_put(req);
+        rc = dynamo_put(d, dynamo_event_item(uid, rid, type, value, at, suffix), NULL);
         if (rc == FC_OK)
             dynamo_bump(d);
         return rc;
@@ -1996,7 +1976,6 @@ int dynamo_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *t
     /* the event and the recommender's version (dynamo_bump's ADD) in one call */
     {
         json_object *items = json_object_new_array(), *put, *up;
-        json_object_put(req);
         put = dynamo_tx_add(d, items, "Put");
         json_object_object_add(put, "Item", dynamo_event_item(uid, rid, type, value, at, suffix));
         up = dynamo_tx_add(d, items, "Update");
@@ -2160,14 +2139,8 @@ static int rec_each(void *ctx, json_object *it)
     struct rec_ctx *c = ctx;
     if (c->n >= c->max)
         return 1;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 64;
-        struct rec_entry *ne = realloc(c->e, cap * sizeof *ne);
-        if (!ne)
-            return FC_ERR;
-        c->e = ne;
-        c->cap = cap;
-    }
+    if (fc_grow(&c->e, &c->cap, c->n + 1, sizeof *c->e, 64))
+        return FC_ERR;
     c->e[c->n].rid = dynamo_get_n(it, "restaurant_id");
     c->e[c->n].uid = dynamo_get_n(it, "user_id");
     c->e[c->n].at = dynamo_get_n(it, "at");

@@ -163,15 +163,12 @@ static const struct dynamo_field comment_fields[] = {
 
 static json_object *comment_item(const struct fc_comment *c, const char *pk, const char *sk)
 {
-    json_object *it = dynamo_item_new(pk, sk, "comment");
-    dynamo_fields_set(it, c, comment_fields, FC_ARRAY_LEN(comment_fields));
-    return it;
+    return dynamo_item_of(pk, sk, "comment", c, comment_fields, FC_ARRAY_LEN(comment_fields));
 }
 
 static void item_comment(json_object *it, struct fc_comment *c)
 {
-    memset(c, 0, sizeof *c);
-    dynamo_fields_get(it, c, comment_fields, FC_ARRAY_LEN(comment_fields));
+    dynamo_record_get(it, c, sizeof *c, comment_fields, FC_ARRAY_LEN(comment_fields));
 }
 
 /* One transaction: the comment in its restaurant's thread, its id item (CM#id, for reads and
@@ -360,26 +357,20 @@ static const struct dynamo_field note_fields[] = {
 int dynamo_note_add(struct fc_store *s, struct fc_note *nt)
 {
     struct fc_dynamo *d = D(s);
-    json_object *req, *it;
+    json_object *it;
     char pk[32], sk[32];
     int rc;
     if ((rc = dynamo_next_id(d, "note", &nt->id)))
         return rc;
     note_pk(pk, nt->user_id);
     note_sk(sk, nt->id);
-    it = dynamo_item_new(pk, sk, "note");
-    dynamo_fields_set(it, nt, note_fields, FC_ARRAY_LEN(note_fields));
-    req = dynamo_req(d);
-    json_object_object_add(req, "Item", it);
-    rc = dynamo_call(d, "PutItem", req, NULL);
-    json_object_put(req);
-    return rc ? FC_ERR : FC_OK;
+    it = dynamo_item_of(pk, sk, "note", nt, note_fields, FC_ARRAY_LEN(note_fields));
+    return dynamo_put(d, it, NULL) ? FC_ERR : FC_OK;
 }
 
 static void item_note(json_object *it, struct fc_note *nt)
 {
-    memset(nt, 0, sizeof *nt);
-    dynamo_fields_get(it, nt, note_fields, FC_ARRAY_LEN(note_fields));
+    dynamo_record_get(it, nt, sizeof *nt, note_fields, FC_ARRAY_LEN(note_fields));
 }
 
 /* The notes of user with ids above after (newest first, at most max) into arr. */

@@ -8,6 +8,16 @@
 
 #define REQS (FC_REL_REQ_OUT | FC_REL_REQ_IN)
 
+/* An action that takes away a bit the relation must have, else refused (none): a request
+ * declined or cancelled, a friendship removed. */
+static enum fc_rules_refusal take(int rel, int bit, enum fc_rules_refusal none, int *after)
+{
+    if (!(rel & bit))
+        return none;
+    *after = rel & ~bit;
+    return FC_RULE_OK;
+}
+
 enum fc_rules_refusal fc_rules_friend(enum fc_rules_act act, int64_t viewer, int64_t other, int rel,
                                       int *after)
 {
@@ -33,23 +43,14 @@ enum fc_rules_refusal fc_rules_friend(enum fc_rules_act act, int64_t viewer, int
         *after = (rel | FC_REL_FRIEND) & ~REQS;
         return FC_RULE_OK;
     case FC_ACT_DECLINE:
-        if (!(rel & FC_REL_REQ_IN))
-            return FC_RULE_NO_REQUEST;
-        *after = rel & ~FC_REL_REQ_IN;
-        return FC_RULE_OK;
+        return take(rel, FC_REL_REQ_IN, FC_RULE_NO_REQUEST, after);
     case FC_ACT_CANCEL:
-        if (!(rel & FC_REL_REQ_OUT))
-            return FC_RULE_NO_REQUEST;
-        *after = rel & ~FC_REL_REQ_OUT;
-        return FC_RULE_OK;
+        return take(rel, FC_REL_REQ_OUT, FC_RULE_NO_REQUEST, after);
     case FC_ACT_WITHDRAW:
         return fc_rules_friend((rel & FC_REL_REQ_IN) ? FC_ACT_DECLINE : FC_ACT_CANCEL, viewer,
                                other, rel, after);
     case FC_ACT_REMOVE:
-        if (!(rel & FC_REL_FRIEND))
-            return FC_RULE_NOT_FRIENDS;
-        *after = rel & ~FC_REL_FRIEND;
-        return FC_RULE_OK;
+        return take(rel, FC_REL_FRIEND, FC_RULE_NOT_FRIENDS, after);
     case FC_ACT_BLOCK:
         *after = (rel | FC_REL_BLOCKED) & ~(FC_REL_FRIEND | REQS);
         return FC_RULE_OK;

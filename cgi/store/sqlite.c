@@ -7,8 +7,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,10 +391,28 @@ static sqlite3_stmt *Q(struct fc_store *s, int q)
     return ss->stmt[q];
 }
 
+/* The cached statement for q with its parameters bound to the arguments, one for each letter
+ * of types (fc_sqlite_bind's); NULL on a prepare error (logged). */
+static sqlite3_stmt *QB(struct fc_store *s, int q, const char *types, ...)
+{
+    sqlite3_stmt *st = Q(s, q);
+    va_list ap;
+    if (st) {
+        va_start(ap, types);
+        fc_sqlite_vbind(st, types, ap);
+        va_end(ap);
+    }
+    return st;
+}
+
+/* Steps a statement that returns nothing to read (st NULL: it could not be prepared) and
+ * resets it: FC_OK, FC_EXISTS (a constraint) or FC_ERR (logged). */
 static int step_done(struct fc_store *s, sqlite3_stmt *st)
 {
-    int rc = sqlite3_step(st);
-    int out = FC_OK;
+    int rc, out = FC_OK;
+    if (!st)
+        return FC_ERR;
+    rc = sqlite3_step(st);
     if (rc == SQLITE_CONSTRAINT)
         out = FC_EXISTS;
     else if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -426,11 +444,6 @@ static char *col_dup(sqlite3_stmt *st, int i)
     return p;
 }
 
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-    sqlite3_bind_text(st, i, v ? v : "", -1, SQLITE_TRANSIENT);
-}
-
 /* The columns of USER_COLS read into a struct fc_user (bio and cuisines by row_user). */
 #define USER_COL(kind, member) FC_SQLITE_COL(kind, struct fc_user, member)
 static const struct fc_sqlite_col user_cols[] = {
@@ -456,7 +469,12 @@ static int row_user(sqlite3_stmt *st, struct fc_user *u)
 /* Steps a one-row query into a user (zeroed when there is none: nothing to free). */
 static int one_user(struct fc_store *s, sqlite3_stmt *st, struct fc_user *out)
 {
-    int rc = sqlite3_step(st), r;
+    int rc, r;
+    if (!st) {
+        memset(out, 0, sizeof *out);
+        return FC_ERR;
+    }
+    rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         r = row_user(st, out);
     } else if (rc == SQLITE_DONE) {
@@ -472,27 +490,39 @@ static int one_user(struct fc_store *s, sqlite3_stmt *st, struct fc_user *out)
     return r;
 }
 
-static int s_user_create(struct fc_store *s, struct fc_user *u)
+/* Steps a one-row query; FC_OK with the row ready, FC_NOTFOUND, or FC_ERR. The caller reads
+ * the row, then resets. */
+static int one_row(struct fc_store *s, sqlite3_stmt *st)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_INSERT);
     int rc;
     if (!st)
         return FC_ERR;
-    bind_text(st, 1, u->username);
-    bind_text(st, 2, u->email);
-    bind_text(st, 3, u->pw_hash);
-    bind_text(st, 4, u->ext_id);
-    bind_text(st, 5, u->display_name);
-    bind_text(st, 6, u->bio);
-    bind_text(st, 7, u->city);
-    bind_text(st, 8, u->cuisines);
-    bind_text(st, 9, u->price);
-    bind_text(st, 10, u->visibility[0] ? u->visibility : "public");
-    sqlite3_bind_int(st, 11, u->is_admin);
-    sqlite3_bind_int(st, 12, u->disabled);
-    sqlite3_bind_int64(st, 13, u->created_at ? u->created_at : fc_now());
-    bind_text(st, 14, u->auth_id);
-    rc = step_done(s, st);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return FC_OK;
+    if (rc != SQLITE_DONE)
+        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FC_NOTFOUND : FC_ERR;
+}
+
+/* Steps a query of one count (st NULL: it could not be prepared) into *count. */
+static int one_count(struct fc_store *s, sqlite3_stmt *st, int *count)
+{
+    if (one_row(s, st))
+        return FC_ERR;
+    *count = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return FC_OK;
+}
+
+static int s_user_create(struct fc_store *s, struct fc_user *u)
+{
+    int64_t created = u->created_at ? u->created_at : fc_now();
+    int rc = step_done(s, QB(s, Q_USER_INSERT, "ssssssssssiils", u->username, u->email, u->pw_hash,
+                             u->ext_id, u->display_name, u->bio, u->city, u->cuisines, u->price,
+                             u->visibility[0] ? u->visibility : "public", u->is_admin, u->disabled,
+                             created, u->auth_id));
     if (rc == FC_OK)
         u->id = sqlite3_last_insert_rowid(DB(s));
     return rc;
@@ -500,21 +530,13 @@ static int s_user_create(struct fc_store *s, struct fc_user *u)
 
 static int s_user_get(struct fc_store *s, int64_t id, struct fc_user *out)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_GET);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    return one_user(s, st, out);
+    return one_user(s, QB(s, Q_USER_GET, "l", id), out);
 }
 
 /* The user a one-parameter lookup (by name, e-mail or outside id) finds. */
 static int user_by_text(struct fc_store *s, int q, const char *value, struct fc_user *out)
 {
-    sqlite3_stmt *st = Q(s, q);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, value);
-    return one_user(s, st, out);
+    return one_user(s, QB(s, q, "s", value), out);
 }
 
 static int s_user_by_name(struct fc_store *s, const char *name, struct fc_user *out)
@@ -534,12 +556,10 @@ static int s_user_by_email(struct fc_store *s, const char *email, struct fc_user
 
 static int s_user_link_auth(struct fc_store *s, int64_t id, const char *auth_id)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_LINK_AUTH);
+    sqlite3_stmt *st = QB(s, Q_USER_LINK_AUTH, "ls", id, auth_id);
     int rc;
     if (!st)
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    bind_text(st, 2, auth_id);
     rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
         rc = sqlite3_changes(DB(s)) == 1 ? FC_OK : FC_EXISTS;
@@ -555,61 +575,32 @@ static int s_user_link_auth(struct fc_store *s, int64_t id, const char *auth_id)
 
 static int s_user_update_profile(struct fc_store *s, const struct fc_user *u)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_UPDATE);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, u->display_name);
-    bind_text(st, 2, u->bio);
-    bind_text(st, 3, u->city);
-    bind_text(st, 4, u->cuisines);
-    bind_text(st, 5, u->price);
-    bind_text(st, 6, u->visibility);
-    sqlite3_bind_int(st, 7, u->saves_private != 0);
-    sqlite3_bind_int64(st, 8, u->id);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_USER_UPDATE, "ssssssil", u->display_name, u->bio, u->city,
+                           u->cuisines, u->price, u->visibility, u->saves_private != 0, u->id));
 }
 
 static int s_user_set_password(struct fc_store *s, int64_t id, const char *hash)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_SET_PW);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, hash);
-    sqlite3_bind_int64(st, 2, id);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_USER_SET_PW, "sl", hash, id));
 }
 
 static int s_user_set_flags(struct fc_store *s, int64_t id, int is_admin, int disabled)
 {
-    sqlite3_stmt *st = Q(s, Q_USER_SET_FLAGS);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int(st, 1, is_admin);
-    sqlite3_bind_int(st, 2, disabled);
-    sqlite3_bind_int64(st, 3, id);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_USER_SET_FLAGS, "iil", is_admin, disabled, id));
 }
 
 static int s_session_create(struct fc_store *s, const char *hash, int64_t uid, int64_t now)
 {
-    sqlite3_stmt *st = Q(s, Q_SESS_INSERT);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, hash);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, now);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_SESS_INSERT, "slll", hash, uid, now, now));
 }
 
 static int s_session_get(struct fc_store *s, const char *hash, int64_t *uid, int64_t *created,
                          int64_t *last_seen)
 {
-    sqlite3_stmt *st = Q(s, Q_SESS_GET);
+    sqlite3_stmt *st = QB(s, Q_SESS_GET, "s", hash);
     int rc, r = FC_NOTFOUND;
     if (!st)
         return FC_ERR;
-    bind_text(st, 1, hash);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         *uid = sqlite3_column_int64(st, 0);
@@ -630,12 +621,11 @@ static int s_session_get(struct fc_store *s, const char *hash, int64_t *uid, int
 static int s_session_user_get(struct fc_store *s, const char *hash, int64_t user_id,
                               int64_t *created, int64_t *last_seen, struct fc_user *u)
 {
-    sqlite3_stmt *st = Q(s, Q_SESS_USER_GET);
+    sqlite3_stmt *st = QB(s, Q_SESS_USER_GET, "s", hash);
     int ncols = (int)FC_ARRAY_LEN(user_cols), rc, r = FC_NOTFOUND;
     memset(u, 0, sizeof *u);
     if (!st)
         return FC_ERR;
-    bind_text(st, 1, hash);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         if (sqlite3_column_int64(st, ncols) == user_id) {
@@ -654,63 +644,30 @@ static int s_session_user_get(struct fc_store *s, const char *hash, int64_t user
 
 static int s_session_touch(struct fc_store *s, const char *hash, int64_t now)
 {
-    sqlite3_stmt *st = Q(s, Q_SESS_TOUCH);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, now);
-    bind_text(st, 2, hash);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_SESS_TOUCH, "ls", now, hash));
 }
 
 static int s_session_delete(struct fc_store *s, const char *hash)
 {
-    sqlite3_stmt *st = Q(s, Q_SESS_DELETE);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, hash);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_SESS_DELETE, "s", hash));
 }
 
 static int s_fail_record(struct fc_store *s, const char *key, int64_t now)
 {
-    sqlite3_stmt *st = Q(s, Q_FAIL_EXPIRE);
-    if (!st)
-        return FC_ERR;
     /* failures older than a day are of no use to any window */
-    sqlite3_bind_int64(st, 1, now - 86400);
-    if (step_done(s, st))
+    if (step_done(s, QB(s, Q_FAIL_EXPIRE, "l", now - 86400)))
         return FC_ERR;
-    st = Q(s, Q_FAIL_INSERT);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, now);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_FAIL_INSERT, "sl", key, now));
 }
 
 static int s_fail_count(struct fc_store *s, const char *key, int64_t since, int *count)
 {
-    sqlite3_stmt *st = Q(s, Q_FAIL_COUNT);
-    int r = FC_ERR;
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, key);
-    sqlite3_bind_int64(st, 2, since);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *count = sqlite3_column_int(st, 0);
-        r = FC_OK;
-    }
-    sqlite3_reset(st);
-    return r;
+    return one_count(s, QB(s, Q_FAIL_COUNT, "sl", key, since), count);
 }
 
 static int s_fail_clear(struct fc_store *s, const char *key)
 {
-    sqlite3_stmt *st = Q(s, Q_FAIL_CLEAR);
-    if (!st)
-        return FC_ERR;
-    bind_text(st, 1, key);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_FAIL_CLEAR, "s", key));
 }
 
 static int exec(struct fc_store *s, const char *sql)
@@ -733,41 +690,24 @@ static int s_rest_upsert(struct fc_store *s, struct fc_restaurant *r)
 
     if (exec(s, "SAVEPOINT rest_upsert"))
         return FC_ERR;
-    st = Q(s, Q_REST_UPSERT);
-    if (!st)
-        goto out;
-    bind_text(st, 1, r->ext_id);
-    bind_text(st, 2, r->name);
-    bind_text(st, 3, r->address);
-    bind_text(st, 4, r->city);
-    bind_text(st, 5, r->state);
-    bind_text(st, 6, r->country);
-    if (r->has_coords) {
+    /* lat and lon (7, 8) stay NULL without coordinates */
+    st = QB(s, Q_REST_UPSERT, "ssssss--ssssss", r->ext_id, r->name, r->address, r->city, r->state,
+            r->country, r->price, r->cuisines, r->hours, r->alcohol, r->smoking, r->url);
+    if (st && r->has_coords) {
         sqlite3_bind_double(st, 7, r->lat);
         sqlite3_bind_double(st, 8, r->lon);
     }
-    bind_text(st, 9, r->price);
-    bind_text(st, 10, r->cuisines);
-    bind_text(st, 11, r->hours);
-    bind_text(st, 12, r->alcohol);
-    bind_text(st, 13, r->smoking);
-    bind_text(st, 14, r->url);
     if ((rc = step_done(s, st)))
         goto out;
     rc = FC_ERR;
-    st = Q(s, Q_REST_ID_BY_EXT);
+    st = QB(s, Q_REST_ID_BY_EXT, "s", r->ext_id);
     if (!st)
         goto out;
-    bind_text(st, 1, r->ext_id);
     if (sqlite3_step(st) != SQLITE_ROW)
         goto out;
     r->id = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
-    st = Q(s, Q_REST_CUISINE_CLEAR);
-    if (!st)
-        goto out;
-    sqlite3_bind_int64(st, 1, r->id);
-    if (step_done(s, st))
+    if (step_done(s, QB(s, Q_REST_CUISINE_CLEAR, "l", r->id)))
         goto out;
     list = strdup(r->cuisines ? r->cuisines : "");
     if (!list)
@@ -776,12 +716,7 @@ static int s_rest_upsert(struct fc_store *s, struct fc_restaurant *r)
         fc_trim(c);
         if (!*c)
             continue;
-        st = Q(s, Q_REST_CUISINE_ADD);
-        if (!st)
-            goto out;
-        sqlite3_bind_int64(st, 1, r->id);
-        bind_text(st, 2, c);
-        if (step_done(s, st))
+        if (step_done(s, QB(s, Q_REST_CUISINE_ADD, "ls", r->id, c)))
             goto out;
     }
     rc = FC_OK;
@@ -837,11 +772,10 @@ static void clear_rests(void *out, int k)
 
 static int s_rest_get(struct fc_store *s, int64_t id, struct fc_restaurant *out)
 {
-    sqlite3_stmt *st = Q(s, Q_REST_GET);
+    sqlite3_stmt *st = QB(s, Q_REST_GET, "l", id);
     int rc, r = FC_NOTFOUND;
     if (!st)
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, id);
     memset(out, 0, sizeof *out);
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -858,24 +792,14 @@ static int s_rest_get_many(struct fc_store *s, const int64_t *ids, int n, struct
     sqlite3_stmt *st = NULL;
     struct fc_restaurant r;
     char *json = NULL;
-    size_t len = 0, cap;
     int step, rc = FC_ERR;
 
     for (int i = 0; i < n; i++)
         memset(&out[i], 0, sizeof out[i]);
     if (n <= 0)
         return FC_OK;
-    cap = (size_t)n * 21 + 3;
-    if (!(json = malloc(cap)))
+    if (!(json = fc_sqlite_ids_json(ids, n)) || !(st = QB(s, Q_REST_GET_MANY, "t", json)))
         goto out;
-    json[len++] = '[';
-    for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
-    json[len++] = ']';
-    json[len] = '\0';
-    if (!(st = Q(s, Q_REST_GET_MANY)))
-        goto out;
-    sqlite3_bind_text(st, 1, json, (int)len, SQLITE_STATIC);
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         if (row_rest(st, &r))
             goto out;
@@ -921,14 +845,6 @@ static char *like_escape(const char *t)
     return o;
 }
 
-static void bind_rest_query(sqlite3_stmt *st, const struct fc_rest_query *q, const char *text)
-{
-    bind_text(st, 1, text);
-    bind_text(st, 2, q->cuisine);
-    bind_text(st, 3, q->price);
-    bind_text(st, 4, q->city);
-}
-
 static int s_rest_facets(struct fc_store *s, struct fc_strlist *cuisines,
                          struct fc_strlist *cities);
 
@@ -951,23 +867,14 @@ static int s_rest_search(struct fc_store *s, const struct fc_rest_query *q,
         rc = fc_sqlite_rest_search_sorted(s, q, text, out, n, total);
         goto out;
     }
-    st = Q(s, Q_REST_COUNT);
-    if (!st)
-        goto out;
-    bind_rest_query(st, q, text);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        goto out;
-    *total = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    st = Q(s, Q_REST_SEARCH);
-    if (!st)
+    if (one_count(s, QB(s, Q_REST_COUNT, "ssss", text, q->cuisine, q->price, q->city), total))
         goto out;
     rows = malloc((size_t)(q->limit > 0 ? q->limit : 1) * sizeof *rows); /* row_rest zeroes */
     if (!rows)
         goto out;
-    bind_rest_query(st, q, text);
-    sqlite3_bind_int(st, 5, q->limit);
-    sqlite3_bind_int(st, 6, q->offset);
+    st = QB(s, Q_REST_SEARCH, "ssssii", text, q->cuisine, q->price, q->city, q->limit, q->offset);
+    if (!st)
+        goto out;
     while ((step = sqlite3_step(st)) == SQLITE_ROW && cnt < q->limit) {
         if (row_rest(st, &rows[cnt])) {
             sqlite3_reset(st);
@@ -1015,33 +922,15 @@ static int s_rest_facets(struct fc_store *s, struct fc_strlist *cuisines, struct
 
 static int s_review_put(struct fc_store *s, struct fc_review *r, int overwrite)
 {
-    sqlite3_stmt *st = Q(s, overwrite ? Q_REVIEW_UPSERT : Q_REVIEW_INSERT);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, r->user_id);
-    sqlite3_bind_int64(st, 2, r->restaurant_id);
-    sqlite3_bind_int(st, 3, r->stars);
-    bind_text(st, 4, r->body);
-    bind_text(st, 5, r->photo);
-    sqlite3_bind_int64(st, 6, r->created_at);
-    sqlite3_bind_int64(st, 7, r->updated_at ? r->updated_at : r->created_at);
-    bind_text(st, 8, r->visited);
-    return step_done(s, st);
+    int64_t updated = r->updated_at ? r->updated_at : r->created_at;
+    return step_done(s, QB(s, overwrite ? Q_REVIEW_UPSERT : Q_REVIEW_INSERT, "llisslls", r->user_id,
+                           r->restaurant_id, r->stars, r->body, r->photo, r->created_at, updated,
+                           r->visited));
 }
 
 static int s_review_count_user(struct fc_store *s, int64_t uid, int *count)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEW_COUNT_USER);
-    int r = FC_ERR;
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *count = sqlite3_column_int(st, 0);
-        r = FC_OK;
-    }
-    sqlite3_reset(st);
-    return r;
+    return one_count(s, QB(s, Q_REVIEW_COUNT_USER, "l", uid), count);
 }
 
 /* The review of the row into r (its body malloc'ed); FC_ERR when out of memory. */
@@ -1059,19 +948,6 @@ static int row_review(sqlite3_stmt *st, int base, struct fc_review *r)
     return (r->body = col_dup(st, base + 4)) ? FC_OK : FC_ERR;
 }
 
-/* Steps a one-row query; FC_OK with the row ready, FC_NOTFOUND, or FC_ERR. The caller reads
- * the row, then resets. */
-static int one_row(struct fc_store *s, sqlite3_stmt *st)
-{
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        return FC_OK;
-    if (rc != SQLITE_DONE)
-        fprintf(stderr, "forkcast: sqlite: %s\n", sqlite3_errmsg(DB(s)));
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? FC_NOTFOUND : FC_ERR;
-}
-
 static int review_one(struct fc_store *s, sqlite3_stmt *st, struct fc_review *out)
 {
     int rc = one_row(s, st);
@@ -1084,38 +960,29 @@ static int review_one(struct fc_store *s, sqlite3_stmt *st, struct fc_review *ou
 
 static int s_review_get(struct fc_store *s, int64_t id, struct fc_review *out)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEW_GET);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    return review_one(s, st, out);
+    return review_one(s, QB(s, Q_REVIEW_GET, "l", id), out);
 }
 
 static int s_review_get_by(struct fc_store *s, int64_t uid, int64_t rid, struct fc_review *out)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEW_GET_BY);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    sqlite3_bind_int64(st, 2, rid);
-    return review_one(s, st, out);
+    return review_one(s, QB(s, Q_REVIEW_GET_BY, "ll", uid, rid), out);
 }
 
 static int s_review_delete(struct fc_store *s, int64_t id)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEW_DELETE);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, id);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_REVIEW_DELETE, "l", id));
 }
 
 /* Steps st into out (at most max rows of elem bytes, read by a table of cols), resets st and
- * sets *n. FC_OK, or FC_ERR (logged) when stepping fails. */
+ * sets *n. FC_OK, or FC_ERR (logged) when stepping fails (st NULL: it could not be prepared). */
 static int cols_into(struct fc_store *s, sqlite3_stmt *st, const struct fc_sqlite_col *cols,
                      size_t ncols, void *out, size_t elem, int max, int *n)
 {
-    int rc = fc_sqlite_rows(DB(s), st, cols, ncols, out, elem, max, n, "rows");
+    int rc;
+    *n = 0;
+    if (!st)
+        return FC_ERR;
+    rc = fc_sqlite_rows(DB(s), st, cols, ncols, out, elem, max, n, "rows");
     sqlite3_reset(st);
     return rc;
 }
@@ -1128,6 +995,8 @@ static int owned_rows_into(struct fc_store *s, sqlite3_stmt *st, void *out, size
 {
     int step = SQLITE_DONE, k = 0, rc = FC_OK;
     *n = 0;
+    if (!st)
+        return FC_ERR;
     while (k < max && (step = sqlite3_step(st)) == SQLITE_ROW) {
         if ((rc = row(st, (char *)out + (size_t)k * elem))) {
             k++; /* what it filled before failing */
@@ -1172,14 +1041,9 @@ static int review_rows(struct fc_store *s, sqlite3_stmt *st, struct fc_review_ro
 static int s_reviews_of_restaurant_from(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
                                         struct fc_review_row *out, int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEWS_OF_REST);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, viewer);
-    sqlite3_bind_int64(st, 2, rid);
-    sqlite3_bind_int(st, 3, max);
-    sqlite3_bind_int(st, 4, offset > 0 ? offset : 0);
-    return review_rows(s, st, out, max, n);
+    return review_rows(s,
+                       QB(s, Q_REVIEWS_OF_REST, "llii", viewer, rid, max, offset > 0 ? offset : 0),
+                       out, max, n);
 }
 
 static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t viewer,
@@ -1191,13 +1055,7 @@ static int s_reviews_of_restaurant(struct fc_store *s, int64_t rid, int64_t view
 static int s_reviews_by_user(struct fc_store *s, int64_t uid, int64_t viewer,
                              struct fc_review_row *out, int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEWS_BY_USER);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, viewer);
-    sqlite3_bind_int64(st, 2, uid);
-    sqlite3_bind_int(st, 3, max);
-    return review_rows(s, st, out, max, n);
+    return review_rows(s, QB(s, Q_REVIEWS_BY_USER, "lli", viewer, uid, max), out, max, n);
 }
 
 static int row_review_v(sqlite3_stmt *st, void *dst)
@@ -1214,24 +1072,15 @@ static void clear_reviews(void *out, int k)
 static int s_reviews_with_photo(struct fc_store *s, const char *photo, int64_t viewer,
                                 struct fc_review *out, int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_REVIEWS_WITH_PHOTO);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, viewer);
-    bind_text(st, 2, photo);
-    sqlite3_bind_int(st, 3, max);
+    sqlite3_stmt *st = QB(s, Q_REVIEWS_WITH_PHOTO, "lsi", viewer, photo, max);
     return owned_rows_into(s, st, out, sizeof *out, max, n, row_review_v, clear_reviews);
 }
 
 static int s_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int *count,
                             double *avg)
 {
-    sqlite3_stmt *st = Q(s, Q_FRIENDS_RATING);
+    sqlite3_stmt *st = QB(s, Q_FRIENDS_RATING, "ll", viewer, rid);
     int rc;
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, viewer);
-    sqlite3_bind_int64(st, 2, rid);
     if ((rc = one_row(s, st)))
         return rc == FC_NOTFOUND ? FC_ERR : rc;
     *count = sqlite3_column_int(st, 0);
@@ -1243,13 +1092,8 @@ static int s_friends_rating(struct fc_store *s, int64_t viewer, int64_t rid, int
 /* 1 when the pair query q has a row for (a, b), 0 when not, FC_ERR on error. */
 static int pair_exists(struct fc_store *s, int q, int64_t a, int64_t b)
 {
-    sqlite3_stmt *st = Q(s, q);
-    int rc;
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    rc = one_row(s, st);
+    sqlite3_stmt *st = QB(s, q, "ll", a, b);
+    int rc = one_row(s, st);
     if (rc == FC_OK) {
         sqlite3_reset(st);
         return 1;
@@ -1280,14 +1124,7 @@ static int s_relation(struct fc_store *s, int64_t v, int64_t o, int *rel)
 
 static int pair_exec(struct fc_store *s, int q, int64_t a, int64_t b, int64_t now, int with_now)
 {
-    sqlite3_stmt *st = Q(s, q);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    if (with_now)
-        sqlite3_bind_int64(st, 3, now);
-    return step_done(s, st);
+    return step_done(s, with_now ? QB(s, q, "lll", a, b, now) : QB(s, q, "ll", a, b));
 }
 
 /* Starts a transaction that reads before it writes. Outside any transaction: BEGIN
@@ -1384,12 +1221,9 @@ static int s_people(struct fc_store *s, enum fc_person_list which, int64_t v, st
                             [FC_LIST_REQ_OUT] = Q_PEOPLE_REQ_OUT,
                             [FC_LIST_SUGGEST] = Q_PEOPLE_SUGGEST,
                             [FC_LIST_BLOCKED] = Q_PEOPLE_BLOCKED};
-    sqlite3_stmt *st;
-    if ((unsigned)which >= FC_ARRAY_LEN(q) || !(st = Q(s, q[which])))
+    if ((unsigned)which >= FC_ARRAY_LEN(q))
         return FC_ERR;
-    sqlite3_bind_int64(st, 1, v);
-    sqlite3_bind_int(st, 2, max);
-    return person_rows(s, st, out, max, n);
+    return person_rows(s, QB(s, q[which], "li", v, max), out, max, n);
 }
 
 static char *like_escape(const char *t);
@@ -1397,33 +1231,18 @@ static char *like_escape(const char *t);
 static int s_people_search(struct fc_store *s, const char *q, int64_t v, struct fc_person *out,
                            int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_PEOPLE_SEARCH);
     char *esc = like_escape(q);
     int rc;
-    if (!st || !esc) {
-        free(esc);
+    if (!esc)
         return FC_ERR;
-    }
-    sqlite3_bind_int64(st, 1, v);
-    sqlite3_bind_int(st, 2, max);
-    bind_text(st, 3, esc);
-    rc = person_rows(s, st, out, max, n);
+    rc = person_rows(s, QB(s, Q_PEOPLE_SEARCH, "lis", v, max, esc), out, max, n);
     free(esc);
     return rc;
 }
 
 static int s_mutual_count(struct fc_store *s, int64_t a, int64_t b, int *count)
 {
-    sqlite3_stmt *st = Q(s, Q_MUTUAL);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, a);
-    sqlite3_bind_int64(st, 2, b);
-    if (one_row(s, st))
-        return FC_ERR;
-    *count = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return FC_OK;
+    return one_count(s, QB(s, Q_MUTUAL, "ll", a, b), count);
 }
 
 static int s_save_put(struct fc_store *s, int64_t uid, int64_t rid, int64_t now)
@@ -1448,40 +1267,19 @@ static int s_save_exists(struct fc_store *s, int64_t uid, int64_t rid, int *yes)
 static int s_saves_of_user(struct fc_store *s, int64_t uid, struct fc_restaurant *out, int max,
                            int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_SAVES_OF_USER);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    sqlite3_bind_int(st, 2, max);
+    sqlite3_stmt *st = QB(s, Q_SAVES_OF_USER, "li", uid, max);
     return owned_rows_into(s, st, out, sizeof *out, max, n, row_rest_v, clear_rests);
 }
 
 static int s_event_add(struct fc_store *s, int64_t uid, int64_t rid, const char *type, double value,
                        int64_t at)
 {
-    sqlite3_stmt *st = Q(s, Q_EVENT_INSERT);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    sqlite3_bind_int64(st, 2, rid);
-    bind_text(st, 3, type);
-    sqlite3_bind_double(st, 4, value);
-    sqlite3_bind_int64(st, 5, at);
-    return step_done(s, st);
+    return step_done(s, QB(s, Q_EVENT_INSERT, "llsdl", uid, rid, type, value, at));
 }
 
 static int s_event_count(struct fc_store *s, int64_t uid, const char *type, int *count)
 {
-    sqlite3_stmt *st = Q(s, Q_EVENT_COUNT);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, uid);
-    bind_text(st, 2, type);
-    if (one_row(s, st))
-        return FC_ERR;
-    *count = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
-    return FC_OK;
+    return one_count(s, QB(s, Q_EVENT_COUNT, "ls", uid, type), count);
 }
 
 static int row_feed(sqlite3_stmt *st, void *dst)
@@ -1509,14 +1307,9 @@ static void clear_feed(void *out, int k)
 static int s_feed(struct fc_store *s, int64_t v, const struct fc_feed_cursor *after,
                   struct fc_feed_item *out, int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, Q_FEED);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, v);
-    sqlite3_bind_int64(st, 2, after ? after->at : INT64_MAX);
-    sqlite3_bind_int(st, 3, after ? after->kind : 3);
-    sqlite3_bind_int64(st, 4, after ? after->id : INT64_MAX);
-    sqlite3_bind_int(st, 5, max);
+    /* no cursor: from the newest */
+    struct fc_feed_cursor c = after ? *after : (struct fc_feed_cursor){INT64_MAX, 3, INT64_MAX};
+    sqlite3_stmt *st = QB(s, Q_FEED, "llili", v, c.at, c.kind, c.id, max);
     return owned_rows_into(s, st, out, sizeof *out, max, n, row_feed, clear_feed);
 }
 
@@ -1532,13 +1325,8 @@ static const struct fc_sqlite_col friend_rec_cols[] = {FREC_COL('n', restaurant_
 static int s_friends_recommend(struct fc_store *s, int64_t v, int window, struct fc_friend_rec *out,
                                int max, int *n)
 {
-    sqlite3_stmt *st = Q(s, window > 0 ? Q_FRIENDS_TRENDING : Q_FRIENDS_RECOMMEND);
-    if (!st)
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, v);
-    sqlite3_bind_int(st, 2, max);
-    if (window > 0)
-        sqlite3_bind_int(st, 3, window);
+    sqlite3_stmt *st = window > 0 ? QB(s, Q_FRIENDS_TRENDING, "lii", v, max, window)
+                                  : QB(s, Q_FRIENDS_RECOMMEND, "li", v, max);
     return cols_into(s, st, friend_rec_cols, FC_ARRAY_LEN(friend_rec_cols), out, sizeof *out, max,
                      n);
 }

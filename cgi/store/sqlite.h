@@ -3,6 +3,7 @@
 #define FC_STORE_SQLITE_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "store/store.h"
@@ -31,8 +32,14 @@ void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n);
 int fc_sqlite_finish(sqlite3 *db, sqlite3_stmt *st, int rc, const char *what);
 
 /* Binds the parameters 1, 2, ... of st to the arguments, one for each letter of types: 'l' an
- * int64_t, 'i' an int, 't' a string (bound without a copy: it must last while st runs). */
+ * int64_t, 'i' an int, 'd' a double, 't' a string (bound without a copy: it must last while st
+ * runs), 's' a string copied, NULL as ""; '-' takes no argument and leaves its parameter
+ * unbound (NULL). fc_sqlite_vbind: the same from a va_list. */
 void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...);
+void fc_sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap);
+/* The n ids as a JSON array ("[1,2]", malloc'ed) for a parameter read by json_each; NULL when
+ * out of memory. */
+char *fc_sqlite_ids_json(const int64_t *ids, int n);
 
 /* A column of a result row and the struct member it is read into (fc_sqlite_cols): kind 'n'
  * an integer (int or int64_t, by the member's size), 'd' a double, 's' text into a char
@@ -61,6 +68,17 @@ int fc_sqlite_rows(sqlite3 *db, sqlite3_stmt *st, const struct fc_sqlite_col *co
  * fc_sqlite_rows does and finalizes (none asked: no query). */
 int fc_sqlite_list(sqlite3 *db, const char *sql, int64_t id, const struct fc_sqlite_col *cols,
                    size_t ncols, void *out, size_t elem, int max, int *n, const char *what);
+
+/* fc_sqlite_list with other parameters: prepares sql, binds its parameters to the arguments
+ * (types, as fc_sqlite_bind), reads the rows as fc_sqlite_rows does and finalizes. */
+int fc_sqlite_select(sqlite3 *db, const char *sql, const struct fc_sqlite_col *cols, size_t ncols,
+                     void *out, size_t elem, int max, int *n, const char *what, const char *types,
+                     ...);
+/* Runs sql, which returns no rows, with its parameters bound to the arguments (types, as
+ * fc_sqlite_bind), and finalizes it: FC_OK, or FC_ERR (logged as what); *changes (when not
+ * NULL) is then the number of rows it changed. */
+int fc_sqlite_do(sqlite3 *db, const char *sql, int *changes, const char *what, const char *types,
+                 ...);
 
 /* Admin console operations (sqlite_admin.c); see store.h. */
 int fc_sqlite_user_search(struct fc_store *s, const struct fc_user_query *q, struct fc_user *out,

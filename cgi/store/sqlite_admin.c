@@ -83,15 +83,8 @@ out:
 
 int fc_sqlite_session_delete_user(struct fc_store *s, int64_t user_id)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
-    if (prepare(db, "DELETE FROM sessions WHERE user_id = ?", &st))
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, user_id);
-    if (sqlite3_step(st) == SQLITE_DONE)
-        rc = FC_OK;
-    return fc_sqlite_finish(db, st, rc, "session delete");
+    return fc_sqlite_do(fc_sqlite_db(s), "DELETE FROM sessions WHERE user_id = ?", NULL,
+                        "session delete", "l", user_id);
 }
 
 /* ---- metrics ------------------------------------------------------------ */
@@ -194,13 +187,26 @@ out:
     return rc;
 }
 
-/* The end of a read of rows into a growing array (*arrp, a T **) of *n: FC_OK when r (the
- * last step) is SQLITE_DONE, else FC_ERR with the array freed, *arrp NULL and *n 0. */
-static int rows_end(sqlite3 *db, sqlite3_stmt *st, int r, void *arrp, int *n, const char *what)
+/* Steps st into a growing array (*arrp, a T ** of rows of elem bytes, first of them at the
+ * first growth) of *n, each row zeroed and read by row, and finalizes st: FC_OK, or FC_ERR (a
+ * failed step, no memory) with the array freed, *arrp NULL and *n 0. */
+static int grown_rows(sqlite3 *db, sqlite3_stmt *st, void *arrp, int *n, size_t elem, size_t first,
+                      void (*row)(sqlite3_stmt *st, void *rec), const char *what)
 {
-    int rc = r == SQLITE_DONE ? FC_OK : FC_ERR;
+    size_t cap = 0;
+    void *arr;
+    int r, rc;
+    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+        char *rec;
+        if (fc_grow(arrp, &cap, (size_t)*n + 1, elem, first))
+            break;
+        memcpy(&arr, arrp, sizeof arr);
+        rec = (char *)arr + (size_t)(*n)++ * elem;
+        memset(rec, 0, elem);
+        row(st, rec);
+    }
+    rc = r == SQLITE_DONE ? FC_OK : FC_ERR;
     if (rc) {
-        void *arr;
         memcpy(&arr, arrp, sizeof arr);
         free(arr);
         memset(arrp, 0, sizeof arr);
@@ -209,14 +215,25 @@ static int rows_end(sqlite3 *db, sqlite3_stmt *st, int r, void *arrp, int *n, co
     return fc_sqlite_finish(db, st, rc, what);
 }
 
+static void metric_row(sqlite3_stmt *st, void *rec)
+{
+    struct fc_metric_row *m = rec;
+    m->minute = sqlite3_column_int64(st, 0);
+    fc_sqlite_text(st, 1, m->route, sizeof m->route);
+    m->status = sqlite3_column_int(st, 2);
+    m->count = (long)sqlite3_column_int64(st, 3);
+    m->sum_ms = sqlite3_column_double(st, 4);
+    m->max_ms = sqlite3_column_double(st, 5);
+    for (int b = 0; b < FC_METRIC_BUCKETS; b++)
+        m->hist[b] = (long)sqlite3_column_int64(st, 6 + b);
+}
+
 int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_group group,
                             struct fc_metric_row **out, int *n)
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
     char sql[4096];
-    size_t cap = 0;
-    int r;
 
     *out = NULL;
     *n = 0;
@@ -231,22 +248,14 @@ int fc_sqlite_metrics_query(struct fc_store *s, int64_t since, enum fc_metric_gr
     if (prepare(db, sql, &st))
         return FC_ERR;
     sqlite3_bind_int64(st, 1, since);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_metric_row *m;
-        if (fc_grow(out, &cap, (size_t)*n + 1, sizeof **out, 64))
-            break;
-        m = &(*out)[(*n)++];
-        memset(m, 0, sizeof *m);
-        m->minute = sqlite3_column_int64(st, 0);
-        fc_sqlite_text(st, 1, m->route, sizeof m->route);
-        m->status = sqlite3_column_int(st, 2);
-        m->count = (long)sqlite3_column_int64(st, 3);
-        m->sum_ms = sqlite3_column_double(st, 4);
-        m->max_ms = sqlite3_column_double(st, 5);
-        for (int b = 0; b < FC_METRIC_BUCKETS; b++)
-            m->hist[b] = (long)sqlite3_column_int64(st, 6 + b);
-    }
-    return rows_end(db, st, r, out, n, "metrics query");
+    return grown_rows(db, st, out, n, sizeof **out, 64, metric_row, "metrics query");
+}
+
+static void counter_row(sqlite3_stmt *st, void *rec)
+{
+    struct fc_metric_counter *c = rec;
+    fc_sqlite_text(st, 0, c->name, sizeof c->name);
+    c->n = (long)sqlite3_column_int64(st, 1);
 }
 
 int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metric_counter **out,
@@ -254,8 +263,6 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
 {
     sqlite3 *db = fc_sqlite_db(s);
     sqlite3_stmt *st = NULL;
-    size_t cap = 0;
-    int r;
 
     *out = NULL;
     *n = 0;
@@ -265,16 +272,7 @@ int fc_sqlite_metrics_counters(struct fc_store *s, int64_t since, struct fc_metr
                 &st))
         return FC_ERR;
     sqlite3_bind_int64(st, 1, since);
-    while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-        struct fc_metric_counter *c;
-        if (fc_grow(out, &cap, (size_t)*n + 1, sizeof **out, 32))
-            break;
-        c = &(*out)[(*n)++];
-        memset(c, 0, sizeof *c);
-        fc_sqlite_text(st, 0, c->name, sizeof c->name);
-        c->n = (long)sqlite3_column_int64(st, 1);
-    }
-    return rows_end(db, st, r, out, n, "metrics counters");
+    return grown_rows(db, st, out, n, sizeof **out, 32, counter_row, "metrics counters");
 }
 
 int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before)
@@ -283,17 +281,9 @@ int fc_sqlite_metrics_prune(struct fc_store *s, int64_t before)
                                       "DELETE FROM metrics_counters WHERE minute < ?"};
     sqlite3 *db = fc_sqlite_db(s);
     int rc = FC_OK;
-    for (size_t i = 0; i < FC_ARRAY_LEN(sql); i++) {
-        sqlite3_stmt *st = NULL;
-        if (prepare(db, sql[i], &st))
-            return FC_ERR;
-        sqlite3_bind_int64(st, 1, before);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            fprintf(stderr, "forkcast: metrics prune: %s\n", sqlite3_errmsg(db));
+    for (size_t i = 0; i < FC_ARRAY_LEN(sql); i++)
+        if (fc_sqlite_do(db, sql[i], NULL, "metrics prune", "l", before))
             rc = FC_ERR;
-        }
-        sqlite3_finalize(st);
-    }
     return rc;
 }
 

@@ -69,13 +69,8 @@ static int tables(sqlite3 *db, char ***out, size_t *n)
         const char *name = (const char *)sqlite3_column_text(st, 0);
         if (!name || skipped(name))
             continue;
-        if (*n == cap) {
-            char **nv;
-            cap = cap ? 2 * cap : 32;
-            if (!(nv = realloc(v, cap * sizeof *nv)))
-                goto out;
-            v = nv;
-        }
+        if (fc_grow(&v, &cap, *n + 1, sizeof *v, 32))
+            goto out;
         if (!(v[*n] = strdup(name)))
             goto out;
         (*n)++;

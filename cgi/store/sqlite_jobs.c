@@ -150,45 +150,31 @@ int fc_sqlite_job_claim(struct fc_store *s, const char *types, const char *worke
 
 int fc_sqlite_job_update(struct fc_store *s, const struct fc_job *j, int64_t now)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
+    int changes;
 
     if (strcmp(j->state, "queued") && strcmp(j->state, "running") && strcmp(j->state, "done") &&
         strcmp(j->state, "failed"))
         return FC_EINVAL;
-    if (prepare(db,
-                "UPDATE jobs SET state = ?1, progress = ?2, message = ?3, attempts = ?4, "
-                "run_at_ms = ?5, lease_until_ms = CASE WHEN ?1 = 'running' THEN ?6 ELSE 0 END, "
-                "updated_at = ?7, finished_at = CASE WHEN ?1 IN ('done', 'failed') THEN ?7 "
-                "ELSE 0 END WHERE id = ?8 AND state = 'running' AND worker = ?9",
-                &st))
+    if (fc_sqlite_do(fc_sqlite_db(s),
+                     "UPDATE jobs SET state = ?1, progress = ?2, message = ?3, attempts = ?4, "
+                     "run_at_ms = ?5, lease_until_ms = CASE WHEN ?1 = 'running' THEN ?6 ELSE 0 "
+                     "END, updated_at = ?7, finished_at = CASE WHEN ?1 IN ('done', 'failed') "
+                     "THEN ?7 ELSE 0 END WHERE id = ?8 AND state = 'running' AND worker = ?9",
+                     &changes, "job update", "tttillllt", j->state,
+                     j->progress[0] ? j->progress : "{}", j->message, j->attempts, j->run_at_ms,
+                     j->lease_until_ms, now, j->id, j->worker))
         return FC_ERR;
-    fc_sqlite_bind(st, "tttillllt", j->state, j->progress[0] ? j->progress : "{}", j->message,
-                   j->attempts, j->run_at_ms, j->lease_until_ms, now, j->id, j->worker);
-    if (sqlite3_step(st) == SQLITE_DONE)
-        rc = sqlite3_changes(db) == 1 ? FC_OK : FC_NOTFOUND;
-    return fc_sqlite_finish(db, st, rc, "job update");
+    return changes == 1 ? FC_OK : FC_NOTFOUND;
 }
 
 int fc_sqlite_job_list(struct fc_store *s, const char *type, const char *state, struct fc_job *out,
                        int max, int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    *n = 0;
-    if (prepare(db,
-                "SELECT " JOB_COLS " FROM jobs WHERE (?1 = '' OR type = ?1) AND (?2 = '' OR "
-                "state = ?2) ORDER BY id DESC LIMIT ?3",
-                &st))
-        return FC_ERR;
-    fc_sqlite_bind(st, "tti", type ? type : "", state ? state : "", max);
-    rc = fc_sqlite_rows(db, st, job_cols, FC_ARRAY_LEN(job_cols), out, sizeof *out, max, n,
-                        "job list");
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_select(fc_sqlite_db(s),
+                            "SELECT " JOB_COLS " FROM jobs WHERE (?1 = '' OR type = ?1) AND (?2 = "
+                            "'' OR state = ?2) ORDER BY id DESC LIMIT ?3",
+                            job_cols, FC_ARRAY_LEN(job_cols), out, sizeof *out, max, n, "job list",
+                            "tti", type ? type : "", state ? state : "", max);
 }
 
 int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms)
@@ -215,18 +201,10 @@ int fc_sqlite_job_next_due(struct fc_store *s, const char *types, int64_t *at_ms
 
 int fc_sqlite_job_prune(struct fc_store *s, int64_t before, int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
     *n = 0;
-    if (prepare(db, "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?", &st))
-        return FC_ERR;
-    sqlite3_bind_int64(st, 1, before);
-    if (sqlite3_step(st) == SQLITE_DONE) {
-        *n = sqlite3_changes(db);
-        rc = FC_OK;
-    }
-    return fc_sqlite_finish(db, st, rc, "job prune");
+    return fc_sqlite_do(fc_sqlite_db(s),
+                        "DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < ?", n,
+                        "job prune", "l", before);
 }
 
 /* ---- EC2 instances -------------------------------------------------------- */
@@ -243,16 +221,6 @@ static const struct fc_sqlite_col instance_cols[] = {
     INST_COL('s', private_ip),    INST_COL('s', subnet_id),  INST_COL('s', launch_time),
     INST_COL('s', client_token),  INST_COL('s', status),     INST_COL('s', message),
     INST_COL('n', launched_by),   INST_COL('n', created_at), INST_COL('n', updated_at)};
-
-/* Reads every row of st into out (at most max) and finalizes st. */
-static int instance_rows(sqlite3 *db, sqlite3_stmt *st, struct fc_instance *out, int max, int *n,
-                         const char *what)
-{
-    int rc = fc_sqlite_rows(db, st, instance_cols, FC_ARRAY_LEN(instance_cols), out, sizeof *out,
-                            max, n, what);
-    sqlite3_finalize(st);
-    return rc;
-}
 
 int fc_sqlite_instance_put(struct fc_store *s, const struct fc_instance *in, int64_t now)
 {
@@ -308,52 +276,38 @@ int fc_sqlite_instance_get(struct fc_store *s, const char *instance_id, struct f
 int fc_sqlite_instance_by_token(struct fc_store *s, const char *client_token,
                                 struct fc_instance *out, int max, int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
     *n = 0;
     if (!client_token || !*client_token)
         return FC_OK;
-    if (prepare(db,
-                "SELECT " INSTANCE_COLS " FROM ec2_instances WHERE client_token = ? ORDER BY "
-                "created_at, instance_id LIMIT ?",
-                &st))
-        return FC_ERR;
-    fc_sqlite_bind(st, "ti", client_token, max);
-    return instance_rows(db, st, out, max, n, "instance by token");
+    return fc_sqlite_select(fc_sqlite_db(s),
+                            "SELECT " INSTANCE_COLS " FROM ec2_instances WHERE client_token = ? "
+                            "ORDER BY created_at, instance_id LIMIT ?",
+                            instance_cols, FC_ARRAY_LEN(instance_cols), out, sizeof *out, max, n,
+                            "instance by token", "ti", client_token, max);
 }
 
 int fc_sqlite_instance_list(struct fc_store *s, struct fc_instance *out, int max, int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    *n = 0;
-    if (prepare(db,
-                "SELECT " INSTANCE_COLS " FROM ec2_instances ORDER BY created_at DESC, "
-                "instance_id LIMIT ?",
-                &st))
-        return FC_ERR;
-    sqlite3_bind_int(st, 1, max);
-    return instance_rows(db, st, out, max, n, "instance list");
+    return fc_sqlite_select(fc_sqlite_db(s),
+                            "SELECT " INSTANCE_COLS " FROM ec2_instances ORDER BY created_at DESC, "
+                            "instance_id LIMIT ?",
+                            instance_cols, FC_ARRAY_LEN(instance_cols), out, sizeof *out, max, n,
+                            "instance list", "i", max);
 }
 
 int fc_sqlite_instance_event_add(struct fc_store *s, struct fc_instance_event *e)
 {
     sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc = FC_ERR;
     if (!e->instance_id[0])
         return FC_EINVAL;
-    if (prepare(db,
-                "INSERT INTO ec2_instance_events (instance_id, state, detail, at_ms) VALUES "
-                "(?, ?, ?, ?)",
-                &st))
+    if (fc_sqlite_do(db,
+                     "INSERT INTO ec2_instance_events (instance_id, state, detail, at_ms) VALUES "
+                     "(?, ?, ?, ?)",
+                     NULL, "instance event add", "tttl", e->instance_id, e->state, e->detail,
+                     e->at_ms))
         return FC_ERR;
-    fc_sqlite_bind(st, "tttl", e->instance_id, e->state, e->detail, e->at_ms);
-    if (sqlite3_step(st) == SQLITE_DONE) {
-        e->id = sqlite3_last_insert_rowid(db);
-        rc = FC_OK;
-    }
-    return fc_sqlite_finish(db, st, rc, "instance event add");
+    e->id = sqlite3_last_insert_rowid(db);
+    return FC_OK;
 }
 
 /* The columns of the events query, read into a struct fc_instance_event. */
@@ -365,21 +319,11 @@ static const struct fc_sqlite_col event_cols[] = {EVENT_COL('n', id), EVENT_COL(
 int fc_sqlite_instance_events(struct fc_store *s, const char *instance_id,
                               struct fc_instance_event *out, int max, int *n)
 {
-    sqlite3 *db = fc_sqlite_db(s);
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    *n = 0;
     /* the last max lines, put back in time order */
-    if (prepare(db,
-                "SELECT id, instance_id, state, detail, at_ms FROM (SELECT * FROM "
-                "ec2_instance_events WHERE instance_id = ?1 ORDER BY at_ms DESC, id DESC LIMIT "
-                "?2) ORDER BY at_ms, id",
-                &st))
-        return FC_ERR;
-    fc_sqlite_bind(st, "ti", instance_id, max);
-    rc = fc_sqlite_rows(db, st, event_cols, FC_ARRAY_LEN(event_cols), out, sizeof *out, max, n,
-                        "instance events");
-    sqlite3_finalize(st);
-    return rc;
+    return fc_sqlite_select(fc_sqlite_db(s),
+                            "SELECT id, instance_id, state, detail, at_ms FROM (SELECT * FROM "
+                            "ec2_instance_events WHERE instance_id = ?1 ORDER BY at_ms DESC, id "
+                            "DESC LIMIT ?2) ORDER BY at_ms, id",
+                            event_cols, FC_ARRAY_LEN(event_cols), out, sizeof *out, max, n,
+                            "instance events", "ti", instance_id, max);
 }

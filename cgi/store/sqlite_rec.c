@@ -21,14 +21,8 @@ static int scan(sqlite3 *db, const char *sql, const struct fc_sqlite_col *cols, 
     if (fc_sqlite_prepare(db, sql, &st, "rec load"))
         goto out;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        if (*n == cap) {
-            char *na;
-            cap = cap ? 2 * cap : 256;
-            na = realloc(a, cap * elem);
-            if (!na)
-                goto out;
-            a = na;
-        }
+        if (fc_grow(&a, &cap, *n + 1, elem, 256))
+            goto out;
         memset(a + *n * elem, 0, elem);
         fc_sqlite_cols(st, 0, cols, ncols, a + *n * elem);
         (*n)++;

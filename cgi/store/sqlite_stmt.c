@@ -1,12 +1,15 @@
 /* store/sqlite_stmt: the statement helpers the SQLite backend's modules (sqlite_*.c) share:
- * preparing with the failure logged, binding parameters from a list of their types, a text
- * column into a buffer, a row into a struct by a table of its columns (one row, or up to max of
- * them), and the end of an operation (log a failure, finalize). */
+ * preparing with the failure logged, binding parameters from a list of their types, a list of
+ * ids as JSON (for json_each), a text column into a buffer, a row into a struct by a table of
+ * its columns (one row, or up to max of them), and the end of an operation (log a failure,
+ * finalize). */
 #include "core/util.h"
 #include "store/sqlite.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void fc_sqlite_fail(sqlite3 *db, const char *what)
@@ -24,10 +27,9 @@ int fc_sqlite_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const cha
     return FC_OK;
 }
 
-void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
+void fc_sqlite_vbind(sqlite3_stmt *st, const char *types, va_list ap)
 {
-    va_list ap;
-    va_start(ap, types);
+    const char *t;
     for (int i = 0; types[i]; i++) {
         switch (types[i]) {
         case 'l':
@@ -36,12 +38,40 @@ void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
         case 'i':
             sqlite3_bind_int(st, i + 1, va_arg(ap, int));
             break;
+        case 'd':
+            sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+            break;
         case 't':
             sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_STATIC);
             break;
+        case 's':
+            t = va_arg(ap, const char *);
+            sqlite3_bind_text(st, i + 1, t ? t : "", -1, SQLITE_TRANSIENT);
+            break;
         }
     }
+}
+
+void fc_sqlite_bind(sqlite3_stmt *st, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    fc_sqlite_vbind(st, types, ap);
     va_end(ap);
+}
+
+char *fc_sqlite_ids_json(const int64_t *ids, int n)
+{
+    size_t cap = (size_t)(n > 0 ? n : 0) * 21 + 3, len = 0;
+    char *json = malloc(cap);
+    if (!json)
+        return NULL;
+    json[len++] = '[';
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
+    json[len++] = ']';
+    json[len] = '\0';
+    return json;
 }
 
 void fc_sqlite_text(sqlite3_stmt *st, int i, char *dst, size_t n)
@@ -101,14 +131,44 @@ int fc_sqlite_rows(sqlite3 *db, sqlite3_stmt *st, const struct fc_sqlite_col *co
 int fc_sqlite_list(sqlite3 *db, const char *sql, int64_t id, const struct fc_sqlite_col *cols,
                    size_t ncols, void *out, size_t elem, int max, int *n, const char *what)
 {
-    sqlite3_stmt *st;
-    int rc;
     *n = 0;
     if (max <= 0)
         return FC_OK;
+    return fc_sqlite_select(db, sql, cols, ncols, out, elem, max, n, what, "li", id, max);
+}
+
+int fc_sqlite_do(sqlite3 *db, const char *sql, int *changes, const char *what, const char *types,
+                 ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+    int rc = FC_ERR;
     if (fc_sqlite_prepare(db, sql, &st, what))
         return FC_ERR;
-    fc_sqlite_bind(st, "li", id, max);
+    va_start(ap, types);
+    fc_sqlite_vbind(st, types, ap);
+    va_end(ap);
+    if (sqlite3_step(st) == SQLITE_DONE) {
+        if (changes)
+            *changes = sqlite3_changes(db);
+        rc = FC_OK;
+    }
+    return fc_sqlite_finish(db, st, rc, what);
+}
+
+int fc_sqlite_select(sqlite3 *db, const char *sql, const struct fc_sqlite_col *cols, size_t ncols,
+                     void *out, size_t elem, int max, int *n, const char *what, const char *types,
+                     ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+    int rc;
+    *n = 0;
+    if (fc_sqlite_prepare(db, sql, &st, what))
+        return FC_ERR;
+    va_start(ap, types);
+    fc_sqlite_vbind(st, types, ap);
+    va_end(ap);
     rc = fc_sqlite_rows(db, st, cols, ncols, out, elem, max, n, what);
     sqlite3_finalize(st);
     return rc;

@@ -5,7 +5,6 @@
 #include "store/rules_talk.h"
 #include "store/sqlite.h"
 
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,21 +88,6 @@ int fc_sqlite_like_delete(struct fc_store *s, int64_t review_id, int64_t user_id
     return sqlite3_changes(db) ? FC_OK : FC_NOTFOUND;
 }
 
-/* ids as a JSON array for json_each (malloc'ed). */
-static char *ids_json(const int64_t *ids, int n)
-{
-    size_t cap = (size_t)n * 21 + 3, len = 0;
-    char *json = malloc(cap);
-    if (!json)
-        return NULL;
-    json[len++] = '[';
-    for (int i = 0; i < n; i++)
-        len += (size_t)snprintf(json + len, cap - len, "%s%" PRId64, i ? "," : "", ids[i]);
-    json[len++] = ']';
-    json[len] = '\0';
-    return json;
-}
-
 int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t viewer,
                           struct fc_talk_count *out)
 {
@@ -119,7 +103,7 @@ int fc_sqlite_talk_counts(struct fc_store *s, const int64_t *ids, int n, int64_t
     if (n <= 0)
         return FC_OK;
     /* cached (fc_sqlite_cached): feed and restaurant pages ask this each time */
-    if (!(json = ids_json(ids, n)) ||
+    if (!(json = fc_sqlite_ids_json(ids, n)) ||
         !(st = fc_sqlite_cached(
               s, "SELECT j.value, (SELECT count(*) FROM likes l WHERE l.review_id = j.value), "
                  "(SELECT count(*) FROM comments c WHERE c.review_id = j.value), EXISTS (SELECT "

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -193,15 +194,29 @@ int fc_user_copy(struct fc_user *dst, const struct fc_user *src)
     return FC_OK;
 }
 
+/* The owned text fields of a restaurant, by their names (their attributes' in the stores). */
+#define REST_TEXT(member)                                                                          \
+    {                                                                                              \
+        offsetof(struct fc_restaurant, member), #member                                            \
+    }
+static const struct {
+    size_t off;
+    const char *name;
+} rest_texts[] = {REST_TEXT(name),     REST_TEXT(address), REST_TEXT(city),
+                  REST_TEXT(cuisines), REST_TEXT(hours),   REST_TEXT(url)};
+
+/* r's owned text field i (of rest_texts). */
+static char **rest_text(struct fc_restaurant *r, size_t i)
+{
+    return (char **)(void *)((char *)r + rest_texts[i].off);
+}
+
 void fc_restaurant_clear(struct fc_restaurant *r)
 {
-    free(r->name);
-    free(r->address);
-    free(r->city);
-    free(r->cuisines);
-    free(r->hours);
-    free(r->url);
-    r->name = r->address = r->city = r->cuisines = r->hours = r->url = NULL;
+    for (size_t i = 0; i < FC_ARRAY_LEN(rest_texts); i++) {
+        free(*rest_text(r, i));
+        *rest_text(r, i) = NULL;
+    }
 }
 
 void fc_restaurants_free(struct fc_restaurant *rows, int n)
@@ -241,11 +256,19 @@ int fc_restaurant_set_url(struct fc_restaurant *r, const char *v)
     return set_owned(&r->url, v);
 }
 
+int fc_restaurant_set_texts(struct fc_restaurant *r,
+                            const char *(*get)(void *src, const char *name), void *src)
+{
+    for (size_t i = 0; i < FC_ARRAY_LEN(rest_texts); i++)
+        if (set_owned(rest_text(r, i), get(src, rest_texts[i].name)))
+            return FC_ERR;
+    return FC_OK;
+}
+
 int fc_restaurant_fill(struct fc_restaurant *r)
 {
-    char **f[] = {&r->name, &r->address, &r->city, &r->cuisines, &r->hours, &r->url};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        if (!*f[i] && set_owned(f[i], ""))
+    for (size_t i = 0; i < FC_ARRAY_LEN(rest_texts); i++)
+        if (!*rest_text(r, i) && set_owned(rest_text(r, i), ""))
             return FC_ERR;
     return FC_OK;
 }
@@ -253,15 +276,14 @@ int fc_restaurant_fill(struct fc_restaurant *r)
 int fc_restaurant_copy(struct fc_restaurant *dst, const struct fc_restaurant *src)
 {
     *dst = *src;
-    dst->name = dst->address = dst->city = dst->cuisines = dst->hours = dst->url = NULL;
-    if ((src->name && set_owned(&dst->name, src->name)) ||
-        (src->address && set_owned(&dst->address, src->address)) ||
-        (src->city && set_owned(&dst->city, src->city)) ||
-        (src->cuisines && set_owned(&dst->cuisines, src->cuisines)) ||
-        (src->hours && set_owned(&dst->hours, src->hours)) ||
-        (src->url && set_owned(&dst->url, src->url))) {
-        fc_restaurant_clear(dst);
-        return FC_ERR;
+    for (size_t i = 0; i < FC_ARRAY_LEN(rest_texts); i++)
+        *rest_text(dst, i) = NULL;
+    for (size_t i = 0; i < FC_ARRAY_LEN(rest_texts); i++) {
+        const char *t = *(char *const *)(const void *)((const char *)src + rest_texts[i].off);
+        if (t && set_owned(rest_text(dst, i), t)) {
+            fc_restaurant_clear(dst);
+            return FC_ERR;
+        }
     }
     return FC_OK;
 }

@@ -85,6 +85,10 @@ int fc_restaurant_set_city(struct fc_restaurant *r, const char *v);
 int fc_restaurant_set_cuisines(struct fc_restaurant *r, const char *v);
 int fc_restaurant_set_hours(struct fc_restaurant *r, const char *v);
 int fc_restaurant_set_url(struct fc_restaurant *r, const char *v);
+/* Sets each owned text field as those do, to get(src, its name) (a record's reader
+ * of the attribute of that name). FC_OK, or FC_ERR (no memory): clear r. */
+int fc_restaurant_set_texts(struct fc_restaurant *r,
+                            const char *(*get)(void *src, const char *name), void *src);
 /* Gives every owned text field that is NULL the empty string (a record built by hand before a
  * write, or one a read filled). FC_OK, or FC_ERR (no memory). */
 int fc_restaurant_fill(struct fc_restaurant *r);
