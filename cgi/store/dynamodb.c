@@ -1931,6 +1931,7 @@ static const struct fc_store_ops dynamo_ops = {
     .rest_view_get = dynamo_rest_view_get,
     .reviews_by_user_seen = dynamo_reviews_by_user_seen,
     .rest_page_get = dynamo_rest_page_get,
+    .users_seen = dynamo_users_seen,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)

@@ -462,5 +462,8 @@ int dynamo_author_reviews(struct fc_dynamo *d, int64_t uid, int is_friend,
 int dynamo_reviews_by_user_seen(struct fc_store *s, const struct fc_user *author, int64_t viewer,
                                 int is_friend, struct fc_review_row *out, int max, int *n,
                                 int *total);
+/* store/dynamodb_usersseen: users as a viewer sees them, one BatchGetItem. */
+int dynamo_users_seen(struct fc_store *s, int64_t viewer, const int64_t *ids, int n,
+                      struct fc_user_seen *out);
 
 #endif

@@ -1792,6 +1792,66 @@ static void test_content_version(void **state)
     assert_true(v > v0);
 }
 
+/* users_seen: users as a viewer sees them now, in the order asked, repeats and unknown ids
+ * included, in one read however many (more than one BatchGetItem's 100 keys here). */
+static void test_users_seen(void **state)
+{
+    (void)state;
+    int64_t gus = mkuser("usgus"), hal = mkuser("ushal"), ivy = mkuser("usivy"),
+            jay = mkuser("usjay");
+    int64_t ids[5], many[160];
+    struct fc_user_seen out[5], *lots;
+    assert_int_equal(fc_store_relate_rc(S, gus, hal, FC_ACT_REQUEST, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, hal, gus, FC_ACT_ACCEPT, 2), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, ivy, gus, FC_ACT_BLOCK, 3), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, gus, jay, FC_ACT_REQUEST, 4), FC_OK);
+    assert_int_equal(S->ops->user_set_flags(S, jay, 0, 1), FC_OK);
+    ids[0] = hal, ids[1] = ivy, ids[2] = 987654321, ids[3] = jay, ids[4] = hal;
+    assert_int_equal(S->ops->users_seen(S, gus, ids, 5, out), FC_OK);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i].id, ids[i]);
+    assert_true(out[0].exists && !out[0].disabled);
+    assert_int_equal(out[0].rel, FC_REL_FRIEND);
+    assert_string_equal(out[0].username, "ushal");
+    assert_string_equal(out[0].display_name, "ushal D");
+    assert_true(out[1].exists && !out[1].disabled);
+    assert_int_equal(out[1].rel, FC_REL_BLOCKED_BY);
+    assert_false(out[2].exists);
+    assert_int_equal(out[2].rel, 0);
+    assert_string_equal(out[2].username, "");
+    assert_true(out[3].exists && out[3].disabled);
+    assert_int_equal(out[3].rel, FC_REL_REQ_OUT);
+    assert_int_equal(out[4].rel, FC_REL_FRIEND);
+    assert_string_equal(out[4].username, "ushal");
+    /* the other side, and an anonymous viewer: no relation */
+    ids[0] = gus;
+    assert_int_equal(S->ops->users_seen(S, ivy, ids, 1, out), FC_OK);
+    assert_int_equal(out[0].rel, FC_REL_BLOCKED);
+    assert_int_equal(S->ops->users_seen(S, jay, ids, 1, out), FC_OK);
+    assert_int_equal(out[0].rel, FC_REL_REQ_IN);
+    assert_int_equal(S->ops->users_seen(S, 0, ids, 1, out), FC_OK);
+    assert_true(out[0].exists);
+    assert_int_equal(out[0].rel, 0);
+    assert_string_equal(out[0].username, "usgus");
+    assert_int_equal(S->ops->users_seen(S, gus, ids, 0, out), FC_OK);
+    /* an unfriending shows at once */
+    assert_int_equal(fc_store_relate_rc(S, hal, gus, FC_ACT_REMOVE, 5), FC_OK);
+    ids[0] = hal;
+    assert_int_equal(S->ops->users_seen(S, gus, ids, 1, out), FC_OK);
+    assert_int_equal(out[0].rel, 0);
+    /* more users than one BatchGetItem takes */
+    for (int i = 0; i < 160; i++)
+        many[i] = i == 150 ? hal : 900000000 + i;
+    assert_non_null(lots = calloc(160, sizeof *lots));
+    assert_int_equal(S->ops->users_seen(S, gus, many, 160, lots), FC_OK);
+    for (int i = 0; i < 160; i++) {
+        assert_int_equal(lots[i].id, many[i]);
+        assert_int_equal(lots[i].exists, i == 150);
+    }
+    assert_string_equal(lots[150].username, "ushal");
+    free(lots);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1820,6 +1880,7 @@ int main(void)
         cmocka_unit_test(test_save_notes),
         cmocka_unit_test(test_rest_long_text),
         cmocka_unit_test(test_content_version),
+        cmocka_unit_test(test_users_seen),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
