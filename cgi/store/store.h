@@ -722,6 +722,15 @@ struct fc_store_ops {
      * relation for each (store/sqlite_usersseen.c). FC_OK, or FC_ERR (out zeroed). */
     int (*users_seen)(struct fc_store *s, int64_t viewer, const int64_t *ids, int n,
                       struct fc_user_seen *out);
+    /* The restaurants of city, in rest_search's name order, at most max, with their catalog
+     * fields only: what an import writes (names, address, coordinates, cuisines, price,
+     * hours...), never the rating totals (avg_stars and review_count are 0): for what shows no
+     * rating (a place's neighbours on its map, a city's centre). *out malloc'ed
+     * (fc_restaurants_free(*out, *n)). DynamoDB: the whole catalog kept per store handle for
+     * Store.DynamoDB.CatalogSeconds, so usually no call (store/dynamodb_catalog.c says how
+     * stale it may be); SQLite: rest_search (store/sqlite_places.c). */
+    int (*rest_places)(struct fc_store *s, const char *city, int max, struct fc_restaurant **out,
+                       int *n);
 };
 
 struct fc_store {
@@ -883,6 +892,10 @@ int fc_sqlite_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int
 /* The SQLite backend's users as a viewer sees them (store/sqlite_usersseen.c). */
 int fc_sqlite_users_seen(struct fc_store *s, int64_t viewer, const int64_t *ids, int n,
                          struct fc_user_seen *out);
+
+/* The SQLite backend's catalog fields of a city's restaurants (store/sqlite_places.c). */
+int fc_sqlite_rest_places(struct fc_store *s, const char *city, int max, struct fc_restaurant **out,
+                          int *n);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

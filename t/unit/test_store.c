@@ -1852,6 +1852,51 @@ static void test_users_seen(void **state)
     free(lots);
 }
 
+/* rest_places: a city's restaurants in the search's name order with their catalog fields and
+ * no rating totals; what this handle writes shows at once (DynamoDB keeps the catalog). */
+static void test_rest_places(void **state)
+{
+    (void)state;
+    struct fc_restaurant *rows = NULL, *want = NULL;
+    struct fc_rest_query q = {
+        .text = "", .cuisine = "", .price = "", .city = "Cuernavaca", .limit = 100};
+    int n = 0, nw = 0, total = 0, seen_r1 = 0;
+    int64_t uma = mkuser("plcuma"), r4;
+    put_review(uma, r1, 5, 1000);
+    assert_int_equal(S->ops->rest_search(S, &q, &want, &nw, &total), FC_OK);
+    assert_true(nw >= 2);
+    assert_int_equal(S->ops->rest_places(S, "Cuernavaca", 100, &rows, &n), FC_OK);
+    assert_int_equal(n, nw);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(rows[i].id, want[i].id); /* the search's name order */
+        assert_string_equal(rows[i].name, want[i].name);
+        assert_string_equal(rows[i].cuisines, want[i].cuisines);
+        assert_string_equal(rows[i].city, "Cuernavaca");
+        assert_int_equal(rows[i].review_count, 0); /* no rating totals */
+        assert_true(rows[i].avg_stars == 0);
+        seen_r1 |= rows[i].id == r1;
+    }
+    assert_true(seen_r1);
+    fc_restaurants_free(rows, n);
+    assert_int_equal(S->ops->rest_places(S, "Cuernavaca", 1, &rows, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].id, want[0].id);
+    fc_restaurants_free(rows, n);
+    fc_restaurants_free(want, nw);
+    assert_int_equal(S->ops->rest_places(S, "Atlantis", 10, &rows, &n), FC_OK);
+    assert_int_equal(n, 0);
+    fc_restaurants_free(rows, n);
+    /* written through this store: there at once, also when the catalog was just read */
+    r4 = mkrest("t:places", "Aaa Primero", "Cuernavaca", "Mexican");
+    assert_int_equal(S->ops->rest_places(S, "Cuernavaca", 100, &rows, &n), FC_OK);
+    assert_int_equal(n, nw + 1);
+    assert_int_equal(rows[0].id, r4);
+    fc_restaurants_free(rows, n);
+    assert_int_equal(S->ops->rest_places(S, "", 1000, &rows, &n), FC_OK);
+    assert_true(n >= nw + 2); /* and San Luis Potosi's */
+    fc_restaurants_free(rows, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1881,6 +1926,7 @@ int main(void)
         cmocka_unit_test(test_rest_long_text),
         cmocka_unit_test(test_content_version),
         cmocka_unit_test(test_users_seen),
+        cmocka_unit_test(test_rest_places),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
