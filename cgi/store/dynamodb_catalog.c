@@ -180,6 +180,7 @@ struct place_key {
 
 struct place_keys {
     struct fc_dynamo *d;
+    const char *city; /* only this city's ("": all) */
     struct place_key *v;
     size_t n, cap;
     long seen;
@@ -190,6 +191,8 @@ static int place_each(void *ctx, json_object *it)
     struct place_keys *k = ctx;
     if (dynamo_search_over(k->d, &k->seen, "restaurant places", "items"))
         return 1;
+    if (*k->city && strcmp(dynamo_get_s(it, "city"), k->city) != 0)
+        return 0;
     if (fc_grow(&k->v, &k->cap, k->n + 1, sizeof *k->v, 256))
         return FC_ERR;
     k->v[k->n].id = dynamo_get_n(it, "id");
@@ -207,12 +210,14 @@ static int cmp_place(const void *a, const void *b)
     return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-/* Reads every restaurant's catalog fields, in name order, into *out (the index Query read
- * afresh, then the restaurants' items: one BatchGetItem per 100). */
-static int places_read(struct fc_store *s, struct fc_restaurant **out, int *n)
+/* Reads the catalog fields of city's restaurants ("": every one, to keep), in name order, the
+ * first max, into *out (the index Query read afresh, then the restaurants' items: one
+ * BatchGetItem per 100). */
+static int places_read(struct fc_store *s, const char *city, size_t max, struct fc_restaurant **out,
+                       int *n)
 {
     struct fc_dynamo *d = (struct fc_dynamo *)s;
-    struct place_keys k = {d, NULL, 0, 0, 0};
+    struct place_keys k = {d, city, NULL, 0, 0, 0};
     struct fc_restaurant *rows = NULL;
     json_object *req = dynamo_req(d);
     int64_t *ids = NULL;
@@ -231,6 +236,10 @@ static int places_read(struct fc_store *s, struct fc_restaurant **out, int *n)
         goto out;
     if (k.n > 1)
         qsort(k.v, k.n, sizeof *k.v, cmp_place);
+    for (size_t i = max; i < k.n; i++) /* past the most asked: not read */
+        free(k.v[i].lname);
+    if (k.n > max)
+        k.n = max;
     rc = FC_ERR;
     if (!(ids = calloc(k.n ? k.n : 1, sizeof *ids)) ||
         !(rows = calloc(k.n ? k.n : 1, sizeof *rows)))
@@ -309,12 +318,11 @@ int dynamo_rest_places(struct fc_store *s, const char *city, int max, struct fc_
         pthread_mutex_unlock(&c->mu);
     }
     at = mono_ms();
-    if ((rc = places_read(s, &all, &nall)))
+    if (!c || d->catalog_seconds <= 0) /* nothing kept: the city's restaurants alone */
+        return places_read(s, city, max > 0 ? (size_t)max : 0, out, n);
+    if ((rc = places_read(s, "", (size_t)-1, &all, &nall)))
         return rc;
     rc = pick(all, nall, city, max, out, n);
-    if (c && d->catalog_seconds > 0)
-        keep_places(d, all, nall, at); /* the kept rows now */
-    else
-        fc_restaurants_free(all, nall);
+    keep_places(d, all, nall, at); /* the kept rows now */
     return rc;
 }
