@@ -488,6 +488,12 @@ static void found_add(json_object *found, json_object *item)
     json_object_object_add(found, ks, json_object_get(item));
 }
 
+void dynamo_found_put(json_object *found, json_object *item)
+{
+    found_add(found, item);
+    json_object_put(item);
+}
+
 json_object *dynamo_found(json_object *found, const char *pk, const char *sk)
 {
     char ks[1024];
@@ -1628,7 +1634,7 @@ static int catalog(struct fc_dynamo *d, struct cat_ctx *c)
     int rc;
     json_object_object_add(req, "IndexName", json_object_new_string("gsi2"));
     dynamo_expr(req, "KeyConditionExpression", "#gsi2pk = :p");
-    dynamo_expr(req, "ProjectionExpression", "#id, #lname, #city, #price, #cuis");
+    dynamo_expr(req, "ProjectionExpression", DYNAMO_CATALOG_PROJ);
     dynamo_val(req, ":p", dynamo_s("RESTS"));
     rc = dynamo_catalog_each(d, req, cat_each, c); /* kept for a while: dynamodb_catalog.c */
     json_object_put(req);

@@ -141,6 +141,42 @@ int dynamo_catalog_each(struct fc_dynamo *d, json_object *req, dynamo_item_fn fn
     return rc;
 }
 
+int dynamo_catalog_names(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
+                         json_object **found)
+{
+    json_object *items = d->catalog_seconds > 0 ? kept(d) : NULL, *f;
+    size_t nk = json_object_array_length(k->list), ni;
+
+    if (!items)
+        return dynamo_batch_get(d, k, projection, found);
+    f = json_object_new_object();
+    ni = json_object_array_length(items);
+    for (size_t i = 0; i < nk; i++) {
+        json_object *key = json_object_array_get_idx(k->list, i), *it = NULL, *copy;
+        const char *pk = dynamo_get_s(key, "pk");
+        int64_t id = strncmp(pk, "RST#", 4) == 0 ? strtoll(pk + 4, NULL, 10) : 0;
+        for (size_t j = 0; id && strcmp(dynamo_get_s(key, "sk"), "RESTAURANT") == 0 && j < ni; j++)
+            if (dynamo_get_n(json_object_array_get_idx(items, j), "id") == id) {
+                it = json_object_array_get_idx(items, j);
+                break;
+            }
+        if (!it) { /* not in the kept catalog (newer than it?): read them all */
+            json_object_put(f);
+            release(d, items);
+            return dynamo_batch_get(d, k, projection, found);
+        }
+        copy = json_object_new_object(); /* new values: the kept ones are shared */
+        dynamo_set(copy, "pk", dynamo_s(pk));
+        dynamo_set(copy, "sk", dynamo_s("RESTAURANT"));
+        dynamo_set(copy, "name", dynamo_s(dynamo_get_s(it, "name")));
+        dynamo_set(copy, "city", dynamo_s(dynamo_get_s(it, "city")));
+        dynamo_found_put(f, copy);
+    }
+    release(d, items);
+    *found = f;
+    return FC_OK;
+}
+
 int dynamo_catalog_init(struct fc_dynamo *d)
 {
     if (!(d->catalog = calloc(1, sizeof *d->catalog)))
@@ -227,7 +263,7 @@ static int places_read(struct fc_store *s, const char *city, size_t max, struct 
     *n = 0;
     json_object_object_add(req, "IndexName", json_object_new_string("gsi2"));
     dynamo_expr(req, "KeyConditionExpression", "#gsi2pk = :p");
-    dynamo_expr(req, "ProjectionExpression", "#id, #lname, #city, #price, #cuis");
+    dynamo_expr(req, "ProjectionExpression", DYNAMO_CATALOG_PROJ);
     dynamo_val(req, ":p", dynamo_s("RESTS"));
     keep(d, NULL, 0); /* the index read now, so that the places are no older than it */
     rc = dynamo_catalog_each(d, req, place_each, &k);
