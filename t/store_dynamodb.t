@@ -244,6 +244,9 @@ def check_proxy(dl, env):
 
 SUITES = (
     ("contract", "test_store", "contract suite on DynamoDB", {}),
+    # the restaurant catalog read every time instead of kept (store/dynamodb_catalog.c)
+    ("contract_nokeep", "test_store", "contract suite on DynamoDB, catalog not kept",
+     {"FORKCAST_STORE_DYNAMODB_CATALOGSECONDS": "0"}),
     ("parity", "test_dynamodb", "SQLite/DynamoDB parity", {}),
     # reviews of a restaurant read per friend by key, not from its whole index
     ("parity_keys", "test_dynamodb", "SQLite/DynamoDB parity, reviews by key",

@@ -165,9 +165,9 @@ int pages_set_talk(struct fc_ctx *c, const char *prefix, const int64_t *ids, con
         fc_svc_fail_store(&sv, res, "like and comment counts (no memory)");
         goto out;
     }
-    if (fc_svc_talk_counts(&sv, ids, n, counts, res) ||
-        (restaurant_id &&
-         fc_svc_restaurant_comments(&sv, restaurant_id, ids, n, &rows, &nrows, res)))
+    if (restaurant_id
+            ? fc_svc_restaurant_talk(&sv, restaurant_id, ids, n, counts, &rows, &nrows, res)
+            : fc_svc_talk_counts(&sv, ids, n, counts, res))
         goto out;
     /* each field through its record's HDF node (docs/bench.md "Records set through their
        HDF node"): one walk from the root per review and per comment, not one per field */

@@ -5,8 +5,8 @@
 #include "core/util.h"
 #include "rec/rec.h"
 
-#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int may_name(const struct fc_rec_named *f)
@@ -33,30 +33,36 @@ int fc_rec_reason_now(struct rec_result *r, const struct fc_rec_named *named)
     return 1;
 }
 
-/* What friend id is to viewer now; FC_OK or FC_ERR. */
-static int named_now(struct fc_store *s, int64_t viewer, int64_t id, struct fc_rec_named *f)
+size_t fc_rec_named_ids(const struct rec_result *res, size_t n, int64_t *ids, size_t max)
 {
-    struct fc_user u;
-    int rc = s->ops->user_get(s, id, &u);
-    fc_user_clear(&u); /* whether they are there is what counts */
-    memset(f, 0, sizeof *f);
-    if (rc == FC_NOTFOUND)
-        return FC_OK;
-    if (rc || s->ops->relation(s, viewer, id, &f->rel))
-        return FC_ERR;
-    f->exists = 1;
-    f->disabled = u.disabled;
-    return FC_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int m = res[i].n_friends < 3 ? res[i].n_friends : 3;
+        if (res[i].reason != REC_WHY_FRIENDS)
+            continue;
+        for (int f = 0; f < m; f++) {
+            size_t j = 0;
+            while (j < k && ids[j] != res[i].friend_ids[f])
+                j++;
+            if (j == k && k < max)
+                ids[k++] = res[i].friend_ids[f];
+        }
+    }
+    return k;
 }
 
-int fc_rec_reasons_check(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n)
+const struct fc_user_seen *fc_rec_seen_find(const struct fc_user_seen *seen, size_t nseen,
+                                            int64_t id)
 {
-    /* each friend is read once however many reasons name them */
-    int64_t seen_id[3 * 50];
-    struct fc_rec_named seen[3 * 50];
-    size_t nseen = 0;
-    int rc = FC_OK;
+    for (size_t i = 0; seen && i < nseen; i++)
+        if (seen[i].id == id)
+            return &seen[i];
+    return NULL;
+}
 
+void fc_rec_reasons_known(struct rec_result *res, size_t n, const struct fc_user_seen *seen,
+                          size_t nseen)
+{
     for (size_t i = 0; i < n; i++) {
         struct fc_rec_named named[3];
         int k = res[i].n_friends < 3 ? res[i].n_friends : 3, known = 1;
@@ -64,26 +70,57 @@ int fc_rec_reasons_check(struct fc_store *s, int64_t viewer, struct rec_result *
             fc_rec_reason_now(&res[i], NULL); /* names nobody: unread friend details go */
             continue;
         }
-        for (int f = 0; f < k; f++) {
-            size_t j = 0;
-            while (j < nseen && seen_id[j] != res[i].friend_ids[f])
-                j++;
-            if (j == nseen) {
-                if (nseen == FC_ARRAY_LEN(seen) ||
-                    named_now(s, viewer, res[i].friend_ids[f], &seen[j])) {
-                    fprintf(stderr,
-                            "forkcast: recommender: could not read user %" PRId64
-                            ": the reason names no friend\n",
-                            res[i].friend_ids[f]);
-                    rc = FC_ERR;
-                    known = 0;
-                    break;
-                }
-                seen_id[nseen++] = res[i].friend_ids[f];
+        for (int f = 0; f < k && known; f++) {
+            const struct fc_user_seen *u = fc_rec_seen_find(seen, nseen, res[i].friend_ids[f]);
+            if (!u) {
+                known = 0;
+                break;
             }
-            named[f] = seen[j];
+            named[f].exists = u->exists;
+            named[f].disabled = u->disabled;
+            named[f].rel = u->rel;
         }
         fc_rec_reason_now(&res[i], known ? named : NULL);
     }
+}
+
+int fc_rec_reasons_check_seen(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n,
+                              struct fc_user_seen **seen, size_t *nseen)
+{
+    int64_t *ids = NULL;
+    size_t k = 0;
+    int rc = FC_OK;
+
+    *seen = NULL;
+    *nseen = 0;
+    /* each friend is read once however many reasons name them, all with one store read */
+    if (n && (ids = calloc(3 * n, sizeof *ids)))
+        k = fc_rec_named_ids(res, n, ids, 3 * n);
+    if (n && !ids)
+        rc = FC_ERR;
+    if (k && (!(*seen = calloc(k, sizeof **seen)) ||
+              s->ops->users_seen(s, viewer, ids, (int)k, *seen) != FC_OK)) {
+        free(*seen);
+        *seen = NULL;
+        rc = FC_ERR;
+    }
+    if (rc)
+        fprintf(stderr,
+                "forkcast: recommender: could not read the %zu friends the reasons name: "
+                "the reasons name no friend\n",
+                k);
+    else
+        *nseen = k;
+    fc_rec_reasons_known(res, n, *seen, *nseen);
+    free(ids);
+    return rc;
+}
+
+int fc_rec_reasons_check(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n)
+{
+    struct fc_user_seen *seen;
+    size_t nseen;
+    int rc = fc_rec_reasons_check_seen(s, viewer, res, n, &seen, &nseen);
+    free(seen);
     return rc;
 }

@@ -79,6 +79,23 @@ int fc_rec_reason_now(struct rec_result *r, const struct fc_rec_named *named);
  * disabled account or an unfriending shows at once, not at the model's next rebuild.
  * FC_OK, or FC_ERR when the store failed: the reasons concerned then name no friend. */
 int fc_rec_reasons_check(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n);
+/* fc_rec_reasons_check, keeping what it read: *seen (malloc'ed, the caller frees it; NULL when
+ * nothing was read) holds *nseen users as the store op users_seen gave them, one per friend
+ * named, for the names the page shows. The friends are read with one store call (users_seen),
+ * not two per friend. */
+int fc_rec_reasons_check_seen(struct fc_store *s, int64_t viewer, struct rec_result *res, size_t n,
+                              struct fc_user_seen **seen, size_t *nseen);
+/* The distinct friends the REC_WHY_FRIENDS reasons of res[0..n) name (the first 3 of each), at
+ * most max, into ids; how many. */
+size_t fc_rec_named_ids(const struct rec_result *res, size_t n, int64_t *ids, size_t max);
+/* The rule, pure: fc_rec_reason_now for each of res[0..n), with what each friend it names is
+ * now looked up in seen[0..nseen) (users_seen's answer); a friend not there (seen NULL: the
+ * read failed) is unknown, and the reason then names no friend. */
+void fc_rec_reasons_known(struct rec_result *res, size_t n, const struct fc_user_seen *seen,
+                          size_t nseen);
+/* The entry of id in seen[0..nseen), or NULL. */
+const struct fc_user_seen *fc_rec_seen_find(const struct fc_user_seen *seen, size_t nseen,
+                                            int64_t id);
 
 /* ---- what a recommendation shown now may say (rec/trust.c) ------------------------------- */
 

@@ -488,6 +488,12 @@ static void found_add(json_object *found, json_object *item)
     json_object_object_add(found, ks, json_object_get(item));
 }
 
+void dynamo_found_put(json_object *found, json_object *item)
+{
+    found_add(found, item);
+    json_object_put(item);
+}
+
 json_object *dynamo_found(json_object *found, const char *pk, const char *sk)
 {
     char ks[1024];
@@ -1527,6 +1533,7 @@ static int d_rest_upsert(struct fc_store *s, struct fc_restaurant *r)
     }
     if (rc == FC_OK)
         dynamo_bump(d);
+    dynamo_catalog_forget(d);
     return rc;
 }
 
@@ -1650,9 +1657,9 @@ static int catalog(struct fc_dynamo *d, struct cat_ctx *c)
     int rc;
     json_object_object_add(req, "IndexName", json_object_new_string("gsi2"));
     dynamo_expr(req, "KeyConditionExpression", "#gsi2pk = :p");
-    dynamo_expr(req, "ProjectionExpression", "#id, #lname, #city, #price, #cuis");
+    dynamo_expr(req, "ProjectionExpression", DYNAMO_CATALOG_PROJ);
     dynamo_val(req, ":p", dynamo_s("RESTS"));
-    rc = dynamo_each(d, "Query", req, 0, cat_each, c);
+    rc = dynamo_catalog_each(d, req, cat_each, c); /* kept for a while: dynamodb_catalog.c */
     json_object_put(req);
     return rc;
 }
@@ -1847,6 +1854,7 @@ static void d_close(struct fc_store *s)
     if (!d)
         return;
     dynamo_import_abort(d);
+    dynamo_catalog_free(d);
     aws_client_free(d->c);
     free(d);
 }
@@ -1954,6 +1962,8 @@ static const struct fc_store_ops dynamo_ops = {
     .rest_view_get = dynamo_rest_view_get,
     .reviews_by_user_seen = dynamo_reviews_by_user_seen,
     .rest_page_get = dynamo_rest_page_get,
+    .users_seen = dynamo_users_seen,
+    .rest_places = dynamo_rest_places,
 };
 
 int fc_dynamo_open(HDF *cfg, struct fc_store **out)
@@ -1985,6 +1995,12 @@ int fc_dynamo_open(HDF *cfg, struct fc_store **out)
     d->max_age = cfg ? fc_config_int(cfg, "Session.MaxAge", 2592000) : 2592000;
     if (aws_client_new(cfg, "dynamodb", &d->c) != AWS_OK) {
         fprintf(stderr, "forkcast: dynamodb: cannot make the AWS client (region or endpoint)\n");
+        free(d);
+        return FC_ERR;
+    }
+    d->catalog_seconds = aws_config_int(cfg, "Store.DynamoDB.CatalogSeconds", 60);
+    if (dynamo_catalog_init(d)) {
+        aws_client_free(d->c);
         free(d);
         return FC_ERR;
     }

@@ -39,8 +39,10 @@ struct fc_dynamo {
     int batch;            /* inside batch_begin/batch_end */
     int bump_pending;     /* a rec-version bump deferred to batch_end */
     int cancel_index;     /* first failed action of the last cancelled transaction */
-    char cancel_reasons[256];  /* its reasons, as DynamoDB's message lists them */
-    struct dynamo_import *imp; /* a copy being imported (dynamodb_copy.c) */
+    char cancel_reasons[256];       /* its reasons, as DynamoDB's message lists them */
+    struct dynamo_import *imp;      /* a copy being imported (dynamodb_copy.c) */
+    struct dynamo_catalog *catalog; /* the catalog index's items, kept (dynamodb_catalog.c) */
+    int catalog_seconds;            /* for so long (Store.DynamoDB.CatalogSeconds; 0: never) */
 };
 
 /* Opens the backend: Store.DynamoDB.Table, the AWS.* settings (region, endpoint, retries). */
@@ -164,6 +166,8 @@ int dynamo_batch_get(struct fc_dynamo *d, struct dynamo_keys *k, const char *pro
                      json_object **found);
 /* The item read for (pk, sk), borrowed from found, or NULL. */
 json_object *dynamo_found(json_object *found, const char *pk, const char *sk);
+/* Adds item (taken) to found (a dynamo_batch_get answer, or a new object) under its pk and sk. */
+void dynamo_found_put(json_object *found, json_object *item);
 
 /* BatchWriteItem, 25 requests per call, unprocessed ones sent again. */
 struct dynamo_writer {
@@ -478,5 +482,25 @@ int dynamo_author_reviews(struct fc_dynamo *d, int64_t uid, int is_friend,
 int dynamo_reviews_by_user_seen(struct fc_store *s, const struct fc_user *author, int64_t viewer,
                                 int is_friend, struct fc_review_row *out, int max, int *n,
                                 int *total);
+/* store/dynamodb_catalog: the catalog index (gsi2 partition RESTS) for the searches, kept per
+ * handle for Store.DynamoDB.CatalogSeconds. dynamo_catalog_each calls fn on each of its items
+ * as dynamo_each would on req's Query (req: that Query), from the kept items while they are
+ * fresh; dynamo_catalog_forget drops them (a restaurant written through this handle). */
+#define DYNAMO_CATALOG_PROJ "#id, #name, #lname, #city, #price, #cuis" /* of a catalog Query */
+int dynamo_catalog_init(struct fc_dynamo *d);
+int dynamo_catalog_each(struct fc_dynamo *d, json_object *req, dynamo_item_fn fn, void *ctx);
+void dynamo_catalog_forget(struct fc_dynamo *d);
+/* dynamo_batch_get of restaurant items (keys RST#id/RESTAURANT) for their catalog name and
+ * city only: from the kept catalog when it is fresh and holds every one, else the BatchGetItem
+ * (projection: what to read then). */
+int dynamo_catalog_names(struct fc_dynamo *d, struct dynamo_keys *k, const char *projection,
+                         json_object **found);
+void dynamo_catalog_free(struct fc_dynamo *d);
+/* The store op rest_places, from the whole catalog kept with the index's items. */
+int dynamo_rest_places(struct fc_store *s, const char *city, int max, struct fc_restaurant **out,
+                       int *n);
+/* store/dynamodb_usersseen: users as a viewer sees them, one BatchGetItem. */
+int dynamo_users_seen(struct fc_store *s, int64_t viewer, const int64_t *ids, int n,
+                      struct fc_user_seen *out);
 
 #endif

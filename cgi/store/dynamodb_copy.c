@@ -831,6 +831,7 @@ int dynamo_import_row(struct fc_store *s, const char *table, struct json_object 
 {
     struct fc_dynamo *d = D(s);
     int rc;
+    dynamo_catalog_forget(d); /* restaurants may come (or the copy's end writes them) */
     if (!table) {
         rc = d->imp ? import_end(d, d->imp) : FC_OK;
         import_free(d->imp);
@@ -861,6 +862,7 @@ void dynamo_import_abort(struct fc_dynamo *d)
 int dynamo_wipe(struct fc_store *s)
 {
     struct fc_dynamo *d = D(s);
+    dynamo_catalog_forget(d);
     return dynamo_delete_found(d, "Scan", dynamo_req(d));
 }
 

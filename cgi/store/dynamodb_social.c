@@ -2245,7 +2245,7 @@ int dynamo_friends_recommend(struct fc_store *s, int64_t v, int window, struct f
         dynamo_rest_pk(rpk, g[i].restaurant_id);
         dynamo_keys_add(&k, rpk, "RESTAURANT");
     }
-    if ((rc = dynamo_batch_get(d, &k, "#name, #city", &rest)))
+    if ((rc = dynamo_catalog_names(d, &k, "#name, #city", &rest))) /* usually kept */
         goto out;
     for (size_t i = 0; i < ng; i++) {
         char rpk[32];

@@ -1458,6 +1458,8 @@ static const struct fc_store_ops sqlite_ops = {
     .content_version = fc_sqlite_content_version,
     .reviews_by_user_seen = fc_sqlite_reviews_by_user_seen,
     .rest_page_get = fc_sqlite_rest_page_get,
+    .users_seen = fc_sqlite_users_seen,
+    .rest_places = fc_sqlite_rest_places,
 };
 
 static int cmp_str(const void *a, const void *b)

@@ -369,6 +369,16 @@ struct fc_rest_page {
 /* Frees the text of the page's restaurant and review (the record itself is the caller's). */
 void fc_rest_page_clear(struct fc_rest_page *pg);
 
+/* A user as a viewer sees them now (store op users_seen). */
+struct fc_user_seen {
+    int64_t id;
+    int exists;   /* the account is there (else the rest is zero) */
+    int disabled; /* an admin disabled it */
+    int rel;      /* the viewer's FC_REL_* bits towards them (0 for an anonymous viewer) */
+    char username[64];
+    char display_name[256];
+};
+
 struct fc_store_ops {
     const char *name;
     void (*close)(struct fc_store *s);
@@ -708,6 +718,23 @@ struct fc_store_ops {
      * the three operations (store/sqlite_restpage.c). */
     int (*rest_page_get)(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
                          struct fc_rest_page *out, struct fc_review_row *rows, int max, int *n);
+    /* Users ids[0..n) as viewer (0: anonymous) sees them now, into out[0..n) in the same order
+     * (repeated ids allowed): whether each exists, is disabled, the viewer's relation bits
+     * towards them (relation's) and their names; for the friends a recommendation's reason
+     * names (rec/reasons.c). One read whatever n (DynamoDB: one BatchGetItem of the viewer's
+     * profile and theirs, 100 keys a call: store/dynamodb_usersseen.c); SQLite: user_get and
+     * relation for each (store/sqlite_usersseen.c). FC_OK, or FC_ERR (out zeroed). */
+    int (*users_seen)(struct fc_store *s, int64_t viewer, const int64_t *ids, int n,
+                      struct fc_user_seen *out);
+    /* The restaurants of city, in rest_search's name order, at most max, with their catalog
+     * fields only: what an import writes (names, address, coordinates, cuisines, price,
+     * hours...), never the rating totals (avg_stars and review_count are 0): for what shows no
+     * rating (a place's neighbours on its map, a city's centre). *out malloc'ed
+     * (fc_restaurants_free(*out, *n)). DynamoDB: the whole catalog kept per store handle for
+     * Store.DynamoDB.CatalogSeconds, so usually no call (store/dynamodb_catalog.c says how
+     * stale it may be); SQLite: rest_search (store/sqlite_places.c). */
+    int (*rest_places)(struct fc_store *s, const char *city, int max, struct fc_restaurant **out,
+                       int *n);
 };
 
 struct fc_store {
@@ -865,6 +892,14 @@ int fc_sqlite_reviews_by_user_seen(struct fc_store *s, const struct fc_user *aut
 /* The SQLite backend's restaurant page (store/sqlite_restpage.c). */
 int fc_sqlite_rest_page_get(struct fc_store *s, int64_t rid, int64_t viewer, int offset,
                             struct fc_rest_page *out, struct fc_review_row *rows, int max, int *n);
+
+/* The SQLite backend's users as a viewer sees them (store/sqlite_usersseen.c). */
+int fc_sqlite_users_seen(struct fc_store *s, int64_t viewer, const int64_t *ids, int n,
+                         struct fc_user_seen *out);
+
+/* The SQLite backend's catalog fields of a city's restaurants (store/sqlite_places.c). */
+int fc_sqlite_rest_places(struct fc_store *s, const char *city, int max, struct fc_restaurant **out,
+                          int *n);
 
 /* Storage faults: why the last failing store call of this thread failed, noted by the
  * backends, so that a request can say "storage full", "read-only" or "not answering"

@@ -39,7 +39,8 @@ static int now_of(const struct fc_svc *sv, struct fc_rec_now *now, struct fc_rat
 
 /* Fills out[0..) from the recommender's res[0..n): the places rated now left out, each reason
  * made true now (fc_rec_reason_true: the user's ratings and favourite cuisines) and checked for
- * the friends it names (fc_rec_reasons_check), the reasons varied (fc_rec_reasons_vary), the
+ * the friends it names (fc_rec_reasons_check_seen: one store read, whose users give the names
+ * too), the reasons varied (fc_rec_reasons_vary), the
  * restaurants (and the liked ones reasons may name) read with one store call; results whose
  * restaurant cannot be read are left out. */
 static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct rec_result *res,
@@ -50,6 +51,8 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
     int64_t ids[2 * FC_SVC_RECS_MAX];
     int because[FC_SVC_RECS_MAX], m = 0;
     struct fc_restaurant *rs;
+    struct fc_user_seen *seen = NULL;
+    size_t nseen = 0;
 
     *got = 0;
     n = fc_rec_leave_out_rated(res, n, now);
@@ -67,7 +70,8 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
     }
     for (size_t i = 0; i < n; i++)
         fc_rec_reason_true(&res[i], rs[i].id ? rs[i].cuisines : NULL, now);
-    fc_rec_reasons_check(s, fc_svc_actor_id(sv), res, n); /* logs its failures */
+    /* the friends the reasons name, read once (one store call) for the check and the names */
+    fc_rec_reasons_check_seen(s, fc_svc_actor_id(sv), res, n, &seen, &nseen); /* logs failures */
     fc_rec_reasons_vary(res, n, now);
     /* the liked places the reasons name, read with one more call */
     m = 0;
@@ -80,6 +84,7 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
     }
     if (m && s->ops->rest_get_many(s, ids, m, rs + n) != FC_OK) {
         fc_restaurants_free(rs, (int)n);
+        free(seen);
         return fc_svc_fail_store(sv, res_out, "recommended restaurants");
     }
     for (size_t i = 0; i < n; i++) {
@@ -101,13 +106,11 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
         }
         if (res[i].reason == REC_WHY_FRIENDS) {
             for (int f = 0; f < res[i].n_friends && f < 3; f++) {
-                struct fc_user u;
-                int found = s->ops->user_get(s, res[i].friend_ids[f], &u) == FC_OK;
-                fc_user_clear(&u); /* the names are what counts */
-                if (!found || u.disabled)
+                const struct fc_user_seen *u = fc_rec_seen_find(seen, nseen, res[i].friend_ids[f]);
+                if (!u || !u->exists || u->disabled)
                     continue;
-                fc_strlcpy(o->names[o->n_names].username, u.username, sizeof o->names[0].username);
-                fc_strlcpy(o->names[o->n_names].display_name, u.display_name,
+                fc_strlcpy(o->names[o->n_names].username, u->username, sizeof o->names[0].username);
+                fc_strlcpy(o->names[o->n_names].display_name, u->display_name,
                            sizeof o->names[0].display_name);
                 o->n_names++;
             }
@@ -115,6 +118,7 @@ static int fill(const struct fc_svc *sv, const struct fc_rec_now *now, struct re
         (*got)++;
     }
     fc_restaurants_free(rs, (int)(n + (size_t)m));
+    free(seen);
     return FC_OK;
 }
 

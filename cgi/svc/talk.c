@@ -323,3 +323,17 @@ void fc_svc_note_friend(const struct fc_svc *sv, int64_t other, int kind)
 {
     notify(sv, fc_rules_talk_notify(fc_svc_actor_id(sv), other), kind, NULL, 0);
 }
+
+int fc_svc_restaurant_talk(const struct fc_svc *sv, int64_t restaurant_id, const int64_t *ids,
+                           int n, struct fc_talk_count *counts, struct fc_comment_row **out,
+                           int *nout, struct fc_svc_result *res)
+{
+    int any = 0, rc;
+    *out = NULL;
+    *nout = 0;
+    if ((rc = fc_svc_talk_counts(sv, ids, n, counts, res)))
+        return rc;
+    for (int i = 0; i < n && !any; i++)
+        any = counts[i].comments > 0;
+    return any ? fc_svc_restaurant_comments(sv, restaurant_id, ids, n, out, nout, res) : FC_OK;
+}

@@ -59,6 +59,14 @@ int fc_svc_notes_unread(const struct fc_svc *sv);
  * for other: notified; a failure is logged, never the action's. */
 void fc_svc_note_friend(const struct fc_svc *sv, int64_t other, int kind);
 
+/* The restaurant page's conversation: fc_svc_talk_counts for ids[0..n), then, only when one
+ * of those reviews has a comment (the counts say so, and they count every comment, shown or
+ * not), fc_svc_restaurant_comments (*out NULL, *nout 0 otherwise): no comments read for a page
+ * whose reviews have none. */
+int fc_svc_restaurant_talk(const struct fc_svc *sv, int64_t restaurant_id, const int64_t *ids,
+                           int n, struct fc_talk_count *counts, struct fc_comment_row **out,
+                           int *nout, struct fc_svc_result *res);
+
 /* "like", "comment", "request", "accept" (the API's kind names). */
 const char *fc_svc_note_kind(int kind);
 

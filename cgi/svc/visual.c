@@ -16,13 +16,12 @@
  * the demo data has (San Luis Potosi: 85). */
 #define CITY_MAX 400
 
-/* The restaurants of city (at most CITY_MAX) into *out: fc_restaurants_free(*out, *n). */
+/* The restaurants of city (at most CITY_MAX) into *out: fc_restaurants_free(*out, *n). Their
+ * catalog fields only (store op rest_places: no rating totals, which a centre and a map do not
+ * show; on DynamoDB usually no call, the catalog being kept for a while). */
 static int city_rows(const struct fc_svc *sv, const char *city, struct fc_restaurant **out, int *n)
 {
-    struct fc_rest_query q = {
-        .text = "", .cuisine = "", .price = "", .city = city, .limit = CITY_MAX};
-    int total = 0;
-    return sv->app->store->ops->rest_search(sv->app->store, &q, out, n, &total);
+    return sv->app->store->ops->rest_places(sv->app->store, city, CITY_MAX, out, n);
 }
 
 /* The centre of city: the mean of its restaurants' coordinates among rows[0..n). */

@@ -1792,6 +1792,111 @@ static void test_content_version(void **state)
     assert_true(v > v0);
 }
 
+/* users_seen: users as a viewer sees them now, in the order asked, repeats and unknown ids
+ * included, in one read however many (more than one BatchGetItem's 100 keys here). */
+static void test_users_seen(void **state)
+{
+    (void)state;
+    int64_t gus = mkuser("usgus"), hal = mkuser("ushal"), ivy = mkuser("usivy"),
+            jay = mkuser("usjay");
+    int64_t ids[5], many[160];
+    struct fc_user_seen out[5], *lots;
+    assert_int_equal(fc_store_relate_rc(S, gus, hal, FC_ACT_REQUEST, 1), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, hal, gus, FC_ACT_ACCEPT, 2), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, ivy, gus, FC_ACT_BLOCK, 3), FC_OK);
+    assert_int_equal(fc_store_relate_rc(S, gus, jay, FC_ACT_REQUEST, 4), FC_OK);
+    assert_int_equal(S->ops->user_set_flags(S, jay, 0, 1), FC_OK);
+    ids[0] = hal, ids[1] = ivy, ids[2] = 987654321, ids[3] = jay, ids[4] = hal;
+    assert_int_equal(S->ops->users_seen(S, gus, ids, 5, out), FC_OK);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(out[i].id, ids[i]);
+    assert_true(out[0].exists && !out[0].disabled);
+    assert_int_equal(out[0].rel, FC_REL_FRIEND);
+    assert_string_equal(out[0].username, "ushal");
+    assert_string_equal(out[0].display_name, "ushal D");
+    assert_true(out[1].exists && !out[1].disabled);
+    assert_int_equal(out[1].rel, FC_REL_BLOCKED_BY);
+    assert_false(out[2].exists);
+    assert_int_equal(out[2].rel, 0);
+    assert_string_equal(out[2].username, "");
+    assert_true(out[3].exists && out[3].disabled);
+    assert_int_equal(out[3].rel, FC_REL_REQ_OUT);
+    assert_int_equal(out[4].rel, FC_REL_FRIEND);
+    assert_string_equal(out[4].username, "ushal");
+    /* the other side, and an anonymous viewer: no relation */
+    ids[0] = gus;
+    assert_int_equal(S->ops->users_seen(S, ivy, ids, 1, out), FC_OK);
+    assert_int_equal(out[0].rel, FC_REL_BLOCKED);
+    assert_int_equal(S->ops->users_seen(S, jay, ids, 1, out), FC_OK);
+    assert_int_equal(out[0].rel, FC_REL_REQ_IN);
+    assert_int_equal(S->ops->users_seen(S, 0, ids, 1, out), FC_OK);
+    assert_true(out[0].exists);
+    assert_int_equal(out[0].rel, 0);
+    assert_string_equal(out[0].username, "usgus");
+    assert_int_equal(S->ops->users_seen(S, gus, ids, 0, out), FC_OK);
+    /* an unfriending shows at once */
+    assert_int_equal(fc_store_relate_rc(S, hal, gus, FC_ACT_REMOVE, 5), FC_OK);
+    ids[0] = hal;
+    assert_int_equal(S->ops->users_seen(S, gus, ids, 1, out), FC_OK);
+    assert_int_equal(out[0].rel, 0);
+    /* more users than one BatchGetItem takes */
+    for (int i = 0; i < 160; i++)
+        many[i] = i == 150 ? hal : 900000000 + i;
+    assert_non_null(lots = calloc(160, sizeof *lots));
+    assert_int_equal(S->ops->users_seen(S, gus, many, 160, lots), FC_OK);
+    for (int i = 0; i < 160; i++) {
+        assert_int_equal(lots[i].id, many[i]);
+        assert_int_equal(lots[i].exists, i == 150);
+    }
+    assert_string_equal(lots[150].username, "ushal");
+    free(lots);
+}
+
+/* rest_places: a city's restaurants in the search's name order with their catalog fields and
+ * no rating totals; what this handle writes shows at once (DynamoDB keeps the catalog). */
+static void test_rest_places(void **state)
+{
+    (void)state;
+    struct fc_restaurant *rows = NULL, *want = NULL;
+    struct fc_rest_query q = {
+        .text = "", .cuisine = "", .price = "", .city = "Cuernavaca", .limit = 100};
+    int n = 0, nw = 0, total = 0, seen_r1 = 0;
+    int64_t uma = mkuser("plcuma"), r4;
+    put_review(uma, r1, 5, 1000);
+    assert_int_equal(S->ops->rest_search(S, &q, &want, &nw, &total), FC_OK);
+    assert_true(nw >= 2);
+    assert_int_equal(S->ops->rest_places(S, "Cuernavaca", 100, &rows, &n), FC_OK);
+    assert_int_equal(n, nw);
+    for (int i = 0; i < n; i++) {
+        assert_int_equal(rows[i].id, want[i].id); /* the search's name order */
+        assert_string_equal(rows[i].name, want[i].name);
+        assert_string_equal(rows[i].cuisines, want[i].cuisines);
+        assert_string_equal(rows[i].city, "Cuernavaca");
+        assert_int_equal(rows[i].review_count, 0); /* no rating totals */
+        assert_true(rows[i].avg_stars == 0);
+        seen_r1 |= rows[i].id == r1;
+    }
+    assert_true(seen_r1);
+    fc_restaurants_free(rows, n);
+    assert_int_equal(S->ops->rest_places(S, "Cuernavaca", 1, &rows, &n), FC_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].id, want[0].id);
+    fc_restaurants_free(rows, n);
+    fc_restaurants_free(want, nw);
+    assert_int_equal(S->ops->rest_places(S, "Atlantis", 10, &rows, &n), FC_OK);
+    assert_int_equal(n, 0);
+    fc_restaurants_free(rows, n);
+    /* written through this store: there at once, also when the catalog was just read */
+    r4 = mkrest("t:places", "Aaa Primero", "Cuernavaca", "Mexican");
+    assert_int_equal(S->ops->rest_places(S, "Cuernavaca", 100, &rows, &n), FC_OK);
+    assert_int_equal(n, nw + 1);
+    assert_int_equal(rows[0].id, r4);
+    fc_restaurants_free(rows, n);
+    assert_int_equal(S->ops->rest_places(S, "", 1000, &rows, &n), FC_OK);
+    assert_true(n >= nw + 2); /* and San Luis Potosi's */
+    fc_restaurants_free(rows, n);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1820,6 +1925,8 @@ int main(void)
         cmocka_unit_test(test_save_notes),
         cmocka_unit_test(test_rest_long_text),
         cmocka_unit_test(test_content_version),
+        cmocka_unit_test(test_users_seen),
+        cmocka_unit_test(test_rest_places),
     };
     return cmocka_run_group_tests_name("store contract", tests, setup, teardown);
 }
