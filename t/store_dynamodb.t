@@ -23,6 +23,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, "lib"))
 from dynalite import Dynalite, available  # noqa: E402
 from fcserver import TAP  # noqa: E402
+from suites import finish  # noqa: E402
 
 t = TAP()
 CLI = os.path.join(ROOT, "build", "asan", "forkcast")
@@ -281,17 +282,7 @@ def finish_suites(runs):
             t.ok(False, "%s: table" % name, out)
             dl.stop()
             continue
-        try:
-            proc.wait(timeout=1800)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        out.seek(0)
-        err.seek(0)
-        relay(name, subprocess.CompletedProcess(proc.args, proc.returncode, out.read(),
-                                                err.read()))
-        out.close()
-        err.close()
+        relay(name, finish(proc, out, err))
         dl.stop()
 
 

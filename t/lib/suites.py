@@ -25,7 +25,12 @@ def _start(name, env, prelude):
 
 
 def _finish(started):
-    proc, out, err = started
+    return finish(*started)
+
+
+def finish(proc, out, err):
+    """Waits for proc (at most 30 minutes, then kills it) whose stdout and stderr go to the
+    temporary files out and err; returns its CompletedProcess and closes the files."""
     try:
         proc.wait(timeout=1800)
     except subprocess.TimeoutExpired:
