@@ -1,4 +1,5 @@
-/* views: the memo of the views each process logged lately (svc/views.h). */
+/* views: the memo of the views each process logged lately (svc/views.h). One per process (on
+ * fc_app), used by the request thread only: the recommender's refresh thread never logs a view. */
 #include "svc/views.h"
 
 #include <stddef.h>
