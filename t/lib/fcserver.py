@@ -112,7 +112,7 @@ class Server:
         elif self.store == "dynamodb":
             from dynalite import Dynalite
             direct = os.environ.get("FORKCAST_TEST_DYNAMODB_IMPORT") == "direct"
-            cached = demo and not direct and self._demo_dynalite()
+            cached = demo and not direct and self._demo_dynalite(env or {})
             self.dynalite = Dynalite(log=os.path.join(self.dir, "dynalite.log"), path=cached)
             # the test's own env still wins over the dynalite's (a fault proxy, a table name)
             self.env.update(self.dynalite.env("forkcast"))
@@ -193,12 +193,14 @@ class Server:
                 shutil.rmtree(tmp, ignore_errors=True)
         shutil.copyfile(db, full["FORKCAST_STORE_SQLITE_PATH"])
 
-    def _demo_dynalite(self):
+    def _demo_dynalite(self, env):
         """The demo table (create-tables + `dynamodb copy` of the demo database) as a dynalite
         LevelDB folder: t/run builds it once per run in FORKCAST_TEST_CACHE, keyed as the demo
         database plus the Store.DynamoDB settings, and each server starts its dynalite on a
-        copy in its own folder (returned). None without the cache or with a wrapper (the
-        server's CLI then fills an in-memory dynalite itself, as valgrind.t checks)."""
+        copy in its own folder (returned). It is made with the server's settings (env: the
+        test's own, over the dynalite's) on a dynalite of its own. None without the cache or
+        with a wrapper (the server's CLI then fills an in-memory dynalite itself, as
+        valgrind.t checks)."""
         from dynalite import Dynalite
         cache = os.environ.get("FORKCAST_TEST_CACHE")
         # a test whose demo database is its own (a subclass's _demo_db changes it before the
@@ -218,7 +220,11 @@ class Server:
                 db = os.path.join(tmp, "db")
                 saved = self.env
                 with Dynalite(log=os.path.join(tmp, "dynalite.log"), path=db) as d:
+                    # as the server's env will be (a table name the test sets included), but
+                    # on this dynalite and with a SQLite file of the build's
                     self.env = dict(saved, **d.env("forkcast"))
+                    self.env.update(env)
+                    self.env.update(d.env())
                     self.env["FORKCAST_STORE_SQLITE_PATH"] = os.path.join(tmp, "forkcast.db")
                     try:
                         self._demo_db()
