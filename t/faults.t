@@ -287,8 +287,18 @@ def disk_full(srv, faulty):
 
 def read_only(srv, faulty):
     db_path = os.path.join(srv.dir, "forkcast.db")
-    users, _, rids = load.demo_targets(db_path, 4)
+    users, all_users, rids = load.demo_targets(db_path, 4)
     c = log_in(srv, users[2])
+    # the friend request's other person: no friend, request or block with users[2] yet (the
+    # random load of kill_under_load may have made one between the first 16 users)
+    me = db_rows(srv, "SELECT id FROM users WHERE username = ?", (users[2],))[0][0]
+    other = next(u for u in all_users[16:] if not db_rows(
+        srv, "SELECT 1 FROM users o WHERE o.username = ?1 AND ("
+        "EXISTS (SELECT 1 FROM friendships WHERE user_id = ?2 AND friend_id = o.id) OR "
+        "EXISTS (SELECT 1 FROM friend_requests WHERE (from_id = ?2 AND to_id = o.id) OR "
+        "(from_id = o.id AND to_id = ?2)) OR "
+        "EXISTS (SELECT 1 FROM blocks WHERE (user_id = ?2 AND blocked_id = o.id) OR "
+        "(user_id = o.id AND blocked_id = ?2)))", (u, me)))
     r = review(c, rids[7], "Stored before read-only")
     t.ok(r.status == 303, "a review stored before the database turns read-only")
     pids = faulty.restart(srv, PROCS, env={"FORKCAST_STORE_SQLITE_READONLY": "1"})
@@ -305,7 +315,7 @@ def read_only(srv, faulty):
     t.ok(r.status == 503 and "read-only" in r.text and r.getheader("Retry-After"),
          "a review gets the 503 read-only page with Retry-After", "%s %s" % (
              r.status, r.text[:400]))
-    r = c.post("/friends/request", {"username": users[3]}, csrf_from="/friends")
+    r = c.post("/friends/request", {"username": other}, csrf_from="/friends")
     t.ok(r.status == 503 and "read-only" in r.text, "a friend request too (%d)" % r.status)
     r = Client(srv).post("/login", {"username": users[3], "password": "forkcast-demo"})
     t.ok(r.status == 503 and "read-only" in r.text,
