@@ -98,7 +98,9 @@ try:
 
     t.ok(wait_for(lambda: version in snapshot_lines(a) and version in snapshot_lines(b), 30),
          "both hosts built their model from snapshot %s" % version,
-         (snapshot_lines(a), snapshot_lines(b)))
+         "%s\n%s" % ((snapshot_lines(a), snapshot_lines(b)),
+                      "\n".join(x for h in (a, b) for x in h.logs().splitlines()
+                                if "recommender" in x or "snapshot" in x)[-3000:]))
     t.ok(dl.calls["Scan"] == worker_scans,
          "the store saw one full read for two hosts (%d Scan pages in all)" % dl.calls["Scan"])
 
