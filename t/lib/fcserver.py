@@ -49,6 +49,21 @@ def demo_key(cli, env):
     return h.hexdigest()[:16]
 
 
+def cached(cache, name, build):
+    """The path cache/name, made once per run: the first caller, holding the lock, runs
+    build(tmp) in a fresh folder under cache, which returns the path it made there; that path
+    is renamed to cache/name (whole, or not at all) and the folder removed. The others wait
+    on the lock and find it."""
+    dst = os.path.join(cache, name)
+    with open(dst + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(dst):
+            tmp = tempfile.mkdtemp(prefix=name.split("-")[0] + "-", dir=cache)
+            os.rename(build(tmp), dst)
+            shutil.rmtree(tmp, ignore_errors=True)
+    return dst
+
+
 # Servers alive in this process (t/lib/sqlite_mirror.py finds the one whose database it is).
 LIVE = []
 
@@ -178,19 +193,16 @@ class Server:
             return
         full = dict(self.env, **env)
         key = demo_key(self.cli, full)
-        db = os.path.join(cache, "demo-%s.db" % key)
-        with open(os.path.join(cache, "demo-%s.lock" % key), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # one test builds it, the others wait and copy
-            if not os.path.exists(db):
-                tmp = tempfile.mkdtemp(prefix="demo-", dir=cache)
-                path = os.path.join(tmp, "forkcast.db")
-                e = dict(env, FORKCAST_DATA_DIR=tmp, FORKCAST_STORE_SQLITE_PATH=path)
-                self.run_cli("migrate", env=e)
-                self.run_cli("import-uci", env=e)
-                if glob.glob(path + "-*"):  # a WAL left behind: the copy would miss it
-                    raise RuntimeError("demo database %s not checkpointed" % path)
-                os.rename(path, db)
-                shutil.rmtree(tmp, ignore_errors=True)
+
+        def build(tmp):
+            path = os.path.join(tmp, "forkcast.db")
+            e = dict(env, FORKCAST_DATA_DIR=tmp, FORKCAST_STORE_SQLITE_PATH=path)
+            self.run_cli("migrate", env=e)
+            self.run_cli("import-uci", env=e)
+            if glob.glob(path + "-*"):  # a WAL left behind: the copy would miss it
+                raise RuntimeError("demo database %s not checkpointed" % path)
+            return path
+        db = cached(cache, "demo-%s.db" % key, build)
         shutil.copyfile(db, full["FORKCAST_STORE_SQLITE_PATH"])
 
     def _demo_dynalite(self, env):
@@ -212,28 +224,25 @@ class Server:
             if k.startswith("FORKCAST_STORE_DYNAMODB_"):
                 h.update(("%s=%s\0" % (k, self.env[k])).encode())
         key = h.hexdigest()[:16]
-        src = os.path.join(cache, "dynalite-%s" % key)
-        with open(os.path.join(cache, "dynalite-%s.lock" % key), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # one test builds it, the others wait and copy
-            if not os.path.isdir(src):
-                tmp = tempfile.mkdtemp(prefix="dynalite-", dir=cache)
-                db = os.path.join(tmp, "db")
-                saved = self.env
-                with Dynalite(log=os.path.join(tmp, "dynalite.log"), path=db) as d:
-                    # as the server's env will be (a table name the test sets included), but
-                    # on this dynalite and with a SQLite file of the build's
-                    self.env = dict(saved, **d.env("forkcast"))
-                    self.env.update(env)
-                    self.env.update(d.env())
-                    self.env["FORKCAST_STORE_SQLITE_PATH"] = os.path.join(tmp, "forkcast.db")
-                    try:
-                        self._demo_db()
-                        self.run_cli("dynamodb", "create-tables")
-                        self.run_cli("dynamodb", "copy", "--from", "sqlite", "--to", "dynamodb")
-                    finally:
-                        self.env = saved
-                os.rename(db, src)
-                shutil.rmtree(tmp, ignore_errors=True)
+
+        def build(tmp):
+            db = os.path.join(tmp, "db")
+            saved = self.env
+            with Dynalite(log=os.path.join(tmp, "dynalite.log"), path=db) as d:
+                # as the server's env will be (a table name the test sets included), but on
+                # this dynalite and with a SQLite file of the build's
+                self.env = dict(saved, **d.env("forkcast"))
+                self.env.update(env)
+                self.env.update(d.env())
+                self.env["FORKCAST_STORE_SQLITE_PATH"] = os.path.join(tmp, "forkcast.db")
+                try:
+                    self._demo_db()
+                    self.run_cli("dynamodb", "create-tables")
+                    self.run_cli("dynamodb", "copy", "--from", "sqlite", "--to", "dynamodb")
+                finally:
+                    self.env = saved
+            return db
+        src = cached(cache, "dynalite-%s" % key, build)
         dst = os.path.join(self.dir, "dynalite-db")
         shutil.copytree(src, dst)
         return dst
